@@ -1,0 +1,54 @@
+//! Events published when something happened that other parts react to (incidents,
+//! notifications). On AWS they travel over SNS, self-hosted over an in-process bus.
+
+use crate::ids::{MonitorId, TenantId};
+use crate::monitor::{MonitorStatus, TransitionCause};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Something that happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DomainEvent {
+    /// A monitor's status changed.
+    MonitorStatusChanged(MonitorStatusChanged),
+}
+
+impl DomainEvent {
+    /// The tenant the event belongs to.
+    pub fn tenant_id(&self) -> TenantId {
+        match self {
+            DomainEvent::MonitorStatusChanged(e) => e.tenant_id,
+        }
+    }
+
+    /// A key that is the same for redeliveries of the same event, for idempotent consumers.
+    pub fn idempotency_key(&self) -> String {
+        match self {
+            DomainEvent::MonitorStatusChanged(e) => {
+                format!("monitor-status:{}:{}:{}:{}", e.monitor_id, e.at.as_millisecond(), e.from, e.to)
+            }
+        }
+    }
+}
+
+/// A monitor moved from one status to another.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitorStatusChanged {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Monitor.
+    pub monitor_id: MonitorId,
+    /// Its name when it happened.
+    pub monitor_name: String,
+    /// Its URL when it happened.
+    pub url: String,
+    /// Status before.
+    pub from: MonitorStatus,
+    /// Status after.
+    pub to: MonitorStatus,
+    /// When.
+    pub at: Timestamp,
+    /// Why.
+    pub cause: TransitionCause,
+}

@@ -1,0 +1,20 @@
+//! Vigil's domain: what a monitor is, how a check is judged, how status moves, and the ports
+//! through which the outside world is reached.
+//!
+//! Nothing in this crate performs I/O or reads the clock: time arrives as a `now` parameter and
+//! randomness through the [`ports::RandomSource`] port, so every rule here is a pure function that
+//! table tests can pin down.
+
+pub mod assertion;
+pub mod check;
+pub mod events;
+pub mod ids;
+pub mod latency;
+pub mod monitor;
+pub mod page;
+pub mod ports;
+pub mod probe;
+pub mod tenant;
+pub mod uptime;
+
+pub use jiff::Timestamp;

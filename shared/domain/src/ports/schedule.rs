@@ -1,0 +1,25 @@
+use super::StoreError;
+use crate::ids::{MonitorId, TenantId};
+use async_trait::async_trait;
+use jiff::Timestamp;
+
+/// A check that a scheduler has claimed and must now run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DueCheck {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Monitor to check.
+    pub monitor_id: MonitorId,
+    /// When it should start.
+    pub planned_at: Timestamp,
+}
+
+/// The due-index: which checks are due, claimed so that each planned check is handed out once.
+#[async_trait]
+pub trait CheckSchedule: Send + Sync {
+    /// Claims the checks planned before `until`, at most `limit` of them, earliest first, and
+    /// advances each monitor's due time past them (a monitor with a short interval yields every
+    /// slot before `until`). A slot missed by more than one interval is skipped, not replayed.
+    /// Two schedulers claiming concurrently never receive the same check.
+    async fn claim_due(&self, now: Timestamp, until: Timestamp, limit: usize) -> Result<Vec<DueCheck>, StoreError>;
+}

@@ -15,6 +15,7 @@ pub mod page;
 pub mod ports;
 pub mod probe;
 pub mod tenant;
+pub mod time;
 pub mod uptime;
 
 pub use jiff::Timestamp;

@@ -103,7 +103,7 @@ impl fmt::Display for StatusCodeRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.from == self.to {
             write!(f, "{}", self.from)
-        } else if self.from % 100 == 0 && self.to == self.from + 99 {
+        } else if self.from.is_multiple_of(100) && self.to == self.from + 99 {
             write!(f, "{}xx", self.from / 100)
         } else {
             write!(f, "{}-{}", self.from, self.to)
@@ -386,7 +386,12 @@ impl HttpMonitorSpec {
             body: self.body.clone(),
             timeout_ms: Some(self.timeout.as_millis() as u64),
             interval_seconds: Some(self.interval.seconds()),
-            expected_status: Some(self.expected_status.iter().map(|r| StatusCodeInput::Pattern(r.to_string())).collect()),
+            expected_status: Some(
+                self.expected_status
+                    .iter()
+                    .map(|r| if r.from == r.to { StatusCodeInput::Code(r.from) } else { StatusCodeInput::Pattern(r.to_string()) })
+                    .collect(),
+            ),
             assertions: Some(self.assertions.iter().map(|a| a.source().to_owned()).collect()),
             failure_threshold: Some(self.thresholds.failure.get()),
             recovery_threshold: Some(self.thresholds.recovery.get()),

@@ -197,7 +197,8 @@ mod tests {
 
     #[test]
     fn status_table() {
-        let cases: &[(&str, MonitorStatus, (u8, u8), &[Verdict], &[MonitorStatus])] = &[
+        type Case = (&'static str, MonitorStatus, (u8, u8), &'static [Verdict], &'static [MonitorStatus]);
+        let cases: &[Case] = &[
             ("first pass", Pending, (2, 1), &[Pass], &[Up]),
             ("first fail below threshold", Pending, (2, 1), &[Fail], &[Suspicious]),
             ("threshold one goes straight down", Up, (1, 1), &[Fail], &[Down]),

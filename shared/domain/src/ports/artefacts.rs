@@ -11,4 +11,7 @@ pub trait ArtefactStore: Send + Sync {
 
     /// Reads a check's artefact.
     async fn get(&self, tenant: TenantId, monitor: MonitorId, check: CheckId) -> Result<Option<FailureArtefact>, StoreError>;
+
+    /// Deletes every artefact of a monitor.
+    async fn delete_monitor(&self, tenant: TenantId, monitor: MonitorId) -> Result<(), StoreError>;
 }

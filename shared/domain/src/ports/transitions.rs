@@ -1,5 +1,5 @@
 use super::StoreError;
-use crate::ids::{MonitorId, TenantId};
+use crate::ids::{CheckId, MonitorId, TenantId};
 use crate::monitor::StatusTransition;
 use crate::page::{Page, PageRequest};
 use async_trait::async_trait;
@@ -9,4 +9,8 @@ use async_trait::async_trait;
 pub trait TransitionLog: Send + Sync {
     /// Lists a monitor's status changes, newest first.
     async fn list(&self, tenant: TenantId, monitor: MonitorId, page: &PageRequest) -> Result<Page<StatusTransition>, StoreError>;
+
+    /// The transition caused by check `check`, if it caused one. A redelivered check uses this
+    /// to publish again an event whose first publication may have been lost.
+    async fn caused_by(&self, tenant: TenantId, monitor: MonitorId, check: CheckId) -> Result<Option<StatusTransition>, StoreError>;
 }

@@ -1,0 +1,146 @@
+//! `vigil serve`: the API, the scheduler and the probe engine in one process on an embedded
+//! SQLite store. This module only wires adapters to use cases.
+
+use vigil_app::SystemClock;
+use anyhow::Context;
+use jiff::SignedDuration;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use vigil_app::tenants::{Bootstrap, Bootstrapped, bootstrap};
+use vigil_app::{Deps, Settings, SystemRandom};
+use vigil_domain::probe::NetworkPolicy;
+use vigil_domain::tenant::ApiKeySecret;
+use vigil_local::{FsArtefactStore, InProcessBus, LocalScheduler, SchedulerConfig, SchedulerStats, SqliteStore};
+use vigil_probe::{HttpProber, ProberConfig};
+
+/// Everything `vigil serve` can be told.
+#[derive(Clone, Debug)]
+pub struct ServeConfig {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Directory holding the database and artefacts.
+    pub data_dir: PathBuf,
+    /// The admin key to create on first start, instead of a random one.
+    pub admin_key: Option<String>,
+    /// Which addresses checks may reach.
+    pub network_policy: NetworkPolicy,
+    /// The most response body bytes a check reads.
+    pub body_cap: usize,
+    /// The most checks running at once.
+    pub max_in_flight: usize,
+    /// How long check history is kept.
+    pub retention: SignedDuration,
+    /// Extra trusted root certificates (PEM) for checks of services behind a private CA.
+    pub extra_ca_file: Option<PathBuf>,
+}
+
+/// A running server.
+pub struct Server {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// The admin key, if this start created a random one (shown once).
+    pub created_admin_key: Option<String>,
+    /// The wiring, for tests that drive use cases directly.
+    pub deps: Deps,
+    /// The scheduler's live figures.
+    pub scheduler_stats: Arc<SchedulerStats>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Stops accepting requests, lets running requests and checks finish, and returns once
+    /// everything acknowledged is stored.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            if let Err(error) = task.await {
+                tracing::error!(%error, "a server task ended abnormally");
+            }
+        }
+    }
+}
+
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stopped| *stopped).await;
+}
+
+/// Opens the store, bootstraps the first tenant, binds the listener and starts the API, the
+/// scheduler and history pruning.
+pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+    let database = config.data_dir.join("vigil.db");
+    let store = SqliteStore::open(&database)?;
+    let artefacts = FsArtefactStore::open(&config.data_dir.join("artefacts"))?;
+    let extra_roots = match &config.extra_ca_file {
+        Some(path) => Some(std::fs::read(path).with_context(|| format!("reading the CA file {}", path.display()))?),
+        None => None,
+    };
+    let prober = HttpProber::new(ProberConfig { extra_root_certificates_pem: extra_roots, ..ProberConfig::default() })
+        .context("setting up the probe engine")?;
+    let store_arc = Arc::new(store.clone());
+    let deps = Deps {
+        monitors: store_arc.clone(),
+        schedule: store_arc.clone(),
+        checks: store_arc.clone(),
+        transitions: store_arc.clone(),
+        tenants: store_arc,
+        events: Arc::new(InProcessBus::default()),
+        artefacts: Arc::new(artefacts),
+        prober: Arc::new(prober),
+        random: Arc::new(SystemRandom),
+        settings: Settings { network_policy: config.network_policy, body_cap: config.body_cap },
+    };
+
+    let admin_key = config.admin_key.as_deref().map(ApiKeySecret::from_operator).transpose().map_err(anyhow::Error::msg)?;
+    let created_admin_key = match bootstrap(&deps, Bootstrap { tenant_name: "default".into(), admin_key }, SystemClock::now()).await? {
+        Bootstrapped::Created { secret, from_operator: false, .. } => Some(secret.expose().to_owned()),
+        Bootstrapped::Created { from_operator: true, .. } | Bootstrapped::AlreadyInitialised => None,
+    };
+
+    let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let (stop, stop_rx) = watch::channel(false);
+
+    let app = vigil_http::router(deps.clone());
+    let http_stop = stopped(stop_rx.clone());
+    let http = tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(http_stop).await {
+            tracing::error!(%error, "the HTTP server failed");
+        }
+    });
+
+    let scheduler = LocalScheduler::new(deps.clone(), SchedulerConfig { max_in_flight: config.max_in_flight, ..SchedulerConfig::default() });
+    let scheduler_stats = scheduler.stats();
+    let scheduling = tokio::spawn(scheduler.run(stopped(stop_rx.clone())));
+
+    let pruning = tokio::spawn(prune_periodically(store, config.retention, stopped(stop_rx)));
+
+    tracing::info!(%addr, database = %database.display(), "vigil is serving");
+    Ok(Server { addr, created_admin_key, deps, scheduler_stats, stop, tasks: vec![http, scheduling, pruning] })
+}
+
+/// Hourly, deletes check history older than the retention; rollups are kept four times longer
+/// (they are small and make long uptime windows cheap).
+async fn prune_periodically(store: SqliteStore, retention: SignedDuration, stop: impl Future<Output = ()>) {
+    tokio::pin!(stop);
+    let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tokio::select! {
+            () = &mut stop => return,
+            _ = every_hour.tick() => {}
+        }
+        let now = SystemClock::now();
+        match store.prune(now - retention, now - retention * 4).await {
+            Ok(deleted) if deleted > 0 => tracing::info!(deleted, "pruned old check results"),
+            Ok(_) => {}
+            Err(error) => tracing::error!(error = %format!("{error:#}"), "pruning check history failed"),
+        }
+    }
+}

@@ -1,0 +1,44 @@
+use crate::Deps;
+use jiff::Timestamp;
+use serde::Serialize;
+use vigil_domain::check::{CheckResult, FailureArtefact};
+use vigil_domain::ids::{CheckId, MonitorId, TenantId};
+use vigil_domain::ports::StoreError;
+
+/// Read one check with its failure artefact.
+#[derive(Clone, Copy, Debug)]
+pub struct GetCheck {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Monitor.
+    pub monitor_id: MonitorId,
+    /// Check.
+    pub check_id: CheckId,
+}
+
+/// A check and what its failing response looked like.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckDetail {
+    /// The result.
+    pub result: CheckResult,
+    /// The failing response, if one was kept.
+    pub artefact: Option<FailureArtefact>,
+}
+
+/// Why a check could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum GetCheckError {
+    /// No such check.
+    #[error("check not found")]
+    NotFound,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Reads a check and its artefact.
+pub async fn get_check(deps: &Deps, cmd: GetCheck, _now: Timestamp) -> Result<CheckDetail, GetCheckError> {
+    let result = deps.checks.get(cmd.tenant_id, cmd.monitor_id, cmd.check_id).await?.ok_or(GetCheckError::NotFound)?;
+    let artefact = deps.artefacts.get(cmd.tenant_id, cmd.monitor_id, cmd.check_id).await?;
+    Ok(CheckDetail { result, artefact })
+}

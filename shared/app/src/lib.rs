@@ -1,0 +1,15 @@
+//! Vigil's use cases. Each is one async function in its own file taking the [`Deps`], a
+//! command and `now`, so that `vigil serve`, the Lambda functions and the tests all run the
+//! same code over different adapters.
+
+pub mod checks;
+mod deps;
+pub mod monitors;
+pub mod status;
+mod system_clock;
+mod system_random;
+pub mod tenants;
+
+pub use deps::{Deps, Settings};
+pub use system_clock::SystemClock;
+pub use system_random::SystemRandom;

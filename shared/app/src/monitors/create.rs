@@ -1,0 +1,43 @@
+use super::target_policy::vet_target;
+use crate::Deps;
+use jiff::Timestamp;
+use vigil_domain::ids::{MonitorId, TenantId};
+use vigil_domain::monitor::{HttpMonitor, HttpMonitorSpec, MonitorDraft, MonitorHealth, MonitorRecord, SpecErrors};
+use vigil_domain::ports::StoreError;
+
+/// Create a monitor from a client's draft.
+#[derive(Clone, Debug)]
+pub struct CreateMonitor {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// What the client sent.
+    pub draft: MonitorDraft,
+}
+
+/// Why a monitor could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateMonitorError {
+    /// The draft broke validation rules.
+    #[error(transparent)]
+    Invalid(#[from] SpecErrors),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Validates and stores a new monitor. Its first check is due at once, later ones on its phase.
+pub async fn create_monitor(deps: &Deps, cmd: CreateMonitor, now: Timestamp) -> Result<MonitorRecord, CreateMonitorError> {
+    let spec = HttpMonitorSpec::from_draft(&cmd.draft)?;
+    vet_target(deps.settings.network_policy, &spec.url).map_err(|e| SpecErrors(vec![e]))?;
+    let monitor = HttpMonitor {
+        id: MonitorId::from_uuid(deps.random.new_id(now)),
+        tenant_id: cmd.tenant_id,
+        spec,
+        revision: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let record = MonitorRecord { monitor, health: MonitorHealth::pending(now), next_due_at: Some(now) };
+    deps.monitors.insert(&record).await?;
+    Ok(record)
+}

@@ -1,0 +1,33 @@
+use crate::Deps;
+use jiff::Timestamp;
+use vigil_domain::ids::{MonitorId, TenantId};
+use vigil_domain::ports::StoreError;
+
+/// Delete a monitor and its history.
+#[derive(Clone, Copy, Debug)]
+pub struct DeleteMonitor {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Monitor.
+    pub monitor_id: MonitorId,
+}
+
+/// Why a monitor could not be deleted.
+#[derive(Debug, thiserror::Error)]
+pub enum DeleteMonitorError {
+    /// No such monitor for this tenant.
+    #[error("monitor not found")]
+    NotFound,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Deletes a monitor, its check history, transitions and artefacts.
+pub async fn delete_monitor(deps: &Deps, cmd: DeleteMonitor, _now: Timestamp) -> Result<(), DeleteMonitorError> {
+    if !deps.monitors.delete(cmd.tenant_id, cmd.monitor_id).await? {
+        return Err(DeleteMonitorError::NotFound);
+    }
+    deps.artefacts.delete_monitor(cmd.tenant_id, cmd.monitor_id).await?;
+    Ok(())
+}

@@ -1,0 +1,45 @@
+use crate::Deps;
+use jiff::Timestamp;
+use serde::Serialize;
+use vigil_domain::check::CheckResult;
+use vigil_domain::ids::{MonitorId, TenantId};
+use vigil_domain::monitor::MonitorRecord;
+use vigil_domain::page::PageRequest;
+use vigil_domain::ports::StoreError;
+
+/// Read one monitor.
+#[derive(Clone, Copy, Debug)]
+pub struct GetMonitor {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Monitor.
+    pub monitor_id: MonitorId,
+}
+
+/// A monitor with its latest check.
+#[derive(Clone, Debug, Serialize)]
+pub struct MonitorView {
+    /// The stored monitor.
+    pub record: MonitorRecord,
+    /// Its most recent check, if any.
+    pub last_check: Option<CheckResult>,
+}
+
+/// Why a monitor could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum GetMonitorError {
+    /// No such monitor for this tenant.
+    #[error("monitor not found")]
+    NotFound,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Reads a monitor, its status and its latest check.
+pub async fn get_monitor(deps: &Deps, cmd: GetMonitor, _now: Timestamp) -> Result<MonitorView, GetMonitorError> {
+    let record = deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.ok_or(GetMonitorError::NotFound)?;
+    let latest = PageRequest { cursor: None, limit: 1 };
+    let last_check = deps.checks.list(cmd.tenant_id, cmd.monitor_id, &latest).await?.items.into_iter().next();
+    Ok(MonitorView { record, last_check })
+}

@@ -1,0 +1,91 @@
+//! Managing monitors.
+
+mod create;
+mod delete;
+mod get;
+mod list;
+mod pause;
+mod resume;
+mod target_policy;
+mod update;
+
+pub use create::{CreateMonitor, CreateMonitorError, create_monitor};
+pub use delete::{DeleteMonitor, DeleteMonitorError, delete_monitor};
+pub use get::{GetMonitor, GetMonitorError, MonitorView, get_monitor};
+pub use list::{ListMonitors, ListMonitorsError, list_monitors};
+pub use pause::{PauseMonitor, PauseMonitorError, pause_monitor};
+pub use resume::{ResumeMonitor, ResumeMonitorError, resume_monitor};
+pub use update::{UpdateMonitor, UpdateMonitorError, update_monitor};
+
+use crate::Deps;
+use jiff::Timestamp;
+use vigil_domain::events::{DomainEvent, MonitorStatusChanged};
+use vigil_domain::ids::{MonitorId, TenantId};
+use vigil_domain::monitor::{HealthChange, MonitorRecord, StatusTransition, TransitionCause};
+use vigil_domain::ports::StoreError;
+
+/// How many times a read-modify-write is retried after losing a race.
+const CONFLICT_RETRIES: usize = 5;
+
+/// The event announcing `transition` of the monitor in `record`.
+pub(crate) fn status_event(record: &MonitorRecord, transition: &StatusTransition) -> DomainEvent {
+    DomainEvent::MonitorStatusChanged(MonitorStatusChanged {
+        tenant_id: transition.tenant_id,
+        monitor_id: transition.monitor_id,
+        monitor_name: record.monitor.spec.name.clone(),
+        url: record.monitor.spec.url.to_string(),
+        from: transition.from,
+        to: transition.to,
+        at: transition.at,
+        cause: transition.cause.clone(),
+    })
+}
+
+/// Applies a manual health change (pause, resume) with optimistic concurrency, storing the
+/// transition and publishing its event. Returns the record as stored, or `None` if the monitor
+/// does not exist.
+pub(crate) async fn change_health_manually(
+    deps: &Deps,
+    tenant: TenantId,
+    id: MonitorId,
+    now: Timestamp,
+    cause: TransitionCause,
+    change: impl Fn(&MonitorRecord) -> (HealthChange, Option<Timestamp>),
+) -> Result<Option<MonitorRecord>, StoreError> {
+    for _ in 0..CONFLICT_RETRIES {
+        let Some(mut record) = deps.monitors.get(tenant, id).await? else { return Ok(None) };
+        let (health_change, next_due_at) = change(&record);
+        if !health_change.is_change(&record.health) {
+            return Ok(Some(record));
+        }
+        let transition = health_change.transitioned_from.map(|from| StatusTransition {
+            tenant_id: tenant,
+            monitor_id: id,
+            from,
+            to: health_change.next.status,
+            at: now,
+            cause: cause.clone(),
+        });
+        match deps
+            .monitors
+            .change_health(tenant, id, record.health.version, &health_change.next, next_due_at, transition.as_ref())
+            .await
+        {
+            Ok(()) => {
+                record.health = health_change.next;
+                record.next_due_at = next_due_at;
+                if let Some(transition) = &transition {
+                    // The change is stored; a lost event is logged rather than undoing it.
+                    if let Err(error) = deps.events.publish(&[status_event(&record, transition)]).await {
+                        tracing::error!(%error, monitor = %id, "publishing a status change failed");
+                    }
+                }
+                return Ok(Some(record));
+            }
+            Err(StoreError::Conflict) => continue,
+            Err(StoreError::NotFound) => return Ok(None),
+            Err(error) => return Err(error),
+        }
+    }
+    Err(StoreError::Conflict)
+}

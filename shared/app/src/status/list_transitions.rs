@@ -1,0 +1,36 @@
+use crate::Deps;
+use jiff::Timestamp;
+use vigil_domain::ids::{MonitorId, TenantId};
+use vigil_domain::monitor::StatusTransition;
+use vigil_domain::page::{Page, PageRequest};
+use vigil_domain::ports::StoreError;
+
+/// List a monitor's status changes, newest first.
+#[derive(Clone, Debug)]
+pub struct ListTransitions {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Monitor.
+    pub monitor_id: MonitorId,
+    /// Which page.
+    pub page: PageRequest,
+}
+
+/// Why transitions could not be listed.
+#[derive(Debug, thiserror::Error)]
+pub enum ListTransitionsError {
+    /// No such monitor for this tenant.
+    #[error("monitor not found")]
+    NotFound,
+    /// Storage failed (including a bad cursor).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Lists status changes with their time and cause.
+pub async fn list_transitions(deps: &Deps, cmd: ListTransitions, _now: Timestamp) -> Result<Page<StatusTransition>, ListTransitionsError> {
+    if deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.is_none() {
+        return Err(ListTransitionsError::NotFound);
+    }
+    Ok(deps.transitions.list(cmd.tenant_id, cmd.monitor_id, &cmd.page).await?)
+}

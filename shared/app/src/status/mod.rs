@@ -1,0 +1,9 @@
+//! Status, uptime and history reads.
+
+mod list_transitions;
+mod monitor_uptime;
+mod tenant_summary;
+
+pub use list_transitions::{ListTransitions, ListTransitionsError, list_transitions};
+pub use monitor_uptime::{MonitorUptime, MonitorUptimeError, monitor_uptime};
+pub use tenant_summary::{TenantSummary, TenantSummaryError, TenantSummaryView, tenant_summary};

@@ -1,0 +1,38 @@
+use crate::Deps;
+use jiff::Timestamp;
+use vigil_domain::ids::{MonitorId, TenantId};
+use vigil_domain::ports::StoreError;
+use vigil_domain::uptime::{UptimeSummary, UptimeWindow};
+
+/// Uptime and latency of a monitor over 24 h, 7 d and 30 d.
+#[derive(Clone, Copy, Debug)]
+pub struct MonitorUptime {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Monitor.
+    pub monitor_id: MonitorId,
+}
+
+/// Why the summary could not be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum MonitorUptimeError {
+    /// No such monitor for this tenant.
+    #[error("monitor not found")]
+    NotFound,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One summary per window, shortest first, each ending at `now`.
+pub async fn monitor_uptime(deps: &Deps, cmd: MonitorUptime, now: Timestamp) -> Result<Vec<UptimeSummary>, MonitorUptimeError> {
+    if deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.is_none() {
+        return Err(MonitorUptimeError::NotFound);
+    }
+    let mut summaries = Vec::with_capacity(UptimeWindow::ALL.len());
+    for window in UptimeWindow::ALL {
+        let tally = deps.checks.tally(cmd.tenant_id, cmd.monitor_id, window.start(now), now).await?;
+        summaries.push(UptimeSummary::from_tally(window, now, &tally));
+    }
+    Ok(summaries)
+}

@@ -1,0 +1,39 @@
+use crate::Deps;
+use jiff::Timestamp;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use vigil_domain::ids::TenantId;
+use vigil_domain::monitor::MonitorStatus;
+use vigil_domain::ports::StoreError;
+
+/// Counts of a tenant's monitors by status.
+#[derive(Clone, Copy, Debug)]
+pub struct TenantSummary {
+    /// Owner.
+    pub tenant_id: TenantId,
+}
+
+/// The counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TenantSummaryView {
+    /// All monitors.
+    pub total: u64,
+    /// Per status, every status present (zero when none).
+    pub by_status: BTreeMap<&'static str, u64>,
+}
+
+/// Why the summary could not be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum TenantSummaryError {
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Counts monitors by status.
+pub async fn tenant_summary(deps: &Deps, cmd: TenantSummary, _now: Timestamp) -> Result<TenantSummaryView, TenantSummaryError> {
+    let counts = deps.monitors.count_by_status(cmd.tenant_id).await?;
+    let by_status: BTreeMap<_, _> =
+        MonitorStatus::ALL.iter().map(|s| (s.as_str(), counts.get(s).copied().unwrap_or(0))).collect();
+    Ok(TenantSummaryView { total: by_status.values().sum(), by_status })
+}

@@ -1,0 +1,248 @@
+//! Conditions evaluated against responses: whether each holds, and the `actual` text shown
+//! when it does not.
+
+use super::super::Assertion;
+use super::{Fixture, response};
+
+fn json(body: &str) -> Fixture {
+    response().body(body)
+}
+
+fn text(body: &str) -> Fixture {
+    response().no_headers().header("content-type", "text/plain").body(body)
+}
+
+#[test]
+fn evaluation_table() {
+    let html = r#"<!DOCTYPE html><html lang="en"><head><meta http-equiv="Content-Type" content="text/html; charset=UTF-8" /></head><body><div id="user">jane.doe</div></body></html>"#;
+    let deep = "[".repeat(10_000);
+    let cases: Vec<(&str, Fixture, Option<&str>)> = vec![
+        // [STATUS]
+        ("[STATUS] == 200", response(), None),
+        ("[STATUS] == 200", response().status(503), Some("[STATUS] (503) == 200")),
+        ("[STATUS] < 300", response().status(201), None),
+        ("[STATUS] < 300", response().status(404), Some("[STATUS] (404) < 300")),
+        ("[STATUS] <= 299", response().status(300), Some("[STATUS] (300) <= 299")),
+        ("[STATUS] > 400", response().status(400), Some("[STATUS] (400) > 400")),
+        ("[STATUS] >= 200", response().status(200), None),
+        ("[STATUS] != 500", response(), None),
+        ("[STATUS] != 500", response().status(500), Some("[STATUS] (500) != 500")),
+        ("[STATUS] == 0x1F4", response().status(500), None),
+        ("200 == [STATUS]", response().status(204), Some("200 == [STATUS] (204)")),
+        ("[STATUS] == pat(4*)", response().status(404), None),
+        ("[STATUS] == pat(4*)", response(), Some("[STATUS] (200) == pat(4*)")),
+        ("[STATUS] == any(200, 201)", response().status(201), None),
+        ("[STATUS] == any(200, 201)", response().status(404), Some("[STATUS] (404) == any(200, 201)")),
+        ("any(200, 429) == [STATUS]", response().status(429), None),
+        ("any(200, 429) == [STATUS]", response().status(500), Some("any(200, 429) == [STATUS] (500)")),
+        ("[STATUS] != any(500, 503)", response(), None),
+        ("[STATUS] != any(500, 503)", response().status(503), Some("[STATUS] (503) != any(500, 503)")),
+        ("[STATUS] == [BODY].code", json(r#"{"code":200}"#), None),
+        ("[STATUS] == [BODY].code", json(r#"{"code":"200"}"#), None),
+        ("[STATUS] == [BODY].code", json(r#"{"code":201}"#), Some("[STATUS] (200) == [BODY].code (201)")),
+        // [RESPONSE_TIME], in whole milliseconds
+        ("[RESPONSE_TIME] < 500", response(), None),
+        ("[RESPONSE_TIME] < 500", response().millis(750), Some("[RESPONSE_TIME] (750) < 500")),
+        ("[RESPONSE_TIME] < 1s", response().millis(999), None),
+        ("[RESPONSE_TIME] < 1s", response().millis(2000), Some("[RESPONSE_TIME] (2000) < 1s")),
+        ("[RESPONSE_TIME] > 1s", response().millis(2000), None),
+        ("[RESPONSE_TIME] <= 500", response().millis(500), None),
+        ("[RESPONSE_TIME] <= 500", response().micros(500_900), None),
+        ("[RESPONSE_TIME] >= 500", response().millis(499), Some("[RESPONSE_TIME] (499) >= 500")),
+        ("[RESPONSE_TIME] < 250us", response().micros(100), None),
+        // [CERTIFICATE_EXPIRATION], shown as a duration
+        ("[CERTIFICATE_EXPIRATION] > 72h", response(), None),
+        ("[CERTIFICATE_EXPIRATION] > 72h", response().cert_in(86_400), Some("[CERTIFICATE_EXPIRATION] (24h) > 72h")),
+        ("[CERTIFICATE_EXPIRATION] > 72h", response().cert_in(-3_600), Some("[CERTIFICATE_EXPIRATION] (-1h) > 72h")),
+        ("[CERTIFICATE_EXPIRATION] > 72h", response().no_tls(), Some("[CERTIFICATE_EXPIRATION] (no TLS certificate) > 72h")),
+        ("[CERTIFICATE_EXPIRATION] > 2419200000", response().cert_in(60 * 86_400), None),
+        ("[CERTIFICATE_EXPIRATION] > 2419200000", response().cert_in(14 * 86_400), Some("[CERTIFICATE_EXPIRATION] (336h) > 2419200000")),
+        ("[CERTIFICATE_EXPIRATION] > 2h", response().cert_in(3_615), Some("[CERTIFICATE_EXPIRATION] (1h0m15s) > 2h")),
+        ("[CERTIFICATE_EXPIRATION] > 1h30m", response().cert_in(5_401), None),
+        ("[CERTIFICATE_EXPIRATION] == 0", response().no_tls(), Some("[CERTIFICATE_EXPIRATION] (no TLS certificate) == 0")),
+        // [CONNECTED], [IP]
+        ("[CONNECTED] == true", response(), None),
+        ("[CONNECTED] != false", response(), None),
+        ("[IP] == 127.0.0.1", response(), None),
+        ("[IP] == 127.0.0.1", response().ip("10.0.0.1"), Some("[IP] (10.0.0.1) == 127.0.0.1")),
+        ("[IP] == 127.0.0.1", response().ip("::ffff:127.0.0.1"), None),
+        ("[IP] == 127.0.0.1", response().no_ip(), Some("[IP] (no IP address recorded) == 127.0.0.1")),
+        ("[IP] != 127.0.0.1", response().no_ip(), Some("[IP] (no IP address recorded) != 127.0.0.1")),
+        ("[IP] == ::1", response().ip("0:0:0:0:0:0:0:1"), None),
+        ("[IP] == any(127.0.0.1, ::1)", response().ip("::1"), None),
+        ("[IP] == pat(10.*)", response().ip("10.0.0.3"), None),
+        ("[IP] == pat(10.*)", response().ip("192.168.1.1"), Some("[IP] (192.168.1.1) == pat(10.*)")),
+        ("[BODY].ip == [IP]", json(r#"{"ip":"127.0.0.1"}"#), None),
+        // [HEADER]
+        ("[HEADER].Content-Type == pat(*json*)", response(), None),
+        ("[HEADER].Content-Type == pat(*json*)", text("ok"), Some("[HEADER].Content-Type (text/plain) == pat(*json*)")),
+        ("[HEADER].Content-Type == pat(*json*)", response().no_headers(), Some("[HEADER].Content-Type (no such header) == pat(*json*)")),
+        ("[HEADER].x-request-id == abc123", response(), None),
+        ("[HEADER].X-REQUEST-ID != abc123", response(), Some("[HEADER].X-REQUEST-ID (abc123) != abc123")),
+        (
+            "[HEADER].Cache-Control == no-cache, no-store",
+            response().header("Cache-Control", "no-cache").header("cache-control", "no-store"),
+            None,
+        ),
+        ("[HEADER].Content-Length < 1000", response().header("Content-Length", "512"), None),
+        ("[HEADER].Content-Length < 1000", response().header("Content-Length", "2048"), Some("[HEADER].Content-Length (2048) < 1000")),
+        ("has([HEADER].X-Request-Id) == true", response(), None),
+        ("has([HEADER].Retry-After) == false", response(), None),
+        ("has([HEADER].Retry-After) == true", response(), Some("has([HEADER].Retry-After) (false) == true")),
+        // [BODY] as text: trimmed, numeric when both sides are numbers
+        ("[BODY] == test", text("test"), None),
+        ("[BODY] == ok", text("ok\n"), None),
+        ("[BODY] == 123", text("123"), None),
+        ("[BODY] < 124", text("123"), None),
+        ("[BODY] > 122", text("123"), None),
+        ("[BODY] > 123", text("100"), Some("[BODY] (100) > 123")),
+        ("[BODY] == x", text(""), Some("[BODY] (empty) == x")),
+        ("[BODY] == x", text("line1\nline2\ttab"), Some("[BODY] (line1\\nline2\\ttab) == x")),
+        ("[BODY] == pat(*healthy*)", text("all systems healthy"), None),
+        ("[BODY] == pat(*healthy*)", text("degraded"), Some("[BODY] (degraded) == pat(*healthy*)")),
+        ("[BODY] != pat(*error*)", text("ok"), None),
+        ("[BODY] != pat(*error*)", text("an error"), Some("[BODY] (an error) != pat(*error*)")),
+        ("[BODY] == pat(*john*)", json(r#"{"name": "john.doe"}"#), None),
+        ("[BODY] == pat(*healthy*)", response().bytes(b"\xff\xfe healthy"), None),
+        (
+            "[BODY] == pat(*<div id=\"user\">john.doe</div>*)",
+            text(html),
+            Some("[BODY] (<!DOCTYPE html><html lang=\"en\"><head><meta http-eq...(truncated)) == pat(*<div id=\"user\">john.doe</div>*)"),
+        ),
+        (
+            "pat(*<div id=\"user\">john.doe</div>*) == [BODY]",
+            text(html),
+            Some("pat(*<div id=\"user\">john.doe</div>*) == [BODY] (<!DOCTYPE html><html lang=\"en\"><head><meta http-eq...(truncated))"),
+        ),
+        ("[BODY] == pat(*\\[ERROR\\]*)", text("12:00 [ERROR] disk full"), None),
+        ("[BODY] == pat(*[0-9]% used*)", text("disk 7% used"), None),
+        // JSON paths
+        ("[BODY].status == UP", response(), None),
+        ("[BODY].data.status == UP", json(r#"{"data":{"status":"UP"}}"#), None),
+        ("[BODY].data.status == UP", json(r#"{"data":{"status":"DOWN"}}"#), Some("[BODY].data.status (DOWN) == UP")),
+        ("[BODY].data.status == UP", text("<html>502 Bad Gateway</html>"), Some("[BODY].data.status (the body is not JSON) == UP")),
+        ("[BODY].data.status == UP", text(""), Some("[BODY].data.status (the body is empty) == UP")),
+        ("[BODY].data.status == UP", text("  \n"), Some("[BODY].data.status (the body is empty) == UP")),
+        ("[BODY].data.status == UP", response().bytes(b"{\"data\":\xff}"), Some("[BODY].data.status (the body is not JSON) == UP")),
+        ("[BODY].data.status == UP", json(r#"{"data":{}}"#), Some("[BODY].data.status (data has no key \"status\") == UP")),
+        ("[BODY].data.status == UP", json(r#"{"data":"x"}"#), Some("[BODY].data.status (data is a string, not an object) == UP")),
+        ("[BODY].data.status == UP", json("{}"), Some("[BODY].data.status (the body has no key \"data\") == UP")),
+        ("[BODY].data.status == UP", json("[1,2]"), Some("[BODY].data.status (the body is an array, not an object) == UP")),
+        ("[BODY].data.status == UP", json("null"), Some("[BODY].data.status (the body is null, not an object) == UP")),
+        ("[BODY].status != DOWN", text("<html>oops</html>"), Some("[BODY].status (the body is not JSON) != DOWN")),
+        ("[BODY].status != DOWN", json("{}"), Some("[BODY].status (the body has no key \"status\") != DOWN")),
+        ("[BODY].data.name == john", json(r#"{"data": {"id": 1, "name": "john"}}"#), None),
+        ("[BODY].data.id == 1", json(r#"{"data": {"id": 1}}"#), None),
+        ("[BODY].data.id > 5", json(r#"{"data": {"id": 1}}"#), Some("[BODY].data.id (1) > 5")),
+        ("[BODY].data[1].id == 2", json(r#"{"data": [{"id": 1}, {"id": 2}, {"id": 3}]}"#), None),
+        ("[BODY][0].id == 1", json(r#"[{"id": 1}, {"id": 2}]"#), None),
+        ("[BODY][5].id == 1", json(r#"[{"id": 1}, {"id": 2}]"#), Some("[BODY][5].id (the body has 2 items, so no [5]) == 1")),
+        ("[BODY][0].name == test", json(r#"{"statusCode": 500}"#), Some("[BODY][0].name (the body is an object, not an array) == test")),
+        ("[BODY][3][2] == 7", json("[[1, 2], [3, 4], [], [5, 6, 7]]"), None),
+        ("[BODY].data[1][1] == eeeee", json(r#"{"data": [["a", "b", "c"], ["d", "eeeee", "f"]]}"#), None),
+        ("[BODY].data[0].apps[1].name == app2", json(r#"{"data": [{"apps": [{"name":"app1"}, {"name":"app2"}]}]}"#), None),
+        (
+            "[BODY].data[0].apps[1].name == app2",
+            json(r#"{"data": [{"apps": []}]}"#),
+            Some("[BODY].data[0].apps[1].name (data[0].apps has 0 items, so no [1]) == app2"),
+        ),
+        ("[BODY].items[0].id == 1", json(r#"{"items": [{"id": 1}]}"#), None),
+        ("[BODY].items.id == 1", json(r#"{"items": [{"id": 1}]}"#), Some("[BODY].items.id (items is an array, not an object) == 1")),
+        (
+            "[BODY].data.name.first == x",
+            json(r#"{"data": {"name": "john"}}"#),
+            Some("[BODY].data.name.first (data.name is a string, not an object) == x"),
+        ),
+        ("[BODY][0] == x", json(&deep), Some("[BODY][0] (the body is not JSON) == x")),
+        ("[BODY].user.firstName != [BODY].user.lastName", json(r#"{"user": {"firstName": "john", "lastName": "doe"}}"#), None),
+        (
+            "[BODY].user.firstName == [BODY].user.lastName",
+            json(r#"{"user": {"firstName": "john", "lastName": "doe"}}"#),
+            Some("[BODY].user.firstName (john) == [BODY].user.lastName (doe)"),
+        ),
+        ("[BODY].age == [BODY].id", json(r#"{"age": 1, "id": 1}"#), None),
+        ("[BODY].message == all good", json(r#"{"message": "all good"}"#), None),
+        ("[BODY].expr == \"a == b\"", json(r#"{"expr": "a == b"}"#), None),
+        ("[BODY].name == any(john.doe, jane.doe)", json(r#"{"name": "jane.doe"}"#), None),
+        ("[BODY].name == any(john.doe, jane.doe)", json(r#"{"name": "bob"}"#), Some("[BODY].name (bob) == any(john.doe, jane.doe)")),
+        ("[BODY].id == any(1, 2)", json(r#"{"id": 2}"#), None),
+        ("[BODY].id == any(1, 2)", json(r#"{"id": 2.0}"#), None),
+        ("[BODY].data == pat(*Whatever*)", json(r#"{"data": ["hello", "world", "Whatever"]}"#), None),
+        ("[BODY].items == pat(*\"status\":\"UP\"*)", json(r#"{"items": [{"status": "DOWN"}, {"status": "UP"}]}"#), None),
+        ("[BODY].data == x", json(r#"{"data": {"b": [1, 2], "a": 1}}"#), Some("[BODY].data ({\"a\":1,\"b\":[1,2]}) == x")),
+        ("[BODY].name == pat(john*)", json(r#"{"name": "john.doe"}"#), None),
+        ("[BODY].name == pat(bob*)", json(r#"{"name": "john.doe"}"#), Some("[BODY].name (john.doe) == pat(bob*)")),
+        // Numbers inside JSON, as Gatus reads them (and a little better)
+        ("[BODY].data == 1", json(r#"{"data": "0x1"}"#), None),
+        ("[BODY].data == 0x1", json(r#"{"data": "0x1"}"#), None),
+        ("[BODY].data == 15", json(r#"{"data": "0xF"}"#), None),
+        ("[BODY].data == 12648243", json(r#"{"data": "0xC0ff33"}"#), None),
+        ("[BODY].data >= 1", json(r#"{"data": "0x01"}"#), None),
+        ("[BODY].data > 0", json(r#"{"data": "0o1"}"#), None),
+        ("[BODY].data == 2", json(r#"{"data": "0b0010"}"#), None),
+        ("[BODY].data == 0b10", json(r#"{"data": "0b0010"}"#), None),
+        ("[BODY].balance > 100", json(r#"{"balance": "123.40000000000005"}"#), None),
+        ("[BODY].balance == 123.45", json(r#"{"balance": 123.45}"#), None),
+        ("[BODY].balance == 123.45", json(r#"{"balance": "123.45"}"#), None),
+        ("[BODY].ratio > 0", json(r#"{"ratio": 0.5}"#), None),
+        ("[BODY].count >= 10", json(r#"{"count": 9.5}"#), Some("[BODY].count (9.5) >= 10")),
+        ("[BODY].price == 1", json(r#"{"price": 1.0}"#), None),
+        ("[BODY].version == 1.10", json(r#"{"version": "1.1"}"#), Some("[BODY].version (1.1) == 1.10")),
+        ("[BODY].zip == 01234", json(r#"{"zip": "1234"}"#), None),
+        ("[BODY].big > 1", json(r#"{"big": 18446744073709551615}"#), None),
+        ("[BODY].neg < 0", json(r#"{"neg": -5}"#), None),
+        ("[BODY].uptime > 1h", json(r#"{"uptime": "2h"}"#), None),
+        ("[BODY].count > 5", json(r#"{"count": "abc"}"#), Some("[BODY].count (abc, not a number) > 5")),
+        ("[BODY].count > 5", json(r#"{"count": null}"#), Some("[BODY].count (null, not a number) > 5")),
+        ("[BODY].count > 5", json(r#"{"count": [1]}"#), Some("[BODY].count ([1], not a number) > 5")),
+        ("[BODY].flag == true", json(r#"{"flag": true}"#), None),
+        ("[BODY].flag == true", json(r#"{"flag": "true"}"#), None),
+        ("[BODY].flag == true", json(r#"{"flag": false}"#), Some("[BODY].flag (false) == true")),
+        ("[BODY].data == null", json(r#"{"data": null}"#), None),
+        ("[BODY].data == OK", json(r#"{"data": null}"#), Some("[BODY].data (null) == OK")),
+        ("[BODY].items[0] == OK", json(r#"{"items": [null, null]}"#), Some("[BODY].items[0] (null) == OK")),
+        // len()
+        ("len([BODY].items) > 0", json(r#"{"items": [1]}"#), None),
+        ("len([BODY].items) > 0", json(r#"{"items": []}"#), Some("len([BODY].items) (0) > 0")),
+        ("len([BODY].items) > 0", json("{}"), Some("len([BODY].items) (the body has no key \"items\") > 0")),
+        ("len([BODY].items) > 0", text("nope"), Some("len([BODY].items) (the body is not JSON) > 0")),
+        ("len([BODY].x) > 0", json(r#"{"x": null}"#), Some("len([BODY].x) (x is null) > 0")),
+        ("len([BODY]) == 3", json(r#"[{"id": 1}, {"id": 2}, {"id": 3}]"#), None),
+        ("len([BODY]) == 8", text("john.doe"), None),
+        ("len([BODY]) == 20", json(r#"{"name": "john.doe"}"#), None),
+        ("len([BODY]) == 0", text(""), None),
+        ("len([BODY]) == 5", text("[oops"), None),
+        ("len([BODY].name) == 8", json(r#"{"name": "john.doe"}"#), None),
+        ("len([BODY].name) == 5", json(r#"{"name": "héllo"}"#), None),
+        ("len([BODY].data) == 3", json(r#"{"data": "0x1"}"#), None),
+        ("len([BODY].age) == 2", json(r#"{"age": 18}"#), None),
+        ("len([BODY].adult) == 4", json(r#"{"adult": true}"#), None),
+        ("len([BODY][0]) == 2", json(r#"[{"age": 18, "adult": true}]"#), None),
+        ("len([BODY][0].age) == 2", json(r#"[{"age": 18, "adult": true}]"#), None),
+        ("len([BODY].data) == 0", json(r#"{"data": {}}"#), None),
+        ("len([BODY].data.name) == 4", json(r#"{"data": {"id": 1}}"#), Some("len([BODY].data.name) (data has no key \"name\") == 4")),
+        // has()
+        ("has([BODY].errors) == false", json("{}"), None),
+        ("has([BODY].errors) == false", json(r#"{"errors": null}"#), None),
+        ("has([BODY].errors) == false", json(r#"{"errors": ["1"]}"#), Some("has([BODY].errors) (true) == false")),
+        ("has([BODY].errors) == false", json(r#"{"errors": []}"#), Some("has([BODY].errors) (true) == false")),
+        ("has([BODY].errors) == false", text("<html/>"), Some("has([BODY].errors) (the body is not JSON) == false")),
+        ("has([BODY].article) == true", json("{\n  \"article\": {\n    \"id\": 123\n  }\n}"), None),
+        ("has([BODY].users) == true", json(r#"{"users": []}"#), None),
+        ("has([BODY].users) == true", json("{}"), Some("has([BODY].users) (false) == true")),
+        ("has([BODY].a.b) == false", json(r#"{"a": "text"}"#), None),
+        ("has([BODY]) == true", text("x"), None),
+        ("has([BODY]) == true", text(" "), Some("has([BODY]) (false) == true")),
+    ];
+    // Every case runs and every wrong one is reported, rather than stopping at the first.
+    let mut wrong = Vec::new();
+    for (i, (source, fixture, expected)) in cases.iter().enumerate() {
+        let assertion = Assertion::parse(source).unwrap_or_else(|e| panic!("case {i}: {source:?} should parse, got {e}"));
+        let outcome = assertion.evaluate(&fixture.0).map_err(|mismatch| mismatch.actual);
+        let expected = expected.map_or(Ok(()), |actual| Err(actual.to_owned()));
+        if outcome != expected {
+            wrong.push(format!("case {i}: {source:?}\n   expected {expected:?}\n        got {outcome:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{} of {} cases went wrong:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
+}

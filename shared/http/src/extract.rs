@@ -1,0 +1,160 @@
+//! Request extractors whose failures are problem responses with a useful message.
+
+use vigil_app::SystemClock;
+use crate::problem::ApiError;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use vigil_app::Deps;
+use vigil_app::tenants::{Authenticate, Principal, authenticate};
+use vigil_domain::ids::{CheckId, MonitorId};
+use vigil_domain::page::{Cursor, PageRequest};
+use vigil_domain::tenant::ApiKeySecret;
+
+/// The caller, authenticated by `Authorization: Bearer <key>`.
+pub(crate) struct Caller(pub Principal);
+
+impl FromRequestParts<Deps> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .ok_or_else(|| ApiError::unauthorized("send an API key as `Authorization: Bearer <key>`"))?;
+        let value = header.to_str().map_err(|_| ApiError::unauthorized("the Authorization header is not text"))?;
+        let (scheme, key) = value.split_once(' ').unwrap_or((value, ""));
+        if !scheme.eq_ignore_ascii_case("bearer") || key.trim().is_empty() {
+            return Err(ApiError::unauthorized("the Authorization header must be `Bearer <key>`"));
+        }
+        let cmd = Authenticate { secret: ApiKeySecret::presented(key.trim()) };
+        Ok(Caller(authenticate(deps, cmd, SystemClock::now()).await?))
+    }
+}
+
+/// A JSON body, deserialized with the path of the first error in the message.
+pub(crate) struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<Deps> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, deps: &Deps) -> Result<Self, ApiError> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim().to_ascii_lowercase();
+                mime == "application/json" || mime.ends_with("+json")
+            });
+        if !is_json {
+            return Err(ApiError::unsupported_media_type());
+        }
+        let bytes = Bytes::from_request(request, deps).await.map_err(|rejection| match rejection {
+            BytesRejection::FailedToBufferBody(_) => ApiError::payload_too_large(crate::MAX_REQUEST_BYTES),
+            other => ApiError::bad_request(other.body_text()),
+        })?;
+        // serde reads a JSON array into a struct positionally, which would turn
+        // `["x", "http://h"]` into a monitor; every body of this API is an object.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::bad_request("the body must be a JSON object"));
+        }
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// Parses JSON, naming the path and position of the first error.
+pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        let location = format!("line {} column {}", inner.line(), inner.column());
+        let detail = match (inner.classify(), path.as_str()) {
+            (serde_json::error::Category::Syntax | serde_json::error::Category::Eof, _) => {
+                format!("the body is not valid JSON ({inner})")
+            }
+            (_, "." | "") => format!("the body does not match the expected shape: {}", strip_position(&inner)),
+            (_, path) => format!("field `{path}`: {} ({location})", strip_position(&inner)),
+        };
+        ApiError::bad_request(detail)
+    })?;
+    deserializer.end().map_err(|e| ApiError::bad_request(format!("the body has trailing characters after the JSON value ({e})")))?;
+    Ok(value)
+}
+
+/// serde_json appends " at line L column C"; the message gives the position separately.
+fn strip_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(index) => text[..index].to_owned(),
+        None => text,
+    }
+}
+
+/// Query parameters, with a problem for bad ones.
+pub(crate) struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<Deps> for QueryParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, deps)
+            .await
+            .map(|Query(value)| QueryParams(value))
+            .map_err(|rejection| ApiError::bad_request(format!("bad query parameters: {}", rejection.body_text())))
+    }
+}
+
+/// `cursor` and `limit` query parameters.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PageParams {
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+impl PageParams {
+    pub(crate) fn page(&self) -> Result<PageRequest, ApiError> {
+        page_request(self.cursor.as_deref(), self.limit)
+    }
+}
+
+/// A page request from `cursor` and `limit` parameters.
+pub(crate) fn page_request(cursor: Option<&str>, limit: Option<u32>) -> Result<PageRequest, ApiError> {
+    PageRequest::new(cursor.map(|c| Cursor(c.to_owned())), limit).map_err(ApiError::bad_request)
+}
+
+/// The `{id}` of a monitor route. An id that is not a UUID names no monitor, so it is a 404.
+pub(crate) struct MonitorPath(pub MonitorId);
+
+impl FromRequestParts<Deps> for MonitorPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, ApiError> {
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, deps)
+            .await
+            .map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
+        let id = params.iter().find(|(name, _)| name == "id").map(|(_, v)| v.as_str()).unwrap_or_default();
+        id.parse().map(MonitorPath).map_err(|_| ApiError::not_found(format!("no monitor with id `{id}`")))
+    }
+}
+
+/// The `{check_id}` of a check route.
+pub(crate) struct CheckPath(pub CheckId);
+
+impl FromRequestParts<Deps> for CheckPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, ApiError> {
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, deps)
+            .await
+            .map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
+        let id = params.iter().find(|(name, _)| name == "check_id").map(|(_, v)| v.as_str()).unwrap_or_default();
+        id.parse().map(CheckPath).map_err(|_| ApiError::not_found(format!("no check with id `{id}`")))
+    }
+}

@@ -1,0 +1,42 @@
+//! Vigil's HTTP API. [`router`] builds the axum `Router` that `vigil serve` serves directly and
+//! the api Lambda serves through API Gateway; [`problem`] is the one place where errors become
+//! RFC 9457 problem+json responses.
+
+mod extract;
+pub mod problem;
+mod routes;
+mod views;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use vigil_app::Deps;
+
+/// The largest request body accepted (a monitor's own body is capped at 64 KiB).
+pub const MAX_REQUEST_BYTES: usize = 256 * 1024;
+
+/// The API router over `deps`.
+pub fn router(deps: Deps) -> Router {
+    let v1 = Router::new()
+        .route("/monitors", post(routes::monitors::create).get(routes::monitors::list))
+        .route("/monitors/{id}", get(routes::monitors::read).patch(routes::monitors::update).delete(routes::monitors::delete))
+        .route("/monitors/{id}/pause", post(routes::monitors::pause))
+        .route("/monitors/{id}/resume", post(routes::monitors::resume))
+        .route("/monitors/{id}/check", post(routes::checks::trigger))
+        .route("/monitors/{id}/checks", get(routes::checks::list))
+        .route("/monitors/{id}/checks/{check_id}", get(routes::checks::read))
+        .route("/monitors/{id}/uptime", get(routes::status::uptime))
+        .route("/monitors/{id}/transitions", get(routes::status::transitions))
+        .route("/summary", get(routes::status::summary));
+    Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .nest("/v1", v1)
+        .fallback(routes::health::not_found)
+        .method_not_allowed_fallback(routes::health::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(CatchPanicLayer::custom(problem::panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(deps)
+}

@@ -1,0 +1,226 @@
+//! RFC 9457 problem details: every error the API returns is turned into one here, and nowhere
+//! else.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use std::any::Any;
+use vigil_app::checks::{GetCheckError, ListChecksError, TriggerCheckError};
+use vigil_app::monitors::{
+    CreateMonitorError, DeleteMonitorError, GetMonitorError, ListMonitorsError, PauseMonitorError, ResumeMonitorError,
+    UpdateMonitorError,
+};
+use vigil_app::status::{ListTransitionsError, MonitorUptimeError, TenantSummaryError};
+use vigil_app::tenants::AuthenticateError;
+use vigil_domain::monitor::{FieldError, SpecErrors};
+use vigil_domain::ports::StoreError;
+
+/// A problem details body.
+#[derive(Clone, Debug, Serialize)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the kind.
+    pub title: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// What happened this time, for a person.
+    pub detail: String,
+    /// Field-level errors, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// An error on its way to becoming a problem response.
+#[derive(Debug)]
+pub struct ApiError(pub Problem);
+
+impl ApiError {
+    /// A problem of `status`, kind `slug`.
+    pub fn new(status: StatusCode, slug: &str, title: &'static str, detail: impl Into<String>) -> Self {
+        Self(Problem {
+            kind: format!("https://vigil.dev/problems/{slug}"),
+            title,
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: Vec::new(),
+        })
+    }
+
+    /// 400: the request could not be read.
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad-request", "The request is malformed", detail)
+    }
+
+    /// 401: no valid API key.
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "Authentication is required", detail)
+    }
+
+    /// 404: nothing here (or it belongs to another tenant).
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
+    }
+
+    /// 413: the body is too large.
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "The request body is too large",
+            format!("request bodies are limited to {limit} bytes"),
+        )
+    }
+
+    /// 415: not JSON.
+    pub fn unsupported_media_type() -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "The request body must be JSON",
+            "send the body with `Content-Type: application/json`",
+        )
+    }
+
+    /// 400: validation failed, with every field error.
+    pub fn invalid(errors: SpecErrors) -> Self {
+        let mut error = Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-monitor",
+            "The monitor is not valid",
+            errors.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
+        );
+        error.0.errors = errors.0;
+        error
+    }
+
+    fn internal(error: &dyn std::fmt::Display) -> Self {
+        tracing::error!(%error, "request failed");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            "the server failed to handle the request; it has been logged",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, axum::Json(&self.0)).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// The response for a handler that panicked.
+pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a handler panicked");
+    ApiError::internal(&message).into_response()
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::InvalidCursor => Self::bad_request("the cursor is not valid; use the next_cursor of a previous page"),
+            StoreError::NotFound => Self::not_found("not found"),
+            StoreError::Conflict => Self::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "Concurrent modification",
+                "the item was changed by another request; retry",
+            ),
+            StoreError::Backend(error) => Self::internal(&error),
+        }
+    }
+}
+
+const MONITOR_NOT_FOUND: &str = "no monitor with this id";
+
+macro_rules! not_found_or_store {
+    ($($error:ident),* $(,)?) => {$(
+        impl From<$error> for ApiError {
+            fn from(error: $error) -> Self {
+                match error {
+                    $error::NotFound => Self::not_found(MONITOR_NOT_FOUND),
+                    $error::Store(error) => error.into(),
+                }
+            }
+        }
+    )*};
+}
+
+not_found_or_store!(
+    DeleteMonitorError,
+    GetMonitorError,
+    PauseMonitorError,
+    ResumeMonitorError,
+    TriggerCheckError,
+    ListChecksError,
+    MonitorUptimeError,
+    ListTransitionsError,
+);
+
+impl From<GetCheckError> for ApiError {
+    fn from(error: GetCheckError) -> Self {
+        match error {
+            GetCheckError::NotFound => Self::not_found("no check with this id for this monitor"),
+            GetCheckError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<CreateMonitorError> for ApiError {
+    fn from(error: CreateMonitorError) -> Self {
+        match error {
+            CreateMonitorError::Invalid(errors) => Self::invalid(errors),
+            CreateMonitorError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<UpdateMonitorError> for ApiError {
+    fn from(error: UpdateMonitorError) -> Self {
+        match error {
+            UpdateMonitorError::NotFound => Self::not_found(MONITOR_NOT_FOUND),
+            UpdateMonitorError::Invalid(errors) => Self::invalid(errors),
+            UpdateMonitorError::RevisionMismatch { expected, current } => Self::new(
+                StatusCode::PRECONDITION_FAILED,
+                "revision-mismatch",
+                "The monitor has changed",
+                format!("If-Match asked for revision {expected} but the monitor is at revision {current}; read it again"),
+            ),
+            UpdateMonitorError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<ListMonitorsError> for ApiError {
+    fn from(ListMonitorsError::Store(error): ListMonitorsError) -> Self {
+        error.into()
+    }
+}
+
+impl From<TenantSummaryError> for ApiError {
+    fn from(TenantSummaryError::Store(error): TenantSummaryError) -> Self {
+        error.into()
+    }
+}
+
+impl From<AuthenticateError> for ApiError {
+    fn from(error: AuthenticateError) -> Self {
+        match error {
+            AuthenticateError::UnknownKey => Self::unauthorized("the API key is not valid"),
+            AuthenticateError::Store(error) => error.into(),
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Handlers. Each one only extracts, calls one use case and shapes the response.
+
+pub(crate) mod checks;
+pub(crate) mod health;
+pub(crate) mod monitors;
+pub(crate) mod status;

@@ -1,0 +1,12 @@
+//! Vigil's self-hosted adapters: everything `vigil serve` needs to run the use cases in one
+//! process, in place of DynamoDB, S3, SQS, SNS and EventBridge.
+
+pub mod artefacts;
+pub mod bus;
+pub mod scheduler;
+pub mod sqlite;
+
+pub use artefacts::FsArtefactStore;
+pub use bus::InProcessBus;
+pub use scheduler::{LocalScheduler, SchedulerConfig, SchedulerStats};
+pub use sqlite::SqliteStore;

@@ -1,0 +1,167 @@
+//! The in-process scheduler: what EventBridge, the scheduler Lambda and SQS delays are on AWS.
+//!
+//! Every tick it claims the checks planned within the next horizon from the due-index, then each
+//! claimed check waits for its planned time in its own task and runs once one of a bounded
+//! number of slots is free. Claiming advances each monitor's due time in the store, so a restart
+//! resumes on schedule and nothing is claimed twice.
+
+use vigil_app::SystemClock;
+use jiff::SignedDuration;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use vigil_app::Deps;
+use vigil_app::checks::{ClaimDueChecks, RunCheck, RunCheckOutcome, claim_due_checks, run_check};
+use vigil_domain::latency::LatencyDigest;
+use vigil_domain::ports::DueCheck;
+
+/// How the scheduler paces itself.
+#[derive(Clone, Debug)]
+pub struct SchedulerConfig {
+    /// How often the due-index is read.
+    pub tick: Duration,
+    /// How far ahead checks are claimed; must exceed `tick`.
+    pub horizon: Duration,
+    /// The most checks claimed in one read.
+    pub claim_batch: usize,
+    /// The most checks running at once.
+    pub max_in_flight: usize,
+    /// On shutdown, how long running checks may take to finish and be stored.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        Self {
+            tick: Duration::from_millis(250),
+            horizon: Duration::from_secs(2),
+            claim_batch: 2_000,
+            max_in_flight: 1_000,
+            shutdown_grace: Duration::from_secs(15),
+        }
+    }
+}
+
+/// Live figures, for `/metrics` and the benchmark.
+#[derive(Debug, Default)]
+pub struct SchedulerStats {
+    /// Checks started.
+    pub started: AtomicU64,
+    /// Checks whose result was stored.
+    pub completed: AtomicU64,
+    /// Checks that could not be stored.
+    pub failed: AtomicU64,
+    /// Checks running now.
+    pub in_flight: AtomicUsize,
+    /// Actual minus planned start of every check.
+    pub lag: Mutex<LatencyDigest>,
+}
+
+/// The scheduler.
+pub struct LocalScheduler {
+    deps: Deps,
+    config: SchedulerConfig,
+    stats: Arc<SchedulerStats>,
+}
+
+impl LocalScheduler {
+    /// A scheduler running checks with `deps`.
+    pub fn new(deps: Deps, config: SchedulerConfig) -> Self {
+        Self { deps, config, stats: Arc::default() }
+    }
+
+    /// Its live figures.
+    pub fn stats(&self) -> Arc<SchedulerStats> {
+        Arc::clone(&self.stats)
+    }
+
+    /// Runs until `shutdown` completes, then lets running checks finish (up to the grace
+    /// period) so that their results are stored. Checks claimed but not yet started are dropped;
+    /// those monitors run again at their next slot.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        let slots = Arc::new(Semaphore::new(self.config.max_in_flight));
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let mut tasks = JoinSet::new();
+        let mut ticker = tokio::time::interval(self.config.tick);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let horizon = SignedDuration::try_from(self.config.horizon).unwrap_or(SignedDuration::from_secs(2));
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                () = &mut shutdown => break,
+                _ = ticker.tick() => {}
+            }
+            loop {
+                let claim = ClaimDueChecks { horizon, limit: self.config.claim_batch };
+                match claim_due_checks(&self.deps, claim, SystemClock::now()).await {
+                    Ok(due) => {
+                        let backlog = due.len() == self.config.claim_batch;
+                        for check in due {
+                            tasks.spawn(self.check_task(check, Arc::clone(&slots), stop_rx.clone()));
+                        }
+                        if !backlog {
+                            break;
+                        }
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "claiming due checks failed; retrying next tick");
+                        break;
+                    }
+                }
+            }
+            while let Some(joined) = tasks.try_join_next() {
+                if let Err(error) = joined {
+                    tracing::error!(%error, "a check task panicked");
+                }
+            }
+        }
+        let _ = stop_tx.send(true);
+        let drained = tokio::time::timeout(self.config.shutdown_grace, async {
+            while tasks.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!(running = tasks.len(), "checks still running at the end of the shutdown grace period were abandoned");
+        }
+    }
+
+    fn check_task(&self, check: DueCheck, slots: Arc<Semaphore>, mut stop: watch::Receiver<bool>) -> impl Future<Output = ()> + Send + 'static {
+        let deps = self.deps.clone();
+        let stats = Arc::clone(&self.stats);
+        async move {
+            let wait = check.planned_at.duration_since(SystemClock::now());
+            let start_at = Instant::now() + Duration::try_from(wait).unwrap_or_default();
+            let permit = tokio::select! {
+                biased;
+                _ = stop.wait_for(|stopped| *stopped) => return,
+                permit = async {
+                    tokio::time::sleep_until(start_at).await;
+                    slots.acquire_owned().await
+                } => permit,
+            };
+            let Ok(_permit) = permit else { return };
+            let now = SystemClock::now();
+            let lag = Duration::try_from(now.duration_since(check.planned_at)).unwrap_or_default();
+            if let Ok(mut digest) = stats.lag.lock() {
+                digest.record(lag);
+            }
+            stats.started.fetch_add(1, Ordering::Relaxed);
+            stats.in_flight.fetch_add(1, Ordering::Relaxed);
+            let run = RunCheck { tenant_id: check.tenant_id, monitor_id: check.monitor_id, planned_at: check.planned_at, manual: false };
+            match run_check(&deps, run, now).await {
+                Ok(RunCheckOutcome::Ran(_) | RunCheckOutcome::MonitorGone | RunCheckOutcome::MonitorPaused) => {
+                    stats.completed.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(error) => {
+                    stats.failed.fetch_add(1, Ordering::Relaxed);
+                    tracing::error!(%error, monitor = %check.monitor_id, "a check could not be stored");
+                }
+            }
+            stats.in_flight.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}

@@ -1,0 +1,271 @@
+use super::SqliteStore;
+use super::codec::{at, backend, blob, decode_cursor, encode_cursor, ms, uuid};
+use super::monitors::health_version;
+use super::transitions::{check_planned_ms, insert_transition};
+use anyhow::Context;
+use async_trait::async_trait;
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::time::Duration;
+use vigil_domain::check::{CheckOutcome, CheckResult};
+use vigil_domain::ids::{CheckId, MonitorId, TenantId};
+use vigil_domain::page::{Page, PageRequest};
+use vigil_domain::ports::{CheckLog, CheckRecord, RecordOutcome, StoreError};
+use vigil_domain::probe::Timings;
+use vigil_domain::uptime::CheckTally;
+
+const HOUR_MS: i64 = 3_600_000;
+
+const RESULT_COLUMNS: &str = "tenant_id, monitor_id, planned_at, started_at, outcome, status_code, total_us, dns_us, \
+     connect_us, tls_us, first_byte_us, response_bytes, body_truncated, cert_expires_at, remote_ip, detail";
+
+fn micros(d: Option<Duration>) -> Option<i64> {
+    d.map(|d| d.as_micros() as i64)
+}
+
+fn duration(us: Option<i64>) -> Option<Duration> {
+    us.map(|us| Duration::from_micros(us.max(0) as u64))
+}
+
+/// The outcome column and the JSON detail kept for failures and errors.
+fn outcome_columns(outcome: &CheckOutcome) -> anyhow::Result<(&'static str, Option<String>)> {
+    Ok(match outcome {
+        CheckOutcome::Up => ("up", None),
+        CheckOutcome::Down { .. } => ("down", Some(serde_json::to_string(outcome)?)),
+        CheckOutcome::Error { .. } => ("error", Some(serde_json::to_string(outcome)?)),
+    })
+}
+
+fn result_from_row(row: &Row<'_>) -> anyhow::Result<CheckResult> {
+    let monitor_id = MonitorId::from_uuid(uuid(&row.get::<_, Vec<u8>>(1)?)?);
+    let planned_ms: i64 = row.get(2)?;
+    let outcome = match (row.get::<_, String>(4)?.as_str(), row.get::<_, Option<String>>(15)?) {
+        ("up", _) => CheckOutcome::Up,
+        (_, Some(detail)) => serde_json::from_str(&detail).context("a stored check outcome does not parse")?,
+        (other, None) => anyhow::bail!("stored check outcome `{other}` has no detail"),
+    };
+    Ok(CheckResult {
+        id: CheckId::for_planned_check(monitor_id, planned_ms),
+        tenant_id: TenantId::from_uuid(uuid(&row.get::<_, Vec<u8>>(0)?)?),
+        monitor_id,
+        planned_at: at(planned_ms)?,
+        started_at: at(row.get(3)?)?,
+        timings: Timings {
+            total: duration(row.get(6)?).unwrap_or_default(),
+            dns: duration(row.get(7)?),
+            connect: duration(row.get(8)?),
+            tls: duration(row.get(9)?),
+            first_byte: duration(row.get(10)?),
+        },
+        status_code: row.get(5)?,
+        response_bytes: row.get::<_, Option<i64>>(11)?.map(|b| b as u64),
+        body_truncated: row.get(12)?,
+        certificate_expires_at: row.get::<_, Option<i64>>(13)?.map(at).transpose()?,
+        remote_ip: row.get::<_, Option<String>>(14)?.and_then(|ip| ip.parse().ok()),
+        outcome,
+    })
+}
+
+/// Stores one record, in the caller's savepoint.
+fn record_one(conn: &Connection, record: &CheckRecord) -> anyhow::Result<RecordOutcome> {
+    let r = &record.result;
+    let Some(version) = health_version(conn, r.tenant_id, r.monitor_id)? else {
+        return Ok(RecordOutcome::MonitorGone);
+    };
+    if record.health.as_ref().is_some_and(|update| update.expected_version != version) {
+        return Ok(RecordOutcome::HealthConflict);
+    }
+    let (outcome, detail) = outcome_columns(&r.outcome)?;
+    let inserted = conn
+        .prepare_cached(&format!(
+            "INSERT OR IGNORE INTO check_results ({RESULT_COLUMNS}) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+        ))?
+        .execute(params![
+            blob(r.tenant_id.as_uuid()),
+            blob(r.monitor_id.as_uuid()),
+            ms(r.planned_at),
+            ms(r.started_at),
+            outcome,
+            r.status_code,
+            r.timings.total.as_micros() as i64,
+            micros(r.timings.dns),
+            micros(r.timings.connect),
+            micros(r.timings.tls),
+            micros(r.timings.first_byte),
+            r.response_bytes.map(|b| b as i64),
+            r.body_truncated,
+            r.certificate_expires_at.map(ms),
+            r.remote_ip.map(|ip| ip.to_string()),
+            detail,
+        ])?;
+    if inserted == 0 {
+        return Ok(RecordOutcome::Duplicate);
+    }
+    add_to_rollup(conn, r)?;
+    if let Some(update) = &record.health {
+        let h = &update.health;
+        conn.prepare_cached(
+            "UPDATE monitors SET status = ?3, status_since = ?4, failure_streak = ?5, success_streak = ?6, health_version = ?7 \
+             WHERE tenant_id = ?1 AND id = ?2",
+        )?
+        .execute(params![
+            blob(r.tenant_id.as_uuid()),
+            blob(r.monitor_id.as_uuid()),
+            h.status.as_str(),
+            ms(h.since),
+            h.failure_streak,
+            h.success_streak,
+            h.version as i64
+        ])?;
+        if let Some(transition) = &update.transition {
+            insert_transition(conn, transition, Some(ms(r.planned_at)))?;
+        }
+    }
+    Ok(RecordOutcome::Recorded)
+}
+
+/// Adds a result to the tally of its hour.
+fn add_to_rollup(conn: &Connection, result: &CheckResult) -> anyhow::Result<()> {
+    let hour = ms(result.started_at).div_euclid(HOUR_MS) * HOUR_MS;
+    let key = params![blob(result.tenant_id.as_uuid()), blob(result.monitor_id.as_uuid()), hour];
+    let stored: Option<String> = conn
+        .prepare_cached("SELECT tally FROM check_rollups WHERE tenant_id = ?1 AND monitor_id = ?2 AND hour = ?3")?
+        .query_row(key, |row| row.get(0))
+        .optional()?;
+    let mut tally: CheckTally = match stored {
+        Some(text) => serde_json::from_str(&text).context("a stored rollup does not parse")?,
+        None => CheckTally::default(),
+    };
+    tally.record(result);
+    conn.prepare_cached(
+        "INSERT INTO check_rollups (tenant_id, monitor_id, hour, tally) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (tenant_id, monitor_id, hour) DO UPDATE SET tally = excluded.tally",
+    )?
+    .execute(params![blob(result.tenant_id.as_uuid()), blob(result.monitor_id.as_uuid()), hour, serde_json::to_string(&tally)?])?;
+    Ok(())
+}
+
+/// Tallies raw results of a monitor started in `[from, to)`.
+fn tally_raw(conn: &Connection, tenant: &[u8; 16], monitor: &[u8; 16], from: i64, to: i64, tally: &mut CheckTally) -> anyhow::Result<()> {
+    if from >= to {
+        return Ok(());
+    }
+    // started_at is within one timeout of planned_at, so the primary key range bounds the scan.
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {RESULT_COLUMNS} FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 \
+         AND planned_at >= ?3 AND planned_at < ?4 AND started_at >= ?5 AND started_at < ?6"
+    ))?;
+    let slack = 2 * HOUR_MS;
+    let mut rows = statement.query(params![tenant, monitor, from - slack, to, from, to])?;
+    while let Some(row) = rows.next()? {
+        tally.record(&result_from_row(row)?);
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl CheckLog for SqliteStore {
+    async fn record(&self, records: &[CheckRecord]) -> Result<Vec<RecordOutcome>, StoreError> {
+        let records = records.to_vec();
+        self.db
+            .write(move |conn| {
+                let mut outcomes = Vec::with_capacity(records.len());
+                for record in &records {
+                    // A nested savepoint per record, so that a record that is refused half-way
+                    // leaves nothing behind.
+                    conn.execute_batch("SAVEPOINT record_one")?;
+                    match record_one(conn, record) {
+                        Ok(outcome) => {
+                            conn.execute_batch("RELEASE record_one")?;
+                            outcomes.push(outcome);
+                        }
+                        Err(error) => {
+                            conn.execute_batch("ROLLBACK TO record_one; RELEASE record_one")?;
+                            return Err(error);
+                        }
+                    }
+                }
+                Ok(outcomes)
+            })
+            .await
+            .context("recording checks")
+            .map_err(backend)
+    }
+
+    async fn list(&self, tenant: TenantId, monitor: MonitorId, page: &PageRequest) -> Result<Page<CheckResult>, StoreError> {
+        let before = page.cursor.as_ref().map(|c| decode_cursor(c, 1, false)).transpose()?.map(|(v, _)| v[0]);
+        let limit = page.limit;
+        self.db
+            .read(move |conn| {
+                let mut statement = conn.prepare_cached(&format!(
+                    "SELECT {RESULT_COLUMNS} FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 AND planned_at < ?3 \
+                     ORDER BY planned_at DESC LIMIT ?4"
+                ))?;
+                let mut rows = statement.query(params![
+                    blob(tenant.as_uuid()),
+                    blob(monitor.as_uuid()),
+                    before.unwrap_or(i64::MAX),
+                    i64::from(limit) + 1
+                ])?;
+                let mut items = Vec::new();
+                while let Some(row) = rows.next()? {
+                    if items.len() == limit as usize {
+                        let last: &CheckResult = &items[items.len() - 1];
+                        let cursor = encode_cursor(&[ms(last.planned_at)], None);
+                        return Ok(Page { items, next_cursor: Some(cursor) });
+                    }
+                    items.push(result_from_row(row)?);
+                }
+                Ok(Page { items, next_cursor: None })
+            })
+            .await
+            .map_err(backend)
+    }
+
+    async fn get(&self, tenant: TenantId, monitor: MonitorId, id: CheckId) -> Result<Option<CheckResult>, StoreError> {
+        let planned = check_planned_ms(id);
+        self.db
+            .read(move |conn| {
+                let mut statement = conn.prepare_cached(&format!(
+                    "SELECT {RESULT_COLUMNS} FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 AND planned_at = ?3"
+                ))?;
+                let mut rows = statement.query(params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), planned])?;
+                let result = rows.next()?.map(result_from_row).transpose()?;
+                // The id also encodes the monitor; a forged id with the right time must not match.
+                Ok(result.filter(|r| r.id == id))
+            })
+            .await
+            .map_err(backend)
+    }
+
+    async fn tally(&self, tenant: TenantId, monitor: MonitorId, from: Timestamp, to: Timestamp) -> Result<CheckTally, StoreError> {
+        let (from, to) = (ms(from), ms(to));
+        self.db
+            .read(move |conn| {
+                let (tenant, monitor) = (blob(tenant.as_uuid()), blob(monitor.as_uuid()));
+                // Whole hours inside the window come from rollups; the partial hours at either
+                // edge from raw results.
+                let first_hour = (from + HOUR_MS - 1).div_euclid(HOUR_MS) * HOUR_MS;
+                let last_hour = to.div_euclid(HOUR_MS) * HOUR_MS;
+                let mut tally = CheckTally::default();
+                if first_hour >= last_hour {
+                    tally_raw(conn, &tenant, &monitor, from, to, &mut tally)?;
+                    return Ok(tally);
+                }
+                tally_raw(conn, &tenant, &monitor, from, first_hour, &mut tally)?;
+                tally_raw(conn, &tenant, &monitor, last_hour, to, &mut tally)?;
+                let mut statement = conn.prepare_cached(
+                    "SELECT tally FROM check_rollups WHERE tenant_id = ?1 AND monitor_id = ?2 AND hour >= ?3 AND hour < ?4",
+                )?;
+                let mut rows = statement.query(params![tenant, monitor, first_hour, last_hour])?;
+                while let Some(row) = rows.next()? {
+                    let hour: CheckTally = serde_json::from_str(&row.get::<_, String>(0)?).context("a stored rollup does not parse")?;
+                    tally.merge(&hour);
+                }
+                Ok(tally)
+            })
+            .await
+            .map_err(backend)
+    }
+}

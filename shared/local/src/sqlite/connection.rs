@@ -1,0 +1,190 @@
+//! Connections to one SQLite file: a single writer thread that commits queued writes in groups,
+//! and a small pool of readers.
+//!
+//! SQLite allows one writer at a time, so instead of connections contending for the write lock,
+//! every write is a job sent to the writer thread. The thread runs all jobs waiting in its queue
+//! inside one transaction (each job in its own savepoint, so a failing job rolls back alone),
+//! commits once, and only then answers each job: an acknowledged write is a committed write, and
+//! a burst of writes shares one fsync.
+
+use anyhow::{Context, anyhow};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+use tokio::sync::{Semaphore, oneshot};
+
+/// The most jobs committed together.
+const MAX_GROUP: usize = 512;
+/// Reader connections kept open.
+const READERS: usize = 4;
+
+type Completion = Box<dyn FnOnce(Option<&anyhow::Error>) + Send>;
+/// A queued write: given the connection (or the reason there is none), it runs and returns
+/// whether it succeeded and how to answer its caller once the group's fate is known.
+type Job = Box<dyn FnOnce(Result<&Connection, &anyhow::Error>) -> (bool, Completion) + Send>;
+
+/// A handle to the database; cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Database {
+    writer: mpsc::Sender<Job>,
+    readers: Arc<ReaderPool>,
+}
+
+struct ReaderPool {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    permits: Semaphore,
+}
+
+fn configure(conn: &Connection) -> anyhow::Result<()> {
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+impl Database {
+    /// Opens (creating if needed) the database at `path`, applies `migrate` on the writer
+    /// connection, and starts the writer thread.
+    pub(crate) fn open(path: &Path, migrate: impl FnOnce(&mut Connection) -> anyhow::Result<()>) -> anyhow::Result<Self> {
+        let mut conn = Connection::open(path).with_context(|| format!("opening the database {}", path.display()))?;
+        configure(&conn)?;
+        // WAL lets readers run while the writer commits; FULL makes each commit durable.
+        let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(anyhow!("the database {} cannot use write-ahead logging (mode {mode})", path.display()));
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        migrate(&mut conn).with_context(|| format!("migrating the database {}", path.display()))?;
+
+        let (sender, receiver) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("vigil-sqlite-writer".into())
+            .spawn(move || run_writer(conn, receiver))
+            .context("starting the database writer thread")?;
+        Ok(Self {
+            writer: sender,
+            readers: Arc::new(ReaderPool { path: path.to_owned(), idle: Mutex::new(Vec::new()), permits: Semaphore::new(READERS) }),
+        })
+    }
+
+    /// Runs `f` in the writer's transaction and returns its result once committed. If `f` fails,
+    /// its changes are rolled back and the other writes of the group still commit.
+    pub(crate) async fn write<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> anyhow::Result<R> + Send + 'static,
+    ) -> anyhow::Result<R> {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let result = match conn {
+                Ok(conn) => f(conn),
+                Err(error) => Err(anyhow!("the write could not start: {error:#}")),
+            };
+            let ok = result.is_ok();
+            let complete: Completion = Box::new(move |commit_error| {
+                let outcome = match (result, commit_error) {
+                    (Ok(value), None) => Ok(value),
+                    (Ok(_), Some(error)) => Err(anyhow!("committing failed: {error:#}")),
+                    (Err(error), _) => Err(error),
+                };
+                let _ = reply.send(outcome);
+            });
+            (ok, complete)
+        });
+        self.writer.send(job).map_err(|_| anyhow!("the database writer has stopped"))?;
+        answer.await.map_err(|_| anyhow!("the database writer stopped before answering"))?
+    }
+
+    /// Runs `f` on a reader connection, off the async threads.
+    pub(crate) async fn read<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> anyhow::Result<R> + Send + 'static,
+    ) -> anyhow::Result<R> {
+        let pool = Arc::clone(&self.readers);
+        let _permit = pool.permits.acquire().await.context("the reader pool is closed")?;
+        let pool_for_task = Arc::clone(&pool);
+        tokio::task::spawn_blocking(move || {
+            let pool = pool_for_task;
+            let conn = match pool.idle.lock().map_err(|_| anyhow!("reader pool poisoned"))?.pop() {
+                Some(conn) => conn,
+                None => {
+                    let conn = Connection::open_with_flags(&pool.path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                        .with_context(|| format!("opening a reader on {}", pool.path.display()))?;
+                    configure(&conn)?;
+                    conn
+                }
+            };
+            let result = f(&conn);
+            if let Ok(mut idle) = pool.idle.lock() {
+                idle.push(conn);
+            }
+            result
+        })
+        .await
+        .context("a database read panicked")?
+    }
+}
+
+fn run_writer(mut conn: Connection, jobs: mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        let completions = commit_group(&mut conn, group);
+        let (completions, commit_error) = match completions {
+            Ok(completions) => (completions, None),
+            Err((completions, error)) => {
+                tracing::error!(error = %format!("{error:#}"), "a database commit failed");
+                (completions, Some(error))
+            }
+        };
+        for complete in completions {
+            complete(commit_error.as_ref());
+        }
+    }
+}
+
+type GroupResult = Result<Vec<Completion>, (Vec<Completion>, anyhow::Error)>;
+
+fn commit_group(conn: &mut Connection, group: Vec<Job>) -> GroupResult {
+    let mut completions = Vec::with_capacity(group.len());
+    let mut tx = match conn.transaction() {
+        Ok(tx) => tx,
+        Err(error) => {
+            let error = anyhow::Error::from(error).context("starting a transaction");
+            for job in group {
+                let (_, complete) = job(Err(&error));
+                completions.push(complete);
+            }
+            return Err((completions, error));
+        }
+    };
+    for job in group {
+        match tx.savepoint() {
+            Ok(mut savepoint) => {
+                let (ok, complete) = job(Ok(&savepoint));
+                if ok {
+                    if let Err(error) = savepoint.commit() {
+                        tracing::error!(%error, "releasing a savepoint failed");
+                    }
+                } else {
+                    let _ = savepoint.rollback();
+                }
+                completions.push(complete);
+            }
+            Err(error) => {
+                let error = anyhow::Error::from(error).context("opening a savepoint");
+                let (_, complete) = job(Err(&error));
+                completions.push(complete);
+            }
+        }
+    }
+    match tx.commit() {
+        Ok(()) => Ok(completions),
+        Err(error) => Err((completions, anyhow::Error::from(error).context("committing a transaction"))),
+    }
+}

@@ -1,0 +1,28 @@
+//! The SQLite store: one file holding tenants, monitors, check history, rollups and
+//! transitions, implementing the storage ports for `vigil serve`.
+
+mod check_log;
+mod codec;
+mod connection;
+mod monitors;
+mod retention;
+mod schedule;
+mod schema;
+mod tenants;
+mod transitions;
+
+use connection::Database;
+use std::path::Path;
+
+/// The store. Cheap to clone; every clone shares the writer thread and reader pool.
+#[derive(Clone)]
+pub struct SqliteStore {
+    db: Database,
+}
+
+impl SqliteStore {
+    /// Opens or creates the database file at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        Ok(Self { db: Database::open(path, schema::migrate)? })
+    }
+}

@@ -1,0 +1,106 @@
+//! The schema, as an ordered list of migrations; `PRAGMA user_version` records how many ran.
+//!
+//! Ids are 16-byte blobs and times are Unix milliseconds, which keeps the check history, by far
+//! the largest table, compact.
+
+use anyhow::Context;
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: tenants, monitors, check history, rollups, transitions.
+    r#"
+    CREATE TABLE tenants (
+        id          BLOB PRIMARY KEY,
+        name        TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+    );
+    CREATE TABLE api_keys (
+        id          BLOB PRIMARY KEY,
+        tenant_id   BLOB NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        name        TEXT NOT NULL,
+        prefix      TEXT NOT NULL,
+        hash        TEXT NOT NULL UNIQUE,
+        created_at  INTEGER NOT NULL
+    );
+    CREATE TABLE monitors (
+        tenant_id       BLOB NOT NULL,
+        id              BLOB NOT NULL,
+        spec            TEXT NOT NULL,
+        interval_s      INTEGER NOT NULL,
+        revision        INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        status          TEXT NOT NULL,
+        status_since    INTEGER NOT NULL,
+        failure_streak  INTEGER NOT NULL,
+        success_streak  INTEGER NOT NULL,
+        health_version  INTEGER NOT NULL,
+        next_due_at     INTEGER,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX monitors_by_creation ON monitors (tenant_id, created_at, id);
+    CREATE INDEX monitors_due ON monitors (next_due_at) WHERE next_due_at IS NOT NULL;
+    CREATE TABLE monitor_tags (
+        tenant_id   BLOB NOT NULL,
+        tag         TEXT NOT NULL,
+        monitor_id  BLOB NOT NULL,
+        PRIMARY KEY (tenant_id, tag, monitor_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE check_results (
+        tenant_id       BLOB NOT NULL,
+        monitor_id      BLOB NOT NULL,
+        planned_at      INTEGER NOT NULL,
+        started_at      INTEGER NOT NULL,
+        outcome         TEXT NOT NULL,
+        status_code     INTEGER,
+        total_us        INTEGER NOT NULL,
+        dns_us          INTEGER,
+        connect_us      INTEGER,
+        tls_us          INTEGER,
+        first_byte_us   INTEGER,
+        response_bytes  INTEGER,
+        body_truncated  INTEGER NOT NULL,
+        cert_expires_at INTEGER,
+        remote_ip       TEXT,
+        detail          TEXT,
+        PRIMARY KEY (tenant_id, monitor_id, planned_at)
+    ) WITHOUT ROWID;
+    CREATE INDEX check_results_by_age ON check_results (planned_at);
+    CREATE TABLE check_rollups (
+        tenant_id   BLOB NOT NULL,
+        monitor_id  BLOB NOT NULL,
+        hour        INTEGER NOT NULL,
+        tally       TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, monitor_id, hour)
+    ) WITHOUT ROWID;
+    CREATE TABLE transitions (
+        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant_id       BLOB NOT NULL,
+        monitor_id      BLOB NOT NULL,
+        at              INTEGER NOT NULL,
+        check_planned_at INTEGER,
+        body            TEXT NOT NULL
+    );
+    CREATE INDEX transitions_by_monitor ON transitions (tenant_id, monitor_id, seq);
+    CREATE UNIQUE INDEX transitions_by_check ON transitions (tenant_id, monitor_id, check_planned_at)
+        WHERE check_planned_at IS NOT NULL;
+    "#,
+];
+
+/// Brings the database up to the latest schema, one transaction per migration.
+pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+    let applied = conn.pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))? as usize;
+    if applied > MIGRATIONS.len() {
+        anyhow::bail!(
+            "the database was written by a newer Vigil (schema {applied}, this build knows {}); refusing to open it",
+            MIGRATIONS.len()
+        );
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql).with_context(|| format!("applying migration {}", index + 1))?;
+        tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,85 @@
+use super::SqliteStore;
+use super::codec::{backend, blob, decode_cursor, encode_cursor, ms};
+use anyhow::Context;
+use async_trait::async_trait;
+use rusqlite::{Connection, OptionalExtension, params};
+use vigil_domain::ids::{CheckId, MonitorId, TenantId};
+use vigil_domain::monitor::StatusTransition;
+use vigil_domain::page::{Page, PageRequest};
+use vigil_domain::ports::{StoreError, TransitionLog};
+
+/// Appends a transition; `check_planned_at` links it to the check that caused it.
+pub(super) fn insert_transition(conn: &Connection, transition: &StatusTransition, check_planned_at: Option<i64>) -> anyhow::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO transitions (tenant_id, monitor_id, at, check_planned_at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        blob(transition.tenant_id.as_uuid()),
+        blob(transition.monitor_id.as_uuid()),
+        ms(transition.at),
+        check_planned_at,
+        serde_json::to_string(transition)?,
+    ])?;
+    Ok(())
+}
+
+fn parse(body: &str) -> anyhow::Result<StatusTransition> {
+    serde_json::from_str(body).context("a stored transition does not parse")
+}
+
+#[async_trait]
+impl TransitionLog for SqliteStore {
+    async fn list(&self, tenant: TenantId, monitor: MonitorId, page: &PageRequest) -> Result<Page<StatusTransition>, StoreError> {
+        let before = page.cursor.as_ref().map(|c| decode_cursor(c, 1, false)).transpose()?.map(|(v, _)| v[0]);
+        let limit = page.limit;
+        self.db
+            .read(move |conn| {
+                let mut statement = conn.prepare_cached(
+                    "SELECT seq, body FROM transitions WHERE tenant_id = ?1 AND monitor_id = ?2 AND seq < ?3 \
+                     ORDER BY seq DESC LIMIT ?4",
+                )?;
+                let mut rows = statement.query(params![
+                    blob(tenant.as_uuid()),
+                    blob(monitor.as_uuid()),
+                    before.unwrap_or(i64::MAX),
+                    i64::from(limit) + 1
+                ])?;
+                let mut items = Vec::new();
+                let mut last_seq = 0;
+                while let Some(row) = rows.next()? {
+                    if items.len() == limit as usize {
+                        return Ok(Page { items, next_cursor: Some(encode_cursor(&[last_seq], None)) });
+                    }
+                    last_seq = row.get(0)?;
+                    items.push(parse(&row.get::<_, String>(1)?)?);
+                }
+                Ok(Page { items, next_cursor: None })
+            })
+            .await
+            .map_err(backend)
+    }
+
+    async fn caused_by(&self, tenant: TenantId, monitor: MonitorId, check: CheckId) -> Result<Option<StatusTransition>, StoreError> {
+        self.db
+            .read(move |conn| {
+                let body: Option<String> = conn
+                    .prepare_cached(
+                        "SELECT body FROM transitions WHERE tenant_id = ?1 AND monitor_id = ?2 AND check_planned_at IS NOT NULL \
+                         AND check_planned_at = ?3",
+                    )?
+                    .query_row(params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), check_planned_ms(check)], |row| row.get(0))
+                    .optional()?;
+                body.as_deref().map(parse).transpose()
+            })
+            .await
+            .map_err(backend)
+    }
+}
+
+/// The planned time (Unix ms) encoded in the first 48 bits of a check id.
+pub(super) fn check_planned_ms(check: CheckId) -> i64 {
+    let bytes = check.as_uuid().into_bytes();
+    let mut ms = [0u8; 8];
+    ms[2..].copy_from_slice(&bytes[..6]);
+    i64::from_be_bytes(ms)
+}

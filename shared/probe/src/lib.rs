@@ -1,0 +1,30 @@
+//! Vigil's check engine: [`HttpProber`] performs one HTTP(S) check per call, on a fresh
+//! connection, and reports what happened as a [`vigil_domain::probe::ProbeReport`].
+//!
+//! A check resolves the host, vets every address against the monitor's network policy (the
+//! SSRF guard), connects only to a vetted address, performs the TLS handshake for https
+//! (recording the leaf certificate's expiry even when verification fails), sends the request
+//! and reads the body up to the cap, following redirects hop by hop. One deadline covers all
+//! of it.
+//!
+//! Two small seams let tests and benchmarks run without real DNS or with a different address
+//! rule: [`Resolve`] (production: [`SystemResolver`]) and [`AddressVetter`] (production:
+//! [`PolicyVetter`]), both passed to [`HttpProber::with_seams`].
+
+mod body;
+mod config;
+mod connect;
+mod exchange;
+mod failure;
+mod progress;
+mod prober;
+mod redirect;
+mod request;
+mod resolve;
+mod tls;
+mod vet;
+
+pub use config::{ProberConfig, ProberInitError};
+pub use prober::HttpProber;
+pub use resolve::{Resolve, ResolveError, StaticResolver, SystemResolver};
+pub use vet::{AddressVetter, PolicyVetter};

@@ -1,0 +1,5 @@
+//! Support for Vigil's end-to-end tests: a target server whose behaviour each test controls,
+//! and the real app started on a free port.
+
+pub mod app;
+pub mod target;

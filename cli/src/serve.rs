@@ -1,7 +1,6 @@
 //! `vigil serve`: the API, the scheduler and the probe engine in one process on an embedded
 //! SQLite store. This module only wires adapters to use cases.
 
-use vigil_app::SystemClock;
 use anyhow::Context;
 use jiff::SignedDuration;
 use std::net::SocketAddr;
@@ -11,6 +10,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, Bootstrapped, bootstrap};
 use vigil_app::{Deps, Settings, SystemRandom};
 use vigil_domain::probe::NetworkPolicy;
@@ -73,8 +73,7 @@ async fn stopped(mut stop: watch::Receiver<bool>) {
 /// Opens the store, bootstraps the first tenant, binds the listener and starts the API, the
 /// scheduler and history pruning.
 pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+    std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
     let database = config.data_dir.join("vigil.db");
     let store = SqliteStore::open(&database)?;
     let artefacts = FsArtefactStore::open(&config.data_dir.join("artefacts"))?;
@@ -116,7 +115,8 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         }
     });
 
-    let scheduler = LocalScheduler::new(deps.clone(), SchedulerConfig { max_in_flight: config.max_in_flight, ..SchedulerConfig::default() });
+    let scheduler =
+        LocalScheduler::new(deps.clone(), SchedulerConfig { max_in_flight: config.max_in_flight, ..SchedulerConfig::default() });
     let scheduler_stats = scheduler.stats();
     let scheduling = tokio::spawn(scheduler.run(stopped(stop_rx.clone())));
 

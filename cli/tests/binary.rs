@@ -90,19 +90,9 @@ async fn first_start_prints_a_key_once_and_ctrl_c_loses_nothing_acknowledged() {
     interrupt_and_wait(first);
 
     let second = start(dir.path(), Some(KEY));
-    assert!(
-        !second.stdout_lines.iter().any(|l| l.contains("Created the admin API key")),
-        "a second start creates no key"
-    );
-    let listed: serde_json::Value = client
-        .get(format!("{}/v1/monitors?limit=100", second.base))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert!(!second.stdout_lines.iter().any(|l| l.contains("Created the admin API key")), "a second start creates no key");
+    let listed: serde_json::Value =
+        client.get(format!("{}/v1/monitors?limit=100", second.base)).bearer_auth(&key).send().await.unwrap().json().await.unwrap();
     let stored: Vec<_> = listed["items"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_owned()).collect();
     assert_eq!(stored, ids);
     let refused = client.get(format!("{}/v1/monitors", second.base)).bearer_auth(KEY).send().await.unwrap();

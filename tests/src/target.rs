@@ -165,7 +165,8 @@ fn self_signed_acceptor(valid_days: i64) -> (TlsAcceptor, jiff::Timestamp) {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).expect("certificate params");
     // rcgen takes a calendar date; the certificate then expires at that day's midnight UTC.
-    let expiry_day = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * valid_days)).to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    let expiry_day =
+        (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * valid_days)).to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
     params.not_after = rcgen::date_time_ymd(i32::from(expiry_day.year()), expiry_day.month() as u8, expiry_day.day() as u8);
     let not_after = expiry_day.to_zoned_datetime(jiff::tz::TimeZone::UTC).expect("expiry midnight").timestamp();
     let key = rcgen::KeyPair::generate().expect("key pair");

@@ -1,7 +1,6 @@
 use std::sync::Arc;
 use vigil_domain::ports::{
-    ArtefactStore, CheckLog, CheckSchedule, EventPublisher, MonitorRepository, Prober, RandomSource, TenantDirectory,
-    TransitionLog,
+    ArtefactStore, CheckLog, CheckSchedule, EventPublisher, MonitorRepository, Prober, RandomSource, TenantDirectory, TransitionLog,
 };
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 

@@ -343,12 +343,8 @@ mod tests {
 
     #[test]
     fn judgement_table() {
-        let unreachable = |failure| ProbeReport::Unreachable {
-            failure,
-            message: "x".into(),
-            timings: Timings::default(),
-            certificate_expires_at: None,
-        };
+        let unreachable =
+            |failure| ProbeReport::Unreachable { failure, message: "x".into(), timings: Timings::default(), certificate_expires_at: None };
         let plain = spec(serde_json::json!({}));
         let asserting = spec(serde_json::json!({"assertions": ["[STATUS] == 200"]}));
         let cases: Vec<(&str, &HttpMonitorSpec, ProbeReport, Option<FailureClass>)> = vec![

@@ -25,11 +25,7 @@ pub struct LatencyDigest {
 }
 
 fn bucket_of(micros: u64) -> u16 {
-    if micros <= 1 {
-        0
-    } else {
-        ((micros as f64).log2() * BUCKETS_PER_OCTAVE).floor().min(f64::from(u16::MAX)) as u16
-    }
+    if micros <= 1 { 0 } else { ((micros as f64).log2() * BUCKETS_PER_OCTAVE).floor().min(f64::from(u16::MAX)) as u16 }
 }
 
 fn bucket_midpoint(bucket: u16) -> f64 {

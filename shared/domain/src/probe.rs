@@ -235,9 +235,7 @@ impl AddressClass {
     fn of_v4(ip: Ipv4Addr) -> Self {
         let [a, b, c, _] = ip.octets();
         match (a, b, c) {
-            _ if ip == Ipv4Addr::new(169, 254, 169, 254) || ip == Ipv4Addr::new(169, 254, 170, 2) => {
-                AddressClass::CloudMetadata
-            }
+            _ if ip == Ipv4Addr::new(169, 254, 169, 254) || ip == Ipv4Addr::new(169, 254, 170, 2) => AddressClass::CloudMetadata,
             _ if ip == Ipv4Addr::new(100, 100, 100, 200) => AddressClass::CloudMetadata,
             (0, _, _) => AddressClass::Unspecified,
             (127, _, _) => AddressClass::Loopback,

@@ -1,6 +1,5 @@
 //! Request extractors whose failures are problem responses with a useful message.
 
-use vigil_app::SystemClock;
 use crate::problem::ApiError;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
@@ -9,6 +8,7 @@ use axum::http::request::Parts;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use vigil_app::Deps;
+use vigil_app::SystemClock;
 use vigil_app::tenants::{Authenticate, Principal, authenticate};
 use vigil_domain::ids::{CheckId, MonitorId};
 use vigil_domain::page::{Cursor, PageRequest};
@@ -42,15 +42,13 @@ impl<T: DeserializeOwned> FromRequest<Deps> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, deps: &Deps) -> Result<Self, ApiError> {
-        let is_json = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|mime| {
-                let mime = mime.trim().to_ascii_lowercase();
-                mime == "application/json" || mime.ends_with("+json")
-            });
+        let is_json =
+            request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|v| v.split(';').next()).is_some_and(
+                |mime| {
+                    let mime = mime.trim().to_ascii_lowercase();
+                    mime == "application/json" || mime.ends_with("+json")
+                },
+            );
         if !is_json {
             return Err(ApiError::unsupported_media_type());
         }

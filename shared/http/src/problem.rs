@@ -7,8 +7,7 @@ use serde::Serialize;
 use std::any::Any;
 use vigil_app::checks::{GetCheckError, ListChecksError, TriggerCheckError};
 use vigil_app::monitors::{
-    CreateMonitorError, DeleteMonitorError, GetMonitorError, ListMonitorsError, PauseMonitorError, ResumeMonitorError,
-    UpdateMonitorError,
+    CreateMonitorError, DeleteMonitorError, GetMonitorError, ListMonitorsError, PauseMonitorError, ResumeMonitorError, UpdateMonitorError,
 };
 use vigil_app::status::{ListTransitionsError, MonitorUptimeError, TenantSummaryError};
 use vigil_app::tenants::AuthenticateError;
@@ -133,12 +132,9 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::InvalidCursor => Self::bad_request("the cursor is not valid; use the next_cursor of a previous page"),
             StoreError::NotFound => Self::not_found("not found"),
-            StoreError::Conflict => Self::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                "Concurrent modification",
-                "the item was changed by another request; retry",
-            ),
+            StoreError::Conflict => {
+                Self::new(StatusCode::CONFLICT, "conflict", "Concurrent modification", "the item was changed by another request; retry")
+            }
             StoreError::Backend(error) => Self::internal(&error),
         }
     }

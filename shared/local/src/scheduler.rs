@@ -5,7 +5,6 @@
 //! number of slots is free. Claiming advances each monitor's due time in the store, so a restart
 //! resumes on schedule and nothing is claimed twice.
 
-use vigil_app::SystemClock;
 use jiff::SignedDuration;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -15,6 +14,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use vigil_app::Deps;
+use vigil_app::SystemClock;
 use vigil_app::checks::{ClaimDueChecks, RunCheck, RunCheckOutcome, claim_due_checks, run_check};
 use vigil_domain::latency::LatencyDigest;
 use vigil_domain::ports::DueCheck;
@@ -120,16 +120,18 @@ impl LocalScheduler {
             }
         }
         let _ = stop_tx.send(true);
-        let drained = tokio::time::timeout(self.config.shutdown_grace, async {
-            while tasks.join_next().await.is_some() {}
-        })
-        .await;
+        let drained = tokio::time::timeout(self.config.shutdown_grace, async { while tasks.join_next().await.is_some() {} }).await;
         if drained.is_err() {
             tracing::warn!(running = tasks.len(), "checks still running at the end of the shutdown grace period were abandoned");
         }
     }
 
-    fn check_task(&self, check: DueCheck, slots: Arc<Semaphore>, mut stop: watch::Receiver<bool>) -> impl Future<Output = ()> + Send + 'static {
+    fn check_task(
+        &self,
+        check: DueCheck,
+        slots: Arc<Semaphore>,
+        mut stop: watch::Receiver<bool>,
+    ) -> impl Future<Output = ()> + Send + 'static {
         let deps = self.deps.clone();
         let stats = Arc::clone(&self.stats);
         async move {

@@ -1,8 +1,8 @@
 //! Reading a response body up to the cap.
 
 use bytes::Buf;
-use hyper::body::Body;
 use http_body_util::BodyExt;
+use hyper::body::Body;
 
 use crate::progress::Progress;
 
@@ -22,7 +22,12 @@ const INITIAL_CAPACITY: usize = 16 * 1024;
 /// the first byte past the cap, so an endless body costs no more than the cap. A body of
 /// exactly `cap` bytes that then stalls without ending is still waited for (up to the check's
 /// deadline): only more bytes would show it was truncated.
-pub(crate) async fn read_capped<B>(mut body: B, cap: usize, length_hint: Option<u64>, progress: &mut Progress) -> Result<CappedBody, B::Error>
+pub(crate) async fn read_capped<B>(
+    mut body: B,
+    cap: usize,
+    length_hint: Option<u64>,
+    progress: &mut Progress,
+) -> Result<CappedBody, B::Error>
 where
     B: Body + Unpin,
 {

@@ -78,9 +78,8 @@ where
 
     progress.phase = Phase::ReadingBody;
     let length = body.size_hint().exact();
-    let body = drive(&mut conn, read_capped(body, body_cap, length, progress))
-        .await
-        .map_err(|e| body_failure(&e, progress.body_received))?;
+    let body =
+        drive(&mut conn, read_capped(body, body_cap, length, progress)).await.map_err(|e| body_failure(&e, progress.body_received))?;
     Ok(Outcome::Final(FinalResponse { observed_at, status, headers, body }))
 }
 

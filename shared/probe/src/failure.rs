@@ -124,9 +124,7 @@ fn io_failure(err: &io::Error, while_doing: &str) -> Failure {
         io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted | io::ErrorKind::BrokenPipe => {
             Failure::target(TransportFailure::Connect, format!("the connection was reset {while_doing}"))
         }
-        io::ErrorKind::UnexpectedEof => {
-            Failure::protocol(format!("the server closed the connection {while_doing}"))
-        }
+        io::ErrorKind::UnexpectedEof => Failure::protocol(format!("the server closed the connection {while_doing}")),
         _ => Failure::target(TransportFailure::Connect, format!("the connection failed {while_doing}: {err}")),
     }
 }

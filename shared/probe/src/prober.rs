@@ -43,13 +43,8 @@ impl HttpProber {
     /// A prober with its name resolution and address vetting replaced, for tests and
     /// benchmarks (for example a [`StaticResolver`](crate::StaticResolver) sending made-up
     /// names to loopback).
-    pub fn with_seams(
-        config: ProberConfig,
-        resolver: Arc<dyn Resolve>,
-        vetter: Arc<dyn AddressVetter>,
-    ) -> Result<Self, ProberInitError> {
-        let user_agent =
-            HeaderValue::from_str(&config.user_agent).map_err(|_| ProberInitError::UserAgent(config.user_agent.clone()))?;
+    pub fn with_seams(config: ProberConfig, resolver: Arc<dyn Resolve>, vetter: Arc<dyn AddressVetter>) -> Result<Self, ProberInitError> {
+        let user_agent = HeaderValue::from_str(&config.user_agent).map_err(|_| ProberInitError::UserAgent(config.user_agent.clone()))?;
         let tls = TlsConnectors::new(config.extra_root_certificates_pem.as_deref())?;
         let mut http1 = http1::Builder::new();
         // Browsers accept these; a monitor should not call a site down for what a browser shows.

@@ -51,11 +51,7 @@ pub(crate) fn next_hop(current: &Url, method: HttpMethod, status: u16, location:
         301 | 302 => method == HttpMethod::Post,
         _ => false,
     };
-    Ok(if becomes_get {
-        NextHop { url, method: HttpMethod::Get, keeps_body: false }
-    } else {
-        NextHop { url, method, keeps_body: true }
-    })
+    Ok(if becomes_get { NextHop { url, method: HttpMethod::Get, keeps_body: false } } else { NextHop { url, method, keeps_body: true } })
 }
 
 /// The URLs visited so far, to stop loops and over-long chains.

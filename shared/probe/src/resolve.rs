@@ -43,15 +43,11 @@ impl ResolveError {
     /// The failure a check reports for `host`.
     pub(crate) fn into_failure(self, host: &str) -> Failure {
         match self {
-            ResolveError::NoSuchName => {
-                Failure::target(TransportFailure::Dns, format!("{host} does not resolve: no such domain"))
-            }
+            ResolveError::NoSuchName => Failure::target(TransportFailure::Dns, format!("{host} does not resolve: no such domain")),
             ResolveError::NoAddresses => {
                 Failure::target(TransportFailure::Dns, format!("{host} does not resolve: it has no A or AAAA records"))
             }
-            ResolveError::Failed(why) => {
-                Failure::target(TransportFailure::Dns, format!("DNS lookup for {host} failed: {why}"))
-            }
+            ResolveError::Failed(why) => Failure::target(TransportFailure::Dns, format!("DNS lookup for {host} failed: {why}")),
             ResolveError::Local(why) => Failure::prober(format!("could not look up {host}: {why}")),
         }
     }

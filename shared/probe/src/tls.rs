@@ -98,9 +98,7 @@ fn add_pem_roots(roots: &mut RootCertStore, pem: &[u8]) -> Result<(), ProberInit
     let mut count = 0;
     for (index, cert) in CertificateDer::pem_slice_iter(pem).enumerate() {
         let cert = cert.map_err(|e| ProberInitError::RootCertificatesPem(e.to_string()))?;
-        roots
-            .add(cert)
-            .map_err(|e| ProberInitError::RootCertificateRejected { index: index + 1, reason: e.to_string() })?;
+        roots.add(cert).map_err(|e| ProberInitError::RootCertificateRejected { index: index + 1, reason: e.to_string() })?;
         count += 1;
     }
     if count == 0 {
@@ -207,16 +205,12 @@ fn describe(err: &rustls::Error, host: &str, leaf: Option<Leaf>) -> String {
             CertificateError::UnknownIssuer if leaf.is_some_and(|l| l.self_issued) => {
                 "certificate is not trusted: it is self-signed".to_owned()
             }
-            CertificateError::UnknownIssuer => {
-                "certificate is not trusted: it is not issued by a known certificate authority".to_owned()
-            }
+            CertificateError::UnknownIssuer => "certificate is not trusted: it is not issued by a known certificate authority".to_owned(),
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => match expiry {
                 Some(at) => format!("certificate expired on {at}"),
                 None => "certificate expired".to_owned(),
             },
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                "certificate is not valid yet".to_owned()
-            }
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => "certificate is not valid yet".to_owned(),
             CertificateError::NotValidForName => format!("certificate name mismatch: it is not valid for {host}"),
             CertificateError::NotValidForNameContext { presented, .. } => {
                 let names = if presented.is_empty() { "no names".to_owned() } else { presented.join(", ") };

@@ -47,9 +47,7 @@ async fn a_check_records_status_timings_and_history() {
 async fn suspicious_then_down_at_the_threshold_then_recovery() {
     let app = TestApp::spawn().await;
     let target = Target::http().await;
-    let id = app
-        .create_quiet_monitor(json!({"name": "t", "url": target.url("/"), "failure_threshold": 3, "recovery_threshold": 2}))
-        .await;
+    let id = app.create_quiet_monitor(json!({"name": "t", "url": target.url("/"), "failure_threshold": 3, "recovery_threshold": 2})).await;
     let first = app.call(Method::GET, &format!("/v1/monitors/{id}"), None).await;
     assert_eq!(first.json["status"], "up", "the first scheduled check passed");
     target.set_status(500);
@@ -147,7 +145,9 @@ async fn assertions_on_the_body_status_and_headers() {
     assert_eq!(outcome(&app.check_now(&id).await), ("up", None));
 
     let failing = app
-        .create_quiet_monitor(json!({"name": "json", "url": target.url("/json"), "assertions": ["[STATUS] < 300", "[BODY].data.status == DOWN"]}))
+        .create_quiet_monitor(
+            json!({"name": "json", "url": target.url("/json"), "assertions": ["[STATUS] < 300", "[BODY].data.status == DOWN"]}),
+        )
         .await;
     let check = app.check_now(&failing).await;
     assert_eq!(outcome(&check), ("down", Some("assertion_failed")));
@@ -166,8 +166,10 @@ async fn a_self_signed_certificate_fails_verification_unless_told_otherwise() {
     assert_eq!(outcome(&check), ("down", Some("tls")));
     assert_eq!(target.hits(), 0, "no request is sent over an untrusted connection");
 
-    let unverified = app.create_quiet_monitor(json!({"name": "tls", "url": target.url("/"), "verify_tls": false,
-        "assertions": ["[CERTIFICATE_EXPIRATION] > 48h"]})).await;
+    let unverified = app
+        .create_quiet_monitor(json!({"name": "tls", "url": target.url("/"), "verify_tls": false,
+        "assertions": ["[CERTIFICATE_EXPIRATION] > 48h"]}))
+        .await;
     let hits = target.hits();
     let check = app.check_now(&unverified).await;
     assert_eq!(outcome(&check), ("up", None));

@@ -33,9 +33,7 @@ async fn create_read_update_pause_resume_delete() {
     assert_eq!(read.json["headers"]["X-Check"], "vigil");
     assert_eq!(read.json["tags"], json!(["prod", "web"]));
 
-    let updated = app
-        .call(Method::PATCH, &format!("/v1/monitors/{id}"), Some(json!({"name": "Homepage", "interval_seconds": 60})))
-        .await;
+    let updated = app.call(Method::PATCH, &format!("/v1/monitors/{id}"), Some(json!({"name": "Homepage", "interval_seconds": 60}))).await;
     assert_eq!(updated.status, StatusCode::OK, "{:?}", updated.json);
     assert_eq!(updated.json["name"], "Homepage");
     assert_eq!(updated.json["interval_seconds"], 60);

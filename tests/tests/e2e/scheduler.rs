@@ -15,10 +15,8 @@ async fn monitors_are_checked_on_schedule_at_their_phase() {
     assert_eq!(first[0]["result"], "up", "a new monitor is checked at once");
 
     let checks = app.wait_for_checks(&id, 3, Duration::from_secs(30)).await;
-    let planned: Vec<i64> = checks
-        .iter()
-        .map(|c| c["planned_at"].as_str().unwrap().parse::<jiff::Timestamp>().unwrap().as_millisecond())
-        .collect();
+    let planned: Vec<i64> =
+        checks.iter().map(|c| c["planned_at"].as_str().unwrap().parse::<jiff::Timestamp>().unwrap().as_millisecond()).collect();
     assert_eq!(planned[0] - planned[1], 10_000, "one interval apart: {planned:?}");
     let interval = CheckInterval::from_seconds(10).unwrap();
     let phase = interval.phase_of(id.parse::<MonitorId>().unwrap());

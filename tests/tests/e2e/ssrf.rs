@@ -7,7 +7,9 @@ use vigil_tests::target::Target;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn public_only_refuses_private_targets_at_save_time() {
     let app = TestApp::spawn_with(NetworkPolicy::PublicOnly).await;
-    for url in ["http://127.0.0.1:8080/", "http://10.1.2.3/", "http://169.254.169.254/latest/meta-data/", "http://localhost/", "http://[::1]/"] {
+    for url in
+        ["http://127.0.0.1:8080/", "http://10.1.2.3/", "http://169.254.169.254/latest/meta-data/", "http://localhost/", "http://[::1]/"]
+    {
         app.call(Method::POST, "/v1/monitors", Some(json!({"name": "x", "url": url})))
             .await
             .assert_problem(400, "only checks public addresses");

@@ -66,11 +66,7 @@ pub(crate) async fn change_health_manually(
             at: now,
             cause: cause.clone(),
         });
-        match deps
-            .monitors
-            .change_health(tenant, id, record.health.version, &health_change.next, next_due_at, transition.as_ref())
-            .await
-        {
+        match deps.monitors.change_health(tenant, id, record.health.version, &health_change.next, next_due_at, transition.as_ref()).await {
             Ok(()) => {
                 record.health = health_change.next;
                 record.next_due_at = next_due_at;

@@ -24,10 +24,7 @@ fn is_localhost(name: &str) -> bool {
 }
 
 fn refused(reason: String) -> FieldError {
-    FieldError {
-        field: "url".into(),
-        message: format!("{reason}, and this deployment only checks public addresses"),
-    }
+    FieldError { field: "url".into(), message: format!("{reason}, and this deployment only checks public addresses") }
 }
 
 #[cfg(test)]

@@ -70,8 +70,21 @@ impl MonitorDraft {
         macro_rules! take {
             ($($field:ident),*) => { $( if patch.$field.is_some() { self.$field = patch.$field; } )* };
         }
-        take!(name, url, method, headers, timeout_ms, interval_seconds, expected_status, assertions,
-              failure_threshold, recovery_threshold, follow_redirects, verify_tls, tags);
+        take!(
+            name,
+            url,
+            method,
+            headers,
+            timeout_ms,
+            interval_seconds,
+            expected_status,
+            assertions,
+            failure_threshold,
+            recovery_threshold,
+            follow_redirects,
+            verify_tls,
+            tags
+        );
         if body_cleared {
             self.body = None;
         } else if patch.body.is_some() {

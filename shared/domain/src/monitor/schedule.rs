@@ -23,11 +23,7 @@ impl CheckInterval {
         if (Self::MIN_SECONDS..=Self::MAX_SECONDS).contains(&seconds) {
             Ok(Self(seconds))
         } else {
-            Err(format!(
-                "must be between {} and {} seconds (24 h), got {seconds}",
-                Self::MIN_SECONDS,
-                Self::MAX_SECONDS
-            ))
+            Err(format!("must be between {} and {} seconds (24 h), got {seconds}", Self::MIN_SECONDS, Self::MAX_SECONDS))
         }
     }
 

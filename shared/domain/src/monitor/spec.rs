@@ -269,7 +269,9 @@ impl HttpMonitorSpec {
                 fail(&field, "is not a valid header name".into());
             } else if is_managed_header(&name) {
                 fail(&field, "is set by Vigil itself and cannot be overridden".into());
-            } else if value.len() > limits::HEADER_VALUE_BYTES || !value.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b) || b >= 0x80) {
+            } else if value.len() > limits::HEADER_VALUE_BYTES
+                || !value.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b) || b >= 0x80)
+            {
                 fail(&field, format!("must be printable text of at most {} bytes", limits::HEADER_VALUE_BYTES));
             } else {
                 headers.insert(name, value);
@@ -302,7 +304,9 @@ impl HttpMonitorSpec {
         let mut expected_status = Vec::new();
         match &draft.expected_status {
             None => expected_status.push(StatusCodeRange { from: 200, to: 299 }),
-            Some(inputs) if inputs.is_empty() => fail("expected_status", "must list at least one code, class (2xx) or range (200-299)".into()),
+            Some(inputs) if inputs.is_empty() => {
+                fail("expected_status", "must list at least one code, class (2xx) or range (200-299)".into())
+            }
             Some(inputs) => {
                 for (i, input) in inputs.iter().enumerate() {
                     match StatusCodeRange::parse(input) {

@@ -160,19 +160,16 @@ impl MonitorHealth {
         if next == *self {
             return HealthChange { next, transitioned_from: None };
         }
-        HealthChange {
-            next: MonitorHealth { version: self.version + 1, ..next },
-            transitioned_from: transitioned.then_some(self.status),
-        }
+        HealthChange { next: MonitorHealth { version: self.version + 1, ..next }, transitioned_from: transitioned.then_some(self.status) }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::num::NonZeroU8;
     use MonitorStatus::*;
     use Verdict::*;
+    use std::num::NonZeroU8;
 
     fn thresholds(failure: u8, recovery: u8) -> Thresholds {
         Thresholds { failure: NonZeroU8::new(failure).unwrap(), recovery: NonZeroU8::new(recovery).unwrap() }

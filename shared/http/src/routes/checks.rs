@@ -1,5 +1,4 @@
 use crate::extract::{Caller, CheckPath, MonitorPath, PageParams, QueryParams};
-use vigil_app::SystemClock;
 use crate::problem::ApiError;
 use crate::views::{CheckBody, CheckDetailBody, PageBody};
 use axum::Json;
@@ -7,6 +6,7 @@ use axum::extract::State;
 use jiff::Timestamp;
 use serde::Serialize;
 use vigil_app::Deps;
+use vigil_app::SystemClock;
 use vigil_app::checks::{GetCheck, ListChecks, TriggerCheck, get_check, list_checks, trigger_check};
 
 #[derive(Serialize)]
@@ -16,7 +16,11 @@ pub(crate) struct TriggeredBody {
     status_since: Timestamp,
 }
 
-pub(crate) async fn trigger(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<Json<TriggeredBody>, ApiError> {
+pub(crate) async fn trigger(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    MonitorPath(id): MonitorPath,
+) -> Result<Json<TriggeredBody>, ApiError> {
     let run = trigger_check(&deps, TriggerCheck { tenant_id: caller.tenant_id, monitor_id: id }, SystemClock::now()).await?;
     Ok(Json(TriggeredBody { check: CheckBody::new(&run.result), status: run.health.status.as_str(), status_since: run.health.since }))
 }

@@ -1,5 +1,4 @@
 use crate::extract::{Caller, JsonBody, MonitorPath, QueryParams, page_request, parse_json};
-use vigil_app::SystemClock;
 use crate::problem::ApiError;
 use crate::views::{MonitorBody, PageBody};
 use axum::Json;
@@ -8,9 +7,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use vigil_app::Deps;
+use vigil_app::SystemClock;
 use vigil_app::monitors::{
-    CreateMonitor, DeleteMonitor, GetMonitor, ListMonitors, PauseMonitor, ResumeMonitor, UpdateMonitor, create_monitor,
-    delete_monitor, get_monitor, list_monitors, pause_monitor, resume_monitor, update_monitor,
+    CreateMonitor, DeleteMonitor, GetMonitor, ListMonitors, PauseMonitor, ResumeMonitor, UpdateMonitor, create_monitor, delete_monitor,
+    get_monitor, list_monitors, pause_monitor, resume_monitor, update_monitor,
 };
 use vigil_domain::monitor::{MonitorDraft, MonitorRecord, MonitorStatus};
 use vigil_domain::ports::MonitorQuery;
@@ -28,7 +28,11 @@ fn with_etag(record: &MonitorRecord, status: StatusCode, body: MonitorBody) -> R
     response
 }
 
-pub(crate) async fn create(State(deps): State<Deps>, Caller(caller): Caller, JsonBody(draft): JsonBody<MonitorDraft>) -> Result<Response, ApiError> {
+pub(crate) async fn create(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    JsonBody(draft): JsonBody<MonitorDraft>,
+) -> Result<Response, ApiError> {
     let record = create_monitor(&deps, CreateMonitor { tenant_id: caller.tenant_id, draft }, SystemClock::now()).await?;
     Ok(with_etag(&record, StatusCode::CREATED, MonitorBody::new(&record, None)))
 }
@@ -42,7 +46,11 @@ pub(crate) struct ListParams {
     limit: Option<u32>,
 }
 
-pub(crate) async fn list(State(deps): State<Deps>, Caller(caller): Caller, QueryParams(params): QueryParams<ListParams>) -> Result<Json<PageBody<MonitorBody>>, ApiError> {
+pub(crate) async fn list(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    QueryParams(params): QueryParams<ListParams>,
+) -> Result<Json<PageBody<MonitorBody>>, ApiError> {
     let status = params
         .status
         .as_deref()
@@ -86,7 +94,8 @@ pub(crate) async fn update(
     // `"body": null` removes the body, which a plain optional field cannot tell from absence.
     let clear_body = raw.get("body").is_some_and(serde_json::Value::is_null);
     let patch: MonitorDraft = parse_json(raw.to_string().as_bytes())?;
-    let cmd = UpdateMonitor { tenant_id: caller.tenant_id, monitor_id: id, patch, clear_body, expected_revision: expected_revision(&headers)? };
+    let cmd =
+        UpdateMonitor { tenant_id: caller.tenant_id, monitor_id: id, patch, clear_body, expected_revision: expected_revision(&headers)? };
     let record = update_monitor(&deps, cmd, SystemClock::now()).await?;
     Ok(with_etag(&record, StatusCode::OK, MonitorBody::new(&record, None)))
 }

@@ -1,16 +1,20 @@
 use crate::extract::{Caller, MonitorPath, PageParams, QueryParams};
-use vigil_app::SystemClock;
 use crate::problem::ApiError;
 use crate::views::{PageBody, TransitionBody};
 use axum::Json;
 use axum::extract::State;
 use serde_json::{Value, json};
 use vigil_app::Deps;
+use vigil_app::SystemClock;
 use vigil_app::status::{
     ListTransitions, MonitorUptime, TenantSummary, TenantSummaryView, list_transitions, monitor_uptime, tenant_summary,
 };
 
-pub(crate) async fn uptime(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn uptime(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    MonitorPath(id): MonitorPath,
+) -> Result<Json<Value>, ApiError> {
     let summaries = monitor_uptime(&deps, MonitorUptime { tenant_id: caller.tenant_id, monitor_id: id }, SystemClock::now()).await?;
     Ok(Json(json!({ "monitor_id": id.to_string(), "windows": summaries })))
 }

@@ -29,10 +29,7 @@ impl TenantDirectory for SqliteStore {
     }
 
     async fn has_tenants(&self) -> Result<bool, StoreError> {
-        self.db
-            .read(|conn| Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM tenants)", [], |row| row.get(0))?))
-            .await
-            .map_err(backend)
+        self.db.read(|conn| Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM tenants)", [], |row| row.get(0))?)).await.map_err(backend)
     }
 
     async fn find_key(&self, hash: &ApiKeyHash) -> Result<Option<ApiKey>, StoreError> {

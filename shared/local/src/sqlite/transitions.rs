@@ -10,16 +10,14 @@ use vigil_domain::ports::{StoreError, TransitionLog};
 
 /// Appends a transition; `check_planned_at` links it to the check that caused it.
 pub(super) fn insert_transition(conn: &Connection, transition: &StatusTransition, check_planned_at: Option<i64>) -> anyhow::Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO transitions (tenant_id, monitor_id, at, check_planned_at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        blob(transition.tenant_id.as_uuid()),
-        blob(transition.monitor_id.as_uuid()),
-        ms(transition.at),
-        check_planned_at,
-        serde_json::to_string(transition)?,
-    ])?;
+    conn.prepare_cached("INSERT INTO transitions (tenant_id, monitor_id, at, check_planned_at, body) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![
+            blob(transition.tenant_id.as_uuid()),
+            blob(transition.monitor_id.as_uuid()),
+            ms(transition.at),
+            check_planned_at,
+            serde_json::to_string(transition)?,
+        ])?;
     Ok(())
 }
 

@@ -81,10 +81,7 @@ async fn an_unsendable_header_is_a_probe_error_and_sends_nothing() {
     let mut request = get(&server.url("/"));
     request.headers = vec![("Bad Name".to_owned(), "x".to_owned())];
     let report = prober().probe(&request).await;
-    assert!(
-        matches!(&report, ProbeReport::ProbeError { message } if message.contains("Bad Name")),
-        "{report:?}"
-    );
+    assert!(matches!(&report, ProbeReport::ProbeError { message } if message.contains("Bad Name")), "{report:?}");
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(server.connections(), 0);
 }

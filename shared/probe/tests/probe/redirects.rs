@@ -80,10 +80,8 @@ async fn redirects_are_reported_as_is_when_not_followed() {
 
 #[tokio::test]
 async fn a_redirect_loop_is_a_protocol_failure() {
-    let server = http_server(|seen| async move {
-        if seen.path_and_query == "/a" { redirect(302, "/b") } else { redirect(302, "/a") }
-    })
-    .await;
+    let server =
+        http_server(|seen| async move { if seen.path_and_query == "/a" { redirect(302, "/b") } else { redirect(302, "/a") } }).await;
     let (failure, message, _, _) = unreachable(prober().probe(&get(&server.url("/a"))).await);
     assert_eq!(failure, TransportFailure::Protocol);
     assert_eq!(message, format!("redirect loop: {} was already visited", server.url("/a")));
@@ -120,10 +118,7 @@ async fn credentials_stay_with_the_monitored_origin() {
     })
     .await;
     let mut request = get(&server.url("/private"));
-    request.headers = vec![
-        ("Authorization".to_owned(), "Bearer s3cret".to_owned()),
-        ("X-Trace".to_owned(), "t1".to_owned()),
-    ];
+    request.headers = vec![("Authorization".to_owned(), "Bearer s3cret".to_owned()), ("X-Trace".to_owned(), "t1".to_owned())];
     responded(prober().probe(&request).await);
     let seen = server.seen();
     assert_eq!(header(&seen[0], "authorization").as_deref(), Some("Bearer s3cret"));

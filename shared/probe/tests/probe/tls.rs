@@ -137,8 +137,7 @@ async fn an_ip_literal_is_verified_against_ip_names() {
 #[tokio::test]
 async fn https_to_a_plain_http_port_is_a_tls_failure() {
     let server = http_server(|_| async { reply(200, "plain") }).await;
-    let (failure, message, _, expires) =
-        unreachable(prober().probe(&get(&format!("https://127.0.0.1:{}/", server.addr.port()))).await);
+    let (failure, message, _, expires) = unreachable(prober().probe(&get(&format!("https://127.0.0.1:{}/", server.addr.port()))).await);
     assert_eq!(failure, TransportFailure::Tls);
     assert!(message.starts_with("TLS handshake failed"), "{message}");
     assert_eq!(expires, None);

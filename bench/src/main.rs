@@ -1,0 +1,2 @@
+//! Vigil benchmarks.
+fn main() {}

@@ -1,2 +1,42 @@
-//! Vigil benchmarks.
-fn main() {}
+//! `vigil-bench`: Vigil's benchmark harness. Each scenario runs the real engine against a local
+//! target served by a child process and prints a Markdown table of figures; see
+//! docs/benchmarks.md. This file only wires: arguments, logs, the target, the scenario.
+
+mod cli;
+mod counting;
+mod measure;
+mod report;
+mod scenario_probe;
+mod scenario_scheduler;
+mod target;
+
+use clap::Parser;
+use cli::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Command::Target(args) = cli.command {
+        return target::serve(args).await;
+    }
+    // Warnings and errors only (a failed store, a panicking check); VIGIL_LOG overrides.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VIGIL_LOG").unwrap_or_else(|_| "warn".into());
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+
+    let fd_limit = measure::raise_fd_limit();
+    println!("vigil-bench on {}", measure::machine_description());
+    println!("started {}; open-file limit {fd_limit}", jiff::Timestamp::now().round(jiff::Unit::Second)?);
+    let target = target::Target::start()?;
+    println!("target: child process {} serving {} and {}", target.pid(), target.url(cli::Scheme::Http), target.url(cli::Scheme::Https));
+    match cli.command {
+        Command::Scheduler(args) => {
+            println!("scenario: scheduler {args:?}");
+            scenario_scheduler::run(args, &target).await
+        }
+        Command::Probe(args) => {
+            println!("scenario: probe {args:?}");
+            scenario_probe::run(args, &target).await
+        }
+        Command::Target(_) => Ok(()),
+    }
+}

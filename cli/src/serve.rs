@@ -107,7 +107,18 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     let addr = listener.local_addr()?;
     let (stop, stop_rx) = watch::channel(false);
 
-    let app = vigil_http::router(deps.clone());
+    let scheduler =
+        LocalScheduler::new(deps.clone(), SchedulerConfig { max_in_flight: config.max_in_flight, ..SchedulerConfig::default() });
+    let scheduler_stats = scheduler.stats();
+
+    let metrics = Arc::clone(&scheduler_stats);
+    let app = vigil_http::router(deps.clone()).route(
+        "/metrics",
+        axum::routing::get(move || {
+            let text = metrics.prometheus_text();
+            async move { ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], text) }
+        }),
+    );
     let http_stop = stopped(stop_rx.clone());
     let http = tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(http_stop).await {
@@ -115,9 +126,6 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         }
     });
 
-    let scheduler =
-        LocalScheduler::new(deps.clone(), SchedulerConfig { max_in_flight: config.max_in_flight, ..SchedulerConfig::default() });
-    let scheduler_stats = scheduler.stats();
     let scheduling = tokio::spawn(scheduler.run(stopped(stop_rx.clone())));
 
     let pruning = tokio::spawn(prune_periodically(store, config.retention, stopped(stop_rx)));

@@ -2,4 +2,5 @@
 //! and the real app started on a free port.
 
 pub mod app;
+pub mod contract;
 pub mod target;

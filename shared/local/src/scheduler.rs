@@ -61,6 +61,31 @@ pub struct SchedulerStats {
     pub lag: Mutex<LatencyDigest>,
 }
 
+impl SchedulerStats {
+    /// The figures in the Prometheus text exposition format.
+    pub fn prometheus_text(&self) -> String {
+        let counter = |name: &str, help: &str, value: u64| format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
+        let mut text = counter("vigil_checks_started_total", "Scheduled checks started.", self.started.load(Ordering::Relaxed));
+        text +=
+            &counter("vigil_checks_completed_total", "Scheduled checks whose result was stored.", self.completed.load(Ordering::Relaxed));
+        text += &counter("vigil_checks_failed_total", "Scheduled checks that could not be stored.", self.failed.load(Ordering::Relaxed));
+        text += &format!(
+            "# HELP vigil_checks_in_flight Checks running now.\n# TYPE vigil_checks_in_flight gauge\nvigil_checks_in_flight {}\n",
+            self.in_flight.load(Ordering::Relaxed)
+        );
+        if let Ok(lag) = self.lag.lock() {
+            text += "# HELP vigil_schedule_lag_seconds Actual minus planned start of scheduled checks.\n# TYPE vigil_schedule_lag_seconds summary\n";
+            for q in [0.5, 0.9, 0.99] {
+                let seconds = lag.quantile(q).map_or(0.0, |d| d.as_secs_f64());
+                text += &format!("vigil_schedule_lag_seconds{{quantile=\"{q}\"}} {seconds}\n");
+            }
+            text += &format!("vigil_schedule_lag_seconds_sum {}\n", lag.sum_us as f64 / 1e6);
+            text += &format!("vigil_schedule_lag_seconds_count {}\n", lag.count);
+        }
+        text
+    }
+}
+
 /// The scheduler.
 pub struct LocalScheduler {
     deps: Deps,

@@ -29,6 +29,14 @@ async fn monitors_are_checked_on_schedule_at_their_phase() {
     }
     let stats = &app.server.as_ref().unwrap().scheduler_stats;
     assert!(stats.started.load(Ordering::Relaxed) >= 3);
+    let metrics = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    let started: u64 = metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("vigil_checks_started_total "))
+        .and_then(|v| v.parse().ok())
+        .expect("the started counter is exposed");
+    assert!(started >= 3, "{metrics}");
+    assert!(metrics.contains("vigil_schedule_lag_seconds{quantile=\"0.99\"}"), "{metrics}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,0 +1,130 @@
+//! The command line: one subcommand per scenario, plus the hidden target server.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Vigil's benchmark harness: scenarios that run the real engine against a local target in a
+/// child process and print a table of figures.
+#[derive(Parser, Debug)]
+#[command(name = "vigil-bench", version, about)]
+pub struct Cli {
+    /// The scenario.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The scenarios.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// The self-hosted path as `vigil serve` runs it: SQLite store, scheduler and probe engine,
+    /// N monitors at one interval, measured in steady state after a warm-up.
+    Scheduler(SchedulerArgs),
+    /// The raw probe engine: K checks at concurrency C, no scheduler and no store.
+    Probe(ProbeArgs),
+    /// The local target (run by the other scenarios as a child process).
+    #[command(hide = true)]
+    Target(TargetArgs),
+}
+
+/// Which target scheme the checks use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemeChoice {
+    /// Plain HTTP.
+    Http,
+    /// HTTPS with certificate verification against the target's test CA.
+    Https,
+    /// HTTP first, then HTTPS, each in a fresh phase, reported side by side.
+    Both,
+}
+
+impl SchemeChoice {
+    /// The phases to run, in order.
+    pub fn schemes(self) -> Vec<Scheme> {
+        match self {
+            SchemeChoice::Http => vec![Scheme::Http],
+            SchemeChoice::Https => vec![Scheme::Https],
+            SchemeChoice::Both => vec![Scheme::Http, Scheme::Https],
+        }
+    }
+}
+
+/// One scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// Plain HTTP.
+    Http,
+    /// HTTPS.
+    Https,
+}
+
+impl Scheme {
+    /// `http` or `https`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
+    }
+}
+
+/// `vigil-bench scheduler`.
+#[derive(Args, Debug, Clone)]
+pub struct SchedulerArgs {
+    /// Monitors to create.
+    #[arg(long, default_value_t = 10_000)]
+    pub monitors: usize,
+    /// Every monitor's check interval (10 s at least).
+    #[arg(long, default_value_t = 30)]
+    pub interval_seconds: u32,
+    /// Length of the measured window, after the warm-up.
+    #[arg(long, default_value_t = 120)]
+    pub duration_seconds: u64,
+    /// Which scheme the monitors check.
+    #[arg(long, value_enum, default_value_t = SchemeChoice::Both)]
+    pub scheme: SchemeChoice,
+    /// Warm-up before the measured window, counted from the moment every monitor exists
+    /// (default: one interval, so the burst of first checks is over).
+    #[arg(long)]
+    pub warmup_seconds: Option<u64>,
+    /// The scheduler's most checks running at once (`vigil serve --max-in-flight`).
+    #[arg(long, default_value_t = 1_000)]
+    pub max_in_flight: usize,
+    /// Each monitor's check timeout, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    pub timeout_ms: u64,
+    /// Monitors created concurrently while setting up.
+    #[arg(long, default_value_t = 256)]
+    pub create_concurrency: usize,
+    /// Seconds between progress lines.
+    #[arg(long, default_value_t = 10)]
+    pub progress_seconds: u64,
+    /// Directory in which each phase's temporary data directory (SQLite file, artefacts) is
+    /// made; the system temporary directory by default.
+    #[arg(long)]
+    pub data_parent: Option<PathBuf>,
+}
+
+/// `vigil-bench probe`.
+#[derive(Args, Debug, Clone)]
+pub struct ProbeArgs {
+    /// Checks to run per scheme.
+    #[arg(long, default_value_t = 20_000)]
+    pub checks: usize,
+    /// Checks running at once.
+    #[arg(long, default_value_t = 64)]
+    pub concurrency: usize,
+    /// Which scheme to check.
+    #[arg(long, value_enum, default_value_t = SchemeChoice::Both)]
+    pub scheme: SchemeChoice,
+    /// Each check's timeout, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    pub timeout_ms: u64,
+}
+
+/// `vigil-bench target` (hidden): serves HTTP and HTTPS on loopback until stdin closes.
+#[derive(Args, Debug, Clone)]
+pub struct TargetArgs {
+    /// Where to write the test CA certificate (PEM) that signed the HTTPS certificate.
+    #[arg(long)]
+    pub ca_file: PathBuf,
+}

@@ -1,0 +1,106 @@
+use super::Stores;
+use super::fixtures::{at, id_with_phase, record, record_with, t0, tenant};
+use jiff::SignedDuration;
+use std::collections::HashSet;
+use uuid::Uuid;
+use vigil_domain::ids::MonitorId;
+use vigil_domain::monitor::CheckInterval;
+
+/// Claims hand out due checks once, in order, within the limit, and advance the due-index.
+pub async fn schedule_contract(stores: Stores) {
+    let (repo, schedule) = (&stores.monitors, &stores.schedule);
+    let tenant = tenant();
+    let now = at(1000);
+    // t0 is a whole hour and `now` is t0 + 1000 s: monitors with phase 0 in an hourly interval
+    // have no other slot near `now`, so each yields exactly one check here.
+    // The limit bounds a claim; the rest stays due.
+    for i in 0..5 {
+        let id = id_with_phase(i, 3600, 0);
+        let due = Some(now + SignedDuration::from_secs(100 + i as i64));
+        repo.insert(&record_with(tenant, id, &format!("bulk{i}"), 3600, &[], t0(), due)).await.unwrap();
+    }
+    let window = now + SignedDuration::from_secs(106);
+    let first = schedule.claim_due(now, window, 3).await.unwrap();
+    assert_eq!(first.len(), 3);
+    assert!(first.windows(2).all(|w| w[0].planned_at <= w[1].planned_at), "earliest first");
+    let rest = schedule.claim_due(now, window, 100).await.unwrap();
+    assert_eq!(rest.len(), 2, "the rest stays due");
+    assert!(first.iter().chain(&rest).map(|c| c.monitor_id).collect::<HashSet<_>>().len() == 5);
+
+    // A 60 s monitor due a little ago (phase 20 s: its next slot is now + 40 s), a 10 s monitor
+    // due now, one due later, one paused.
+    let late = record_with(tenant, id_with_phase(10, 60, 20), "late", 60, &[], t0(), Some(now - SignedDuration::from_secs(5)));
+    let fast = record_with(tenant, MonitorId::from_uuid(Uuid::now_v7()), "fast", 10, &[], t0(), Some(now));
+    let later = record(tenant, "later", t0(), Some(now + SignedDuration::from_secs(300)));
+    let paused = record(tenant, "paused", t0(), None);
+    for r in [&late, &fast, &later, &paused] {
+        repo.insert(r).await.unwrap();
+    }
+
+    let until = now + SignedDuration::from_secs(25);
+    let claimed = schedule.claim_due(now, until, 100).await.unwrap();
+    let late_slots: Vec<_> = claimed.iter().filter(|c| c.monitor_id == late.monitor.id).map(|c| c.planned_at).collect();
+    assert_eq!(late_slots, vec![now - SignedDuration::from_secs(5)], "a slot missed by less than an interval still runs");
+    let fast_slots: Vec<_> = claimed.iter().filter(|c| c.monitor_id == fast.monitor.id).map(|c| c.planned_at).collect();
+    let interval = CheckInterval::from_seconds(10).unwrap();
+    let mut expected_fast = vec![now];
+    let mut slot = interval.next_slot_after(fast.monitor.id, now);
+    while slot < until {
+        expected_fast.push(slot);
+        slot = interval.next_slot_after(fast.monitor.id, slot);
+    }
+    assert_eq!(fast_slots, expected_fast, "a short interval yields every slot before `until`");
+    assert!(claimed.iter().all(|c| c.tenant_id == tenant && c.planned_at < until));
+    assert!(!claimed.iter().any(|c| c.monitor_id == later.monitor.id || c.monitor_id == paused.monitor.id));
+
+    assert!(schedule.claim_due(now, until, 100).await.unwrap().is_empty(), "nothing is handed out twice");
+    let advanced = repo.get(tenant, late.monitor.id).await.unwrap().unwrap().next_due_at.unwrap();
+    assert_eq!(advanced, CheckInterval::from_seconds(60).unwrap().next_slot_after(late.monitor.id, now - SignedDuration::from_secs(5)));
+
+    // A monitor overdue by hours resumes at its next phase slot instead of replaying.
+    let stale = record_with(tenant, id_with_phase(11, 60, 20), "stale", 60, &[], t0(), Some(now - SignedDuration::from_hours(3)));
+    repo.insert(&stale).await.unwrap();
+    let resumed = schedule.claim_due(now, now + SignedDuration::from_secs(61), 100).await.unwrap();
+    let stale_slots: Vec<_> = resumed.iter().filter(|c| c.monitor_id == stale.monitor.id).map(|c| c.planned_at).collect();
+    assert_eq!(stale_slots, vec![CheckInterval::from_seconds(60).unwrap().slot_at_or_after(stale.monitor.id, now)]);
+}
+
+/// Concurrent claimers never receive the same check.
+pub async fn concurrent_claims_contract(stores: Stores) {
+    let tenant = tenant();
+    let now = at(5000);
+    let mut monitors = HashSet::new();
+    for i in 0..60 {
+        // Hourly, phase 0: no second slot within the claimed second.
+        let r = record_with(
+            tenant,
+            id_with_phase(i as u128, 3600, 0),
+            &format!("m{i}"),
+            3600,
+            &[],
+            t0(),
+            Some(now - SignedDuration::from_millis(i)),
+        );
+        monitors.insert(r.monitor.id);
+        stores.monitors.insert(&r).await.unwrap();
+    }
+    let until = now + SignedDuration::from_secs(1);
+    let claims = (0..4).map(|_| {
+        let schedule = stores.schedule.clone();
+        tokio::spawn(async move { schedule.claim_due(now, until, 20).await.unwrap() })
+    });
+    let mut seen = HashSet::new();
+    let mut total = 0;
+    for claim in claims {
+        for check in claim.await.unwrap() {
+            total += 1;
+            assert!(seen.insert((check.monitor_id, check.planned_at)), "claimed twice: {check:?}");
+        }
+    }
+    let leftover = stores.schedule.claim_due(now, until, 100).await.unwrap();
+    total += leftover.len();
+    for check in leftover {
+        assert!(seen.insert((check.monitor_id, check.planned_at)), "claimed twice: {check:?}");
+    }
+    assert_eq!(total, 60, "every due monitor claimed exactly once");
+}

@@ -1,0 +1,44 @@
+//! The port contract suites on the self-hosted adapters: SQLite and filesystem artefacts.
+
+use std::sync::Arc;
+use tempfile::TempDir;
+use vigil_local::{FsArtefactStore, SqliteStore};
+use vigil_tests::contract::{self, Stores};
+
+/// Fresh stores in a temporary directory (kept alive by the returned guard).
+fn stores() -> (Stores, TempDir) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let sqlite = Arc::new(SqliteStore::open(&dir.path().join("contract.db")).expect("opening SQLite"));
+    let artefacts = Arc::new(FsArtefactStore::open(&dir.path().join("artefacts")).expect("artefact directory"));
+    let stores = Stores {
+        monitors: sqlite.clone(),
+        schedule: sqlite.clone(),
+        checks: sqlite.clone(),
+        transitions: sqlite.clone(),
+        tenants: sqlite,
+        artefacts,
+    };
+    (stores, dir)
+}
+
+macro_rules! suites {
+    ($($suite:ident),* $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $suite() {
+            let (stores, _dir) = stores();
+            contract::$suite(stores).await;
+        }
+    )*};
+}
+
+suites!(
+    monitor_repository_contract,
+    monitor_listing_contract,
+    schedule_contract,
+    concurrent_claims_contract,
+    check_log_contract,
+    tally_contract,
+    concurrent_records_contract,
+    tenant_directory_contract,
+    artefact_store_contract,
+);

@@ -1,7 +1,8 @@
 //! Events published when something happened that other parts react to (incidents,
 //! notifications). On AWS they travel over SNS, self-hosted over an in-process bus.
 
-use crate::ids::{MonitorId, TenantId};
+use crate::heartbeat::TaskStatus;
+use crate::ids::{MonitorId, TaskId, TenantId};
 use crate::monitor::{MonitorStatus, TransitionCause};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -12,6 +13,8 @@ use serde::{Deserialize, Serialize};
 pub enum DomainEvent {
     /// A monitor's status changed.
     MonitorStatusChanged(MonitorStatusChanged),
+    /// A heartbeat task's status changed.
+    TaskStatusChanged(TaskStatusChanged),
 }
 
 impl DomainEvent {
@@ -19,6 +22,7 @@ impl DomainEvent {
     pub fn tenant_id(&self) -> TenantId {
         match self {
             DomainEvent::MonitorStatusChanged(e) => e.tenant_id,
+            DomainEvent::TaskStatusChanged(e) => e.tenant_id,
         }
     }
 
@@ -27,6 +31,9 @@ impl DomainEvent {
         match self {
             DomainEvent::MonitorStatusChanged(e) => {
                 format!("monitor-status:{}:{}:{}:{}", e.monitor_id, e.at.as_millisecond(), e.from, e.to)
+            }
+            DomainEvent::TaskStatusChanged(e) => {
+                format!("task-status:{}:{}:{}:{}", e.task_id, e.at.as_millisecond(), e.from, e.to)
             }
         }
     }
@@ -51,4 +58,23 @@ pub struct MonitorStatusChanged {
     pub at: Timestamp,
     /// Why.
     pub cause: TransitionCause,
+}
+
+/// A heartbeat task moved from one status to another.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskStatusChanged {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Task.
+    pub task_id: TaskId,
+    /// Its name when it happened.
+    pub task_name: String,
+    /// Status before.
+    pub from: TaskStatus,
+    /// Status after.
+    pub to: TaskStatus,
+    /// When.
+    pub at: Timestamp,
+    /// Why, for a person: "no ping since 02:00 (grace 5 min)", "exit status 2", "ran longer than 1 h".
+    pub reason: String,
 }

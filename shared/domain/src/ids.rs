@@ -53,6 +53,10 @@ uuid_id!(
     ApiKeyId
 );
 uuid_id!(
+    /// A heartbeat task: a job that pings Vigil when it runs.
+    TaskId
+);
+uuid_id!(
     /// One check of one monitor. Derived from the monitor and the planned time, so a redelivered
     /// job produces the same id and storage can refuse the duplicate.
     CheckId

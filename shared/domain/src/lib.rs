@@ -8,6 +8,7 @@
 pub mod assertion;
 pub mod check;
 pub mod events;
+pub mod heartbeat;
 pub mod ids;
 pub mod latency;
 pub mod monitor;

@@ -1,0 +1,6 @@
+//! Heartbeat tasks: jobs (cron jobs, backups, scripts) that ping Vigil when they run, and are
+//! reported when a ping is late, missing, failed or too long.
+
+mod status;
+
+pub use status::TaskStatus;

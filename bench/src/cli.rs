@@ -35,6 +35,10 @@ pub enum SchemeChoice {
     Https,
     /// HTTP first, then HTTPS, each in a fresh phase, reported side by side.
     Both,
+    /// A prober that answers 200 at once without network: the scheduler and store alone.
+    NoNetwork,
+    /// No network, then HTTP, then HTTPS: the cost split into its parts within one run.
+    All,
 }
 
 impl SchemeChoice {
@@ -44,6 +48,8 @@ impl SchemeChoice {
             SchemeChoice::Http => vec![Scheme::Http],
             SchemeChoice::Https => vec![Scheme::Https],
             SchemeChoice::Both => vec![Scheme::Http, Scheme::Https],
+            SchemeChoice::NoNetwork => vec![Scheme::NoNetwork],
+            SchemeChoice::All => vec![Scheme::NoNetwork, Scheme::Http, Scheme::Https],
         }
     }
 }
@@ -55,6 +61,8 @@ pub enum Scheme {
     Http,
     /// HTTPS.
     Https,
+    /// No network: a prober that answers at once.
+    NoNetwork,
 }
 
 impl Scheme {
@@ -63,6 +71,7 @@ impl Scheme {
         match self {
             Scheme::Http => "http",
             Scheme::Https => "https",
+            Scheme::NoNetwork => "no-network",
         }
     }
 }
@@ -108,7 +117,7 @@ pub struct SchedulerArgs {
 #[derive(Args, Debug, Clone)]
 pub struct ProbeArgs {
     /// Checks to run per scheme.
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 50_000)]
     pub checks: usize,
     /// Checks running at once.
     #[arg(long, default_value_t = 64)]

@@ -5,6 +5,7 @@
 mod cli;
 mod counting;
 mod measure;
+mod no_network;
 mod report;
 mod scenario_probe;
 mod scenario_scheduler;

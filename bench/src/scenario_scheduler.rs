@@ -24,6 +24,7 @@ use vigil_domain::check::CheckOutcome;
 use vigil_domain::ids::TenantId;
 use vigil_domain::latency::LatencyDigest;
 use vigil_domain::monitor::{CheckInterval, MonitorDraft};
+use vigil_domain::ports::Prober;
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 use vigil_local::{FsArtefactStore, InProcessBus, LocalScheduler, SchedulerConfig, SchedulerStats, SqliteStore};
 use vigil_probe::{HttpProber, ProberConfig};
@@ -31,6 +32,7 @@ use vigil_probe::{HttpProber, ProberConfig};
 use crate::cli::{SchedulerArgs, Scheme};
 use crate::counting::{CountingProber, Outcomes, Tally};
 use crate::measure::{self, CpuTime, MachineCpu};
+use crate::no_network::NoNetworkProber;
 use crate::report::{self, Table};
 use crate::target::Target;
 
@@ -45,6 +47,7 @@ struct Phase {
     created_in: Duration,
     warmup: Duration,
     warmup_lag: LatencyDigest,
+    steady: bool,
     window: Duration,
     started: u64,
     completed: u64,
@@ -64,6 +67,8 @@ struct Phase {
 /// Runs every phase and prints the table.
 pub async fn run(args: SchedulerArgs, target: &Target) -> anyhow::Result<()> {
     CheckInterval::from_seconds(args.interval_seconds).map_err(|e| anyhow!("--interval-seconds {e}"))?;
+    anyhow::ensure!(args.monitors > 0, "--monitors must be at least 1");
+    anyhow::ensure!(args.duration_seconds > 0, "--duration-seconds must be at least 1");
     let mut phases = Vec::new();
     for scheme in args.scheme.schemes() {
         phases.push(phase(scheme, &args, target).await.with_context(|| format!("the {} phase", scheme.as_str()))?);
@@ -74,11 +79,15 @@ pub async fn run(args: SchedulerArgs, target: &Target) -> anyhow::Result<()> {
 
 /// The wiring of cli/src/serve.rs, minus the HTTP API and pruning, with the prober wrapped to
 /// tally outcomes.
-fn wire(dir: &Path, ca_pem: &[u8], tally: Tally) -> anyhow::Result<Deps> {
+fn wire(dir: &Path, ca_pem: &[u8], tally: Tally, scheme: Scheme) -> anyhow::Result<Deps> {
     let store = SqliteStore::open(&dir.join("vigil.db"))?;
     let artefacts = FsArtefactStore::open(&dir.join("artefacts"))?;
-    let config = ProberConfig { extra_root_certificates_pem: Some(ca_pem.to_vec()), ..ProberConfig::default() };
-    let prober = HttpProber::new(config).context("setting up the probe engine")?;
+    let prober: Arc<dyn Prober> = if scheme == Scheme::NoNetwork {
+        Arc::new(CountingProber::new(NoNetworkProber, tally))
+    } else {
+        let config = ProberConfig { extra_root_certificates_pem: Some(ca_pem.to_vec()), ..ProberConfig::default() };
+        Arc::new(CountingProber::new(HttpProber::new(config).context("setting up the probe engine")?, tally))
+    };
     let store = Arc::new(store);
     Ok(Deps {
         monitors: store.clone(),
@@ -88,7 +97,7 @@ fn wire(dir: &Path, ca_pem: &[u8], tally: Tally) -> anyhow::Result<Deps> {
         tenants: store,
         events: Arc::new(InProcessBus::default()),
         artefacts: Arc::new(artefacts),
-        prober: Arc::new(CountingProber::new(prober, tally)),
+        prober,
         random: Arc::new(SystemRandom),
         settings: Settings { network_policy: NetworkPolicy::AllowPrivate, body_cap: ProbeRequest::DEFAULT_BODY_CAP },
     })
@@ -104,13 +113,14 @@ async fn phase(scheme: Scheme, args: &SchedulerArgs, target: &Target) -> anyhow:
     measure::reset_peak_rss();
 
     let tally = Tally::default();
-    let deps = wire(dir.path(), target.ca_pem(), tally.clone())?;
+    let deps = wire(dir.path(), target.ca_pem(), tally.clone(), scheme)?;
     let tenant = match bootstrap(&deps, Bootstrap { tenant_name: "bench".into(), admin_key: None }, SystemClock::now()).await? {
         Bootstrapped::Created { tenant, .. } => tenant.id,
         Bootstrapped::AlreadyInitialised => return Err(anyhow!("a fresh data directory already had a tenant")),
     };
     let url = target.url(scheme);
     smoke_check(&deps, tenant, &url, args).await?;
+    let _ = tally.take_durations();
 
     let scheduler = LocalScheduler::new(deps.clone(), SchedulerConfig { max_in_flight: args.max_in_flight, ..SchedulerConfig::default() });
     let stats = scheduler.stats();
@@ -131,13 +141,21 @@ async fn phase(scheme: Scheme, args: &SchedulerArgs, target: &Target) -> anyhow:
 
     let warmup = Duration::from_secs(args.warmup_seconds.unwrap_or(u64::from(args.interval_seconds)));
     let mut watcher = Watcher::new(label, &stats, &tally, target, Duration::from_secs(args.progress_seconds.max(1)));
-    let (warmup_lag, _) = watcher.stage("warm-up", warmup).await?;
+    let warmed = watcher.stage("warm-up", warmup).await?;
+    // Steady means the burst of first checks is over: the last warm-up slice ran on time and
+    // the scheduler was not at its in-flight limit.
+    let steady = warmed.last_slice.quantile(0.99).is_some_and(|q| q < BAR_LAG_P99) && warmed.in_flight_at_end < args.max_in_flight;
+    if !steady {
+        eprintln!(
+            "[{label}] warning: still catching up at the end of the warm-up; the window is not steady state (try a longer --warmup-seconds)"
+        );
+    }
 
     let peak_rss_phase = measure::memory()?.peak_rss;
     measure::reset_peak_rss();
     let _ = tally.take_first_failure();
     let before = Snapshot::take(&stats, &tally, target)?;
-    let (lag, probe_durations) = watcher.stage("measure", Duration::from_secs(args.duration_seconds)).await?;
+    let measured = watcher.stage("measure", Duration::from_secs(args.duration_seconds)).await?;
     let after = Snapshot::take(&stats, &tally, target)?;
     let peak_rss_window = measure::memory()?.peak_rss;
 
@@ -153,7 +171,8 @@ async fn phase(scheme: Scheme, args: &SchedulerArgs, target: &Target) -> anyhow:
         scheme,
         created_in,
         warmup,
-        warmup_lag,
+        warmup_lag: warmed.lag,
+        steady,
         window: after.at - before.at,
         started: after.started - before.started,
         completed: after.completed - before.completed,
@@ -162,8 +181,8 @@ async fn phase(scheme: Scheme, args: &SchedulerArgs, target: &Target) -> anyhow:
         cpu,
         target_cpu,
         others_cpu: after.machine.busy_since(before.machine).saturating_sub(cpu.total() + target_cpu.total()),
-        lag,
-        probe_durations,
+        lag: measured.lag,
+        probe_durations: measured.durations,
         peak_rss_phase: peak_rss_phase.max(peak_rss_window),
         peak_rss_window,
         database_bytes,
@@ -267,13 +286,12 @@ impl<'a> Watcher<'a> {
         Watcher { label, stats, tally, target, every }
     }
 
-    /// Waits `length`, printing progress; returns the lag and probe-duration digests of
-    /// exactly this stage (both are reset on entry).
-    async fn stage(&mut self, name: &str, length: Duration) -> anyhow::Result<(LatencyDigest, LatencyDigest)> {
+    /// Waits `length`, printing progress; returns the lag and probe-duration digests recorded
+    /// since the previous stage ended (the first stage: since the scheduler started, so the
+    /// warm-up includes the checks run while monitors were being created).
+    async fn stage(&mut self, name: &str, length: Duration) -> anyhow::Result<Stage> {
         let take_lag = || self.stats.lag.lock().map(|mut d| std::mem::take(&mut *d)).unwrap_or_default();
-        let _ = take_lag();
-        let _ = self.tally.take_durations();
-        let (mut lag, mut durations) = (LatencyDigest::default(), LatencyDigest::default());
+        let (mut lag, mut durations, mut last_slice) = (LatencyDigest::default(), LatencyDigest::default(), LatencyDigest::default());
         let start = Instant::now();
         let end = start + length;
         let mut last = Snapshot::take(self.stats, self.tally, self.target)?;
@@ -302,10 +320,23 @@ impl<'a> Watcher<'a> {
             );
             lag.merge(&recent_lag);
             durations.merge(&recent_durations);
+            last_slice = recent_lag;
             last = now;
         }
-        Ok((lag, durations))
+        Ok(Stage { lag, durations, last_slice, in_flight_at_end: self.stats.in_flight.load(Ordering::Relaxed) })
     }
+}
+
+/// What a stage saw.
+struct Stage {
+    /// Schedule lag of every check started in it.
+    lag: LatencyDigest,
+    /// Duration of every probe that finished in it.
+    durations: LatencyDigest,
+    /// Schedule lag of its last progress slice.
+    last_slice: LatencyDigest,
+    /// Checks running when it ended.
+    in_flight_at_end: usize,
 }
 
 /// The database file plus its write-ahead log.
@@ -332,6 +363,7 @@ fn print(args: &SchedulerArgs, phases: &[Phase]) {
     table.row("monitors created in", cells(&|p| report::duration(p.created_in)));
     table.row("warm-up (s)", cells(&|p| p.warmup.as_secs().to_string()));
     table.row("warm-up lag p99 / max", cells(&|p| lag_pair(&p.warmup_lag)));
+    table.row("steady at window start", cells(&|p| if p.steady { "yes" } else { "NO (burst not over)" }.to_owned()));
     table.row("measured (s)", cells(&|p| report::num(p.window.as_secs_f64(), 1)));
     table.row("checks started", cells(&|p| report::count(p.started)));
     table.row("checks completed (stored)", cells(&|p| report::count(p.completed)));
@@ -354,8 +386,12 @@ fn print(args: &SchedulerArgs, phases: &[Phase]) {
     table.row("probe duration p50", cells(&|p| report::maybe_duration(p.probe_durations.quantile(0.5))));
     table.row("probe duration p99", cells(&|p| report::maybe_duration(p.probe_durations.quantile(0.99))));
     table.row("SQLite file + WAL at end (MB)", cells(&|p| report::num(measure::mb(p.database_bytes), 1)));
-    if let [http, https] = phases {
-        table.row("CPU per check, https ÷ http", vec![String::new(), report::ratio(per_check(http), per_check(https))]);
+    let of = |scheme: Scheme| phases.iter().find(|p| p.scheme == scheme);
+    if let Some(no_network) = of(Scheme::NoNetwork) {
+        table.row("CPU per check ÷ no-network", cells(&|p| report::ratio(per_check(no_network), per_check(p))));
+    }
+    if let (Some(http), Some(_)) = (of(Scheme::Http), of(Scheme::Https)) {
+        table.row("CPU per check ÷ http's", cells(&|p| report::ratio(per_check(http), per_check(p))));
     }
     table.row("bar: lag p99 < 1 s", cells(&|p| pass(p.lag.quantile(0.99).is_some_and(|q| q < BAR_LAG_P99)).to_owned()));
     table.row("bar: peak RSS < 300 MB", cells(&|p| pass(p.peak_rss_phase < BAR_RSS_BYTES).to_owned()));

@@ -178,7 +178,7 @@ impl Target {
     /// The URL checks of `scheme` use.
     pub fn url(&self, scheme: Scheme) -> String {
         match scheme {
-            Scheme::Http => format!("http://{}/health", self.http),
+            Scheme::Http | Scheme::NoNetwork => format!("http://{}/health", self.http),
             Scheme::Https => format!("https://{}/health", self.https),
         }
     }

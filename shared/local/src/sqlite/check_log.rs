@@ -1,5 +1,5 @@
 use super::SqliteStore;
-use super::codec::{at, backend, blob, decode_cursor, encode_cursor, ms, uuid};
+use super::codec::{at, backend, blob, decode_newest_first_cursor, ms, newest_first_page, uuid};
 use super::monitors::health_version;
 use super::transitions::{check_planned_ms, insert_transition};
 use anyhow::Context;
@@ -36,34 +36,39 @@ fn outcome_columns(outcome: &CheckOutcome) -> anyhow::Result<(&'static str, Opti
     })
 }
 
-fn result_from_row(row: &Row<'_>) -> anyhow::Result<CheckResult> {
-    let monitor_id = MonitorId::from_uuid(uuid(&row.get::<_, Vec<u8>>(1)?)?);
-    let planned_ms: i64 = row.get(2)?;
-    let outcome = match (row.get::<_, String>(4)?.as_str(), row.get::<_, Option<String>>(15)?) {
+/// A result from a row of [`RESULT_COLUMNS`] starting at column `o`.
+fn result_from_row_at(row: &Row<'_>, o: usize) -> anyhow::Result<CheckResult> {
+    let monitor_id = MonitorId::from_uuid(uuid(&row.get::<_, Vec<u8>>(1 + o)?)?);
+    let planned_ms: i64 = row.get(2 + o)?;
+    let outcome = match (row.get::<_, String>(4 + o)?.as_str(), row.get::<_, Option<String>>(15 + o)?) {
         ("up", _) => CheckOutcome::Up,
         (_, Some(detail)) => serde_json::from_str(&detail).context("a stored check outcome does not parse")?,
         (other, None) => anyhow::bail!("stored check outcome `{other}` has no detail"),
     };
     Ok(CheckResult {
         id: CheckId::for_planned_check(monitor_id, planned_ms),
-        tenant_id: TenantId::from_uuid(uuid(&row.get::<_, Vec<u8>>(0)?)?),
+        tenant_id: TenantId::from_uuid(uuid(&row.get::<_, Vec<u8>>(o)?)?),
         monitor_id,
         planned_at: at(planned_ms)?,
-        started_at: at(row.get(3)?)?,
+        started_at: at(row.get(3 + o)?)?,
         timings: Timings {
-            total: duration(row.get(6)?).unwrap_or_default(),
-            dns: duration(row.get(7)?),
-            connect: duration(row.get(8)?),
-            tls: duration(row.get(9)?),
-            first_byte: duration(row.get(10)?),
+            total: duration(row.get(6 + o)?).unwrap_or_default(),
+            dns: duration(row.get(7 + o)?),
+            connect: duration(row.get(8 + o)?),
+            tls: duration(row.get(9 + o)?),
+            first_byte: duration(row.get(10 + o)?),
         },
-        status_code: row.get(5)?,
-        response_bytes: row.get::<_, Option<i64>>(11)?.map(|b| b as u64),
-        body_truncated: row.get(12)?,
-        certificate_expires_at: row.get::<_, Option<i64>>(13)?.map(at).transpose()?,
-        remote_ip: row.get::<_, Option<String>>(14)?.and_then(|ip| ip.parse().ok()),
+        status_code: row.get(5 + o)?,
+        response_bytes: row.get::<_, Option<i64>>(11 + o)?.map(|b| b as u64),
+        body_truncated: row.get(12 + o)?,
+        certificate_expires_at: row.get::<_, Option<i64>>(13 + o)?.map(at).transpose()?,
+        remote_ip: row.get::<_, Option<String>>(14 + o)?.and_then(|ip| ip.parse().ok()),
         outcome,
     })
+}
+
+fn result_from_row(row: &Row<'_>) -> anyhow::Result<CheckResult> {
+    result_from_row_at(row, 0)
 }
 
 /// Stores one record, in the caller's savepoint.
@@ -194,30 +199,15 @@ impl CheckLog for SqliteStore {
     }
 
     async fn list(&self, tenant: TenantId, monitor: MonitorId, page: &PageRequest) -> Result<Page<CheckResult>, StoreError> {
-        let before = page.cursor.as_ref().map(|c| decode_cursor(c, 1, false)).transpose()?.map(|(v, _)| v[0]);
+        let before = decode_newest_first_cursor(page.cursor.as_ref())?;
         let limit = page.limit;
         self.db
             .read(move |conn| {
-                let mut statement = conn.prepare_cached(&format!(
-                    "SELECT {RESULT_COLUMNS} FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 AND planned_at < ?3 \
-                     ORDER BY planned_at DESC LIMIT ?4"
-                ))?;
-                let mut rows = statement.query(params![
-                    blob(tenant.as_uuid()),
-                    blob(monitor.as_uuid()),
-                    before.unwrap_or(i64::MAX),
-                    i64::from(limit) + 1
-                ])?;
-                let mut items = Vec::new();
-                while let Some(row) = rows.next()? {
-                    if items.len() == limit as usize {
-                        let last: &CheckResult = &items[items.len() - 1];
-                        let cursor = encode_cursor(&[ms(last.planned_at)], None);
-                        return Ok(Page { items, next_cursor: Some(cursor) });
-                    }
-                    items.push(result_from_row(row)?);
-                }
-                Ok(Page { items, next_cursor: None })
+                let sql = format!(
+                    "SELECT planned_at, {RESULT_COLUMNS} FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 \
+                     AND planned_at < ?3 ORDER BY planned_at DESC LIMIT ?4"
+                );
+                newest_first_page(conn, &sql, (tenant.as_uuid(), monitor.as_uuid()), before, limit, |row| result_from_row_at(row, 1))
             })
             .await
             .map_err(backend)

@@ -8,7 +8,7 @@ use rusqlite::Row;
 use uuid::Uuid;
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::{HttpMonitor, HttpMonitorSpec, MonitorHealth, MonitorRecord, MonitorStatus};
-use vigil_domain::page::Cursor;
+use vigil_domain::page::{Cursor, Page};
 use vigil_domain::ports::StoreError;
 
 /// An id as stored.
@@ -82,6 +82,36 @@ pub(crate) fn decode_cursor(cursor: &Cursor, numbers: usize, with_id: bool) -> R
     let values = parts[..numbers].iter().map(|p| p.parse::<i64>()).collect::<Result<Vec<_>, _>>().map_err(|_| StoreError::InvalidCursor)?;
     let id = if with_id { Some(Uuid::parse_str(parts[numbers]).map_err(|_| StoreError::InvalidCursor)?) } else { None };
     Ok((values, id))
+}
+
+/// A page of a monitor's rows listed newest first by an integer key. `sql` selects the key in
+/// its first column, for tenant `?1` and monitor `?2`, with the key below `?3`, ordered by the
+/// key descending, at most `?4` rows; `item` reads the rest of a row.
+pub(crate) fn newest_first_page<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    (tenant, monitor): (Uuid, Uuid),
+    before: Option<i64>,
+    limit: u32,
+    item: impl Fn(&Row<'_>) -> anyhow::Result<T>,
+) -> anyhow::Result<Page<T>> {
+    let mut statement = conn.prepare_cached(sql)?;
+    let mut rows = statement.query(rusqlite::params![blob(tenant), blob(monitor), before.unwrap_or(i64::MAX), i64::from(limit) + 1])?;
+    let mut items = Vec::new();
+    let mut last_key = 0;
+    while let Some(row) = rows.next()? {
+        if items.len() == limit as usize {
+            return Ok(Page { items, next_cursor: Some(encode_cursor(&[last_key], None)) });
+        }
+        last_key = row.get(0)?;
+        items.push(item(row)?);
+    }
+    Ok(Page { items, next_cursor: None })
+}
+
+/// The position a newest-first cursor encodes.
+pub(crate) fn decode_newest_first_cursor(cursor: Option<&Cursor>) -> Result<Option<i64>, StoreError> {
+    Ok(cursor.map(|c| decode_cursor(c, 1, false)).transpose()?.map(|(values, _)| values[0]))
 }
 
 /// Maps an adapter error to the port's error.

@@ -1,5 +1,5 @@
 use super::SqliteStore;
-use super::codec::{backend, blob, decode_cursor, encode_cursor, ms};
+use super::codec::{backend, blob, decode_newest_first_cursor, ms, newest_first_page};
 use anyhow::Context;
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -28,30 +28,13 @@ fn parse(body: &str) -> anyhow::Result<StatusTransition> {
 #[async_trait]
 impl TransitionLog for SqliteStore {
     async fn list(&self, tenant: TenantId, monitor: MonitorId, page: &PageRequest) -> Result<Page<StatusTransition>, StoreError> {
-        let before = page.cursor.as_ref().map(|c| decode_cursor(c, 1, false)).transpose()?.map(|(v, _)| v[0]);
+        let before = decode_newest_first_cursor(page.cursor.as_ref())?;
         let limit = page.limit;
         self.db
             .read(move |conn| {
-                let mut statement = conn.prepare_cached(
-                    "SELECT seq, body FROM transitions WHERE tenant_id = ?1 AND monitor_id = ?2 AND seq < ?3 \
-                     ORDER BY seq DESC LIMIT ?4",
-                )?;
-                let mut rows = statement.query(params![
-                    blob(tenant.as_uuid()),
-                    blob(monitor.as_uuid()),
-                    before.unwrap_or(i64::MAX),
-                    i64::from(limit) + 1
-                ])?;
-                let mut items = Vec::new();
-                let mut last_seq = 0;
-                while let Some(row) = rows.next()? {
-                    if items.len() == limit as usize {
-                        return Ok(Page { items, next_cursor: Some(encode_cursor(&[last_seq], None)) });
-                    }
-                    last_seq = row.get(0)?;
-                    items.push(parse(&row.get::<_, String>(1)?)?);
-                }
-                Ok(Page { items, next_cursor: None })
+                let sql = "SELECT seq, body FROM transitions WHERE tenant_id = ?1 AND monitor_id = ?2 AND seq < ?3 \
+                           ORDER BY seq DESC LIMIT ?4";
+                newest_first_page(conn, sql, (tenant.as_uuid(), monitor.as_uuid()), before, limit, |row| parse(&row.get::<_, String>(1)?))
             })
             .await
             .map_err(backend)

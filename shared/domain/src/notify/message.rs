@@ -90,6 +90,27 @@ impl Notification {
         }
     }
 
+    /// A test message for the channel named `channel_name`: the shape of a real one, with a nil
+    /// incident id.
+    pub fn test(channel_name: &str, at: Timestamp, base: &Url) -> Self {
+        Self {
+            kind: NotificationKind::Test,
+            incident_id: IncidentId::from_uuid(uuid::Uuid::nil()),
+            incident_url: link(base, "/v1/incidents"),
+            status: IncidentStatus::Open,
+            subject: IncidentSubject::Monitor(crate::ids::MonitorId::from_uuid(uuid::Uuid::nil())),
+            subject_name: channel_name.to_owned(),
+            subject_url: None,
+            cause: IncidentCause::described("This is a test message from Vigil: if you can read it, the channel works."),
+            artefact_url: None,
+            opened_at: at,
+            at,
+            acknowledged_by: None,
+            resolved_by: None,
+            downtime_seconds: None,
+        }
+    }
+
     /// One line saying what happened.
     pub fn title(&self) -> String {
         let name = &self.subject_name;

@@ -56,6 +56,6 @@ pub trait DeliveryDueIndex: Send + Sync {
 #[async_trait]
 pub trait Notifier: Send + Sync {
     /// Sends one message, giving up after `timeout`. Never fails: every outcome is an
-    /// [`AttemptResult`].
-    async fn send(&self, message: &OutboundMessage, timeout: Duration) -> AttemptResult;
+    /// [`AttemptResult`], returned with how long the attempt took.
+    async fn send(&self, message: &OutboundMessage, timeout: Duration) -> (AttemptResult, Duration);
 }

@@ -8,8 +8,10 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tempfile::TempDir;
-use vigil::serve::{ServeConfig, Server, start};
+use vigil::serve::{DeliveryConfig, ServeConfig, Server, start};
+use vigil_domain::notify::RetryPolicy;
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
+use vigil_local::IncidentWorkersConfig;
 
 /// A running app and a client holding its admin key.
 pub struct TestApp {
@@ -50,6 +52,20 @@ pub fn config(data_dir: &Path, policy: NetworkPolicy) -> ServeConfig {
         max_in_flight: 64,
         retention: SignedDuration::from_hours(24 * 90),
         extra_ca_file: None,
+        public_url: None,
+        delivery: DeliveryConfig {
+            // Short waits so that retry tests run in seconds.
+            retry: RetryPolicy { max_attempts: 3, first_delay: Duration::from_millis(300), max_delay: Duration::from_secs(2) },
+            send_timeout: Duration::from_millis(1500),
+            workers: IncidentWorkersConfig {
+                delivery_tick: Duration::from_millis(50),
+                timer_tick: Duration::from_millis(100),
+                lease: Duration::from_secs(10),
+                ..IncidentWorkersConfig::default()
+            },
+            ..DeliveryConfig::default()
+        },
+        smtp: None,
     }
 }
 

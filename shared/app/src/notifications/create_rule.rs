@@ -35,12 +35,10 @@ pub enum CreateRuleError {
 pub async fn create_rule(deps: &Deps, cmd: CreateRule, now: Timestamp) -> Result<AlertRule, CreateRuleError> {
     let (name, select, channels, notify_on, escalation, repeat_every_seconds) = cmd.draft.validate()?;
     let mut unknown = Vec::new();
-    let named = channels.iter().enumerate().map(|(i, c)| (format!("channels[{i}]"), *c)).chain(
-        escalation
-            .iter()
-            .enumerate()
-            .flat_map(|(s, step)| step.channels.iter().enumerate().map(move |(i, c)| (format!("escalation[{s}].channels[{i}]"), *c))),
-    );
+    let mut named: Vec<(String, _)> = channels.iter().enumerate().map(|(i, c)| (format!("channels[{i}]"), *c)).collect();
+    for (s, step) in escalation.iter().enumerate() {
+        named.extend(step.channels.iter().enumerate().map(|(i, c)| (format!("escalation[{s}].channels[{i}]"), *c)));
+    }
     for (field, channel) in named {
         if deps.channels.get(cmd.tenant_id, channel).await?.is_none() {
             unknown.push(FieldError { field, message: format!("no channel with id {channel}") });

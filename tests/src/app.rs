@@ -83,15 +83,30 @@ impl TestApp {
         app
     }
 
+    /// Starts an app with a fresh data directory and the test configuration changed by `change`.
+    pub async fn spawn_configured(change: impl FnOnce(&mut ServeConfig)) -> Self {
+        let dir = tempfile::tempdir().expect("temporary data directory");
+        let mut config = config(dir.path(), NetworkPolicy::AllowPrivate);
+        change(&mut config);
+        let mut app = Self::spawn_config(config).await.expect("starting the app");
+        app._owned_dir = Some(dir);
+        app
+    }
+
     /// Starts an app on an existing data directory (to test restarts).
     pub async fn spawn_in(data_dir: &Path, policy: NetworkPolicy) -> anyhow::Result<Self> {
-        let server = start(config(data_dir, policy)).await.context("starting vigil")?;
+        Self::spawn_config(config(data_dir, policy)).await
+    }
+
+    async fn spawn_config(config: ServeConfig) -> anyhow::Result<Self> {
+        let data_dir = config.data_dir.clone();
+        let server = start(config).await.context("starting vigil")?;
         Ok(Self {
             base: format!("http://{}", server.addr),
             server: Some(server),
             key: TEST_KEY.to_owned(),
             client: reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?,
-            data_dir: data_dir.to_owned(),
+            data_dir,
             _owned_dir: None,
         })
     }

@@ -66,8 +66,9 @@ pub async fn handle_event(deps: &Deps, cmd: HandleEvent, now: Timestamp) -> Resu
                     let tags = record.map(|r| r.monitor.spec.tags).unwrap_or_default();
                     let cause = match &e.cause {
                         TransitionCause::Check { check_id, outcome } => {
-                            let code = deps.checks.get(e.tenant_id, e.monitor_id, *check_id).await?.and_then(|c| c.status_code);
-                            IncidentCause::of_check(*check_id, outcome, code)
+                            let check = deps.checks.get(e.tenant_id, e.monitor_id, *check_id).await?;
+                            let (started, code) = check.map_or((None, None), |c| (Some(c.started_at), c.status_code));
+                            IncidentCause::of_check(*check_id, started, outcome, code)
                         }
                         _ => IncidentCause::described("the monitor went down"),
                     };
@@ -170,7 +171,9 @@ async fn resolve(
         let Some(resolved) = ongoing.resolve(Resolution { at, by: by.clone() }) else { return Ok(HandledEvent::Nothing) };
         let mut entries = Vec::new();
         if let IncidentSubject::Monitor(monitor) = subject {
-            let tally = deps.checks.tally(tenant, monitor, core.opened_at, at).await?;
+            // From the failing check that opened it (which started before the status changed).
+            let from = core.cause.checked_at.unwrap_or(core.opened_at);
+            let tally = deps.checks.tally(tenant, monitor, from, at).await?;
             let checks = tally.up + tally.down;
             entries.push(timeline_entry(deps, core.id, at, TimelineEvent::CheckFailures { failed: tally.down, checks }));
         }

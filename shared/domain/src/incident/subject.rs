@@ -2,6 +2,7 @@
 
 use crate::check::{CheckOutcome, FailureClass};
 use crate::ids::{CheckId, MonitorId, TaskId};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use uuid::Uuid;
@@ -69,11 +70,15 @@ pub struct IncidentCause {
     /// The failing check, whose kept response is the incident's artefact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_id: Option<CheckId>,
+    /// When the failing check started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_at: Option<Timestamp>,
 }
 
 impl IncidentCause {
-    /// The cause of a monitor going down because of check `check_id` ending in `outcome`.
-    pub fn of_check(check_id: CheckId, outcome: &CheckOutcome, status_code: Option<u16>) -> Self {
+    /// The cause of a monitor going down because of check `check_id`, started at `checked_at`,
+    /// ending in `outcome`.
+    pub fn of_check(check_id: CheckId, checked_at: Option<Timestamp>, outcome: &CheckOutcome, status_code: Option<u16>) -> Self {
         match outcome.failure() {
             Some(failure) => {
                 let below_http =
@@ -85,9 +90,10 @@ impl IncidentCause {
                     assertion: failure.assertion.as_ref().map(|a| a.expression.clone()),
                     error: below_http.then(|| failure.message.clone()),
                     check_id: Some(check_id),
+                    checked_at,
                 }
             }
-            None => Self { summary: "the check failed".into(), status_code, check_id: Some(check_id), ..Self::default() },
+            None => Self { summary: "the check failed".into(), status_code, check_id: Some(check_id), checked_at, ..Self::default() },
         }
     }
 

@@ -200,7 +200,7 @@ pub(crate) mod tests {
             subject_name: "API health".into(),
             subject_url: Some("https://api.example.com/health".into()),
             tags: Default::default(),
-            cause: IncidentCause::of_check(check, &outcome, Some(503)),
+            cause: IncidentCause::of_check(check, Some(at), &outcome, Some(503)),
             opened_at: at,
             silenced: None,
         })

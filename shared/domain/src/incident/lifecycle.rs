@@ -310,7 +310,8 @@ mod tests {
     #[test]
     fn transition_table() {
         type Path = fn(Incident<Open>) -> AnyIncident;
-        let cases: Vec<(&str, Path, IncidentStatus, Option<&str>, Option<i64>)> = vec![
+        type Case = (&'static str, Path, IncidentStatus, Option<&'static str>, Option<i64>);
+        let cases: Vec<Case> = vec![
             ("open stays open", |i| i.into(), IncidentStatus::Open, None, None),
             ("open -> acknowledged", |i| i.acknowledge("ann".into(), t(60)).into(), IncidentStatus::Acknowledged, Some("ann"), None),
             (

@@ -237,7 +237,8 @@ mod tests {
         let none = BTreeSet::new();
         let paged: BTreeSet<_> = [channel(20)].into();
         let ids = |v: Vec<(ChannelId, AlertRuleId)>| v.into_iter().map(|(c, _)| c.as_uuid().as_u128()).collect::<Vec<_>>();
-        let cases: Vec<(&str, IncidentCore, NotificationKind, &BTreeSet<ChannelId>, Vec<u128>)> = vec![
+        type Case<'a> = (&'static str, IncidentCore, NotificationKind, &'a BTreeSet<ChannelId>, Vec<u128>);
+        let cases: Vec<Case> = vec![
             ("tag match opens", core(9, &["prod"]), NotificationKind::Opened, &none, vec![10, 11]),
             ("no match", core(9, &["dev"]), NotificationKind::Opened, &none, vec![]),
             ("two rules, shared channel once", core(5, &["prod"]), NotificationKind::Opened, &none, vec![10, 11, 12]),

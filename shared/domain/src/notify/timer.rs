@@ -168,7 +168,8 @@ mod tests {
     #[test]
     fn schedule_table() {
         use TimerKind::*;
-        let cases: Vec<(&str, AlertRule, usize, Vec<(TimerKind, i64)>)> = vec![
+        type Case = (&'static str, AlertRule, usize, Vec<(TimerKind, i64)>);
+        let cases: Vec<Case> = vec![
             ("no escalation, no reminder", rule(&[], None), 10, vec![]),
             ("two steps", rule(&[300, 900], None), 10, vec![(Escalation { step: 1 }, 300), (Escalation { step: 2 }, 900)]),
             (

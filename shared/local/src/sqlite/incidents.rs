@@ -98,8 +98,7 @@ impl IncidentStore for SqliteStore {
 
     async fn transition(&self, incident: &AnyIncident, expected: IncidentStatus, entries: &[TimelineEntry]) -> Result<(), StoreError> {
         let (incident, entries) = (incident.clone(), entries.to_vec());
-        let outcome = self
-            .db
+        self.db
             .write(move |conn| {
                 let core = incident.core();
                 let args = params![
@@ -125,8 +124,7 @@ impl IncidentStore for SqliteStore {
             })
             .await
             .context("changing an incident")
-            .map_err(backend)?;
-        outcome
+            .map_err(backend)?
     }
 
     async fn append(&self, tenant: TenantId, entries: &[TimelineEntry]) -> Result<(), StoreError> {

@@ -77,8 +77,7 @@ impl Default for DeliveryConfig {
 
 /// `http://<addr>`, with a wildcard listen address replaced by `localhost`.
 fn default_public_url(addr: SocketAddr) -> anyhow::Result<Url> {
-    let host = if addr.ip().is_unspecified() { "localhost".to_owned() } else { SocketAddr::new(addr.ip(), addr.port()).to_string() };
-    let text = if addr.ip().is_unspecified() { format!("http://{host}:{}", addr.port()) } else { format!("http://{host}") };
+    let text = if addr.ip().is_unspecified() { format!("http://localhost:{}", addr.port()) } else { format!("http://{addr}") };
     Url::parse(&text).context("the default public URL")
 }
 
@@ -195,7 +194,10 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     });
 
     let scheduling = tokio::spawn(scheduler.run(stopped(stop_rx.clone())));
-    let workers = IncidentWorkers::new(deps.clone(), config.delivery.workers.clone());
+    // A claimed delivery must not come back to another attempt while its first is still running.
+    let mut worker_config = config.delivery.workers.clone();
+    worker_config.lease = worker_config.lease.max(config.delivery.send_timeout + Duration::from_secs(30));
+    let workers = IncidentWorkers::new(deps.clone(), worker_config);
     let incidents = tokio::spawn(workers.run(incident_events, stopped(stop_rx.clone())));
 
     let pruning = tokio::spawn(prune_periodically(store, config.retention, stopped(stop_rx)));

@@ -3,8 +3,9 @@
 //!
 //! - The event consumer reads status changes from the in-process bus and runs `handle_event`
 //!   (open, resolve, enqueue deliveries), retrying a failed event a few times.
-//! - The deliverer polls the delivery due-index and attempts each due delivery in its own task
-//!   under a deadline, so a slow or dead receiver only ever holds its own task; retries are due
+//! - The deliverer polls the delivery due-index (and is woken at once when the consumer or the
+//!   timer loop enqueued something) and attempts each due delivery in its own task under a
+//!   deadline, so a slow or dead receiver only ever holds its own task; retries are due
 //!   times in SQLite, so a restart loses no pending delivery.
 //! - The timer loop polls the escalation and reminder due-index.
 
@@ -12,7 +13,7 @@ use jiff::SignedDuration;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Semaphore, broadcast, watch};
+use tokio::sync::{Notify, Semaphore, broadcast, watch};
 use tokio::task::JoinSet;
 use vigil_app::Deps;
 use vigil_app::SystemClock;
@@ -67,9 +68,10 @@ impl IncidentWorkers {
     /// anything is published, so that no status change is missed.
     pub async fn run(self, events: broadcast::Receiver<DomainEvent>, shutdown: impl Future<Output = ()>) {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let consumer = tokio::spawn(consume_events(self.deps.clone(), events, stop_rx.clone()));
-        let timers = tokio::spawn(run_timers(self.deps.clone(), self.config.clone(), stop_rx.clone()));
-        let deliverer = tokio::spawn(deliver_due(self.deps.clone(), self.config.clone(), stop_rx));
+        let enqueued = Arc::new(Notify::new());
+        let consumer = tokio::spawn(consume_events(self.deps.clone(), events, Arc::clone(&enqueued), stop_rx.clone()));
+        let timers = tokio::spawn(run_timers(self.deps.clone(), self.config.clone(), Arc::clone(&enqueued), stop_rx.clone()));
+        let deliverer = tokio::spawn(deliver_due(self.deps.clone(), self.config.clone(), enqueued, stop_rx));
         shutdown.await;
         let _ = stop_tx.send(true);
         for task in [consumer, timers, deliverer] {
@@ -84,7 +86,7 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|stopped| *stopped).await;
 }
 
-async fn consume_events(deps: Deps, mut events: broadcast::Receiver<DomainEvent>, mut stop: watch::Receiver<bool>) {
+async fn consume_events(deps: Deps, mut events: broadcast::Receiver<DomainEvent>, enqueued: Arc<Notify>, mut stop: watch::Receiver<bool>) {
     loop {
         let event = tokio::select! {
             () = stopped(&mut stop) => return,
@@ -102,6 +104,8 @@ async fn consume_events(deps: Deps, mut events: broadcast::Receiver<DomainEvent>
             match handle_event(&deps, HandleEvent { event: event.clone() }, SystemClock::now()).await {
                 Ok(outcome) => {
                     tracing::debug!(event = %key, ?outcome, "event handled");
+                    // The new deliveries go out now rather than at the next poll.
+                    enqueued.notify_one();
                     break;
                 }
                 Err(error) if attempt < EVENT_ATTEMPTS => {
@@ -114,7 +118,7 @@ async fn consume_events(deps: Deps, mut events: broadcast::Receiver<DomainEvent>
     }
 }
 
-async fn run_timers(deps: Deps, config: IncidentWorkersConfig, mut stop: watch::Receiver<bool>) {
+async fn run_timers(deps: Deps, config: IncidentWorkersConfig, enqueued: Arc<Notify>, mut stop: watch::Receiver<bool>) {
     let mut ticker = tokio::time::interval(config.timer_tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let lease = SignedDuration::try_from(config.lease).unwrap_or(SignedDuration::from_secs(60));
@@ -126,8 +130,16 @@ async fn run_timers(deps: Deps, config: IncidentWorkersConfig, mut stop: watch::
         // Drain: a burst of due timers is handled in consecutive runs within one tick.
         loop {
             match run_due_timers(&deps, RunDueTimers { lease, limit: 100 }, SystemClock::now()).await {
-                Ok(100) => continue,
-                Ok(_) => break,
+                Ok(100) => {
+                    enqueued.notify_one();
+                    continue;
+                }
+                Ok(handled) => {
+                    if handled > 0 {
+                        enqueued.notify_one();
+                    }
+                    break;
+                }
                 Err(error) => {
                     tracing::error!(%error, "running due escalations and reminders failed; retrying next tick");
                     break;
@@ -137,7 +149,7 @@ async fn run_timers(deps: Deps, config: IncidentWorkersConfig, mut stop: watch::
     }
 }
 
-async fn deliver_due(deps: Deps, config: IncidentWorkersConfig, mut stop: watch::Receiver<bool>) {
+async fn deliver_due(deps: Deps, config: IncidentWorkersConfig, enqueued: Arc<Notify>, mut stop: watch::Receiver<bool>) {
     let slots = Arc::new(Semaphore::new(config.max_concurrent_deliveries));
     let mut tasks = JoinSet::new();
     let mut ticker = tokio::time::interval(config.delivery_tick);
@@ -147,6 +159,7 @@ async fn deliver_due(deps: Deps, config: IncidentWorkersConfig, mut stop: watch:
         tokio::select! {
             () = stopped(&mut stop) => break,
             _ = ticker.tick() => {}
+            () = enqueued.notified() => {}
         }
         while let Some(joined) = tasks.try_join_next() {
             if let Err(error) = joined {

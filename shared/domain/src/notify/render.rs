@@ -162,18 +162,20 @@ pub fn render(channel: &ChannelConfig, n: &Notification, message_id: &str, at: T
             };
             let mut body = json!({"routing_key": routing_key.0, "event_action": action, "dedup_key": dedup_key});
             if action == "trigger" {
-                let summary: String = title.chars().take(1024).collect();
                 let details: serde_json::Map<String, Value> =
                     n.facts().into_iter().map(|(label, value)| (label.to_owned(), Value::String(value))).collect();
                 body["payload"] = json!({
-                    "summary": summary,
+                    "summary": cut(&title, 1024),
                     "source": n.subject_url.clone().unwrap_or_else(|| n.subject_name.clone()),
                     "severity": "critical",
                     "timestamp": n.opened_at,
                     "component": n.subject_name,
-                    "class": n.cause.failure_class,
                     "custom_details": details,
                 });
+                // Optional fields are left out rather than sent as null.
+                if let Some(class) = n.cause.failure_class {
+                    body["payload"]["class"] = json!(class);
+                }
                 body["links"] = json!([{"href": n.incident_url, "text": "Vigil incident"}]);
                 body["client"] = json!("Vigil");
                 body["client_url"] = json!(n.incident_url);
@@ -189,6 +191,16 @@ pub fn render(channel: &ChannelConfig, n: &Notification, message_id: &str, at: T
             OutboundMessage::Sms { to: to.clone(), text }
         }
     }
+}
+
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
 }
 
 /// Slack's mrkdwn treats `&`, `<` and `>` as control characters.
@@ -262,6 +274,9 @@ mod tests {
         assert_eq!(resolve["event_action"], "resolve");
         assert_eq!(trigger["dedup_key"], resolve["dedup_key"], "PagerDuty closes what Vigil opened");
         assert!(resolve.get("payload").is_none());
+        assert_eq!(trigger["payload"]["class"], "bad_status");
+        assert_eq!(cut("abcdef", 4), "abc…");
+        assert_eq!(cut("abc", 4), "abc");
 
         let OutboundMessage::Email { subject, text, .. } =
             render(&ChannelConfig::Email { to: vec!["a@b.c".into()] }, &up, "m", later, &context)

@@ -188,3 +188,21 @@ async fn task_status_events_open_and_resolve_task_incidents_once() {
     assert_eq!(items[0]["status"], "resolved");
     assert_eq!(receiver.received().len(), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_down_monitor_resolves_its_incident() {
+    let app = TestApp::spawn().await;
+    let target = Target::http().await;
+    let receiver = Receiver::start().await;
+    let (channel, _) = webhook(&app, "ops", &receiver).await;
+    let monitor = watched(&app, &target, "retired").await;
+    rule(&app, json!({"name": "r", "select": {"monitors": [monitor]}, "channels": [channel], "repeat_every_seconds": 3600})).await;
+    go_down(&app, &target, &monitor).await;
+    let incident = wait_for_incident(&app, &monitor, "open", Duration::from_secs(5)).await;
+    let deleted = app.call(Method::DELETE, &format!("/v1/monitors/{monitor}"), None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let messages = receiver.wait_for_accepted(2, Duration::from_secs(5)).await;
+    assert_eq!(messages[1].json()["type"], "incident.resolved");
+    let detail = detail(&app, incident["id"].as_str().unwrap()).await;
+    assert_eq!(detail["resolved"]["by"]["kind"], "subject_deleted");
+}

@@ -75,8 +75,8 @@ pub async fn handle_event(deps: &Deps, cmd: HandleEvent, now: Timestamp) -> Resu
                     let facts = Facts { tenant: e.tenant_id, subject, name: e.monitor_name.clone(), url: Some(e.url.clone()), tags, cause };
                     open(deps, facts, e.at, now).await
                 }
-                MonitorStatus::Up => resolve(deps, e.tenant_id, subject, e.at, ResolvedBy::Recovery, now).await,
-                MonitorStatus::Paused => resolve(deps, e.tenant_id, subject, e.at, ResolvedBy::SubjectPaused, now).await,
+                MonitorStatus::Up => resolve_ongoing(deps, e.tenant_id, subject, e.at, ResolvedBy::Recovery, now).await,
+                MonitorStatus::Paused => resolve_ongoing(deps, e.tenant_id, subject, e.at, ResolvedBy::SubjectPaused, now).await,
                 _ => Ok(HandledEvent::Nothing),
             }
         }
@@ -94,8 +94,8 @@ pub async fn handle_event(deps: &Deps, cmd: HandleEvent, now: Timestamp) -> Resu
                     };
                     open(deps, facts, e.at, now).await
                 }
-                TaskStatus::Up => resolve(deps, e.tenant_id, subject, e.at, ResolvedBy::Recovery, now).await,
-                TaskStatus::Paused => resolve(deps, e.tenant_id, subject, e.at, ResolvedBy::SubjectPaused, now).await,
+                TaskStatus::Up => resolve_ongoing(deps, e.tenant_id, subject, e.at, ResolvedBy::Recovery, now).await,
+                TaskStatus::Paused => resolve_ongoing(deps, e.tenant_id, subject, e.at, ResolvedBy::SubjectPaused, now).await,
                 _ => Ok(HandledEvent::Nothing),
             }
         }
@@ -150,7 +150,8 @@ async fn open(deps: &Deps, facts: Facts, at: Timestamp, now: Timestamp) -> Resul
     }
 }
 
-async fn resolve(
+/// Resolves the subject's ongoing incident, if any, as of `at`, and announces it. Idempotent.
+pub(crate) async fn resolve_ongoing(
     deps: &Deps,
     tenant: TenantId,
     subject: IncidentSubject,
@@ -175,7 +176,10 @@ async fn resolve(
             let from = core.cause.checked_at.unwrap_or(core.opened_at);
             let tally = deps.checks.tally(tenant, monitor, from, at).await?;
             let checks = tally.up + tally.down;
-            entries.push(timeline_entry(deps, core.id, at, TimelineEvent::CheckFailures { failed: tally.down, checks }));
+            // A deleted monitor's history is gone: no summary rather than a false "0 of 0".
+            if checks > 0 {
+                entries.push(timeline_entry(deps, core.id, at, TimelineEvent::CheckFailures { failed: tally.down, checks }));
+            }
         }
         entries.push(timeline_entry(deps, core.id, at, TimelineEvent::Resolved { by: by.clone() }));
         let resolved = AnyIncident::from(resolved);

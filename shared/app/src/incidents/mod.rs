@@ -13,6 +13,7 @@ pub use acknowledge::{AcknowledgeIncident, AcknowledgeIncidentError, acknowledge
 pub(crate) use announce::{enqueue, timeline_entry};
 pub use comment::{CommentOnIncident, CommentOnIncidentError, comment_on_incident};
 pub use get::{GetIncident, GetIncidentError, IncidentDetail, get_incident};
+pub(crate) use handle_event::resolve_ongoing;
 pub use handle_event::{HandleEvent, HandleEventError, HandledEvent, handle_event};
 pub use list::{ListIncidents, ListIncidentsError, list_incidents};
 pub use resolve::{ResolveIncident, ResolveIncidentError, resolve_incident};

@@ -1,9 +1,20 @@
 //! The incident lifecycle as typestate: `Incident<Open>` can be acknowledged or resolved,
 //! `Incident<Acknowledged>` can be resolved, `Incident<Resolved>` can do nothing. A transition
-//! consumes the incident, so a resolved incident cannot be acknowledged afterwards:
+//! consumes the incident, so a resolved incident cannot be acknowledged afterwards. The legal
+//! paths compile:
+//!
+//! ```
+//! use vigil_domain::incident::{Incident, Open, Resolution, ResolvedBy};
+//! fn handle(incident: Incident<Open>) {
+//!     let acknowledged = incident.acknowledge("ann".into(), jiff::Timestamp::UNIX_EPOCH);
+//!     let _resolved = acknowledged.resolve(Resolution { at: jiff::Timestamp::UNIX_EPOCH, by: ResolvedBy::Recovery });
+//! }
+//! ```
+//!
+//! and the illegal ones do not:
 //!
 //! ```compile_fail
-//! use vigil_domain::incident::{Incident, Resolution, ResolvedBy};
+//! use vigil_domain::incident::Incident;
 //! fn reopen(incident: Incident<vigil_domain::incident::Resolved>) {
 //!     let _ = incident.acknowledge("ann".into(), jiff::Timestamp::UNIX_EPOCH);
 //! }
@@ -81,6 +92,8 @@ pub enum ResolvedBy {
     Recovery,
     /// The subject was paused, so nobody watches it any more.
     SubjectPaused,
+    /// The subject was deleted.
+    SubjectDeleted,
     /// Someone resolved it by hand.
     Person {
         /// Who.
@@ -96,6 +109,7 @@ impl fmt::Display for ResolvedBy {
         match self {
             ResolvedBy::Recovery => f.write_str("recovery"),
             ResolvedBy::SubjectPaused => f.write_str("pausing its subject"),
+            ResolvedBy::SubjectDeleted => f.write_str("deleting its subject"),
             ResolvedBy::Person { name, .. } => f.write_str(name),
         }
     }

@@ -21,6 +21,9 @@ pub enum Command {
     Scheduler(SchedulerArgs),
     /// The raw probe engine: K checks at concurrency C, no scheduler and no store.
     Probe(ProbeArgs),
+    /// Detection latency: a local target starts failing → a local webhook receiver has the
+    /// incident message, over N outages, self-hosted.
+    AlertLatency(AlertLatencyArgs),
     /// The local target (run by the other scenarios as a child process).
     #[command(hide = true)]
     Target(TargetArgs),
@@ -128,6 +131,17 @@ pub struct ProbeArgs {
     /// Each check's timeout, in milliseconds.
     #[arg(long, default_value_t = 10_000)]
     pub timeout_ms: u64,
+}
+
+/// `vigil-bench alert-latency`.
+#[derive(Args, Debug, Clone)]
+pub struct AlertLatencyArgs {
+    /// Outages to measure.
+    #[arg(long, default_value_t = 20)]
+    pub outages: usize,
+    /// The monitor's check interval (10 s at least).
+    #[arg(long, default_value_t = 10)]
+    pub interval_seconds: u32,
 }
 
 /// `vigil-bench target` (hidden): serves HTTP and HTTPS on loopback until stdin closes.

@@ -7,6 +7,7 @@ mod counting;
 mod measure;
 mod no_network;
 mod report;
+mod scenario_alert_latency;
 mod scenario_probe;
 mod scenario_scheduler;
 mod target;
@@ -37,6 +38,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Probe(args) => {
             println!("scenario: probe {args:?}");
             scenario_probe::run(args, &target).await
+        }
+        Command::AlertLatency(args) => {
+            println!("scenario: alert-latency {args:?}");
+            scenario_alert_latency::run(args).await
         }
         Command::Target(_) => Ok(()),
     }

@@ -94,12 +94,20 @@ fn wire(dir: &Path, ca_pem: &[u8], tally: Tally, scheme: Scheme) -> anyhow::Resu
         schedule: store.clone(),
         checks: store.clone(),
         transitions: store.clone(),
-        tenants: store,
+        tenants: store.clone(),
         events: Arc::new(InProcessBus::default()),
         artefacts: Arc::new(artefacts),
         prober,
         random: Arc::new(SystemRandom),
-        settings: Settings { network_policy: NetworkPolicy::AllowPrivate, body_cap: ProbeRequest::DEFAULT_BODY_CAP },
+        incidents: store.clone(),
+        channels: store.clone(),
+        alert_rules: store.clone(),
+        silences: store.clone(),
+        deliveries: store.clone(),
+        delivery_due: store.clone(),
+        timers: store,
+        notifier: Arc::new(vigil_local::LocalNotifier::new(None)?),
+        settings: Settings { network_policy: NetworkPolicy::AllowPrivate, body_cap: ProbeRequest::DEFAULT_BODY_CAP, ..Settings::default() },
     })
 }
 

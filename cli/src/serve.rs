@@ -10,12 +10,17 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use url::Url;
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, Bootstrapped, bootstrap};
-use vigil_app::{Deps, Settings, SystemRandom};
+use vigil_app::{Deps, NotificationSettings, Settings, SystemRandom};
+use vigil_domain::notify::{RenderContext, RetryPolicy};
 use vigil_domain::probe::NetworkPolicy;
 use vigil_domain::tenant::ApiKeySecret;
-use vigil_local::{FsArtefactStore, InProcessBus, LocalScheduler, SchedulerConfig, SchedulerStats, SqliteStore};
+use vigil_local::{
+    FsArtefactStore, InProcessBus, IncidentWorkers, IncidentWorkersConfig, LocalNotifier, LocalScheduler, SchedulerConfig, SchedulerStats,
+    SmtpConfig, SqliteStore,
+};
 use vigil_probe::{HttpProber, ProberConfig};
 
 /// Everything `vigil serve` can be told.
@@ -37,6 +42,43 @@ pub struct ServeConfig {
     pub retention: SignedDuration,
     /// Extra trusted root certificates (PEM) for checks of services behind a private CA.
     pub extra_ca_file: Option<PathBuf>,
+    /// The address people reach the API at, for links in messages; `http://<listen address>`
+    /// when not given.
+    pub public_url: Option<Url>,
+    /// How notifications are delivered.
+    pub delivery: DeliveryConfig,
+    /// The SMTP relay for email channels, if any.
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// How notifications are delivered.
+#[derive(Clone, Debug)]
+pub struct DeliveryConfig {
+    /// When failed deliveries are tried again.
+    pub retry: RetryPolicy,
+    /// How long one attempt may take.
+    pub send_timeout: Duration,
+    /// PagerDuty's Events API v2 endpoint.
+    pub pagerduty_events_url: Url,
+    /// How the delivery, event and timer workers pace themselves.
+    pub workers: IncidentWorkersConfig,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            retry: RetryPolicy::default(),
+            send_timeout: Duration::from_secs(10),
+            pagerduty_events_url: RenderContext::default().pagerduty_events_url,
+            workers: IncidentWorkersConfig::default(),
+        }
+    }
+}
+
+/// `http://<addr>`, with a wildcard listen address replaced by `localhost`.
+fn default_public_url(addr: SocketAddr) -> anyhow::Result<Url> {
+    let text = if addr.ip().is_unspecified() { format!("http://localhost:{}", addr.port()) } else { format!("http://{addr}") };
+    Url::parse(&text).context("the default public URL")
 }
 
 /// A running server.
@@ -71,8 +113,14 @@ async fn stopped(mut stop: watch::Receiver<bool>) {
 }
 
 /// Opens the store, bootstraps the first tenant, binds the listener and starts the API, the
-/// scheduler and history pruning.
+/// scheduler, the incident and delivery workers, and history pruning.
 pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
+    let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let public_url = match &config.public_url {
+        Some(url) => url.clone(),
+        None => default_public_url(addr)?,
+    };
     std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
     let database = config.data_dir.join("vigil.db");
     let store = SqliteStore::open(&database)?;
@@ -84,17 +132,38 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     let prober = HttpProber::new(ProberConfig { extra_root_certificates_pem: extra_roots, ..ProberConfig::default() })
         .context("setting up the probe engine")?;
     let store_arc = Arc::new(store.clone());
+    let bus = InProcessBus::default();
+    // Subscribed before anything can publish, so that no status change is missed.
+    let incident_events = bus.subscribe();
+    let notifier = LocalNotifier::new(config.smtp.clone()).context("setting up the notifier")?;
     let deps = Deps {
         monitors: store_arc.clone(),
         schedule: store_arc.clone(),
         checks: store_arc.clone(),
         transitions: store_arc.clone(),
-        tenants: store_arc,
-        events: Arc::new(InProcessBus::default()),
+        tenants: store_arc.clone(),
+        events: Arc::new(bus),
         artefacts: Arc::new(artefacts),
         prober: Arc::new(prober),
         random: Arc::new(SystemRandom),
-        settings: Settings { network_policy: config.network_policy, body_cap: config.body_cap },
+        incidents: store_arc.clone(),
+        channels: store_arc.clone(),
+        alert_rules: store_arc.clone(),
+        silences: store_arc.clone(),
+        deliveries: store_arc.clone(),
+        delivery_due: store_arc.clone(),
+        timers: store_arc,
+        notifier: Arc::new(notifier),
+        settings: Settings {
+            network_policy: config.network_policy,
+            body_cap: config.body_cap,
+            notifications: NotificationSettings {
+                public_base_url: public_url,
+                retry: config.delivery.retry,
+                send_timeout: config.delivery.send_timeout,
+                render: RenderContext { pagerduty_events_url: config.delivery.pagerduty_events_url.clone() },
+            },
+        },
     };
 
     let admin_key = config.admin_key.as_deref().map(ApiKeySecret::from_operator).transpose().map_err(anyhow::Error::msg)?;
@@ -103,8 +172,6 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         Bootstrapped::Created { from_operator: true, .. } | Bootstrapped::AlreadyInitialised => None,
     };
 
-    let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
-    let addr = listener.local_addr()?;
     let (stop, stop_rx) = watch::channel(false);
 
     let scheduler =
@@ -127,11 +194,16 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     });
 
     let scheduling = tokio::spawn(scheduler.run(stopped(stop_rx.clone())));
+    // A claimed delivery must not come back to another attempt while its first is still running.
+    let mut worker_config = config.delivery.workers.clone();
+    worker_config.lease = worker_config.lease.max(config.delivery.send_timeout + Duration::from_secs(30));
+    let workers = IncidentWorkers::new(deps.clone(), worker_config);
+    let incidents = tokio::spawn(workers.run(incident_events, stopped(stop_rx.clone())));
 
     let pruning = tokio::spawn(prune_periodically(store, config.retention, stopped(stop_rx)));
 
     tracing::info!(%addr, database = %database.display(), "vigil is serving");
-    Ok(Server { addr, created_admin_key, deps, scheduler_stats, stop, tasks: vec![http, scheduling, pruning] })
+    Ok(Server { addr, created_admin_key, deps, scheduler_stats, stop, tasks: vec![http, scheduling, incidents, pruning] })
 }
 
 /// Hourly, deletes check history older than the retention; rollups are kept four times longer

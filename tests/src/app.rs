@@ -8,8 +8,10 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tempfile::TempDir;
-use vigil::serve::{ServeConfig, Server, start};
+use vigil::serve::{DeliveryConfig, ServeConfig, Server, start};
+use vigil_domain::notify::RetryPolicy;
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
+use vigil_local::IncidentWorkersConfig;
 
 /// A running app and a client holding its admin key.
 pub struct TestApp {
@@ -50,6 +52,20 @@ pub fn config(data_dir: &Path, policy: NetworkPolicy) -> ServeConfig {
         max_in_flight: 64,
         retention: SignedDuration::from_hours(24 * 90),
         extra_ca_file: None,
+        public_url: None,
+        delivery: DeliveryConfig {
+            // Short waits so that retry tests run in seconds.
+            retry: RetryPolicy { max_attempts: 3, first_delay: Duration::from_millis(300), max_delay: Duration::from_secs(2) },
+            send_timeout: Duration::from_millis(1500),
+            workers: IncidentWorkersConfig {
+                delivery_tick: Duration::from_millis(50),
+                timer_tick: Duration::from_millis(100),
+                lease: Duration::from_secs(10),
+                ..IncidentWorkersConfig::default()
+            },
+            ..DeliveryConfig::default()
+        },
+        smtp: None,
     }
 }
 
@@ -67,15 +83,30 @@ impl TestApp {
         app
     }
 
+    /// Starts an app with a fresh data directory and the test configuration changed by `change`.
+    pub async fn spawn_configured(change: impl FnOnce(&mut ServeConfig)) -> Self {
+        let dir = tempfile::tempdir().expect("temporary data directory");
+        let mut config = config(dir.path(), NetworkPolicy::AllowPrivate);
+        change(&mut config);
+        let mut app = Self::spawn_config(config).await.expect("starting the app");
+        app._owned_dir = Some(dir);
+        app
+    }
+
     /// Starts an app on an existing data directory (to test restarts).
     pub async fn spawn_in(data_dir: &Path, policy: NetworkPolicy) -> anyhow::Result<Self> {
-        let server = start(config(data_dir, policy)).await.context("starting vigil")?;
+        Self::spawn_config(config(data_dir, policy)).await
+    }
+
+    async fn spawn_config(config: ServeConfig) -> anyhow::Result<Self> {
+        let data_dir = config.data_dir.clone();
+        let server = start(config).await.context("starting vigil")?;
         Ok(Self {
             base: format!("http://{}", server.addr),
             server: Some(server),
             key: TEST_KEY.to_owned(),
             client: reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?,
-            data_dir: data_dir.to_owned(),
+            data_dir,
             _owned_dir: None,
         })
     }

@@ -3,4 +3,6 @@
 
 pub mod app;
 pub mod contract;
+pub mod receiver;
+pub mod smtp_sink;
 pub mod target;

@@ -15,8 +15,15 @@ fn stores() -> (Stores, TempDir) {
         schedule: sqlite.clone(),
         checks: sqlite.clone(),
         transitions: sqlite.clone(),
-        tenants: sqlite,
+        tenants: sqlite.clone(),
         artefacts,
+        incidents: sqlite.clone(),
+        channels: sqlite.clone(),
+        alert_rules: sqlite.clone(),
+        silences: sqlite.clone(),
+        deliveries: sqlite.clone(),
+        delivery_due: sqlite.clone(),
+        timers: sqlite,
     };
     (stores, dir)
 }
@@ -41,4 +48,9 @@ suites!(
     concurrent_records_contract,
     tenant_directory_contract,
     artefact_store_contract,
+    incident_store_contract,
+    concurrent_openings_contract,
+    notification_settings_contract,
+    delivery_log_contract,
+    timer_index_contract,
 );

@@ -1,6 +1,10 @@
 use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+use vigil_domain::notify::{RenderContext, RetryPolicy};
 use vigil_domain::ports::{
-    ArtefactStore, CheckLog, CheckSchedule, EventPublisher, MonitorRepository, Prober, RandomSource, TenantDirectory, TransitionLog,
+    AlertRuleRepository, ArtefactStore, ChannelRepository, CheckLog, CheckSchedule, DeliveryDueIndex, DeliveryLog, EventPublisher,
+    IncidentStore, MonitorRepository, Notifier, Prober, RandomSource, SilenceRepository, TenantDirectory, TimerIndex, TransitionLog,
 };
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 
@@ -11,11 +15,41 @@ pub struct Settings {
     pub network_policy: NetworkPolicy,
     /// The most response body bytes a check reads.
     pub body_cap: usize,
+    /// How notifications are written and delivered.
+    pub notifications: NotificationSettings,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { network_policy: NetworkPolicy::AllowPrivate, body_cap: ProbeRequest::DEFAULT_BODY_CAP }
+        Self {
+            network_policy: NetworkPolicy::AllowPrivate,
+            body_cap: ProbeRequest::DEFAULT_BODY_CAP,
+            notifications: NotificationSettings::default(),
+        }
+    }
+}
+
+/// How notifications are written and delivered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotificationSettings {
+    /// The public address of the API, which incident links in messages start with.
+    pub public_base_url: Url,
+    /// When failed deliveries are tried again.
+    pub retry: RetryPolicy,
+    /// How long one delivery attempt may take.
+    pub send_timeout: Duration,
+    /// Endpoints the renderer needs.
+    pub render: RenderContext,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        Self {
+            public_base_url: Url::parse("http://127.0.0.1:8080").expect("a valid URL"),
+            retry: RetryPolicy::default(),
+            send_timeout: Duration::from_secs(10),
+            render: RenderContext::default(),
+        }
     }
 }
 
@@ -41,6 +75,22 @@ pub struct Deps {
     pub prober: Arc<dyn Prober>,
     /// Ids and secrets.
     pub random: Arc<dyn RandomSource>,
+    /// Incidents and their timelines.
+    pub incidents: Arc<dyn IncidentStore>,
+    /// Notification channels.
+    pub channels: Arc<dyn ChannelRepository>,
+    /// Alert rules.
+    pub alert_rules: Arc<dyn AlertRuleRepository>,
+    /// Maintenance windows and mutes.
+    pub silences: Arc<dyn SilenceRepository>,
+    /// Deliveries and their attempts.
+    pub deliveries: Arc<dyn DeliveryLog>,
+    /// Pending deliveries by due time (self-hosted deliverers poll it).
+    pub delivery_due: Arc<dyn DeliveryDueIndex>,
+    /// Escalation and reminder timers.
+    pub timers: Arc<dyn TimerIndex>,
+    /// Sends messages to channels.
+    pub notifier: Arc<dyn Notifier>,
     /// Settings.
     pub settings: Settings,
 }

@@ -4,12 +4,14 @@
 
 pub mod checks;
 mod deps;
+pub mod incidents;
 pub mod monitors;
+pub mod notifications;
 pub mod status;
 mod system_clock;
 mod system_random;
 pub mod tenants;
 
-pub use deps::{Deps, Settings};
+pub use deps::{Deps, NotificationSettings, Settings};
 pub use system_clock::SystemClock;
 pub use system_random::SystemRandom;

@@ -62,22 +62,60 @@ uuid_id!(
     CheckId
 );
 
+uuid_id!(
+    /// An incident: one outage of one monitor or task, from opening to resolution. Derived from
+    /// the subject and the time it went down, so a redelivered event opens nothing new.
+    IncidentId
+);
+uuid_id!(
+    /// A notification channel (a webhook, a Slack incoming webhook, an email list...).
+    ChannelId
+);
+uuid_id!(
+    /// An alert rule: which subjects notify which channels, and how to escalate.
+    AlertRuleId
+);
+uuid_id!(
+    /// A maintenance window.
+    MaintenanceWindowId
+);
+uuid_id!(
+    /// One message to one channel about one incident transition.
+    DeliveryId
+);
+uuid_id!(
+    /// One entry of an incident's timeline.
+    TimelineEntryId
+);
+
+/// A UUIDv8 whose first 48 bits are `at_ms`, so ids sort by time as UUIDv7 ids do, and whose
+/// remaining bits come from the whole `seed`.
+fn time_prefixed(seed: Uuid, at_ms: i64) -> Uuid {
+    let seed_bytes = seed.into_bytes();
+    let mut bytes = seed_bytes;
+    let ms = (at_ms.max(0) as u64).to_be_bytes();
+    bytes[..6].copy_from_slice(&ms[2..8]);
+    // The bytes overwritten by the time are folded into the tail so that seeds differing only
+    // there (UUIDv7 ids created in different milliseconds) still give distinct ids.
+    for i in 0..6 {
+        bytes[10 + i] ^= seed_bytes[i];
+    }
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
+
 impl CheckId {
     /// The id of the check of `monitor` planned at `planned_at_ms` (Unix milliseconds).
-    ///
-    /// The layout is a UUIDv8 whose first 48 bits are the planned time, so ids sort by time as
-    /// UUIDv7 ids do, and whose remaining bits come from the whole monitor id.
     pub fn for_planned_check(monitor: MonitorId, planned_at_ms: i64) -> Self {
-        let monitor_bytes = monitor.as_uuid().into_bytes();
-        let mut bytes = monitor_bytes;
-        let ms = (planned_at_ms.max(0) as u64).to_be_bytes();
-        bytes[..6].copy_from_slice(&ms[2..8]);
-        // The bytes overwritten by the time are folded into the tail so that monitors differing
-        // only there (UUIDv7 ids created in different milliseconds) still get distinct check ids.
-        for i in 0..6 {
-            bytes[10 + i] ^= monitor_bytes[i];
-        }
-        Self(uuid::Builder::from_custom_bytes(bytes).into_uuid())
+        Self(time_prefixed(monitor.as_uuid(), planned_at_ms))
+    }
+}
+
+impl IncidentId {
+    /// The id of the incident that `subject` (a monitor's or task's UUID) opened by going down
+    /// at `opened_at_ms`. Tasks and monitors are UUIDv7s from one generator, so they never
+    /// share a UUID.
+    pub fn for_opening(subject: Uuid, opened_at_ms: i64) -> Self {
+        Self(time_prefixed(subject, opened_at_ms))
     }
 }
 

@@ -65,6 +65,24 @@ impl<T: DeserializeOwned> FromRequest<Deps> for JsonBody<T> {
     }
 }
 
+/// An empty body is no body: `POST /v1/incidents/{id}/acknowledge` needs none.
+impl<T: DeserializeOwned> axum::extract::OptionalFromRequest<Deps> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, deps: &Deps) -> Result<Option<Self>, ApiError> {
+        let declared_empty = request.headers().get(header::CONTENT_LENGTH).is_some_and(|v| v.as_bytes() == b"0");
+        let has_type = request.headers().contains_key(header::CONTENT_TYPE);
+        if declared_empty || !has_type {
+            let bytes = Bytes::from_request(request, deps).await.map_err(|r| ApiError::bad_request(r.body_text()))?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(None);
+            }
+            return Err(ApiError::unsupported_media_type());
+        }
+        <JsonBody<T> as FromRequest<Deps>>::from_request(request, deps).await.map(Some)
+    }
+}
+
 /// Parses JSON, naming the path and position of the first error.
 pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
@@ -141,6 +159,48 @@ impl FromRequestParts<Deps> for MonitorPath {
         id.parse().map(MonitorPath).map_err(|_| ApiError::not_found(format!("no monitor with id `{id}`")))
     }
 }
+
+/// A UUID path parameter named `name`; anything else names nothing, so it is a 404 saying
+/// `what` was not found.
+async fn uuid_param<T: std::str::FromStr>(parts: &mut Parts, deps: &Deps, name: &str, what: &str) -> Result<T, ApiError> {
+    let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, deps)
+        .await
+        .map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
+    let id = params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or_default();
+    id.parse().map_err(|_| ApiError::not_found(format!("no {what} with id `{id}`")))
+}
+
+macro_rules! id_path {
+    ($(#[$doc:meta])* $name:ident, $id:ty, $what:literal) => {
+        $(#[$doc])*
+        pub(crate) struct $name(pub $id);
+
+        impl FromRequestParts<Deps> for $name {
+            type Rejection = ApiError;
+
+            async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, ApiError> {
+                uuid_param(parts, deps, "id", $what).await.map($name)
+            }
+        }
+    };
+}
+
+id_path!(
+    /// The `{id}` of an incident route.
+    IncidentPath, vigil_domain::ids::IncidentId, "incident"
+);
+id_path!(
+    /// The `{id}` of a channel route.
+    ChannelPath, vigil_domain::ids::ChannelId, "channel"
+);
+id_path!(
+    /// The `{id}` of an alert rule route.
+    RulePath, vigil_domain::ids::AlertRuleId, "alert rule"
+);
+id_path!(
+    /// The `{id}` of a maintenance window route.
+    WindowPath, vigil_domain::ids::MaintenanceWindowId, "maintenance window"
+);
 
 /// The `{check_id}` of a check route.
 pub(crate) struct CheckPath(pub CheckId);

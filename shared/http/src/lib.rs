@@ -3,13 +3,14 @@
 //! RFC 9457 problem+json responses.
 
 mod extract;
+mod incident_views;
 pub mod problem;
 mod routes;
 mod views;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use vigil_app::Deps;
@@ -29,7 +30,21 @@ pub fn router(deps: Deps) -> Router {
         .route("/monitors/{id}/checks/{check_id}", get(routes::checks::read))
         .route("/monitors/{id}/uptime", get(routes::status::uptime))
         .route("/monitors/{id}/transitions", get(routes::status::transitions))
-        .route("/summary", get(routes::status::summary));
+        .route("/monitors/{id}/mute", put(routes::alerting::mute).delete(routes::alerting::unmute))
+        .route("/summary", get(routes::status::summary))
+        .route("/incidents", get(routes::incidents::list))
+        .route("/incidents/{id}", get(routes::incidents::read))
+        .route("/incidents/{id}/acknowledge", post(routes::incidents::acknowledge))
+        .route("/incidents/{id}/comments", post(routes::incidents::comment))
+        .route("/incidents/{id}/resolve", post(routes::incidents::resolve))
+        .route("/channels", post(routes::channels::create).get(routes::channels::list))
+        .route("/channels/{id}", get(routes::channels::read).delete(routes::channels::delete))
+        .route("/channels/{id}/test", post(routes::channels::test))
+        .route("/alert-rules", post(routes::alerting::create_alert_rule).get(routes::alerting::list_alert_rules))
+        .route("/alert-rules/{id}", put(routes::alerting::replace_alert_rule).delete(routes::alerting::delete_alert_rule))
+        .route("/maintenance-windows", post(routes::alerting::create_maintenance_window).get(routes::alerting::list_maintenance_windows))
+        .route("/maintenance-windows/{id}", axum::routing::delete(routes::alerting::delete_maintenance_window))
+        .route("/deliveries/failed", get(routes::deliveries::failed));
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .nest("/v1", v1)

@@ -6,12 +6,20 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::any::Any;
 use vigil_app::checks::{GetCheckError, ListChecksError, TriggerCheckError};
+use vigil_app::incidents::{
+    AcknowledgeIncidentError, CommentOnIncidentError, GetIncidentError, HandleEventError, ListIncidentsError, ResolveIncidentError,
+};
 use vigil_app::monitors::{
     CreateMonitorError, DeleteMonitorError, GetMonitorError, ListMonitorsError, PauseMonitorError, ResumeMonitorError, UpdateMonitorError,
+};
+use vigil_app::notifications::{
+    CreateChannelError, CreateRuleError, CreateWindowError, DeleteChannelError, DeleteRuleError, DeleteWindowError, GetChannelError,
+    ListChannelsError, ListFailedDeliveriesError, ListRulesError, ListWindowsError, MuteMonitorError, TestChannelError,
 };
 use vigil_app::status::{ListTransitionsError, MonitorUptimeError, TenantSummaryError};
 use vigil_app::tenants::AuthenticateError;
 use vigil_domain::monitor::{FieldError, SpecErrors};
+use vigil_domain::notify::InvalidInput;
 use vigil_domain::ports::StoreError;
 
 /// A problem details body.
@@ -217,6 +225,105 @@ impl From<AuthenticateError> for ApiError {
         match error {
             AuthenticateError::UnknownKey => Self::unauthorized("the API key is not valid"),
             AuthenticateError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl ApiError {
+    /// 400: an input broke validation rules, with every field error.
+    pub fn invalid_input(what: &str, errors: InvalidInput) -> Self {
+        let mut error =
+            Self::new(StatusCode::BAD_REQUEST, "invalid-input", "The input is not valid", format!("the {what} is not valid: {errors}"));
+        error.0.errors = errors.0;
+        error
+    }
+
+    /// 409: the request conflicts with the item's state.
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", "Conflict with the current state", detail)
+    }
+}
+
+macro_rules! store_only {
+    ($($error:ident),* $(,)?) => {$(
+        impl From<$error> for ApiError {
+            fn from($error::Store(error): $error) -> Self {
+                error.into()
+            }
+        }
+    )*};
+}
+
+store_only!(ListIncidentsError, ListChannelsError, ListRulesError, ListWindowsError, ListFailedDeliveriesError, HandleEventError);
+
+macro_rules! not_found_as {
+    ($($error:ident => $message:literal),* $(,)?) => {$(
+        impl From<$error> for ApiError {
+            fn from(error: $error) -> Self {
+                match error {
+                    $error::NotFound => Self::not_found($message),
+                    $error::Store(error) => error.into(),
+                }
+            }
+        }
+    )*};
+}
+
+not_found_as!(
+    GetIncidentError => "no incident with this id",
+    ResolveIncidentError => "no incident with this id",
+    GetChannelError => "no channel with this id",
+    DeleteChannelError => "no channel with this id",
+    TestChannelError => "no channel with this id",
+    DeleteRuleError => "no alert rule with this id",
+    DeleteWindowError => "no maintenance window with this id",
+    MuteMonitorError => "no monitor with this id",
+);
+
+impl From<AcknowledgeIncidentError> for ApiError {
+    fn from(error: AcknowledgeIncidentError) -> Self {
+        match error {
+            AcknowledgeIncidentError::NotFound => Self::not_found("no incident with this id"),
+            AcknowledgeIncidentError::Resolved => Self::conflict("the incident is resolved; there is nothing to acknowledge"),
+            AcknowledgeIncidentError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<CommentOnIncidentError> for ApiError {
+    fn from(error: CommentOnIncidentError) -> Self {
+        match error {
+            CommentOnIncidentError::NotFound => Self::not_found("no incident with this id"),
+            invalid @ CommentOnIncidentError::Invalid => Self::bad_request(invalid.to_string()),
+            CommentOnIncidentError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<CreateChannelError> for ApiError {
+    fn from(error: CreateChannelError) -> Self {
+        match error {
+            CreateChannelError::Invalid(errors) => Self::invalid_input("channel", errors),
+            CreateChannelError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<CreateRuleError> for ApiError {
+    fn from(error: CreateRuleError) -> Self {
+        match error {
+            CreateRuleError::NotFound => Self::not_found("no alert rule with this id"),
+            CreateRuleError::Invalid(errors) => Self::invalid_input("alert rule", errors),
+            CreateRuleError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<CreateWindowError> for ApiError {
+    fn from(error: CreateWindowError) -> Self {
+        match error {
+            CreateWindowError::Invalid(errors) => Self::invalid_input("maintenance window", errors),
+            CreateWindowError::Store(error) => error.into(),
         }
     }
 }

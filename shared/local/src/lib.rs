@@ -3,10 +3,14 @@
 
 pub mod artefacts;
 pub mod bus;
+pub mod incident_workers;
+pub mod notifier;
 pub mod scheduler;
 pub mod sqlite;
 
 pub use artefacts::FsArtefactStore;
 pub use bus::InProcessBus;
+pub use incident_workers::{IncidentWorkers, IncidentWorkersConfig};
+pub use notifier::{LocalNotifier, SmtpConfig, SmtpSecurity};
 pub use scheduler::{LocalScheduler, SchedulerConfig, SchedulerStats};
 pub use sqlite::SqliteStore;

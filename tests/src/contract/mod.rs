@@ -6,18 +6,26 @@
 mod artefacts;
 mod check_log;
 mod fixtures;
+mod incident_fixtures;
+mod incidents;
 mod monitors;
+mod notifications;
 mod schedule;
 mod tenants;
 
 pub use artefacts::artefact_store_contract;
 pub use check_log::{check_log_contract, concurrent_records_contract, tally_contract};
+pub use incidents::{concurrent_openings_contract, incident_store_contract};
 pub use monitors::{monitor_listing_contract, monitor_repository_contract};
+pub use notifications::{delivery_log_contract, notification_settings_contract, timer_index_contract};
 pub use schedule::{concurrent_claims_contract, schedule_contract};
 pub use tenants::tenant_directory_contract;
 
 use std::sync::Arc;
-use vigil_domain::ports::{ArtefactStore, CheckLog, CheckSchedule, MonitorRepository, TenantDirectory, TransitionLog};
+use vigil_domain::ports::{
+    AlertRuleRepository, ArtefactStore, ChannelRepository, CheckLog, CheckSchedule, DeliveryDueIndex, DeliveryLog, IncidentStore,
+    MonitorRepository, SilenceRepository, TenantDirectory, TimerIndex, TransitionLog,
+};
 
 /// The storage ports of one backend.
 #[derive(Clone)]
@@ -34,6 +42,20 @@ pub struct Stores {
     pub tenants: Arc<dyn TenantDirectory>,
     /// Artefacts.
     pub artefacts: Arc<dyn ArtefactStore>,
+    /// Incidents.
+    pub incidents: Arc<dyn IncidentStore>,
+    /// Channels.
+    pub channels: Arc<dyn ChannelRepository>,
+    /// Alert rules.
+    pub alert_rules: Arc<dyn AlertRuleRepository>,
+    /// Maintenance windows and mutes.
+    pub silences: Arc<dyn SilenceRepository>,
+    /// Deliveries.
+    pub deliveries: Arc<dyn DeliveryLog>,
+    /// Due deliveries.
+    pub delivery_due: Arc<dyn DeliveryDueIndex>,
+    /// Escalation timers.
+    pub timers: Arc<dyn TimerIndex>,
 }
 
 /// Every suite, by name, for backends that run them one by one.
@@ -47,4 +69,9 @@ pub const SUITES: &[&str] = &[
     "concurrent_records",
     "tenant_directory",
     "artefact_store",
+    "incident_store",
+    "concurrent_openings",
+    "notification_settings",
+    "delivery_log",
+    "timer_index",
 ];

@@ -1,8 +1,11 @@
 //! End-to-end tests: the real app on a free port, checking targets the tests control.
 
+mod alerting;
 mod checks;
 mod errors;
+mod incidents;
 mod monitors_api;
+mod notifications;
 mod restart;
 mod scheduler;
 mod ssrf;

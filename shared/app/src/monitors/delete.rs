@@ -1,6 +1,8 @@
 use crate::Deps;
+use crate::incidents::{HandleEventError, resolve_ongoing};
 use jiff::Timestamp;
 use vigil_domain::ids::{MonitorId, TenantId};
+use vigil_domain::incident::{IncidentSubject, ResolvedBy};
 use vigil_domain::ports::StoreError;
 
 /// Delete a monitor and its history.
@@ -23,11 +25,14 @@ pub enum DeleteMonitorError {
     Store(#[from] StoreError),
 }
 
-/// Deletes a monitor, its check history, transitions and artefacts.
-pub async fn delete_monitor(deps: &Deps, cmd: DeleteMonitor, _now: Timestamp) -> Result<(), DeleteMonitorError> {
+/// Deletes a monitor, its check history, transitions and artefacts, and resolves its ongoing
+/// incident (which no check would ever resolve otherwise; its reminders would go on forever).
+pub async fn delete_monitor(deps: &Deps, cmd: DeleteMonitor, now: Timestamp) -> Result<(), DeleteMonitorError> {
     if !deps.monitors.delete(cmd.tenant_id, cmd.monitor_id).await? {
         return Err(DeleteMonitorError::NotFound);
     }
     deps.artefacts.delete_monitor(cmd.tenant_id, cmd.monitor_id).await?;
+    let subject = IncidentSubject::Monitor(cmd.monitor_id);
+    resolve_ongoing(deps, cmd.tenant_id, subject, now, ResolvedBy::SubjectDeleted, now).await.map_err(|HandleEventError::Store(e)| e)?;
     Ok(())
 }

@@ -6,7 +6,7 @@ mod get;
 mod list;
 mod pause;
 mod resume;
-mod target_policy;
+pub(crate) mod target_policy;
 mod update;
 
 pub use create::{CreateMonitor, CreateMonitorError, create_monitor};

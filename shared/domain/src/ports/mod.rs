@@ -2,23 +2,31 @@
 //! randomness. Each has one contract test suite that every adapter runs.
 
 mod artefacts;
+mod channels;
 mod check_log;
+mod deliveries;
 mod error;
 mod events;
+mod incidents;
 mod monitors;
 mod prober;
 mod random;
 mod schedule;
 mod tenants;
+mod timers;
 mod transitions;
 
 pub use artefacts::ArtefactStore;
+pub use channels::{AlertRuleRepository, ChannelRepository, SilenceRepository};
 pub use check_log::{CheckLog, CheckRecord, HealthUpdate, RecordOutcome};
+pub use deliveries::{DeliveryDueIndex, DeliveryLog, EnqueueOutcome, Notifier};
 pub use error::StoreError;
 pub use events::EventPublisher;
+pub use incidents::{IncidentQuery, IncidentStore, OpenOutcome};
 pub use monitors::{MonitorQuery, MonitorRepository};
 pub use prober::Prober;
 pub use random::RandomSource;
 pub use schedule::{CheckSchedule, DueCheck};
 pub use tenants::TenantDirectory;
+pub use timers::TimerIndex;
 pub use transitions::TransitionLog;

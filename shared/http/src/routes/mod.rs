@@ -1,6 +1,10 @@
 //! Handlers. Each one only extracts, calls one use case and shapes the response.
 
+pub(crate) mod alerting;
+pub(crate) mod channels;
 pub(crate) mod checks;
+pub(crate) mod deliveries;
 pub(crate) mod health;
+pub(crate) mod incidents;
 pub(crate) mod monitors;
 pub(crate) mod status;

@@ -4,11 +4,15 @@
 mod check_log;
 mod codec;
 mod connection;
+mod deliveries;
+mod documents;
+mod incidents;
 mod monitors;
 mod retention;
 mod schedule;
 mod schema;
 mod tenants;
+mod timers;
 mod transitions;
 
 use connection::Database;

@@ -85,6 +85,94 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX transitions_by_check ON transitions (tenant_id, monitor_id, check_planned_at)
         WHERE check_planned_at IS NOT NULL;
     "#,
+    // 2: incidents, their timelines, notification channels, alert rules, maintenance windows,
+    // mutes, deliveries with their attempts, escalation and reminder timers.
+    r#"
+    CREATE TABLE incidents (
+        tenant_id       BLOB NOT NULL,
+        id              BLOB NOT NULL,
+        subject_kind    TEXT NOT NULL,
+        subject_id      BLOB NOT NULL,
+        status          TEXT NOT NULL,
+        opened_at       INTEGER NOT NULL,
+        body            TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    -- At most one ongoing incident per subject, whatever the writers do.
+    CREATE UNIQUE INDEX incidents_one_ongoing ON incidents (tenant_id, subject_kind, subject_id)
+        WHERE status <> 'resolved';
+    CREATE INDEX incidents_by_opening ON incidents (tenant_id, opened_at, id);
+    CREATE INDEX incidents_by_subject ON incidents (tenant_id, subject_kind, subject_id, opened_at, id);
+    CREATE TABLE incident_timeline (
+        tenant_id       BLOB NOT NULL,
+        incident_id     BLOB NOT NULL,
+        at              INTEGER NOT NULL,
+        entry_id        BLOB NOT NULL,
+        body            TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, incident_id, at, entry_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE channels (
+        tenant_id       BLOB NOT NULL,
+        id              BLOB NOT NULL,
+        created_at      INTEGER NOT NULL,
+        body            TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX channels_by_creation ON channels (tenant_id, created_at, id);
+    CREATE TABLE alert_rules (
+        tenant_id       BLOB NOT NULL,
+        id              BLOB NOT NULL,
+        created_at      INTEGER NOT NULL,
+        body            TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE maintenance_windows (
+        tenant_id       BLOB NOT NULL,
+        id              BLOB NOT NULL,
+        created_at      INTEGER NOT NULL,
+        body            TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE mutes (
+        tenant_id       BLOB NOT NULL,
+        subject_kind    TEXT NOT NULL,
+        subject_id      BLOB NOT NULL,
+        body            TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, subject_kind, subject_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE deliveries (
+        id              BLOB PRIMARY KEY,
+        tenant_id       BLOB NOT NULL,
+        incident_id     BLOB NOT NULL,
+        -- One delivery per incident transition and channel, whatever the writers do.
+        idempotency_key TEXT NOT NULL UNIQUE,
+        status          TEXT NOT NULL,
+        attempts        INTEGER NOT NULL,
+        next_attempt_at INTEGER,
+        created_at      INTEGER NOT NULL,
+        body            TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+    CREATE INDEX deliveries_by_incident ON deliveries (tenant_id, incident_id, created_at);
+    CREATE INDEX deliveries_failed ON deliveries (tenant_id, created_at, id) WHERE status = 'failed';
+    CREATE TABLE delivery_attempts (
+        delivery_id     BLOB NOT NULL,
+        number          INTEGER NOT NULL,
+        tenant_id       BLOB NOT NULL,
+        body            TEXT NOT NULL,
+        PRIMARY KEY (delivery_id, number)
+    ) WITHOUT ROWID;
+    CREATE TABLE incident_timers (
+        tenant_id       BLOB NOT NULL,
+        incident_id     BLOB NOT NULL,
+        rule_id         BLOB NOT NULL,
+        slot            TEXT NOT NULL,
+        due_at          INTEGER NOT NULL,
+        body            TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, incident_id, rule_id, slot)
+    ) WITHOUT ROWID;
+    CREATE INDEX incident_timers_due ON incident_timers (due_at);
+    "#,
 ];
 
 /// Brings the database up to the latest schema, one transaction per migration.

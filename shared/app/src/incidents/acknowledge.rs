@@ -1,0 +1,57 @@
+use super::announce::{announce, timeline_entry};
+use crate::Deps;
+use jiff::Timestamp;
+use vigil_domain::ids::{IncidentId, TenantId};
+use vigil_domain::incident::{AnyIncident, TimelineEvent};
+use vigil_domain::notify::NotificationKind;
+use vigil_domain::ports::StoreError;
+
+/// Someone takes an incident.
+#[derive(Clone, Debug)]
+pub struct AcknowledgeIncident {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Incident.
+    pub incident_id: IncidentId,
+    /// Who.
+    pub by: String,
+}
+
+/// Why an incident could not be acknowledged.
+#[derive(Debug, thiserror::Error)]
+pub enum AcknowledgeIncidentError {
+    /// No such incident for this tenant.
+    #[error("incident not found")]
+    NotFound,
+    /// It is already resolved.
+    #[error("the incident is resolved")]
+    Resolved,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Acknowledges an open incident, which stops its escalation, and announces it. Acknowledging
+/// an acknowledged incident changes nothing and returns it as it is.
+pub async fn acknowledge_incident(deps: &Deps, cmd: AcknowledgeIncident, now: Timestamp) -> Result<AnyIncident, AcknowledgeIncidentError> {
+    for _ in 0..5 {
+        let incident = deps.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(AcknowledgeIncidentError::NotFound)?;
+        let open = match incident {
+            AnyIncident::Open(open) => open,
+            already @ AnyIncident::Acknowledged(_) => return Ok(already),
+            AnyIncident::Resolved(_) => return Err(AcknowledgeIncidentError::Resolved),
+        };
+        let acknowledged: AnyIncident = open.acknowledge(cmd.by.clone(), now).into();
+        let entry = timeline_entry(deps, cmd.incident_id, now, TimelineEvent::Acknowledged { by: cmd.by.clone() });
+        match deps.incidents.transition(&acknowledged, vigil_domain::incident::IncidentStatus::Open, &[entry]).await {
+            Ok(()) => {
+                announce(deps, &acknowledged, NotificationKind::Acknowledged, now).await?;
+                return Ok(acknowledged);
+            }
+            Err(StoreError::Conflict) => continue,
+            Err(StoreError::NotFound) => return Err(AcknowledgeIncidentError::NotFound),
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(StoreError::Conflict.into())
+}

@@ -1,0 +1,48 @@
+use super::announce::timeline_entry;
+use crate::Deps;
+use jiff::Timestamp;
+use vigil_domain::ids::{IncidentId, TenantId};
+use vigil_domain::incident::{TimelineEntry, TimelineEvent};
+use vigil_domain::ports::StoreError;
+
+/// Someone writes on an incident's timeline.
+#[derive(Clone, Debug)]
+pub struct CommentOnIncident {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Incident.
+    pub incident_id: IncidentId,
+    /// Who.
+    pub by: String,
+    /// What.
+    pub text: String,
+}
+
+/// Why a comment was not added.
+#[derive(Debug, thiserror::Error)]
+pub enum CommentOnIncidentError {
+    /// No such incident for this tenant.
+    #[error("incident not found")]
+    NotFound,
+    /// Empty or too long.
+    #[error("the comment must be 1 to {max} characters", max = MAX_CHARS)]
+    Invalid,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Longest comment, in characters.
+pub const MAX_CHARS: usize = 4000;
+
+/// Appends a comment to the timeline (resolved incidents too: post-mortem notes belong there).
+pub async fn comment_on_incident(deps: &Deps, cmd: CommentOnIncident, now: Timestamp) -> Result<TimelineEntry, CommentOnIncidentError> {
+    let text = cmd.text.trim();
+    if text.is_empty() || text.chars().count() > MAX_CHARS {
+        return Err(CommentOnIncidentError::Invalid);
+    }
+    deps.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(CommentOnIncidentError::NotFound)?;
+    let entry = timeline_entry(deps, cmd.incident_id, now, TimelineEvent::Commented { by: cmd.by, text: text.to_owned() });
+    deps.incidents.append(cmd.tenant_id, std::slice::from_ref(&entry)).await?;
+    Ok(entry)
+}

@@ -1,0 +1,54 @@
+use super::announce::{announce, timeline_entry};
+use crate::Deps;
+use jiff::Timestamp;
+use vigil_domain::ids::{IncidentId, TenantId};
+use vigil_domain::incident::{AnyIncident, Resolution, ResolvedBy, TimelineEvent};
+use vigil_domain::notify::NotificationKind;
+use vigil_domain::ports::StoreError;
+
+/// Someone resolves an incident by hand.
+#[derive(Clone, Debug)]
+pub struct ResolveIncident {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Incident.
+    pub incident_id: IncidentId,
+    /// Who.
+    pub by: String,
+    /// Why, if given.
+    pub note: Option<String>,
+}
+
+/// Why an incident could not be resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveIncidentError {
+    /// No such incident for this tenant.
+    #[error("incident not found")]
+    NotFound,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Resolves an open or acknowledged incident and announces it; resolving a resolved incident
+/// changes nothing. The subject's next Down opens a new incident.
+pub async fn resolve_incident(deps: &Deps, cmd: ResolveIncident, now: Timestamp) -> Result<AnyIncident, ResolveIncidentError> {
+    let by = ResolvedBy::Person { name: cmd.by.clone(), note: cmd.note.clone().filter(|n| !n.trim().is_empty()) };
+    for _ in 0..5 {
+        let incident = deps.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(ResolveIncidentError::NotFound)?;
+        let expected = incident.status();
+        let Some(resolved) = incident.clone().resolve(Resolution { at: now, by: by.clone() }) else { return Ok(incident) };
+        let resolved = AnyIncident::from(resolved);
+        let entry = timeline_entry(deps, cmd.incident_id, now, TimelineEvent::Resolved { by: by.clone() });
+        match deps.incidents.transition(&resolved, expected, &[entry]).await {
+            Ok(()) => {
+                announce(deps, &resolved, NotificationKind::Resolved, now).await?;
+                return Ok(resolved);
+            }
+            Err(StoreError::Conflict) => continue,
+            Err(StoreError::NotFound) => return Err(ResolveIncidentError::NotFound),
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(StoreError::Conflict.into())
+}

@@ -1,0 +1,43 @@
+use crate::Deps;
+use crate::monitors::target_policy::vet_target;
+use jiff::Timestamp;
+use vigil_domain::ids::{ChannelId, TenantId};
+use vigil_domain::notify::{Channel, ChannelConfig, ChannelDraft, InvalidInput};
+use vigil_domain::ports::StoreError;
+
+/// Create a notification channel.
+#[derive(Clone, Debug)]
+pub struct CreateChannel {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// What the client sent.
+    pub draft: ChannelDraft,
+}
+
+/// Why a channel could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateChannelError {
+    /// The draft broke validation rules.
+    #[error(transparent)]
+    Invalid(#[from] InvalidInput),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Validates and stores a channel; a webhook without a secret gets a random 256-bit one. Under
+/// the `public-only` network policy, a URL naming a private address is refused, as for monitors.
+pub async fn create_channel(deps: &Deps, cmd: CreateChannel, now: Timestamp) -> Result<Channel, CreateChannelError> {
+    let (name, config) = cmd.draft.validate(deps.random.secret_bytes())?;
+    let url = match &config {
+        ChannelConfig::Webhook { url, .. } => Some(url.clone()),
+        ChannelConfig::Slack { url } | ChannelConfig::Discord { url } | ChannelConfig::Teams { url } => url::Url::parse(&url.0).ok(),
+        _ => None,
+    };
+    if let Some(url) = url {
+        vet_target(deps.settings.network_policy, &url).map_err(|e| InvalidInput(vec![e]))?;
+    }
+    let channel = Channel { id: ChannelId::from_uuid(deps.random.new_id(now)), tenant_id: cmd.tenant_id, name, config, created_at: now };
+    deps.channels.insert(&channel).await?;
+    Ok(channel)
+}

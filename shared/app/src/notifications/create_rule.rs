@@ -1,0 +1,57 @@
+use crate::Deps;
+use jiff::Timestamp;
+use vigil_domain::ids::{AlertRuleId, TenantId};
+use vigil_domain::monitor::FieldError;
+use vigil_domain::notify::{AlertRule, AlertRuleDraft, InvalidInput};
+use vigil_domain::ports::StoreError;
+
+/// Create an alert rule, or replace one (`replaces`).
+#[derive(Clone, Debug)]
+pub struct CreateRule {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// The rule to replace, keeping its id; `None` to create one.
+    pub replaces: Option<AlertRuleId>,
+    /// What the client sent.
+    pub draft: AlertRuleDraft,
+}
+
+/// Why a rule could not be stored.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateRuleError {
+    /// The rule to replace does not exist.
+    #[error("alert rule not found")]
+    NotFound,
+    /// The draft broke validation rules or names unknown channels.
+    #[error(transparent)]
+    Invalid(#[from] InvalidInput),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Validates a rule, checks that every channel it names exists, and stores it. A replaced
+/// rule applies to incidents from then on; timers already running keep their schedule.
+pub async fn create_rule(deps: &Deps, cmd: CreateRule, now: Timestamp) -> Result<AlertRule, CreateRuleError> {
+    let (name, select, channels, notify_on, escalation, repeat_every_seconds) = cmd.draft.validate()?;
+    let mut unknown = Vec::new();
+    let mut named: Vec<(String, _)> = channels.iter().enumerate().map(|(i, c)| (format!("channels[{i}]"), *c)).collect();
+    for (s, step) in escalation.iter().enumerate() {
+        named.extend(step.channels.iter().enumerate().map(|(i, c)| (format!("escalation[{s}].channels[{i}]"), *c)));
+    }
+    for (field, channel) in named {
+        if deps.channels.get(cmd.tenant_id, channel).await?.is_none() {
+            unknown.push(FieldError { field, message: format!("no channel with id {channel}") });
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(InvalidInput(unknown).into());
+    }
+    let (id, created_at) = match cmd.replaces {
+        Some(id) => (id, deps.alert_rules.get(cmd.tenant_id, id).await?.ok_or(CreateRuleError::NotFound)?.created_at),
+        None => (AlertRuleId::from_uuid(deps.random.new_id(now)), now),
+    };
+    let rule = AlertRule { id, tenant_id: cmd.tenant_id, name, select, channels, notify_on, escalation, repeat_every_seconds, created_at };
+    deps.alert_rules.put(&rule).await?;
+    Ok(rule)
+}

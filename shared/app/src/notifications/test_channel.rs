@@ -1,0 +1,36 @@
+use crate::Deps;
+use jiff::Timestamp;
+use vigil_domain::ids::{ChannelId, TenantId};
+use vigil_domain::notify::{AttemptResult, Notification, render};
+use vigil_domain::ports::StoreError;
+
+/// Send a test message to a channel now.
+#[derive(Clone, Copy, Debug)]
+pub struct TestChannel {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Channel.
+    pub channel_id: ChannelId,
+}
+
+/// Why no test message was sent.
+#[derive(Debug, thiserror::Error)]
+pub enum TestChannelError {
+    /// No such channel for this tenant.
+    #[error("channel not found")]
+    NotFound,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Sends a test message once, without retries, and reports how the channel answered.
+pub async fn test_channel(deps: &Deps, cmd: TestChannel, now: Timestamp) -> Result<AttemptResult, TestChannelError> {
+    let channel = deps.channels.get(cmd.tenant_id, cmd.channel_id).await?.ok_or(TestChannelError::NotFound)?;
+    let settings = &deps.settings.notifications;
+    let notification = Notification::test(&channel.name, now, &settings.public_base_url);
+    let message_id = format!("test-{}", deps.random.new_id(now));
+    let message = render(&channel.config, &notification, &message_id, now, &settings.render);
+    let (result, _) = deps.notifier.send(&message, settings.send_timeout).await;
+    Ok(result)
+}

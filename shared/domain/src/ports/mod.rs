@@ -9,6 +9,7 @@ mod monitors;
 mod prober;
 mod random;
 mod schedule;
+mod tasks;
 mod tenants;
 mod transitions;
 
@@ -20,5 +21,9 @@ pub use monitors::{MonitorQuery, MonitorRepository};
 pub use prober::Prober;
 pub use random::RandomSource;
 pub use schedule::{CheckSchedule, DueCheck};
+pub use tasks::{
+    Applied, Decide, PingBodyStore, PingKeys, StoredBody, StoredPing, TaskChange, TaskDueIndex, TaskHistory, TaskLocator, TaskRepository,
+    TaskStateStore, TaskWrite,
+};
 pub use tenants::TenantDirectory;
 pub use transitions::TransitionLog;

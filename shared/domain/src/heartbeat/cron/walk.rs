@@ -111,7 +111,7 @@ impl<'a> Walk<'a> {
         if both.iter().any(|n| set.last & (1 << n) != 0) && day.day() + 7 > day.days_in_month() {
             return true;
         }
-        let nth = (day.day() as usize + 6) / 7;
+        let nth = (day.day() as usize).div_ceil(7);
         both.iter().any(|n| set.nth[*n] & (1 << nth) != 0)
     }
 

@@ -6,6 +6,7 @@ use jiff::SignedDuration;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use vigil::serve::{ServeConfig, start};
+use vigil_app::HeartbeatSettings;
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 
 /// Uptime and heartbeat monitoring.
@@ -62,6 +63,15 @@ enum Command {
         /// PEM file of extra trusted root certificates, for checks of services behind a private CA.
         #[arg(long, env = "VIGIL_EXTRA_CA_FILE")]
         extra_ca_file: Option<PathBuf>,
+        /// The URL clients reach Vigil at, for the ping URLs it shows (default: http://<listen>).
+        #[arg(long, env = "VIGIL_PUBLIC_URL")]
+        public_url: Option<url::Url>,
+        /// The most bytes of a heartbeat ping's body kept; the rest is dropped with a note.
+        #[arg(long, env = "VIGIL_PING_BODY_CAP_BYTES", default_value_t = HeartbeatSettings::DEFAULT_BODY_CAP)]
+        ping_body_cap_bytes: usize,
+        /// Milliseconds between two reads of the heartbeat due-index.
+        #[arg(long, env = "VIGIL_SWEEP_INTERVAL_MS", default_value_t = 1000)]
+        sweep_interval_ms: u64,
     },
 }
 
@@ -79,7 +89,19 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_logs(cli.log_format);
     match cli.command {
-        Command::Serve { listen, data_dir, admin_key, network_policy, body_cap_bytes, max_in_flight, retention_days, extra_ca_file } => {
+        Command::Serve {
+            listen,
+            data_dir,
+            admin_key,
+            network_policy,
+            body_cap_bytes,
+            max_in_flight,
+            retention_days,
+            extra_ca_file,
+            public_url,
+            ping_body_cap_bytes,
+            sweep_interval_ms,
+        } => {
             let config = ServeConfig {
                 listen,
                 data_dir,
@@ -92,6 +114,9 @@ async fn main() -> anyhow::Result<()> {
                 max_in_flight,
                 retention: SignedDuration::from_hours(24 * i64::from(retention_days.max(1))),
                 extra_ca_file,
+                public_url,
+                ping_body_cap: ping_body_cap_bytes,
+                sweep_interval: std::time::Duration::from_millis(sweep_interval_ms.max(10)),
             };
             serve(config).await
         }

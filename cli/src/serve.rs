@@ -10,12 +10,15 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use url::Url;
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, Bootstrapped, bootstrap};
-use vigil_app::{Deps, Settings, SystemRandom};
+use vigil_app::{Deps, HeartbeatSettings, Settings, SystemRandom};
 use vigil_domain::probe::NetworkPolicy;
 use vigil_domain::tenant::ApiKeySecret;
-use vigil_local::{FsArtefactStore, InProcessBus, LocalScheduler, SchedulerConfig, SchedulerStats, SqliteStore};
+use vigil_local::{
+    FsArtefactStore, InProcessBus, LocalScheduler, LocalSweeper, SchedulerConfig, SchedulerStats, SqliteStore, SweeperConfig, SweeperStats,
+};
 use vigil_probe::{HttpProber, ProberConfig};
 
 /// Everything `vigil serve` can be told.
@@ -37,6 +40,13 @@ pub struct ServeConfig {
     pub retention: SignedDuration,
     /// Extra trusted root certificates (PEM) for checks of services behind a private CA.
     pub extra_ca_file: Option<PathBuf>,
+    /// The URL clients reach Vigil at, for the ping URLs it shows; `http://<listen address>`
+    /// when not set.
+    pub public_url: Option<Url>,
+    /// The most bytes of a ping's body kept.
+    pub ping_body_cap: usize,
+    /// How often the heartbeat sweeper reads the due-index.
+    pub sweep_interval: Duration,
 }
 
 /// A running server.
@@ -49,6 +59,10 @@ pub struct Server {
     pub deps: Deps,
     /// The scheduler's live figures.
     pub scheduler_stats: Arc<SchedulerStats>,
+    /// The heartbeat sweeper's live figures.
+    pub sweeper_stats: Arc<SweeperStats>,
+    /// The in-process event bus, for subscribers in the same process.
+    pub bus: InProcessBus,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -70,8 +84,8 @@ async fn stopped(mut stop: watch::Receiver<bool>) {
     let _ = stop.wait_for(|stopped| *stopped).await;
 }
 
-/// Opens the store, bootstraps the first tenant, binds the listener and starts the API, the
-/// scheduler and history pruning.
+/// Opens the store, binds the listener, bootstraps the first tenant and starts the API, the
+/// scheduler, the heartbeat sweeper and history pruning.
 pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
     let database = config.data_dir.join("vigil.db");
@@ -83,18 +97,36 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     };
     let prober = HttpProber::new(ProberConfig { extra_root_certificates_pem: extra_roots, ..ProberConfig::default() })
         .context("setting up the probe engine")?;
+    let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let public_url = match &config.public_url {
+        Some(url) => url.clone(),
+        None => Url::parse(&format!("http://{addr}/")).context("the listen address as a URL")?,
+    };
+    let bus = InProcessBus::default();
     let store_arc = Arc::new(store.clone());
     let deps = Deps {
         monitors: store_arc.clone(),
         schedule: store_arc.clone(),
         checks: store_arc.clone(),
         transitions: store_arc.clone(),
-        tenants: store_arc,
-        events: Arc::new(InProcessBus::default()),
+        tenants: store_arc.clone(),
+        tasks: store_arc.clone(),
+        task_state: store_arc.clone(),
+        task_due: store_arc.clone(),
+        task_history: store_arc.clone(),
+        ping_keys: store_arc.clone(),
+        ping_bodies: store_arc,
+        events: Arc::new(bus.clone()),
         artefacts: Arc::new(artefacts),
         prober: Arc::new(prober),
         random: Arc::new(SystemRandom),
-        settings: Settings { network_policy: config.network_policy, body_cap: config.body_cap },
+        settings: Settings {
+            network_policy: config.network_policy,
+            body_cap: config.body_cap,
+            heartbeat: HeartbeatSettings { body_cap: config.ping_body_cap, ..HeartbeatSettings::default() },
+            public_url,
+        },
     };
 
     let admin_key = config.admin_key.as_deref().map(ApiKeySecret::from_operator).transpose().map_err(anyhow::Error::msg)?;
@@ -103,19 +135,21 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         Bootstrapped::Created { from_operator: true, .. } | Bootstrapped::AlreadyInitialised => None,
     };
 
-    let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
-    let addr = listener.local_addr()?;
     let (stop, stop_rx) = watch::channel(false);
 
     let scheduler =
         LocalScheduler::new(deps.clone(), SchedulerConfig { max_in_flight: config.max_in_flight, ..SchedulerConfig::default() });
     let scheduler_stats = scheduler.stats();
 
+    let sweeper = LocalSweeper::new(deps.clone(), SweeperConfig { tick: config.sweep_interval, ..SweeperConfig::default() });
+    let sweeper_stats = sweeper.stats();
+
     let metrics = Arc::clone(&scheduler_stats);
+    let sweeps = Arc::clone(&sweeper_stats);
     let app = vigil_http::router(deps.clone()).route(
         "/metrics",
         axum::routing::get(move || {
-            let text = metrics.prometheus_text();
+            let text = metrics.prometheus_text() + &sweeps.prometheus_text();
             async move { ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], text) }
         }),
     );
@@ -127,11 +161,21 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     });
 
     let scheduling = tokio::spawn(scheduler.run(stopped(stop_rx.clone())));
+    let sweeping = tokio::spawn(sweeper.run(stopped(stop_rx.clone())));
 
     let pruning = tokio::spawn(prune_periodically(store, config.retention, stopped(stop_rx)));
 
     tracing::info!(%addr, database = %database.display(), "vigil is serving");
-    Ok(Server { addr, created_admin_key, deps, scheduler_stats, stop, tasks: vec![http, scheduling, pruning] })
+    Ok(Server {
+        addr,
+        created_admin_key,
+        deps,
+        scheduler_stats,
+        sweeper_stats,
+        bus,
+        stop,
+        tasks: vec![http, scheduling, sweeping, pruning],
+    })
 }
 
 /// Hourly, deletes check history older than the retention; rollups are kept four times longer
@@ -149,6 +193,11 @@ async fn prune_periodically(store: SqliteStore, retention: SignedDuration, stop:
             Ok(deleted) if deleted > 0 => tracing::info!(deleted, "pruned old check results"),
             Ok(_) => {}
             Err(error) => tracing::error!(error = %format!("{error:#}"), "pruning check history failed"),
+        }
+        match store.prune_task_history(now - retention).await {
+            Ok(deleted) if deleted > 0 => tracing::info!(deleted, "pruned old pings"),
+            Ok(_) => {}
+            Err(error) => tracing::error!(error = %format!("{error:#}"), "pruning ping history failed"),
         }
     }
 }

@@ -50,6 +50,10 @@ pub fn config(data_dir: &Path, policy: NetworkPolicy) -> ServeConfig {
         max_in_flight: 64,
         retention: SignedDuration::from_hours(24 * 90),
         extra_ca_file: None,
+        public_url: None,
+        ping_body_cap: vigil_app::HeartbeatSettings::DEFAULT_BODY_CAP,
+        // Fast, so that tests see missed deadlines within a fraction of a second.
+        sweep_interval: Duration::from_millis(100),
     }
 }
 

@@ -15,8 +15,14 @@ fn stores() -> (Stores, TempDir) {
         schedule: sqlite.clone(),
         checks: sqlite.clone(),
         transitions: sqlite.clone(),
-        tenants: sqlite,
+        tenants: sqlite.clone(),
         artefacts,
+        tasks: sqlite.clone(),
+        task_state: sqlite.clone(),
+        task_due: sqlite.clone(),
+        task_history: sqlite.clone(),
+        ping_keys: sqlite.clone(),
+        ping_bodies: sqlite,
     };
     (stores, dir)
 }
@@ -41,4 +47,10 @@ suites!(
     concurrent_records_contract,
     tenant_directory_contract,
     artefact_store_contract,
+    task_repository_contract,
+    task_state_contract,
+    task_due_index_contract,
+    concurrent_task_changes_contract,
+    ping_keys_contract,
+    ping_body_store_contract,
 );

@@ -1,6 +1,8 @@
 use std::sync::Arc;
+use url::Url;
 use vigil_domain::ports::{
-    ArtefactStore, CheckLog, CheckSchedule, EventPublisher, MonitorRepository, Prober, RandomSource, TenantDirectory, TransitionLog,
+    ArtefactStore, CheckLog, CheckSchedule, EventPublisher, MonitorRepository, PingBodyStore, PingKeys, Prober, RandomSource, TaskDueIndex,
+    TaskHistory, TaskRepository, TaskStateStore, TenantDirectory, TransitionLog,
 };
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 
@@ -11,11 +13,41 @@ pub struct Settings {
     pub network_policy: NetworkPolicy,
     /// The most response body bytes a check reads.
     pub body_cap: usize,
+    /// How heartbeat pings are kept.
+    pub heartbeat: HeartbeatSettings,
+    /// The URL under which clients reach Vigil, for the ping URLs shown to them.
+    pub public_url: Url,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { network_policy: NetworkPolicy::AllowPrivate, body_cap: ProbeRequest::DEFAULT_BODY_CAP }
+        Self {
+            network_policy: NetworkPolicy::AllowPrivate,
+            body_cap: ProbeRequest::DEFAULT_BODY_CAP,
+            heartbeat: HeartbeatSettings::default(),
+            public_url: Url::parse("http://127.0.0.1:8080/").expect("a valid URL"),
+        }
+    }
+}
+
+/// How heartbeat pings are kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeartbeatSettings {
+    /// The most bytes of a ping's body kept; the rest is dropped with a note.
+    pub body_cap: usize,
+    /// Bodies up to this size are kept with their ping; larger ones go to the body store (S3 on
+    /// AWS, where an item is limited to 400 KB).
+    pub inline_body_bytes: usize,
+}
+
+impl HeartbeatSettings {
+    /// 100 KiB, as Healthchecks keeps by default.
+    pub const DEFAULT_BODY_CAP: usize = 100 * 1024;
+}
+
+impl Default for HeartbeatSettings {
+    fn default() -> Self {
+        Self { body_cap: Self::DEFAULT_BODY_CAP, inline_body_bytes: 1024 }
     }
 }
 
@@ -41,6 +73,18 @@ pub struct Deps {
     pub prober: Arc<dyn Prober>,
     /// Ids and secrets.
     pub random: Arc<dyn RandomSource>,
+    /// Heartbeat tasks and their specs.
+    pub tasks: Arc<dyn TaskRepository>,
+    /// Heartbeat tasks' live state, changed atomically.
+    pub task_state: Arc<dyn TaskStateStore>,
+    /// The due-index of heartbeat deadlines.
+    pub task_due: Arc<dyn TaskDueIndex>,
+    /// Runs and pings.
+    pub task_history: Arc<dyn TaskHistory>,
+    /// Tenants' ping keys.
+    pub ping_keys: Arc<dyn PingKeys>,
+    /// Ping bodies kept apart from their ping.
+    pub ping_bodies: Arc<dyn PingBodyStore>,
     /// Settings.
     pub settings: Settings,
 }

@@ -4,12 +4,14 @@
 
 pub mod checks;
 mod deps;
+pub mod heartbeats;
 pub mod monitors;
 pub mod status;
 mod system_clock;
 mod system_random;
+pub mod tasks;
 pub mod tenants;
 
-pub use deps::{Deps, Settings};
+pub use deps::{Deps, HeartbeatSettings, Settings};
 pub use system_clock::SystemClock;
 pub use system_random::SystemRandom;

@@ -5,11 +5,12 @@
 mod extract;
 pub mod problem;
 mod routes;
+mod task_views;
 mod views;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use vigil_app::Deps;
@@ -29,9 +30,17 @@ pub fn router(deps: Deps) -> Router {
         .route("/monitors/{id}/checks/{check_id}", get(routes::checks::read))
         .route("/monitors/{id}/uptime", get(routes::status::uptime))
         .route("/monitors/{id}/transitions", get(routes::status::transitions))
-        .route("/summary", get(routes::status::summary));
+        .route("/summary", get(routes::status::summary))
+        .route("/tasks", post(routes::tasks::create).get(routes::tasks::list))
+        .route("/tasks/{id}", get(routes::tasks::read).patch(routes::tasks::update).delete(routes::tasks::delete))
+        .route("/tasks/{id}/pause", post(routes::tasks::pause))
+        .route("/tasks/{id}/resume", post(routes::tasks::resume))
+        .route("/tasks/{id}/runs", get(routes::tasks::runs))
+        .route("/tasks/{id}/pings", get(routes::tasks::pings));
     Router::new()
         .route("/healthz", get(routes::health::healthz))
+        // Heartbeat pings authenticate by their URL, not an API key.
+        .route("/ping/{*rest}", any(routes::ping::ping))
         .nest("/v1", v1)
         .fallback(routes::health::not_found)
         .method_not_allowed_fallback(routes::health::method_not_allowed)

@@ -5,8 +5,10 @@ pub mod artefacts;
 pub mod bus;
 pub mod scheduler;
 pub mod sqlite;
+pub mod sweeper;
 
 pub use artefacts::FsArtefactStore;
 pub use bus::InProcessBus;
 pub use scheduler::{LocalScheduler, SchedulerConfig, SchedulerStats};
 pub use sqlite::SqliteStore;
+pub use sweeper::{LocalSweeper, SweeperConfig, SweeperStats};

@@ -8,16 +8,24 @@ mod check_log;
 mod fixtures;
 mod monitors;
 mod schedule;
+mod tasks;
 mod tenants;
 
 pub use artefacts::artefact_store_contract;
 pub use check_log::{check_log_contract, concurrent_records_contract, tally_contract};
 pub use monitors::{monitor_listing_contract, monitor_repository_contract};
 pub use schedule::{concurrent_claims_contract, schedule_contract};
+pub use tasks::{
+    concurrent_task_changes_contract, ping_body_store_contract, ping_keys_contract, task_due_index_contract, task_record,
+    task_repository_contract, task_state_contract,
+};
 pub use tenants::tenant_directory_contract;
 
 use std::sync::Arc;
-use vigil_domain::ports::{ArtefactStore, CheckLog, CheckSchedule, MonitorRepository, TenantDirectory, TransitionLog};
+use vigil_domain::ports::{
+    ArtefactStore, CheckLog, CheckSchedule, MonitorRepository, PingBodyStore, PingKeys, TaskDueIndex, TaskHistory, TaskRepository,
+    TaskStateStore, TenantDirectory, TransitionLog,
+};
 
 /// The storage ports of one backend.
 #[derive(Clone)]
@@ -34,6 +42,18 @@ pub struct Stores {
     pub tenants: Arc<dyn TenantDirectory>,
     /// Artefacts.
     pub artefacts: Arc<dyn ArtefactStore>,
+    /// Heartbeat tasks.
+    pub tasks: Arc<dyn TaskRepository>,
+    /// Heartbeat task state.
+    pub task_state: Arc<dyn TaskStateStore>,
+    /// Heartbeat due-index.
+    pub task_due: Arc<dyn TaskDueIndex>,
+    /// Runs and pings.
+    pub task_history: Arc<dyn TaskHistory>,
+    /// Ping keys.
+    pub ping_keys: Arc<dyn PingKeys>,
+    /// Ping bodies.
+    pub ping_bodies: Arc<dyn PingBodyStore>,
 }
 
 /// Every suite, by name, for backends that run them one by one.
@@ -47,4 +67,10 @@ pub const SUITES: &[&str] = &[
     "concurrent_records",
     "tenant_directory",
     "artefact_store",
+    "task_repository",
+    "task_state",
+    "task_due_index",
+    "concurrent_task_changes",
+    "ping_keys",
+    "ping_body_store",
 ];

@@ -3,4 +3,6 @@
 pub(crate) mod checks;
 pub(crate) mod health;
 pub(crate) mod monitors;
+pub(crate) mod ping;
 pub(crate) mod status;
+pub(crate) mod tasks;

@@ -2,6 +2,8 @@
 
 mod checks;
 mod errors;
+mod heartbeats;
+mod heartbeats_api;
 mod monitors_api;
 mod restart;
 mod scheduler;

@@ -49,7 +49,7 @@ async fn start_and_finish_pairs_with_and_without_rid() {
     }
     let task = app.task(id).await;
     assert_eq!(task["status"], "down", "the last run failed");
-    assert_eq!(task["pings"], 7);
+    assert_eq!(task["pings"], 6);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,6 +6,7 @@ mod cli;
 mod counting;
 mod measure;
 mod report;
+mod scenario_pings;
 mod scenario_probe;
 mod scenario_scheduler;
 mod target;
@@ -19,6 +20,9 @@ async fn main() -> anyhow::Result<()> {
     if let Command::Target(args) = cli.command {
         return target::serve(args).await;
     }
+    if let Command::PingsServer(args) = cli.command {
+        return scenario_pings::serve(args).await;
+    }
     // Warnings and errors only (a failed store, a panicking check); VIGIL_LOG overrides.
     let filter = tracing_subscriber::EnvFilter::try_from_env("VIGIL_LOG").unwrap_or_else(|_| "warn".into());
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
@@ -26,6 +30,10 @@ async fn main() -> anyhow::Result<()> {
     let fd_limit = measure::raise_fd_limit();
     println!("vigil-bench on {}", measure::machine_description());
     println!("started {}; open-file limit {fd_limit}", jiff::Timestamp::now().round(jiff::Unit::Second)?);
+    if let Command::Pings(args) = cli.command {
+        println!("scenario: pings {args:?}");
+        return scenario_pings::run(args).await;
+    }
     let target = target::Target::start()?;
     println!("target: child process {} serving {} and {}", target.pid(), target.url(cli::Scheme::Http), target.url(cli::Scheme::Https));
     match cli.command {
@@ -37,6 +45,6 @@ async fn main() -> anyhow::Result<()> {
             println!("scenario: probe {args:?}");
             scenario_probe::run(args, &target).await
         }
-        Command::Target(_) => Ok(()),
+        Command::Target(_) | Command::Pings(_) | Command::PingsServer(_) => Ok(()),
     }
 }

@@ -85,12 +85,18 @@ fn wire(dir: &Path, ca_pem: &[u8], tally: Tally) -> anyhow::Result<Deps> {
         schedule: store.clone(),
         checks: store.clone(),
         transitions: store.clone(),
-        tenants: store,
+        tenants: store.clone(),
+        tasks: store.clone(),
+        task_state: store.clone(),
+        task_due: store.clone(),
+        task_history: store.clone(),
+        ping_keys: store.clone(),
+        ping_bodies: store,
         events: Arc::new(InProcessBus::default()),
         artefacts: Arc::new(artefacts),
         prober: Arc::new(CountingProber::new(prober, tally)),
         random: Arc::new(SystemRandom),
-        settings: Settings { network_policy: NetworkPolicy::AllowPrivate, body_cap: ProbeRequest::DEFAULT_BODY_CAP },
+        settings: Settings { network_policy: NetworkPolicy::AllowPrivate, body_cap: ProbeRequest::DEFAULT_BODY_CAP, ..Settings::default() },
     })
 }
 

@@ -55,6 +55,14 @@ impl Database {
             return Err(anyhow!("the database {} cannot use write-ahead logging (mode {mode})", path.display()));
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Heartbeat pings update random rows at a high rate: a larger page cache keeps the
+        // B-tree pages they touch in memory, statement journals stay off the file system, and a
+        // larger checkpoint threshold writes a hot page back to the database file once per
+        // checkpoint rather than once every few commits. Durability is unchanged: every commit
+        // is still fsynced in the WAL.
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.pragma_update(None, "wal_autocheckpoint", 10_000)?;
         migrate(&mut conn).with_context(|| format!("migrating the database {}", path.display()))?;
 
         let (sender, receiver) = mpsc::channel::<Job>();

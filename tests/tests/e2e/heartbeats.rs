@@ -94,10 +94,11 @@ async fn a_missed_deadline_is_down_and_a_late_ping_resolves_it() {
 
     let late = wait_for_change(&mut events, id, "late", Duration::from_secs(5)).await;
     let down = wait_for_change(&mut events, id, "down", Duration::from_secs(5)).await;
-    // Deadline: one period for late, plus the grace for down; the sweeper ticks every 100 ms.
+    // Deadline: one period for late, plus the grace for down. The sweeper ticks every 100 ms;
+    // the upper bounds leave room for a loaded machine (the bar is 60 s).
     let after = |event: &vigil_domain::events::TaskStatusChanged| event.at.duration_since(up.at).as_millis();
-    assert!((1000..1600).contains(&after(&late)), "late {} ms after the ping", after(&late));
-    assert!((2000..2600).contains(&after(&down)), "down {} ms after the ping", after(&down));
+    assert!((1000..3000).contains(&after(&late)), "late {} ms after the ping", after(&late));
+    assert!((2000..4000).contains(&after(&down)), "down {} ms after the ping", after(&down));
     assert!(down.reason.starts_with("no ping since") && down.reason.contains("grace 1 s"), "{}", down.reason);
     assert_eq!(app.task(id).await["status"], "down");
 

@@ -1,7 +1,7 @@
 //! `vigil-bench pings`: heartbeat ping ingest as `vigil serve` runs it, durable writes included.
 //!
-//! The server is the real `vigil serve` (SQLite in WAL mode with `synchronous=FULL`, one
-//! group-committing writer) in a child process (this binary's hidden `pings-server`
+//! The server is the real `vigil serve` (SQLite in WAL mode, one group-committing writer, the
+//! log fsynced before any write is acknowledged) in a child process (this binary's hidden `pings-server`
 //! subcommand), so that its CPU is measured apart from the load generator's. The generator
 //! holds C keep-alive HTTP/1.1 connections on loopback, each sending `GET /ping/<token>` for a
 //! task picked at random among T, one request at a time, for a warm-up and then a measured

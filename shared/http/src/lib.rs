@@ -18,6 +18,18 @@ use vigil_app::Deps;
 /// The largest request body accepted (a monitor's own body is capped at 64 KiB).
 pub const MAX_REQUEST_BYTES: usize = 256 * 1024;
 
+/// The heartbeat ping endpoint. Pings authenticate by their URL, not an API key.
+fn ping_routes() -> Router<Deps> {
+    Router::new().route("/ping/{*rest}", any(routes::ping::ping))
+}
+
+/// The ping endpoint alone over `deps`: what the heartbeat Lambda serves behind API Gateway's
+/// `/ping/{proxy+}` route, with nothing of the JSON API in its way (the handler bounds what it
+/// reads of a body itself).
+pub fn ping_router(deps: Deps) -> Router {
+    ping_routes().fallback(routes::health::not_found).layer(CatchPanicLayer::custom(problem::panic_response)).with_state(deps)
+}
+
 /// The API router over `deps`.
 pub fn router(deps: Deps) -> Router {
     let v1 = Router::new()
@@ -39,8 +51,7 @@ pub fn router(deps: Deps) -> Router {
         .route("/tasks/{id}/pings", get(routes::tasks::pings));
     Router::new()
         .route("/healthz", get(routes::health::healthz))
-        // Heartbeat pings authenticate by their URL, not an API key.
-        .route("/ping/{*rest}", any(routes::ping::ping))
+        .merge(ping_routes())
         .nest("/v1", v1)
         .fallback(routes::health::not_found)
         .method_not_allowed_fallback(routes::health::method_not_allowed)

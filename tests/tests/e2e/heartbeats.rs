@@ -236,3 +236,21 @@ async fn tasks_runs_and_deadlines_survive_a_restart() {
     assert_eq!(reply.text, "OK");
     assert_eq!(app.task(&id).await["pings"], 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ping_router_alone_serves_pings_and_nothing_else() {
+    let app = TestApp::spawn().await;
+    let task = app.create_task(json!({"name": "lambda", "period_seconds": 3600})).await;
+    let (id, url) = (task["id"].as_str().unwrap(), task["ping_url"].as_str().unwrap());
+    let token = url.rsplit('/').next().unwrap();
+    // What the heartbeat Lambda serves: the same use case over the same store, nothing else.
+    let router = vigil_http::ping_router(app.server.as_ref().unwrap().deps.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let reply = app.ping(Method::POST, &format!("{base}/ping/{token}/0"), Some(b"from the lambda router".to_vec())).await;
+    assert_eq!((reply.status, reply.text.as_str()), (StatusCode::OK, "OK"));
+    let api = app.client.get(format!("{base}/v1/tasks")).bearer_auth(&app.key).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::NOT_FOUND, "no JSON API behind the ping router");
+    assert_eq!(app.history(id, "runs").await[0]["log"], "from the lambda router");
+}

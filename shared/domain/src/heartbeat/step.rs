@@ -77,9 +77,12 @@ pub fn on_ping(record: &TaskRecord, ping: &PingFacts, new_run: RunId, now: Times
     expire_runs(task, &mut state, &mut runs, now);
     state.pings += 1;
     let (tenant, id) = (task.tenant_id, task.id);
+    // A rid pairs with its own start. Without one, a ping pairs with the latest start that had
+    // none, else with the latest start at all: a finish without a rid ends the running state,
+    // as in Healthchecks.
     let matching = |state: &TaskState| match ping.rid {
         Some(rid) => state.open_runs.iter().position(|run| run.rid == Some(rid)),
-        None => state.open_runs.iter().rposition(|run| run.rid.is_none()),
+        None => state.open_runs.iter().rposition(|run| run.rid.is_none()).or(state.open_runs.len().checked_sub(1)),
     };
 
     let run_of_ping = match ping.kind.verdict() {

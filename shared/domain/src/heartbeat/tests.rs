@@ -151,6 +151,12 @@ fn concurrent_runs_pair_by_rid() {
     assert_eq!(statuses, [Running, Running, Running, Up]);
     assert!(record.state.open_runs.is_empty());
 
+    // A finish without a rid ends a run started with one.
+    let record = task(serde_json::json!({"name": "x", "period_seconds": 3600, "grace_seconds": 600}));
+    let (statuses, _, record) = play(record, &[Do::Ping(0, Start, Some(1)), Do::Ping(5, Success, None), Do::Tick(700)]);
+    assert_eq!(statuses, [Running, Up, Up]);
+    assert!(record.state.open_runs.is_empty());
+
     // Finishing run 2 first leaves run 1 open, and its duration is run 2's own.
     let record = task(serde_json::json!({"name": "x", "period_seconds": 3600, "grace_seconds": 600}));
     let facts = |n: u128, kind, rid: u128| PingFacts { id: PingId::from_uuid(Uuid::from_u128(n)), kind, rid: Some(Uuid::from_u128(rid)) };

@@ -24,6 +24,11 @@ pub enum Command {
     /// Detection latency: a local target starts failing → a local webhook receiver has the
     /// incident message, over N outages, self-hosted.
     AlertLatency(AlertLatencyArgs),
+    /// Heartbeat ping ingest of `vigil serve` (durable): pings/s, latency, CPU per 1000 pings.
+    Pings(PingsArgs),
+    /// `vigil serve` for the pings scenario (run by it as a child process).
+    #[command(hide = true)]
+    PingsServer(PingsServerArgs),
     /// The local target (run by the other scenarios as a child process).
     #[command(hide = true)]
     Target(TargetArgs),
@@ -150,4 +155,33 @@ pub struct TargetArgs {
     /// Where to write the test CA certificate (PEM) that signed the HTTPS certificate.
     #[arg(long)]
     pub ca_file: PathBuf,
+}
+
+/// `vigil-bench pings`.
+#[derive(Args, Debug, Clone)]
+pub struct PingsArgs {
+    /// Concurrent keep-alive connections, each sending one ping at a time.
+    #[arg(long, default_value_t = 64)]
+    pub connections: usize,
+    /// Tasks the pings are spread over.
+    #[arg(long, default_value_t = 1_000)]
+    pub tasks: usize,
+    /// Length of the measured window.
+    #[arg(long, default_value_t = 30)]
+    pub duration_seconds: u64,
+    /// Warm-up before it.
+    #[arg(long, default_value_t = 5)]
+    pub warmup_seconds: u64,
+    /// Directory in which the server's temporary data directory is made (its disk is the one
+    /// whose fsyncs are measured); the system temporary directory by default.
+    #[arg(long)]
+    pub data_parent: Option<PathBuf>,
+}
+
+/// `vigil-bench pings-server` (hidden).
+#[derive(Args, Debug, Clone)]
+pub struct PingsServerArgs {
+    /// The data directory.
+    #[arg(long)]
+    pub data_dir: PathBuf,
 }

@@ -8,6 +8,7 @@ mod measure;
 mod no_network;
 mod report;
 mod scenario_alert_latency;
+mod scenario_pings;
 mod scenario_probe;
 mod scenario_scheduler;
 mod target;
@@ -21,6 +22,9 @@ async fn main() -> anyhow::Result<()> {
     if let Command::Target(args) = cli.command {
         return target::serve(args).await;
     }
+    if let Command::PingsServer(args) = cli.command {
+        return scenario_pings::serve(args).await;
+    }
     // Warnings and errors only (a failed store, a panicking check); VIGIL_LOG overrides.
     let filter = tracing_subscriber::EnvFilter::try_from_env("VIGIL_LOG").unwrap_or_else(|_| "warn".into());
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
@@ -28,6 +32,10 @@ async fn main() -> anyhow::Result<()> {
     let fd_limit = measure::raise_fd_limit();
     println!("vigil-bench on {}", measure::machine_description());
     println!("started {}; open-file limit {fd_limit}", jiff::Timestamp::now().round(jiff::Unit::Second)?);
+    if let Command::Pings(args) = cli.command {
+        println!("scenario: pings {args:?}");
+        return scenario_pings::run(args).await;
+    }
     let target = target::Target::start()?;
     println!("target: child process {} serving {} and {}", target.pid(), target.url(cli::Scheme::Http), target.url(cli::Scheme::Https));
     match cli.command {
@@ -43,6 +51,6 @@ async fn main() -> anyhow::Result<()> {
             println!("scenario: alert-latency {args:?}");
             scenario_alert_latency::run(args).await
         }
-        Command::Target(_) => Ok(()),
+        Command::Target(_) | Command::Pings(_) | Command::PingsServer(_) => Ok(()),
     }
 }

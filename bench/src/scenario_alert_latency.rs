@@ -66,6 +66,8 @@ pub async fn run(args: AlertLatencyArgs) -> anyhow::Result<()> {
         retention: jiff::SignedDuration::from_hours(24),
         extra_ca_file: None,
         public_url: None,
+        ping_body_cap: vigil_app::HeartbeatSettings::DEFAULT_BODY_CAP,
+        sweep_interval: std::time::Duration::from_secs(1),
         delivery: DeliveryConfig::default(),
         smtp: None,
     })

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 use url::Url;
 use vigil::serve::{DeliveryConfig, ServeConfig, start};
+use vigil_app::HeartbeatSettings;
 use vigil_domain::notify::RetryPolicy;
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 use vigil_local::{SmtpConfig, SmtpSecurity};
@@ -49,8 +50,8 @@ enum Security {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the API, scheduler, probe engine, incidents and notifications in one process on an
-    /// embedded SQLite store.
+    /// Run the API, scheduler, probe engine, heartbeats, incidents and notifications in one
+    /// process on an embedded SQLite store.
     Serve(Box<ServeArgs>),
 }
 
@@ -81,8 +82,8 @@ struct ServeArgs {
     /// PEM file of extra trusted root certificates, for checks of services behind a private CA.
     #[arg(long, env = "VIGIL_EXTRA_CA_FILE")]
     extra_ca_file: Option<PathBuf>,
-    /// The address people reach this API at, for the links in notifications (default
-    /// http://<listen address>).
+    /// The address people and scripts reach Vigil at, for the links in notifications and the
+    /// ping URLs shown for tasks (default http://<listen address>).
     #[arg(long, env = "VIGIL_PUBLIC_URL")]
     public_url: Option<Url>,
     /// Attempts per notification before it goes to the failed-deliveries list.
@@ -97,6 +98,12 @@ struct ServeArgs {
     /// PagerDuty Events API v2 endpoint.
     #[arg(long, env = "VIGIL_PAGERDUTY_EVENTS_URL", default_value = "https://events.pagerduty.com/v2/enqueue")]
     pagerduty_events_url: Url,
+    /// The most bytes of a heartbeat ping's body kept; the rest is dropped with a note.
+    #[arg(long, env = "VIGIL_PING_BODY_CAP_BYTES", default_value_t = HeartbeatSettings::DEFAULT_BODY_CAP)]
+    ping_body_cap_bytes: usize,
+    /// Milliseconds between two reads of the heartbeat due-index.
+    #[arg(long, env = "VIGIL_SWEEP_INTERVAL_MS", default_value_t = 1000)]
+    sweep_interval_ms: u64,
     /// SMTP relay for email channels.
     #[arg(long, env = "VIGIL_SMTP_HOST")]
     smtp_host: Option<String>,
@@ -148,6 +155,8 @@ impl ServeArgs {
             retention: SignedDuration::from_hours(24 * i64::from(self.retention_days.max(1))),
             extra_ca_file: self.extra_ca_file,
             public_url: self.public_url,
+            ping_body_cap: self.ping_body_cap_bytes,
+            sweep_interval: Duration::from_millis(self.sweep_interval_ms.max(10)),
             delivery: DeliveryConfig {
                 retry: RetryPolicy {
                     max_attempts: self.notify_max_attempts.max(1),

@@ -13,13 +13,13 @@ use tokio::task::JoinHandle;
 use url::Url;
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, Bootstrapped, bootstrap};
-use vigil_app::{Deps, NotificationSettings, Settings, SystemRandom};
+use vigil_app::{Deps, HeartbeatSettings, NotificationSettings, Settings, SystemRandom};
 use vigil_domain::notify::{RenderContext, RetryPolicy};
 use vigil_domain::probe::NetworkPolicy;
 use vigil_domain::tenant::ApiKeySecret;
 use vigil_local::{
-    FsArtefactStore, InProcessBus, IncidentWorkers, IncidentWorkersConfig, LocalNotifier, LocalScheduler, SchedulerConfig, SchedulerStats,
-    SmtpConfig, SqliteStore,
+    FsArtefactStore, InProcessBus, IncidentWorkers, IncidentWorkersConfig, LocalNotifier, LocalScheduler, LocalSweeper, SchedulerConfig,
+    SchedulerStats, SmtpConfig, SqliteStore, SweeperConfig, SweeperStats,
 };
 use vigil_probe::{HttpProber, ProberConfig};
 
@@ -42,9 +42,13 @@ pub struct ServeConfig {
     pub retention: SignedDuration,
     /// Extra trusted root certificates (PEM) for checks of services behind a private CA.
     pub extra_ca_file: Option<PathBuf>,
-    /// The address people reach the API at, for links in messages; `http://<listen address>`
-    /// when not given.
+    /// The address people and scripts reach Vigil at, for links in messages and the ping URLs
+    /// of tasks; `http://<listen address>` when not given.
     pub public_url: Option<Url>,
+    /// The most bytes of a ping's body kept.
+    pub ping_body_cap: usize,
+    /// How often the heartbeat sweeper reads the due-index.
+    pub sweep_interval: Duration,
     /// How notifications are delivered.
     pub delivery: DeliveryConfig,
     /// The SMTP relay for email channels, if any.
@@ -91,6 +95,10 @@ pub struct Server {
     pub deps: Deps,
     /// The scheduler's live figures.
     pub scheduler_stats: Arc<SchedulerStats>,
+    /// The heartbeat sweeper's live figures.
+    pub sweeper_stats: Arc<SweeperStats>,
+    /// The in-process event bus, for subscribers in the same process.
+    pub bus: InProcessBus,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -113,7 +121,7 @@ async fn stopped(mut stop: watch::Receiver<bool>) {
 }
 
 /// Opens the store, bootstraps the first tenant, binds the listener and starts the API, the
-/// scheduler, the incident and delivery workers, and history pruning.
+/// scheduler, the heartbeat sweeper, the incident and delivery workers, and history pruning.
 pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
     let addr = listener.local_addr()?;
@@ -142,7 +150,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         checks: store_arc.clone(),
         transitions: store_arc.clone(),
         tenants: store_arc.clone(),
-        events: Arc::new(bus),
+        events: Arc::new(bus.clone()),
         artefacts: Arc::new(artefacts),
         prober: Arc::new(prober),
         random: Arc::new(SystemRandom),
@@ -152,13 +160,20 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         silences: store_arc.clone(),
         deliveries: store_arc.clone(),
         delivery_due: store_arc.clone(),
-        timers: store_arc,
+        timers: store_arc.clone(),
+        tasks: store_arc.clone(),
+        task_state: store_arc.clone(),
+        task_due: store_arc.clone(),
+        task_history: store_arc.clone(),
+        ping_keys: store_arc.clone(),
+        ping_bodies: store_arc,
         notifier: Arc::new(notifier),
         settings: Settings {
             network_policy: config.network_policy,
             body_cap: config.body_cap,
+            heartbeat: HeartbeatSettings { body_cap: config.ping_body_cap, ..HeartbeatSettings::default() },
+            public_url,
             notifications: NotificationSettings {
-                public_base_url: public_url,
                 retry: config.delivery.retry,
                 send_timeout: config.delivery.send_timeout,
                 render: RenderContext { pagerduty_events_url: config.delivery.pagerduty_events_url.clone() },
@@ -178,11 +193,15 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         LocalScheduler::new(deps.clone(), SchedulerConfig { max_in_flight: config.max_in_flight, ..SchedulerConfig::default() });
     let scheduler_stats = scheduler.stats();
 
+    let sweeper = LocalSweeper::new(deps.clone(), SweeperConfig { tick: config.sweep_interval, ..SweeperConfig::default() });
+    let sweeper_stats = sweeper.stats();
+
     let metrics = Arc::clone(&scheduler_stats);
+    let sweeps = Arc::clone(&sweeper_stats);
     let app = vigil_http::router(deps.clone()).route(
         "/metrics",
         axum::routing::get(move || {
-            let text = metrics.prometheus_text();
+            let text = metrics.prometheus_text() + &sweeps.prometheus_text();
             async move { ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], text) }
         }),
     );
@@ -199,11 +218,21 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     worker_config.lease = worker_config.lease.max(config.delivery.send_timeout + Duration::from_secs(30));
     let workers = IncidentWorkers::new(deps.clone(), worker_config);
     let incidents = tokio::spawn(workers.run(incident_events, stopped(stop_rx.clone())));
+    let sweeping = tokio::spawn(sweeper.run(stopped(stop_rx.clone())));
 
     let pruning = tokio::spawn(prune_periodically(store, config.retention, stopped(stop_rx)));
 
     tracing::info!(%addr, database = %database.display(), "vigil is serving");
-    Ok(Server { addr, created_admin_key, deps, scheduler_stats, stop, tasks: vec![http, scheduling, incidents, pruning] })
+    Ok(Server {
+        addr,
+        created_admin_key,
+        deps,
+        scheduler_stats,
+        sweeper_stats,
+        bus,
+        stop,
+        tasks: vec![http, scheduling, sweeping, incidents, pruning],
+    })
 }
 
 /// Hourly, deletes check history older than the retention; rollups are kept four times longer
@@ -221,6 +250,11 @@ async fn prune_periodically(store: SqliteStore, retention: SignedDuration, stop:
             Ok(deleted) if deleted > 0 => tracing::info!(deleted, "pruned old check results"),
             Ok(_) => {}
             Err(error) => tracing::error!(error = %format!("{error:#}"), "pruning check history failed"),
+        }
+        match store.prune_task_history(now - retention).await {
+            Ok(deleted) if deleted > 0 => tracing::info!(deleted, "pruned old pings"),
+            Ok(_) => {}
+            Err(error) => tracing::error!(error = %format!("{error:#}"), "pruning ping history failed"),
         }
     }
 }

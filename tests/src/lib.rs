@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod contract;
+pub mod heartbeat;
 pub mod receiver;
 pub mod smtp_sink;
 pub mod target;

@@ -23,7 +23,13 @@ fn stores() -> (Stores, TempDir) {
         silences: sqlite.clone(),
         deliveries: sqlite.clone(),
         delivery_due: sqlite.clone(),
-        timers: sqlite,
+        timers: sqlite.clone(),
+        tasks: sqlite.clone(),
+        task_state: sqlite.clone(),
+        task_due: sqlite.clone(),
+        task_history: sqlite.clone(),
+        ping_keys: sqlite.clone(),
+        ping_bodies: sqlite,
     };
     (stores, dir)
 }
@@ -53,4 +59,10 @@ suites!(
     notification_settings_contract,
     delivery_log_contract,
     timer_index_contract,
+    task_repository_contract,
+    task_state_contract,
+    task_due_index_contract,
+    concurrent_task_changes_contract,
+    ping_keys_contract,
+    ping_body_store_contract,
 );

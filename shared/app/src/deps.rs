@@ -4,7 +4,8 @@ use url::Url;
 use vigil_domain::notify::{RenderContext, RetryPolicy};
 use vigil_domain::ports::{
     AlertRuleRepository, ArtefactStore, ChannelRepository, CheckLog, CheckSchedule, DeliveryDueIndex, DeliveryLog, EventPublisher,
-    IncidentStore, MonitorRepository, Notifier, Prober, RandomSource, SilenceRepository, TenantDirectory, TimerIndex, TransitionLog,
+    IncidentStore, MonitorRepository, Notifier, PingBodyStore, PingKeys, Prober, RandomSource, SilenceRepository, TaskDueIndex,
+    TaskHistory, TaskRepository, TaskStateStore, TenantDirectory, TimerIndex, TransitionLog,
 };
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 
@@ -17,6 +18,11 @@ pub struct Settings {
     pub body_cap: usize,
     /// How notifications are written and delivered.
     pub notifications: NotificationSettings,
+    /// How heartbeat pings are kept.
+    pub heartbeat: HeartbeatSettings,
+    /// The URL under which people and scripts reach Vigil: the start of incident links in
+    /// messages and of the ping URLs shown for tasks.
+    pub public_url: Url,
 }
 
 impl Default for Settings {
@@ -25,6 +31,8 @@ impl Default for Settings {
             network_policy: NetworkPolicy::AllowPrivate,
             body_cap: ProbeRequest::DEFAULT_BODY_CAP,
             notifications: NotificationSettings::default(),
+            heartbeat: HeartbeatSettings::default(),
+            public_url: Url::parse("http://127.0.0.1:8080/").expect("a valid URL"),
         }
     }
 }
@@ -32,8 +40,6 @@ impl Default for Settings {
 /// How notifications are written and delivered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotificationSettings {
-    /// The public address of the API, which incident links in messages start with.
-    pub public_base_url: Url,
     /// When failed deliveries are tried again.
     pub retry: RetryPolicy,
     /// How long one delivery attempt may take.
@@ -44,12 +50,28 @@ pub struct NotificationSettings {
 
 impl Default for NotificationSettings {
     fn default() -> Self {
-        Self {
-            public_base_url: Url::parse("http://127.0.0.1:8080").expect("a valid URL"),
-            retry: RetryPolicy::default(),
-            send_timeout: Duration::from_secs(10),
-            render: RenderContext::default(),
-        }
+        Self { retry: RetryPolicy::default(), send_timeout: Duration::from_secs(10), render: RenderContext::default() }
+    }
+}
+
+/// How heartbeat pings are kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeartbeatSettings {
+    /// The most bytes of a ping's body kept; the rest is dropped with a note.
+    pub body_cap: usize,
+    /// Bodies up to this size are kept with their ping; larger ones go to the body store (S3 on
+    /// AWS, where an item is limited to 400 KB).
+    pub inline_body_bytes: usize,
+}
+
+impl HeartbeatSettings {
+    /// 100 KiB, as Healthchecks keeps by default.
+    pub const DEFAULT_BODY_CAP: usize = 100 * 1024;
+}
+
+impl Default for HeartbeatSettings {
+    fn default() -> Self {
+        Self { body_cap: Self::DEFAULT_BODY_CAP, inline_body_bytes: 1024 }
     }
 }
 
@@ -91,6 +113,18 @@ pub struct Deps {
     pub timers: Arc<dyn TimerIndex>,
     /// Sends messages to channels.
     pub notifier: Arc<dyn Notifier>,
+    /// Heartbeat tasks and their specs.
+    pub tasks: Arc<dyn TaskRepository>,
+    /// Heartbeat tasks' live state, changed atomically.
+    pub task_state: Arc<dyn TaskStateStore>,
+    /// The due-index of heartbeat deadlines.
+    pub task_due: Arc<dyn TaskDueIndex>,
+    /// Runs and pings.
+    pub task_history: Arc<dyn TaskHistory>,
+    /// Tenants' ping keys.
+    pub ping_keys: Arc<dyn PingKeys>,
+    /// Ping bodies kept apart from their ping.
+    pub ping_bodies: Arc<dyn PingBodyStore>,
     /// Settings.
     pub settings: Settings,
 }

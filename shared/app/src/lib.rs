@@ -4,14 +4,16 @@
 
 pub mod checks;
 mod deps;
+pub mod heartbeats;
 pub mod incidents;
 pub mod monitors;
 pub mod notifications;
 pub mod status;
 mod system_clock;
 mod system_random;
+pub mod tasks;
 pub mod tenants;
 
-pub use deps::{Deps, NotificationSettings, Settings};
+pub use deps::{Deps, HeartbeatSettings, NotificationSettings, Settings};
 pub use system_clock::SystemClock;
 pub use system_random::SystemRandom;

@@ -57,6 +57,15 @@ uuid_id!(
     TaskId
 );
 uuid_id!(
+    /// One run of a heartbeat task: from its first signal (a start, or a finish without one)
+    /// to its end.
+    RunId
+);
+uuid_id!(
+    /// One ping received for a heartbeat task.
+    PingId
+);
+uuid_id!(
     /// One check of one monitor. Derived from the monitor and the planned time, so a redelivered
     /// job produces the same id and storage can refuse the duplicate.
     CheckId

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use vigil_app::Deps;
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Authenticate, Principal, authenticate};
-use vigil_domain::ids::{CheckId, MonitorId};
+use vigil_domain::ids::{CheckId, MonitorId, TaskId};
 use vigil_domain::page::{Cursor, PageRequest};
 use vigil_domain::tenant::ApiKeySecret;
 
@@ -214,5 +214,20 @@ impl FromRequestParts<Deps> for CheckPath {
             .map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
         let id = params.iter().find(|(name, _)| name == "check_id").map(|(_, v)| v.as_str()).unwrap_or_default();
         id.parse().map(CheckPath).map_err(|_| ApiError::not_found(format!("no check with id `{id}`")))
+    }
+}
+
+/// The `{id}` of a task route. An id that is not a UUID names no task, so it is a 404.
+pub(crate) struct TaskPath(pub TaskId);
+
+impl FromRequestParts<Deps> for TaskPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, ApiError> {
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, deps)
+            .await
+            .map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
+        let id = params.iter().find(|(name, _)| name == "id").map(|(_, v)| v.as_str()).unwrap_or_default();
+        id.parse().map(TaskPath).map_err(|_| ApiError::not_found(format!("no task with id `{id}`")))
     }
 }

@@ -6,17 +6,30 @@ mod extract;
 mod incident_views;
 pub mod problem;
 mod routes;
+mod task_views;
 mod views;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post, put};
+use axum::routing::{any, get, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use vigil_app::Deps;
 
 /// The largest request body accepted (a monitor's own body is capped at 64 KiB).
 pub const MAX_REQUEST_BYTES: usize = 256 * 1024;
+
+/// The heartbeat ping endpoint. Pings authenticate by their URL, not an API key.
+fn ping_routes() -> Router<Deps> {
+    Router::new().route("/ping/{*rest}", any(routes::ping::ping))
+}
+
+/// The ping endpoint alone over `deps`: what the heartbeat Lambda serves behind API Gateway's
+/// `/ping/{proxy+}` route, with nothing of the JSON API in its way (the handler bounds what it
+/// reads of a body itself).
+pub fn ping_router(deps: Deps) -> Router {
+    ping_routes().fallback(routes::health::not_found).layer(CatchPanicLayer::custom(problem::panic_response)).with_state(deps)
+}
 
 /// The API router over `deps`.
 pub fn router(deps: Deps) -> Router {
@@ -44,9 +57,16 @@ pub fn router(deps: Deps) -> Router {
         .route("/alert-rules/{id}", put(routes::alerting::replace_alert_rule).delete(routes::alerting::delete_alert_rule))
         .route("/maintenance-windows", post(routes::alerting::create_maintenance_window).get(routes::alerting::list_maintenance_windows))
         .route("/maintenance-windows/{id}", axum::routing::delete(routes::alerting::delete_maintenance_window))
-        .route("/deliveries/failed", get(routes::deliveries::failed));
+        .route("/deliveries/failed", get(routes::deliveries::failed))
+        .route("/tasks", post(routes::tasks::create).get(routes::tasks::list))
+        .route("/tasks/{id}", get(routes::tasks::read).patch(routes::tasks::update).delete(routes::tasks::delete))
+        .route("/tasks/{id}/pause", post(routes::tasks::pause))
+        .route("/tasks/{id}/resume", post(routes::tasks::resume))
+        .route("/tasks/{id}/runs", get(routes::tasks::runs))
+        .route("/tasks/{id}/pings", get(routes::tasks::pings));
     Router::new()
         .route("/healthz", get(routes::health::healthz))
+        .merge(ping_routes())
         .nest("/v1", v1)
         .fallback(routes::health::not_found)
         .method_not_allowed_fallback(routes::health::method_not_allowed)

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::any::Any;
 use vigil_app::checks::{GetCheckError, ListChecksError, TriggerCheckError};
+use vigil_app::heartbeats::RecordPingError;
 use vigil_app::incidents::{
     AcknowledgeIncidentError, CommentOnIncidentError, GetIncidentError, HandleEventError, ListIncidentsError, ResolveIncidentError,
 };
@@ -17,7 +18,11 @@ use vigil_app::notifications::{
     ListChannelsError, ListFailedDeliveriesError, ListRulesError, ListWindowsError, MuteMonitorError, TestChannelError,
 };
 use vigil_app::status::{ListTransitionsError, MonitorUptimeError, TenantSummaryError};
+use vigil_app::tasks::{
+    ChangeTaskError, CreateTaskError, DeleteTaskError, GetTaskError, ListHistoryError, ListTasksError, UpdateTaskError,
+};
 use vigil_app::tenants::AuthenticateError;
+use vigil_domain::heartbeat::PingUrlError;
 use vigil_domain::monitor::{FieldError, SpecErrors};
 use vigil_domain::notify::InvalidInput;
 use vigil_domain::ports::StoreError;
@@ -99,6 +104,14 @@ impl ApiError {
             errors.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
         );
         error.0.errors = errors.0;
+        error
+    }
+
+    /// 400: a task failed validation, with every field error.
+    pub fn invalid_task(errors: SpecErrors) -> Self {
+        let mut error = Self::invalid(errors);
+        error.0.kind = "https://vigil.dev/problems/invalid-task".into();
+        error.0.title = "The task is not valid";
         error
     }
 
@@ -325,5 +338,96 @@ impl From<CreateWindowError> for ApiError {
             CreateWindowError::Invalid(errors) => Self::invalid_input("maintenance window", errors),
             CreateWindowError::Store(error) => error.into(),
         }
+    }
+}
+
+const TASK_NOT_FOUND: &str = "no task with this id";
+
+macro_rules! task_not_found_or_store {
+    ($($error:ident),* $(,)?) => {$(
+        impl From<$error> for ApiError {
+            fn from(error: $error) -> Self {
+                match error {
+                    $error::NotFound => Self::not_found(TASK_NOT_FOUND),
+                    $error::Store(error) => error.into(),
+                }
+            }
+        }
+    )*};
+}
+
+task_not_found_or_store!(GetTaskError, DeleteTaskError, ChangeTaskError, ListHistoryError);
+
+impl From<ListTasksError> for ApiError {
+    fn from(ListTasksError::Store(error): ListTasksError) -> Self {
+        error.into()
+    }
+}
+
+impl From<CreateTaskError> for ApiError {
+    fn from(error: CreateTaskError) -> Self {
+        match error {
+            CreateTaskError::Invalid(errors) => Self::invalid_task(errors),
+            CreateTaskError::SlugTaken(slug) => {
+                Self::new(StatusCode::CONFLICT, "slug-taken", "The slug is taken", format!("another task already has the slug `{slug}`"))
+            }
+            CreateTaskError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<UpdateTaskError> for ApiError {
+    fn from(error: UpdateTaskError) -> Self {
+        match error {
+            UpdateTaskError::NotFound => Self::not_found(TASK_NOT_FOUND),
+            UpdateTaskError::Invalid(errors) => Self::invalid_task(errors),
+            UpdateTaskError::Store(error) => error.into(),
+        }
+    }
+}
+
+/// Why a ping was refused, answered in plain text as Healthchecks answers: scripts and
+/// wrappers written for it read the same statuses and words.
+#[derive(Debug)]
+pub enum PingError {
+    /// Not a ping URL, or a bad `rid`: 400.
+    Url(PingUrlError),
+    /// No such task: 404 `not found`.
+    NotFound,
+    /// Not GET, HEAD or POST: 405.
+    Method,
+    /// A server fault: 500, logged.
+    Internal(String),
+}
+
+impl From<PingUrlError> for PingError {
+    fn from(error: PingUrlError) -> Self {
+        PingError::Url(error)
+    }
+}
+
+impl From<RecordPingError> for PingError {
+    fn from(error: RecordPingError) -> Self {
+        match error {
+            RecordPingError::NotFound => PingError::NotFound,
+            RecordPingError::Store(error) => PingError::Internal(error.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for PingError {
+    fn into_response(self) -> Response {
+        let (status, text) = match self {
+            PingError::Url(error) => (StatusCode::BAD_REQUEST, error.to_string()),
+            PingError::NotFound => (StatusCode::NOT_FOUND, "not found".to_owned()),
+            PingError::Method => (StatusCode::METHOD_NOT_ALLOWED, "method not allowed: use GET, HEAD or POST".to_owned()),
+            PingError::Internal(error) => {
+                tracing::error!(%error, "recording a ping failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal error".to_owned())
+            }
+        };
+        let mut response = (status, text).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        response
     }
 }

@@ -7,6 +7,7 @@ pub mod incident_workers;
 pub mod notifier;
 pub mod scheduler;
 pub mod sqlite;
+pub mod sweeper;
 
 pub use artefacts::FsArtefactStore;
 pub use bus::InProcessBus;
@@ -14,3 +15,4 @@ pub use incident_workers::{IncidentWorkers, IncidentWorkersConfig};
 pub use notifier::{LocalNotifier, SmtpConfig, SmtpSecurity};
 pub use scheduler::{LocalScheduler, SchedulerConfig, SchedulerStats};
 pub use sqlite::SqliteStore;
+pub use sweeper::{LocalSweeper, SweeperConfig, SweeperStats};

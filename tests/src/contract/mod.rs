@@ -11,6 +11,7 @@ mod incidents;
 mod monitors;
 mod notifications;
 mod schedule;
+mod tasks;
 mod tenants;
 
 pub use artefacts::artefact_store_contract;
@@ -19,12 +20,17 @@ pub use incidents::{concurrent_openings_contract, incident_store_contract};
 pub use monitors::{monitor_listing_contract, monitor_repository_contract};
 pub use notifications::{delivery_log_contract, notification_settings_contract, timer_index_contract};
 pub use schedule::{concurrent_claims_contract, schedule_contract};
+pub use tasks::{
+    concurrent_task_changes_contract, ping_body_store_contract, ping_keys_contract, task_due_index_contract, task_record,
+    task_repository_contract, task_state_contract,
+};
 pub use tenants::tenant_directory_contract;
 
 use std::sync::Arc;
 use vigil_domain::ports::{
     AlertRuleRepository, ArtefactStore, ChannelRepository, CheckLog, CheckSchedule, DeliveryDueIndex, DeliveryLog, IncidentStore,
-    MonitorRepository, SilenceRepository, TenantDirectory, TimerIndex, TransitionLog,
+    MonitorRepository, PingBodyStore, PingKeys, SilenceRepository, TaskDueIndex, TaskHistory, TaskRepository, TaskStateStore,
+    TenantDirectory, TimerIndex, TransitionLog,
 };
 
 /// The storage ports of one backend.
@@ -56,6 +62,18 @@ pub struct Stores {
     pub delivery_due: Arc<dyn DeliveryDueIndex>,
     /// Escalation timers.
     pub timers: Arc<dyn TimerIndex>,
+    /// Heartbeat tasks.
+    pub tasks: Arc<dyn TaskRepository>,
+    /// Heartbeat task state.
+    pub task_state: Arc<dyn TaskStateStore>,
+    /// Heartbeat due-index.
+    pub task_due: Arc<dyn TaskDueIndex>,
+    /// Runs and pings.
+    pub task_history: Arc<dyn TaskHistory>,
+    /// Ping keys.
+    pub ping_keys: Arc<dyn PingKeys>,
+    /// Ping bodies.
+    pub ping_bodies: Arc<dyn PingBodyStore>,
 }
 
 /// Every suite, by name, for backends that run them one by one.
@@ -74,4 +92,10 @@ pub const SUITES: &[&str] = &[
     "notification_settings",
     "delivery_log",
     "timer_index",
+    "task_repository",
+    "task_state",
+    "task_due_index",
+    "concurrent_task_changes",
+    "ping_keys",
+    "ping_body_store",
 ];

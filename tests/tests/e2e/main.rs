@@ -3,6 +3,8 @@
 mod alerting;
 mod checks;
 mod errors;
+mod heartbeats;
+mod heartbeats_api;
 mod incidents;
 mod monitors_api;
 mod notifications;

@@ -26,7 +26,7 @@ pub(crate) async fn enqueue(
     now: Timestamp,
 ) -> Result<usize, StoreError> {
     let core = incident.core();
-    let notification = Notification::of(incident, kind, at, &deps.settings.notifications.public_base_url);
+    let notification = Notification::of(incident, kind, at, &deps.settings.public_url);
     let mut new = 0;
     for (channel, rule) in channels {
         if deps.channels.get(core.tenant_id, *channel).await?.is_none() {

@@ -28,7 +28,7 @@ pub enum TestChannelError {
 pub async fn test_channel(deps: &Deps, cmd: TestChannel, now: Timestamp) -> Result<AttemptResult, TestChannelError> {
     let channel = deps.channels.get(cmd.tenant_id, cmd.channel_id).await?.ok_or(TestChannelError::NotFound)?;
     let settings = &deps.settings.notifications;
-    let notification = Notification::test(&channel.name, now, &settings.public_base_url);
+    let notification = Notification::test(&channel.name, now, &deps.settings.public_url);
     let message_id = format!("test-{}", deps.random.new_id(now));
     let message = render(&channel.config, &notification, &message_id, now, &settings.render);
     let (result, _) = deps.notifier.send(&message, settings.send_timeout).await;

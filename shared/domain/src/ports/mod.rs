@@ -12,6 +12,7 @@ mod monitors;
 mod prober;
 mod random;
 mod schedule;
+mod tasks;
 mod tenants;
 mod timers;
 mod transitions;
@@ -27,6 +28,10 @@ pub use monitors::{MonitorQuery, MonitorRepository};
 pub use prober::Prober;
 pub use random::RandomSource;
 pub use schedule::{CheckSchedule, DueCheck};
+pub use tasks::{
+    Applied, Decide, PingBodyStore, PingKeys, StoredBody, StoredPing, TaskChange, TaskDueIndex, TaskHistory, TaskLocator, TaskRepository,
+    TaskStateStore, TaskWrite,
+};
 pub use tenants::TenantDirectory;
 pub use timers::TimerIndex;
 pub use transitions::TransitionLog;

@@ -7,4 +7,6 @@ pub(crate) mod deliveries;
 pub(crate) mod health;
 pub(crate) mod incidents;
 pub(crate) mod monitors;
+pub(crate) mod ping;
 pub(crate) mod status;
+pub(crate) mod tasks;

@@ -1,5 +1,5 @@
-//! The SQLite store: one file holding tenants, monitors, check history, rollups and
-//! transitions, implementing the storage ports for `vigil serve`.
+//! The SQLite store: one file holding tenants, monitors, check history, rollups,
+//! transitions and heartbeat tasks with their runs and pings, implementing the storage ports for `vigil serve`.
 
 mod check_log;
 mod codec;
@@ -11,6 +11,8 @@ mod monitors;
 mod retention;
 mod schedule;
 mod schema;
+mod task_history;
+mod tasks;
 mod tenants;
 mod timers;
 mod transitions;

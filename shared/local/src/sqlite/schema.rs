@@ -173,6 +173,65 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX incident_timers_due ON incident_timers (due_at);
     "#,
+    // 3: heartbeat tasks, their runs and pings, tenants' ping keys, large ping bodies.
+    r#"
+    CREATE TABLE tasks (
+        tenant_id        BLOB NOT NULL,
+        id               BLOB NOT NULL,
+        token            BLOB NOT NULL,
+        slug             TEXT,
+        spec             TEXT NOT NULL,
+        revision         INTEGER NOT NULL,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL,
+        state            TEXT NOT NULL,
+        state_version    INTEGER NOT NULL,
+        next_deadline_at INTEGER,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX tasks_by_token ON tasks (token);
+    CREATE UNIQUE INDEX tasks_by_slug ON tasks (tenant_id, slug) WHERE slug IS NOT NULL;
+    CREATE INDEX tasks_by_creation ON tasks (tenant_id, created_at, id);
+    CREATE INDEX tasks_due ON tasks (next_deadline_at) WHERE next_deadline_at IS NOT NULL;
+    CREATE TABLE task_runs (
+        tenant_id   BLOB NOT NULL,
+        task_id     BLOB NOT NULL,
+        id          BLOB NOT NULL,
+        opened_at   INTEGER NOT NULL,
+        body        TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, task_id, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX task_runs_by_age ON task_runs (opened_at);
+    CREATE TABLE task_pings (
+        tenant_id   BLOB NOT NULL,
+        task_id     BLOB NOT NULL,
+        id          BLOB NOT NULL,
+        at          INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        exit_status INTEGER,
+        rid         BLOB,
+        run_id      BLOB,
+        method      TEXT NOT NULL,
+        body        BLOB,
+        body_size   INTEGER NOT NULL,
+        received    INTEGER NOT NULL,
+        truncated   INTEGER NOT NULL,
+        external    INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, task_id, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX task_pings_by_age ON task_pings (at);
+    CREATE TABLE tenant_ping_keys (
+        tenant_id   BLOB PRIMARY KEY,
+        ping_key    TEXT NOT NULL UNIQUE
+    ) WITHOUT ROWID;
+    CREATE TABLE ping_bodies (
+        tenant_id   BLOB NOT NULL,
+        task_id     BLOB NOT NULL,
+        ping_id     BLOB NOT NULL,
+        body        BLOB NOT NULL,
+        PRIMARY KEY (tenant_id, task_id, ping_id)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the database up to the latest schema, one transaction per migration.

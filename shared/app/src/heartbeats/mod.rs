@@ -1,0 +1,7 @@
+//! The heartbeat engine: pings in, missed deadlines found.
+
+mod record_ping;
+mod sweep;
+
+pub use record_ping::{PingRecorded, RecordPing, RecordPingError, record_ping};
+pub use sweep::{SweepDueTasks, SweepDueTasksError, Swept, sweep_due_tasks};

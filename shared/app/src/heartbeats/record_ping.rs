@@ -1,0 +1,88 @@
+use crate::Deps;
+use crate::tasks::publish;
+use jiff::Timestamp;
+use std::sync::Arc;
+use uuid::Uuid;
+use vigil_domain::heartbeat::step::{PingFacts, on_ping};
+use vigil_domain::heartbeat::{PingBody, PingKind, PingTarget, TaskStatus};
+use vigil_domain::ids::{PingId, RunId};
+use vigil_domain::ports::{StoreError, StoredBody, StoredPing, TaskChange, TaskLocator};
+
+/// Record one ping.
+#[derive(Clone, Debug)]
+pub struct RecordPing {
+    /// The task it names.
+    pub target: PingTarget,
+    /// What it signals.
+    pub kind: PingKind,
+    /// The client's run id.
+    pub rid: Option<Uuid>,
+    /// HTTP method.
+    pub method: String,
+    /// Its body, already capped.
+    pub body: PingBody,
+}
+
+/// What recording did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PingRecorded {
+    /// The stored ping.
+    pub ping_id: PingId,
+    /// The task's status after it.
+    pub status: TaskStatus,
+}
+
+/// Why a ping was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordPingError {
+    /// No task has this token, or this slug under this ping key.
+    #[error("not found")]
+    NotFound,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Stores a ping and the state change it causes (its run, the task's status and deadline) as
+/// one atomic write, durable before this returns; then publishes the status change, if any.
+///
+/// A body larger than the inline limit goes to the body store first, under the ping's id.
+pub async fn record_ping(deps: &Deps, cmd: RecordPing, now: Timestamp) -> Result<PingRecorded, RecordPingError> {
+    let ping_id = PingId::from_uuid(deps.random.new_id(now));
+    let new_run = RunId::from_uuid(deps.random.new_id(now));
+    let mut locator = match cmd.target {
+        PingTarget::Token(token) => TaskLocator::Token(token),
+        PingTarget::Slug { key, slug } => TaskLocator::Slug { key, slug },
+    };
+    let body = if cmd.body.bytes.is_empty() {
+        StoredBody::None
+    } else if cmd.body.bytes.len() <= deps.settings.heartbeat.inline_body_bytes {
+        StoredBody::Inline(cmd.body)
+    } else {
+        let (tenant, task) = deps.task_state.resolve(&locator).await?.ok_or(RecordPingError::NotFound)?;
+        deps.ping_bodies.put(tenant, task, ping_id, &cmd.body.bytes).await?;
+        locator = TaskLocator::Id { tenant, task };
+        StoredBody::External { size: cmd.body.bytes.len() as u64, received: cmd.body.received, truncated: cmd.body.truncated }
+    };
+    let facts = PingFacts { id: ping_id, kind: cmd.kind, rid: cmd.rid };
+    let (method, rid) = (cmd.method, cmd.rid);
+    let decide = Arc::new(move |record: &vigil_domain::heartbeat::TaskRecord| {
+        let (step, run_id) = on_ping(record, &facts, new_run, now);
+        let ping = StoredPing {
+            tenant_id: record.task.tenant_id,
+            task_id: record.task.id,
+            id: ping_id,
+            at: now,
+            kind: facts.kind,
+            rid,
+            run_id,
+            method: method.clone(),
+            body: body.clone(),
+        };
+        Some(TaskChange { state: step.state, next_deadline: step.next_deadline, runs: step.runs, ping: Some(ping) })
+    });
+    let applied = deps.task_state.apply(&locator, decide).await?.ok_or(RecordPingError::NotFound)?;
+    publish(deps, &applied).await;
+    let status = applied.change.as_ref().map_or(applied.before.state.reported.status, |c| c.state.reported.status);
+    Ok(PingRecorded { ping_id, status })
+}

@@ -1,0 +1,104 @@
+use crate::Deps;
+use jiff::Timestamp;
+use vigil_domain::heartbeat::StoredRun;
+use vigil_domain::ids::{PingId, TaskId, TenantId};
+use vigil_domain::page::{Page, PageRequest};
+use vigil_domain::ports::{StoreError, StoredBody, StoredPing};
+
+/// List a task's runs.
+#[derive(Clone, Debug)]
+pub struct ListRuns {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Task.
+    pub task_id: TaskId,
+    /// Which page.
+    pub page: PageRequest,
+}
+
+/// List a task's pings.
+#[derive(Clone, Debug)]
+pub struct ListPings {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// Task.
+    pub task_id: TaskId,
+    /// Which page.
+    pub page: PageRequest,
+}
+
+/// A run with its log: the body of the ping that finished it (or started it, if the finish
+/// had none).
+#[derive(Clone, Debug)]
+pub struct RunView {
+    /// The run.
+    pub run: StoredRun,
+    /// Its log, if a ping of it carried a body.
+    pub log: Option<String>,
+}
+
+/// A ping with its body.
+#[derive(Clone, Debug)]
+pub struct PingView {
+    /// The ping.
+    pub ping: StoredPing,
+    /// Its body, as text.
+    pub body: Option<String>,
+}
+
+/// Why history could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ListHistoryError {
+    /// No such task for this tenant.
+    #[error("task not found")]
+    NotFound,
+    /// Storage failed (including a bad cursor).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A ping's body as text, from the ping or the body store.
+async fn body_text(deps: &Deps, ping: &StoredPing) -> Result<Option<String>, StoreError> {
+    Ok(match &ping.body {
+        StoredBody::None => None,
+        StoredBody::Inline(body) => Some(body.text()),
+        StoredBody::External { .. } => {
+            deps.ping_bodies.get(ping.tenant_id, ping.task_id, ping.id).await?.map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        }
+    })
+}
+
+async fn ping_body(deps: &Deps, tenant: TenantId, task: TaskId, ping: Option<PingId>) -> Result<Option<String>, StoreError> {
+    let Some(ping) = ping else { return Ok(None) };
+    match deps.task_history.get_ping(tenant, task, ping).await? {
+        Some(ping) => body_text(deps, &ping).await,
+        None => Ok(None),
+    }
+}
+
+/// Lists runs, newest first, with durations, exit statuses and logs.
+pub async fn list_runs(deps: &Deps, cmd: ListRuns, _now: Timestamp) -> Result<Page<RunView>, ListHistoryError> {
+    deps.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(ListHistoryError::NotFound)?;
+    let page = deps.task_history.list_runs(cmd.tenant_id, cmd.task_id, &cmd.page).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for run in page.items {
+        let mut log = ping_body(deps, cmd.tenant_id, cmd.task_id, run.finish_ping).await?;
+        if log.as_deref().is_none_or(str::is_empty) {
+            log = ping_body(deps, cmd.tenant_id, cmd.task_id, run.start_ping).await?.or(log);
+        }
+        items.push(RunView { run, log });
+    }
+    Ok(Page { items, next_cursor: page.next_cursor })
+}
+
+/// Lists pings, newest first, with their bodies.
+pub async fn list_pings(deps: &Deps, cmd: ListPings, _now: Timestamp) -> Result<Page<PingView>, ListHistoryError> {
+    deps.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(ListHistoryError::NotFound)?;
+    let page = deps.task_history.list_pings(cmd.tenant_id, cmd.task_id, &cmd.page).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for ping in page.items {
+        let body = body_text(deps, &ping).await?;
+        items.push(PingView { ping, body });
+    }
+    Ok(Page { items, next_cursor: page.next_cursor })
+}

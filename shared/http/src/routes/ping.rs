@@ -1,0 +1,62 @@
+//! The ping endpoint: `/ping/...`, Healthchecks-compatible. No API key (the URL is the secret),
+//! plain-text answers, and nothing read beyond what the ping needs.
+
+use crate::problem::PingError;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, Uri, header};
+use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
+use vigil_app::Deps;
+use vigil_app::SystemClock;
+use vigil_app::heartbeats::{RecordPing, record_ping};
+use vigil_domain::heartbeat::PingBody;
+use vigil_domain::heartbeat::ping::{PingPath, run_id_from_query};
+
+/// Bytes read from a body beyond the cap, to count them for the truncation note, before the
+/// rest is left unread.
+const MAX_COUNTED: u64 = 16 * 1024 * 1024;
+
+/// The first `cap` bytes of `body`, and how many bytes it had (up to [`MAX_COUNTED`]).
+async fn read_capped(mut body: Body, cap: usize) -> (Vec<u8>, u64) {
+    let mut kept = Vec::new();
+    let mut received = 0u64;
+    while let Some(Ok(frame)) = body.frame().await {
+        if let Ok(data) = frame.into_data() {
+            received += data.len() as u64;
+            let room = cap.saturating_sub(kept.len());
+            kept.extend_from_slice(&data[..data.len().min(room)]);
+            if received > MAX_COUNTED {
+                break;
+            }
+        }
+    }
+    (kept, received)
+}
+
+pub(crate) async fn ping(State(deps): State<Deps>, method: Method, uri: Uri, body: Body) -> Result<Response, PingError> {
+    if !matches!(method, Method::GET | Method::HEAD | Method::POST) {
+        return Err(PingError::Method);
+    }
+    let rest = uri.path().strip_prefix("/ping/").unwrap_or_default();
+    let path = PingPath::parse(rest)?;
+    let rid = run_id_from_query(uri.query())?;
+    let cap = deps.settings.heartbeat.body_cap;
+    let (kept, received) = read_capped(body, cap).await;
+    let cmd = RecordPing {
+        target: path.target,
+        kind: path.kind,
+        rid,
+        method: method.as_str().to_owned(),
+        body: PingBody::capped(kept, received, cap),
+    };
+    record_ping(&deps, cmd, SystemClock::now()).await?;
+    let mut response = "OK".into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    if let Ok(limit) = HeaderValue::from_str(&cap.to_string()) {
+        headers.insert("ping-body-limit", limit);
+    }
+    Ok(response)
+}

@@ -1,0 +1,100 @@
+//! The in-process heartbeat sweeper: what the EventBridge-fired sweeper Lambda is on AWS.
+//!
+//! Every tick it reads the due-index for tasks whose deadline has passed (a partial index on
+//! `next_deadline_at`, so the cost grows with the tasks due, not with all tasks) and moves them
+//! with time: Late, Down, runs past their limit closed.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use vigil_app::Deps;
+use vigil_app::SystemClock;
+use vigil_app::heartbeats::{SweepDueTasks, sweep_due_tasks};
+
+/// How the sweeper paces itself.
+#[derive(Clone, Debug)]
+pub struct SweeperConfig {
+    /// How often the due-index is read; detection happens within one tick of a deadline.
+    pub tick: Duration,
+    /// The most tasks handled in one read; a full read is followed by another at once (up to
+    /// 16 per tick).
+    pub batch: usize,
+}
+
+impl Default for SweeperConfig {
+    fn default() -> Self {
+        Self { tick: Duration::from_secs(1), batch: 1_000 }
+    }
+}
+
+/// Live figures, for `/metrics`.
+#[derive(Debug, Default)]
+pub struct SweeperStats {
+    /// Due tasks looked at.
+    pub due: AtomicU64,
+    /// Status changes announced.
+    pub changed: AtomicU64,
+}
+
+impl SweeperStats {
+    /// The figures in the Prometheus text exposition format.
+    pub fn prometheus_text(&self) -> String {
+        let counter = |name: &str, help: &str, value: u64| format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
+        counter("vigil_heartbeat_due_total", "Heartbeat tasks read from the due-index.", self.due.load(Ordering::Relaxed))
+            + &counter(
+                "vigil_heartbeat_status_changes_total",
+                "Heartbeat status changes found by the sweeper.",
+                self.changed.load(Ordering::Relaxed),
+            )
+    }
+}
+
+/// The sweeper.
+pub struct LocalSweeper {
+    deps: Deps,
+    config: SweeperConfig,
+    stats: Arc<SweeperStats>,
+}
+
+impl LocalSweeper {
+    /// A sweeper over `deps`.
+    pub fn new(deps: Deps, config: SweeperConfig) -> Self {
+        Self { deps, config, stats: Arc::default() }
+    }
+
+    /// Its live figures.
+    pub fn stats(&self) -> Arc<SweeperStats> {
+        Arc::clone(&self.stats)
+    }
+
+    /// Runs until `shutdown` completes.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        let mut ticker = tokio::time::interval(self.config.tick);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                () = &mut shutdown => return,
+                _ = ticker.tick() => {}
+            }
+            // A full batch means more are due; a bounded number of reads per tick keeps a task
+            // that cannot be moved from spinning the loop.
+            for _ in 0..16 {
+                match sweep_due_tasks(&self.deps, SweepDueTasks { limit: self.config.batch }, SystemClock::now()).await {
+                    Ok(swept) => {
+                        self.stats.due.fetch_add(swept.due as u64, Ordering::Relaxed);
+                        self.stats.changed.fetch_add(swept.changed as u64, Ordering::Relaxed);
+                        if swept.due < self.config.batch {
+                            break;
+                        }
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "sweeping due heartbeat tasks failed; retrying next tick");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod checks;
 mod deps;
+pub mod jobs;
 pub mod monitors;
 pub mod status;
 mod system_clock;

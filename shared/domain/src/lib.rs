@@ -10,6 +10,7 @@ pub mod check;
 pub mod events;
 pub mod heartbeat;
 pub mod ids;
+pub mod job;
 pub mod latency;
 pub mod monitor;
 pub mod page;

@@ -65,9 +65,15 @@ const HEALTH_RETRIES: usize = 5;
 /// by the event's idempotency key), so an event lost between the write and the publish is
 /// recovered by redelivery.
 pub async fn run_check(deps: &Deps, cmd: RunCheck, now: Timestamp) -> Result<RunCheckOutcome, RunCheckError> {
-    let Some(mut record) = deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await? else {
+    let Some(record) = deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await? else {
         return Ok(RunCheckOutcome::MonitorGone);
     };
+    run_check_on(deps, record, cmd, now).await
+}
+
+/// [`run_check`] on a monitor the caller has just read, so that a caller that needed the record
+/// first (a prober vetting a queued job entry) does not read it twice.
+pub(crate) async fn run_check_on(deps: &Deps, mut record: MonitorRecord, cmd: RunCheck, now: Timestamp) -> Result<RunCheckOutcome, RunCheckError> {
     if record.health.status == MonitorStatus::Paused && !cmd.manual {
         return Ok(RunCheckOutcome::MonitorPaused);
     }

@@ -1,5 +1,6 @@
 use super::StoreError;
 use crate::ids::{MonitorId, TenantId};
+use crate::monitor::CheckInterval;
 use async_trait::async_trait;
 use jiff::Timestamp;
 
@@ -12,6 +13,9 @@ pub struct DueCheck {
     pub monitor_id: MonitorId,
     /// When it should start.
     pub planned_at: Timestamp,
+    /// The monitor's interval when it was claimed (a prober running the check later skips it
+    /// if the interval has changed since).
+    pub interval: CheckInterval,
 }
 
 /// The due-index: which checks are due, claimed so that each planned check is handed out once.

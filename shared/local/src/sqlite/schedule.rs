@@ -32,7 +32,7 @@ impl CheckSchedule for SqliteStore {
                     let mut slot = resume_slot(interval, monitor_id, at(row.get(3)?)?, now);
                     // A short interval can have several slots before `until`.
                     while slot < until && claimed.len() < limit {
-                        claimed.push(DueCheck { tenant_id, monitor_id, planned_at: slot });
+                        claimed.push(DueCheck { tenant_id, monitor_id, planned_at: slot, interval });
                         slot = interval.next_slot_after(monitor_id, slot);
                     }
                     advanced.push((tenant_id, monitor_id, slot));

@@ -2,6 +2,17 @@
 //! SNS (and optionally EventBridge), failure artefacts on S3, and the configuration that every
 //! Lambda function reads, and checks, at cold start.
 
+pub mod artefacts;
+pub mod clients;
+pub mod config;
 pub mod dynamo;
+pub mod events;
+pub mod logs;
+pub mod request_count;
+pub mod sqs;
+pub mod startup;
+pub mod wiring;
 
+pub use artefacts::S3ArtefactStore;
+pub use clients::AwsClients;
 pub use dynamo::DynamoStore;

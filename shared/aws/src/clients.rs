@@ -1,0 +1,61 @@
+//! The SDK clients, built on one HTTP client: hyper with rustls on ring (the TLS stack the probe
+//! engine already uses, so the functions carry one crypto library, not two).
+
+use crate::config::AwsSettings;
+use crate::request_count::RequestCounter;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region};
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use std::time::Duration;
+
+/// One client per service, sharing connections and configuration.
+#[derive(Clone, Debug)]
+pub struct AwsClients {
+    /// DynamoDB.
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    /// S3.
+    pub s3: aws_sdk_s3::Client,
+    /// SNS.
+    pub sns: aws_sdk_sns::Client,
+    /// SQS.
+    pub sqs: aws_sdk_sqs::Client,
+    /// EventBridge.
+    pub eventbridge: aws_sdk_eventbridge::Client,
+}
+
+impl AwsClients {
+    /// Builds the clients: credentials from the environment (Lambda's role), standard retries
+    /// (three attempts with backoff; throttling is retried), and short timeouts so a failing
+    /// dependency turns into a batch failure well within a Lambda's time. With an endpoint
+    /// override (an emulator), S3 uses path-style addressing. Makes no request.
+    pub async fn new(settings: &AwsSettings, counter: Option<RequestCounter>) -> Self {
+        let http = aws_smithy_http_client::Builder::new().tls_provider(tls::Provider::Rustls(CryptoMode::Ring)).build_https();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(settings.region.clone()))
+            .http_client(http)
+            .retry_config(RetryConfig::standard().with_max_attempts(3))
+            .timeout_config(TimeoutConfig::builder().connect_timeout(Duration::from_secs(2)).operation_attempt_timeout(Duration::from_secs(10)).build());
+        if let Some(endpoint) = &settings.endpoint_url {
+            loader = loader.endpoint_url(endpoint);
+        }
+        let shared = loader.load().await;
+        macro_rules! client {
+            ($krate:ident) => {{
+                let mut builder = $krate::config::Builder::from(&shared);
+                if let Some(counter) = &counter {
+                    builder = builder.interceptor(counter.clone());
+                }
+                builder
+            }};
+        }
+        let s3 = client!(aws_sdk_s3).force_path_style(settings.endpoint_url.is_some());
+        Self {
+            dynamodb: aws_sdk_dynamodb::Client::from_conf(client!(aws_sdk_dynamodb).build()),
+            s3: aws_sdk_s3::Client::from_conf(s3.build()),
+            sns: aws_sdk_sns::Client::from_conf(client!(aws_sdk_sns).build()),
+            sqs: aws_sdk_sqs::Client::from_conf(client!(aws_sdk_sqs).build()),
+            eventbridge: aws_sdk_eventbridge::Client::from_conf(client!(aws_sdk_eventbridge).build()),
+        }
+    }
+}

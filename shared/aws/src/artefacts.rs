@@ -6,7 +6,6 @@ use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
-use aws_smithy_types::error::display::DisplayErrorContext;
 use vigil_domain::check::FailureArtefact;
 use vigil_domain::ids::{CheckId, MonitorId, TenantId};
 use vigil_domain::ports::{ArtefactStore, StoreError};
@@ -29,8 +28,12 @@ fn prefix(tenant: TenantId, monitor: MonitorId) -> String {
     format!("{tenant}/{monitor}/")
 }
 
-fn failed(what: &str, error: impl std::error::Error) -> StoreError {
-    StoreError::backend(anyhow!("{what}: {}", DisplayErrorContext(error)))
+fn failed<E, R>(what: &str, error: aws_sdk_s3::error::SdkError<E, R>) -> StoreError
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    StoreError::backend(anyhow!("{what}: {}", crate::sdk_error::describe(&error)))
 }
 
 #[async_trait]
@@ -56,7 +59,7 @@ impl ArtefactStore for S3ArtefactStore {
             Err(error) if error.as_service_error().is_some_and(|e| e.is_no_such_key()) => return Ok(None),
             Err(error) => return Err(failed("reading a failure artefact", error)),
         };
-        let bytes = output.body.collect().await.map_err(|e| failed("reading a failure artefact's body", e))?.into_bytes();
+        let bytes = output.body.collect().await.map_err(|e| StoreError::backend(anyhow!("reading a failure artefact's body: {e}")))?.into_bytes();
         serde_json::from_slice(&bytes).map(Some).map_err(|e| StoreError::backend(anyhow!("a stored artefact does not parse: {e}")))
     }
 

@@ -9,6 +9,15 @@ use aws_config::{BehaviorVersion, Region};
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use std::time::Duration;
 
+/// What tests and benchmarks add to the clients.
+#[derive(Clone, Debug, Default)]
+pub struct ClientOptions {
+    /// Counts every request.
+    pub counter: Option<RequestCounter>,
+    /// Fixed credentials instead of the environment's (an emulator accepts any).
+    pub credentials: Option<aws_sdk_dynamodb::config::Credentials>,
+}
+
 /// One client per service, sharing connections and configuration.
 #[derive(Clone, Debug)]
 pub struct AwsClients {
@@ -29,7 +38,8 @@ impl AwsClients {
     /// (three attempts with backoff; throttling is retried), and short timeouts so a failing
     /// dependency turns into a batch failure well within a Lambda's time. With an endpoint
     /// override (an emulator), S3 uses path-style addressing. Makes no request.
-    pub async fn new(settings: &AwsSettings, counter: Option<RequestCounter>) -> Self {
+    pub async fn new(settings: &AwsSettings, options: ClientOptions) -> Self {
+        let ClientOptions { counter, credentials } = options;
         let http = aws_smithy_http_client::Builder::new().tls_provider(tls::Provider::Rustls(CryptoMode::Ring)).build_https();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(settings.region.clone()))
@@ -38,6 +48,9 @@ impl AwsClients {
             .timeout_config(TimeoutConfig::builder().connect_timeout(Duration::from_secs(2)).operation_attempt_timeout(Duration::from_secs(10)).build());
         if let Some(endpoint) = &settings.endpoint_url {
             loader = loader.endpoint_url(endpoint);
+        }
+        if let Some(credentials) = credentials {
+            loader = loader.credentials_provider(credentials);
         }
         let shared = loader.load().await;
         macro_rules! client {

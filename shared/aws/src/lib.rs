@@ -9,10 +9,11 @@ pub mod dynamo;
 pub mod events;
 pub mod logs;
 pub mod request_count;
+mod sdk_error;
 pub mod sqs;
 pub mod startup;
 pub mod wiring;
 
 pub use artefacts::S3ArtefactStore;
-pub use clients::AwsClients;
+pub use clients::{AwsClients, ClientOptions};
 pub use dynamo::DynamoStore;

@@ -3,16 +3,15 @@
 
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use vigil_domain::ports::StoreError;
 
 /// A backend error carrying `what` was being done and the SDK's full message.
 pub(crate) fn backend<E, R>(what: &str, error: SdkError<E, R>) -> StoreError
 where
-    E: std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
 {
-    StoreError::backend(anyhow::anyhow!("{what}: {}", DisplayErrorContext(&error)))
+    StoreError::backend(anyhow::anyhow!("{what}: {}", crate::sdk_error::describe(&error)))
 }
 
 /// An adapter-side failure (a stored item that does not decode) as a port error.

@@ -186,11 +186,13 @@ impl MonitorRepository for DynamoStore {
                 .table_name(&self.table)
                 .index_name(BY_CREATION_INDEX)
                 .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#ck", CREATION_KEY)
                 .expression_attribute_values(":pk", s(tenant_pk(tenant)))
                 .limit(((limit + 1).saturating_sub(items.len())).max(25) as i32);
             request = match &position {
-                Some(after) => request.key_condition_expression("#pk = :pk AND #ck > :after").expression_attribute_values(":after", s(after)),
+                Some(after) => request
+                    .key_condition_expression("#pk = :pk AND #ck > :after")
+                    .expression_attribute_names("#ck", CREATION_KEY)
+                    .expression_attribute_values(":after", s(after)),
                 None => request.key_condition_expression("#pk = :pk"),
             };
             let output = request.send().await.map_err(|e| backend("listing monitors", e))?;

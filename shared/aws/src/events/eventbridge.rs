@@ -3,7 +3,6 @@ use anyhow::anyhow;
 use async_trait::async_trait;
 use aws_sdk_eventbridge::Client;
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use vigil_domain::events::DomainEvent;
 use vigil_domain::ports::{EventPublisher, StoreError};
 
@@ -48,7 +47,7 @@ impl EventPublisher for EventBridgePublisher {
                 .set_entries(Some(entries))
                 .send()
                 .await
-                .map_err(|e| StoreError::backend(anyhow!("putting events on EventBridge: {}", DisplayErrorContext(e))))?;
+                .map_err(|e| StoreError::backend(anyhow!("putting events on EventBridge: {}", crate::sdk_error::describe(&e))))?;
             if output.failed_entry_count > 0 {
                 let reasons: Vec<String> =
                     output.entries().iter().filter_map(|e| e.error_message().map(|m| format!("{}: {m}", e.error_code().unwrap_or("?")))).collect();

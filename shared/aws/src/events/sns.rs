@@ -3,7 +3,6 @@ use anyhow::{Context, anyhow};
 use async_trait::async_trait;
 use aws_sdk_sns::Client;
 use aws_sdk_sns::types::MessageAttributeValue;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use vigil_domain::events::DomainEvent;
 use vigil_domain::ports::{EventPublisher, StoreError};
 
@@ -42,7 +41,7 @@ impl EventPublisher for SnsPublisher {
                 .message_attributes("idempotency_key", text(event.idempotency_key())?)
                 .send()
                 .await
-                .map_err(|e| StoreError::backend(anyhow!("publishing an event to SNS: {}", DisplayErrorContext(e))))?;
+                .map_err(|e| StoreError::backend(anyhow!("publishing an event to SNS: {}", crate::sdk_error::describe(&e))))?;
         }
         Ok(())
     }

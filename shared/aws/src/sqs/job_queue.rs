@@ -3,7 +3,6 @@ use anyhow::anyhow;
 use async_trait::async_trait;
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use vigil_domain::job::DelayedJob;
 use vigil_domain::ports::{ProbeJobQueue, StoreError};
 
@@ -49,7 +48,7 @@ impl ProbeJobQueue for SqsJobQueue {
                     .set_entries(Some(pending.clone()))
                     .send()
                     .await
-                    .map_err(|e| StoreError::backend(anyhow!("sending probe jobs: {}", DisplayErrorContext(e))))?;
+                    .map_err(|e| StoreError::backend(anyhow!("sending probe jobs: {}", crate::sdk_error::describe(&e))))?;
                 if output.failed.is_empty() {
                     pending.clear();
                     break;

@@ -4,4 +4,5 @@
 pub mod app;
 pub mod contract;
 pub mod emulator;
+pub mod lambda;
 pub mod target;

@@ -15,8 +15,13 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
-use vigil_aws::config::AwsSettings;
-use vigil_aws::{AwsClients, ClientOptions};
+use jiff::SignedDuration;
+use std::sync::Arc;
+use vigil_app::Deps;
+use vigil_aws::config::{AwsSettings, SchedulerConfig, StoreConfig};
+use vigil_aws::{AwsClients, ClientOptions, wiring};
+use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
+use vigil_probe::{HttpProber, ProberConfig};
 
 /// The region every emulator test uses.
 pub const REGION: &str = "us-east-1";
@@ -102,6 +107,40 @@ impl Session {
         Self { endpoint, clients, resources, _exclusive: exclusive }
     }
 
+    /// The api and prober functions' configuration on this emulator (checks may reach the
+    /// tests' loopback targets).
+    pub fn store_config(&self) -> StoreConfig {
+        let r = &self.resources;
+        StoreConfig {
+            aws: settings(&self.endpoint),
+            table: r.table.clone(),
+            retention: SignedDuration::from_hours(24 * 90),
+            artefact_bucket: r.bucket.clone(),
+            events_topic_arn: r.topic_arn.clone(),
+            event_bus: Some(r.bus.clone()),
+            network_policy: NetworkPolicy::AllowPrivate,
+            body_cap: ProbeRequest::DEFAULT_BODY_CAP,
+        }
+    }
+
+    /// The scheduler function's configuration on this emulator, claiming `horizon` ahead.
+    pub fn scheduler_config(&self, horizon: SignedDuration) -> SchedulerConfig {
+        SchedulerConfig {
+            aws: settings(&self.endpoint),
+            table: self.resources.table.clone(),
+            probe_queue_url: self.resources.probe_queue_url.clone(),
+            horizon,
+            job_size: 50,
+            claim_batch: 500,
+            max_checks: 50_000,
+        }
+    }
+
+    /// The api and prober functions' dependencies, wired as their `main` wires them.
+    pub fn deps(&self) -> Deps {
+        deps_with(&self.clients, &self.store_config())
+    }
+
     /// The environment a function binary needs to run against this emulator.
     pub fn function_env(&self) -> Vec<(&'static str, String)> {
         let r = &self.resources;
@@ -118,6 +157,18 @@ impl Session {
             ("VIGIL_NETWORK_POLICY", "allow-private".into()),
         ]
     }
+}
+
+/// The api and prober functions' dependencies over `clients`.
+pub fn deps_with(clients: &AwsClients, config: &StoreConfig) -> Deps {
+    let prober = HttpProber::new(ProberConfig::default()).expect("a prober");
+    wiring::store_deps(clients, config, Arc::new(prober))
+}
+
+/// The ARN of a queue of the emulator, by its URL.
+pub fn queue_arn(queue_url: &str) -> String {
+    let name = queue_url.rsplit('/').next().unwrap_or_default();
+    format!("arn:aws:sqs:{REGION}:123456789012:{name}")
 }
 
 /// Forgets everything the emulator holds.

@@ -1,1 +1,4 @@
-//! placeholder
+//! Tests of the AWS functions on the emulator: the whole pipeline through the handlers, and
+//! faults.
+
+mod pipeline;

@@ -4,5 +4,6 @@
 pub mod app;
 pub mod contract;
 pub mod emulator;
+pub mod fault_proxy;
 pub mod lambda;
 pub mod target;

@@ -6,7 +6,7 @@
 //! Without the virtualenv every emulator test fails with a message naming the command to run:
 //! they never pass silently.
 
-mod provision;
+pub mod provision;
 
 pub use provision::{Resources, provision};
 

@@ -6,4 +6,5 @@ pub mod contract;
 pub mod emulator;
 pub mod fault_proxy;
 pub mod lambda;
+pub mod runtime_api;
 pub mod target;

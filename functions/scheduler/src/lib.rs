@@ -27,7 +27,7 @@ pub struct RunFailed(#[from] pub DispatchDueChecksError);
 impl From<RunFailed> for Diagnostic {
     fn from(failure: RunFailed) -> Self {
         let error_type = match failure.0 {
-            DispatchDueChecksError::Horizon(_) => "Vigil.Configuration",
+            DispatchDueChecksError::Window { .. } => "Vigil.Configuration",
             DispatchDueChecksError::Store { .. } => "Vigil.Dispatch",
         };
         Diagnostic { error_type: error_type.into(), error_message: failure.to_string() }

@@ -45,6 +45,8 @@ pub const BODY_CAP_BYTES: &str = "VIGIL_BODY_CAP_BYTES";
 pub const RETENTION_DAYS: &str = "VIGIL_RETENTION_DAYS";
 /// How far ahead the scheduler claims.
 pub const SCHEDULE_HORIZON_SECONDS: &str = "VIGIL_SCHEDULE_HORIZON_SECONDS";
+/// How soon a monitor must be due to be claimed.
+pub const SCHEDULE_LEAD_SECONDS: &str = "VIGIL_SCHEDULE_LEAD_SECONDS";
 /// Checks per probe job.
 pub const JOB_SIZE: &str = "VIGIL_JOB_SIZE";
 /// Checks per claim.
@@ -62,7 +64,13 @@ pub const REGION: &str = "AWS_REGION";
 pub const VARIABLES: &[Variable] = &[
     Variable { name: TABLE, functions: ALL, default: None, required: true, meaning: "DynamoDB table holding everything" },
     Variable { name: ARTEFACT_BUCKET, functions: STORE_USERS, default: None, required: true, meaning: "S3 bucket for failure artefacts" },
-    Variable { name: EVENTS_TOPIC_ARN, functions: STORE_USERS, default: None, required: true, meaning: "SNS topic that status changes are published to" },
+    Variable {
+        name: EVENTS_TOPIC_ARN,
+        functions: STORE_USERS,
+        default: None,
+        required: true,
+        meaning: "SNS topic that status changes are published to",
+    },
     Variable {
         name: EVENT_BUS,
         functions: STORE_USERS,
@@ -97,10 +105,29 @@ pub const VARIABLES: &[Variable] = &[
         functions: &["scheduler"],
         default: Some("900"),
         required: false,
-        meaning: "How far ahead each run claims checks (61-900 s; SQS delays end at 900 s)",
+        meaning: "How far ahead a claimed monitor's checks are enqueued (at most 900 s: SQS delays end there)",
     },
-    Variable { name: JOB_SIZE, functions: &["scheduler"], default: Some("50"), required: false, meaning: "Most checks in one probe-job message" },
-    Variable { name: CLAIM_BATCH, functions: &["scheduler"], default: Some("500"), required: false, meaning: "Checks claimed per due-index read" },
+    Variable {
+        name: SCHEDULE_LEAD_SECONDS,
+        functions: &["scheduler"],
+        default: Some("120"),
+        required: false,
+        meaning: "A monitor is claimed once it is due within this (61 s to the horizon); one claim write per monitor per horizon minus lead",
+    },
+    Variable {
+        name: JOB_SIZE,
+        functions: &["scheduler"],
+        default: Some("50"),
+        required: false,
+        meaning: "Most checks in one probe-job message",
+    },
+    Variable {
+        name: CLAIM_BATCH,
+        functions: &["scheduler"],
+        default: Some("500"),
+        required: false,
+        meaning: "Checks claimed per due-index read",
+    },
     Variable {
         name: MAX_CHECKS_PER_RUN,
         functions: &["scheduler"],
@@ -108,7 +135,13 @@ pub const VARIABLES: &[Variable] = &[
         required: false,
         meaning: "Most checks one run dispatches; the rest stays due for the next run",
     },
-    Variable { name: LOG, functions: ALL, default: Some("info"), required: false, meaning: "Log filter (tracing env-filter syntax), JSON lines" },
+    Variable {
+        name: LOG,
+        functions: ALL,
+        default: Some("info"),
+        required: false,
+        meaning: "Log filter (tracing env-filter syntax), JSON lines",
+    },
     Variable {
         name: ENDPOINT_URL,
         functions: ALL,
@@ -203,7 +236,9 @@ pub struct SchedulerConfig {
     pub table: String,
     /// SQS queue of probe jobs.
     pub probe_queue_url: String,
-    /// How far ahead to claim.
+    /// How soon a monitor must be due to be claimed.
+    pub lead: SignedDuration,
+    /// How far ahead a claimed monitor's slots are taken.
     pub horizon: SignedDuration,
     /// Checks per job.
     pub job_size: usize,
@@ -271,9 +306,13 @@ impl SchedulerConfig {
         let aws = aws(&mut r);
         let table = r.required(TABLE);
         let probe_queue_url = r.required(PROBE_QUEUE_URL);
-        // More than a minute, so that consecutive runs (one a minute) overlap and no slot falls
-        // between them; at most the longest SQS delay.
+        // The lead is more than a minute, so that consecutive runs (one a minute) overlap and no
+        // slot falls between them; the horizon is at most the longest SQS delay.
         let horizon = r.number(SCHEDULE_HORIZON_SECONDS, 900, 61..=u64::from(MAX_JOB_DELAY_SECONDS));
+        let lead = r.number(SCHEDULE_LEAD_SECONDS, 120, 61..=u64::from(MAX_JOB_DELAY_SECONDS));
+        if lead > horizon {
+            r.problems.push(format!("{SCHEDULE_LEAD_SECONDS}={lead} is longer than {SCHEDULE_HORIZON_SECONDS}={horizon}"));
+        }
         let job_size = r.number(JOB_SIZE, 50, 1..=1000) as usize;
         let claim_batch = r.number(CLAIM_BATCH, 500, 1..=10_000) as usize;
         let max_checks = r.number(MAX_CHECKS_PER_RUN, 50_000, 1..=10_000_000) as usize;
@@ -281,6 +320,7 @@ impl SchedulerConfig {
             aws,
             table,
             probe_queue_url,
+            lead: SignedDuration::from_secs(lead as i64),
             horizon: SignedDuration::from_secs(horizon as i64),
             job_size,
             claim_batch,
@@ -326,10 +366,22 @@ mod tests {
         let error = StoreConfig::from_vars(vars(&[(TABLE, "vigil"), (NETWORK_POLICY, "anything"), (BODY_CAP_BYTES, "lots")])).unwrap_err();
         let line = error.to_string();
         assert!(!line.contains('\n'), "{line}");
-        for needle in ["AWS_REGION is not set", "VIGIL_ARTEFACT_BUCKET is not set", "VIGIL_EVENTS_TOPIC_ARN is not set", "VIGIL_NETWORK_POLICY=anything", "VIGIL_BODY_CAP_BYTES=lots"] {
+        for needle in [
+            "AWS_REGION is not set",
+            "VIGIL_ARTEFACT_BUCKET is not set",
+            "VIGIL_EVENTS_TOPIC_ARN is not set",
+            "VIGIL_NETWORK_POLICY=anything",
+            "VIGIL_BODY_CAP_BYTES=lots",
+        ] {
             assert!(line.contains(needle), "`{needle}` missing from: {line}");
         }
-        let error = SchedulerConfig::from_vars(vars(&[(REGION, "eu-west-1"), (TABLE, "t"), (PROBE_QUEUE_URL, "q"), (SCHEDULE_HORIZON_SECONDS, "1200")])).unwrap_err();
+        let error = SchedulerConfig::from_vars(vars(&[
+            (REGION, "eu-west-1"),
+            (TABLE, "t"),
+            (PROBE_QUEUE_URL, "q"),
+            (SCHEDULE_HORIZON_SECONDS, "1200"),
+        ]))
+        .unwrap_err();
         assert_eq!(error.to_string(), "configuration error: VIGIL_SCHEDULE_HORIZON_SECONDS=1200 is not a whole number from 61 to 900");
     }
 
@@ -337,6 +389,56 @@ mod tests {
     fn scheduler_defaults() {
         let config = SchedulerConfig::from_vars(vars(&[(REGION, "eu-west-1"), (TABLE, "t"), (PROBE_QUEUE_URL, "q")])).unwrap();
         assert_eq!(config.horizon, SignedDuration::from_secs(900));
+        assert_eq!(config.lead, SignedDuration::from_secs(120));
+        let error = SchedulerConfig::from_vars(vars(&[
+            (REGION, "r"),
+            (TABLE, "t"),
+            (PROBE_QUEUE_URL, "q"),
+            (SCHEDULE_HORIZON_SECONDS, "300"),
+            (SCHEDULE_LEAD_SECONDS, "400"),
+        ]))
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "configuration error: VIGIL_SCHEDULE_LEAD_SECONDS=400 is longer than VIGIL_SCHEDULE_HORIZON_SECONDS=300"
+        );
         assert_eq!((config.job_size, config.claim_batch, config.max_checks), (50, 500, 50_000));
+    }
+}
+
+#[cfg(test)]
+mod manifest {
+    use super::VARIABLES;
+    use serde_json::Value;
+
+    /// functions/manifest.json names, for each function, exactly the variables this module says
+    /// it reads, required and optional alike.
+    #[test]
+    fn the_manifest_lists_what_each_function_reads() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../functions/manifest.json");
+        let manifest: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("functions/manifest.json")).expect("JSON");
+        let functions = manifest["functions"].as_array().expect("functions");
+        assert_eq!(functions.len(), 3);
+        for function in functions {
+            let name = function["name"].as_str().expect("name");
+            let listed = |kind: &str| -> Vec<String> {
+                let mut names: Vec<String> =
+                    function["env"][kind].as_array().expect(kind).iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+                names.sort();
+                names
+            };
+            let expected = |required: bool| -> Vec<String> {
+                let mut names: Vec<String> =
+                    VARIABLES.iter().filter(|v| v.functions.contains(&name) && v.required == required).map(|v| v.name.to_owned()).collect();
+                names.sort();
+                names
+            };
+            assert_eq!(listed("required"), expected(true), "required variables of {name}");
+            assert_eq!(listed("optional"), expected(false), "optional variables of {name}");
+        }
+        let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/aws.md")).expect("docs/aws.md");
+        for variable in VARIABLES {
+            assert!(docs.contains(&format!("| `{}` |", variable.name)), "docs/aws.md does not document {}", variable.name);
+        }
     }
 }

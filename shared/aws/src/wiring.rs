@@ -41,6 +41,12 @@ pub fn scheduler_deps(clients: &AwsClients, config: &SchedulerConfig) -> (Dispat
     // The scheduler writes no history, so the retention it is given is never used.
     let store = Arc::new(DynamoStore::new(clients.dynamodb.clone(), &config.table, SignedDuration::from_hours(24)));
     let deps = DispatchDeps { schedule: store, jobs: Arc::new(SqsJobQueue::new(clients.sqs.clone(), &config.probe_queue_url)) };
-    let dispatch = DispatchDueChecks { horizon: config.horizon, claim_batch: config.claim_batch, max_checks: config.max_checks, job_size: config.job_size };
+    let dispatch = DispatchDueChecks {
+        lead: config.lead,
+        horizon: config.horizon,
+        claim_batch: config.claim_batch,
+        max_checks: config.max_checks,
+        job_size: config.job_size,
+    };
     (deps, dispatch)
 }

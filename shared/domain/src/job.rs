@@ -89,7 +89,10 @@ pub fn group_into_jobs(checks: &[DueCheck], now: Timestamp, max_entries: usize) 
     by_second
         .into_iter()
         .flat_map(|(delay_seconds, entries)| {
-            entries.chunks(max_entries).map(|chunk| DelayedJob { delay_seconds, job: ProbeJob { entries: chunk.to_vec() } }).collect::<Vec<_>>()
+            entries
+                .chunks(max_entries)
+                .map(|chunk| DelayedJob { delay_seconds, job: ProbeJob { entries: chunk.to_vec() } })
+                .collect::<Vec<_>>()
         })
         .collect()
 }
@@ -154,14 +157,7 @@ mod tests {
         let at = Timestamp::from_second(1_700_000_000).unwrap();
         let entry: JobEntry = due(7, 1_000).into();
         let record = MonitorRecord {
-            monitor: HttpMonitor {
-                id: entry.monitor_id,
-                tenant_id: entry.tenant_id,
-                spec,
-                revision: 1,
-                created_at: at,
-                updated_at: at,
-            },
+            monitor: HttpMonitor { id: entry.monitor_id, tenant_id: entry.tenant_id, spec, revision: 1, created_at: at, updated_at: at },
             health: MonitorHealth::pending(at),
             next_due_at: Some(at),
         };

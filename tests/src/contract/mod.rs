@@ -13,7 +13,7 @@ mod tenants;
 pub use artefacts::artefact_store_contract;
 pub use check_log::{check_log_contract, concurrent_records_contract, tally_contract};
 pub use monitors::{monitor_listing_contract, monitor_repository_contract};
-pub use schedule::{concurrent_claims_contract, schedule_contract};
+pub use schedule::{claim_ahead_contract, concurrent_claims_contract, schedule_contract};
 pub use tenants::tenant_directory_contract;
 
 use std::sync::Arc;
@@ -42,6 +42,7 @@ pub const SUITES: &[&str] = &[
     "monitor_listing",
     "schedule",
     "concurrent_claims",
+    "claim_ahead",
     "check_log",
     "tally",
     "concurrent_records",

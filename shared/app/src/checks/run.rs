@@ -76,7 +76,12 @@ pub async fn run_check(deps: &Deps, cmd: RunCheck, now: Timestamp) -> Result<Run
 
 /// [`run_check`] on a monitor the caller has just read, so that a caller that needed the record
 /// first (a prober vetting a queued job entry) does not read it twice.
-pub(crate) async fn run_check_on(deps: &Deps, mut record: MonitorRecord, cmd: RunCheck, now: Timestamp) -> Result<RunCheckOutcome, RunCheckError> {
+pub(crate) async fn run_check_on(
+    deps: &Deps,
+    mut record: MonitorRecord,
+    cmd: RunCheck,
+    now: Timestamp,
+) -> Result<RunCheckOutcome, RunCheckError> {
     if record.health.status == MonitorStatus::Paused && !cmd.manual {
         return Ok(RunCheckOutcome::MonitorPaused);
     }
@@ -130,7 +135,13 @@ pub(crate) async fn run_check_on(deps: &Deps, mut record: MonitorRecord, cmd: Ru
     Err(StoreError::Conflict.into())
 }
 
-fn ran(result: CheckResult, health: MonitorHealth, transition: Option<StatusTransition>, duplicate: bool, event_published: bool) -> RunCheckOutcome {
+fn ran(
+    result: CheckResult,
+    health: MonitorHealth,
+    transition: Option<StatusTransition>,
+    duplicate: bool,
+    event_published: bool,
+) -> RunCheckOutcome {
     RunCheckOutcome::Ran(Box::new(CheckRun { result, health, transition, duplicate, event_published }))
 }
 

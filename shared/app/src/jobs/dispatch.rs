@@ -14,10 +14,16 @@ pub struct DispatchDeps {
     pub jobs: Arc<dyn ProbeJobQueue>,
 }
 
-/// Claim every check due before `now + horizon` and enqueue them as delayed probe jobs.
+/// Claim the checks of monitors due within the lead, each with every slot within the horizon,
+/// and enqueue them as delayed probe jobs.
 #[derive(Clone, Copy, Debug)]
 pub struct DispatchDueChecks {
-    /// How far ahead to claim; at most the queue's longest delay.
+    /// Monitors due this soon are claimed. Longer than the time between two dispatches, so a
+    /// check is always claimed before it is due.
+    pub lead: SignedDuration,
+    /// How far ahead a claimed monitor's slots are taken; at most the queue's longest delay.
+    /// The longer the horizon beyond the lead, the fewer claims (one write per monitor per
+    /// `horizon - lead`).
     pub horizon: SignedDuration,
     /// Checks claimed per call to the due-index.
     pub claim_batch: usize,
@@ -41,9 +47,14 @@ pub struct Dispatched {
 /// Why a dispatch failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DispatchDueChecksError {
-    /// The horizon is longer than a job can be delayed, or not positive.
-    #[error("the horizon must be between 1 and {MAX_JOB_DELAY_SECONDS} seconds, got {0}")]
-    Horizon(SignedDuration),
+    /// The horizon is longer than a job can be delayed, or the lead is not within it.
+    #[error("the lead ({lead}) must be positive and at most the horizon ({horizon}), itself at most {MAX_JOB_DELAY_SECONDS} s")]
+    Window {
+        /// The lead asked for.
+        lead: SignedDuration,
+        /// The horizon asked for.
+        horizon: SignedDuration,
+    },
     /// Claiming or enqueueing failed. Checks claimed before the failure but not enqueued are not
     /// run; their monitors continue at their next slot after what was claimed.
     #[error("dispatching failed after {} checks in {} jobs were enqueued: {source}", .done.checks, .done.jobs)]
@@ -55,15 +66,22 @@ pub enum DispatchDueChecksError {
     },
 }
 
-/// Claims the checks due within the horizon, batch by batch, and enqueues each batch as jobs
+/// Claims the checks due soon, batch by batch, and enqueues each batch as jobs
 /// released at the second boundary at or after each check's planned time. Claiming advances
 /// each monitor's due time past what it handed out, so two dispatchers never enqueue the same
 /// check.
-pub async fn dispatch_due_checks(deps: &DispatchDeps, cmd: DispatchDueChecks, now: Timestamp) -> Result<Dispatched, DispatchDueChecksError> {
-    if cmd.horizon <= SignedDuration::ZERO || cmd.horizon > SignedDuration::from_secs(i64::from(MAX_JOB_DELAY_SECONDS)) {
-        return Err(DispatchDueChecksError::Horizon(cmd.horizon));
+pub async fn dispatch_due_checks(
+    deps: &DispatchDeps,
+    cmd: DispatchDueChecks,
+    now: Timestamp,
+) -> Result<Dispatched, DispatchDueChecksError> {
+    if cmd.lead <= SignedDuration::ZERO
+        || cmd.lead > cmd.horizon
+        || cmd.horizon > SignedDuration::from_secs(i64::from(MAX_JOB_DELAY_SECONDS))
+    {
+        return Err(DispatchDueChecksError::Window { lead: cmd.lead, horizon: cmd.horizon });
     }
-    let until = now + cmd.horizon;
+    let (lead_until, until) = (now + cmd.lead, now + cmd.horizon);
     let mut done = Dispatched::default();
     loop {
         let want = cmd.claim_batch.max(1).min(cmd.max_checks - done.checks);
@@ -71,7 +89,11 @@ pub async fn dispatch_due_checks(deps: &DispatchDeps, cmd: DispatchDueChecks, no
             done.capped = true;
             return Ok(done);
         }
-        let claimed = deps.schedule.claim_due(now, until, want).await.map_err(|source| DispatchDueChecksError::Store { done, source })?;
+        let claimed = deps
+            .schedule
+            .claim_ahead(now, lead_until, until, want)
+            .await
+            .map_err(|source| DispatchDueChecksError::Store { done, source })?;
         let jobs = group_into_jobs(&claimed, now, cmd.job_size);
         deps.jobs.enqueue(&jobs).await.map_err(|source| DispatchDueChecksError::Store { done, source })?;
         done.checks += claimed.len();

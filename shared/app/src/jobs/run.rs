@@ -72,7 +72,9 @@ async fn run_entry(deps: &Deps, entry: JobEntry, now: Timestamp) -> EntryOutcome
     match run_check_on(deps, record, cmd, now).await {
         // A status change whose event did not go out fails the entry, so the job comes back and
         // its redelivery publishes the event again.
-        Ok(RunCheckOutcome::Ran(run)) if !run.event_published => EntryOutcome::Failed(format!("publishing the status change of monitor {} failed", entry.monitor_id)),
+        Ok(RunCheckOutcome::Ran(run)) if !run.event_published => {
+            EntryOutcome::Failed(format!("publishing the status change of monitor {} failed", entry.monitor_id))
+        }
         Ok(RunCheckOutcome::Ran(run)) => EntryOutcome::Ran { duplicate: run.duplicate, status_changed: run.transition.is_some() },
         Ok(RunCheckOutcome::MonitorGone) => EntryOutcome::Skipped(StaleEntry::MonitorGone),
         Ok(RunCheckOutcome::MonitorPaused) => EntryOutcome::Skipped(StaleEntry::MonitorPaused),

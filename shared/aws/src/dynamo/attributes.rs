@@ -42,7 +42,9 @@ impl ItemExt for Item {
     fn opt_number<T: FromStr>(&self, name: &str) -> anyhow::Result<Option<T>> {
         match self.get(name) {
             None => Ok(None),
-            Some(AttributeValue::N(text)) => text.parse().map(Some).map_err(|_| anyhow!("attribute `{name}` is not a valid number: {text}")),
+            Some(AttributeValue::N(text)) => {
+                text.parse().map(Some).map_err(|_| anyhow!("attribute `{name}` is not a valid number: {text}"))
+            }
             Some(other) => Err(anyhow!("attribute `{name}` is not a number: {other:?}")),
         }
     }

@@ -80,7 +80,8 @@ impl DynamoStore {
             .set_expression_attribute_values(Some(health.values))
             .build()
             .map_err(StoreError::backend)?;
-        let mut items = vec![TransactWriteItem::builder().put(put_result).build(), TransactWriteItem::builder().update(update_monitor).build()];
+        let mut items =
+            vec![TransactWriteItem::builder().put(put_result).build(), TransactWriteItem::builder().update(update_monitor).build()];
         if let Some(transition) = transition {
             let put = Put::builder()
                 .table_name(&self.table)

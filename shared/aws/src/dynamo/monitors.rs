@@ -2,7 +2,9 @@ use super::DynamoStore;
 use super::attributes::{Item, ItemExt, n, s};
 use super::cursor;
 use super::errors::{Cancelled, backend, cancellation, decode, is_condition_failure};
-use super::keys::{BY_CREATION_INDEX, CREATION_KEY, DUE_AT, DUE_SHARD, MONITOR_SK_PREFIX, PK, SK, due_shard, history_pk, monitor_sk, tenant_pk};
+use super::keys::{
+    BY_CREATION_INDEX, CREATION_KEY, DUE_AT, DUE_SHARD, MONITOR_SK_PREFIX, PK, SK, due_shard, history_pk, monitor_sk, tenant_pk,
+};
 use super::monitor_item::{self, HEALTH_VERSION, REVISION, STATUS, TAGS};
 use super::transitions::transition_item;
 use super::update::Update;
@@ -172,7 +174,11 @@ impl MonitorRepository for DynamoStore {
             .page
             .cursor
             .as_ref()
-            .map(|c| cursor::decode(c, |text| text.split_once('#').is_some_and(|(ms, id)| ms.parse::<i64>().is_ok() && id.parse::<MonitorId>().is_ok())))
+            .map(|c| {
+                cursor::decode(c, |text| {
+                    text.split_once('#').is_some_and(|(ms, id)| ms.parse::<i64>().is_ok() && id.parse::<MonitorId>().is_ok())
+                })
+            })
             .transpose()?;
         let limit = query.page.limit as usize;
         let mut items: Vec<(String, MonitorRecord)> = Vec::new();

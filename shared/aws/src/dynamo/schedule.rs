@@ -52,7 +52,8 @@ impl DynamoStore {
                 .await
                 .map_err(|e| backend("reading the due-index", e))?;
             for item in output.items.unwrap_or_default() {
-                let interval = CheckInterval::from_seconds(item.number(INTERVAL).map_err(decode)?).map_err(|e| decode(anyhow::anyhow!(e)))?;
+                let interval =
+                    CheckInterval::from_seconds(item.number(INTERVAL).map_err(decode)?).map_err(|e| decode(anyhow::anyhow!(e)))?;
                 candidates.push(Candidate {
                     tenant_id: key_suffix(&item, PK, "T#").map_err(decode)?,
                     monitor_id: key_suffix(&item, SK, MONITOR_SK_PREFIX).map_err(decode)?,
@@ -97,13 +98,24 @@ impl DynamoStore {
 #[async_trait]
 impl CheckSchedule for DynamoStore {
     async fn claim_due(&self, now: Timestamp, until: Timestamp, limit: usize) -> Result<Vec<DueCheck>, StoreError> {
+        self.claim_ahead(now, until, until, limit).await
+    }
+
+    async fn claim_ahead(
+        &self,
+        now: Timestamp,
+        lead_until: Timestamp,
+        until: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<DueCheck>, StoreError> {
+        let lead_until = lead_until.min(until);
         if limit == 0 {
             return Ok(Vec::new());
         }
         // Every shard's earliest `limit` together hold the overall earliest `limit`.
         let mut candidates = Vec::new();
         for shard in 0..DUE_SHARDS {
-            candidates.extend(self.due_in_shard(shard, until, limit).await?);
+            candidates.extend(self.due_in_shard(shard, lead_until, limit).await?);
         }
         candidates.sort_by_key(|c| (c.due_ms, c.monitor_id));
 

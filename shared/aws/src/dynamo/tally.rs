@@ -27,7 +27,13 @@ const START_SLACK_MS: i64 = 2 * HOUR_MS;
 const TALLY: &str = "tally";
 
 impl DynamoStore {
-    pub(crate) async fn tally_window(&self, tenant: TenantId, monitor: MonitorId, from: Timestamp, to: Timestamp) -> Result<CheckTally, StoreError> {
+    pub(crate) async fn tally_window(
+        &self,
+        tenant: TenantId,
+        monitor: MonitorId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<CheckTally, StoreError> {
         let (from, to) = (from.as_millisecond(), to.as_millisecond());
         let mut tally = CheckTally::default();
         if from >= to {
@@ -79,7 +85,13 @@ impl DynamoStore {
     }
 
     /// Results started in `[from, to)`, tallied per hour of their start.
-    async fn tally_raw_by_hour(&self, tenant: TenantId, monitor: MonitorId, from: i64, to: i64) -> Result<BTreeMap<i64, CheckTally>, StoreError> {
+    async fn tally_raw_by_hour(
+        &self,
+        tenant: TenantId,
+        monitor: MonitorId,
+        from: i64,
+        to: i64,
+    ) -> Result<BTreeMap<i64, CheckTally>, StoreError> {
         let mut hours: BTreeMap<i64, CheckTally> = BTreeMap::new();
         let mut start = None;
         loop {
@@ -162,7 +174,11 @@ impl DynamoStore {
         for chunk in items.chunks(25) {
             let mut requests: Vec<WriteRequest> = chunk
                 .iter()
-                .map(|item| Ok(WriteRequest::builder().put_request(PutRequest::builder().set_item(Some(item.clone())).build().map_err(StoreError::backend)?).build()))
+                .map(|item| {
+                    Ok(WriteRequest::builder()
+                        .put_request(PutRequest::builder().set_item(Some(item.clone())).build().map_err(StoreError::backend)?)
+                        .build())
+                })
                 .collect::<Result<_, StoreError>>()?;
             while !requests.is_empty() {
                 let output = self

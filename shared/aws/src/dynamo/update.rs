@@ -73,7 +73,10 @@ mod tests {
     #[test]
     fn expressions_use_placeholders_throughout() {
         let mut update = Update::default();
-        update.set("status", AttributeValue::S("up".into())).remove("due_at").require_equal("health_version", AttributeValue::N("3".into()));
+        update
+            .set("status", AttributeValue::S("up".into()))
+            .remove("due_at")
+            .require_equal("health_version", AttributeValue::N("3".into()));
         assert_eq!(update.expression(), "SET #status = :v0 REMOVE #due_at");
         assert_eq!(update.condition().as_deref(), Some("#health_version = :v1"));
         assert_eq!(update.names.len(), 3);

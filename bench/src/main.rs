@@ -6,6 +6,8 @@ mod cli;
 mod counting;
 mod measure;
 mod report;
+mod scenario_aws_cost;
+mod scenario_lambda_startup;
 mod scenario_probe;
 mod scenario_scheduler;
 mod target;
@@ -36,6 +38,14 @@ async fn main() -> anyhow::Result<()> {
         Command::Probe(args) => {
             println!("scenario: probe {args:?}");
             scenario_probe::run(args, &target).await
+        }
+        Command::LambdaStartup(args) => {
+            println!("scenario: lambda-startup {args:?}");
+            scenario_lambda_startup::run(args).await
+        }
+        Command::AwsCost(args) => {
+            println!("scenario: aws-cost {args:?}");
+            scenario_aws_cost::run(args, &target).await
         }
         Command::Target(_) => Ok(()),
     }

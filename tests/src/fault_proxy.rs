@@ -171,4 +171,3 @@ async fn forward(state: &State, request: Request<Incoming>) -> Response<Full<Byt
     let bytes = answer.bytes().await.unwrap_or_default();
     response.body(Full::new(bytes)).expect("a forwarded answer")
 }
-

@@ -52,7 +52,8 @@ pub struct ApiAnswer {
 pub async fn call_api(router: &axum::Router, event: Value) -> ApiAnswer {
     let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).expect("an API Gateway event");
     let adapter = lambda_http::Adapter::from(router.clone());
-    let response = adapter.oneshot(lambda_http::LambdaEvent::new(request, lambda_http::Context::default())).await.expect("the api handler answered");
+    let response =
+        adapter.oneshot(lambda_http::LambdaEvent::new(request, lambda_http::Context::default())).await.expect("the api handler answered");
     let raw = serde_json::to_value(&response).expect("an API Gateway answer");
     let status = raw["statusCode"].as_u64().expect("a status code") as u16;
     let json = raw["body"].as_str().and_then(|b| serde_json::from_str(b).ok()).unwrap_or(Value::Null);
@@ -86,10 +87,8 @@ pub fn sqs_event(messages: &[Message], queue_arn: &str) -> SqsEvent {
     let records: Vec<Value> = messages
         .iter()
         .map(|m| {
-            let attributes: serde_json::Map<String, Value> = m
-                .attributes()
-                .map(|a| a.iter().map(|(k, v)| (k.as_str().to_owned(), json!(v))).collect())
-                .unwrap_or_default();
+            let attributes: serde_json::Map<String, Value> =
+                m.attributes().map(|a| a.iter().map(|(k, v)| (k.as_str().to_owned(), json!(v))).collect()).unwrap_or_default();
             json!({
                 "messageId": m.message_id(),
                 "receiptHandle": m.receipt_handle(),
@@ -110,7 +109,12 @@ pub fn sqs_event(messages: &[Message], queue_arn: &str) -> SqsEvent {
 pub async fn settle(sqs: &aws_sdk_sqs::Client, queue_url: &str, messages: &[Message], failed: &[String]) {
     for message in messages {
         if !failed.iter().any(|id| Some(id.as_str()) == message.message_id()) {
-            sqs.delete_message().queue_url(queue_url).receipt_handle(message.receipt_handle().unwrap_or_default()).send().await.expect("deleting");
+            sqs.delete_message()
+                .queue_url(queue_url)
+                .receipt_handle(message.receipt_handle().unwrap_or_default())
+                .send()
+                .await
+                .expect("deleting");
         }
     }
 }

@@ -34,6 +34,7 @@ struct State {
     event: Option<Value>,
     first_poll: Option<Instant>,
     answer: Option<Answer>,
+    answered_at: Option<Instant>,
 }
 
 /// A running fake Runtime API.
@@ -84,6 +85,11 @@ impl FakeRuntime {
     pub fn first_poll(&self) -> Option<Instant> {
         self.state.lock().expect("state").first_poll
     }
+
+    /// When the function answered.
+    pub fn answered_at(&self) -> Option<Instant> {
+        self.state.lock().expect("state").answered_at
+    }
 }
 
 fn reply(status: StatusCode, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
@@ -96,7 +102,11 @@ async fn route(state: Arc<Mutex<State>>, answered: Arc<Notify>, request: Request
     let body = request.into_body().collect().await?.to_bytes();
     let json = || serde_json::from_slice::<Value>(&body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
     let record = |answer: Answer| {
-        state.lock().expect("state").answer = Some(answer);
+        {
+            let mut state = state.lock().expect("state");
+            state.answer = Some(answer);
+            state.answered_at = Some(Instant::now());
+        }
         answered.notify_waiters();
         reply(StatusCode::ACCEPTED, r#"{"status":"OK"}"#)
     };
@@ -137,6 +147,8 @@ pub struct Invocation {
     pub answer: Option<Answer>,
     /// From spawning the process to its first request for an event: the cold start's init.
     pub init: Option<Duration>,
+    /// From spawning the process to its answer: init plus the first event.
+    pub answered: Option<Duration>,
     /// Peak resident memory (VmHWM) after answering, in KiB.
     pub peak_rss_kib: Option<u64>,
     /// The exit status, if the process ended by itself (a refused configuration).
@@ -181,7 +193,14 @@ pub async fn invoke_binary(binary: &Path, env: &[(&str, String)], event: Value) 
     let _ = child.start_kill();
     let _ = child.wait().await;
     let stderr = tokio::time::timeout(Duration::from_secs(5), collect).await.ok().and_then(Result::ok).unwrap_or_default();
-    Invocation { answer: runtime.answer(Duration::ZERO).await, init: runtime.first_poll().map(|at| at - spawned), peak_rss_kib, exit, stderr }
+    Invocation {
+        answer: runtime.answer(Duration::ZERO).await,
+        init: runtime.first_poll().map(|at| at - spawned),
+        answered: runtime.answered_at().map(|at| at - spawned),
+        peak_rss_kib,
+        exit,
+        stderr,
+    }
 }
 
 /// VmHWM of a process, in KiB.

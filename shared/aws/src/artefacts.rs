@@ -59,7 +59,8 @@ impl ArtefactStore for S3ArtefactStore {
             Err(error) if error.as_service_error().is_some_and(|e| e.is_no_such_key()) => return Ok(None),
             Err(error) => return Err(failed("reading a failure artefact", error)),
         };
-        let bytes = output.body.collect().await.map_err(|e| StoreError::backend(anyhow!("reading a failure artefact's body: {e}")))?.into_bytes();
+        let bytes =
+            output.body.collect().await.map_err(|e| StoreError::backend(anyhow!("reading a failure artefact's body: {e}")))?.into_bytes();
         serde_json::from_slice(&bytes).map(Some).map_err(|e| StoreError::backend(anyhow!("a stored artefact does not parse: {e}")))
     }
 

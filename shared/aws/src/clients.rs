@@ -3,9 +3,11 @@
 
 use crate::config::AwsSettings;
 use crate::request_count::RequestCounter;
+use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_dynamodb::config::SharedCredentialsProvider;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use std::time::Duration;
 
@@ -38,21 +40,31 @@ impl AwsClients {
     /// (three attempts with backoff; throttling is retried), and short timeouts so a failing
     /// dependency turns into a batch failure well within a Lambda's time. With an endpoint
     /// override (an emulator), S3 uses path-style addressing. Makes no request.
+    ///
+    /// The configuration is built directly rather than through aws-config's default chain:
+    /// Lambda always provides credentials in the environment, and the chain's other providers
+    /// (profiles, SSO, web identity through STS, instance metadata) would add their code to
+    /// every function's binary and time to its cold start.
     pub async fn new(settings: &AwsSettings, options: ClientOptions) -> Self {
         let ClientOptions { counter, credentials } = options;
         let http = aws_smithy_http_client::Builder::new().tls_provider(tls::Provider::Rustls(CryptoMode::Ring)).build_https();
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        let credentials = match credentials {
+            Some(fixed) => SharedCredentialsProvider::new(fixed),
+            None => SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()),
+        };
+        let mut shared = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
             .region(Region::new(settings.region.clone()))
+            .credentials_provider(credentials)
             .http_client(http)
             .retry_config(RetryConfig::standard().with_max_attempts(3))
-            .timeout_config(TimeoutConfig::builder().connect_timeout(Duration::from_secs(2)).operation_attempt_timeout(Duration::from_secs(10)).build());
+            .timeout_config(
+                TimeoutConfig::builder().connect_timeout(Duration::from_secs(2)).operation_attempt_timeout(Duration::from_secs(10)).build(),
+            );
         if let Some(endpoint) = &settings.endpoint_url {
-            loader = loader.endpoint_url(endpoint);
+            shared = shared.endpoint_url(endpoint);
         }
-        if let Some(credentials) = credentials {
-            loader = loader.credentials_provider(credentials);
-        }
-        let shared = loader.load().await;
+        let shared = shared.build();
         macro_rules! client {
             ($krate:ident) => {{
                 let mut builder = $krate::config::Builder::from(&shared);

@@ -35,7 +35,12 @@ impl Intercept for RequestCounter {
         "RequestCounter"
     }
 
-    fn read_before_transmit(&self, _: &BeforeTransmitInterceptorContextRef<'_>, _: &RuntimeComponents, cfg: &mut ConfigBag) -> Result<(), BoxError> {
+    fn read_before_transmit(
+        &self,
+        _: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
         if let Some(metadata) = cfg.load::<Metadata>()
             && let Ok(mut counts) = self.counts.lock()
         {

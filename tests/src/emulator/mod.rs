@@ -10,13 +10,13 @@ pub mod provision;
 
 pub use provision::{Resources, provision};
 
+use jiff::SignedDuration;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
-use jiff::SignedDuration;
-use std::sync::Arc;
 use vigil_app::Deps;
 use vigil_aws::config::{AwsSettings, SchedulerConfig, StoreConfig};
 use vigil_aws::{AwsClients, ClientOptions, wiring};
@@ -60,7 +60,8 @@ fn start_moto() -> Moto {
         .unwrap_or_else(|e| panic!("starting moto with {}: {e}", python.display()));
     let mut line = String::new();
     BufReader::new(child.stdout.take().expect("moto's stdout")).read_line(&mut line).expect("reading moto's port");
-    let port: u16 = line.trim().parse().unwrap_or_else(|_| panic!("moto did not print its port (got {line:?}); is moto[server] installed in .venv?"));
+    let port: u16 =
+        line.trim().parse().unwrap_or_else(|_| panic!("moto did not print its port (got {line:?}); is moto[server] installed in .venv?"));
     let deadline = Instant::now() + Duration::from_secs(30);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "moto did not start listening on port {port}");
@@ -123,12 +124,14 @@ impl Session {
         }
     }
 
-    /// The scheduler function's configuration on this emulator, claiming `horizon` ahead.
+    /// The scheduler function's configuration on this emulator, claiming `horizon` ahead (with
+    /// a lead of the whole horizon, so every monitor due within it is claimed at once).
     pub fn scheduler_config(&self, horizon: SignedDuration) -> SchedulerConfig {
         SchedulerConfig {
             aws: settings(&self.endpoint),
             table: self.resources.table.clone(),
             probe_queue_url: self.resources.probe_queue_url.clone(),
+            lead: horizon,
             horizon,
             job_size: 50,
             claim_batch: 500,
@@ -143,20 +146,24 @@ impl Session {
 
     /// The environment a function binary needs to run against this emulator.
     pub fn function_env(&self) -> Vec<(&'static str, String)> {
-        let r = &self.resources;
-        vec![
-            ("AWS_REGION", REGION.into()),
-            ("AWS_ACCESS_KEY_ID", ACCESS_KEY.into()),
-            ("AWS_SECRET_ACCESS_KEY", ACCESS_KEY.into()),
-            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
-            ("VIGIL_TABLE", r.table.clone()),
-            ("VIGIL_ARTEFACT_BUCKET", r.bucket.clone()),
-            ("VIGIL_EVENTS_TOPIC_ARN", r.topic_arn.clone()),
-            ("VIGIL_EVENT_BUS", r.bus.clone()),
-            ("VIGIL_PROBE_QUEUE_URL", r.probe_queue_url.clone()),
-            ("VIGIL_NETWORK_POLICY", "allow-private".into()),
-        ]
+        function_env(&self.endpoint, &self.resources)
     }
+}
+
+/// The environment a function binary needs to run against the emulator at `endpoint`.
+pub fn function_env(endpoint: &str, r: &Resources) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_REGION", REGION.into()),
+        ("AWS_ACCESS_KEY_ID", ACCESS_KEY.into()),
+        ("AWS_SECRET_ACCESS_KEY", ACCESS_KEY.into()),
+        ("AWS_ENDPOINT_URL", endpoint.to_owned()),
+        ("VIGIL_TABLE", r.table.clone()),
+        ("VIGIL_ARTEFACT_BUCKET", r.bucket.clone()),
+        ("VIGIL_EVENTS_TOPIC_ARN", r.topic_arn.clone()),
+        ("VIGIL_EVENT_BUS", r.bus.clone()),
+        ("VIGIL_PROBE_QUEUE_URL", r.probe_queue_url.clone()),
+        ("VIGIL_NETWORK_POLICY", "allow-private".into()),
+    ]
 }
 
 /// The api and prober functions' dependencies over `clients`.

@@ -73,14 +73,7 @@ pub async fn provision(clients: &AwsClients) -> anyhow::Result<Resources> {
     let bus = "vigil-bus".to_owned();
     clients.eventbridge.create_event_bus().name(&bus).send().await?;
     let (bus_tap_url, bus_tap_arn) = queue(clients, "vigil-bus-tap", &[]).await?;
-    clients
-        .eventbridge
-        .put_rule()
-        .event_bus_name(&bus)
-        .name("vigil-to-tap")
-        .event_pattern(r#"{"source":["vigil"]}"#)
-        .send()
-        .await?;
+    clients.eventbridge.put_rule().event_bus_name(&bus).name("vigil-to-tap").event_pattern(r#"{"source":["vigil"]}"#).send().await?;
     let target = aws_sdk_eventbridge::types::Target::builder().id("tap").arn(&bus_tap_arn).build()?;
     clients.eventbridge.put_targets().event_bus_name(&bus).rule("vigil-to-tap").targets(target).send().await?;
 

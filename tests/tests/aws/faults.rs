@@ -44,7 +44,8 @@ async fn an_emulator_failing_mid_batch_returns_the_unfinished_jobs_and_loses_not
     let now = SystemClock::now();
     let mut monitors = Vec::new();
     for i in 0..4 {
-        let draft: MonitorDraft = serde_json::from_value(serde_json::json!({"name": format!("m{i}"), "url": target.url("/"), "interval_seconds": 3600})).unwrap();
+        let draft: MonitorDraft =
+            serde_json::from_value(serde_json::json!({"name": format!("m{i}"), "url": target.url("/"), "interval_seconds": 3600})).unwrap();
         monitors.push(create_monitor(&direct, CreateMonitor { tenant_id: tenant, draft }, now).await.unwrap().monitor.id);
     }
     let mut config = session.scheduler_config(SignedDuration::from_secs(61));
@@ -59,7 +60,8 @@ async fn an_emulator_failing_mid_batch_returns_the_unfinished_jobs_and_loses_not
     let proxy = FaultProxy::start(&session.endpoint).await;
     let proxied = deps_with(&clients(&proxy.endpoint, ClientOptions::default()).await, &session.store_config());
     proxy.set(Fault::DownAfter(3));
-    let answer = vigil_fn_prober::handle(&proxied, LambdaEvent::new(sqs_event(&messages, &queue_arn(queue)), Context::default())).await.unwrap();
+    let answer =
+        vigil_fn_prober::handle(&proxied, LambdaEvent::new(sqs_event(&messages, &queue_arn(queue)), Context::default())).await.unwrap();
     let failed = failed_ids(&answer);
     assert!(proxy.refused() > 0);
     assert!(!failed.is_empty(), "jobs whose checks could not be stored come back");
@@ -73,7 +75,8 @@ async fn an_emulator_failing_mid_batch_returns_the_unfinished_jobs_and_loses_not
     make_visible_again(&session, &returned).await;
     let redelivered = receive_all(&session.clients.sqs, queue).await;
     assert_eq!(redelivered.iter().filter_map(|m| m.message_id().map(str::to_owned)).collect::<BTreeSet<_>>(), failed);
-    let answer = vigil_fn_prober::handle(&proxied, LambdaEvent::new(sqs_event(&redelivered, &queue_arn(queue)), Context::default())).await.unwrap();
+    let answer =
+        vigil_fn_prober::handle(&proxied, LambdaEvent::new(sqs_event(&redelivered, &queue_arn(queue)), Context::default())).await.unwrap();
     assert!(answer.batch_item_failures.is_empty(), "{answer:?}");
     settle(&session.clients.sqs, queue, &redelivered, &[]).await;
 
@@ -86,8 +89,10 @@ async fn an_emulator_failing_mid_batch_returns_the_unfinished_jobs_and_loses_not
     }
     // Each status change reached the topic at least once (a redelivery may publish it again).
     let published = receive_all(&session.clients.sqs, &session.resources.events_tap_url).await;
-    let keys: BTreeSet<String> =
-        published.iter().map(|m| vigil_aws::events::event_from_sns_envelope(m.body().unwrap_or_default()).unwrap().idempotency_key()).collect();
+    let keys: BTreeSet<String> = published
+        .iter()
+        .map(|m| vigil_aws::events::event_from_sns_envelope(m.body().unwrap_or_default()).unwrap().idempotency_key())
+        .collect();
     assert_eq!(keys.len(), 4, "one distinct status change per monitor");
 }
 
@@ -115,7 +120,8 @@ async fn a_malformed_message_is_reported_until_the_dead_letter_queue_takes_it() 
     for receive in 1..=MAX_RECEIVES {
         let messages = receive_all(&session.clients.sqs, queue).await;
         assert_eq!(messages.len(), 1, "receive {receive}");
-        let answer = vigil_fn_prober::handle(&deps, LambdaEvent::new(sqs_event(&messages, &queue_arn(queue)), Context::default())).await.unwrap();
+        let answer =
+            vigil_fn_prober::handle(&deps, LambdaEvent::new(sqs_event(&messages, &queue_arn(queue)), Context::default())).await.unwrap();
         assert_eq!(failed_ids(&answer), BTreeSet::from([messages[0].message_id().unwrap().to_owned()]));
         make_visible_again(&session, &messages).await;
     }

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, bootstrap};
 use vigil_aws::events::event_from_sns_envelope;
-use vigil_aws::wiring;
+use vigil_aws::request_count::RequestCounter;
+use vigil_aws::{ClientOptions, wiring};
 use vigil_domain::events::DomainEvent;
 use vigil_domain::ids::MonitorId;
 use vigil_domain::monitor::MonitorStatus;
@@ -13,7 +14,7 @@ use vigil_domain::page::PageRequest;
 use vigil_domain::ports::MonitorQuery;
 use vigil_domain::tenant::ApiKeySecret;
 use vigil_tests::app::TEST_KEY;
-use vigil_tests::emulator::{Session, queue_arn};
+use vigil_tests::emulator::{Session, clients, deps_with, queue_arn};
 use vigil_tests::lambda::{api_request, call_api, receive_all, sample_event, settle, sqs_event};
 use vigil_tests::target::Target;
 
@@ -43,8 +44,16 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
     let failing = Target::http().await;
     failing.set_status(503);
 
+    // Each function gets its own clients, counting the requests it makes.
+    let counted = |counter: &RequestCounter| ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() };
+    let (api_requests, scheduler_requests, prober_requests) =
+        (RequestCounter::default(), RequestCounter::default(), RequestCounter::default());
+    let api_deps = deps_with(&clients(&session.endpoint, counted(&api_requests)).await, &session.store_config());
+    let prober_deps = deps_with(&clients(&session.endpoint, counted(&prober_requests)).await, &session.store_config());
+    let scheduler_clients = clients(&session.endpoint, counted(&scheduler_requests)).await;
+
     // The api function: an API Gateway event in, the router's answer out.
-    let router = vigil_fn_api::app(deps.clone());
+    let router = vigil_fn_api::app(api_deps);
     let mut ids = Vec::new();
     for (name, target) in [("healthy", &healthy), ("failing", &failing)] {
         let body = json!({"name": name, "url": target.url("/"), "interval_seconds": 3600, "failure_threshold": 1});
@@ -57,8 +66,9 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
     assert_eq!(unauthorised.status, 401);
 
     // The scheduler function, fired by the sample EventBridge event.
-    let (dispatch_deps, dispatch) = wiring::scheduler_deps(&session.clients, &session.scheduler_config(SignedDuration::from_secs(61)));
-    let scheduled: aws_lambda_events::eventbridge::EventBridgeEvent = serde_json::from_value(sample_event("eventbridge-scheduled.json")).unwrap();
+    let (dispatch_deps, dispatch) = wiring::scheduler_deps(&scheduler_clients, &session.scheduler_config(SignedDuration::from_secs(61)));
+    let scheduled: aws_lambda_events::eventbridge::EventBridgeEvent =
+        serde_json::from_value(sample_event("eventbridge-scheduled.json")).unwrap();
     let run = vigil_fn_scheduler::handle(&dispatch_deps, dispatch, LambdaEvent::new(scheduled.clone(), Context::default())).await.unwrap();
     assert!(run.checks >= 2 && run.jobs >= 1, "{run:?}");
     let again = vigil_fn_scheduler::handle(&dispatch_deps, dispatch, LambdaEvent::new(scheduled, Context::default())).await.unwrap();
@@ -70,7 +80,7 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
     let messages = receive_all(&session.clients.sqs, queue).await;
     assert!(!messages.is_empty(), "the due checks were enqueued");
     let batch = sqs_event(&messages, &queue_arn(queue));
-    let answer = vigil_fn_prober::handle(&deps, LambdaEvent::new(batch.clone(), Context::default())).await.unwrap();
+    let answer = vigil_fn_prober::handle(&prober_deps, LambdaEvent::new(batch.clone(), Context::default())).await.unwrap();
     assert!(answer.batch_item_failures.is_empty(), "{answer:?}");
     settle(&session.clients.sqs, queue, &messages, &[]).await;
     assert_eq!(healthy.hits(), 1);
@@ -100,7 +110,8 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
 
     // The status changes, on a queue subscribed to the SNS topic and on the EventBridge bus.
     let expected: BTreeSet<_> =
-        [("failing".to_owned(), "pending".to_owned(), "down".to_owned()), ("healthy".to_owned(), "pending".to_owned(), "up".to_owned())].into();
+        [("failing".to_owned(), "pending".to_owned(), "down".to_owned()), ("healthy".to_owned(), "pending".to_owned(), "up".to_owned())]
+            .into();
     let published = events_on(&session, &session.resources.events_tap_url, |body| event_from_sns_envelope(body).unwrap()).await;
     assert_eq!(transitions(&published), expected);
     let routed = events_on(&session, &session.resources.bus_tap_url, |body| {
@@ -113,7 +124,7 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
 
     // The same batch delivered again: no second result, no second transition, the same events
     // published again for consumers to recognise by their idempotency keys.
-    let answer = vigil_fn_prober::handle(&deps, LambdaEvent::new(batch, Context::default())).await.unwrap();
+    let answer = vigil_fn_prober::handle(&prober_deps, LambdaEvent::new(batch, Context::default())).await.unwrap();
     assert!(answer.batch_item_failures.is_empty());
     for (id, version) in ids.iter().zip(versions) {
         let record = deps.monitors.get(tenant_id, *id).await.unwrap().unwrap();
@@ -124,4 +135,30 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
     let republished = events_on(&session, &session.resources.events_tap_url, |body| event_from_sns_envelope(body).unwrap()).await;
     let keys = |events: &[DomainEvent]| events.iter().map(DomainEvent::idempotency_key).collect::<BTreeSet<_>>();
     assert_eq!(keys(&republished), keys(&published));
+
+    // Every request each function made is one that functions/manifest.json declares for it.
+    for (function, counter) in [("api", &api_requests), ("scheduler", &scheduler_requests), ("prober", &prober_requests)] {
+        let declared = declared_actions(function);
+        for (service, operation) in counter.snapshot().keys() {
+            assert!(
+                declared.contains(&(service.to_lowercase(), operation.clone())),
+                "{function} called {service} {operation}, which the manifest does not declare"
+            );
+        }
+    }
+}
+
+/// The (service, operation) pairs functions/manifest.json declares for `function`.
+fn declared_actions(function: &str) -> BTreeSet<(String, String)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../functions/manifest.json");
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let entry = manifest["functions"].as_array().unwrap().iter().find(|f| f["name"] == function).unwrap();
+    entry["aws_actions"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(service, operations)| {
+            operations.as_array().unwrap().iter().map(move |op| (service.clone(), op.as_str().unwrap().to_owned()))
+        })
+        .collect()
 }

@@ -49,9 +49,16 @@ impl EventPublisher for EventBridgePublisher {
                 .await
                 .map_err(|e| StoreError::backend(anyhow!("putting events on EventBridge: {}", crate::sdk_error::describe(&e))))?;
             if output.failed_entry_count > 0 {
-                let reasons: Vec<String> =
-                    output.entries().iter().filter_map(|e| e.error_message().map(|m| format!("{}: {m}", e.error_code().unwrap_or("?")))).collect();
-                return Err(StoreError::backend(anyhow!("EventBridge refused {} events: {}", output.failed_entry_count, reasons.join("; "))));
+                let reasons: Vec<String> = output
+                    .entries()
+                    .iter()
+                    .filter_map(|e| e.error_message().map(|m| format!("{}: {m}", e.error_code().unwrap_or("?"))))
+                    .collect();
+                return Err(StoreError::backend(anyhow!(
+                    "EventBridge refused {} events: {}",
+                    output.failed_entry_count,
+                    reasons.join("; ")
+                )));
             }
         }
         Ok(())

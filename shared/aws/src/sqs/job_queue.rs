@@ -53,7 +53,8 @@ impl ProbeJobQueue for SqsJobQueue {
                     pending.clear();
                     break;
                 }
-                let refused: Vec<String> = output.failed.iter().map(|f| format!("{}: {}", f.code, f.message.as_deref().unwrap_or(""))).collect();
+                let refused: Vec<String> =
+                    output.failed.iter().map(|f| format!("{}: {}", f.code, f.message.as_deref().unwrap_or(""))).collect();
                 // A sender fault (a bad message) fails the same way every time.
                 if output.failed.iter().any(|f| f.sender_fault) || attempt == RESEND_ATTEMPTS {
                     return Err(StoreError::backend(anyhow!("SQS refused {} probe jobs: {}", refused.len(), refused.join("; "))));

@@ -171,6 +171,9 @@ pub struct LambdaStartupArgs {
     /// The build directory (default: $CARGO_TARGET_DIR or ./target).
     #[arg(long)]
     pub target_dir: Option<PathBuf>,
+    /// Checks per job message in the busy prober's batch (ten messages).
+    #[arg(long, default_value_t = 50)]
+    pub checks_per_job: usize,
 }
 
 /// `vigil-bench target` (hidden): serves HTTP and HTTPS on loopback until stdin closes.

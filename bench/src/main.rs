@@ -41,7 +41,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::LambdaStartup(args) => {
             println!("scenario: lambda-startup {args:?}");
-            scenario_lambda_startup::run(args).await
+            scenario_lambda_startup::run(args, &target).await
         }
         Command::AwsCost(args) => {
             println!("scenario: aws-cost {args:?}");

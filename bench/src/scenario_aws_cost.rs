@@ -187,11 +187,12 @@ pub async fn run(args: AwsCostArgs, target: &Target) -> anyhow::Result<()> {
             let answer =
                 vigil_fn_prober::handle(&deps, LambdaEvent::new(event, LambdaContext::default())).await.map_err(|e| anyhow!("{e:?}"))?;
             totals.prober.push(started.elapsed());
-            if !answer.batch_item_failures.is_empty() {
-                return Err(anyhow!("the prober returned {} failures", answer.batch_item_failures.len()));
-            }
+            // Failed messages are left for redelivery after the visibility timeout, as on AWS.
+            totals.failed_messages += answer.batch_item_failures.len() as u64;
+            let failed: Vec<&str> = answer.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
             let entries: Vec<DeleteMessageBatchRequestEntry> = messages
                 .iter()
+                .filter(|m| !failed.contains(&m.message_id().unwrap_or_default()))
                 .enumerate()
                 .map(|(i, m)| {
                     DeleteMessageBatchRequestEntry::builder()
@@ -200,7 +201,9 @@ pub async fn run(args: AwsCostArgs, target: &Target) -> anyhow::Result<()> {
                         .build()
                 })
                 .collect::<Result<_, _>>()?;
-            clients.sqs.delete_message_batch().queue_url(&resources.probe_queue_url).set_entries(Some(entries)).send().await?;
+            if !entries.is_empty() {
+                clients.sqs.delete_message_batch().queue_url(&resources.probe_queue_url).set_entries(Some(entries)).send().await?;
+            }
         }
         if (minute + 1) % 10 == 0 {
             println!("simulated minute {}: {} checks measured so far", minute + 1, totals.checks);
@@ -215,6 +218,7 @@ pub async fn run(args: AwsCostArgs, target: &Target) -> anyhow::Result<()> {
 #[derive(Default)]
 struct Totals {
     checks: u64,
+    failed_messages: u64,
     scheduler: Vec<Duration>,
     prober: Vec<Duration>,
 }
@@ -233,10 +237,9 @@ fn print(args: &AwsCostArgs, totals: &Totals, requests: &BTreeMap<(String, Strin
     let transactions = n("DynamoDB", "TransactWriteItems");
     let updates = n("DynamoDB", "UpdateItem");
     let queries = n("DynamoDB", "Query");
-    // Every plain result is preceded by an eventually consistent existence read; every other
-    // GetItem is the prober's strongly consistent read of the monitor.
-    let monitor_reads = (gets - puts).max(0.0);
-    let read_units = monitor_reads * units(monitor, 4096) + puts * 0.5 * units(monitor, 4096) + queries * 0.5;
+    // Every GetItem is priced as a strongly consistent read of a monitor (the prober's; the
+    // store's eventually consistent existence reads, half as dear, only happen without one).
+    let read_units = gets * units(monitor, 4096) + queries * 0.5;
     let write_units = puts * units(result, 1024)
         + transactions * 2.0 * (units(result, 1024) + units(monitor, 1024) + units(transition, 1024))
         + updates * (units(monitor, 1024) + 2.0 * units(due_entry, 1024));
@@ -244,17 +247,28 @@ fn print(args: &AwsCostArgs, totals: &Totals, requests: &BTreeMap<(String, Strin
     let sns = n("SNS", "Publish");
     let s3_puts = n("S3", "PutObject");
     let events = n("EventBridge", "PutEvents");
-    let invocations = (totals.prober.len() + totals.scheduler.len()) as f64;
+    // The scheduler runs once a minute whatever the fleet; its share per check depends on how
+    // many checks a minute there are, so it is shown apart and priced over this run's checks.
+    let prober_invocations = totals.prober.len() as f64;
+    let scheduler_runs = totals.scheduler.len() as f64;
     let gb = f64::from(args.memory_mb) / 1024.0;
-    let gb_seconds: f64 = totals.prober.iter().chain(&totals.scheduler).map(|d| d.as_secs_f64().max(0.001) * gb).sum();
+    let gb_seconds = |runs: &[Duration]| -> f64 { runs.iter().map(|d| d.as_secs_f64().max(0.001) * gb).sum() };
+    let (prober_gbs, scheduler_gbs) = (gb_seconds(&totals.prober), gb_seconds(&totals.scheduler));
 
-    println!("\nAWS requests counted over {} simulated minutes, {} checks:\n", args.minutes, count(totals.checks));
+    println!(
+        "\nAWS requests counted over {} simulated minutes, {} checks ({} messages returned as batch failures):\n",
+        args.minutes,
+        count(totals.checks),
+        totals.failed_messages
+    );
     let mut table = Table::new("request", ["count".to_owned(), "per 1000 checks".to_owned()]);
     for ((service, operation), count_) in requests {
         table.row(&format!("{service} {operation}"), [count(*count_), num(per_1000(*count_ as f64), 2)]);
     }
-    table.row("Lambda invocations (prober + scheduler)", [count(invocations as u64), num(per_1000(invocations), 2)]);
-    table.row("Lambda GB-seconds (measured here)", [num(gb_seconds, 3), num(per_1000(gb_seconds), 4)]);
+    table.row("Lambda prober invocations", [count(prober_invocations as u64), num(per_1000(prober_invocations), 2)]);
+    table.row("Lambda prober GB-s (measured here)", [num(prober_gbs, 3), num(per_1000(prober_gbs), 4)]);
+    table.row("Lambda scheduler runs (one a minute)", [count(scheduler_runs as u64), num(per_1000(scheduler_runs), 2)]);
+    table.row("Lambda scheduler GB-s (measured here)", [num(scheduler_gbs, 3), num(per_1000(scheduler_gbs), 4)]);
     println!("{}", table.render());
     println!(
         "item sizes (bytes, average): monitor {monitor}, result {result}, transition {transition}; due-index entry ~{due_entry}; \
@@ -269,8 +283,10 @@ fn print(args: &AwsCostArgs, totals: &Totals, requests: &BTreeMap<(String, Strin
         ("SNS", per_1000(sns), price::SNS_PUBLISH, "publishes"),
         ("S3", per_1000(s3_puts), price::S3_PUT, "PUTs"),
         ("EventBridge", per_1000(events), price::EVENTBRIDGE_EVENT, "events"),
-        ("Lambda requests", per_1000(invocations), price::LAMBDA_REQUEST, "invocations"),
-        ("Lambda duration", per_1000(gb_seconds), price::LAMBDA_GB_SECOND_ARM, "GB-s (arm64)"),
+        ("Lambda prober requests", per_1000(prober_invocations), price::LAMBDA_REQUEST, "invocations"),
+        ("Lambda prober duration", per_1000(prober_gbs), price::LAMBDA_GB_SECOND_ARM, "GB-s (arm64)"),
+        ("Lambda scheduler (this fleet)", per_1000(scheduler_runs), price::LAMBDA_REQUEST, "invocations"),
+        ("Lambda scheduler duration", per_1000(scheduler_gbs), price::LAMBDA_GB_SECOND_ARM, "GB-s (arm64)"),
     ];
     let _ = price::S3_GET;
     println!("\nCost per million checks at on-demand list prices:\n");

@@ -12,10 +12,11 @@ where
     R: std::fmt::Debug,
 {
     match error {
-        SdkError::ServiceError(service) => {
+        SdkError::ServiceError(service) if service.err().code().is_some() => {
             let e = service.err();
-            format!("{} ({})", e.message().unwrap_or("no message"), e.code().unwrap_or("unknown error"))
+            format!("{} ({})", e.message().unwrap_or("no message"), e.code().unwrap_or_default())
         }
+        // An answer the SDK could not read (no error code): the whole context says what it was.
         other => DisplayErrorContext(other).to_string(),
     }
 }

@@ -19,22 +19,24 @@ use vigil_domain::uptime::CheckTally;
 
 impl DynamoStore {
     /// Stores a result that changes nothing else: one conditional put, so a redelivery is a
-    /// duplicate. The monitor's existence is read eventually consistently (half a read unit):
-    /// the prober read the monitor consistently just before, and a first check always changes
-    /// health and so goes through the transaction below, which checks the monitor strongly.
+    /// duplicate. Whether the monitor still exists is known from the prober's own consistent
+    /// read moments ago (see `recent_reads`); without one, it is read eventually consistently
+    /// (half a read unit): a first check always changes health and so goes through the
+    /// transaction below, which checks the monitor strongly.
     async fn record_plain(&self, result: &CheckResult) -> Result<RecordOutcome, StoreError> {
-        let exists = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(self.monitor_key(result.tenant_id, result.monitor_id)))
-            .projection_expression("#pk")
-            .expression_attribute_names("#pk", PK)
-            .send()
-            .await
-            .map_err(|e| backend("checking a monitor exists", e))?
-            .item
-            .is_some();
+        let exists = self.recent.vouches_for(result.tenant_id, result.monitor_id)
+            || self
+                .client
+                .get_item()
+                .table_name(&self.table)
+                .set_key(Some(self.monitor_key(result.tenant_id, result.monitor_id)))
+                .projection_expression("#pk")
+                .expression_attribute_names("#pk", PK)
+                .send()
+                .await
+                .map_err(|e| backend("checking a monitor exists", e))?
+                .item
+                .is_some();
         if !exists {
             return Ok(RecordOutcome::MonitorGone);
         }

@@ -10,6 +10,7 @@ mod history;
 mod keys;
 mod monitor_item;
 mod monitors;
+mod recent_reads;
 mod schedule;
 mod table;
 mod tally;
@@ -21,20 +22,23 @@ pub use table::create_table;
 
 use aws_sdk_dynamodb::Client;
 use jiff::SignedDuration;
+use recent_reads::RecentReads;
 
-/// The store: a client and the table it works on. Cheap to clone.
+/// The store: a client and the table it works on. Cheap to clone (clones share what they have
+/// recently read).
 #[derive(Clone, Debug)]
 pub struct DynamoStore {
     client: Client,
     table: String,
     retention: SignedDuration,
+    recent: RecentReads,
 }
 
 impl DynamoStore {
     /// A store on `table`, keeping raw check history for `retention` (DynamoDB's TTL deletes
     /// older results; hourly rollups live four times longer).
     pub fn new(client: Client, table: impl Into<String>, retention: SignedDuration) -> Self {
-        Self { client, table: table.into(), retention }
+        Self { client, table: table.into(), retention, recent: RecentReads::default() }
     }
 
     /// The table's name.

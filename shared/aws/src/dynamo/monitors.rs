@@ -166,7 +166,12 @@ impl MonitorRepository for DynamoStore {
             .send()
             .await
             .map_err(|e| backend("reading a monitor", e))?;
-        output.item.as_ref().map(monitor_item::from_item).transpose().map_err(decode)
+        let record = output.item.as_ref().map(monitor_item::from_item).transpose().map_err(decode)?;
+        match &record {
+            Some(_) => self.recent.found(tenant, id),
+            None => self.recent.gone(tenant, id),
+        }
+        Ok(record)
     }
 
     async fn list(&self, tenant: TenantId, query: &MonitorQuery) -> Result<Page<MonitorRecord>, StoreError> {
@@ -338,6 +343,7 @@ impl MonitorRepository for DynamoStore {
             .send()
             .await
             .map_err(|e| backend("deleting a monitor", e))?;
+        self.recent.gone(tenant, id);
         let existed = output.attributes.is_some_and(|a| !a.is_empty());
         if existed {
             self.purge_history(tenant, id).await?;

@@ -29,6 +29,12 @@ pub enum Command {
     /// `vigil serve` for the pings scenario (run by it as a child process).
     #[command(hide = true)]
     PingsServer(PingsServerArgs),
+    /// The serverless path on the AWS emulator: AWS requests per 1000 checks and the cost per
+    /// million checks.
+    AwsCost(AwsCostArgs),
+    /// The Lambda functions' binaries cold-started against a fake Runtime API: init time,
+    /// first answer, peak memory, sizes.
+    LambdaStartup(LambdaStartupArgs),
     /// The local target (run by the other scenarios as a child process).
     #[command(hide = true)]
     Target(TargetArgs),
@@ -184,4 +190,53 @@ pub struct PingsServerArgs {
     /// The data directory.
     #[arg(long)]
     pub data_dir: PathBuf,
+}
+
+/// `vigil-bench aws-cost`.
+#[derive(Args, Debug, Clone)]
+pub struct AwsCostArgs {
+    /// Monitors to create.
+    #[arg(long, default_value_t = 200)]
+    pub monitors: usize,
+    /// Every monitor's check interval.
+    #[arg(long, default_value_t = 60)]
+    pub interval_seconds: u32,
+    /// Simulated minutes measured (one scheduler run each).
+    #[arg(long, default_value_t = 30)]
+    pub minutes: u32,
+    /// Simulated minutes run before measuring (the monitors' first checks and first claims).
+    #[arg(long, default_value_t = 15)]
+    pub warmup_minutes: u32,
+    /// The scheduler's lead (VIGIL_SCHEDULE_LEAD_SECONDS).
+    #[arg(long, default_value_t = 120)]
+    pub lead_seconds: u32,
+    /// The scheduler's horizon (VIGIL_SCHEDULE_HORIZON_SECONDS).
+    #[arg(long, default_value_t = 900)]
+    pub horizon_seconds: u32,
+    /// Checks per job message (VIGIL_JOB_SIZE).
+    #[arg(long, default_value_t = 50)]
+    pub job_size: usize,
+    /// Messages per prober invocation (the event source mapping's batch size).
+    #[arg(long, default_value_t = 10)]
+    pub batch_size: i32,
+    /// The functions' memory, for GB-seconds.
+    #[arg(long, default_value_t = 128)]
+    pub memory_mb: u32,
+}
+
+/// `vigil-bench lambda-startup`.
+#[derive(Args, Debug, Clone)]
+pub struct LambdaStartupArgs {
+    /// Cold starts per function.
+    #[arg(long, default_value_t = 10)]
+    pub runs: usize,
+    /// The build profile whose binaries to start.
+    #[arg(long, default_value = "lambda-release")]
+    pub profile: String,
+    /// The build directory (default: $CARGO_TARGET_DIR or ./target).
+    #[arg(long)]
+    pub target_dir: Option<PathBuf>,
+    /// Checks per job message in the busy prober's batch (ten messages).
+    #[arg(long, default_value_t = 50)]
+    pub checks_per_job: usize,
 }

@@ -8,6 +8,8 @@ mod measure;
 mod no_network;
 mod report;
 mod scenario_alert_latency;
+mod scenario_aws_cost;
+mod scenario_lambda_startup;
 mod scenario_pings;
 mod scenario_probe;
 mod scenario_scheduler;
@@ -50,6 +52,14 @@ async fn main() -> anyhow::Result<()> {
         Command::AlertLatency(args) => {
             println!("scenario: alert-latency {args:?}");
             scenario_alert_latency::run(args).await
+        }
+        Command::LambdaStartup(args) => {
+            println!("scenario: lambda-startup {args:?}");
+            scenario_lambda_startup::run(args, &target).await
+        }
+        Command::AwsCost(args) => {
+            println!("scenario: aws-cost {args:?}");
+            scenario_aws_cost::run(args, &target).await
         }
         Command::Target(_) | Command::Pings(_) | Command::PingsServer(_) => Ok(()),
     }

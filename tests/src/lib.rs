@@ -3,7 +3,11 @@
 
 pub mod app;
 pub mod contract;
+pub mod emulator;
+pub mod fault_proxy;
 pub mod heartbeat;
+pub mod lambda;
 pub mod receiver;
+pub mod runtime_api;
 pub mod smtp_sink;
 pub mod target;

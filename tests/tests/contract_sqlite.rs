@@ -49,6 +49,7 @@ suites!(
     monitor_listing_contract,
     schedule_contract,
     concurrent_claims_contract,
+    claim_ahead_contract,
     check_log_contract,
     tally_contract,
     concurrent_records_contract,

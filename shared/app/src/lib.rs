@@ -6,6 +6,7 @@ pub mod checks;
 mod deps;
 pub mod heartbeats;
 pub mod incidents;
+pub mod jobs;
 pub mod monitors;
 pub mod notifications;
 pub mod status;

@@ -11,6 +11,7 @@ pub mod events;
 pub mod heartbeat;
 pub mod ids;
 pub mod incident;
+pub mod job;
 pub mod latency;
 pub mod monitor;
 pub mod notify;

@@ -19,7 +19,7 @@ pub use check_log::{check_log_contract, concurrent_records_contract, tally_contr
 pub use incidents::{concurrent_openings_contract, incident_store_contract};
 pub use monitors::{monitor_listing_contract, monitor_repository_contract};
 pub use notifications::{delivery_log_contract, notification_settings_contract, timer_index_contract};
-pub use schedule::{concurrent_claims_contract, schedule_contract};
+pub use schedule::{claim_ahead_contract, concurrent_claims_contract, schedule_contract};
 pub use tasks::{
     concurrent_task_changes_contract, ping_body_store_contract, ping_keys_contract, task_due_index_contract, task_record,
     task_repository_contract, task_state_contract,
@@ -82,6 +82,7 @@ pub const SUITES: &[&str] = &[
     "monitor_listing",
     "schedule",
     "concurrent_claims",
+    "claim_ahead",
     "check_log",
     "tally",
     "concurrent_records",

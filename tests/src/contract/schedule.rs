@@ -104,3 +104,36 @@ pub async fn concurrent_claims_contract(stores: Stores) {
     }
     assert_eq!(total, 60, "every due monitor claimed exactly once");
 }
+
+/// Claiming ahead: only monitors due within the lead are claimed, each with every slot within
+/// the horizon, so a monitor is claimed once per horizon rather than once per run.
+pub async fn claim_ahead_contract(stores: Stores) {
+    let (repo, schedule) = (&stores.monitors, &stores.schedule);
+    let tenant = tenant();
+    let now = at(10_000);
+    let secs = SignedDuration::from_secs;
+    // Minutely monitors on their phase: `soon` due 30 s from now, `later` due in 200 s.
+    let soon = record_with(tenant, id_with_phase(30, 60, 10), "soon", 60, &[], t0(), Some(now + secs(30)));
+    let later = record_with(tenant, id_with_phase(31, 60, 0), "later", 60, &[], t0(), Some(now + secs(200)));
+    repo.insert(&soon).await.unwrap();
+    repo.insert(&later).await.unwrap();
+    let slots = |claimed: &[vigil_domain::ports::DueCheck], id| {
+        claimed.iter().filter(|c| c.monitor_id == id).map(|c| c.planned_at).collect::<Vec<_>>()
+    };
+
+    let claimed = schedule.claim_ahead(now, now + secs(120), now + secs(900), 1000).await.unwrap();
+    let expected: Vec<_> = (0..15).map(|k| now + secs(30 + 60 * k)).collect();
+    assert_eq!(slots(&claimed, soon.monitor.id), expected, "every slot within the horizon");
+    assert!(slots(&claimed, later.monitor.id).is_empty(), "not yet due within the lead");
+    assert!(claimed.iter().all(|c| c.interval == CheckInterval::from_seconds(60).unwrap()));
+    assert_eq!(repo.get(tenant, soon.monitor.id).await.unwrap().unwrap().next_due_at, Some(now + secs(930)));
+
+    let a_minute_later = now + secs(60);
+    assert!(schedule.claim_ahead(a_minute_later, a_minute_later + secs(120), a_minute_later + secs(900), 1000).await.unwrap().is_empty());
+
+    let then = now + secs(90);
+    let claimed = schedule.claim_ahead(then, then + secs(120), then + secs(900), 1000).await.unwrap();
+    let expected: Vec<_> = (0..14).map(|k| now + secs(200 + 60 * k)).collect();
+    assert_eq!(slots(&claimed, later.monitor.id), expected);
+    assert!(slots(&claimed, soon.monitor.id).is_empty(), "claimed once per horizon, not once per run");
+}

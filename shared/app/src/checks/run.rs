@@ -43,6 +43,9 @@ pub struct CheckRun {
     pub transition: Option<StatusTransition>,
     /// Whether this delivery stored it or an earlier one had.
     pub duplicate: bool,
+    /// Whether the status change's event, if there is one, was accepted by the event transport.
+    /// `false` means it must be published again: delivering the same check again does that.
+    pub event_published: bool,
 }
 
 /// Why a check could not be completed.
@@ -65,9 +68,20 @@ const HEALTH_RETRIES: usize = 5;
 /// by the event's idempotency key), so an event lost between the write and the publish is
 /// recovered by redelivery.
 pub async fn run_check(deps: &Deps, cmd: RunCheck, now: Timestamp) -> Result<RunCheckOutcome, RunCheckError> {
-    let Some(mut record) = deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await? else {
+    let Some(record) = deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await? else {
         return Ok(RunCheckOutcome::MonitorGone);
     };
+    run_check_on(deps, record, cmd, now).await
+}
+
+/// [`run_check`] on a monitor the caller has just read, so that a caller that needed the record
+/// first (a prober vetting a queued job entry) does not read it twice.
+pub(crate) async fn run_check_on(
+    deps: &Deps,
+    mut record: MonitorRecord,
+    cmd: RunCheck,
+    now: Timestamp,
+) -> Result<RunCheckOutcome, RunCheckError> {
     if record.health.status == MonitorStatus::Paused && !cmd.manual {
         return Ok(RunCheckOutcome::MonitorPaused);
     }
@@ -102,14 +116,14 @@ pub async fn run_check(deps: &Deps, cmd: RunCheck, now: Timestamp) -> Result<Run
             RecordOutcome::Recorded => {
                 let health = health_update.as_ref().map_or(record.health, |u| u.health);
                 let transition = health_update.and_then(|u| u.transition);
-                publish_transition(deps, &record, transition.as_ref()).await;
-                return Ok(ran(result, health, transition, false));
+                let published = publish_transition(deps, &record, transition.as_ref()).await;
+                return Ok(ran(result, health, transition, false, published));
             }
             RecordOutcome::Duplicate => {
                 let transition = deps.transitions.caused_by(cmd.tenant_id, cmd.monitor_id, result.id).await?;
-                publish_transition(deps, &record, transition.as_ref()).await;
+                let published = publish_transition(deps, &record, transition.as_ref()).await;
                 let health = deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.map_or(record.health, |r| r.health);
-                return Ok(ran(result, health, transition, true));
+                return Ok(ran(result, health, transition, true, published));
             }
             RecordOutcome::MonitorGone => return Ok(RunCheckOutcome::MonitorGone),
             RecordOutcome::HealthConflict => match deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await? {
@@ -121,8 +135,14 @@ pub async fn run_check(deps: &Deps, cmd: RunCheck, now: Timestamp) -> Result<Run
     Err(StoreError::Conflict.into())
 }
 
-fn ran(result: CheckResult, health: MonitorHealth, transition: Option<StatusTransition>, duplicate: bool) -> RunCheckOutcome {
-    RunCheckOutcome::Ran(Box::new(CheckRun { result, health, transition, duplicate }))
+fn ran(
+    result: CheckResult,
+    health: MonitorHealth,
+    transition: Option<StatusTransition>,
+    duplicate: bool,
+    event_published: bool,
+) -> RunCheckOutcome {
+    RunCheckOutcome::Ran(Box::new(CheckRun { result, health, transition, duplicate, event_published }))
 }
 
 /// The health change the result causes, if any. A probe error changes nothing.
@@ -143,11 +163,16 @@ fn health_update(record: &MonitorRecord, result: &CheckResult, at: Timestamp) ->
     Some(HealthUpdate { expected_version: record.health.version, health: change.next, transition })
 }
 
-async fn publish_transition(deps: &Deps, record: &MonitorRecord, transition: Option<&StatusTransition>) {
-    let Some(transition) = transition else { return };
-    // The transition is stored; a failed publish is logged, and a redelivery of the same check
-    // publishes it again.
-    if let Err(error) = deps.events.publish(&[status_event(record, transition)]).await {
-        tracing::error!(%error, monitor = %transition.monitor_id, "publishing a status change failed");
+/// Publishes the transition's event; `false` if that failed.
+async fn publish_transition(deps: &Deps, record: &MonitorRecord, transition: Option<&StatusTransition>) -> bool {
+    let Some(transition) = transition else { return true };
+    // The transition is stored; a failed publish is logged and reported, and a redelivery of the
+    // same check publishes it again.
+    match deps.events.publish(&[status_event(record, transition)]).await {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::error!(%error, monitor = %transition.monitor_id, "publishing a status change failed");
+            false
+        }
     }
 }

@@ -12,6 +12,17 @@ use vigil_domain::ports::{CheckSchedule, DueCheck, StoreError};
 #[async_trait]
 impl CheckSchedule for SqliteStore {
     async fn claim_due(&self, now: Timestamp, until: Timestamp, limit: usize) -> Result<Vec<DueCheck>, StoreError> {
+        self.claim_ahead(now, until, until, limit).await
+    }
+
+    async fn claim_ahead(
+        &self,
+        now: Timestamp,
+        lead_until: Timestamp,
+        until: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<DueCheck>, StoreError> {
+        let lead_until = lead_until.min(until);
         self.db
             // Claiming runs in the single writer, so two claims can never hand out one slot.
             .write(move |conn| {
@@ -19,7 +30,7 @@ impl CheckSchedule for SqliteStore {
                     "SELECT tenant_id, id, interval_s, next_due_at FROM monitors \
                      WHERE next_due_at IS NOT NULL AND next_due_at < ?1 ORDER BY next_due_at LIMIT ?2",
                 )?;
-                let mut rows = due_rows.query(params![ms(until), limit as i64])?;
+                let mut rows = due_rows.query(params![ms(lead_until), limit as i64])?;
                 let mut claimed = Vec::new();
                 let mut advanced = Vec::new();
                 while let Some(row) = rows.next()? {
@@ -32,7 +43,7 @@ impl CheckSchedule for SqliteStore {
                     let mut slot = resume_slot(interval, monitor_id, at(row.get(3)?)?, now);
                     // A short interval can have several slots before `until`.
                     while slot < until && claimed.len() < limit {
-                        claimed.push(DueCheck { tenant_id, monitor_id, planned_at: slot });
+                        claimed.push(DueCheck { tenant_id, monitor_id, planned_at: slot, interval });
                         slot = interval.next_slot_after(monitor_id, slot);
                     }
                     advanced.push((tenant_id, monitor_id, slot));

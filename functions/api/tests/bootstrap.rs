@@ -1,0 +1,31 @@
+//! The real `vigil-api` binary, started against a fake Lambda Runtime API and the emulator,
+//! serves one API Gateway event; with its configuration missing it refuses to start.
+
+use std::path::Path;
+use vigil_tests::emulator::Session;
+use vigil_tests::lambda::sample_event;
+use vigil_tests::runtime_api::{Answer, invoke_binary};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_vigil-api");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_serves_an_api_gateway_event() {
+    let session = Session::start().await;
+    let run = invoke_binary(Path::new(BINARY), &session.function_env(), sample_event("apigw-healthz.json")).await;
+    let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
+    assert_eq!(answer["statusCode"], 200, "{answer}");
+    assert_eq!(answer["body"], r#"{"status":"ok"}"#, "the health check reached DynamoDB: {answer}");
+    assert!(run.init.is_some(), "it asked the runtime API for an event");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_configuration_stops_the_cold_start_with_one_line() {
+    let env = [("AWS_REGION", "us-east-1".to_owned()), ("VIGIL_ARTEFACT_BUCKET", "b".to_owned())];
+    let run = invoke_binary(Path::new(BINARY), &env, sample_event("apigw-healthz.json")).await;
+    assert!(run.exit.is_some_and(|status| !status.success()), "{run:?}");
+    assert!(run.init.is_none(), "it never asked for an event");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(lines[0].starts_with("configuration error: VIGIL_TABLE is not set"), "{}", lines[0]);
+    assert!(lines[0].contains("VIGIL_EVENTS_TOPIC_ARN is not set"), "{}", lines[0]);
+}

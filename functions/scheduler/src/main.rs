@@ -1,0 +1,16 @@
+//! The scheduler function's entry point: configuration, adapters, handler.
+
+use lambda_runtime::{LambdaEvent, service_fn};
+use vigil_aws::config::SchedulerConfig;
+use vigil_aws::startup::config_or_exit;
+use vigil_aws::{AwsClients, ClientOptions, logs, wiring};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    logs::init();
+    let config = config_or_exit(SchedulerConfig::from_env());
+    let clients = AwsClients::new(&config.aws, ClientOptions::default()).await;
+    let (deps, dispatch) = wiring::scheduler_deps(&clients, &config);
+    let deps = &deps;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<_>| vigil_fn_scheduler::handle(deps, dispatch, event))).await
+}

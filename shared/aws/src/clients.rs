@@ -1,0 +1,86 @@
+//! The SDK clients, built on one HTTP client: hyper with rustls on ring (the TLS stack the probe
+//! engine already uses, so the functions carry one crypto library, not two).
+
+use crate::config::AwsSettings;
+use crate::request_count::RequestCounter;
+use aws_config::environment::EnvironmentVariableCredentialsProvider;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_dynamodb::config::SharedCredentialsProvider;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use std::time::Duration;
+
+/// What tests and benchmarks add to the clients.
+#[derive(Clone, Debug, Default)]
+pub struct ClientOptions {
+    /// Counts every request.
+    pub counter: Option<RequestCounter>,
+    /// Fixed credentials instead of the environment's (an emulator accepts any).
+    pub credentials: Option<aws_sdk_dynamodb::config::Credentials>,
+}
+
+/// One client per service, sharing connections and configuration.
+#[derive(Clone, Debug)]
+pub struct AwsClients {
+    /// DynamoDB.
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    /// S3.
+    pub s3: aws_sdk_s3::Client,
+    /// SNS.
+    pub sns: aws_sdk_sns::Client,
+    /// SQS.
+    pub sqs: aws_sdk_sqs::Client,
+    /// EventBridge.
+    pub eventbridge: aws_sdk_eventbridge::Client,
+}
+
+impl AwsClients {
+    /// Builds the clients: credentials from the environment (Lambda's role), standard retries
+    /// (three attempts with backoff; throttling is retried), and short timeouts so a failing
+    /// dependency turns into a batch failure well within a Lambda's time. With an endpoint
+    /// override (an emulator), S3 uses path-style addressing. Makes no request.
+    ///
+    /// The configuration is built directly rather than through aws-config's default chain:
+    /// Lambda always provides credentials in the environment, and the chain's other providers
+    /// (profiles, SSO, web identity through STS, instance metadata) would add their code to
+    /// every function's binary and time to its cold start.
+    pub async fn new(settings: &AwsSettings, options: ClientOptions) -> Self {
+        let ClientOptions { counter, credentials } = options;
+        let http = aws_smithy_http_client::Builder::new().tls_provider(tls::Provider::Rustls(CryptoMode::Ring)).build_https();
+        let credentials = match credentials {
+            Some(fixed) => SharedCredentialsProvider::new(fixed),
+            None => SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()),
+        };
+        let mut shared = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(settings.region.clone()))
+            .credentials_provider(credentials)
+            .http_client(http)
+            .retry_config(RetryConfig::standard().with_max_attempts(3))
+            .timeout_config(
+                TimeoutConfig::builder().connect_timeout(Duration::from_secs(2)).operation_attempt_timeout(Duration::from_secs(10)).build(),
+            );
+        if let Some(endpoint) = &settings.endpoint_url {
+            shared = shared.endpoint_url(endpoint);
+        }
+        let shared = shared.build();
+        macro_rules! client {
+            ($krate:ident) => {{
+                let mut builder = $krate::config::Builder::from(&shared);
+                if let Some(counter) = &counter {
+                    builder = builder.interceptor(counter.clone());
+                }
+                builder
+            }};
+        }
+        let s3 = client!(aws_sdk_s3).force_path_style(settings.endpoint_url.is_some());
+        Self {
+            dynamodb: aws_sdk_dynamodb::Client::from_conf(client!(aws_sdk_dynamodb).build()),
+            s3: aws_sdk_s3::Client::from_conf(s3.build()),
+            sns: aws_sdk_sns::Client::from_conf(client!(aws_sdk_sns).build()),
+            sqs: aws_sdk_sqs::Client::from_conf(client!(aws_sdk_sqs).build()),
+            eventbridge: aws_sdk_eventbridge::Client::from_conf(client!(aws_sdk_eventbridge).build()),
+        }
+    }
+}

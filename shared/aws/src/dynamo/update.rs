@@ -1,0 +1,84 @@
+//! Update and condition expressions built from attribute names, with placeholders for every
+//! name (so reserved words like `status` need no thought) and every value.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::HashMap;
+
+/// An update expression under construction.
+#[derive(Debug, Default)]
+pub(crate) struct Update {
+    sets: Vec<String>,
+    removes: Vec<String>,
+    conditions: Vec<String>,
+    pub(crate) names: HashMap<String, String>,
+    pub(crate) values: HashMap<String, AttributeValue>,
+}
+
+impl Update {
+    fn name(&mut self, attribute: &str) -> String {
+        let placeholder = format!("#{attribute}");
+        self.names.insert(placeholder.clone(), attribute.to_owned());
+        placeholder
+    }
+
+    fn value(&mut self, value: AttributeValue) -> String {
+        let placeholder = format!(":v{}", self.values.len());
+        self.values.insert(placeholder.clone(), value);
+        placeholder
+    }
+
+    /// `SET attribute = value`.
+    pub(crate) fn set(&mut self, attribute: &str, value: AttributeValue) -> &mut Self {
+        let (name, value) = (self.name(attribute), self.value(value));
+        self.sets.push(format!("{name} = {value}"));
+        self
+    }
+
+    /// `REMOVE attribute`.
+    pub(crate) fn remove(&mut self, attribute: &str) -> &mut Self {
+        let name = self.name(attribute);
+        self.removes.push(name);
+        self
+    }
+
+    /// Adds the condition `attribute = value`.
+    pub(crate) fn require_equal(&mut self, attribute: &str, value: AttributeValue) -> &mut Self {
+        let (name, value) = (self.name(attribute), self.value(value));
+        self.conditions.push(format!("{name} = {value}"));
+        self
+    }
+
+    /// The update expression.
+    pub(crate) fn expression(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.sets.is_empty() {
+            parts.push(format!("SET {}", self.sets.join(", ")));
+        }
+        if !self.removes.is_empty() {
+            parts.push(format!("REMOVE {}", self.removes.join(", ")));
+        }
+        parts.join(" ")
+    }
+
+    /// The condition expression, if any condition was added.
+    pub(crate) fn condition(&self) -> Option<String> {
+        (!self.conditions.is_empty()).then(|| self.conditions.join(" AND "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expressions_use_placeholders_throughout() {
+        let mut update = Update::default();
+        update
+            .set("status", AttributeValue::S("up".into()))
+            .remove("due_at")
+            .require_equal("health_version", AttributeValue::N("3".into()));
+        assert_eq!(update.expression(), "SET #status = :v0 REMOVE #due_at");
+        assert_eq!(update.condition().as_deref(), Some("#health_version = :v1"));
+        assert_eq!(update.names.len(), 3);
+    }
+}

@@ -1,0 +1,19 @@
+//! Vigil's AWS adapters: the storage ports on one DynamoDB table, probe jobs on SQS, events on
+//! SNS (and optionally EventBridge), failure artefacts on S3, and the configuration that every
+//! Lambda function reads, and checks, at cold start.
+
+pub mod artefacts;
+pub mod clients;
+pub mod config;
+pub mod dynamo;
+pub mod events;
+pub mod logs;
+pub mod request_count;
+mod sdk_error;
+pub mod sqs;
+pub mod startup;
+pub mod wiring;
+
+pub use artefacts::S3ArtefactStore;
+pub use clients::{AwsClients, ClientOptions};
+pub use dynamo::DynamoStore;

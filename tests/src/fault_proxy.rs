@@ -1,0 +1,173 @@
+//! An HTTP proxy between the AWS SDK and the emulator that can play dead or throttle, so that
+//! tests can fail the emulator mid-batch and bring it back with its data intact (stopping moto
+//! itself would lose the queues whose messages must survive).
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::net::TcpListener;
+
+/// How the proxy treats requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Pass everything through.
+    None,
+    /// Close every connection without an answer, as a dead host would.
+    Down,
+    /// Pass `n` more requests through, then play dead.
+    DownAfter(u32),
+    /// Answer the next `n` DynamoDB requests with DynamoDB's throttling error.
+    ThrottleDynamoDb(u32),
+}
+
+struct State {
+    fault: Mutex<Fault>,
+    dynamodb_requests: AtomicU64,
+    throttled: AtomicU64,
+    refused: AtomicU64,
+    upstream: String,
+    client: reqwest::Client,
+}
+
+/// A running proxy.
+pub struct FaultProxy {
+    /// Where clients should send requests.
+    pub endpoint: String,
+    state: Arc<State>,
+}
+
+impl FaultProxy {
+    /// Starts a proxy in front of `upstream` on a free loopback port.
+    pub async fn start(upstream: &str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("binding the proxy");
+        let endpoint = format!("http://{}", listener.local_addr().expect("proxy address"));
+        let state = Arc::new(State {
+            fault: Mutex::new(Fault::None),
+            dynamodb_requests: AtomicU64::new(0),
+            throttled: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
+            upstream: upstream.to_owned(),
+            client: reqwest::Client::new(),
+        });
+        let serving = Arc::clone(&state);
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let state = Arc::clone(&serving);
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| handle(Arc::clone(&state), request));
+                    // A dead host: the connection ends without an answer.
+                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                });
+            }
+        });
+        Self { endpoint, state }
+    }
+
+    /// Changes how requests are treated from now on.
+    pub fn set(&self, fault: Fault) {
+        *self.state.fault.lock().expect("fault") = fault;
+    }
+
+    /// DynamoDB requests seen (throttled ones included).
+    pub fn dynamodb_requests(&self) -> u64 {
+        self.state.dynamodb_requests.load(Ordering::SeqCst)
+    }
+
+    /// Requests answered with a throttling error.
+    pub fn throttled(&self) -> u64 {
+        self.state.throttled.load(Ordering::SeqCst)
+    }
+
+    /// Requests refused while playing dead.
+    pub fn refused(&self) -> u64 {
+        self.state.refused.load(Ordering::SeqCst)
+    }
+}
+
+#[derive(Debug)]
+struct PlayingDead;
+
+impl std::fmt::Display for PlayingDead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the proxy is playing dead")
+    }
+}
+
+impl std::error::Error for PlayingDead {}
+
+async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, PlayingDead> {
+    let dynamodb = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("DynamoDB_"));
+    if dynamodb {
+        state.dynamodb_requests.fetch_add(1, Ordering::SeqCst);
+    }
+    let verdict = {
+        let mut fault = state.fault.lock().expect("fault");
+        match *fault {
+            Fault::None => Fault::None,
+            Fault::Down => Fault::Down,
+            Fault::DownAfter(0) => {
+                *fault = Fault::Down;
+                Fault::Down
+            }
+            Fault::DownAfter(n) => {
+                *fault = Fault::DownAfter(n - 1);
+                Fault::None
+            }
+            Fault::ThrottleDynamoDb(n) if dynamodb && n > 0 => {
+                *fault = Fault::ThrottleDynamoDb(n - 1);
+                Fault::ThrottleDynamoDb(n)
+            }
+            Fault::ThrottleDynamoDb(_) => Fault::None,
+        }
+    };
+    match verdict {
+        Fault::Down | Fault::DownAfter(_) => {
+            state.refused.fetch_add(1, Ordering::SeqCst);
+            Err(PlayingDead)
+        }
+        Fault::ThrottleDynamoDb(_) => {
+            state.throttled.fetch_add(1, Ordering::SeqCst);
+            let body = r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"The level of configured provisioned throughput for the table was exceeded."}"#;
+            Ok(Response::builder()
+                .status(StatusCode::BAD_REQUEST)
+                .header("content-type", "application/x-amz-json-1.0")
+                .header("x-amzn-errortype", "ProvisionedThroughputExceededException")
+                .body(Full::new(Bytes::from_static(body.as_bytes())))
+                .expect("a throttling answer"))
+        }
+        Fault::None => Ok(forward(&state, request).await),
+    }
+}
+
+async fn forward(state: &State, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let (parts, body) = request.into_parts();
+    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let method = reqwest::Method::from_bytes(parts.method.as_str().as_bytes()).expect("a method");
+    let mut upstream = state.client.request(method, format!("{}{path}", state.upstream)).body(body);
+    for (name, value) in &parts.headers {
+        if !matches!(name.as_str(), "host" | "content-length" | "connection" | "transfer-encoding") {
+            upstream = upstream.header(name.as_str(), value.as_bytes());
+        }
+    }
+    let answer = match upstream.send().await {
+        Ok(answer) => answer,
+        Err(error) => {
+            return Response::builder().status(StatusCode::BAD_GATEWAY).body(Full::new(Bytes::from(error.to_string()))).expect("a 502");
+        }
+    };
+    let mut response = Response::builder().status(answer.status().as_u16());
+    for (name, value) in answer.headers() {
+        if !matches!(name.as_str(), "content-length" | "connection" | "transfer-encoding") {
+            response = response.header(name.as_str(), value.as_bytes());
+        }
+    }
+    let bytes = answer.bytes().await.unwrap_or_default();
+    response.body(Full::new(bytes)).expect("a forwarded answer")
+}

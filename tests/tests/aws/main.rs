@@ -1,0 +1,5 @@
+//! Tests of the AWS functions on the emulator: the whole pipeline through the handlers, and
+//! faults.
+
+mod faults;
+mod pipeline;

@@ -32,7 +32,6 @@ use vigil_domain::ids::TenantId;
 use vigil_domain::job::DelayedJob;
 use vigil_domain::monitor::{CheckInterval, MonitorDraft};
 use vigil_domain::ports::{ProbeJobQueue, StoreError};
-use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 use vigil_probe::{HttpProber, ProberConfig};
 
 use crate::cli::{AwsCostArgs, Scheme};
@@ -118,17 +117,8 @@ pub async fn run(args: AwsCostArgs, target: &Target) -> anyhow::Result<()> {
     let clients =
         vigil_tests::emulator::clients(&endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let resources = vigil_tests::emulator::provision(&clients).await?;
-    let config = StoreConfig {
-        aws: vigil_tests::emulator::settings(&endpoint),
-        table: resources.table.clone(),
-        retention: SignedDuration::from_hours(24 * 90),
-        artefact_bucket: resources.bucket.clone(),
-        events_topic_arn: resources.topic_arn.clone(),
-        event_bus: None,
-        network_policy: NetworkPolicy::AllowPrivate,
-        body_cap: ProbeRequest::DEFAULT_BODY_CAP,
-    };
-    let deps = wiring::store_deps(&clients, &config, Arc::new(HttpProber::new(ProberConfig::default())?));
+    let config = StoreConfig { event_bus: None, ..vigil_tests::emulator::store_config(&endpoint, &resources) };
+    let deps = wiring::store_deps(&clients, &config, Arc::new(HttpProber::new(ProberConfig::default())?))?;
     let dispatch_deps = DispatchDeps {
         schedule: Arc::new(DynamoStore::new(clients.dynamodb.clone(), &resources.table, config.retention)),
         jobs: Arc::new(Undelayed(SqsJobQueue::new(clients.sqs.clone(), &resources.probe_queue_url))),

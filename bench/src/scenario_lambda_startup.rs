@@ -25,7 +25,6 @@ use vigil_aws::config::StoreConfig;
 use vigil_aws::sqs::SqsJobQueue;
 use vigil_aws::{DynamoStore, wiring};
 use vigil_domain::ids::TenantId;
-use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 use vigil_probe::{HttpProber, ProberConfig};
 
 const FUNCTIONS: [(&str, &str); 3] =
@@ -105,17 +104,8 @@ async fn busy_prober(
     resources: &vigil_tests::emulator::Resources,
     env: &[(&str, String)],
 ) -> anyhow::Result<()> {
-    let config = StoreConfig {
-        aws: vigil_tests::emulator::settings(endpoint),
-        table: resources.table.clone(),
-        retention: SignedDuration::from_hours(24 * 90),
-        artefact_bucket: resources.bucket.clone(),
-        events_topic_arn: resources.topic_arn.clone(),
-        event_bus: None,
-        network_policy: NetworkPolicy::AllowPrivate,
-        body_cap: ProbeRequest::DEFAULT_BODY_CAP,
-    };
-    let deps = wiring::store_deps(clients, &config, Arc::new(HttpProber::new(ProberConfig::default())?));
+    let config = StoreConfig { event_bus: None, ..vigil_tests::emulator::store_config(endpoint, &resources) };
+    let deps = wiring::store_deps(clients, &config, Arc::new(HttpProber::new(ProberConfig::default())?))?;
     let tenant = TenantId::from_uuid(uuid::Uuid::now_v7());
     let now = SystemClock::now();
     let checks = 10 * args.checks_per_job;

@@ -13,6 +13,6 @@ async fn main() -> Result<(), lambda_http::Error> {
     let clients = AwsClients::new(&config.aws, ClientOptions::default()).await;
     // "Check now" runs a check inside the API call.
     let prober = HttpProber::new(ProberConfig::default())?;
-    let deps = wiring::store_deps(&clients, &config, Arc::new(prober));
+    let deps = wiring::store_deps(&clients, &config, Arc::new(prober))?;
     lambda_http::run(vigil_fn_api::app(deps)).await
 }

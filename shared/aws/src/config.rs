@@ -24,8 +24,8 @@ pub struct Variable {
     pub meaning: &'static str,
 }
 
-const ALL: &[&str] = &["api", "scheduler", "prober"];
-const STORE_USERS: &[&str] = &["api", "prober"];
+const ALL: &[&str] = &["api", "scheduler", "prober", "incidents", "notifier", "heartbeat", "sweeper"];
+const STORE_USERS: &[&str] = &["api", "prober", "incidents", "notifier", "heartbeat", "sweeper"];
 
 /// DynamoDB table name.
 pub const TABLE: &str = "VIGIL_TABLE";
@@ -53,6 +53,16 @@ pub const JOB_SIZE: &str = "VIGIL_JOB_SIZE";
 pub const CLAIM_BATCH: &str = "VIGIL_CLAIM_BATCH";
 /// Most checks one scheduler run dispatches.
 pub const MAX_CHECKS_PER_RUN: &str = "VIGIL_MAX_CHECKS_PER_RUN";
+/// SQS queue of notification deliveries.
+pub const NOTIFY_QUEUE_URL: &str = "VIGIL_NOTIFY_QUEUE_URL";
+/// Dead-letter queue of deliveries that failed for good.
+pub const NOTIFY_DLQ_URL: &str = "VIGIL_NOTIFY_DLQ_URL";
+/// The URL people and scripts reach Vigil at.
+pub const PUBLIC_URL: &str = "VIGIL_PUBLIC_URL";
+/// Sender address of email notifications (SES).
+pub const EMAIL_FROM: &str = "VIGIL_EMAIL_FROM";
+/// SHA-256 of the first admin API key.
+pub const ADMIN_KEY_SHA256: &str = "VIGIL_ADMIN_KEY_SHA256";
 /// Log filter.
 pub const LOG: &str = "VIGIL_LOG";
 /// The SDK's endpoint override, for emulators.
@@ -79,6 +89,41 @@ pub const VARIABLES: &[Variable] = &[
         meaning: "EventBridge bus (name or ARN) that events are also put on; unset: SNS only",
     },
     Variable { name: PROBE_QUEUE_URL, functions: &["scheduler"], default: None, required: true, meaning: "SQS queue URL of probe jobs" },
+    Variable {
+        name: NOTIFY_QUEUE_URL,
+        functions: STORE_USERS,
+        default: None,
+        required: true,
+        meaning: "SQS queue URL of notification deliveries (the notifier's trigger)",
+    },
+    Variable {
+        name: NOTIFY_DLQ_URL,
+        functions: &["notifier"],
+        default: None,
+        required: true,
+        meaning: "SQS queue URL that deliveries which failed for good are sent to",
+    },
+    Variable {
+        name: PUBLIC_URL,
+        functions: STORE_USERS,
+        default: None,
+        required: true,
+        meaning: "URL of the API as people and scripts reach it: the start of incident links and ping URLs",
+    },
+    Variable {
+        name: EMAIL_FROM,
+        functions: STORE_USERS,
+        default: None,
+        required: false,
+        meaning: "Verified SES sender of email notifications; unset: email channels fail with a clear error",
+    },
+    Variable {
+        name: ADMIN_KEY_SHA256,
+        functions: &["api"],
+        default: None,
+        required: false,
+        meaning: "Hex SHA-256 of the first admin API key: at cold start with no tenant, the api creates the first tenant with it",
+    },
     Variable {
         name: NETWORK_POLICY,
         functions: STORE_USERS,
@@ -225,6 +270,23 @@ pub struct StoreConfig {
     pub network_policy: NetworkPolicy,
     /// Most body bytes a check reads.
     pub body_cap: usize,
+    /// SQS queue of deliveries.
+    pub notify_queue_url: String,
+    /// Where people and scripts reach the API.
+    pub public_url: url::Url,
+    /// SES sender of email notifications.
+    pub email_from: Option<String>,
+    /// SHA-256 (hex) of the first admin key (the api function's bootstrap).
+    pub admin_key_sha256: Option<String>,
+}
+
+/// The notifier function's configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotifierConfig {
+    /// What every store user reads.
+    pub store: StoreConfig,
+    /// Where deliveries that failed for good go.
+    pub dlq_url: String,
 }
 
 /// The scheduler function's configuration.
@@ -280,6 +342,15 @@ impl StoreConfig {
         };
         let body_cap = r.number(BODY_CAP_BYTES, 262_144, 1024..=16 * 1024 * 1024) as usize;
         let retention_days = r.number(RETENTION_DAYS, 90, 1..=3650);
+        let notify_queue_url = r.required(NOTIFY_QUEUE_URL);
+        let public_url = public_url(&mut r);
+        let email_from = r.value(EMAIL_FROM);
+        let admin_key_sha256 = r.value(ADMIN_KEY_SHA256).map(|v| v.to_ascii_lowercase());
+        if let Some(hash) = &admin_key_sha256
+            && (hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            r.problems.push(format!("{ADMIN_KEY_SHA256} is not 64 hex digits (the SHA-256 of the key)"));
+        }
         let config = StoreConfig {
             aws,
             table,
@@ -289,8 +360,51 @@ impl StoreConfig {
             event_bus,
             network_policy,
             body_cap,
+            notify_queue_url,
+            public_url,
+            email_from,
+            admin_key_sha256,
         };
         r.finish(config)
+    }
+}
+
+fn public_url<F: Fn(&str) -> Option<String>>(r: &mut Reader<F>) -> url::Url {
+    let fallback = url::Url::parse("https://invalid.example/").expect("a valid URL");
+    let Some(text) = r.value(PUBLIC_URL) else {
+        r.required(PUBLIC_URL);
+        return fallback;
+    };
+    match url::Url::parse(&text) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {
+            // Links are joined onto it, which drops a last path segment without a slash.
+            if url.path().ends_with('/') { url } else { url::Url::parse(&format!("{text}/")).unwrap_or(url) }
+        }
+        _ => {
+            r.problems.push(format!("{PUBLIC_URL}={text} is not an http(s) URL"));
+            fallback
+        }
+    }
+}
+
+impl NotifierConfig {
+    /// From the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// From any source of variables.
+    pub fn from_vars(get: impl Fn(&str) -> Option<String> + Clone) -> Result<Self, ConfigError> {
+        let store = StoreConfig::from_vars(get.clone());
+        let mut r = Reader { get, problems: Vec::new() };
+        let dlq_url = r.required(NOTIFY_DLQ_URL);
+        match store {
+            Ok(store) => r.finish(NotifierConfig { store, dlq_url }),
+            Err(ConfigError(mut problems)) => {
+                problems.extend(r.problems);
+                Err(ConfigError(problems))
+            }
+        }
     }
 }
 
@@ -352,8 +466,12 @@ mod tests {
             (TABLE, "vigil"),
             (ARTEFACT_BUCKET, "artefacts"),
             (EVENTS_TOPIC_ARN, "arn:aws:sns:eu-west-1:123456789012:events"),
+            (NOTIFY_QUEUE_URL, "https://sqs.eu-west-1.amazonaws.com/123456789012/notifications"),
+            (PUBLIC_URL, "https://vigil.example.com/prod"),
         ]))
         .unwrap();
+        assert_eq!(config.public_url.as_str(), "https://vigil.example.com/prod/", "links are joined under the path");
+        assert_eq!((config.email_from, config.admin_key_sha256), (None, None));
         assert_eq!(config.network_policy, NetworkPolicy::PublicOnly, "checks from AWS never reach private addresses unless asked");
         assert_eq!(config.body_cap, 262_144);
         assert_eq!(config.retention, SignedDuration::from_hours(24 * 90));
@@ -372,6 +490,8 @@ mod tests {
             "VIGIL_EVENTS_TOPIC_ARN is not set",
             "VIGIL_NETWORK_POLICY=anything",
             "VIGIL_BODY_CAP_BYTES=lots",
+            "VIGIL_NOTIFY_QUEUE_URL is not set",
+            "VIGIL_PUBLIC_URL is not set",
         ] {
             assert!(line.contains(needle), "`{needle}` missing from: {line}");
         }
@@ -418,7 +538,7 @@ mod manifest {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../functions/manifest.json");
         let manifest: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("functions/manifest.json")).expect("JSON");
         let functions = manifest["functions"].as_array().expect("functions");
-        assert_eq!(functions.len(), 3);
+        assert_eq!(functions.len(), 7);
         for function in functions {
             let name = function["name"].as_str().expect("name");
             let listed = |kind: &str| -> Vec<String> {

@@ -6,34 +6,59 @@ use crate::clients::AwsClients;
 use crate::config::{SchedulerConfig, StoreConfig};
 use crate::dynamo::DynamoStore;
 use crate::events::{EventBridgePublisher, FanOutPublisher, SnsPublisher};
-use crate::sqs::SqsJobQueue;
+use crate::notifier::AwsNotifier;
+use crate::ping_bodies::S3PingBodyStore;
+use crate::sqs::{QueuedDeliveryLog, SqsJobQueue};
 use jiff::SignedDuration;
 use std::sync::Arc;
 use vigil_app::jobs::{DispatchDeps, DispatchDueChecks};
-use vigil_app::{Deps, Settings, SystemRandom};
+use vigil_app::{Deps, HeartbeatSettings, NotificationSettings, Settings, SystemRandom};
 use vigil_domain::ports::{EventPublisher, Prober};
 
-/// The dependencies of the api and prober functions: DynamoDB for every store, S3 for
-/// artefacts, SNS (and the EventBridge bus, if configured) for events.
-pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>) -> Deps {
+/// The dependencies of every function that runs use cases over the stores: DynamoDB for every
+/// store, S3 for artefacts and big ping bodies, SNS (and the EventBridge bus, if configured) for
+/// events, the notifier queue for new deliveries, SES and SNS for messages.
+pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>) -> anyhow::Result<Deps> {
     let store = Arc::new(DynamoStore::new(clients.dynamodb.clone(), &config.table, config.retention));
     let sns: Arc<dyn EventPublisher> = Arc::new(SnsPublisher::new(clients.sns.clone(), &config.events_topic_arn));
     let events: Arc<dyn EventPublisher> = match &config.event_bus {
         Some(bus) => Arc::new(FanOutPublisher::new(vec![sns, Arc::new(EventBridgePublisher::new(clients.eventbridge.clone(), bus))])),
         None => sns,
     };
-    Deps {
+    let deliveries = Arc::new(QueuedDeliveryLog::new(store.clone(), clients.sqs.clone(), &config.notify_queue_url));
+    Ok(Deps {
         monitors: store.clone(),
         schedule: store.clone(),
         checks: store.clone(),
         transitions: store.clone(),
-        tenants: store,
+        tenants: store.clone(),
         events,
         artefacts: Arc::new(S3ArtefactStore::new(clients.s3.clone(), &config.artefact_bucket)),
         prober,
         random: Arc::new(SystemRandom),
-        settings: Settings { network_policy: config.network_policy, body_cap: config.body_cap },
-    }
+        incidents: store.clone(),
+        channels: store.clone(),
+        alert_rules: store.clone(),
+        silences: store.clone(),
+        deliveries,
+        delivery_due: store.clone(),
+        timers: store.clone(),
+        notifier: Arc::new(AwsNotifier::new(clients, config.email_from.clone())?),
+        tasks: store.clone(),
+        task_state: store.clone(),
+        task_due: store.clone(),
+        task_history: store.clone(),
+        ping_keys: store,
+        ping_bodies: Arc::new(S3PingBodyStore::new(clients.s3.clone(), &config.artefact_bucket)),
+        settings: Settings {
+            network_policy: config.network_policy,
+            body_cap: config.body_cap,
+            notifications: NotificationSettings::default(),
+            // Bodies above DynamoDB-friendly sizes go to S3; the cap is Healthchecks' default.
+            heartbeat: HeartbeatSettings::default(),
+            public_url: config.public_url.clone(),
+        },
+    })
 }
 
 /// The scheduler function's dependencies and its dispatch settings.

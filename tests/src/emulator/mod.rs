@@ -25,6 +25,10 @@ use vigil_probe::{HttpProber, ProberConfig};
 
 /// The region every emulator test uses.
 pub const REGION: &str = "us-east-1";
+/// The public URL the functions are configured with on the emulator.
+pub const PUBLIC_URL: &str = "https://vigil.test/";
+/// The SES sender the functions are configured with (verified on the emulator).
+pub const EMAIL_FROM: &str = "vigil@vigil.test";
 /// Credentials the emulator accepts.
 pub const ACCESS_KEY: &str = "testing";
 
@@ -108,20 +112,10 @@ impl Session {
         Self { endpoint, clients, resources, _exclusive: exclusive }
     }
 
-    /// The api and prober functions' configuration on this emulator (checks may reach the
-    /// tests' loopback targets).
+    /// The store functions' configuration on this emulator (checks may reach the tests'
+    /// loopback targets).
     pub fn store_config(&self) -> StoreConfig {
-        let r = &self.resources;
-        StoreConfig {
-            aws: settings(&self.endpoint),
-            table: r.table.clone(),
-            retention: SignedDuration::from_hours(24 * 90),
-            artefact_bucket: r.bucket.clone(),
-            events_topic_arn: r.topic_arn.clone(),
-            event_bus: Some(r.bus.clone()),
-            network_policy: NetworkPolicy::AllowPrivate,
-            body_cap: ProbeRequest::DEFAULT_BODY_CAP,
-        }
+        store_config(&self.endpoint, &self.resources)
     }
 
     /// The scheduler function's configuration on this emulator, claiming `horizon` ahead (with
@@ -150,6 +144,24 @@ impl Session {
     }
 }
 
+/// The store functions' configuration on the emulator at `endpoint`.
+pub fn store_config(endpoint: &str, r: &Resources) -> StoreConfig {
+    StoreConfig {
+        aws: settings(endpoint),
+        table: r.table.clone(),
+        retention: SignedDuration::from_hours(24 * 90),
+        artefact_bucket: r.bucket.clone(),
+        events_topic_arn: r.topic_arn.clone(),
+        event_bus: Some(r.bus.clone()),
+        network_policy: NetworkPolicy::AllowPrivate,
+        body_cap: ProbeRequest::DEFAULT_BODY_CAP,
+        notify_queue_url: r.notify_queue_url.clone(),
+        public_url: url::Url::parse(PUBLIC_URL).expect("a valid URL"),
+        email_from: Some(EMAIL_FROM.into()),
+        admin_key_sha256: None,
+    }
+}
+
 /// The environment a function binary needs to run against the emulator at `endpoint`.
 pub fn function_env(endpoint: &str, r: &Resources) -> Vec<(&'static str, String)> {
     vec![
@@ -163,13 +175,17 @@ pub fn function_env(endpoint: &str, r: &Resources) -> Vec<(&'static str, String)
         ("VIGIL_EVENT_BUS", r.bus.clone()),
         ("VIGIL_PROBE_QUEUE_URL", r.probe_queue_url.clone()),
         ("VIGIL_NETWORK_POLICY", "allow-private".into()),
+        ("VIGIL_NOTIFY_QUEUE_URL", r.notify_queue_url.clone()),
+        ("VIGIL_NOTIFY_DLQ_URL", r.notify_dlq_url.clone()),
+        ("VIGIL_PUBLIC_URL", PUBLIC_URL.into()),
+        ("VIGIL_EMAIL_FROM", EMAIL_FROM.into()),
     ]
 }
 
 /// The api and prober functions' dependencies over `clients`.
 pub fn deps_with(clients: &AwsClients, config: &StoreConfig) -> Deps {
     let prober = HttpProber::new(ProberConfig::default()).expect("a prober");
-    wiring::store_deps(clients, config, Arc::new(prober))
+    wiring::store_deps(clients, config, Arc::new(prober)).expect("wiring the store dependencies")
 }
 
 /// The ARN of a queue of the emulator, by its URL.

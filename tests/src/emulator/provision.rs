@@ -1,6 +1,7 @@
 //! Vigil's AWS resources on the emulator, as infra/ declares them for a deployment: the table,
 //! the probe-job queue with its dead-letter queue, the events topic with a queue subscribed to
-//! it (where tests read what was published), an event bus with a rule to a queue, and the
+//! it (where tests read what was published) and the incidents function's queue subscribed to
+//! it, the notifier's queue with its dead-letter queue, an event bus with a rule to a queue, and the
 //! artefact bucket.
 
 use aws_sdk_sqs::types::QueueAttributeName;
@@ -25,6 +26,12 @@ pub struct Resources {
     pub probe_queue_url: String,
     /// Its dead-letter queue.
     pub probe_dlq_url: String,
+    /// The notifier's queue of deliveries.
+    pub notify_queue_url: String,
+    /// Its dead-letter queue.
+    pub notify_dlq_url: String,
+    /// The incidents function's queue, subscribed to the events topic with raw delivery.
+    pub incident_queue_url: String,
 }
 
 /// Receives a message this many times before the dead-letter queue takes it.
@@ -66,7 +73,26 @@ pub async fn provision(clients: &AwsClients) -> anyhow::Result<Resources> {
     )
     .await?;
 
+    let (notify_dlq_url, notify_dlq_arn) = queue(clients, "vigil-notifications-dlq", &[]).await?;
+    let redrive = format!(r#"{{"deadLetterTargetArn":"{notify_dlq_arn}","maxReceiveCount":"{MAX_RECEIVES}"}}"#);
+    let (notify_queue_url, _) = queue(
+        clients,
+        "vigil-notifications",
+        &[(QueueAttributeName::RedrivePolicy, redrive), (QueueAttributeName::VisibilityTimeout, "1".into())],
+    )
+    .await?;
+
     let topic_arn = clients.sns.create_topic().name("vigil-events").send().await?.topic_arn.unwrap_or_default();
+    let (incident_queue_url, incident_queue_arn) = queue(clients, "vigil-incident-events", &[]).await?;
+    clients
+        .sns
+        .subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint(&incident_queue_arn)
+        .attributes("RawMessageDelivery", "true")
+        .send()
+        .await?;
     let (events_tap_url, events_tap_arn) = queue(clients, "vigil-events-tap", &[]).await?;
     clients.sns.subscribe().topic_arn(&topic_arn).protocol("sqs").endpoint(&events_tap_arn).send().await?;
 
@@ -77,5 +103,17 @@ pub async fn provision(clients: &AwsClients) -> anyhow::Result<Resources> {
     let target = aws_sdk_eventbridge::types::Target::builder().id("tap").arn(&bus_tap_arn).build()?;
     clients.eventbridge.put_targets().event_bus_name(&bus).rule("vigil-to-tap").targets(target).send().await?;
 
-    Ok(Resources { table, bucket, topic_arn, events_tap_url, bus, bus_tap_url, probe_queue_url, probe_dlq_url })
+    Ok(Resources {
+        table,
+        bucket,
+        topic_arn,
+        events_tap_url,
+        bus,
+        bus_tap_url,
+        probe_queue_url,
+        probe_dlq_url,
+        notify_queue_url,
+        notify_dlq_url,
+        incident_queue_url,
+    })
 }

@@ -1,52 +1,236 @@
-//! Deliveries and their attempts ([`DeliveryLog`]), pending ones by due time
-//! ([`DeliveryDueIndex`]), and escalation and reminder timers ([`TimerIndex`]).
+//! Deliveries and their attempts ([`DeliveryLog`]) and pending ones by due time
+//! ([`DeliveryDueIndex`]).
+//!
+//! - A delivery is a document in its tenant's delivery partition (`DLV#<tenant>`, sk `D#<id>`),
+//!   carrying its attempt count for conditions and, while pending, its next attempt time in the
+//!   shared `due` index (family `DD#`).
+//! - Its idempotency key is an item beside it (sk `K#<key>`), put with `attribute_not_exists`
+//!   in the delivery's own transaction: a second delivery of one transition to one channel is
+//!   refused by the store.
+//! - The incident's partition (`TL#<tenant>#<incident>`) holds a reference per delivery, in
+//!   creation order; failed deliveries get a copy under `F#<created>#<id>`, newest listed first.
+//! - Attempts live in the delivery's own partition (`DA#<tenant>#<delivery>`).
 
 use super::DynamoStore;
+use super::attributes::{Item, ItemExt, n, s};
+use super::cursor;
+use super::documents::{doc_item, index_due, parse_doc, sk_of};
+use super::errors::{Cancelled, backend, cancellation, decode};
+use super::keys::{PK, SK};
+use anyhow::Context;
 use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use jiff::{SignedDuration, Timestamp};
 use vigil_domain::ids::{DeliveryId, IncidentId, TenantId};
-use vigil_domain::notify::{Delivery, DeliveryAttempt, Timer};
+use vigil_domain::notify::{Delivery, DeliveryAttempt, DeliveryStatus};
 use vigil_domain::page::{Page, PageRequest};
-use vigil_domain::ports::{DeliveryDueIndex, DeliveryLog, EnqueueOutcome, StoreError, TimerIndex};
+use vigil_domain::ports::{DeliveryDueIndex, DeliveryLog, EnqueueOutcome, StoreError};
+
+const DELIVERY: &str = "D#";
+const FAILED: &str = "F#";
+const ATTEMPT: &str = "A#";
+/// The due-index family of pending deliveries.
+const DUE_FAMILY: &str = "DD#";
+/// Attempts recorded, for conditions.
+const ATTEMPTS: &str = "attempts";
+/// On a reference item: the delivery's id.
+const DELIVERY_ID: &str = "delivery";
+
+fn deliveries_pk(tenant: TenantId) -> String {
+    format!("DLV#{tenant}")
+}
+
+fn delivery_sk(id: DeliveryId) -> String {
+    format!("{DELIVERY}{id}")
+}
+
+fn incident_pk(tenant: TenantId, incident: IncidentId) -> String {
+    format!("TL#{tenant}#{incident}")
+}
+
+fn ordered_suffix(delivery: &Delivery) -> String {
+    format!("{:013}#{}", delivery.created_at.as_millisecond(), delivery.id)
+}
+
+fn attempts_pk(tenant: TenantId, id: DeliveryId) -> String {
+    format!("DA#{tenant}#{id}")
+}
+
+fn delivery_item(delivery: &Delivery) -> anyhow::Result<Item> {
+    let mut item = doc_item(deliveries_pk(delivery.tenant_id), delivery_sk(delivery.id), delivery)?;
+    item.insert(ATTEMPTS.to_owned(), n(delivery.attempts));
+    if let (DeliveryStatus::Pending, Some(due)) = (delivery.status, delivery.next_attempt_at) {
+        index_due(&mut item, DUE_FAMILY, delivery.id.as_uuid().as_bytes()[15], due);
+    }
+    Ok(item)
+}
+
+fn put(table: &str, item: Item, condition: Option<&str>) -> anyhow::Result<TransactWriteItem> {
+    let put = Put::builder().table_name(table).set_item(Some(item)).set_condition_expression(condition.map(str::to_owned));
+    Ok(TransactWriteItem::builder().put(put.build()?).build())
+}
+
+impl DynamoStore {
+    /// Moves a claimed delivery's due time to `until`, in the index and in its document.
+    fn lease_changes(item: &Item, until: Timestamp) -> anyhow::Result<Vec<(&'static str, aws_sdk_dynamodb::types::AttributeValue)>> {
+        let mut delivery: Delivery = parse_doc(item)?;
+        delivery.next_attempt_at = Some(until);
+        Ok(vec![(super::documents::DOC, s(serde_json::to_string(&delivery).context("encoding a delivery")?))])
+    }
+
+    fn leased(items: Vec<Item>, until: Timestamp) -> Result<Vec<Delivery>, StoreError> {
+        items
+            .iter()
+            .map(|item| {
+                let mut delivery: Delivery = parse_doc(item)?;
+                delivery.next_attempt_at = Some(until);
+                Ok(delivery)
+            })
+            .collect::<anyhow::Result<_>>()
+            .map_err(decode)
+    }
+}
 
 #[async_trait]
 impl DeliveryLog for DynamoStore {
     async fn enqueue(&self, delivery: &Delivery) -> Result<EnqueueOutcome, StoreError> {
-        todo!("{delivery:?}")
+        let tenant = delivery.tenant_id;
+        let key = doc_item(deliveries_pk(tenant), format!("K#{}", delivery.idempotency_key()), &delivery.id).map_err(decode)?;
+        let mut reference = doc_item(incident_pk(tenant, delivery.incident_id), format!("{DELIVERY}{}", ordered_suffix(delivery)), &())
+            .map_err(decode)?;
+        reference.insert(DELIVERY_ID.to_owned(), s(delivery.id.to_string()));
+        let writes = vec![
+            put(&self.table, key, Some("attribute_not_exists(pk)")).map_err(decode)?,
+            put(&self.table, delivery_item(delivery).map_err(decode)?, Some("attribute_not_exists(pk)")).map_err(decode)?,
+            put(&self.table, reference, None).map_err(decode)?,
+        ];
+        for _ in 0..10 {
+            let error = match self.client.transact_write_items().set_transact_items(Some(writes.clone())).send().await {
+                Ok(_) => return Ok(EnqueueOutcome::Enqueued),
+                Err(error) => error,
+            };
+            match cancellation(&error) {
+                Some(Cancelled::Conflict) => continue,
+                Some(Cancelled::Conditions(_)) => return Ok(EnqueueOutcome::Duplicate),
+                None => return Err(backend("enqueueing a delivery", error)),
+            }
+        }
+        Err(StoreError::Conflict)
     }
+
     async fn get(&self, tenant: TenantId, id: DeliveryId) -> Result<Option<Delivery>, StoreError> {
-        todo!("{tenant}{id}")
+        self.get_doc(deliveries_pk(tenant), delivery_sk(id), "reading a delivery").await
     }
+
     async fn record_attempt(&self, delivery: &Delivery, attempt: &DeliveryAttempt) -> Result<(), StoreError> {
-        todo!("{delivery:?}{attempt:?}")
+        let tenant = delivery.tenant_id;
+        let previous = delivery.attempts.saturating_sub(1);
+        let mut writes = vec![
+            TransactWriteItem::builder()
+                .put(
+                    Put::builder()
+                        .table_name(&self.table)
+                        .set_item(Some(delivery_item(delivery).map_err(decode)?))
+                        .condition_expression("#attempts = :previous")
+                        .expression_attribute_names("#attempts", ATTEMPTS)
+                        .expression_attribute_values(":previous", n(previous))
+                        .build()
+                        .map_err(|e| decode(e.into()))?,
+                )
+                .build(),
+            put(&self.table, doc_item(attempts_pk(tenant, delivery.id), format!("{ATTEMPT}{:06}", attempt.number), attempt).map_err(decode)?, None)
+                .map_err(decode)?,
+        ];
+        if delivery.status == DeliveryStatus::Failed {
+            let copy = doc_item(deliveries_pk(tenant), format!("{FAILED}{}", ordered_suffix(delivery)), delivery).map_err(decode)?;
+            writes.push(put(&self.table, copy, None).map_err(decode)?);
+        }
+        for _ in 0..10 {
+            let error = match self.client.transact_write_items().set_transact_items(Some(writes.clone())).send().await {
+                Ok(_) => return Ok(()),
+                Err(error) => error,
+            };
+            match cancellation(&error) {
+                Some(Cancelled::Conflict) => continue,
+                Some(Cancelled::Conditions(_)) => {
+                    let exists = DeliveryLog::get(self, tenant, delivery.id).await?.is_some();
+                    return Err(if exists { StoreError::Conflict } else { StoreError::NotFound });
+                }
+                None => return Err(backend("recording a delivery attempt", error)),
+            }
+        }
+        Err(StoreError::Conflict)
     }
+
     async fn for_incident(&self, tenant: TenantId, incident: IncidentId) -> Result<Vec<Delivery>, StoreError> {
-        todo!("{tenant}{incident}")
+        let references = self.query_all(&incident_pk(tenant, incident), DELIVERY, "listing an incident's deliveries").await?;
+        let mut deliveries = Vec::with_capacity(references.len());
+        for reference in references {
+            let id: DeliveryId = reference.string(DELIVERY_ID).and_then(|id| id.parse().context("a delivery id")).map_err(decode)?;
+            if let Some(delivery) = DeliveryLog::get(self, tenant, id).await? {
+                deliveries.push(delivery);
+            }
+        }
+        Ok(deliveries)
     }
+
     async fn attempts(&self, tenant: TenantId, id: DeliveryId) -> Result<Vec<DeliveryAttempt>, StoreError> {
-        todo!("{tenant}{id}")
+        self.all_docs(&attempts_pk(tenant, id), ATTEMPT, "reading delivery attempts").await
     }
+
     async fn failed(&self, tenant: TenantId, page: &PageRequest) -> Result<Page<Delivery>, StoreError> {
-        todo!("{tenant}{page:?}")
+        let before = page.cursor.as_ref().map(|c| cursor::decode(c, |text| text.starts_with(FAILED))).transpose()?;
+        let (items, more) =
+            self.query_prefix(&deliveries_pk(tenant), FAILED, false, before, page.limit as usize, "listing failed deliveries").await?;
+        let next_cursor = match items.last() {
+            Some(last) if more => Some(cursor::encode(&sk_of(last)?)),
+            _ => None,
+        };
+        let items = items.iter().map(parse_doc).collect::<anyhow::Result<_>>().map_err(decode)?;
+        Ok(Page { items, next_cursor })
     }
 }
 
 #[async_trait]
 impl DeliveryDueIndex for DynamoStore {
     async fn claim_due(&self, now: Timestamp, lease: SignedDuration, limit: usize) -> Result<Vec<Delivery>, StoreError> {
-        todo!("{now}{lease}{limit}")
+        let until = now + lease;
+        let items =
+            self.claim_family(DUE_FAMILY, now, until, limit, |item| Self::lease_changes(item, until), "claiming due deliveries").await?;
+        Self::leased(items, until)
     }
-}
 
-#[async_trait]
-impl TimerIndex for DynamoStore {
-    async fn schedule(&self, timers: &[Timer]) -> Result<(), StoreError> {
-        todo!("{timers:?}")
-    }
-    async fn claim_due(&self, now: Timestamp, lease: SignedDuration, limit: usize) -> Result<Vec<Timer>, StoreError> {
-        todo!("{now}{lease}{limit}")
-    }
-    async fn complete(&self, claimed: &Timer, next: Option<&Timer>) -> Result<(), StoreError> {
-        todo!("{claimed:?}{next:?}")
+    async fn claim(&self, tenant: TenantId, id: DeliveryId, now: Timestamp, lease: SignedDuration) -> Result<Option<Delivery>, StoreError> {
+        let Some(item) = self.get_raw(deliveries_pk(tenant), delivery_sk(id), "reading a delivery").await? else { return Ok(None) };
+        let delivery: Delivery = parse_doc(&item).map_err(decode)?;
+        let due = match (delivery.status, delivery.next_attempt_at) {
+            (DeliveryStatus::Pending, Some(due)) if due <= now => due,
+            _ => return Ok(None),
+        };
+        let until = now + lease;
+        let changes = Self::lease_changes(&item, until).map_err(decode)?;
+        let (name, value) = changes.into_iter().next().expect("one change");
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PK, item[PK].clone())
+            .key(SK, item[SK].clone())
+            .update_expression("SET #due = :until, #doc = :doc")
+            .condition_expression("#due = :due AND #attempts = :attempts")
+            .expression_attribute_names("#due", super::keys::DUE_AT)
+            .expression_attribute_names("#doc", name)
+            .expression_attribute_names("#attempts", ATTEMPTS)
+            .expression_attribute_values(":until", n(until.as_millisecond()))
+            .expression_attribute_values(":doc", value)
+            .expression_attribute_values(":due", n(due.as_millisecond()))
+            .expression_attribute_values(":attempts", n(delivery.attempts))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Some(Delivery { next_attempt_at: Some(until), ..delivery })),
+            Err(e) if super::errors::is_condition_failure(&e) => Ok(None),
+            Err(e) => Err(backend("claiming a delivery", e)),
+        }
     }
 }

@@ -6,6 +6,7 @@ mod attributes;
 mod check_log;
 mod cursor;
 mod deliveries;
+mod documents;
 mod errors;
 mod history;
 mod incidents;
@@ -20,6 +21,7 @@ mod tally;
 mod task_history;
 mod tasks;
 mod tenants;
+mod timers;
 mod transitions;
 mod update;
 

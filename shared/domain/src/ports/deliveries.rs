@@ -42,14 +42,19 @@ pub trait DeliveryLog: Send + Sync {
     async fn failed(&self, tenant: TenantId, page: &PageRequest) -> Result<Page<Delivery>, StoreError>;
 }
 
-/// The due-index of pending deliveries, for deliverers that poll (self-hosted). On AWS the
-/// notifier queue's delays play this part.
+/// The due-index of pending deliveries. Deliverers that poll (self-hosted, and the AWS
+/// sweeper's safety net) claim what is due in bulk; deliverers driven by one queue message per
+/// delivery (the AWS notifier) claim that one delivery.
 #[async_trait]
 pub trait DeliveryDueIndex: Send + Sync {
     /// Claims up to `limit` pending deliveries due at `now`, earliest first, pushing each one's
     /// due time to `now + lease` so that no other claimer gets it while it is being attempted,
     /// and so that it comes back if the deliverer dies.
     async fn claim_due(&self, now: Timestamp, lease: SignedDuration, limit: usize) -> Result<Vec<Delivery>, StoreError>;
+
+    /// Claims one delivery as [`DeliveryDueIndex::claim_due`] does, if it is pending and due at
+    /// `now`; `None` otherwise (not pending, not yet due, or claimed by another deliverer).
+    async fn claim(&self, tenant: TenantId, id: DeliveryId, now: Timestamp, lease: SignedDuration) -> Result<Option<Delivery>, StoreError>;
 }
 
 /// Sends rendered messages: HTTP channels, email, SMS.

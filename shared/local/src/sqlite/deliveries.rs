@@ -188,4 +188,28 @@ impl DeliveryDueIndex for SqliteStore {
             .context("claiming due deliveries")
             .map_err(backend)
     }
+
+    async fn claim(&self, tenant: TenantId, id: DeliveryId, now: Timestamp, lease: SignedDuration) -> Result<Option<Delivery>, StoreError> {
+        self.db
+            .write(move |conn| {
+                let body: Option<String> = conn
+                    .prepare_cached(
+                        "SELECT body FROM deliveries WHERE id = ?1 AND tenant_id = ?2 AND status = 'pending' AND next_attempt_at <= ?3",
+                    )?
+                    .query_row(params![blob(id.as_uuid()), blob(tenant.as_uuid()), ms(now)], |row| row.get(0))
+                    .optional()?;
+                let Some(mut delivery) = body.as_deref().map(parse).transpose()? else { return Ok(None) };
+                let until = vigil_domain::time::to_millis(now + lease);
+                delivery.next_attempt_at = Some(until);
+                conn.prepare_cached("UPDATE deliveries SET next_attempt_at = ?2, body = ?3 WHERE id = ?1")?.execute(params![
+                    blob(id.as_uuid()),
+                    ms(until),
+                    serde_json::to_string(&delivery)?
+                ])?;
+                Ok(Some(delivery))
+            })
+            .await
+            .context("claiming a delivery")
+            .map_err(backend)
+    }
 }

@@ -141,6 +141,12 @@ pub async fn delivery_log_contract(stores: Stores) {
         stores.delivery_due.claim_due(at(41), lease, 10).await.unwrap().into_iter().filter(|d| d.tenant_id == tenant).collect();
     assert_eq!(back.len(), 2, "a lapsed lease hands them out again");
 
+    // One delivery by id, as a deliverer driven by a message per delivery claims it.
+    let one = stores.delivery_due.claim(tenant, first.id, at(71), lease).await.unwrap().expect("due again once the lease lapsed");
+    assert_eq!((one.id, one.next_attempt_at), (first.id, Some(at(101))));
+    assert_eq!(stores.delivery_due.claim(tenant, first.id, at(72), lease).await.unwrap(), None, "leased");
+    assert_eq!(stores.delivery_due.claim(super::fixtures::tenant(), first.id, at(500), lease).await.unwrap(), None, "another tenant's");
+
     // Attempts are recorded once each, conditional on the attempt count.
     let policy = RetryPolicy { max_attempts: 2, first_delay: Duration::from_secs(5), max_delay: Duration::from_secs(5) };
     let failing = AttemptResult::Rejected { status_code: Some(500), error: "HTTP 500".into(), retryable: true };

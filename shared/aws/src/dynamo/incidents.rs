@@ -73,6 +73,12 @@ fn entry_item(tenant: TenantId, entry: &TimelineEntry) -> anyhow::Result<Item> {
     doc_item(timeline_pk(tenant, entry.incident_id), sk, entry)
 }
 
+/// `entries` without repeats: one request may not name an item twice.
+fn unique(entries: &[TimelineEntry]) -> impl Iterator<Item = &TimelineEntry> {
+    let mut seen = std::collections::HashSet::new();
+    entries.iter().filter(move |entry| seen.insert(entry.id))
+}
+
 fn put(table: &str, item: Item, condition: Option<&str>) -> anyhow::Result<TransactWriteItem> {
     let put = Put::builder().table_name(table).set_item(Some(item)).set_condition_expression(condition.map(str::to_owned));
     Ok(TransactWriteItem::builder().put(put.build()?).build())
@@ -102,7 +108,7 @@ impl IncidentStore for DynamoStore {
             put(&self.table, incident_item(&any).map_err(decode)?, Some("attribute_not_exists(pk)")).map_err(decode)?,
             put(&self.table, lock, Some("attribute_not_exists(pk)")).map_err(decode)?,
         ];
-        for entry in entries {
+        for entry in unique(entries) {
             writes.push(put(&self.table, entry_item(core.tenant_id, entry).map_err(decode)?, None).map_err(decode)?);
         }
         for _ in 0..10 {
@@ -169,7 +175,7 @@ impl IncidentStore for DynamoStore {
                 .map_err(|e| decode(e.into()))?;
             writes.push(TransactWriteItem::builder().delete(delete).build());
         }
-        for entry in entries {
+        for entry in unique(entries) {
             writes.push(put(&self.table, entry_item(core.tenant_id, entry).map_err(decode)?, None).map_err(decode)?);
         }
         for _ in 0..10 {
@@ -191,8 +197,7 @@ impl IncidentStore for DynamoStore {
 
     async fn append(&self, tenant: TenantId, entries: &[TimelineEntry]) -> Result<(), StoreError> {
         // An entry's key is its time and id, so writing it again rewrites the same item.
-        let requests = entries
-            .iter()
+        let requests = unique(entries)
             .map(|entry| entry_item(tenant, entry).and_then(put_request))
             .collect::<anyhow::Result<Vec<_>>>()
             .map_err(decode)?;

@@ -5,10 +5,11 @@
 //! is not a job at all is also returned, and the queue's redrive policy moves it to the
 //! dead-letter queue after its last allowed receive.
 
-use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_runtime::LambdaEvent;
 use vigil_app::jobs::{EntryOutcome, RunProbeJobs, run_probe_jobs};
 use vigil_app::{Deps, SystemClock};
+use vigil_aws::batch_response::batch_failures;
 use vigil_aws::sqs::decode_job;
 
 /// Handles one SQS batch. Never fails as a whole: every problem is a batch item failure.
@@ -49,14 +50,5 @@ pub async fn handle(deps: &Deps, event: LambdaEvent<SqsEvent>) -> Result<SqsBatc
         }
     }
     tracing::info!(ran, skipped, failed, failed_messages = failures.len(), request_id = %event.context.request_id, "probe batch done");
-    let mut response = SqsBatchResponse::default();
-    response.batch_item_failures = failures
-        .into_iter()
-        .map(|id| {
-            let mut failure = BatchItemFailure::default();
-            failure.item_identifier = id;
-            failure
-        })
-        .collect();
-    Ok(response)
+    Ok(batch_failures(failures))
 }

@@ -61,6 +61,22 @@ pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Pr
     })
 }
 
+/// The prober of functions that never run checks (incidents, notifier, heartbeat, sweeper): it
+/// keeps the check engine out of their binaries. Were a check ever asked of one, its report
+/// says which function refused it.
+pub fn no_checks(function: &'static str) -> Arc<dyn Prober> {
+    Arc::new(NoChecks(function))
+}
+
+struct NoChecks(&'static str);
+
+#[async_trait::async_trait]
+impl Prober for NoChecks {
+    async fn probe(&self, _request: &vigil_domain::probe::ProbeRequest) -> vigil_domain::probe::ProbeReport {
+        vigil_domain::probe::ProbeReport::ProbeError { message: format!("the {} function does not run checks", self.0) }
+    }
+}
+
 /// The scheduler function's dependencies and its dispatch settings.
 pub fn scheduler_deps(clients: &AwsClients, config: &SchedulerConfig) -> (DispatchDeps, DispatchDueChecks) {
     // The scheduler writes no history, so the retention it is given is never used.

@@ -96,8 +96,8 @@ impl DeliveryLog for DynamoStore {
     async fn enqueue(&self, delivery: &Delivery) -> Result<EnqueueOutcome, StoreError> {
         let tenant = delivery.tenant_id;
         let key = doc_item(deliveries_pk(tenant), format!("K#{}", delivery.idempotency_key()), &delivery.id).map_err(decode)?;
-        let mut reference = doc_item(incident_pk(tenant, delivery.incident_id), format!("{DELIVERY}{}", ordered_suffix(delivery)), &())
-            .map_err(decode)?;
+        let mut reference =
+            doc_item(incident_pk(tenant, delivery.incident_id), format!("{DELIVERY}{}", ordered_suffix(delivery)), &()).map_err(decode)?;
         reference.insert(DELIVERY_ID.to_owned(), s(delivery.id.to_string()));
         let writes = vec![
             put(&self.table, key, Some("attribute_not_exists(pk)")).map_err(decode)?,
@@ -138,8 +138,12 @@ impl DeliveryLog for DynamoStore {
                         .map_err(|e| decode(e.into()))?,
                 )
                 .build(),
-            put(&self.table, doc_item(attempts_pk(tenant, delivery.id), format!("{ATTEMPT}{:06}", attempt.number), attempt).map_err(decode)?, None)
-                .map_err(decode)?,
+            put(
+                &self.table,
+                doc_item(attempts_pk(tenant, delivery.id), format!("{ATTEMPT}{:06}", attempt.number), attempt).map_err(decode)?,
+                None,
+            )
+            .map_err(decode)?,
         ];
         if delivery.status == DeliveryStatus::Failed {
             let copy = doc_item(deliveries_pk(tenant), format!("{FAILED}{}", ordered_suffix(delivery)), delivery).map_err(decode)?;

@@ -149,13 +149,7 @@ impl DynamoStore {
         for chunk in requests.chunks(25) {
             let mut pending = HashMap::from([(self.table.clone(), chunk.to_vec())]);
             for attempt in 0u32.. {
-                let output = self
-                    .client
-                    .batch_write_item()
-                    .set_request_items(Some(pending))
-                    .send()
-                    .await
-                    .map_err(|e| backend(what, e))?;
+                let output = self.client.batch_write_item().set_request_items(Some(pending)).send().await.map_err(|e| backend(what, e))?;
                 match output.unprocessed_items {
                     Some(left) if left.values().any(|v| !v.is_empty()) && attempt < 8 => {
                         pending = left;

@@ -241,9 +241,8 @@ impl IncidentStore for DynamoStore {
         }
         if let Some(subject) = query.subject {
             filters.push("#subject = :subject");
-            request = request
-                .expression_attribute_names("#subject", SUBJECT)
-                .expression_attribute_values(":subject", s(subject_key(subject)));
+            request =
+                request.expression_attribute_names("#subject", SUBJECT).expression_attribute_values(":subject", s(subject_key(subject)));
         }
         if !filters.is_empty() {
             request = request.filter_expression(filters.join(" AND "));

@@ -39,8 +39,7 @@ impl ChannelRepository for DynamoStore {
 
     async fn list(&self, tenant: TenantId, page: &PageRequest) -> Result<Page<Channel>, StoreError> {
         let after = page.cursor.as_ref().map(|c| cursor::decode(c, |text| text.starts_with(CHANNEL))).transpose()?;
-        let (items, more) =
-            self.query_prefix(&settings_pk(tenant), CHANNEL, true, after, page.limit as usize, "listing channels").await?;
+        let (items, more) = self.query_prefix(&settings_pk(tenant), CHANNEL, true, after, page.limit as usize, "listing channels").await?;
         let next_cursor = match items.last() {
             Some(last) if more => Some(cursor::encode(&sk_of(last)?)),
             _ => None,

@@ -5,6 +5,6 @@ mod delivery_queue;
 mod job_message;
 mod job_queue;
 
-pub use delivery_queue::QueuedDeliveryLog;
+pub use delivery_queue::{DeliveryMessage, DeliveryQueue, QueuedDeliveryLog};
 pub use job_message::{JobMessageError, decode_job, encode_job};
 pub use job_queue::SqsJobQueue;

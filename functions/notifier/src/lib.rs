@@ -1,0 +1,88 @@
+//! The notifier function: the notifications queue delivers one message per delivery that is
+//! due. Each message's delivery is claimed (so a duplicate message never sends twice), attempted
+//! under the send timeout, and recorded; a retry goes back on the queue delayed until it is due,
+//! a delivery that failed for good goes to the dead-letter queue (it is also in the
+//! failed-deliveries list). The messages of a batch are attempted at once, so a slow or dead
+//! receiver holds up only its own message.
+
+use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
+use jiff::{SignedDuration, Timestamp};
+use lambda_runtime::LambdaEvent;
+use vigil_app::notifications::{Deliver, deliver};
+use vigil_app::{Deps, SystemClock};
+use vigil_aws::batch_response::batch_failures;
+use vigil_aws::sqs::{DeliveryMessage, DeliveryQueue};
+use vigil_domain::notify::DeliveryStatus;
+
+/// What the handler needs.
+pub struct Notifier {
+    /// The use cases' dependencies.
+    pub deps: Deps,
+    /// The notifications queue, for retries.
+    pub queue: DeliveryQueue,
+    /// Its dead-letter queue, for deliveries that failed for good.
+    pub dead_letters: DeliveryQueue,
+    /// How long a claimed delivery is kept from other deliverers (longer than an attempt).
+    pub lease: SignedDuration,
+}
+
+/// What became of one message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handled {
+    /// Attempted; the delivery is now in this status.
+    Attempted(DeliveryStatus),
+    /// Not due yet: sent on, delayed until it is.
+    Postponed,
+    /// Nothing to do: delivered or failed already, gone, or claimed by another deliverer.
+    Nothing,
+}
+
+impl Notifier {
+    /// Handles one message body.
+    pub async fn handle_message(&self, body: &str, now: Timestamp) -> anyhow::Result<Handled> {
+        let message = DeliveryMessage::decode(body)?;
+        let (tenant, id) = (message.tenant_id, message.delivery_id);
+        let Some(delivery) = self.deps.delivery_due.claim(tenant, id, now, self.lease).await? else {
+            let stored = self.deps.deliveries.get(tenant, id).await?;
+            return match stored {
+                Some(d) if d.status == DeliveryStatus::Pending && d.next_attempt_at.is_some_and(|due| due > now) => {
+                    self.queue.send(message, d.next_attempt_at.unwrap_or(now), now).await?;
+                    Ok(Handled::Postponed)
+                }
+                _ => Ok(Handled::Nothing),
+            };
+        };
+        let recorded = deliver(&self.deps, Deliver { delivery }, now).await?;
+        match recorded.status {
+            DeliveryStatus::Pending => self.queue.send(message, recorded.next_attempt_at.unwrap_or(now), SystemClock::now()).await?,
+            DeliveryStatus::Failed => self.dead_letters.send(message, now, now).await?,
+            DeliveryStatus::Delivered => {}
+        }
+        Ok(Handled::Attempted(recorded.status))
+    }
+
+    /// Handles one SQS batch. Never fails as a whole: a message whose attempt could not be
+    /// recorded or requeued is a batch item failure and comes back; one that is not a delivery
+    /// message goes on towards the dead-letter queue.
+    pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, std::convert::Infallible> {
+        let now = SystemClock::now();
+        let outcomes = futures::future::join_all(event.payload.records.iter().map(|m| self.one(m, now))).await;
+        let failures: Vec<String> = outcomes.into_iter().flatten().collect();
+        tracing::info!(failed = failures.len(), request_id = %event.context.request_id, "notification batch done");
+        Ok(batch_failures(failures))
+    }
+
+    async fn one(&self, message: &SqsMessage, now: Timestamp) -> Option<String> {
+        let id = message.message_id.clone().unwrap_or_default();
+        match self.handle_message(message.body.as_deref().unwrap_or_default(), now).await {
+            Ok(handled) => {
+                tracing::info!(message_id = %id, ?handled, "delivery message handled");
+                None
+            }
+            Err(error) => {
+                tracing::error!(message_id = %id, error = %format!("{error:#}"), "a delivery message failed; it will be delivered again");
+                Some(id)
+            }
+        }
+    }
+}

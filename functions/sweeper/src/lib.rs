@@ -1,0 +1,86 @@
+//! The sweeper function: EventBridge fires it every minute. It moves heartbeat tasks whose
+//! deadline passed (Late, Down, runs past their limit) by reading the due-index, so its cost
+//! grows with the tasks due, not with all tasks; runs the escalations and reminders that are
+//! due; and puts back on the notifier queue any delivery overdue by more than a grace period
+//! (its queue message was lost: a failed send after the store write).
+
+use aws_lambda_events::eventbridge::EventBridgeEvent;
+use jiff::SignedDuration;
+use lambda_runtime::LambdaEvent;
+use serde::Serialize;
+use vigil_app::heartbeats::{SweepDueTasks, sweep_due_tasks};
+use vigil_app::notifications::{RunDueTimers, run_due_timers};
+use vigil_app::{Deps, SystemClock};
+use vigil_aws::sqs::{DeliveryMessage, DeliveryQueue};
+
+/// What the handler needs.
+pub struct Sweeper {
+    /// The use cases' dependencies.
+    pub deps: Deps,
+    /// The notifications queue.
+    pub queue: DeliveryQueue,
+}
+
+/// What one run did (the invocation's result, also logged).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SweepReport {
+    /// Heartbeat tasks read from the due-index.
+    pub tasks_due: usize,
+    /// Heartbeat status changes announced.
+    pub task_changes: usize,
+    /// Escalation and reminder timers run.
+    pub timers: usize,
+    /// Overdue deliveries put back on the queue.
+    pub requeued: usize,
+}
+
+/// Tasks per due-index read; reads repeat while full, up to [`MAX_READS`].
+const TASK_BATCH: usize = 500;
+const MAX_READS: usize = 20;
+/// A delivery this long past due has lost its queue message.
+const OVERDUE_GRACE: SignedDuration = SignedDuration::from_secs(120);
+
+impl Sweeper {
+    /// One run. A failing part fails the invocation (EventBridge retries it; every part is
+    /// safe to run twice) after the other parts ran.
+    pub async fn handle(&self, event: LambdaEvent<EventBridgeEvent>) -> anyhow::Result<SweepReport> {
+        let now = SystemClock::now();
+        let mut report = SweepReport::default();
+        let mut problems = Vec::new();
+        for _ in 0..MAX_READS {
+            match sweep_due_tasks(&self.deps, SweepDueTasks { limit: TASK_BATCH }, now).await {
+                Ok(swept) => {
+                    report.tasks_due += swept.due;
+                    report.task_changes += swept.changed;
+                    if swept.due < TASK_BATCH {
+                        break;
+                    }
+                }
+                Err(error) => {
+                    problems.push(format!("sweeping heartbeat tasks: {error}"));
+                    break;
+                }
+            }
+        }
+        match run_due_timers(&self.deps, RunDueTimers { lease: SignedDuration::from_secs(120), limit: 500 }, now).await {
+            Ok(ran) => report.timers = ran,
+            Err(error) => problems.push(format!("running timers: {error}")),
+        }
+        // Claimed as of `now - grace` with a lease of the grace: their due time becomes `now`,
+        // so the notifier can claim them at once.
+        match self.deps.delivery_due.claim_due(now - OVERDUE_GRACE, OVERDUE_GRACE, 500).await {
+            Ok(overdue) => {
+                for delivery in overdue {
+                    let message = DeliveryMessage { tenant_id: delivery.tenant_id, delivery_id: delivery.id };
+                    match self.queue.send(message, now, now).await {
+                        Ok(()) => report.requeued += 1,
+                        Err(error) => problems.push(format!("requeueing delivery {}: {error}", delivery.id)),
+                    }
+                }
+            }
+            Err(error) => problems.push(format!("claiming overdue deliveries: {error}")),
+        }
+        tracing::info!(?report, request_id = %event.context.request_id, "sweep done");
+        if problems.is_empty() { Ok(report) } else { Err(anyhow::anyhow!(problems.join("; "))) }
+    }
+}

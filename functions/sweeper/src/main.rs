@@ -1,0 +1,24 @@
+//! The sweeper function's entry point: configuration, adapters, handler.
+
+use lambda_runtime::{LambdaEvent, service_fn};
+use vigil_aws::config::StoreConfig;
+use vigil_aws::sqs::DeliveryQueue;
+use vigil_aws::startup::config_or_exit;
+use vigil_aws::{AwsClients, ClientOptions, logs, wiring};
+use vigil_fn_sweeper::Sweeper;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    logs::init();
+    let config = config_or_exit(StoreConfig::from_env());
+    let clients = AwsClients::new(&config.aws, ClientOptions::default()).await;
+    let sweeper = Sweeper {
+        deps: wiring::store_deps(&clients, &config, wiring::no_checks("sweeper"))?,
+        queue: DeliveryQueue::new(clients.sqs.clone(), &config.notify_queue_url),
+    };
+    let sweeper = &sweeper;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<_>| async move {
+        sweeper.handle(event).await.map_err(|e| lambda_runtime::Error::from(format!("{e:#}")))
+    }))
+    .await
+}

@@ -2,4 +2,5 @@
 //! faults.
 
 mod faults;
+mod incidents;
 mod pipeline;

@@ -1,0 +1,197 @@
+//! Incidents and notifications through the AWS functions on the emulator: a check through the
+//! api function finds a target down, the status change reaches the incidents function through
+//! the events topic and its subscribed queue, the delivery reaches the notifier function through
+//! the notifications queue, and a local webhook receiver gets exactly one signed message; the
+//! same for the recovery. Redelivered messages change nothing.
+
+use jiff::SignedDuration;
+use lambda_runtime::{Context, LambdaEvent};
+use serde_json::json;
+use std::time::Duration;
+use vigil_app::SystemClock;
+use vigil_app::tenants::{Bootstrap, bootstrap};
+use vigil_aws::sqs::DeliveryQueue;
+use vigil_domain::notify::RetryPolicy;
+use vigil_domain::tenant::ApiKeySecret;
+use vigil_fn_notifier::Notifier;
+use vigil_tests::app::TEST_KEY;
+use vigil_tests::emulator::{Session, queue_arn};
+use vigil_tests::lambda::{api_request, call_api, receive_all, settle, sqs_event};
+use vigil_tests::receiver::{Answer, Receiver};
+use vigil_tests::target::Target;
+
+/// Drains `queue_url` into a function, as Lambda's poller does, until it stays empty; returns
+/// how many messages were handled.
+async fn drain<F, Fut>(session: &Session, queue_url: &str, handler: F) -> usize
+where
+    F: Fn(LambdaEvent<aws_lambda_events::sqs::SqsEvent>) -> Fut,
+    Fut: std::future::Future<Output = aws_lambda_events::sqs::SqsBatchResponse>,
+{
+    let mut handled = 0;
+    loop {
+        let messages = receive_all(&session.clients.sqs, queue_url).await;
+        if messages.is_empty() {
+            return handled;
+        }
+        handled += messages.len();
+        let response = handler(LambdaEvent::new(sqs_event(&messages, &queue_arn(queue_url)), Context::default())).await;
+        let failed: Vec<String> = response.batch_item_failures.iter().map(|f| f.item_identifier.clone()).collect();
+        assert!(failed.is_empty(), "no message may fail here: {failed:?}");
+        settle(&session.clients.sqs, queue_url, &messages, &failed).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_notifies_once_when_it_opens_and_once_when_it_resolves() {
+    let session = Session::start().await;
+    let deps = session.deps();
+    let admin = ApiKeySecret::from_operator(TEST_KEY).unwrap();
+    bootstrap(&deps, Bootstrap { tenant_name: "acme".into(), admin_key: Some(admin) }, SystemClock::now()).await.unwrap();
+    let target = Target::http().await;
+    let receiver = Receiver::start().await;
+    let api = vigil_fn_api::app(session.deps());
+    let call = |method: &str, path: &str, body: Option<serde_json::Value>| {
+        let event = api_request(method, path, Some(TEST_KEY), body.as_ref());
+        let api = api.clone();
+        async move { call_api(&api, event).await }
+    };
+
+    let monitor = call(
+        "POST",
+        "/v1/monitors",
+        Some(json!({"name": "shop", "url": target.url("/"), "interval_seconds": 3600, "failure_threshold": 1})),
+    )
+    .await;
+    assert_eq!(monitor.status, 201, "{:?}", monitor.json);
+    let monitor_id = monitor.json["id"].as_str().unwrap().to_owned();
+    let channel = call("POST", "/v1/channels", Some(json!({"name": "hook", "type": "webhook", "url": receiver.url()}))).await;
+    assert_eq!(channel.status, 201, "{:?}", channel.json);
+    let (channel_id, secret) = (channel.json["id"].as_str().unwrap().to_owned(), channel.json["secret"].as_str().unwrap().to_owned());
+    let rule =
+        call("POST", "/v1/alert-rules", Some(json!({"name": "all", "select": {"monitors": [monitor_id]}, "channels": [channel_id]}))).await;
+    assert_eq!(rule.status, 201, "{:?}", rule.json);
+
+    let incidents = vigil_fn_incidents::handle;
+    let incidents_deps = session.deps();
+    let notifier = Notifier {
+        deps: session.deps(),
+        queue: DeliveryQueue::new(session.clients.sqs.clone(), &session.resources.notify_queue_url),
+        dead_letters: DeliveryQueue::new(session.clients.sqs.clone(), &session.resources.notify_dlq_url),
+        lease: SignedDuration::from_secs(45),
+    };
+    let r = session.resources.clone();
+
+    // Up first, then down: "check now" through the api function.
+    assert_eq!(call("POST", &format!("/v1/monitors/{monitor_id}/check"), None).await.status, 200);
+    target.set_status(503);
+    let check = call("POST", &format!("/v1/monitors/{monitor_id}/check"), None).await;
+    assert_eq!(check.json["check"]["result"], "down", "{:?}", check.json);
+
+    // The status change (Up -> Down; the first Up is not an incident) through incidents and
+    // the notifier.
+    let events = receive_all(&session.clients.sqs, &r.incident_queue_url).await;
+    assert!(!events.is_empty(), "the events topic delivered the status changes to the incidents queue");
+    let replay = sqs_event(&events, &queue_arn(&r.incident_queue_url));
+    let response = incidents(&incidents_deps, LambdaEvent::new(replay.clone(), Context::default())).await.unwrap();
+    assert!(response.batch_item_failures.is_empty());
+    settle(&session.clients.sqs, &r.incident_queue_url, &events, &[]).await;
+    let sent = drain(&session, &r.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() }).await;
+    assert_eq!(sent, 1, "one delivery message for the opening");
+    let opened = receiver.wait_for_accepted(1, Duration::from_secs(5)).await;
+    assert_eq!(opened.len(), 1);
+    assert!(opened[0].signature_verifies(&secret), "the Standard Webhooks signature verifies");
+    assert_eq!(opened[0].json()["type"], "incident.opened", "{}", opened[0].json());
+    let listed = call("GET", &format!("/v1/incidents?monitor_id={monitor_id}"), None).await;
+    assert_eq!(listed.json["items"].as_array().map(Vec::len), Some(1), "{:?}", listed.json);
+    assert_eq!(listed.json["items"][0]["status"], "open");
+
+    // The same event again (SQS redelivers): no second incident, no second message.
+    let response = incidents(&incidents_deps, LambdaEvent::new(replay, Context::default())).await.unwrap();
+    assert!(response.batch_item_failures.is_empty());
+    assert_eq!(drain(&session, &r.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() }).await, 0);
+    assert_eq!(call("GET", &format!("/v1/incidents?monitor_id={monitor_id}"), None).await.json["items"].as_array().map(Vec::len), Some(1));
+
+    // Recovery: exactly one resolve message.
+    target.set_status(200);
+    assert_eq!(call("POST", &format!("/v1/monitors/{monitor_id}/check"), None).await.json["check"]["result"], "up");
+    let handled = drain(&session, &r.incident_queue_url, |e| async { incidents(&incidents_deps, e).await.unwrap() }).await;
+    assert_eq!(handled, 1);
+    assert_eq!(drain(&session, &r.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() }).await, 1);
+    let all = receiver.wait_for_accepted(2, Duration::from_secs(5)).await;
+    assert_eq!(all.len(), 2, "exactly one message per transition");
+    assert_eq!(all[1].json()["type"], "incident.resolved", "{}", all[1].json());
+    assert!(all[1].signature_verifies(&secret));
+    let listed = call("GET", &format!("/v1/incidents?monitor_id={monitor_id}"), None).await;
+    assert_eq!(listed.json["items"][0]["status"], "resolved", "{:?}", listed.json);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_receiver_is_retried_through_the_queue_and_a_dead_one_ends_in_the_dead_letter_queue() {
+    let session = Session::start().await;
+    let deps = session.deps();
+    let admin = ApiKeySecret::from_operator(TEST_KEY).unwrap();
+    bootstrap(&deps, Bootstrap { tenant_name: "acme".into(), admin_key: Some(admin) }, SystemClock::now()).await.unwrap();
+    let target = Target::http().await;
+    let flaky = Receiver::scripted(&[Answer::Status(500)], Answer::Status(200)).await;
+    let dead = Receiver::scripted(&[], Answer::Status(500)).await;
+    let api = vigil_fn_api::app(session.deps());
+    let call = |method: &str, path: &str, body: Option<serde_json::Value>| {
+        let event = api_request(method, path, Some(TEST_KEY), body.as_ref());
+        let api = api.clone();
+        async move { call_api(&api, event).await }
+    };
+    let monitor = call(
+        "POST",
+        "/v1/monitors",
+        Some(json!({"name": "shop", "url": target.url("/"), "interval_seconds": 3600, "failure_threshold": 1})),
+    )
+    .await;
+    let monitor_id = monitor.json["id"].as_str().unwrap().to_owned();
+    let mut channels = Vec::new();
+    for (name, receiver) in [("flaky", &flaky), ("dead", &dead)] {
+        let channel = call("POST", "/v1/channels", Some(json!({"name": name, "type": "webhook", "url": receiver.url()}))).await;
+        channels.push(channel.json["id"].as_str().unwrap().to_owned());
+    }
+    call(
+        "POST",
+        "/v1/alert-rules",
+        Some(json!({"name": "all", "select": {"monitors": [monitor_id]}, "channels": channels, "notify_on": {"resolved": false}})),
+    )
+    .await;
+    let r = session.resources.clone();
+    // Retries a second apart, three attempts: the whole story within seconds.
+    let mut fast = session.deps();
+    fast.settings.notifications.retry =
+        RetryPolicy { max_attempts: 3, first_delay: Duration::from_secs(1), max_delay: Duration::from_secs(1) };
+    let incidents_deps = fast.clone();
+    let notifier = Notifier {
+        deps: fast,
+        queue: DeliveryQueue::new(session.clients.sqs.clone(), &r.notify_queue_url),
+        dead_letters: DeliveryQueue::new(session.clients.sqs.clone(), &r.notify_dlq_url),
+        lease: SignedDuration::from_secs(45),
+    };
+
+    call("POST", &format!("/v1/monitors/{monitor_id}/check"), None).await;
+    target.set_status(503);
+    call("POST", &format!("/v1/monitors/{monitor_id}/check"), None).await;
+    drain(&session, &r.incident_queue_url, |e| async { vigil_fn_incidents::handle(&incidents_deps, e).await.unwrap() }).await;
+
+    // Retries come back on the queue delayed by the backoff; draining until the queue stays
+    // empty for longer than the longest delay runs every attempt.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        drain(&session, &r.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() }).await;
+        let failed = call("GET", "/v1/deliveries/failed", None).await;
+        let done = flaky.accepted().len() == 1 && failed.json["items"].as_array().is_some_and(|items| items.len() == 1);
+        if done {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the deliveries did not finish: {:?}", failed.json);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(flaky.received().len(), 2, "a 500, then the retry that was accepted");
+    assert_eq!(flaky.accepted().len(), 1, "accepted once");
+    let dlq = receive_all(&session.clients.sqs, &r.notify_dlq_url).await;
+    assert_eq!(dlq.len(), 1, "the dead receiver's delivery is in the dead-letter queue");
+    assert!(dead.received().len() >= 2, "the dead receiver was tried more than once");
+}

@@ -1,9 +1,12 @@
 //! The api function's entry point: configuration, adapters, handler.
 
 use std::sync::Arc;
+use vigil_app::SystemClock;
+use vigil_app::tenants::{BootstrapWithKeyHash, bootstrap_with_key_hash};
 use vigil_aws::config::StoreConfig;
 use vigil_aws::startup::config_or_exit;
 use vigil_aws::{AwsClients, ClientOptions, logs, wiring};
+use vigil_domain::tenant::ApiKeyHash;
 use vigil_probe::{HttpProber, ProberConfig};
 
 #[tokio::main]
@@ -14,5 +17,15 @@ async fn main() -> Result<(), lambda_http::Error> {
     // "Check now" runs a check inside the API call.
     let prober = HttpProber::new(ProberConfig::default())?;
     let deps = wiring::store_deps(&clients, &config, Arc::new(prober))?;
+    if let Some(hash) = &config.admin_key_sha256 {
+        let cmd = BootstrapWithKeyHash { tenant_name: "default".into(), key_hash: ApiKeyHash(hash.clone()) };
+        // A failure here leaves the deployment without its first key until the next cold
+        // start; the API itself still serves.
+        match bootstrap_with_key_hash(&deps, cmd, SystemClock::now()).await {
+            Ok(true) => tracing::info!("created the first tenant with the admin key from VIGIL_ADMIN_KEY_SHA256"),
+            Ok(false) => {}
+            Err(error) => tracing::error!(%error, "creating the first tenant failed"),
+        }
+    }
     lambda_http::run(vigil_fn_api::app(deps)).await
 }

@@ -29,3 +29,23 @@ async fn a_missing_configuration_stops_the_cold_start_with_one_line() {
     assert!(lines[0].starts_with("configuration error: VIGIL_TABLE is not set"), "{}", lines[0]);
     assert!(lines[0].contains("VIGIL_EVENTS_TOPIC_ARN is not set"), "{}", lines[0]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_cold_start_creates_the_tenant_of_the_configured_key_hash() {
+    let session = Session::start().await;
+    let key = vigil_tests::app::TEST_KEY;
+    let mut env = session.function_env();
+    env.push(("VIGIL_ADMIN_KEY_SHA256", vigil_domain::tenant::ApiKeySecret::presented(key).hash().0));
+    let event = vigil_tests::lambda::api_request("GET", "/v1/summary", Some(key), None);
+    let run = invoke_binary(Path::new(BINARY), &env, event.clone()).await;
+    let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
+    assert_eq!(answer["statusCode"], 200, "the key whose hash was configured is the admin key: {answer}");
+    // A second cold start finds the tenant and creates nothing.
+    let run = invoke_binary(Path::new(BINARY), &env, event).await;
+    let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
+    assert_eq!(answer["statusCode"], 200, "{answer}");
+    let wrong = vigil_tests::lambda::api_request("GET", "/v1/summary", Some("vk_not-the-configured-key-000000"), None);
+    let run = invoke_binary(Path::new(BINARY), &env, wrong).await;
+    let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
+    assert_eq!(answer["statusCode"], 401, "{answer}");
+}

@@ -1,0 +1,39 @@
+use crate::Deps;
+use crate::tenants::BootstrapError;
+use jiff::Timestamp;
+use vigil_domain::ids::{ApiKeyId, TenantId};
+use vigil_domain::ports::StoreError;
+use vigil_domain::tenant::{ApiKey, ApiKeyHash, Tenant};
+
+/// Create the first tenant on a fresh store with an admin key known only by its SHA-256: the
+/// operator keeps the secret, and the deployment (its configuration, its logs) never sees it.
+#[derive(Clone, Debug)]
+pub struct BootstrapWithKeyHash {
+    /// The tenant's name.
+    pub tenant_name: String,
+    /// SHA-256 of the admin key's secret, lowercase hex.
+    pub key_hash: ApiKeyHash,
+}
+
+/// Creates the first tenant and its admin key unless tenants exist; `true` if it created them.
+/// Concurrent first starts create one tenant: the store refuses the key's second use.
+pub async fn bootstrap_with_key_hash(deps: &Deps, cmd: BootstrapWithKeyHash, now: Timestamp) -> Result<bool, BootstrapError> {
+    if deps.tenants.has_tenants().await? {
+        return Ok(false);
+    }
+    let tenant = Tenant { id: TenantId::from_uuid(deps.random.new_id(now)), name: cmd.tenant_name, created_at: now };
+    let key = ApiKey {
+        id: ApiKeyId::from_uuid(deps.random.new_id(now)),
+        tenant_id: tenant.id,
+        name: "admin".into(),
+        // The secret's first characters are unknown here; the hash's tell keys apart instead.
+        prefix: format!("sha256:{}", &cmd.key_hash.0[..cmd.key_hash.0.len().min(8)]),
+        hash: cmd.key_hash,
+        created_at: now,
+    };
+    match deps.tenants.create_tenant(&tenant, &key).await {
+        Ok(()) => Ok(true),
+        Err(StoreError::Conflict) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}

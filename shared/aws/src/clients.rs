@@ -27,6 +27,8 @@ pub struct AwsClients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     /// S3.
     pub s3: aws_sdk_s3::Client,
+    /// SES (v2), for email.
+    pub ses: aws_sdk_sesv2::Client,
     /// SNS.
     pub sns: aws_sdk_sns::Client,
     /// SQS.
@@ -78,6 +80,7 @@ impl AwsClients {
         Self {
             dynamodb: aws_sdk_dynamodb::Client::from_conf(client!(aws_sdk_dynamodb).build()),
             s3: aws_sdk_s3::Client::from_conf(s3.build()),
+            ses: aws_sdk_sesv2::Client::from_conf(client!(aws_sdk_sesv2).build()),
             sns: aws_sdk_sns::Client::from_conf(client!(aws_sdk_sns).build()),
             sqs: aws_sdk_sqs::Client::from_conf(client!(aws_sdk_sqs).build()),
             eventbridge: aws_sdk_eventbridge::Client::from_conf(client!(aws_sdk_eventbridge).build()),

@@ -2,27 +2,168 @@
 
 use crate::clients::AwsClients;
 use async_trait::async_trait;
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sns::types::MessageAttributeValue;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use aws_smithy_types::error::operation::BuildError;
 use std::time::Duration;
-use vigil_domain::notify::{AttemptResult, OutboundMessage};
+use vigil_domain::notify::{AttemptResult, OutboundMessage, ReceiverVerdict};
 use vigil_domain::ports::Notifier;
+use vigil_outbound::{HttpSender, within_deadline};
+
+/// What the notifier says when email is asked for and no sender is configured.
+pub const NO_EMAIL_FROM: &str = "email needs VIGIL_EMAIL_FROM, a verified SES sender";
+
+/// The SNS message attribute choosing how an SMS is routed: transactional messages go through
+/// the routes meant for time-critical texts (alerts), at a higher price than promotional ones.
+const SMS_TYPE: (&str, &str) = ("AWS.SNS.SMS.SMSType", "Transactional");
+
+/// Error codes of AWS throttling and quota answers: another attempt later may pass, whatever
+/// the status says (some services throttle with a 400).
+const THROTTLED: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "TooManyRequestsException",
+    "RequestThrottled",
+    "LimitExceededException",
+];
 
 /// Sends messages from a Lambda function.
 #[derive(Clone, Debug)]
 pub struct AwsNotifier {
+    http: HttpSender,
+    ses: aws_sdk_sesv2::Client,
+    sns: aws_sdk_sns::Client,
     email_from: Option<String>,
 }
 
 impl AwsNotifier {
     /// A notifier on `clients`; email needs a verified SES sender `email_from`.
     pub fn new(clients: &AwsClients, email_from: Option<String>) -> anyhow::Result<Self> {
-        let _ = clients;
-        Ok(Self { email_from })
+        Ok(Self { http: HttpSender::new()?, ses: clients.ses.clone(), sns: clients.sns.clone(), email_from })
+    }
+
+    async fn email(&self, to: &[String], subject: &str, text: &str) -> AttemptResult {
+        let Some(from) = &self.email_from else { return rejected(NO_EMAIL_FROM.into()) };
+        if to.is_empty() {
+            return rejected("email has no recipient".into());
+        }
+        let content = match simple_content(subject, text) {
+            Ok(content) => content,
+            Err(error) => return rejected(format!("building the email: {error}")),
+        };
+        let sent = self
+            .ses
+            .send_email()
+            .from_email_address(from)
+            .destination(Destination::builder().set_to_addresses(Some(to.to_vec())).build())
+            .content(content)
+            .send()
+            .await;
+        match sent {
+            Ok(_) => AttemptResult::Accepted { status_code: None },
+            Err(error) => of_sdk_error("SES", &error),
+        }
+    }
+
+    async fn sms(&self, to: &str, text: &str) -> AttemptResult {
+        let (name, value) = SMS_TYPE;
+        let sms_type = match MessageAttributeValue::builder().data_type("String").string_value(value).build() {
+            Ok(attribute) => attribute,
+            Err(error) => return rejected(format!("building the SMS: {error}")),
+        };
+        match self.sns.publish().phone_number(to).message(text).message_attributes(name, sms_type).send().await {
+            Ok(_) => AttemptResult::Accepted { status_code: None },
+            Err(error) => of_sdk_error("SNS", &error),
+        }
     }
 }
 
 #[async_trait]
 impl Notifier for AwsNotifier {
     async fn send(&self, message: &OutboundMessage, timeout: Duration) -> (AttemptResult, Duration) {
-        todo!("{message:?}{timeout:?}{:?}", self.email_from)
+        within_deadline(timeout, async {
+            match message {
+                OutboundMessage::Http { url, headers, body } => self.http.post(url, headers, body.clone(), timeout).await,
+                OutboundMessage::Email { to, subject, text } => self.email(to, subject, text).await,
+                OutboundMessage::Sms { to, text } => self.sms(to, text).await,
+            }
+        })
+        .await
+    }
+}
+
+/// A plain-text email. The charset is explicit because subjects and bodies carry monitor names
+/// in any script, which SES would otherwise read as ASCII.
+fn simple_content(subject: &str, text: &str) -> Result<EmailContent, BuildError> {
+    let utf8 = |data: &str| Content::builder().data(data).charset("UTF-8").build();
+    let message = Message::builder().subject(utf8(subject)?).body(Body::builder().text(utf8(text)?).build()).build();
+    Ok(EmailContent::builder().simple(message).build())
+}
+
+/// A rejection that no retry will turn into a success.
+fn rejected(error: String) -> AttemptResult {
+    AttemptResult::Rejected { status_code: None, error, retryable: false }
+}
+
+/// What a failed SDK call means for the delivery.
+fn of_sdk_error<E>(service: &str, error: &SdkError<E, Response>) -> AttemptResult
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let text = format!("{service}: {}", crate::sdk_error::describe(error));
+    match error {
+        SdkError::ServiceError(answer) => {
+            let status = answer.raw().status().as_u16();
+            AttemptResult::Rejected { status_code: Some(status), error: text, retryable: answer_is_retryable(status, answer.err().code()) }
+        }
+        // The request could not be built (a missing or malformed field): the same message
+        // would fail the same way.
+        SdkError::ConstructionFailure(_) => rejected(text),
+        // No answer, a timeout or an unreadable answer: the service may well take it next time.
+        _ => AttemptResult::Rejected { status_code: None, error: text, retryable: true },
+    }
+}
+
+/// Whether an AWS answer with `status` and error `code` may pass on another attempt: throttling
+/// and server errors may; validation errors (a bad address, an unverified sender, a rejected
+/// message, a suspended account) will not.
+fn answer_is_retryable(status: u16, code: Option<&str>) -> bool {
+    code.is_some_and(|code| THROTTLED.contains(&code)) || ReceiverVerdict::of_status(status) == ReceiverVerdict::Retry
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttling_and_server_errors_are_retried_validation_errors_are_not() {
+        let cases = [
+            (400, Some("MessageRejected"), false),
+            (400, Some("BadRequestException"), false),
+            (400, Some("InvalidParameter"), false),
+            (403, Some("AuthorizationError"), false),
+            (400, Some("Throttling"), true),
+            (429, Some("TooManyRequestsException"), true),
+            (400, Some("LimitExceededException"), true),
+            (500, Some("InternalFailure"), true),
+            (503, None, true),
+        ];
+        for (status, code, retryable) in cases {
+            assert_eq!(answer_is_retryable(status, code), retryable, "{status} {code:?}");
+        }
+    }
+
+    #[test]
+    fn email_text_is_sent_as_utf8() {
+        let content = simple_content("Überwachung down", "Seit 10:00").expect("content");
+        let message = content.simple().expect("simple content");
+        let subject = message.subject().expect("a subject");
+        let body = message.body().and_then(|b| b.text()).expect("a text body");
+        assert_eq!((subject.data(), subject.charset()), ("Überwachung down", Some("UTF-8")));
+        assert_eq!((body.data(), body.charset()), ("Seit 10:00", Some("UTF-8")));
     }
 }

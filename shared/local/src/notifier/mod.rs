@@ -1,37 +1,34 @@
 //! The self-hosted [`Notifier`]: HTTP channels (webhooks, Slack, Discord, Teams, PagerDuty)
 //! through one pooled HTTPS client, email through SMTP. SMS needs the AWS deployment (SNS).
 
-mod http;
 mod smtp;
 
 pub use smtp::{SmtpConfig, SmtpSecurity};
 
 use async_trait::async_trait;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use vigil_domain::notify::{AttemptResult, OutboundMessage};
 use vigil_domain::ports::Notifier;
+use vigil_outbound::{HttpSender, within_deadline};
 
 /// Sends messages from this process.
 #[derive(Clone)]
 pub struct LocalNotifier {
-    http: http::HttpSender,
+    http: HttpSender,
     smtp: Option<smtp::SmtpSender>,
 }
 
 impl LocalNotifier {
     /// A notifier; email needs `smtp`.
     pub fn new(smtp: Option<SmtpConfig>) -> anyhow::Result<Self> {
-        Ok(Self { http: http::HttpSender::new()?, smtp: smtp.map(smtp::SmtpSender::new).transpose()? })
+        Ok(Self { http: HttpSender::new()?, smtp: smtp.map(smtp::SmtpSender::new).transpose()? })
     }
 }
 
 #[async_trait]
 impl Notifier for LocalNotifier {
     async fn send(&self, message: &OutboundMessage, timeout: Duration) -> (AttemptResult, Duration) {
-        let started = Instant::now();
-        // The outer deadline holds even if a transport ignores its own timeout (a receiver that
-        // accepts the connection and never answers).
-        let attempt = async {
+        within_deadline(timeout, async {
             match message {
                 OutboundMessage::Http { url, headers, body } => self.http.post(url, headers, body.clone(), timeout).await,
                 OutboundMessage::Email { to, subject, text } => match &self.smtp {
@@ -48,15 +45,7 @@ impl Notifier for LocalNotifier {
                     retryable: false,
                 },
             }
-        };
-        let result = match tokio::time::timeout(timeout, attempt).await {
-            Ok(result) => result,
-            Err(_) => AttemptResult::Rejected {
-                status_code: None,
-                error: format!("no answer within {} ms", timeout.as_millis()),
-                retryable: true,
-            },
-        };
-        (result, started.elapsed())
+        })
+        .await
     }
 }

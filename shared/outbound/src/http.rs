@@ -7,13 +7,15 @@ use vigil_domain::notify::{AttemptResult, ReceiverVerdict};
 /// The most response bytes kept in an error message.
 const ERROR_BODY_CHARS: usize = 300;
 
-#[derive(Clone)]
-pub(super) struct HttpSender {
+/// One pooled HTTPS client (rustls on ring) posting rendered messages.
+#[derive(Clone, Debug)]
+pub struct HttpSender {
     client: reqwest::Client,
 }
 
 impl HttpSender {
-    pub(super) fn new() -> anyhow::Result<Self> {
+    /// A sender with its own connection pool.
+    pub fn new() -> Result<Self, reqwest::Error> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("Vigil/", env!("CARGO_PKG_VERSION")))
@@ -22,7 +24,10 @@ impl HttpSender {
         Ok(Self { client })
     }
 
-    pub(super) async fn post(&self, url: &str, headers: &[(String, String)], body: Vec<u8>, timeout: Duration) -> AttemptResult {
+    /// Posts `body` to `url` once, giving up after `timeout`. A 2xx is accepted; other
+    /// statuses are rejected, retryable or not as [`ReceiverVerdict::of_status`] says; a
+    /// transport failure is retryable.
+    pub async fn post(&self, url: &str, headers: &[(String, String)], body: Vec<u8>, timeout: Duration) -> AttemptResult {
         let mut request = self.client.post(url).timeout(timeout).body(body);
         for (name, value) in headers {
             request = request.header(name, value);

@@ -1,0 +1,9 @@
+//! What every notifier shares, whatever carries its email and SMS: one HTTP sender for the
+//! HTTP channels (webhooks, Slack, Discord, Teams, PagerDuty) and the outer deadline of an
+//! attempt.
+
+mod deadline;
+mod http;
+
+pub use deadline::within_deadline;
+pub use http::HttpSender;

@@ -59,7 +59,7 @@ resource "aws_apigatewayv2_stage" "default" {
 
   access_log_settings {
     destination_arn = aws_cloudwatch_log_group.api_access.arn
-    format = jsonencode({
+    format          = jsonencode({
       requestId        = "$context.requestId"
       ip               = "$context.identity.sourceIp"
       requestTime      = "$context.requestTime"
@@ -89,5 +89,7 @@ resource "aws_lambda_permission" "heartbeat" {
   action        = "lambda:InvokeFunction"
   function_name = module.heartbeat.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.http.execution_arn}/*/*/ping/{proxy+}"
+  # Any stage and method, paths under /ping/ only (whether the ARN carries the route's path or
+  # the request's, the wildcard covers it).
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/ping/*"
 }

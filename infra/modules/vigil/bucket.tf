@@ -68,9 +68,9 @@ resource "aws_s3_bucket_lifecycle_configuration" "artefacts" {
 
 data "aws_iam_policy_document" "artefacts_bucket" {
   statement {
-    sid     = "DenyPlainHttp"
-    effect  = "Deny"
-    actions = ["s3:*"]
+    sid       = "DenyPlainHttp"
+    effect    = "Deny"
+    actions   = ["s3:*"]
     resources = [aws_s3_bucket.artefacts.arn, "${aws_s3_bucket.artefacts.arn}/*"]
     principals {
       type        = "*"

@@ -43,7 +43,7 @@ module "api" {
   memory_mb            = local.memory_mb.api
   timeout_seconds      = local.timeouts.api
   reserved_concurrency = var.reserved_concurrency.api
-  environment = merge(local.store_environment, {
+  environment          = merge(local.store_environment, {
     VIGIL_ADMIN_KEY_SHA256 = var.admin_key_sha256
   })
   policy_json = data.aws_iam_policy_document.api.json
@@ -66,7 +66,7 @@ module "scheduler" {
   timeout_seconds = local.timeouts.scheduler
   # One run at a time: a second concurrent run would only lose its claims' races, at a cost.
   reserved_concurrency = 1
-  environment = {
+  environment          = {
     VIGIL_TABLE           = aws_dynamodb_table.main.name
     VIGIL_PROBE_QUEUE_URL = aws_sqs_queue.probe_jobs.url
     VIGIL_LOG             = var.log_level
@@ -131,7 +131,7 @@ module "notifier" {
   memory_mb            = local.memory_mb.notifier
   timeout_seconds      = local.timeouts.notifier
   reserved_concurrency = var.reserved_concurrency.notifier
-  environment = merge(local.store_environment, {
+  environment          = merge(local.store_environment, {
     VIGIL_NOTIFY_DLQ_URL = aws_sqs_queue.notifications_dlq.url
   })
   policy_json = data.aws_iam_policy_document.notifier.json

@@ -5,9 +5,9 @@
 locals {
   # SQS-managed encryption when there is no customer key: free, and SNS can deliver to it
   # without any key policy.
-  sqs_kms_key_id      = var.kms_key_arn
-  sqs_managed_sse     = var.kms_key_arn == null ? true : null
-  dlq_retention_secs  = 1209600 # 14 days, the SQS maximum: time to find out why and redrive
+  sqs_kms_key_id     = var.kms_key_arn
+  sqs_managed_sse    = var.kms_key_arn == null ? true : null
+  dlq_retention_secs = 1209600 # 14 days, the SQS maximum: time to find out why and redrive
 }
 
 resource "aws_sns_topic" "events" {

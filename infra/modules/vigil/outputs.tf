@@ -22,7 +22,7 @@ output "events_topic_arn" {
 
 output "queue_urls" {
   description = "The work queues and their dead-letter queues."
-  value = {
+  value       = {
     probe_jobs          = aws_sqs_queue.probe_jobs.url
     probe_jobs_dlq      = aws_sqs_queue.probe_jobs_dlq.url
     incident_events     = aws_sqs_queue.incident_events.url

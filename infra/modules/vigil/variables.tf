@@ -3,8 +3,9 @@ variable "name_prefix" {
   type        = string
   default     = "vigil"
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}$", var.name_prefix))
-    error_message = "name_prefix: lowercase letters, digits and dashes, 2 to 31 characters, starting with a letter."
+    # 26 at most: the bucket's name prefix, <name_prefix>-artefacts-, may have 37 characters.
+    condition     = can(regex("^[a-z][a-z0-9-]{1,25}$", var.name_prefix))
+    error_message = "name_prefix: lowercase letters, digits and dashes, 2 to 26 characters, starting with a letter."
   }
 }
 
@@ -99,7 +100,7 @@ variable "endpoint_url" {
 
 variable "reserved_concurrency" {
   description = "Reserved concurrency of the functions without a fixed one (the scheduler and sweeper always have 1); -1: the account's unreserved pool."
-  type = object({
+  type        = object({
     api       = optional(number, -1)
     heartbeat = optional(number, -1)
     prober    = optional(number, -1)
@@ -111,7 +112,7 @@ variable "reserved_concurrency" {
 
 variable "sqs_maximum_concurrency" {
   description = "Most concurrent invocations each SQS event source starts (2 to 1000). Bounds a runaway without the throttling (and early dead-lettering) that reserved concurrency causes on SQS-fed functions."
-  type = object({
+  type        = object({
     prober    = optional(number, 50)
     incidents = optional(number, 5)
     notifier  = optional(number, 10)
@@ -121,7 +122,7 @@ variable "sqs_maximum_concurrency" {
 
 variable "api_throttling" {
   description = "Requests per second (steady, burst) the HTTP API stage admits, for the API and heartbeat pings together."
-  type = object({
+  type        = object({
     rate_limit  = optional(number, 100)
     burst_limit = optional(number, 200)
   })

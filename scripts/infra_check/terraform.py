@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +21,16 @@ class SyntaxProblem(Exception):
 
 def parse_file(path: Path) -> dict:
     try:
-        return hcl2.loads(path.read_text(), serialization_options=_OPTIONS)
+        return copy.deepcopy(_parse_text(path.read_text()))
     except Exception as error:  # the parser raises lark errors of several kinds
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise SyntaxProblem(f"{path}: {first_line}") from error
+
+
+# The self-tests parse many copies of mostly unchanged files; parsing is the slow part.
+@functools.lru_cache(maxsize=256)
+def _parse_text(text: str) -> dict:
+    return hcl2.loads(text, serialization_options=_OPTIONS)
 
 
 def _label(text: str) -> str:

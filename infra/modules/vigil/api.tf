@@ -1,0 +1,95 @@
+# One HTTP API for the REST API, dashboard and status pages (api) and the heartbeat ping URLs
+# (heartbeat), so both share a host: heartbeat URLs are <api url>/ping/...
+
+resource "aws_apigatewayv2_api" "http" {
+  name          = "${var.name_prefix}-http"
+  protocol_type = "HTTP"
+  description   = "Vigil: the /v1 API, dashboard and status pages, and /ping heartbeat URLs."
+  tags          = var.tags
+}
+
+resource "aws_apigatewayv2_integration" "api" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.api.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.api * 1000
+}
+
+resource "aws_apigatewayv2_integration" "heartbeat" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.heartbeat.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.heartbeat * 1000
+}
+
+resource "aws_apigatewayv2_route" "default" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the api's own (bearer API keys checked against the table), and status pages and badges are public by design.
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = "$default"
+  target    = "integrations/${aws_apigatewayv2_integration.api.id}"
+}
+
+resource "aws_apigatewayv2_route" "ping" {
+  #checkov:skip=CKV_AWS_309:Ping URLs are called by cron jobs with nothing but the URL: the unguessable check UUID in the path is the credential, as in healthchecks.io.
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = "ANY /ping/{proxy+}"
+  target    = "integrations/${aws_apigatewayv2_integration.heartbeat.id}"
+}
+
+resource "aws_cloudwatch_log_group" "api_access" {
+  #checkov:skip=CKV_AWS_158:Encrypted with var.kms_key_arn when one is given; otherwise CloudWatch's own encryption.
+  #checkov:skip=CKV_AWS_338:Retention is var.log_retention_days (default 30); a year of access logs is a cost nobody asked for.
+  name              = "/aws/apigateway/${var.name_prefix}-http"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_apigatewayv2_stage" "default" {
+  api_id      = aws_apigatewayv2_api.http.id
+  name        = "$default"
+  auto_deploy = true
+
+  default_route_settings {
+    throttling_rate_limit  = var.api_throttling.rate_limit
+    throttling_burst_limit = var.api_throttling.burst_limit
+  }
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.api_access.arn
+    format          = jsonencode({
+      requestId        = "$context.requestId"
+      ip               = "$context.identity.sourceIp"
+      requestTime      = "$context.requestTime"
+      httpMethod       = "$context.httpMethod"
+      routeKey         = "$context.routeKey"
+      path             = "$context.path"
+      status           = "$context.status"
+      responseLength   = "$context.responseLength"
+      latencyMs        = "$context.responseLatency"
+      integrationError = "$context.integrationErrorMessage"
+    })
+  }
+
+  tags = var.tags
+}
+
+resource "aws_lambda_permission" "api" {
+  statement_id  = "HttpApi"
+  action        = "lambda:InvokeFunction"
+  function_name = module.api.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.http.execution_arn}/*"
+}
+
+resource "aws_lambda_permission" "heartbeat" {
+  statement_id  = "HttpApiPing"
+  action        = "lambda:InvokeFunction"
+  function_name = module.heartbeat.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage and method, paths under /ping/ only (whether the ARN carries the route's path or
+  # the request's, the wildcard covers it).
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/ping/*"
+}

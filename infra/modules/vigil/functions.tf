@@ -1,0 +1,187 @@
+# The Lambda functions of functions/manifest.json, one module call each. Memory and timeouts are
+# the manifest's; scripts/check-infra keeps this file, the policies and the manifest in step.
+
+locals {
+  memory_mb = { api = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128 }
+  timeouts  = { api = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60 }
+
+  public_url = trimsuffix(coalesce(var.public_url, aws_apigatewayv2_api.http.api_endpoint), "/")
+
+  # What every function but the scheduler reads (StoreConfig). Optional ones left null are
+  # dropped by the function module, so the functions' own defaults apply.
+  store_environment = {
+    VIGIL_TABLE            = aws_dynamodb_table.main.name
+    VIGIL_ARTEFACT_BUCKET  = aws_s3_bucket.artefacts.bucket
+    VIGIL_EVENTS_TOPIC_ARN = aws_sns_topic.events.arn
+    VIGIL_NOTIFY_QUEUE_URL = aws_sqs_queue.notifications.url
+    VIGIL_PUBLIC_URL       = local.public_url
+    VIGIL_EVENT_BUS        = var.event_bus_arn
+    VIGIL_NETWORK_POLICY   = var.network_policy
+    VIGIL_BODY_CAP_BYTES   = var.body_cap_bytes == null ? null : tostring(var.body_cap_bytes)
+    VIGIL_RETENTION_DAYS   = tostring(var.retention_days)
+    VIGIL_EMAIL_FROM       = var.email_from
+    VIGIL_LOG              = var.log_level
+    AWS_ENDPOINT_URL       = var.endpoint_url
+  }
+
+  function_defaults = {
+    name_prefix        = var.name_prefix
+    artefacts_dir      = var.artefacts_dir
+    log_retention_days = var.log_retention_days
+    kms_key_arn        = var.kms_key_arn
+    tracing_mode       = var.tracing_mode
+    alarm_actions      = local.alarm_actions
+    tags               = var.tags
+  }
+}
+
+module "api" {
+  source = "../function"
+
+  name                 = "api"
+  binary               = "vigil-api"
+  memory_mb            = local.memory_mb.api
+  timeout_seconds      = local.timeouts.api
+  reserved_concurrency = var.reserved_concurrency.api
+  environment          = merge(local.store_environment, {
+    VIGIL_ADMIN_KEY_SHA256 = var.admin_key_sha256
+  })
+  policy_json = data.aws_iam_policy_document.api.json
+
+  name_prefix        = local.function_defaults.name_prefix
+  artefacts_dir      = local.function_defaults.artefacts_dir
+  log_retention_days = local.function_defaults.log_retention_days
+  kms_key_arn        = local.function_defaults.kms_key_arn
+  tracing_mode       = local.function_defaults.tracing_mode
+  alarm_actions      = local.function_defaults.alarm_actions
+  tags               = local.function_defaults.tags
+}
+
+module "scheduler" {
+  source = "../function"
+
+  name            = "scheduler"
+  binary          = "vigil-scheduler"
+  memory_mb       = local.memory_mb.scheduler
+  timeout_seconds = local.timeouts.scheduler
+  # One run at a time: a second concurrent run would only lose its claims' races, at a cost.
+  reserved_concurrency = 1
+  environment          = {
+    VIGIL_TABLE           = aws_dynamodb_table.main.name
+    VIGIL_PROBE_QUEUE_URL = aws_sqs_queue.probe_jobs.url
+    VIGIL_LOG             = var.log_level
+    AWS_ENDPOINT_URL      = var.endpoint_url
+  }
+  policy_json = data.aws_iam_policy_document.scheduler.json
+
+  name_prefix        = local.function_defaults.name_prefix
+  artefacts_dir      = local.function_defaults.artefacts_dir
+  log_retention_days = local.function_defaults.log_retention_days
+  kms_key_arn        = local.function_defaults.kms_key_arn
+  tracing_mode       = local.function_defaults.tracing_mode
+  alarm_actions      = local.function_defaults.alarm_actions
+  tags               = local.function_defaults.tags
+}
+
+module "prober" {
+  source = "../function"
+
+  name                 = "prober"
+  binary               = "vigil-prober"
+  memory_mb            = local.memory_mb.prober
+  timeout_seconds      = local.timeouts.prober
+  reserved_concurrency = var.reserved_concurrency.prober
+  environment          = local.store_environment
+  policy_json          = data.aws_iam_policy_document.prober.json
+
+  name_prefix        = local.function_defaults.name_prefix
+  artefacts_dir      = local.function_defaults.artefacts_dir
+  log_retention_days = local.function_defaults.log_retention_days
+  kms_key_arn        = local.function_defaults.kms_key_arn
+  tracing_mode       = local.function_defaults.tracing_mode
+  alarm_actions      = local.function_defaults.alarm_actions
+  tags               = local.function_defaults.tags
+}
+
+module "incidents" {
+  source = "../function"
+
+  name                 = "incidents"
+  binary               = "vigil-incidents"
+  memory_mb            = local.memory_mb.incidents
+  timeout_seconds      = local.timeouts.incidents
+  reserved_concurrency = var.reserved_concurrency.incidents
+  environment          = local.store_environment
+  policy_json          = data.aws_iam_policy_document.incidents.json
+
+  name_prefix        = local.function_defaults.name_prefix
+  artefacts_dir      = local.function_defaults.artefacts_dir
+  log_retention_days = local.function_defaults.log_retention_days
+  kms_key_arn        = local.function_defaults.kms_key_arn
+  tracing_mode       = local.function_defaults.tracing_mode
+  alarm_actions      = local.function_defaults.alarm_actions
+  tags               = local.function_defaults.tags
+}
+
+module "notifier" {
+  source = "../function"
+
+  name                 = "notifier"
+  binary               = "vigil-notifier"
+  memory_mb            = local.memory_mb.notifier
+  timeout_seconds      = local.timeouts.notifier
+  reserved_concurrency = var.reserved_concurrency.notifier
+  environment          = merge(local.store_environment, {
+    VIGIL_NOTIFY_DLQ_URL = aws_sqs_queue.notifications_dlq.url
+  })
+  policy_json = data.aws_iam_policy_document.notifier.json
+
+  name_prefix        = local.function_defaults.name_prefix
+  artefacts_dir      = local.function_defaults.artefacts_dir
+  log_retention_days = local.function_defaults.log_retention_days
+  kms_key_arn        = local.function_defaults.kms_key_arn
+  tracing_mode       = local.function_defaults.tracing_mode
+  alarm_actions      = local.function_defaults.alarm_actions
+  tags               = local.function_defaults.tags
+}
+
+module "heartbeat" {
+  source = "../function"
+
+  name                 = "heartbeat"
+  binary               = "vigil-heartbeat"
+  memory_mb            = local.memory_mb.heartbeat
+  timeout_seconds      = local.timeouts.heartbeat
+  reserved_concurrency = var.reserved_concurrency.heartbeat
+  environment          = local.store_environment
+  policy_json          = data.aws_iam_policy_document.heartbeat.json
+
+  name_prefix        = local.function_defaults.name_prefix
+  artefacts_dir      = local.function_defaults.artefacts_dir
+  log_retention_days = local.function_defaults.log_retention_days
+  kms_key_arn        = local.function_defaults.kms_key_arn
+  tracing_mode       = local.function_defaults.tracing_mode
+  alarm_actions      = local.function_defaults.alarm_actions
+  tags               = local.function_defaults.tags
+}
+
+module "sweeper" {
+  source = "../function"
+
+  name            = "sweeper"
+  binary          = "vigil-sweeper"
+  memory_mb       = local.memory_mb.sweeper
+  timeout_seconds = local.timeouts.sweeper
+  # One sweep at a time: overlapping sweeps would find the same late tasks and race to alert.
+  reserved_concurrency = 1
+  environment          = local.store_environment
+  policy_json          = data.aws_iam_policy_document.sweeper.json
+
+  name_prefix        = local.function_defaults.name_prefix
+  artefacts_dir      = local.function_defaults.artefacts_dir
+  log_retention_days = local.function_defaults.log_retention_days
+  kms_key_arn        = local.function_defaults.kms_key_arn
+  tracing_mode       = local.function_defaults.tracing_mode
+  alarm_actions      = local.function_defaults.alarm_actions
+  tags               = local.function_defaults.tags
+}

@@ -1,0 +1,337 @@
+# Each function's permissions: the actions its code calls (functions/manifest.json, iam_actions)
+# on the resources it uses, nothing else. scripts/check-infra fails if one of these lacks an
+# action of the manifest or grants one the manifest does not list.
+#
+# DynamoDB transactions (TransactWriteItems) have no IAM action of their own: each write in one
+# is authorised by its PutItem/UpdateItem/DeleteItem/ConditionCheckItem.
+
+locals {
+  table_arns     = [aws_dynamodb_table.main.arn, "${aws_dynamodb_table.main.arn}/index/*"]
+  store_dynamodb = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"]
+  event_bus      = var.event_bus_arn == null ? [] : [var.event_bus_arn]
+  kms_keys       = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+  # SES authorises a send against the identities involved (the sender's address or domain, and in
+  # the SES sandbox the recipients too), which are not known here: any identity of this account
+  # and region, narrowed to one From address by a condition when email_from is set.
+  ses_identities = "arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/*"
+  email_from     = var.email_from == null ? [] : [var.email_from]
+}
+
+data "aws_iam_policy_document" "api" {
+  #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
+  #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
+  statement {
+    sid       = "Table"
+    actions   = local.store_dynamodb
+    resources = local.table_arns
+  }
+  statement {
+    sid       = "Artefacts"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.artefacts.arn}/*"]
+  }
+  statement {
+    sid       = "ListArtefacts"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.artefacts.arn]
+  }
+  statement {
+    sid       = "Events"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.events.arn]
+  }
+  statement {
+    sid       = "Notifications"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.notifications.arn]
+  }
+  dynamic "statement" {
+    for_each = local.event_bus
+    content {
+      sid       = "EventBus"
+      actions   = ["events:PutEvents"]
+      resources = [statement.value]
+    }
+  }
+  # "Send test" of an email channel.
+  statement {
+    sid       = "Email"
+    actions   = ["ses:SendEmail", "ses:SendRawEmail"]
+    resources = [local.ses_identities]
+    dynamic "condition" {
+      for_each = local.email_from
+      content {
+        test     = "StringEquals"
+        variable = "ses:FromAddress"
+        values   = [condition.value]
+      }
+    }
+  }
+  # "Send test" of an SMS channel. Publishing to a phone number has no resource ARN, so IAM only
+  # accepts "*" here; this also allows publishing to other topics, a risk accepted for SMS.
+  statement {
+    sid       = "Sms"
+    actions   = ["sns:Publish"]
+    resources = ["*"]
+  }
+  dynamic "statement" {
+    for_each = local.kms_keys
+    content {
+      sid       = "Key"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "scheduler" {
+  statement {
+    sid       = "Claims"
+    actions   = ["dynamodb:Query", "dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.main.arn, "${aws_dynamodb_table.main.arn}/index/due"]
+  }
+  statement {
+    sid       = "ProbeJobs"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.probe_jobs.arn]
+  }
+  dynamic "statement" {
+    for_each = local.kms_keys
+    content {
+      sid       = "Key"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "prober" {
+  statement {
+    sid       = "Table"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"]
+    resources = [aws_dynamodb_table.main.arn]
+  }
+  statement {
+    sid       = "Artefacts"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.artefacts.arn}/*"]
+  }
+  statement {
+    sid       = "Events"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.events.arn]
+  }
+  dynamic "statement" {
+    for_each = local.event_bus
+    content {
+      sid       = "EventBus"
+      actions   = ["events:PutEvents"]
+      resources = [statement.value]
+    }
+  }
+  statement {
+    sid       = "ProbeJobs"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
+    resources = [aws_sqs_queue.probe_jobs.arn]
+  }
+  dynamic "statement" {
+    for_each = local.kms_keys
+    content {
+      sid       = "Key"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "incidents" {
+  statement {
+    sid       = "Table"
+    actions   = local.store_dynamodb
+    resources = local.table_arns
+  }
+  statement {
+    sid       = "Artefacts"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.artefacts.arn}/*"]
+  }
+  statement {
+    sid       = "ListArtefacts"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.artefacts.arn]
+  }
+  statement {
+    sid       = "Events"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.events.arn]
+  }
+  dynamic "statement" {
+    for_each = local.event_bus
+    content {
+      sid       = "EventBus"
+      actions   = ["events:PutEvents"]
+      resources = [statement.value]
+    }
+  }
+  statement {
+    sid       = "Notifications"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.notifications.arn]
+  }
+  statement {
+    sid       = "IncidentEvents"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
+    resources = [aws_sqs_queue.incident_events.arn]
+  }
+  dynamic "statement" {
+    for_each = local.kms_keys
+    content {
+      sid       = "Key"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "notifier" {
+  #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
+  #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
+  statement {
+    sid       = "Table"
+    actions   = local.store_dynamodb
+    resources = local.table_arns
+  }
+  # Retries go back to the queue with a delay; deliveries that fail for good go to the DLQ.
+  statement {
+    sid       = "Deliveries"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.notifications.arn, aws_sqs_queue.notifications_dlq.arn]
+  }
+  statement {
+    sid       = "NotificationsQueue"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
+    resources = [aws_sqs_queue.notifications.arn]
+  }
+  statement {
+    sid       = "Email"
+    actions   = ["ses:SendEmail", "ses:SendRawEmail"]
+    resources = [local.ses_identities]
+    dynamic "condition" {
+      for_each = local.email_from
+      content {
+        test     = "StringEquals"
+        variable = "ses:FromAddress"
+        values   = [condition.value]
+      }
+    }
+  }
+  # SMS notifications. Publishing to a phone number has no resource ARN, so IAM only accepts "*"
+  # here; this also allows publishing to topics, a risk accepted for SMS.
+  statement {
+    sid       = "Sms"
+    actions   = ["sns:Publish"]
+    resources = ["*"]
+  }
+  dynamic "statement" {
+    for_each = local.kms_keys
+    content {
+      sid       = "Key"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "heartbeat" {
+  statement {
+    sid       = "Table"
+    actions   = local.store_dynamodb
+    resources = local.table_arns
+  }
+  # Only the prefix where big ping bodies go.
+  statement {
+    sid       = "PingBodies"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.artefacts.arn}/pings/*"]
+  }
+  statement {
+    sid       = "ListPingBodies"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.artefacts.arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pings/*"]
+    }
+  }
+  statement {
+    sid       = "Events"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.events.arn]
+  }
+  dynamic "statement" {
+    for_each = local.event_bus
+    content {
+      sid       = "EventBus"
+      actions   = ["events:PutEvents"]
+      resources = [statement.value]
+    }
+  }
+  statement {
+    sid       = "Notifications"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.notifications.arn]
+  }
+  dynamic "statement" {
+    for_each = local.kms_keys
+    content {
+      sid       = "Key"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "sweeper" {
+  statement {
+    sid       = "Table"
+    actions   = local.store_dynamodb
+    resources = local.table_arns
+  }
+  statement {
+    sid       = "Artefacts"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.artefacts.arn}/*"]
+  }
+  statement {
+    sid       = "ListArtefacts"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.artefacts.arn]
+  }
+  statement {
+    sid       = "Events"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.events.arn]
+  }
+  dynamic "statement" {
+    for_each = local.event_bus
+    content {
+      sid       = "EventBus"
+      actions   = ["events:PutEvents"]
+      resources = [statement.value]
+    }
+  }
+  statement {
+    sid       = "Notifications"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.notifications.arn]
+  }
+  dynamic "statement" {
+    for_each = local.kms_keys
+    content {
+      sid       = "Key"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}

@@ -1,7 +1,8 @@
 //! The key patterns of the single table. Every key of tenant data starts with the tenant, so
 //! every query is tenant-scoped by construction. See docs/aws.md for the table as a whole.
 
-use vigil_domain::ids::{CheckId, MonitorId, TenantId};
+use vigil_domain::heartbeat::{PingKey, PingToken, Slug};
+use vigil_domain::ids::{CheckId, MonitorId, PingId, RunId, TaskId, TenantId};
 
 /// Partition key attribute.
 pub(crate) const PK: &str = "pk";
@@ -23,10 +24,13 @@ pub(crate) const DUE_AT: &str = "due_at";
 /// every shard. A deployment constant: changing it strands monitors in shards no longer read.
 pub(crate) const DUE_SHARDS: u8 = 4;
 
-/// Partition of a tenant's monitors.
+/// Partition of a tenant's monitors, heartbeat tasks and ping key.
 pub(crate) fn tenant_pk(tenant: TenantId) -> String {
-    format!("T#{tenant}")
+    format!("{TENANT_PK_PREFIX}{tenant}")
 }
+
+/// Prefix of tenant partitions.
+pub(crate) const TENANT_PK_PREFIX: &str = "T#";
 
 /// Sort key of a monitor in its tenant's partition.
 pub(crate) fn monitor_sk(monitor: MonitorId) -> String {
@@ -95,6 +99,63 @@ pub(crate) fn planned_ms_of(check: CheckId) -> i64 {
     i64::from_be_bytes(ms)
 }
 
+/// Sort key of a heartbeat task in its tenant's partition ([`tenant_pk`]).
+pub(crate) fn task_sk(task: TaskId) -> String {
+    format!("K#{task}")
+}
+
+/// Prefix of task sort keys.
+pub(crate) const TASK_SK_PREFIX: &str = "K#";
+
+/// Sort key of a tenant's ping key in its tenant's partition.
+pub(crate) const PING_KEY_SK: &str = "PINGKEY";
+
+/// Partition of a task's history: its runs and pings.
+pub(crate) fn task_history_pk(tenant: TenantId, task: TaskId) -> String {
+    format!("HB#{tenant}#{task}")
+}
+
+/// Sort key of a run: its id, a UUIDv7, so runs sort by when they opened.
+pub(crate) fn run_sk(run: RunId) -> String {
+    format!("{RUN_SK_PREFIX}{run}")
+}
+
+/// Prefix of run sort keys.
+pub(crate) const RUN_SK_PREFIX: &str = "R#";
+
+/// Sort key of a ping: its id, a UUIDv7, so pings sort by arrival.
+pub(crate) fn ping_sk(ping: PingId) -> String {
+    format!("{PING_SK_PREFIX}{ping}")
+}
+
+/// Prefix of ping sort keys.
+pub(crate) const PING_SK_PREFIX: &str = "P#";
+
+/// Partition and sort key of the pointer from a ping token to its task.
+pub(crate) fn token_item(token: PingToken) -> (String, String) {
+    (format!("TOKEN#{token}"), "TOKEN".to_owned())
+}
+
+/// Partition and sort key of the pointer from a tenant's slug to its task. Written in the same
+/// transaction as the task, with `attribute_not_exists`, so a slug names one task per tenant.
+pub(crate) fn slug_item(tenant: TenantId, slug: &Slug) -> (String, String) {
+    (format!("SLUG#{tenant}#{}", slug.as_str()), "SLUG".to_owned())
+}
+
+/// Partition and sort key of the pointer from a ping key to its tenant.
+pub(crate) fn ping_key_item(key: &PingKey) -> (String, String) {
+    (format!("PINGKEY#{}", key.as_str()), "PINGKEY".to_owned())
+}
+
+/// The due-index shard of a task. Its own shard values (`HD#`), so the monitor scheduler never
+/// reads a task and the sweeper never reads a monitor, on the same index.
+pub(crate) fn task_due_shard(task: TaskId) -> String {
+    format!("{TASK_DUE_SHARD_PREFIX}{}", task.as_uuid().into_bytes()[15] % DUE_SHARDS)
+}
+
+/// Prefix of the task shards of the due-index.
+pub(crate) const TASK_DUE_SHARD_PREFIX: &str = "HD#";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +171,8 @@ mod tests {
         let check = CheckId::for_planned_check(monitor, 1_767_225_600_123);
         assert_eq!(planned_ms_of(check), 1_767_225_600_123);
         assert!(due_shard(monitor).starts_with("D#"));
+        let (early, late) = (RunId::from_uuid(Uuid::from_u128(0xff)), RunId::from_uuid(Uuid::from_u128(0x100)));
+        assert!(run_sk(early) < run_sk(late), "hyphenated ids sort as their values");
+        assert!(task_due_shard(TaskId::from_uuid(Uuid::from_u128(7))).starts_with(TASK_DUE_SHARD_PREFIX));
     }
 }

@@ -1,6 +1,7 @@
 //! The DynamoDB adapter: one table holding tenants, API keys, monitors, check history, hourly
-//! rollups and transitions, implementing the storage ports. docs/aws.md draws the table: its key
-//! patterns, the `due` and `by_creation` indexes, and TTL.
+//! rollups and transitions, heartbeat tasks with their runs and pings, implementing the storage
+//! ports. docs/aws.md draws the table: its key patterns, the `due` and `by_creation` indexes,
+//! and TTL.
 
 mod attributes;
 mod check_log;
@@ -18,7 +19,10 @@ mod recent_reads;
 mod schedule;
 mod table;
 mod tally;
+mod task_due;
 mod task_history;
+mod task_items;
+mod task_locators;
 mod tasks;
 mod tenants;
 mod timers;
@@ -30,6 +34,7 @@ pub use table::create_table;
 use aws_sdk_dynamodb::Client;
 use jiff::SignedDuration;
 use recent_reads::RecentReads;
+use task_locators::TaskLocators;
 
 /// The store: a client and the table it works on. Cheap to clone (clones share what they have
 /// recently read).
@@ -39,13 +44,14 @@ pub struct DynamoStore {
     table: String,
     retention: SignedDuration,
     recent: RecentReads,
+    locators: TaskLocators,
 }
 
 impl DynamoStore {
     /// A store on `table`, keeping raw check history for `retention` (DynamoDB's TTL deletes
     /// older results; hourly rollups live four times longer).
     pub fn new(client: Client, table: impl Into<String>, retention: SignedDuration) -> Self {
-        Self { client, table: table.into(), retention, recent: RecentReads::default() }
+        Self { client, table: table.into(), retention, recent: RecentReads::default(), locators: TaskLocators::default() }
     }
 
     /// The table's name.

@@ -22,14 +22,8 @@ const SMS_TYPE: (&str, &str) = ("AWS.SNS.SMS.SMSType", "Transactional");
 
 /// Error codes of AWS throttling and quota answers: another attempt later may pass, whatever
 /// the status says (some services throttle with a 400).
-const THROTTLED: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "TooManyRequestsException",
-    "RequestThrottled",
-    "LimitExceededException",
-];
+const THROTTLED: &[&str] =
+    &["Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException", "RequestThrottled", "LimitExceededException"];
 
 /// Sends messages from a Lambda function.
 #[derive(Clone, Debug)]

@@ -13,11 +13,9 @@ pub async fn within_deadline(timeout: Duration, attempt: impl Future<Output = At
     let started = Instant::now();
     let result = match tokio::time::timeout(timeout, attempt).await {
         Ok(result) => result,
-        Err(_) => AttemptResult::Rejected {
-            status_code: None,
-            error: format!("no answer within {} ms", timeout.as_millis()),
-            retryable: true,
-        },
+        Err(_) => {
+            AttemptResult::Rejected { status_code: None, error: format!("no answer within {} ms", timeout.as_millis()), retryable: true }
+        }
     };
     (result, started.elapsed())
 }
@@ -29,10 +27,7 @@ mod tests {
     #[tokio::test]
     async fn an_attempt_that_never_ends_is_a_retryable_timeout() {
         let (result, took) = within_deadline(Duration::from_millis(50), std::future::pending()).await;
-        assert_eq!(
-            result,
-            AttemptResult::Rejected { status_code: None, error: "no answer within 50 ms".into(), retryable: true }
-        );
+        assert_eq!(result, AttemptResult::Rejected { status_code: None, error: "no answer within 50 ms".into(), retryable: true });
         assert!(took >= Duration::from_millis(50), "{took:?}");
     }
 

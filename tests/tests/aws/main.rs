@@ -2,5 +2,6 @@
 //! faults.
 
 mod faults;
+mod heartbeats;
 mod incidents;
 mod pipeline;

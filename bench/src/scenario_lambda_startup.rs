@@ -104,7 +104,7 @@ async fn busy_prober(
     resources: &vigil_tests::emulator::Resources,
     env: &[(&str, String)],
 ) -> anyhow::Result<()> {
-    let config = StoreConfig { event_bus: None, ..vigil_tests::emulator::store_config(endpoint, &resources) };
+    let config = StoreConfig { event_bus: None, ..vigil_tests::emulator::store_config(endpoint, resources) };
     let deps = wiring::store_deps(clients, &config, Arc::new(HttpProber::new(ProberConfig::default())?))?;
     let tenant = TenantId::from_uuid(uuid::Uuid::now_v7());
     let now = SystemClock::now();

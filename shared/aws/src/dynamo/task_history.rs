@@ -8,8 +8,8 @@ use super::errors::{backend, decode};
 use super::keys::{PING_KEY_SK, PING_SK_PREFIX, PK, RUN_SK_PREFIX, SK, ping_key_item, ping_sk, task_history_pk, tenant_pk};
 use super::monitors::TRANSACTION_CONFLICT_RETRIES;
 use super::task_items::{ping_from_item, run_from_item};
-use super::tasks::{TENANT_ID, put_new};
-use anyhow::Context;
+use super::task_locators::TENANT_ID;
+use super::tasks::put_new;
 use async_trait::async_trait;
 use uuid::Uuid;
 use vigil_domain::heartbeat::{PingKey, StoredRun};
@@ -77,17 +77,6 @@ impl DynamoStore {
             None
         };
         Ok(Page { items, next_cursor })
-    }
-
-    /// The tenant a ping key belongs to; a key never changes tenant, so it is remembered.
-    pub(crate) async fn ping_key_tenant(&self, key: &PingKey) -> Result<Option<TenantId>, StoreError> {
-        if let Some(tenant) = self.locators.key(key) {
-            return Ok(Some(tenant));
-        }
-        let Some(item) = self.read_pointer(ping_key_item(key)).await? else { return Ok(None) };
-        let tenant: TenantId = item.string(TENANT_ID).and_then(|id| id.parse().context("tenant id")).map_err(decode)?;
-        self.locators.found_key(key, tenant);
-        Ok(Some(tenant))
     }
 }
 

@@ -1,5 +1,6 @@
-//! Locator pointers this process has already read, so that a ping costs one read of its task
-//! rather than two or three.
+//! How a ping finds its task: through pointer items (a token's, a ping key's, a slug's), and
+//! through the pointers this process has already read, so that a ping costs one read of its
+//! task rather than two or three.
 //!
 //! A ping names its task by token, or by ping key and slug; the store resolves either through
 //! pointer items before it can read the task. Two of those mappings never change: a token
@@ -8,11 +9,22 @@
 //! what tells whether the task still exists. A slug can move to another task, so a remembered
 //! slug is only a guess that the caller checks against the slug of the task it then reads.
 
+use super::DynamoStore;
+use super::attributes::{Item, ItemExt, s};
+use super::errors::{backend, decode};
+use super::keys::{PK, SK, ping_key_item, slug_item, token_item};
+use anyhow::Context;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
-use vigil_domain::heartbeat::{PingKey, PingToken, Slug};
+use vigil_domain::heartbeat::{PingKey, PingToken, Slug, TaskRecord};
 use vigil_domain::ids::{TaskId, TenantId};
+use vigil_domain::ports::{StoreError, TaskLocator};
+
+/// The tenant attribute of pointer items.
+pub(crate) const TENANT_ID: &str = "tenant_id";
+/// The task attribute of pointer items.
+pub(crate) const TASK_ID: &str = "task_id";
 
 /// Entries kept per map; past it the map is cleared (pointers are cheap to read again).
 const CAPACITY: usize = 10_000;
@@ -97,6 +109,104 @@ impl TaskLocators {
         self.change(|m| {
             m.slugs.0.remove(&(tenant, slug.clone()));
         });
+    }
+}
+
+impl DynamoStore {
+    /// Reads a pointer item, consistently: a task is pinged moments after it is created.
+    pub(crate) async fn read_pointer(&self, (pk, sk): (String, String)) -> Result<Option<Item>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(PK, s(pk))
+            .key(SK, s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| backend("resolving a ping URL", e))?;
+        Ok(output.item)
+    }
+
+    /// The task a token names, from its pointer.
+    async fn token_target(&self, token: PingToken) -> Result<Option<(TenantId, TaskId)>, StoreError> {
+        let Some(item) = self.read_pointer(token_item(token)).await? else { return Ok(None) };
+        let parse = || -> anyhow::Result<(TenantId, TaskId)> {
+            Ok((item.string(TENANT_ID)?.parse().context("tenant id")?, item.string(TASK_ID)?.parse().context("task id")?))
+        };
+        let (tenant, task) = parse().map_err(decode)?;
+        self.locators.found_token(token, tenant, task);
+        Ok(Some((tenant, task)))
+    }
+
+    /// The task a slug of `tenant` names, from its pointer.
+    async fn slug_target(&self, tenant: TenantId, slug: &Slug) -> Result<Option<TaskId>, StoreError> {
+        let Some(item) = self.read_pointer(slug_item(tenant, slug)).await? else { return Ok(None) };
+        let task: TaskId = item.string(TASK_ID).and_then(|id| Ok(id.parse()?)).map_err(decode)?;
+        self.locators.found_slug(tenant, slug, task);
+        Ok(Some(task))
+    }
+
+    /// Which task `locator` names, from the pointers as stored.
+    pub(crate) async fn locate(&self, locator: &TaskLocator) -> Result<Option<(TenantId, TaskId)>, StoreError> {
+        match locator {
+            TaskLocator::Id { tenant, task } => {
+                Ok(self.read_task(*tenant, *task).await?.map(|record| (record.task.tenant_id, record.task.id)))
+            }
+            TaskLocator::Token(token) => self.token_target(*token).await,
+            TaskLocator::Slug { key, slug } => {
+                let Some(tenant) = self.ping_key_tenant(key).await? else { return Ok(None) };
+                Ok(self.slug_target(tenant, slug).await?.map(|task| (tenant, task)))
+            }
+        }
+    }
+
+    /// The task `locator` names, read consistently. Pointers remembered from earlier pings save
+    /// their reads; the task's own read then confirms the task (see `task_locators`).
+    pub(crate) async fn load(&self, locator: &TaskLocator) -> Result<Option<TaskRecord>, StoreError> {
+        let (tenant, task) = match locator {
+            TaskLocator::Id { tenant, task } => (*tenant, *task),
+            TaskLocator::Token(token) => match self.locators.token(*token) {
+                Some(known) => known,
+                None => match self.token_target(*token).await? {
+                    Some(found) => found,
+                    None => return Ok(None),
+                },
+            },
+            TaskLocator::Slug { key, slug } => {
+                let Some(tenant) = self.ping_key_tenant(key).await? else { return Ok(None) };
+                if let Some(guess) = self.locators.slug(tenant, slug) {
+                    if let Some(record) = self.read_task(tenant, guess).await?
+                        && record.task.spec.slug.as_ref() == Some(slug)
+                    {
+                        return Ok(Some(record));
+                    }
+                    self.locators.forget_slug(tenant, slug);
+                }
+                let Some(task) = self.slug_target(tenant, slug).await? else { return Ok(None) };
+                (tenant, task)
+            }
+        };
+        let record = self.read_task(tenant, task).await?;
+        // A slug can move between the pointer's read and the task's: the task decides.
+        if let TaskLocator::Slug { slug, .. } = locator
+            && record.as_ref().is_some_and(|r| r.task.spec.slug.as_ref() != Some(slug))
+        {
+            self.locators.forget_slug(tenant, slug);
+            return Ok(None);
+        }
+        Ok(record)
+    }
+
+    /// The tenant a ping key belongs to; a key never changes tenant, so it is remembered.
+    pub(crate) async fn ping_key_tenant(&self, key: &PingKey) -> Result<Option<TenantId>, StoreError> {
+        if let Some(tenant) = self.locators.key(key) {
+            return Ok(Some(tenant));
+        }
+        let Some(item) = self.read_pointer(ping_key_item(key)).await? else { return Ok(None) };
+        let tenant: TenantId = item.string(TENANT_ID).and_then(|id| id.parse().context("tenant id")).map_err(decode)?;
+        self.locators.found_key(key, tenant);
+        Ok(Some(tenant))
     }
 }
 

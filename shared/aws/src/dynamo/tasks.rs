@@ -5,12 +5,13 @@
 //! at a task that is not there and a slug names one task per tenant.
 
 use super::DynamoStore;
-use super::attributes::{Item, ItemExt, n, s};
+use super::attributes::{Item, n, s};
 use super::cursor;
 use super::errors::{Cancelled, backend, cancellation, decode};
-use super::keys::{PK, SK, TASK_SK_PREFIX, slug_item, task_history_pk, tenant_pk, token_item};
+use super::keys::{PK, SK, TASK_SK_PREFIX, slug_item, task_history_pk, task_sk, tenant_pk, token_item};
 use super::monitors::TRANSACTION_CONFLICT_RETRIES;
 use super::task_items::{self, REVISION, STATE_VERSION, TASK};
+use super::task_locators::{TASK_ID, TENANT_ID};
 use super::update::Update;
 use anyhow::Context;
 use async_trait::async_trait;
@@ -18,15 +19,11 @@ use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 use uuid::Uuid;
-use vigil_domain::heartbeat::{PingToken, Slug, Task, TaskRecord};
+use vigil_domain::heartbeat::{Slug, Task, TaskRecord};
 use vigil_domain::ids::{TaskId, TenantId};
 use vigil_domain::page::{Page, PageRequest};
 use vigil_domain::ports::{Applied, Decide, StoreError, TaskChange, TaskLocator, TaskRepository, TaskStateStore, TaskWrite};
 
-/// The tenant attribute of pointer items.
-pub(crate) const TENANT_ID: &str = "tenant_id";
-/// The task attribute of pointer items.
-const TASK_ID: &str = "task_id";
 /// Reads and writes a state change tries before reporting a conflict. Each lost attempt means
 /// another change of the same task landed, so this many only run out on a task pinged by more
 /// clients at once than it has attempts.
@@ -127,91 +124,6 @@ impl DynamoStore {
         output.item.as_ref().map(task_items::task_from_item).transpose().map_err(decode)
     }
 
-    /// Reads a pointer item, consistently: a task is pinged moments after it is created.
-    pub(crate) async fn read_pointer(&self, (pk, sk): (String, String)) -> Result<Option<Item>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(PK, s(pk))
-            .key(SK, s(sk))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| backend("resolving a ping URL", e))?;
-        Ok(output.item)
-    }
-
-    /// The task a token names, from its pointer.
-    async fn token_target(&self, token: PingToken) -> Result<Option<(TenantId, TaskId)>, StoreError> {
-        let Some(item) = self.read_pointer(token_item(token)).await? else { return Ok(None) };
-        let parse = || -> anyhow::Result<(TenantId, TaskId)> {
-            Ok((item.string(TENANT_ID)?.parse().context("tenant id")?, item.string(TASK_ID)?.parse().context("task id")?))
-        };
-        let (tenant, task) = parse().map_err(decode)?;
-        self.locators.found_token(token, tenant, task);
-        Ok(Some((tenant, task)))
-    }
-
-    /// The task a slug of `tenant` names, from its pointer.
-    async fn slug_target(&self, tenant: TenantId, slug: &Slug) -> Result<Option<TaskId>, StoreError> {
-        let Some(item) = self.read_pointer(slug_item(tenant, slug)).await? else { return Ok(None) };
-        let task: TaskId = item.string(TASK_ID).and_then(|id| Ok(id.parse()?)).map_err(decode)?;
-        self.locators.found_slug(tenant, slug, task);
-        Ok(Some(task))
-    }
-
-    /// Which task `locator` names, from the pointers as stored.
-    async fn locate(&self, locator: &TaskLocator) -> Result<Option<(TenantId, TaskId)>, StoreError> {
-        match locator {
-            TaskLocator::Id { tenant, task } => {
-                Ok(self.read_task(*tenant, *task).await?.map(|record| (record.task.tenant_id, record.task.id)))
-            }
-            TaskLocator::Token(token) => self.token_target(*token).await,
-            TaskLocator::Slug { key, slug } => {
-                let Some(tenant) = self.ping_key_tenant(key).await? else { return Ok(None) };
-                Ok(self.slug_target(tenant, slug).await?.map(|task| (tenant, task)))
-            }
-        }
-    }
-
-    /// The task `locator` names, read consistently. Pointers remembered from earlier pings save
-    /// their reads; the task's own read then confirms the task (see `task_locators`).
-    async fn load(&self, locator: &TaskLocator) -> Result<Option<TaskRecord>, StoreError> {
-        let (tenant, task) = match locator {
-            TaskLocator::Id { tenant, task } => (*tenant, *task),
-            TaskLocator::Token(token) => match self.locators.token(*token) {
-                Some(known) => known,
-                None => match self.token_target(*token).await? {
-                    Some(found) => found,
-                    None => return Ok(None),
-                },
-            },
-            TaskLocator::Slug { key, slug } => {
-                let Some(tenant) = self.ping_key_tenant(key).await? else { return Ok(None) };
-                if let Some(guess) = self.locators.slug(tenant, slug) {
-                    if let Some(record) = self.read_task(tenant, guess).await?
-                        && record.task.spec.slug.as_ref() == Some(slug)
-                    {
-                        return Ok(Some(record));
-                    }
-                    self.locators.forget_slug(tenant, slug);
-                }
-                let Some(task) = self.slug_target(tenant, slug).await? else { return Ok(None) };
-                (tenant, task)
-            }
-        };
-        let record = self.read_task(tenant, task).await?;
-        // A slug can move between the pointer's read and the task's: the task decides.
-        if let TaskLocator::Slug { slug, .. } = locator
-            && record.as_ref().is_some_and(|r| r.task.spec.slug.as_ref() != Some(slug))
-        {
-            self.locators.forget_slug(tenant, slug);
-            return Ok(None);
-        }
-        Ok(record)
-    }
-
     /// Writes a change over the state it was computed from: the task's state and due time
     /// conditional on the state's version and the spec's revision read, with its runs and ping,
     /// in one transaction. `false` if the task changed (or went) since it was read.
@@ -295,17 +207,16 @@ impl TaskRepository for DynamoStore {
     }
 
     async fn list(&self, tenant: TenantId, page: &PageRequest) -> Result<Page<TaskRecord>, StoreError> {
-        let after = page
-            .cursor
-            .as_ref()
-            .map(|c| cursor::decode(c, |text| text.parse::<TaskId>().is_ok()))
-            .transpose()?
-            .map(|text| text.parse::<TaskId>().map_err(|_| StoreError::InvalidCursor))
-            .transpose()?;
+        let after = match &page.cursor {
+            Some(c) => {
+                Some(cursor::decode(c, |text| text.parse::<TaskId>().is_ok())?.parse::<TaskId>().map_err(|_| StoreError::InvalidCursor)?)
+            }
+            None => None,
+        };
         // Task ids are UUIDv7 minted at creation, so key order is creation order.
         let low = match after {
             Some(id) => match successor(id) {
-                Some(next) => super::keys::task_sk(next),
+                Some(next) => task_sk(next),
                 None => return Ok(Page { items: Vec::new(), next_cursor: None }),
             },
             None => TASK_SK_PREFIX.to_owned(),

@@ -15,8 +15,9 @@ use super::DynamoStore;
 use super::attributes::{Item, ItemExt, n, s};
 use super::cursor;
 use super::documents::{doc_item, index_due, parse_doc, sk_of};
-use super::errors::{Cancelled, backend, cancellation, decode};
+use super::errors::{backend, decode};
 use super::keys::{PK, SK};
+use super::transactions::{Outcome, transact_put};
 use anyhow::Context;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
@@ -65,11 +66,6 @@ fn delivery_item(delivery: &Delivery) -> anyhow::Result<Item> {
     Ok(item)
 }
 
-fn put(table: &str, item: Item, condition: Option<&str>) -> anyhow::Result<TransactWriteItem> {
-    let put = Put::builder().table_name(table).set_item(Some(item)).set_condition_expression(condition.map(str::to_owned));
-    Ok(TransactWriteItem::builder().put(put.build()?).build())
-}
-
 impl DynamoStore {
     /// Moves a claimed delivery's due time to `until`, in the index and in its document.
     fn lease_changes(item: &Item, until: Timestamp) -> anyhow::Result<Vec<(&'static str, aws_sdk_dynamodb::types::AttributeValue)>> {
@@ -100,22 +96,14 @@ impl DeliveryLog for DynamoStore {
             doc_item(incident_pk(tenant, delivery.incident_id), format!("{DELIVERY}{}", ordered_suffix(delivery)), &()).map_err(decode)?;
         reference.insert(DELIVERY_ID.to_owned(), s(delivery.id.to_string()));
         let writes = vec![
-            put(&self.table, key, Some("attribute_not_exists(pk)")).map_err(decode)?,
-            put(&self.table, delivery_item(delivery).map_err(decode)?, Some("attribute_not_exists(pk)")).map_err(decode)?,
-            put(&self.table, reference, None).map_err(decode)?,
+            transact_put(&self.table, key, Some("attribute_not_exists(pk)"))?,
+            transact_put(&self.table, delivery_item(delivery).map_err(decode)?, Some("attribute_not_exists(pk)"))?,
+            transact_put(&self.table, reference, None)?,
         ];
-        for _ in 0..10 {
-            let error = match self.client.transact_write_items().set_transact_items(Some(writes.clone())).send().await {
-                Ok(_) => return Ok(EnqueueOutcome::Enqueued),
-                Err(error) => error,
-            };
-            match cancellation(&error) {
-                Some(Cancelled::Conflict) => continue,
-                Some(Cancelled::Conditions(_)) => return Ok(EnqueueOutcome::Duplicate),
-                None => return Err(backend("enqueueing a delivery", error)),
-            }
+        match self.transact_settled("enqueueing a delivery", writes).await? {
+            Outcome::Refused(_) => Ok(EnqueueOutcome::Duplicate),
+            _ => Ok(EnqueueOutcome::Enqueued),
         }
-        Err(StoreError::Conflict)
     }
 
     async fn get(&self, tenant: TenantId, id: DeliveryId) -> Result<Option<Delivery>, StoreError> {
@@ -138,32 +126,23 @@ impl DeliveryLog for DynamoStore {
                         .map_err(|e| decode(e.into()))?,
                 )
                 .build(),
-            put(
+            transact_put(
                 &self.table,
                 doc_item(attempts_pk(tenant, delivery.id), format!("{ATTEMPT}{:06}", attempt.number), attempt).map_err(decode)?,
                 None,
-            )
-            .map_err(decode)?,
+            )?,
         ];
         if delivery.status == DeliveryStatus::Failed {
             let copy = doc_item(deliveries_pk(tenant), format!("{FAILED}{}", ordered_suffix(delivery)), delivery).map_err(decode)?;
-            writes.push(put(&self.table, copy, None).map_err(decode)?);
+            writes.push(transact_put(&self.table, copy, None)?);
         }
-        for _ in 0..10 {
-            let error = match self.client.transact_write_items().set_transact_items(Some(writes.clone())).send().await {
-                Ok(_) => return Ok(()),
-                Err(error) => error,
-            };
-            match cancellation(&error) {
-                Some(Cancelled::Conflict) => continue,
-                Some(Cancelled::Conditions(_)) => {
-                    let exists = DeliveryLog::get(self, tenant, delivery.id).await?.is_some();
-                    return Err(if exists { StoreError::Conflict } else { StoreError::NotFound });
-                }
-                None => return Err(backend("recording a delivery attempt", error)),
+        match self.transact_settled("recording a delivery attempt", writes).await? {
+            Outcome::Refused(_) => {
+                let exists = DeliveryLog::get(self, tenant, delivery.id).await?.is_some();
+                Err(if exists { StoreError::Conflict } else { StoreError::NotFound })
             }
+            _ => Ok(()),
         }
-        Err(StoreError::Conflict)
     }
 
     async fn for_incident(&self, tenant: TenantId, incident: IncidentId) -> Result<Vec<Delivery>, StoreError> {

@@ -14,11 +14,12 @@ use super::DynamoStore;
 use super::attributes::{Item, ItemExt, s};
 use super::cursor;
 use super::documents::{doc_item, parse_doc, put_request, sk_of};
-use super::errors::{Cancelled, backend, cancellation, decode};
+use super::errors::{backend, decode};
 use super::keys::{PK, SK};
+use super::transactions::{Outcome, transact_put};
 use anyhow::Context;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use std::collections::HashMap;
 use vigil_domain::ids::{IncidentId, TenantId};
 use vigil_domain::incident::{AnyIncident, Incident, IncidentStatus, IncidentSubject, Open, TimelineEntry};
@@ -79,11 +80,6 @@ fn unique(entries: &[TimelineEntry]) -> impl Iterator<Item = &TimelineEntry> {
     entries.iter().filter(move |entry| seen.insert(entry.id))
 }
 
-fn put(table: &str, item: Item, condition: Option<&str>) -> anyhow::Result<TransactWriteItem> {
-    let put = Put::builder().table_name(table).set_item(Some(item)).set_condition_expression(condition.map(str::to_owned));
-    Ok(TransactWriteItem::builder().put(put.build()?).build())
-}
-
 impl DynamoStore {
     async fn ongoing_lock(&self, tenant: TenantId, subject: IncidentSubject) -> Result<Option<IncidentId>, StoreError> {
         let Some(lock) = self.get_raw(incidents_pk(tenant), lock_sk(subject), "reading a subject's ongoing incident").await? else {
@@ -105,28 +101,23 @@ impl IncidentStore for DynamoStore {
             (ONGOING_ID.to_owned(), s(core.id.to_string())),
         ]);
         let mut writes = vec![
-            put(&self.table, incident_item(&any).map_err(decode)?, Some("attribute_not_exists(pk)")).map_err(decode)?,
-            put(&self.table, lock, Some("attribute_not_exists(pk)")).map_err(decode)?,
+            transact_put(&self.table, incident_item(&any).map_err(decode)?, Some("attribute_not_exists(pk)"))?,
+            transact_put(&self.table, lock, Some("attribute_not_exists(pk)"))?,
         ];
         for entry in unique(entries) {
-            writes.push(put(&self.table, entry_item(core.tenant_id, entry).map_err(decode)?, None).map_err(decode)?);
+            writes.push(transact_put(&self.table, entry_item(core.tenant_id, entry).map_err(decode)?, None)?);
         }
+        // Besides races, the subject's ongoing incident may be resolved between the refusal
+        // and reading it: then opening is tried again.
         for _ in 0..10 {
-            let result = self.client.transact_write_items().set_transact_items(Some(writes.clone())).send().await;
-            let error = match result {
-                Ok(_) => return Ok(OpenOutcome::Opened),
-                Err(error) => error,
-            };
-            match cancellation(&error) {
-                Some(Cancelled::Conditions(failed)) if failed.first() == Some(&true) => return Ok(OpenOutcome::Duplicate),
-                Some(Cancelled::Conditions(failed)) if failed.get(1) == Some(&true) => {
-                    // The ongoing one may be resolved between the refusal and this read: then try again.
+            match self.transact_settled("opening an incident", writes.clone()).await? {
+                Outcome::Refused(failed) if failed.first() == Some(&true) => return Ok(OpenOutcome::Duplicate),
+                Outcome::Refused(_) => {
                     if let Some(ongoing) = self.ongoing(core.tenant_id, core.subject).await? {
                         return Ok(OpenOutcome::AlreadyOngoing(Box::new(ongoing)));
                     }
                 }
-                Some(_) => {}
-                None => return Err(backend("opening an incident", error)),
+                _ => return Ok(OpenOutcome::Opened),
             }
         }
         Err(StoreError::Conflict)
@@ -176,23 +167,15 @@ impl IncidentStore for DynamoStore {
             writes.push(TransactWriteItem::builder().delete(delete).build());
         }
         for entry in unique(entries) {
-            writes.push(put(&self.table, entry_item(core.tenant_id, entry).map_err(decode)?, None).map_err(decode)?);
+            writes.push(transact_put(&self.table, entry_item(core.tenant_id, entry).map_err(decode)?, None)?);
         }
-        for _ in 0..10 {
-            let error = match self.client.transact_write_items().set_transact_items(Some(writes.clone())).send().await {
-                Ok(_) => return Ok(()),
-                Err(error) => error,
-            };
-            match cancellation(&error) {
-                Some(Cancelled::Conflict) => continue,
-                Some(Cancelled::Conditions(_)) => {
-                    let exists = IncidentStore::get(self, core.tenant_id, core.id).await?.is_some();
-                    return Err(if exists { StoreError::Conflict } else { StoreError::NotFound });
-                }
-                None => return Err(backend("changing an incident", error)),
+        match self.transact_settled("changing an incident", writes).await? {
+            Outcome::Refused(_) => {
+                let exists = IncidentStore::get(self, core.tenant_id, core.id).await?.is_some();
+                Err(if exists { StoreError::Conflict } else { StoreError::NotFound })
             }
+            _ => Ok(()),
         }
-        Err(StoreError::Conflict)
     }
 
     async fn append(&self, tenant: TenantId, entries: &[TimelineEntry]) -> Result<(), StoreError> {

@@ -26,6 +26,7 @@ mod task_locators;
 mod tasks;
 mod tenants;
 mod timers;
+mod transactions;
 mod transitions;
 mod update;
 

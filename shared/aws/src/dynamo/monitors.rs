@@ -87,9 +87,9 @@ impl DynamoStore {
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
-    /// Deletes every item of a monitor's history partition.
-    async fn purge_history(&self, tenant: TenantId, id: MonitorId) -> Result<(), StoreError> {
-        let pk = history_pk(tenant, id);
+    /// Deletes every item of partition `pk` (a monitor's or a task's history); `what` names it
+    /// in errors.
+    pub(crate) async fn purge_partition(&self, pk: &str, what: &str) -> Result<(), StoreError> {
         let mut start = None;
         loop {
             let output = self
@@ -99,14 +99,13 @@ impl DynamoStore {
                 .key_condition_expression("#pk = :pk")
                 .expression_attribute_names("#pk", PK)
                 .expression_attribute_names("#sk", SK)
-                .expression_attribute_values(":pk", s(&pk))
+                .expression_attribute_values(":pk", s(pk))
                 .projection_expression("#pk, #sk")
                 .set_exclusive_start_key(start)
                 .send()
                 .await
-                .map_err(|e| backend("listing a monitor's history to delete it", e))?;
-            let keys: Vec<Item> = output.items.unwrap_or_default();
-            self.delete_keys(keys).await?;
+                .map_err(|e| backend(&format!("listing {what} to delete it"), e))?;
+            self.delete_keys(output.items.unwrap_or_default()).await?;
             start = output.last_evaluated_key;
             if start.is_none() {
                 return Ok(());
@@ -114,28 +113,16 @@ impl DynamoStore {
         }
     }
 
-    /// Deletes items by key, 25 per request, resubmitting what DynamoDB left unprocessed.
+    /// Deletes items by key, in batches (see [`DynamoStore::write_batch`]).
     pub(crate) async fn delete_keys(&self, keys: Vec<Item>) -> Result<(), StoreError> {
-        for chunk in keys.chunks(25) {
-            let mut requests: Vec<WriteRequest> = chunk
-                .iter()
-                .map(|key| {
-                    let delete = DeleteRequest::builder().set_key(Some(key.clone())).build().map_err(StoreError::backend)?;
-                    Ok(WriteRequest::builder().delete_request(delete).build())
-                })
-                .collect::<Result<_, StoreError>>()?;
-            while !requests.is_empty() {
-                let output = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table, requests)
-                    .send()
-                    .await
-                    .map_err(|e| backend("deleting items", e))?;
-                requests = output.unprocessed_items.unwrap_or_default().remove(&self.table).unwrap_or_default();
-            }
-        }
-        Ok(())
+        let requests = keys
+            .into_iter()
+            .map(|key| {
+                let delete = DeleteRequest::builder().set_key(Some(key)).build().map_err(StoreError::backend)?;
+                Ok(WriteRequest::builder().delete_request(delete).build())
+            })
+            .collect::<Result<_, StoreError>>()?;
+        self.write_batch(requests, "deleting items").await
     }
 }
 
@@ -346,7 +333,7 @@ impl MonitorRepository for DynamoStore {
         self.recent.gone(tenant, id);
         let existed = output.attributes.is_some_and(|a| !a.is_empty());
         if existed {
-            self.purge_history(tenant, id).await?;
+            self.purge_partition(&history_pk(tenant, id), "a monitor's history").await?;
         }
         Ok(existed)
     }

@@ -7,11 +7,12 @@
 use super::DynamoStore;
 use super::attributes::{Item, n, s};
 use super::cursor;
-use super::errors::{Cancelled, backend, cancellation, decode};
+use super::errors::{backend, decode};
 use super::keys::{PK, SK, TASK_SK_PREFIX, slug_item, task_history_pk, task_sk, tenant_pk, token_item};
 use super::monitors::TRANSACTION_CONFLICT_RETRIES;
 use super::task_items::{self, REVISION, STATE_VERSION, TASK};
 use super::task_locators::{TASK_ID, TENANT_ID};
+use super::transactions::{Outcome, transact_put};
 use super::update::Update;
 use anyhow::Context;
 use async_trait::async_trait;
@@ -45,8 +46,7 @@ pub(crate) fn put_new(table: &str, item: Item) -> Result<TransactWriteItem, Stor
 
 /// A put that replaces whatever is there.
 fn put(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
-    let put = Put::builder().table_name(table).set_item(Some(item)).build().map_err(StoreError::backend)?;
-    Ok(TransactWriteItem::builder().put(put).build())
+    transact_put(table, item, None)
 }
 
 /// A delete of an item by key.
@@ -89,27 +89,7 @@ fn successor(id: TaskId) -> Option<TaskId> {
     id.as_uuid().as_u128().checked_add(1).map(|next| TaskId::from_uuid(Uuid::from_u128(next)))
 }
 
-/// How a transaction of a task's items ended.
-enum Outcome {
-    Written,
-    /// The conditions that failed, by item position.
-    Refused(Vec<bool>),
-    /// Lost to a concurrent transaction on the same items.
-    Raced,
-}
-
 impl DynamoStore {
-    async fn transact(&self, what: &str, items: Vec<TransactWriteItem>) -> Result<Outcome, StoreError> {
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
-            Ok(_) => Ok(Outcome::Written),
-            Err(error) => match cancellation(&error) {
-                Some(Cancelled::Conditions(failed)) => Ok(Outcome::Refused(failed)),
-                Some(Cancelled::Conflict) => Ok(Outcome::Raced),
-                None => Err(backend(what, error)),
-            },
-        }
-    }
-
     /// Reads a task, consistently: state changes are computed from this read.
     pub(crate) async fn read_task(&self, tenant: TenantId, id: TaskId) -> Result<Option<TaskRecord>, StoreError> {
         let output = self
@@ -140,32 +120,6 @@ impl DynamoStore {
             items.push(put(&self.table, task_items::ping_item(ping, self.retention).map_err(decode)?)?);
         }
         Ok(matches!(self.transact("changing a task's state", items).await?, Outcome::Written))
-    }
-
-    /// Deletes every item of a task's history partition.
-    async fn purge_task_history(&self, tenant: TenantId, task: TaskId) -> Result<(), StoreError> {
-        let pk = task_history_pk(tenant, task);
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("#pk = :pk")
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#sk", SK)
-                .expression_attribute_values(":pk", s(&pk))
-                .projection_expression("#pk, #sk")
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| backend("listing a task's history to delete it", e))?;
-            self.delete_keys(output.items.unwrap_or_default()).await?;
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                return Ok(());
-            }
-        }
     }
 }
 
@@ -299,7 +253,7 @@ impl TaskRepository for DynamoStore {
         for _ in 0..TRANSACTION_CONFLICT_RETRIES {
             let Some(current) = self.read_task(tenant, id).await? else {
                 // Gone already; whatever history a past delete left behind goes too.
-                self.purge_task_history(tenant, id).await?;
+                self.purge_partition(&task_history_pk(tenant, id), "a task's history").await?;
                 return Ok(false);
             };
             let task = &current.task;
@@ -322,7 +276,7 @@ impl TaskRepository for DynamoStore {
                 Outcome::Written => {
                     // A ping racing the delete fails its condition on the task item, so nothing
                     // lands in the partition after this.
-                    self.purge_task_history(tenant, id).await?;
+                    self.purge_partition(&task_history_pk(tenant, id), "a task's history").await?;
                     return Ok(true);
                 }
                 Outcome::Refused(_) | Outcome::Raced => continue,

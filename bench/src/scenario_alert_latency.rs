@@ -74,6 +74,7 @@ pub async fn run(args: AlertLatencyArgs) -> anyhow::Result<()> {
     .await?;
     let deps = server.deps.clone();
     let tenant: TenantId = deps
+        .stores
         .tenants
         .find_key(&ApiKeySecret::presented(KEY).hash())
         .await?
@@ -97,7 +98,7 @@ pub async fn run(args: AlertLatencyArgs) -> anyhow::Result<()> {
     create_rule(&deps, CreateRule { tenant_id: tenant, replaces: None, draft: rule }, now).await?;
 
     let interval = Duration::from_secs(u64::from(args.interval_seconds));
-    let status = || async { deps.monitors.get(tenant, monitor).await.ok().flatten().map(|r| r.health.status) };
+    let status = || async { deps.stores.monitors.get(tenant, monitor).await.ok().flatten().map(|r| r.health.status) };
     wait_until("the monitor's first check", interval * 2, || async { status().await == Some(MonitorStatus::Up) }).await?;
     println!("monitor {monitor}: interval {} s, failure threshold 1; receiver at {receiver}", args.interval_seconds);
 

@@ -16,17 +16,18 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
+use vigil::serve::{LocalScheduler, SchedulerConfig, SchedulerStats};
 use vigil_app::checks::{RunCheck, RunCheckOutcome, run_check};
 use vigil_app::monitors::{CreateMonitor, create_monitor};
 use vigil_app::tenants::{Bootstrap, Bootstrapped, bootstrap};
-use vigil_app::{Deps, Settings, SystemClock, SystemRandom};
+use vigil_app::{Blobs, Deps, Settings, Stores, SystemClock, SystemRandom};
 use vigil_domain::check::CheckOutcome;
 use vigil_domain::ids::TenantId;
 use vigil_domain::latency::LatencyDigest;
 use vigil_domain::monitor::{CheckInterval, MonitorDraft};
 use vigil_domain::ports::Prober;
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
-use vigil_local::{FsArtefactStore, InProcessBus, LocalScheduler, SchedulerConfig, SchedulerStats, SqliteStore};
+use vigil_local::{FsArtefactStore, InProcessBus, SqliteStore};
 use vigil_probe::{HttpProber, ProberConfig};
 
 use crate::cli::{SchedulerArgs, Scheme};
@@ -90,28 +91,10 @@ fn wire(dir: &Path, ca_pem: &[u8], tally: Tally, scheme: Scheme) -> anyhow::Resu
     };
     let store = Arc::new(store);
     Ok(Deps {
-        monitors: store.clone(),
-        schedule: store.clone(),
-        checks: store.clone(),
-        transitions: store.clone(),
-        tenants: store.clone(),
-        tasks: store.clone(),
-        task_state: store.clone(),
-        task_due: store.clone(),
-        task_history: store.clone(),
-        ping_keys: store.clone(),
-        ping_bodies: store.clone(),
+        stores: Stores::on(store.clone(), Blobs { artefacts: Arc::new(artefacts), ping_bodies: store }),
         events: Arc::new(InProcessBus::default()),
-        artefacts: Arc::new(artefacts),
         prober,
         random: Arc::new(SystemRandom),
-        incidents: store.clone(),
-        channels: store.clone(),
-        alert_rules: store.clone(),
-        silences: store.clone(),
-        deliveries: store.clone(),
-        delivery_due: store.clone(),
-        timers: store,
         notifier: Arc::new(vigil_local::LocalNotifier::new(None)?),
         settings: Settings { network_policy: NetworkPolicy::AllowPrivate, body_cap: ProbeRequest::DEFAULT_BODY_CAP, ..Settings::default() },
     })

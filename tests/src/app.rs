@@ -8,10 +8,10 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tempfile::TempDir;
+use vigil::serve::IncidentWorkersConfig;
 use vigil::serve::{DeliveryConfig, ServeConfig, Server, start};
 use vigil_domain::notify::RetryPolicy;
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
-use vigil_local::IncidentWorkersConfig;
 
 /// A running app and a client holding its admin key.
 pub struct TestApp {

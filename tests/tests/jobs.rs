@@ -9,7 +9,7 @@ use vigil_app::jobs::{DispatchDeps, DispatchDueChecks, EntryOutcome, RunProbeJob
 use vigil_app::monitors::{
     CreateMonitor, DeleteMonitor, PauseMonitor, UpdateMonitor, create_monitor, delete_monitor, pause_monitor, update_monitor,
 };
-use vigil_app::{Deps, Settings, SystemClock, SystemRandom};
+use vigil_app::{Blobs, Deps, Settings, Stores, SystemClock, SystemRandom};
 use vigil_domain::ids::TenantId;
 use vigil_domain::job::{DelayedJob, ProbeJob, StaleEntry};
 use vigil_domain::monitor::MonitorDraft;
@@ -32,30 +32,13 @@ impl ProbeJobQueue for RecordingQueue {
 
 fn deps(dir: &std::path::Path) -> (Deps, Arc<SqliteStore>) {
     let store = Arc::new(SqliteStore::open(&dir.join("vigil.db")).unwrap());
+    let artefacts = Arc::new(FsArtefactStore::open(&dir.join("artefacts")).unwrap());
     let deps = Deps {
-        monitors: store.clone(),
-        schedule: store.clone(),
-        checks: store.clone(),
-        transitions: store.clone(),
-        tenants: store.clone(),
+        stores: Stores::on(store.clone(), Blobs { artefacts, ping_bodies: store.clone() }),
         events: Arc::new(InProcessBus::default()),
-        artefacts: Arc::new(FsArtefactStore::open(&dir.join("artefacts")).unwrap()),
         prober: Arc::new(HttpProber::new(ProberConfig::default()).unwrap()),
         random: Arc::new(SystemRandom),
-        incidents: store.clone(),
-        channels: store.clone(),
-        alert_rules: store.clone(),
-        silences: store.clone(),
-        deliveries: store.clone(),
-        delivery_due: store.clone(),
-        timers: store.clone(),
         notifier: Arc::new(vigil_local::LocalNotifier::new(None).unwrap()),
-        tasks: store.clone(),
-        task_state: store.clone(),
-        task_due: store.clone(),
-        task_history: store.clone(),
-        ping_keys: store.clone(),
-        ping_bodies: store.clone(),
         settings: Settings { network_policy: NetworkPolicy::AllowPrivate, ..Settings::default() },
     };
     (deps, store)

@@ -42,8 +42,8 @@ impl Notifier {
     pub async fn handle_message(&self, body: &str, now: Timestamp) -> anyhow::Result<Handled> {
         let message = DeliveryMessage::decode(body)?;
         let (tenant, id) = (message.tenant_id, message.delivery_id);
-        let Some(delivery) = self.deps.delivery_due.claim(tenant, id, now, self.lease).await? else {
-            let stored = self.deps.deliveries.get(tenant, id).await?;
+        let Some(delivery) = self.deps.stores.delivery_due.claim(tenant, id, now, self.lease).await? else {
+            let stored = self.deps.stores.deliveries.get(tenant, id).await?;
             return match stored {
                 Some(d) if d.status == DeliveryStatus::Pending && d.next_attempt_at.is_some_and(|due| due > now) => {
                     self.queue.send(message, d.next_attempt_at.unwrap_or(now), now).await?;

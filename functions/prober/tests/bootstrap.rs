@@ -35,9 +35,9 @@ async fn the_binary_runs_a_probe_job_from_an_sqs_batch() {
     let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
     assert_eq!(answer, serde_json::json!({"batchItemFailures": []}));
     assert_eq!(target.hits(), 1);
-    let record = deps.monitors.get(tenant, monitor).await.unwrap().unwrap();
+    let record = deps.stores.monitors.get(tenant, monitor).await.unwrap().unwrap();
     assert_eq!(record.health.status, MonitorStatus::Up);
-    assert_eq!(deps.checks.list(tenant, monitor, &PageRequest::first()).await.unwrap().items.len(), 1);
+    assert_eq!(deps.stores.checks.list(tenant, monitor, &PageRequest::first()).await.unwrap().items.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

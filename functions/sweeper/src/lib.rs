@@ -9,7 +9,7 @@ use jiff::SignedDuration;
 use lambda_runtime::LambdaEvent;
 use serde::Serialize;
 use vigil_app::heartbeats::{SweepDueTasks, sweep_due_tasks};
-use vigil_app::notifications::{RunDueTimers, run_due_timers};
+use vigil_app::notifications::{ClaimDueDeliveries, RunDueTimers, claim_due_deliveries, run_due_timers};
 use vigil_app::{Deps, SystemClock};
 use vigil_aws::sqs::{DeliveryMessage, DeliveryQueue};
 
@@ -34,11 +34,10 @@ pub struct SweepReport {
     pub requeued: usize,
 }
 
-/// Tasks per due-index read; reads repeat while full, up to [`MAX_READS`].
-const TASK_BATCH: usize = 500;
-const MAX_READS: usize = 20;
 /// A delivery this long past due has lost its queue message.
 const OVERDUE_GRACE: SignedDuration = SignedDuration::from_secs(120);
+/// The most overdue deliveries put back on the queue per run; the rest wait for the next run.
+const REQUEUE_BATCH: usize = 500;
 
 impl Sweeper {
     /// One run. A failing part fails the invocation (EventBridge retries it; every part is
@@ -47,28 +46,21 @@ impl Sweeper {
         let now = SystemClock::now();
         let mut report = SweepReport::default();
         let mut problems = Vec::new();
-        for _ in 0..MAX_READS {
-            match sweep_due_tasks(&self.deps, SweepDueTasks { limit: TASK_BATCH }, now).await {
-                Ok(swept) => {
-                    report.tasks_due += swept.due;
-                    report.task_changes += swept.changed;
-                    if swept.due < TASK_BATCH {
-                        break;
-                    }
-                }
-                Err(error) => {
-                    problems.push(format!("sweeping heartbeat tasks: {error}"));
-                    break;
-                }
+        match sweep_due_tasks(&self.deps, SweepDueTasks::default(), now).await {
+            Ok(swept) => {
+                report.tasks_due = swept.due;
+                report.task_changes = swept.changed;
             }
+            Err(error) => problems.push(format!("sweeping heartbeat tasks: {error}")),
         }
-        match run_due_timers(&self.deps, RunDueTimers { lease: SignedDuration::from_secs(120), limit: 500 }, now).await {
+        match run_due_timers(&self.deps, RunDueTimers::default(), now).await {
             Ok(ran) => report.timers = ran,
             Err(error) => problems.push(format!("running timers: {error}")),
         }
         // Claimed as of `now - grace` with a lease of the grace: their due time becomes `now`,
         // so the notifier can claim them at once.
-        match self.deps.delivery_due.claim_due(now - OVERDUE_GRACE, OVERDUE_GRACE, 500).await {
+        let overdue = ClaimDueDeliveries { overdue_by: OVERDUE_GRACE, lease: OVERDUE_GRACE, limit: REQUEUE_BATCH };
+        match claim_due_deliveries(&self.deps, overdue, now).await {
             Ok(overdue) => {
                 for delivery in overdue {
                     let message = DeliveryMessage { tenant_id: delivery.tenant_id, delivery_id: delivery.id };

@@ -1,12 +1,9 @@
+use crate::stores::Stores;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 use vigil_domain::notify::{RenderContext, RetryPolicy};
-use vigil_domain::ports::{
-    AlertRuleRepository, ArtefactStore, ChannelRepository, CheckLog, CheckSchedule, DeliveryDueIndex, DeliveryLog, EventPublisher,
-    IncidentStore, MonitorRepository, Notifier, PingBodyStore, PingKeys, Prober, RandomSource, SilenceRepository, TaskDueIndex,
-    TaskHistory, TaskRepository, TaskStateStore, TenantDirectory, TimerIndex, TransitionLog,
-};
+use vigil_domain::ports::{EventPublisher, Notifier, Prober, RandomSource};
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 
 /// Settings that shape use cases, chosen at start-up.
@@ -79,52 +76,16 @@ impl Default for HeartbeatSettings {
 /// in-process adapters, the Lambda functions with AWS ones.
 #[derive(Clone)]
 pub struct Deps {
-    /// Monitors, their health and due times.
-    pub monitors: Arc<dyn MonitorRepository>,
-    /// The due-index.
-    pub schedule: Arc<dyn CheckSchedule>,
-    /// Check history.
-    pub checks: Arc<dyn CheckLog>,
-    /// Status change history.
-    pub transitions: Arc<dyn TransitionLog>,
-    /// Tenants and API keys.
-    pub tenants: Arc<dyn TenantDirectory>,
+    /// The storage ports.
+    pub stores: Stores,
     /// Where events go.
     pub events: Arc<dyn EventPublisher>,
-    /// Failure artefacts.
-    pub artefacts: Arc<dyn ArtefactStore>,
     /// The check engine.
     pub prober: Arc<dyn Prober>,
     /// Ids and secrets.
     pub random: Arc<dyn RandomSource>,
-    /// Incidents and their timelines.
-    pub incidents: Arc<dyn IncidentStore>,
-    /// Notification channels.
-    pub channels: Arc<dyn ChannelRepository>,
-    /// Alert rules.
-    pub alert_rules: Arc<dyn AlertRuleRepository>,
-    /// Maintenance windows and mutes.
-    pub silences: Arc<dyn SilenceRepository>,
-    /// Deliveries and their attempts.
-    pub deliveries: Arc<dyn DeliveryLog>,
-    /// Pending deliveries by due time (self-hosted deliverers poll it).
-    pub delivery_due: Arc<dyn DeliveryDueIndex>,
-    /// Escalation and reminder timers.
-    pub timers: Arc<dyn TimerIndex>,
     /// Sends messages to channels.
     pub notifier: Arc<dyn Notifier>,
-    /// Heartbeat tasks and their specs.
-    pub tasks: Arc<dyn TaskRepository>,
-    /// Heartbeat tasks' live state, changed atomically.
-    pub task_state: Arc<dyn TaskStateStore>,
-    /// The due-index of heartbeat deadlines.
-    pub task_due: Arc<dyn TaskDueIndex>,
-    /// Runs and pings.
-    pub task_history: Arc<dyn TaskHistory>,
-    /// Tenants' ping keys.
-    pub ping_keys: Arc<dyn PingKeys>,
-    /// Ping bodies kept apart from their ping.
-    pub ping_bodies: Arc<dyn PingBodyStore>,
     /// Settings.
     pub settings: Settings,
 }

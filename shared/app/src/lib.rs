@@ -10,11 +10,13 @@ pub mod jobs;
 pub mod monitors;
 pub mod notifications;
 pub mod status;
+mod stores;
 mod system_clock;
 mod system_random;
 pub mod tasks;
 pub mod tenants;
 
 pub use deps::{Deps, HeartbeatSettings, NotificationSettings, Settings};
+pub use stores::{Blobs, Database, Stores};
 pub use system_clock::SystemClock;
 pub use system_random::SystemRandom;

@@ -12,7 +12,7 @@ use crate::sqs::{QueuedDeliveryLog, SqsJobQueue};
 use jiff::SignedDuration;
 use std::sync::Arc;
 use vigil_app::jobs::{DispatchDeps, DispatchDueChecks};
-use vigil_app::{Deps, HeartbeatSettings, NotificationSettings, Settings, SystemRandom};
+use vigil_app::{Blobs, Deps, HeartbeatSettings, NotificationSettings, Settings, Stores, SystemRandom};
 use vigil_domain::ports::{EventPublisher, Prober};
 
 /// The dependencies of every function that runs use cases over the stores: DynamoDB for every
@@ -26,30 +26,16 @@ pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Pr
         None => sns,
     };
     let deliveries = Arc::new(QueuedDeliveryLog::new(store.clone(), clients.sqs.clone(), &config.notify_queue_url));
-    Ok(Deps {
-        monitors: store.clone(),
-        schedule: store.clone(),
-        checks: store.clone(),
-        transitions: store.clone(),
-        tenants: store.clone(),
-        events,
+    let blobs = Blobs {
         artefacts: Arc::new(S3ArtefactStore::new(clients.s3.clone(), &config.artefact_bucket)),
+        ping_bodies: Arc::new(S3PingBodyStore::new(clients.s3.clone(), &config.artefact_bucket)),
+    };
+    Ok(Deps {
+        stores: Stores { deliveries, ..Stores::on(store, blobs) },
+        events,
         prober,
         random: Arc::new(SystemRandom),
-        incidents: store.clone(),
-        channels: store.clone(),
-        alert_rules: store.clone(),
-        silences: store.clone(),
-        deliveries,
-        delivery_due: store.clone(),
-        timers: store.clone(),
         notifier: Arc::new(AwsNotifier::new(clients, config.email_from.clone())?),
-        tasks: store.clone(),
-        task_state: store.clone(),
-        task_due: store.clone(),
-        task_history: store.clone(),
-        ping_keys: store,
-        ping_bodies: Arc::new(S3PingBodyStore::new(clients.s3.clone(), &config.artefact_bucket)),
         settings: Settings {
             network_policy: config.network_policy,
             body_cap: config.body_cap,

@@ -6,6 +6,7 @@ use crate::ids::{MonitorId, TaskId, TenantId};
 use crate::monitor::{MonitorStatus, TransitionCause};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// Something that happened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +59,16 @@ pub struct MonitorStatusChanged {
     pub at: Timestamp,
     /// Why.
     pub cause: TransitionCause,
+    /// The monitor's tags when it happened (alert rules and maintenance windows match them), so
+    /// that consumers need not read the monitor again.
+    #[serde(default)]
+    pub tags: BTreeSet<String>,
+    /// When the check that caused the change started, if a check caused it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_at: Option<Timestamp>,
+    /// The HTTP status that check received, if it got a response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<u16>,
 }
 
 /// A heartbeat task moved from one status to another.

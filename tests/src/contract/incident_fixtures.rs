@@ -42,10 +42,10 @@ pub fn entry(incident: IncidentId, at: Timestamp, text: &str) -> TimelineEntry {
 pub fn delivery(incident: &Incident<Open>, channel: ChannelId, kind: NotificationKind, due: Timestamp) -> Delivery {
     let any: AnyIncident = incident.clone().into();
     let base = "http://127.0.0.1:8080".parse().expect("url");
-    let notification = Notification::of(&any, kind, incident.core.opened_at, &base);
+    let notification = Notification::of(&any, kind, incident.core().opened_at, &base);
     let mut delivery = Delivery::planned(
         DeliveryId::from_uuid(Uuid::now_v7()),
-        incident.core.tenant_id,
+        incident.core().tenant_id,
         channel,
         Some(AlertRuleId::from_uuid(Uuid::now_v7())),
         notification,

@@ -18,7 +18,7 @@ pub async fn incident_store_contract(stores: Stores) {
     let tenant = tenant();
     let subject = monitor_subject();
     let first = open_incident(tenant, subject, at(10));
-    let id = first.core.id;
+    let id = first.core().id;
     let opened_entry = entry(id, at(10), "opened");
     assert_eq!(store.open(&first, std::slice::from_ref(&opened_entry)).await.unwrap(), OpenOutcome::Opened);
     assert_eq!(store.get(tenant, id).await.unwrap(), Some(AnyIncident::Open(first.clone())), "round trip keeps every field");
@@ -29,7 +29,7 @@ pub async fn incident_store_contract(stores: Stores) {
     assert_eq!(store.open(&first, &[]).await.unwrap(), OpenOutcome::Duplicate, "the same incident again");
     let second = open_incident(tenant, subject, at(20));
     assert_eq!(store.open(&second, &[]).await.unwrap(), OpenOutcome::AlreadyOngoing(Box::new(first.clone().into())));
-    assert_eq!(store.get(tenant, second.core.id).await.unwrap(), None, "nothing was written");
+    assert_eq!(store.get(tenant, second.core().id).await.unwrap(), None, "nothing was written");
     let elsewhere = open_incident(super::fixtures::tenant(), subject, at(20));
     assert_eq!(store.open(&elsewhere, &[]).await.unwrap(), OpenOutcome::Opened, "another tenant's subject is another subject");
 
@@ -39,8 +39,8 @@ pub async fn incident_store_contract(stores: Stores) {
     assert!(matches!(store.transition(&acked, IncidentStatus::Open, &[]).await, Err(StoreError::Conflict)));
     let ghost: AnyIncident = open_incident(tenant, monitor_subject(), at(1)).into();
     assert!(matches!(store.transition(&ghost, IncidentStatus::Open, &[]).await, Err(StoreError::NotFound)));
-    assert_eq!(store.ongoing(tenant, subject).await.unwrap(), Some(acked.clone()), "acknowledged is still ongoing");
-    let resolved: AnyIncident = acked.clone().resolve(Resolution { at: at(40), by: ResolvedBy::Recovery }).unwrap().into();
+    assert_eq!(store.ongoing(tenant, subject).await.unwrap(), acked.clone().ongoing(), "acknowledged is still ongoing");
+    let resolved: AnyIncident = acked.clone().ongoing().unwrap().resolve(Resolution { at: at(40), by: ResolvedBy::Recovery }).into();
     store.transition(&resolved, IncidentStatus::Acknowledged, &[entry(id, at(40), "resolved")]).await.unwrap();
     assert_eq!(store.ongoing(tenant, subject).await.unwrap(), None, "resolution frees the subject");
     assert_eq!(store.open(&second, &[]).await.unwrap(), OpenOutcome::Opened, "the next outage is a new incident");
@@ -69,7 +69,7 @@ pub async fn incident_store_contract(stores: Stores) {
     store.open(&task_incident, &[]).await.unwrap();
     let all = store.list(tenant, &query(None, None, None, 50)).await.unwrap();
     let ids: Vec<_> = all.items.iter().map(|i| i.core().id).collect();
-    assert_eq!(ids, [second.core.id, id, task_incident.core.id], "newest opening first");
+    assert_eq!(ids, [second.core().id, id, task_incident.core().id], "newest opening first");
     let open = store.list(tenant, &query(Some(IncidentStatus::Open), None, None, 50)).await.unwrap();
     assert_eq!(open.items.len(), 2);
     let by_subject = store.list(tenant, &query(None, Some(subject), None, 50)).await.unwrap();

@@ -26,77 +26,48 @@ pub use tasks::{
 };
 pub use tenants::tenant_directory_contract;
 
-use std::sync::Arc;
-use vigil_domain::ports::{
-    AlertRuleRepository, ArtefactStore, ChannelRepository, CheckLog, CheckSchedule, DeliveryDueIndex, DeliveryLog, IncidentStore,
-    MonitorRepository, PingBodyStore, PingKeys, SilenceRepository, TaskDueIndex, TaskHistory, TaskRepository, TaskStateStore,
-    TenantDirectory, TimerIndex, TransitionLog,
-};
+pub use vigil_app::Stores;
 
-/// The storage ports of one backend.
-#[derive(Clone)]
-pub struct Stores {
-    /// Monitors.
-    pub monitors: Arc<dyn MonitorRepository>,
-    /// Due-index.
-    pub schedule: Arc<dyn CheckSchedule>,
-    /// Check history.
-    pub checks: Arc<dyn CheckLog>,
-    /// Transitions.
-    pub transitions: Arc<dyn TransitionLog>,
-    /// Tenants.
-    pub tenants: Arc<dyn TenantDirectory>,
-    /// Artefacts.
-    pub artefacts: Arc<dyn ArtefactStore>,
-    /// Incidents.
-    pub incidents: Arc<dyn IncidentStore>,
-    /// Channels.
-    pub channels: Arc<dyn ChannelRepository>,
-    /// Alert rules.
-    pub alert_rules: Arc<dyn AlertRuleRepository>,
-    /// Maintenance windows and mutes.
-    pub silences: Arc<dyn SilenceRepository>,
-    /// Deliveries.
-    pub deliveries: Arc<dyn DeliveryLog>,
-    /// Due deliveries.
-    pub delivery_due: Arc<dyn DeliveryDueIndex>,
-    /// Escalation timers.
-    pub timers: Arc<dyn TimerIndex>,
-    /// Heartbeat tasks.
-    pub tasks: Arc<dyn TaskRepository>,
-    /// Heartbeat task state.
-    pub task_state: Arc<dyn TaskStateStore>,
-    /// Heartbeat due-index.
-    pub task_due: Arc<dyn TaskDueIndex>,
-    /// Runs and pings.
-    pub task_history: Arc<dyn TaskHistory>,
-    /// Ping keys.
-    pub ping_keys: Arc<dyn PingKeys>,
-    /// Ping bodies.
-    pub ping_bodies: Arc<dyn PingBodyStore>,
+/// Runs every contract suite on one adapter: a `#[tokio::test]` per suite, each on fresh stores
+/// from `$setup`, an async expression giving `(Stores, guard)` (the guard keeps a temporary
+/// directory or an emulator alive until the suite ends). The list of suites lives here only, so a
+/// new suite runs on every adapter at once.
+///
+/// ```ignore
+/// vigil_tests::contract_suites!(sqlite_stores());
+/// ```
+#[macro_export]
+macro_rules! contract_suites {
+    ($setup:expr) => {
+        $crate::contract_suites!(@each $setup;
+            monitor_repository_contract,
+            monitor_listing_contract,
+            schedule_contract,
+            concurrent_claims_contract,
+            claim_ahead_contract,
+            check_log_contract,
+            tally_contract,
+            concurrent_records_contract,
+            tenant_directory_contract,
+            artefact_store_contract,
+            incident_store_contract,
+            concurrent_openings_contract,
+            notification_settings_contract,
+            delivery_log_contract,
+            timer_index_contract,
+            task_repository_contract,
+            task_state_contract,
+            task_due_index_contract,
+            concurrent_task_changes_contract,
+            ping_keys_contract,
+            ping_body_store_contract,
+        );
+    };
+    (@each $setup:expr; $($suite:ident),* $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $suite() {
+            let (stores, _guard) = $setup.await;
+            $crate::contract::$suite(stores).await;
+        }
+    )*};
 }
-
-/// Every suite, by name, for backends that run them one by one.
-pub const SUITES: &[&str] = &[
-    "monitor_repository",
-    "monitor_listing",
-    "schedule",
-    "concurrent_claims",
-    "claim_ahead",
-    "check_log",
-    "tally",
-    "concurrent_records",
-    "tenant_directory",
-    "artefact_store",
-    "incident_store",
-    "concurrent_openings",
-    "notification_settings",
-    "delivery_log",
-    "timer_index",
-    "task_repository",
-    "task_state",
-    "task_due_index",
-    "concurrent_task_changes",
-    "ping_keys",
-    "ping_body_store",
-];

@@ -128,7 +128,7 @@ pub async fn delivery_log_contract(stores: Stores) {
         }
     }
     assert_eq!(enqueued, 1);
-    assert_eq!(stores.deliveries.for_incident(tenant, incident.core.id).await.unwrap().len(), 2);
+    assert_eq!(stores.deliveries.for_incident(tenant, incident.core().id).await.unwrap().len(), 2);
 
     // Claims: only what is due, pushed past the lease, never twice.
     let lease = SignedDuration::from_secs(30);
@@ -197,7 +197,7 @@ async fn tenant_with_deliveries(stores: &Stores, n: usize) -> vigil_domain::ids:
 /// completion replacing or deleting, concurrent claimers never doubling.
 pub async fn timer_index_contract(stores: Stores) {
     let tenant = tenant();
-    let incident = open_incident(tenant, monitor_subject(), at(0)).core.id;
+    let incident = open_incident(tenant, monitor_subject(), at(0)).core().id;
     let rule = AlertRuleId::from_uuid(Uuid::now_v7());
     let step1 = timer(tenant, incident, rule, TimerKind::Escalation { step: 1 }, at(300));
     let reminder = timer(tenant, incident, rule, TimerKind::Reminder { count: 1 }, at(600));
@@ -221,7 +221,7 @@ pub async fn timer_index_contract(stores: Stores) {
     assert!(mine(stores.timers.claim_due(at(100_000), lease, 10).await.unwrap()).is_empty(), "deleted");
 
     let many: Vec<_> = (0..30)
-        .map(|i| timer(tenant, open_incident(tenant, monitor_subject(), at(i)).core.id, rule, TimerKind::Reminder { count: 1 }, at(5000)))
+        .map(|i| timer(tenant, open_incident(tenant, monitor_subject(), at(i)).core().id, rule, TimerKind::Reminder { count: 1 }, at(5000)))
         .collect();
     stores.timers.schedule(&many).await.unwrap();
     let claims = (0..3).map(|_| {

@@ -82,10 +82,10 @@ async fn an_emulator_failing_mid_batch_returns_the_unfinished_jobs_and_loses_not
 
     // Every check stored exactly once, every monitor moved exactly once.
     for id in monitors {
-        let record = direct.monitors.get(tenant, id).await.unwrap().unwrap();
+        let record = direct.stores.monitors.get(tenant, id).await.unwrap().unwrap();
         assert_eq!(record.health.status, MonitorStatus::Up);
-        assert_eq!(direct.checks.list(tenant, id, &PageRequest::first()).await.unwrap().items.len(), 1);
-        assert_eq!(direct.transitions.list(tenant, id, &PageRequest::first()).await.unwrap().items.len(), 1);
+        assert_eq!(direct.stores.checks.list(tenant, id, &PageRequest::first()).await.unwrap().items.len(), 1);
+        assert_eq!(direct.stores.transitions.list(tenant, id, &PageRequest::first()).await.unwrap().items.len(), 1);
     }
     // Each status change reached the topic at least once (a redelivery may publish it again).
     let published = receive_all(&session.clients.sqs, &session.resources.events_tap_url).await;
@@ -142,7 +142,7 @@ async fn the_sample_sqs_events_are_handled() {
     let malformed = serde_json::from_value(sample_event("sqs-malformed.json")).unwrap();
     let answer = vigil_fn_prober::handle(&deps, LambdaEvent::new(malformed, Context::default())).await.unwrap();
     assert_eq!(failed_ids(&answer), BTreeSet::from(["2e1424d4-f796-459a-8184-9c92662be6da".to_owned()]));
-    assert!(!deps.tenants.has_tenants().await.unwrap());
+    assert!(!deps.stores.tenants.has_tenants().await.unwrap());
     // The SNS-over-SQS sample carries a Vigil event, as the incidents and notifier functions will
     // receive them.
     let notification = sample_event("sns-over-sqs-status-changed.json");

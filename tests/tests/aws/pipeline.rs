@@ -87,21 +87,21 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
     assert_eq!(failing.hits(), 1);
 
     // Results, health and transitions in DynamoDB.
-    let tenant_id = deps.tenants.find_key(&ApiKeySecret::presented(TEST_KEY).hash()).await.unwrap().unwrap().tenant_id;
-    let tenant = deps.monitors.list(tenant_id, &MonitorQuery { tag: None, status: None, page: PageRequest::first() }).await.unwrap();
+    let tenant_id = deps.stores.tenants.find_key(&ApiKeySecret::presented(TEST_KEY).hash()).await.unwrap().unwrap().tenant_id;
+    let tenant = deps.stores.monitors.list(tenant_id, &MonitorQuery { tag: None, status: None, page: PageRequest::first() }).await.unwrap();
     assert_eq!(tenant.items.len(), 2);
     let mut versions = Vec::new();
     for (id, status, result) in [(ids[0], MonitorStatus::Up, "up"), (ids[1], MonitorStatus::Down, "down")] {
         let record = tenant.items.iter().find(|r| r.monitor.id == id).unwrap();
         assert_eq!(record.health.status, status);
         versions.push(record.health.version);
-        let results = deps.checks.list(tenant_id, id, &PageRequest::first()).await.unwrap().items;
+        let results = deps.stores.checks.list(tenant_id, id, &PageRequest::first()).await.unwrap().items;
         assert_eq!(results.len(), 1);
         assert_eq!(serde_json::to_value(&results[0].outcome).unwrap()["result"], result);
-        let history = deps.transitions.list(tenant_id, id, &PageRequest::first()).await.unwrap().items;
+        let history = deps.stores.transitions.list(tenant_id, id, &PageRequest::first()).await.unwrap().items;
         assert_eq!(history.len(), 1);
         assert_eq!((history[0].from, history[0].to), (MonitorStatus::Pending, status));
-        let artefact = deps.artefacts.get(tenant_id, id, results[0].id).await.unwrap();
+        let artefact = deps.stores.artefacts.get(tenant_id, id, results[0].id).await.unwrap();
         assert_eq!(artefact.is_some(), status == MonitorStatus::Down, "a failure that changed health keeps its response in S3");
     }
     let read = call_api(&router, api_request("GET", &format!("/v1/monitors/{}", ids[1]), Some(TEST_KEY), None)).await;
@@ -127,10 +127,10 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
     let answer = vigil_fn_prober::handle(&prober_deps, LambdaEvent::new(batch, Context::default())).await.unwrap();
     assert!(answer.batch_item_failures.is_empty());
     for (id, version) in ids.iter().zip(versions) {
-        let record = deps.monitors.get(tenant_id, *id).await.unwrap().unwrap();
+        let record = deps.stores.monitors.get(tenant_id, *id).await.unwrap().unwrap();
         assert_eq!(record.health.version, version, "no double transition");
-        assert_eq!(deps.checks.list(tenant_id, *id, &PageRequest::first()).await.unwrap().items.len(), 1, "no duplicate result");
-        assert_eq!(deps.transitions.list(tenant_id, *id, &PageRequest::first()).await.unwrap().items.len(), 1);
+        assert_eq!(deps.stores.checks.list(tenant_id, *id, &PageRequest::first()).await.unwrap().items.len(), 1, "no duplicate result");
+        assert_eq!(deps.stores.transitions.list(tenant_id, *id, &PageRequest::first()).await.unwrap().items.len(), 1);
     }
     let republished = events_on(&session, &session.resources.events_tap_url, |body| event_from_sns_envelope(body).unwrap()).await;
     let keys = |events: &[DomainEvent]| events.iter().map(DomainEvent::idempotency_key).collect::<BTreeSet<_>>();

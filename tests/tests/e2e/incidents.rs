@@ -142,7 +142,7 @@ async fn task_status_events_open_and_resolve_task_incidents_once() {
     assert_eq!(tenant.status, StatusCode::OK);
     let tenant_id = {
         let key = vigil_domain::tenant::ApiKeySecret::presented(&app.key);
-        deps.tenants.find_key(&key.hash()).await.unwrap().unwrap().tenant_id
+        deps.stores.tenants.find_key(&key.hash()).await.unwrap().unwrap().tenant_id
     };
     let change_of = |task_id, from, to, at: jiff::Timestamp| {
         DomainEvent::TaskStatusChanged(TaskStatusChanged {

@@ -118,7 +118,7 @@ async fn another_tenants_monitor_is_not_found() {
         hash: secret.hash(),
         created_at: now,
     };
-    deps.tenants.create_tenant(&other, &key).await.unwrap();
+    deps.stores.tenants.create_tenant(&other, &key).await.unwrap();
 
     for (method, path) in [
         (Method::GET, format!("/v1/monitors/{id}")),

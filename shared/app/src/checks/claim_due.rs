@@ -7,8 +7,16 @@ use vigil_domain::ports::{DueCheck, StoreError};
 pub struct ClaimDueChecks {
     /// Claim checks planned up to this far ahead of now.
     pub horizon: SignedDuration,
-    /// At most this many.
-    pub limit: usize,
+    /// Checks claimed per call to the due-index; calls repeat while they come back full.
+    pub batch: usize,
+    /// The most checks one claim hands out; the rest stays due for the next.
+    pub max: usize,
+}
+
+impl Default for ClaimDueChecks {
+    fn default() -> Self {
+        Self { horizon: SignedDuration::from_secs(2), batch: 2_000, max: 20_000 }
+    }
 }
 
 /// Why checks could not be claimed.
@@ -19,7 +27,20 @@ pub enum ClaimDueChecksError {
     Store(#[from] StoreError),
 }
 
-/// Claims the checks planned before `now + horizon`; each planned check is handed out once.
+/// Claims the checks planned before `now + horizon`, batch by batch; each planned check is handed
+/// out once.
 pub async fn claim_due_checks(deps: &Deps, cmd: ClaimDueChecks, now: Timestamp) -> Result<Vec<DueCheck>, ClaimDueChecksError> {
-    Ok(deps.schedule.claim_due(now, now + cmd.horizon, cmd.limit).await?)
+    let mut claimed = Vec::new();
+    loop {
+        let want = cmd.batch.max(1).min(cmd.max - claimed.len());
+        if want == 0 {
+            return Ok(claimed);
+        }
+        let batch = deps.stores.schedule.claim_due(now, now + cmd.horizon, want).await?;
+        let full = batch.len() == want;
+        claimed.extend(batch);
+        if !full {
+            return Ok(claimed);
+        }
+    }
 }

@@ -38,7 +38,7 @@ pub enum GetCheckError {
 
 /// Reads a check and its artefact.
 pub async fn get_check(deps: &Deps, cmd: GetCheck, _now: Timestamp) -> Result<CheckDetail, GetCheckError> {
-    let result = deps.checks.get(cmd.tenant_id, cmd.monitor_id, cmd.check_id).await?.ok_or(GetCheckError::NotFound)?;
-    let artefact = deps.artefacts.get(cmd.tenant_id, cmd.monitor_id, cmd.check_id).await?;
+    let result = deps.stores.checks.get(cmd.tenant_id, cmd.monitor_id, cmd.check_id).await?.ok_or(GetCheckError::NotFound)?;
+    let artefact = deps.stores.artefacts.get(cmd.tenant_id, cmd.monitor_id, cmd.check_id).await?;
     Ok(CheckDetail { result, artefact })
 }

@@ -29,8 +29,8 @@ pub enum ListChecksError {
 
 /// Lists a monitor's check history, newest first.
 pub async fn list_checks(deps: &Deps, cmd: ListChecks, _now: Timestamp) -> Result<Page<CheckResult>, ListChecksError> {
-    if deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.is_none() {
+    if deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.is_none() {
         return Err(ListChecksError::NotFound);
     }
-    Ok(deps.checks.list(cmd.tenant_id, cmd.monitor_id, &cmd.page).await?)
+    Ok(deps.stores.checks.list(cmd.tenant_id, cmd.monitor_id, &cmd.page).await?)
 }

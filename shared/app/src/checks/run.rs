@@ -68,7 +68,7 @@ const HEALTH_RETRIES: usize = 5;
 /// by the event's idempotency key), so an event lost between the write and the publish is
 /// recovered by redelivery.
 pub async fn run_check(deps: &Deps, cmd: RunCheck, now: Timestamp) -> Result<RunCheckOutcome, RunCheckError> {
-    let Some(record) = deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await? else {
+    let Some(record) = deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await? else {
         return Ok(RunCheckOutcome::MonitorGone);
     };
     run_check_on(deps, record, cmd, now).await
@@ -106,27 +106,34 @@ pub(crate) async fn run_check_on(
         let health_update = health_update(&record, &result, finished_at);
         if let (Some(artefact), Some(_)) = (&artefact, &health_update) {
             // An artefact is best effort: losing it must not lose the check.
-            if let Err(error) = deps.artefacts.put(artefact).await {
+            if let Err(error) = deps.stores.artefacts.put(artefact).await {
                 tracing::warn!(%error, monitor = %cmd.monitor_id, "storing a failure artefact failed");
             }
         }
         let check_record = CheckRecord { result: result.clone(), health: health_update.clone() };
-        let outcome = deps.checks.record(std::slice::from_ref(&check_record)).await?;
+        let outcome = deps.stores.checks.record(std::slice::from_ref(&check_record)).await?;
         match outcome.first().copied().unwrap_or(RecordOutcome::Recorded) {
             RecordOutcome::Recorded => {
                 let health = health_update.as_ref().map_or(record.health, |u| u.health);
                 let transition = health_update.and_then(|u| u.transition);
-                let published = publish_transition(deps, &record, transition.as_ref()).await;
+                let published = publish_transition(deps, &record, transition.as_ref(), &result).await;
                 return Ok(ran(result, health, transition, false, published));
             }
             RecordOutcome::Duplicate => {
-                let transition = deps.transitions.caused_by(cmd.tenant_id, cmd.monitor_id, result.id).await?;
-                let published = publish_transition(deps, &record, transition.as_ref()).await;
-                let health = deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.map_or(record.health, |r| r.health);
+                let transition = deps.stores.transitions.caused_by(cmd.tenant_id, cmd.monitor_id, result.id).await?;
+                let published = match &transition {
+                    // The event describes the check as first stored, not this rerun of it.
+                    Some(_) => {
+                        let stored = deps.stores.checks.get(cmd.tenant_id, cmd.monitor_id, result.id).await?;
+                        publish_transition(deps, &record, transition.as_ref(), stored.as_ref().unwrap_or(&result)).await
+                    }
+                    None => true,
+                };
+                let health = deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.map_or(record.health, |r| r.health);
                 return Ok(ran(result, health, transition, true, published));
             }
             RecordOutcome::MonitorGone => return Ok(RunCheckOutcome::MonitorGone),
-            RecordOutcome::HealthConflict => match deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await? {
+            RecordOutcome::HealthConflict => match deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await? {
                 Some(fresh) => record = fresh,
                 None => return Ok(RunCheckOutcome::MonitorGone),
             },
@@ -163,12 +170,12 @@ fn health_update(record: &MonitorRecord, result: &CheckResult, at: Timestamp) ->
     Some(HealthUpdate { expected_version: record.health.version, health: change.next, transition })
 }
 
-/// Publishes the transition's event; `false` if that failed.
-async fn publish_transition(deps: &Deps, record: &MonitorRecord, transition: Option<&StatusTransition>) -> bool {
+/// Publishes the transition's event, caused by `check`; `false` if that failed.
+async fn publish_transition(deps: &Deps, record: &MonitorRecord, transition: Option<&StatusTransition>, check: &CheckResult) -> bool {
     let Some(transition) = transition else { return true };
     // The transition is stored; a failed publish is logged and reported, and a redelivery of the
     // same check publishes it again.
-    match deps.events.publish(&[status_event(record, transition)]).await {
+    match deps.events.publish(&[status_event(record, transition, Some(check))]).await {
         Ok(()) => true,
         Err(error) => {
             tracing::error!(%error, monitor = %transition.monitor_id, "publishing a status change failed");

@@ -59,8 +59,8 @@ pub async fn record_ping(deps: &Deps, cmd: RecordPing, now: Timestamp) -> Result
     } else if cmd.body.bytes.len() <= deps.settings.heartbeat.inline_body_bytes {
         StoredBody::Inline(cmd.body)
     } else {
-        let (tenant, task) = deps.task_state.resolve(&locator).await?.ok_or(RecordPingError::NotFound)?;
-        deps.ping_bodies.put(tenant, task, ping_id, &cmd.body.bytes).await?;
+        let (tenant, task) = deps.stores.task_state.resolve(&locator).await?.ok_or(RecordPingError::NotFound)?;
+        deps.stores.ping_bodies.put(tenant, task, ping_id, &cmd.body.bytes).await?;
         locator = TaskLocator::Id { tenant, task };
         StoredBody::External { size: cmd.body.bytes.len() as u64, received: cmd.body.received, truncated: cmd.body.truncated }
     };
@@ -81,7 +81,7 @@ pub async fn record_ping(deps: &Deps, cmd: RecordPing, now: Timestamp) -> Result
         };
         Some(TaskChange { state: step.state, next_deadline: step.next_deadline, runs: step.runs, ping: Some(ping) })
     });
-    let applied = deps.task_state.apply(&locator, decide).await?.ok_or(RecordPingError::NotFound)?;
+    let applied = deps.stores.task_state.apply(&locator, decide).await?.ok_or(RecordPingError::NotFound)?;
     publish(deps, &applied).await;
     let status = applied.change.as_ref().map_or(applied.before.state.reported.status, |c| c.state.reported.status);
     Ok(PingRecorded { ping_id, status })

@@ -8,8 +8,17 @@ use vigil_domain::ports::{StoreError, TaskLocator};
 /// Look at the tasks whose deadline has passed.
 #[derive(Clone, Copy, Debug)]
 pub struct SweepDueTasks {
-    /// At most this many tasks.
-    pub limit: usize,
+    /// Tasks read from the due-index at a time; reads repeat while they come back full.
+    pub batch: usize,
+    /// The most tasks one sweep looks at, so that a task that cannot be moved on (a store that
+    /// keeps failing its write) cannot keep a sweep going; the rest waits for the next sweep.
+    pub max: usize,
+}
+
+impl Default for SweepDueTasks {
+    fn default() -> Self {
+        Self { batch: 500, max: 10_000 }
+    }
 }
 
 /// What a sweep did.
@@ -19,6 +28,8 @@ pub struct Swept {
     pub due: usize,
     /// Status changes announced.
     pub changed: usize,
+    /// Whether `max` stopped the sweep while tasks were still due.
+    pub capped: bool,
 }
 
 /// Why a sweep failed.
@@ -34,16 +45,26 @@ pub enum SweepDueTasksError {
 /// change and moves the task's deadline on. Safe to run concurrently or twice: each task's
 /// change is atomic and computed from its stored state.
 pub async fn sweep_due_tasks(deps: &Deps, cmd: SweepDueTasks, now: Timestamp) -> Result<Swept, SweepDueTasksError> {
-    let due = deps.task_due.due(now, cmd.limit).await?;
-    let mut swept = Swept { due: due.len(), changed: 0 };
-    for (tenant, task) in due {
-        let decide = Arc::new(move |record: &vigil_domain::heartbeat::TaskRecord| on_tick(record, now).map(change_of));
-        if let Some(applied) = deps.task_state.apply(&TaskLocator::Id { tenant, task }, decide).await? {
-            if crate::tasks::announced(&applied).is_some() {
-                swept.changed += 1;
+    let mut swept = Swept::default();
+    loop {
+        let want = cmd.batch.max(1).min(cmd.max - swept.due);
+        if want == 0 {
+            swept.capped = true;
+            return Ok(swept);
+        }
+        let due = deps.stores.task_due.due(now, want).await?;
+        swept.due += due.len();
+        for &(tenant, task) in &due {
+            let decide = Arc::new(move |record: &vigil_domain::heartbeat::TaskRecord| on_tick(record, now).map(change_of));
+            if let Some(applied) = deps.stores.task_state.apply(&TaskLocator::Id { tenant, task }, decide).await? {
+                if crate::tasks::announced(&applied).is_some() {
+                    swept.changed += 1;
+                }
+                publish(deps, &applied).await;
             }
-            publish(deps, &applied).await;
+        }
+        if due.len() < want {
+            return Ok(swept);
         }
     }
-    Ok(swept)
 }

@@ -35,7 +35,7 @@ pub enum AcknowledgeIncidentError {
 /// an acknowledged incident changes nothing and returns it as it is.
 pub async fn acknowledge_incident(deps: &Deps, cmd: AcknowledgeIncident, now: Timestamp) -> Result<AnyIncident, AcknowledgeIncidentError> {
     for _ in 0..5 {
-        let incident = deps.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(AcknowledgeIncidentError::NotFound)?;
+        let incident = deps.stores.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(AcknowledgeIncidentError::NotFound)?;
         let open = match incident {
             AnyIncident::Open(open) => open,
             already @ AnyIncident::Acknowledged(_) => return Ok(already),
@@ -43,7 +43,7 @@ pub async fn acknowledge_incident(deps: &Deps, cmd: AcknowledgeIncident, now: Ti
         };
         let acknowledged: AnyIncident = open.acknowledge(cmd.by.clone(), now).into();
         let entry = timeline_entry(deps, cmd.incident_id, now, TimelineEvent::Acknowledged { by: cmd.by.clone() });
-        match deps.incidents.transition(&acknowledged, vigil_domain::incident::IncidentStatus::Open, &[entry]).await {
+        match deps.stores.incidents.transition(&acknowledged, vigil_domain::incident::IncidentStatus::Open, &[entry]).await {
             Ok(()) => {
                 announce(deps, &acknowledged, NotificationKind::Acknowledged, now).await?;
                 return Ok(acknowledged);

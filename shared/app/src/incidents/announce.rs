@@ -29,12 +29,12 @@ pub(crate) async fn enqueue(
     let notification = Notification::of(incident, kind, at, &deps.settings.public_url);
     let mut new = 0;
     for (channel, rule) in channels {
-        if deps.channels.get(core.tenant_id, *channel).await?.is_none() {
+        if deps.stores.channels.get(core.tenant_id, *channel).await?.is_none() {
             continue;
         }
         let id = DeliveryId::from_uuid(deps.random.new_id(now));
         let delivery = Delivery::planned(id, core.tenant_id, *channel, *rule, notification.clone(), now);
-        if deps.deliveries.enqueue(&delivery).await? == EnqueueOutcome::Enqueued {
+        if deps.stores.deliveries.enqueue(&delivery).await? == EnqueueOutcome::Enqueued {
             new += 1;
         }
     }
@@ -49,11 +49,12 @@ pub(crate) async fn announce(deps: &Deps, incident: &AnyIncident, kind: Notifica
     if core.silenced.is_some() {
         return Ok(0);
     }
-    let rules = deps.alert_rules.all(core.tenant_id).await?;
+    let rules = deps.stores.alert_rules.all(core.tenant_id).await?;
     let alerted: BTreeSet<ChannelId> = if kind == NotificationKind::Opened {
         BTreeSet::new()
     } else {
-        deps.deliveries
+        deps.stores
+            .deliveries
             .for_incident(core.tenant_id, core.id)
             .await?
             .into_iter()
@@ -72,7 +73,7 @@ pub(crate) async fn announce(deps: &Deps, incident: &AnyIncident, kind: Notifica
         let timers: Vec<Timer> =
             rules.iter().filter(|r| r.select.matches(&core.subject, &core.tags)).flat_map(|r| Timer::first_for(r, core)).collect();
         if !timers.is_empty() {
-            deps.timers.schedule(&timers).await?;
+            deps.stores.timers.schedule(&timers).await?;
         }
     }
     Ok(new)

@@ -41,8 +41,8 @@ pub async fn comment_on_incident(deps: &Deps, cmd: CommentOnIncident, now: Times
     if text.is_empty() || text.chars().count() > MAX_CHARS {
         return Err(CommentOnIncidentError::Invalid);
     }
-    deps.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(CommentOnIncidentError::NotFound)?;
+    deps.stores.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(CommentOnIncidentError::NotFound)?;
     let entry = timeline_entry(deps, cmd.incident_id, now, TimelineEvent::Commented { by: cmd.by, text: text.to_owned() });
-    deps.incidents.append(cmd.tenant_id, std::slice::from_ref(&entry)).await?;
+    deps.stores.incidents.append(cmd.tenant_id, std::slice::from_ref(&entry)).await?;
     Ok(entry)
 }

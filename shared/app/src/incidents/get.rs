@@ -39,11 +39,11 @@ pub enum GetIncidentError {
 
 /// Reads an incident with its whole timeline and delivery log.
 pub async fn get_incident(deps: &Deps, cmd: GetIncident, _now: Timestamp) -> Result<IncidentDetail, GetIncidentError> {
-    let incident = deps.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(GetIncidentError::NotFound)?;
+    let incident = deps.stores.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(GetIncidentError::NotFound)?;
     let mut timeline = Vec::new();
     let mut page = PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT };
     loop {
-        let read = deps.incidents.timeline(cmd.tenant_id, cmd.incident_id, &page).await?;
+        let read = deps.stores.incidents.timeline(cmd.tenant_id, cmd.incident_id, &page).await?;
         timeline.extend(read.items);
         match read.next_cursor {
             Some(cursor) => page.cursor = Some(cursor),
@@ -51,8 +51,8 @@ pub async fn get_incident(deps: &Deps, cmd: GetIncident, _now: Timestamp) -> Res
         }
     }
     let mut deliveries = Vec::new();
-    for delivery in deps.deliveries.for_incident(cmd.tenant_id, cmd.incident_id).await? {
-        let attempts = deps.deliveries.attempts(cmd.tenant_id, delivery.id).await?;
+    for delivery in deps.stores.deliveries.for_incident(cmd.tenant_id, cmd.incident_id).await? {
+        let attempts = deps.stores.deliveries.attempts(cmd.tenant_id, delivery.id).await?;
         deliveries.push((delivery, attempts));
     }
     Ok(IncidentDetail { incident, timeline, deliveries })

@@ -62,17 +62,22 @@ pub async fn handle_event(deps: &Deps, cmd: HandleEvent, now: Timestamp) -> Resu
             let subject = IncidentSubject::Monitor(e.monitor_id);
             match e.to {
                 MonitorStatus::Down => {
-                    let record = deps.monitors.get(e.tenant_id, e.monitor_id).await?;
-                    let tags = record.map(|r| r.monitor.spec.tags).unwrap_or_default();
+                    // The event carries the tags and the check's facts: no read of the monitor or
+                    // the check (two DynamoDB reads per Down event on AWS).
                     let cause = match &e.cause {
                         TransitionCause::Check { check_id, outcome } => {
-                            let check = deps.checks.get(e.tenant_id, e.monitor_id, *check_id).await?;
-                            let (started, code) = check.map_or((None, None), |c| (Some(c.started_at), c.status_code));
-                            IncidentCause::of_check(*check_id, started, outcome, code)
+                            IncidentCause::of_check(*check_id, e.checked_at, outcome, e.status_code)
                         }
                         _ => IncidentCause::described("the monitor went down"),
                     };
-                    let facts = Facts { tenant: e.tenant_id, subject, name: e.monitor_name.clone(), url: Some(e.url.clone()), tags, cause };
+                    let facts = Facts {
+                        tenant: e.tenant_id,
+                        subject,
+                        name: e.monitor_name.clone(),
+                        url: Some(e.url.clone()),
+                        tags: e.tags.clone(),
+                        cause,
+                    };
                     open(deps, facts, e.at, now).await
                 }
                 MonitorStatus::Up => resolve_ongoing(deps, e.tenant_id, subject, e.at, ResolvedBy::Recovery, now).await,
@@ -112,8 +117,8 @@ struct Facts {
 }
 
 async fn open(deps: &Deps, facts: Facts, at: Timestamp, now: Timestamp) -> Result<HandledEvent, HandleEventError> {
-    let windows = deps.silences.windows(facts.tenant).await?;
-    let mutes = deps.silences.mutes(facts.tenant).await?;
+    let windows = deps.stores.silences.windows(facts.tenant).await?;
+    let mutes = deps.stores.silences.mutes(facts.tenant).await?;
     let silenced = silence_reason(&facts.subject, &facts.tags, &windows, &mutes, at);
     let id = IncidentId::for_opening(facts.subject.uuid(), at.as_millisecond());
     let incident = Incident::open(IncidentCore {
@@ -131,7 +136,7 @@ async fn open(deps: &Deps, facts: Facts, at: Timestamp, now: Timestamp) -> Resul
     if let Some(reason) = silenced {
         entries.push(timeline_entry(deps, id, at, TimelineEvent::Silenced { reason }));
     }
-    match deps.incidents.open(&incident, &entries).await? {
+    match deps.stores.incidents.open(&incident, &entries).await? {
         OpenOutcome::Opened => {
             let deliveries = announce(deps, &incident.into(), NotificationKind::Opened, now).await?;
             Ok(HandledEvent::Opened { incident: id, deliveries })
@@ -139,7 +144,7 @@ async fn open(deps: &Deps, facts: Facts, at: Timestamp, now: Timestamp) -> Resul
         OpenOutcome::AlreadyOngoing(ongoing) => Ok(HandledEvent::AlreadyOngoing(ongoing.core().id)),
         OpenOutcome::Duplicate => {
             // A redelivery: finish what the first delivery may not have (every step is idempotent).
-            match deps.incidents.get(facts.tenant, id).await? {
+            match deps.stores.incidents.get(facts.tenant, id).await? {
                 Some(stored) if stored.status().is_ongoing() => {
                     announce(deps, &stored, NotificationKind::Opened, now).await?;
                 }
@@ -160,7 +165,7 @@ pub(crate) async fn resolve_ongoing(
     now: Timestamp,
 ) -> Result<HandledEvent, HandleEventError> {
     for _ in 0..CONFLICT_RETRIES {
-        let Some(ongoing) = deps.incidents.ongoing(tenant, subject).await? else {
+        let Some(ongoing) = deps.stores.incidents.ongoing(tenant, subject).await? else {
             return redelivered_resolution(deps, tenant, subject, at, now).await;
         };
         if ongoing.core().opened_at > at {
@@ -169,12 +174,12 @@ pub(crate) async fn resolve_ongoing(
         }
         let expected = ongoing.status();
         let core = ongoing.core().clone();
-        let Some(resolved) = ongoing.resolve(Resolution { at, by: by.clone() }) else { return Ok(HandledEvent::Nothing) };
+        let resolved = ongoing.resolve(Resolution { at, by: by.clone() });
         let mut entries = Vec::new();
         if let IncidentSubject::Monitor(monitor) = subject {
             // From the failing check that opened it (which started before the status changed).
             let from = core.cause.checked_at.unwrap_or(core.opened_at);
-            let tally = deps.checks.tally(tenant, monitor, from, at).await?;
+            let tally = deps.stores.checks.tally(tenant, monitor, from, at).await?;
             let checks = tally.up + tally.down;
             // A deleted monitor's history is gone: no summary rather than a false "0 of 0".
             if checks > 0 {
@@ -183,7 +188,7 @@ pub(crate) async fn resolve_ongoing(
         }
         entries.push(timeline_entry(deps, core.id, at, TimelineEvent::Resolved { by: by.clone() }));
         let resolved = AnyIncident::from(resolved);
-        match deps.incidents.transition(&resolved, expected, &entries).await {
+        match deps.stores.incidents.transition(&resolved, expected, &entries).await {
             Ok(()) => {
                 let deliveries = announce(deps, &resolved, NotificationKind::Resolved, now).await?;
                 return Ok(HandledEvent::Resolved { incident: core.id, deliveries });
@@ -211,7 +216,7 @@ async fn redelivered_resolution(
         opened_before: None,
         page: PageRequest { cursor: None, limit: 1 },
     };
-    if let Some(latest) = deps.incidents.list(tenant, &query).await?.items.into_iter().next()
+    if let Some(latest) = deps.stores.incidents.list(tenant, &query).await?.items.into_iter().next()
         && latest.resolution().is_some_and(|r| r.at == at)
     {
         announce(deps, &latest, NotificationKind::Resolved, now).await?;

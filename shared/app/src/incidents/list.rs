@@ -24,5 +24,5 @@ pub enum ListIncidentsError {
 
 /// Lists incidents, newest first.
 pub async fn list_incidents(deps: &Deps, cmd: ListIncidents, _now: Timestamp) -> Result<Page<AnyIncident>, ListIncidentsError> {
-    Ok(deps.incidents.list(cmd.tenant_id, &cmd.query).await?)
+    Ok(deps.stores.incidents.list(cmd.tenant_id, &cmd.query).await?)
 }

@@ -35,12 +35,12 @@ pub enum ResolveIncidentError {
 pub async fn resolve_incident(deps: &Deps, cmd: ResolveIncident, now: Timestamp) -> Result<AnyIncident, ResolveIncidentError> {
     let by = ResolvedBy::Person { name: cmd.by.clone(), note: cmd.note.clone().filter(|n| !n.trim().is_empty()) };
     for _ in 0..5 {
-        let incident = deps.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(ResolveIncidentError::NotFound)?;
+        let incident = deps.stores.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(ResolveIncidentError::NotFound)?;
         let expected = incident.status();
-        let Some(resolved) = incident.clone().resolve(Resolution { at: now, by: by.clone() }) else { return Ok(incident) };
-        let resolved = AnyIncident::from(resolved);
+        let Some(ongoing) = incident.clone().ongoing() else { return Ok(incident) };
+        let resolved = AnyIncident::from(ongoing.resolve(Resolution { at: now, by: by.clone() }));
         let entry = timeline_entry(deps, cmd.incident_id, now, TimelineEvent::Resolved { by: by.clone() });
-        match deps.incidents.transition(&resolved, expected, &[entry]).await {
+        match deps.stores.incidents.transition(&resolved, expected, &[entry]).await {
             Ok(()) => {
                 announce(deps, &resolved, NotificationKind::Resolved, now).await?;
                 return Ok(resolved);

@@ -60,7 +60,7 @@ pub async fn run_probe_jobs(deps: &Deps, cmd: RunProbeJobs, now: Timestamp) -> V
 }
 
 async fn run_entry(deps: &Deps, entry: JobEntry, now: Timestamp) -> EntryOutcome {
-    let record = match deps.monitors.get(entry.tenant_id, entry.monitor_id).await {
+    let record = match deps.stores.monitors.get(entry.tenant_id, entry.monitor_id).await {
         Ok(record) => record,
         Err(error) => return EntryOutcome::Failed(format!("reading monitor {}: {error}", entry.monitor_id)),
     };

@@ -38,6 +38,6 @@ pub async fn create_monitor(deps: &Deps, cmd: CreateMonitor, now: Timestamp) -> 
         updated_at: now,
     };
     let record = MonitorRecord { monitor, health: MonitorHealth::pending(now), next_due_at: Some(now) };
-    deps.monitors.insert(&record).await?;
+    deps.stores.monitors.insert(&record).await?;
     Ok(record)
 }

@@ -28,10 +28,10 @@ pub enum DeleteMonitorError {
 /// Deletes a monitor, its check history, transitions and artefacts, and resolves its ongoing
 /// incident (which no check would ever resolve otherwise; its reminders would go on forever).
 pub async fn delete_monitor(deps: &Deps, cmd: DeleteMonitor, now: Timestamp) -> Result<(), DeleteMonitorError> {
-    if !deps.monitors.delete(cmd.tenant_id, cmd.monitor_id).await? {
+    if !deps.stores.monitors.delete(cmd.tenant_id, cmd.monitor_id).await? {
         return Err(DeleteMonitorError::NotFound);
     }
-    deps.artefacts.delete_monitor(cmd.tenant_id, cmd.monitor_id).await?;
+    deps.stores.artefacts.delete_monitor(cmd.tenant_id, cmd.monitor_id).await?;
     let subject = IncidentSubject::Monitor(cmd.monitor_id);
     resolve_ongoing(deps, cmd.tenant_id, subject, now, ResolvedBy::SubjectDeleted, now).await.map_err(|HandleEventError::Store(e)| e)?;
     Ok(())

@@ -38,8 +38,8 @@ pub enum GetMonitorError {
 
 /// Reads a monitor, its status and its latest check.
 pub async fn get_monitor(deps: &Deps, cmd: GetMonitor, _now: Timestamp) -> Result<MonitorView, GetMonitorError> {
-    let record = deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.ok_or(GetMonitorError::NotFound)?;
+    let record = deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.ok_or(GetMonitorError::NotFound)?;
     let latest = PageRequest { cursor: None, limit: 1 };
-    let last_check = deps.checks.list(cmd.tenant_id, cmd.monitor_id, &latest).await?.items.into_iter().next();
+    let last_check = deps.stores.checks.list(cmd.tenant_id, cmd.monitor_id, &latest).await?.items.into_iter().next();
     Ok(MonitorView { record, last_check })
 }

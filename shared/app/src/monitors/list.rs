@@ -24,5 +24,5 @@ pub enum ListMonitorsError {
 
 /// Lists monitors, oldest first.
 pub async fn list_monitors(deps: &Deps, cmd: ListMonitors, _now: Timestamp) -> Result<Page<MonitorRecord>, ListMonitorsError> {
-    Ok(deps.monitors.list(cmd.tenant_id, &cmd.query).await?)
+    Ok(deps.stores.monitors.list(cmd.tenant_id, &cmd.query).await?)
 }

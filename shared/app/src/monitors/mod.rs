@@ -19,6 +19,7 @@ pub use update::{UpdateMonitor, UpdateMonitorError, update_monitor};
 
 use crate::Deps;
 use jiff::Timestamp;
+use vigil_domain::check::CheckResult;
 use vigil_domain::events::{DomainEvent, MonitorStatusChanged};
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::{HealthChange, MonitorRecord, StatusTransition, TransitionCause};
@@ -27,8 +28,9 @@ use vigil_domain::ports::StoreError;
 /// How many times a read-modify-write is retried after losing a race.
 const CONFLICT_RETRIES: usize = 5;
 
-/// The event announcing `transition` of the monitor in `record`.
-pub(crate) fn status_event(record: &MonitorRecord, transition: &StatusTransition) -> DomainEvent {
+/// The event announcing `transition` of the monitor in `record`, caused by `check` if a check
+/// caused it.
+pub(crate) fn status_event(record: &MonitorRecord, transition: &StatusTransition, check: Option<&CheckResult>) -> DomainEvent {
     DomainEvent::MonitorStatusChanged(MonitorStatusChanged {
         tenant_id: transition.tenant_id,
         monitor_id: transition.monitor_id,
@@ -38,6 +40,9 @@ pub(crate) fn status_event(record: &MonitorRecord, transition: &StatusTransition
         to: transition.to,
         at: transition.at,
         cause: transition.cause.clone(),
+        tags: record.monitor.spec.tags.clone(),
+        checked_at: check.map(|c| c.started_at),
+        status_code: check.and_then(|c| c.status_code),
     })
 }
 
@@ -53,7 +58,7 @@ pub(crate) async fn change_health_manually(
     change: impl Fn(&MonitorRecord) -> (HealthChange, Option<Timestamp>),
 ) -> Result<Option<MonitorRecord>, StoreError> {
     for _ in 0..CONFLICT_RETRIES {
-        let Some(mut record) = deps.monitors.get(tenant, id).await? else { return Ok(None) };
+        let Some(mut record) = deps.stores.monitors.get(tenant, id).await? else { return Ok(None) };
         let (health_change, next_due_at) = change(&record);
         if !health_change.is_change(&record.health) {
             return Ok(Some(record));
@@ -66,13 +71,18 @@ pub(crate) async fn change_health_manually(
             at: now,
             cause: cause.clone(),
         });
-        match deps.monitors.change_health(tenant, id, record.health.version, &health_change.next, next_due_at, transition.as_ref()).await {
+        match deps
+            .stores
+            .monitors
+            .change_health(tenant, id, record.health.version, &health_change.next, next_due_at, transition.as_ref())
+            .await
+        {
             Ok(()) => {
                 record.health = health_change.next;
                 record.next_due_at = next_due_at;
                 if let Some(transition) = &transition {
                     // The change is stored; a lost event is logged rather than undoing it.
-                    if let Err(error) = deps.events.publish(&[status_event(&record, transition)]).await {
+                    if let Err(error) = deps.events.publish(&[status_event(&record, transition, None)]).await {
                         tracing::error!(%error, monitor = %id, "publishing a status change failed");
                     }
                 }

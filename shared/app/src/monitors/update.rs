@@ -47,7 +47,7 @@ pub enum UpdateMonitorError {
 /// paused monitor stays paused.
 pub async fn update_monitor(deps: &Deps, cmd: UpdateMonitor, now: Timestamp) -> Result<MonitorRecord, UpdateMonitorError> {
     for _ in 0..CONFLICT_RETRIES {
-        let Some(record) = deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await? else {
+        let Some(record) = deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await? else {
             return Err(UpdateMonitorError::NotFound);
         };
         let current = record.monitor.revision;
@@ -63,7 +63,7 @@ pub async fn update_monitor(deps: &Deps, cmd: UpdateMonitor, now: Timestamp) -> 
             _ => Some(spec.interval.slot_at_or_after(cmd.monitor_id, now)),
         };
         let monitor = HttpMonitor { spec, revision: current + 1, updated_at: now, ..record.monitor.clone() };
-        match deps.monitors.update_spec(&monitor, current, next_due_at).await {
+        match deps.stores.monitors.update_spec(&monitor, current, next_due_at).await {
             Ok(()) => return Ok(MonitorRecord { monitor, next_due_at, ..record }),
             Err(StoreError::Conflict) if cmd.expected_revision.is_none() => continue,
             Err(StoreError::Conflict) => {

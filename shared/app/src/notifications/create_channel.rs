@@ -38,6 +38,6 @@ pub async fn create_channel(deps: &Deps, cmd: CreateChannel, now: Timestamp) -> 
         vet_target(deps.settings.network_policy, &url).map_err(|e| InvalidInput(vec![e]))?;
     }
     let channel = Channel { id: ChannelId::from_uuid(deps.random.new_id(now)), tenant_id: cmd.tenant_id, name, config, created_at: now };
-    deps.channels.insert(&channel).await?;
+    deps.stores.channels.insert(&channel).await?;
     Ok(channel)
 }

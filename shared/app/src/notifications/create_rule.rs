@@ -40,7 +40,7 @@ pub async fn create_rule(deps: &Deps, cmd: CreateRule, now: Timestamp) -> Result
         named.extend(step.channels.iter().enumerate().map(|(i, c)| (format!("escalation[{s}].channels[{i}]"), *c)));
     }
     for (field, channel) in named {
-        if deps.channels.get(cmd.tenant_id, channel).await?.is_none() {
+        if deps.stores.channels.get(cmd.tenant_id, channel).await?.is_none() {
             unknown.push(FieldError { field, message: format!("no channel with id {channel}") });
         }
     }
@@ -48,10 +48,10 @@ pub async fn create_rule(deps: &Deps, cmd: CreateRule, now: Timestamp) -> Result
         return Err(InvalidInput(unknown).into());
     }
     let (id, created_at) = match cmd.replaces {
-        Some(id) => (id, deps.alert_rules.get(cmd.tenant_id, id).await?.ok_or(CreateRuleError::NotFound)?.created_at),
+        Some(id) => (id, deps.stores.alert_rules.get(cmd.tenant_id, id).await?.ok_or(CreateRuleError::NotFound)?.created_at),
         None => (AlertRuleId::from_uuid(deps.random.new_id(now)), now),
     };
     let rule = AlertRule { id, tenant_id: cmd.tenant_id, name, select, channels, notify_on, escalation, repeat_every_seconds, created_at };
-    deps.alert_rules.put(&rule).await?;
+    deps.stores.alert_rules.put(&rule).await?;
     Ok(rule)
 }

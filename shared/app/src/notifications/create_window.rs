@@ -35,6 +35,6 @@ pub async fn create_window(deps: &Deps, cmd: CreateWindow, now: Timestamp) -> Re
         schedule,
         created_at: now,
     };
-    deps.silences.put_window(&window).await?;
+    deps.stores.silences.put_window(&window).await?;
     Ok(window)
 }

@@ -25,5 +25,5 @@ pub enum DeleteChannelError {
 
 /// Deletes a channel. Rules naming it skip it from then on; its pending deliveries fail.
 pub async fn delete_channel(deps: &Deps, cmd: DeleteChannel, _now: Timestamp) -> Result<(), DeleteChannelError> {
-    if deps.channels.delete(cmd.tenant_id, cmd.channel_id).await? { Ok(()) } else { Err(DeleteChannelError::NotFound) }
+    if deps.stores.channels.delete(cmd.tenant_id, cmd.channel_id).await? { Ok(()) } else { Err(DeleteChannelError::NotFound) }
 }

@@ -25,5 +25,5 @@ pub enum DeleteRuleError {
 
 /// Deletes a rule; its running timers end when they are next due.
 pub async fn delete_rule(deps: &Deps, cmd: DeleteRule, _now: Timestamp) -> Result<(), DeleteRuleError> {
-    if deps.alert_rules.delete(cmd.tenant_id, cmd.rule_id).await? { Ok(()) } else { Err(DeleteRuleError::NotFound) }
+    if deps.stores.alert_rules.delete(cmd.tenant_id, cmd.rule_id).await? { Ok(()) } else { Err(DeleteRuleError::NotFound) }
 }

@@ -25,5 +25,5 @@ pub enum DeleteWindowError {
 
 /// Deletes a window.
 pub async fn delete_window(deps: &Deps, cmd: DeleteWindow, _now: Timestamp) -> Result<(), DeleteWindowError> {
-    if deps.silences.delete_window(cmd.tenant_id, cmd.window_id).await? { Ok(()) } else { Err(DeleteWindowError::NotFound) }
+    if deps.stores.silences.delete_window(cmd.tenant_id, cmd.window_id).await? { Ok(()) } else { Err(DeleteWindowError::NotFound) }
 }

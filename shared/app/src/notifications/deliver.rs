@@ -32,7 +32,7 @@ pub async fn deliver(deps: &Deps, cmd: Deliver, now: Timestamp) -> Result<Delive
         return Ok(delivery);
     }
     let settings = &deps.settings.notifications;
-    let channel = deps.channels.get(delivery.tenant_id, delivery.channel_id).await?;
+    let channel = deps.stores.channels.get(delivery.tenant_id, delivery.channel_id).await?;
     let (result, took) = match &channel {
         Some(channel) => {
             let message = render(&channel.config, &delivery.notification, &delivery.id.to_string(), now, &settings.render);
@@ -41,7 +41,7 @@ pub async fn deliver(deps: &Deps, cmd: Deliver, now: Timestamp) -> Result<Delive
         None => (AttemptResult::Rejected { status_code: None, error: "the channel was deleted".into(), retryable: false }, Duration::ZERO),
     };
     let (next, attempt) = delivery.after_attempt(result, &settings.retry, now, took);
-    match deps.deliveries.record_attempt(&next, &attempt).await {
+    match deps.stores.deliveries.record_attempt(&next, &attempt).await {
         Ok(()) => {}
         // Another deliverer recorded this attempt first (its claim had lapsed): nothing to add.
         Err(StoreError::Conflict) => return Ok(next),
@@ -67,7 +67,7 @@ pub async fn deliver(deps: &Deps, cmd: Deliver, now: Timestamp) -> Result<Delive
     };
     if let Some(event) = event {
         let at = next.updated_at;
-        deps.incidents.append(next.tenant_id, &[timeline_entry(deps, next.incident_id, at, event)]).await?;
+        deps.stores.incidents.append(next.tenant_id, &[timeline_entry(deps, next.incident_id, at, event)]).await?;
     }
     Ok(next)
 }

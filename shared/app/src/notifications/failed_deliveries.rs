@@ -28,5 +28,5 @@ pub async fn list_failed_deliveries(
     cmd: ListFailedDeliveries,
     _now: Timestamp,
 ) -> Result<Page<Delivery>, ListFailedDeliveriesError> {
-    Ok(deps.deliveries.failed(cmd.tenant_id, &cmd.page).await?)
+    Ok(deps.stores.deliveries.failed(cmd.tenant_id, &cmd.page).await?)
 }

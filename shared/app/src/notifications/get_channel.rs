@@ -26,5 +26,5 @@ pub enum GetChannelError {
 
 /// Reads a channel.
 pub async fn get_channel(deps: &Deps, cmd: GetChannel, _now: Timestamp) -> Result<Channel, GetChannelError> {
-    deps.channels.get(cmd.tenant_id, cmd.channel_id).await?.ok_or(GetChannelError::NotFound)
+    deps.stores.channels.get(cmd.tenant_id, cmd.channel_id).await?.ok_or(GetChannelError::NotFound)
 }

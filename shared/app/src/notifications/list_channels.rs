@@ -24,5 +24,5 @@ pub enum ListChannelsError {
 
 /// Lists channels, oldest first.
 pub async fn list_channels(deps: &Deps, cmd: ListChannels, _now: Timestamp) -> Result<Page<Channel>, ListChannelsError> {
-    Ok(deps.channels.list(cmd.tenant_id, &cmd.page).await?)
+    Ok(deps.stores.channels.list(cmd.tenant_id, &cmd.page).await?)
 }

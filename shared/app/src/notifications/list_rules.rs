@@ -21,5 +21,5 @@ pub enum ListRulesError {
 
 /// Lists every rule, oldest first.
 pub async fn list_rules(deps: &Deps, cmd: ListRules, _now: Timestamp) -> Result<Vec<AlertRule>, ListRulesError> {
-    Ok(deps.alert_rules.all(cmd.tenant_id).await?)
+    Ok(deps.stores.alert_rules.all(cmd.tenant_id).await?)
 }

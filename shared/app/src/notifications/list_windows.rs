@@ -22,6 +22,7 @@ pub enum ListWindowsError {
 /// Lists every window with whether it is active at `now`, oldest first.
 pub async fn list_windows(deps: &Deps, cmd: ListWindows, now: Timestamp) -> Result<Vec<(MaintenanceWindow, bool)>, ListWindowsError> {
     Ok(deps
+        .stores
         .silences
         .windows(cmd.tenant_id)
         .await?

@@ -1,6 +1,7 @@
 //! Notification channels, alert rules, maintenance windows and mutes, and the delivery of
 //! messages: one attempt at a time, retried with backoff, never twice per transition.
 
+mod claim_deliveries;
 mod create_channel;
 mod create_rule;
 mod create_window;
@@ -17,6 +18,7 @@ mod mute;
 mod run_timers;
 mod test_channel;
 
+pub use claim_deliveries::{ClaimDueDeliveries, ClaimDueDeliveriesError, claim_due_deliveries};
 pub use create_channel::{CreateChannel, CreateChannelError, create_channel};
 pub use create_rule::{CreateRule, CreateRuleError, create_rule};
 pub use create_window::{CreateWindow, CreateWindowError, create_window};

@@ -38,15 +38,15 @@ pub enum MuteMonitorError {
 
 /// Mutes a monitor, replacing an earlier mute.
 pub async fn mute_monitor(deps: &Deps, cmd: MuteMonitor, now: Timestamp) -> Result<Mute, MuteMonitorError> {
-    deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.ok_or(MuteMonitorError::NotFound)?;
+    deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.ok_or(MuteMonitorError::NotFound)?;
     let mute = Mute { tenant_id: cmd.tenant_id, subject: IncidentSubject::Monitor(cmd.monitor_id), until: cmd.until, created_at: now };
-    deps.silences.put_mute(&mute).await?;
+    deps.stores.silences.put_mute(&mute).await?;
     Ok(mute)
 }
 
 /// Unmutes a monitor; unmuting a monitor that is not muted is a no-op.
 pub async fn unmute_monitor(deps: &Deps, cmd: UnmuteMonitor, _now: Timestamp) -> Result<(), MuteMonitorError> {
-    deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.ok_or(MuteMonitorError::NotFound)?;
-    deps.silences.delete_mute(cmd.tenant_id, IncidentSubject::Monitor(cmd.monitor_id)).await?;
+    deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.ok_or(MuteMonitorError::NotFound)?;
+    deps.stores.silences.delete_mute(cmd.tenant_id, IncidentSubject::Monitor(cmd.monitor_id)).await?;
     Ok(())
 }

@@ -10,8 +10,16 @@ use vigil_domain::ports::StoreError;
 pub struct RunDueTimers {
     /// How long a claimed timer is kept from other runners before it comes back.
     pub lease: SignedDuration,
-    /// The most timers handled in one run.
-    pub limit: usize,
+    /// Timers claimed at a time; claims repeat while they come back full.
+    pub batch: usize,
+    /// The most timers handled in one run; the rest stays due for the next.
+    pub max: usize,
+}
+
+impl Default for RunDueTimers {
+    fn default() -> Self {
+        Self { lease: SignedDuration::from_secs(120), batch: 100, max: 2_000 }
+    }
 }
 
 /// Why due timers could not be handled; claimed ones come back when their lease ends.
@@ -27,12 +35,28 @@ pub enum RunDueTimersError {
 /// impossible: each escalation step and reminder has its own idempotency key per channel.
 /// Returns how many timers were handled.
 pub async fn run_due_timers(deps: &Deps, cmd: RunDueTimers, now: Timestamp) -> Result<usize, RunDueTimersError> {
-    let timers = deps.timers.claim_due(now, cmd.lease, cmd.limit).await?;
+    let mut handled = 0;
+    loop {
+        let want = cmd.batch.max(1).min(cmd.max - handled);
+        if want == 0 {
+            return Ok(handled);
+        }
+        let claimed = run_claimed_timers(deps, cmd.lease, want, now).await?;
+        handled += claimed;
+        if claimed < want {
+            return Ok(handled);
+        }
+    }
+}
+
+/// Claims up to `limit` due timers and acts on each; returns how many were claimed.
+async fn run_claimed_timers(deps: &Deps, lease: SignedDuration, limit: usize, now: Timestamp) -> Result<usize, RunDueTimersError> {
+    let timers = deps.stores.timers.claim_due(now, lease, limit).await?;
     for timer in &timers {
-        let incident = deps.incidents.get(timer.tenant_id, timer.incident_id).await?;
-        let rule = deps.alert_rules.get(timer.tenant_id, timer.rule_id).await?;
+        let incident = deps.stores.incidents.get(timer.tenant_id, timer.incident_id).await?;
+        let rule = deps.stores.alert_rules.get(timer.tenant_id, timer.rule_id).await?;
         let (Some(incident), Some(rule)) = (incident, rule) else {
-            deps.timers.complete(timer, None).await?;
+            deps.stores.timers.complete(timer, None).await?;
             continue;
         };
         let core = incident.core();
@@ -47,11 +71,11 @@ pub async fn run_due_timers(deps: &Deps, cmd: RunDueTimers, now: Timestamp) -> R
                     }
                     TimerKind::Reminder { count } => TimelineEvent::Reminded { rule_id: rule.id, count },
                 };
-                deps.incidents.append(timer.tenant_id, &[timeline_entry(deps, core.id, now, event)]).await?;
+                deps.stores.incidents.append(timer.tenant_id, &[timeline_entry(deps, core.id, now, event)]).await?;
             }
         }
         let next = if timer.is_moot(status) { None } else { timer.next(&rule, core.opened_at) };
-        deps.timers.complete(timer, next.as_ref()).await?;
+        deps.stores.timers.complete(timer, next.as_ref()).await?;
     }
     Ok(timers.len())
 }

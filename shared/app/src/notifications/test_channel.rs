@@ -26,7 +26,7 @@ pub enum TestChannelError {
 
 /// Sends a test message once, without retries, and reports how the channel answered.
 pub async fn test_channel(deps: &Deps, cmd: TestChannel, now: Timestamp) -> Result<AttemptResult, TestChannelError> {
-    let channel = deps.channels.get(cmd.tenant_id, cmd.channel_id).await?.ok_or(TestChannelError::NotFound)?;
+    let channel = deps.stores.channels.get(cmd.tenant_id, cmd.channel_id).await?.ok_or(TestChannelError::NotFound)?;
     let settings = &deps.settings.notifications;
     let notification = Notification::test(&channel.name, now, &deps.settings.public_url);
     let message_id = format!("test-{}", deps.random.new_id(now));

@@ -29,8 +29,8 @@ pub enum ListTransitionsError {
 
 /// Lists status changes with their time and cause.
 pub async fn list_transitions(deps: &Deps, cmd: ListTransitions, _now: Timestamp) -> Result<Page<StatusTransition>, ListTransitionsError> {
-    if deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.is_none() {
+    if deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.is_none() {
         return Err(ListTransitionsError::NotFound);
     }
-    Ok(deps.transitions.list(cmd.tenant_id, cmd.monitor_id, &cmd.page).await?)
+    Ok(deps.stores.transitions.list(cmd.tenant_id, cmd.monitor_id, &cmd.page).await?)
 }

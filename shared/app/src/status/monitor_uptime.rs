@@ -26,12 +26,12 @@ pub enum MonitorUptimeError {
 
 /// One summary per window, shortest first, each ending at `now`.
 pub async fn monitor_uptime(deps: &Deps, cmd: MonitorUptime, now: Timestamp) -> Result<Vec<UptimeSummary>, MonitorUptimeError> {
-    if deps.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.is_none() {
+    if deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.is_none() {
         return Err(MonitorUptimeError::NotFound);
     }
     let mut summaries = Vec::with_capacity(UptimeWindow::ALL.len());
     for window in UptimeWindow::ALL {
-        let tally = deps.checks.tally(cmd.tenant_id, cmd.monitor_id, window.start(now), now).await?;
+        let tally = deps.stores.checks.tally(cmd.tenant_id, cmd.monitor_id, window.start(now), now).await?;
         summaries.push(UptimeSummary::from_tally(window, now, &tally));
     }
     Ok(summaries)

@@ -40,7 +40,7 @@ pub(crate) fn random_16(deps: &Deps) -> [u8; 16] {
 /// its first task.
 pub async fn create_task(deps: &Deps, cmd: CreateTask, now: Timestamp) -> Result<TaskRecord, CreateTaskError> {
     let spec = TaskSpec::from_draft(&cmd.draft)?;
-    deps.ping_keys.get_or_insert(cmd.tenant_id, &PingKey::from_random(random_16(deps))).await?;
+    deps.stores.ping_keys.get_or_insert(cmd.tenant_id, &PingKey::from_random(random_16(deps))).await?;
     let task = Task {
         id: TaskId::from_uuid(deps.random.new_id(now)),
         tenant_id: cmd.tenant_id,
@@ -54,7 +54,7 @@ pub async fn create_task(deps: &Deps, cmd: CreateTask, now: Timestamp) -> Result
     // A one-shot task is expected from its creation on, so it may have a deadline already.
     let next_deadline = assess(&task, &state, now).next_deadline;
     let record = TaskRecord { task, state, next_deadline };
-    match deps.tasks.insert(&record).await? {
+    match deps.stores.tasks.insert(&record).await? {
         TaskWrite::Done => Ok(record),
         TaskWrite::SlugTaken => Err(CreateTaskError::SlugTaken(record.task.spec.slug.map(|s| s.to_string()).unwrap_or_default())),
         other => Err(StoreError::backend(format!("inserting a task answered {other:?}")).into()),

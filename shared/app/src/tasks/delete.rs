@@ -25,9 +25,9 @@ pub enum DeleteTaskError {
 
 /// Deletes a task, its runs, pings and ping bodies; its ping URLs stop working at once.
 pub async fn delete_task(deps: &Deps, cmd: DeleteTask, _now: Timestamp) -> Result<(), DeleteTaskError> {
-    if !deps.tasks.delete(cmd.tenant_id, cmd.task_id).await? {
+    if !deps.stores.tasks.delete(cmd.tenant_id, cmd.task_id).await? {
         return Err(DeleteTaskError::NotFound);
     }
-    deps.ping_bodies.delete_task(cmd.tenant_id, cmd.task_id).await?;
+    deps.stores.ping_bodies.delete_task(cmd.tenant_id, cmd.task_id).await?;
     Ok(())
 }

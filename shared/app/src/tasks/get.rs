@@ -45,7 +45,7 @@ pub enum GetTaskError {
 
 /// Reads a task and its status now.
 pub async fn get_task(deps: &Deps, cmd: GetTask, now: Timestamp) -> Result<TaskView, GetTaskError> {
-    let record = deps.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(GetTaskError::NotFound)?;
-    let key = deps.ping_keys.get(cmd.tenant_id).await?;
+    let record = deps.stores.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(GetTaskError::NotFound)?;
+    let key = deps.stores.ping_keys.get(cmd.tenant_id).await?;
     Ok(TaskView::new(record, key, now))
 }

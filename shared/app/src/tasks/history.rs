@@ -62,15 +62,18 @@ async fn body_text(deps: &Deps, ping: &StoredPing) -> Result<Option<String>, Sto
     Ok(match &ping.body {
         StoredBody::None => None,
         StoredBody::Inline(body) => Some(body.text()),
-        StoredBody::External { .. } => {
-            deps.ping_bodies.get(ping.tenant_id, ping.task_id, ping.id).await?.map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-        }
+        StoredBody::External { .. } => deps
+            .stores
+            .ping_bodies
+            .get(ping.tenant_id, ping.task_id, ping.id)
+            .await?
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
     })
 }
 
 async fn ping_body(deps: &Deps, tenant: TenantId, task: TaskId, ping: Option<PingId>) -> Result<Option<String>, StoreError> {
     let Some(ping) = ping else { return Ok(None) };
-    match deps.task_history.get_ping(tenant, task, ping).await? {
+    match deps.stores.task_history.get_ping(tenant, task, ping).await? {
         Some(ping) => body_text(deps, &ping).await,
         None => Ok(None),
     }
@@ -78,8 +81,8 @@ async fn ping_body(deps: &Deps, tenant: TenantId, task: TaskId, ping: Option<Pin
 
 /// Lists runs, newest first, with durations, exit statuses and logs.
 pub async fn list_runs(deps: &Deps, cmd: ListRuns, _now: Timestamp) -> Result<Page<RunView>, ListHistoryError> {
-    deps.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(ListHistoryError::NotFound)?;
-    let page = deps.task_history.list_runs(cmd.tenant_id, cmd.task_id, &cmd.page).await?;
+    deps.stores.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(ListHistoryError::NotFound)?;
+    let page = deps.stores.task_history.list_runs(cmd.tenant_id, cmd.task_id, &cmd.page).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for run in page.items {
         let mut log = ping_body(deps, cmd.tenant_id, cmd.task_id, run.finish_ping).await?;
@@ -93,8 +96,8 @@ pub async fn list_runs(deps: &Deps, cmd: ListRuns, _now: Timestamp) -> Result<Pa
 
 /// Lists pings, newest first, with their bodies.
 pub async fn list_pings(deps: &Deps, cmd: ListPings, _now: Timestamp) -> Result<Page<PingView>, ListHistoryError> {
-    deps.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(ListHistoryError::NotFound)?;
-    let page = deps.task_history.list_pings(cmd.tenant_id, cmd.task_id, &cmd.page).await?;
+    deps.stores.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(ListHistoryError::NotFound)?;
+    let page = deps.stores.task_history.list_pings(cmd.tenant_id, cmd.task_id, &cmd.page).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for ping in page.items {
         let body = body_text(deps, &ping).await?;

@@ -24,7 +24,7 @@ pub enum ListTasksError {
 
 /// Lists tasks, oldest first, with their status now.
 pub async fn list_tasks(deps: &Deps, cmd: ListTasks, now: Timestamp) -> Result<Page<TaskView>, ListTasksError> {
-    let page = deps.tasks.list(cmd.tenant_id, &cmd.page).await?;
-    let key = deps.ping_keys.get(cmd.tenant_id).await?;
+    let page = deps.stores.tasks.list(cmd.tenant_id, &cmd.page).await?;
+    let key = deps.stores.ping_keys.get(cmd.tenant_id).await?;
     Ok(page.map(|record| TaskView::new(record, key.clone(), now)))
 }

@@ -64,7 +64,7 @@ pub(crate) async fn apply_step(
     step: impl Fn(&TaskRecord) -> Option<Step> + Send + Sync + 'static,
 ) -> Result<Option<TaskRecord>, StoreError> {
     let locator = TaskLocator::Id { tenant, task };
-    let Some(applied) = deps.task_state.apply(&locator, Arc::new(move |record| step(record).map(change_of))).await? else {
+    let Some(applied) = deps.stores.task_state.apply(&locator, Arc::new(move |record| step(record).map(change_of))).await? else {
         return Ok(None);
     };
     publish(deps, &applied).await;

@@ -37,13 +37,13 @@ pub enum ChangeTaskError {
 /// Pauses a task: status Paused, no alerts, until resumed or a finishing ping arrives.
 pub async fn pause_task(deps: &Deps, cmd: PauseTask, now: Timestamp) -> Result<TaskView, ChangeTaskError> {
     let record = apply_step(deps, cmd.tenant_id, cmd.task_id, move |record| Some(pause(record, now))).await?;
-    let key = deps.ping_keys.get(cmd.tenant_id).await?;
+    let key = deps.stores.ping_keys.get(cmd.tenant_id).await?;
     Ok(TaskView::new(record.ok_or(ChangeTaskError::NotFound)?, key, now))
 }
 
 /// Resumes a task: New until its next ping.
 pub async fn resume_task(deps: &Deps, cmd: ResumeTask, now: Timestamp) -> Result<TaskView, ChangeTaskError> {
     let record = apply_step(deps, cmd.tenant_id, cmd.task_id, move |record| Some(resume(record, now))).await?;
-    let key = deps.ping_keys.get(cmd.tenant_id).await?;
+    let key = deps.stores.ping_keys.get(cmd.tenant_id).await?;
     Ok(TaskView::new(record.ok_or(ChangeTaskError::NotFound)?, key, now))
 }

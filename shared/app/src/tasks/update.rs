@@ -40,15 +40,15 @@ const RETRIES: usize = 5;
 /// its deadline and change its status).
 pub async fn update_task(deps: &Deps, cmd: UpdateTask, now: Timestamp) -> Result<TaskView, UpdateTaskError> {
     for _ in 0..RETRIES {
-        let record = deps.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(UpdateTaskError::NotFound)?;
+        let record = deps.stores.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(UpdateTaskError::NotFound)?;
         let spec = TaskSpec::from_draft(&record.task.spec.to_draft().overlaid_with(cmd.patch.clone()))?;
         let current = record.task.revision;
         let task = Task { spec, revision: current + 1, updated_at: now, ..record.task.clone() };
-        match deps.tasks.update_spec(&task, current).await? {
+        match deps.stores.tasks.update_spec(&task, current).await? {
             TaskWrite::Done => {
                 let record = apply_step(deps, cmd.tenant_id, cmd.task_id, move |record| on_tick(record, now)).await?;
                 let record = record.ok_or(UpdateTaskError::NotFound)?;
-                let key = deps.ping_keys.get(cmd.tenant_id).await?;
+                let key = deps.stores.ping_keys.get(cmd.tenant_id).await?;
                 return Ok(TaskView::new(record, key, now));
             }
             TaskWrite::RevisionConflict => continue,

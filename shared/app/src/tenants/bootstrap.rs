@@ -39,7 +39,7 @@ pub enum BootstrapError {
 
 /// Creates the first tenant and an admin key, unless tenants exist.
 pub async fn bootstrap(deps: &Deps, cmd: Bootstrap, now: Timestamp) -> Result<Bootstrapped, BootstrapError> {
-    if deps.tenants.has_tenants().await? {
+    if deps.stores.tenants.has_tenants().await? {
         return Ok(Bootstrapped::AlreadyInitialised);
     }
     let tenant = Tenant { id: TenantId::from_uuid(deps.random.new_id(now)), name: cmd.tenant_name, created_at: now };
@@ -53,6 +53,6 @@ pub async fn bootstrap(deps: &Deps, cmd: Bootstrap, now: Timestamp) -> Result<Bo
         hash: secret.hash(),
         created_at: now,
     };
-    deps.tenants.create_tenant(&tenant, &key).await?;
+    deps.stores.tenants.create_tenant(&tenant, &key).await?;
     Ok(Bootstrapped::Created { tenant, secret, from_operator })
 }

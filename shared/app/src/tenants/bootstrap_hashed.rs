@@ -18,7 +18,7 @@ pub struct BootstrapWithKeyHash {
 /// Creates the first tenant and its admin key unless tenants exist; `true` if it created them.
 /// Concurrent first starts create one tenant: the store refuses the key's second use.
 pub async fn bootstrap_with_key_hash(deps: &Deps, cmd: BootstrapWithKeyHash, now: Timestamp) -> Result<bool, BootstrapError> {
-    if deps.tenants.has_tenants().await? {
+    if deps.stores.tenants.has_tenants().await? {
         return Ok(false);
     }
     let tenant = Tenant { id: TenantId::from_uuid(deps.random.new_id(now)), name: cmd.tenant_name, created_at: now };
@@ -31,7 +31,7 @@ pub async fn bootstrap_with_key_hash(deps: &Deps, cmd: BootstrapWithKeyHash, now
         hash: cmd.key_hash,
         created_at: now,
     };
-    match deps.tenants.create_tenant(&tenant, &key).await {
+    match deps.stores.tenants.create_tenant(&tenant, &key).await {
         Ok(()) => Ok(true),
         Err(StoreError::Conflict) => Ok(false),
         Err(error) => Err(error.into()),

@@ -22,7 +22,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use std::collections::HashMap;
 use vigil_domain::ids::{IncidentId, TenantId};
-use vigil_domain::incident::{AnyIncident, Incident, IncidentStatus, IncidentSubject, Open, TimelineEntry};
+use vigil_domain::incident::{AnyIncident, Incident, IncidentStatus, IncidentSubject, Ongoing, Open, TimelineEntry};
 use vigil_domain::page::{Page, PageRequest};
 use vigil_domain::ports::{IncidentQuery, IncidentStore, OpenOutcome, StoreError};
 
@@ -93,7 +93,7 @@ impl DynamoStore {
 #[async_trait]
 impl IncidentStore for DynamoStore {
     async fn open(&self, incident: &Incident<Open>, entries: &[TimelineEntry]) -> Result<OpenOutcome, StoreError> {
-        let core = &incident.core;
+        let core = incident.core();
         let any = AnyIncident::Open(incident.clone());
         let lock = HashMap::from([
             (PK.to_owned(), s(incidents_pk(core.tenant_id))),
@@ -127,9 +127,10 @@ impl IncidentStore for DynamoStore {
         self.get_doc(incidents_pk(tenant), incident_sk(id), "reading an incident").await
     }
 
-    async fn ongoing(&self, tenant: TenantId, subject: IncidentSubject) -> Result<Option<AnyIncident>, StoreError> {
+    async fn ongoing(&self, tenant: TenantId, subject: IncidentSubject) -> Result<Option<Ongoing>, StoreError> {
         match self.ongoing_lock(tenant, subject).await? {
-            Some(id) => IncidentStore::get(self, tenant, id).await,
+            // The lock goes in the transaction that resolves its incident, so this is ongoing.
+            Some(id) => Ok(IncidentStore::get(self, tenant, id).await?.and_then(AnyIncident::ongoing)),
             None => Ok(None),
         }
     }

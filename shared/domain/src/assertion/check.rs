@@ -6,7 +6,7 @@ use super::AssertionParseError;
 use super::ast::{Condition, Constant, Kind, Operand, Operator, Placeholder, Subject, Term};
 use super::duration;
 use super::number::Number;
-use super::parser::{Form, Raw, byte_offset, error_at};
+use super::raw::{Form, Raw, byte_offset, error_at};
 use std::net::IpAddr;
 
 pub(super) fn check(src: &str, left: Raw, operator: Operator, right: Raw) -> Result<Condition, AssertionParseError> {

@@ -61,6 +61,7 @@ mod names;
 mod number;
 mod parser;
 mod pattern;
+mod raw;
 #[cfg(test)]
 mod tests;
 

@@ -1,5 +1,6 @@
 //! Reading a condition's text: a hand-written scanner over its characters that produces the two
-//! operands and the operator; [`super::check`] then types them into a [`Condition`].
+//! operands and the operator ([`super::raw`]); [`super::check`] then types them into a
+//! [`Condition`].
 //!
 //! Positions are byte offsets into the source; errors turn them into 1-based character columns.
 
@@ -8,29 +9,10 @@ use super::ast::{Condition, JsonPath, Operator, Placeholder, Segment, Subject};
 use super::check;
 use super::names::{self, Known};
 use super::pattern::Pattern;
+use super::raw::{Form, Raw, RawOption, byte_offset, error_at};
 
 /// The longest condition accepted, in characters; longer is surely a mistake (a pasted body).
 pub(super) const MAX_CHARS: usize = 1024;
-
-/// An operand as written, before it is typed against the other side.
-pub(super) struct Raw {
-    pub start: usize,
-    pub end: usize,
-    pub form: Form,
-}
-
-pub(super) enum Form {
-    Subject(Subject),
-    Literal { value: String, quoted: bool },
-    Pattern(Pattern),
-    AnyOf(Vec<RawOption>),
-}
-
-/// One value of `any(...)`, with where it starts.
-pub(super) struct RawOption {
-    pub text: String,
-    pub start: usize,
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -70,16 +52,6 @@ pub(super) fn parse(source: &str) -> Result<Condition, AssertionParseError> {
         return Err(parser.extra(parser.pos, &source[right.start..right.end]));
     }
     check::check(source, left, operator, right)
-}
-
-/// The error for `pos` in `src`, with the column counted in characters.
-pub(super) fn error_at(src: &str, pos: usize, message: impl Into<String>) -> AssertionParseError {
-    AssertionParseError { column: src[..pos].chars().count() + 1, message: message.into() }
-}
-
-/// The byte offset of the `chars`-th character of `text` (or its end).
-pub(super) fn byte_offset(text: &str, chars: usize) -> usize {
-    text.char_indices().nth(chars).map_or(text.len(), |(at, _)| at)
 }
 
 fn is_operator_char(c: char) -> bool {

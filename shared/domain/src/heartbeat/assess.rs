@@ -57,7 +57,7 @@ pub fn assess(task: &Task, state: &TaskState, now: Timestamp) -> Assessment {
         return at(TaskStatus::Down, reason, expected_at, run_deadline);
     }
     if let Some(oldest) = state.open_runs.first() {
-        return at(TaskStatus::Running, format!("running since {}", oldest.state.started_at), expected_at, sooner(grace_end));
+        return at(TaskStatus::Running, format!("running since {}", oldest.state().started_at), expected_at, sooner(grace_end));
     }
     match expected_at {
         Some(expected) if now >= expected => {

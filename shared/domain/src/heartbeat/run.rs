@@ -10,17 +10,36 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// A run in state `S`.
+/// A run in state `S`. Its fields are private so that a run in a given state can only come from
+/// its transitions (or from storage, where it was written by them).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Run<S> {
+    id: RunId,
+    rid: Option<Uuid>,
+    start_ping: Option<PingId>,
+    state: S,
+}
+
+impl<S> Run<S> {
     /// Identity.
-    pub id: RunId,
+    pub fn id(&self) -> RunId {
+        self.id
+    }
+
     /// The client's run id (`rid`), pairing its start and finish.
-    pub rid: Option<Uuid>,
+    pub fn rid(&self) -> Option<Uuid> {
+        self.rid
+    }
+
     /// The ping that started it, if any.
-    pub start_ping: Option<PingId>,
-    /// State.
-    pub state: S,
+    pub fn start_ping(&self) -> Option<PingId> {
+        self.start_ping
+    }
+
+    /// What its state holds.
+    pub fn state(&self) -> &S {
+        &self.state
+    }
 }
 
 /// Signalled, not started.

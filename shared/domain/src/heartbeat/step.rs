@@ -44,7 +44,7 @@ fn expire_runs(task: &Task, state: &mut TaskState, runs: &mut Vec<StoredRun>, no
     state.open_runs = open;
     for run in expired {
         let failed = run.time_out(limit);
-        state.last_finish = Some(Finish { at: failed.state.finished_at, run: failed.id, failure: Some(failed.state.reason.clone()) });
+        state.last_finish = Some(Finish { at: failed.state().finished_at, run: failed.id(), failure: Some(failed.state().reason.clone()) });
         runs.push(StoredRun::failed(task.tenant_id, task.id, failed, None));
     }
 }
@@ -81,8 +81,8 @@ pub fn on_ping(record: &TaskRecord, ping: &PingFacts, new_run: RunId, now: Times
     // none, else with the latest start at all: a finish without a rid ends the running state,
     // as in Healthchecks.
     let matching = |state: &TaskState| match ping.rid {
-        Some(rid) => state.open_runs.iter().position(|run| run.rid == Some(rid)),
-        None => state.open_runs.iter().rposition(|run| run.rid.is_none()).or(state.open_runs.len().checked_sub(1)),
+        Some(rid) => state.open_runs.iter().position(|run| run.rid() == Some(rid)),
+        None => state.open_runs.iter().rposition(|run| run.rid().is_none()).or(state.open_runs.len().checked_sub(1)),
     };
 
     let run_of_ping = match ping.kind.verdict() {
@@ -97,13 +97,13 @@ pub fn on_ping(record: &TaskRecord, ping: &PingFacts, new_run: RunId, now: Times
             state.open_runs.push(run);
             Some(new_run)
         }
-        None => matching(&state).map(|i| state.open_runs[i].id),
+        None => matching(&state).map(|i| state.open_runs[i].id()),
         Some(verdict) => {
             let open = matching(&state).map(|i| state.open_runs.remove(i));
-            let run_id = open.as_ref().map_or(new_run, |run| run.id);
+            let run_id = open.as_ref().map_or(new_run, |run| run.id());
             let (failure, stored) = match (verdict, open) {
                 (Ok(exit), Some(run)) => {
-                    let ran = now.duration_since(run.state.started_at);
+                    let ran = now.duration_since(run.state().started_at);
                     match task.spec.min_run() {
                         Some(min) if ran < min => {
                             let reason = format!("finished after {}, sooner than the minimum run time {}", human(ran), human(min));

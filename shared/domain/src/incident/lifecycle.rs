@@ -134,15 +134,26 @@ pub struct Resolved {
     pub resolved: Resolution,
 }
 
-/// An incident in state `S`.
+/// An incident in state `S`. Its fields are private so that an incident in a given state can only
+/// come from [`Incident::open`] and the transitions (or from storage, where they wrote it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Incident<S> {
+    #[serde(flatten)]
+    core: IncidentCore,
+    #[serde(flatten)]
+    state: S,
+}
+
+impl<S> Incident<S> {
     /// What every state has.
-    #[serde(flatten)]
-    pub core: IncidentCore,
+    pub fn core(&self) -> &IncidentCore {
+        &self.core
+    }
+
     /// What this state adds.
-    #[serde(flatten)]
-    pub state: S,
+    pub fn state(&self) -> &S {
+        &self.state
+    }
 }
 
 impl Incident<Open> {
@@ -218,6 +229,63 @@ impl fmt::Display for IncidentStatus {
     }
 }
 
+/// An incident that is still going on: open or acknowledged. What a subject's one ongoing slot
+/// holds; it can always be resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ongoing {
+    /// Nobody took it yet.
+    Open(Incident<Open>),
+    /// Someone took it.
+    Acknowledged(Incident<Acknowledged>),
+}
+
+impl Ongoing {
+    /// What every state has.
+    pub fn core(&self) -> &IncidentCore {
+        match self {
+            Ongoing::Open(i) => &i.core,
+            Ongoing::Acknowledged(i) => &i.core,
+        }
+    }
+
+    /// The state.
+    pub fn status(&self) -> IncidentStatus {
+        match self {
+            Ongoing::Open(_) => IncidentStatus::Open,
+            Ongoing::Acknowledged(_) => IncidentStatus::Acknowledged,
+        }
+    }
+
+    /// Ends the incident, whichever of the two states it is in.
+    pub fn resolve(self, resolved: Resolution) -> Incident<Resolved> {
+        match self {
+            Ongoing::Open(i) => i.resolve(resolved),
+            Ongoing::Acknowledged(i) => i.resolve(resolved),
+        }
+    }
+}
+
+impl From<Incident<Open>> for Ongoing {
+    fn from(incident: Incident<Open>) -> Self {
+        Ongoing::Open(incident)
+    }
+}
+
+impl From<Incident<Acknowledged>> for Ongoing {
+    fn from(incident: Incident<Acknowledged>) -> Self {
+        Ongoing::Acknowledged(incident)
+    }
+}
+
+impl From<Ongoing> for AnyIncident {
+    fn from(incident: Ongoing) -> Self {
+        match incident {
+            Ongoing::Open(i) => AnyIncident::Open(i),
+            Ongoing::Acknowledged(i) => AnyIncident::Acknowledged(i),
+        }
+    }
+}
+
 /// An incident in whichever state it is; only for storage and listings, where the state is
 /// not known at compile time. Match on it to get a typed incident back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,11 +335,11 @@ impl AnyIncident {
         }
     }
 
-    /// Resolves an ongoing incident; `None` if it is already resolved.
-    pub fn resolve(self, resolved: Resolution) -> Option<Incident<Resolved>> {
+    /// The incident if it is still going on; `None` if it is resolved.
+    pub fn ongoing(self) -> Option<Ongoing> {
         match self {
-            AnyIncident::Open(i) => Some(i.resolve(resolved)),
-            AnyIncident::Acknowledged(i) => Some(i.resolve(resolved)),
+            AnyIncident::Open(i) => Some(Ongoing::Open(i)),
+            AnyIncident::Acknowledged(i) => Some(Ongoing::Acknowledged(i)),
             AnyIncident::Resolved(_) => None,
         }
     }
@@ -365,9 +433,11 @@ mod tests {
     #[test]
     fn a_resolved_incident_resolves_no_more() {
         let done: AnyIncident = opened().resolve(Resolution { at: t(5), by: ResolvedBy::Recovery }).into();
-        assert!(done.resolve(Resolution { at: t(9), by: ResolvedBy::Recovery }).is_none());
+        assert!(done.ongoing().is_none(), "a resolved incident is not ongoing, so it cannot be resolved again");
         let acked: AnyIncident = opened().acknowledge("ann".into(), t(1)).into();
-        let resolved = acked.resolve(Resolution { at: t(9), by: ResolvedBy::SubjectPaused }).unwrap();
+        let ongoing = acked.ongoing().unwrap();
+        assert_eq!(ongoing.status(), IncidentStatus::Acknowledged);
+        let resolved = ongoing.resolve(Resolution { at: t(9), by: ResolvedBy::SubjectPaused });
         assert_eq!(resolved.state.acknowledged.unwrap().by, "ann", "the acknowledgement is kept");
     }
 

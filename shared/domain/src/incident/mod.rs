@@ -6,7 +6,7 @@ pub mod subject;
 pub mod timeline;
 
 pub use lifecycle::{
-    Acknowledged, Acknowledgement, AnyIncident, Incident, IncidentCore, IncidentStatus, Open, Resolution, Resolved, ResolvedBy,
+    Acknowledged, Acknowledgement, AnyIncident, Incident, IncidentCore, IncidentStatus, Ongoing, Open, Resolution, Resolved, ResolvedBy,
 };
 pub use subject::{IncidentCause, IncidentSubject};
 pub use timeline::{TimelineEntry, TimelineEvent};

@@ -212,7 +212,7 @@ mod tests {
     fn attempts_table() {
         let base: url::Url = "http://127.0.0.1:8080".parse().unwrap();
         let incident = sample();
-        let now = incident.core.opened_at;
+        let now = incident.core().opened_at;
         let n = Notification::of(&incident.into(), NotificationKind::Opened, now, &base);
         let fresh = Delivery::planned(
             DeliveryId::from_uuid(Uuid::from_u128(5)),

@@ -218,7 +218,7 @@ pub(crate) mod tests {
     fn messages_say_what_failed_since_when_and_for_how_long() {
         let base: Url = "https://vigil.example.com/".parse().unwrap();
         let open = sample();
-        let opened_at = open.core.opened_at;
+        let opened_at = open.core().opened_at;
         let n = Notification::of(&open.clone().into(), NotificationKind::Opened, opened_at, &base);
         assert_eq!(n.title(), "[DOWN] API health is down");
         let text = n.text();

@@ -232,7 +232,7 @@ mod tests {
     fn every_channel_kind_renders_what_a_person_needs() {
         let base: Url = "https://vigil.example.com".parse().unwrap();
         let incident = sample();
-        let opened = incident.core.opened_at;
+        let opened = incident.core().opened_at;
         let down = Notification::of(&incident.clone().into(), NotificationKind::Opened, opened, &base);
         let at = opened + SignedDuration::from_secs(3);
         let context = RenderContext::default();

@@ -1,6 +1,6 @@
 use super::StoreError;
 use crate::ids::{IncidentId, TenantId};
-use crate::incident::{AnyIncident, Incident, IncidentStatus, IncidentSubject, Open, TimelineEntry};
+use crate::incident::{AnyIncident, Incident, IncidentStatus, IncidentSubject, Ongoing, Open, TimelineEntry};
 use crate::page::{Page, PageRequest};
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -11,7 +11,7 @@ pub enum OpenOutcome {
     /// Stored: it is the subject's ongoing incident now.
     Opened,
     /// The subject already has an ongoing incident (this one): nothing was written.
-    AlreadyOngoing(Box<AnyIncident>),
+    AlreadyOngoing(Box<Ongoing>),
     /// An incident with this id exists (a redelivered event): nothing was written.
     Duplicate,
 }
@@ -47,7 +47,7 @@ pub trait IncidentStore: Send + Sync {
     async fn get(&self, tenant: TenantId, id: IncidentId) -> Result<Option<AnyIncident>, StoreError>;
 
     /// The subject's ongoing incident, if any.
-    async fn ongoing(&self, tenant: TenantId, subject: IncidentSubject) -> Result<Option<AnyIncident>, StoreError>;
+    async fn ongoing(&self, tenant: TenantId, subject: IncidentSubject) -> Result<Option<Ongoing>, StoreError>;
 
     /// Replaces the incident's state if it is still `expected` ([`StoreError::Conflict`]
     /// otherwise, [`StoreError::NotFound`] if it does not exist), appending `entries` in the same

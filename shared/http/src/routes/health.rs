@@ -7,7 +7,7 @@ use vigil_app::Deps;
 
 /// Liveness and storage reachability; needs no key.
 pub(crate) async fn healthz(State(deps): State<Deps>) -> Result<Json<Value>, ApiError> {
-    deps.tenants.has_tenants().await?;
+    deps.stores.tenants.has_tenants().await?;
     Ok(Json(json!({"status": "ok"})))
 }
 

@@ -4,7 +4,7 @@ use anyhow::Context;
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use vigil_domain::ids::{IncidentId, TenantId};
-use vigil_domain::incident::{AnyIncident, Incident, IncidentStatus, IncidentSubject, Open, TimelineEntry};
+use vigil_domain::incident::{AnyIncident, Incident, IncidentStatus, IncidentSubject, Ongoing, Open, TimelineEntry};
 use vigil_domain::page::{Page, PageRequest};
 use vigil_domain::ports::{IncidentQuery, IncidentStore, OpenOutcome, StoreError};
 
@@ -28,14 +28,14 @@ fn append_entries(conn: &Connection, tenant: TenantId, entries: &[TimelineEntry]
     Ok(())
 }
 
-fn ongoing_in(conn: &Connection, tenant: TenantId, subject: IncidentSubject) -> anyhow::Result<Option<AnyIncident>> {
+fn ongoing_in(conn: &Connection, tenant: TenantId, subject: IncidentSubject) -> anyhow::Result<Option<Ongoing>> {
     let body: Option<String> = conn
         .prepare_cached(
             "SELECT body FROM incidents WHERE tenant_id = ?1 AND subject_kind = ?2 AND subject_id = ?3 AND status <> 'resolved'",
         )?
         .query_row(params![blob(tenant.as_uuid()), subject.kind(), blob(subject.uuid())], |row| row.get(0))
         .optional()?;
-    body.as_deref().map(parse).transpose()
+    Ok(body.as_deref().map(parse).transpose()?.and_then(AnyIncident::ongoing))
 }
 
 #[async_trait]
@@ -44,7 +44,7 @@ impl IncidentStore for SqliteStore {
         let (incident, entries) = (incident.clone(), entries.to_vec());
         self.db
             .write(move |conn| {
-                let core = &incident.core;
+                let core = incident.core();
                 let tenant = blob(core.tenant_id.as_uuid());
                 let exists: bool = conn.query_row(
                     "SELECT EXISTS (SELECT 1 FROM incidents WHERE tenant_id = ?1 AND id = ?2)",
@@ -92,7 +92,7 @@ impl IncidentStore for SqliteStore {
             .map_err(backend)
     }
 
-    async fn ongoing(&self, tenant: TenantId, subject: IncidentSubject) -> Result<Option<AnyIncident>, StoreError> {
+    async fn ongoing(&self, tenant: TenantId, subject: IncidentSubject) -> Result<Option<Ongoing>, StoreError> {
         self.db.read(move |conn| ongoing_in(conn, tenant, subject)).await.map_err(backend)
     }
 

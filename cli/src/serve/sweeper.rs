@@ -17,14 +17,13 @@ use vigil_app::heartbeats::{SweepDueTasks, sweep_due_tasks};
 pub struct SweeperConfig {
     /// How often the due-index is read; detection happens within one tick of a deadline.
     pub tick: Duration,
-    /// The most tasks handled in one read; a full read is followed by another at once (up to
-    /// 16 per tick).
-    pub batch: usize,
+    /// How many tasks one tick reads at a time, and at most.
+    pub sweep: SweepDueTasks,
 }
 
 impl Default for SweeperConfig {
     fn default() -> Self {
-        Self { tick: Duration::from_secs(1), batch: 1_000 }
+        Self { tick: Duration::from_secs(1), sweep: SweepDueTasks::default() }
     }
 }
 
@@ -78,22 +77,12 @@ impl LocalSweeper {
                 () = &mut shutdown => return,
                 _ = ticker.tick() => {}
             }
-            // A full batch means more are due; a bounded number of reads per tick keeps a task
-            // that cannot be moved from spinning the loop.
-            for _ in 0..16 {
-                match sweep_due_tasks(&self.deps, SweepDueTasks { limit: self.config.batch }, SystemClock::now()).await {
-                    Ok(swept) => {
-                        self.stats.due.fetch_add(swept.due as u64, Ordering::Relaxed);
-                        self.stats.changed.fetch_add(swept.changed as u64, Ordering::Relaxed);
-                        if swept.due < self.config.batch {
-                            break;
-                        }
-                    }
-                    Err(error) => {
-                        tracing::error!(%error, "sweeping due heartbeat tasks failed; retrying next tick");
-                        break;
-                    }
+            match sweep_due_tasks(&self.deps, self.config.sweep, SystemClock::now()).await {
+                Ok(swept) => {
+                    self.stats.due.fetch_add(swept.due as u64, Ordering::Relaxed);
+                    self.stats.changed.fetch_add(swept.changed as u64, Ordering::Relaxed);
                 }
+                Err(error) => tracing::error!(%error, "sweeping due heartbeat tasks failed; retrying next tick"),
             }
         }
     }

@@ -5,7 +5,6 @@
 //! number of slots is free. Claiming advances each monitor's due time in the store, so a restart
 //! resumes on schedule and nothing is claimed twice.
 
-use jiff::SignedDuration;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -24,10 +23,8 @@ use vigil_domain::ports::DueCheck;
 pub struct SchedulerConfig {
     /// How often the due-index is read.
     pub tick: Duration,
-    /// How far ahead checks are claimed; must exceed `tick`.
-    pub horizon: Duration,
-    /// The most checks claimed in one read.
-    pub claim_batch: usize,
+    /// How far ahead checks are claimed (must exceed `tick`) and how many at once.
+    pub claim: ClaimDueChecks,
     /// The most checks running at once.
     pub max_in_flight: usize,
     /// On shutdown, how long running checks may take to finish and be stored.
@@ -38,8 +35,7 @@ impl Default for SchedulerConfig {
     fn default() -> Self {
         Self {
             tick: Duration::from_millis(250),
-            horizon: Duration::from_secs(2),
-            claim_batch: 2_000,
+            claim: ClaimDueChecks::default(),
             max_in_flight: 1_000,
             shutdown_grace: Duration::from_secs(15),
         }
@@ -113,30 +109,19 @@ impl LocalScheduler {
         let mut tasks = JoinSet::new();
         let mut ticker = tokio::time::interval(self.config.tick);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        let horizon = SignedDuration::try_from(self.config.horizon).unwrap_or(SignedDuration::from_secs(2));
         tokio::pin!(shutdown);
         loop {
             tokio::select! {
                 () = &mut shutdown => break,
                 _ = ticker.tick() => {}
             }
-            loop {
-                let claim = ClaimDueChecks { horizon, limit: self.config.claim_batch };
-                match claim_due_checks(&self.deps, claim, SystemClock::now()).await {
-                    Ok(due) => {
-                        let backlog = due.len() == self.config.claim_batch;
-                        for check in due {
-                            tasks.spawn(self.check_task(check, Arc::clone(&slots), stop_rx.clone()));
-                        }
-                        if !backlog {
-                            break;
-                        }
-                    }
-                    Err(error) => {
-                        tracing::error!(%error, "claiming due checks failed; retrying next tick");
-                        break;
+            match claim_due_checks(&self.deps, self.config.claim, SystemClock::now()).await {
+                Ok(due) => {
+                    for check in due {
+                        tasks.spawn(self.check_task(check, Arc::clone(&slots), stop_rx.clone()));
                     }
                 }
+                Err(error) => tracing::error!(%error, "claiming due checks failed; retrying next tick"),
             }
             while let Some(joined) = tasks.try_join_next() {
                 if let Err(error) = joined {

@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 use vigil_app::Deps;
 use vigil_app::SystemClock;
 use vigil_app::incidents::{HandleEvent, handle_event};
-use vigil_app::notifications::{Deliver, RunDueTimers, deliver, run_due_timers};
+use vigil_app::notifications::{ClaimDueDeliveries, Deliver, RunDueTimers, claim_due_deliveries, deliver, run_due_timers};
 use vigil_domain::events::DomainEvent;
 
 /// How the workers pace themselves.
@@ -127,24 +127,11 @@ async fn run_timers(deps: Deps, config: IncidentWorkersConfig, enqueued: Arc<Not
             () = stopped(&mut stop) => return,
             _ = ticker.tick() => {}
         }
-        // Drain: a burst of due timers is handled in consecutive runs within one tick.
-        loop {
-            match run_due_timers(&deps, RunDueTimers { lease, limit: 100 }, SystemClock::now()).await {
-                Ok(100) => {
-                    enqueued.notify_one();
-                    continue;
-                }
-                Ok(handled) => {
-                    if handled > 0 {
-                        enqueued.notify_one();
-                    }
-                    break;
-                }
-                Err(error) => {
-                    tracing::error!(%error, "running due escalations and reminders failed; retrying next tick");
-                    break;
-                }
-            }
+        match run_due_timers(&deps, RunDueTimers { lease, ..RunDueTimers::default() }, SystemClock::now()).await {
+            Ok(0) => {}
+            // The new deliveries go out now rather than at the next poll.
+            Ok(_) => enqueued.notify_one(),
+            Err(error) => tracing::error!(%error, "running due escalations and reminders failed; retrying next tick"),
         }
     }
 }
@@ -168,11 +155,8 @@ async fn deliver_due(deps: Deps, config: IncidentWorkersConfig, enqueued: Arc<No
         }
         // Claim only what free slots can start now, so that nothing claimed waits behind a
         // slow receiver.
-        let free = slots.available_permits();
-        if free == 0 {
-            continue;
-        }
-        let claimed = match deps.delivery_due.claim_due(SystemClock::now(), lease, free).await {
+        let claim = ClaimDueDeliveries { overdue_by: SignedDuration::ZERO, lease, limit: slots.available_permits() };
+        let claimed = match claim_due_deliveries(&deps, claim, SystemClock::now()).await {
             Ok(claimed) => claimed,
             Err(error) => {
                 tracing::error!(%error, "claiming due deliveries failed; retrying next tick");

@@ -1,5 +1,16 @@
 //! `vigil serve`: the API, the scheduler and the probe engine in one process on an embedded
-//! SQLite store. This module only wires adapters to use cases.
+//! SQLite store. This module only wires adapters to use cases; its submodules are the
+//! self-hosted peers of the Lambda functions, running the same use cases on tokio timers and
+//! channels: the scheduler (scheduler and prober functions), the incident workers (incidents
+//! and notifier functions) and the sweeper (sweeper function).
+
+mod incident_workers;
+mod scheduler;
+mod sweeper;
+
+pub use incident_workers::{IncidentWorkers, IncidentWorkersConfig};
+pub use scheduler::{LocalScheduler, SchedulerConfig, SchedulerStats};
+pub use sweeper::{LocalSweeper, SweeperConfig, SweeperStats};
 
 use anyhow::Context;
 use jiff::SignedDuration;
@@ -13,14 +24,11 @@ use tokio::task::JoinHandle;
 use url::Url;
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, Bootstrapped, bootstrap};
-use vigil_app::{Deps, HeartbeatSettings, NotificationSettings, Settings, SystemRandom};
+use vigil_app::{Blobs, Deps, HeartbeatSettings, NotificationSettings, Settings, Stores, SystemRandom};
 use vigil_domain::notify::{RenderContext, RetryPolicy};
 use vigil_domain::probe::NetworkPolicy;
 use vigil_domain::tenant::ApiKeySecret;
-use vigil_local::{
-    FsArtefactStore, InProcessBus, IncidentWorkers, IncidentWorkersConfig, LocalNotifier, LocalScheduler, LocalSweeper, SchedulerConfig,
-    SchedulerStats, SmtpConfig, SqliteStore, SweeperConfig, SweeperStats,
-};
+use vigil_local::{FsArtefactStore, InProcessBus, LocalNotifier, SmtpConfig, SqliteStore};
 use vigil_probe::{HttpProber, ProberConfig};
 
 /// Everything `vigil serve` can be told.
@@ -144,29 +152,12 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     // Subscribed before anything can publish, so that no status change is missed.
     let incident_events = bus.subscribe();
     let notifier = LocalNotifier::new(config.smtp.clone()).context("setting up the notifier")?;
+    let blobs = Blobs { artefacts: Arc::new(artefacts), ping_bodies: store_arc.clone() };
     let deps = Deps {
-        monitors: store_arc.clone(),
-        schedule: store_arc.clone(),
-        checks: store_arc.clone(),
-        transitions: store_arc.clone(),
-        tenants: store_arc.clone(),
+        stores: Stores::on(store_arc, blobs),
         events: Arc::new(bus.clone()),
-        artefacts: Arc::new(artefacts),
         prober: Arc::new(prober),
         random: Arc::new(SystemRandom),
-        incidents: store_arc.clone(),
-        channels: store_arc.clone(),
-        alert_rules: store_arc.clone(),
-        silences: store_arc.clone(),
-        deliveries: store_arc.clone(),
-        delivery_due: store_arc.clone(),
-        timers: store_arc.clone(),
-        tasks: store_arc.clone(),
-        task_state: store_arc.clone(),
-        task_due: store_arc.clone(),
-        task_history: store_arc.clone(),
-        ping_keys: store_arc.clone(),
-        ping_bodies: store_arc,
         notifier: Arc::new(notifier),
         settings: Settings {
             network_policy: config.network_policy,

@@ -16,6 +16,11 @@ mod system_random;
 pub mod tasks;
 pub mod tenants;
 
+/// How many times a use case that reads, decides and writes conditionally tries before it
+/// reports a conflict: the loser of a race re-reads and decides again, and races on one record
+/// are rare, so a few attempts settle every real one.
+pub(crate) const CONFLICT_ATTEMPTS: usize = 5;
+
 pub use deps::{Deps, HeartbeatSettings, NotificationSettings, Settings};
 pub use stores::{Blobs, Database, Stores};
 pub use system_clock::SystemClock;

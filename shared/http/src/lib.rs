@@ -28,7 +28,11 @@ fn ping_routes() -> Router<Deps> {
 /// `/ping/{proxy+}` route, with nothing of the JSON API in its way (the handler bounds what it
 /// reads of a body itself).
 pub fn ping_router(deps: Deps) -> Router {
-    ping_routes().fallback(routes::health::not_found).layer(CatchPanicLayer::custom(problem::panic_response)).with_state(deps)
+    ping_routes()
+        .fallback(routes::health::not_found)
+        .layer(CatchPanicLayer::custom(problem::panic_response))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .with_state(deps)
 }
 
 /// The API router over `deps`.
@@ -72,6 +76,13 @@ pub fn router(deps: Deps) -> Router {
         .method_not_allowed_fallback(routes::health::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(CatchPanicLayer::custom(problem::panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(deps)
+}
+
+/// The span of one request: its method and the route it matched, never the path itself (a
+/// ping URL is its task's secret).
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let route = request.extensions().get::<axum::extract::MatchedPath>().map_or("unmatched", |path| path.as_str());
+    tracing::info_span!("request", method = %request.method(), route)
 }

@@ -29,6 +29,7 @@ pub enum ClaimDueChecksError {
 
 /// Claims the checks planned before `now + horizon`, batch by batch; each planned check is handed
 /// out once.
+#[tracing::instrument(name = "claim_due_checks", skip_all)]
 pub async fn claim_due_checks(deps: &Deps, cmd: ClaimDueChecks, now: Timestamp) -> Result<Vec<DueCheck>, ClaimDueChecksError> {
     let mut claimed = Vec::new();
     loop {

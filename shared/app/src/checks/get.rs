@@ -37,6 +37,7 @@ pub enum GetCheckError {
 }
 
 /// Reads a check and its artefact.
+#[tracing::instrument(name = "get_check", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id, check = %cmd.check_id))]
 pub async fn get_check(deps: &Deps, cmd: GetCheck, _now: Timestamp) -> Result<CheckDetail, GetCheckError> {
     let result = deps.stores.checks.get(cmd.tenant_id, cmd.monitor_id, cmd.check_id).await?.ok_or(GetCheckError::NotFound)?;
     let artefact = deps.stores.artefacts.get(cmd.tenant_id, cmd.monitor_id, cmd.check_id).await?;

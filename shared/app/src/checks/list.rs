@@ -28,6 +28,7 @@ pub enum ListChecksError {
 }
 
 /// Lists a monitor's check history, newest first.
+#[tracing::instrument(name = "list_checks", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn list_checks(deps: &Deps, cmd: ListChecks, _now: Timestamp) -> Result<Page<CheckResult>, ListChecksError> {
     if deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.is_none() {
         return Err(ListChecksError::NotFound);

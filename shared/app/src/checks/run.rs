@@ -56,9 +56,6 @@ pub enum RunCheckError {
     Store(#[from] StoreError),
 }
 
-/// How many times the health write is retried when another writer moved the monitor meanwhile.
-const HEALTH_RETRIES: usize = 5;
-
 /// Probes the monitor, judges the response, computes its next health and stores the result and
 /// the health change together; publishes the status change, if any, and keeps an artefact of a
 /// failing response that changed the monitor's health.
@@ -67,6 +64,7 @@ const HEALTH_RETRIES: usize = 5;
 /// stores one result and one transition, and publishes the transition again (consumers dedupe
 /// by the event's idempotency key), so an event lost between the write and the publish is
 /// recovered by redelivery.
+#[tracing::instrument(name = "run_check", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn run_check(deps: &Deps, cmd: RunCheck, now: Timestamp) -> Result<RunCheckOutcome, RunCheckError> {
     let Some(record) = deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await? else {
         return Ok(RunCheckOutcome::MonitorGone);
@@ -102,12 +100,12 @@ pub(crate) async fn run_check_on(
     let finished_at = vigil_domain::time::to_millis(now + SignedDuration::try_from(result.timings.total).unwrap_or_default());
     let artefact = FailureArtefact::of(&result, spec, &report);
 
-    for _ in 0..HEALTH_RETRIES {
+    for _ in 0..crate::CONFLICT_ATTEMPTS {
         let health_update = health_update(&record, &result, finished_at);
         if let (Some(artefact), Some(_)) = (&artefact, &health_update) {
             // An artefact is best effort: losing it must not lose the check.
             if let Err(error) = deps.stores.artefacts.put(artefact).await {
-                tracing::warn!(%error, monitor = %cmd.monitor_id, "storing a failure artefact failed");
+                tracing::warn!(%error, "storing a failure artefact failed");
             }
         }
         let check_record = CheckRecord { result: result.clone(), health: health_update.clone() };
@@ -178,7 +176,7 @@ async fn publish_transition(deps: &Deps, record: &MonitorRecord, transition: Opt
     match deps.events.publish(&[status_event(record, transition, Some(check))]).await {
         Ok(()) => true,
         Err(error) => {
-            tracing::error!(%error, monitor = %transition.monitor_id, "publishing a status change failed");
+            tracing::error!(%error, "publishing a status change failed");
             false
         }
     }

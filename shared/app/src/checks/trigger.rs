@@ -26,6 +26,7 @@ pub enum TriggerCheckError {
 
 /// Runs a check at once and returns its result. A paused monitor is checked but stays paused.
 /// The regular schedule is not moved.
+#[tracing::instrument(name = "trigger_check", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn trigger_check(deps: &Deps, cmd: TriggerCheck, now: Timestamp) -> Result<CheckRun, TriggerCheckError> {
     let run = RunCheck { tenant_id: cmd.tenant_id, monitor_id: cmd.monitor_id, planned_at: now, manual: true };
     match run_check(deps, run, now).await {

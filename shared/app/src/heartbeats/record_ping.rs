@@ -47,6 +47,8 @@ pub enum RecordPingError {
 /// one atomic write, durable before this returns; then publishes the status change, if any.
 ///
 /// A body larger than the inline limit goes to the body store first, under the ping's id.
+// The URL is the task's secret, so the span names the task only once it is known.
+#[tracing::instrument(name = "record_ping", skip_all, fields(kind = ?cmd.kind, tenant = tracing::field::Empty, task = tracing::field::Empty))]
 pub async fn record_ping(deps: &Deps, cmd: RecordPing, now: Timestamp) -> Result<PingRecorded, RecordPingError> {
     let ping_id = PingId::from_uuid(deps.random.new_id(now));
     let new_run = RunId::from_uuid(deps.random.new_id(now));
@@ -82,6 +84,9 @@ pub async fn record_ping(deps: &Deps, cmd: RecordPing, now: Timestamp) -> Result
         Some(TaskChange { state: step.state, next_deadline: step.next_deadline, runs: step.runs, ping: Some(ping) })
     });
     let applied = deps.stores.task_state.apply(&locator, decide).await?.ok_or(RecordPingError::NotFound)?;
+    let span = tracing::Span::current();
+    span.record("tenant", tracing::field::display(applied.before.task.tenant_id));
+    span.record("task", tracing::field::display(applied.before.task.id));
     publish(deps, &applied).await;
     let status = applied.change.as_ref().map_or(applied.before.state.reported.status, |c| c.state.reported.status);
     Ok(PingRecorded { ping_id, status })

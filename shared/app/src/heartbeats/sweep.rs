@@ -44,6 +44,7 @@ pub enum SweepDueTasksError {
 /// due task with time: closes runs past their limit, marks tasks Late or Down, announces each
 /// change and moves the task's deadline on. Safe to run concurrently or twice: each task's
 /// change is atomic and computed from its stored state.
+#[tracing::instrument(name = "sweep_due_tasks", skip_all)]
 pub async fn sweep_due_tasks(deps: &Deps, cmd: SweepDueTasks, now: Timestamp) -> Result<Swept, SweepDueTasksError> {
     let mut swept = Swept::default();
     loop {

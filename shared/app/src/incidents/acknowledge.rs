@@ -33,8 +33,9 @@ pub enum AcknowledgeIncidentError {
 
 /// Acknowledges an open incident, which stops its escalation, and announces it. Acknowledging
 /// an acknowledged incident changes nothing and returns it as it is.
+#[tracing::instrument(name = "acknowledge_incident", skip_all, fields(tenant = %cmd.tenant_id, incident = %cmd.incident_id))]
 pub async fn acknowledge_incident(deps: &Deps, cmd: AcknowledgeIncident, now: Timestamp) -> Result<AnyIncident, AcknowledgeIncidentError> {
-    for _ in 0..5 {
+    for _ in 0..crate::CONFLICT_ATTEMPTS {
         let incident = deps.stores.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(AcknowledgeIncidentError::NotFound)?;
         let open = match incident {
             AnyIncident::Open(open) => open,

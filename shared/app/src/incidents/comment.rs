@@ -36,6 +36,7 @@ pub enum CommentOnIncidentError {
 pub const MAX_CHARS: usize = 4000;
 
 /// Appends a comment to the timeline (resolved incidents too: post-mortem notes belong there).
+#[tracing::instrument(name = "comment_on_incident", skip_all, fields(tenant = %cmd.tenant_id, incident = %cmd.incident_id))]
 pub async fn comment_on_incident(deps: &Deps, cmd: CommentOnIncident, now: Timestamp) -> Result<TimelineEntry, CommentOnIncidentError> {
     let text = cmd.text.trim();
     if text.is_empty() || text.chars().count() > MAX_CHARS {

@@ -38,6 +38,7 @@ pub enum GetIncidentError {
 }
 
 /// Reads an incident with its whole timeline and delivery log.
+#[tracing::instrument(name = "get_incident", skip_all, fields(tenant = %cmd.tenant_id, incident = %cmd.incident_id))]
 pub async fn get_incident(deps: &Deps, cmd: GetIncident, _now: Timestamp) -> Result<IncidentDetail, GetIncidentError> {
     let incident = deps.stores.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(GetIncidentError::NotFound)?;
     let mut timeline = Vec::new();

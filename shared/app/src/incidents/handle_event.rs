@@ -49,13 +49,11 @@ pub enum HandleEventError {
     Store(#[from] StoreError),
 }
 
-/// How many times a resolution is retried when someone acknowledged meanwhile.
-const CONFLICT_RETRIES: usize = 5;
-
 /// Opens an incident when a monitor or task enters Down and resolves its ongoing incident when
 /// it enters Up (or is paused), then announces it. The store keeps one ongoing incident per
 /// subject; the incident id comes from the subject and the time it went down, so a redelivered
 /// event opens nothing new and only re-enqueues (idempotently) what may have been lost.
+#[tracing::instrument(name = "handle_event", skip_all, fields(tenant = %cmd.event.tenant_id(), event = %cmd.event.idempotency_key()))]
 pub async fn handle_event(deps: &Deps, cmd: HandleEvent, now: Timestamp) -> Result<HandledEvent, HandleEventError> {
     match &cmd.event {
         DomainEvent::MonitorStatusChanged(e) => {
@@ -164,7 +162,7 @@ pub(crate) async fn resolve_ongoing(
     by: ResolvedBy,
     now: Timestamp,
 ) -> Result<HandledEvent, HandleEventError> {
-    for _ in 0..CONFLICT_RETRIES {
+    for _ in 0..crate::CONFLICT_ATTEMPTS {
         let Some(ongoing) = deps.stores.incidents.ongoing(tenant, subject).await? else {
             return redelivered_resolution(deps, tenant, subject, at, now).await;
         };

@@ -23,6 +23,7 @@ pub enum ListIncidentsError {
 }
 
 /// Lists incidents, newest first.
+#[tracing::instrument(name = "list_incidents", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn list_incidents(deps: &Deps, cmd: ListIncidents, _now: Timestamp) -> Result<Page<AnyIncident>, ListIncidentsError> {
     Ok(deps.stores.incidents.list(cmd.tenant_id, &cmd.query).await?)
 }

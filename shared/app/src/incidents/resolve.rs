@@ -32,9 +32,10 @@ pub enum ResolveIncidentError {
 
 /// Resolves an open or acknowledged incident and announces it; resolving a resolved incident
 /// changes nothing. The subject's next Down opens a new incident.
+#[tracing::instrument(name = "resolve_incident", skip_all, fields(tenant = %cmd.tenant_id, incident = %cmd.incident_id))]
 pub async fn resolve_incident(deps: &Deps, cmd: ResolveIncident, now: Timestamp) -> Result<AnyIncident, ResolveIncidentError> {
     let by = ResolvedBy::Person { name: cmd.by.clone(), note: cmd.note.clone().filter(|n| !n.trim().is_empty()) };
-    for _ in 0..5 {
+    for _ in 0..crate::CONFLICT_ATTEMPTS {
         let incident = deps.stores.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(ResolveIncidentError::NotFound)?;
         let expected = incident.status();
         let Some(ongoing) = incident.clone().ongoing() else { return Ok(incident) };

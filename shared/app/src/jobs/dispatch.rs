@@ -70,6 +70,7 @@ pub enum DispatchDueChecksError {
 /// released at the second boundary at or after each check's planned time. Claiming advances
 /// each monitor's due time past what it handed out, so two dispatchers never enqueue the same
 /// check.
+#[tracing::instrument(name = "dispatch_due_checks", skip_all)]
 pub async fn dispatch_due_checks(
     deps: &DispatchDeps,
     cmd: DispatchDueChecks,

@@ -51,6 +51,7 @@ impl JobReport {
 /// Jobs are small and released at the second their checks are planned for, so every check
 /// starts at `now`; the queue's batch size and the scheduler's job size bound how many run at
 /// once.
+#[tracing::instrument(name = "run_probe_jobs", skip_all, fields(jobs = cmd.jobs.len()))]
 pub async fn run_probe_jobs(deps: &Deps, cmd: RunProbeJobs, now: Timestamp) -> Vec<JobReport> {
     let jobs = cmd.jobs.iter().map(|job| async move {
         let entries = join_all(job.entries.iter().map(|entry| run_entry(deps, *entry, now))).await;

@@ -26,6 +26,7 @@ pub enum CreateMonitorError {
 }
 
 /// Validates and stores a new monitor. Its first check is due at once, later ones on its phase.
+#[tracing::instrument(name = "create_monitor", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn create_monitor(deps: &Deps, cmd: CreateMonitor, now: Timestamp) -> Result<MonitorRecord, CreateMonitorError> {
     let spec = HttpMonitorSpec::from_draft(&cmd.draft)?;
     vet_target(deps.settings.network_policy, &spec.url).map_err(|e| SpecErrors(vec![e]))?;

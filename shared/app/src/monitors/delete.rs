@@ -27,6 +27,7 @@ pub enum DeleteMonitorError {
 
 /// Deletes a monitor, its check history, transitions and artefacts, and resolves its ongoing
 /// incident (which no check would ever resolve otherwise; its reminders would go on forever).
+#[tracing::instrument(name = "delete_monitor", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn delete_monitor(deps: &Deps, cmd: DeleteMonitor, now: Timestamp) -> Result<(), DeleteMonitorError> {
     if !deps.stores.monitors.delete(cmd.tenant_id, cmd.monitor_id).await? {
         return Err(DeleteMonitorError::NotFound);

@@ -37,6 +37,7 @@ pub enum GetMonitorError {
 }
 
 /// Reads a monitor, its status and its latest check.
+#[tracing::instrument(name = "get_monitor", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn get_monitor(deps: &Deps, cmd: GetMonitor, _now: Timestamp) -> Result<MonitorView, GetMonitorError> {
     let record = deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.ok_or(GetMonitorError::NotFound)?;
     let latest = PageRequest { cursor: None, limit: 1 };

@@ -23,6 +23,7 @@ pub enum ListMonitorsError {
 }
 
 /// Lists monitors, oldest first.
+#[tracing::instrument(name = "list_monitors", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn list_monitors(deps: &Deps, cmd: ListMonitors, _now: Timestamp) -> Result<Page<MonitorRecord>, ListMonitorsError> {
     Ok(deps.stores.monitors.list(cmd.tenant_id, &cmd.query).await?)
 }

@@ -25,9 +25,6 @@ use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::{HealthChange, MonitorRecord, StatusTransition, TransitionCause};
 use vigil_domain::ports::StoreError;
 
-/// How many times a read-modify-write is retried after losing a race.
-const CONFLICT_RETRIES: usize = 5;
-
 /// The event announcing `transition` of the monitor in `record`, caused by `check` if a check
 /// caused it.
 pub(crate) fn status_event(record: &MonitorRecord, transition: &StatusTransition, check: Option<&CheckResult>) -> DomainEvent {
@@ -57,7 +54,7 @@ pub(crate) async fn change_health_manually(
     cause: TransitionCause,
     change: impl Fn(&MonitorRecord) -> (HealthChange, Option<Timestamp>),
 ) -> Result<Option<MonitorRecord>, StoreError> {
-    for _ in 0..CONFLICT_RETRIES {
+    for _ in 0..crate::CONFLICT_ATTEMPTS {
         let Some(mut record) = deps.stores.monitors.get(tenant, id).await? else { return Ok(None) };
         let (health_change, next_due_at) = change(&record);
         if !health_change.is_change(&record.health) {
@@ -83,7 +80,7 @@ pub(crate) async fn change_health_manually(
                 if let Some(transition) = &transition {
                     // The change is stored; a lost event is logged rather than undoing it.
                     if let Err(error) = deps.events.publish(&[status_event(&record, transition, None)]).await {
-                        tracing::error!(%error, monitor = %id, "publishing a status change failed");
+                        tracing::error!(%error, "publishing a status change failed");
                     }
                 }
                 return Ok(Some(record));

@@ -27,6 +27,7 @@ pub enum PauseMonitorError {
 
 /// Pauses a monitor: no more scheduled checks, status Paused. Pausing a paused monitor is a
 /// no-op.
+#[tracing::instrument(name = "pause_monitor", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn pause_monitor(deps: &Deps, cmd: PauseMonitor, now: Timestamp) -> Result<MonitorRecord, PauseMonitorError> {
     change_health_manually(deps, cmd.tenant_id, cmd.monitor_id, now, TransitionCause::Paused, |record| (record.health.paused(now), None))
         .await?

@@ -27,6 +27,7 @@ pub enum ResumeMonitorError {
 
 /// Resumes a paused monitor: Pending, with a check due at once. Resuming a running monitor is
 /// a no-op.
+#[tracing::instrument(name = "resume_monitor", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn resume_monitor(deps: &Deps, cmd: ResumeMonitor, now: Timestamp) -> Result<MonitorRecord, ResumeMonitorError> {
     change_health_manually(deps, cmd.tenant_id, cmd.monitor_id, now, TransitionCause::Resumed, |record| {
         (record.health.resumed(now), Some(now))

@@ -1,4 +1,3 @@
-use super::CONFLICT_RETRIES;
 use super::target_policy::vet_target;
 use crate::Deps;
 use jiff::Timestamp;
@@ -45,8 +44,9 @@ pub enum UpdateMonitorError {
 
 /// Applies a partial update. A changed interval moves the next check to the new phase; a
 /// paused monitor stays paused.
+#[tracing::instrument(name = "update_monitor", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn update_monitor(deps: &Deps, cmd: UpdateMonitor, now: Timestamp) -> Result<MonitorRecord, UpdateMonitorError> {
-    for _ in 0..CONFLICT_RETRIES {
+    for _ in 0..crate::CONFLICT_ATTEMPTS {
         let Some(record) = deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await? else {
             return Err(UpdateMonitorError::NotFound);
         };

@@ -27,6 +27,7 @@ pub enum ClaimDueDeliveriesError {
 
 /// Claims the deliveries due as of `now - overdue_by`; a claimed delivery is handed out again
 /// only after its lease, so a crashed deliverer's work comes back and no two attempts overlap.
+#[tracing::instrument(name = "claim_due_deliveries", skip_all)]
 pub async fn claim_due_deliveries(deps: &Deps, cmd: ClaimDueDeliveries, now: Timestamp) -> Result<Vec<Delivery>, ClaimDueDeliveriesError> {
     if cmd.limit == 0 {
         return Ok(Vec::new());

@@ -27,6 +27,7 @@ pub enum CreateChannelError {
 
 /// Validates and stores a channel; a webhook without a secret gets a random 256-bit one. Under
 /// the `public-only` network policy, a URL naming a private address is refused, as for monitors.
+#[tracing::instrument(name = "create_channel", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn create_channel(deps: &Deps, cmd: CreateChannel, now: Timestamp) -> Result<Channel, CreateChannelError> {
     let (name, config) = cmd.draft.validate(deps.random.secret_bytes())?;
     let url = match &config {

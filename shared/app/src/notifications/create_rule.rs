@@ -32,6 +32,7 @@ pub enum CreateRuleError {
 
 /// Validates a rule, checks that every channel it names exists, and stores it. A replaced
 /// rule applies to incidents from then on; timers already running keep their schedule.
+#[tracing::instrument(name = "create_rule", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn create_rule(deps: &Deps, cmd: CreateRule, now: Timestamp) -> Result<AlertRule, CreateRuleError> {
     let (name, select, channels, notify_on, escalation, repeat_every_seconds) = cmd.draft.validate()?;
     let mut unknown = Vec::new();

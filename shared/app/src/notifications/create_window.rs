@@ -25,6 +25,7 @@ pub enum CreateWindowError {
 }
 
 /// Validates and stores a window. Incidents opening while it is active notify nobody.
+#[tracing::instrument(name = "create_window", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn create_window(deps: &Deps, cmd: CreateWindow, now: Timestamp) -> Result<MaintenanceWindow, CreateWindowError> {
     let (name, select, schedule) = cmd.draft.validate()?;
     let window = MaintenanceWindow {

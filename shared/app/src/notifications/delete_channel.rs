@@ -24,6 +24,7 @@ pub enum DeleteChannelError {
 }
 
 /// Deletes a channel. Rules naming it skip it from then on; its pending deliveries fail.
+#[tracing::instrument(name = "delete_channel", skip_all, fields(tenant = %cmd.tenant_id, channel = %cmd.channel_id))]
 pub async fn delete_channel(deps: &Deps, cmd: DeleteChannel, _now: Timestamp) -> Result<(), DeleteChannelError> {
     if deps.stores.channels.delete(cmd.tenant_id, cmd.channel_id).await? { Ok(()) } else { Err(DeleteChannelError::NotFound) }
 }

@@ -24,6 +24,7 @@ pub enum DeleteRuleError {
 }
 
 /// Deletes a rule; its running timers end when they are next due.
+#[tracing::instrument(name = "delete_rule", skip_all, fields(tenant = %cmd.tenant_id, rule = %cmd.rule_id))]
 pub async fn delete_rule(deps: &Deps, cmd: DeleteRule, _now: Timestamp) -> Result<(), DeleteRuleError> {
     if deps.stores.alert_rules.delete(cmd.tenant_id, cmd.rule_id).await? { Ok(()) } else { Err(DeleteRuleError::NotFound) }
 }

@@ -24,6 +24,7 @@ pub enum DeleteWindowError {
 }
 
 /// Deletes a window.
+#[tracing::instrument(name = "delete_window", skip_all, fields(tenant = %cmd.tenant_id, window = %cmd.window_id))]
 pub async fn delete_window(deps: &Deps, cmd: DeleteWindow, _now: Timestamp) -> Result<(), DeleteWindowError> {
     if deps.stores.silences.delete_window(cmd.tenant_id, cmd.window_id).await? { Ok(()) } else { Err(DeleteWindowError::NotFound) }
 }

@@ -26,6 +26,7 @@ pub enum DeliverError {
 /// the send timeout, and records the attempt: delivered, due again after a backoff, or failed
 /// for good after the last attempt (then it is in the failed-deliveries list). The incident's
 /// timeline records the delivery or the failure. Returns the delivery as recorded.
+#[tracing::instrument(name = "deliver", skip_all, fields(tenant = %cmd.delivery.tenant_id, delivery = %cmd.delivery.id, incident = %cmd.delivery.incident_id))]
 pub async fn deliver(deps: &Deps, cmd: Deliver, now: Timestamp) -> Result<Delivery, DeliverError> {
     let delivery = cmd.delivery;
     if delivery.status != DeliveryStatus::Pending {

@@ -23,6 +23,7 @@ pub enum ListFailedDeliveriesError {
 }
 
 /// Lists failed deliveries, newest first.
+#[tracing::instrument(name = "list_failed_deliveries", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn list_failed_deliveries(
     deps: &Deps,
     cmd: ListFailedDeliveries,

@@ -25,6 +25,7 @@ pub enum GetChannelError {
 }
 
 /// Reads a channel.
+#[tracing::instrument(name = "get_channel", skip_all, fields(tenant = %cmd.tenant_id, channel = %cmd.channel_id))]
 pub async fn get_channel(deps: &Deps, cmd: GetChannel, _now: Timestamp) -> Result<Channel, GetChannelError> {
     deps.stores.channels.get(cmd.tenant_id, cmd.channel_id).await?.ok_or(GetChannelError::NotFound)
 }

@@ -23,6 +23,7 @@ pub enum ListChannelsError {
 }
 
 /// Lists channels, oldest first.
+#[tracing::instrument(name = "list_channels", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn list_channels(deps: &Deps, cmd: ListChannels, _now: Timestamp) -> Result<Page<Channel>, ListChannelsError> {
     Ok(deps.stores.channels.list(cmd.tenant_id, &cmd.page).await?)
 }

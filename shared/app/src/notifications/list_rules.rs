@@ -20,6 +20,7 @@ pub enum ListRulesError {
 }
 
 /// Lists every rule, oldest first.
+#[tracing::instrument(name = "list_rules", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn list_rules(deps: &Deps, cmd: ListRules, _now: Timestamp) -> Result<Vec<AlertRule>, ListRulesError> {
     Ok(deps.stores.alert_rules.all(cmd.tenant_id).await?)
 }

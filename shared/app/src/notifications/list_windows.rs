@@ -20,6 +20,7 @@ pub enum ListWindowsError {
 }
 
 /// Lists every window with whether it is active at `now`, oldest first.
+#[tracing::instrument(name = "list_windows", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn list_windows(deps: &Deps, cmd: ListWindows, now: Timestamp) -> Result<Vec<(MaintenanceWindow, bool)>, ListWindowsError> {
     Ok(deps
         .stores

@@ -37,6 +37,7 @@ pub enum MuteMonitorError {
 }
 
 /// Mutes a monitor, replacing an earlier mute.
+#[tracing::instrument(name = "mute_monitor", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn mute_monitor(deps: &Deps, cmd: MuteMonitor, now: Timestamp) -> Result<Mute, MuteMonitorError> {
     deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.ok_or(MuteMonitorError::NotFound)?;
     let mute = Mute { tenant_id: cmd.tenant_id, subject: IncidentSubject::Monitor(cmd.monitor_id), until: cmd.until, created_at: now };
@@ -45,6 +46,7 @@ pub async fn mute_monitor(deps: &Deps, cmd: MuteMonitor, now: Timestamp) -> Resu
 }
 
 /// Unmutes a monitor; unmuting a monitor that is not muted is a no-op.
+#[tracing::instrument(name = "unmute_monitor", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn unmute_monitor(deps: &Deps, cmd: UnmuteMonitor, _now: Timestamp) -> Result<(), MuteMonitorError> {
     deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.ok_or(MuteMonitorError::NotFound)?;
     deps.stores.silences.delete_mute(cmd.tenant_id, IncidentSubject::Monitor(cmd.monitor_id)).await?;

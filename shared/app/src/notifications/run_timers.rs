@@ -34,6 +34,7 @@ pub enum RunDueTimersError {
 /// reminds (if not resolved), then schedules the rule's next timer or drops it. Sending twice is
 /// impossible: each escalation step and reminder has its own idempotency key per channel.
 /// Returns how many timers were handled.
+#[tracing::instrument(name = "run_due_timers", skip_all)]
 pub async fn run_due_timers(deps: &Deps, cmd: RunDueTimers, now: Timestamp) -> Result<usize, RunDueTimersError> {
     let mut handled = 0;
     loop {

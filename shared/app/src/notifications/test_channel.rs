@@ -25,6 +25,7 @@ pub enum TestChannelError {
 }
 
 /// Sends a test message once, without retries, and reports how the channel answered.
+#[tracing::instrument(name = "test_channel", skip_all, fields(tenant = %cmd.tenant_id, channel = %cmd.channel_id))]
 pub async fn test_channel(deps: &Deps, cmd: TestChannel, now: Timestamp) -> Result<AttemptResult, TestChannelError> {
     let channel = deps.stores.channels.get(cmd.tenant_id, cmd.channel_id).await?.ok_or(TestChannelError::NotFound)?;
     let settings = &deps.settings.notifications;

@@ -28,6 +28,7 @@ pub enum ListTransitionsError {
 }
 
 /// Lists status changes with their time and cause.
+#[tracing::instrument(name = "list_transitions", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn list_transitions(deps: &Deps, cmd: ListTransitions, _now: Timestamp) -> Result<Page<StatusTransition>, ListTransitionsError> {
     if deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.is_none() {
         return Err(ListTransitionsError::NotFound);

@@ -25,6 +25,7 @@ pub enum MonitorUptimeError {
 }
 
 /// One summary per window, shortest first, each ending at `now`.
+#[tracing::instrument(name = "monitor_uptime", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn monitor_uptime(deps: &Deps, cmd: MonitorUptime, now: Timestamp) -> Result<Vec<UptimeSummary>, MonitorUptimeError> {
     if deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.is_none() {
         return Err(MonitorUptimeError::NotFound);

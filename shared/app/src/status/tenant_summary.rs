@@ -31,6 +31,7 @@ pub enum TenantSummaryError {
 }
 
 /// Counts monitors by status.
+#[tracing::instrument(name = "tenant_summary", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn tenant_summary(deps: &Deps, cmd: TenantSummary, _now: Timestamp) -> Result<TenantSummaryView, TenantSummaryError> {
     let counts = deps.stores.monitors.count_by_status(cmd.tenant_id).await?;
     let by_status: BTreeMap<_, _> = MonitorStatus::ALL.iter().map(|s| (s.as_str(), counts.get(s).copied().unwrap_or(0))).collect();

@@ -38,6 +38,7 @@ pub(crate) fn random_16(deps: &Deps) -> [u8; 16] {
 
 /// Validates and stores a new task with a fresh ping token; gives the tenant a ping key on
 /// its first task.
+#[tracing::instrument(name = "create_task", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn create_task(deps: &Deps, cmd: CreateTask, now: Timestamp) -> Result<TaskRecord, CreateTaskError> {
     let spec = TaskSpec::from_draft(&cmd.draft)?;
     deps.stores.ping_keys.get_or_insert(cmd.tenant_id, &PingKey::from_random(random_16(deps))).await?;

@@ -24,6 +24,7 @@ pub enum DeleteTaskError {
 }
 
 /// Deletes a task, its runs, pings and ping bodies; its ping URLs stop working at once.
+#[tracing::instrument(name = "delete_task", skip_all, fields(tenant = %cmd.tenant_id, task = %cmd.task_id))]
 pub async fn delete_task(deps: &Deps, cmd: DeleteTask, _now: Timestamp) -> Result<(), DeleteTaskError> {
     if !deps.stores.tasks.delete(cmd.tenant_id, cmd.task_id).await? {
         return Err(DeleteTaskError::NotFound);

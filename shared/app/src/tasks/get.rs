@@ -44,6 +44,7 @@ pub enum GetTaskError {
 }
 
 /// Reads a task and its status now.
+#[tracing::instrument(name = "get_task", skip_all, fields(tenant = %cmd.tenant_id, task = %cmd.task_id))]
 pub async fn get_task(deps: &Deps, cmd: GetTask, now: Timestamp) -> Result<TaskView, GetTaskError> {
     let record = deps.stores.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(GetTaskError::NotFound)?;
     let key = deps.stores.ping_keys.get(cmd.tenant_id).await?;

@@ -80,6 +80,7 @@ async fn ping_body(deps: &Deps, tenant: TenantId, task: TaskId, ping: Option<Pin
 }
 
 /// Lists runs, newest first, with durations, exit statuses and logs.
+#[tracing::instrument(name = "list_runs", skip_all, fields(tenant = %cmd.tenant_id, task = %cmd.task_id))]
 pub async fn list_runs(deps: &Deps, cmd: ListRuns, _now: Timestamp) -> Result<Page<RunView>, ListHistoryError> {
     deps.stores.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(ListHistoryError::NotFound)?;
     let page = deps.stores.task_history.list_runs(cmd.tenant_id, cmd.task_id, &cmd.page).await?;
@@ -95,6 +96,7 @@ pub async fn list_runs(deps: &Deps, cmd: ListRuns, _now: Timestamp) -> Result<Pa
 }
 
 /// Lists pings, newest first, with their bodies.
+#[tracing::instrument(name = "list_pings", skip_all, fields(tenant = %cmd.tenant_id, task = %cmd.task_id))]
 pub async fn list_pings(deps: &Deps, cmd: ListPings, _now: Timestamp) -> Result<Page<PingView>, ListHistoryError> {
     deps.stores.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(ListHistoryError::NotFound)?;
     let page = deps.stores.task_history.list_pings(cmd.tenant_id, cmd.task_id, &cmd.page).await?;

@@ -23,6 +23,7 @@ pub enum ListTasksError {
 }
 
 /// Lists tasks, oldest first, with their status now.
+#[tracing::instrument(name = "list_tasks", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn list_tasks(deps: &Deps, cmd: ListTasks, now: Timestamp) -> Result<Page<TaskView>, ListTasksError> {
     let page = deps.stores.tasks.list(cmd.tenant_id, &cmd.page).await?;
     let key = deps.stores.ping_keys.get(cmd.tenant_id).await?;

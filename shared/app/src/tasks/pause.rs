@@ -35,6 +35,7 @@ pub enum ChangeTaskError {
 }
 
 /// Pauses a task: status Paused, no alerts, until resumed or a finishing ping arrives.
+#[tracing::instrument(name = "pause_task", skip_all, fields(tenant = %cmd.tenant_id, task = %cmd.task_id))]
 pub async fn pause_task(deps: &Deps, cmd: PauseTask, now: Timestamp) -> Result<TaskView, ChangeTaskError> {
     let record = apply_step(deps, cmd.tenant_id, cmd.task_id, move |record| Some(pause(record, now))).await?;
     let key = deps.stores.ping_keys.get(cmd.tenant_id).await?;
@@ -42,6 +43,7 @@ pub async fn pause_task(deps: &Deps, cmd: PauseTask, now: Timestamp) -> Result<T
 }
 
 /// Resumes a task: New until its next ping.
+#[tracing::instrument(name = "resume_task", skip_all, fields(tenant = %cmd.tenant_id, task = %cmd.task_id))]
 pub async fn resume_task(deps: &Deps, cmd: ResumeTask, now: Timestamp) -> Result<TaskView, ChangeTaskError> {
     let record = apply_step(deps, cmd.tenant_id, cmd.task_id, move |record| Some(resume(record, now))).await?;
     let key = deps.stores.ping_keys.get(cmd.tenant_id).await?;

@@ -33,13 +33,11 @@ pub enum UpdateTaskError {
     Store(#[from] StoreError),
 }
 
-/// How many times a read-modify-write is retried after losing a race.
-const RETRIES: usize = 5;
-
 /// Applies a partial update, then re-evaluates the task under its new schedule (which may move
 /// its deadline and change its status).
+#[tracing::instrument(name = "update_task", skip_all, fields(tenant = %cmd.tenant_id, task = %cmd.task_id))]
 pub async fn update_task(deps: &Deps, cmd: UpdateTask, now: Timestamp) -> Result<TaskView, UpdateTaskError> {
-    for _ in 0..RETRIES {
+    for _ in 0..crate::CONFLICT_ATTEMPTS {
         let record = deps.stores.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(UpdateTaskError::NotFound)?;
         let spec = TaskSpec::from_draft(&record.task.spec.to_draft().overlaid_with(cmd.patch.clone()))?;
         let current = record.task.revision;

@@ -32,6 +32,7 @@ pub enum AuthenticateError {
 }
 
 /// Looks the key up by its hash.
+#[tracing::instrument(name = "authenticate", skip_all)]
 pub async fn authenticate(deps: &Deps, cmd: Authenticate, _now: Timestamp) -> Result<Principal, AuthenticateError> {
     let key = deps.stores.tenants.find_key(&cmd.secret.hash()).await?.ok_or(AuthenticateError::UnknownKey)?;
     Ok(Principal { tenant_id: key.tenant_id, key_id: key.id })

@@ -38,6 +38,7 @@ pub enum BootstrapError {
 }
 
 /// Creates the first tenant and an admin key, unless tenants exist.
+#[tracing::instrument(name = "bootstrap", skip_all)]
 pub async fn bootstrap(deps: &Deps, cmd: Bootstrap, now: Timestamp) -> Result<Bootstrapped, BootstrapError> {
     if deps.stores.tenants.has_tenants().await? {
         return Ok(Bootstrapped::AlreadyInitialised);

@@ -17,6 +17,7 @@ pub struct BootstrapWithKeyHash {
 
 /// Creates the first tenant and its admin key unless tenants exist; `true` if it created them.
 /// Concurrent first starts create one tenant: the store refuses the key's second use.
+#[tracing::instrument(name = "bootstrap_with_key_hash", skip_all)]
 pub async fn bootstrap_with_key_hash(deps: &Deps, cmd: BootstrapWithKeyHash, now: Timestamp) -> Result<bool, BootstrapError> {
     if deps.stores.tenants.has_tenants().await? {
         return Ok(false);

@@ -28,7 +28,7 @@ use vigil_domain::monitor::{CheckInterval, MonitorDraft};
 use vigil_domain::ports::Prober;
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 use vigil_local::{FsArtefactStore, InProcessBus, SqliteStore};
-use vigil_probe::{HttpProber, ProberConfig};
+use vigil_probe::{HttpProber, NetworkGuard, ProberConfig};
 
 use crate::cli::{SchedulerArgs, Scheme};
 use crate::counting::{CountingProber, Outcomes, Tally};
@@ -95,7 +95,7 @@ fn wire(dir: &Path, ca_pem: &[u8], tally: Tally, scheme: Scheme) -> anyhow::Resu
         events: Arc::new(InProcessBus::default()),
         prober,
         random: Arc::new(SystemRandom),
-        notifier: Arc::new(vigil_local::LocalNotifier::new(None)?),
+        notifier: Arc::new(vigil_local::LocalNotifier::new(None, NetworkGuard::system()?, NetworkPolicy::AllowPrivate)?),
         settings: Settings { network_policy: NetworkPolicy::AllowPrivate, body_cap: ProbeRequest::DEFAULT_BODY_CAP, ..Settings::default() },
     })
 }

@@ -16,7 +16,7 @@ use vigil_domain::monitor::MonitorDraft;
 use vigil_domain::ports::{ProbeJobQueue, StoreError};
 use vigil_domain::probe::NetworkPolicy;
 use vigil_local::{FsArtefactStore, InProcessBus, SqliteStore};
-use vigil_probe::{HttpProber, ProberConfig};
+use vigil_probe::{HttpProber, NetworkGuard, ProberConfig};
 use vigil_tests::target::Target;
 
 #[derive(Default)]
@@ -38,7 +38,7 @@ fn deps(dir: &std::path::Path) -> (Deps, Arc<SqliteStore>) {
         events: Arc::new(InProcessBus::default()),
         prober: Arc::new(HttpProber::new(ProberConfig::default()).unwrap()),
         random: Arc::new(SystemRandom),
-        notifier: Arc::new(vigil_local::LocalNotifier::new(None).unwrap()),
+        notifier: Arc::new(vigil_local::LocalNotifier::new(None, NetworkGuard::system().unwrap(), NetworkPolicy::AllowPrivate).unwrap()),
         settings: Settings { network_policy: NetworkPolicy::AllowPrivate, ..Settings::default() },
     };
     (deps, store)

@@ -29,7 +29,7 @@ use vigil_domain::notify::{RenderContext, RetryPolicy};
 use vigil_domain::probe::NetworkPolicy;
 use vigil_domain::tenant::ApiKeySecret;
 use vigil_local::{FsArtefactStore, InProcessBus, LocalNotifier, SmtpConfig, SqliteStore};
-use vigil_probe::{HttpProber, ProberConfig};
+use vigil_probe::{HttpProber, NetworkGuard, ProberConfig};
 
 /// Everything `vigil serve` can be told.
 #[derive(Clone, Debug)]
@@ -145,13 +145,16 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         Some(path) => Some(std::fs::read(path).with_context(|| format!("reading the CA file {}", path.display()))?),
         None => None,
     };
-    let prober = HttpProber::new(ProberConfig { extra_root_certificates_pem: extra_roots, ..ProberConfig::default() })
-        .context("setting up the probe engine")?;
+    // One guard for checks and deliveries: one resolver cache, one network policy.
+    let guard = NetworkGuard::system().context("reading the system DNS configuration")?;
+    let prober =
+        HttpProber::with_guard(ProberConfig { extra_root_certificates_pem: extra_roots, ..ProberConfig::default() }, guard.clone())
+            .context("setting up the probe engine")?;
     let store_arc = Arc::new(store.clone());
     let bus = InProcessBus::default();
     // Subscribed before anything can publish, so that no status change is missed.
     let incident_events = bus.subscribe();
-    let notifier = LocalNotifier::new(config.smtp.clone()).context("setting up the notifier")?;
+    let notifier = LocalNotifier::new(config.smtp.clone(), guard, config.network_policy).context("setting up the notifier")?;
     let blobs = Blobs { artefacts: Arc::new(artefacts), ping_bodies: store_arc.clone() };
     let deps = Deps {
         stores: Stores::on(store_arc, blobs),

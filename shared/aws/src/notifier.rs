@@ -11,7 +11,9 @@ use aws_smithy_types::error::operation::BuildError;
 use std::time::Duration;
 use vigil_domain::notify::{AttemptResult, OutboundMessage, ReceiverVerdict};
 use vigil_domain::ports::Notifier;
+use vigil_domain::probe::NetworkPolicy;
 use vigil_outbound::{HttpSender, within_deadline};
+use vigil_probe::NetworkGuard;
 
 /// What the notifier says when email is asked for and no sender is configured.
 pub const NO_EMAIL_FROM: &str = "email needs VIGIL_EMAIL_FROM, a verified SES sender";
@@ -35,9 +37,10 @@ pub struct AwsNotifier {
 }
 
 impl AwsNotifier {
-    /// A notifier on `clients`; email needs a verified SES sender `email_from`.
-    pub fn new(clients: &AwsClients, email_from: Option<String>) -> anyhow::Result<Self> {
-        Ok(Self { http: HttpSender::new()?, ses: clients.ses.clone(), sns: clients.sns.clone(), email_from })
+    /// A notifier on `clients` whose HTTP channels reach only what `policy` allows, resolved
+    /// through `guard`; email needs a verified SES sender `email_from`.
+    pub fn new(clients: &AwsClients, email_from: Option<String>, guard: NetworkGuard, policy: NetworkPolicy) -> anyhow::Result<Self> {
+        Ok(Self { http: HttpSender::new(guard, policy)?, ses: clients.ses.clone(), sns: clients.sns.clone(), email_from })
     }
 
     async fn email(&self, to: &[String], subject: &str, text: &str) -> AttemptResult {

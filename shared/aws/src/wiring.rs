@@ -14,6 +14,7 @@ use std::sync::Arc;
 use vigil_app::jobs::{DispatchDeps, DispatchDueChecks};
 use vigil_app::{Blobs, Deps, HeartbeatSettings, NotificationSettings, Settings, Stores, SystemRandom};
 use vigil_domain::ports::{EventPublisher, Prober};
+use vigil_probe::NetworkGuard;
 
 /// The dependencies of every function that runs use cases over the stores: DynamoDB for every
 /// store, S3 for artefacts and big ping bodies, SNS (and the EventBridge bus, if configured) for
@@ -35,7 +36,7 @@ pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Pr
         events,
         prober,
         random: Arc::new(SystemRandom),
-        notifier: Arc::new(AwsNotifier::new(clients, config.email_from.clone())?),
+        notifier: Arc::new(AwsNotifier::new(clients, config.email_from.clone(), NetworkGuard::system()?, config.network_policy)?),
         settings: Settings {
             network_policy: config.network_policy,
             body_cap: config.body_cap,

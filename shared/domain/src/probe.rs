@@ -296,6 +296,15 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     None
 }
 
+impl AddressClass {
+    /// The class as a noun phrase with its article: "a loopback address", "an unspecified
+    /// address".
+    pub fn an_address(self) -> String {
+        let article = if matches!(self, AddressClass::Unspecified) { "an" } else { "a" };
+        format!("{article} {self} address")
+    }
+}
+
 impl fmt::Display for AddressClass {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

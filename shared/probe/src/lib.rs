@@ -7,15 +7,19 @@
 //! and reads the body up to the cap, following redirects hop by hop. One deadline covers all
 //! of it.
 //!
-//! Two small seams let tests and benchmarks run without real DNS or with a different address
-//! rule: [`Resolve`] (production: [`SystemResolver`]) and [`AddressVetter`] (production:
-//! [`PolicyVetter`]), both passed to [`HttpProber::with_seams`].
+//! The SSRF guard is [`NetworkGuard`], the one gate of every outbound request Vigil makes for
+//! a tenant: the prober dials only what it vetted, and the notification senders
+//! (vigil-outbound) resolve through it too. Two small seams let tests and benchmarks run
+//! without real DNS or with a different address rule: [`Resolve`] (production:
+//! [`SystemResolver`]) and [`AddressVetter`] (production: [`PolicyVetter`]), both passed to
+//! [`NetworkGuard::new`].
 
 mod body;
 mod config;
 mod connect;
 mod exchange;
 mod failure;
+mod guard;
 mod prober;
 mod progress;
 mod redirect;
@@ -25,6 +29,7 @@ mod tls;
 mod vet;
 
 pub use config::{ProberConfig, ProberInitError};
+pub use guard::{GuardRefusal, NetworkGuard};
 pub use prober::HttpProber;
 pub use resolve::{Resolve, ResolveError, StaticResolver, SystemResolver};
 pub use vet::{AddressVetter, PolicyVetter};

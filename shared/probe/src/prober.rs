@@ -4,7 +4,6 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use http::header::HeaderValue;
 use hyper::client::conn::http1;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -16,19 +15,19 @@ use crate::config::{ProberConfig, ProberInitError};
 use crate::connect::connect;
 use crate::exchange::{FinalResponse, Outcome, exchange};
 use crate::failure::Failure;
+use crate::guard::NetworkGuard;
 use crate::progress::{Phase, Progress};
 use crate::redirect::{RedirectChain, RedirectError, next_hop};
 use crate::request::{self, Hop};
-use crate::resolve::{Resolve, SystemResolver};
+use crate::resolve::Resolve;
 use crate::tls::{self, TlsConnectors};
-use crate::vet::{self, AddressVetter, PolicyVetter};
+use crate::vet::AddressVetter;
 
 /// The HTTP(S) check engine. Build one at start-up and share it: the TLS configurations, the
 /// resolver (with its cache) and the HTTP settings are made once, while every check opens its
 /// own connection so that its timings are real.
 pub struct HttpProber {
-    resolver: Arc<dyn Resolve>,
-    vetter: Arc<dyn AddressVetter>,
+    guard: NetworkGuard,
     tls: TlsConnectors,
     http1: http1::Builder,
     user_agent: HeaderValue,
@@ -37,19 +36,25 @@ pub struct HttpProber {
 impl HttpProber {
     /// The production prober: system DNS configuration and each check's own network policy.
     pub fn new(config: ProberConfig) -> Result<Self, ProberInitError> {
-        Self::with_seams(config, Arc::new(SystemResolver::from_system_config()?), Arc::new(PolicyVetter))
+        Self::with_guard(config, NetworkGuard::system()?)
     }
 
     /// A prober with its name resolution and address vetting replaced, for tests and
     /// benchmarks (for example a [`StaticResolver`](crate::StaticResolver) sending made-up
     /// names to loopback).
     pub fn with_seams(config: ProberConfig, resolver: Arc<dyn Resolve>, vetter: Arc<dyn AddressVetter>) -> Result<Self, ProberInitError> {
+        Self::with_guard(config, NetworkGuard::new(resolver, vetter))
+    }
+
+    /// A prober behind `guard`, shared with the notification senders so that checks and
+    /// deliveries resolve through one cache and answer to one rule.
+    pub fn with_guard(config: ProberConfig, guard: NetworkGuard) -> Result<Self, ProberInitError> {
         let user_agent = HeaderValue::from_str(&config.user_agent).map_err(|_| ProberInitError::UserAgent(config.user_agent.clone()))?;
         let tls = TlsConnectors::new(config.extra_root_certificates_pem.as_deref())?;
         let mut http1 = http1::Builder::new();
         // Browsers accept these; a monitor should not call a site down for what a browser shows.
         http1.allow_obsolete_multiline_headers_in_responses(true).allow_spaces_after_header_name_in_responses(true);
-        Ok(HttpProber { resolver, vetter, tls, http1, user_agent })
+        Ok(HttpProber { guard, tls, http1, user_agent })
     }
 
     /// Follows hops until a final response or a failure.
@@ -92,18 +97,12 @@ impl HttpProber {
         let http_request = request::build(hop, &request.headers, &self.user_agent)?;
         let server_name = if https { Some(tls::server_name(&host)?) } else { None };
 
-        let (addrs, name) = match host {
-            Host::Ipv4(ip) => (vec![IpAddr::V4(ip)], None),
-            Host::Ipv6(ip) => (vec![IpAddr::V6(ip)], None),
-            Host::Domain(name) => {
-                progress.phase = Phase::Resolving;
-                let started = Instant::now();
-                let resolved = self.resolver.resolve(name).await;
-                progress.dns = Some(started.elapsed());
-                (resolved.map_err(|e| e.into_failure(name))?, Some(name))
-            }
-        };
-        let addrs = vet::vetted(&*self.vetter, request.network_policy, addrs, name)?;
+        if matches!(host, Host::Domain(_)) {
+            progress.phase = Phase::Resolving;
+        }
+        let (dns, addrs) = self.guard.vet(request.network_policy, &host).await;
+        progress.dns = dns;
+        let addrs = addrs?;
         let (tcp, _) = connect(&addrs, port, progress).await?;
 
         let Some(server_name) = server_name else {

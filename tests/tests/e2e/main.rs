@@ -8,6 +8,7 @@ mod heartbeats_api;
 mod incidents;
 mod monitors_api;
 mod notifications;
+mod outbound_guard;
 mod restart;
 mod scheduler;
 mod ssrf;

@@ -15,7 +15,7 @@ pub(crate) fn vet_target(policy: NetworkPolicy, url: &Url) -> Result<(), FieldEr
         }
         _ => return Ok(()),
     };
-    policy.vet(ip).map_err(|class| refused(format!("{ip} is a {class} address")))
+    policy.vet(ip).map_err(|class| refused(format!("{ip} is {}", class.an_address())))
 }
 
 fn is_localhost(name: &str) -> bool {

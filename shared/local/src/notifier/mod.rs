@@ -9,7 +9,9 @@ use async_trait::async_trait;
 use std::time::Duration;
 use vigil_domain::notify::{AttemptResult, OutboundMessage};
 use vigil_domain::ports::Notifier;
+use vigil_domain::probe::NetworkPolicy;
 use vigil_outbound::{HttpSender, within_deadline};
+use vigil_probe::NetworkGuard;
 
 /// Sends messages from this process.
 #[derive(Clone)]
@@ -19,9 +21,11 @@ pub struct LocalNotifier {
 }
 
 impl LocalNotifier {
-    /// A notifier; email needs `smtp`.
-    pub fn new(smtp: Option<SmtpConfig>) -> anyhow::Result<Self> {
-        Ok(Self { http: HttpSender::new()?, smtp: smtp.map(smtp::SmtpSender::new).transpose()? })
+    /// A notifier whose HTTP channels reach only what `policy` allows, resolved through
+    /// `guard`; email needs `smtp` (the operator's relay, not a tenant's address, so it is not
+    /// guarded).
+    pub fn new(smtp: Option<SmtpConfig>, guard: NetworkGuard, policy: NetworkPolicy) -> anyhow::Result<Self> {
+        Ok(Self { http: HttpSender::new(guard, policy)?, smtp: smtp.map(smtp::SmtpSender::new).transpose()? })
     }
 }
 

@@ -39,6 +39,22 @@ impl ProbeRequest {
     pub const MAX_REDIRECTS: u8 = 10;
     /// The default body cap: 1 MiB.
     pub const DEFAULT_BODY_CAP: usize = 1024 * 1024;
+
+    /// A plain GET of `url` under `network_policy`, with the defaults of a new monitor: five
+    /// seconds, redirects followed, TLS verified, the default body cap.
+    pub fn get(url: Url, network_policy: NetworkPolicy) -> Self {
+        ProbeRequest {
+            url,
+            method: HttpMethod::Get,
+            headers: Vec::new(),
+            body: None,
+            timeout: Duration::from_secs(5),
+            follow_redirects: true,
+            verify_tls: true,
+            body_cap: Self::DEFAULT_BODY_CAP,
+            network_policy,
+        }
+    }
 }
 
 /// How long each phase of a check took, as far as the engine could observe it.

@@ -17,7 +17,6 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use url::Url;
-use vigil_domain::monitor::HttpMethod;
 use vigil_domain::notify::{AttemptResult, ChannelConfig, ChannelDraft, Notification, OutboundMessage, RenderContext, render};
 use vigil_domain::ports::{Notifier, Prober};
 use vigil_domain::probe::{AddressClass, NetworkPolicy, ProbeReport, ProbeRequest, TransportFailure};
@@ -171,17 +170,7 @@ async fn every_outbound_caller_is_behind_the_guard() {
     let mut cases = 0;
     for (url, expect) in &rows {
         let mut outcomes: Vec<(String, Outcome)> = Vec::new();
-        let request = ProbeRequest {
-            url: Url::parse(url).unwrap(),
-            method: HttpMethod::Get,
-            headers: Vec::new(),
-            body: None,
-            timeout: Duration::from_secs(5),
-            follow_redirects: true,
-            verify_tls: true,
-            body_cap: ProbeRequest::DEFAULT_BODY_CAP,
-            network_policy: NetworkPolicy::PublicOnly,
-        };
+        let request = ProbeRequest::get(Url::parse(url).unwrap(), NetworkPolicy::PublicOnly);
         outcomes.push(("check".into(), outcome_of_check(prober.probe(&request).await)));
         for (runtime, notifier) in notifiers {
             for kind in kinds {

@@ -11,13 +11,11 @@ use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 use url::Url;
-use vigil_domain::monitor::HttpMethod;
 use vigil_domain::probe::{AddressClass, NetworkPolicy, ProbeReport, ProbeRequest, ResponseObservation, Timings, TransportFailure};
 use vigil_probe::{AddressVetter, HttpProber, PolicyVetter, ProberConfig, StaticResolver};
 
@@ -224,17 +222,7 @@ pub fn refuse_other_loopback(_: NetworkPolicy, ip: IpAddr) -> Result<(), Address
 /// A GET with a 5 s timeout, redirects followed, TLS verified, 1 MiB cap, private addresses
 /// allowed.
 pub fn get(url: &str) -> ProbeRequest {
-    ProbeRequest {
-        url: Url::parse(url).expect("test URL"),
-        method: HttpMethod::Get,
-        headers: Vec::new(),
-        body: None,
-        timeout: Duration::from_secs(5),
-        follow_redirects: true,
-        verify_tls: true,
-        body_cap: ProbeRequest::DEFAULT_BODY_CAP,
-        network_policy: NetworkPolicy::AllowPrivate,
-    }
+    ProbeRequest::get(Url::parse(url).expect("test URL"), NetworkPolicy::AllowPrivate)
 }
 
 /// The response of a report that must have one.

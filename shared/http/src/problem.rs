@@ -284,7 +284,6 @@ macro_rules! not_found_as {
 
 not_found_as!(
     GetIncidentError => "no incident with this id",
-    ResolveIncidentError => "no incident with this id",
     GetChannelError => "no channel with this id",
     DeleteChannelError => "no channel with this id",
     TestChannelError => "no channel with this id",
@@ -292,6 +291,18 @@ not_found_as!(
     DeleteWindowError => "no maintenance window with this id",
     MuteMonitorError => "no monitor with this id",
 );
+
+impl From<ResolveIncidentError> for ApiError {
+    fn from(error: ResolveIncidentError) -> Self {
+        match error {
+            ResolveIncidentError::NotFound => Self::not_found("no incident with this id"),
+            ResolveIncidentError::StillDown(kind) => Self::conflict(format!(
+                "the {kind} is still down, so resolving would leave the rest of this outage unalerted: the incident resolves itself when the {kind} recovers; acknowledge it to stop escalations, or pause the {kind}"
+            )),
+            ResolveIncidentError::Store(error) => error.into(),
+        }
+    }
+}
 
 impl From<AcknowledgeIncidentError> for ApiError {
     fn from(error: AcknowledgeIncidentError) -> Self {

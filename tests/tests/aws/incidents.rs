@@ -111,6 +111,15 @@ async fn an_outage_notifies_once_when_it_opens_and_once_when_it_resolves() {
     assert_eq!(drain(&session, &r.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() }).await, 0);
     assert_eq!(call("GET", &format!("/v1/incidents?monitor_id={monitor_id}"), None).await.json["items"].as_array().map(Vec::len), Some(1));
 
+    // Resolving by hand while it is still down is refused on DynamoDB too: nothing else would
+    // open an incident for the rest of the outage.
+    let incident_id = listed.json["items"][0]["id"].as_str().unwrap().to_owned();
+    let refused = call("POST", &format!("/v1/incidents/{incident_id}/resolve"), Some(json!({"by": "bob"}))).await;
+    assert_eq!(refused.status, 409, "{:?}", refused.json);
+    assert!(refused.json["detail"].as_str().unwrap().contains("the monitor is still down"), "{:?}", refused.json);
+    let still = call("GET", &format!("/v1/incidents/{incident_id}"), None).await;
+    assert_eq!(still.json["status"], "open", "{:?}", still.json);
+
     // Recovery: exactly one resolve message.
     target.set_status(200);
     assert_eq!(call("POST", &format!("/v1/monitors/{monitor_id}/check"), None).await.json["check"]["result"], "up");

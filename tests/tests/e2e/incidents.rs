@@ -81,7 +81,10 @@ async fn people_acknowledge_comment_and_resolve_through_the_api() {
     let target = Target::http().await;
     let receiver = Receiver::start().await;
     let (channel, _) = webhook(&app, "ops", &receiver).await;
-    let monitor = watched(&app, &target, "api").await;
+    // Two passes to recover, so that it can be seen recovering, not yet up, when people resolve.
+    let body = json!({"name": "api", "url": target.url("/"), "failure_threshold": 1, "recovery_threshold": 2, "tags": ["e2e"]});
+    let monitor = app.create_quiet_monitor(body).await;
+    app.wait_for_status(&monitor, "up", Duration::from_secs(10)).await;
     rule(&app, json!({"name": "tags", "select": {"tags": ["e2e"]}, "channels": [channel], "notify_on": {"resolved": false}})).await;
     go_down(&app, &target, &monitor).await;
     let incident = wait_for_incident(&app, &monitor, "open", Duration::from_secs(5)).await;
@@ -100,6 +103,12 @@ async fn people_acknowledge_comment_and_resolve_through_the_api() {
     let comment = app.call(Method::POST, &format!("/v1/incidents/{id}/comments"), Some(json!({"text": "rolling back", "by": "ann"}))).await;
     assert_eq!(comment.status, StatusCode::CREATED, "{:?}", comment.json);
     app.call(Method::POST, &format!("/v1/incidents/{id}/comments"), Some(json!({"text": "  "}))).await.assert_problem(400, "comment");
+    // While it is down, nothing else would open an incident for the rest of the outage.
+    let refused = app.call(Method::POST, &format!("/v1/incidents/{id}/resolve"), Some(json!({"by": "bob"}))).await;
+    refused.assert_problem(409, "the monitor is still down, so resolving would leave the rest of this outage unalerted");
+    assert_eq!(detail(&app, id).await["status"], "acknowledged", "the refused resolve changed nothing");
+    target.set_status(200);
+    assert_eq!(app.check_now(&monitor).await["status"], "recovering");
     let resolved = app.call(Method::POST, &format!("/v1/incidents/{id}/resolve"), Some(json!({"by": "bob", "note": "rolled back"}))).await;
     assert_eq!(resolved.json["status"], "resolved");
     assert_eq!(resolved.json["resolved"]["by"]["name"], "bob");
@@ -205,4 +214,34 @@ async fn deleting_a_down_monitor_resolves_its_incident() {
     assert_eq!(messages[1].json()["type"], "incident.resolved");
     let detail = detail(&app, incident["id"].as_str().unwrap()).await;
     assert_eq!(detail["resolved"]["by"]["kind"], "subject_deleted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_down_task_keeps_its_incident_until_it_recovers() {
+    let app = TestApp::spawn().await;
+    let task = app.create_task(json!({"name": "backup", "period_seconds": 3600, "grace_seconds": 600})).await;
+    let (id, ping_url) = (task["id"].as_str().unwrap().to_owned(), task["ping_url"].as_str().unwrap().to_owned());
+    assert_eq!(app.ping(Method::POST, &format!("{ping_url}/fail"), None).await.status, StatusCode::OK);
+    let incident = wait_for_task_incident(&app, &id, "open").await;
+    let incident_id = incident["id"].as_str().unwrap();
+
+    let refused = app.call(Method::POST, &format!("/v1/incidents/{incident_id}/resolve"), Some(json!({"by": "bob"}))).await;
+    refused.assert_problem(409, "the task is still down");
+    assert_eq!(detail(&app, incident_id).await["status"], "open");
+
+    assert_eq!(app.ping(Method::POST, &ping_url, None).await.status, StatusCode::OK);
+    let resolved = wait_for_task_incident(&app, &id, "resolved").await;
+    assert_eq!(resolved["id"], incident_id, "the recovery resolved the same incident");
+}
+
+async fn wait_for_task_incident(app: &TestApp, task: &str, status: &str) -> serde_json::Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let reply = app.call(Method::GET, &format!("/v1/incidents?task_id={task}"), None).await;
+        if let Some(newest) = reply.json["items"].as_array().and_then(|items| items.first()).filter(|i| i["status"] == status) {
+            return newest.clone();
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no {status} incident for task {task}: {:?}", reply.json);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -1,8 +1,10 @@
 use super::announce::{announce, timeline_entry};
 use crate::Deps;
 use jiff::Timestamp;
+use vigil_domain::heartbeat::TaskStatus;
 use vigil_domain::ids::{IncidentId, TenantId};
-use vigil_domain::incident::{AnyIncident, Resolution, ResolvedBy, TimelineEvent};
+use vigil_domain::incident::{AnyIncident, IncidentSubject, Resolution, ResolvedBy, TimelineEvent};
+use vigil_domain::monitor::MonitorStatus;
 use vigil_domain::notify::NotificationKind;
 use vigil_domain::ports::StoreError;
 
@@ -25,13 +27,20 @@ pub enum ResolveIncidentError {
     /// No such incident for this tenant.
     #[error("incident not found")]
     NotFound,
+    /// Its monitor or task is still Down: no further status change would come to open a new
+    /// incident, so resolving now would leave the rest of the outage unalerted.
+    #[error("the {0} is still down")]
+    StillDown(&'static str),
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 /// Resolves an open or acknowledged incident and announces it; resolving a resolved incident
-/// changes nothing. The subject's next Down opens a new incident.
+/// changes nothing. Refused while the subject is still Down (its incident resolves itself when
+/// it recovers, or when it is paused or deleted): a Down subject sends no further change, so
+/// nothing would open an incident for the rest of the outage. After a resolve, the subject's
+/// next Down opens a new incident.
 #[tracing::instrument(name = "resolve_incident", skip_all, fields(tenant = %cmd.tenant_id, incident = %cmd.incident_id))]
 pub async fn resolve_incident(deps: &Deps, cmd: ResolveIncident, now: Timestamp) -> Result<AnyIncident, ResolveIncidentError> {
     let by = ResolvedBy::Person { name: cmd.by.clone(), note: cmd.note.clone().filter(|n| !n.trim().is_empty()) };
@@ -39,6 +48,9 @@ pub async fn resolve_incident(deps: &Deps, cmd: ResolveIncident, now: Timestamp)
         let incident = deps.stores.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(ResolveIncidentError::NotFound)?;
         let expected = incident.status();
         let Some(ongoing) = incident.clone().ongoing() else { return Ok(incident) };
+        if still_down(deps, cmd.tenant_id, incident.core().subject).await? {
+            return Err(ResolveIncidentError::StillDown(incident.core().subject.kind()));
+        }
         let resolved = AnyIncident::from(ongoing.resolve(Resolution { at: now, by: by.clone() }));
         let entry = timeline_entry(deps, cmd.incident_id, now, TimelineEvent::Resolved { by: by.clone() });
         match deps.stores.incidents.transition(&resolved, expected, &[entry]).await {
@@ -52,4 +64,15 @@ pub async fn resolve_incident(deps: &Deps, cmd: ResolveIncident, now: Timestamp)
         }
     }
     Err(StoreError::Conflict.into())
+}
+
+/// Whether the subject's last announced status is Down. A task that is only overdue by the
+/// clock is not: the sweeper will announce its Down, which opens a new incident.
+async fn still_down(deps: &Deps, tenant: TenantId, subject: IncidentSubject) -> Result<bool, StoreError> {
+    Ok(match subject {
+        IncidentSubject::Monitor(id) => deps.stores.monitors.get(tenant, id).await?.is_some_and(|m| m.health.status == MonitorStatus::Down),
+        IncidentSubject::Task(id) => {
+            deps.stores.tasks.get(tenant, id).await?.is_some_and(|t| !t.state.paused && t.state.reported.status == TaskStatus::Down)
+        }
+    })
 }

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use std::time::Duration;
 use vigil_domain::check::{CheckOutcome, CheckResult, FailureArtefact};
-use vigil_domain::monitor::{MonitorDraft, MonitorRecord, StatusTransition};
+use vigil_domain::monitor::{MonitorDraft, MonitorRecord, StatusTransition, secret_headers};
 
 /// A monitor: its spec as a client would send it, plus state.
 #[derive(Debug, Serialize)]
@@ -26,9 +26,11 @@ pub(crate) struct MonitorBody {
 impl MonitorBody {
     pub(crate) fn new(record: &MonitorRecord, last_check: Option<&CheckResult>) -> Self {
         let monitor = &record.monitor;
+        let mut spec = monitor.spec.to_draft();
+        spec.headers = spec.headers.map(|headers| secret_headers::masked(&headers));
         Self {
             id: monitor.id.to_string(),
-            spec: monitor.spec.to_draft(),
+            spec,
             status: record.health.status.as_str(),
             status_since: record.health.since,
             next_check_at: record.next_due_at,

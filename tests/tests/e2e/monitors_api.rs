@@ -133,3 +133,32 @@ async fn another_tenants_monitor_is_not_found() {
     // Still there for its owner.
     assert_eq!(app.call(Method::GET, &format!("/v1/monitors/{id}"), None).await.status, StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_are_refused_in_urls_and_masked_in_headers() {
+    let app = TestApp::spawn().await;
+    let target = vigil_tests::receiver::Receiver::start().await;
+    let with_userinfo = target.url().replace("http://", "http://ann:hunter2@");
+    let refused = app.call(Method::POST, "/v1/monitors", Some(json!({"name": "api", "url": with_userinfo}))).await;
+    refused.assert_problem(400, "must not hold credentials");
+    assert!(!refused.json.to_string().contains("hunter2"), "the password is not echoed: {}", refused.json);
+
+    let token = "Bearer abcdefghijklmnopqrstuvwxyz";
+    let body = json!({"name": "api", "url": target.url(), "method": "POST", "body": "{}", "interval_seconds": 3600,
+        "headers": {"Authorization": token, "Accept": "application/json"}});
+    let created = app.call(Method::POST, "/v1/monitors", Some(body)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.json);
+    assert_eq!(created.json["headers"]["Authorization"], "Bearer …wxyz");
+    assert_eq!(created.json["headers"]["Accept"], "application/json", "other headers are shown as they are");
+    let id = created.json["id"].as_str().unwrap().to_owned();
+    let read = app.call(Method::GET, &format!("/v1/monitors/{id}"), None).await;
+    assert!(!read.json.to_string().contains("abcdefghij"), "no read shows the credential: {}", read.json);
+
+    // A client sending back what it read keeps the stored credential.
+    let headers = read.json["headers"].clone();
+    let updated = app.call(Method::PATCH, &format!("/v1/monitors/{id}"), Some(json!({"headers": headers, "name": "api v2"}))).await;
+    assert_eq!(updated.status, StatusCode::OK, "{:?}", updated.json);
+    app.check_now(&id).await;
+    let received = target.received();
+    assert_eq!(received.last().and_then(|r| r.header("authorization")), Some(token), "the check sent the real credential");
+}

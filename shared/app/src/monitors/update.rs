@@ -2,7 +2,7 @@ use super::target_policy::vet_target;
 use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::ids::{MonitorId, TenantId};
-use vigil_domain::monitor::{HttpMonitor, HttpMonitorSpec, MonitorDraft, MonitorRecord, MonitorStatus, SpecErrors};
+use vigil_domain::monitor::{HttpMonitor, HttpMonitorSpec, MonitorDraft, MonitorRecord, MonitorStatus, SpecErrors, secret_headers};
 use vigil_domain::ports::StoreError;
 
 /// Change some fields of a monitor.
@@ -54,7 +54,9 @@ pub async fn update_monitor(deps: &Deps, cmd: UpdateMonitor, now: Timestamp) -> 
         if let Some(expected) = cmd.expected_revision.filter(|expected| *expected != current) {
             return Err(UpdateMonitorError::RevisionMismatch { expected, current });
         }
-        let draft = record.monitor.spec.to_draft().overlaid_with(cmd.patch.clone(), cmd.clear_body);
+        let mut draft = record.monitor.spec.to_draft().overlaid_with(cmd.patch.clone(), cmd.clear_body);
+        // Reads show credentials masked; a client that sends a read back must not store the masks.
+        draft.headers = draft.headers.map(|sent| secret_headers::unmasked(sent, &record.monitor.spec.headers));
         let spec = HttpMonitorSpec::from_draft(&draft)?;
         vet_target(deps.settings.network_policy, &spec.url).map_err(|e| SpecErrors(vec![e]))?;
         let next_due_at = match record.next_due_at {

@@ -2,6 +2,7 @@
 
 pub mod draft;
 pub mod schedule;
+pub mod secret_headers;
 pub mod spec;
 pub mod status;
 pub mod transition;

@@ -421,6 +421,12 @@ pub fn parse_target_url(raw: &str) -> Result<Url, String> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("must use http or https, not `{}`", url.scheme()));
     }
+    // Checks would not send them, and the URL is shown in lists, alerts and logs.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(
+            "must not hold credentials (`user:password@`); send them as a header instead, e.g. \"headers\": {\"Authorization\": \"Basic <base64 of user:password>\"}, which is masked once saved".into(),
+        );
+    }
     if url.host_str().is_none_or(str::is_empty) {
         return Err("must name a host".into());
     }
@@ -471,6 +477,8 @@ mod tests {
             (serde_json::json!({"interval_seconds": 5}), "interval_seconds", "between 10"),
             (serde_json::json!({"interval_seconds": 86_401}), "interval_seconds", "24 h"),
             (serde_json::json!({"timeout_ms": 50}), "timeout_ms", "between"),
+            (serde_json::json!({"url": "http://ann:pw@example.com/"}), "url", "must not hold credentials"),
+            (serde_json::json!({"url": "https://token@example.com/"}), "url", "as a header instead"),
             (serde_json::json!({"interval_seconds": 10, "timeout_ms": 20_000}), "timeout_ms", "longer than the interval"),
             (serde_json::json!({"expected_status": [700]}), "expected_status[0]", "100-599"),
             (serde_json::json!({"expected_status": ["2yy"]}), "expected_status[0]", "class (2xx)"),

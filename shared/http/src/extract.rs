@@ -90,14 +90,13 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
         let path = error.path().to_string();
         let inner = error.into_inner();
         let location = format!("line {} column {}", inner.line(), inner.column());
-        let detail = match (inner.classify(), path.as_str()) {
-            (serde_json::error::Category::Syntax | serde_json::error::Category::Eof, _) => {
-                format!("the body is not valid JSON ({inner})")
-            }
-            (_, "." | "") => format!("the body does not match the expected shape: {}", strip_position(&inner)),
-            (_, path) => format!("field `{path}`: {} ({location})", strip_position(&inner)),
-        };
-        ApiError::bad_request(detail)
+        if matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof) {
+            return ApiError::bad_request(format!("the body is not valid JSON ({inner})"));
+        }
+        let field = crate::json_shape::field_error(&path, &strip_position(&inner));
+        let mut error = ApiError::bad_request(format!("field `{}` {} ({location})", field.field, field.message));
+        error.0.errors = vec![field];
+        error
     })?;
     deserializer.end().map_err(|e| ApiError::bad_request(format!("the body has trailing characters after the JSON value ({e})")))?;
     Ok(value)

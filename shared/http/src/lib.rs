@@ -4,6 +4,7 @@
 
 mod extract;
 mod incident_views;
+mod json_shape;
 pub mod problem;
 mod routes;
 mod task_views;

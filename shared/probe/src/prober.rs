@@ -102,7 +102,14 @@ impl HttpProber {
         }
         let (dns, addrs) = self.guard.vet(request.network_policy, &host).await;
         progress.dns = dns;
-        let addrs = addrs?;
+        let addrs = addrs.map_err(|failure| match failure {
+            // The URL people wrote may be fine; say it was a redirect that led here.
+            Failure::Target { class: TransportFailure::Blocked, message } if progress.redirects > 0 => Failure::Target {
+                class: TransportFailure::Blocked,
+                message: format!("{message}, which redirect {} of the check led to", progress.redirects),
+            },
+            other => other,
+        })?;
         let (tcp, _) = connect(&addrs, port, progress).await?;
 
         let Some(server_name) = server_name else {

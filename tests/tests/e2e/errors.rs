@@ -8,7 +8,7 @@ async fn bad_input_gets_a_clear_problem_and_loses_nothing() {
     let kept = app.create_monitor(json!({"name": "kept", "url": "http://127.0.0.1:9/"})).await;
     let post = |body| app.call(Method::POST, "/v1/monitors", Some(body));
 
-    post(json!({"name": "x", "url": "http://h/", "colour": "red"})).await.assert_problem(400, "unknown field `colour`");
+    post(json!({"name": "x", "url": "http://h/", "colour": "red"})).await.assert_problem(400, "`colour` is not a field of this object");
     post(json!({"name": "x", "url": "http://h/", "interval_seconds": "often"})).await.assert_problem(400, "interval_seconds");
     post(json!({"name": "x", "url": "http://h/", "failure_threshold": 300})).await.assert_problem(400, "failure_threshold");
     let reply = post(json!({"name": "x", "url": "http://h/", "interval_seconds": 5})).await;
@@ -21,6 +21,18 @@ async fn bad_input_gets_a_clear_problem_and_loses_nothing() {
         .await
         .assert_problem(400, "assertions[1]");
     post(json!(["not", "an", "object"])).await.assert_problem(400, "must be a JSON object");
+    let typed = post(json!({"name": "x", "url": "http://h/", "interval_seconds": "often"})).await;
+    assert_eq!(typed.json["errors"][0]["field"], "interval_seconds");
+    assert_eq!(typed.json["errors"][0]["message"], "must be a whole number, 0 or more, not the string \"often\"");
+
+    // Every bad id of an alert rule, by its path, in words rather than the UUID parser's.
+    let rule = json!({"name": "r", "select": {"monitors": ["nope"], "tasks": ["0192f3a4-5b6c-7d8e-9f01-23456789abcd", "x"]},
+        "channels": ["not-a-channel"], "escalation": [{"after_seconds": 60, "channels": ["also-bad"]}]});
+    let reply = app.call(Method::POST, "/v1/alert-rules", Some(rule)).await;
+    reply.assert_problem(400, "`not-a-channel` is not a channel id");
+    let fields: Vec<&str> = reply.json["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["select.monitors[0]", "select.tasks[1]", "channels[0]", "escalation[0].channels[0]"], "{}", reply.json);
+    assert!(!reply.json.to_string().contains("UUID parsing"), "{}", reply.json);
 
     app.call_raw(Method::POST, "/v1/monitors", "application/json", b"{\"name\": ".to_vec()).await.assert_problem(400, "not valid JSON");
     app.call_raw(Method::POST, "/v1/monitors", "text/plain", b"{}".to_vec()).await.assert_problem(415, "application/json");

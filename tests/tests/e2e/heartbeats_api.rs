@@ -15,7 +15,7 @@ async fn tasks_are_validated_listed_updated_and_deleted() {
     post(json!({"name": "x", "cron": "0 2 * * *", "timezone": "Mars/Olympus"})).await.assert_problem(400, "timezone");
     post(json!({"name": "x", "period_seconds": 0})).await.assert_problem(400, "period_seconds");
     post(json!({"name": "x", "slug": "Bad Slug"})).await.assert_problem(400, "slug");
-    post(json!({"name": "x", "colour": "red"})).await.assert_problem(400, "unknown field `colour`");
+    post(json!({"name": "x", "colour": "red"})).await.assert_problem(400, "`colour` is not a field of this object");
     let reply = post(json!({"name": "x", "max_run_seconds": 5, "min_run_seconds": 9})).await;
     reply.assert_problem(400, "min_run_seconds");
     assert_eq!(reply.json["type"], "https://vigil.dev/problems/invalid-task");

@@ -185,7 +185,7 @@ impl TaskSpec {
                     Ok(expr)
                         if expr.next_after(Timestamp::UNIX_EPOCH + SignedDuration::from_hours(24 * 365 * 30), &TimeZone::UTC).is_none() =>
                     {
-                        fail("cron", "never fires".into());
+                        fail("cron", format!("never fires: `{}` matches no date", source.trim()));
                         None
                     }
                     Ok(expr) => zone_ok.then_some(TaskSchedule::Cron { expr, timezone }),

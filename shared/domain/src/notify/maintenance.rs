@@ -1,7 +1,7 @@
 //! Maintenance windows (one-off, or recurring in a time zone) and per-subject mutes: checks
 //! still run and incidents still open, but nobody is notified.
 
-use super::selector::Selector;
+use super::selector::{Selector, SelectorDraft};
 use super::{InvalidInput, Problems};
 use crate::ids::{MaintenanceWindowId, TenantId};
 use crate::incident::IncidentSubject;
@@ -171,7 +171,7 @@ pub struct MaintenanceDraft {
     /// Display name.
     pub name: Option<String>,
     /// Which monitors and tasks.
-    pub select: Option<Selector>,
+    pub select: Option<SelectorDraft>,
     /// When.
     pub schedule: WindowSchedule,
 }
@@ -184,7 +184,7 @@ impl MaintenanceDraft {
         if name.is_empty() || name.chars().count() > 200 {
             problems.add("name", "is required, 1 to 200 characters");
         }
-        let select = self.select.unwrap_or_default();
+        let select = self.select.unwrap_or_default().validate("select", &mut problems);
         if select.is_empty() {
             problems.add("select", "must select something: `all`, `monitors`, `tasks` or `tags`");
         }

@@ -22,8 +22,8 @@ pub use maintenance::{MaintenanceDraft, MaintenanceWindow, Mute, WindowSchedule,
 pub use message::Notification;
 pub use render::{OutboundMessage, RenderContext, render};
 pub use retry::{ReceiverVerdict, RetryPolicy};
-pub use rule::{AlertRule, AlertRuleDraft, EscalationStep, NotifyOn, recipients};
-pub use selector::Selector;
+pub use rule::{AlertRule, AlertRuleDraft, EscalationStep, EscalationStepDraft, NotifyOn, recipients};
+pub use selector::{Selector, SelectorDraft};
 pub use timer::{Timer, TimerKind};
 
 use crate::monitor::FieldError;

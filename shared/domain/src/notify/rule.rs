@@ -2,7 +2,7 @@
 //! an incident nobody acknowledges.
 
 use super::kind::NotificationKind;
-use super::selector::Selector;
+use super::selector::{Selector, SelectorDraft, parse_ids};
 use super::{InvalidInput, Problems};
 use crate::ids::{AlertRuleId, ChannelId, TenantId};
 use crate::incident::IncidentCore;
@@ -77,6 +77,16 @@ impl AlertRule {
     }
 }
 
+/// An escalation step as a client sends it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationStepDraft {
+    /// Seconds after the incident opened.
+    pub after_seconds: u32,
+    /// Who to notify, by channel id.
+    pub channels: Vec<String>,
+}
+
 /// A rule as a client sends it.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,13 +94,13 @@ pub struct AlertRuleDraft {
     /// Display name.
     pub name: Option<String>,
     /// Which monitors and tasks.
-    pub select: Option<Selector>,
-    /// The channels notified first.
-    pub channels: Option<Vec<ChannelId>>,
+    pub select: Option<SelectorDraft>,
+    /// The channels notified first, by id.
+    pub channels: Option<Vec<String>>,
     /// On which transitions (all three by default).
     pub notify_on: Option<NotifyOn>,
     /// Escalation steps.
-    pub escalation: Option<Vec<EscalationStep>>,
+    pub escalation: Option<Vec<EscalationStepDraft>>,
     /// Reminder period in seconds.
     pub repeat_every_seconds: Option<u32>,
 }
@@ -115,16 +125,27 @@ impl AlertRuleDraft {
         if name.is_empty() || name.chars().count() > 200 {
             problems.add("name", "is required, 1 to 200 characters");
         }
-        let select = self.select.unwrap_or_default();
+        let select = self.select.unwrap_or_default().validate("select", &mut problems);
         if select.is_empty() {
             problems.add("select", "must select something: `all`, `monitors`, `tasks` or `tags`");
         }
-        let channels = self.channels.unwrap_or_default();
-        let escalation = self.escalation.unwrap_or_default();
-        if channels.is_empty() && escalation.is_empty() {
+        // Counted as sent: a bad id is reported as such, not again as a missing channel.
+        let raw_channels = self.channels.unwrap_or_default();
+        let raw_escalation = self.escalation.unwrap_or_default();
+        let draft_step_lengths: Vec<usize> = raw_escalation.iter().map(|s| s.channels.len()).collect();
+        let channels: Vec<ChannelId> = parse_ids("channels", &raw_channels, "channel", &mut problems);
+        let escalation: Vec<EscalationStep> = raw_escalation
+            .into_iter()
+            .enumerate()
+            .map(|(i, step)| EscalationStep {
+                after_seconds: step.after_seconds,
+                channels: parse_ids(&format!("escalation[{i}].channels"), &step.channels, "channel", &mut problems),
+            })
+            .collect();
+        if raw_channels.is_empty() && escalation.is_empty() {
             problems.add("channels", "must name at least one channel");
         }
-        if channels.len() > limits::CHANNELS {
+        if raw_channels.len() > limits::CHANNELS {
             problems.add("channels", format!("must have at most {} entries", limits::CHANNELS));
         }
         if escalation.len() > limits::STEPS {
@@ -139,7 +160,7 @@ impl AlertRuleDraft {
                 );
             }
             previous = step.after_seconds;
-            if step.channels.is_empty() || step.channels.len() > limits::CHANNELS {
+            if draft_step_lengths[i] == 0 || draft_step_lengths[i] > limits::CHANNELS {
                 problems.add(format!("escalation[{i}].channels"), format!("must name 1 to {} channels", limits::CHANNELS));
             }
         }

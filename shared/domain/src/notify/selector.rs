@@ -1,5 +1,6 @@
 //! Which monitors and tasks a rule or a maintenance window covers.
 
+use super::Problems;
 use crate::ids::{MonitorId, TaskId};
 use crate::incident::IncidentSubject;
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,55 @@ impl Selector {
             }
             || !self.tags.is_disjoint(tags)
     }
+}
+
+/// A selector as a client sends it: ids as text, so that each bad one is reported by its path
+/// rather than failing the whole body at the first.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelectorDraft {
+    /// Every monitor and task of the tenant.
+    #[serde(default)]
+    pub all: bool,
+    /// Monitor ids.
+    #[serde(default)]
+    pub monitors: Vec<String>,
+    /// Task ids.
+    #[serde(default)]
+    pub tasks: Vec<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: BTreeSet<String>,
+}
+
+impl SelectorDraft {
+    /// The selector, with a problem under `field` (e.g. `select.monitors[1]`) for each id that
+    /// is not one.
+    pub(crate) fn validate(self, field: &str, problems: &mut Problems) -> Selector {
+        Selector {
+            all: self.all,
+            monitors: parse_ids(&format!("{field}.monitors"), &self.monitors, "monitor", problems).into_iter().collect(),
+            tasks: parse_ids(&format!("{field}.tasks"), &self.tasks, "task", problems).into_iter().collect(),
+            tags: self.tags,
+        }
+    }
+}
+
+/// Parses each of `raw` as an id, adding a problem `field[i]` for each that is not one.
+pub(crate) fn parse_ids<T: std::str::FromStr>(field: &str, raw: &[String], kind: &str, problems: &mut Problems) -> Vec<T> {
+    raw.iter()
+        .enumerate()
+        .filter_map(|(i, text)| match text.trim().parse() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                problems.add(
+                    format!("{field}[{i}]"),
+                    format!("`{text}` is not a {kind} id (ids look like 0192f3a4-5b6c-7d8e-9f01-23456789abcd)"),
+                );
+                None
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ async fn a_redirect_to_a_refused_address_is_blocked() {
     let (failure, message, _, _) = unreachable(prober.probe(&get(&allowed.url("/"))).await);
 
     assert_eq!(failure, TransportFailure::Blocked);
-    assert_eq!(message, "refusing to connect to 127.0.0.2: private address");
+    assert_eq!(message, "refusing to connect to 127.0.0.2: private address, which redirect 1 of the check led to");
     settle().await;
     assert_eq!(allowed.connections(), 1);
     assert_eq!(refused.connections(), 0, "the redirect target was vetted before connecting");

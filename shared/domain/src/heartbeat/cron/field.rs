@@ -46,16 +46,32 @@ impl Field {
         }
     }
 
-    /// The error message naming the field.
-    pub(super) fn error(self) -> String {
-        let name = match self {
+    /// The field's name, as people call it.
+    pub(super) fn name(self) -> &'static str {
+        match self {
             Field::Minute => "minute",
             Field::Hour => "hour",
             Field::Day => "day-of-month",
             Field::Month => "month",
             Field::Weekday => "day-of-week",
+        }
+    }
+
+    /// What a refused field says: which field, what was written, what it accepts.
+    pub(super) fn refusal(self, written: &str) -> String {
+        let accepts = match self {
+            Field::Minute => "0-59",
+            Field::Hour => "0-23",
+            Field::Day => "1-31, L (the last day) or LW (the last weekday)",
+            Field::Month => "1-12 or JAN-DEC",
+            Field::Weekday => "0-7 (0 and 7 are Sunday) or SUN-SAT, 5L (the last Friday) or MON#2 (the second Monday)",
         };
-        format!("bad {name}")
+        format!("bad {} `{written}`: it takes {accepts}, as `*`, single values, ranges (1-5), steps (*/15) and lists (1,15)", self.name())
+    }
+
+    /// The refusal of a term inside the field; [`Field::refusal`] words it for people.
+    fn error(self) -> String {
+        self.name().to_owned()
     }
 
     /// An unsigned decimal made of ASCII digits only. Values too large for `u32` saturate: they

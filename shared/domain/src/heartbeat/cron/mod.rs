@@ -63,6 +63,10 @@ struct WeekdaySet {
 #[error("{0}")]
 pub struct CronError(String);
 
+/// Month names, for people.
+const MONTH_NAMES: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
 /// How many days each month can have.
 const DAYS_IN_MONTH: [u32; 13] = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -74,7 +78,15 @@ impl CronExpr {
         if parts.len() != 5 {
             return Err(CronError(format!("a cron expression has five fields (minute hour day month weekday), got {}", parts.len())));
         }
-        let set = |field: Field, text: &str| field.parse(text).map_err(CronError);
+        let written: Vec<&str> = source.split_whitespace().collect();
+        let position = |field: Field| match field {
+            Field::Minute => 0,
+            Field::Hour => 1,
+            Field::Day => 2,
+            Field::Month => 3,
+            Field::Weekday => 4,
+        };
+        let set = |field: Field, text: &str| field.parse(text).map_err(|_| CronError(field.refusal(written[position(field)])));
         let values = |items: &std::collections::BTreeSet<Item>| -> u64 {
             items.iter().fold(0, |bits, item| if let Item::Value(v) = item { bits | 1 << v } else { bits })
         };
@@ -105,7 +117,12 @@ impl CronExpr {
             let first_day = days.days.trailing_zeros();
             let longest = (1..=12).filter(|m| months & (1 << m) != 0).map(|m| DAYS_IN_MONTH[m]).max().unwrap_or(0);
             if first_day > 29 && first_day > longest {
-                return Err(CronError(Field::Day.error()));
+                let allowed: Vec<&str> = (1..=12).filter(|m| months & (1 << m) != 0).map(|m| MONTH_NAMES[m - 1]).collect();
+                let which = match allowed.as_slice() {
+                    [one] => format!("{one} has no day {first_day}"),
+                    _ => format!("none of its months ({}) has a day {first_day}", allowed.join(", ")),
+                };
+                return Err(CronError(format!("never fires: {which}")));
             }
         }
 

@@ -46,7 +46,8 @@ fn parsing_accepts_what_cronsim_accepts() {
     let invalid = [
         ("* * * *", "five fields"),
         ("* * * * * *", "five fields"),
-        ("60 * * * *", "bad minute"),
+        ("60 * * * *", "bad minute `60`: it takes 0-59"),
+        ("61 * * * *", "0-59"),
         ("* 24 * * *", "bad hour"),
         ("* * 0 * *", "bad day-of-month"),
         ("* * 32 * *", "bad day-of-month"),
@@ -62,8 +63,9 @@ fn parsing_accepts_what_cronsim_accepts() {
         ("* * L * *", ""),
         ("* * * MON *", "bad month"),
         ("* * * * JAN", "bad day-of-week"),
-        ("0 0 30 2 *", "bad day-of-month"),
-        ("0 0 31 4,6,9,11 *", "bad day-of-month"),
+        ("0 0 30 2 *", "never fires: February has no day 30"),
+        ("0 0 31 4,6,9,11 *", "never fires: none of its months (April, June, September, November) has a day 31"),
+        ("* * * * mon#6", "bad day-of-week `mon#6`"),
         ("* * ¹ * *", "bad day-of-month"),
     ];
     for (expr, needle) in invalid {

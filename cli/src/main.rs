@@ -53,6 +53,20 @@ enum Command {
     /// Run the API, scheduler, probe engine, heartbeats, incidents and notifications in one
     /// process on an embedded SQLite store.
     Serve(Box<ServeArgs>),
+    /// Copy the database to FILE while `vigil serve` runs (a consistent snapshot).
+    Backup(BackupArgs),
+    /// Put a backup back as the database; `vigil serve` must be stopped. The database it
+    /// replaces is kept beside it.
+    Restore(BackupArgs),
+}
+
+#[derive(Args)]
+struct BackupArgs {
+    /// The data directory of `vigil serve`.
+    #[arg(long, env = "VIGIL_DATA_DIR", default_value = "vigil-data")]
+    data_dir: PathBuf,
+    /// The backup file.
+    file: PathBuf,
 }
 
 #[derive(Args)]
@@ -187,6 +201,19 @@ async fn main() -> anyhow::Result<()> {
     init_logs(cli.log_format);
     match cli.command {
         Command::Serve(args) => serve(args.into_config()?).await,
+        Command::Backup(args) => {
+            let summary = vigil::backup::backup(&args.data_dir, &args.file)?;
+            println!("Backed up to {}: {}", args.file.display(), vigil::backup::describe(&summary));
+            Ok(())
+        }
+        Command::Restore(args) => {
+            let (kept, summary) = vigil::backup::restore(&args.data_dir, &args.file)?;
+            println!("Restored {} into {}: {}", args.file.display(), args.data_dir.display(), vigil::backup::describe(&summary));
+            if let Some(kept) = kept {
+                println!("The database it replaced is kept as {}", kept.display());
+            }
+            Ok(())
+        }
     }
 }
 

@@ -99,3 +99,93 @@ async fn first_start_prints_a_key_once_and_ctrl_c_loses_nothing_acknowledged() {
     assert_eq!(refused.status(), 401, "VIGIL_ADMIN_KEY only seeds a fresh store");
     interrupt_and_wait(second);
 }
+
+fn vigil(args: &[&str], data_dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vigil")).args(args).arg("--data-dir").arg(data_dir).output().expect("running vigil")
+}
+
+/// Creates `count` monitors and one task; returns the task's id and ping URL.
+async fn populate(client: &reqwest::Client, base: &str, count: usize) -> (String, String) {
+    for i in 0..count {
+        let body = serde_json::json!({"name": format!("m{i}"), "url": "http://127.0.0.1:9/", "interval_seconds": 3600});
+        let created = client.post(format!("{base}/v1/monitors")).bearer_auth(KEY).json(&body).send().await.unwrap();
+        assert_eq!(created.status(), 201);
+    }
+    let body = serde_json::json!({"name": "nightly", "period_seconds": 3600, "grace_seconds": 600});
+    let task: serde_json::Value =
+        client.post(format!("{base}/v1/tasks")).bearer_auth(KEY).json(&body).send().await.unwrap().json().await.unwrap();
+    (task["id"].as_str().unwrap().to_owned(), task["ping_url"].as_str().unwrap().to_owned())
+}
+
+/// Pings `url` until `stop`, counting the pings answered `OK` (acknowledged, hence stored).
+fn ping_until(url: String, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> tokio::task::JoinHandle<u64> {
+    tokio::spawn(async move {
+        let client = reqwest::Client::new();
+        let mut acknowledged = 0;
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            if let Ok(reply) = client.post(&url).body("ok").send().await
+                && reply.status() == 200
+            {
+                acknowledged += 1;
+            }
+        }
+        acknowledged
+    })
+}
+
+async fn pings_of(client: &reqwest::Client, base: &str, task: &str) -> u64 {
+    let task: serde_json::Value =
+        client.get(format!("{base}/v1/tasks/{task}")).bearer_auth(KEY).send().await.unwrap().json().await.unwrap();
+    task["pings"].as_u64().expect("a ping count")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_under_load_restores_everything_acknowledged_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, restored_dir) = (dir.path().join("data"), dir.path().join("restored"));
+    let backup_file = dir.path().join("vigil-backup.db");
+    let client = reqwest::Client::new();
+    let server = start(&data, Some(KEY));
+    let (task, ping_url) = populate(&client, &server.base, 50).await;
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let pinger = ping_until(ping_url, stop.clone());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before_backup = pings_of(&client, &server.base, &task).await;
+    let (backup_dir, file) = (data.clone(), backup_file.clone());
+    let backup = tokio::task::spawn_blocking(move || vigil(&["backup", file.to_str().unwrap()], &backup_dir)).await.unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let acknowledged = pinger.await.unwrap();
+    let stdout = String::from_utf8_lossy(&backup.stdout);
+    assert!(backup.status.success(), "backup failed: {}", String::from_utf8_lossy(&backup.stderr));
+    assert!(stdout.contains("50 monitors") && stdout.contains("1 tasks"), "{stdout}");
+    assert!(String::from_utf8_lossy(&backup.stderr).contains("(100 %)"), "progress is shown");
+    assert!(acknowledged > 0 && before_backup > 0, "the server was under load: {acknowledged} pings");
+
+    let again = vigil(&["backup", backup_file.to_str().unwrap()], &data);
+    assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("never overwrites"));
+    let busy = vigil(&["restore", backup_file.to_str().unwrap()], &data);
+    assert!(!busy.status.success(), "restoring under a running server is refused");
+    assert!(String::from_utf8_lossy(&busy.stderr).contains("another vigil process is using the data directory"));
+    let final_pings = pings_of(&client, &server.base, &task).await;
+    interrupt_and_wait(server);
+
+    let restored = vigil(&["restore", backup_file.to_str().unwrap()], &restored_dir);
+    assert!(restored.status.success(), "{}", String::from_utf8_lossy(&restored.stderr));
+    let server = start(&restored_dir, Some(KEY));
+    let listed: serde_json::Value =
+        client.get(format!("{}/v1/monitors?limit=100", server.base)).bearer_auth(KEY).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 50);
+    let kept = pings_of(&client, &server.base, &task).await;
+    assert!(kept >= before_backup && kept <= final_pings, "the backup holds a snapshot: {before_backup} ≤ {kept} ≤ {final_pings}");
+    interrupt_and_wait(server);
+
+    // Restoring over an existing database keeps the one it replaces.
+    let over = vigil(&["restore", backup_file.to_str().unwrap()], &data);
+    assert!(over.status.success(), "{}", String::from_utf8_lossy(&over.stderr));
+    assert!(String::from_utf8_lossy(&over.stdout).contains("kept as"), "{}", String::from_utf8_lossy(&over.stdout));
+    let not_vigil = dir.path().join("not-vigil.db");
+    std::fs::write(&not_vigil, b"hello").unwrap();
+    let refused = vigil(&["restore", not_vigil.to_str().unwrap()], &data);
+    assert!(!refused.status.success());
+}

@@ -28,7 +28,7 @@ use vigil_app::{Blobs, Deps, HeartbeatSettings, NotificationSettings, Settings, 
 use vigil_domain::notify::{RenderContext, RetryPolicy};
 use vigil_domain::probe::NetworkPolicy;
 use vigil_domain::tenant::ApiKeySecret;
-use vigil_local::{FsArtefactStore, InProcessBus, LocalNotifier, SmtpConfig, SqliteStore};
+use vigil_local::{DataDirLock, FsArtefactStore, InProcessBus, LocalNotifier, SmtpConfig, SqliteStore};
 use vigil_probe::{HttpProber, NetworkGuard, ProberConfig};
 
 /// Everything `vigil serve` can be told.
@@ -109,6 +109,8 @@ pub struct Server {
     pub bus: InProcessBus,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    /// Released once everything has stopped.
+    _lock: DataDirLock,
 }
 
 impl Server {
@@ -138,7 +140,8 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         None => default_public_url(addr)?,
     };
     std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
-    let database = config.data_dir.join("vigil.db");
+    let lock = DataDirLock::acquire(&config.data_dir)?;
+    let database = crate::backup::database_in(&config.data_dir);
     let store = SqliteStore::open(&database)?;
     let artefacts = FsArtefactStore::open(&config.data_dir.join("artefacts"))?;
     let extra_roots = match &config.extra_ca_file {
@@ -226,6 +229,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         bus,
         stop,
         tasks: vec![http, scheduling, sweeping, incidents, pruning],
+        _lock: lock,
     })
 }
 

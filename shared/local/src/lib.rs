@@ -4,10 +4,12 @@
 
 pub mod artefacts;
 pub mod bus;
+pub mod data_dir_lock;
 pub mod notifier;
 pub mod sqlite;
 
 pub use artefacts::FsArtefactStore;
 pub use bus::InProcessBus;
+pub use data_dir_lock::DataDirLock;
 pub use notifier::{LocalNotifier, SmtpConfig, SmtpSecurity};
 pub use sqlite::SqliteStore;

@@ -29,3 +29,32 @@ async fn monitors_state_and_history_survive_a_restart_and_checking_resumes() {
     target.set_status(200);
     app.wait_for_status(&id, "up", Duration::from_secs(25)).await;
 }
+
+/// A database written by an earlier build, kept in tests/fixtures (made with `vigil backup` of a
+/// server with a monitor, its checks and incident, a channel and a pinged task): this build
+/// opens it, migrates it if its schema is older, and shows everything. When a migration is
+/// added, the fixture of the schema before it stays, and a new one is made for the next.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_from_an_earlier_build_opens_with_nothing_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/sqlite-schema-3.db");
+    std::fs::copy(fixture, dir.path().join("vigil.db")).unwrap();
+    let app = TestApp::spawn_in(dir.path(), vigil_domain::probe::NetworkPolicy::AllowPrivate).await.unwrap();
+
+    let monitors = app.call(Method::GET, "/v1/monitors", None).await;
+    assert_eq!(monitors.status, 200, "the fixture's admin key still works: {:?}", monitors.json);
+    let monitor = &monitors.json["items"][0];
+    assert_eq!(monitor["name"], "fixture shop");
+    assert_eq!(monitor["tags"], json!(["fixture"]));
+    let id = monitor["id"].as_str().unwrap();
+    let checks = app.call(Method::GET, &format!("/v1/monitors/{id}/checks"), None).await;
+    assert_eq!(checks.json["items"].as_array().unwrap().len(), 2, "{:?}", checks.json);
+    let incidents = app.call(Method::GET, "/v1/incidents", None).await;
+    assert_eq!(incidents.json["items"][0]["subject"]["name"], "fixture shop");
+    assert_eq!(incidents.json["items"][0]["status"], "open");
+    let channels = app.call(Method::GET, "/v1/channels", None).await;
+    assert_eq!(channels.json["items"][0]["name"], "fixture hook");
+    let tasks = app.call(Method::GET, "/v1/tasks", None).await;
+    assert_eq!(tasks.json["items"][0]["name"], "fixture backup");
+    assert_eq!(tasks.json["items"][0]["pings"], 2);
+}

@@ -1,6 +1,7 @@
 //! The SQLite store: one file holding tenants, monitors, check history, rollups,
 //! transitions and heartbeat tasks with their runs and pings, implementing the storage ports for `vigil serve`.
 
+mod backup;
 mod check_log;
 mod codec;
 mod connection;
@@ -17,6 +18,7 @@ mod tenants;
 mod timers;
 mod transitions;
 
+pub use backup::{BackupSummary, backup_database, restore_database};
 use connection::Database;
 use std::path::Path;
 

@@ -234,6 +234,11 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// The schema version this build writes: how many migrations it knows.
+pub(crate) fn latest_version() -> usize {
+    MIGRATIONS.len()
+}
+
 /// Brings the database up to the latest schema, one transaction per migration.
 pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
     let applied = conn.pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))? as usize;

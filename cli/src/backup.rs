@@ -16,7 +16,7 @@ pub fn database_in(data_dir: &Path) -> std::path::PathBuf {
 /// progress on stderr.
 pub fn backup(data_dir: &Path, file: &Path) -> anyhow::Result<BackupSummary> {
     let summary = backup_database(&database_in(data_dir), file, |written, total| {
-        let percent = if total == 0 { 100 } else { (written.min(total) * 100 / total) as u32 };
+        let percent = (written.min(total) * 100).checked_div(total).unwrap_or(100);
         eprint!("\rcopying {} of {} ({percent} %)", megabytes(written.min(total)), megabytes(total));
         let _ = std::io::stderr().flush();
     })

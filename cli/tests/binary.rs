@@ -189,3 +189,76 @@ async fn a_backup_taken_under_load_restores_everything_acknowledged_before_it() 
     let refused = vigil(&["restore", not_vigil.to_str().unwrap()], &data);
     assert!(!refused.status.success());
 }
+
+/// A check target counting requests by path.
+async fn counting_target() -> (String, std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, u32>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let hits = std::sync::Arc::new(std::sync::Mutex::new(std::collections::HashMap::new()));
+    let counter = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let n = stream.read(&mut buf).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]);
+                let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                *counter.lock().unwrap().entry(path).or_insert(0) += 1;
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok").await;
+            });
+        }
+    });
+    (base, hits)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_under_load_loses_nothing_acknowledged_and_checking_resumes_in_rhythm() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+    let (target, hits) = counting_target().await;
+    let mut server = start(dir.path(), Some(KEY));
+    const MONITORS: usize = 20;
+    const INTERVAL: u64 = 10;
+    for i in 0..MONITORS {
+        let body = serde_json::json!({"name": format!("m{i}"), "url": format!("{target}/m{i}"), "interval_seconds": INTERVAL});
+        let created = client.post(format!("{}/v1/monitors", server.base)).bearer_auth(KEY).json(&body).send().await.unwrap();
+        assert_eq!(created.status(), 201);
+    }
+    let body = serde_json::json!({"name": "nightly", "period_seconds": 3600, "grace_seconds": 600});
+    let task: serde_json::Value =
+        client.post(format!("{}/v1/tasks", server.base)).bearer_auth(KEY).json(&body).send().await.unwrap().json().await.unwrap();
+    let task_id = task["id"].as_str().unwrap().to_owned();
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let pinger = ping_until(task["ping_url"].as_str().unwrap().to_owned(), stop.clone());
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    // SIGKILL in the middle of the pings: no shutdown, no flush, no goodbye.
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let acknowledged = pinger.await.unwrap();
+    assert!(acknowledged > 10, "the server was under load: {acknowledged} pings");
+    hits.lock().unwrap().clear();
+
+    let restarted = start(dir.path(), Some(KEY));
+    let stored = pings_of(&client, &restarted.base, &task_id).await;
+    assert!(stored >= acknowledged, "every acknowledged ping is stored: {stored} stored, {acknowledged} acknowledged");
+    let listed: serde_json::Value =
+        client.get(format!("{}/v1/monitors?limit=100", restarted.base)).bearer_auth(KEY).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), MONITORS);
+
+    // One interval (and a little) later, every monitor was checked, none more than twice.
+    tokio::time::sleep(Duration::from_secs(INTERVAL + 2)).await;
+    let hits = hits.lock().unwrap().clone();
+    eprintln!(
+        "kill -9: {acknowledged} pings acknowledged, {stored} stored; checks per monitor in the next interval: {:?}",
+        hits.values().collect::<Vec<_>>()
+    );
+    for i in 0..MONITORS {
+        let n = hits.get(&format!("/m{i}")).copied().unwrap_or(0);
+        assert!((1..=2).contains(&n), "monitor m{i} was checked {n} times in the first {} s after the restart: {hits:?}", INTERVAL + 2);
+    }
+    interrupt_and_wait(restarted);
+}

@@ -29,7 +29,7 @@ use vigil_app::monitors::{CreateMonitor, create_monitor};
 use vigil_app::notifications::{CreateChannel, CreateRule, create_channel, create_rule};
 use vigil_domain::ids::TenantId;
 use vigil_domain::monitor::{MonitorDraft, MonitorStatus};
-use vigil_domain::notify::{AlertRuleDraft, ChannelDraft, Selector};
+use vigil_domain::notify::{AlertRuleDraft, ChannelDraft, SelectorDraft};
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 use vigil_domain::tenant::ApiKeySecret;
 
@@ -91,8 +91,8 @@ pub async fn run(args: AlertLatencyArgs) -> anyhow::Result<()> {
     let channel = create_channel(&deps, CreateChannel { tenant_id: tenant, draft: channel_draft }, now).await?.id;
     let rule = AlertRuleDraft {
         name: Some("all".into()),
-        select: Some(Selector { monitors: [monitor].into(), ..Selector::default() }),
-        channels: Some(vec![channel]),
+        select: Some(SelectorDraft { monitors: vec![monitor.to_string()], ..SelectorDraft::default() }),
+        channels: Some(vec![channel.to_string()]),
         ..AlertRuleDraft::default()
     };
     create_rule(&deps, CreateRule { tenant_id: tenant, replaces: None, draft: rule }, now).await?;

@@ -35,8 +35,17 @@ pub fn restore(data_dir: &Path, file: &Path) -> anyhow::Result<(Option<std::path
 
 /// What a summary says to a person.
 pub fn describe(summary: &BackupSummary) -> String {
-    let counts: Vec<String> = summary.counts.iter().map(|(table, n)| format!("{n} {}", table.replace('_', " "))).collect();
+    let counts: Vec<String> = summary.counts.iter().map(|(table, n)| counted(*n, table)).collect();
     format!("{}, schema {}: {}", megabytes(summary.bytes), summary.schema_version, counts.join(", "))
+}
+
+/// `1 monitor`, `2 check results`: tables are named in the plural.
+fn counted(n: u64, table: &str) -> String {
+    let noun = table.replace('_', " ");
+    match noun.strip_suffix('s') {
+        Some(singular) if n == 1 => format!("{n} {singular}"),
+        _ => format!("{n} {noun}"),
+    }
 }
 
 fn megabytes(bytes: u64) -> String {

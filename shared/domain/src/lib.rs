@@ -22,4 +22,9 @@ pub mod tenant;
 pub mod time;
 pub mod uptime;
 
+#[cfg(test)]
+mod fuzz;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
+
 pub use jiff::Timestamp;

@@ -83,6 +83,33 @@ mod tests {
     use super::*;
     use uuid::Uuid;
 
+    /// No message body, however mangled, makes the prober panic: it is either a job or a named
+    /// error (the message then goes to the dead-letter queue). `VIGIL_FUZZ_SECONDS` sets the
+    /// budget, as for the domain's fuzz targets.
+    #[test]
+    fn fuzzed_job_messages_decode_or_are_refused() {
+        use vigil_domain::fuzzing::{JSON_PUNCTUATION, fuzz, with};
+        const FIELDS: &[&str] = &[
+            "\"v\"",
+            "\"checks\"",
+            "\"t\"",
+            "\"m\"",
+            "\"p\"",
+            "\"i\"",
+            "1",
+            "2",
+            "-9223372036854775808",
+            "9223372036854775807",
+            "1e400",
+            "\"01920000-0000-7000-8000-000000000000\"",
+        ];
+        fuzz(&with(JSON_PUNCTUATION, FIELDS), |body| {
+            if let Ok(job) = decode_job(body) {
+                assert_eq!(decode_job(&encode_job(&job)).expect("re-encoded"), job, "{body}");
+            }
+        });
+    }
+
     #[test]
     fn jobs_round_trip_and_bad_messages_are_named() {
         let entry = JobEntry {

@@ -97,6 +97,23 @@ uuid_id!(
     TimelineEntryId
 );
 
+uuid_id!(
+    /// A person who signs in. One user may belong to several organisations.
+    UserId
+);
+uuid_id!(
+    /// An invitation to join an organisation.
+    InvitationId
+);
+uuid_id!(
+    /// A family of refresh tokens: one sign-in of an API client and its rotations.
+    RefreshFamilyId
+);
+uuid_id!(
+    /// One entry of an organisation's audit log.
+    AuditEntryId
+);
+
 /// A UUIDv8 whose first 48 bits are `at_ms`, so ids sort by time as UUIDv7 ids do, and whose
 /// remaining bits come from the whole `seed`.
 fn time_prefixed(seed: Uuid, at_ms: i64) -> Uuid {

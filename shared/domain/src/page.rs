@@ -16,6 +16,12 @@ pub struct PageRequest {
     pub limit: u32,
 }
 
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self::first()
+    }
+}
+
 impl PageRequest {
     /// The default page size.
     pub const DEFAULT_LIMIT: u32 = 50;

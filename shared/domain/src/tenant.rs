@@ -1,6 +1,9 @@
-//! Tenants and their API keys. A key is shown once when created; only its SHA-256 is stored.
+//! Organisations (tenants) and their API keys. A key is shown once when created; only its
+//! SHA-256 is stored.
 
-use crate::ids::{ApiKeyId, TenantId};
+use crate::access::{KeyScope, Role};
+use crate::accounts::OrganisationSettings;
+use crate::ids::{ApiKeyId, TenantId, UserId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -15,6 +18,16 @@ pub struct Tenant {
     pub name: String,
     /// When it was created.
     pub created_at: Timestamp,
+    /// Sign-in and retention settings.
+    #[serde(default)]
+    pub settings: OrganisationSettings,
+}
+
+impl Tenant {
+    /// A new organisation with default settings.
+    pub fn new(id: TenantId, name: String, now: Timestamp) -> Self {
+        Self { id, name, created_at: now, settings: OrganisationSettings::default() }
+    }
 }
 
 /// The SHA-256 of an API key's secret, in lowercase hex.
@@ -95,6 +108,44 @@ pub struct ApiKey {
     pub hash: ApiKeyHash,
     /// When it was created.
     pub created_at: Timestamp,
+    /// What it may do at most.
+    pub scope: KeyScope,
+    /// The person who made it: the key never has more rights than they have now, and stops
+    /// working when they leave. `None` for a service key.
+    pub created_by: Option<UserId>,
+    /// For a service key, the role of the admin or owner who made it (its ceiling).
+    pub service_ceiling: Role,
+    /// When it stops working, if ever.
+    pub expires_at: Option<Timestamp>,
+    /// When it was last used (written at most once a minute).
+    pub last_used_at: Option<Timestamp>,
+    /// When it was revoked.
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl ApiKey {
+    /// The admin key made at first start: a service key with an owner's rights, for scripts.
+    pub fn first_admin(id: ApiKeyId, tenant_id: TenantId, prefix: String, hash: ApiKeyHash, now: Timestamp) -> Self {
+        Self {
+            id,
+            tenant_id,
+            name: "admin".into(),
+            prefix,
+            hash,
+            created_at: now,
+            scope: KeyScope::Admin,
+            created_by: None,
+            service_ceiling: Role::Owner,
+            expires_at: None,
+            last_used_at: None,
+            revoked_at: None,
+        }
+    }
+
+    /// Whether the key works at `now` (not revoked, not expired).
+    pub fn is_usable(&self, now: Timestamp) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|at| now < at)
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Ports: the narrow traits through which use cases reach storage, queues, the network and
 //! randomness. Each has one contract test suite that every adapter runs.
 
+mod accounts;
 mod artefacts;
 mod channels;
 mod check_log;
@@ -18,6 +19,10 @@ mod tenants;
 mod timers;
 mod transitions;
 
+pub use accounts::{
+    AuditLog, InvitationStore, Memberships, OneTimeTokens, Organisations, PasswordHasher, RefreshTokenStore, ServerSecrets, SessionStore,
+    SignInAttempts, UserDirectory,
+};
 pub use artefacts::ArtefactStore;
 pub use channels::{AlertRuleRepository, ChannelRepository, SilenceRepository};
 pub use check_log::{CheckLog, CheckRecord, HealthUpdate, RecordOutcome};

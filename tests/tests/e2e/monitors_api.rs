@@ -108,16 +108,9 @@ async fn another_tenants_monitor_is_not_found() {
 
     let deps = &app.server.as_ref().unwrap().deps;
     let now = jiff::Timestamp::now();
-    let other = Tenant { id: TenantId::from_uuid(deps.random.new_id(now)), name: "other".into(), created_at: now };
+    let other = Tenant::new(TenantId::from_uuid(deps.random.new_id(now)), "other".into(), now);
     let secret = ApiKeySecret::from_random(deps.random.secret_bytes());
-    let key = ApiKey {
-        id: ApiKeyId::from_uuid(deps.random.new_id(now)),
-        tenant_id: other.id,
-        name: "other".into(),
-        prefix: secret.display_prefix(),
-        hash: secret.hash(),
-        created_at: now,
-    };
+    let key = ApiKey::first_admin(ApiKeyId::from_uuid(deps.random.new_id(now)), other.id, secret.display_prefix(), secret.hash(), now);
     deps.stores.tenants.create_tenant(&other, &key).await.unwrap();
 
     for (method, path) in [

@@ -43,17 +43,10 @@ pub async fn bootstrap(deps: &Deps, cmd: Bootstrap, now: Timestamp) -> Result<Bo
     if deps.stores.tenants.has_tenants().await? {
         return Ok(Bootstrapped::AlreadyInitialised);
     }
-    let tenant = Tenant { id: TenantId::from_uuid(deps.random.new_id(now)), name: cmd.tenant_name, created_at: now };
+    let tenant = Tenant::new(TenantId::from_uuid(deps.random.new_id(now)), cmd.tenant_name, now);
     let from_operator = cmd.admin_key.is_some();
     let secret = cmd.admin_key.unwrap_or_else(|| ApiKeySecret::from_random(deps.random.secret_bytes()));
-    let key = ApiKey {
-        id: ApiKeyId::from_uuid(deps.random.new_id(now)),
-        tenant_id: tenant.id,
-        name: "admin".into(),
-        prefix: secret.display_prefix(),
-        hash: secret.hash(),
-        created_at: now,
-    };
+    let key = ApiKey::first_admin(ApiKeyId::from_uuid(deps.random.new_id(now)), tenant.id, secret.display_prefix(), secret.hash(), now);
     deps.stores.tenants.create_tenant(&tenant, &key).await?;
     Ok(Bootstrapped::Created { tenant, secret, from_operator })
 }

@@ -22,16 +22,10 @@ pub async fn bootstrap_with_key_hash(deps: &Deps, cmd: BootstrapWithKeyHash, now
     if deps.stores.tenants.has_tenants().await? {
         return Ok(false);
     }
-    let tenant = Tenant { id: TenantId::from_uuid(deps.random.new_id(now)), name: cmd.tenant_name, created_at: now };
-    let key = ApiKey {
-        id: ApiKeyId::from_uuid(deps.random.new_id(now)),
-        tenant_id: tenant.id,
-        name: "admin".into(),
-        // The secret's first characters are unknown here; the hash's tell keys apart instead.
-        prefix: format!("sha256:{}", &cmd.key_hash.0[..cmd.key_hash.0.len().min(8)]),
-        hash: cmd.key_hash,
-        created_at: now,
-    };
+    let tenant = Tenant::new(TenantId::from_uuid(deps.random.new_id(now)), cmd.tenant_name, now);
+    // The secret's first characters are unknown here; the hash's tell keys apart instead.
+    let prefix = format!("sha256:{}", &cmd.key_hash.0[..cmd.key_hash.0.len().min(8)]);
+    let key = ApiKey::first_admin(ApiKeyId::from_uuid(deps.random.new_id(now)), tenant.id, prefix, cmd.key_hash, now);
     match deps.stores.tenants.create_tenant(&tenant, &key).await {
         Ok(()) => Ok(true),
         Err(StoreError::Conflict) => Ok(false),

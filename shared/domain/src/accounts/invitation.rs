@@ -35,9 +35,9 @@ pub struct Revoked {
     pub at: Timestamp,
 }
 
-/// An invitation in state `S`.
+/// What an invitation is, whatever its state (boxed: states move it around by value).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Invitation<S> {
+struct Facts {
     id: InvitationId,
     tenant_id: TenantId,
     email: Email,
@@ -46,41 +46,47 @@ pub struct Invitation<S> {
     invited_by: String,
     created_at: Timestamp,
     expires_at: Timestamp,
+}
+
+/// An invitation in state `S`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invitation<S> {
+    facts: Box<Facts>,
     state: S,
 }
 
 impl<S> Invitation<S> {
     /// Identity.
     pub fn id(&self) -> InvitationId {
-        self.id
+        self.facts.id
     }
     /// The organisation joined.
     pub fn tenant_id(&self) -> TenantId {
-        self.tenant_id
+        self.facts.tenant_id
     }
     /// Who was invited.
     pub fn email(&self) -> &Email {
-        &self.email
+        &self.facts.email
     }
     /// The role given on acceptance.
     pub fn role(&self) -> Role {
-        self.role
+        self.facts.role
     }
     /// The hash of the link's token.
     pub fn token(&self) -> &TokenHash {
-        &self.token
+        &self.facts.token
     }
     /// Who invited, as the audit log names them.
     pub fn invited_by(&self) -> &str {
-        &self.invited_by
+        &self.facts.invited_by
     }
     /// When it was made.
     pub fn created_at(&self) -> Timestamp {
-        self.created_at
+        self.facts.created_at
     }
     /// When the link stops working.
     pub fn expires_at(&self) -> Timestamp {
-        self.expires_at
+        self.facts.expires_at
     }
     /// The state's facts.
     pub fn state(&self) -> &S {
@@ -88,17 +94,7 @@ impl<S> Invitation<S> {
     }
 
     fn into_state<T>(self, state: T) -> Invitation<T> {
-        Invitation {
-            id: self.id,
-            tenant_id: self.tenant_id,
-            email: self.email,
-            role: self.role,
-            token: self.token,
-            invited_by: self.invited_by,
-            created_at: self.created_at,
-            expires_at: self.expires_at,
-            state,
-        }
+        Invitation { facts: self.facts, state }
     }
 }
 
@@ -109,13 +105,13 @@ impl Invitation<Pending> {
     /// A new invitation of `email` to `tenant_id` as `role`.
     pub fn new(id: InvitationId, tenant_id: TenantId, email: Email, role: Role, token: TokenHash, invited_by: String, now: Timestamp) -> Self {
         let expires_at = now.saturating_add(Self::LIFETIME).unwrap_or(now);
-        Self { id, tenant_id, email, role, token, invited_by, created_at: now, expires_at, state: Pending }
+        Self { facts: Box::new(Facts { id, tenant_id, email, role, token, invited_by, created_at: now, expires_at }), state: Pending }
     }
 
     /// Accepted by `user` at `now`, unless it lapsed first.
     pub fn accept(self, user: UserId, now: Timestamp) -> Result<Invitation<Accepted>, Invitation<Expired>> {
-        if now >= self.expires_at {
-            let at = self.expires_at;
+        if now >= self.facts.expires_at {
+            let at = self.facts.expires_at;
             return Err(self.into_state(Expired { at }));
         }
         Ok(self.into_state(Accepted { at: now, by: user }))
@@ -123,8 +119,8 @@ impl Invitation<Pending> {
 
     /// Lapsed, if its time is past.
     pub fn lapse(self, now: Timestamp) -> Result<Invitation<Expired>, Self> {
-        if now >= self.expires_at {
-            let at = self.expires_at;
+        if now >= self.facts.expires_at {
+            let at = self.facts.expires_at;
             Ok(self.into_state(Expired { at }))
         } else {
             Err(self)
@@ -216,15 +212,16 @@ impl AnyInvitation {
     /// The flat form.
     pub fn to_stored(&self) -> StoredInvitation {
         fn flat<S>(i: &Invitation<S>, state: InvitationState, settled_at: Option<Timestamp>, accepted_by: Option<UserId>) -> StoredInvitation {
+            let f = &i.facts;
             StoredInvitation {
-                id: i.id,
-                tenant_id: i.tenant_id,
-                email: i.email.clone(),
-                role: i.role,
-                token: i.token.clone(),
-                invited_by: i.invited_by.clone(),
-                created_at: i.created_at,
-                expires_at: i.expires_at,
+                id: f.id,
+                tenant_id: f.tenant_id,
+                email: f.email.clone(),
+                role: f.role,
+                token: f.token.clone(),
+                invited_by: f.invited_by.clone(),
+                created_at: f.created_at,
+                expires_at: f.expires_at,
                 state,
                 settled_at,
                 accepted_by,
@@ -241,14 +238,16 @@ impl AnyInvitation {
     /// Back from the flat form; `None` if it is inconsistent (an accepted one without its user).
     pub fn from_stored(s: StoredInvitation) -> Option<Self> {
         let base = Invitation {
-            id: s.id,
-            tenant_id: s.tenant_id,
-            email: s.email,
-            role: s.role,
-            token: s.token,
-            invited_by: s.invited_by,
-            created_at: s.created_at,
-            expires_at: s.expires_at,
+            facts: Box::new(Facts {
+                id: s.id,
+                tenant_id: s.tenant_id,
+                email: s.email,
+                role: s.role,
+                token: s.token,
+                invited_by: s.invited_by,
+                created_at: s.created_at,
+                expires_at: s.expires_at,
+            }),
             state: Pending,
         };
         Some(match s.state {

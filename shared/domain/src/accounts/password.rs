@@ -90,7 +90,7 @@ fn is_common(lower: &str) -> bool {
     let chars: Vec<char> = lower.chars().collect();
     let one_char = chars.iter().all(|c| *c == chars[0]);
     let sequential = chars.windows(2).all(|w| w[1] as i64 - w[0] as i64 == 1) || chars.windows(2).all(|w| w[0] as i64 - w[1] as i64 == 1);
-    let repeated_stem = (1..=chars.len() / 2).any(|n| chars.len() % n == 0 && chars.chunks(n).all(|c| c == &chars[..n]) && n < 4);
+    let repeated_stem = (1..=chars.len() / 2).any(|n| chars.len().is_multiple_of(n) && chars.chunks(n).all(|c| c == &chars[..n]) && n < 4);
     one_char || sequential || repeated_stem
 }
 

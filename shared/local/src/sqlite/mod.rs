@@ -1,6 +1,7 @@
 //! The SQLite store: one file holding tenants, monitors, check history, rollups,
 //! transitions and heartbeat tasks with their runs and pings, implementing the storage ports for `vigil serve`.
 
+mod accounts;
 mod backup;
 mod check_log;
 mod codec;

@@ -232,6 +232,78 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (tenant_id, task_id, ping_id)
     ) WITHOUT ROWID;
     "#,
+    // 4: people and organisations: organisation settings, scoped keys, users, memberships,
+    // invitations, single-use tokens, browser sessions, refresh-token families, the audit log,
+    // sign-in failures and server secrets.
+    r#"
+    ALTER TABLE tenants ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE api_keys ADD COLUMN scope TEXT NOT NULL DEFAULT 'admin';
+    ALTER TABLE api_keys ADD COLUMN created_by BLOB;
+    ALTER TABLE api_keys ADD COLUMN service_ceiling TEXT NOT NULL DEFAULT 'owner';
+    ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
+    ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
+    ALTER TABLE api_keys ADD COLUMN revoked_at INTEGER;
+    CREATE INDEX api_keys_by_tenant ON api_keys (tenant_id, created_at);
+    CREATE TABLE users (
+        id          BLOB PRIMARY KEY,
+        email       TEXT NOT NULL UNIQUE,
+        version     INTEGER NOT NULL,
+        body        TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE memberships (
+        tenant_id   BLOB NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+        user_id     BLOB NOT NULL,
+        role        TEXT NOT NULL,
+        since       INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX memberships_by_user ON memberships (user_id);
+    CREATE TABLE invitations (
+        tenant_id   BLOB NOT NULL,
+        id          BLOB NOT NULL,
+        token       TEXT NOT NULL UNIQUE,
+        state       TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        body        TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE one_time_tokens (
+        hash        TEXT PRIMARY KEY,
+        expires_at  INTEGER NOT NULL,
+        body        TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX one_time_tokens_by_expiry ON one_time_tokens (expires_at);
+    CREATE TABLE sessions (
+        hash        TEXT PRIMARY KEY,
+        user_id     BLOB NOT NULL,
+        body        TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX sessions_by_user ON sessions (user_id);
+    CREATE TABLE refresh_families (
+        id          BLOB PRIMARY KEY,
+        user_id     BLOB NOT NULL,
+        generation  INTEGER NOT NULL,
+        body        TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX refresh_families_by_user ON refresh_families (user_id);
+    CREATE TABLE audit_log (
+        tenant_id   BLOB NOT NULL,
+        id          BLOB NOT NULL,
+        at          INTEGER NOT NULL,
+        body        TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX audit_log_by_time ON audit_log (tenant_id, at, id);
+    CREATE TABLE sign_in_failures (
+        key         TEXT NOT NULL,
+        at          INTEGER NOT NULL
+    );
+    CREATE INDEX sign_in_failures_by_key ON sign_in_failures (key, at);
+    CREATE TABLE server_secrets (
+        name        TEXT PRIMARY KEY,
+        secret      BLOB NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes: how many migrations it knows.

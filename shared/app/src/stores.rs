@@ -4,9 +4,10 @@
 
 use std::sync::Arc;
 use vigil_domain::ports::{
-    AlertRuleRepository, ArtefactStore, ChannelRepository, CheckLog, CheckSchedule, DeliveryDueIndex, DeliveryLog, IncidentStore,
-    MonitorRepository, PingBodyStore, PingKeys, SilenceRepository, TaskDueIndex, TaskHistory, TaskRepository, TaskStateStore,
-    TenantDirectory, TimerIndex, TransitionLog,
+    AlertRuleRepository, ArtefactStore, AuditLog, ChannelRepository, CheckLog, CheckSchedule, DeliveryDueIndex, DeliveryLog, IncidentStore,
+    InvitationStore, Memberships, MonitorRepository, OneTimeTokens, Organisations, PingBodyStore, PingKeys, RefreshTokenStore,
+    ServerSecrets, SessionStore, SignInAttempts, SilenceRepository, TaskDueIndex, TaskHistory, TaskRepository, TaskStateStore,
+    TenantDirectory, TimerIndex, TransitionLog, UserDirectory,
 };
 
 /// Every port a database backend implements by itself (SQLite self-hosted, DynamoDB on AWS).
@@ -29,6 +30,16 @@ pub trait Database:
     + TaskDueIndex
     + TaskHistory
     + PingKeys
+    + Organisations
+    + UserDirectory
+    + Memberships
+    + InvitationStore
+    + OneTimeTokens
+    + SessionStore
+    + RefreshTokenStore
+    + AuditLog
+    + SignInAttempts
+    + ServerSecrets
     + 'static
 {
 }
@@ -51,6 +62,16 @@ impl<T> Database for T where
         + TaskDueIndex
         + TaskHistory
         + PingKeys
+        + Organisations
+        + UserDirectory
+        + Memberships
+        + InvitationStore
+        + OneTimeTokens
+        + SessionStore
+        + RefreshTokenStore
+        + AuditLog
+        + SignInAttempts
+        + ServerSecrets
         + 'static
 {
 }
@@ -110,6 +131,26 @@ pub struct Stores {
     pub ping_keys: Arc<dyn PingKeys>,
     /// Ping bodies kept apart from their ping.
     pub ping_bodies: Arc<dyn PingBodyStore>,
+    /// Organisations and their settings.
+    pub organisations: Arc<dyn Organisations>,
+    /// People.
+    pub users: Arc<dyn UserDirectory>,
+    /// Who belongs where, as what.
+    pub memberships: Arc<dyn Memberships>,
+    /// Invitations.
+    pub invitations: Arc<dyn InvitationStore>,
+    /// Reset and change links, second-factor tickets, OpenID sign-ins under way.
+    pub one_time_tokens: Arc<dyn OneTimeTokens>,
+    /// Browser sessions.
+    pub sessions: Arc<dyn SessionStore>,
+    /// Refresh-token families of API clients.
+    pub refresh_tokens: Arc<dyn RefreshTokenStore>,
+    /// The audit log.
+    pub audit: Arc<dyn AuditLog>,
+    /// Failed sign-ins, for throttling.
+    pub sign_in_attempts: Arc<dyn SignInAttempts>,
+    /// Secrets made once per deployment (the access-token key).
+    pub server_secrets: Arc<dyn ServerSecrets>,
 }
 
 impl Stores {
@@ -133,8 +174,18 @@ impl Stores {
             task_state: database.clone(),
             task_due: database.clone(),
             task_history: database.clone(),
-            ping_keys: database,
+            ping_keys: database.clone(),
             ping_bodies: blobs.ping_bodies,
+            organisations: database.clone(),
+            users: database.clone(),
+            memberships: database.clone(),
+            invitations: database.clone(),
+            one_time_tokens: database.clone(),
+            sessions: database.clone(),
+            refresh_tokens: database.clone(),
+            audit: database.clone(),
+            sign_in_attempts: database.clone(),
+            server_secrets: database,
         }
     }
 }

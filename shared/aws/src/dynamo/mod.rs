@@ -3,6 +3,7 @@
 //! ports. docs/aws.md draws the table: its key patterns, the `due` and `by_creation` indexes,
 //! and TTL.
 
+mod accounts;
 mod attributes;
 mod check_log;
 mod cursor;

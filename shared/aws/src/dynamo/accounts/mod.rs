@@ -1,0 +1,71 @@
+//! People and organisations in the single table: users (with an email lock item), memberships
+//! (one item in the organisation's partition, one in the user's), invitations (with a token
+//! pointer), single-use tokens, sessions and refresh families (with pointers from their user),
+//! the audit log (a partition per organisation, sorted by time), failed sign-ins and server
+//! secrets. Short-lived items carry the TTL attribute. docs/aws.md draws the keys.
+
+mod audit;
+mod invitations;
+mod memberships;
+mod organisations;
+mod secrets;
+mod sessions;
+mod tokens;
+mod users;
+
+use super::attributes::{Item, n, s};
+use super::documents::DOC;
+use super::errors::decode;
+use super::keys::{EXPIRES_AT, PK, SK};
+use anyhow::Context;
+use jiff::Timestamp;
+use serde::Serialize;
+use std::collections::HashMap;
+use vigil_domain::ids::UserId;
+use vigil_domain::ports::StoreError;
+
+/// The partition of a user: their item and the pointers to what belongs to them.
+fn user_pk(user: UserId) -> String {
+    format!("USER#{user}")
+}
+
+/// An item with keys and a document, plus `extra` attributes.
+fn item<T: Serialize>(pk: String, sk: impl Into<String>, doc: &T, extra: Vec<(&str, aws_sdk_dynamodb::types::AttributeValue)>) -> Result<Item, StoreError> {
+    let mut item: Item = HashMap::from([
+        (PK.to_owned(), s(pk)),
+        (SK.to_owned(), s(sk)),
+        (DOC.to_owned(), s(serde_json::to_string(doc).context("encoding a document").map_err(decode)?)),
+    ]);
+    item.extend(extra.into_iter().map(|(name, value)| (name.to_owned(), value)));
+    Ok(item)
+}
+
+/// A key-only item (a pointer or lock), plus `extra` attributes.
+fn marker(pk: String, sk: impl Into<String>, extra: Vec<(&str, aws_sdk_dynamodb::types::AttributeValue)>) -> Item {
+    let mut item: Item = HashMap::from([(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))]);
+    item.extend(extra.into_iter().map(|(name, value)| (name.to_owned(), value)));
+    item
+}
+
+/// The TTL attribute for an item that may go a day after `at`.
+fn expires(at: Timestamp) -> (&'static str, aws_sdk_dynamodb::types::AttributeValue) {
+    (EXPIRES_AT, n(at.as_second() + 86_400))
+}
+
+/// A put within a transaction, if `condition` holds with `names` and `values` bound.
+fn put_if(
+    table: &str,
+    item: Item,
+    condition: &str,
+    names: &[(&str, &str)],
+    values: Vec<(&str, aws_sdk_dynamodb::types::AttributeValue)>,
+) -> Result<aws_sdk_dynamodb::types::TransactWriteItem, StoreError> {
+    let mut put = aws_sdk_dynamodb::types::Put::builder().table_name(table).set_item(Some(item)).condition_expression(condition);
+    for (alias, name) in names {
+        put = put.expression_attribute_names(*alias, *name);
+    }
+    for (name, value) in values {
+        put = put.expression_attribute_values(name, value);
+    }
+    Ok(aws_sdk_dynamodb::types::TransactWriteItem::builder().put(put.build().map_err(StoreError::backend)?).build())
+}

@@ -1,0 +1,83 @@
+use super::super::DynamoStore;
+use super::super::attributes::{ItemExt, n, s};
+use super::super::documents::parse_doc;
+use super::super::errors::decode;
+use super::super::transactions::{Outcome, transact_put};
+use super::{item, marker, put_if, user_pk};
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
+use vigil_domain::accounts::{Email, User};
+use vigil_domain::ids::UserId;
+use vigil_domain::ports::{StoreError, UserDirectory};
+
+const USERS_PK: &str = "USERS";
+
+fn email_pk(email: &Email) -> String {
+    format!("EMAIL#{email}")
+}
+
+fn user_item(user: &User) -> Result<super::Item, StoreError> {
+    item(user_pk(user.id), "USER", user, vec![("version", n(user.version))])
+}
+
+fn email_lock(user: &User) -> super::Item {
+    marker(email_pk(&user.email), "EMAIL", vec![("user_id", s(user.id.to_string()))])
+}
+
+impl DynamoStore {
+    fn release_email(&self, email: &Email, user: UserId) -> Result<TransactWriteItem, StoreError> {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .key("pk", s(email_pk(email)))
+            .key("sk", s("EMAIL"))
+            .condition_expression("user_id = :user")
+            .expression_attribute_values(":user", s(user.to_string()))
+            .build()
+            .map_err(StoreError::backend)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+}
+
+#[async_trait]
+impl UserDirectory for DynamoStore {
+    async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
+        let items = vec![
+            transact_put(&self.table, user_item(user)?, Some("attribute_not_exists(pk)"))?,
+            transact_put(&self.table, email_lock(user), Some("attribute_not_exists(pk)"))?,
+            transact_put(&self.table, marker(USERS_PK.into(), user.id.to_string(), vec![]), None)?,
+        ];
+        match self.transact_settled("storing a user", items).await? {
+            Outcome::Written => Ok(()),
+            _ => Err(StoreError::Conflict),
+        }
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        self.get_doc(user_pk(id), "USER".into(), "reading a user").await
+    }
+
+    async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        let Some(lock) = self.get_raw(email_pk(email), "EMAIL".into(), "finding a user by email").await? else { return Ok(None) };
+        let id: UserId = lock.string("user_id").map_err(decode)?.parse().map_err(StoreError::backend)?;
+        self.user(id).await
+    }
+
+    async fn update_user(&self, user: &User) -> Result<(), StoreError> {
+        let Some(stored) = self.get_raw(user_pk(user.id), "USER".into(), "reading a user").await? else { return Err(StoreError::NotFound) };
+        let previous: User = parse_doc(&stored).map_err(decode)?;
+        let expected = n(user.version.saturating_sub(1));
+        let mut items = vec![put_if(&self.table, user_item(user)?, "#version = :expected", &[("#version", "version")], vec![(":expected", expected)])?];
+        if previous.email != user.email {
+            items.push(self.release_email(&previous.email, user.id)?);
+            items.push(transact_put(&self.table, email_lock(user), Some("attribute_not_exists(pk)"))?);
+        }
+        match self.transact_settled("updating a user", items).await? {
+            Outcome::Written => Ok(()),
+            _ => Err(StoreError::Conflict),
+        }
+    }
+
+    async fn has_users(&self) -> Result<bool, StoreError> {
+        Ok(!self.query_prefix(USERS_PK, "", true, None, 1, "looking for users").await?.0.is_empty())
+    }
+}

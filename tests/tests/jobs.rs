@@ -39,6 +39,7 @@ fn deps(dir: &std::path::Path) -> (Deps, Arc<SqliteStore>) {
         prober: Arc::new(HttpProber::new(ProberConfig::default()).unwrap()),
         random: Arc::new(SystemRandom),
         notifier: Arc::new(vigil_local::LocalNotifier::new(None, NetworkGuard::system().unwrap(), NetworkPolicy::AllowPrivate).unwrap()),
+        passwords: Arc::new(vigil_app::Argon2Passwords),
         settings: Settings { network_policy: NetworkPolicy::AllowPrivate, ..Settings::default() },
     };
     (deps, store)

@@ -165,6 +165,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         prober: Arc::new(prober),
         random: Arc::new(SystemRandom),
         notifier: Arc::new(notifier),
+        passwords: Arc::new(vigil_app::Argon2Passwords),
         settings: Settings {
             network_policy: config.network_policy,
             body_cap: config.body_cap,

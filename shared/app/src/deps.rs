@@ -2,8 +2,9 @@ use crate::stores::Stores;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
+use vigil_domain::accounts::{SessionPolicy, SignInThrottle};
 use vigil_domain::notify::{RenderContext, RetryPolicy};
-use vigil_domain::ports::{EventPublisher, Notifier, Prober, RandomSource};
+use vigil_domain::ports::{EventPublisher, Notifier, PasswordHasher, Prober, RandomSource};
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 
 /// Settings that shape use cases, chosen at start-up.
@@ -20,6 +21,17 @@ pub struct Settings {
     /// The URL under which people and scripts reach Vigil: the start of incident links in
     /// messages and of the ping URLs shown for tasks.
     pub public_url: Url,
+    /// How people sign in and stay signed in.
+    pub accounts: AccountSettings,
+}
+
+/// How people sign in and stay signed in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountSettings {
+    /// Browser session timeouts.
+    pub sessions: SessionPolicy,
+    /// How failed sign-ins slow further tries.
+    pub throttle: SignInThrottle,
 }
 
 impl Default for Settings {
@@ -30,6 +42,7 @@ impl Default for Settings {
             notifications: NotificationSettings::default(),
             heartbeat: HeartbeatSettings::default(),
             public_url: Url::parse("http://127.0.0.1:8080/").expect("a valid URL"),
+            accounts: AccountSettings::default(),
         }
     }
 }
@@ -84,8 +97,10 @@ pub struct Deps {
     pub prober: Arc<dyn Prober>,
     /// Ids and secrets.
     pub random: Arc<dyn RandomSource>,
-    /// Sends messages to channels.
+    /// Sends messages to channels, and account mail (invitations, resets).
     pub notifier: Arc<dyn Notifier>,
+    /// Hashes and checks passwords.
+    pub passwords: Arc<dyn PasswordHasher>,
     /// Settings.
     pub settings: Settings,
 }

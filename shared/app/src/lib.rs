@@ -2,6 +2,8 @@
 //! command and `now`, so that `vigil serve`, the Lambda functions and the tests all run the
 //! same code over different adapters.
 
+pub mod accounts;
+mod argon2_passwords;
 pub mod checks;
 mod deps;
 pub mod heartbeats;
@@ -21,7 +23,8 @@ pub mod tenants;
 /// are rare, so a few attempts settle every real one.
 pub(crate) const CONFLICT_ATTEMPTS: usize = 5;
 
-pub use deps::{Deps, HeartbeatSettings, NotificationSettings, Settings};
+pub use argon2_passwords::{Argon2Passwords, LANES as ARGON2_LANES, MEMORY_KIB as ARGON2_MEMORY_KIB, PASSES as ARGON2_PASSES};
+pub use deps::{AccountSettings, Deps, HeartbeatSettings, NotificationSettings, Settings};
 pub use stores::{Blobs, Database, Stores};
 pub use system_clock::SystemClock;
 pub use system_random::SystemRandom;

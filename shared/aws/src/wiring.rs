@@ -37,6 +37,7 @@ pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Pr
         prober,
         random: Arc::new(SystemRandom),
         notifier: Arc::new(AwsNotifier::new(clients, config.email_from.clone(), NetworkGuard::system()?, config.network_policy)?),
+        passwords: Arc::new(vigil_app::Argon2Passwords),
         settings: Settings {
             network_policy: config.network_policy,
             body_cap: config.body_cap,

@@ -33,4 +33,4 @@ pub use secret::{SecretToken, TokenHash};
 pub use session::{BrowserSession, SessionPolicy};
 pub use throttle::{SignInThrottle, ThrottleKey};
 pub use totp::{Totp, TotpError};
-pub use user::{Locale, User, UserDraft};
+pub use user::{Locale, User, UserDraft, valid_name};

@@ -70,6 +70,8 @@ pub async fn run(args: AlertLatencyArgs) -> anyhow::Result<()> {
         sweep_interval: std::time::Duration::from_secs(1),
         delivery: DeliveryConfig::default(),
         smtp: None,
+        accounts: vigil_app::AccountSettings::default(),
+        owner: None,
     })
     .await?;
     let deps = server.deps.clone();

@@ -136,6 +136,10 @@ struct ServeArgs {
     /// The From address of notification email.
     #[arg(long, env = "VIGIL_SMTP_FROM")]
     smtp_from: Option<String>,
+    /// Set up this owner at first start (with the password in VIGIL_OWNER_PASSWORD), instead of
+    /// through `POST /v1/setup` or the setup page.
+    #[arg(long, env = "VIGIL_OWNER_EMAIL")]
+    owner_email: Option<String>,
 }
 
 impl ServeArgs {
@@ -182,6 +186,15 @@ impl ServeArgs {
                 ..DeliveryConfig::default()
             },
             smtp,
+            accounts: vigil_app::AccountSettings::default(),
+            owner: match self.owner_email {
+                Some(email) => Some(vigil::serve::OwnerSetup {
+                    email,
+                    password: std::env::var("VIGIL_OWNER_PASSWORD")
+                        .context("--owner-email needs the owner's password in VIGIL_OWNER_PASSWORD")?,
+                }),
+                None => None,
+            },
         })
     }
 }

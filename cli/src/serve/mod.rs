@@ -59,8 +59,27 @@ pub struct ServeConfig {
     pub sweep_interval: Duration,
     /// How notifications are delivered.
     pub delivery: DeliveryConfig,
-    /// The SMTP relay for email channels, if any.
+    /// The SMTP relay for email channels and account mail, if any.
     pub smtp: Option<SmtpConfig>,
+    /// How people sign in and stay signed in.
+    pub accounts: vigil_app::AccountSettings,
+    /// The owner to set up at first start, if nobody has an account yet.
+    pub owner: Option<OwnerSetup>,
+}
+
+/// The first owner, given at start (`--owner-email` and `VIGIL_OWNER_PASSWORD`).
+#[derive(Clone)]
+pub struct OwnerSetup {
+    /// Their email.
+    pub email: String,
+    /// Their password (from the environment, never a flag).
+    pub password: String,
+}
+
+impl std::fmt::Debug for OwnerSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OwnerSetup").field("email", &self.email).finish_non_exhaustive()
+    }
 }
 
 /// How notifications are delivered.
@@ -176,6 +195,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
                 send_timeout: config.delivery.send_timeout,
                 render: RenderContext { pagerduty_events_url: config.delivery.pagerduty_events_url.clone() },
             },
+            accounts: config.accounts.clone(),
         },
     };
 
@@ -184,6 +204,19 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         Bootstrapped::Created { secret, from_operator: false, .. } => Some(secret.expose().to_owned()),
         Bootstrapped::Created { from_operator: true, .. } | Bootstrapped::AlreadyInitialised => None,
     };
+    if let Some(owner) = &config.owner
+        && !deps.stores.users.has_users().await?
+    {
+        let cmd = vigil_app::accounts::SetUpOwner {
+            email: owner.email.clone(),
+            password: owner.password.clone(),
+            name: owner.email.split('@').next().unwrap_or("owner").to_owned(),
+            organisation: None,
+            origin: Default::default(),
+        };
+        vigil_app::accounts::set_up_owner(&deps, cmd, SystemClock::now()).await.context("setting up the owner from --owner-email")?;
+        tracing::info!(email = %owner.email, "the owner account was set up");
+    }
 
     let (stop, stop_rx) = watch::channel(false);
 
@@ -205,6 +238,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     );
     let http_stop = stopped(stop_rx.clone());
     let http = tokio::spawn(async move {
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(http_stop).await {
             tracing::error!(%error, "the HTTP server failed");
         }

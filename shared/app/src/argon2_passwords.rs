@@ -35,7 +35,10 @@ impl PasswordHasher for Argon2Passwords {
             let mut salt_bytes = [0u8; 16];
             getrandom::fill(&mut salt_bytes).map_err(|e| StoreError::backend(e.to_string()))?;
             let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| StoreError::backend(e.to_string()))?;
-            argon2().hash_password(password.as_bytes(), &salt).map(|hash| PasswordHash(hash.to_string())).map_err(|e| StoreError::backend(e.to_string()))
+            argon2()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|hash| PasswordHash(hash.to_string()))
+                .map_err(|e| StoreError::backend(e.to_string()))
         })
         .await
         .map_err(StoreError::backend)?
@@ -43,9 +46,11 @@ impl PasswordHasher for Argon2Passwords {
 
     async fn verify_password(&self, password: &str, hash: &PasswordHash) -> bool {
         let (password, hash) = (password.to_owned(), hash.0.clone());
-        tokio::task::spawn_blocking(move || Phc::new(&hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok()))
-            .await
-            .unwrap_or(false)
+        tokio::task::spawn_blocking(move || {
+            Phc::new(&hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+        })
+        .await
+        .unwrap_or(false)
     }
 }
 

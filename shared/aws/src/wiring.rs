@@ -45,6 +45,7 @@ pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Pr
             // Bodies above DynamoDB-friendly sizes go to S3; the cap is Healthchecks' default.
             heartbeat: HeartbeatSettings::default(),
             public_url: config.public_url.clone(),
+            accounts: vigil_app::AccountSettings::default(),
         },
     })
 }

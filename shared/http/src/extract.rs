@@ -1,5 +1,7 @@
 //! Request extractors whose failures are problem responses with a useful message.
 
+pub(crate) use crate::auth::Caller;
+
 use crate::problem::ApiError;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
@@ -8,32 +10,8 @@ use axum::http::request::Parts;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use vigil_app::Deps;
-use vigil_app::SystemClock;
-use vigil_app::tenants::{Authenticate, Principal, authenticate};
 use vigil_domain::ids::{CheckId, MonitorId, TaskId};
 use vigil_domain::page::{Cursor, PageRequest};
-use vigil_domain::tenant::ApiKeySecret;
-
-/// The caller, authenticated by `Authorization: Bearer <key>`.
-pub(crate) struct Caller(pub Principal);
-
-impl FromRequestParts<Deps> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .ok_or_else(|| ApiError::unauthorized("send an API key as `Authorization: Bearer <key>`"))?;
-        let value = header.to_str().map_err(|_| ApiError::unauthorized("the Authorization header is not text"))?;
-        let (scheme, key) = value.split_once(' ').unwrap_or((value, ""));
-        if !scheme.eq_ignore_ascii_case("bearer") || key.trim().is_empty() {
-            return Err(ApiError::unauthorized("the Authorization header must be `Bearer <key>`"));
-        }
-        let cmd = Authenticate { secret: ApiKeySecret::presented(key.trim()) };
-        Ok(Caller(authenticate(deps, cmd, SystemClock::now()).await?))
-    }
-}
 
 /// A JSON body, deserialized with the path of the first error in the message.
 pub(crate) struct JsonBody<T>(pub T);

@@ -2,6 +2,8 @@
 //! the api Lambda serves through API Gateway; [`problem`] is the one place where errors become
 //! RFC 9457 problem+json responses.
 
+mod account_views;
+mod auth;
 mod extract;
 mod incident_views;
 mod json_shape;
@@ -68,7 +70,32 @@ pub fn router(deps: Deps) -> Router {
         .route("/tasks/{id}/pause", post(routes::tasks::pause))
         .route("/tasks/{id}/resume", post(routes::tasks::resume))
         .route("/tasks/{id}/runs", get(routes::tasks::runs))
-        .route("/tasks/{id}/pings", get(routes::tasks::pings));
+        .route("/tasks/{id}/pings", get(routes::tasks::pings))
+        .route("/setup", post(routes::auth::set_up))
+        .route("/auth/token", post(routes::auth::token))
+        .route("/auth/revoke", post(routes::auth::revoke))
+        .route("/auth/session", get(routes::auth::current).post(routes::auth::start).delete(routes::auth::end))
+        .route("/auth/session/organisation", post(routes::auth::switch))
+        .route("/auth/password-reset", post(routes::auth::request_reset))
+        .route("/auth/password-reset/confirm", post(routes::auth::confirm_reset))
+        .route("/me", get(routes::me::read).patch(routes::me::update))
+        .route("/me/password", post(routes::me::password))
+        .route("/me/email", post(routes::me::email))
+        .route("/me/email/confirm", post(routes::me::confirm_email))
+        .route("/me/totp", post(routes::me::totp_begin))
+        .route("/me/totp/confirm", post(routes::me::totp_confirm))
+        .route("/me/totp/disable", post(routes::me::totp_disable))
+        .route("/organisation", get(routes::organisation::read).patch(routes::organisation::update))
+        .route("/organisation/leave", post(routes::organisation::leave))
+        .route("/organisations", get(routes::organisation::mine).post(routes::organisation::create))
+        .route("/members", get(routes::organisation::members))
+        .route("/members/{id}", axum::routing::patch(routes::organisation::change).delete(routes::organisation::remove))
+        .route("/invitations", get(routes::organisation::invitations).post(routes::organisation::invite))
+        .route("/invitations/accept", post(routes::auth::accept))
+        .route("/invitations/{id}", axum::routing::delete(routes::organisation::revoke))
+        .route("/keys", get(routes::keys::list).post(routes::keys::create))
+        .route("/keys/{id}", axum::routing::delete(routes::keys::revoke))
+        .route("/audit-log", get(routes::audit::list));
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .merge(ping_routes())

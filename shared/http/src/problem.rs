@@ -5,6 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::any::Any;
+use vigil_app::accounts::{AccountError, AuthError};
 use vigil_app::checks::{GetCheckError, ListChecksError, TriggerCheckError};
 use vigil_app::heartbeats::RecordPingError;
 use vigil_app::incidents::{
@@ -21,7 +22,6 @@ use vigil_app::status::{ListTransitionsError, MonitorUptimeError, TenantSummaryE
 use vigil_app::tasks::{
     ChangeTaskError, CreateTaskError, DeleteTaskError, GetTaskError, ListHistoryError, ListTasksError, UpdateTaskError,
 };
-use vigil_app::tenants::AuthenticateError;
 use vigil_domain::heartbeat::PingUrlError;
 use vigil_domain::monitor::{FieldError, SpecErrors};
 use vigil_domain::notify::InvalidInput;
@@ -42,6 +42,9 @@ pub struct Problem {
     /// Field-level errors, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Seconds to wait before trying again (429), also sent as `Retry-After`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 /// An error on its way to becoming a problem response.
@@ -57,7 +60,30 @@ impl ApiError {
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after: None,
         })
+    }
+
+    /// 403: the actor may not do this.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed", detail)
+    }
+
+    /// 403: a cookie-authenticated request that changes something without its CSRF token.
+    pub fn csrf() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "The request lacks its CSRF token",
+            "a request made with the session cookie that changes something must send the session's CSRF token in `X-CSRF-Token`",
+        )
+    }
+
+    /// 429: wait `seconds` before trying again.
+    pub fn too_many_requests(seconds: u64, detail: impl Into<String>) -> Self {
+        let mut error = Self::new(StatusCode::TOO_MANY_REQUESTS, "too-many-requests", "Too many attempts", detail);
+        error.0.retry_after = Some(seconds);
+        error
     }
 
     /// 400: the request could not be read.
@@ -133,6 +159,9 @@ impl IntoResponse for ApiError {
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = self.0.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
@@ -233,11 +262,43 @@ impl From<TenantSummaryError> for ApiError {
     }
 }
 
-impl From<AuthenticateError> for ApiError {
-    fn from(error: AuthenticateError) -> Self {
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
         match error {
-            AuthenticateError::UnknownKey => Self::unauthorized("the API key is not valid"),
-            AuthenticateError::Store(error) => error.into(),
+            AuthError::Rejected(detail) => Self::unauthorized(detail),
+            AuthError::TooManyAttempts { retry_after_seconds } => Self::too_many_requests(retry_after_seconds, error.to_string()),
+            AuthError::SecondFactorRequired => {
+                Self::new(StatusCode::UNAUTHORIZED, "second-factor-required", "A two-factor code is needed", error.to_string())
+            }
+            AuthError::PasswordSignInDisabled => {
+                Self::new(StatusCode::FORBIDDEN, "password-sign-in-disabled", "Password sign-in is off", error.to_string())
+            }
+            AuthError::NotAMember => Self::new(StatusCode::FORBIDDEN, "not-a-member", "Not a member", error.to_string()),
+            AuthError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(error: AccountError) -> Self {
+        match error {
+            AccountError::Forbidden(refused) => Self::forbidden(refused.to_string()),
+            AccountError::NotFound(what) => Self::not_found(format!("no such {what} here")),
+            AccountError::Invalid(errors) => {
+                let mut problem = Self::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid-input",
+                    "The input is not valid",
+                    errors.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
+                );
+                problem.0.errors = errors.0;
+                problem
+            }
+            AccountError::Conflict(detail) => Self::new(StatusCode::CONFLICT, "conflict", "Conflict with the current state", detail),
+            AccountError::LastOwner(last) => Self::new(StatusCode::CONFLICT, "last-owner", "The last owner stays", last.to_string()),
+            AccountError::BadToken(detail) => Self::new(StatusCode::BAD_REQUEST, "bad-token", "The link or code is not valid", detail),
+            AccountError::Mail(detail) => Self::new(StatusCode::BAD_GATEWAY, "mail-failed", "The mail could not be sent", detail),
+            AccountError::Store(error) => error.into(),
         }
     }
 }

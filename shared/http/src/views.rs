@@ -159,3 +159,9 @@ pub(crate) struct PageBody<T> {
     pub(crate) items: Vec<T>,
     pub(crate) next_cursor: Option<String>,
 }
+
+/// A whole, short list of items.
+#[derive(Debug, Serialize)]
+pub(crate) struct ItemsBody<T> {
+    pub(crate) items: Vec<T>,
+}

@@ -1,5 +1,6 @@
 //! End-to-end tests: the real app on a free port, checking targets the tests control.
 
+mod accounts;
 mod alerting;
 mod checks;
 mod errors;

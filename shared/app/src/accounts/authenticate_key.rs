@@ -31,7 +31,9 @@ pub async fn authenticate_key(deps: &Deps, cmd: AuthenticateKey, now: Timestamp)
     let ceiling = match key.created_by {
         Some(user) => {
             let membership = deps.stores.memberships.membership(key.tenant_id, user).await?;
-            membership.map(|m| m.role).ok_or_else(|| AuthError::rejected("the API key's creator is no longer a member of its organisation"))?
+            membership
+                .map(|m| m.role)
+                .ok_or_else(|| AuthError::rejected("the API key's creator is no longer a member of its organisation"))?
         }
         None => key.service_ceiling,
     };

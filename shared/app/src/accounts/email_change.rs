@@ -1,9 +1,9 @@
 //! Changing one's email: a link goes to the new address, and the change happens when it is
 //! followed, so nobody can move an account to an address they do not hold.
 
+use super::AccountError;
 use super::mail::{self, AccountMail};
 use super::profile::{person, save};
-use super::AccountError;
 use crate::Deps;
 use jiff::Timestamp;
 use serde_json::json;

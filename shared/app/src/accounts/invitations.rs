@@ -23,7 +23,12 @@ pub struct InviteMember {
 /// Stores a pending invitation and mails its link; returns it with the link's token (for the
 /// API's answer, so an admin can pass the link on when mail is not set up).
 #[tracing::instrument(name = "invite_member", skip_all, fields(tenant = %actor.tenant_id))]
-pub async fn invite_member(deps: &Deps, actor: &Actor, cmd: InviteMember, now: Timestamp) -> Result<(AnyInvitation, SecretToken, Option<String>), AccountError> {
+pub async fn invite_member(
+    deps: &Deps,
+    actor: &Actor,
+    cmd: InviteMember,
+    now: Timestamp,
+) -> Result<(AnyInvitation, SecretToken, Option<String>), AccountError> {
     actor.require(Action::ManageMembers)?;
     if cmd.role == Role::Owner && actor.effective_role() != Role::Owner {
         return Err(AccountError::invalid("role", "only an owner invites owners"));
@@ -35,7 +40,15 @@ pub async fn invite_member(deps: &Deps, actor: &Actor, cmd: InviteMember, now: T
         return Err(AccountError::Conflict(format!("{email} is a member already")));
     }
     let token = SecretToken::from_random(deps.random.secret_bytes());
-    let invitation = Invitation::new(InvitationId::from_uuid(deps.random.new_id(now)), actor.tenant_id, email.clone(), cmd.role, token.hash(), actor.label.clone(), now);
+    let invitation = Invitation::new(
+        InvitationId::from_uuid(deps.random.new_id(now)),
+        actor.tenant_id,
+        email.clone(),
+        cmd.role,
+        token.hash(),
+        actor.label.clone(),
+        now,
+    );
     let invitation = AnyInvitation::Pending(invitation);
     deps.stores.invitations.insert_invitation(&invitation).await?;
     let change = audit_trail::Change {
@@ -137,7 +150,13 @@ pub async fn accept_invitation(deps: &Deps, cmd: AcceptInvitation, now: Timestam
     let stored = accepted.to_stored();
     let membership = Membership { tenant_id: stored.tenant_id, user_id: user.id, role: stored.role, since: now };
     deps.stores.memberships.put_membership(&membership).await?;
-    let actor = Actor { tenant_id: stored.tenant_id, id: ActorId::User(user.id), grant: Grant::Member(stored.role), label: user.email.to_string(), origin: cmd.origin };
+    let actor = Actor {
+        tenant_id: stored.tenant_id,
+        id: ActorId::User(user.id),
+        grant: Grant::Member(stored.role),
+        label: user.email.to_string(),
+        origin: cmd.origin,
+    };
     let change = audit_trail::Change {
         action: "invitation.accept",
         kind: "member",
@@ -169,7 +188,9 @@ async fn new_account(deps: &Deps, email: Email, cmd: &AcceptInvitation, now: Tim
                 errors.push(vigil_domain::monitor::FieldError { field: "password".into(), message: rejected.to_string() });
             }
         }
-        None => errors.push(vigil_domain::monitor::FieldError { field: "password".into(), message: "a new account needs a password".into() }),
+        None => {
+            errors.push(vigil_domain::monitor::FieldError { field: "password".into(), message: "a new account needs a password".into() })
+        }
     }
     let (Some(name), Some(password), true) = (name, cmd.password.as_deref(), errors.is_empty()) else {
         return Err(AccountError::Invalid(vigil_domain::monitor::SpecErrors(errors)));
@@ -179,7 +200,9 @@ async fn new_account(deps: &Deps, email: Email, cmd: &AcceptInvitation, now: Tim
     user.password = Some(deps.passwords.hash_password(password).await?);
     match deps.stores.users.insert_user(&user).await {
         Ok(()) => Ok(user),
-        Err(StoreError::Conflict) => Err(AccountError::Conflict("an account with this address was just made: sign in and follow the link again".into())),
+        Err(StoreError::Conflict) => {
+            Err(AccountError::Conflict("an account with this address was just made: sign in and follow the link again".into()))
+        }
         Err(error) => Err(error.into()),
     }
 }

@@ -33,7 +33,10 @@ pub async fn create_key(deps: &Deps, actor: &Actor, cmd: CreateKey, now: Timesta
     }
     let role = actor.effective_role();
     if !role.at_least(cmd.scope.least_role()) {
-        errors.push(field("scope", format!("a {role} cannot make a {} key (it needs at least {})", cmd.scope.as_str(), cmd.scope.least_role())));
+        errors.push(field(
+            "scope",
+            format!("a {role} cannot make a {} key (it needs at least {})", cmd.scope.as_str(), cmd.scope.least_role()),
+        ));
     }
     let (created_by, ceiling) = if cmd.service {
         actor.require(Action::ManageAllKeys)?;
@@ -43,7 +46,9 @@ pub async fn create_key(deps: &Deps, actor: &Actor, cmd: CreateKey, now: Timesta
         let user = actor.user().ok_or_else(|| AccountError::invalid("service", "a key can make only service keys (set `service`)"))?;
         (Some(user), role)
     };
-    let Some(name) = name.filter(|_| errors.is_empty()) else { return Err(AccountError::Invalid(vigil_domain::monitor::SpecErrors(errors))) };
+    let Some(name) = name.filter(|_| errors.is_empty()) else {
+        return Err(AccountError::Invalid(vigil_domain::monitor::SpecErrors(errors)));
+    };
     let secret = ApiKeySecret::from_random(deps.random.secret_bytes());
     let key = ApiKey {
         id: ApiKeyId::from_uuid(deps.random.new_id(now)),

@@ -35,19 +35,27 @@ fn compose(mail: &AccountMail<'_>, locale: Locale) -> (String, String) {
     match (mail, locale) {
         (AccountMail::Invitation { organisation, inviter, role, link }, Locale::En) => (
             format!("{inviter} invited you to {organisation} on Vigil"),
-            format!("{inviter} invited you to join {organisation} on Vigil as {role}.\n\nAccept within 72 hours:\n{link}\n\nIf you did not expect this, ignore this mail.\n"),
+            format!(
+                "{inviter} invited you to join {organisation} on Vigil as {role}.\n\nAccept within 72 hours:\n{link}\n\nIf you did not expect this, ignore this mail.\n"
+            ),
         ),
         (AccountMail::Invitation { organisation, inviter, role, link }, Locale::Fr) => (
             format!("{inviter} vous invite dans {organisation} sur Vigil"),
-            format!("{inviter} vous invite à rejoindre {organisation} sur Vigil avec le rôle {role}.\n\nAcceptez sous 72 heures :\n{link}\n\nSi vous ne l'attendiez pas, ignorez ce message.\n"),
+            format!(
+                "{inviter} vous invite à rejoindre {organisation} sur Vigil avec le rôle {role}.\n\nAcceptez sous 72 heures :\n{link}\n\nSi vous ne l'attendiez pas, ignorez ce message.\n"
+            ),
         ),
         (AccountMail::PasswordReset { link }, Locale::En) => (
             "Reset your Vigil password".into(),
-            format!("Someone asked to reset the password of this Vigil account.\n\nChoose a new password within the hour:\n{link}\n\nIf it was not you, ignore this mail: your password stays as it is.\n"),
+            format!(
+                "Someone asked to reset the password of this Vigil account.\n\nChoose a new password within the hour:\n{link}\n\nIf it was not you, ignore this mail: your password stays as it is.\n"
+            ),
         ),
         (AccountMail::PasswordReset { link }, Locale::Fr) => (
             "Réinitialisez votre mot de passe Vigil".into(),
-            format!("Quelqu'un a demandé à réinitialiser le mot de passe de ce compte Vigil.\n\nChoisissez un nouveau mot de passe dans l'heure :\n{link}\n\nSi ce n'était pas vous, ignorez ce message : votre mot de passe reste inchangé.\n"),
+            format!(
+                "Quelqu'un a demandé à réinitialiser le mot de passe de ce compte Vigil.\n\nChoisissez un nouveau mot de passe dans l'heure :\n{link}\n\nSi ce n'était pas vous, ignorez ce message : votre mot de passe reste inchangé.\n"
+            ),
         ),
         (AccountMail::EmailChange { link }, Locale::En) => (
             "Confirm your new Vigil email address".into(),

@@ -38,7 +38,10 @@ async fn owners(deps: &Deps, actor: &Actor) -> Result<usize, AccountError> {
 fn check_owner_rights(actor: &Actor, current: Role, next: Option<Role>) -> Result<(), AccountError> {
     let touches_owner = current == Role::Owner || next == Some(Role::Owner);
     if touches_owner && actor.effective_role() != Role::Owner {
-        return Err(AccountError::Forbidden(vigil_domain::access::Forbidden { who: actor.label.clone(), action: Action::ManageOrganisation }));
+        return Err(AccountError::Forbidden(vigil_domain::access::Forbidden {
+            who: actor.label.clone(),
+            action: Action::ManageOrganisation,
+        }));
     }
     Ok(())
 }
@@ -78,7 +81,14 @@ pub async fn remove_member(deps: &Deps, actor: &Actor, user: UserId, now: Timest
     check_owner_change(before.role, None, owners(deps, actor).await?)?;
     deps.stores.memberships.remove_membership(actor.tenant_id, user).await?;
     let action = if actor.user() == Some(user) { "member.leave" } else { "member.remove" };
-    let change = audit_trail::Change { action, kind: "member", id: user.to_string(), name: None, before: json!({"role": before.role}), after: serde_json::Value::Null };
+    let change = audit_trail::Change {
+        action,
+        kind: "member",
+        id: user.to_string(),
+        name: None,
+        before: json!({"role": before.role}),
+        after: serde_json::Value::Null,
+    };
     audit_trail::record(deps, actor, change, now).await?;
     Ok(())
 }

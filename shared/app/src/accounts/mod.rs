@@ -38,7 +38,9 @@ pub use organisations::{OrganisationDraft, create_organisation, get_organisation
 pub use passwords::{ChangePassword, RequestPasswordReset, ResetPassword, change_password, request_password_reset, reset_password};
 pub use profile::{Me, get_me, update_profile};
 pub use second_factor::{FinishSignIn, finish_sign_in};
-pub use sessions::{AuthenticateSession, StartSession, SwitchOrganisation, authenticate_session, end_session, start_session, switch_organisation};
+pub use sessions::{
+    AuthenticateSession, StartSession, SwitchOrganisation, authenticate_session, end_session, start_session, switch_organisation,
+};
 pub use set_up_owner::{SetUpOwner, set_up_owner};
 pub use sign_in::{SignIn, SignInOutcome, SignedIn, sign_in};
 pub use tokens::{RefreshTokens, TokenPair, issue_tokens, refresh_tokens, revoke_tokens};

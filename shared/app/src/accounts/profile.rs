@@ -61,7 +61,14 @@ pub async fn update_profile(deps: &Deps, actor: &Actor, draft: UserDraft, now: T
 }
 
 /// Stores `user` (version already bumped) and records `action` on it.
-pub(crate) async fn save(deps: &Deps, actor: &Actor, user: &User, action: &str, after: serde_json::Value, now: Timestamp) -> Result<(), AccountError> {
+pub(crate) async fn save(
+    deps: &Deps,
+    actor: &Actor,
+    user: &User,
+    action: &str,
+    after: serde_json::Value,
+    now: Timestamp,
+) -> Result<(), AccountError> {
     match deps.stores.users.update_user(user).await {
         Ok(()) => {}
         Err(StoreError::Conflict) => return Err(AccountError::Conflict("the account changed meanwhile; try again".into())),

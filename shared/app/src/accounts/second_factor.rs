@@ -14,7 +14,12 @@ pub(crate) struct SecondFactorProof {
 
 /// Checks a TOTP or recovery code and stores what it spends (the TOTP step, the recovery
 /// code); a wrong code counts as a failed sign-in.
-pub(crate) async fn check_second_factor(deps: &Deps, proof: SecondFactorProof, keys: &[ThrottleKey], now: Timestamp) -> Result<User, AuthError> {
+pub(crate) async fn check_second_factor(
+    deps: &Deps,
+    proof: SecondFactorProof,
+    keys: &[ThrottleKey],
+    now: Timestamp,
+) -> Result<User, AuthError> {
     let SecondFactorProof { mut user, code } = proof;
     let Some(totp) = user.totp.clone() else { return Ok(user) };
     if let Ok(used) = totp.verify(&code, now) {

@@ -65,7 +65,11 @@ pub struct AuthenticateSession {
 /// A live session's actor (their current role in the session's organisation), the session and
 /// the user. Refreshes `last_seen_at` at most once a minute.
 #[tracing::instrument(name = "authenticate_session", skip_all)]
-pub async fn authenticate_session(deps: &Deps, cmd: AuthenticateSession, now: Timestamp) -> Result<(Actor, BrowserSession, User), AuthError> {
+pub async fn authenticate_session(
+    deps: &Deps,
+    cmd: AuthenticateSession,
+    now: Timestamp,
+) -> Result<(Actor, BrowserSession, User), AuthError> {
     let ended = || AuthError::rejected("the session has ended; sign in again");
     let mut session = deps.stores.sessions.session(&cmd.cookie.hash()).await?.ok_or_else(ended)?;
     let policy = deps.settings.accounts.sessions;
@@ -104,8 +108,12 @@ pub struct SwitchOrganisation {
 /// Moves the session to an organisation the user is a member of.
 #[tracing::instrument(name = "switch_organisation", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn switch_organisation(deps: &Deps, cmd: SwitchOrganisation, now: Timestamp) -> Result<BrowserSession, AuthError> {
-    let mut session =
-        deps.stores.sessions.session(&cmd.cookie.hash()).await?.ok_or_else(|| AuthError::rejected("the session has ended; sign in again"))?;
+    let mut session = deps
+        .stores
+        .sessions
+        .session(&cmd.cookie.hash())
+        .await?
+        .ok_or_else(|| AuthError::rejected("the session has ended; sign in again"))?;
     deps.stores.memberships.membership(cmd.tenant_id, session.user_id).await?.ok_or(AuthError::NotAMember)?;
     session.tenant_id = cmd.tenant_id;
     session.last_seen_at = now;

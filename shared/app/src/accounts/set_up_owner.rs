@@ -40,14 +40,25 @@ pub async fn set_up_owner(deps: &Deps, cmd: SetUpOwner, now: Timestamp) -> Resul
     {
         errors.push(field("password", rejected.to_string()));
     }
-    let organisation_name = cmd.organisation.as_deref().map(vigil_domain::accounts::valid_name).transpose().map_err(|e| errors.push(field("organisation", e))).ok().flatten();
+    let organisation_name = cmd
+        .organisation
+        .as_deref()
+        .map(vigil_domain::accounts::valid_name)
+        .transpose()
+        .map_err(|e| errors.push(field("organisation", e)))
+        .ok()
+        .flatten();
     let (Some(email), Some(name), true) = (email, name, errors.is_empty()) else {
         return Err(AccountError::Invalid(vigil_domain::monitor::SpecErrors(errors)));
     };
     let mut tenant = match deps.stores.organisations.tenants().await?.into_iter().next() {
         Some(tenant) => tenant,
         None => {
-            let tenant = Tenant::new(TenantId::from_uuid(deps.random.new_id(now)), organisation_name.clone().unwrap_or_else(|| "My organisation".into()), now);
+            let tenant = Tenant::new(
+                TenantId::from_uuid(deps.random.new_id(now)),
+                organisation_name.clone().unwrap_or_else(|| "My organisation".into()),
+                now,
+            );
             deps.stores.organisations.insert_tenant(&tenant).await?;
             tenant
         }
@@ -64,7 +75,13 @@ pub async fn set_up_owner(deps: &Deps, cmd: SetUpOwner, now: Timestamp) -> Resul
         Err(error) => return Err(error.into()),
     }
     deps.stores.memberships.put_membership(&Membership { tenant_id: tenant.id, user_id: user.id, role: Role::Owner, since: now }).await?;
-    let actor = Actor { tenant_id: tenant.id, id: ActorId::User(user.id), grant: Grant::Member(Role::Owner), label: user.email.to_string(), origin: cmd.origin };
+    let actor = Actor {
+        tenant_id: tenant.id,
+        id: ActorId::User(user.id),
+        grant: Grant::Member(Role::Owner),
+        label: user.email.to_string(),
+        origin: cmd.origin,
+    };
     let change = audit_trail::Change {
         action: "organisation.set_up",
         kind: "member",

@@ -28,7 +28,12 @@ pub struct TokenPair {
 async fn pair(deps: &Deps, family: &RefreshFamily, refresh: SecretToken, now: Timestamp) -> Result<TokenPair, AuthError> {
     let claims = AccessClaims::new(family.user_id, family.tenant_id, family.id, now);
     let key = signing_key(deps).await?;
-    Ok(TokenPair { access_token: claims.sign(&key), expires_in: AccessClaims::LIFETIME.as_secs(), refresh_token: refresh, tenant_id: family.tenant_id })
+    Ok(TokenPair {
+        access_token: claims.sign(&key),
+        expires_in: AccessClaims::LIFETIME.as_secs(),
+        refresh_token: refresh,
+        tenant_id: family.tenant_id,
+    })
 }
 
 /// Tokens for someone who just signed in.
@@ -79,7 +84,9 @@ pub async fn refresh_tokens(deps: &Deps, cmd: RefreshTokens, now: Timestamp) -> 
         RefreshOutcome::Rotate => {}
         RefreshOutcome::Replayed => {
             revoke(deps, family, now).await?;
-            return Err(AuthError::rejected("this refresh token was already used: every token of its sign-in is now revoked; sign in again"));
+            return Err(AuthError::rejected(
+                "this refresh token was already used: every token of its sign-in is now revoked; sign in again",
+            ));
         }
         RefreshOutcome::Ended | RefreshOutcome::Unknown => return Err(AuthError::rejected(INVALID)),
     }

@@ -1,7 +1,7 @@
 //! Turning two-factor authentication on (a secret offered, then confirmed by a code) and off.
 
-use super::profile::{person, save};
 use super::AccountError;
+use super::profile::{person, save};
 use crate::Deps;
 use jiff::Timestamp;
 use serde_json::json;

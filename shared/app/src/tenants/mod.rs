@@ -1,9 +1,7 @@
-//! Tenants and authentication.
+//! The first organisation of a fresh installation and its admin key.
 
-mod authenticate;
 mod bootstrap;
 mod bootstrap_hashed;
 
-pub use authenticate::{Authenticate, AuthenticateError, Principal, authenticate};
 pub use bootstrap::{Bootstrap, BootstrapError, Bootstrapped, bootstrap};
 pub use bootstrap_hashed::{BootstrapWithKeyHash, bootstrap_with_key_hash};

@@ -1,7 +1,7 @@
 use super::DynamoStore;
 use super::attributes::{Item, ItemExt, n, s};
-use super::errors::{Cancelled, backend, cancellation, decode};
 use super::documents::{DOC, parse_doc};
+use super::errors::{Cancelled, backend, cancellation, decode};
 use super::keys::{PK, SK, TENANTS_PK, api_key_item, tenant_item};
 use anyhow::Context;
 use async_trait::async_trait;

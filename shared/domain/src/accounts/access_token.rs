@@ -115,8 +115,12 @@ mod tests {
     fn tokens_verify_and_every_tampering_is_refused() {
         let t0: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
         let key = [9u8; 32];
-        let claims =
-            AccessClaims::new(UserId::from_uuid(Uuid::from_u128(1)), TenantId::from_uuid(Uuid::from_u128(2)), RefreshFamilyId::from_uuid(Uuid::from_u128(3)), t0);
+        let claims = AccessClaims::new(
+            UserId::from_uuid(Uuid::from_u128(1)),
+            TenantId::from_uuid(Uuid::from_u128(2)),
+            RefreshFamilyId::from_uuid(Uuid::from_u128(3)),
+            t0,
+        );
         let token = claims.sign(&key);
         assert!(AccessClaims::looks_like_token(&token));
         assert_eq!(AccessClaims::verify(&token, &key, t0), Ok(claims.clone()));

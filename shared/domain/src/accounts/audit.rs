@@ -123,7 +123,8 @@ fn diff(prefix: &str, before: &Value, after: &Value, depth: usize, out: &mut Vec
             diff(&name, old.unwrap_or(&Value::Null), new.unwrap_or(&Value::Null), depth + 1, out);
             continue;
         }
-        let shown = |value: Option<&Value>| value.filter(|v| !v.is_null()).map(|v| if is_secret(&name) { Value::from(MASK) } else { v.clone() });
+        let shown =
+            |value: Option<&Value>| value.filter(|v| !v.is_null()).map(|v| if is_secret(&name) { Value::from(MASK) } else { v.clone() });
         out.push(FieldChange { field: name.clone(), before: shown(old), after: shown(new) });
     }
 }

@@ -103,7 +103,15 @@ impl Invitation<Pending> {
     pub const LIFETIME: jiff::SignedDuration = jiff::SignedDuration::from_hours(72);
 
     /// A new invitation of `email` to `tenant_id` as `role`.
-    pub fn new(id: InvitationId, tenant_id: TenantId, email: Email, role: Role, token: TokenHash, invited_by: String, now: Timestamp) -> Self {
+    pub fn new(
+        id: InvitationId,
+        tenant_id: TenantId,
+        email: Email,
+        role: Role,
+        token: TokenHash,
+        invited_by: String,
+        now: Timestamp,
+    ) -> Self {
         let expires_at = now.saturating_add(Self::LIFETIME).unwrap_or(now);
         Self { facts: Box::new(Facts { id, tenant_id, email, role, token, invited_by, created_at: now, expires_at }), state: Pending }
     }
@@ -211,7 +219,12 @@ impl AnyInvitation {
 
     /// The flat form.
     pub fn to_stored(&self) -> StoredInvitation {
-        fn flat<S>(i: &Invitation<S>, state: InvitationState, settled_at: Option<Timestamp>, accepted_by: Option<UserId>) -> StoredInvitation {
+        fn flat<S>(
+            i: &Invitation<S>,
+            state: InvitationState,
+            settled_at: Option<Timestamp>,
+            accepted_by: Option<UserId>,
+        ) -> StoredInvitation {
             let f = &i.facts;
             StoredInvitation {
                 id: f.id,

@@ -52,7 +52,10 @@ impl OrganisationSettings {
                 OidcMatch::Group(group) => ("group", group),
             };
             if value.trim().is_empty() || value.contains('@') || value.chars().any(char::is_whitespace) {
-                errors.push(FieldError { field: format!("oidc_rules[{i}].match.{field}"), message: format!("`{value}` is not a {}", field.replace('_', " ")) });
+                errors.push(FieldError {
+                    field: format!("oidc_rules[{i}].match.{field}"),
+                    message: format!("`{value}` is not a {}", field.replace('_', " ")),
+                });
             }
             if rule.role == Some(Role::Owner) {
                 errors.push(FieldError {

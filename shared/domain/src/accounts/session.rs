@@ -39,7 +39,11 @@ impl Default for SessionPolicy {
     /// Twelve hours idle (a wall screen refreshes itself, so it stays signed in), thirty days
     /// at most.
     fn default() -> Self {
-        Self { idle: SignedDuration::from_hours(12), absolute: SignedDuration::from_hours(24 * 30), touch_every: SignedDuration::from_mins(1) }
+        Self {
+            idle: SignedDuration::from_hours(12),
+            absolute: SignedDuration::from_hours(24 * 30),
+            touch_every: SignedDuration::from_mins(1),
+        }
     }
 }
 
@@ -75,7 +79,12 @@ mod tests {
             user_agent: None,
         };
         let h = SignedDuration::from_hours;
-        let cases = [(t0, t0, t0 + h(11), true), (t0, t0, t0 + h(12), false), (t0, t0 + h(700), t0 + h(710), true), (t0, t0 + h(715), t0 + h(720), false)];
+        let cases = [
+            (t0, t0, t0 + h(11), true),
+            (t0, t0, t0 + h(12), false),
+            (t0, t0 + h(700), t0 + h(710), true),
+            (t0, t0 + h(715), t0 + h(720), false),
+        ];
         for (created, seen, now, live) in cases {
             assert_eq!(policy.is_live(&session(created, seen), now), live, "{created} {seen} {now}");
         }

@@ -89,7 +89,9 @@ impl UserDraft {
         if let Some(tag) = &self.locale {
             match Locale::parse(tag) {
                 Some(locale) => user.locale = locale,
-                None => errors.push(FieldError { field: "locale".into(), message: format!("`{tag}` is not a language Vigil speaks (en, fr)") }),
+                None => {
+                    errors.push(FieldError { field: "locale".into(), message: format!("`{tag}` is not a language Vigil speaks (en, fr)") })
+                }
             }
         }
         if let Some(zone) = &self.time_zone {

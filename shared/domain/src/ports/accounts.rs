@@ -3,7 +3,9 @@
 //! secrets. Each is narrow; one store implements them all.
 
 use super::StoreError;
-use crate::accounts::{AnyInvitation, AuditEntry, AuditQuery, BrowserSession, Email, Membership, OneTimeToken, PasswordHash, RefreshFamily, TokenHash, User};
+use crate::accounts::{
+    AnyInvitation, AuditEntry, AuditQuery, BrowserSession, Email, Membership, OneTimeToken, PasswordHash, RefreshFamily, TokenHash, User,
+};
 use crate::ids::{InvitationId, RefreshFamilyId, TenantId, UserId};
 use crate::page::Page;
 use crate::tenant::Tenant;

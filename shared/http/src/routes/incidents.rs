@@ -12,7 +12,7 @@ use vigil_app::incidents::{
     AcknowledgeIncident, CommentOnIncident, GetIncident, ListIncidents, ResolveIncident, acknowledge_incident, comment_on_incident,
     get_incident, list_incidents, resolve_incident,
 };
-use vigil_app::tenants::Principal;
+use vigil_domain::access::Actor;
 use vigil_domain::ids::{MonitorId, TaskId};
 use vigil_domain::incident::{IncidentStatus, IncidentSubject, TimelineEntry};
 use vigil_domain::ports::IncidentQuery;
@@ -77,12 +77,12 @@ pub(crate) async fn read(
     Ok(Json(IncidentDetailBody::new(&detail)))
 }
 
-/// Who acts: the `by` the client gave, or the API key.
-fn actor(given: Option<String>, caller: &Principal) -> Result<String, ApiError> {
+/// Who acts: the `by` the client gave, or the caller as the audit log names them.
+fn actor(given: Option<String>, caller: &Actor) -> Result<String, ApiError> {
     match given.map(|b| b.trim().to_owned()) {
         Some(by) if by.is_empty() || by.chars().count() > 200 => Err(ApiError::bad_request("`by` must be 1 to 200 characters")),
         Some(by) => Ok(by),
-        None => Ok(format!("api-key:{}", caller.key_id)),
+        None => Ok(caller.label.clone()),
     }
 }
 

@@ -1,12 +1,17 @@
 //! Handlers. Each one only extracts, calls one use case and shapes the response.
 
 pub(crate) mod alerting;
+pub(crate) mod audit;
+pub(crate) mod auth;
 pub(crate) mod channels;
 pub(crate) mod checks;
 pub(crate) mod deliveries;
 pub(crate) mod health;
 pub(crate) mod incidents;
+pub(crate) mod keys;
+pub(crate) mod me;
 pub(crate) mod monitors;
+pub(crate) mod organisation;
 pub(crate) mod ping;
 pub(crate) mod status;
 pub(crate) mod tasks;

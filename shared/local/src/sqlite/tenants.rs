@@ -63,7 +63,11 @@ fn tenant_from_row(row: &Row<'_>) -> anyhow::Result<Tenant> {
         id: TenantId::from_uuid(uuid(&row.get::<_, Vec<u8>>(0)?)?),
         name: row.get(1)?,
         created_at: at(row.get(2)?)?,
-        settings: if settings == "{}" { Default::default() } else { serde_json::from_str(&settings).context("stored organisation settings")? },
+        settings: if settings == "{}" {
+            Default::default()
+        } else {
+            serde_json::from_str(&settings).context("stored organisation settings")?
+        },
     })
 }
 

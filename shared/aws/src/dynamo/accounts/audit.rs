@@ -70,7 +70,8 @@ impl AuditLog for DynamoStore {
         loop {
             let (batch, more) = self.query_prefix(&pk, "", true, None, 500, "purging the audit log").await?;
             let old: Vec<_> = batch.iter().filter(|i| i.string("sk").is_ok_and(|sk| sk < cutoff.as_str())).collect();
-            let deletes = old.iter().map(|i| delete_request(s(&pk), i["sk"].clone())).collect::<anyhow::Result<Vec<_>>>().map_err(decode)?;
+            let deletes =
+                old.iter().map(|i| delete_request(s(&pk), i["sk"].clone())).collect::<anyhow::Result<Vec<_>>>().map_err(decode)?;
             purged += deletes.len() as u64;
             let finished = deletes.len() < batch.len() || !more;
             self.write_batch(deletes, "purging the audit log").await?;

@@ -35,7 +35,8 @@ fn invitation_item(invitation: &AnyInvitation) -> Result<super::Item, StoreError
 impl InvitationStore for DynamoStore {
     async fn insert_invitation(&self, invitation: &AnyInvitation) -> Result<(), StoreError> {
         let flat = invitation.to_stored();
-        let pointer = marker(token_pk(&flat.token), "INVTOKEN", vec![("tenant_id", s(flat.tenant_id.to_string())), ("id", s(flat.id.to_string()))]);
+        let pointer =
+            marker(token_pk(&flat.token), "INVTOKEN", vec![("tenant_id", s(flat.tenant_id.to_string())), ("id", s(flat.id.to_string()))]);
         let items = vec![
             transact_put(&self.table, invitation_item(invitation)?, Some("attribute_not_exists(pk)"))?,
             transact_put(&self.table, pointer, Some("attribute_not_exists(pk)"))?,
@@ -66,7 +67,13 @@ impl InvitationStore for DynamoStore {
     }
 
     async fn settle_invitation(&self, settled: &AnyInvitation) -> Result<(), StoreError> {
-        let items = vec![put_if(&self.table, invitation_item(settled)?, "#state = :pending", &[("#state", "state")], vec![(":pending", s("pending"))])?];
+        let items = vec![put_if(
+            &self.table,
+            invitation_item(settled)?,
+            "#state = :pending",
+            &[("#state", "state")],
+            vec![(":pending", s("pending"))],
+        )?];
         match self.transact_settled("settling an invitation", items).await? {
             Outcome::Written => Ok(()),
             _ => Err(StoreError::Conflict),

@@ -30,7 +30,12 @@ fn user_pk(user: UserId) -> String {
 }
 
 /// An item with keys and a document, plus `extra` attributes.
-fn item<T: Serialize>(pk: String, sk: impl Into<String>, doc: &T, extra: Vec<(&str, aws_sdk_dynamodb::types::AttributeValue)>) -> Result<Item, StoreError> {
+fn item<T: Serialize>(
+    pk: String,
+    sk: impl Into<String>,
+    doc: &T,
+    extra: Vec<(&str, aws_sdk_dynamodb::types::AttributeValue)>,
+) -> Result<Item, StoreError> {
     let mut item: Item = HashMap::from([
         (PK.to_owned(), s(pk)),
         (SK.to_owned(), s(sk)),

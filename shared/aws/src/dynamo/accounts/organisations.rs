@@ -20,7 +20,12 @@ fn tenant_from(item: &Item) -> anyhow::Result<Tenant> {
         id,
         name: item.string("name")?.to_owned(),
         created_at: Timestamp::from_millisecond(item.number("created_at")?)?,
-        settings: item.opt_string(SETTINGS)?.map(serde_json::from_str).transpose().context("stored organisation settings")?.unwrap_or_default(),
+        settings: item
+            .opt_string(SETTINGS)?
+            .map(serde_json::from_str)
+            .transpose()
+            .context("stored organisation settings")?
+            .unwrap_or_default(),
     })
 }
 
@@ -32,7 +37,11 @@ impl Organisations for DynamoStore {
         let items = vec![
             transact_put(
                 &self.table,
-                marker(pk, sk, vec![("name", s(&tenant.name)), ("created_at", n(tenant.created_at.as_millisecond())), (SETTINGS, s(settings))]),
+                marker(
+                    pk,
+                    sk,
+                    vec![("name", s(&tenant.name)), ("created_at", n(tenant.created_at.as_millisecond())), (SETTINGS, s(settings))],
+                ),
                 Some("attribute_not_exists(pk)"),
             )?,
             transact_put(&self.table, marker(TENANTS_PK.into(), tenant.id.to_string(), vec![]), None)?,

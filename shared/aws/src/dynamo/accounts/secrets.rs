@@ -40,8 +40,7 @@ fn throttle_pk(key: &str) -> String {
 
 impl DynamoStore {
     async fn failures_since(&self, key: &str, since: Timestamp) -> Result<(u32, Option<Timestamp>), StoreError> {
-        let (items, _) =
-            self.query_prefix(&throttle_pk(key), "", false, None, 1000, "counting failed sign-ins").await?;
+        let (items, _) = self.query_prefix(&throttle_pk(key), "", false, None, 1000, "counting failed sign-ins").await?;
         let mut count = 0;
         let mut last = None;
         for item in items {
@@ -70,7 +69,8 @@ impl SignInAttempts for DynamoStore {
 
     async fn clear_failures(&self, key: &str) -> Result<(), StoreError> {
         let items = self.query_all(&throttle_pk(key), "", "clearing failed sign-ins").await?;
-        let deletes = items.iter().map(|i| delete_request(i[PK].clone(), i[SK].clone())).collect::<anyhow::Result<Vec<_>>>().map_err(decode)?;
+        let deletes =
+            items.iter().map(|i| delete_request(i[PK].clone(), i[SK].clone())).collect::<anyhow::Result<Vec<_>>>().map_err(decode)?;
         self.write_batch(deletes, "clearing failed sign-ins").await
     }
 }

@@ -66,7 +66,8 @@ impl UserDirectory for DynamoStore {
         let Some(stored) = self.get_raw(user_pk(user.id), "USER".into(), "reading a user").await? else { return Err(StoreError::NotFound) };
         let previous: User = parse_doc(&stored).map_err(decode)?;
         let expected = n(user.version.saturating_sub(1));
-        let mut items = vec![put_if(&self.table, user_item(user)?, "#version = :expected", &[("#version", "version")], vec![(":expected", expected)])?];
+        let mut items =
+            vec![put_if(&self.table, user_item(user)?, "#version = :expected", &[("#version", "version")], vec![(":expected", expected)])?];
         if previous.email != user.email {
             items.push(self.release_email(&previous.email, user.id)?);
             items.push(transact_put(&self.table, email_lock(user), Some("attribute_not_exists(pk)"))?);

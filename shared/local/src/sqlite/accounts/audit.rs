@@ -77,7 +77,10 @@ impl AuditLog for SqliteStore {
 
     async fn purge_audit(&self, tenant: TenantId, before: Timestamp) -> Result<u64, StoreError> {
         self.db
-            .write(move |conn| Ok(conn.execute("DELETE FROM audit_log WHERE tenant_id = ?1 AND at < ?2", params![blob(tenant.as_uuid()), ms(before)])? as u64))
+            .write(move |conn| {
+                Ok(conn.execute("DELETE FROM audit_log WHERE tenant_id = ?1 AND at < ?2", params![blob(tenant.as_uuid()), ms(before)])?
+                    as u64)
+            })
             .await
             .context("purging the audit log")
             .map_err(backend)

@@ -50,8 +50,10 @@ impl InvitationStore for SqliteStore {
         let token = token.0.clone();
         self.db
             .read(move |conn| {
-                let body: Option<String> =
-                    conn.prepare_cached("SELECT body FROM invitations WHERE token = ?1")?.query_row([token], |row| row.get(0)).optional()?;
+                let body: Option<String> = conn
+                    .prepare_cached("SELECT body FROM invitations WHERE token = ?1")?
+                    .query_row([token], |row| row.get(0))
+                    .optional()?;
                 body.map(|b| decode(&b)).transpose()
             })
             .await
@@ -74,7 +76,8 @@ impl InvitationStore for SqliteStore {
     async fn invitations(&self, tenant: TenantId) -> Result<Vec<AnyInvitation>, StoreError> {
         self.db
             .read(move |conn| {
-                let mut statement = conn.prepare_cached("SELECT body FROM invitations WHERE tenant_id = ?1 ORDER BY created_at DESC, id DESC")?;
+                let mut statement =
+                    conn.prepare_cached("SELECT body FROM invitations WHERE tenant_id = ?1 ORDER BY created_at DESC, id DESC")?;
                 let bodies = statement.query_map([blob(tenant.as_uuid())], |row| row.get::<_, String>(0))?;
                 bodies.map(|b| decode(&b?)).collect()
             })

@@ -53,8 +53,9 @@ impl Memberships for SqliteStore {
     async fn members(&self, tenant: TenantId) -> Result<Vec<Membership>, StoreError> {
         self.db
             .read(move |conn| {
-                let mut statement =
-                    conn.prepare_cached("SELECT tenant_id, user_id, role, since FROM memberships WHERE tenant_id = ?1 ORDER BY since, user_id")?;
+                let mut statement = conn.prepare_cached(
+                    "SELECT tenant_id, user_id, role, since FROM memberships WHERE tenant_id = ?1 ORDER BY since, user_id",
+                )?;
                 let mut rows = statement.query([blob(tenant.as_uuid())])?;
                 let mut members = Vec::new();
                 while let Some(row) = rows.next()? {
@@ -69,8 +70,9 @@ impl Memberships for SqliteStore {
     async fn memberships_of(&self, user: UserId) -> Result<Vec<(Membership, Tenant)>, StoreError> {
         self.db
             .read(move |conn| {
-                let mut statement =
-                    conn.prepare_cached("SELECT tenant_id, user_id, role, since FROM memberships WHERE user_id = ?1 ORDER BY since, tenant_id")?;
+                let mut statement = conn.prepare_cached(
+                    "SELECT tenant_id, user_id, role, since FROM memberships WHERE user_id = ?1 ORDER BY since, tenant_id",
+                )?;
                 let mut rows = statement.query([blob(user.as_uuid())])?;
                 let mut found = Vec::new();
                 while let Some(row) = rows.next()? {
@@ -87,8 +89,10 @@ impl Memberships for SqliteStore {
     async fn remove_membership(&self, tenant: TenantId, user: UserId) -> Result<(), StoreError> {
         self.db
             .write(move |conn| {
-                let removed = conn
-                    .execute("DELETE FROM memberships WHERE tenant_id = ?1 AND user_id = ?2", params![blob(tenant.as_uuid()), blob(user.as_uuid())])?;
+                let removed = conn.execute(
+                    "DELETE FROM memberships WHERE tenant_id = ?1 AND user_id = ?2",
+                    params![blob(tenant.as_uuid()), blob(user.as_uuid())],
+                )?;
                 Ok(if removed == 0 { Err(StoreError::NotFound) } else { Ok(()) })
             })
             .await

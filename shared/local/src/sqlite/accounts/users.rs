@@ -36,8 +36,10 @@ impl UserDirectory for SqliteStore {
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
         self.db
             .read(move |conn| {
-                let body: Option<String> =
-                    conn.prepare_cached("SELECT body FROM users WHERE id = ?1")?.query_row([blob(id.as_uuid())], |row| row.get(0)).optional()?;
+                let body: Option<String> = conn
+                    .prepare_cached("SELECT body FROM users WHERE id = ?1")?
+                    .query_row([blob(id.as_uuid())], |row| row.get(0))
+                    .optional()?;
                 body.map(|b| from_json(&b, "user")).transpose()
             })
             .await

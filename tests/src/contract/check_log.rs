@@ -150,10 +150,13 @@ pub async fn concurrent_records_contract(stores: Stores) {
     };
     let record =
         CheckRecord { result: failed, health: Some(HealthUpdate { expected_version: 0, health: down, transition: Some(transition) }) };
-    let writers = (0..8).map(|_| {
-        let (log, record) = (stores.checks.clone(), record.clone());
-        tokio::spawn(async move { log.record(&[record]).await.unwrap()[0] })
-    });
+    // Spawned before any is awaited, so that they race.
+    let writers: Vec<_> = (0..8)
+        .map(|_| {
+            let (log, record) = (stores.checks.clone(), record.clone());
+            tokio::spawn(async move { log.record(&[record]).await.unwrap()[0] })
+        })
+        .collect();
     let mut recorded = 0;
     for writer in writers {
         match writer.await.unwrap() {

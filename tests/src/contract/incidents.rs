@@ -97,13 +97,16 @@ pub async fn incident_store_contract(stores: Stores) {
 pub async fn concurrent_openings_contract(stores: Stores) {
     let tenant = tenant();
     let subject = monitor_subject();
-    let attempts = (0..16).map(|i| {
-        let store = Arc::clone(&stores.incidents);
-        // Different opening times, hence different incident ids: only the store's rule can
-        // keep them from all opening.
-        let incident = open_incident(tenant, subject, at(100 + i));
-        tokio::spawn(async move { store.open(&incident, &[]).await.unwrap() })
-    });
+    // Spawned before any is awaited, so that they race.
+    let attempts: Vec<_> = (0..16)
+        .map(|i| {
+            let store = Arc::clone(&stores.incidents);
+            // Different opening times, hence different incident ids: only the store's rule can
+            // keep them from all opening.
+            let incident = open_incident(tenant, subject, at(100 + i));
+            tokio::spawn(async move { store.open(&incident, &[]).await.unwrap() })
+        })
+        .collect();
     let mut opened = 0;
     let mut ongoing = HashSet::new();
     for attempt in attempts {

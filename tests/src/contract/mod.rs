@@ -3,23 +3,34 @@
 //!
 //! Each suite takes a fresh [`Stores`] so that global reads (the due-index) see only its data.
 
+mod account_fixtures;
+mod accounts;
 mod artefacts;
+mod audit;
 mod check_log;
 mod fixtures;
 mod incident_fixtures;
 mod incidents;
+mod invitations;
 mod monitors;
 mod notifications;
 mod schedule;
+mod sessions;
+mod sign_in;
 mod tasks;
 mod tenants;
 
+pub use accounts::{concurrent_user_updates_contract, memberships_contract, organisations_contract, user_directory_contract};
 pub use artefacts::artefact_store_contract;
+pub use audit::{audit_filters_contract, audit_log_contract, audit_purge_contract};
 pub use check_log::{check_log_contract, concurrent_records_contract, tally_contract};
 pub use incidents::{concurrent_openings_contract, incident_store_contract};
+pub use invitations::{concurrent_settlements_contract, concurrent_token_takes_contract, invitations_contract, one_time_tokens_contract};
 pub use monitors::{monitor_listing_contract, monitor_repository_contract};
 pub use notifications::{delivery_log_contract, notification_settings_contract, timer_index_contract};
 pub use schedule::{claim_ahead_contract, concurrent_claims_contract, schedule_contract};
+pub use sessions::{concurrent_rotations_contract, refresh_families_contract, sessions_contract};
+pub use sign_in::{server_secrets_contract, sign_in_attempts_contract};
 pub use tasks::{
     concurrent_task_changes_contract, ping_body_store_contract, ping_keys_contract, task_due_index_contract, task_record,
     task_repository_contract, task_state_contract,
@@ -61,6 +72,22 @@ macro_rules! contract_suites {
             concurrent_task_changes_contract,
             ping_keys_contract,
             ping_body_store_contract,
+            organisations_contract,
+            user_directory_contract,
+            concurrent_user_updates_contract,
+            memberships_contract,
+            invitations_contract,
+            concurrent_settlements_contract,
+            one_time_tokens_contract,
+            concurrent_token_takes_contract,
+            sessions_contract,
+            refresh_families_contract,
+            concurrent_rotations_contract,
+            audit_log_contract,
+            audit_filters_contract,
+            audit_purge_contract,
+            sign_in_attempts_contract,
+            server_secrets_contract,
         );
     };
     (@each $setup:expr; $($suite:ident),* $(,)?) => {$(

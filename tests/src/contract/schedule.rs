@@ -85,10 +85,13 @@ pub async fn concurrent_claims_contract(stores: Stores) {
         stores.monitors.insert(&r).await.unwrap();
     }
     let until = now + SignedDuration::from_secs(1);
-    let claims = (0..4).map(|_| {
-        let schedule = stores.schedule.clone();
-        tokio::spawn(async move { schedule.claim_due(now, until, 20).await.unwrap() })
-    });
+    // Spawned before any is awaited, so that they race.
+    let claims: Vec<_> = (0..4)
+        .map(|_| {
+            let schedule = stores.schedule.clone();
+            tokio::spawn(async move { schedule.claim_due(now, until, 20).await.unwrap() })
+        })
+        .collect();
     let mut seen = HashSet::new();
     let mut total = 0;
     for claim in claims {

@@ -91,9 +91,9 @@ impl DynamoStore {
         Ok(output.attributes.is_some_and(|a| !a.is_empty()))
     }
 
-    /// Up to `limit` items of partition `pk` whose `sk` starts with `prefix`, in `sk` order
-    /// (`forward`) or reversed, after `after` (exclusive). The second value says whether more
-    /// follow.
+    /// Up to `limit` items of partition `pk` whose `sk` starts with `prefix` (empty: every item),
+    /// in `sk` order (`forward`) or reversed, after `after` (exclusive). The second value says
+    /// whether more follow.
     pub(crate) async fn query_prefix(
         &self,
         pk: &str,
@@ -107,15 +107,18 @@ impl DynamoStore {
         let mut start = after.map(|sk| HashMap::from([(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))]));
         // One more than asked tells whether another page follows.
         while items.len() <= limit {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#sk", SK)
-                .expression_attribute_values(":pk", s(pk))
-                .expression_attribute_values(":prefix", s(prefix))
+            let query =
+                self.client.query().table_name(&self.table).expression_attribute_names("#pk", PK).expression_attribute_values(":pk", s(pk));
+            // DynamoDB refuses an empty string as a key condition's value: no prefix, no condition.
+            let query = if prefix.is_empty() {
+                query.key_condition_expression("#pk = :pk")
+            } else {
+                query
+                    .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .expression_attribute_names("#sk", SK)
+                    .expression_attribute_values(":prefix", s(prefix))
+            };
+            let output = query
                 .scan_index_forward(forward)
                 .consistent_read(true)
                 .limit((limit + 1 - items.len()).min(1000) as i32)

@@ -6,7 +6,7 @@ use super::item;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use vigil_domain::accounts::{AuditEntry, AuditQuery};
-use vigil_domain::ids::TenantId;
+use vigil_domain::ids::{AuditEntryId, TenantId};
 use vigil_domain::page::{Cursor, Page};
 use vigil_domain::ports::{AuditLog, StoreError};
 
@@ -33,7 +33,7 @@ impl AuditLog for DynamoStore {
         let pk = audit_pk(tenant);
         let limit = query.page.limit as usize;
         let mut after = match &query.page.cursor {
-            Some(cursor) => Some(String::from_utf8(base64_decode(&cursor.0)?).map_err(|_| StoreError::InvalidCursor)?),
+            Some(cursor) => Some(cursor_position(cursor)?),
             None => query.until.map(|until| audit_sk(until, "")),
         };
         let since = query.since.map(|since| audit_sk(since, ""));
@@ -80,6 +80,14 @@ impl AuditLog for DynamoStore {
             }
         }
     }
+}
+
+/// The sort key a cursor continues after, if it is one this store issued.
+fn cursor_position(cursor: &Cursor) -> Result<String, StoreError> {
+    let sk = String::from_utf8(base64_decode(&cursor.0)?).map_err(|_| StoreError::InvalidCursor)?;
+    let (millis, id) = sk.split_once('#').ok_or(StoreError::InvalidCursor)?;
+    let well_formed = millis.len() == 13 && millis.bytes().all(|b| b.is_ascii_digit()) && id.parse::<AuditEntryId>().is_ok();
+    if well_formed { Ok(sk) } else { Err(StoreError::InvalidCursor) }
 }
 
 fn base64_encode(bytes: &[u8]) -> String {

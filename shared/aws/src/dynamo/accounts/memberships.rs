@@ -35,6 +35,9 @@ impl DynamoStore {
 #[async_trait]
 impl Memberships for DynamoStore {
     async fn put_membership(&self, membership: &Membership) -> Result<(), StoreError> {
+        // A change of role keeps the date the member joined, as in every store.
+        let since = self.membership(membership.tenant_id, membership.user_id).await?.map_or(membership.since, |stored| stored.since);
+        let membership = &Membership { since, ..membership.clone() };
         let (tenant_pk, tenant_sk) = in_tenant(membership.tenant_id, membership.user_id);
         let (user_pk, user_sk) = in_user(membership.tenant_id, membership.user_id);
         let items = vec![

@@ -29,7 +29,10 @@ impl SessionStore for DynamoStore {
     async fn insert_session(&self, session: &BrowserSession) -> Result<(), StoreError> {
         let end = session.created_at.saturating_add(SessionPolicy::default().absolute).unwrap_or(session.created_at);
         let pointer = marker(user_pk(session.user_id), format!("SESSION#{}", session.hash.0), vec![expires(end)]);
-        let items = vec![transact_put(&self.table, session_item(session)?, None)?, transact_put(&self.table, pointer, None)?];
+        let items = vec![
+            transact_put(&self.table, session_item(session)?, Some("attribute_not_exists(pk)"))?,
+            transact_put(&self.table, pointer, None)?,
+        ];
         match self.transact_settled("storing a session", items).await? {
             Outcome::Written => Ok(()),
             _ => Err(StoreError::Conflict),
@@ -72,8 +75,13 @@ impl SessionStore for DynamoStore {
     }
 }
 
+/// Whether a family was revoked, as an attribute that conditions can test.
+const REVOKED_AT: &str = "revoked_at";
+
 fn family_item(family: &RefreshFamily) -> Result<super::Item, StoreError> {
-    item(family_pk(family.id), "RFAM", family, vec![("generation", n(family.generation)), expires(family.expires_at)])
+    let mut extra = vec![("generation", n(family.generation)), expires(family.expires_at)];
+    extra.extend(family.revoked_at.map(|at| (REVOKED_AT, n(at.as_millisecond()))));
+    item(family_pk(family.id), "RFAM", family, extra)
 }
 
 #[async_trait]
@@ -95,13 +103,14 @@ impl RefreshTokenStore for DynamoStore {
     }
 
     async fn replace_family(&self, family: &RefreshFamily, expected_generation: u32) -> Result<(), StoreError> {
-        let items = vec![put_if(
-            &self.table,
-            family_item(family)?,
-            "#generation = :expected",
-            &[("#generation", "generation")],
-            vec![(":expected", n(expected_generation))],
-        )?];
+        // A rotation that read the family before a sign-out must not revive it (DynamoDB
+        // refuses a name the condition does not use, hence two sets).
+        let (condition, names): (&str, &[(&str, &str)]) = if family.revoked_at.is_some() {
+            ("#generation = :expected", &[("#generation", "generation")])
+        } else {
+            ("#generation = :expected AND attribute_not_exists(#revoked)", &[("#generation", "generation"), ("#revoked", REVOKED_AT)])
+        };
+        let items = vec![put_if(&self.table, family_item(family)?, condition, names, vec![(":expected", n(expected_generation))])?];
         match self.transact_settled("rotating a refresh token", items).await? {
             Outcome::Written => Ok(()),
             _ => Err(StoreError::Conflict),

@@ -15,15 +15,15 @@ impl SessionStore for SqliteStore {
         let session = session.clone();
         self.db
             .write(move |conn| {
-                conn.execute(
-                    "INSERT INTO sessions (hash, user_id, body) VALUES (?1, ?2, ?3)",
+                let inserted = conn.execute(
+                    "INSERT OR IGNORE INTO sessions (hash, user_id, body) VALUES (?1, ?2, ?3)",
                     params![session.hash.0, blob(session.user_id.as_uuid()), to_json(&session)?],
                 )?;
-                Ok(())
+                Ok(if inserted == 0 { Err(StoreError::Conflict) } else { Ok(()) })
             })
             .await
             .context("storing a session")
-            .map_err(backend)
+            .map_err(backend)?
     }
 
     async fn session(&self, hash: &TokenHash) -> Result<Option<BrowserSession>, StoreError> {
@@ -81,15 +81,15 @@ impl RefreshTokenStore for SqliteStore {
         let family = family.clone();
         self.db
             .write(move |conn| {
-                conn.execute(
-                    "INSERT INTO refresh_families (id, user_id, generation, body) VALUES (?1, ?2, ?3, ?4)",
+                let inserted = conn.execute(
+                    "INSERT OR IGNORE INTO refresh_families (id, user_id, generation, body) VALUES (?1, ?2, ?3, ?4)",
                     params![blob(family.id.as_uuid()), blob(family.user_id.as_uuid()), family.generation, to_json(&family)?],
                 )?;
-                Ok(())
+                Ok(if inserted == 0 { Err(StoreError::Conflict) } else { Ok(()) })
             })
             .await
             .context("storing a refresh-token family")
-            .map_err(backend)
+            .map_err(backend)?
     }
 
     async fn family(&self, id: RefreshFamilyId) -> Result<Option<RefreshFamily>, StoreError> {
@@ -109,11 +109,21 @@ impl RefreshTokenStore for SqliteStore {
         let family = family.clone();
         self.db
             .write(move |conn| {
-                let changed = conn.execute(
-                    "UPDATE refresh_families SET generation = ?2, body = ?3 WHERE id = ?1 AND generation = ?4",
-                    params![blob(family.id.as_uuid()), family.generation, to_json(&family)?, expected_generation],
+                let stored: Option<String> = conn
+                    .prepare_cached("SELECT body FROM refresh_families WHERE id = ?1 AND generation = ?2")?
+                    .query_row(params![blob(family.id.as_uuid()), expected_generation], |row| row.get(0))
+                    .optional()?;
+                let Some(stored) = stored else { return Ok(Err(StoreError::Conflict)) };
+                // A rotation that read the family before a sign-out must not revive it.
+                let stored: RefreshFamily = from_json(&stored, "refresh-token family")?;
+                if stored.revoked_at.is_some() && family.revoked_at.is_none() {
+                    return Ok(Err(StoreError::Conflict));
+                }
+                conn.execute(
+                    "UPDATE refresh_families SET generation = ?2, body = ?3 WHERE id = ?1",
+                    params![blob(family.id.as_uuid()), family.generation, to_json(&family)?],
                 )?;
-                Ok(if changed == 0 { Err(StoreError::Conflict) } else { Ok(()) })
+                Ok(Ok(()))
             })
             .await
             .context("rotating a refresh token")

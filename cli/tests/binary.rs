@@ -1,5 +1,7 @@
 //! The real `vigil` binary: it starts on an empty data directory, prints its address, answers,
-//! stops cleanly on Ctrl-C (SIGINT) and keeps every acknowledged write across the restart.
+//! stops cleanly on Ctrl-C (SIGINT) and keeps every acknowledged write across the restart; after
+//! a `kill -9` it loses nothing acknowledged, resumes checking in rhythm and sends each pending
+//! delivery once.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -14,13 +16,18 @@ struct Running {
     stdout_lines: Vec<String>,
 }
 
+fn start(data_dir: &Path, admin_key: Option<&str>) -> Running {
+    start_with(data_dir, admin_key, &[])
+}
+
 // The child is handed to the caller, which waits for it in `interrupt_and_wait`.
 #[allow(clippy::zombie_processes)]
-fn start(data_dir: &Path, admin_key: Option<&str>) -> Running {
+fn start_with(data_dir: &Path, admin_key: Option<&str>, flags: &[&str]) -> Running {
     let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
     command
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
+        .args(flags)
         .env_remove("VIGIL_ADMIN_KEY")
         .env("VIGIL_LOG_FORMAT", "text")
         .stdout(Stdio::piped())
@@ -158,7 +165,7 @@ async fn a_backup_taken_under_load_restores_everything_acknowledged_before_it() 
     let acknowledged = pinger.await.unwrap();
     let stdout = String::from_utf8_lossy(&backup.stdout);
     assert!(backup.status.success(), "backup failed: {}", String::from_utf8_lossy(&backup.stderr));
-    assert!(stdout.contains("50 monitors") && stdout.contains("1 tasks"), "{stdout}");
+    assert!(stdout.contains("50 monitors") && stdout.contains("1 task,"), "{stdout}");
     assert!(String::from_utf8_lossy(&backup.stderr).contains("(100 %)"), "progress is shown");
     assert!(acknowledged > 0 && before_backup > 0, "the server was under load: {acknowledged} pings");
 
@@ -260,5 +267,135 @@ async fn kill_9_under_load_loses_nothing_acknowledged_and_checking_resumes_in_rh
         let n = hits.get(&format!("/m{i}")).copied().unwrap_or(0);
         assert!((1..=2).contains(&n), "monitor m{i} was checked {n} times in the first {} s after the restart: {hits:?}", INTERVAL + 2);
     }
+    interrupt_and_wait(restarted);
+}
+
+/// A webhook receiver that refuses (500) the first request of each message and accepts (200)
+/// the later ones; it records every request as (`webhook-id`, status answered).
+async fn refusing_each_message_once() -> (String, std::sync::Arc<std::sync::Mutex<Vec<(String, u16)>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, u16)>::new()));
+    let requests = log.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let requests = requests.clone();
+            tokio::spawn(async move {
+                let mut reader = BufReader::new(stream);
+                let (mut id, mut length) = (String::new(), 0usize);
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some((name, value)) = line.split_once(':') {
+                        match name.trim().to_ascii_lowercase().as_str() {
+                            "webhook-id" => id = value.trim().to_owned(),
+                            "content-length" => length = value.trim().parse().unwrap_or(0),
+                            _ => {}
+                        }
+                    }
+                }
+                let mut body = vec![0u8; length];
+                let _ = reader.read_exact(&mut body).await;
+                let status = {
+                    let mut log = requests.lock().unwrap();
+                    let status = if log.iter().any(|(seen, _)| *seen == id) { 200 } else { 500 };
+                    log.push((id, status));
+                    status
+                };
+                let answer = format!("HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                let _ = reader.get_mut().write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    (url, log)
+}
+
+/// Every delivery of every incident, as the API shows them.
+async fn deliveries(client: &reqwest::Client, base: &str) -> Vec<serde_json::Value> {
+    let incidents: serde_json::Value =
+        client.get(format!("{base}/v1/incidents")).bearer_auth(KEY).send().await.unwrap().json().await.unwrap();
+    let mut deliveries = Vec::new();
+    for incident in incidents["items"].as_array().unwrap() {
+        let url = format!("{base}/v1/incidents/{}", incident["id"].as_str().unwrap());
+        let detail: serde_json::Value = client.get(url).bearer_auth(KEY).send().await.unwrap().json().await.unwrap();
+        deliveries.extend(detail["deliveries"].as_array().unwrap().iter().cloned());
+    }
+    deliveries
+}
+
+/// Polls `deliveries` until `done` holds for `count` of them, failing after `timeout`.
+async fn wait_for_deliveries(
+    client: &reqwest::Client,
+    base: &str,
+    count: usize,
+    timeout: Duration,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> Vec<serde_json::Value> {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let all = deliveries(client, base).await;
+        if all.len() == count && all.iter().all(&done) {
+            return all;
+        }
+        assert!(std::time::Instant::now() < deadline, "deliveries not there within {timeout:?}: {all:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_with_deliveries_pending_sends_each_once_after_the_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+    let (hook, requests) = refusing_each_message_once().await;
+    // The first attempts are refused; their retries are due 5 s later, in the database only.
+    let flags = ["--notify-retry-ms", "5000", "--notify-max-attempts", "4"];
+    let mut server = start_with(dir.path(), Some(KEY), &flags);
+    const MONITORS: usize = 5;
+    let mut ids = Vec::new();
+    for i in 0..MONITORS {
+        // Nothing listens on port 9: every check fails, and the first one is due at once.
+        let body =
+            serde_json::json!({"name": format!("m{i}"), "url": "http://127.0.0.1:9/", "interval_seconds": 3600, "failure_threshold": 1});
+        let created: serde_json::Value =
+            client.post(format!("{}/v1/monitors", server.base)).bearer_auth(KEY).json(&body).send().await.unwrap().json().await.unwrap();
+        ids.push(created["id"].clone());
+    }
+    let channel = serde_json::json!({"name": "hook", "type": "webhook", "url": hook});
+    let channel: serde_json::Value =
+        client.post(format!("{}/v1/channels", server.base)).bearer_auth(KEY).json(&channel).send().await.unwrap().json().await.unwrap();
+    let rule =
+        serde_json::json!({"name": "all", "select": {"monitors": ids}, "channels": [channel["id"]], "notify_on": {"resolved": false}});
+    let created = client.post(format!("{}/v1/alert-rules", server.base)).bearer_auth(KEY).json(&rule).send().await.unwrap();
+    assert_eq!(created.status(), 201);
+
+    // Every first attempt refused and recorded: each delivery is pending, due again later.
+    let pending =
+        wait_for_deliveries(&client, &server.base, MONITORS, Duration::from_secs(20), |d| d["status"] == "pending" && d["attempts"] == 1)
+            .await;
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    let at_kill = requests.lock().unwrap().clone();
+    assert_eq!(at_kill.len(), MONITORS, "only the first attempts were made before the kill: {at_kill:?}");
+    assert!(at_kill.iter().all(|(_, status)| *status == 500));
+
+    let restarted = start_with(dir.path(), Some(KEY), &flags);
+    let delivered = wait_for_deliveries(&client, &restarted.base, MONITORS, Duration::from_secs(20), |d| d["status"] == "delivered").await;
+    // Longer than a retry delay: anything sent twice would have come by now.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let requests = requests.lock().unwrap().clone();
+    for delivery in &pending {
+        let id = delivery["id"].as_str().unwrap();
+        let statuses: Vec<u16> = requests.iter().filter(|(seen, _)| seen == id).map(|(_, status)| *status).collect();
+        assert_eq!(statuses, [500, 200], "delivery {id}: refused before the kill, accepted once after the restart");
+    }
+    assert_eq!(requests.len(), 2 * MONITORS, "nothing else was sent: {requests:?}");
+    assert!(delivered.iter().all(|d| d["attempts"] == 2), "{delivered:?}");
     interrupt_and_wait(restarted);
 }

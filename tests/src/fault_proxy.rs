@@ -1,6 +1,6 @@
-//! An HTTP proxy between the AWS SDK and the emulator that can play dead or throttle, so that
-//! tests can fail the emulator mid-batch and bring it back with its data intact (stopping moto
-//! itself would lose the queues whose messages must survive).
+//! An HTTP proxy between the AWS SDK and the emulator that can play dead, throttle or refuse
+//! one service, so that tests can fail the emulator mid-batch and bring it back with its data
+//! intact (stopping moto itself would lose the queues whose messages must survive).
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -11,6 +11,7 @@ use hyper_util::rt::TokioIo;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 
 /// How the proxy treats requests.
@@ -24,6 +25,33 @@ pub enum Fault {
     DownAfter(u32),
     /// Answer the next `n` DynamoDB requests with DynamoDB's throttling error.
     ThrottleDynamoDb(u32),
+    /// Pass `after` more requests through, then play dead for `lasting`, then pass everything
+    /// (the emulator stopped mid-batch and started again).
+    Outage {
+        /// Requests passed before it starts.
+        after: u32,
+        /// How long it lasts.
+        lasting: Duration,
+    },
+    /// Pass everything until the first request for `operation` (the end of its `x-amz-target`,
+    /// as `TransactWriteItems`), then play dead from that request on for `lasting`.
+    OutageAt {
+        /// The operation that starts it.
+        operation: &'static str,
+        /// How long it lasts.
+        lasting: Duration,
+    },
+    /// Play dead until this instant, then pass everything (what an outage becomes once it has
+    /// started).
+    DownUntil(Instant),
+    /// Pass `after` more requests for `service` (as it signs them: `sns`, `sqs`, `dynamodb`),
+    /// then refuse every request for it; other services pass.
+    RefuseService {
+        /// The service.
+        service: &'static str,
+        /// Its requests passed first.
+        after: u32,
+    },
 }
 
 struct State {
@@ -101,37 +129,82 @@ impl std::fmt::Display for PlayingDead {
 
 impl std::error::Error for PlayingDead {}
 
+/// The service a request is signed for: the fourth part of its SigV4 credential scope
+/// (`Credential=KEY/DATE/REGION/SERVICE/aws4_request`).
+fn signed_service(request: &Request<Incoming>) -> Option<&str> {
+    let authorization = request.headers().get("authorization")?.to_str().ok()?;
+    let scope = authorization.split("Credential=").nth(1)?;
+    scope.split('/').nth(3)
+}
+
+/// What the proxy does with one request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    Forward,
+    PlayDead,
+    Throttle,
+}
+
+/// What to do with one request, and how the fault goes on from it.
+fn verdict(fault: &mut Fault, service: Option<&str>, target: Option<&str>) -> Action {
+    match *fault {
+        Fault::None => Action::Forward,
+        Fault::Down => Action::PlayDead,
+        Fault::DownAfter(0) => {
+            *fault = Fault::Down;
+            Action::PlayDead
+        }
+        Fault::DownAfter(n) => {
+            *fault = Fault::DownAfter(n - 1);
+            Action::Forward
+        }
+        Fault::ThrottleDynamoDb(n) if service == Some("dynamodb") && n > 0 => {
+            *fault = Fault::ThrottleDynamoDb(n - 1);
+            Action::Throttle
+        }
+        Fault::ThrottleDynamoDb(_) => Action::Forward,
+        Fault::Outage { after: 0, lasting } => {
+            *fault = Fault::DownUntil(Instant::now() + lasting);
+            Action::PlayDead
+        }
+        Fault::Outage { after, lasting } => {
+            *fault = Fault::Outage { after: after - 1, lasting };
+            Action::Forward
+        }
+        Fault::OutageAt { operation, lasting } if target.is_some_and(|t| t.ends_with(&format!(".{operation}"))) => {
+            *fault = Fault::DownUntil(Instant::now() + lasting);
+            Action::PlayDead
+        }
+        Fault::OutageAt { .. } => Action::Forward,
+        Fault::DownUntil(until) if Instant::now() < until => Action::PlayDead,
+        Fault::DownUntil(_) => {
+            *fault = Fault::None;
+            Action::Forward
+        }
+        Fault::RefuseService { service: refused, after } if service == Some(refused) => {
+            if after == 0 {
+                return Action::PlayDead;
+            }
+            *fault = Fault::RefuseService { service: refused, after: after - 1 };
+            Action::Forward
+        }
+        Fault::RefuseService { .. } => Action::Forward,
+    }
+}
+
 async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, PlayingDead> {
-    let dynamodb = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("DynamoDB_"));
-    if dynamodb {
+    let service = signed_service(&request).map(str::to_owned);
+    let target = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    if service.as_deref() == Some("dynamodb") {
         state.dynamodb_requests.fetch_add(1, Ordering::SeqCst);
     }
-    let verdict = {
-        let mut fault = state.fault.lock().expect("fault");
-        match *fault {
-            Fault::None => Fault::None,
-            Fault::Down => Fault::Down,
-            Fault::DownAfter(0) => {
-                *fault = Fault::Down;
-                Fault::Down
-            }
-            Fault::DownAfter(n) => {
-                *fault = Fault::DownAfter(n - 1);
-                Fault::None
-            }
-            Fault::ThrottleDynamoDb(n) if dynamodb && n > 0 => {
-                *fault = Fault::ThrottleDynamoDb(n - 1);
-                Fault::ThrottleDynamoDb(n)
-            }
-            Fault::ThrottleDynamoDb(_) => Fault::None,
-        }
-    };
+    let verdict = verdict(&mut state.fault.lock().expect("fault"), service.as_deref(), target.as_deref());
     match verdict {
-        Fault::Down | Fault::DownAfter(_) => {
+        Action::PlayDead => {
             state.refused.fetch_add(1, Ordering::SeqCst);
             Err(PlayingDead)
         }
-        Fault::ThrottleDynamoDb(_) => {
+        Action::Throttle => {
             state.throttled.fetch_add(1, Ordering::SeqCst);
             let body = r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"The level of configured provisioned throughput for the table was exceeded."}"#;
             Ok(Response::builder()
@@ -141,7 +214,7 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Respons
                 .body(Full::new(Bytes::from_static(body.as_bytes())))
                 .expect("a throttling answer"))
         }
-        Fault::None => Ok(forward(&state, request).await),
+        Action::Forward => Ok(forward(&state, request).await),
     }
 }
 

@@ -11,7 +11,9 @@ use lambda_runtime::LambdaEvent;
 use vigil_app::notifications::{Deliver, deliver};
 use vigil_app::{Deps, SystemClock};
 use vigil_aws::batch_response::batch_failures;
+use vigil_aws::config::NotifierConfig;
 use vigil_aws::sqs::{DeliveryMessage, DeliveryQueue};
+use vigil_aws::{AwsClients, wiring};
 use vigil_domain::notify::DeliveryStatus;
 
 /// What the handler needs.
@@ -37,7 +39,23 @@ pub enum Handled {
     Nothing,
 }
 
+/// How long a claimed delivery is kept from other deliverers: longer than an attempt's send
+/// timeout (10 s), shorter than the function's timeout (60 s). An attempt whose record fails is
+/// recorded again for as long as its claim holds.
+pub const LEASE: SignedDuration = SignedDuration::from_secs(45);
+
 impl Notifier {
+    /// The handler as the function's `main` wires it on `clients`, claiming deliveries for
+    /// `lease` ([`LEASE`] in production).
+    pub fn wired(clients: &AwsClients, config: &NotifierConfig, lease: SignedDuration) -> anyhow::Result<Self> {
+        Ok(Self {
+            deps: wiring::notifier_deps(clients, &config.store, lease)?,
+            queue: DeliveryQueue::new(clients.sqs.clone(), &config.store.notify_queue_url),
+            dead_letters: DeliveryQueue::new(clients.sqs.clone(), &config.dlq_url),
+            lease,
+        })
+    }
+
     /// Handles one message body.
     pub async fn handle_message(&self, body: &str, now: Timestamp) -> anyhow::Result<Handled> {
         let message = DeliveryMessage::decode(body)?;

@@ -19,6 +19,9 @@ pub struct Sweeper {
     pub deps: Deps,
     /// The notifications queue.
     pub queue: DeliveryQueue,
+    /// A delivery this long past due has lost its queue message ([`OVERDUE_GRACE`] in
+    /// production).
+    pub overdue_grace: SignedDuration,
 }
 
 /// What one run did (the invocation's result, also logged).
@@ -34,8 +37,9 @@ pub struct SweepReport {
     pub requeued: usize,
 }
 
-/// A delivery this long past due has lost its queue message.
-const OVERDUE_GRACE: SignedDuration = SignedDuration::from_secs(120);
+/// A delivery this long past due has lost its queue message: longer than the notifier's claim,
+/// so that a delivery being attempted is not queued again.
+pub const OVERDUE_GRACE: SignedDuration = SignedDuration::from_secs(120);
 /// The most overdue deliveries put back on the queue per run; the rest wait for the next run.
 const REQUEUE_BATCH: usize = 500;
 
@@ -59,7 +63,7 @@ impl Sweeper {
         }
         // Claimed as of `now - grace` with a lease of the grace: their due time becomes `now`,
         // so the notifier can claim them at once.
-        let overdue = ClaimDueDeliveries { overdue_by: OVERDUE_GRACE, lease: OVERDUE_GRACE, limit: REQUEUE_BATCH };
+        let overdue = ClaimDueDeliveries { overdue_by: self.overdue_grace, lease: self.overdue_grace, limit: REQUEUE_BATCH };
         match claim_due_deliveries(&self.deps, overdue, now).await {
             Ok(overdue) => {
                 for delivery in overdue {

@@ -15,6 +15,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let sweeper = Sweeper {
         deps: wiring::store_deps(&clients, &config, wiring::no_checks("sweeper"))?,
         queue: DeliveryQueue::new(clients.sqs.clone(), &config.notify_queue_url),
+        overdue_grace: vigil_fn_sweeper::OVERDUE_GRACE,
     };
     let sweeper = &sweeper;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<_>| async move {

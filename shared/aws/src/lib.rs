@@ -10,6 +10,7 @@ pub mod dynamo;
 pub mod events;
 pub mod logs;
 pub mod notifier;
+pub mod patient_deliveries;
 pub mod ping_bodies;
 pub mod request_count;
 mod sdk_error;

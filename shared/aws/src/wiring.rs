@@ -7,6 +7,7 @@ use crate::config::{SchedulerConfig, StoreConfig};
 use crate::dynamo::DynamoStore;
 use crate::events::{EventBridgePublisher, FanOutPublisher, SnsPublisher};
 use crate::notifier::AwsNotifier;
+use crate::patient_deliveries::PatientDeliveryLog;
 use crate::ping_bodies::S3PingBodyStore;
 use crate::sqs::{QueuedDeliveryLog, SqsJobQueue};
 use jiff::SignedDuration;
@@ -48,6 +49,15 @@ pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Pr
             accounts: vigil_app::AccountSettings::default(),
         },
     })
+}
+
+/// The notifier function's dependencies: [`store_deps`] without a check engine, recording each
+/// delivery attempt with patience for as long as the `lease` it was claimed under holds (its
+/// message is out; an unrecorded attempt would be made again).
+pub fn notifier_deps(clients: &AwsClients, config: &StoreConfig, lease: SignedDuration) -> anyhow::Result<Deps> {
+    let mut deps = store_deps(clients, config, no_checks("notifier"))?;
+    deps.stores.deliveries = Arc::new(PatientDeliveryLog::new(deps.stores.deliveries, lease));
+    Ok(deps)
 }
 
 /// The prober of functions that never run checks (incidents, notifier, heartbeat, sweeper): it

@@ -1,3 +1,4 @@
+use crate::alerting::{failed_ids, make_visible_again};
 use jiff::SignedDuration;
 use lambda_runtime::{Context, LambdaEvent};
 use std::collections::BTreeSet;
@@ -15,25 +16,6 @@ use vigil_tests::emulator::{Session, clients, deps_with, provision::MAX_RECEIVES
 use vigil_tests::fault_proxy::{Fault, FaultProxy};
 use vigil_tests::lambda::{receive_all, sample_event, settle, sqs_event};
 use vigil_tests::target::Target;
-
-fn failed_ids(answer: &aws_lambda_events::sqs::SqsBatchResponse) -> BTreeSet<String> {
-    answer.batch_item_failures.iter().map(|f| f.item_identifier.clone()).collect()
-}
-
-async fn make_visible_again(session: &Session, messages: &[aws_sdk_sqs::types::Message]) {
-    for message in messages {
-        session
-            .clients
-            .sqs
-            .change_message_visibility()
-            .queue_url(&session.resources.probe_queue_url)
-            .receipt_handle(message.receipt_handle().unwrap_or_default())
-            .visibility_timeout(0)
-            .send()
-            .await
-            .unwrap();
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_emulator_failing_mid_batch_returns_the_unfinished_jobs_and_loses_nothing() {
@@ -72,9 +54,10 @@ async fn an_emulator_failing_mid_batch_returns_the_unfinished_jobs_and_loses_not
     // The emulator is back: the returned jobs are delivered again and complete.
     proxy.set(Fault::None);
     let returned: Vec<_> = messages.iter().filter(|m| m.message_id().is_some_and(|id| failed.contains(id))).cloned().collect();
-    make_visible_again(&session, &returned).await;
+    make_visible_again(&session, queue, &returned).await;
     let redelivered = receive_all(&session.clients.sqs, queue).await;
-    assert_eq!(redelivered.iter().filter_map(|m| m.message_id().map(str::to_owned)).collect::<BTreeSet<_>>(), failed);
+    let bodies: Vec<_> = redelivered.iter().map(|m| (m.message_id(), m.body(), m.attributes())).collect();
+    assert_eq!(redelivered.iter().filter_map(|m| m.message_id().map(str::to_owned)).collect::<BTreeSet<_>>(), failed, "{bodies:?}");
     let answer =
         vigil_fn_prober::handle(&proxied, LambdaEvent::new(sqs_event(&redelivered, &queue_arn(queue)), Context::default())).await.unwrap();
     assert!(answer.batch_item_failures.is_empty(), "{answer:?}");
@@ -123,7 +106,7 @@ async fn a_malformed_message_is_reported_until_the_dead_letter_queue_takes_it() 
         let answer =
             vigil_fn_prober::handle(&deps, LambdaEvent::new(sqs_event(&messages, &queue_arn(queue)), Context::default())).await.unwrap();
         assert_eq!(failed_ids(&answer), BTreeSet::from([messages[0].message_id().unwrap().to_owned()]));
-        make_visible_again(&session, &messages).await;
+        make_visible_again(&session, queue, &messages).await;
     }
     assert!(receive_all(&session.clients.sqs, queue).await.is_empty(), "after its last allowed receive it leaves the queue");
     let dead = receive_all(&session.clients.sqs, &session.resources.probe_dlq_url).await;

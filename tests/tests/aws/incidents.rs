@@ -4,6 +4,7 @@
 //! the notifications queue, and a local webhook receiver gets exactly one signed message; the
 //! same for the recovery. Redelivered messages change nothing.
 
+use crate::alerting::drain;
 use jiff::SignedDuration;
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::json;
@@ -19,27 +20,6 @@ use vigil_tests::emulator::{Session, queue_arn};
 use vigil_tests::lambda::{api_request, call_api, receive_all, settle, sqs_event};
 use vigil_tests::receiver::{Answer, Receiver};
 use vigil_tests::target::Target;
-
-/// Drains `queue_url` into a function, as Lambda's poller does, until it stays empty; returns
-/// how many messages were handled.
-async fn drain<F, Fut>(session: &Session, queue_url: &str, handler: F) -> usize
-where
-    F: Fn(LambdaEvent<aws_lambda_events::sqs::SqsEvent>) -> Fut,
-    Fut: std::future::Future<Output = aws_lambda_events::sqs::SqsBatchResponse>,
-{
-    let mut handled = 0;
-    loop {
-        let messages = receive_all(&session.clients.sqs, queue_url).await;
-        if messages.is_empty() {
-            return handled;
-        }
-        handled += messages.len();
-        let response = handler(LambdaEvent::new(sqs_event(&messages, &queue_arn(queue_url)), Context::default())).await;
-        let failed: Vec<String> = response.batch_item_failures.iter().map(|f| f.item_identifier.clone()).collect();
-        assert!(failed.is_empty(), "no message may fail here: {failed:?}");
-        settle(&session.clients.sqs, queue_url, &messages, &failed).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_outage_notifies_once_when_it_opens_and_once_when_it_resolves() {

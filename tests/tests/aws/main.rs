@@ -1,7 +1,10 @@
 //! Tests of the AWS functions on the emulator: the whole pipeline through the handlers, and
 //! faults.
 
+mod alerting;
+mod downstream_faults;
 mod faults;
 mod heartbeats;
 mod incidents;
+mod notifier_faults;
 mod pipeline;

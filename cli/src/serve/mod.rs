@@ -218,6 +218,10 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         tracing::info!(email = %owner.email, "the owner account was set up");
     }
 
+    // Status changes travel to the incident workers in memory: a crash between storing one and
+    // handling it would leave an outage without an incident, so every start looks for those.
+    vigil_app::incidents::reconcile_outages(&deps, SystemClock::now()).await.context("reconciling outages with incidents")?;
+
     let (stop, stop_rx) = watch::channel(false);
 
     let scheduler =
@@ -252,7 +256,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     let incidents = tokio::spawn(workers.run(incident_events, stopped(stop_rx.clone())));
     let sweeping = tokio::spawn(sweeper.run(stopped(stop_rx.clone())));
 
-    let pruning = tokio::spawn(prune_periodically(store, config.retention, stopped(stop_rx)));
+    let pruning = tokio::spawn(prune_periodically(store, deps.clone(), config.retention, stopped(stop_rx)));
 
     tracing::info!(%addr, database = %database.display(), "vigil is serving");
     Ok(Server {
@@ -268,9 +272,10 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     })
 }
 
-/// Hourly, deletes check history older than the retention; rollups are kept four times longer
-/// (they are small and make long uptime windows cheap).
-async fn prune_periodically(store: SqliteStore, retention: SignedDuration, stop: impl Future<Output = ()>) {
+/// Hourly, deletes check history older than the retention (rollups are kept four times longer:
+/// they are small and make long uptime windows cheap) and audit entries older than their
+/// organisation's retention.
+async fn prune_periodically(store: SqliteStore, deps: Deps, retention: SignedDuration, stop: impl Future<Output = ()>) {
     tokio::pin!(stop);
     let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
     loop {
@@ -288,6 +293,11 @@ async fn prune_periodically(store: SqliteStore, retention: SignedDuration, stop:
             Ok(deleted) if deleted > 0 => tracing::info!(deleted, "pruned old pings"),
             Ok(_) => {}
             Err(error) => tracing::error!(error = %format!("{error:#}"), "pruning ping history failed"),
+        }
+        match vigil_app::accounts::purge_audit_logs(&deps, now).await {
+            Ok(deleted) if deleted > 0 => tracing::info!(deleted, "pruned old audit entries"),
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "pruning audit logs failed"),
         }
     }
 }

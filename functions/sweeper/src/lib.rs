@@ -2,7 +2,8 @@
 //! deadline passed (Late, Down, runs past their limit) by reading the due-index, so its cost
 //! grows with the tasks due, not with all tasks; runs the escalations and reminders that are
 //! due; and puts back on the notifier queue any delivery overdue by more than a grace period
-//! (its queue message was lost: a failed send after the store write).
+//! (its queue message was lost: a failed send after the store write); and once an hour deletes
+//! audit entries past their organisation's retention.
 
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use jiff::SignedDuration;
@@ -35,6 +36,8 @@ pub struct SweepReport {
     pub timers: usize,
     /// Overdue deliveries put back on the queue.
     pub requeued: usize,
+    /// Audit entries deleted past their organisation's retention (once an hour).
+    pub audit_purged: u64,
 }
 
 /// A delivery this long past due has lost its queue message: longer than the notifier's claim,
@@ -75,6 +78,13 @@ impl Sweeper {
                 }
             }
             Err(error) => problems.push(format!("claiming overdue deliveries: {error}")),
+        }
+        // Once an hour: the first run of each hour.
+        if now.to_zoned(jiff::tz::TimeZone::UTC).minute() == 0 {
+            match vigil_app::accounts::purge_audit_logs(&self.deps, now).await {
+                Ok(purged) => report.audit_purged = purged,
+                Err(error) => problems.push(format!("purging audit logs: {error}")),
+            }
         }
         tracing::info!(?report, request_id = %event.context.request_id, "sweep done");
         if problems.is_empty() { Ok(report) } else { Err(anyhow::anyhow!(problems.join("; "))) }

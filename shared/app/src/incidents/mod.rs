@@ -7,6 +7,7 @@ mod comment;
 mod get;
 mod handle_event;
 mod list;
+mod reconcile;
 mod resolve;
 
 pub use acknowledge::{AcknowledgeIncident, AcknowledgeIncidentError, acknowledge_incident};
@@ -16,4 +17,5 @@ pub use get::{GetIncident, GetIncidentError, IncidentDetail, get_incident};
 pub(crate) use handle_event::resolve_ongoing;
 pub use handle_event::{HandleEvent, HandleEventError, HandledEvent, handle_event};
 pub use list::{ListIncidents, ListIncidentsError, list_incidents};
+pub use reconcile::reconcile_outages;
 pub use resolve::{ResolveIncident, ResolveIncidentError, resolve_incident};

@@ -80,7 +80,7 @@ impl Sweeper {
             Err(error) => problems.push(format!("claiming overdue deliveries: {error}")),
         }
         // Once an hour: the first run of each hour.
-        if now.to_zoned(jiff::tz::TimeZone::UTC).minute() == 0 {
+        if now.as_second().rem_euclid(3600) < 60 {
             match vigil_app::accounts::purge_audit_logs(&self.deps, now).await {
                 Ok(purged) => report.audit_purged = purged,
                 Err(error) => problems.push(format!("purging audit logs: {error}")),

@@ -9,7 +9,7 @@ use futures::StreamExt;
 use jiff::Timestamp;
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::CheckInterval;
-use vigil_domain::monitor::schedule::resume_slot;
+use vigil_domain::monitor::schedule::{Allotment, DueMonitor, allot_slots};
 use vigil_domain::ports::{CheckSchedule, DueCheck, StoreError};
 
 /// Claim writes in flight at once.
@@ -21,13 +21,6 @@ struct Candidate {
     monitor_id: MonitorId,
     interval: CheckInterval,
     due_ms: i64,
-}
-
-/// The slots handed out for one monitor and where its due time moves.
-struct Claim {
-    candidate: Candidate,
-    slots: Vec<Timestamp>,
-    next: Timestamp,
 }
 
 impl DynamoStore {
@@ -68,14 +61,14 @@ impl DynamoStore {
         }
     }
 
-    /// Moves a monitor's due time from what the index showed to `claim.next`, only if it still
+    /// Moves a monitor's due time from what the index showed to `claim.next_due_at`, only if it still
     /// is what the index showed (and the interval is unchanged): the write that makes a claim
     /// exclusive. `false` if another claimer, or an edit, got there first.
-    async fn advance(&self, claim: &Claim) -> Result<bool, StoreError> {
-        let c = &claim.candidate;
+    async fn advance(&self, claim: &Allotment) -> Result<bool, StoreError> {
+        let c = &claim.monitor;
         let mut update = Update::default();
-        update.set(DUE_AT, n(claim.next.as_millisecond()));
-        update.require_equal(DUE_AT, n(c.due_ms)).require_equal(INTERVAL, n(c.interval.seconds()));
+        update.set(DUE_AT, n(claim.next_due_at.as_millisecond()));
+        update.require_equal(DUE_AT, n(c.due_at.as_millisecond())).require_equal(INTERVAL, n(c.interval.seconds()));
         let result = self
             .client
             .update_item()
@@ -121,23 +114,14 @@ impl CheckSchedule for DynamoStore {
 
         // Slots are allotted before writing, earliest monitors first, so `limit` bounds the
         // claim as in the port; a monitor whose claim write loses yields nothing.
-        let mut claims = Vec::new();
-        let mut allotted = 0;
-        for candidate in candidates {
-            if allotted >= limit {
-                break;
-            }
-            let due = Timestamp::from_millisecond(candidate.due_ms).map_err(|e| decode(e.into()))?;
-            let mut slot = resume_slot(candidate.interval, candidate.monitor_id, due, now);
-            let mut slots = Vec::new();
-            // A short interval can have several slots before `until`.
-            while slot < until && allotted < limit {
-                slots.push(slot);
-                allotted += 1;
-                slot = candidate.interval.next_slot_after(candidate.monitor_id, slot);
-            }
-            claims.push(Claim { candidate, slots, next: slot });
-        }
+        let due = candidates
+            .into_iter()
+            .map(|c| {
+                let due_at = Timestamp::from_millisecond(c.due_ms).map_err(|e| decode(e.into()))?;
+                Ok(DueMonitor { tenant_id: c.tenant_id, monitor_id: c.monitor_id, interval: c.interval, due_at })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let claims = allot_slots(due, now, until, limit);
 
         let mut outcomes = futures::stream::iter(claims.into_iter().map(|claim| async move {
             let won = self.advance(&claim).await?;
@@ -148,15 +132,7 @@ impl CheckSchedule for DynamoStore {
         let mut first_error = None;
         while let Some(outcome) = outcomes.next().await {
             match outcome {
-                Ok((claim, true)) => {
-                    let c = &claim.candidate;
-                    claimed.extend(claim.slots.iter().map(|planned_at| DueCheck {
-                        tenant_id: c.tenant_id,
-                        monitor_id: c.monitor_id,
-                        planned_at: *planned_at,
-                        interval: c.interval,
-                    }));
-                }
+                Ok((claim, true)) => claimed.extend(claim.checks()),
                 Ok((_, false)) => {}
                 // Checks already won must still be handed out: they are claimed and nobody
                 // else will run them. The error is reported only if nothing was won.

@@ -3,7 +3,6 @@
 //! Lambda function reads, and checks, at cold start.
 
 pub mod artefacts;
-pub mod batch_response;
 pub mod clients;
 pub mod config;
 pub mod dynamo;

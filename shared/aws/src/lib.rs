@@ -3,6 +3,7 @@
 //! Lambda function reads, and checks, at cold start.
 
 pub mod artefacts;
+mod bucket;
 pub mod clients;
 pub mod config;
 pub mod dynamo;

@@ -88,8 +88,11 @@ pub(crate) fn creation_key(created_ms: i64, monitor: MonitorId) -> String {
 /// The due-index shard of a monitor, from the random tail of its id.
 pub(crate) fn due_shard(monitor: MonitorId) -> String {
     let bytes = monitor.as_uuid().into_bytes();
-    format!("D#{}", bytes[15] % DUE_SHARDS)
+    format!("{MONITOR_DUE_SHARD_PREFIX}{}", bytes[15] % DUE_SHARDS)
 }
+
+/// Prefix of the monitor shards of the due-index.
+pub(crate) const MONITOR_DUE_SHARD_PREFIX: &str = "D#";
 
 /// The planned time (Unix ms) carried in the first 48 bits of a check id.
 pub(crate) fn planned_ms_of(check: CheckId) -> i64 {

@@ -3,12 +3,9 @@
 //! ports. docs/aws.md draws the table: its key patterns, the `due` and `by_creation` indexes,
 //! and TTL.
 
-mod attributes;
 mod check_log;
-mod cursor;
 mod deliveries;
 mod documents;
-mod errors;
 mod history;
 mod incidents;
 mod keys;
@@ -26,9 +23,8 @@ mod task_locators;
 mod tasks;
 mod tenants;
 mod timers;
-mod transactions;
+mod toolkit;
 mod transitions;
-mod update;
 
 pub use table::create_table;
 

@@ -7,14 +7,13 @@ use super::keys::{BY_CREATION_INDEX, CREATION_KEY, DUE_AT, DUE_SHARD, MONITOR_SK
 use super::monitor_item::{self, HEALTH_VERSION, REVISION, STATUS, TAGS, monitor_key};
 use super::toolkit::attributes::{ItemExt, key_suffix, n, s};
 use super::toolkit::cursor;
-use super::toolkit::errors::{backend, decode};
+use super::toolkit::errors::decode;
 use super::toolkit::item::Read;
 use super::toolkit::query::KeyQuery;
 use super::toolkit::transactions::{Outcome, transact_put, transact_update};
 use super::toolkit::update::Update;
 use super::transitions::transition_item;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::KeysAndAttributes;
 use jiff::Timestamp;
 use std::collections::{BTreeMap, HashMap};
 use vigil_domain::ids::{MonitorId, TenantId};
@@ -58,27 +57,13 @@ impl DynamoStore {
         }
     }
 
-    /// Reads monitors by key, consistently, in the order of `keys` (missing ones left out).
+    /// Reads monitors by key, consistently, in the order of `ids` (missing ones left out).
     async fn get_many(&self, tenant: TenantId, ids: &[MonitorId]) -> Result<Vec<MonitorRecord>, StoreError> {
+        let keys = ids.iter().map(|id| monitor_key(tenant, *id)).collect();
         let mut found: HashMap<MonitorId, MonitorRecord> = HashMap::new();
-        for chunk in ids.chunks(100) {
-            let keys = chunk.iter().map(|id| monitor_key(tenant, *id)).collect();
-            let mut request =
-                Some(KeysAndAttributes::builder().set_keys(Some(keys)).consistent_read(true).build().map_err(StoreError::backend)?);
-            while let Some(keys) = request.take() {
-                let output = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, keys)
-                    .send()
-                    .await
-                    .map_err(|e| backend("reading monitors", e))?;
-                for item in output.responses.unwrap_or_default().remove(&self.table).unwrap_or_default() {
-                    let record = monitor_item::from_item(&item).map_err(decode)?;
-                    found.insert(record.monitor.id, record);
-                }
-                request = output.unprocessed_keys.unwrap_or_default().remove(&self.table).filter(|k| !k.keys.is_empty());
-            }
+        for item in self.get_items(keys, "reading monitors").await? {
+            let record = monitor_item::from_item(&item).map_err(decode)?;
+            found.insert(record.monitor.id, record);
         }
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }

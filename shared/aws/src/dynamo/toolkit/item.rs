@@ -1,4 +1,4 @@
-//! Single items: read by key (strongly or eventually consistent, whole or some attributes),
+//! Items by key: read (strongly or eventually consistent, whole or some attributes, one or many),
 //! written (unconditionally, or only if new), updated under conditions, deleted.
 
 use super::attributes::{Item, s};
@@ -7,7 +7,7 @@ use super::update::Update;
 use crate::dynamo::DynamoStore;
 use crate::dynamo::keys::{PK, SK};
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::types::ReturnValue;
+use aws_sdk_dynamodb::types::{KeysAndAttributes, ReturnValue};
 use vigil_domain::ports::StoreError;
 
 /// The key of the item `pk`/`sk`.
@@ -51,6 +51,23 @@ impl DynamoStore {
             request = request.projection_expression(names.join(", "));
         }
         Ok(request.send().await.map_err(|e| backend(what, e))?.item)
+    }
+
+    /// Reads the items at `keys`, strongly consistent, in no particular order (missing ones
+    /// left out): 100 keys a request, with what DynamoDB left unprocessed asked again.
+    pub(crate) async fn get_items(&self, keys: Vec<Item>, what: &str) -> Result<Vec<Item>, StoreError> {
+        let mut found = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(100) {
+            let keys =
+                KeysAndAttributes::builder().set_keys(Some(chunk.to_vec())).consistent_read(true).build().map_err(StoreError::backend)?;
+            let mut request = Some(keys);
+            while let Some(keys) = request.take() {
+                let output = self.client.batch_get_item().request_items(&self.table, keys).send().await.map_err(|e| backend(what, e))?;
+                found.extend(output.responses.unwrap_or_default().remove(&self.table).unwrap_or_default());
+                request = output.unprocessed_keys.unwrap_or_default().remove(&self.table).filter(|k| !k.keys.is_empty());
+            }
+        }
+        Ok(found)
     }
 
     /// Whether an item is at `key`.

@@ -4,7 +4,7 @@
 
 use super::DynamoStore;
 use super::history::{result_from_item, result_item};
-use super::keys::{RESULT_SK_PREFIX, SK, history_pk, planned_ms_of, result_sk};
+use super::keys::{RESULT_SK_PREFIX, SK, history_pk, result_sk};
 use super::monitor_item::{self, HEALTH_VERSION, monitor_key};
 use super::toolkit::attributes::{key_suffix, n};
 use super::toolkit::cursor;
@@ -97,7 +97,7 @@ impl CheckLog for DynamoStore {
     }
 
     async fn get(&self, tenant: TenantId, monitor: MonitorId, id: CheckId) -> Result<Option<CheckResult>, StoreError> {
-        let item_key = key(history_pk(tenant, monitor), result_sk(planned_ms_of(id)));
+        let item_key = key(history_pk(tenant, monitor), result_sk(id.planned_ms()));
         let item = self.get_item(item_key, Read::Eventual, &[], "reading a check result").await?;
         let result = item.as_ref().map(|item| result_from_item(item, tenant, monitor)).transpose().map_err(decode)?;
         // The id also encodes the monitor: an id of another monitor with the right time must not match.

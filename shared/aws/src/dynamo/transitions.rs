@@ -1,5 +1,5 @@
 use super::DynamoStore;
-use super::keys::{SK, TRANSITION_SK_PREFIX, history_pk, planned_ms_of, result_sk, transition_sk};
+use super::keys::{SK, TRANSITION_SK_PREFIX, history_pk, result_sk, transition_sk};
 use super::toolkit::attributes::{Item, ItemExt, key_suffix, s};
 use super::toolkit::cursor;
 use super::toolkit::errors::decode;
@@ -46,7 +46,7 @@ impl TransitionLog for DynamoStore {
 
     async fn caused_by(&self, tenant: TenantId, monitor: MonitorId, check: CheckId) -> Result<Option<StatusTransition>, StoreError> {
         // The transition rides on its check's result item, so one read finds it.
-        let result_key = key(history_pk(tenant, monitor), result_sk(planned_ms_of(check)));
+        let result_key = key(history_pk(tenant, monitor), result_sk(check.planned_ms()));
         match self.get_item(result_key, Read::Strong, &[TRANSITION], "reading the transition of a check").await? {
             Some(item) if item.contains_key(TRANSITION) => parse(&item).map(Some).map_err(decode),
             _ => Ok(None),

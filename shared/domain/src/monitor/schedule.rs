@@ -239,7 +239,9 @@ mod tests {
             interval: interval(60),
             due_at: ts(1_000),
         };
-        let cases: [(&str, Vec<DueMonitor>, i64, i64, usize, Vec<(Vec<i64>, i64)>); 6] = [
+        // (name, due monitors, now, until, limit, each allotment's slots and next due time)
+        type Case = (&'static str, Vec<DueMonitor>, i64, i64, usize, Vec<(Vec<i64>, i64)>);
+        let cases: [Case; 6] = [
             ("nothing due", vec![], 100_000, 160_000, 10, vec![]),
             (
                 "every slot before the horizon",

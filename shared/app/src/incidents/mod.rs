@@ -8,6 +8,8 @@ mod get;
 mod handle_event;
 mod list;
 mod resolve;
+#[cfg(test)]
+mod tests;
 
 pub use acknowledge::{AcknowledgeIncident, AcknowledgeIncidentError, acknowledge_incident};
 pub(crate) use announce::{enqueue, timeline_entry};

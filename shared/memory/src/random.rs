@@ -5,7 +5,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use uuid::Uuid;
 use vigil_domain::ports::RandomSource;
 
-/// Time-ordered ids whose random part counts up, and secrets that differ from call to call:
+/// Time-ordered ids whose random part counts up, and secrets that differ from call to call in
+/// every part:
 /// the same calls give the same values in every run.
 #[derive(Debug, Default)]
 pub struct SequentialRandom {
@@ -29,8 +30,12 @@ impl RandomSource for SequentialRandom {
 
     fn secret_bytes(&self) -> [u8; 32] {
         let n = self.next.fetch_add(1, Ordering::SeqCst) + 1;
-        let mut bytes = [0x5e; 32];
-        bytes[24..].copy_from_slice(&n.to_be_bytes());
+        // The count in every quarter, so that any slice a caller takes (tokens take 16 bytes)
+        // differs from call to call.
+        let mut bytes = [0u8; 32];
+        for (quarter, chunk) in bytes.chunks_mut(8).enumerate() {
+            chunk.copy_from_slice(&(n ^ ((quarter as u64) << 56)).to_be_bytes());
+        }
         bytes
     }
 }
@@ -47,6 +52,8 @@ mod tests {
         assert!(a < b, "same millisecond: in call order");
         assert!(b < random.new_id(t + jiff::SignedDuration::from_millis(1)));
         assert_eq!(a.get_version_num(), 7);
-        assert_ne!(random.secret_bytes(), random.secret_bytes());
+        let (x, y) = (random.secret_bytes(), random.secret_bytes());
+        assert_ne!(x[..16], y[..16], "so do any 16 of them");
+        assert_ne!(x[16..], y[16..]);
     }
 }

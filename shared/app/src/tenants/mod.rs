@@ -3,6 +3,8 @@
 mod authenticate;
 mod bootstrap;
 mod bootstrap_hashed;
+#[cfg(test)]
+mod tests;
 
 pub use authenticate::{Authenticate, AuthenticateError, Principal, authenticate};
 pub use bootstrap::{Bootstrap, BootstrapError, Bootstrapped, bootstrap};

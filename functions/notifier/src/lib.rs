@@ -5,16 +5,17 @@
 //! failed-deliveries list). The messages of a batch are attempted at once, so a slow or dead
 //! receiver holds up only its own message.
 
-use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
+use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use jiff::{SignedDuration, Timestamp};
 use lambda_runtime::LambdaEvent;
 use vigil_app::notifications::{Deliver, deliver};
 use vigil_app::{Deps, SystemClock};
-use vigil_aws::batch_response::batch_failures;
 use vigil_aws::config::NotifierConfig;
-use vigil_aws::sqs::{DeliveryMessage, DeliveryQueue};
+use vigil_aws::sqs::{DeliveryMessage, DeliveryQueue, Order, QueueKind, each_message};
 use vigil_aws::{AwsClients, wiring};
 use vigil_domain::notify::DeliveryStatus;
+
+const DELIVERIES: QueueKind = QueueKind { queue: "notifications", holds: "a delivery message" };
 
 /// What the handler needs.
 pub struct Notifier {
@@ -58,7 +59,11 @@ impl Notifier {
 
     /// Handles one message body.
     pub async fn handle_message(&self, body: &str, now: Timestamp) -> anyhow::Result<Handled> {
-        let message = DeliveryMessage::decode(body)?;
+        self.handle_delivery(DeliveryMessage::decode(body)?, now).await
+    }
+
+    /// Handles one delivery message.
+    async fn handle_delivery(&self, message: DeliveryMessage, now: Timestamp) -> anyhow::Result<Handled> {
         let (tenant, id) = (message.tenant_id, message.delivery_id);
         let Some(delivery) = self.deps.stores.delivery_due.claim(tenant, id, now, self.lease).await? else {
             let stored = self.deps.stores.deliveries.get(tenant, id).await?;
@@ -79,28 +84,18 @@ impl Notifier {
         Ok(Handled::Attempted(recorded.status))
     }
 
-    /// Handles one SQS batch. Never fails as a whole: a message whose attempt could not be
-    /// recorded or requeued is a batch item failure and comes back; one that is not a delivery
-    /// message goes on towards the dead-letter queue.
+    /// Handles one SQS batch, its messages at once. Never fails as a whole: a message whose
+    /// attempt could not be recorded or requeued is a batch item failure and comes back; one
+    /// that is not a delivery message goes on towards the dead-letter queue.
     pub async fn handle(&self, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, std::convert::Infallible> {
         let now = SystemClock::now();
-        let outcomes = futures::future::join_all(event.payload.records.iter().map(|m| self.one(m, now))).await;
-        let failures: Vec<String> = outcomes.into_iter().flatten().collect();
-        tracing::info!(failed = failures.len(), request_id = %event.context.request_id, "notification batch done");
-        Ok(batch_failures(failures))
-    }
-
-    async fn one(&self, message: &SqsMessage, now: Timestamp) -> Option<String> {
-        let id = message.message_id.clone().unwrap_or_default();
-        match self.handle_message(message.body.as_deref().unwrap_or_default(), now).await {
-            Ok(handled) => {
-                tracing::info!(message_id = %id, ?handled, "delivery message handled");
-                None
-            }
-            Err(error) => {
-                tracing::error!(message_id = %id, error = %format!("{error:#}"), "a delivery message failed; it will be delivered again");
-                Some(id)
-            }
-        }
+        let processed = each_message(DELIVERIES, &event.payload.records, Order::AtOnce, DeliveryMessage::decode, |message| async move {
+            let handled = self.handle_delivery(message, now).await?;
+            tracing::info!(?handled, "delivery message handled");
+            Ok(())
+        })
+        .await;
+        tracing::info!(failed = processed.failed.len(), request_id = %event.context.request_id, "notification batch done");
+        Ok(processed.response())
     }
 }

@@ -7,48 +7,42 @@
 
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_runtime::LambdaEvent;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use vigil_app::jobs::{EntryOutcome, RunProbeJobs, run_probe_jobs};
 use vigil_app::{Deps, SystemClock};
-use vigil_aws::batch_response::batch_failures;
-use vigil_aws::sqs::decode_job;
+use vigil_aws::sqs::{Order, QueueKind, decode_job, each_message};
+
+const PROBE_JOBS: QueueKind = QueueKind { queue: "probe-job", holds: "a job" };
 
 /// Handles one SQS batch. Never fails as a whole: every problem is a batch item failure.
 pub async fn handle(deps: &Deps, event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, std::convert::Infallible> {
     let now = SystemClock::now();
-    let mut failures = Vec::new();
-    let mut jobs = Vec::new();
-    let mut job_messages = Vec::new();
-    for message in event.payload.records {
-        let id = message.message_id.clone().unwrap_or_default();
-        match decode_job(message.body.as_deref().unwrap_or_default()) {
-            Ok(job) => {
-                jobs.push(job);
-                job_messages.push(id);
+    let [ran, skipped, failed] = [const { AtomicUsize::new(0) }; 3];
+    let processed = each_message(
+        PROBE_JOBS,
+        &event.payload.records,
+        Order::AtOnce,
+        |body| Ok(decode_job(body)?),
+        |job| async {
+            let reports = run_probe_jobs(deps, RunProbeJobs { jobs: vec![job] }, now).await;
+            for entry in reports.iter().flat_map(|report| &report.entries) {
+                match entry {
+                    EntryOutcome::Ran { .. } => ran.fetch_add(1, Ordering::Relaxed),
+                    EntryOutcome::Skipped(_) => skipped.fetch_add(1, Ordering::Relaxed),
+                    EntryOutcome::Failed(error) => {
+                        tracing::error!(%error, "a check of a probe job failed; the job will be delivered again");
+                        failed.fetch_add(1, Ordering::Relaxed)
+                    }
+                };
             }
-            Err(error) => {
-                let receives = message.attributes.get("ApproximateReceiveCount").map(String::as_str).unwrap_or("?");
-                tracing::error!(message_id = %id, receives, %error, "a message on the probe-job queue is not a job; returning it towards the dead-letter queue");
-                failures.push(id);
+            match reports.iter().any(|report| report.failed()) {
+                true => Err(anyhow::anyhow!("a check of the job failed")),
+                false => Ok(()),
             }
-        }
-    }
-    let reports = run_probe_jobs(deps, RunProbeJobs { jobs }, now).await;
-    let (mut ran, mut skipped, mut failed) = (0, 0, 0);
-    for (report, id) in reports.iter().zip(job_messages) {
-        for entry in &report.entries {
-            match entry {
-                EntryOutcome::Ran { .. } => ran += 1,
-                EntryOutcome::Skipped(_) => skipped += 1,
-                EntryOutcome::Failed(error) => {
-                    failed += 1;
-                    tracing::error!(message_id = %id, %error, "a check of a probe job failed; the job will be delivered again");
-                }
-            }
-        }
-        if report.failed() {
-            failures.push(id);
-        }
-    }
-    tracing::info!(ran, skipped, failed, failed_messages = failures.len(), request_id = %event.context.request_id, "probe batch done");
-    Ok(batch_failures(failures))
+        },
+    )
+    .await;
+    let (ran, skipped, failed) = (ran.into_inner(), skipped.into_inner(), failed.into_inner());
+    tracing::info!(ran, skipped, failed, failed_messages = processed.failed.len(), request_id = %event.context.request_id, "probe batch done");
+    Ok(processed.response())
 }

@@ -17,6 +17,8 @@ mod system_clock;
 mod system_random;
 pub mod tasks;
 pub mod tenants;
+#[cfg(test)]
+mod world;
 
 /// How many times a use case that reads, decides and writes conditionally tries before it
 /// reports a conflict: the loser of a race re-reads and decides again, and races on one record

@@ -310,12 +310,18 @@ pub struct SchedulerConfig {
     pub max_checks: usize,
 }
 
-fn aws<F: Fn(&str) -> Option<String>>(reader: &mut Reader<F>) -> AwsSettings {
-    let region = reader.value(REGION).or_else(|| reader.value("AWS_DEFAULT_REGION"));
-    if region.is_none() {
-        reader.problems.push(format!("{REGION} is not set (the AWS region; Lambda sets it)"));
+impl<F: Fn(&str) -> Option<String>> Reader<F> {
+    /// A reader of `get` with what every function reads first: the AWS settings and the table.
+    fn with_table(get: F) -> (Self, AwsSettings, String) {
+        let mut reader = Reader { get, problems: Vec::new() };
+        let region = reader.value(REGION).or_else(|| reader.value("AWS_DEFAULT_REGION"));
+        if region.is_none() {
+            reader.problems.push(format!("{REGION} is not set (the AWS region; Lambda sets it)"));
+        }
+        let aws = AwsSettings { region: region.unwrap_or_default(), endpoint_url: reader.value(ENDPOINT_URL) };
+        let table = reader.required(TABLE);
+        (reader, aws, table)
     }
-    AwsSettings { region: region.unwrap_or_default(), endpoint_url: reader.value(ENDPOINT_URL) }
 }
 
 impl StoreConfig {
@@ -326,9 +332,7 @@ impl StoreConfig {
 
     /// From any source of variables.
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let mut r = Reader { get, problems: Vec::new() };
-        let aws = aws(&mut r);
-        let table = r.required(TABLE);
+        let (mut r, aws, table) = Reader::with_table(get);
         let artefact_bucket = r.required(ARTEFACT_BUCKET);
         let events_topic_arn = r.required(EVENTS_TOPIC_ARN);
         let event_bus = r.value(EVENT_BUS);
@@ -416,9 +420,7 @@ impl SchedulerConfig {
 
     /// From any source of variables.
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let mut r = Reader { get, problems: Vec::new() };
-        let aws = aws(&mut r);
-        let table = r.required(TABLE);
+        let (mut r, aws, table) = Reader::with_table(get);
         let probe_queue_url = r.required(PROBE_QUEUE_URL);
         // The lead is more than a minute, so that consecutive runs (one a minute) overlap and no
         // slot falls between them; the horizon is at most the longest SQS delay.

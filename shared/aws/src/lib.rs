@@ -3,7 +3,7 @@
 //! Lambda function reads, and checks, at cold start.
 
 pub mod artefacts;
-pub mod batch_response;
+mod bucket;
 pub mod clients;
 pub mod config;
 pub mod dynamo;

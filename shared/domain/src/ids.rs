@@ -134,6 +134,14 @@ impl CheckId {
     pub fn for_planned_check(monitor: MonitorId, planned_at_ms: i64) -> Self {
         Self(time_prefixed(monitor.as_uuid(), planned_at_ms))
     }
+
+    /// The planned time (Unix milliseconds) the id carries in its first 48 bits.
+    pub fn planned_ms(self) -> i64 {
+        let bytes = self.0.into_bytes();
+        let mut ms = [0u8; 8];
+        ms[2..].copy_from_slice(&bytes[..6]);
+        i64::from_be_bytes(ms)
+    }
 }
 
 impl IncidentId {
@@ -158,5 +166,6 @@ mod tests {
         assert_ne!(CheckId::for_planned_check(a, t), CheckId::for_planned_check(a, t + 1));
         assert_ne!(CheckId::for_planned_check(a, t), CheckId::for_planned_check(b, t));
         assert!(CheckId::for_planned_check(a, t) < CheckId::for_planned_check(a, t + 1000));
+        assert_eq!(CheckId::for_planned_check(a, t).planned_ms(), t);
     }
 }

@@ -4,6 +4,8 @@ mod claim_due;
 mod get;
 mod list;
 mod run;
+#[cfg(test)]
+mod tests;
 mod trigger;
 
 pub use claim_due::{ClaimDueChecks, ClaimDueChecksError, claim_due_checks};

@@ -9,6 +9,8 @@ mod handle_event;
 mod list;
 mod reconcile;
 mod resolve;
+#[cfg(test)]
+mod tests;
 
 pub use acknowledge::{AcknowledgeIncident, AcknowledgeIncidentError, acknowledge_incident};
 pub(crate) use announce::{enqueue, timeline_entry};

@@ -7,6 +7,8 @@ mod list;
 mod pause;
 mod resume;
 pub(crate) mod target_policy;
+#[cfg(test)]
+mod tests;
 mod update;
 
 pub use create::{CreateMonitor, CreateMonitorError, create_monitor};

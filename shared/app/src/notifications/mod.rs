@@ -17,6 +17,8 @@ mod list_windows;
 mod mute;
 mod run_timers;
 mod test_channel;
+#[cfg(test)]
+mod tests;
 
 pub use claim_deliveries::{ClaimDueDeliveries, ClaimDueDeliveriesError, claim_due_deliveries};
 pub use create_channel::{CreateChannel, CreateChannelError, create_channel};

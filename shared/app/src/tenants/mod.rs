@@ -2,6 +2,8 @@
 
 mod bootstrap;
 mod bootstrap_hashed;
+#[cfg(test)]
+mod tests;
 
 pub use bootstrap::{Bootstrap, BootstrapError, Bootstrapped, bootstrap};
 pub use bootstrap_hashed::{BootstrapWithKeyHash, bootstrap_with_key_hash};

@@ -12,15 +12,17 @@
 //! - Attempts live in the delivery's own partition (`DA#<tenant>#<delivery>`).
 
 use super::DynamoStore;
-use super::attributes::{Item, ItemExt, n, s};
-use super::cursor;
-use super::documents::{doc_item, index_due, parse_doc, sk_of};
-use super::errors::{backend, decode};
-use super::keys::{PK, SK};
-use super::transactions::{Outcome, transact_put};
+use super::documents::{DOC, doc_item, index_due, parse_doc};
+use super::keys::DUE_AT;
+use super::toolkit::attributes::{Item, ItemExt, n, s};
+use super::toolkit::errors::decode;
+use super::toolkit::item::{Read, key};
+use super::toolkit::query::KeyQuery;
+use super::toolkit::transactions::{Outcome, transact_put, transact_put_new};
+use super::toolkit::update::Update;
 use anyhow::Context;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::{SignedDuration, Timestamp};
 use vigil_domain::ids::{DeliveryId, IncidentId, TenantId};
 use vigil_domain::notify::{Delivery, DeliveryAttempt, DeliveryStatus};
@@ -68,10 +70,10 @@ fn delivery_item(delivery: &Delivery) -> anyhow::Result<Item> {
 
 impl DynamoStore {
     /// Moves a claimed delivery's due time to `until`, in the index and in its document.
-    fn lease_changes(item: &Item, until: Timestamp) -> anyhow::Result<Vec<(&'static str, aws_sdk_dynamodb::types::AttributeValue)>> {
+    fn lease_changes(item: &Item, until: Timestamp) -> anyhow::Result<Vec<(&'static str, AttributeValue)>> {
         let mut delivery: Delivery = parse_doc(item)?;
         delivery.next_attempt_at = Some(until);
-        Ok(vec![(super::documents::DOC, s(serde_json::to_string(&delivery).context("encoding a delivery")?))])
+        Ok(vec![(DOC, s(serde_json::to_string(&delivery).context("encoding a delivery")?))])
     }
 
     fn leased(items: Vec<Item>, until: Timestamp) -> Result<Vec<Delivery>, StoreError> {
@@ -96,8 +98,8 @@ impl DeliveryLog for DynamoStore {
             doc_item(incident_pk(tenant, delivery.incident_id), format!("{DELIVERY}{}", ordered_suffix(delivery)), &()).map_err(decode)?;
         reference.insert(DELIVERY_ID.to_owned(), s(delivery.id.to_string()));
         let writes = vec![
-            transact_put(&self.table, key, Some("attribute_not_exists(pk)"))?,
-            transact_put(&self.table, delivery_item(delivery).map_err(decode)?, Some("attribute_not_exists(pk)"))?,
+            transact_put_new(&self.table, key)?,
+            transact_put_new(&self.table, delivery_item(delivery).map_err(decode)?)?,
             transact_put(&self.table, reference, None)?,
         ];
         match self.transact_settled("enqueueing a delivery", writes).await? {
@@ -113,19 +115,10 @@ impl DeliveryLog for DynamoStore {
     async fn record_attempt(&self, delivery: &Delivery, attempt: &DeliveryAttempt) -> Result<(), StoreError> {
         let tenant = delivery.tenant_id;
         let previous = delivery.attempts.saturating_sub(1);
+        let mut guard = Update::default();
+        guard.require_equal(ATTEMPTS, n(previous));
         let mut writes = vec![
-            TransactWriteItem::builder()
-                .put(
-                    Put::builder()
-                        .table_name(&self.table)
-                        .set_item(Some(delivery_item(delivery).map_err(decode)?))
-                        .condition_expression("#attempts = :previous")
-                        .expression_attribute_names("#attempts", ATTEMPTS)
-                        .expression_attribute_values(":previous", n(previous))
-                        .build()
-                        .map_err(|e| decode(e.into()))?,
-                )
-                .build(),
+            transact_put(&self.table, delivery_item(delivery).map_err(decode)?, Some(guard))?,
             transact_put(
                 &self.table,
                 doc_item(attempts_pk(tenant, delivery.id), format!("{ATTEMPT}{:06}", attempt.number), attempt).map_err(decode)?,
@@ -146,7 +139,11 @@ impl DeliveryLog for DynamoStore {
     }
 
     async fn for_incident(&self, tenant: TenantId, incident: IncidentId) -> Result<Vec<Delivery>, StoreError> {
-        let references = self.query_all(&incident_pk(tenant, incident), DELIVERY, "listing an incident's deliveries").await?;
+        let references = self
+            .query_all(
+                &KeyQuery::partition(incident_pk(tenant, incident), "listing an incident's deliveries").prefix(DELIVERY).consistent(),
+            )
+            .await?;
         let mut deliveries = Vec::with_capacity(references.len());
         for reference in references {
             let id: DeliveryId = reference.string(DELIVERY_ID).and_then(|id| id.parse().context("a delivery id")).map_err(decode)?;
@@ -162,15 +159,7 @@ impl DeliveryLog for DynamoStore {
     }
 
     async fn failed(&self, tenant: TenantId, page: &PageRequest) -> Result<Page<Delivery>, StoreError> {
-        let before = page.cursor.as_ref().map(|c| cursor::decode(c, |text| text.starts_with(FAILED))).transpose()?;
-        let (items, more) =
-            self.query_prefix(&deliveries_pk(tenant), FAILED, false, before, page.limit as usize, "listing failed deliveries").await?;
-        let next_cursor = match items.last() {
-            Some(last) if more => Some(cursor::encode(&sk_of(last)?)),
-            _ => None,
-        };
-        let items = items.iter().map(parse_doc).collect::<anyhow::Result<_>>().map_err(decode)?;
-        Ok(Page { items, next_cursor })
+        self.doc_page(&deliveries_pk(tenant), FAILED, true, page, "listing failed deliveries").await
     }
 }
 
@@ -184,36 +173,21 @@ impl DeliveryDueIndex for DynamoStore {
     }
 
     async fn claim(&self, tenant: TenantId, id: DeliveryId, now: Timestamp, lease: SignedDuration) -> Result<Option<Delivery>, StoreError> {
-        let Some(item) = self.get_raw(deliveries_pk(tenant), delivery_sk(id), "reading a delivery").await? else { return Ok(None) };
+        let item_key = key(deliveries_pk(tenant), delivery_sk(id));
+        let Some(item) = self.get_item(item_key.clone(), Read::Strong, &[], "reading a delivery").await? else { return Ok(None) };
         let delivery: Delivery = parse_doc(&item).map_err(decode)?;
         let due = match (delivery.status, delivery.next_attempt_at) {
             (DeliveryStatus::Pending, Some(due)) if due <= now => due,
             _ => return Ok(None),
         };
         let until = now + lease;
-        let changes = Self::lease_changes(&item, until).map_err(decode)?;
-        let (name, value) = changes.into_iter().next().expect("one change");
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(PK, item[PK].clone())
-            .key(SK, item[SK].clone())
-            .update_expression("SET #due = :until, #doc = :doc")
-            .condition_expression("#due = :due AND #attempts = :attempts")
-            .expression_attribute_names("#due", super::keys::DUE_AT)
-            .expression_attribute_names("#doc", name)
-            .expression_attribute_names("#attempts", ATTEMPTS)
-            .expression_attribute_values(":until", n(until.as_millisecond()))
-            .expression_attribute_values(":doc", value)
-            .expression_attribute_values(":due", n(due.as_millisecond()))
-            .expression_attribute_values(":attempts", n(delivery.attempts))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(Some(Delivery { next_attempt_at: Some(until), ..delivery })),
-            Err(e) if super::errors::is_condition_failure(&e) => Ok(None),
-            Err(e) => Err(backend("claiming a delivery", e)),
+        let mut update = Update::default();
+        update.set(DUE_AT, n(until.as_millisecond()));
+        for (name, value) in Self::lease_changes(&item, until).map_err(decode)? {
+            update.set(name, value);
         }
+        update.require_equal(DUE_AT, n(due.as_millisecond())).require_equal(ATTEMPTS, n(delivery.attempts));
+        let claimed = self.update_item(item_key, update, "claiming a delivery").await?;
+        Ok(claimed.then_some(Delivery { next_attempt_at: Some(until), ..delivery }))
     }
 }

@@ -1,8 +1,8 @@
 //! Check results as items of the monitor's history partition: the result as compact JSON (ids
 //! are in the key), the transition it caused if any, and the TTL that enforces retention.
 
-use super::attributes::{Item, ItemExt, n, s};
 use super::keys::{EXPIRES_AT, PK, SK, history_pk, result_sk};
+use super::toolkit::attributes::{Item, ItemExt, n, s};
 use super::transitions::TRANSITION;
 use anyhow::Context;
 use jiff::SignedDuration;

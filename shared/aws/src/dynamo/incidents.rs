@@ -11,16 +11,17 @@
 //!   `E#<ms>#<entry>`), written in the transaction of the change they record.
 
 use super::DynamoStore;
-use super::attributes::{Item, ItemExt, s};
-use super::cursor;
-use super::documents::{doc_item, parse_doc, put_request, sk_of};
-use super::errors::{backend, decode};
-use super::keys::{PK, SK};
-use super::transactions::{Outcome, transact_put};
+use super::documents::{DOC, doc_item, parse_doc, sk_of};
+use super::toolkit::attributes::{Item, ItemExt, s};
+use super::toolkit::batch::put_request;
+use super::toolkit::cursor;
+use super::toolkit::errors::decode;
+use super::toolkit::item::{Read, key};
+use super::toolkit::query::KeyQuery;
+use super::toolkit::transactions::{Attempt, Outcome, settle, transact_delete, transact_put, transact_put_new, transact_update};
+use super::toolkit::update::Update;
 use anyhow::Context;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
-use std::collections::HashMap;
 use vigil_domain::ids::{IncidentId, TenantId};
 use vigil_domain::incident::{AnyIncident, Incident, IncidentStatus, IncidentSubject, Ongoing, Open, TimelineEntry};
 use vigil_domain::page::{Page, PageRequest};
@@ -82,7 +83,8 @@ fn unique(entries: &[TimelineEntry]) -> impl Iterator<Item = &TimelineEntry> {
 
 impl DynamoStore {
     async fn ongoing_lock(&self, tenant: TenantId, subject: IncidentSubject) -> Result<Option<IncidentId>, StoreError> {
-        let Some(lock) = self.get_raw(incidents_pk(tenant), lock_sk(subject), "reading a subject's ongoing incident").await? else {
+        let lock_key = key(incidents_pk(tenant), lock_sk(subject));
+        let Some(lock) = self.get_item(lock_key, Read::Strong, &[], "reading a subject's ongoing incident").await? else {
             return Ok(None);
         };
         let id = lock.string(ONGOING_ID).and_then(|id| id.parse().context("a lock's incident id")).map_err(decode)?;
@@ -95,32 +97,26 @@ impl IncidentStore for DynamoStore {
     async fn open(&self, incident: &Incident<Open>, entries: &[TimelineEntry]) -> Result<OpenOutcome, StoreError> {
         let core = incident.core();
         let any = AnyIncident::Open(incident.clone());
-        let lock = HashMap::from([
-            (PK.to_owned(), s(incidents_pk(core.tenant_id))),
-            (SK.to_owned(), s(lock_sk(core.subject))),
-            (ONGOING_ID.to_owned(), s(core.id.to_string())),
-        ]);
-        let mut writes = vec![
-            transact_put(&self.table, incident_item(&any).map_err(decode)?, Some("attribute_not_exists(pk)"))?,
-            transact_put(&self.table, lock, Some("attribute_not_exists(pk)"))?,
-        ];
+        let mut lock = key(incidents_pk(core.tenant_id), lock_sk(core.subject));
+        lock.insert(ONGOING_ID.to_owned(), s(core.id.to_string()));
+        let mut writes = vec![transact_put_new(&self.table, incident_item(&any).map_err(decode)?)?, transact_put_new(&self.table, lock)?];
         for entry in unique(entries) {
             writes.push(transact_put(&self.table, entry_item(core.tenant_id, entry).map_err(decode)?, None)?);
         }
         // Besides races, the subject's ongoing incident may be resolved between the refusal
         // and reading it: then opening is tried again.
-        for _ in 0..10 {
-            match self.transact_settled("opening an incident", writes.clone()).await? {
-                Outcome::Refused(failed) if failed.first() == Some(&true) => return Ok(OpenOutcome::Duplicate),
-                Outcome::Refused(_) => {
-                    if let Some(ongoing) = self.ongoing(core.tenant_id, core.subject).await? {
-                        return Ok(OpenOutcome::AlreadyOngoing(Box::new(ongoing)));
-                    }
-                }
-                _ => return Ok(OpenOutcome::Opened),
-            }
-        }
-        Err(StoreError::Conflict)
+        settle(|| async {
+            Ok(match self.transact("opening an incident", writes.clone()).await? {
+                Outcome::Written => Attempt::Done(OpenOutcome::Opened),
+                Outcome::Refused(failed) if failed.first() == Some(&true) => Attempt::Done(OpenOutcome::Duplicate),
+                Outcome::Refused(_) => match self.ongoing(core.tenant_id, core.subject).await? {
+                    Some(ongoing) => Attempt::Done(OpenOutcome::AlreadyOngoing(Box::new(ongoing))),
+                    None => Attempt::Again,
+                },
+                Outcome::Raced => Attempt::Again,
+            })
+        })
+        .await
     }
 
     async fn get(&self, tenant: TenantId, id: IncidentId) -> Result<Option<AnyIncident>, StoreError> {
@@ -138,34 +134,17 @@ impl IncidentStore for DynamoStore {
     async fn transition(&self, incident: &AnyIncident, expected: IncidentStatus, entries: &[TimelineEntry]) -> Result<(), StoreError> {
         let core = incident.core();
         let item = incident_item(incident).map_err(decode)?;
-        let update = Update::builder()
-            .table_name(&self.table)
-            .key(PK, item[PK].clone())
-            .key(SK, item[SK].clone())
-            .update_expression("SET #doc = :doc, #state = :state, #subject = :subject")
-            .condition_expression("#state = :expected")
-            .expression_attribute_names("#doc", super::documents::DOC)
-            .expression_attribute_names("#state", STATE)
-            .expression_attribute_names("#subject", SUBJECT)
-            .expression_attribute_values(":doc", item[super::documents::DOC].clone())
-            .expression_attribute_values(":state", item[STATE].clone())
-            .expression_attribute_values(":subject", item[SUBJECT].clone())
-            .expression_attribute_values(":expected", s(expected.as_str()))
-            .build()
-            .map_err(|e| decode(e.into()))?;
-        let mut writes = vec![TransactWriteItem::builder().update(update).build()];
+        let mut update = Update::default();
+        for (attribute, value) in item.into_iter().filter(|(attribute, _)| [DOC, STATE, SUBJECT].contains(&attribute.as_str())) {
+            update.set(&attribute, value);
+        }
+        update.require_equal(STATE, s(expected.as_str()));
+        let mut writes = vec![transact_update(&self.table, key(incidents_pk(core.tenant_id), incident_sk(core.id)), update)?];
         if incident.status() == IncidentStatus::Resolved {
             // Frees the subject for its next incident, but never another incident's lock.
-            let delete = Delete::builder()
-                .table_name(&self.table)
-                .key(PK, s(incidents_pk(core.tenant_id)))
-                .key(SK, s(lock_sk(core.subject)))
-                .condition_expression("attribute_not_exists(#id) OR #id = :id")
-                .expression_attribute_names("#id", ONGOING_ID)
-                .expression_attribute_values(":id", s(core.id.to_string()))
-                .build()
-                .map_err(|e| decode(e.into()))?;
-            writes.push(TransactWriteItem::builder().delete(delete).build());
+            let mut guard = Update::default();
+            guard.require_absent_or_equal(ONGOING_ID, s(core.id.to_string()));
+            writes.push(transact_delete(&self.table, key(incidents_pk(core.tenant_id), lock_sk(core.subject)), Some(guard))?);
         }
         for entry in unique(entries) {
             writes.push(transact_put(&self.table, entry_item(core.tenant_id, entry).map_err(decode)?, None)?);
@@ -189,70 +168,20 @@ impl IncidentStore for DynamoStore {
     }
 
     async fn timeline(&self, tenant: TenantId, id: IncidentId, page: &PageRequest) -> Result<Page<TimelineEntry>, StoreError> {
-        let after = page.cursor.as_ref().map(|c| cursor::decode(c, |text| text.starts_with(ENTRY))).transpose()?;
-        let (items, more) =
-            self.query_prefix(&timeline_pk(tenant, id), ENTRY, true, after, page.limit as usize, "reading a timeline").await?;
-        let next_cursor = match items.last() {
-            Some(last) if more => Some(cursor::encode(&sk_of(last)?)),
-            _ => None,
-        };
-        let items = items.iter().map(parse_doc).collect::<anyhow::Result<_>>().map_err(decode)?;
-        Ok(Page { items, next_cursor })
+        self.doc_page(&timeline_pk(tenant, id), ENTRY, false, page, "reading a timeline").await
     }
 
     async fn list(&self, tenant: TenantId, query: &IncidentQuery) -> Result<Page<AnyIncident>, StoreError> {
-        let pk = incidents_pk(tenant);
         let low = query.opened_from.map_or_else(|| INCIDENT.to_owned(), |from| first_sk_at(from.as_millisecond()));
         let high = query.opened_before.map_or_else(|| format!("{INCIDENT}~"), |before| first_sk_at(before.as_millisecond()));
         let before = query.page.cursor.as_ref().map(|c| cursor::decode(c, |text| text.starts_with(INCIDENT))).transpose()?;
-        let mut start = before.map(|sk| HashMap::from([(PK.to_owned(), s(&pk)), (SK.to_owned(), s(sk))]));
-        let limit = query.page.limit as usize;
-        let mut filters = Vec::new();
-        let mut request = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("#pk = :pk AND #sk BETWEEN :low AND :high")
-            .expression_attribute_names("#pk", PK)
-            .expression_attribute_names("#sk", SK)
-            .expression_attribute_values(":pk", s(&pk))
-            .expression_attribute_values(":low", s(low))
-            .expression_attribute_values(":high", s(high))
-            .scan_index_forward(false);
+        let mut read = KeyQuery::partition(incidents_pk(tenant), "listing incidents").between(low, high).newest_first().after_sk(before);
         if let Some(status) = query.status {
-            filters.push("#state = :state");
-            request = request.expression_attribute_names("#state", STATE).expression_attribute_values(":state", s(status.as_str()));
+            read = read.only(STATE, s(status.as_str()));
         }
         if let Some(subject) = query.subject {
-            filters.push("#subject = :subject");
-            request =
-                request.expression_attribute_names("#subject", SUBJECT).expression_attribute_values(":subject", s(subject_key(subject)));
+            read = read.only(SUBJECT, s(subject_key(subject)));
         }
-        if !filters.is_empty() {
-            request = request.filter_expression(filters.join(" AND "));
-        }
-        let mut rows: Vec<Item> = Vec::new();
-        loop {
-            let output = request
-                .clone()
-                .limit(((limit + 1 - rows.len()) * 4).clamp(10, 1000) as i32)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(|e| backend("listing incidents", e))?;
-            rows.extend(output.items.unwrap_or_default());
-            match output.last_evaluated_key {
-                Some(key) if !key.is_empty() && rows.len() <= limit => start = Some(key),
-                _ => break,
-            }
-        }
-        let more = rows.len() > limit;
-        rows.truncate(limit);
-        let next_cursor = match rows.last() {
-            Some(last) if more => Some(cursor::encode(&sk_of(last)?)),
-            _ => None,
-        };
-        let items = rows.iter().map(parse_doc).collect::<anyhow::Result<_>>().map_err(decode)?;
-        Ok(Page { items, next_cursor })
+        self.page(&read, query.page.limit as usize, parse_doc, sk_of).await
     }
 }

@@ -2,7 +2,7 @@
 //! every query is tenant-scoped by construction. See docs/aws.md for the table as a whole.
 
 use vigil_domain::heartbeat::{PingKey, PingToken, Slug};
-use vigil_domain::ids::{CheckId, MonitorId, PingId, RunId, TaskId, TenantId};
+use vigil_domain::ids::{MonitorId, PingId, RunId, TaskId, TenantId};
 
 /// Partition key attribute.
 pub(crate) const PK: &str = "pk";
@@ -88,16 +88,11 @@ pub(crate) fn creation_key(created_ms: i64, monitor: MonitorId) -> String {
 /// The due-index shard of a monitor, from the random tail of its id.
 pub(crate) fn due_shard(monitor: MonitorId) -> String {
     let bytes = monitor.as_uuid().into_bytes();
-    format!("D#{}", bytes[15] % DUE_SHARDS)
+    format!("{MONITOR_DUE_SHARD_PREFIX}{}", bytes[15] % DUE_SHARDS)
 }
 
-/// The planned time (Unix ms) carried in the first 48 bits of a check id.
-pub(crate) fn planned_ms_of(check: CheckId) -> i64 {
-    let bytes = check.as_uuid().into_bytes();
-    let mut ms = [0u8; 8];
-    ms[2..].copy_from_slice(&bytes[..6]);
-    i64::from_be_bytes(ms)
-}
+/// Prefix of the monitor shards of the due-index.
+pub(crate) const MONITOR_DUE_SHARD_PREFIX: &str = "D#";
 
 /// Sort key of a heartbeat task in its tenant's partition ([`tenant_pk`]).
 pub(crate) fn task_sk(task: TaskId) -> String {
@@ -160,6 +155,7 @@ pub(crate) const TASK_DUE_SHARD_PREFIX: &str = "HD#";
 mod tests {
     use super::*;
     use uuid::Uuid;
+    use vigil_domain::ids::CheckId;
 
     #[test]
     fn keys_sort_as_their_values() {
@@ -169,7 +165,7 @@ mod tests {
         let monitor = MonitorId::from_uuid(Uuid::from_u128(42));
         assert!(creation_key(5, monitor) < creation_key(10, monitor));
         let check = CheckId::for_planned_check(monitor, 1_767_225_600_123);
-        assert_eq!(planned_ms_of(check), 1_767_225_600_123);
+        assert_eq!(check.planned_ms(), 1_767_225_600_123);
         assert!(due_shard(monitor).starts_with("D#"));
         let (early, late) = (RunId::from_uuid(Uuid::from_u128(0xff)), RunId::from_uuid(Uuid::from_u128(0x100)));
         assert!(run_sk(early) < run_sk(late), "hyphenated ids sort as their values");

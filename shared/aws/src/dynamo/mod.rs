@@ -4,12 +4,9 @@
 //! and TTL.
 
 mod accounts;
-mod attributes;
 mod check_log;
-mod cursor;
 mod deliveries;
 mod documents;
-mod errors;
 mod history;
 mod incidents;
 mod keys;
@@ -27,9 +24,8 @@ mod task_locators;
 mod tasks;
 mod tenants;
 mod timers;
-mod transactions;
+mod toolkit;
 mod transitions;
-mod update;
 
 pub use table::create_table;
 

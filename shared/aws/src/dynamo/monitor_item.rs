@@ -1,8 +1,9 @@
 //! A monitor as an item: its spec as JSON, its health and bookkeeping as attributes, and the
 //! index attributes (creation key always; due-index attributes only while it has a due time).
 
-use super::attributes::{Item, ItemExt, key_suffix, n, s};
 use super::keys::{CREATION_KEY, DUE_AT, DUE_SHARD, MONITOR_SK_PREFIX, PK, SK, creation_key, due_shard, monitor_sk, tenant_pk};
+use super::toolkit::attributes::{Item, ItemExt, key_suffix, n, s};
+use super::toolkit::item::key;
 use anyhow::{Context, anyhow};
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
@@ -20,6 +21,11 @@ pub(crate) const FAILURE_STREAK: &str = "failure_streak";
 pub(crate) const SUCCESS_STREAK: &str = "success_streak";
 pub(crate) const HEALTH_VERSION: &str = "health_version";
 pub(crate) const TAGS: &str = "tags";
+
+/// The key of a monitor's item.
+pub(crate) fn monitor_key(tenant: TenantId, id: MonitorId) -> Item {
+    key(tenant_pk(tenant), monitor_sk(id))
+}
 
 /// The whole item of a new monitor.
 pub(crate) fn to_item(record: &MonitorRecord) -> anyhow::Result<Item> {

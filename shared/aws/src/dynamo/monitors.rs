@@ -1,24 +1,25 @@
+//! Monitors ([`MonitorRepository`]): one item each in the tenant's partition, listed in creation
+//! order through the keys-only `by_creation` index; health changes conditional on the health
+//! version, spec changes on the revision.
+
 use super::DynamoStore;
-use super::attributes::{Item, ItemExt, n, s};
-use super::cursor;
-use super::errors::{Cancelled, backend, cancellation, decode, is_condition_failure};
-use super::keys::{
-    BY_CREATION_INDEX, CREATION_KEY, DUE_AT, DUE_SHARD, MONITOR_SK_PREFIX, PK, SK, due_shard, history_pk, monitor_sk, tenant_pk,
-};
-use super::monitor_item::{self, HEALTH_VERSION, REVISION, STATUS, TAGS};
+use super::keys::{BY_CREATION_INDEX, CREATION_KEY, DUE_AT, DUE_SHARD, MONITOR_SK_PREFIX, PK, SK, due_shard, history_pk, tenant_pk};
+use super::monitor_item::{self, HEALTH_VERSION, REVISION, STATUS, TAGS, monitor_key};
+use super::toolkit::attributes::{ItemExt, key_suffix, n, s};
+use super::toolkit::cursor;
+use super::toolkit::errors::decode;
+use super::toolkit::item::Read;
+use super::toolkit::query::KeyQuery;
+use super::toolkit::transactions::{Outcome, transact_put, transact_update};
+use super::toolkit::update::Update;
 use super::transitions::transition_item;
-use super::update::Update;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{DeleteRequest, KeysAndAttributes, Put, ReturnValue, TransactWriteItem, WriteRequest};
 use jiff::Timestamp;
 use std::collections::{BTreeMap, HashMap};
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::{HttpMonitor, MonitorHealth, MonitorRecord, MonitorStatus, StatusTransition};
 use vigil_domain::page::Page;
 use vigil_domain::ports::{MonitorQuery, MonitorRepository, StoreError};
-
-/// How many times a transaction is retried when DynamoDB reports a conflict with another one.
-pub(crate) const TRANSACTION_CONFLICT_RETRIES: usize = 5;
 
 /// The due-index attributes for a due time: set while due, removed while paused, so paused
 /// monitors cost the index nothing.
@@ -34,24 +35,9 @@ pub(crate) fn set_due(update: &mut Update, monitor: MonitorId, next_due_at: Opti
 }
 
 impl DynamoStore {
-    pub(crate) fn monitor_key(&self, tenant: TenantId, id: MonitorId) -> HashMap<String, aws_sdk_dynamodb::types::AttributeValue> {
-        HashMap::from([(PK.to_owned(), s(tenant_pk(tenant))), (SK.to_owned(), s(monitor_sk(id)))])
-    }
-
     /// Whether the monitor exists, read consistently: tells a lost condition from a missing item.
     pub(crate) async fn monitor_exists(&self, tenant: TenantId, id: MonitorId) -> Result<bool, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(self.monitor_key(tenant, id)))
-            .projection_expression("#pk")
-            .expression_attribute_names("#pk", PK)
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| backend("checking a monitor exists", e))?;
-        Ok(output.item.is_some())
+        self.item_exists(monitor_key(tenant, id), Read::Strong, "checking a monitor exists").await
     }
 
     async fn lost_condition(&self, tenant: TenantId, id: MonitorId) -> StoreError {
@@ -62,67 +48,24 @@ impl DynamoStore {
         }
     }
 
-    /// Reads monitors by key, consistently, in the order of `keys` (missing ones left out).
+    /// Applies `update` to a monitor: [`StoreError::Conflict`] if its conditions did not hold,
+    /// [`StoreError::NotFound`] if the monitor is gone.
+    async fn update_monitor(&self, tenant: TenantId, id: MonitorId, update: Update, what: &str) -> Result<(), StoreError> {
+        match self.update_item(monitor_key(tenant, id), update, what).await? {
+            true => Ok(()),
+            false => Err(self.lost_condition(tenant, id).await),
+        }
+    }
+
+    /// Reads monitors by key, consistently, in the order of `ids` (missing ones left out).
     async fn get_many(&self, tenant: TenantId, ids: &[MonitorId]) -> Result<Vec<MonitorRecord>, StoreError> {
+        let keys = ids.iter().map(|id| monitor_key(tenant, *id)).collect();
         let mut found: HashMap<MonitorId, MonitorRecord> = HashMap::new();
-        for chunk in ids.chunks(100) {
-            let keys = chunk.iter().map(|id| self.monitor_key(tenant, *id)).collect();
-            let mut request =
-                Some(KeysAndAttributes::builder().set_keys(Some(keys)).consistent_read(true).build().map_err(StoreError::backend)?);
-            while let Some(keys) = request.take() {
-                let output = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, keys)
-                    .send()
-                    .await
-                    .map_err(|e| backend("reading monitors", e))?;
-                for item in output.responses.unwrap_or_default().remove(&self.table).unwrap_or_default() {
-                    let record = monitor_item::from_item(&item).map_err(decode)?;
-                    found.insert(record.monitor.id, record);
-                }
-                request = output.unprocessed_keys.unwrap_or_default().remove(&self.table).filter(|k| !k.keys.is_empty());
-            }
+        for item in self.get_items(keys, "reading monitors").await? {
+            let record = monitor_item::from_item(&item).map_err(decode)?;
+            found.insert(record.monitor.id, record);
         }
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
-    }
-
-    /// Deletes every item of partition `pk` (a monitor's or a task's history); `what` names it
-    /// in errors.
-    pub(crate) async fn purge_partition(&self, pk: &str, what: &str) -> Result<(), StoreError> {
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("#pk = :pk")
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#sk", SK)
-                .expression_attribute_values(":pk", s(pk))
-                .projection_expression("#pk, #sk")
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| backend(&format!("listing {what} to delete it"), e))?;
-            self.delete_keys(output.items.unwrap_or_default()).await?;
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                return Ok(());
-            }
-        }
-    }
-
-    /// Deletes items by key, in batches (see [`DynamoStore::write_batch`]).
-    pub(crate) async fn delete_keys(&self, keys: Vec<Item>) -> Result<(), StoreError> {
-        let requests = keys
-            .into_iter()
-            .map(|key| {
-                let delete = DeleteRequest::builder().set_key(Some(key)).build().map_err(StoreError::backend)?;
-                Ok(WriteRequest::builder().delete_request(delete).build())
-            })
-            .collect::<Result<_, StoreError>>()?;
-        self.write_batch(requests, "deleting items").await
     }
 }
 
@@ -130,30 +73,17 @@ impl DynamoStore {
 impl MonitorRepository for DynamoStore {
     async fn insert(&self, record: &MonitorRecord) -> Result<(), StoreError> {
         let item = monitor_item::to_item(record).map_err(decode)?;
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(#pk)")
-            .expression_attribute_names("#pk", PK)
-            .send()
-            .await
-            .map_err(|e| backend("inserting a monitor", e))?;
-        Ok(())
+        match self.put_new(item, "inserting a monitor").await? {
+            true => Ok(()),
+            // Ids are random UUIDv7s: one that exists means a caller reused it.
+            false => Err(StoreError::backend(anyhow::anyhow!("inserting a monitor: monitor {} exists", record.monitor.id))),
+        }
     }
 
     async fn get(&self, tenant: TenantId, id: MonitorId) -> Result<Option<MonitorRecord>, StoreError> {
         // Consistent: a prober computes the next health from this read.
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(self.monitor_key(tenant, id)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| backend("reading a monitor", e))?;
-        let record = output.item.as_ref().map(monitor_item::from_item).transpose().map_err(decode)?;
+        let item = self.get_item(monitor_key(tenant, id), Read::Strong, &[], "reading a monitor").await?;
+        let record = item.as_ref().map(monitor_item::from_item).transpose().map_err(decode)?;
         match &record {
             Some(_) => self.recent.found(tenant, id),
             None => self.recent.gone(tenant, id),
@@ -173,52 +103,35 @@ impl MonitorRepository for DynamoStore {
             })
             .transpose()?;
         let limit = query.page.limit as usize;
+        let keys = KeyQuery::index(BY_CREATION_INDEX, PK, s(tenant_pk(tenant)), CREATION_KEY, "listing monitors");
+        let keys = match after {
+            Some(after) => keys.above(s(after)),
+            None => keys,
+        };
+        let mut pages = self.pages(&keys);
         let mut items: Vec<(String, MonitorRecord)> = Vec::new();
-        let mut position = after;
         // The index holds keys only (so claims and health changes never write to it); each page
         // of keys is read back from the table and filtered, until the page is full.
-        loop {
-            let mut request = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(BY_CREATION_INDEX)
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_values(":pk", s(tenant_pk(tenant)))
-                .limit(((limit + 1).saturating_sub(items.len())).max(25) as i32);
-            request = match &position {
-                Some(after) => request
-                    .key_condition_expression("#pk = :pk AND #ck > :after")
-                    .expression_attribute_names("#ck", CREATION_KEY)
-                    .expression_attribute_values(":after", s(after)),
-                None => request.key_condition_expression("#pk = :pk"),
-            };
-            let output = request.send().await.map_err(|e| backend("listing monitors", e))?;
-            let keys = output.items.unwrap_or_default();
-            let mut creation_keys = Vec::with_capacity(keys.len());
-            let mut ids = Vec::with_capacity(keys.len());
+        while items.len() <= limit {
+            let Some(keys) = pages.next(Some((limit + 1 - items.len()).max(25))).await? else { break };
+            let mut positions = Vec::with_capacity(keys.len());
             for key in &keys {
-                let creation_key = key.string(CREATION_KEY).map_err(decode)?.to_owned();
-                let id = super::attributes::key_suffix::<MonitorId>(key, SK, MONITOR_SK_PREFIX).map_err(decode)?;
-                creation_keys.push(creation_key);
-                ids.push(id);
+                let id = key_suffix::<MonitorId>(key, SK, MONITOR_SK_PREFIX).map_err(decode)?;
+                positions.push((key.string(CREATION_KEY).map_err(decode)?.to_owned(), id));
             }
-            let records = self.get_many(tenant, &ids).await?;
-            let by_id: HashMap<MonitorId, MonitorRecord> = records.into_iter().map(|r| (r.monitor.id, r)).collect();
-            for (creation_key, id) in creation_keys.iter().zip(&ids) {
-                position = Some(creation_key.clone());
-                let Some(record) = by_id.get(id) else { continue };
+            let ids: Vec<MonitorId> = positions.iter().map(|(_, id)| *id).collect();
+            let mut by_id: HashMap<MonitorId, MonitorRecord> =
+                self.get_many(tenant, &ids).await?.into_iter().map(|r| (r.monitor.id, r)).collect();
+            for (creation_key, id) in positions {
+                let Some(record) = by_id.remove(&id) else { continue };
                 let tagged = query.tag.as_ref().is_none_or(|tag| record.monitor.spec.tags.contains(tag));
                 let in_status = query.status.is_none_or(|status| record.health.status == status);
                 if tagged && in_status {
-                    items.push((creation_key.clone(), record.clone()));
+                    items.push((creation_key, record));
                     if items.len() > limit {
                         break;
                     }
                 }
-            }
-            if items.len() > limit || output.last_evaluated_key.is_none() {
-                break;
             }
         }
         let next_cursor = if items.len() > limit {
@@ -241,22 +154,7 @@ impl MonitorRepository for DynamoStore {
         };
         set_due(&mut update, monitor.id, next_due_at);
         update.require_equal(REVISION, n(expected_revision));
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(self.monitor_key(monitor.tenant_id, monitor.id)))
-            .update_expression(update.expression())
-            .set_condition_expression(update.condition())
-            .set_expression_attribute_names(Some(update.names))
-            .set_expression_attribute_values(Some(update.values))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) if is_condition_failure(&error) => Err(self.lost_condition(monitor.tenant_id, monitor.id).await),
-            Err(error) => Err(backend("updating a monitor", error)),
-        }
+        self.update_monitor(monitor.tenant_id, monitor.id, update, "updating a monitor").await
     }
 
     async fn change_health(
@@ -275,63 +173,21 @@ impl MonitorRepository for DynamoStore {
         set_due(&mut update, id, next_due_at);
         update.require_equal(HEALTH_VERSION, n(expected_version));
         let Some(transition) = transition else {
-            let result = self
-                .client
-                .update_item()
-                .table_name(&self.table)
-                .set_key(Some(self.monitor_key(tenant, id)))
-                .update_expression(update.expression())
-                .set_condition_expression(update.condition())
-                .set_expression_attribute_names(Some(update.names))
-                .set_expression_attribute_values(Some(update.values))
-                .send()
-                .await;
-            return match result {
-                Ok(_) => Ok(()),
-                Err(error) if is_condition_failure(&error) => Err(self.lost_condition(tenant, id).await),
-                Err(error) => Err(backend("changing a monitor's health", error)),
-            };
+            return self.update_monitor(tenant, id, update, "changing a monitor's health").await;
         };
-        let monitor_update = aws_sdk_dynamodb::types::Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(self.monitor_key(tenant, id)))
-            .update_expression(update.expression())
-            .set_condition_expression(update.condition())
-            .set_expression_attribute_names(Some(update.names))
-            .set_expression_attribute_values(Some(update.values))
-            .build()
-            .map_err(StoreError::backend)?;
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(transition_item(transition, health.version).map_err(decode)?))
-            .build()
-            .map_err(StoreError::backend)?;
-        let items = vec![TransactWriteItem::builder().update(monitor_update).build(), TransactWriteItem::builder().put(put).build()];
-        for _ in 0..TRANSACTION_CONFLICT_RETRIES {
-            match self.client.transact_write_items().set_transact_items(Some(items.clone())).send().await {
-                Ok(_) => return Ok(()),
-                Err(error) => match cancellation(&error) {
-                    Some(Cancelled::Conflict) => continue,
-                    Some(Cancelled::Conditions(_)) => return Err(self.lost_condition(tenant, id).await),
-                    None => return Err(backend("changing a monitor's health", error)),
-                },
-            }
+        let items = vec![
+            transact_update(&self.table, monitor_key(tenant, id), update)?,
+            transact_put(&self.table, transition_item(transition, health.version).map_err(decode)?, None)?,
+        ];
+        match self.transact_settled("changing a monitor's health", items).await? {
+            Outcome::Refused(_) => Err(self.lost_condition(tenant, id).await),
+            _ => Ok(()),
         }
-        Err(StoreError::Conflict)
     }
 
     async fn delete(&self, tenant: TenantId, id: MonitorId) -> Result<bool, StoreError> {
-        let output = self
-            .client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(self.monitor_key(tenant, id)))
-            .return_values(ReturnValue::AllOld)
-            .send()
-            .await
-            .map_err(|e| backend("deleting a monitor", e))?;
+        let existed = self.delete_item(monitor_key(tenant, id), "deleting a monitor").await?;
         self.recent.gone(tenant, id);
-        let existed = output.attributes.is_some_and(|a| !a.is_empty());
         if existed {
             self.purge_partition(&history_pk(tenant, id), "a monitor's history").await?;
         }
@@ -339,33 +195,13 @@ impl MonitorRepository for DynamoStore {
     }
 
     async fn count_by_status(&self, tenant: TenantId) -> Result<BTreeMap<MonitorStatus, u64>, StoreError> {
+        let query = KeyQuery::partition(tenant_pk(tenant), "counting monitors").prefix(MONITOR_SK_PREFIX).project(&[STATUS]);
         let mut counts = BTreeMap::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("#pk = :pk AND begins_with(#sk, :m)")
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#sk", SK)
-                .expression_attribute_names("#st", STATUS)
-                .expression_attribute_values(":pk", s(tenant_pk(tenant)))
-                .expression_attribute_values(":m", s(MONITOR_SK_PREFIX))
-                .projection_expression("#st")
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| backend("counting monitors", e))?;
-            for item in output.items.unwrap_or_default() {
-                if let Some(status) = MonitorStatus::parse(item.string(STATUS).map_err(decode)?) {
-                    *counts.entry(status).or_default() += 1;
-                }
-            }
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                return Ok(counts);
+        for item in self.query_all(&query).await? {
+            if let Some(status) = MonitorStatus::parse(item.string(STATUS).map_err(decode)?) {
+                *counts.entry(status).or_default() += 1;
             }
         }
+        Ok(counts)
     }
 }

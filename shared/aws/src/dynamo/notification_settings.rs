@@ -3,9 +3,9 @@
 //! so `sk` order is creation order.
 
 use super::DynamoStore;
-use super::cursor;
-use super::documents::{doc_item, parse_doc, sk_of};
-use super::errors::decode;
+use super::documents::doc_item;
+use super::toolkit::errors::decode;
+use super::toolkit::item::key;
 use async_trait::async_trait;
 use vigil_domain::ids::{AlertRuleId, ChannelId, MaintenanceWindowId, TenantId};
 use vigil_domain::incident::IncidentSubject;
@@ -30,7 +30,7 @@ fn mute_sk(subject: IncidentSubject) -> String {
 impl ChannelRepository for DynamoStore {
     async fn insert(&self, channel: &Channel) -> Result<(), StoreError> {
         let item = doc_item(settings_pk(channel.tenant_id), format!("{CHANNEL}{}", channel.id), channel).map_err(decode)?;
-        self.put_raw(item, "storing a channel").await
+        self.put_item(item, "storing a channel").await
     }
 
     async fn get(&self, tenant: TenantId, id: ChannelId) -> Result<Option<Channel>, StoreError> {
@@ -38,18 +38,11 @@ impl ChannelRepository for DynamoStore {
     }
 
     async fn list(&self, tenant: TenantId, page: &PageRequest) -> Result<Page<Channel>, StoreError> {
-        let after = page.cursor.as_ref().map(|c| cursor::decode(c, |text| text.starts_with(CHANNEL))).transpose()?;
-        let (items, more) = self.query_prefix(&settings_pk(tenant), CHANNEL, true, after, page.limit as usize, "listing channels").await?;
-        let next_cursor = match items.last() {
-            Some(last) if more => Some(cursor::encode(&sk_of(last)?)),
-            _ => None,
-        };
-        let items = items.iter().map(parse_doc).collect::<anyhow::Result<_>>().map_err(decode)?;
-        Ok(Page { items, next_cursor })
+        self.doc_page(&settings_pk(tenant), CHANNEL, false, page, "listing channels").await
     }
 
     async fn delete(&self, tenant: TenantId, id: ChannelId) -> Result<bool, StoreError> {
-        self.delete_raw(settings_pk(tenant), format!("{CHANNEL}{id}"), "deleting a channel").await
+        self.delete_item(key(settings_pk(tenant), format!("{CHANNEL}{id}")), "deleting a channel").await
     }
 }
 
@@ -57,7 +50,7 @@ impl ChannelRepository for DynamoStore {
 impl AlertRuleRepository for DynamoStore {
     async fn put(&self, rule: &AlertRule) -> Result<(), StoreError> {
         let item = doc_item(settings_pk(rule.tenant_id), format!("{RULE}{}", rule.id), rule).map_err(decode)?;
-        self.put_raw(item, "storing an alert rule").await
+        self.put_item(item, "storing an alert rule").await
     }
 
     async fn get(&self, tenant: TenantId, id: AlertRuleId) -> Result<Option<AlertRule>, StoreError> {
@@ -69,7 +62,7 @@ impl AlertRuleRepository for DynamoStore {
     }
 
     async fn delete(&self, tenant: TenantId, id: AlertRuleId) -> Result<bool, StoreError> {
-        self.delete_raw(settings_pk(tenant), format!("{RULE}{id}"), "deleting an alert rule").await
+        self.delete_item(key(settings_pk(tenant), format!("{RULE}{id}")), "deleting an alert rule").await
     }
 }
 
@@ -77,7 +70,7 @@ impl AlertRuleRepository for DynamoStore {
 impl SilenceRepository for DynamoStore {
     async fn put_window(&self, window: &MaintenanceWindow) -> Result<(), StoreError> {
         let item = doc_item(settings_pk(window.tenant_id), format!("{WINDOW}{}", window.id), window).map_err(decode)?;
-        self.put_raw(item, "storing a maintenance window").await
+        self.put_item(item, "storing a maintenance window").await
     }
 
     async fn windows(&self, tenant: TenantId) -> Result<Vec<MaintenanceWindow>, StoreError> {
@@ -85,16 +78,16 @@ impl SilenceRepository for DynamoStore {
     }
 
     async fn delete_window(&self, tenant: TenantId, id: MaintenanceWindowId) -> Result<bool, StoreError> {
-        self.delete_raw(settings_pk(tenant), format!("{WINDOW}{id}"), "deleting a maintenance window").await
+        self.delete_item(key(settings_pk(tenant), format!("{WINDOW}{id}")), "deleting a maintenance window").await
     }
 
     async fn put_mute(&self, mute: &Mute) -> Result<(), StoreError> {
         let item = doc_item(settings_pk(mute.tenant_id), mute_sk(mute.subject), mute).map_err(decode)?;
-        self.put_raw(item, "storing a mute").await
+        self.put_item(item, "storing a mute").await
     }
 
     async fn delete_mute(&self, tenant: TenantId, subject: IncidentSubject) -> Result<bool, StoreError> {
-        self.delete_raw(settings_pk(tenant), mute_sk(subject), "deleting a mute").await
+        self.delete_item(key(settings_pk(tenant), mute_sk(subject)), "deleting a mute").await
     }
 
     async fn mutes(&self, tenant: TenantId) -> Result<Vec<Mute>, StoreError> {

@@ -5,12 +5,14 @@
 //! is written.
 
 use super::DynamoStore;
-use super::attributes::{Item, ItemExt, key_suffix, n, s};
-use super::errors::{backend, decode};
 use super::history::result_from_item;
-use super::keys::{EXPIRES_AT, PK, SK, history_pk, result_sk, rollup_sk};
+use super::keys::{EXPIRES_AT, SK, history_pk, result_sk, rollup_sk};
+use super::toolkit::attributes::{Item, ItemExt, key_suffix, n, s};
+use super::toolkit::batch::put_request;
+use super::toolkit::errors::decode;
+use super::toolkit::item::key;
+use super::toolkit::query::KeyQuery;
 use anyhow::Context;
-use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
 use vigil_domain::ids::{MonitorId, TenantId};
@@ -92,105 +94,43 @@ impl DynamoStore {
         from: i64,
         to: i64,
     ) -> Result<BTreeMap<i64, CheckTally>, StoreError> {
+        let query = KeyQuery::partition(history_pk(tenant, monitor), "reading check results to tally")
+            .between(result_sk((from - START_SLACK_MS).max(0)), result_sk(to - 1));
         let mut hours: BTreeMap<i64, CheckTally> = BTreeMap::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("#pk = :pk AND #sk BETWEEN :low AND :high")
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#sk", SK)
-                .expression_attribute_values(":pk", s(history_pk(tenant, monitor)))
-                .expression_attribute_values(":low", s(result_sk((from - START_SLACK_MS).max(0))))
-                .expression_attribute_values(":high", s(result_sk(to - 1)))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| backend("reading check results to tally", e))?;
-            for item in output.items.unwrap_or_default() {
-                let result = result_from_item(&item, tenant, monitor).map_err(decode)?;
-                let started = result.started_at.as_millisecond();
-                if (from..to).contains(&started) {
-                    hours.entry(started.div_euclid(HOUR_MS) * HOUR_MS).or_default().record(&result);
-                }
-            }
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                return Ok(hours);
+        for item in self.query_all(&query).await? {
+            let result = result_from_item(&item, tenant, monitor).map_err(decode)?;
+            let started = result.started_at.as_millisecond();
+            if (from..to).contains(&started) {
+                hours.entry(started.div_euclid(HOUR_MS) * HOUR_MS).or_default().record(&result);
             }
         }
+        Ok(hours)
     }
 
     /// Stored rollups of hours in `[from, to)`.
     async fn rollups(&self, tenant: TenantId, monitor: MonitorId, from: i64, to: i64) -> Result<BTreeMap<i64, CheckTally>, StoreError> {
-        let mut rollups = BTreeMap::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("#pk = :pk AND #sk BETWEEN :low AND :high")
-                .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#sk", SK)
-                .expression_attribute_values(":pk", s(history_pk(tenant, monitor)))
-                .expression_attribute_values(":low", s(rollup_sk(from)))
-                .expression_attribute_values(":high", s(rollup_sk(to - 1)))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| backend("reading hourly rollups", e))?;
-            for item in output.items.unwrap_or_default() {
-                let hour: i64 = key_suffix(&item, SK, "U#").map_err(decode)?;
-                let tally: CheckTally =
-                    serde_json::from_str(item.string(TALLY).map_err(decode)?).context("a stored rollup does not parse").map_err(decode)?;
-                rollups.insert(hour, tally);
-            }
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                return Ok(rollups);
-            }
-        }
+        let query = KeyQuery::partition(history_pk(tenant, monitor), "reading hourly rollups").between(rollup_sk(from), rollup_sk(to - 1));
+        let read = |item: &Item| -> anyhow::Result<(i64, CheckTally)> {
+            let hour: i64 = key_suffix(item, SK, "U#")?;
+            Ok((hour, serde_json::from_str(item.string(TALLY)?).context("a stored rollup does not parse")?))
+        };
+        self.query_all(&query).await?.iter().map(read).collect::<anyhow::Result<_>>().map_err(decode)
     }
 
     /// Writes the rollups of closed hours (idempotent: the same hour always tallies the same).
     async fn store_rollups(&self, tenant: TenantId, monitor: MonitorId, hours: &BTreeMap<i64, CheckTally>) -> Result<(), StoreError> {
         let rollup_retention = self.retention * 4;
-        let items: Vec<Item> = hours
+        let requests = hours
             .iter()
             .map(|(hour, tally)| {
                 let expires = Timestamp::from_millisecond(*hour).unwrap_or_default() + rollup_retention + SignedDuration::from_hours(1);
-                Ok(Item::from([
-                    (PK.to_owned(), s(history_pk(tenant, monitor))),
-                    (SK.to_owned(), s(rollup_sk(*hour))),
-                    (TALLY.to_owned(), s(serde_json::to_string(tally).context("encoding a rollup")?)),
-                    (EXPIRES_AT.to_owned(), n(expires.as_second())),
-                ]))
+                let mut item = key(history_pk(tenant, monitor), rollup_sk(*hour));
+                item.insert(TALLY.to_owned(), s(serde_json::to_string(tally).context("encoding a rollup")?));
+                item.insert(EXPIRES_AT.to_owned(), n(expires.as_second()));
+                put_request(item)
             })
             .collect::<anyhow::Result<_>>()
             .map_err(decode)?;
-        for chunk in items.chunks(25) {
-            let mut requests: Vec<WriteRequest> = chunk
-                .iter()
-                .map(|item| {
-                    Ok(WriteRequest::builder()
-                        .put_request(PutRequest::builder().set_item(Some(item.clone())).build().map_err(StoreError::backend)?)
-                        .build())
-                })
-                .collect::<Result<_, StoreError>>()?;
-            while !requests.is_empty() {
-                let output = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table, requests)
-                    .send()
-                    .await
-                    .map_err(|e| backend("storing hourly rollups", e))?;
-                requests = output.unprocessed_items.unwrap_or_default().remove(&self.table).unwrap_or_default();
-            }
-        }
-        Ok(())
+        self.write_batch(requests, "storing hourly rollups").await
     }
 }

@@ -1,12 +1,13 @@
 //! Heartbeat items: a task (its spec and its state as two JSON documents, so an edit and a ping
 //! each rewrite only their own), and the runs and pings of its history partition.
 
-use super::attributes::{Item, ItemExt, key_suffix, n, s};
 use super::keys::{
     DUE_AT, DUE_SHARD, EXPIRES_AT, PING_SK_PREFIX, PK, SK, TASK_SK_PREFIX, ping_sk, run_sk, task_due_shard, task_history_pk, task_sk,
     tenant_pk,
 };
-use super::update::Update;
+use super::toolkit::attributes::{Item, ItemExt, key_suffix, n, s};
+use super::toolkit::item::key;
+use super::toolkit::update::Update;
 use anyhow::{Context, anyhow};
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -37,7 +38,7 @@ const BODY: &str = "body";
 
 /// The key of a task's item.
 pub(crate) fn task_key(tenant: TenantId, task: TaskId) -> Item {
-    Item::from([(PK.to_owned(), s(tenant_pk(tenant))), (SK.to_owned(), s(task_sk(task)))])
+    key(tenant_pk(tenant), task_sk(task))
 }
 
 /// The item of a new task.

@@ -10,9 +10,10 @@
 //! slug is only a guess that the caller checks against the slug of the task it then reads.
 
 use super::DynamoStore;
-use super::attributes::{Item, ItemExt, s};
-use super::errors::{backend, decode};
-use super::keys::{PK, SK, ping_key_item, slug_item, token_item};
+use super::keys::{ping_key_item, slug_item, token_item};
+use super::toolkit::attributes::{Item, ItemExt};
+use super::toolkit::errors::decode;
+use super::toolkit::item::{Read, key};
 use anyhow::Context;
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -115,17 +116,7 @@ impl TaskLocators {
 impl DynamoStore {
     /// Reads a pointer item, consistently: a task is pinged moments after it is created.
     pub(crate) async fn read_pointer(&self, (pk, sk): (String, String)) -> Result<Option<Item>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(PK, s(pk))
-            .key(SK, s(sk))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| backend("resolving a ping URL", e))?;
-        Ok(output.item)
+        self.get_item(key(pk, sk), Read::Strong, &[], "resolving a ping URL").await
     }
 
     /// The task a token names, from its pointer.

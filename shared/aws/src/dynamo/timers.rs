@@ -2,9 +2,11 @@
 //! (`TM#<tenant>#<incident>`, sk `<rule>#<slot>`), in the shared `due` index (family `TM#`).
 
 use super::DynamoStore;
-use super::attributes::Item;
-use super::documents::{delete_request, doc_item, index_due, parse_doc, put_request};
-use super::errors::decode;
+use super::documents::{doc_item, index_due, parse_doc};
+use super::toolkit::attributes::Item;
+use super::toolkit::attributes::s;
+use super::toolkit::batch::{delete_request, put_request};
+use super::toolkit::errors::decode;
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
 use vigil_domain::notify::Timer;
@@ -41,7 +43,7 @@ impl TimerIndex for DynamoStore {
         let mut requests = Vec::new();
         // A follower in the same slot replaces the claimed timer in one write.
         if next.is_none_or(|next| timer_key(next) != key) {
-            requests.push(delete_request(super::attributes::s(key.0), super::attributes::s(key.1)).map_err(decode)?);
+            requests.push(delete_request(s(key.0), s(key.1)).map_err(decode)?);
         }
         if let Some(next) = next {
             requests.push(timer_item(next).and_then(put_request).map_err(decode)?);

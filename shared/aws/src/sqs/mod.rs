@@ -1,10 +1,12 @@
-//! SQS: probe jobs (the message format and the queue adapter) and the notifier's queue of
-//! deliveries.
+//! SQS: probe jobs (the message format and the queue adapter), the notifier's queue of
+//! deliveries, and the per-message loop of the functions that SQS triggers.
 
 mod delivery_queue;
 mod job_message;
 mod job_queue;
+mod messages;
 
 pub use delivery_queue::{DeliveryMessage, DeliveryQueue, QueuedDeliveryLog};
 pub use job_message::{JobMessageError, decode_job, encode_job};
 pub use job_queue::SqsJobQueue;
+pub use messages::{Order, Processed, QueueKind, each_message};

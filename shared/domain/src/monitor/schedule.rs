@@ -2,7 +2,8 @@
 //! from its id, so that monitors created together do not all fire at the top of the minute and a
 //! restart keeps the same rhythm.
 
-use crate::ids::MonitorId;
+use crate::ids::{MonitorId, TenantId};
+use crate::ports::DueCheck;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -91,6 +92,70 @@ pub fn resume_slot(interval: CheckInterval, monitor: MonitorId, due: Timestamp, 
     }
 }
 
+/// A monitor that a store's due-index shows due: what slot allotment needs of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DueMonitor {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// The monitor.
+    pub monitor_id: MonitorId,
+    /// Its interval as stored.
+    pub interval: CheckInterval,
+    /// Its due time as stored.
+    pub due_at: Timestamp,
+}
+
+/// The slots one monitor is claimed for, and where its due time moves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Allotment {
+    /// The monitor, as the due-index showed it.
+    pub monitor: DueMonitor,
+    /// The planned times handed out, earliest first (possibly none).
+    pub slots: Vec<Timestamp>,
+    /// The monitor's next due time: the first slot not handed out.
+    pub next_due_at: Timestamp,
+}
+
+impl Allotment {
+    /// The claimed checks.
+    pub fn checks(&self) -> impl Iterator<Item = DueCheck> + '_ {
+        let m = self.monitor;
+        self.slots.iter().map(move |&planned_at| DueCheck {
+            tenant_id: m.tenant_id,
+            monitor_id: m.monitor_id,
+            planned_at,
+            interval: m.interval,
+        })
+    }
+}
+
+/// Allots check slots to due monitors taken in the order given (earliest due first), until
+/// `limit` slots are handed out: each monitor resumes at its [`resume_slot`] and gets every slot
+/// before `until` (a short interval can have several). Every monitor reached gets an allotment,
+/// even one without a slot, since its due time still moves past the slots it skipped; monitors
+/// after the limit get none and stay due.
+///
+/// Every store claims through this, so the claim's rules are the same on every backend; the
+/// store only makes the move of each due time exclusive.
+pub fn allot_slots(due: impl IntoIterator<Item = DueMonitor>, now: Timestamp, until: Timestamp, limit: usize) -> Vec<Allotment> {
+    let mut allotments = Vec::new();
+    let mut allotted = 0;
+    for monitor in due {
+        if allotted >= limit {
+            break;
+        }
+        let mut slot = resume_slot(monitor.interval, monitor.monitor_id, monitor.due_at, now);
+        let mut slots = Vec::new();
+        while slot < until && allotted < limit {
+            slots.push(slot);
+            allotted += 1;
+            slot = monitor.interval.next_slot_after(monitor.monitor_id, slot);
+        }
+        allotments.push(Allotment { monitor, slots, next_due_at: slot });
+    }
+    allotments
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +213,65 @@ mod tests {
         assert_eq!(resume_slot(interval, monitor, ts(65_000), ts(100_000)), ts(65_000));
         // Away for an hour: the next phase slot from now.
         assert_eq!(resume_slot(interval, monitor, ts(65_000), ts(3_700_000)), ts(3_725_000));
+    }
+
+    #[test]
+    fn slots_are_allotted_earliest_monitor_first_up_to_the_limit() {
+        let interval = |s| CheckInterval::from_seconds(s).unwrap();
+        let tenant = TenantId::from_uuid(Uuid::from_u128(1));
+        // Phases: the id modulo the interval in ms. 10 s monitor at phase 0, 60 s at phase 5 s.
+        let fast = DueMonitor {
+            tenant_id: tenant,
+            monitor_id: MonitorId::from_uuid(Uuid::from_u128(10_000 * 3)),
+            interval: interval(10),
+            due_at: ts(100_000),
+        };
+        let slow = DueMonitor {
+            tenant_id: tenant,
+            monitor_id: MonitorId::from_uuid(Uuid::from_u128(60_000 * 2 + 5_000)),
+            interval: interval(60),
+            due_at: ts(125_000),
+        };
+        // Away for an hour: resumes at the next phase slot from now, not at its stale due time.
+        let stale = DueMonitor {
+            tenant_id: tenant,
+            monitor_id: MonitorId::from_uuid(Uuid::from_u128(60_000 * 9 + 7_000)),
+            interval: interval(60),
+            due_at: ts(1_000),
+        };
+        // (name, due monitors, now, until, limit, each allotment's slots and next due time)
+        type Case = (&'static str, Vec<DueMonitor>, i64, i64, usize, Vec<(Vec<i64>, i64)>);
+        let cases: [Case; 6] = [
+            ("nothing due", vec![], 100_000, 160_000, 10, vec![]),
+            (
+                "every slot before the horizon",
+                vec![fast, slow],
+                100_000,
+                140_000,
+                10,
+                vec![(vec![100_000, 110_000, 120_000, 130_000], 140_000), (vec![125_000], 185_000)],
+            ),
+            (
+                "the limit cuts a monitor's slots and leaves the rest due",
+                vec![fast, slow],
+                100_000,
+                140_000,
+                2,
+                vec![(vec![100_000, 110_000], 120_000)],
+            ),
+            ("a limit of zero claims nothing", vec![fast], 100_000, 140_000, 0, vec![]),
+            ("a monitor with no slot before the horizon still moves on", vec![slow], 100_000, 120_000, 5, vec![(vec![], 125_000)]),
+            ("a stale due time resumes at the phase", vec![stale], 3_600_000, 3_660_000, 5, vec![(vec![3_607_000], 3_667_000)]),
+        ];
+        for (name, due, now, until, limit, expected) in cases {
+            let allotments = allot_slots(due.clone(), ts(now), ts(until), limit);
+            let got: Vec<(Vec<i64>, i64)> =
+                allotments.iter().map(|a| (a.slots.iter().map(|s| s.as_millisecond()).collect(), a.next_due_at.as_millisecond())).collect();
+            assert_eq!(got, expected, "{name}");
+            for (allotment, monitor) in allotments.iter().zip(&due) {
+                assert_eq!(allotment.monitor, *monitor, "{name}: in the order given");
+                assert!(allotment.checks().all(|c| c.monitor_id == monitor.monitor_id && c.interval == monitor.interval));
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 use super::SqliteStore;
 use super::codec::{at, backend, blob, decode_newest_first_cursor, ms, newest_first_page, uuid};
 use super::monitors::health_version;
-use super::transitions::{check_planned_ms, insert_transition};
+use super::transitions::insert_transition;
 use anyhow::Context;
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -214,7 +214,7 @@ impl CheckLog for SqliteStore {
     }
 
     async fn get(&self, tenant: TenantId, monitor: MonitorId, id: CheckId) -> Result<Option<CheckResult>, StoreError> {
-        let planned = check_planned_ms(id);
+        let planned = id.planned_ms();
         self.db
             .read(move |conn| {
                 let mut statement = conn.prepare_cached(&format!(

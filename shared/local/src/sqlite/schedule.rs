@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use rusqlite::params;
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::CheckInterval;
-use vigil_domain::monitor::schedule::resume_slot;
+use vigil_domain::monitor::schedule::{DueMonitor, allot_slots};
 use vigil_domain::ports::{CheckSchedule, DueCheck, StoreError};
 
 #[async_trait]
@@ -30,29 +30,27 @@ impl CheckSchedule for SqliteStore {
                     "SELECT tenant_id, id, interval_s, next_due_at FROM monitors \
                      WHERE next_due_at IS NOT NULL AND next_due_at < ?1 ORDER BY next_due_at LIMIT ?2",
                 )?;
-                let mut rows = due_rows.query(params![ms(lead_until), limit as i64])?;
-                let mut claimed = Vec::new();
-                let mut advanced = Vec::new();
-                while let Some(row) = rows.next()? {
-                    if claimed.len() >= limit {
-                        break;
-                    }
-                    let tenant_id = TenantId::from_uuid(uuid(&row.get::<_, Vec<u8>>(0)?)?);
-                    let monitor_id = MonitorId::from_uuid(uuid(&row.get::<_, Vec<u8>>(1)?)?);
-                    let interval = CheckInterval::from_seconds(row.get(2)?).map_err(anyhow::Error::msg)?;
-                    let mut slot = resume_slot(interval, monitor_id, at(row.get(3)?)?, now);
-                    // A short interval can have several slots before `until`.
-                    while slot < until && claimed.len() < limit {
-                        claimed.push(DueCheck { tenant_id, monitor_id, planned_at: slot, interval });
-                        slot = interval.next_slot_after(monitor_id, slot);
-                    }
-                    advanced.push((tenant_id, monitor_id, slot));
-                }
-                drop(rows);
+                let due = due_rows
+                    .query_map(params![ms(lead_until), limit as i64], |row| {
+                        Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Vec<u8>>(1)?, row.get(2)?, row.get(3)?))
+                    })?
+                    .map(|row| {
+                        let (tenant, monitor, interval, due_at) = row?;
+                        Ok(DueMonitor {
+                            tenant_id: TenantId::from_uuid(uuid(&tenant)?),
+                            monitor_id: MonitorId::from_uuid(uuid(&monitor)?),
+                            interval: CheckInterval::from_seconds(interval).map_err(anyhow::Error::msg)?,
+                            due_at: at(due_at)?,
+                        })
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                let allotments = allot_slots(due, now, until, limit);
                 let mut advance = conn.prepare_cached("UPDATE monitors SET next_due_at = ?3 WHERE tenant_id = ?1 AND id = ?2")?;
-                for (tenant_id, monitor_id, next) in advanced {
-                    advance.execute(params![blob(tenant_id.as_uuid()), blob(monitor_id.as_uuid()), ms(next)])?;
+                for allotment in &allotments {
+                    let m = &allotment.monitor;
+                    advance.execute(params![blob(m.tenant_id.as_uuid()), blob(m.monitor_id.as_uuid()), ms(allotment.next_due_at)])?;
                 }
+                let claimed: Vec<DueCheck> = allotments.iter().flat_map(|a| a.checks()).collect();
                 Ok(claimed)
             })
             .await

@@ -48,19 +48,11 @@ impl TransitionLog for SqliteStore {
                         "SELECT body FROM transitions WHERE tenant_id = ?1 AND monitor_id = ?2 AND check_planned_at IS NOT NULL \
                          AND check_planned_at = ?3",
                     )?
-                    .query_row(params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), check_planned_ms(check)], |row| row.get(0))
+                    .query_row(params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), check.planned_ms()], |row| row.get(0))
                     .optional()?;
                 body.as_deref().map(parse).transpose()
             })
             .await
             .map_err(backend)
     }
-}
-
-/// The planned time (Unix ms) encoded in the first 48 bits of a check id.
-pub(super) fn check_planned_ms(check: CheckId) -> i64 {
-    let bytes = check.as_uuid().into_bytes();
-    let mut ms = [0u8; 8];
-    ms[2..].copy_from_slice(&bytes[..6]);
-    i64::from_be_bytes(ms)
 }

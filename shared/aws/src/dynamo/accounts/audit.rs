@@ -1,7 +1,8 @@
 use super::super::DynamoStore;
-use super::super::attributes::{ItemExt, s};
-use super::super::documents::{delete_request, parse_doc};
-use super::super::errors::decode;
+use super::super::documents::parse_doc;
+use super::super::toolkit::attributes::{ItemExt, s};
+use super::super::toolkit::batch::delete_request;
+use super::super::toolkit::errors::decode;
 use super::item;
 use async_trait::async_trait;
 use jiff::Timestamp;

@@ -1,9 +1,9 @@
 use super::super::DynamoStore;
-use super::super::attributes::{ItemExt, s};
 use super::super::documents::parse_doc;
-use super::super::errors::decode;
 use super::super::keys::tenant_item;
-use super::super::transactions::{Outcome, transact_put};
+use super::super::toolkit::attributes::{ItemExt, s};
+use super::super::toolkit::errors::decode;
+use super::super::toolkit::transactions::{Outcome, transact_put_new};
 use super::{item, marker, put_if};
 use anyhow::anyhow;
 use async_trait::async_trait;
@@ -37,10 +37,7 @@ impl InvitationStore for DynamoStore {
         let flat = invitation.to_stored();
         let pointer =
             marker(token_pk(&flat.token), "INVTOKEN", vec![("tenant_id", s(flat.tenant_id.to_string())), ("id", s(flat.id.to_string()))]);
-        let items = vec![
-            transact_put(&self.table, invitation_item(invitation)?, Some("attribute_not_exists(pk)"))?,
-            transact_put(&self.table, pointer, Some("attribute_not_exists(pk)"))?,
-        ];
+        let items = vec![transact_put_new(&self.table, invitation_item(invitation)?)?, transact_put_new(&self.table, pointer)?];
         match self.transact_settled("storing an invitation", items).await? {
             Outcome::Written => Ok(()),
             _ => Err(StoreError::Conflict),
@@ -60,7 +57,7 @@ impl InvitationStore for DynamoStore {
     }
 
     async fn invitations(&self, tenant: TenantId) -> Result<Vec<AnyInvitation>, StoreError> {
-        let items = self.query_all(&tenant_item(tenant).0, "INVITE#", "listing invitations").await?;
+        let items = self.prefix_all(&tenant_item(tenant).0, "INVITE#", "listing invitations").await?;
         let mut invitations = items.iter().map(decode_item).collect::<Result<Vec<_>, _>>()?;
         invitations.sort_by_key(|i| std::cmp::Reverse((i.to_stored().created_at, i.id())));
         Ok(invitations)

@@ -1,8 +1,8 @@
 use super::super::DynamoStore;
 use super::super::documents::parse_doc;
-use super::super::errors::decode;
 use super::super::keys::tenant_item;
-use super::super::transactions::{Outcome, transact_put};
+use super::super::toolkit::errors::decode;
+use super::super::toolkit::transactions::{Outcome, transact_put};
 use super::{item, user_pk};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
@@ -23,8 +23,8 @@ impl DynamoStore {
     fn delete_existing(&self, (pk, sk): (String, String)) -> Result<TransactWriteItem, StoreError> {
         let delete = Delete::builder()
             .table_name(&self.table)
-            .key("pk", super::super::attributes::s(pk))
-            .key("sk", super::super::attributes::s(sk))
+            .key("pk", super::super::toolkit::attributes::s(pk))
+            .key("sk", super::super::toolkit::attributes::s(sk))
             .condition_expression("attribute_exists(pk)")
             .build()
             .map_err(StoreError::backend)?;
@@ -62,7 +62,7 @@ impl Memberships for DynamoStore {
     }
 
     async fn memberships_of(&self, user: UserId) -> Result<Vec<(Membership, Tenant)>, StoreError> {
-        let items = self.query_all(&user_pk(user), "MEMBEROF#", "listing a user's organisations").await?;
+        let items = self.prefix_all(&user_pk(user), "MEMBEROF#", "listing a user's organisations").await?;
         let mut found = Vec::with_capacity(items.len());
         for stored in items {
             let membership: Membership = parse_doc(&stored).map_err(decode)?;

@@ -13,10 +13,13 @@ mod sessions;
 mod tokens;
 mod users;
 
-use super::attributes::{Item, n, s};
+use super::DynamoStore;
 use super::documents::DOC;
-use super::errors::decode;
 use super::keys::{EXPIRES_AT, PK, SK};
+use super::toolkit::attributes::{Item, n, s};
+use super::toolkit::errors::decode;
+use super::toolkit::item::{Read, key};
+use super::toolkit::query::KeyQuery;
 use anyhow::Context;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -73,4 +76,44 @@ fn put_if(
         put = put.expression_attribute_values(name, value);
     }
     Ok(aws_sdk_dynamodb::types::TransactWriteItem::builder().put(put.build().map_err(StoreError::backend)?).build())
+}
+
+/// The item reads and writes the account entities make, on the toolkit: strongly consistent
+/// reads (account items are read to be changed), and partition ranges by `sk` prefix.
+impl DynamoStore {
+    async fn get_raw(&self, pk: String, sk: String, what: &str) -> Result<Option<Item>, StoreError> {
+        self.get_item(key(pk, sk), Read::Strong, &[], what).await
+    }
+
+    async fn put_raw(&self, item: Item, what: &str) -> Result<(), StoreError> {
+        self.put_item(item, what).await
+    }
+
+    async fn delete_raw(&self, pk: String, sk: String, what: &str) -> Result<bool, StoreError> {
+        self.delete_item(key(pk, sk), what).await
+    }
+
+    /// Up to `limit` items of partition `pk` whose `sk` starts with `prefix` (empty: every
+    /// item), in `sk` order (`forward`) or reversed, after `after`; and whether more follow.
+    async fn query_prefix(
+        &self,
+        pk: &str,
+        prefix: &str,
+        forward: bool,
+        after: Option<String>,
+        limit: usize,
+        what: &str,
+    ) -> Result<(Vec<Item>, bool), StoreError> {
+        let query = KeyQuery::partition(pk, what).prefix(prefix).consistent().after_sk(after);
+        let query = if forward { query } else { query.newest_first() };
+        let mut items = self.query_up_to(&query, Some(limit.saturating_add(1))).await?;
+        let more = items.len() > limit;
+        items.truncate(limit);
+        Ok((items, more))
+    }
+
+    /// Every item of partition `pk` whose `sk` starts with `prefix`, in `sk` order.
+    async fn prefix_all(&self, pk: &str, prefix: &str, what: &str) -> Result<Vec<Item>, StoreError> {
+        self.query_all(&KeyQuery::partition(pk, what).prefix(prefix).consistent()).await
+    }
 }

@@ -1,8 +1,8 @@
 use super::super::DynamoStore;
-use super::super::attributes::{Item, ItemExt, n, s};
-use super::super::errors::{backend, decode, is_condition_failure};
 use super::super::keys::{PK, SK, TENANTS_PK, tenant_item};
-use super::super::transactions::{Outcome, transact_put};
+use super::super::toolkit::attributes::{Item, ItemExt, n, s};
+use super::super::toolkit::errors::{backend, decode, is_condition_failure};
+use super::super::toolkit::transactions::{Outcome, transact_put, transact_put_new};
 use super::marker;
 use anyhow::Context;
 use async_trait::async_trait;
@@ -35,14 +35,13 @@ impl Organisations for DynamoStore {
         let (pk, sk) = tenant_item(tenant.id);
         let settings = serde_json::to_string(&tenant.settings).context("encoding settings").map_err(decode)?;
         let items = vec![
-            transact_put(
+            transact_put_new(
                 &self.table,
                 marker(
                     pk,
                     sk,
                     vec![("name", s(&tenant.name)), ("created_at", n(tenant.created_at.as_millisecond())), (SETTINGS, s(settings))],
                 ),
-                Some("attribute_not_exists(pk)"),
             )?,
             transact_put(&self.table, marker(TENANTS_PK.into(), tenant.id.to_string(), vec![]), None)?,
         ];
@@ -82,7 +81,7 @@ impl Organisations for DynamoStore {
     }
 
     async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        let markers = self.query_all(TENANTS_PK, "", "listing organisations").await?;
+        let markers = self.prefix_all(TENANTS_PK, "", "listing organisations").await?;
         let mut tenants = Vec::with_capacity(markers.len());
         for marker in markers {
             let id: TenantId = marker.string(SK).map_err(decode)?.parse().map_err(StoreError::backend)?;

@@ -1,8 +1,8 @@
 use super::super::DynamoStore;
-use super::super::attributes::{ItemExt, n, s};
-use super::super::documents::delete_request;
-use super::super::errors::{backend, decode, is_condition_failure};
 use super::super::keys::{PK, SK};
+use super::super::toolkit::attributes::{ItemExt, n, s};
+use super::super::toolkit::batch::delete_request;
+use super::super::toolkit::errors::{backend, decode, is_condition_failure};
 use super::{expires, marker};
 use anyhow::anyhow;
 use async_trait::async_trait;
@@ -68,7 +68,7 @@ impl SignInAttempts for DynamoStore {
     }
 
     async fn clear_failures(&self, key: &str) -> Result<(), StoreError> {
-        let items = self.query_all(&throttle_pk(key), "", "clearing failed sign-ins").await?;
+        let items = self.prefix_all(&throttle_pk(key), "", "clearing failed sign-ins").await?;
         let deletes =
             items.iter().map(|i| delete_request(i[PK].clone(), i[SK].clone())).collect::<anyhow::Result<Vec<_>>>().map_err(decode)?;
         self.write_batch(deletes, "clearing failed sign-ins").await

@@ -1,8 +1,8 @@
 use super::super::DynamoStore;
-use super::super::attributes::{ItemExt, n, s};
-use super::super::documents::{delete_request, put_request};
-use super::super::errors::decode;
-use super::super::transactions::{Outcome, transact_put};
+use super::super::toolkit::attributes::{ItemExt, n, s};
+use super::super::toolkit::batch::{delete_request, put_request};
+use super::super::toolkit::errors::decode;
+use super::super::toolkit::transactions::{Outcome, transact_put, transact_put_new};
 use super::{expires, item, marker, put_if, user_pk};
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -29,10 +29,7 @@ impl SessionStore for DynamoStore {
     async fn insert_session(&self, session: &BrowserSession) -> Result<(), StoreError> {
         let end = session.created_at.saturating_add(SessionPolicy::default().absolute).unwrap_or(session.created_at);
         let pointer = marker(user_pk(session.user_id), format!("SESSION#{}", session.hash.0), vec![expires(end)]);
-        let items = vec![
-            transact_put(&self.table, session_item(session)?, Some("attribute_not_exists(pk)"))?,
-            transact_put(&self.table, pointer, None)?,
-        ];
+        let items = vec![transact_put_new(&self.table, session_item(session)?)?, transact_put(&self.table, pointer, None)?];
         match self.transact_settled("storing a session", items).await? {
             Outcome::Written => Ok(()),
             _ => Err(StoreError::Conflict),
@@ -60,7 +57,7 @@ impl SessionStore for DynamoStore {
     }
 
     async fn delete_sessions_of(&self, user: UserId, keep: Option<&TokenHash>) -> Result<(), StoreError> {
-        let pointers = self.query_all(&user_pk(user), "SESSION#", "listing a user's sessions").await?;
+        let pointers = self.prefix_all(&user_pk(user), "SESSION#", "listing a user's sessions").await?;
         let mut deletes = Vec::new();
         for pointer in pointers {
             let sk = pointer.string("sk").map_err(decode)?.to_owned();
@@ -88,10 +85,7 @@ fn family_item(family: &RefreshFamily) -> Result<super::Item, StoreError> {
 impl RefreshTokenStore for DynamoStore {
     async fn insert_family(&self, family: &RefreshFamily) -> Result<(), StoreError> {
         let pointer = marker(user_pk(family.user_id), format!("RFAM#{}", family.id), vec![expires(family.expires_at)]);
-        let items = vec![
-            transact_put(&self.table, family_item(family)?, Some("attribute_not_exists(pk)"))?,
-            transact_put(&self.table, pointer, None)?,
-        ];
+        let items = vec![transact_put_new(&self.table, family_item(family)?)?, transact_put(&self.table, pointer, None)?];
         match self.transact_settled("storing a refresh-token family", items).await? {
             Outcome::Written => Ok(()),
             _ => Err(StoreError::Conflict),
@@ -118,7 +112,7 @@ impl RefreshTokenStore for DynamoStore {
     }
 
     async fn revoke_families_of(&self, user: UserId, at: Timestamp) -> Result<(), StoreError> {
-        let pointers = self.query_all(&user_pk(user), "RFAM#", "listing a user's refresh tokens").await?;
+        let pointers = self.prefix_all(&user_pk(user), "RFAM#", "listing a user's refresh tokens").await?;
         let mut writes = Vec::new();
         for pointer in pointers {
             let id: RefreshFamilyId =

@@ -1,8 +1,8 @@
 use super::super::DynamoStore;
-use super::super::attributes::s;
 use super::super::documents::parse_doc;
-use super::super::errors::{backend, decode};
 use super::super::keys::{PK, SK};
+use super::super::toolkit::attributes::s;
+use super::super::toolkit::errors::{backend, decode};
 use super::{expires, item};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::ReturnValue;
@@ -27,7 +27,7 @@ impl OneTimeTokens for DynamoStore {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(error) if super::super::errors::is_condition_failure(&error) => Err(StoreError::Conflict),
+            Err(error) if super::super::toolkit::errors::is_condition_failure(&error) => Err(StoreError::Conflict),
             Err(error) => Err(backend("storing a single-use token", error)),
         }
     }

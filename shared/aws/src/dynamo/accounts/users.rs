@@ -1,8 +1,8 @@
 use super::super::DynamoStore;
-use super::super::attributes::{ItemExt, n, s};
 use super::super::documents::parse_doc;
-use super::super::errors::decode;
-use super::super::transactions::{Outcome, transact_put};
+use super::super::toolkit::attributes::{ItemExt, n, s};
+use super::super::toolkit::errors::decode;
+use super::super::toolkit::transactions::{Outcome, transact_put, transact_put_new};
 use super::{item, marker, put_if, user_pk};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
@@ -42,8 +42,8 @@ impl DynamoStore {
 impl UserDirectory for DynamoStore {
     async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
         let items = vec![
-            transact_put(&self.table, user_item(user)?, Some("attribute_not_exists(pk)"))?,
-            transact_put(&self.table, email_lock(user), Some("attribute_not_exists(pk)"))?,
+            transact_put_new(&self.table, user_item(user)?)?,
+            transact_put_new(&self.table, email_lock(user))?,
             transact_put(&self.table, marker(USERS_PK.into(), user.id.to_string(), vec![]), None)?,
         ];
         match self.transact_settled("storing a user", items).await? {
@@ -70,7 +70,7 @@ impl UserDirectory for DynamoStore {
             vec![put_if(&self.table, user_item(user)?, "#version = :expected", &[("#version", "version")], vec![(":expected", expected)])?];
         if previous.email != user.email {
             items.push(self.release_email(&previous.email, user.id)?);
-            items.push(transact_put(&self.table, email_lock(user), Some("attribute_not_exists(pk)"))?);
+            items.push(transact_put_new(&self.table, email_lock(user))?);
         }
         match self.transact_settled("updating a user", items).await? {
             Outcome::Written => Ok(()),

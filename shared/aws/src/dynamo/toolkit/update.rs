@@ -1,8 +1,12 @@
 //! Update and condition expressions built from attribute names, with placeholders for every
 //! name (so reserved words like `status` need no thought) and every value.
 
+use crate::dynamo::keys::PK;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
+
+/// A condition expression with its placeholders' names and values, as a request takes them.
+pub(crate) type Guard = (Option<String>, Option<HashMap<String, String>>, Option<HashMap<String, AttributeValue>>);
 
 /// An update expression under construction.
 #[derive(Debug, Default)]
@@ -46,6 +50,34 @@ impl Update {
         let (name, value) = (self.name(attribute), self.value(value));
         self.conditions.push(format!("{name} = {value}"));
         self
+    }
+
+    /// Adds the condition that `attribute` is absent or `value`.
+    pub(crate) fn require_absent_or_equal(&mut self, attribute: &str, value: AttributeValue) -> &mut Self {
+        let (name, value) = (self.name(attribute), self.value(value));
+        self.conditions.push(format!("(attribute_not_exists({name}) OR {name} = {value})"));
+        self
+    }
+
+    /// Adds the condition that the item does not exist yet.
+    pub(crate) fn require_new(&mut self) -> &mut Self {
+        let name = self.name(PK);
+        self.conditions.push(format!("attribute_not_exists({name})"));
+        self
+    }
+
+    /// An update that writes nothing and only requires the item to be new (a guard).
+    pub(crate) fn only_if_new() -> Self {
+        let mut guard = Self::default();
+        guard.require_new();
+        guard
+    }
+
+    /// The condition, names and values of a guard (an update used for its conditions alone),
+    /// each `None` when empty as DynamoDB wants them.
+    pub(crate) fn into_guard(self) -> Guard {
+        let condition = self.condition();
+        (condition, Some(self.names).filter(|n| !n.is_empty()), Some(self.values).filter(|v| !v.is_empty()))
     }
 
     /// The update expression.

@@ -89,7 +89,7 @@ async fn send(router: &Router, key: &str, method: Method, path: &str, body: Opti
 async fn requests_without_a_valid_key_are_refused_with_a_challenge() {
     let (router, _, key) = api().await;
     let cases = [
-        (None, "send an API key as `Authorization: Bearer <key>`"),
+        (None, "send an API key or an access token as `Authorization: Bearer <key>`"),
         (Some("Basic dXNlcjpwYXNz".to_owned()), "must be `Bearer <key>`"),
         (Some("Bearer ".to_owned()), "must be `Bearer <key>`"),
         (Some("Bearer vk_wrong".to_owned()), "not valid"),

@@ -48,7 +48,12 @@ async fn a_database_from_an_earlier_build_opens_with_nothing_lost() {
     assert_eq!(monitor["tags"], json!(["fixture"]));
     let id = monitor["id"].as_str().unwrap();
     let checks = app.call(Method::GET, &format!("/v1/monitors/{id}/checks"), None).await;
-    assert_eq!(checks.json["items"].as_array().unwrap().len(), 2, "{:?}", checks.json);
+    // The fixture's two checks are there; a restart may add one as soon as it runs the overdue
+    // monitor, so the fixture's are found by id.
+    let ids: Vec<&str> = checks.json["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    for fixture_check in ["01a24269-6735-80c1-b1f8-84c7004bcbe1", "01a24269-73b1-80c1-b1f8-84c7004bcbe1"] {
+        assert!(ids.contains(&fixture_check), "{fixture_check} in {:?}", checks.json);
+    }
     let incidents = app.call(Method::GET, "/v1/incidents", None).await;
     assert_eq!(incidents.json["items"][0]["subject"]["name"], "fixture shop");
     assert_eq!(incidents.json["items"][0]["status"], "open");

@@ -72,6 +72,7 @@ pub async fn run(args: AlertLatencyArgs) -> anyhow::Result<()> {
         smtp: None,
         accounts: vigil_app::AccountSettings::default(),
         owner: None,
+        oidc: None,
     })
     .await?;
     let deps = server.deps.clone();

@@ -52,6 +52,7 @@ pub async fn serve(args: PingsServerArgs) -> anyhow::Result<()> {
         smtp: None,
         accounts: vigil_app::AccountSettings::default(),
         owner: None,
+        oidc: None,
     };
     let server = vigil::serve::start(config).await?;
     println!("ready {}", server.addr);

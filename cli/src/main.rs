@@ -12,6 +12,7 @@ use vigil_app::HeartbeatSettings;
 use vigil_domain::notify::RetryPolicy;
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 use vigil_local::{SmtpConfig, SmtpSecurity};
+use vigil_oidc::OidcSettings;
 
 /// Uptime and heartbeat monitoring.
 #[derive(Parser)]
@@ -140,6 +141,20 @@ struct ServeArgs {
     /// through `POST /v1/setup` or the setup page.
     #[arg(long, env = "VIGIL_OWNER_EMAIL")]
     owner_email: Option<String>,
+    /// Issuer URL of an OpenID provider people may sign in with (a Keycloak realm,
+    /// https://accounts.google.com…); its client secret is read from VIGIL_OIDC_CLIENT_SECRET.
+    #[arg(long, env = "VIGIL_OIDC_ISSUER")]
+    oidc_issuer: Option<String>,
+    /// The client id registered at the OpenID provider.
+    #[arg(long, env = "VIGIL_OIDC_CLIENT_ID")]
+    oidc_client_id: Option<String>,
+    /// The name on the sign-in button.
+    #[arg(long, env = "VIGIL_OIDC_NAME", default_value = "Single sign-on")]
+    oidc_name: String,
+    /// Scopes to ask for besides openid, email and profile (e.g. `groups`), separated by commas
+    /// or spaces.
+    #[arg(long, env = "VIGIL_OIDC_SCOPES", default_value = "")]
+    oidc_scopes: String,
 }
 
 impl ServeArgs {
@@ -194,6 +209,19 @@ impl ServeArgs {
                         .context("--owner-email needs the owner's password in VIGIL_OWNER_PASSWORD")?,
                 }),
                 None => None,
+            },
+            oidc: match (self.oidc_issuer, self.oidc_client_id) {
+                (Some(issuer), Some(client_id)) => Some(OidcSettings {
+                    issuer,
+                    client_id,
+                    // A secret never goes on a command line, where `ps` shows it.
+                    client_secret: std::env::var("VIGIL_OIDC_CLIENT_SECRET").ok().filter(|s| !s.is_empty()),
+                    display_name: self.oidc_name,
+                    extra_scopes: OidcSettings::scope_list(&self.oidc_scopes),
+                    extra_root_certificates_pem: None,
+                }),
+                (None, None) => None,
+                _ => anyhow::bail!("OpenID Connect sign-in needs both --oidc-issuer and --oidc-client-id"),
             },
         })
     }

@@ -26,9 +26,11 @@ use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, Bootstrapped, bootstrap};
 use vigil_app::{Blobs, Deps, HeartbeatSettings, NotificationSettings, Settings, Stores, SystemRandom};
 use vigil_domain::notify::{RenderContext, RetryPolicy};
+use vigil_domain::ports::OidcProvider;
 use vigil_domain::probe::NetworkPolicy;
 use vigil_domain::tenant::ApiKeySecret;
 use vigil_local::{DataDirLock, FsArtefactStore, InProcessBus, LocalNotifier, SmtpConfig, SqliteStore};
+use vigil_oidc::{OidcSettings, OpenIdProvider};
 use vigil_probe::{HttpProber, NetworkGuard, ProberConfig};
 
 /// Everything `vigil serve` can be told.
@@ -65,6 +67,9 @@ pub struct ServeConfig {
     pub accounts: vigil_app::AccountSettings,
     /// The owner to set up at first start, if nobody has an account yet.
     pub owner: Option<OwnerSetup>,
+    /// The OpenID provider people may sign in with, if any; its redirect URI is the callback
+    /// under the public URL.
+    pub oidc: Option<OidcSettings>,
 }
 
 /// The first owner, given at start (`--owner-email` and `VIGIL_OWNER_PASSWORD`).
@@ -169,6 +174,17 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     };
     // One guard for checks and deliveries: one resolver cache, one network policy.
     let guard = NetworkGuard::system().context("reading the system DNS configuration")?;
+    let oidc = match &config.oidc {
+        Some(settings) => {
+            // A provider behind the same private CA as the services checked is common.
+            let pem = settings.extra_root_certificates_pem.clone().or_else(|| extra_roots.clone());
+            let settings = OidcSettings { extra_root_certificates_pem: pem, ..settings.clone() };
+            let provider =
+                OpenIdProvider::new(settings, &vigil_http::oidc_callback_url(&public_url)).context("setting up OpenID Connect sign-in")?;
+            Some(Arc::new(provider) as Arc<dyn OidcProvider>)
+        }
+        None => None,
+    };
     let prober =
         HttpProber::with_guard(ProberConfig { extra_root_certificates_pem: extra_roots, ..ProberConfig::default() }, guard.clone())
             .context("setting up the probe engine")?;
@@ -185,6 +201,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         random: Arc::new(SystemRandom),
         notifier: Arc::new(notifier),
         passwords: Arc::new(vigil_app::Argon2Passwords),
+        oidc,
         settings: Settings {
             network_policy: config.network_policy,
             body_cap: config.body_cap,

@@ -3,9 +3,29 @@
 //! the router's response into the event's answer.
 
 use axum::Router;
+use std::sync::Arc;
 use vigil_app::Deps;
+use vigil_aws::config::ApiConfig;
+use vigil_domain::ports::OidcProvider;
+use vigil_oidc::{OidcSettings, OpenIdProvider};
 
 /// The handler: the shared router over the AWS dependencies.
 pub fn app(deps: Deps) -> Router {
     vigil_http::router(deps)
+}
+
+/// The OpenID provider of `VIGIL_OIDC_*`, sending people back to the callback under the public
+/// URL; `None` when none is configured.
+pub fn oidc_provider(config: &ApiConfig) -> anyhow::Result<Option<Arc<dyn OidcProvider>>> {
+    let Some(oidc) = &config.oidc else { return Ok(None) };
+    let settings = OidcSettings {
+        issuer: oidc.issuer.clone(),
+        client_id: oidc.client_id.clone(),
+        client_secret: oidc.client_secret.clone(),
+        display_name: oidc.display_name.clone(),
+        extra_scopes: OidcSettings::scope_list(&oidc.extra_scopes),
+        extra_root_certificates_pem: None,
+    };
+    let provider = OpenIdProvider::new(settings, &vigil_http::oidc_callback_url(&config.store.public_url))?;
+    Ok(Some(Arc::new(provider)))
 }

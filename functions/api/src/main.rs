@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use vigil_app::SystemClock;
 use vigil_app::tenants::{BootstrapWithKeyHash, bootstrap_with_key_hash};
-use vigil_aws::config::StoreConfig;
+use vigil_aws::config::ApiConfig;
 use vigil_aws::startup::config_or_exit;
 use vigil_aws::{AwsClients, ClientOptions, logs, wiring};
 use vigil_domain::tenant::ApiKeyHash;
@@ -12,12 +12,13 @@ use vigil_probe::{HttpProber, ProberConfig};
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     logs::init();
-    let config = config_or_exit(StoreConfig::from_env());
-    let clients = AwsClients::new(&config.aws, ClientOptions::default()).await;
+    let config = config_or_exit(ApiConfig::from_env());
+    let clients = AwsClients::new(&config.store.aws, ClientOptions::default()).await;
     // "Check now" runs a check inside the API call.
     let prober = HttpProber::new(ProberConfig::default())?;
-    let deps = wiring::store_deps(&clients, &config, Arc::new(prober))?;
-    if let Some(hash) = &config.admin_key_sha256 {
+    let mut deps = wiring::store_deps(&clients, &config.store, Arc::new(prober))?;
+    deps.oidc = vigil_fn_api::oidc_provider(&config)?;
+    if let Some(hash) = &config.store.admin_key_sha256 {
         let cmd = BootstrapWithKeyHash { tenant_name: "default".into(), key_hash: ApiKeyHash(hash.clone()) };
         // A failure here leaves the deployment without its first key until the next cold
         // start; the API itself still serves.

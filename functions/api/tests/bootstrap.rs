@@ -49,3 +49,23 @@ async fn the_first_cold_start_creates_the_tenant_of_the_configured_key_hash() {
     let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
     assert_eq!(answer["statusCode"], 401, "{answer}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openid_provider_of_the_environment_is_offered_on_the_sign_in_page() {
+    let session = Session::start().await;
+    let mut env = session.function_env();
+    let event = vigil_tests::lambda::api_request("GET", "/v1/auth/providers", None, None);
+    let run = invoke_binary(Path::new(BINARY), &env, event.clone()).await;
+    let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
+    assert_eq!(answer["body"], r#"{"oidc":{"configured":false,"name":null}}"#, "{answer}");
+    env.extend([
+        ("VIGIL_OIDC_ISSUER", "https://id.example.com/realms/ops".to_owned()),
+        ("VIGIL_OIDC_CLIENT_ID", "vigil".to_owned()),
+        ("VIGIL_OIDC_CLIENT_SECRET", "a-secret-never-logged".to_owned()),
+        ("VIGIL_OIDC_NAME", "Ops SSO".to_owned()),
+    ]);
+    let run = invoke_binary(Path::new(BINARY), &env, event).await;
+    let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
+    assert_eq!(answer["body"], r#"{"oidc":{"configured":true,"name":"Ops SSO"}}"#, "{answer}");
+    assert!(!run.stderr.contains("a-secret-never-logged"), "the secret is never logged: {}", run.stderr);
+}

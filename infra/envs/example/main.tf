@@ -11,5 +11,10 @@ module "vigil" {
   alarm_topic_arn    = var.alarm_topic_arn
   email_from         = var.email_from
   public_url         = var.public_url
+  oidc_issuer        = var.oidc_issuer
+  oidc_client_id     = var.oidc_client_id
+  oidc_client_secret = var.oidc_client_secret
+  oidc_name          = var.oidc_name
+  oidc_scopes        = var.oidc_scopes
   allow_destroy      = var.allow_destroy
 }

@@ -68,3 +68,34 @@ variable "allow_destroy" {
   type        = bool
   default     = false
 }
+
+variable "oidc_issuer" {
+  description = "Issuer URL of an OpenID provider people may sign in with (docs/accounts.md)."
+  type        = string
+  default     = null
+}
+
+variable "oidc_client_id" {
+  description = "Client id registered at the OpenID provider."
+  type        = string
+  default     = null
+}
+
+variable "oidc_client_secret" {
+  description = "Client secret at the OpenID provider; set it with TF_VAR_oidc_client_secret rather than in a file."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "oidc_name" {
+  description = "The name on the sign-in button."
+  type        = string
+  default     = null
+}
+
+variable "oidc_scopes" {
+  description = "Scopes besides openid, email and profile, e.g. \"groups\"."
+  type        = string
+  default     = null
+}

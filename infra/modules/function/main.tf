@@ -56,7 +56,7 @@ resource "aws_cloudwatch_log_group" "this" {
 resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_116:No function is invoked asynchronously with a payload worth keeping: SQS-fed ones redrive to their queue's DLQ, HTTP ones are synchronous, and a scheduled run that fails is superseded by the next one a minute later.
   #checkov:skip=CKV_AWS_117:Not in a VPC on purpose: checks must reach the public internet, and a NAT gateway would cost ~$32/month at rest; the SSRF guard (VIGIL_NETWORK_POLICY) keeps checks off private addresses.
-  #checkov:skip=CKV_AWS_173:The environment holds names, URLs and a key hash, never a secret; it is encrypted with var.kms_key_arn when one is given, else with Lambda's AWS-owned key.
+  #checkov:skip=CKV_AWS_173:The environment is encrypted with var.kms_key_arn when one is given, else with Lambda's AWS-owned key. It holds names, URLs and a key hash; the api's also holds the OpenID client secret when one is set, for which docs/accounts.md advises kms_key_arn.
   #checkov:skip=CKV_AWS_272:The zips are built by cargo-lambda in the operator's own pipeline; code signing would need an AWS Signer profile that the example cannot assume.
   function_name    = local.function_name
   role             = aws_iam_role.this.arn

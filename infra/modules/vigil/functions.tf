@@ -43,8 +43,13 @@ module "api" {
   memory_mb            = local.memory_mb.api
   timeout_seconds      = local.timeouts.api
   reserved_concurrency = var.reserved_concurrency.api
-  environment          = merge(local.store_environment, {
-    VIGIL_ADMIN_KEY_SHA256 = var.admin_key_sha256
+  environment = merge(local.store_environment, {
+    VIGIL_ADMIN_KEY_SHA256   = var.admin_key_sha256
+    VIGIL_OIDC_ISSUER        = var.oidc_issuer
+    VIGIL_OIDC_CLIENT_ID     = var.oidc_client_id
+    VIGIL_OIDC_CLIENT_SECRET = var.oidc_client_secret
+    VIGIL_OIDC_NAME          = var.oidc_name
+    VIGIL_OIDC_SCOPES        = var.oidc_scopes
   })
   policy_json = data.aws_iam_policy_document.api.json
 
@@ -57,6 +62,15 @@ module "api" {
   tags               = local.function_defaults.tags
 }
 
+# The api refuses to start with one of the two (a validation that reads another variable needs
+# Terraform 1.9; this check warns on every version this module supports).
+check "oidc_issuer_and_client_id" {
+  assert {
+    condition     = (var.oidc_client_id == null) == (var.oidc_issuer == null)
+    error_message = "oidc_issuer and oidc_client_id go together: set both or neither, or the api function will not start."
+  }
+}
+
 module "scheduler" {
   source = "../function"
 
@@ -66,7 +80,7 @@ module "scheduler" {
   timeout_seconds = local.timeouts.scheduler
   # One run at a time: a second concurrent run would only lose its claims' races, at a cost.
   reserved_concurrency = 1
-  environment          = {
+  environment = {
     VIGIL_TABLE           = aws_dynamodb_table.main.name
     VIGIL_PROBE_QUEUE_URL = aws_sqs_queue.probe_jobs.url
     VIGIL_LOG             = var.log_level
@@ -131,7 +145,7 @@ module "notifier" {
   memory_mb            = local.memory_mb.notifier
   timeout_seconds      = local.timeouts.notifier
   reserved_concurrency = var.reserved_concurrency.notifier
-  environment          = merge(local.store_environment, {
+  environment = merge(local.store_environment, {
     VIGIL_NOTIFY_DLQ_URL = aws_sqs_queue.notifications_dlq.url
   })
   policy_json = data.aws_iam_policy_document.notifier.json

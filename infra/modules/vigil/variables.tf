@@ -70,6 +70,41 @@ variable "email_from" {
   default     = null
 }
 
+variable "oidc_issuer" {
+  description = "Issuer URL of the OpenID provider people may sign in with (VIGIL_OIDC_ISSUER), e.g. https://id.example.com/realms/ops or https://accounts.google.com; null: no OpenID Connect sign-in. Register <public URL>/v1/auth/oidc/callback as the client's redirect URI (docs/accounts.md)."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.oidc_issuer == null || can(regex("^https?://[^/]+", var.oidc_issuer))
+    error_message = "oidc_issuer: an http(s) URL."
+  }
+}
+
+variable "oidc_client_id" {
+  description = "Client id registered at the OpenID provider (VIGIL_OIDC_CLIENT_ID); needed with oidc_issuer."
+  type        = string
+  default     = null
+}
+
+variable "oidc_client_secret" {
+  description = "Client secret at the OpenID provider (VIGIL_OIDC_CLIENT_SECRET); null: a public client, protected by PKCE alone. It lands in the api function's environment, encrypted with kms_key_arn when one is given."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "oidc_name" {
+  description = "The name on the sign-in button (VIGIL_OIDC_NAME); null: the function's default, Single sign-on."
+  type        = string
+  default     = null
+}
+
+variable "oidc_scopes" {
+  description = "Scopes asked for besides openid, email and profile (VIGIL_OIDC_SCOPES), e.g. \"groups\"; null: none."
+  type        = string
+  default     = null
+}
+
 variable "network_policy" {
   description = "VIGIL_NETWORK_POLICY: public-only (checks never reach private addresses) or allow-private."
   type        = string
@@ -100,7 +135,7 @@ variable "endpoint_url" {
 
 variable "reserved_concurrency" {
   description = "Reserved concurrency of the functions without a fixed one (the scheduler and sweeper always have 1); -1: the account's unreserved pool."
-  type        = object({
+  type = object({
     api       = optional(number, -1)
     heartbeat = optional(number, -1)
     prober    = optional(number, -1)
@@ -112,7 +147,7 @@ variable "reserved_concurrency" {
 
 variable "sqs_maximum_concurrency" {
   description = "Most concurrent invocations each SQS event source starts (2 to 1000). Bounds a runaway without the throttling (and early dead-lettering) that reserved concurrency causes on SQS-fed functions."
-  type        = object({
+  type = object({
     prober    = optional(number, 50)
     incidents = optional(number, 5)
     notifier  = optional(number, 10)
@@ -122,7 +157,7 @@ variable "sqs_maximum_concurrency" {
 
 variable "api_throttling" {
   description = "Requests per second (steady, burst) the HTTP API stage admits, for the API and heartbeat pings together."
-  type        = object({
+  type = object({
     rate_limit  = optional(number, 100)
     burst_limit = optional(number, 200)
   })

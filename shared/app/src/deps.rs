@@ -4,7 +4,7 @@ use std::time::Duration;
 use url::Url;
 use vigil_domain::accounts::{SessionPolicy, SignInThrottle};
 use vigil_domain::notify::{RenderContext, RetryPolicy};
-use vigil_domain::ports::{EventPublisher, Notifier, PasswordHasher, Prober, RandomSource};
+use vigil_domain::ports::{EventPublisher, Notifier, OidcProvider, PasswordHasher, Prober, RandomSource};
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 
 /// Settings that shape use cases, chosen at start-up.
@@ -101,6 +101,8 @@ pub struct Deps {
     pub notifier: Arc<dyn Notifier>,
     /// Hashes and checks passwords.
     pub passwords: Arc<dyn PasswordHasher>,
+    /// The OpenID provider people may sign in with; `None` when none is configured.
+    pub oidc: Option<Arc<dyn OidcProvider>>,
     /// Settings.
     pub settings: Settings,
 }

@@ -38,6 +38,7 @@ impl World {
             random: Arc::new(SequentialRandom::new()),
             notifier: Arc::new(notifier.clone()),
             passwords: Arc::new(vigil_memory::InstantPasswords),
+            oidc: None,
             settings: Settings::default(),
         };
         Self { deps, prober, events, notifier, tenant: TenantId::from_uuid(Uuid::from_u128(0x7e_4a47)) }

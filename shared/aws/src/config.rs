@@ -63,6 +63,16 @@ pub const PUBLIC_URL: &str = "VIGIL_PUBLIC_URL";
 pub const EMAIL_FROM: &str = "VIGIL_EMAIL_FROM";
 /// SHA-256 of the first admin API key.
 pub const ADMIN_KEY_SHA256: &str = "VIGIL_ADMIN_KEY_SHA256";
+/// Issuer URL of the OpenID provider people may sign in with.
+pub const OIDC_ISSUER: &str = "VIGIL_OIDC_ISSUER";
+/// Client id registered at the OpenID provider.
+pub const OIDC_CLIENT_ID: &str = "VIGIL_OIDC_CLIENT_ID";
+/// Client secret at the OpenID provider.
+pub const OIDC_CLIENT_SECRET: &str = "VIGIL_OIDC_CLIENT_SECRET";
+/// The name on the sign-in button.
+pub const OIDC_NAME: &str = "VIGIL_OIDC_NAME";
+/// Scopes asked for besides openid, email and profile.
+pub const OIDC_SCOPES: &str = "VIGIL_OIDC_SCOPES";
 /// Log filter.
 pub const LOG: &str = "VIGIL_LOG";
 /// The SDK's endpoint override, for emulators.
@@ -123,6 +133,41 @@ pub const VARIABLES: &[Variable] = &[
         default: None,
         required: false,
         meaning: "Hex SHA-256 of the first admin API key: at cold start with no tenant, the api creates the first tenant with it",
+    },
+    Variable {
+        name: OIDC_ISSUER,
+        functions: &["api"],
+        default: None,
+        required: false,
+        meaning: "Issuer URL of the OpenID provider people may sign in with (its discovery document is under it); unset: no OpenID Connect sign-in",
+    },
+    Variable {
+        name: OIDC_CLIENT_ID,
+        functions: &["api"],
+        default: None,
+        required: false,
+        meaning: "Client id registered at the OpenID provider, whose redirect URI is <VIGIL_PUBLIC_URL>/v1/auth/oidc/callback; needed with VIGIL_OIDC_ISSUER",
+    },
+    Variable {
+        name: OIDC_CLIENT_SECRET,
+        functions: &["api"],
+        default: None,
+        required: false,
+        meaning: "Client secret at the OpenID provider (never logged); unset: a public client, protected by PKCE alone",
+    },
+    Variable {
+        name: OIDC_NAME,
+        functions: &["api"],
+        default: Some("Single sign-on"),
+        required: false,
+        meaning: "The name on the sign-in button",
+    },
+    Variable {
+        name: OIDC_SCOPES,
+        functions: &["api"],
+        default: None,
+        required: false,
+        meaning: "Scopes asked for besides openid, email and profile (e.g. `groups`), separated by commas or spaces",
     },
     Variable {
         name: NETWORK_POLICY,
@@ -240,6 +285,17 @@ impl<F: Fn(&str) -> Option<String>> Reader<F> {
     fn finish<T>(self, config: T) -> Result<T, ConfigError> {
         if self.problems.is_empty() { Ok(config) } else { Err(ConfigError(self.problems)) }
     }
+
+    /// A configuration that extends the store's: the store's problems first, then these.
+    fn finish_with<T>(self, store: Result<StoreConfig, ConfigError>, make: impl FnOnce(StoreConfig) -> T) -> Result<T, ConfigError> {
+        match store {
+            Ok(store) => self.finish(make(store)),
+            Err(ConfigError(mut problems)) => {
+                problems.extend(self.problems);
+                Err(ConfigError(problems))
+            }
+        }
+    }
 }
 
 /// How the AWS SDK is set up.
@@ -278,6 +334,42 @@ pub struct StoreConfig {
     pub email_from: Option<String>,
     /// SHA-256 (hex) of the first admin key (the api function's bootstrap).
     pub admin_key_sha256: Option<String>,
+}
+
+/// The OpenID provider the api function signs people in with.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OidcConfig {
+    /// Its issuer URL.
+    pub issuer: String,
+    /// The client id.
+    pub client_id: String,
+    /// The client secret, if the client is confidential.
+    pub client_secret: Option<String>,
+    /// The name on the sign-in button.
+    pub display_name: String,
+    /// Scopes besides openid, email and profile, as written.
+    pub extra_scopes: String,
+}
+
+impl fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "…"))
+            .field("display_name", &self.display_name)
+            .field("extra_scopes", &self.extra_scopes)
+            .finish()
+    }
+}
+
+/// The api function's configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiConfig {
+    /// What every store user reads.
+    pub store: StoreConfig,
+    /// The OpenID provider, if one is configured.
+    pub oidc: Option<OidcConfig>,
 }
 
 /// The notifier function's configuration.
@@ -402,13 +494,44 @@ impl NotifierConfig {
         let store = StoreConfig::from_vars(get.clone());
         let mut r = Reader { get, problems: Vec::new() };
         let dlq_url = r.required(NOTIFY_DLQ_URL);
-        match store {
-            Ok(store) => r.finish(NotifierConfig { store, dlq_url }),
-            Err(ConfigError(mut problems)) => {
-                problems.extend(r.problems);
-                Err(ConfigError(problems))
+        r.finish_with(store, |store| NotifierConfig { store, dlq_url })
+    }
+}
+
+impl ApiConfig {
+    /// From the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// From any source of variables.
+    pub fn from_vars(get: impl Fn(&str) -> Option<String> + Clone) -> Result<Self, ConfigError> {
+        let store = StoreConfig::from_vars(get.clone());
+        let mut r = Reader { get, problems: Vec::new() };
+        let oidc = match (r.value(OIDC_ISSUER), r.value(OIDC_CLIENT_ID)) {
+            (Some(issuer), Some(client_id)) => {
+                if !matches!(url::Url::parse(&issuer), Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host()) {
+                    r.problems.push(format!("{OIDC_ISSUER}={issuer} is not an http(s) URL"));
+                }
+                Some(OidcConfig {
+                    issuer,
+                    client_id,
+                    client_secret: r.value(OIDC_CLIENT_SECRET),
+                    display_name: r.value(OIDC_NAME).unwrap_or_else(|| "Single sign-on".into()),
+                    extra_scopes: r.value(OIDC_SCOPES).unwrap_or_default(),
+                })
             }
-        }
+            (None, None) => None,
+            (Some(_), None) => {
+                r.problems.push(format!("{OIDC_ISSUER} is set but {OIDC_CLIENT_ID} is not (OpenID Connect sign-in needs both)"));
+                None
+            }
+            (None, Some(_)) => {
+                r.problems.push(format!("{OIDC_CLIENT_ID} is set but {OIDC_ISSUER} is not (OpenID Connect sign-in needs both)"));
+                None
+            }
+        };
+        r.finish_with(store, |store| ApiConfig { store, oidc })
     }
 }
 
@@ -456,7 +579,7 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Clone {
         let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move |name| map.get(name).cloned()
     }
@@ -505,6 +628,40 @@ mod tests {
         ]))
         .unwrap_err();
         assert_eq!(error.to_string(), "configuration error: VIGIL_SCHEDULE_HORIZON_SECONDS=1200 is not a whole number from 61 to 900");
+    }
+
+    #[test]
+    fn the_api_reads_its_openid_provider() {
+        let base = [
+            (REGION, "eu-west-1"),
+            (TABLE, "vigil"),
+            (ARTEFACT_BUCKET, "artefacts"),
+            (EVENTS_TOPIC_ARN, "arn:aws:sns:eu-west-1:123456789012:events"),
+            (NOTIFY_QUEUE_URL, "https://sqs.eu-west-1.amazonaws.com/123456789012/notifications"),
+            (PUBLIC_URL, "https://vigil.example.com"),
+        ];
+        assert_eq!(ApiConfig::from_vars(vars(&base)).unwrap().oidc, None, "no provider unless configured");
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut pairs = base.to_vec();
+            pairs.extend_from_slice(extra);
+            ApiConfig::from_vars(vars(&pairs))
+        };
+        let config = with(&[
+            (OIDC_ISSUER, "https://id.example.com/realms/ops"),
+            (OIDC_CLIENT_ID, "vigil"),
+            (OIDC_CLIENT_SECRET, "s3cret-value"),
+            (OIDC_SCOPES, "groups"),
+        ])
+        .unwrap();
+        let oidc = config.oidc.expect("a provider");
+        assert_eq!((oidc.issuer.as_str(), oidc.client_id.as_str()), ("https://id.example.com/realms/ops", "vigil"));
+        assert_eq!((oidc.display_name.as_str(), oidc.extra_scopes.as_str()), ("Single sign-on", "groups"));
+        assert_eq!(oidc.client_secret.as_deref(), Some("s3cret-value"));
+        assert!(!format!("{oidc:?}").contains("s3cret-value"), "the secret never prints");
+        let half = with(&[(OIDC_ISSUER, "id.example.com")]).unwrap_err().to_string();
+        assert!(half.contains("VIGIL_OIDC_ISSUER is set but VIGIL_OIDC_CLIENT_ID is not"), "{half}");
+        let bad = with(&[(OIDC_ISSUER, "id.example.com"), (OIDC_CLIENT_ID, "vigil")]).unwrap_err().to_string();
+        assert!(bad.contains("VIGIL_OIDC_ISSUER=id.example.com is not an http(s) URL"), "{bad}");
     }
 
     #[test]

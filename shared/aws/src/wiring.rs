@@ -39,6 +39,8 @@ pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Pr
         random: Arc::new(SystemRandom),
         notifier: Arc::new(AwsNotifier::new(clients, config.email_from.clone(), NetworkGuard::system()?, config.network_policy)?),
         passwords: Arc::new(vigil_app::Argon2Passwords),
+        // Only the api function signs people in; it adds its provider (functions/api).
+        oidc: None,
         settings: Settings {
             network_policy: config.network_policy,
             body_cap: config.body_cap,

@@ -6,6 +6,7 @@ use crate::problem::ApiError;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
+use jiff::SignedDuration;
 use std::net::SocketAddr;
 use vigil_app::Deps;
 use vigil_app::SystemClock;
@@ -31,25 +32,42 @@ pub(crate) fn origin_of(parts: &Parts) -> Origin {
     Origin { ip, user_agent }
 }
 
+/// The secret in the cookie `name`, if the request carries one.
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<SecretToken> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
+        let (found, value) = pair.trim().split_once('=')?;
+        (found == name && !value.is_empty()).then(|| SecretToken::presented(value))
+    })
+}
+
 /// The session cookie's secret, if the request carries one.
 pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<SecretToken> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
-        let (name, value) = pair.trim().split_once('=')?;
-        (name == SESSION_COOKIE && !value.is_empty()).then(|| SecretToken::presented(value))
-    })
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The `Set-Cookie` value that sets the HttpOnly, SameSite=Lax cookie `name` to `secret` for
+/// `max_age` (`None` secret: deletes it), Secure when the public URL is https. Without
+/// a `path`, the browser scopes it to the directory of the request's URL.
+pub(crate) fn cookie_header(
+    deps: &Deps,
+    name: &str,
+    secret: Option<&SecretToken>,
+    max_age: SignedDuration,
+    path: Option<&str>,
+) -> HeaderValue {
+    let secure = if deps.settings.public_url.scheme() == "https" { "; Secure" } else { "" };
+    let path = path.map(|p| format!("; Path={p}")).unwrap_or_default();
+    let (value, max_age) = match secret {
+        Some(secret) => (secret.expose(), max_age.as_secs().max(0)),
+        None => ("", 0),
+    };
+    let value = format!("{name}={value}{path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    HeaderValue::from_str(&value).expect("a cookie of URL-safe characters")
 }
 
 /// The `Set-Cookie` value that gives a browser its session (`None` secret: ends it).
 pub(crate) fn session_cookie_header(deps: &Deps, secret: Option<&SecretToken>) -> HeaderValue {
-    let secure = if deps.settings.public_url.scheme() == "https" { "; Secure" } else { "" };
-    let value = match secret {
-        Some(secret) => {
-            let max_age = deps.settings.accounts.sessions.absolute.as_secs();
-            format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", secret.expose())
-        }
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
-    };
-    HeaderValue::from_str(&value).expect("a cookie of URL-safe characters")
+    cookie_header(deps, SESSION_COOKIE, secret, deps.settings.accounts.sessions.absolute, Some("/"))
 }
 
 fn changes_state(method: &Method) -> bool {

@@ -76,6 +76,9 @@ pub fn router(deps: Deps) -> Router {
         .route("/auth/revoke", post(routes::auth::revoke))
         .route("/auth/session", get(routes::auth::current).post(routes::auth::start).delete(routes::auth::end))
         .route("/auth/session/organisation", post(routes::auth::switch))
+        .route("/auth/providers", get(routes::oidc::providers))
+        .route("/auth/oidc/start", get(routes::oidc::start))
+        .route("/auth/oidc/callback", get(routes::oidc::callback))
         .route("/auth/password-reset", post(routes::auth::request_reset))
         .route("/auth/password-reset/confirm", post(routes::auth::confirm_reset))
         .route("/me", get(routes::me::read).patch(routes::me::update))
@@ -108,9 +111,33 @@ pub fn router(deps: Deps) -> Router {
         .with_state(deps)
 }
 
+/// The redirect URI to register at the OpenID provider: the callback route under `public_url`.
+pub fn oidc_callback_url(public_url: &url::Url) -> url::Url {
+    let mut base = public_url.clone();
+    if !base.path().ends_with('/') {
+        base.set_path(&format!("{}/", base.path()));
+    }
+    base.join(routes::oidc::CALLBACK_PATH).expect("a relative path joins onto any http(s) URL")
+}
+
 /// The span of one request: its method and the route it matched, never the path itself (a
 /// ping URL is its task's secret).
 fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
     let route = request.extensions().get::<axum::extract::MatchedPath>().map_or("unmatched", |path| path.as_str());
     tracing::info_span!("request", method = %request.method(), route)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_callback_sits_under_the_public_url() {
+        for (public, callback) in [
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080/v1/auth/oidc/callback"),
+            ("https://vigil.example.com/", "https://vigil.example.com/v1/auth/oidc/callback"),
+            ("https://api.example.com/prod", "https://api.example.com/prod/v1/auth/oidc/callback"),
+            ("https://api.example.com/prod/", "https://api.example.com/prod/v1/auth/oidc/callback"),
+        ] {
+            assert_eq!(super::oidc_callback_url(&url::Url::parse(public).unwrap()).as_str(), callback, "{public}");
+        }
+    }
 }

@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::any::Any;
-use vigil_app::accounts::{AccountError, AuthError};
+use vigil_app::accounts::{AccountError, AuthError, OidcError};
 use vigil_app::checks::{GetCheckError, ListChecksError, TriggerCheckError};
 use vigil_app::heartbeats::RecordPingError;
 use vigil_app::incidents::{
@@ -25,7 +25,7 @@ use vigil_app::tasks::{
 use vigil_domain::heartbeat::PingUrlError;
 use vigil_domain::monitor::{FieldError, SpecErrors};
 use vigil_domain::notify::InvalidInput;
-use vigil_domain::ports::StoreError;
+use vigil_domain::ports::{OidcFailure, StoreError};
 
 /// A problem details body.
 #[derive(Clone, Debug, Serialize)]
@@ -284,16 +284,7 @@ impl From<AccountError> for ApiError {
         match error {
             AccountError::Forbidden(refused) => Self::forbidden(refused.to_string()),
             AccountError::NotFound(what) => Self::not_found(format!("no such {what} here")),
-            AccountError::Invalid(errors) => {
-                let mut problem = Self::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid-input",
-                    "The input is not valid",
-                    errors.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
-                );
-                problem.0.errors = errors.0;
-                problem
-            }
+            AccountError::Invalid(errors) => Self::invalid_fields(errors),
             AccountError::Conflict(detail) => Self::new(StatusCode::CONFLICT, "conflict", "Conflict with the current state", detail),
             AccountError::LastOwner(last) => Self::new(StatusCode::CONFLICT, "last-owner", "The last owner stays", last.to_string()),
             AccountError::BadToken(detail) => Self::new(StatusCode::BAD_REQUEST, "bad-token", "The link or code is not valid", detail),
@@ -303,7 +294,38 @@ impl From<AccountError> for ApiError {
     }
 }
 
+impl From<OidcError> for ApiError {
+    fn from(error: OidcError) -> Self {
+        let detail = error.to_string();
+        match error {
+            OidcError::NotConfigured => Self::new(StatusCode::NOT_FOUND, "oidc-not-configured", "No identity provider", detail),
+            OidcError::Invalid(errors) => Self::invalid_fields(errors),
+            OidcError::BadState(_) => Self::new(StatusCode::BAD_REQUEST, "oidc-state", "The sign-in cannot be finished", detail),
+            OidcError::Provider(OidcFailure::Refused { .. }) => {
+                Self::new(StatusCode::UNAUTHORIZED, "oidc-provider-refused", "The identity provider refused", detail)
+            }
+            OidcError::Provider(OidcFailure::InvalidToken(_)) => {
+                Self::new(StatusCode::UNAUTHORIZED, "oidc-invalid-token", "The identity provider's answer is not valid", detail)
+            }
+            OidcError::Provider(OidcFailure::Unreachable(_)) => {
+                Self::new(StatusCode::BAD_GATEWAY, "oidc-provider-unreachable", "The identity provider could not be reached", detail)
+            }
+            OidcError::NoVerifiedEmail(_) => Self::new(StatusCode::FORBIDDEN, "oidc-email-unverified", "No verified email", detail),
+            OidcError::Refused(_) => Self::new(StatusCode::FORBIDDEN, "oidc-refused", "Not let in", detail),
+            OidcError::Store(error) => error.into(),
+        }
+    }
+}
+
 impl ApiError {
+    /// 400: the input broke rules, field by field (the detail lists them all).
+    pub fn invalid_fields(errors: SpecErrors) -> Self {
+        let detail = errors.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+        let mut problem = Self::new(StatusCode::BAD_REQUEST, "invalid-input", "The input is not valid", detail);
+        problem.0.errors = errors.0;
+        problem
+    }
+
     /// 400: an input broke validation rules, with every field error.
     pub fn invalid_input(what: &str, errors: InvalidInput) -> Self {
         let mut error =

@@ -24,6 +24,7 @@ async fn api() -> (Router, Deps, String) {
         random: Arc::new(SequentialRandom::new()),
         notifier: Arc::new(ScriptedNotifier::default()),
         passwords: Arc::new(vigil_memory::InstantPasswords),
+        oidc: None,
         settings: Settings::default(),
     };
     let now = jiff::Timestamp::from_second(1_767_225_600).unwrap();

@@ -10,7 +10,7 @@ use vigil_local::{SmtpConfig, SmtpSecurity};
 use vigil_tests::app::TestApp;
 use vigil_tests::smtp_sink::{Mail, SmtpSink};
 
-const OWNER: (&str, &str) = ("olive@example.com", "correct horse battery staple");
+pub(crate) const OWNER: (&str, &str) = ("olive@example.com", "correct horse battery staple");
 
 async fn app_with_mail() -> (TestApp, SmtpSink) {
     let sink = SmtpSink::start().await;
@@ -29,7 +29,8 @@ async fn app_with_mail() -> (TestApp, SmtpSink) {
     (app, sink)
 }
 
-async fn set_up(app: &TestApp) -> Value {
+/// Sets up the owner (`OWNER`) of organisation Acme; their tokens.
+pub(crate) async fn set_up(app: &TestApp) -> Value {
     let reply = app
         .call_as(
             None,
@@ -42,7 +43,7 @@ async fn set_up(app: &TestApp) -> Value {
     reply.json
 }
 
-fn access(tokens: &Value) -> String {
+pub(crate) fn access(tokens: &Value) -> String {
     tokens["access_token"].as_str().expect("an access token").to_owned()
 }
 

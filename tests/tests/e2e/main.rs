@@ -9,6 +9,8 @@ mod heartbeats_api;
 mod incidents;
 mod monitors_api;
 mod notifications;
+mod oidc;
+mod oidc_rules;
 mod outbound_guard;
 mod restart;
 mod scheduler;

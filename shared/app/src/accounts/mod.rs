@@ -1,6 +1,7 @@
 //! People and organisations: first-run set-up, sign-in (password, second factor), browser
 //! sessions, access and refresh tokens, API keys, profiles, passwords, email changes, two-factor
-//! authentication, members, invitations, organisations and the audit log.
+//! authentication, members, invitations, organisations, sign-in through an OpenID provider and
+//! the audit log.
 //!
 //! Every use case that touches an organisation takes the [`Actor`](vigil_domain::access::Actor)
 //! and checks the permission table itself; every change appends to the audit log.
@@ -15,6 +16,7 @@ mod invitations;
 mod keys;
 mod mail;
 mod members;
+mod oidc;
 mod organisations;
 mod passwords;
 mod profile;
@@ -34,6 +36,9 @@ pub use errors::{AccountError, AuthError};
 pub use invitations::{AcceptInvitation, InviteMember, accept_invitation, invite_member, list_invitations, revoke_invitation};
 pub use keys::{CreateKey, create_key, list_keys, revoke_key};
 pub use members::{Member, change_role, list_members, remove_member};
+pub use oidc::{
+    FinishOidc, OidcError, OidcRedirect, OidcSignedIn, ProviderAnswer, SignInOptions, StartOidc, finish_oidc, sign_in_options, start_oidc,
+};
 pub use organisations::{OrganisationDraft, create_organisation, get_organisation, update_organisation};
 pub use passwords::{ChangePassword, RequestPasswordReset, ResetPassword, change_password, request_password_reset, reset_password};
 pub use profile::{Me, get_me, update_profile};

@@ -8,7 +8,7 @@ use crate::problem::ApiError;
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use vigil_app::accounts::{
@@ -139,14 +139,19 @@ pub(crate) struct SessionStarted {
     user: UserBody,
 }
 
+/// A session for `signed_in`: what the browser is told of it, and its `Set-Cookie` value.
+pub(crate) async fn open_session(deps: &Deps, signed_in: SignedIn, origin: Origin) -> Result<(SessionStarted, HeaderValue), ApiError> {
+    let user = UserBody::new(&signed_in.user);
+    let (session, cookie) = start_session(deps, StartSession { signed_in, origin }, SystemClock::now()).await?;
+    let body = SessionStarted { csrf_token: session.csrf, organisation_id: session.tenant_id.to_string(), user };
+    Ok((body, session_cookie_header(deps, Some(&cookie))))
+}
+
 /// A session for `signed_in`, as a cookie and the session's CSRF token.
 pub(crate) async fn session_response(deps: &Deps, signed_in: SignedIn, origin: Origin, status: StatusCode) -> Result<Response, ApiError> {
-    let now = SystemClock::now();
-    let user = UserBody::new(&signed_in.user);
-    let (session, cookie) = start_session(deps, StartSession { signed_in, origin }, now).await?;
-    let body = SessionStarted { csrf_token: session.csrf, organisation_id: session.tenant_id.to_string(), user };
+    let (body, cookie) = open_session(deps, signed_in, origin).await?;
     let mut response = (status, Json(body)).into_response();
-    response.headers_mut().insert(header::SET_COOKIE, session_cookie_header(deps, Some(&cookie)));
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(response)
 }
 

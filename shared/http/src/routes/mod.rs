@@ -11,6 +11,7 @@ pub(crate) mod incidents;
 pub(crate) mod keys;
 pub(crate) mod me;
 pub(crate) mod monitors;
+pub(crate) mod oidc;
 pub(crate) mod organisation;
 pub(crate) mod ping;
 pub(crate) mod status;

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod incident;
 pub mod job;
 pub mod latency;
+pub mod managed;
 pub mod monitor;
 pub mod notify;
 pub mod page;

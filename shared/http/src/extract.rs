@@ -125,18 +125,9 @@ impl<T: DeserializeOwned + Send> FromRequestParts<Deps> for QueryParams<T> {
     }
 }
 
-/// `cursor` and `limit` query parameters.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PageParams {
-    cursor: Option<String>,
-    limit: Option<u32>,
-}
-
-impl PageParams {
-    pub(crate) fn page(&self) -> Result<PageRequest, ApiError> {
-        page_request(self.cursor.as_deref(), self.limit)
-    }
+/// The page a [`vigil_api::PageQuery`] asks for.
+pub(crate) fn page(params: &vigil_api::PageQuery) -> Result<PageRequest, ApiError> {
+    page_request(params.cursor.as_deref(), params.limit)
 }
 
 /// A page request from `cursor` and `limit` parameters.

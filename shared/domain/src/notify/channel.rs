@@ -3,11 +3,13 @@
 
 use super::{InvalidInput, Problems};
 use crate::ids::{ChannelId, TenantId};
+use crate::managed::Managed;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use jiff::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 use std::fmt;
 use url::Url;
 
@@ -138,6 +140,7 @@ pub enum ChannelConfig {
 
 /// The kinds of channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChannelKind {
     /// Generic signed webhook.
@@ -182,6 +185,21 @@ impl ChannelConfig {
             ChannelConfig::Sms { to } => json!({"type": "sms", "to": mask(to)}),
         }
     }
+
+    /// A digest of the channel's secret (signing secret, credential URL, routing key, phone
+    /// number), so that whoever holds the secret can tell whether the stored one is the same
+    /// without it being shown: 16 hex digits of SHA-256. `None` for email, which has none.
+    pub fn secret_fingerprint(&self) -> Option<String> {
+        let secret = match self {
+            ChannelConfig::Webhook { secret, .. } => secret.expose(),
+            ChannelConfig::Slack { url } | ChannelConfig::Discord { url } | ChannelConfig::Teams { url } => url.0.clone(),
+            ChannelConfig::Pagerduty { routing_key } => routing_key.0.clone(),
+            ChannelConfig::Sms { to } => to.clone(),
+            ChannelConfig::Email { .. } => return None,
+        };
+        let digest = Sha256::new().chain_update(b"vigil-channel-secret\0").chain_update(secret.as_bytes()).finalize();
+        Some(digest.iter().take(8).map(|b| format!("{b:02x}")).collect())
+    }
 }
 
 fn redact_url(url: &SecretText) -> String {
@@ -201,25 +219,51 @@ pub struct Channel {
     pub config: ChannelConfig,
     /// When it was created.
     pub created_at: Timestamp,
+    /// The monitoring-as-code file managing the channel, if one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<Managed>,
 }
 
 /// A channel as a client sends it.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChannelDraft {
     /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `webhook`, `slack`, `discord`, `teams`, `pagerduty`, `email` or `sms`.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Webhook URL (webhook, slack, discord, teams).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// Signing secret (webhook); generated when absent.
+    /// Signing secret (webhook), `whsec_` and base64; generated when absent (and kept when a
+    /// replacement leaves it out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Routing key (pagerduty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_key: Option<String>,
     /// Recipients: a list of addresses (email) or one phone number (sms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schema(schema_with = recipients_schema))]
     pub to: Option<Value>,
+    /// The monitoring-as-code file managing the channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<Managed>,
+}
+
+/// `to`: one address or phone number, or a list of addresses.
+#[cfg(feature = "schema")]
+fn recipients_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::String))
+        .item(ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String)))
+        .description(Some("One address or phone number, or a list of email addresses."))
+        .build()
+        .into()
 }
 
 /// Limits on channels.
@@ -312,6 +356,9 @@ impl ChannelDraft {
             self.url.is_some() && matches!(kind, Some(ChannelKind::Pagerduty | ChannelKind::Email | ChannelKind::Sms)),
             &mut problems,
         );
+        for problem in self.managed.as_ref().map(|m| m.problems("managed")).unwrap_or_default() {
+            problems.add(problem.field, problem.message);
+        }
         match config {
             Some(config) => problems.finish(|| (name, config)),
             None => Err(InvalidInput(problems.0)),

@@ -3,7 +3,9 @@
 use crate::paging::{Items, items};
 use crate::{Client, Error, NO_BODY, NO_QUERY};
 use http::Method;
-use vigil_api::{ActRequest, CommentRequest, Delivery, Incident, IncidentDetail, IncidentId, IncidentQuery, Page, PageQuery, TimelineEntry};
+use vigil_api::{
+    ActRequest, CommentRequest, Delivery, Incident, IncidentDetail, IncidentId, IncidentQuery, Page, PageQuery, TimelineEntry,
+};
 
 impl Client {
     /// `GET /v1/incidents`: one page, newest first.

@@ -135,7 +135,8 @@ impl Client {
         content_type: &'static str,
         headers: &[(header::HeaderName, HeaderValue)],
     ) -> Result<http::Response<Bytes>, Error> {
-        let repeat = if matches!(method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE) { Repeat::Safe } else { Repeat::Unsafe };
+        let repeat =
+            if matches!(method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE) { Repeat::Safe } else { Repeat::Unsafe };
         let mut delay = self.retry.first_delay;
         let mut attempt = 1;
         loop {
@@ -155,7 +156,9 @@ impl Client {
             match self.transport.send(request).await {
                 Ok(response) if response.status().is_success() => return Ok(response),
                 // A DELETE repeated after its answer was lost finds nothing left: that is done.
-                Ok(response) if response.status() == StatusCode::NOT_FOUND && method == Method::DELETE && attempt > 1 => return Ok(response),
+                Ok(response) if response.status() == StatusCode::NOT_FOUND && method == Method::DELETE && attempt > 1 => {
+                    return Ok(response);
+                }
                 Ok(response) => {
                     let retryable = matches!(response.status().as_u16(), 502..=504) && repeat == Repeat::Safe;
                     if !retryable || last {

@@ -21,7 +21,7 @@ pub use channels::{Channel, ChannelTest, Recipients};
 pub use checks::{Artefact, Check, CheckDetail, Timings, Transition, TriggeredCheck, Uptime};
 pub use health::Health;
 pub use incidents::{
-    ActRequest, Acknowledgement, CommentRequest, Delivery, Incident, IncidentDetail, IncidentQuery, IncidentSubjectRef, Resolution,
+    Acknowledgement, ActRequest, CommentRequest, Delivery, Incident, IncidentDetail, IncidentQuery, IncidentSubjectRef, Resolution,
 };
 pub use monitors::{Monitor, MonitorQuery, MuteRequest, MuteState, Summary};
 pub use page::{Page, PageQuery};
@@ -34,7 +34,7 @@ pub use vigil_domain::incident::{IncidentCause, IncidentStatus, TimelineEntry, T
 pub use vigil_domain::managed::Managed;
 pub use vigil_domain::monitor::{FieldError, MonitorDraft, MonitorStatus, StatusCodeInput};
 pub use vigil_domain::notify::{
-    AlertRuleDraft, ChannelDraft, DeliveryStatus, EscalationStep, EscalationStepDraft, MaintenanceDraft, NotifyOn, Selector,
-    SelectorDraft, WindowSchedule,
+    AlertRuleDraft, ChannelDraft, DeliveryStatus, EscalationStep, EscalationStepDraft, MaintenanceDraft, NotifyOn, Selector, SelectorDraft,
+    WindowSchedule,
 };
 pub use vigil_domain::uptime::UptimeSummary;

@@ -23,6 +23,10 @@ pub struct Monitor {
     /// Request headers; credential headers are masked (sending a masked value back keeps the
     /// stored one).
     pub headers: BTreeMap<String, String>,
+    /// The fingerprint of each credential header (16 hex digits of a SHA-256 of its value), to
+    /// compare with without seeing it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub header_fingerprints: BTreeMap<String, String>,
     /// Request body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,

@@ -8,6 +8,7 @@
 pub mod assertion;
 pub mod check;
 pub mod events;
+pub mod fingerprint;
 pub mod heartbeat;
 pub mod ids;
 pub mod incident;

@@ -10,6 +10,7 @@
 
 use std::sync::OnceLock;
 use utoipa::OpenApi;
+use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
@@ -79,6 +80,7 @@ fn add_conventions(document: &mut utoipa::openapi::OpenApi) {
         components.responses.insert(name.to_owned(), RefOr::T(response));
     }
     document.security = Some(vec![SecurityRequirement::new("api_key", Vec::<String>::new())]);
+    add_links_to_created(document);
     for (path, item) in document.paths.paths.iter_mut() {
         // The ping route answers plain text, described in full by its annotation.
         if path.starts_with("/ping/") {
@@ -91,9 +93,38 @@ fn add_conventions(document: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// Links from each `POST <collection>` answering 201 to every operation under
+/// `<collection>/{id}`, the `id` of the created resource filling their `{id}`.
+fn add_links_to_created(document: &mut utoipa::openapi::OpenApi) {
+    let mut targets: Vec<(String, String)> = Vec::new();
+    for (path, item) in &document.paths.paths {
+        let operations = [&item.get, &item.put, &item.post, &item.delete, &item.patch];
+        for operation in operations.into_iter().flatten() {
+            if let Some(id) = &operation.operation_id {
+                targets.push((path.clone(), id.clone()));
+            }
+        }
+    }
+    for (path, item) in document.paths.paths.iter_mut() {
+        let Some(created) = item.post.as_mut().and_then(|post| post.responses.responses.get_mut("201")) else { continue };
+        let RefOr::T(created) = created else { continue };
+        let prefix = format!("{path}/{{id}}");
+        for (target_path, operation_id) in &targets {
+            if target_path == &prefix || target_path.starts_with(&format!("{prefix}/")) && !target_path[prefix.len()..].contains('{') {
+                let link = LinkBuilder::new().operation_id(operation_id.clone()).parameter("id", "$response.body#/id").build();
+                created.links.insert(operation_id.clone(), RefOr::T(link));
+            }
+        }
+    }
+}
+
 fn add_shared_errors(operation: &mut Operation) {
     let has_param = |place: ParameterIn| {
-        operation.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if std::mem::discriminant(&p.parameter_in) == std::mem::discriminant(&place)))
+        operation
+            .parameters
+            .iter()
+            .flatten()
+            .any(|p| matches!(p, RefOr::T(p) if std::mem::discriminant(&p.parameter_in) == std::mem::discriminant(&place)))
     };
     let has_body = operation.request_body.is_some();
     let wanted = [

@@ -16,6 +16,7 @@ pub(crate) fn monitor(record: &MonitorRecord, last_check: Option<&CheckResult>) 
         url: spec.url.to_string(),
         method: spec.method.as_str().to_owned(),
         headers: secret_headers::masked(&spec.headers),
+        header_fingerprints: secret_headers::fingerprints(&spec.headers),
         body: spec.body.clone(),
         timeout_ms: spec.timeout.as_millis() as u64,
         interval_seconds: spec.interval.seconds(),

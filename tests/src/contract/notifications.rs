@@ -43,7 +43,8 @@ pub async fn notification_settings_contract(stores: Stores) {
         stores.channels.insert(c).await.unwrap();
     }
     assert_eq!(stores.channels.get(tenant, channels[4].id).await.unwrap(), Some(channels[4].clone()), "the managed mark is kept");
-    let replaced = Channel { name: "c4 renamed".into(), config: ChannelConfig::Email { to: vec!["ops@example.com".into()] }, ..channels[4].clone() };
+    let replaced =
+        Channel { name: "c4 renamed".into(), config: ChannelConfig::Email { to: vec!["ops@example.com".into()] }, ..channels[4].clone() };
     stores.channels.insert(&replaced).await.unwrap();
     assert_eq!(stores.channels.get(tenant, channels[4].id).await.unwrap(), Some(replaced.clone()), "an insert of the same id replaces");
     channels[4] = replaced;

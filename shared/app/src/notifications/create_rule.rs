@@ -53,8 +53,18 @@ pub async fn create_rule(deps: &Deps, cmd: CreateRule, now: Timestamp) -> Result
         Some(id) => (id, deps.stores.alert_rules.get(cmd.tenant_id, id).await?.ok_or(CreateRuleError::NotFound)?.created_at),
         None => (AlertRuleId::from_uuid(deps.random.new_id(now)), now),
     };
-    let rule =
-        AlertRule { id, tenant_id: cmd.tenant_id, name, select, channels, notify_on, escalation, repeat_every_seconds, created_at, managed };
+    let rule = AlertRule {
+        id,
+        tenant_id: cmd.tenant_id,
+        name,
+        select,
+        channels,
+        notify_on,
+        escalation,
+        repeat_every_seconds,
+        created_at,
+        managed,
+    };
     deps.stores.alert_rules.put(&rule).await?;
     Ok(rule)
 }

@@ -2,7 +2,7 @@ use super::create_channel::vet_channel_target;
 use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::ids::{ChannelId, TenantId};
-use vigil_domain::notify::{Channel, ChannelConfig, ChannelDraft, InvalidInput};
+use vigil_domain::notify::{Channel, ChannelDraft, InvalidInput};
 use vigil_domain::ports::StoreError;
 
 /// Replace a notification channel, keeping its id (so the alert rules naming it still do).
@@ -30,20 +30,18 @@ pub enum ReplaceChannelError {
     Store(#[from] StoreError),
 }
 
-/// Validates the draft and stores it in place of the channel. A webhook replaced by a webhook
-/// without a `secret` keeps its signing secret, so receivers keep verifying its messages; the
-/// creation time is kept too.
+/// Validates the draft and stores it in place of the channel. A replacement of the same type
+/// that leaves the secret out (the signing secret, credential URL, routing key or phone number,
+/// all masked when read) keeps the stored one, so receivers keep verifying a webhook's messages;
+/// the creation time is kept too.
 #[tracing::instrument(name = "replace_channel", skip_all, fields(tenant = %cmd.tenant_id, channel = %cmd.channel_id))]
 pub async fn replace_channel(deps: &Deps, cmd: ReplaceChannel, _now: Timestamp) -> Result<Channel, ReplaceChannelError> {
     let current = deps.stores.channels.get(cmd.tenant_id, cmd.channel_id).await?.ok_or(ReplaceChannelError::NotFound)?;
-    let (name, mut config) = cmd.draft.validate(deps.random.secret_bytes())?;
-    if cmd.draft.secret.is_none()
-        && let (ChannelConfig::Webhook { secret, .. }, ChannelConfig::Webhook { secret: kept, .. }) = (&mut config, &current.config)
-    {
-        *secret = kept.clone();
-    }
+    let mut draft = cmd.draft;
+    current.config.keep_secret_in(&mut draft);
+    let (name, config) = draft.validate(deps.random.secret_bytes())?;
     vet_channel_target(deps, &config)?;
-    let channel = Channel { name, config, managed: cmd.draft.managed, ..current };
+    let channel = Channel { name, config, managed: draft.managed, ..current };
     deps.stores.channels.insert(&channel).await?;
     Ok(channel)
 }

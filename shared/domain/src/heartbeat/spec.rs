@@ -33,6 +33,9 @@ pub mod defaults {
 /// on update; `null` clears the optional ones.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", schema(example = json!({
+    "name": "Nightly backup", "cron": "0 2 * * *", "timezone": "Europe/Riga", "grace_seconds": 1800
+})))]
 #[serde(deny_unknown_fields)]
 pub struct TaskDraft {
     /// Display name.

@@ -9,6 +9,10 @@ use std::collections::BTreeMap;
 /// A monitor as submitted, before validation by [`super::HttpMonitorSpec::from_draft`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", schema(example = json!({
+    "name": "API health", "url": "http://127.0.0.1:9/health", "interval_seconds": 30, "timeout_ms": 5000,
+    "expected_status": ["2xx"], "assertions": ["[BODY].status == UP", "[RESPONSE_TIME] < 800"], "tags": ["prod"]
+})))]
 #[serde(deny_unknown_fields)]
 pub struct MonitorDraft {
     /// Display name.

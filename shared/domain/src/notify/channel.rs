@@ -9,7 +9,6 @@ use base64::engine::general_purpose::STANDARD;
 use jiff::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use std::fmt;
 use url::Url;
 
@@ -159,6 +158,21 @@ pub enum ChannelKind {
     Sms,
 }
 
+impl ChannelKind {
+    /// The wire name (`webhook`, `slack`...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::Webhook => "webhook",
+            ChannelKind::Slack => "slack",
+            ChannelKind::Discord => "discord",
+            ChannelKind::Teams => "teams",
+            ChannelKind::Pagerduty => "pagerduty",
+            ChannelKind::Email => "email",
+            ChannelKind::Sms => "sms",
+        }
+    }
+}
+
 impl ChannelConfig {
     /// The kind.
     pub fn kind(&self) -> ChannelKind {
@@ -186,9 +200,8 @@ impl ChannelConfig {
         }
     }
 
-    /// A digest of the channel's secret (signing secret, credential URL, routing key, phone
-    /// number), so that whoever holds the secret can tell whether the stored one is the same
-    /// without it being shown: 16 hex digits of SHA-256. `None` for email, which has none.
+    /// The fingerprint of the channel's secret (signing secret, credential URL, routing key,
+    /// phone number); `None` for email, which has none.
     pub fn secret_fingerprint(&self) -> Option<String> {
         let secret = match self {
             ChannelConfig::Webhook { secret, .. } => secret.expose(),
@@ -197,8 +210,31 @@ impl ChannelConfig {
             ChannelConfig::Sms { to } => to.clone(),
             ChannelConfig::Email { .. } => return None,
         };
-        let digest = Sha256::new().chain_update(b"vigil-channel-secret\0").chain_update(secret.as_bytes()).finalize();
-        Some(digest.iter().take(8).map(|b| format!("{b:02x}")).collect())
+        Some(crate::fingerprint::of_secret(&secret))
+    }
+
+    /// `draft`, a replacement of this channel by one of the same type, with the secret it
+    /// leaves out taken from this one: a client that never saw the secret (it is masked) can
+    /// replace everything else.
+    pub fn keep_secret_in(&self, draft: &mut ChannelDraft) {
+        if draft.kind.as_deref() != Some(self.kind().as_str()) {
+            return;
+        }
+        match self {
+            ChannelConfig::Webhook { secret, .. } => {
+                draft.secret.get_or_insert_with(|| secret.expose());
+            }
+            ChannelConfig::Slack { url } | ChannelConfig::Discord { url } | ChannelConfig::Teams { url } => {
+                draft.url.get_or_insert_with(|| url.0.clone());
+            }
+            ChannelConfig::Pagerduty { routing_key } => {
+                draft.routing_key.get_or_insert_with(|| routing_key.0.clone());
+            }
+            ChannelConfig::Sms { to } => {
+                draft.to.get_or_insert_with(|| Value::String(to.clone()));
+            }
+            ChannelConfig::Email { .. } => {}
+        }
     }
 }
 
@@ -227,6 +263,7 @@ pub struct Channel {
 /// A channel as a client sends it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", schema(example = json!({"name": "ops hook", "type": "webhook", "url": "http://127.0.0.1:9/vigil"})))]
 #[serde(deny_unknown_fields)]
 pub struct ChannelDraft {
     /// Display name.
@@ -443,5 +480,35 @@ mod tests {
         assert_eq!(slack.redacted()["url"], "https://hooks.slack.com/…");
         let stored = serde_json::to_string(&slack).unwrap();
         assert_eq!(serde_json::from_str::<ChannelConfig>(&stored).unwrap(), slack);
+    }
+
+    #[test]
+    fn a_replacement_without_the_secret_keeps_it() {
+        let cases = [
+            json!({"name": "h", "type": "webhook", "url": "https://h/x", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}),
+            json!({"name": "s", "type": "slack", "url": "https://hooks.slack.com/services/T1/B2/SECRET"}),
+            json!({"name": "p", "type": "pagerduty", "routing_key": "R0123456789abcdef0123456789abcdef"}),
+            json!({"name": "m", "type": "sms", "to": "+14155550100"}),
+        ];
+        for json in cases {
+            let (_, stored) = draft(json.clone()).validate([1; 32]).unwrap();
+            let secret_field = match json["type"].as_str() {
+                Some("webhook") => "secret",
+                Some("pagerduty") => "routing_key",
+                Some("sms") => "to",
+                _ => "url",
+            };
+            let mut without_secret = json.clone();
+            without_secret.as_object_mut().unwrap().remove(secret_field);
+            without_secret["name"] = json!("renamed");
+            let mut replacement = draft(without_secret);
+            stored.keep_secret_in(&mut replacement);
+            let (name, config) = replacement.validate([2; 32]).unwrap();
+            assert_eq!((name.as_str(), &config), ("renamed", &stored), "{json}");
+            assert_eq!(config.secret_fingerprint(), stored.secret_fingerprint());
+            let mut other_type = draft(json!({"name": "e", "type": "email", "to": ["a@example.com"]}));
+            stored.keep_secret_in(&mut other_type);
+            assert_eq!(other_type.url, None, "a change of type keeps nothing: {json}");
+        }
     }
 }

@@ -3,9 +3,9 @@
 
 use super::selector::{Selector, SelectorDraft};
 use super::{InvalidInput, Problems};
-use crate::managed::Managed;
 use crate::ids::{MaintenanceWindowId, TenantId};
 use crate::incident::IncidentSubject;
+use crate::managed::Managed;
 use jiff::civil::{Time, Weekday};
 use jiff::tz::{TimeZone, TimeZoneDatabase};
 use jiff::{SignedDuration, Timestamp};
@@ -175,6 +175,10 @@ pub struct MaintenanceWindow {
 /// A window as a client sends it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", schema(example = json!({
+    "name": "Sunday upgrades", "select": {"tags": ["prod"]},
+    "schedule": {"type": "recurring", "timezone": "Europe/Paris", "days": ["sun"], "start": "02:00", "duration_minutes": 90}
+})))]
 #[serde(deny_unknown_fields)]
 pub struct MaintenanceDraft {
     /// Display name.

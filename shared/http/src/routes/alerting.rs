@@ -56,7 +56,11 @@ pub(crate) async fn list_alert_rules(State(deps): State<Deps>, Caller(caller): C
 #[utoipa::path(get, path = "/alert-rules/{id}", tag = "alerting", operation_id = "get_alert_rule",
     params(("id" = AlertRuleId, Path, description = "The rule")),
     responses((status = 200, description = "The rule", body = AlertRule)))]
-pub(crate) async fn get_alert_rule(State(deps): State<Deps>, Caller(caller): Caller, RulePath(id): RulePath) -> Result<Json<AlertRule>, ApiError> {
+pub(crate) async fn get_alert_rule(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    RulePath(id): RulePath,
+) -> Result<Json<AlertRule>, ApiError> {
     let found = get_rule(&deps, GetRule { tenant_id: caller.tenant_id, rule_id: id }, SystemClock::now()).await?;
     Ok(Json(rule(&found)))
 }

@@ -49,13 +49,18 @@ pub(crate) async fn list(
 #[utoipa::path(get, path = "/channels/{id}", tag = "channels", operation_id = "get_channel",
     params(("id" = ChannelId, Path, description = "The channel")),
     responses((status = 200, description = "The channel", body = Channel)))]
-pub(crate) async fn read(State(deps): State<Deps>, Caller(caller): Caller, ChannelPath(id): ChannelPath) -> Result<Json<Channel>, ApiError> {
+pub(crate) async fn read(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    ChannelPath(id): ChannelPath,
+) -> Result<Json<Channel>, ApiError> {
     let channel = get_channel(&deps, GetChannel { tenant_id: caller.tenant_id, channel_id: id }, SystemClock::now()).await?;
     Ok(Json(incident_views::channel(&channel, false)))
 }
 
-/// Replace a channel, keeping its id (alert rules naming it keep doing so). A webhook replaced
-/// without a `secret` keeps its signing secret.
+/// Replace a channel, keeping its id (alert rules naming it keep doing so). A replacement of
+/// the same type that leaves its secret out (`secret`, the `url` of Slack, Discord and Teams,
+/// `routing_key`, the `to` of SMS) keeps the stored one.
 #[utoipa::path(put, path = "/channels/{id}", tag = "channels", operation_id = "replace_channel",
     params(("id" = ChannelId, Path, description = "The channel")),
     request_body = ChannelDraft,
@@ -85,7 +90,11 @@ pub(crate) async fn delete(State(deps): State<Deps>, Caller(caller): Caller, Cha
 #[utoipa::path(post, path = "/channels/{id}/test", tag = "channels", operation_id = "test_channel",
     params(("id" = ChannelId, Path, description = "The channel")),
     responses((status = 200, description = "How the channel answered", body = ChannelTest)))]
-pub(crate) async fn test(State(deps): State<Deps>, Caller(caller): Caller, ChannelPath(id): ChannelPath) -> Result<Json<ChannelTest>, ApiError> {
+pub(crate) async fn test(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    ChannelPath(id): ChannelPath,
+) -> Result<Json<ChannelTest>, ApiError> {
     let result = test_channel(&deps, TestChannel { tenant_id: caller.tenant_id, channel_id: id }, SystemClock::now()).await?;
     Ok(Json(match result {
         AttemptResult::Accepted { status_code } => ChannelTest { delivered: true, status_code, error: None },

@@ -4,7 +4,7 @@ use crate::problem::ApiError;
 use axum::Json;
 use axum::extract::State;
 use jiff::Timestamp;
-use vigil_api::{Problem, ActRequest, CommentRequest, Incident, IncidentDetail, IncidentQuery, Page};
+use vigil_api::{ActRequest, CommentRequest, Incident, IncidentDetail, IncidentQuery, Page, Problem};
 use vigil_app::Deps;
 use vigil_app::SystemClock;
 use vigil_app::incidents::{

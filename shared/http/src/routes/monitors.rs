@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use vigil_api::{Problem, Monitor, MonitorQuery, Page};
+use vigil_api::{Monitor, MonitorQuery, Page, Problem};
 use vigil_app::Deps;
 use vigil_app::SystemClock;
 use vigil_app::monitors::{

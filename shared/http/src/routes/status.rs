@@ -14,7 +14,11 @@ use vigil_domain::monitor::MonitorStatus;
 #[utoipa::path(get, path = "/monitors/{id}/uptime", tag = "checks", operation_id = "get_uptime",
     params(("id" = MonitorId, Path, description = "The monitor")),
     responses((status = 200, description = "Uptime by window", body = Uptime)))]
-pub(crate) async fn uptime(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<Json<Uptime>, ApiError> {
+pub(crate) async fn uptime(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    MonitorPath(id): MonitorPath,
+) -> Result<Json<Uptime>, ApiError> {
     let windows = monitor_uptime(&deps, MonitorUptime { tenant_id: caller.tenant_id, monitor_id: id }, SystemClock::now()).await?;
     Ok(Json(Uptime { monitor_id: id, windows }))
 }

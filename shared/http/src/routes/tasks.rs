@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use vigil_api::{Problem, Page, PageQuery, Ping, Run, Task};
+use vigil_api::{Page, PageQuery, Ping, Problem, Run, Task};
 use vigil_app::Deps;
 use vigil_app::SystemClock;
 use vigil_app::tasks::{

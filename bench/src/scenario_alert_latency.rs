@@ -70,6 +70,7 @@ pub async fn run(args: AlertLatencyArgs) -> anyhow::Result<()> {
         sweep_interval: std::time::Duration::from_secs(1),
         delivery: DeliveryConfig::default(),
         smtp: None,
+        config_file: None,
     })
     .await?;
     let deps = server.deps.clone();

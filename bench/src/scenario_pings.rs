@@ -50,6 +50,7 @@ pub async fn serve(args: PingsServerArgs) -> anyhow::Result<()> {
         sweep_interval: Duration::from_secs(1),
         delivery: vigil::serve::DeliveryConfig::default(),
         smtp: None,
+        config_file: None,
     };
     let server = vigil::serve::start(config).await?;
     println!("ready {}", server.addr);

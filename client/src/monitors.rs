@@ -33,9 +33,15 @@ impl Client {
         self.get(&format!("/v1/monitors/{id}")).await
     }
 
-    /// `PATCH /v1/monitors/{id}`: the fields `patch` sets change; with `revision`, only if the
-    /// monitor is still at it (`If-Match`).
-    pub async fn update_monitor(&self, id: MonitorId, patch: &MonitorDraft, revision: Option<u64>) -> Result<Monitor, Error> {
+    /// `PATCH /v1/monitors/{id}`: the fields `patch` sets change (a [`MonitorDraft`], or JSON
+    /// with `"body": null` to remove the body); with `revision`, only if the monitor is still at
+    /// it (`If-Match`).
+    pub async fn update_monitor(
+        &self,
+        id: MonitorId,
+        patch: &(impl serde::Serialize + ?Sized),
+        revision: Option<u64>,
+    ) -> Result<Monitor, Error> {
         let if_match: Vec<_> =
             revision.and_then(|r| HeaderValue::from_str(&format!("\"{r}\"")).ok()).map(|v| (header::IF_MATCH, v)).into_iter().collect();
         let response = self.call_raw(Method::PATCH, &format!("/v1/monitors/{id}"), NO_QUERY, Some(patch), &if_match).await?;

@@ -4,10 +4,12 @@
 //! channels: the scheduler (scheduler and prober functions), the incident workers (incidents
 //! and notifier functions) and the sweeper (sweeper function).
 
+mod config_file;
 mod incident_workers;
 mod scheduler;
 mod sweeper;
 
+pub use config_file::{InProcess, Watcher, apply_file, in_process_client};
 pub use incident_workers::{IncidentWorkers, IncidentWorkersConfig};
 pub use scheduler::{LocalScheduler, SchedulerConfig, SchedulerStats};
 pub use sweeper::{LocalSweeper, SweeperConfig, SweeperStats};
@@ -61,6 +63,8 @@ pub struct ServeConfig {
     pub delivery: DeliveryConfig,
     /// The SMTP relay for email channels, if any.
     pub smtp: Option<SmtpConfig>,
+    /// A monitoring file applied at start and whenever it changes.
+    pub config_file: Option<PathBuf>,
 }
 
 /// How notifications are delivered.
@@ -217,20 +221,18 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     let incidents = tokio::spawn(workers.run(incident_events, stopped(stop_rx.clone())));
     let sweeping = tokio::spawn(sweeper.run(stopped(stop_rx.clone())));
 
-    let pruning = tokio::spawn(prune_periodically(store, config.retention, stopped(stop_rx)));
+    let mut tasks = vec![http, scheduling, sweeping, incidents];
+    if let Some(path) = &config.config_file {
+        let (tenant_id, key_id) = store.first_api_key().await?.context("no API key to apply the monitoring file as")?;
+        let principal = vigil_app::tenants::Principal { tenant_id, key_id };
+        let mut watcher = Watcher::new(path.clone(), in_process_client(vigil_http::router(deps.clone()), principal));
+        watcher.look().await;
+        tasks.push(tokio::spawn(watcher.run(stopped(stop_rx.clone()))));
+    }
+    tasks.push(tokio::spawn(prune_periodically(store, config.retention, stopped(stop_rx))));
 
     tracing::info!(%addr, database = %database.display(), "vigil is serving");
-    Ok(Server {
-        addr,
-        created_admin_key,
-        deps,
-        scheduler_stats,
-        sweeper_stats,
-        bus,
-        stop,
-        tasks: vec![http, scheduling, sweeping, incidents, pruning],
-        _lock: lock,
-    })
+    Ok(Server { addr, created_admin_key, deps, scheduler_stats, sweeper_stats, bus, stop, tasks, _lock: lock })
 }
 
 /// Hourly, deletes check history older than the retention; rollups are kept four times longer

@@ -14,6 +14,7 @@ pub mod incidents;
 pub mod monitors;
 pub mod page;
 pub mod problem;
+pub mod shape;
 pub mod tasks;
 
 pub use alerting::{AlertRule, MaintenanceWindow};

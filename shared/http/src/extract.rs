@@ -14,13 +14,17 @@ use vigil_domain::ids::{CheckId, MonitorId, TaskId};
 use vigil_domain::page::{Cursor, PageRequest};
 use vigil_domain::tenant::ApiKeySecret;
 
-/// The caller, authenticated by `Authorization: Bearer <key>`.
+/// The caller, authenticated by `Authorization: Bearer <key>`, or the principal an in-process
+/// caller put in the request's extensions (a request from the network cannot carry one).
 pub(crate) struct Caller(pub Principal);
 
 impl FromRequestParts<Deps> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, ApiError> {
+        if let Some(principal) = parts.extensions.get::<Principal>() {
+            return Ok(Caller(*principal));
+        }
         let header = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -93,7 +97,7 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
         if matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof) {
             return ApiError::bad_request(format!("the body is not valid JSON ({inner})"));
         }
-        let field = crate::json_shape::field_error(&path, &strip_position(&inner));
+        let field = vigil_api::shape::field_error(&path, &strip_position(&inner));
         let mut error = ApiError::bad_request(format!("field `{}` {} ({location})", field.field, field.message));
         error.0.errors = vec![field];
         error

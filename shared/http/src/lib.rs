@@ -5,7 +5,6 @@
 
 mod extract;
 mod incident_views;
-mod json_shape;
 pub mod openapi;
 pub mod problem;
 mod routes;

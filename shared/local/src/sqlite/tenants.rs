@@ -58,3 +58,20 @@ impl TenantDirectory for SqliteStore {
             .map_err(backend)
     }
 }
+
+impl SqliteStore {
+    /// The first API key created (the admin key `vigil serve` made on its first start), with its
+    /// tenant: whom a monitoring file given to `vigil serve --config` acts as.
+    pub async fn first_api_key(&self) -> anyhow::Result<Option<(TenantId, ApiKeyId)>> {
+        self.db
+            .read(|conn| {
+                let row = conn
+                    .query_row("SELECT tenant_id, id FROM api_keys ORDER BY created_at, id LIMIT 1", [], |row| {
+                        Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Vec<u8>>(1)?))
+                    })
+                    .optional()?;
+                row.map(|(tenant, id)| Ok((TenantId::from_uuid(uuid(&tenant)?), ApiKeyId::from_uuid(uuid(&id)?)))).transpose()
+            })
+            .await
+    }
+}

@@ -105,6 +105,7 @@ pub enum Command {
     )]
     Login(LoginArgs),
     /// Forget a context (the current one by default).
+    #[command(after_help = "Example:\n  vigil logout --context prod")]
     Logout(LogoutArgs),
     /// List the contexts, or switch to one.
     #[command(after_help = "Examples:\n  vigil contexts\n  vigil contexts use prod")]
@@ -192,6 +193,7 @@ pub struct ContextsArgs {
 #[derive(Subcommand)]
 pub enum ContextAction {
     /// Make a context the current one.
+    #[command(after_help = "Example:\n  vigil contexts use prod")]
     Use {
         /// The context.
         name: String,
@@ -262,4 +264,31 @@ pub enum ImportCommand {
 pub struct CompletionsArgs {
     /// The shell.
     pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every command a person can run has examples in its help.
+    #[test]
+    fn every_command_has_examples() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            let path = format!("{path} {}", command.get_name());
+            let leaves: Vec<_> = command.get_subcommands().filter(|c| c.get_name() != "help").collect();
+            if leaves.is_empty() {
+                let help = command.get_after_help().map(ToString::to_string).unwrap_or_default();
+                if !help.contains("Example") {
+                    missing.push(path);
+                }
+            } else {
+                leaves.into_iter().for_each(|c| walk(c, &path, missing));
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "", &mut missing);
+        assert!(missing.is_empty(), "no examples in the help of: {missing:?}");
+        Cli::command().debug_assert();
+    }
 }

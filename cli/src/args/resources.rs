@@ -45,26 +45,31 @@ pub enum MonitorCommand {
         fields: MonitorFields,
     },
     /// Delete a monitor and its history.
+    #[command(after_help = "Example:\n  vigil monitors delete api")]
     Delete {
         /// The monitor.
         monitor: Reference,
     },
     /// Stop checking a monitor.
+    #[command(after_help = "Example:\n  vigil monitors pause api")]
     Pause {
         /// The monitor.
         monitor: Reference,
     },
     /// Check a paused monitor again.
+    #[command(after_help = "Example:\n  vigil monitors resume api")]
     Resume {
         /// The monitor.
         monitor: Reference,
     },
     /// Check a monitor now and show the result.
+    #[command(after_help = "Example:\n  vigil monitors check api")]
     Check {
         /// The monitor.
         monitor: Reference,
     },
     /// A monitor's recent checks, newest first.
+    #[command(after_help = "Example:\n  vigil monitors checks api --limit 50")]
     Checks {
         /// The monitor.
         monitor: Reference,
@@ -73,6 +78,7 @@ pub enum MonitorCommand {
         limit: u32,
     },
     /// A monitor's uptime and latency over 24 h, 7 d and 30 d.
+    #[command(after_help = "Example:\n  vigil monitors uptime api")]
     Uptime {
         /// The monitor.
         monitor: Reference,
@@ -87,6 +93,7 @@ pub enum MonitorCommand {
         duration: Option<String>,
     },
     /// Notify about a muted monitor again.
+    #[command(after_help = "Example:\n  vigil monitors unmute api")]
     Unmute {
         /// The monitor.
         monitor: Reference,
@@ -142,8 +149,10 @@ pub struct MonitorFields {
 pub enum TaskCommand {
     /// List tasks.
     #[command(visible_alias = "ls")]
+    #[command(after_help = "Example:\n  vigil tasks list -o json")]
     List,
     /// Show a task and its ping URLs.
+    #[command(after_help = "Example:\n  vigil tasks get backup")]
     Get {
         /// The task.
         task: Reference,
@@ -154,6 +163,7 @@ pub enum TaskCommand {
     )]
     Create(TaskFields),
     /// Change some fields of a task.
+    #[command(after_help = "Example:\n  vigil tasks edit backup --cron '30 2 * * *' --grace 3600")]
     Edit {
         /// The task.
         task: Reference,
@@ -162,21 +172,25 @@ pub enum TaskCommand {
         fields: TaskFields,
     },
     /// Delete a task and its history.
+    #[command(after_help = "Example:\n  vigil tasks delete backup")]
     Delete {
         /// The task.
         task: Reference,
     },
     /// Stop watching a task.
+    #[command(after_help = "Example:\n  vigil tasks pause backup")]
     Pause {
         /// The task.
         task: Reference,
     },
     /// Watch a paused task again.
+    #[command(after_help = "Example:\n  vigil tasks resume backup")]
     Resume {
         /// The task.
         task: Reference,
     },
     /// A task's runs, newest first, with their logs.
+    #[command(after_help = "Example:\n  vigil tasks runs backup --limit 5")]
     Runs {
         /// The task.
         task: Reference,
@@ -185,6 +199,7 @@ pub enum TaskCommand {
         limit: u32,
     },
     /// A task's pings, newest first.
+    #[command(after_help = "Example:\n  vigil tasks pings backup")]
     Pings {
         /// The task.
         task: Reference,
@@ -240,6 +255,7 @@ pub enum IncidentCommand {
         limit: usize,
     },
     /// Show an incident with its timeline and deliveries.
+    #[command(after_help = "Example:\n  vigil incidents get 0192f3a4")]
     Get {
         /// The incident (its id or the first characters of it).
         incident: Reference,
@@ -265,6 +281,7 @@ pub enum IncidentCommand {
         by: Option<String>,
     },
     /// Resolve an incident by hand (refused while its subject is still down).
+    #[command(after_help = "Example:\n  vigil incidents resolve 0192f3a4 --by ann --note 'fixed by the rollback'")]
     Resolve {
         /// The incident.
         incident: Reference,
@@ -282,8 +299,10 @@ pub enum IncidentCommand {
 pub enum ChannelCommand {
     /// List channels (secrets masked).
     #[command(visible_alias = "ls")]
+    #[command(after_help = "Example:\n  vigil channels list")]
     List,
     /// Show a channel.
+    #[command(after_help = "Example:\n  vigil channels get ops")]
     Get {
         /// The channel.
         channel: Reference,
@@ -294,11 +313,13 @@ pub enum ChannelCommand {
     )]
     Create(ChannelFields),
     /// Delete a channel.
+    #[command(after_help = "Example:\n  vigil channels delete ops")]
     Delete {
         /// The channel.
         channel: Reference,
     },
     /// Send a test message.
+    #[command(after_help = "Example:\n  vigil channels test ops")]
     Test {
         /// The channel.
         channel: Reference,
@@ -333,8 +354,10 @@ pub struct ChannelFields {
 pub enum RuleCommand {
     /// List alert rules.
     #[command(visible_alias = "ls")]
+    #[command(after_help = "Example:\n  vigil rules list")]
     List,
     /// Show an alert rule.
+    #[command(after_help = "Example:\n  vigil rules get prod")]
     Get {
         /// The rule.
         rule: Reference,
@@ -345,6 +368,7 @@ pub enum RuleCommand {
     )]
     Create(RuleFields),
     /// Delete an alert rule.
+    #[command(after_help = "Example:\n  vigil rules delete prod")]
     Delete {
         /// The rule.
         rule: Reference,
@@ -382,8 +406,10 @@ pub struct RuleFields {
 pub enum WindowCommand {
     /// List maintenance windows.
     #[command(visible_alias = "ls")]
+    #[command(after_help = "Example:\n  vigil windows list")]
     List,
     /// Show a maintenance window.
+    #[command(after_help = "Example:\n  vigil windows get sundays")]
     Get {
         /// The window.
         window: Reference,
@@ -394,6 +420,7 @@ pub enum WindowCommand {
     )]
     Create(WindowFields),
     /// Delete a maintenance window.
+    #[command(after_help = "Example:\n  vigil windows delete sundays")]
     Delete {
         /// The window.
         window: Reference,

@@ -206,9 +206,14 @@ pub fn import(text: &str, source: &str) -> Result<Imported, Problem> {
             importer.note(&path, format!("`{name}` is disabled in Gatus: not imported"));
             continue;
         }
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            let scheme = url.split("://").next().unwrap_or("");
-            importer.note(&child_path(&path, "url"), format!("`{name}`: Vigil monitors HTTP(S); a `{scheme}` endpoint is not imported"));
+        if !(url.starts_with("http://") || url.starts_with("https://")) || endpoint.get("dns").is_some() || endpoint.get("ssh").is_some() {
+            let kind = match (endpoint.get("dns"), endpoint.get("ssh"), url.split_once("://")) {
+                (Some(_), _, _) => "DNS".to_owned(),
+                (_, Some(_), _) => "SSH".to_owned(),
+                (_, _, Some((scheme, _))) => scheme.to_uppercase(),
+                _ => "non-HTTP".to_owned(),
+            };
+            importer.note(&child_path(&path, "url"), format!("`{name}`: Vigil monitors HTTP(S); {} {kind} endpoint is not imported", if kind.starts_with(['I', 'S', 'N']) && kind != "non-HTTP" { "an" } else { "a" }));
             continue;
         }
         let key = unique(&mut keys, slug(&[group, name]));

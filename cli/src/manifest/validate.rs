@@ -237,7 +237,9 @@ impl Reader<'_> {
                                 problems.push(self.document.problem(&path, message));
                             } else {
                                 let shape = vigil_api::shape::field_error(&inner, &message);
-                                problems.push(self.document.problem(&child_path(&path, &shape.field), shape.message));
+                                // `managed` is the API's; a file never writes it.
+                                let message = shape.message.replace(", managed", "");
+                                problems.push(self.document.problem(&child_path(&path, &shape.field), message));
                             }
                         }
                     }

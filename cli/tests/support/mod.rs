@@ -98,9 +98,14 @@ impl Cli {
         Run::of(self.command().args(args).output().expect("running vigil"))
     }
 
+    /// Runs `vigil args…` with `env` set.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        Run::of(self.command().args(args).envs(env.iter().copied()).output().expect("running vigil"))
+    }
+
     /// Logs in to `serve` as the context `default`.
     pub fn login(&self, serve: &Serve) -> &Self {
-        let run = self.run(&["login", "--url", &serve.base, "--key", KEY]);
+        let run = self.run(&["login", &serve.base, "--key", KEY]);
         assert_eq!(run.code, 0, "login: {run:?}");
         self
     }

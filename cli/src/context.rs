@@ -57,11 +57,9 @@ impl Contexts {
     /// Writes `path` (mode 0600, its directory 0700), replacing it whole.
     pub fn save(&self, path: &Path) -> Result<(), Failure> {
         let failed = |e: std::io::Error| Failure::usage(format!("cannot write {}: {e}", path.display()));
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if !dir.exists() {
-                std::fs::create_dir_all(dir).map_err(failed)?;
-                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(failed)?;
-            }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+            std::fs::create_dir_all(dir).map_err(failed)?;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(failed)?;
         }
         let text = toml::to_string(self).map_err(|e| Failure::usage(format!("cannot write the configuration: {e}")))?;
         let temporary = path.with_extension("toml.tmp");

@@ -60,7 +60,8 @@ fn actions(plan: &serde_json::Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
-const SECRETS: [(&str, &str); 2] = [("SLACK_URL", "https://hooks.slack.com/services/T1/B2/first"), ("DOCS_TOKEN", "abcdefghijklmnopqrstuvwxyz")];
+const SECRETS: [(&str, &str); 2] =
+    [("SLACK_URL", "https://hooks.slack.com/services/T1/B2/first"), ("DOCS_TOKEN", "abcdefghijklmnopqrstuvwxyz")];
 
 #[test]
 fn login_keeps_the_key_to_its_owner_and_exit_codes_say_what_failed() {
@@ -93,11 +94,15 @@ fn login_keeps_the_key_to_its_owner_and_exit_codes_say_what_failed() {
     assert_eq!(cli.run(&["monitors", "frobnicate"]).code, 2, "usage");
     let invalid = cli.run(&["monitors", "create", "--name", "x", "--url", "ftp://example.com", "--assert", "[STAUS] == 200"]);
     assert_eq!(invalid.code, 1, "{invalid:?}");
-    assert!(invalid.stderr.contains("url: must use http or https") && invalid.stderr.contains("did you mean [STATUS]"), "the server's words: {invalid:?}");
+    assert!(
+        invalid.stderr.contains("url: must use http or https") && invalid.stderr.contains("did you mean [STATUS]"),
+        "the server's words: {invalid:?}"
+    );
     assert_eq!(cli.run(&["--key", "vk_wrong_key_000000000000000000000", "status"]).code, 4, "a refused key");
     assert_eq!(cli.run(&["--server", "http://127.0.0.1:1", "status"]).code, 5, "unreachable");
 
-    let created = cli.run(&["monitors", "create", "--name", "API", "--url", &format!("{}/healthz", serve.base), "--interval", "10", "-o", "json"]);
+    let created =
+        cli.run(&["monitors", "create", "--name", "API", "--url", &format!("{}/healthz", serve.base), "--interval", "10", "-o", "json"]);
     assert_eq!(created.code, 0, "{created:?}");
     let id = created.json()["id"].as_str().unwrap().to_owned();
     assert!(eventually(20, || cli.run(&["monitors", "get", "API", "-o", "json"]).json()["status"] == "up"), "checked at once");
@@ -165,7 +170,11 @@ fn plan_apply_export_round_trip_changes_nothing_the_second_time() {
     let run = cli.run_env(&["plan", &file, "-o", "json"], &new_secrets);
     let plan = run.json();
     let changes: Vec<_> = actions(&plan).into_iter().filter(|(_, _, a)| a != "unchanged").collect();
-    assert_eq!(changes, [("channel".into(), "alerts".into(), "update".into()), ("monitor".into(), "api".into(), "update".into())], "{plan}");
+    assert_eq!(
+        changes,
+        [("channel".into(), "alerts".into(), "update".into()), ("monitor".into(), "api".into(), "update".into())],
+        "{plan}"
+    );
     let text = cli.run_env(&["plan", &file], &new_secrets).stdout;
     assert!(text.contains("name: \"API health\" → \"API health (EU)\""), "{text}");
     assert!(!text.contains("second"), "secrets never shown: {text}");
@@ -199,8 +208,14 @@ fn prune_deletes_only_what_the_file_manages() {
     let pruned = cli.run(&["apply", &shrunk, "--prune"]);
     assert_eq!(pruned.code, 0, "{pruned:?}");
     assert!(pruned.stdout.contains("monitor two deleted"), "{pruned:?}");
-    let left: Vec<String> =
-        cli.run(&["monitors", "list", "-o", "json"]).json().as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_owned()).collect();
+    let left: Vec<String> = cli
+        .run(&["monitors", "list", "-o", "json"])
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap().to_owned())
+        .collect();
     let mut left = left;
     left.sort();
     assert_eq!(left, ["hand made", "one", "three"], "the unmanaged monitor and the other file's stay");
@@ -216,7 +231,12 @@ fn validate_reports_every_problem_with_its_line_and_column() {
     );
     let run = cli.run(&["validate", &file]);
     assert_eq!(run.code, 1, "{run:?}");
-    for expected in [":4:18: monitors.api.assertions[0]: ", ":7:5: monitors.web.colour: ", ":9:12: tasks.backup.cron: ", ":11:39: alert_rules.r.channels[0]: "] {
+    for expected in [
+        ":4:18: monitors.api.assertions[0]: ",
+        ":7:5: monitors.web.colour: ",
+        ":9:12: tasks.backup.cron: ",
+        ":11:39: alert_rules.r.channels[0]: ",
+    ] {
         assert!(run.stderr.contains(expected), "{expected} in\n{}", run.stderr);
     }
     assert!(run.stderr.contains("4 problems"), "{}", run.stderr);
@@ -270,12 +290,28 @@ fn gatus_examples_import_validate_and_apply() {
     ];
     let mut expectations: Vec<(&str, Vec<&str>, Vec<&str>)> = vec![
         ("simple.yaml", vec!["storefront:", "interval_seconds: 120", "[BODY] == pat(*<h1>Welcome</h1>*)"], vec![]),
-        ("slack.yaml", vec!["type: slack", "failure_threshold: 4", "${SLACK_WEBHOOK_URL}", "slack-alerts"], vec!["set SLACK_WEBHOOK_URL", "different failure thresholds"]),
-        ("pagerduty-groups.yaml", vec!["type: pagerduty", "${PAGERDUTY_KEY}", "group:payments", "[CERTIFICATE_EXPIRATION] > 72h"], vec!["overrides"]),
-        ("email-and-custom.yaml", vec!["type: email", "oncall@example.net", "type: webhook", "len([BODY].queue) < 100"], vec!["SMTP server", "signed webhook"]),
+        (
+            "slack.yaml",
+            vec!["type: slack", "failure_threshold: 4", "${SLACK_WEBHOOK_URL}", "slack-alerts"],
+            vec!["set SLACK_WEBHOOK_URL", "different failure thresholds"],
+        ),
+        (
+            "pagerduty-groups.yaml",
+            vec!["type: pagerduty", "${PAGERDUTY_KEY}", "group:payments", "[CERTIFICATE_EXPIRATION] > 72h"],
+            vec!["overrides"],
+        ),
+        (
+            "email-and-custom.yaml",
+            vec!["type: email", "oncall@example.net", "type: webhook", "len([BODY].queue) < 100"],
+            vec!["SMTP server", "signed webhook"],
+        ),
         ("maintenance.yaml", vec!["timezone: Europe/Berlin", "duration_minutes: 90", "- tue", "Europe/Lisbon"], vec![]),
         ("external-endpoints.yaml", vec!["tasks:", "period_seconds: 1500", "type: discord"], vec!["ping URL", "set DISCORD_WEBHOOK_URL"]),
-        ("other-kinds.yaml", vec!["site:", "timeout_ms: 4000", "verify_tls: false"], vec!["a TCP endpoint", "a DNS endpoint", "an ICMP endpoint", "DOMAIN_EXPIRATION", "dns-resolver", "disabled", "storage"]),
+        (
+            "other-kinds.yaml",
+            vec!["site:", "timeout_ms: 4000", "verify_tls: false"],
+            vec!["a TCP endpoint", "a DNS endpoint", "an ICMP endpoint", "DOMAIN_EXPIRATION", "dns-resolver", "disabled", "storage"],
+        ),
         ("environment.yaml", vec!["https://${API_DOMAIN}/health", "Bearer ${API_TOKEN}"], vec![]),
     ];
     let mut listed: Vec<_> = std::fs::read_dir(&fixtures).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
@@ -293,7 +329,10 @@ fn gatus_examples_import_validate_and_apply() {
         for needle in in_notes {
             assert!(imported.stderr.contains(needle), "{name}: `{needle}` in the notes\n{}", imported.stderr);
         }
-        assert!(!imported.stdout.contains("notarealsecret") && !imported.stdout.contains("notarealtoken"), "{name}: secrets are not written");
+        assert!(
+            !imported.stdout.contains("notarealsecret") && !imported.stdout.contains("notarealtoken"),
+            "{name}: secrets are not written"
+        );
         let file = write(&cli, &format!("vigil-{name}"), &imported.stdout);
         let valid = cli.run_env(&["validate", &file], &env);
         assert_eq!(valid.code, 0, "{name} imports as a valid file: {valid:?}\n{}", imported.stdout);
@@ -308,9 +347,26 @@ fn gatus_examples_import_validate_and_apply() {
 fn every_command_has_help_with_examples_and_completions_exist() {
     let cli = Cli::new();
     let commands: &[&[&str]] = &[
-        &["serve"], &["login"], &["status"], &["run"], &["validate"], &["plan"], &["apply"], &["export"], &["schema"], &["completions"],
-        &["import", "gatus"], &["monitors", "list"], &["monitors", "create"], &["monitors", "mute"], &["tasks", "create"],
-        &["incidents", "list"], &["incidents", "ack"], &["channels", "create"], &["rules", "create"], &["windows", "create"],
+        &["serve"],
+        &["login"],
+        &["status"],
+        &["run"],
+        &["validate"],
+        &["plan"],
+        &["apply"],
+        &["export"],
+        &["schema"],
+        &["completions"],
+        &["import", "gatus"],
+        &["monitors", "list"],
+        &["monitors", "create"],
+        &["monitors", "mute"],
+        &["tasks", "create"],
+        &["incidents", "list"],
+        &["incidents", "ack"],
+        &["channels", "create"],
+        &["rules", "create"],
+        &["windows", "create"],
     ];
     for command in commands {
         let mut args = command.to_vec();

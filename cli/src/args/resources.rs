@@ -418,7 +418,7 @@ pub enum WindowCommand {
     #[command(
         after_help = "Examples:\n  vigil windows create --name upgrade --tag prod --from-time 2026-03-01T10:00:00Z --until 2026-03-01T12:00:00Z\n  vigil windows create --name sundays --all --every sun --at 02:00 --minutes 90 --timezone Europe/Paris"
     )]
-    Create(WindowFields),
+    Create(Box<WindowFields>),
     /// Delete a maintenance window.
     #[command(after_help = "Example:\n  vigil windows delete sundays")]
     Delete {

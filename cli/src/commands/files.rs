@@ -255,7 +255,7 @@ pub async fn apply(global: &Global, path: &Path, prune: bool) -> Result<i32, Fai
         }
         Err(ApplyError::Refused(why)) => Err(Failure::failed(format!("nothing was changed:\n{why}"))),
         Err(ApplyError::Failed { noun, key, error, done }) => {
-            let mut failure = Failure::from(error);
+            let mut failure = Failure::from(*error);
             failure.message =
                 format!("{noun} `{key}` failed after {done} change{} were made: {}", if done == 1 { "" } else { "s" }, failure.message);
             Err(failure)

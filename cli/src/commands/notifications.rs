@@ -247,7 +247,7 @@ pub async fn windows(session: &Session, command: WindowCommand) -> Result<i32, F
         }
         WindowCommand::Get { window } => out_item(out, &resolve::window(client, &window).await?),
         WindowCommand::Create(fields) => {
-            let created = client.create_maintenance_window(&window_draft(client, fields).await?).await?;
+            let created = client.create_maintenance_window(&window_draft(client, *fields).await?).await?;
             if out.json {
                 out.json(&created);
             } else {

@@ -24,7 +24,7 @@ pub enum ApplyError {
         key: String,
         /// What the server said.
         #[source]
-        error: Error,
+        error: Box<Error>,
         /// How many changes were made before.
         done: usize,
     },
@@ -81,7 +81,8 @@ pub async fn apply(
     let mut count = 0;
     for change in steps(plan, prune) {
         let managed = Managed { source: desired.source.clone(), key: change.key.clone() };
-        let failed = |error: Error| ApplyError::Failed { noun: change.kind.noun(), key: change.key.clone(), error, done: count };
+        let failed =
+            |error: Error| ApplyError::Failed { noun: change.kind.noun(), key: change.key.clone(), error: Box::new(error), done: count };
         let id = change.id.clone().unwrap_or_default();
         let created = match (change.kind, change.action) {
             (Kind::Channel, Action::Delete) => client.delete_channel(parse(&id)?).await.map(|_| None),

@@ -23,6 +23,10 @@ pub struct Imported {
     pub notes: Vec<String>,
 }
 
+/// The monitors and tasks alerting alike: by channel, whether resolutions are sent, and the
+/// reminder period.
+type RuleGroups = BTreeMap<(String, bool, Option<u64>), (Vec<String>, Vec<String>)>;
+
 /// Gatus's defaults for an alert.
 #[derive(Clone, Debug)]
 struct AlertDefaults {
@@ -185,7 +189,7 @@ pub fn import(text: &str, source: &str) -> Result<Imported, Problem> {
     }
 
     // Rules group the subjects alerting through one provider the same way.
-    let mut rules: BTreeMap<(String, bool, Option<u64>), (Vec<String>, Vec<String>)> = BTreeMap::new();
+    let mut rules: RuleGroups = BTreeMap::new();
     let mut keys = BTreeSet::new();
     let unique = |keys: &mut BTreeSet<String>, base: String| {
         let mut key = base.clone();
@@ -213,7 +217,13 @@ pub fn import(text: &str, source: &str) -> Result<Imported, Problem> {
                 (_, _, Some((scheme, _))) => scheme.to_uppercase(),
                 _ => "non-HTTP".to_owned(),
             };
-            importer.note(&child_path(&path, "url"), format!("`{name}`: Vigil monitors HTTP(S); {} {kind} endpoint is not imported", if kind.starts_with(['I', 'S', 'N']) && kind != "non-HTTP" { "an" } else { "a" }));
+            importer.note(
+                &child_path(&path, "url"),
+                format!(
+                    "`{name}`: Vigil monitors HTTP(S); {} {kind} endpoint is not imported",
+                    if kind.starts_with(['I', 'S', 'N']) && kind != "non-HTTP" { "an" } else { "a" }
+                ),
+            );
             continue;
         }
         let key = unique(&mut keys, slug(&[group, name]));

@@ -200,12 +200,11 @@ enum Found<'a, T> {
     Missing,
 }
 
+/// Entries matched to resources, and the resources of the file it no longer has.
+type Matched<'a, T> = (BTreeMap<String, Found<'a, T>>, Vec<(String, &'a T)>);
+
 /// Matches entries to resources, and lists the resources of the file that it no longer has.
-fn matches<'a, T: Resource>(
-    source: &str,
-    items: &'a [T],
-    wanted: &BTreeMap<String, String>,
-) -> (BTreeMap<String, Found<'a, T>>, Vec<(String, &'a T)>) {
+fn matches<'a, T: Resource>(source: &str, items: &'a [T], wanted: &BTreeMap<String, String>) -> Matched<'a, T> {
     let mine: BTreeMap<&str, &T> =
         items.iter().filter_map(|item| item.managed().filter(|m| m.source == source).map(|m| (m.key.as_str(), item))).collect();
     let mut unmanaged: BTreeMap<&str, Vec<&T>> = BTreeMap::new();

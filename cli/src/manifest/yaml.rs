@@ -35,7 +35,7 @@ fn to_yaml(value: &Value) -> Yaml<'_> {
 pub fn write(value: &Value, comment: &str) -> String {
     let mut out = String::new();
     for line in comment.lines() {
-        out.push_str(&format!("# {line}").trim_end().to_owned());
+        out.push_str(format!("# {line}").trim_end());
         out.push('\n');
     }
     let mut body = String::new();

@@ -2,6 +2,7 @@
 
 mod alerting;
 mod checks;
+mod client;
 mod errors;
 mod heartbeats;
 mod heartbeats_api;

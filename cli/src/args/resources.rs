@@ -375,15 +375,9 @@ pub enum RuleCommand {
     },
 }
 
-/// The fields of a rule, as flags or from a file.
+/// Which monitors and tasks a rule or window covers.
 #[derive(Args, Default)]
-pub struct RuleFields {
-    /// A JSON or YAML file of fields (as `POST /v1/alert-rules` takes them); flags add to it.
-    #[arg(long, value_name = "FILE")]
-    pub from: Option<PathBuf>,
-    /// Display name.
-    #[arg(long)]
-    pub name: Option<String>,
+pub struct SelectFlags {
     /// Every monitor and task.
     #[arg(long)]
     pub all: bool,
@@ -396,6 +390,27 @@ pub struct RuleFields {
     /// A task; repeatable.
     #[arg(long = "task")]
     pub tasks: Vec<Reference>,
+}
+
+impl SelectFlags {
+    /// Whether any was given.
+    pub fn given(&self) -> bool {
+        self.all || !self.tags.is_empty() || !self.monitors.is_empty() || !self.tasks.is_empty()
+    }
+}
+
+/// The fields of a rule, as flags or from a file.
+#[derive(Args, Default)]
+pub struct RuleFields {
+    /// A JSON or YAML file of fields (as `POST /v1/alert-rules` takes them); flags add to it.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Display name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// What it covers.
+    #[command(flatten)]
+    pub select: SelectFlags,
     /// A channel to notify; repeatable.
     #[arg(long = "channel")]
     pub channels: Vec<Reference>,
@@ -436,18 +451,9 @@ pub struct WindowFields {
     /// Display name.
     #[arg(long)]
     pub name: Option<String>,
-    /// Every monitor and task.
-    #[arg(long)]
-    pub all: bool,
-    /// Monitors and tasks with this tag; repeatable.
-    #[arg(long = "tag")]
-    pub tags: Vec<String>,
-    /// A monitor; repeatable.
-    #[arg(long = "monitor")]
-    pub monitors: Vec<Reference>,
-    /// A task; repeatable.
-    #[arg(long = "task")]
-    pub tasks: Vec<Reference>,
+    /// What it covers.
+    #[command(flatten)]
+    pub select: SelectFlags,
     /// One-off: the start (RFC 3339).
     #[arg(long = "from-time", value_name = "TIME")]
     pub starts_at: Option<String>,

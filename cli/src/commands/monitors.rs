@@ -87,19 +87,19 @@ fn show(out: &Output, m: &Monitor) {
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
-        ("down after", format!("{} failures, up after {} successes", m.failure_threshold, m.recovery_threshold)),
+        ("down after", format!("{} failed checks in a row, up after {} passed", m.failure_threshold, m.recovery_threshold)),
         ("next check", ago(m.next_check_at, now)),
         ("tags", if m.tags.is_empty() { "-".into() } else { m.tags.join(", ") }),
         ("file", managed_cell(m.managed.as_ref())),
     ];
     for (label, value) in lines {
-        println!("  {:<11} {value}", out.dim(label));
+        println!("  {} {value}", out.dim(&format!("{:<11}", label)));
     }
     for (i, assertion) in m.assertions.iter().enumerate() {
-        println!("  {:<11} {assertion}", out.dim(if i == 0 { "asserts" } else { "" }));
+        println!("  {} {assertion}", out.dim(&format!("{:<11}", if i == 0 { "asserts" } else { "" })));
     }
     if let Some(check) = &m.last_check {
-        println!("  {:<11} {}", out.dim("last check"), describe_check(out, check, now));
+        println!("  {} {}", out.dim(&format!("{:<11}", "last check")), describe_check(out, check, now));
     }
 }
 
@@ -110,7 +110,8 @@ fn describe_check(out: &Output, check: &Check, now: Timestamp) -> String {
         vigil_domain::check::CheckOutcome::Error { message } => ("error", format!(" {message}")),
     };
     let status = check.status_code.map_or(String::new(), |s| format!(" {s}"));
-    format!("{}{status} in {:.0} ms, {}{why}", out.status(result), check.timings_ms.total, ago(Some(check.started_at), now))
+    let why = if why.is_empty() { why } else { format!(":{why}") };
+    format!("{}{status}{why} ({:.0} ms, {})", out.status(result), check.timings_ms.total, ago(Some(check.started_at), now))
 }
 
 /// Runs `vigil monitors …`.

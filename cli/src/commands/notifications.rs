@@ -2,7 +2,7 @@
 
 use super::monitors::managed_cell;
 use super::{Session, read_draft, resolve};
-use crate::args::{ChannelCommand, RuleCommand, RuleFields, WindowCommand, WindowFields};
+use crate::args::{ChannelCommand, RuleCommand, RuleFields, SelectFlags, WindowCommand, WindowFields};
 use crate::failure::Failure;
 use crate::output::short_id;
 use futures::TryStreamExt;
@@ -48,8 +48,8 @@ pub async fn channels(session: &Session, command: ChannelCommand) -> Result<i32,
                 out.json(&found);
             } else {
                 println!("{}  {}  {}", out.bold(&found.name), found.kind.as_str(), out.dim(&found.id.to_string()));
-                println!("  {:<8} {}", out.dim("to"), recipients(&found));
-                println!("  {:<8} {}", out.dim("file"), managed_cell(found.managed.as_ref()));
+                println!("  {} {}", out.dim(&format!("{:<8}", "to")), recipients(&found));
+                println!("  {} {}", out.dim(&format!("{:<8}", "file")), managed_cell(found.managed.as_ref()));
             }
         }
         ChannelCommand::Create(fields) => {
@@ -113,12 +113,12 @@ fn selector_text(select: &Selector) -> String {
 }
 
 /// A selector from flags, its monitors and tasks resolved to ids.
-async fn selector(client: &Client, all: bool, tags: Vec<String>, monitors: &[String], tasks: &[String]) -> Result<SelectorDraft, Failure> {
-    let mut select = SelectorDraft { all, tags: tags.into_iter().collect(), ..SelectorDraft::default() };
-    for monitor in monitors {
+async fn selector(client: &Client, flags: SelectFlags) -> Result<SelectorDraft, Failure> {
+    let mut select = SelectorDraft { all: flags.all, tags: flags.tags.into_iter().collect(), ..SelectorDraft::default() };
+    for monitor in &flags.monitors {
         select.monitors.push(resolve::monitor(client, monitor).await?.id.to_string());
     }
-    for task in tasks {
+    for task in &flags.tasks {
         select.tasks.push(resolve::task(client, task).await?.id.to_string());
     }
     Ok(select)
@@ -130,8 +130,8 @@ async fn rule_draft(client: &Client, fields: RuleFields) -> Result<AlertRuleDraf
         None => AlertRuleDraft::default(),
     };
     draft.name = fields.name.or(draft.name);
-    if fields.all || !fields.tags.is_empty() || !fields.monitors.is_empty() || !fields.tasks.is_empty() {
-        draft.select = Some(selector(client, fields.all, fields.tags, &fields.monitors, &fields.tasks).await?);
+    if fields.select.given() {
+        draft.select = Some(selector(client, fields.select).await?);
     }
     if !fields.channels.is_empty() {
         let mut ids = Vec::new();
@@ -211,9 +211,8 @@ async fn window_draft(client: &Client, fields: WindowFields) -> Result<Maintenan
     if let Some(name) = &fields.name {
         draft["name"] = json!(name);
     }
-    if fields.all || !fields.tags.is_empty() || !fields.monitors.is_empty() || !fields.tasks.is_empty() {
-        draft["select"] =
-            serde_json::to_value(selector(client, fields.all, fields.tags, &fields.monitors, &fields.tasks).await?).unwrap_or_default();
+    if fields.select.given() {
+        draft["select"] = serde_json::to_value(selector(client, fields.select).await?).unwrap_or_default();
     }
     serde_json::from_value(draft).map_err(|e| Failure::usage(format!("not a maintenance window: {e}")))
 }

@@ -31,9 +31,12 @@ pub async fn status(session: &Session) -> Result<i32, Failure> {
     let now = Timestamp::now();
     let mut rows: Vec<(bool, Vec<String>)> = Vec::new();
     for m in &monitors {
-        let detail = match &m.last_check {
-            Some(_) => String::new(),
-            None => m.url.clone(),
+        // The list leaves out the last check; it says why a monitor is not well.
+        let last = if monitor_is_well(m.status) { None } else { client.get_monitor(m.id).await.ok().and_then(|m| m.last_check) };
+        let detail = match last.map(|c| c.outcome) {
+            Some(vigil_domain::check::CheckOutcome::Down { failure }) => failure.message,
+            Some(vigil_domain::check::CheckOutcome::Error { message }) => message,
+            _ => m.url.clone(),
         };
         rows.push((
             monitor_is_well(m.status),

@@ -54,7 +54,7 @@ fn show(out: &Output, task: &Task) {
         ("file", managed_cell(task.managed.as_ref())),
     ];
     for (label, value) in lines {
-        println!("  {:<9} {value}", out.dim(label));
+        println!("  {} {value}", out.dim(&format!("{:<9}", label)));
     }
 }
 

@@ -158,7 +158,7 @@ async fn a_backup_taken_under_load_restores_everything_acknowledged_before_it() 
     let acknowledged = pinger.await.unwrap();
     let stdout = String::from_utf8_lossy(&backup.stdout);
     assert!(backup.status.success(), "backup failed: {}", String::from_utf8_lossy(&backup.stderr));
-    assert!(stdout.contains("50 monitors") && stdout.contains("1 tasks"), "{stdout}");
+    assert!(stdout.contains("50 monitors") && stdout.contains("1 task,"), "{stdout}");
     assert!(String::from_utf8_lossy(&backup.stderr).contains("(100 %)"), "progress is shown");
     assert!(acknowledged > 0 && before_backup > 0, "the server was under load: {acknowledged} pings");
 

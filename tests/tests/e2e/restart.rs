@@ -48,10 +48,15 @@ async fn a_database_from_an_earlier_build_opens_with_nothing_lost() {
     assert_eq!(monitor["tags"], json!(["fixture"]));
     let id = monitor["id"].as_str().unwrap();
     let checks = app.call(Method::GET, &format!("/v1/monitors/{id}/checks"), None).await;
-    assert_eq!(checks.json["items"].as_array().unwrap().len(), 2, "{:?}", checks.json);
+    // The fixture's two checks, and maybe one more: the monitor is overdue by now, so the
+    // scheduler may already have checked it again.
+    let checks = checks.json["items"].as_array().unwrap();
+    assert!(checks.len() >= 2 && checks.len() <= 3, "{checks:?}");
+    assert!(checks.iter().rev().take(2).all(|c| c["started_at"].as_str() < Some("2026-12-04T19")), "the fixture's own: {checks:?}");
     let incidents = app.call(Method::GET, "/v1/incidents", None).await;
-    assert_eq!(incidents.json["items"][0]["subject"]["name"], "fixture shop");
-    assert_eq!(incidents.json["items"][0]["status"], "open");
+    // The task of the fixture may be overdue by now, and down with an incident of its own.
+    let shop = incidents.json["items"].as_array().unwrap().iter().find(|i| i["subject"]["name"] == "fixture shop").cloned();
+    assert_eq!(shop.map(|i| i["status"].clone()), Some(json!("open")), "{:?}", incidents.json);
     let channels = app.call(Method::GET, "/v1/channels", None).await;
     assert_eq!(channels.json["items"][0]["name"], "fixture hook");
     let tasks = app.call(Method::GET, "/v1/tasks", None).await;

@@ -1,231 +1,11 @@
-//! The `vigil` command.
+//! The `vigil` command: wiring only.
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use jiff::SignedDuration;
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::time::Duration;
-use url::Url;
-use vigil::serve::{DeliveryConfig, ServeConfig, start};
-use vigil_app::HeartbeatSettings;
-use vigil_domain::notify::RetryPolicy;
-use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
-use vigil_local::{SmtpConfig, SmtpSecurity};
-use vigil_oidc::OidcSettings;
-
-/// Uptime and heartbeat monitoring.
-#[derive(Parser)]
-#[command(name = "vigil", version, about)]
-struct Cli {
-    /// Log format.
-    #[arg(long, env = "VIGIL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Json, global = true)]
-    log_format: LogFormat,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum LogFormat {
-    Json,
-    Text,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Policy {
-    /// Any address, private networks included (watch your LAN).
-    AllowPrivate,
-    /// Public addresses only (for shared, multi-tenant deployments).
-    PublicOnly,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Security {
-    /// STARTTLS (usually port 587).
-    Starttls,
-    /// TLS from the first byte (usually port 465).
-    Tls,
-    /// No encryption: a relay on the same host only.
-    None,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Run the API, scheduler, probe engine, heartbeats, incidents and notifications in one
-    /// process on an embedded SQLite store.
-    Serve(Box<ServeArgs>),
-    /// Copy the database to FILE while `vigil serve` runs (a consistent snapshot).
-    Backup(BackupArgs),
-    /// Put a backup back as the database; `vigil serve` must be stopped. The database it
-    /// replaces is kept beside it.
-    Restore(BackupArgs),
-}
-
-#[derive(Args)]
-struct BackupArgs {
-    /// The data directory of `vigil serve`.
-    #[arg(long, env = "VIGIL_DATA_DIR", default_value = "vigil-data")]
-    data_dir: PathBuf,
-    /// The backup file.
-    file: PathBuf,
-}
-
-#[derive(Args)]
-struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "VIGIL_LISTEN", default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
-    /// Directory for the database and artefacts.
-    #[arg(long, env = "VIGIL_DATA_DIR", default_value = "vigil-data")]
-    data_dir: PathBuf,
-    /// Admin API key to create on first start (at least 24 characters); a random key is
-    /// generated and printed once otherwise.
-    #[arg(long, env = "VIGIL_ADMIN_KEY", hide_env_values = true)]
-    admin_key: Option<String>,
-    /// Which addresses checks may reach.
-    #[arg(long, env = "VIGIL_NETWORK_POLICY", value_enum, default_value_t = Policy::AllowPrivate)]
-    network_policy: Policy,
-    /// The most response body bytes a check reads.
-    #[arg(long, env = "VIGIL_BODY_CAP_BYTES", default_value_t = ProbeRequest::DEFAULT_BODY_CAP)]
-    body_cap_bytes: usize,
-    /// The most checks running at once.
-    #[arg(long, env = "VIGIL_MAX_IN_FLIGHT", default_value_t = 1000)]
-    max_in_flight: usize,
-    /// Days of check history to keep.
-    #[arg(long, env = "VIGIL_RETENTION_DAYS", default_value_t = 90)]
-    retention_days: u16,
-    /// PEM file of extra trusted root certificates, for checks of services behind a private CA.
-    #[arg(long, env = "VIGIL_EXTRA_CA_FILE")]
-    extra_ca_file: Option<PathBuf>,
-    /// The address people and scripts reach Vigil at, for the links in notifications and the
-    /// ping URLs shown for tasks (default http://<listen address>).
-    #[arg(long, env = "VIGIL_PUBLIC_URL")]
-    public_url: Option<Url>,
-    /// Attempts per notification before it goes to the failed-deliveries list.
-    #[arg(long, env = "VIGIL_NOTIFY_MAX_ATTEMPTS", default_value_t = 8)]
-    notify_max_attempts: u32,
-    /// Wait after the first failed attempt, doubled after each further one (up to 5 min).
-    #[arg(long, env = "VIGIL_NOTIFY_RETRY_MS", default_value_t = 5000)]
-    notify_retry_ms: u64,
-    /// How long one delivery attempt may take.
-    #[arg(long, env = "VIGIL_NOTIFY_TIMEOUT_MS", default_value_t = 10_000)]
-    notify_timeout_ms: u64,
-    /// PagerDuty Events API v2 endpoint.
-    #[arg(long, env = "VIGIL_PAGERDUTY_EVENTS_URL", default_value = "https://events.pagerduty.com/v2/enqueue")]
-    pagerduty_events_url: Url,
-    /// The most bytes of a heartbeat ping's body kept; the rest is dropped with a note.
-    #[arg(long, env = "VIGIL_PING_BODY_CAP_BYTES", default_value_t = HeartbeatSettings::DEFAULT_BODY_CAP)]
-    ping_body_cap_bytes: usize,
-    /// Milliseconds between two reads of the heartbeat due-index.
-    #[arg(long, env = "VIGIL_SWEEP_INTERVAL_MS", default_value_t = 1000)]
-    sweep_interval_ms: u64,
-    /// SMTP relay for email channels.
-    #[arg(long, env = "VIGIL_SMTP_HOST")]
-    smtp_host: Option<String>,
-    /// SMTP port.
-    #[arg(long, env = "VIGIL_SMTP_PORT", default_value_t = 587)]
-    smtp_port: u16,
-    /// SMTP connection security.
-    #[arg(long, env = "VIGIL_SMTP_SECURITY", value_enum, default_value_t = Security::Starttls)]
-    smtp_security: Security,
-    /// SMTP login.
-    #[arg(long, env = "VIGIL_SMTP_USERNAME")]
-    smtp_username: Option<String>,
-    /// SMTP password.
-    #[arg(long, env = "VIGIL_SMTP_PASSWORD", hide_env_values = true)]
-    smtp_password: Option<String>,
-    /// The From address of notification email.
-    #[arg(long, env = "VIGIL_SMTP_FROM")]
-    smtp_from: Option<String>,
-    /// Set up this owner at first start (with the password in VIGIL_OWNER_PASSWORD), instead of
-    /// through `POST /v1/setup` or the setup page.
-    #[arg(long, env = "VIGIL_OWNER_EMAIL")]
-    owner_email: Option<String>,
-    /// Issuer URL of an OpenID provider people may sign in with (a Keycloak realm,
-    /// https://accounts.google.com…); its client secret is read from VIGIL_OIDC_CLIENT_SECRET.
-    #[arg(long, env = "VIGIL_OIDC_ISSUER")]
-    oidc_issuer: Option<String>,
-    /// The client id registered at the OpenID provider.
-    #[arg(long, env = "VIGIL_OIDC_CLIENT_ID")]
-    oidc_client_id: Option<String>,
-    /// The name on the sign-in button.
-    #[arg(long, env = "VIGIL_OIDC_NAME", default_value = "Single sign-on")]
-    oidc_name: String,
-    /// Scopes to ask for besides openid, email and profile (e.g. `groups`), separated by commas
-    /// or spaces.
-    #[arg(long, env = "VIGIL_OIDC_SCOPES", default_value = "")]
-    oidc_scopes: String,
-}
-
-impl ServeArgs {
-    fn into_config(self) -> anyhow::Result<ServeConfig> {
-        let smtp = match (self.smtp_host, self.smtp_from) {
-            (Some(host), Some(from)) => Some(SmtpConfig {
-                host,
-                port: self.smtp_port,
-                security: match self.smtp_security {
-                    Security::Starttls => SmtpSecurity::StartTls,
-                    Security::Tls => SmtpSecurity::Tls,
-                    Security::None => SmtpSecurity::None,
-                },
-                username: self.smtp_username,
-                password: self.smtp_password,
-                from,
-            }),
-            (None, None) => None,
-            _ => anyhow::bail!("email needs both --smtp-host and --smtp-from"),
-        };
-        Ok(ServeConfig {
-            listen: self.listen,
-            data_dir: self.data_dir,
-            admin_key: self.admin_key,
-            network_policy: match self.network_policy {
-                Policy::AllowPrivate => NetworkPolicy::AllowPrivate,
-                Policy::PublicOnly => NetworkPolicy::PublicOnly,
-            },
-            body_cap: self.body_cap_bytes,
-            max_in_flight: self.max_in_flight,
-            retention: SignedDuration::from_hours(24 * i64::from(self.retention_days.max(1))),
-            extra_ca_file: self.extra_ca_file,
-            public_url: self.public_url,
-            ping_body_cap: self.ping_body_cap_bytes,
-            sweep_interval: Duration::from_millis(self.sweep_interval_ms.max(10)),
-            delivery: DeliveryConfig {
-                retry: RetryPolicy {
-                    max_attempts: self.notify_max_attempts.max(1),
-                    first_delay: Duration::from_millis(self.notify_retry_ms),
-                    max_delay: Duration::from_secs(300).max(Duration::from_millis(self.notify_retry_ms)),
-                },
-                send_timeout: Duration::from_millis(self.notify_timeout_ms.max(100)),
-                pagerduty_events_url: self.pagerduty_events_url,
-                ..DeliveryConfig::default()
-            },
-            smtp,
-            accounts: vigil_app::AccountSettings::default(),
-            owner: match self.owner_email {
-                Some(email) => Some(vigil::serve::OwnerSetup {
-                    email,
-                    password: std::env::var("VIGIL_OWNER_PASSWORD")
-                        .context("--owner-email needs the owner's password in VIGIL_OWNER_PASSWORD")?,
-                }),
-                None => None,
-            },
-            oidc: match (self.oidc_issuer, self.oidc_client_id) {
-                (Some(issuer), Some(client_id)) => Some(OidcSettings {
-                    issuer,
-                    client_id,
-                    // A secret never goes on a command line, where `ps` shows it.
-                    client_secret: std::env::var("VIGIL_OIDC_CLIENT_SECRET").ok().filter(|s| !s.is_empty()),
-                    display_name: self.oidc_name,
-                    extra_scopes: OidcSettings::scope_list(&self.oidc_scopes),
-                    extra_root_certificates_pem: None,
-                }),
-                (None, None) => None,
-                _ => anyhow::bail!("OpenID Connect sign-in needs both --oidc-issuer and --oidc-client-id"),
-            },
-        })
-    }
-}
+use clap::{CommandFactory, Parser};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use vigil::args::{Cli, Command, LogFormat};
+use vigil::serve::{ServeConfig, start};
 
 fn init_logs(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("VIGIL_LOG").unwrap_or_else(|_| "info,tower_http=warn".into());
@@ -236,24 +16,55 @@ fn init_logs(format: LogFormat) {
     }
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logs(cli.log_format);
-    match cli.command {
-        Command::Serve(args) => serve(args.into_config()?).await,
-        Command::Backup(args) => {
-            let summary = vigil::backup::backup(&args.data_dir, &args.file)?;
-            println!("Backed up to {}: {}", args.file.display(), vigil::backup::describe(&summary));
-            Ok(())
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start: {error}");
+            return ExitCode::from(5);
         }
-        Command::Restore(args) => {
-            let (kept, summary) = vigil::backup::restore(&args.data_dir, &args.file)?;
+    };
+    match cli.command {
+        Command::Serve(args) => {
+            init_logs(args.log_format);
+            let done = args.into_config().and_then(|config| runtime.block_on(serve(config)));
+            finish_anyhow(done)
+        }
+        Command::Backup(args) => finish_anyhow(vigil::backup::backup(&args.data_dir, &args.file).map(|summary| {
+            println!("Backed up to {}: {}", args.file.display(), vigil::backup::describe(&summary));
+        })),
+        Command::Restore(args) => finish_anyhow(vigil::backup::restore(&args.data_dir, &args.file).map(|(kept, summary)| {
             println!("Restored {} into {}: {}", args.file.display(), args.data_dir.display(), vigil::backup::describe(&summary));
             if let Some(kept) = kept {
                 println!("The database it replaced is kept as {}", kept.display());
             }
-            Ok(())
+        })),
+        Command::Completions(args) => {
+            clap_complete::generate(args.shell, &mut Cli::command(), "vigil", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        _ => match runtime.block_on(vigil::commands::dispatch(cli)) {
+            Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+            Err(failure) => {
+                let label = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+                    "\x1b[31;1merror:\x1b[0m"
+                } else {
+                    "error:"
+                };
+                eprintln!("{label} {failure}");
+                ExitCode::from(failure.code as u8)
+            }
+        },
+    }
+}
+
+fn finish_anyhow(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -72,6 +72,7 @@ pub fn config(data_dir: &Path, policy: NetworkPolicy) -> ServeConfig {
         ping_body_cap: vigil_app::HeartbeatSettings::DEFAULT_BODY_CAP,
         // Fast, so that tests see missed deadlines within a fraction of a second.
         sweep_interval: Duration::from_millis(100),
+        config_file: None,
     }
 }
 

@@ -4,10 +4,12 @@
 //! channels: the scheduler (scheduler and prober functions), the incident workers (incidents
 //! and notifier functions) and the sweeper (sweeper function).
 
+mod config_file;
 mod incident_workers;
 mod scheduler;
 mod sweeper;
 
+pub use config_file::{InProcess, Watcher, apply_file, in_process_client};
 pub use incident_workers::{IncidentWorkers, IncidentWorkersConfig};
 pub use scheduler::{LocalScheduler, SchedulerConfig, SchedulerStats};
 pub use sweeper::{LocalSweeper, SweeperConfig, SweeperStats};
@@ -70,6 +72,8 @@ pub struct ServeConfig {
     /// The OpenID provider people may sign in with, if any; its redirect URI is the callback
     /// under the public URL.
     pub oidc: Option<OidcSettings>,
+    /// A monitoring file applied at start and whenever it changes.
+    pub config_file: Option<PathBuf>,
 }
 
 /// The first owner, given at start (`--owner-email` and `VIGIL_OWNER_PASSWORD`).
@@ -273,20 +277,21 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     let incidents = tokio::spawn(workers.run(incident_events, stopped(stop_rx.clone())));
     let sweeping = tokio::spawn(sweeper.run(stopped(stop_rx.clone())));
 
-    let pruning = tokio::spawn(prune_periodically(store, deps.clone(), config.retention, stopped(stop_rx)));
+    let mut tasks = vec![http, scheduling, sweeping, incidents];
+    if let Some(path) = &config.config_file {
+        // The file is applied by Vigil itself, in the first organisation (the one made at first
+        // start), through the same router as any client; the audit log names the system.
+        let tenant =
+            deps.stores.organisations.tenants().await?.into_iter().next().context("no organisation to apply the monitoring file in")?;
+        let actor = vigil_domain::access::Actor::system(tenant.id);
+        let mut watcher = Watcher::new(path.clone(), in_process_client(vigil_http::router(deps.clone()), actor));
+        watcher.look().await;
+        tasks.push(tokio::spawn(watcher.run(stopped(stop_rx.clone()))));
+    }
+    tasks.push(tokio::spawn(prune_periodically(store, deps.clone(), config.retention, stopped(stop_rx))));
 
     tracing::info!(%addr, database = %database.display(), "vigil is serving");
-    Ok(Server {
-        addr,
-        created_admin_key,
-        deps,
-        scheduler_stats,
-        sweeper_stats,
-        bus,
-        stop,
-        tasks: vec![http, scheduling, sweeping, incidents, pruning],
-        _lock: lock,
-    })
+    Ok(Server { addr, created_admin_key, deps, scheduler_stats, sweeper_stats, bus, stop, tasks, _lock: lock })
 }
 
 /// Hourly, deletes check history older than the retention (rollups are kept four times longer:

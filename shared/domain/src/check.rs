@@ -11,6 +11,7 @@ use std::net::IpAddr;
 
 /// Why a check failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FailureClass {
     /// The host name did not resolve.
@@ -75,6 +76,7 @@ impl From<TransportFailure> for FailureClass {
 
 /// The assertion that did not hold.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct FailedAssertion {
     /// Its position in the monitor's list.
     pub index: usize,
@@ -86,6 +88,7 @@ pub struct FailedAssertion {
 
 /// What went wrong in a failed check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct CheckFailure {
     /// The class of failure.
     pub class: FailureClass,
@@ -98,6 +101,7 @@ pub struct CheckFailure {
 
 /// How a check ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum CheckOutcome {
     /// The target answered as expected.

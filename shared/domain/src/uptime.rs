@@ -44,6 +44,7 @@ impl CheckTally {
 
 /// The windows summaries are given over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub enum UptimeWindow {
     /// The last 24 hours.
     #[serde(rename = "24h")]
@@ -77,6 +78,7 @@ impl UptimeWindow {
 
 /// Latency figures of a window, in milliseconds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct LatencySummary {
     /// Mean.
     pub mean_ms: f64,
@@ -94,12 +96,15 @@ pub struct LatencySummary {
 
 /// Uptime and latency over one window.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct UptimeSummary {
     /// Which window.
     pub window: UptimeWindow,
     /// Its start.
+    #[cfg_attr(feature = "schema", schema(value_type = String, format = DateTime))]
     pub from: Timestamp,
     /// Its end.
+    #[cfg_attr(feature = "schema", schema(value_type = String, format = DateTime))]
     pub to: Timestamp,
     /// Checks that passed.
     pub up: u64,

@@ -71,7 +71,7 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
         if matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof) {
             return ApiError::bad_request(format!("the body is not valid JSON ({inner})"));
         }
-        let field = crate::json_shape::field_error(&path, &strip_position(&inner));
+        let field = vigil_api::shape::field_error(&path, &strip_position(&inner));
         let mut error = ApiError::bad_request(format!("field `{}` {} ({location})", field.field, field.message));
         error.0.errors = vec![field];
         error
@@ -103,18 +103,9 @@ impl<T: DeserializeOwned + Send> FromRequestParts<Deps> for QueryParams<T> {
     }
 }
 
-/// `cursor` and `limit` query parameters.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PageParams {
-    cursor: Option<String>,
-    limit: Option<u32>,
-}
-
-impl PageParams {
-    pub(crate) fn page(&self) -> Result<PageRequest, ApiError> {
-        page_request(self.cursor.as_deref(), self.limit)
-    }
+/// The page a [`vigil_api::PageQuery`] asks for.
+pub(crate) fn page(params: &vigil_api::PageQuery) -> Result<PageRequest, ApiError> {
+    page_request(params.cursor.as_deref(), params.limit)
 }
 
 /// A page request from `cursor` and `limit` parameters.

@@ -1,22 +1,31 @@
 //! Vigil's HTTP API. [`router`] builds the axum `Router` that `vigil serve` serves directly and
 //! the api Lambda serves through API Gateway; [`problem`] is the one place where errors become
-//! RFC 9457 problem+json responses.
+//! RFC 9457 problem+json responses; [`openapi::document`] is the OpenAPI 3.1 description of it,
+//! generated from the same annotations the router is built from.
 
 mod account_views;
 mod auth;
 mod extract;
 mod incident_views;
-mod json_shape;
+pub mod openapi;
 pub mod problem;
 mod routes;
 mod task_views;
 mod views;
 
+pub use auth::InProcessActor;
+
+#[cfg(test)]
+mod route_coverage;
+
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{any, get, post, put};
+use axum::routing::{any, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use vigil_app::Deps;
 
 /// The largest request body accepted (a monitor's own body is capped at 64 KiB).
@@ -38,39 +47,49 @@ pub fn ping_router(deps: Deps) -> Router {
         .with_state(deps)
 }
 
-/// The API router over `deps`.
-pub fn router(deps: Deps) -> Router {
-    let v1 = Router::new()
-        .route("/monitors", post(routes::monitors::create).get(routes::monitors::list))
-        .route("/monitors/{id}", get(routes::monitors::read).patch(routes::monitors::update).delete(routes::monitors::delete))
-        .route("/monitors/{id}/pause", post(routes::monitors::pause))
-        .route("/monitors/{id}/resume", post(routes::monitors::resume))
-        .route("/monitors/{id}/check", post(routes::checks::trigger))
-        .route("/monitors/{id}/checks", get(routes::checks::list))
-        .route("/monitors/{id}/checks/{check_id}", get(routes::checks::read))
-        .route("/monitors/{id}/uptime", get(routes::status::uptime))
-        .route("/monitors/{id}/transitions", get(routes::status::transitions))
-        .route("/monitors/{id}/mute", put(routes::alerting::mute).delete(routes::alerting::unmute))
-        .route("/summary", get(routes::status::summary))
-        .route("/incidents", get(routes::incidents::list))
-        .route("/incidents/{id}", get(routes::incidents::read))
-        .route("/incidents/{id}/acknowledge", post(routes::incidents::acknowledge))
-        .route("/incidents/{id}/comments", post(routes::incidents::comment))
-        .route("/incidents/{id}/resolve", post(routes::incidents::resolve))
-        .route("/channels", post(routes::channels::create).get(routes::channels::list))
-        .route("/channels/{id}", get(routes::channels::read).delete(routes::channels::delete))
-        .route("/channels/{id}/test", post(routes::channels::test))
-        .route("/alert-rules", post(routes::alerting::create_alert_rule).get(routes::alerting::list_alert_rules))
-        .route("/alert-rules/{id}", put(routes::alerting::replace_alert_rule).delete(routes::alerting::delete_alert_rule))
-        .route("/maintenance-windows", post(routes::alerting::create_maintenance_window).get(routes::alerting::list_maintenance_windows))
-        .route("/maintenance-windows/{id}", axum::routing::delete(routes::alerting::delete_maintenance_window))
-        .route("/deliveries/failed", get(routes::deliveries::failed))
-        .route("/tasks", post(routes::tasks::create).get(routes::tasks::list))
-        .route("/tasks/{id}", get(routes::tasks::read).patch(routes::tasks::update).delete(routes::tasks::delete))
-        .route("/tasks/{id}/pause", post(routes::tasks::pause))
-        .route("/tasks/{id}/resume", post(routes::tasks::resume))
-        .route("/tasks/{id}/runs", get(routes::tasks::runs))
-        .route("/tasks/{id}/pings", get(routes::tasks::pings))
+/// The documented routes: each handler is registered under the path and methods its own
+/// `#[utoipa::path]` annotation gives, so the router and the document cannot disagree. A new
+/// route is one more `.routes(routes!(...))` line here and an annotation on its handler.
+pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
+    use routes::{alerting, channels, checks, deliveries, health, incidents, monitors, status, tasks};
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(monitors::create, monitors::list))
+        .routes(routes!(monitors::read, monitors::update, monitors::delete))
+        .routes(routes!(monitors::pause))
+        .routes(routes!(monitors::resume))
+        .routes(routes!(checks::trigger))
+        .routes(routes!(checks::list))
+        .routes(routes!(checks::read))
+        .routes(routes!(status::uptime))
+        .routes(routes!(status::transitions))
+        .routes(routes!(alerting::mute, alerting::unmute))
+        .routes(routes!(status::summary))
+        .routes(routes!(incidents::list))
+        .routes(routes!(incidents::read))
+        .routes(routes!(incidents::acknowledge))
+        .routes(routes!(incidents::comment))
+        .routes(routes!(incidents::resolve))
+        .routes(routes!(channels::create, channels::list))
+        .routes(routes!(channels::read, channels::replace, channels::delete))
+        .routes(routes!(channels::test))
+        .routes(routes!(alerting::create_alert_rule, alerting::list_alert_rules))
+        .routes(routes!(alerting::get_alert_rule, alerting::replace_alert_rule, alerting::delete_alert_rule))
+        .routes(routes!(alerting::create_maintenance_window, alerting::list_maintenance_windows))
+        .routes(routes!(alerting::get_maintenance_window, alerting::replace_maintenance_window, alerting::delete_maintenance_window))
+        .routes(routes!(deliveries::failed))
+        .routes(routes!(tasks::create, tasks::list))
+        .routes(routes!(tasks::read, tasks::update, tasks::delete))
+        .routes(routes!(tasks::pause))
+        .routes(routes!(tasks::resume))
+        .routes(routes!(tasks::runs))
+        .routes(routes!(tasks::pings))
+        .routes(routes!(health::openapi));
+    OpenApiRouter::with_openapi(openapi::Fixed::openapi()).routes(routes!(health::healthz)).nest("/v1", v1)
+}
+
+/// People, organisations, sign-in and the audit log.
+fn account_routes() -> Router<Deps> {
+    Router::new()
         .route("/setup", post(routes::auth::set_up))
         .route("/auth/token", post(routes::auth::token))
         .route("/auth/revoke", post(routes::auth::revoke))
@@ -98,17 +117,24 @@ pub fn router(deps: Deps) -> Router {
         .route("/invitations/{id}", axum::routing::delete(routes::organisation::revoke))
         .route("/keys", get(routes::keys::list).post(routes::keys::create))
         .route("/keys/{id}", axum::routing::delete(routes::keys::revoke))
-        .route("/audit-log", get(routes::audit::list));
-    Router::new()
-        .route("/healthz", get(routes::health::healthz))
-        .merge(ping_routes())
-        .nest("/v1", v1)
+        .route("/audit-log", get(routes::audit::list))
+}
+
+/// The API router over `deps`.
+pub fn router(deps: Deps) -> Router {
+    stateless_router().with_state(deps)
+}
+
+/// Every route and layer of [`router`], waiting for its state.
+fn stateless_router() -> Router<Deps> {
+    let (api, _) = api_routes().split_for_parts();
+    api.merge(ping_routes())
+        .merge(Router::new().nest("/v1", account_routes()))
         .fallback(routes::health::not_found)
         .method_not_allowed_fallback(routes::health::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(CatchPanicLayer::custom(problem::panic_response))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .with_state(deps)
 }
 
 /// The redirect URI to register at the OpenID provider: the callback route under `public_url`.

@@ -3,7 +3,6 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use std::any::Any;
 use vigil_app::accounts::{AccountError, AuthError, OidcError};
 use vigil_app::checks::{GetCheckError, ListChecksError, TriggerCheckError};
@@ -16,36 +15,19 @@ use vigil_app::monitors::{
 };
 use vigil_app::notifications::{
     CreateChannelError, CreateRuleError, CreateWindowError, DeleteChannelError, DeleteRuleError, DeleteWindowError, GetChannelError,
-    ListChannelsError, ListFailedDeliveriesError, ListRulesError, ListWindowsError, MuteMonitorError, TestChannelError,
+    GetRuleError, GetWindowError, ListChannelsError, ListFailedDeliveriesError, ListRulesError, ListWindowsError, MuteMonitorError,
+    ReplaceChannelError, ReplaceWindowError, TestChannelError,
 };
 use vigil_app::status::{ListTransitionsError, MonitorUptimeError, TenantSummaryError};
 use vigil_app::tasks::{
     ChangeTaskError, CreateTaskError, DeleteTaskError, GetTaskError, ListHistoryError, ListTasksError, UpdateTaskError,
 };
 use vigil_domain::heartbeat::PingUrlError;
-use vigil_domain::monitor::{FieldError, SpecErrors};
+use vigil_domain::monitor::SpecErrors;
 use vigil_domain::notify::InvalidInput;
 use vigil_domain::ports::{OidcFailure, StoreError};
 
-/// A problem details body.
-#[derive(Clone, Debug, Serialize)]
-pub struct Problem {
-    /// A URI naming the kind of problem.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// A short summary of the kind.
-    pub title: &'static str,
-    /// The HTTP status.
-    pub status: u16,
-    /// What happened this time, for a person.
-    pub detail: String,
-    /// Field-level errors, for validation problems.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<FieldError>,
-    /// Seconds to wait before trying again (429), also sent as `Retry-After`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retry_after: Option<u64>,
-}
+pub use vigil_api::Problem;
 
 /// An error on its way to becoming a problem response.
 #[derive(Debug)]
@@ -53,10 +35,10 @@ pub struct ApiError(pub Problem);
 
 impl ApiError {
     /// A problem of `status`, kind `slug`.
-    pub fn new(status: StatusCode, slug: &str, title: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Self {
         Self(Problem {
             kind: format!("https://vigil.dev/problems/{slug}"),
-            title,
+            title: title.to_owned(),
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
@@ -137,7 +119,7 @@ impl ApiError {
     pub fn invalid_task(errors: SpecErrors) -> Self {
         let mut error = Self::invalid(errors);
         error.0.kind = "https://vigil.dev/problems/invalid-task".into();
-        error.0.title = "The task is not valid";
+        error.0.title = "The task is not valid".into();
         error
     }
 
@@ -371,7 +353,9 @@ not_found_as!(
     DeleteChannelError => "no channel with this id",
     TestChannelError => "no channel with this id",
     DeleteRuleError => "no alert rule with this id",
+    GetRuleError => "no alert rule with this id",
     DeleteWindowError => "no maintenance window with this id",
+    GetWindowError => "no maintenance window with this id",
     MuteMonitorError => "no monitor with this id",
 );
 
@@ -412,6 +396,26 @@ impl From<CreateChannelError> for ApiError {
         match error {
             CreateChannelError::Invalid(errors) => Self::invalid_input("channel", errors),
             CreateChannelError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<ReplaceChannelError> for ApiError {
+    fn from(error: ReplaceChannelError) -> Self {
+        match error {
+            ReplaceChannelError::NotFound => Self::not_found("no channel with this id"),
+            ReplaceChannelError::Invalid(errors) => Self::invalid_input("channel", errors),
+            ReplaceChannelError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<ReplaceWindowError> for ApiError {
+    fn from(error: ReplaceWindowError) -> Self {
+        match error {
+            ReplaceWindowError::NotFound => Self::not_found("no maintenance window with this id"),
+            ReplaceWindowError::Invalid(errors) => Self::invalid_input("maintenance window", errors),
+            ReplaceWindowError::Store(error) => error.into(),
         }
     }
 }
@@ -522,6 +526,9 @@ impl IntoResponse for PingError {
         };
         let mut response = (status, text).into_response();
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD, POST"));
+        }
         response
     }
 }

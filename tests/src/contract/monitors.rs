@@ -21,6 +21,7 @@ pub async fn monitor_repository_contract(stores: Stores) {
     // Spec updates are conditional on the revision.
     let mut changed: HttpMonitor = stored.monitor.clone();
     changed.spec.name = "api v2".into();
+    changed.spec.managed = Some(vigil_domain::managed::Managed { source: "prod.yaml".into(), key: "api".into() });
     changed.spec.tags = ["staging".to_owned()].into();
     changed.revision = 2;
     changed.updated_at = at(20);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 use vigil_domain::ids::{AlertRuleId, MaintenanceWindowId};
+use vigil_domain::managed::Managed;
 use vigil_domain::notify::{
     AlertRule, AttemptResult, Channel, ChannelConfig, DeliveryStatus, MaintenanceWindow, Mute, NotificationKind, NotifyOn, RetryPolicy,
     Selector, SigningSecret, TimerKind, WindowSchedule,
@@ -24,16 +25,29 @@ fn channel(tenant: vigil_domain::ids::TenantId, name: &str, created: i64) -> Cha
             secret: SigningSecret::from_random([5; 32]),
         },
         created_at: at(created),
+        managed: None,
     }
+}
+
+/// The mark of a resource managed by the file `prod.yaml` under `key`.
+fn managed(key: &str) -> Option<Managed> {
+    Some(Managed { source: "prod.yaml".into(), key: key.into() })
 }
 
 /// Channels, alert rules, maintenance windows and mutes: round trips, listing, deletion, tenancy.
 pub async fn notification_settings_contract(stores: Stores) {
     let tenant = tenant();
-    let channels: Vec<Channel> = (0..5).map(|i| channel(tenant, &format!("c{i}"), i)).collect();
+    let mut channels: Vec<Channel> = (0..5).map(|i| channel(tenant, &format!("c{i}"), i)).collect();
+    channels[4].managed = managed("ops-hook");
     for c in &channels {
         stores.channels.insert(c).await.unwrap();
     }
+    assert_eq!(stores.channels.get(tenant, channels[4].id).await.unwrap(), Some(channels[4].clone()), "the managed mark is kept");
+    let replaced =
+        Channel { name: "c4 renamed".into(), config: ChannelConfig::Email { to: vec!["ops@example.com".into()] }, ..channels[4].clone() };
+    stores.channels.insert(&replaced).await.unwrap();
+    assert_eq!(stores.channels.get(tenant, channels[4].id).await.unwrap(), Some(replaced.clone()), "an insert of the same id replaces");
+    channels[4] = replaced;
     assert_eq!(stores.channels.get(tenant, channels[0].id).await.unwrap(), Some(channels[0].clone()), "secrets round-trip");
     assert_eq!(stores.channels.get(super::fixtures::tenant(), channels[0].id).await.unwrap(), None);
     let mut listed = Vec::new();
@@ -61,6 +75,7 @@ pub async fn notification_settings_contract(stores: Stores) {
         escalation: vec![],
         repeat_every_seconds: Some(600),
         created_at: t0(),
+        managed: managed("prod"),
     };
     stores.alert_rules.put(&rule).await.unwrap();
     let renamed = AlertRule { name: "prod v2".into(), ..rule.clone() };
@@ -83,6 +98,7 @@ pub async fn notification_settings_contract(stores: Stores) {
             duration_minutes: 90,
         },
         created_at: t0(),
+        managed: managed("sundays"),
     };
     stores.silences.put_window(&window).await.unwrap();
     assert_eq!(stores.silences.windows(tenant).await.unwrap(), vec![window.clone()]);

@@ -78,6 +78,7 @@ pub async fn task_repository_contract(stores: Stores) {
 
     let mut changed = first.task.clone();
     changed.spec.name = "nightly backup".into();
+    changed.spec.managed = Some(vigil_domain::managed::Managed { source: "prod.yaml".into(), key: "backup".into() });
     changed.revision = 2;
     assert_eq!(repo.update_spec(&changed, 1).await.unwrap(), TaskWrite::Done);
     assert_eq!(repo.update_spec(&changed, 1).await.unwrap(), TaskWrite::RevisionConflict);
@@ -86,7 +87,7 @@ pub async fn task_repository_contract(stores: Stores) {
     assert_eq!(repo.update_spec(&stealing, 1).await.unwrap(), TaskWrite::SlugTaken);
     let gone = task_record(a, "gone", None, at(3)).task;
     assert_eq!(repo.update_spec(&gone, 1).await.unwrap(), TaskWrite::Missing);
-    assert_eq!(repo.get(a, first.task.id).await.unwrap().unwrap().task.spec.name, "nightly backup");
+    assert_eq!(repo.get(a, first.task.id).await.unwrap().unwrap().task.spec, changed.spec, "the managed mark is kept");
 
     assert!(repo.delete(a, first.task.id).await.unwrap());
     assert!(!repo.delete(a, first.task.id).await.unwrap());

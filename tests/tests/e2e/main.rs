@@ -3,6 +3,7 @@
 mod accounts;
 mod alerting;
 mod checks;
+mod client;
 mod errors;
 mod heartbeats;
 mod heartbeats_api;

@@ -55,8 +55,9 @@ async fn a_database_from_an_earlier_build_opens_with_nothing_lost() {
         assert!(ids.contains(&fixture_check), "{fixture_check} in {:?}", checks.json);
     }
     let incidents = app.call(Method::GET, "/v1/incidents", None).await;
-    assert_eq!(incidents.json["items"][0]["subject"]["name"], "fixture shop");
-    assert_eq!(incidents.json["items"][0]["status"], "open");
+    // The task of the fixture may be overdue by now, and down with an incident of its own.
+    let shop = incidents.json["items"].as_array().unwrap().iter().find(|i| i["subject"]["name"] == "fixture shop").cloned();
+    assert_eq!(shop.map(|i| i["status"].clone()), Some(json!("open")), "{:?}", incidents.json);
     let channels = app.call(Method::GET, "/v1/channels", None).await;
     assert_eq!(channels.json["items"][0]["name"], "fixture hook");
     let tasks = app.call(Method::GET, "/v1/tasks", None).await;

@@ -30,15 +30,22 @@ pub enum CreateChannelError {
 #[tracing::instrument(name = "create_channel", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn create_channel(deps: &Deps, cmd: CreateChannel, now: Timestamp) -> Result<Channel, CreateChannelError> {
     let (name, config) = cmd.draft.validate(deps.random.secret_bytes())?;
-    let url = match &config {
+    vet_channel_target(deps, &config)?;
+    let id = ChannelId::from_uuid(deps.random.new_id(now));
+    let channel = Channel { id, tenant_id: cmd.tenant_id, name, config, created_at: now, managed: cmd.draft.managed };
+    deps.stores.channels.insert(&channel).await?;
+    Ok(channel)
+}
+
+/// Refuses a channel URL the network policy forbids.
+pub(super) fn vet_channel_target(deps: &Deps, config: &ChannelConfig) -> Result<(), InvalidInput> {
+    let url = match config {
         ChannelConfig::Webhook { url, .. } => Some(url.clone()),
         ChannelConfig::Slack { url } | ChannelConfig::Discord { url } | ChannelConfig::Teams { url } => url::Url::parse(&url.0).ok(),
         _ => None,
     };
-    if let Some(url) = url {
-        vet_target(deps.settings.network_policy, &url).map_err(|e| InvalidInput(vec![e]))?;
+    match url {
+        Some(url) => vet_target(deps.settings.network_policy, &url).map_err(|e| InvalidInput(vec![e])),
+        None => Ok(()),
     }
-    let channel = Channel { id: ChannelId::from_uuid(deps.random.new_id(now)), tenant_id: cmd.tenant_id, name, config, created_at: now };
-    deps.stores.channels.insert(&channel).await?;
-    Ok(channel)
 }

@@ -34,6 +34,7 @@ pub enum CreateRuleError {
 /// rule applies to incidents from then on; timers already running keep their schedule.
 #[tracing::instrument(name = "create_rule", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn create_rule(deps: &Deps, cmd: CreateRule, now: Timestamp) -> Result<AlertRule, CreateRuleError> {
+    let managed = cmd.draft.managed.clone();
     let (name, select, channels, notify_on, escalation, repeat_every_seconds) = cmd.draft.validate()?;
     let mut unknown = Vec::new();
     let mut named: Vec<(String, _)> = channels.iter().enumerate().map(|(i, c)| (format!("channels[{i}]"), *c)).collect();
@@ -52,7 +53,18 @@ pub async fn create_rule(deps: &Deps, cmd: CreateRule, now: Timestamp) -> Result
         Some(id) => (id, deps.stores.alert_rules.get(cmd.tenant_id, id).await?.ok_or(CreateRuleError::NotFound)?.created_at),
         None => (AlertRuleId::from_uuid(deps.random.new_id(now)), now),
     };
-    let rule = AlertRule { id, tenant_id: cmd.tenant_id, name, select, channels, notify_on, escalation, repeat_every_seconds, created_at };
+    let rule = AlertRule {
+        id,
+        tenant_id: cmd.tenant_id,
+        name,
+        select,
+        channels,
+        notify_on,
+        escalation,
+        repeat_every_seconds,
+        created_at,
+        managed,
+    };
     deps.stores.alert_rules.put(&rule).await?;
     Ok(rule)
 }

@@ -27,6 +27,7 @@ pub enum CreateWindowError {
 /// Validates and stores a window. Incidents opening while it is active notify nobody.
 #[tracing::instrument(name = "create_window", skip_all, fields(tenant = %cmd.tenant_id))]
 pub async fn create_window(deps: &Deps, cmd: CreateWindow, now: Timestamp) -> Result<MaintenanceWindow, CreateWindowError> {
+    let managed = cmd.draft.managed.clone();
     let (name, select, schedule) = cmd.draft.validate()?;
     let window = MaintenanceWindow {
         id: MaintenanceWindowId::from_uuid(deps.random.new_id(now)),
@@ -35,6 +36,7 @@ pub async fn create_window(deps: &Deps, cmd: CreateWindow, now: Timestamp) -> Re
         select,
         schedule,
         created_at: now,
+        managed,
     };
     deps.stores.silences.put_window(&window).await?;
     Ok(window)

@@ -3,10 +3,11 @@
 
 use super::cron::CronExpr;
 use super::names::Slug;
+use crate::managed::{Managed, nullable};
 use crate::monitor::{FieldError, SpecErrors};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// Limits.
 pub mod limits {
@@ -28,43 +29,45 @@ pub mod defaults {
     pub const TIMEZONE: &str = "UTC";
 }
 
-/// Reads a field that may be absent (`None`), `null` (`Some(None)`) or a value.
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 /// A task as a client sends it; absent fields take defaults on creation and keep their value
 /// on update; `null` clears the optional ones.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", schema(example = json!({
+    "name": "Nightly backup", "cron": "0 2 * * *", "timezone": "Europe/Riga", "grace_seconds": 1800
+})))]
 #[serde(deny_unknown_fields)]
 pub struct TaskDraft {
     /// Display name.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Slug for `/ping/<ping-key>/<slug>` URLs.
-    #[serde(default, deserialize_with = "nullable")]
+    /// Slug for `/ping/<ping-key>/<slug>` URLs: lowercase letters, digits and dashes.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub slug: Option<Option<String>>,
-    /// Seconds between runs (a period schedule).
-    #[serde(default)]
+    /// Seconds between runs (a period schedule; one day when neither this nor `cron` is given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_seconds: Option<u32>,
     /// A cron expression (a cron schedule).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cron: Option<String>,
-    /// The IANA time zone the cron expression is read in.
-    #[serde(default)]
+    /// The IANA time zone the cron expression is read in (UTC by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    /// How late a ping may be before the task is Down.
-    #[serde(default)]
+    /// How late a ping may be before the task is Down, in seconds (an hour by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grace_seconds: Option<u32>,
-    /// Longest a started run may take.
-    #[serde(default, deserialize_with = "nullable")]
+    /// Longest a started run may take, in seconds (the grace time when not set).
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub max_run_seconds: Option<Option<u32>>,
-    /// Shortest a run may take to count as a success.
-    #[serde(default, deserialize_with = "nullable")]
+    /// Shortest a run may take to count as a success, in seconds.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     pub min_run_seconds: Option<Option<u32>>,
     /// Expect one run only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_shot: Option<bool>,
+    /// The monitoring-as-code file managing the task; `null` on an update detaches it.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub managed: Option<Option<Managed>>,
 }
 
 /// When runs are expected.
@@ -117,6 +120,9 @@ pub struct TaskSpec {
     pub min_run_seconds: Option<u32>,
     /// One run only: after it, nothing more is expected.
     pub one_shot: bool,
+    /// The monitoring-as-code file managing the task, if one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<Managed>,
 }
 
 fn seconds(d: u32) -> SignedDuration {
@@ -225,6 +231,10 @@ impl TaskSpec {
         {
             fail("min_run_seconds", "must be shorter than max_run_seconds".into());
         }
+        let managed = draft.managed.clone().flatten();
+        for problem in managed.as_ref().map(|m| m.problems("managed")).unwrap_or_default() {
+            fail(&problem.field, problem.message);
+        }
 
         match schedule {
             Some(schedule) if errors.is_empty() => Ok(Self {
@@ -235,6 +245,7 @@ impl TaskSpec {
                 max_run_seconds,
                 min_run_seconds,
                 one_shot: draft.one_shot.unwrap_or(false),
+                managed,
             }),
             _ => Err(SpecErrors(errors)),
         }
@@ -256,6 +267,7 @@ impl TaskSpec {
             max_run_seconds: Some(self.max_run_seconds),
             min_run_seconds: Some(self.min_run_seconds),
             one_shot: Some(self.one_shot),
+            managed: Some(self.managed.clone()),
         }
     }
 }
@@ -274,7 +286,7 @@ impl TaskDraft {
         macro_rules! take {
             ($($field:ident),*) => { $( if patch.$field.is_some() { self.$field = patch.$field; } )* };
         }
-        take!(name, slug, period_seconds, cron, timezone, grace_seconds, max_run_seconds, min_run_seconds, one_shot);
+        take!(name, slug, period_seconds, cron, timezone, grace_seconds, max_run_seconds, min_run_seconds, one_shot, managed);
         self
     }
 }

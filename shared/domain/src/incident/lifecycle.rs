@@ -86,6 +86,7 @@ pub struct Acknowledged {
 
 /// How an incident ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ResolvedBy {
     /// The subject came back up.
@@ -189,6 +190,7 @@ impl Incident<Resolved> {
 
 /// The three states, as stored and filtered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IncidentStatus {
     /// Nobody took it yet.

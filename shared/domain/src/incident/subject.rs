@@ -52,6 +52,7 @@ impl fmt::Display for IncidentSubject {
 
 /// Why an incident opened: the failing check's facts (monitors) or the reason a task is down.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct IncidentCause {
     /// What failed, for a person.
     pub summary: String,
@@ -72,6 +73,7 @@ pub struct IncidentCause {
     pub check_id: Option<CheckId>,
     /// When the failing check started.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<String>, format = DateTime))]
     pub checked_at: Option<Timestamp>,
 }
 

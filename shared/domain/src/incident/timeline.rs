@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// Something that happened to an incident.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TimelineEvent {
     /// The subject went down.
@@ -92,12 +93,14 @@ pub enum TimelineEvent {
 
 /// One entry of a timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
     /// Identity (time-ordered).
     pub id: TimelineEntryId,
     /// The incident.
     pub incident_id: IncidentId,
     /// When.
+    #[cfg_attr(feature = "schema", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
     /// What.
     #[serde(flatten)]

@@ -2,11 +2,17 @@
 //! same type serves creation (absent fields take defaults) and partial update (absent fields
 //! keep their current value).
 
+use crate::managed::{Managed, nullable};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A monitor as submitted, before validation by [`super::HttpMonitorSpec::from_draft`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", schema(example = json!({
+    "name": "API health", "url": "http://127.0.0.1:9/health", "interval_seconds": 30, "timeout_ms": 5000,
+    "expected_status": ["2xx"], "assertions": ["[BODY].status == UP", "[RESPONSE_TIME] < 800"], "tags": ["prod"]
+})))]
 #[serde(deny_unknown_fields)]
 pub struct MonitorDraft {
     /// Display name.
@@ -51,10 +57,14 @@ pub struct MonitorDraft {
     /// Labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// The monitoring-as-code file managing the monitor; `null` on an update detaches it.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    pub managed: Option<Option<Managed>>,
 }
 
 /// One entry of `expected_status`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum StatusCodeInput {
     /// A single code.
@@ -83,7 +93,8 @@ impl MonitorDraft {
             recovery_threshold,
             follow_redirects,
             verify_tls,
-            tags
+            tags,
+            managed
         );
         if body_cleared {
             self.body = None;

@@ -41,6 +41,15 @@ pub fn masked(headers: &BTreeMap<String, String>) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The fingerprint of each credential header of `headers`, by name.
+pub fn fingerprints(headers: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    headers
+        .iter()
+        .filter(|(name, _)| is_secret_header(name))
+        .map(|(name, value)| (name.clone(), crate::fingerprint::of_secret(value)))
+        .collect()
+}
+
 /// `sent` with every value that is the mask of the stored value of the same header replaced by
 /// the stored value, so that sending back what a read showed changes nothing.
 pub fn unmasked(sent: BTreeMap<String, String>, stored: &BTreeMap<String, String>) -> BTreeMap<String, String> {

@@ -4,6 +4,7 @@
 use super::draft::{MonitorDraft, StatusCodeInput};
 use super::schedule::CheckInterval;
 use crate::assertion::Assertion;
+use crate::managed::Managed;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -151,6 +152,9 @@ pub struct HttpMonitorSpec {
     pub verify_tls: bool,
     /// Free-form labels used to filter and to route alerts.
     pub tags: BTreeSet<String>,
+    /// The monitoring-as-code file managing the monitor, if one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<Managed>,
 }
 
 mod millis {
@@ -165,7 +169,8 @@ mod millis {
 }
 
 /// One field that failed validation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The field, as a JSON pointer-like path (`assertions[2]`, `headers.X-Api`).
     pub field: String,
@@ -360,6 +365,11 @@ impl HttpMonitorSpec {
             }
         }
 
+        let managed = draft.managed.clone().flatten();
+        for problem in managed.as_ref().map(|m| m.problems("managed")).unwrap_or_default() {
+            fail(&problem.field, problem.message);
+        }
+
         match (url, interval) {
             (Some(url), Some(interval)) if errors.is_empty() => Ok(Self {
                 name,
@@ -375,6 +385,7 @@ impl HttpMonitorSpec {
                 follow_redirects: draft.follow_redirects.unwrap_or(true),
                 verify_tls: draft.verify_tls.unwrap_or(true),
                 tags,
+                managed,
             }),
             _ => Err(SpecErrors(errors)),
         }
@@ -402,6 +413,7 @@ impl HttpMonitorSpec {
             follow_redirects: Some(self.follow_redirects),
             verify_tls: Some(self.verify_tls),
             tags: Some(self.tags.iter().cloned().collect()),
+            managed: Some(self.managed.clone()),
         }
     }
 

@@ -8,6 +8,7 @@ use std::fmt;
 
 /// What a monitor is known to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MonitorStatus {
     /// Not checked yet since it was created or resumed.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Why a status changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TransitionCause {
     /// A check moved it.

@@ -3,6 +3,7 @@
 
 use super::{InvalidInput, Problems};
 use crate::ids::{ChannelId, TenantId};
+use crate::managed::Managed;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use jiff::Timestamp;
@@ -138,6 +139,7 @@ pub enum ChannelConfig {
 
 /// The kinds of channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChannelKind {
     /// Generic signed webhook.
@@ -154,6 +156,21 @@ pub enum ChannelKind {
     Email,
     /// SMS.
     Sms,
+}
+
+impl ChannelKind {
+    /// The wire name (`webhook`, `slack`...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::Webhook => "webhook",
+            ChannelKind::Slack => "slack",
+            ChannelKind::Discord => "discord",
+            ChannelKind::Teams => "teams",
+            ChannelKind::Pagerduty => "pagerduty",
+            ChannelKind::Email => "email",
+            ChannelKind::Sms => "sms",
+        }
+    }
 }
 
 impl ChannelConfig {
@@ -182,6 +199,43 @@ impl ChannelConfig {
             ChannelConfig::Sms { to } => json!({"type": "sms", "to": mask(to)}),
         }
     }
+
+    /// The fingerprint of the channel's secret (signing secret, credential URL, routing key,
+    /// phone number); `None` for email, which has none.
+    pub fn secret_fingerprint(&self) -> Option<String> {
+        let secret = match self {
+            ChannelConfig::Webhook { secret, .. } => secret.expose(),
+            ChannelConfig::Slack { url } | ChannelConfig::Discord { url } | ChannelConfig::Teams { url } => url.0.clone(),
+            ChannelConfig::Pagerduty { routing_key } => routing_key.0.clone(),
+            ChannelConfig::Sms { to } => to.clone(),
+            ChannelConfig::Email { .. } => return None,
+        };
+        Some(crate::fingerprint::of_secret(&secret))
+    }
+
+    /// `draft`, a replacement of this channel by one of the same type, with the secret it
+    /// leaves out taken from this one: a client that never saw the secret (it is masked) can
+    /// replace everything else.
+    pub fn keep_secret_in(&self, draft: &mut ChannelDraft) {
+        if draft.kind.as_deref() != Some(self.kind().as_str()) {
+            return;
+        }
+        match self {
+            ChannelConfig::Webhook { secret, .. } => {
+                draft.secret.get_or_insert_with(|| secret.expose());
+            }
+            ChannelConfig::Slack { url } | ChannelConfig::Discord { url } | ChannelConfig::Teams { url } => {
+                draft.url.get_or_insert_with(|| url.0.clone());
+            }
+            ChannelConfig::Pagerduty { routing_key } => {
+                draft.routing_key.get_or_insert_with(|| routing_key.0.clone());
+            }
+            ChannelConfig::Sms { to } => {
+                draft.to.get_or_insert_with(|| Value::String(to.clone()));
+            }
+            ChannelConfig::Email { .. } => {}
+        }
+    }
 }
 
 fn redact_url(url: &SecretText) -> String {
@@ -201,25 +255,52 @@ pub struct Channel {
     pub config: ChannelConfig,
     /// When it was created.
     pub created_at: Timestamp,
+    /// The monitoring-as-code file managing the channel, if one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<Managed>,
 }
 
 /// A channel as a client sends it.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", schema(example = json!({"name": "ops hook", "type": "webhook", "url": "http://127.0.0.1:9/vigil"})))]
 #[serde(deny_unknown_fields)]
 pub struct ChannelDraft {
     /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `webhook`, `slack`, `discord`, `teams`, `pagerduty`, `email` or `sms`.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Webhook URL (webhook, slack, discord, teams).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// Signing secret (webhook); generated when absent.
+    /// Signing secret (webhook), `whsec_` and base64; generated when absent (and kept when a
+    /// replacement leaves it out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Routing key (pagerduty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_key: Option<String>,
     /// Recipients: a list of addresses (email) or one phone number (sms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schema(schema_with = recipients_schema))]
     pub to: Option<Value>,
+    /// The monitoring-as-code file managing the channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<Managed>,
+}
+
+/// `to`: one address or phone number, or a list of addresses.
+#[cfg(feature = "schema")]
+fn recipients_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::String))
+        .item(ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String)))
+        .description(Some("One address or phone number, or a list of email addresses."))
+        .build()
+        .into()
 }
 
 /// Limits on channels.
@@ -312,6 +393,9 @@ impl ChannelDraft {
             self.url.is_some() && matches!(kind, Some(ChannelKind::Pagerduty | ChannelKind::Email | ChannelKind::Sms)),
             &mut problems,
         );
+        for problem in self.managed.as_ref().map(|m| m.problems("managed")).unwrap_or_default() {
+            problems.add(problem.field, problem.message);
+        }
         match config {
             Some(config) => problems.finish(|| (name, config)),
             None => Err(InvalidInput(problems.0)),
@@ -396,5 +480,35 @@ mod tests {
         assert_eq!(slack.redacted()["url"], "https://hooks.slack.com/…");
         let stored = serde_json::to_string(&slack).unwrap();
         assert_eq!(serde_json::from_str::<ChannelConfig>(&stored).unwrap(), slack);
+    }
+
+    #[test]
+    fn a_replacement_without_the_secret_keeps_it() {
+        let cases = [
+            json!({"name": "h", "type": "webhook", "url": "https://h/x", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}),
+            json!({"name": "s", "type": "slack", "url": "https://hooks.slack.com/services/T1/B2/SECRET"}),
+            json!({"name": "p", "type": "pagerduty", "routing_key": "R0123456789abcdef0123456789abcdef"}),
+            json!({"name": "m", "type": "sms", "to": "+14155550100"}),
+        ];
+        for json in cases {
+            let (_, stored) = draft(json.clone()).validate([1; 32]).unwrap();
+            let secret_field = match json["type"].as_str() {
+                Some("webhook") => "secret",
+                Some("pagerduty") => "routing_key",
+                Some("sms") => "to",
+                _ => "url",
+            };
+            let mut without_secret = json.clone();
+            without_secret.as_object_mut().unwrap().remove(secret_field);
+            without_secret["name"] = json!("renamed");
+            let mut replacement = draft(without_secret);
+            stored.keep_secret_in(&mut replacement);
+            let (name, config) = replacement.validate([2; 32]).unwrap();
+            assert_eq!((name.as_str(), &config), ("renamed", &stored), "{json}");
+            assert_eq!(config.secret_fingerprint(), stored.secret_fingerprint());
+            let mut other_type = draft(json!({"name": "e", "type": "email", "to": ["a@example.com"]}));
+            stored.keep_secret_in(&mut other_type);
+            assert_eq!(other_type.url, None, "a change of type keeps nothing: {json}");
+        }
     }
 }

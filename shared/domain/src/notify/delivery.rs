@@ -12,6 +12,7 @@ use std::time::Duration;
 
 /// Where a delivery stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
     /// Waiting for its next attempt.
@@ -46,6 +47,7 @@ impl fmt::Display for DeliveryStatus {
 
 /// How one attempt went, as a sender reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum AttemptResult {
     /// The channel took the message.
@@ -77,12 +79,14 @@ impl AttemptResult {
 
 /// One attempt, as logged.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct DeliveryAttempt {
     /// The delivery.
     pub delivery_id: DeliveryId,
     /// Which attempt, from 1.
     pub number: u32,
     /// When it started.
+    #[cfg_attr(feature = "schema", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
     /// How long it took, in milliseconds.
     pub duration_ms: u64,

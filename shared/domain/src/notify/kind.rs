@@ -5,6 +5,7 @@ use std::fmt;
 
 /// The incident transition a notification announces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum NotificationKind {
     /// The subject went down.

@@ -5,6 +5,7 @@ use super::selector::{Selector, SelectorDraft};
 use super::{InvalidInput, Problems};
 use crate::ids::{MaintenanceWindowId, TenantId};
 use crate::incident::IncidentSubject;
+use crate::managed::Managed;
 use jiff::civil::{Time, Weekday};
 use jiff::tz::{TimeZone, TimeZoneDatabase};
 use jiff::{SignedDuration, Timestamp};
@@ -14,6 +15,7 @@ use std::sync::OnceLock;
 
 /// A day of the week, as clients write it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Day {
     /// Monday.
@@ -48,13 +50,16 @@ impl Day {
 
 /// When a window is active.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum WindowSchedule {
     /// Once, from `starts_at` to `ends_at`.
     OneOff {
         /// Start (inclusive).
+        #[cfg_attr(feature = "schema", schema(value_type = String, format = DateTime))]
         starts_at: Timestamp,
         /// End (exclusive).
+        #[cfg_attr(feature = "schema", schema(value_type = String, format = DateTime))]
         ends_at: Timestamp,
     },
     /// Every listed day (every day if none), from `start` local time for `duration_minutes`.
@@ -162,18 +167,31 @@ pub struct MaintenanceWindow {
     pub schedule: WindowSchedule,
     /// When it was created.
     pub created_at: Timestamp,
+    /// The monitoring-as-code file managing the window, if one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<Managed>,
 }
 
 /// A window as a client sends it.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", schema(example = json!({
+    "name": "Sunday upgrades", "select": {"tags": ["prod"]},
+    "schedule": {"type": "recurring", "timezone": "Europe/Paris", "days": ["sun"], "start": "02:00", "duration_minutes": 90}
+})))]
 #[serde(deny_unknown_fields)]
 pub struct MaintenanceDraft {
     /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Which monitors and tasks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select: Option<SelectorDraft>,
     /// When.
     pub schedule: WindowSchedule,
+    /// The monitoring-as-code file managing the window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<Managed>,
 }
 
 impl MaintenanceDraft {
@@ -191,6 +209,7 @@ impl MaintenanceDraft {
         if let Err(errors) = self.schedule.validate() {
             problems.0.extend(errors.0);
         }
+        problems.0.extend(self.managed.as_ref().map(|m| m.problems("managed")).unwrap_or_default());
         let schedule = self.schedule;
         problems.finish(|| (name, select, schedule))
     }
@@ -302,6 +321,7 @@ mod tests {
             select: Selector { tags: prod.clone(), ..Selector::default() },
             schedule: WindowSchedule::OneOff { starts_at: at("2026-03-01T10:00:00Z"), ends_at: at("2026-03-01T12:00:00Z") },
             created_at: at("2026-02-01T00:00:00Z"),
+            managed: None,
         };
         let mute = Mute { tenant_id: tenant, subject: m, until: Some(at("2026-03-01T11:00:00Z")), created_at: at("2026-02-01T00:00:00Z") };
         let windows = [window];

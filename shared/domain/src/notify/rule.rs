@@ -6,12 +6,14 @@ use super::selector::{Selector, SelectorDraft, parse_ids};
 use super::{InvalidInput, Problems};
 use crate::ids::{AlertRuleId, ChannelId, TenantId};
 use crate::incident::IncidentCore;
+use crate::managed::Managed;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Which transitions notify the rule's channels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NotifyOn {
     /// When an incident opens.
@@ -38,6 +40,7 @@ impl Default for NotifyOn {
 /// One step of an escalation policy: if the incident is still unacknowledged `after_seconds`
 /// after it opened, these channels are notified.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EscalationStep {
     /// Seconds after the incident opened.
@@ -68,6 +71,9 @@ pub struct AlertRule {
     pub repeat_every_seconds: Option<u32>,
     /// When it was created.
     pub created_at: Timestamp,
+    /// The monitoring-as-code file managing the rule, if one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<Managed>,
 }
 
 impl AlertRule {
@@ -78,7 +84,8 @@ impl AlertRule {
 }
 
 /// An escalation step as a client sends it.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EscalationStepDraft {
     /// Seconds after the incident opened.
@@ -88,21 +95,31 @@ pub struct EscalationStepDraft {
 }
 
 /// A rule as a client sends it.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AlertRuleDraft {
     /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Which monitors and tasks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select: Option<SelectorDraft>,
     /// The channels notified first, by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<String>>,
     /// On which transitions (all three by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_on: Option<NotifyOn>,
     /// Escalation steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalation: Option<Vec<EscalationStepDraft>>,
     /// Reminder period in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeat_every_seconds: Option<u32>,
+    /// The monitoring-as-code file managing the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<Managed>,
 }
 
 /// Limits on rules.
@@ -169,6 +186,9 @@ impl AlertRuleDraft {
         {
             problems.add("repeat_every_seconds", format!("must be between 1 and {}", limits::MAX_DELAY_SECONDS));
         }
+        for problem in self.managed.as_ref().map(|m| m.problems("managed")).unwrap_or_default() {
+            problems.add(problem.field, problem.message);
+        }
         let notify_on = self.notify_on.unwrap_or_default();
         problems.finish(|| (name, select, channels, notify_on, escalation, self.repeat_every_seconds))
     }
@@ -231,6 +251,7 @@ mod tests {
                 .collect(),
             repeat_every_seconds: None,
             created_at: Timestamp::UNIX_EPOCH,
+            managed: None,
         }
     }
 

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 /// Subjects by id or by tag, or all of them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Selector {
     /// Every monitor and task of the tenant.
@@ -43,7 +44,8 @@ impl Selector {
 
 /// A selector as a client sends it: ids as text, so that each bad one is reported by its path
 /// rather than failing the whole body at the first.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SelectorDraft {
     /// Every monitor and task of the tenant.

@@ -132,6 +132,7 @@ mod tests {
             escalation: steps.iter().map(|s| EscalationStep { after_seconds: *s, channels: vec![c] }).collect(),
             repeat_every_seconds: repeat,
             created_at: t(0),
+            managed: None,
         }
     }
 

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 /// Notification channels.
 #[async_trait]
 pub trait ChannelRepository: Send + Sync {
-    /// Stores a new channel.
+    /// Stores a channel, replacing the one with the same id (a replacement keeps its id).
     async fn insert(&self, channel: &Channel) -> Result<(), StoreError>;
 
     /// Reads a channel of `tenant`.

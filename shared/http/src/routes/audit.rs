@@ -2,11 +2,11 @@
 
 use crate::extract::{Caller, QueryParams, page_request};
 use crate::problem::ApiError;
-use crate::views::PageBody;
 use axum::Json;
 use axum::extract::State;
 use jiff::Timestamp;
 use serde::Deserialize;
+use vigil_api::Page as PageBody;
 use vigil_app::Deps;
 use vigil_app::accounts::list_audit_log;
 use vigil_domain::access::ActorId;

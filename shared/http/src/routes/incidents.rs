@@ -1,11 +1,10 @@
 use crate::extract::{Caller, IncidentPath, JsonBody, QueryParams, page_request};
-use crate::incident_views::{IncidentBody, IncidentDetailBody};
+use crate::incident_views;
 use crate::problem::ApiError;
-use crate::views::PageBody;
 use axum::Json;
 use axum::extract::State;
 use jiff::Timestamp;
-use serde::Deserialize;
+use vigil_api::{ActRequest, CommentRequest, Incident, IncidentDetail, IncidentQuery, Page, Problem};
 use vigil_app::Deps;
 use vigil_app::SystemClock;
 use vigil_app::incidents::{
@@ -13,21 +12,9 @@ use vigil_app::incidents::{
     get_incident, list_incidents, resolve_incident,
 };
 use vigil_domain::access::Actor;
-use vigil_domain::ids::{MonitorId, TaskId};
+use vigil_domain::ids::{IncidentId, MonitorId, TaskId};
 use vigil_domain::incident::{IncidentStatus, IncidentSubject, TimelineEntry};
-use vigil_domain::ports::IncidentQuery;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ListParams {
-    status: Option<String>,
-    monitor_id: Option<String>,
-    task_id: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    cursor: Option<String>,
-    limit: Option<u32>,
-}
+use vigil_domain::ports::IncidentQuery as StoreQuery;
 
 fn time(name: &str, value: Option<&str>) -> Result<Option<Timestamp>, ApiError> {
     value
@@ -35,11 +22,15 @@ fn time(name: &str, value: Option<&str>) -> Result<Option<Timestamp>, ApiError> 
         .transpose()
 }
 
+/// List incidents, newest first.
+#[utoipa::path(get, path = "/incidents", tag = "incidents", operation_id = "list_incidents",
+    params(IncidentQuery),
+    responses((status = 200, description = "A page of incidents", body = Page<Incident>)))]
 pub(crate) async fn list(
     State(deps): State<Deps>,
     Caller(caller): Caller,
-    QueryParams(params): QueryParams<ListParams>,
-) -> Result<Json<PageBody<IncidentBody>>, ApiError> {
+    QueryParams(params): QueryParams<IncidentQuery>,
+) -> Result<Json<Page<Incident>>, ApiError> {
     let status = params
         .status
         .as_deref()
@@ -57,7 +48,7 @@ pub(crate) async fn list(
         }
         (None, None) => None,
     };
-    let query = IncidentQuery {
+    let query = StoreQuery {
         status,
         subject,
         opened_from: time("from", params.from.as_deref())?,
@@ -65,16 +56,20 @@ pub(crate) async fn list(
         page: page_request(params.cursor.as_deref(), params.limit)?,
     };
     let page = list_incidents(&deps, ListIncidents { tenant_id: caller.tenant_id, query }, SystemClock::now()).await?;
-    Ok(Json(PageBody { items: page.items.iter().map(IncidentBody::new).collect(), next_cursor: page.next_cursor.map(|c| c.0) }))
+    Ok(Json(Page { items: page.items.iter().map(incident_views::incident).collect(), next_cursor: page.next_cursor.map(|c| c.0) }))
 }
 
+/// Read an incident with its timeline and the messages sent about it.
+#[utoipa::path(get, path = "/incidents/{id}", tag = "incidents", operation_id = "get_incident",
+    params(("id" = IncidentId, Path, description = "The incident")),
+    responses((status = 200, description = "The incident", body = IncidentDetail)))]
 pub(crate) async fn read(
     State(deps): State<Deps>,
     Caller(caller): Caller,
     IncidentPath(id): IncidentPath,
-) -> Result<Json<IncidentDetailBody>, ApiError> {
+) -> Result<Json<IncidentDetail>, ApiError> {
     let detail = get_incident(&deps, GetIncident { tenant_id: caller.tenant_id, incident_id: id }, SystemClock::now()).await?;
-    Ok(Json(IncidentDetailBody::new(&detail)))
+    Ok(Json(incident_views::incident_detail(&detail)))
 }
 
 /// Who acts: the `by` the client gave, or the caller as the audit log names them.
@@ -86,52 +81,54 @@ fn actor(given: Option<String>, caller: &Actor) -> Result<String, ApiError> {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ActBody {
-    by: Option<String>,
-    note: Option<String>,
-}
-
+/// Acknowledge an incident: someone is on it, so escalation stops. The body is optional.
+#[utoipa::path(post, path = "/incidents/{id}/acknowledge", tag = "incidents", operation_id = "acknowledge_incident",
+    params(("id" = IncidentId, Path, description = "The incident")),
+    request_body(content = Option<ActRequest>, description = "Who (the API key when absent); `note` belongs to resolve"),
+    responses((status = 200, description = "The incident", body = Incident), (status = 409, description = "Refused in the current state", body = Problem, content_type = "application/problem+json")))]
 pub(crate) async fn acknowledge(
     State(deps): State<Deps>,
     Caller(caller): Caller,
     IncidentPath(id): IncidentPath,
-    body: Option<JsonBody<ActBody>>,
-) -> Result<Json<IncidentBody>, ApiError> {
+    body: Option<JsonBody<ActRequest>>,
+) -> Result<Json<Incident>, ApiError> {
     let body = body.map(|JsonBody(b)| b).unwrap_or_default();
     if body.note.is_some() {
         return Err(ApiError::bad_request("`note` belongs to resolve; add a comment instead"));
     }
     let cmd = AcknowledgeIncident { tenant_id: caller.tenant_id, incident_id: id, by: actor(body.by, &caller)? };
     let incident = acknowledge_incident(&deps, cmd, SystemClock::now()).await?;
-    Ok(Json(IncidentBody::new(&incident)))
+    Ok(Json(incident_views::incident(&incident)))
 }
 
+/// Resolve an incident by hand; refused (409) while its subject is still down, since nothing
+/// would alert about the rest of the outage. The body is optional.
+#[utoipa::path(post, path = "/incidents/{id}/resolve", tag = "incidents", operation_id = "resolve_incident",
+    params(("id" = IncidentId, Path, description = "The incident")),
+    request_body(content = Option<ActRequest>, description = "Who (the API key when absent) and why"),
+    responses((status = 200, description = "The incident", body = Incident), (status = 409, description = "Refused in the current state", body = Problem, content_type = "application/problem+json")))]
 pub(crate) async fn resolve(
     State(deps): State<Deps>,
     Caller(caller): Caller,
     IncidentPath(id): IncidentPath,
-    body: Option<JsonBody<ActBody>>,
-) -> Result<Json<IncidentBody>, ApiError> {
+    body: Option<JsonBody<ActRequest>>,
+) -> Result<Json<Incident>, ApiError> {
     let body = body.map(|JsonBody(b)| b).unwrap_or_default();
     let cmd = ResolveIncident { tenant_id: caller.tenant_id, incident_id: id, by: actor(body.by, &caller)?, note: body.note };
     let incident = resolve_incident(&deps, cmd, SystemClock::now()).await?;
-    Ok(Json(IncidentBody::new(&incident)))
+    Ok(Json(incident_views::incident(&incident)))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct CommentBody {
-    text: String,
-    by: Option<String>,
-}
-
+/// Comment on an incident; the comment joins its timeline.
+#[utoipa::path(post, path = "/incidents/{id}/comments", tag = "incidents", operation_id = "comment_on_incident",
+    params(("id" = IncidentId, Path, description = "The incident")),
+    request_body = CommentRequest,
+    responses((status = 201, description = "The timeline entry", body = TimelineEntry)))]
 pub(crate) async fn comment(
     State(deps): State<Deps>,
     Caller(caller): Caller,
     IncidentPath(id): IncidentPath,
-    JsonBody(body): JsonBody<CommentBody>,
+    JsonBody(body): JsonBody<CommentRequest>,
 ) -> Result<(axum::http::StatusCode, Json<TimelineEntry>), ApiError> {
     let cmd = CommentOnIncident { tenant_id: caller.tenant_id, incident_id: id, by: actor(body.by, &caller)?, text: body.text };
     let entry = comment_on_incident(&deps, cmd, SystemClock::now()).await?;

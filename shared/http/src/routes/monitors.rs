@@ -1,21 +1,22 @@
 use crate::extract::{Caller, JsonBody, MonitorPath, QueryParams, page_request, parse_json};
 use crate::problem::ApiError;
-use crate::views::{MonitorBody, PageBody};
+use crate::views;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use vigil_api::{Monitor, MonitorQuery, Page, Problem};
 use vigil_app::Deps;
 use vigil_app::SystemClock;
 use vigil_app::monitors::{
     CreateMonitor, DeleteMonitor, GetMonitor, ListMonitors, PauseMonitor, ResumeMonitor, UpdateMonitor, create_monitor, delete_monitor,
     get_monitor, list_monitors, pause_monitor, resume_monitor, update_monitor,
 };
+use vigil_domain::ids::MonitorId;
 use vigil_domain::monitor::{MonitorDraft, MonitorRecord, MonitorStatus};
-use vigil_domain::ports::MonitorQuery;
+use vigil_domain::ports::MonitorQuery as StoreQuery;
 
-fn with_etag(record: &MonitorRecord, status: StatusCode, body: MonitorBody) -> Response {
+fn with_etag(record: &MonitorRecord, status: StatusCode, body: Monitor) -> Response {
     let mut response = (status, Json(body)).into_response();
     if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", record.monitor.revision)) {
         response.headers_mut().insert(header::ETAG, etag);
@@ -28,46 +29,55 @@ fn with_etag(record: &MonitorRecord, status: StatusCode, body: MonitorBody) -> R
     response
 }
 
+/// Create a monitor.
+///
+/// It is checked at once, then every `interval_seconds` at its own phase in the interval.
+/// Absent fields take their defaults (GET, 10 s timeout, 60 s interval, 2xx expected, two
+/// failures before Down, one success before Up again).
+#[utoipa::path(post, path = "/monitors", tag = "monitors", operation_id = "create_monitor",
+    request_body = MonitorDraft,
+    responses((status = 201, description = "The monitor created", body = Monitor,
+        headers(("ETag" = String, description = "Its revision, quoted"), ("Location" = String, description = "Its URL")))))]
 pub(crate) async fn create(
     State(deps): State<Deps>,
     Caller(caller): Caller,
     JsonBody(draft): JsonBody<MonitorDraft>,
 ) -> Result<Response, ApiError> {
     let record = create_monitor(&deps, CreateMonitor { tenant_id: caller.tenant_id, draft }, SystemClock::now()).await?;
-    Ok(with_etag(&record, StatusCode::CREATED, MonitorBody::new(&record, None)))
+    Ok(with_etag(&record, StatusCode::CREATED, views::monitor(&record, None)))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ListParams {
-    tag: Option<String>,
-    status: Option<String>,
-    cursor: Option<String>,
-    limit: Option<u32>,
-}
-
+/// List monitors, oldest first.
+#[utoipa::path(get, path = "/monitors", tag = "monitors", operation_id = "list_monitors",
+    params(MonitorQuery),
+    responses((status = 200, description = "A page of monitors", body = Page<Monitor>)))]
 pub(crate) async fn list(
     State(deps): State<Deps>,
     Caller(caller): Caller,
-    QueryParams(params): QueryParams<ListParams>,
-) -> Result<Json<PageBody<MonitorBody>>, ApiError> {
+    QueryParams(params): QueryParams<MonitorQuery>,
+) -> Result<Json<Page<Monitor>>, ApiError> {
     let status = params
         .status
         .as_deref()
         .map(|s| MonitorStatus::parse(s).ok_or_else(|| ApiError::bad_request(format!("unknown status `{s}`"))))
         .transpose()?;
     let page = page_request(params.cursor.as_deref(), params.limit)?;
-    let query = MonitorQuery { tag: params.tag, status, page };
+    let query = StoreQuery { tag: params.tag, status, page };
     let page = list_monitors(&deps, ListMonitors { tenant_id: caller.tenant_id, query }, SystemClock::now()).await?;
-    Ok(Json(PageBody {
-        items: page.items.iter().map(|record| MonitorBody::new(record, None)).collect(),
+    Ok(Json(Page {
+        items: page.items.iter().map(|record| views::monitor(record, None)).collect(),
         next_cursor: page.next_cursor.map(|c| c.0),
     }))
 }
 
+/// Read a monitor: its status, since when, and its latest check.
+#[utoipa::path(get, path = "/monitors/{id}", tag = "monitors", operation_id = "get_monitor",
+    params(("id" = MonitorId, Path, description = "The monitor")),
+    responses((status = 200, description = "The monitor", body = Monitor,
+        headers(("ETag" = String, description = "Its revision, quoted")))))]
 pub(crate) async fn read(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<Response, ApiError> {
     let view = get_monitor(&deps, GetMonitor { tenant_id: caller.tenant_id, monitor_id: id }, SystemClock::now()).await?;
-    Ok(with_etag(&view.record, StatusCode::OK, MonitorBody::new(&view.record, view.last_check.as_ref())))
+    Ok(with_etag(&view.record, StatusCode::OK, views::monitor(&view.record, view.last_check.as_ref())))
 }
 
 /// `If-Match: "<revision>"`, if sent.
@@ -84,6 +94,15 @@ fn expected_revision(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
         .map_err(|_| ApiError::bad_request("If-Match must be the ETag of the monitor, like \"3\""))
 }
 
+/// Change some fields of a monitor; absent fields keep their value, `"body": null` removes
+/// the body and `"managed": null` detaches it from its file.
+#[utoipa::path(patch, path = "/monitors/{id}", tag = "monitors", operation_id = "update_monitor",
+    params(("id" = MonitorId, Path, description = "The monitor"),
+        ("If-Match" = Option<String>, Header, description = "The ETag read: refuse the change if the monitor changed since")),
+    request_body = MonitorDraft,
+    responses((status = 200, description = "The monitor changed", body = Monitor,
+            headers(("ETag" = String, description = "Its new revision, quoted"))),
+        (status = 412, description = "The monitor changed since the ETag given", body = Problem, content_type = "application/problem+json")))]
 pub(crate) async fn update(
     State(deps): State<Deps>,
     Caller(caller): Caller,
@@ -97,20 +116,32 @@ pub(crate) async fn update(
     let cmd =
         UpdateMonitor { tenant_id: caller.tenant_id, monitor_id: id, patch, clear_body, expected_revision: expected_revision(&headers)? };
     let record = update_monitor(&deps, cmd, SystemClock::now()).await?;
-    Ok(with_etag(&record, StatusCode::OK, MonitorBody::new(&record, None)))
+    Ok(with_etag(&record, StatusCode::OK, views::monitor(&record, None)))
 }
 
+/// Delete a monitor and its history; an ongoing incident of it is resolved.
+#[utoipa::path(delete, path = "/monitors/{id}", tag = "monitors", operation_id = "delete_monitor",
+    params(("id" = MonitorId, Path, description = "The monitor")),
+    responses((status = 204, description = "Deleted")))]
 pub(crate) async fn delete(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<StatusCode, ApiError> {
     delete_monitor(&deps, DeleteMonitor { tenant_id: caller.tenant_id, monitor_id: id }, SystemClock::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Stop checking a monitor (its status becomes Paused; an ongoing incident is resolved).
+#[utoipa::path(post, path = "/monitors/{id}/pause", tag = "monitors", operation_id = "pause_monitor",
+    params(("id" = MonitorId, Path, description = "The monitor")),
+    responses((status = 200, description = "The monitor, paused", body = Monitor)))]
 pub(crate) async fn pause(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<Response, ApiError> {
     let record = pause_monitor(&deps, PauseMonitor { tenant_id: caller.tenant_id, monitor_id: id }, SystemClock::now()).await?;
-    Ok(with_etag(&record, StatusCode::OK, MonitorBody::new(&record, None)))
+    Ok(with_etag(&record, StatusCode::OK, views::monitor(&record, None)))
 }
 
+/// Check a paused monitor again (its status becomes Pending until the next check).
+#[utoipa::path(post, path = "/monitors/{id}/resume", tag = "monitors", operation_id = "resume_monitor",
+    params(("id" = MonitorId, Path, description = "The monitor")),
+    responses((status = 200, description = "The monitor, resumed", body = Monitor)))]
 pub(crate) async fn resume(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<Response, ApiError> {
     let record = resume_monitor(&deps, ResumeMonitor { tenant_id: caller.tenant_id, monitor_id: id }, SystemClock::now()).await?;
-    Ok(with_etag(&record, StatusCode::OK, MonitorBody::new(&record, None)))
+    Ok(with_etag(&record, StatusCode::OK, views::monitor(&record, None)))
 }

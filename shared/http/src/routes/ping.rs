@@ -34,6 +34,20 @@ async fn read_capped(mut body: Body, cap: usize) -> (Vec<u8>, u64) {
     (kept, received)
 }
 
+/// A heartbeat ping (Healthchecks-compatible): `/ping/<token>` or `/ping/<ping-key>/<slug>`,
+/// then nothing (success), `/start`, `/fail`, `/log` or `/<exit status>`; `?rid=<uuid>` ties a
+/// start to its finish. The body (a log, up to the ping body cap) is kept with the run. No API
+/// key: the URL is the secret. Answers are plain text, as Healthchecks answers.
+#[utoipa::path(method(get, head, post), path = "/ping/{rest}", tag = "heartbeats", operation_id = "ping", security(()),
+    params(("rest" = String, Path, description = "The token or ping key and slug, then the action"),
+        ("rid" = Option<String>, Query, format = Uuid, description = "The run id, to tie a start to its finish")),
+    request_body(content = Option<String>, content_type = "text/plain", description = "A log, kept with the run"),
+    responses(
+        (status = 200, description = "Recorded", body = String, content_type = "text/plain",
+            headers(("Ping-Body-Limit" = String, description = "The most bytes of a body kept"))),
+        (status = 400, description = "Not a ping URL, or a bad rid", body = String, content_type = "text/plain"),
+        (status = 404, description = "No such task", body = String, content_type = "text/plain"),
+        (status = 500, description = "The ping could not be recorded", body = String, content_type = "text/plain")))]
 pub(crate) async fn ping(State(deps): State<Deps>, method: Method, uri: Uri, body: Body) -> Result<Response, PingError> {
     if !matches!(method, Method::GET | Method::HEAD | Method::POST) {
         return Err(PingError::Method);

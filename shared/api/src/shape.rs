@@ -1,10 +1,11 @@
 //! What a body that does not have the expected shape says: the field's path and, in the API's
 //! words, what it must be; serde's own vocabulary (`u32`, `struct AlertRuleDraft`) stays out.
+//! The server answers with it, and the CLI reports the problems of a monitoring file with it.
 
 use vigil_domain::monitor::FieldError;
 
 /// The field error for serde's `message` about the value at `path` (`.` for the whole body).
-pub(crate) fn field_error(path: &str, message: &str) -> FieldError {
+pub fn field_error(path: &str, message: &str) -> FieldError {
     let field = if path == "." { String::new() } else { path.to_owned() };
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));

@@ -1,0 +1,41 @@
+//! Vigil's wire types: every request and response body of the HTTP API, with Serialize and
+//! Deserialize for the server (vigil-http) and the client (vigil-client) alike, and the OpenAPI
+//! schema of each. Request bodies are the domain's drafts (what a client sends before
+//! validation); response bodies are defined here, as the API shows them: times in RFC 3339,
+//! durations in milliseconds or seconds as their names say, secrets masked.
+//!
+//! Nothing here knows how a body is built from stored data: that is the server's business.
+
+pub mod alerting;
+pub mod channels;
+pub mod checks;
+pub mod health;
+pub mod incidents;
+pub mod monitors;
+pub mod page;
+pub mod problem;
+pub mod shape;
+pub mod tasks;
+
+pub use alerting::{AlertRule, MaintenanceWindow};
+pub use channels::{Channel, ChannelTest, Recipients};
+pub use checks::{Artefact, Check, CheckDetail, Timings, Transition, TriggeredCheck, Uptime};
+pub use health::Health;
+pub use incidents::{
+    Acknowledgement, ActRequest, CommentRequest, Delivery, Incident, IncidentDetail, IncidentQuery, IncidentSubjectRef, Resolution,
+};
+pub use monitors::{Monitor, MonitorQuery, MuteRequest, MuteState, Summary};
+pub use page::{Page, PageQuery};
+pub use problem::Problem;
+pub use tasks::{Ping, PingUrls, Run, Task};
+
+pub use vigil_domain::heartbeat::{TaskDraft, TaskStatus};
+pub use vigil_domain::ids::{AlertRuleId, ChannelId, CheckId, DeliveryId, IncidentId, MaintenanceWindowId, MonitorId, TaskId};
+pub use vigil_domain::incident::{IncidentCause, IncidentStatus, TimelineEntry, TimelineEvent};
+pub use vigil_domain::managed::Managed;
+pub use vigil_domain::monitor::{FieldError, MonitorDraft, MonitorStatus, StatusCodeInput};
+pub use vigil_domain::notify::{
+    AlertRuleDraft, ChannelDraft, DeliveryStatus, EscalationStep, EscalationStepDraft, MaintenanceDraft, NotifyOn, Selector, SelectorDraft,
+    WindowSchedule,
+};
+pub use vigil_domain::uptime::UptimeSummary;

@@ -1,0 +1,47 @@
+use super::create_channel::vet_channel_target;
+use crate::Deps;
+use jiff::Timestamp;
+use vigil_domain::ids::{ChannelId, TenantId};
+use vigil_domain::notify::{Channel, ChannelDraft, InvalidInput};
+use vigil_domain::ports::StoreError;
+
+/// Replace a notification channel, keeping its id (so the alert rules naming it still do).
+#[derive(Clone, Debug)]
+pub struct ReplaceChannel {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// The channel replaced.
+    pub channel_id: ChannelId,
+    /// What the client sent: the whole channel.
+    pub draft: ChannelDraft,
+}
+
+/// Why a channel could not be replaced.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplaceChannelError {
+    /// No such channel for this tenant.
+    #[error("channel not found")]
+    NotFound,
+    /// The draft broke validation rules.
+    #[error(transparent)]
+    Invalid(#[from] InvalidInput),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Validates the draft and stores it in place of the channel. A replacement of the same type
+/// that leaves the secret out (the signing secret, credential URL, routing key or phone number,
+/// all masked when read) keeps the stored one, so receivers keep verifying a webhook's messages;
+/// the creation time is kept too.
+#[tracing::instrument(name = "replace_channel", skip_all, fields(tenant = %cmd.tenant_id, channel = %cmd.channel_id))]
+pub async fn replace_channel(deps: &Deps, cmd: ReplaceChannel, _now: Timestamp) -> Result<Channel, ReplaceChannelError> {
+    let current = deps.stores.channels.get(cmd.tenant_id, cmd.channel_id).await?.ok_or(ReplaceChannelError::NotFound)?;
+    let mut draft = cmd.draft;
+    current.config.keep_secret_in(&mut draft);
+    let (name, config) = draft.validate(deps.random.secret_bytes())?;
+    vet_channel_target(deps, &config)?;
+    let channel = Channel { name, config, managed: draft.managed, ..current };
+    deps.stores.channels.insert(&channel).await?;
+    Ok(channel)
+}

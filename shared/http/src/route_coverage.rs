@@ -1,0 +1,99 @@
+//! Every route the real router serves is in the OpenAPI document, with every method it
+//! answers, and the document has nothing the router lacks.
+//!
+//! axum has no public listing of a router's routes, so this reads the router's `Debug` form:
+//! the matcher's paths by route id, and each route's `Allow` header (its methods). If a new
+//! axum release changes that form, the parse finds nothing and the test fails; it never passes
+//! by finding nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// `(path, methods)` of every route, from a router's `Debug` text (the compact form).
+fn routes_in(debug: &str) -> BTreeMap<String, BTreeSet<String>> {
+    // The fallback router (unknown paths) follows the path router; only the latter is served.
+    let served = &debug[..debug.find("fallback_router").expect("a router's Debug form names its fallback router")];
+    let (methods_part, paths_part) = served.split_at(served.find("node: Node").expect("a path router's Debug form has a node"));
+    let mut methods_by_id = BTreeMap::new();
+    for chunk in methods_part.split("RouteId(").skip(1) {
+        let id: u32 = chunk[..chunk.find(')').expect("a route id")].parse().expect("a numeric route id");
+        let allow = &chunk[chunk.find("allow_header: ").expect("a method router's Allow header") + "allow_header: ".len()..];
+        let methods: BTreeSet<String> = match allow.strip_prefix("Bytes(b\"") {
+            Some(list) => list[..list.find('"').expect("a closing quote")].split(',').map(str::to_owned).collect(),
+            // `any`: every method reaches the handler, which answers those it supports.
+            None => BTreeSet::from(["ANY".to_owned()]),
+        };
+        methods_by_id.insert(id, methods);
+    }
+    let mut routes = BTreeMap::new();
+    for chunk in paths_part.split("RouteId(").skip(1) {
+        let id: u32 = chunk[..chunk.find(')').expect("a route id")].parse().expect("a numeric route id");
+        let quoted = &chunk[chunk.find('"').expect("a quoted path") + 1..];
+        let path = &quoted[..quoted.find('"').expect("a closing quote")];
+        let methods = methods_by_id.get(&id).cloned().unwrap_or_default();
+        // axum answers HEAD wherever it answers GET; the document lists GET alone.
+        let methods = methods.into_iter().filter(|m| m != "HEAD" || path.starts_with("/ping/")).collect();
+        routes.insert(path.replace("{*", "{"), methods);
+    }
+    routes
+}
+
+/// `(path, methods)` of every operation of the document.
+fn documented() -> BTreeMap<String, BTreeSet<String>> {
+    let document: serde_json::Value = serde_json::from_str(crate::openapi::document_json()).expect("the document is JSON");
+    let paths = document["paths"].as_object().expect("the document has paths");
+    paths
+        .iter()
+        .map(|(path, item)| {
+            let methods = item.as_object().expect("a path item").keys().filter(|k| k.as_str() != "parameters").map(|m| m.to_uppercase());
+            (path.clone(), methods.collect())
+        })
+        .collect()
+}
+
+#[test]
+fn every_route_is_documented() {
+    let served = routes_in(&format!("{:?}", crate::stateless_router()));
+    assert!(served.len() >= 30, "the router's Debug form no longer parses: found only {served:?}");
+    assert!(served.contains_key("/v1/monitors/{id}/checks/{check_id}") && served.contains_key("/healthz"), "{served:?}");
+    let documented = documented();
+    for (path, methods) in &served {
+        let Some(in_document) = documented.get(path) else { panic!("{path} is served but not in the OpenAPI document") };
+        if methods.contains("ANY") {
+            assert!(!in_document.is_empty(), "{path}: the document lists no method");
+        } else {
+            assert_eq!(methods, in_document, "{path}: the router answers {methods:?}, the document says {in_document:?}");
+        }
+    }
+    let missing: Vec<_> = documented.keys().filter(|path| !served.contains_key(*path)).collect();
+    assert!(missing.is_empty(), "documented but not served: {missing:?}");
+}
+
+#[test]
+fn the_debug_form_parser_reads_paths_and_methods() {
+    let debug = r#"Router { path_router: PathRouter { routes: {RouteId(1): MethodRouter(MethodRouter { get: BoxedHandler, allow_header: Bytes(b"GET,HEAD,DELETE") }), RouteId(2): MethodRouter(MethodRouter { fallback: BoxedHandler, allow_header: Skip })}, node: Node { paths: {RouteId(2): "/ping/{*rest}", RouteId(1): "/v1/x/{id}"} } }, fallback_router: PathRouter { routes: {RouteId(9): MethodRouter(MethodRouter { allow_header: Bytes(b"POST") })}, node: Node { paths: {RouteId(9): "/"} } } }"#;
+    let routes = routes_in(debug);
+    assert_eq!(routes.len(), 2, "{routes:?}");
+    assert_eq!(routes["/v1/x/{id}"], BTreeSet::from(["GET".to_owned(), "DELETE".to_owned()]));
+    assert_eq!(routes["/ping/{rest}"], BTreeSet::from(["ANY".to_owned()]));
+}
+
+#[test]
+fn shared_errors_follow_the_shape_of_each_operation() {
+    let document: serde_json::Value = serde_json::from_str(crate::openapi::document_json()).unwrap();
+    let statuses = |path: &str, method: &str| -> BTreeSet<String> {
+        document["paths"][path][method]["responses"].as_object().unwrap_or_else(|| panic!("{method} {path}")).keys().cloned().collect()
+    };
+    let set = |codes: &[&str]| codes.iter().map(|c| (*c).to_owned()).collect::<BTreeSet<_>>();
+    assert_eq!(statuses("/v1/monitors", "post"), set(&["201", "400", "401", "413", "415", "500"]));
+    assert_eq!(statuses("/v1/monitors", "get"), set(&["200", "400", "401", "500"]));
+    assert_eq!(statuses("/v1/monitors/{id}", "patch"), set(&["200", "400", "401", "404", "412", "413", "415", "500"]));
+    assert_eq!(statuses("/v1/summary", "get"), set(&["200", "401", "500"]));
+    assert_eq!(statuses("/healthz", "get"), set(&["200", "500"]));
+    assert_eq!(statuses("/ping/{rest}", "post"), set(&["200", "400", "404", "500"]));
+    assert_eq!(document["openapi"], "3.1.0");
+    assert_eq!(document["components"]["securitySchemes"]["api_key"]["scheme"], "bearer");
+    let problem = &document["components"]["responses"]["NotFound"]["content"]["application/problem+json"]["schema"]["$ref"];
+    assert_eq!(problem, "#/components/schemas/Problem");
+    let limit = document["paths"]["/v1/tasks"]["get"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "limit").cloned();
+    assert_eq!(limit.map(|p| p["schema"]["maximum"].clone()), Some(serde_json::json!(500)), "pagination is documented");
+}

@@ -96,6 +96,14 @@ uuid_id!(
     /// One entry of an incident's timeline.
     TimelineEntryId
 );
+uuid_id!(
+    /// A host agent: one enrolled `vigil-agent` and its credential.
+    AgentId
+);
+uuid_id!(
+    /// One request to run a named action on an agent.
+    ActionRequestId
+);
 
 /// A UUIDv8 whose first 48 bits are `at_ms`, so ids sort by time as UUIDv7 ids do, and whose
 /// remaining bits come from the whole `seed`.

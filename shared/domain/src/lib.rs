@@ -5,6 +5,7 @@
 //! randomness through the [`ports::RandomSource`] port, so every rule here is a pure function that
 //! table tests can pin down.
 
+pub mod agent;
 pub mod assertion;
 pub mod check;
 pub mod events;

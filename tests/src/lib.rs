@@ -1,6 +1,7 @@
 //! Support for Vigil's end-to-end tests: a target server whose behaviour each test controls,
 //! and the real app started on a free port.
 
+pub mod agent_server;
 pub mod app;
 pub mod contract;
 pub mod emulator;

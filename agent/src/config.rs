@@ -215,10 +215,15 @@ impl Config {
                 Url::parse("ws://invalid/").expect("a valid URL")
             }
         };
-        let enrolment_token = var(env, "VIGIL_AGENT_TOKEN").or(file.enrolment_token).and_then(|t| {
-            EnrolmentToken::parse(&t).map_err(|e| problems.push(format!("enrolment_token: {e}"))).ok()
-        });
-        let number = |name: &str, variable: &str, from_file: Option<u64>, default: u64, range: std::ops::RangeInclusive<u64>, problems: &mut Vec<String>| {
+        let enrolment_token = var(env, "VIGIL_AGENT_TOKEN")
+            .or(file.enrolment_token)
+            .and_then(|t| EnrolmentToken::parse(&t).map_err(|e| problems.push(format!("enrolment_token: {e}"))).ok());
+        let number = |name: &str,
+                      variable: &str,
+                      from_file: Option<u64>,
+                      default: u64,
+                      range: std::ops::RangeInclusive<u64>,
+                      problems: &mut Vec<String>| {
             let value = match var(env, variable) {
                 Some(text) => text.parse::<u64>().map_err(|_| problems.push(format!("{name}: {variable} must be a whole number"))).ok(),
                 None => from_file,
@@ -254,7 +259,10 @@ impl Config {
         Config {
             server,
             enrolment_token,
-            state_dir: var(env, "VIGIL_AGENT_STATE_DIR").map(PathBuf::from).or(file.state_dir).unwrap_or_else(|| "/var/lib/vigil-agent".into()),
+            state_dir: var(env, "VIGIL_AGENT_STATE_DIR")
+                .map(PathBuf::from)
+                .or(file.state_dir)
+                .unwrap_or_else(|| "/var/lib/vigil-agent".into()),
             interval: Duration::from_secs(interval),
             buffer_max_batches: buffer_max_batches as usize,
             docker_socket,

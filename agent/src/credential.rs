@@ -48,7 +48,12 @@ pub fn store(state_dir: &Path, credential: &Credential) -> anyhow::Result<()> {
     let path = path(state_dir);
     let temporary = path.with_extension("json.tmp");
     let _ = std::fs::remove_file(&temporary);
-    let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temporary).with_context(|| format!("creating {}", temporary.display()))?;
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&temporary)
+        .with_context(|| format!("creating {}", temporary.display()))?;
     file.write_all(&serde_json::to_vec_pretty(credential)?)?;
     file.sync_all()?;
     std::fs::rename(&temporary, &path)?;

@@ -42,7 +42,12 @@ fn batch_name(seq: u64) -> String {
 /// Writes `bytes` to `path` whole or not at all, and durably.
 fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
     let temporary = dir.join(format!("{name}.tmp"));
-    let mut file = OpenOptions::new().write(true).create(true).truncate(true).open(&temporary).with_context(|| format!("creating {}", temporary.display()))?;
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&temporary)
+        .with_context(|| format!("creating {}", temporary.display()))?;
     file.write_all(bytes)?;
     file.sync_all()?;
     std::fs::rename(&temporary, dir.join(name))?;
@@ -114,12 +119,7 @@ impl Spool {
         write_atomically(&self.dir, &batch_name(seq), &serde_json::to_vec(samples)?)?;
         self.held.insert(seq);
         self.state.next_seq = seq + 1;
-        if self.held.len() > self.max_batches {
-            self.enforce_bound()
-        } else {
-            self.save_state()
-        }
-        .map(|()| seq)
+        if self.held.len() > self.max_batches { self.enforce_bound() } else { self.save_state() }.map(|()| seq)
     }
 
     /// The server holds every batch up to `through`: they are deleted. A `through` at or past

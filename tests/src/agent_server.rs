@@ -10,9 +10,7 @@ use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::Message as Frame;
-use vigil_domain::agent::protocol::{
-    Ack, AgentMessage, DisconnectReason, Enrolled, Goodbye, Message, ServerMessage, Welcome,
-};
+use vigil_domain::agent::protocol::{Ack, AgentMessage, DisconnectReason, Enrolled, Goodbye, Message, ServerMessage, Welcome};
 use vigil_domain::agent::{AgentSecret, EnrolmentToken};
 use vigil_domain::ids::AgentId;
 
@@ -120,7 +118,12 @@ impl Drop for AgentServer {
     }
 }
 
-async fn connection(tcp: tokio::net::TcpStream, shared: Arc<Mutex<Shared>>, seen: mpsc::UnboundedSender<Seen>, mut stop: watch::Receiver<bool>) {
+async fn connection(
+    tcp: tokio::net::TcpStream,
+    shared: Arc<Mutex<Shared>>,
+    seen: mpsc::UnboundedSender<Seen>,
+    mut stop: watch::Receiver<bool>,
+) {
     let Ok(mut socket) = tokio_tungstenite::accept_async(tcp).await else { return };
     let (number, mut outbox) = {
         let mut s = shared.lock().expect("lock");

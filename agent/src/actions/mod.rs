@@ -48,7 +48,13 @@ impl Actions {
 
     /// Checks a request, in order: signature and validity, nonce, actions enabled, name
     /// allowed, a free slot.
-    pub fn admit(&mut self, signed: &SignedActionRequest, agent: AgentId, key: &ActionKey, now: Timestamp) -> Result<Admitted, ActionRefusal> {
+    pub fn admit(
+        &mut self,
+        signed: &SignedActionRequest,
+        agent: AgentId,
+        key: &ActionKey,
+        now: Timestamp,
+    ) -> Result<Admitted, ActionRefusal> {
         let request = signed.verify(agent, key, now).map_err(|reason| refusal(&signed.request, reason))?;
         self.nonces.admit(request, now).map_err(|reason| refusal(request, reason))?;
         if !self.config.enabled {
@@ -119,7 +125,9 @@ impl Runner {
                 .await;
                 match outcome {
                     Ok(Ok(Err(reason))) => AgentMessage::ActionRefused(refusal(&request, reason)),
-                    Ok(Ok(Ok(()))) => result(Some(0), false, format!("{operation:?} {container}: done").to_lowercase(), 0, started.elapsed()),
+                    Ok(Ok(Ok(()))) => {
+                        result(Some(0), false, format!("{operation:?} {container}: done").to_lowercase(), 0, started.elapsed())
+                    }
                     Ok(Err(e)) => result(Some(1), false, e.to_string(), 0, started.elapsed()),
                     Err(_) => result(None, true, format!("no answer from the engine within {:?}", action.timeout), 0, started.elapsed()),
                 }

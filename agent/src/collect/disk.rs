@@ -49,7 +49,8 @@ pub fn parse_mounts(text: &str) -> Vec<Mount> {
 }
 
 /// Filesystems that hold data without a `/dev` device.
-const NETWORK_AND_POOL_FILESYSTEMS: &[&str] = &["zfs", "nfs", "nfs4", "cifs", "smb3", "ceph", "glusterfs", "fuse.glusterfs", "virtiofs", "9p"];
+const NETWORK_AND_POOL_FILESYSTEMS: &[&str] =
+    &["zfs", "nfs", "nfs4", "cifs", "smb3", "ceph", "glusterfs", "fuse.glusterfs", "virtiofs", "9p"];
 
 /// The mounts worth reporting: `explicit` ones if given (any type: a tmpfs the operator cares
 /// about), otherwise those of block devices (not loop devices) and network or pool

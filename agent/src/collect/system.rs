@@ -38,7 +38,8 @@ mod tests {
 
     #[test]
     fn meminfo() {
-        let text = "MemTotal:       1000 kB\nMemFree:  100 kB\nMemAvailable:    400 kB\nBuffers: 1 kB\nSwapTotal:   200 kB\nSwapFree:   50 kB\n";
+        let text =
+            "MemTotal:       1000 kB\nMemFree:  100 kB\nMemAvailable:    400 kB\nBuffers: 1 kB\nSwapTotal:   200 kB\nSwapFree:   50 kB\n";
         let m = parse_meminfo(text).unwrap();
         assert_eq!((m.total_bytes, m.available_bytes, m.swap_total_bytes, m.swap_used_bytes), (1_024_000, 409_600, 204_800, 153_600));
         let old_kernel = parse_meminfo("MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 10 kB\nCached: 90 kB\n").unwrap();

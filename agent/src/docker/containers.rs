@@ -178,13 +178,8 @@ impl ContainerCollector {
 
     fn use_of(&self, sample: &mut ContainerSample, stats: &Stats) -> Counters {
         let (rx, tx) = stats.networks.iter().flatten().fold((0, 0), |(rx, tx), (_, n)| (rx + n.rx_bytes, tx + n.tx_bytes));
-        let now = Counters {
-            at: Instant::now(),
-            cpu: stats.cpu_stats.cpu_usage.total_usage,
-            system: stats.cpu_stats.system_cpu_usage,
-            rx,
-            tx,
-        };
+        let now =
+            Counters { at: Instant::now(), cpu: stats.cpu_stats.cpu_usage.total_usage, system: stats.cpu_stats.system_cpu_usage, rx, tx };
         let memory = &stats.memory_stats;
         // As `docker stats` shows it: the page cache the kernel can reclaim is not counted.
         let cache = memory.stats.get("inactive_file").or_else(|| memory.stats.get("total_inactive_file")).copied().unwrap_or(0);
@@ -250,7 +245,7 @@ mod tests {
         assert_eq!((counters.rx, counters.tx), (11, 22));
         assert_eq!((sample.memory_bytes, sample.memory_limit_bytes), (Some(700), Some(4000)));
         assert_eq!(sample.cpu_percent, None, "no previous reading: no rate");
-        let mut later = ContainerCollector { previous: HashMap::from([("a".to_owned(), counters)]), ..collector };
+        let later = ContainerCollector { previous: HashMap::from([("a".to_owned(), counters)]), ..collector };
         let next: Stats = serde_json::from_str(&docker.replace("200", "300").replace("1000,", "2000,")).unwrap();
         later.use_of(&mut sample, &next);
         // 100 ns of the container over 1000 ns of all four CPUs: 40 % of one core.

@@ -66,10 +66,7 @@ impl SelfIdentity {
     /// its container.
     pub fn is_named_by(&self, arg: &str) -> bool {
         let unit_stem = self.systemd_unit.as_deref().map(|u| u.trim_end_matches(".service"));
-        arg == self.pid.to_string()
-            || self.systemd_unit.as_deref() == Some(arg)
-            || unit_stem == Some(arg)
-            || self.is_own_container(arg)
+        arg == self.pid.to_string() || self.systemd_unit.as_deref() == Some(arg) || unit_stem == Some(arg) || self.is_own_container(arg)
     }
 }
 

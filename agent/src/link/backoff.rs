@@ -48,12 +48,14 @@ mod tests {
     #[test]
     fn doubles_to_the_cap_with_jitter_and_resets() {
         let mut b = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
-        let ceilings: Vec<u64> = (0..8).map(|_| {
-            let c = b.ceiling().as_secs();
-            let wait = b.next(u32::MAX / 2);
-            assert!(wait >= Duration::from_secs(c) / 2 && wait <= Duration::from_secs(c));
-            c
-        }).collect();
+        let ceilings: Vec<u64> = (0..8)
+            .map(|_| {
+                let c = b.ceiling().as_secs();
+                let wait = b.next(u32::MAX / 2);
+                assert!(wait >= Duration::from_secs(c) / 2 && wait <= Duration::from_secs(c));
+                c
+            })
+            .collect();
         assert_eq!(ceilings, vec![1, 2, 4, 8, 16, 32, 60, 60]);
         assert_eq!(b.next(0), Duration::from_secs(30), "the least is half the ceiling");
         b.reset();

@@ -23,10 +23,10 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as Frame;
 use url::Url;
+use vigil_domain::agent::EnrolmentToken;
 use vigil_domain::agent::protocol::{
     AgentMessage, DisconnectNote, DisconnectReason, Enrol, Goodbye, Heartbeat, Hello, HostInfo, Message, ServerMessage,
 };
-use vigil_domain::agent::EnrolmentToken;
 
 /// Batches sent ahead of the server's acknowledgements.
 const WINDOW: usize = 32;
@@ -166,11 +166,16 @@ impl Link {
     /// Sends `hello` or `enrol` and reads the answer; `Some` if the connection ended there.
     async fn handshake(&mut self, socket: &mut Socket, previous: Option<DisconnectNote>) -> anyhow::Result<Option<Ended>> {
         let opening = match (&self.credential, &self.token) {
-            (Some(c), _) => {
-                AgentMessage::Hello(Hello { agent_id: c.agent_id, secret: c.secret.clone(), host: self.host.clone(), previous_disconnect: previous })
-            }
+            (Some(c), _) => AgentMessage::Hello(Hello {
+                agent_id: c.agent_id,
+                secret: c.secret.clone(),
+                host: self.host.clone(),
+                previous_disconnect: previous,
+            }),
             (None, Some(token)) => AgentMessage::Enrol(Enrol { token: token.clone(), host: self.host.clone() }),
-            (None, None) => return Err(anyhow!("this agent is not enrolled: give it an enrolment token (enrolment_token, or VIGIL_AGENT_TOKEN)")),
+            (None, None) => {
+                return Err(anyhow!("this agent is not enrolled: give it an enrolment token (enrolment_token, or VIGIL_AGENT_TOKEN)"));
+            }
         };
         if let Err(e) = socket.send(Frame::text(opening.encode())).await {
             return Ok(Some(lost(DisconnectReason::ConnectionLost, e.to_string(), false)));

@@ -104,7 +104,8 @@ async fn enrols_streams_and_sends_the_backlog_in_order_after_an_outage() {
     }
     let credential = vigil_agent::credential::load(&agent.state_dir).expect("readable").expect("stored");
     assert_eq!((credential.agent_id, credential.secret), (agent_id(), secret()));
-    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(vigil_agent::credential::path(&agent.state_dir)).unwrap().permissions());
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(vigil_agent::credential::path(&agent.state_dir)).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o600, "the credential file is private");
 
     // The server goes away for a few intervals, then comes back on the same port.

@@ -119,8 +119,7 @@ impl Runner {
                     if self.identity.is_own_container(&id) {
                         return Ok(Err(Refusal::ActsOnItself));
                     }
-                    let stop_seconds = action.timeout.as_secs().saturating_sub(5).clamp(1, 30);
-                    docker::operate(client, container, *operation, stop_seconds).await.map(Ok)
+                    docker::operate(client, container, *operation, action.timeout).await.map(Ok)
                 })
                 .await;
                 match outcome {

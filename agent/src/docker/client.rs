@@ -92,11 +92,15 @@ impl DockerClient {
         Ok((status, body))
     }
 
-    /// Sends a request, within the deadline; an error status is an error carrying the engine's
-    /// message.
+    /// Sends a request, within the client's deadline; an error status is an error carrying the
+    /// engine's message.
     pub async fn call(&self, method: Method, path: &str) -> Result<Vec<u8>, DockerError> {
-        let (status, body) =
-            tokio::time::timeout(self.timeout, self.exchange(method, path)).await.map_err(|_| DockerError::Timeout(self.timeout))??;
+        self.call_within(method, path, self.timeout).await
+    }
+
+    /// Sends a request within `deadline` (a container's stop takes as long as its grace).
+    pub async fn call_within(&self, method: Method, path: &str, deadline: Duration) -> Result<Vec<u8>, DockerError> {
+        let (status, body) = tokio::time::timeout(deadline, self.exchange(method, path)).await.map_err(|_| DockerError::Timeout(deadline))??;
         if status.is_success() {
             return Ok(body);
         }

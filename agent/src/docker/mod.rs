@@ -9,6 +9,7 @@ pub use client::{DockerClient, DockerError};
 pub use containers::ContainerCollector;
 
 use http::Method;
+use std::time::Duration;
 
 /// What an action may do to a container.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
@@ -42,10 +43,12 @@ pub async fn container_id(client: &DockerClient, name: &str) -> Result<String, D
     Ok(client.get::<Id>(&format!("/containers/{name}/json")).await?.id)
 }
 
-/// Starts, stops or restarts a container; a stop gives it `stop_seconds` before the engine
-/// kills it. Starting a running container or stopping a stopped one (the engine's 304) is done.
-pub async fn operate(client: &DockerClient, name: &str, operation: ContainerOperation, stop_seconds: u64) -> Result<(), DockerError> {
-    match client.call(Method::POST, &operation.path(name, stop_seconds)).await {
+/// Starts, stops or restarts a container within `deadline`; a stop gives the container half of
+/// it (ten seconds at most, Docker's default) before the engine kills it. Starting a running
+/// container or stopping a stopped one (the engine's 304) is done.
+pub async fn operate(client: &DockerClient, name: &str, operation: ContainerOperation, deadline: Duration) -> Result<(), DockerError> {
+    let stop_seconds = (deadline.as_secs() / 2).clamp(1, 10);
+    match client.call_within(Method::POST, &operation.path(name, stop_seconds), deadline).await {
         Ok(_) => Ok(()),
         Err(DockerError::Status { status, .. }) if status == http::StatusCode::NOT_MODIFIED => Ok(()),
         Err(e) => Err(e),

@@ -39,11 +39,8 @@ pub async fn run(config: Config, timings: Timings, stop: watch::Receiver<bool>) 
     let sampling = tokio::spawn(sampler.run(stop.clone()));
     let linked = link.run(stop).await;
     sampling.abort();
-    let sampled = sampling.await;
-    linked?;
-    match sampled {
-        Ok(result) => result,
-        Err(e) if e.is_cancelled() => Ok(()),
-        Err(e) => Err(e.into()),
+    match sampling.await {
+        Err(e) if e.is_panic() => Err(anyhow::anyhow!("the sampler panicked: {e}")),
+        _ => linked,
     }
 }

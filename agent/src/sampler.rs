@@ -69,14 +69,14 @@ impl Sampler {
     }
 
     /// Samples every interval until `stop` turns true.
-    pub async fn run(mut self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+    pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
         let mut ticker = tokio::time::interval(self.interval);
         ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut warned = false;
         loop {
             tokio::select! {
                 _ = ticker.tick() => {}
-                _ = stop.changed() => return Ok(()),
+                _ = stop.changed() => return,
             }
             let sample = match self.sample(&mut warned).await {
                 Ok(sample) => sample,
@@ -85,8 +85,12 @@ impl Sampler {
                     continue;
                 }
             };
-            let seq = self.spool.lock().expect("spool lock").push(std::slice::from_ref(&sample))?;
-            tracing::debug!(seq, "sampled");
+            // A backlog that cannot be written (a full disk) loses this sample, not the agent:
+            // the next may find room.
+            match self.spool.lock().expect("spool lock").push(std::slice::from_ref(&sample)) {
+                Ok(seq) => tracing::debug!(seq, "sampled"),
+                Err(e) => tracing::error!(error = %format!("{e:#}"), "a sample could not be kept"),
+            }
             self.new_batch.notify_one();
         }
     }

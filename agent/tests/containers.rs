@@ -246,7 +246,8 @@ async fn containers_state_health_use_and_actions_against_a_real_engine() {
         temperatures: vec![],
         containers: Some(containers.clone()),
     };
-    let down = |name: &str, sample: &vigil_domain::agent::HostSample| sample.value(&MetricKey::parse(&format!("container.down[{name}]")).unwrap());
+    let down =
+        |name: &str, sample: &vigil_domain::agent::HostSample| sample.value(&MetricKey::parse(&format!("container.down[{name}]")).unwrap());
     assert_eq!(down(&api, &host), Some(1.0), "unhealthy is down");
     assert_eq!(down(&busy, &host), Some(0.0));
 

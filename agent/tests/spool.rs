@@ -34,6 +34,20 @@ fn drain_order(spool: &mut Spool) -> Vec<(u64, u64, u64)> {
     out
 }
 
+/// The numbers of the held batches, in the order the link reads them.
+fn seqs(spool: &mut Spool) -> Vec<u64> {
+    drain_order(spool).into_iter().map(|b| b.0).collect()
+}
+
+/// A backlog in `dir` bounded at `bound`, with batches 1 to `count` pushed.
+fn filled(dir: &Path, bound: usize, count: i64) -> Spool {
+    let mut spool = Spool::open(dir, bound).unwrap();
+    for i in 1..=count {
+        assert_eq!(spool.push(&[sample(i)]).unwrap(), i as u64);
+    }
+    spool
+}
+
 fn files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
@@ -43,13 +57,10 @@ fn files(dir: &Path) -> Vec<String> {
 #[test]
 fn batches_come_back_in_order_and_acknowledged_ones_go() {
     let dir = tempfile::tempdir().unwrap();
-    let mut spool = Spool::open(dir.path(), 100).unwrap();
-    for i in 1..=5 {
-        assert_eq!(spool.push(&[sample(i)]).unwrap(), i as u64);
-    }
+    let mut spool = filled(dir.path(), 100, 5);
     assert_eq!(drain_order(&mut spool), vec![(1, 1, 0), (2, 2, 0), (3, 3, 0), (4, 4, 0), (5, 5, 0)]);
     spool.ack(3).unwrap();
-    assert_eq!(drain_order(&mut spool).iter().map(|b| b.0).collect::<Vec<_>>(), vec![4, 5]);
+    assert_eq!(seqs(&mut spool), vec![4, 5]);
     assert_eq!(files(dir.path()), vec!["00000000000000000004.json", "00000000000000000005.json", "state.json"]);
     spool.ack(2).unwrap();
     assert_eq!(spool.len(), 2, "an older acknowledgement changes nothing");
@@ -58,10 +69,7 @@ fn batches_come_back_in_order_and_acknowledged_ones_go() {
 #[test]
 fn beyond_the_bound_the_oldest_are_dropped_and_counted() {
     let dir = tempfile::tempdir().unwrap();
-    let mut spool = Spool::open(dir.path(), 3).unwrap();
-    for i in 1..=7 {
-        spool.push(&[sample(i)]).unwrap();
-    }
+    let mut spool = filled(dir.path(), 3, 7);
     assert_eq!(spool.len(), 3);
     assert_eq!(spool.dropped_total(), 4);
     assert_eq!(drain_order(&mut spool), vec![(5, 5, 4), (6, 6, 4), (7, 7, 4)], "the newest are kept, and carry the count");
@@ -71,10 +79,7 @@ fn beyond_the_bound_the_oldest_are_dropped_and_counted() {
 fn everything_survives_a_reopen() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let mut spool = Spool::open(dir.path(), 3).unwrap();
-        for i in 1..=5 {
-            spool.push(&[sample(i)]).unwrap();
-        }
+        let mut spool = filled(dir.path(), 3, 5);
         spool.ack(3).unwrap();
     }
     let mut spool = Spool::open(dir.path(), 3).unwrap();
@@ -91,23 +96,17 @@ fn everything_survives_a_reopen() {
 #[test]
 fn a_smaller_bound_on_reopen_drops_and_counts() {
     let dir = tempfile::tempdir().unwrap();
-    let mut spool = Spool::open(dir.path(), 10).unwrap();
-    for i in 1..=6 {
-        spool.push(&[sample(i)]).unwrap();
-    }
+    let spool = filled(dir.path(), 10, 6);
     drop(spool);
     let mut spool = Spool::open(dir.path(), 4).unwrap();
     assert_eq!(spool.dropped_total(), 2);
-    assert_eq!(drain_order(&mut spool).iter().map(|b| b.0).collect::<Vec<_>>(), vec![3, 4, 5, 6]);
+    assert_eq!(seqs(&mut spool), vec![3, 4, 5, 6]);
 }
 
 #[test]
 fn a_crash_at_any_step_loses_nothing_within_the_bound_and_counts_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
-    let mut spool = Spool::open(dir.path(), 3).unwrap();
-    for i in 1..=3 {
-        spool.push(&[sample(i)]).unwrap();
-    }
+    let spool = filled(dir.path(), 3, 3);
     let state_before = std::fs::read(dir.path().join("state.json")).unwrap();
     drop(spool);
 
@@ -118,7 +117,7 @@ fn a_crash_at_any_step_loses_nothing_within_the_bound_and_counts_nothing_twice()
     std::fs::write(dir.path().join("00000000000000000005.json.tmp"), b"[{\"at\":").unwrap();
     let mut spool = Spool::open(dir.path(), 3).unwrap();
     assert_eq!(spool.dropped_total(), 1, "the bound is enforced on reopen");
-    assert_eq!(drain_order(&mut spool).iter().map(|b| b.0).collect::<Vec<_>>(), vec![2, 3, 4]);
+    assert_eq!(seqs(&mut spool), vec![2, 3, 4]);
     assert_eq!(spool.next_seq(), 5);
     assert!(!files(dir.path()).iter().any(|f| f.ends_with(".tmp")), "the half-written file is gone");
     drop(spool);
@@ -132,7 +131,7 @@ fn a_crash_at_any_step_loses_nothing_within_the_bound_and_counts_nothing_twice()
     std::fs::write(dir.path().join("state.json"), serde_json::to_vec(&state).unwrap()).unwrap();
     let mut spool = Spool::open(dir.path(), 3).unwrap();
     assert_eq!(spool.dropped_total(), 2);
-    assert_eq!(drain_order(&mut spool).iter().map(|b| b.0).collect::<Vec<_>>(), vec![3, 4]);
+    assert_eq!(seqs(&mut spool), vec![3, 4]);
 }
 
 #[test]
@@ -149,10 +148,7 @@ fn an_acknowledgement_past_the_numbering_moves_it_on() {
 #[test]
 fn an_unreadable_batch_is_dropped_and_counted() {
     let dir = tempfile::tempdir().unwrap();
-    let mut spool = Spool::open(dir.path(), 10).unwrap();
-    for i in 1..=3 {
-        spool.push(&[sample(i)]).unwrap();
-    }
+    let mut spool = filled(dir.path(), 10, 3);
     std::fs::write(dir.path().join("00000000000000000002.json"), b"garbage").unwrap();
     assert!(spool.read(2).unwrap().is_none());
     assert_eq!(spool.dropped_total(), 1);

@@ -100,7 +100,8 @@ impl DockerClient {
 
     /// Sends a request within `deadline` (a container's stop takes as long as its grace).
     pub async fn call_within(&self, method: Method, path: &str, deadline: Duration) -> Result<Vec<u8>, DockerError> {
-        let (status, body) = tokio::time::timeout(deadline, self.exchange(method, path)).await.map_err(|_| DockerError::Timeout(deadline))??;
+        let (status, body) =
+            tokio::time::timeout(deadline, self.exchange(method, path)).await.map_err(|_| DockerError::Timeout(deadline))??;
         if status.is_success() {
             return Ok(body);
         }

@@ -23,12 +23,24 @@ use crate::report::{Table, num};
 const CPU_BAR_PERCENT: f64 = 0.5;
 const RSS_BAR_MB: f64 = 15.0;
 
-/// Batches and samples the server received up to now, waiting at most `wait` for the next.
-async fn receive(server: &mut AgentServer, wait: Duration, batches: &mut u64, samples: &mut u64) -> anyhow::Result<()> {
+/// What the server received.
+#[derive(Default)]
+struct Received {
+    batches: u64,
+    samples: u64,
+    /// Containers in the latest sample (`None`: no engine).
+    containers: Option<usize>,
+}
+
+/// Counts what the server receives, waiting at most `wait` for the next message.
+async fn receive(server: &mut AgentServer, wait: Duration, received: &mut Received) -> anyhow::Result<()> {
     match server.next(wait).await {
         Some(Seen::Message(_, AgentMessage::Samples(batch))) => {
-            *batches += 1;
-            *samples += batch.samples.len() as u64;
+            received.batches += 1;
+            received.samples += batch.samples.len() as u64;
+            if let Some(last) = batch.samples.last() {
+                received.containers = last.containers.as_ref().map(Vec::len);
+            }
         }
         Some(Seen::Invalid(_, error)) => bail!("the agent sent an invalid message: {error}"),
         _ => {}
@@ -58,6 +70,7 @@ pub async fn run(args: AgentArgs) -> anyhow::Result<()> {
         ),
     )?;
     let log = std::fs::File::create(dir.path().join("agent.log"))?;
+    println!("agent: {} ({:.2} MB), pid to follow; its log: {}", binary.display(), size as f64 / 1e6, dir.path().join("agent.log").display());
     let mut child = Command::new(&binary)
         .arg("--config")
         .arg(&config)
@@ -68,32 +81,35 @@ pub async fn run(args: AgentArgs) -> anyhow::Result<()> {
         .spawn()
         .with_context(|| format!("starting {}", binary.display()))?;
     let pid = child.id();
+    println!("agent pid {pid}");
     let wait = Duration::from_secs(args.interval_seconds * 3 + 10);
 
-    let (mut batches, mut samples) = (0, 0);
+    let mut received = Received::default();
     let warmup_deadline = Instant::now() + wait * args.warmup_batches.max(1) as u32;
-    while batches < args.warmup_batches {
+    while received.batches < args.warmup_batches {
         if Instant::now() > warmup_deadline || child.try_wait()?.is_some() {
             let log = std::fs::read_to_string(dir.path().join("agent.log")).unwrap_or_default();
-            bail!("the agent sent {batches} batches during the warm-up\n{log}");
+            bail!("the agent sent {} batches during the warm-up\n{log}", received.batches);
         }
-        receive(&mut server, wait, &mut batches, &mut samples).await?;
+        receive(&mut server, wait, &mut received).await?;
     }
-    println!("warm-up over after {batches} batches; measuring {} s", args.duration_seconds);
+    println!("warm-up over after {} batches; measuring {} s", received.batches, args.duration_seconds);
 
     let (cpu_start, started) = (measure::cpu_time(Some(pid))?, Instant::now());
-    let (batches_start, samples_start) = (batches, samples);
+    let (batches_start, samples_start) = (received.batches, received.samples);
     let mut rss_max = 0u64;
     let mut next_progress = Instant::now() + Duration::from_secs(60);
+    let agent_log = dir.path().join("agent.log");
     while started.elapsed() < Duration::from_secs(args.duration_seconds) {
-        receive(&mut server, Duration::from_secs(1), &mut batches, &mut samples).await?;
+        receive(&mut server, Duration::from_secs(1), &mut received).await?;
+        if let Some(status) = child.try_wait()? {
+            let log = std::fs::read_to_string(&agent_log).unwrap_or_default();
+            bail!("the agent exited after {:.0} s of the measurement ({status})\n{log}", started.elapsed().as_secs_f64());
+        }
         rss_max = rss_max.max(measure::memory_of(pid)?.rss);
         if Instant::now() >= next_progress {
-            println!("  {} s: {} batches", started.elapsed().as_secs(), batches - batches_start);
+            println!("  {} s: {} batches", started.elapsed().as_secs(), received.batches - batches_start);
             next_progress += Duration::from_secs(60);
-        }
-        if child.try_wait()?.is_some() {
-            bail!("the agent exited during the measurement");
         }
     }
     let window = started.elapsed();
@@ -105,11 +121,13 @@ pub async fn run(args: AgentArgs) -> anyhow::Result<()> {
     let stopped = tokio::task::spawn_blocking(move || child.wait()).await??;
 
     let cpu_percent = cpu.total().as_secs_f64() / window.as_secs_f64() * 100.0;
-    let measured_batches = batches - batches_start;
+    let measured_batches = received.batches - batches_start;
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" }.to_owned();
     let mut table = Table::new("figure", ["value".to_owned(), "bar".to_owned()]);
     table.row("window", [format!("{:.0} s at a {} s interval", window.as_secs_f64(), args.interval_seconds), String::new()]);
-    table.row("batches received (samples)", [format!("{measured_batches} ({})", samples - samples_start), String::new()]);
+    table.row("batches received (samples)", [format!("{measured_batches} ({})", received.samples - samples_start), String::new()]);
+    let containers = received.containers.map_or_else(|| "none (no engine)".to_owned(), |n| n.to_string());
+    table.row("containers in the last sample", [containers, String::new()]);
     table.row("CPU time (user + system)", [format!("{:.2} s", cpu.total().as_secs_f64()), String::new()]);
     table.row(
         "CPU, % of one core",

@@ -256,8 +256,8 @@ pub struct AgentArgs {
     /// Warm-up: from the start until this many batches arrived (enrolment, first readings).
     #[arg(long, default_value_t = 2)]
     pub warmup_batches: u64,
-    /// The build profile whose binary to run (build it first: `cargo build --release -p vigil-agent`).
-    #[arg(long, default_value = "release")]
+    /// The build profile whose binary to run (build it first: `cargo build --profile agent-release -p vigil-agent`).
+    #[arg(long, default_value = "agent-release")]
     pub profile: String,
     /// The build directory (default: $CARGO_TARGET_DIR or ./target).
     #[arg(long)]

@@ -5,7 +5,8 @@
 //! warm-up (enrolment, the first batches), its CPU time and resident memory are read from
 //! `/proc/<pid>` over the measured window. Bars: under 0.5 % of one core, under 15 MB.
 //!
-//! Build the binary first: `cargo build --release -p vigil-agent`.
+//! Build the binary first: `cargo build --profile agent-release -p vigil-agent` (the static
+//! one with `--target x86_64-unknown-linux-musl`, then `--target-dir target/x86_64-unknown-linux-musl`).
 
 use anyhow::{Context, anyhow, bail};
 use std::path::PathBuf;
@@ -70,7 +71,12 @@ pub async fn run(args: AgentArgs) -> anyhow::Result<()> {
         ),
     )?;
     let log = std::fs::File::create(dir.path().join("agent.log"))?;
-    println!("agent: {} ({:.2} MB), pid to follow; its log: {}", binary.display(), size as f64 / 1e6, dir.path().join("agent.log").display());
+    println!(
+        "agent: {} ({:.2} MB), pid to follow; its log: {}",
+        binary.display(),
+        size as f64 / 1e6,
+        dir.path().join("agent.log").display()
+    );
     let mut child = Command::new(&binary)
         .arg("--config")
         .arg(&config)

@@ -35,6 +35,9 @@ pub enum Command {
     /// The Lambda functions' binaries cold-started against a fake Runtime API: init time,
     /// first answer, peak memory, sizes.
     LambdaStartup(LambdaStartupArgs),
+    /// The host agent's own cost: the release `vigil-agent` binary sampling this machine at
+    /// its interval for a bounded time, streaming to a loopback agent server: CPU and memory.
+    Agent(AgentArgs),
     /// The local target (run by the other scenarios as a child process).
     #[command(hide = true)]
     Target(TargetArgs),
@@ -239,4 +242,27 @@ pub struct LambdaStartupArgs {
     /// Checks per job message in the busy prober's batch (ten messages).
     #[arg(long, default_value_t = 50)]
     pub checks_per_job: usize,
+}
+
+/// `vigil-bench agent`.
+#[derive(Args, Debug, Clone)]
+pub struct AgentArgs {
+    /// The agent's sampling interval.
+    #[arg(long, default_value_t = 10)]
+    pub interval_seconds: u64,
+    /// Length of the measured window, after the warm-up.
+    #[arg(long, default_value_t = 300)]
+    pub duration_seconds: u64,
+    /// Warm-up: from the start until this many batches arrived (enrolment, first readings).
+    #[arg(long, default_value_t = 2)]
+    pub warmup_batches: u64,
+    /// The build profile whose binary to run (build it first: `cargo build --profile agent-release -p vigil-agent`).
+    #[arg(long, default_value = "agent-release")]
+    pub profile: String,
+    /// The build directory (default: $CARGO_TARGET_DIR or ./target).
+    #[arg(long)]
+    pub target_dir: Option<PathBuf>,
+    /// The Docker Engine API socket the agent watches ("" for none).
+    #[arg(long, default_value = "/var/run/docker.sock")]
+    pub docker_socket: String,
 }

@@ -7,6 +7,7 @@ mod counting;
 mod measure;
 mod no_network;
 mod report;
+mod scenario_agent;
 mod scenario_alert_latency;
 mod scenario_aws_cost;
 mod scenario_lambda_startup;
@@ -38,6 +39,10 @@ async fn main() -> anyhow::Result<()> {
         println!("scenario: pings {args:?}");
         return scenario_pings::run(args).await;
     }
+    if let Command::Agent(args) = cli.command {
+        println!("scenario: agent {args:?}");
+        return scenario_agent::run(args).await;
+    }
     let target = target::Target::start()?;
     println!("target: child process {} serving {} and {}", target.pid(), target.url(cli::Scheme::Http), target.url(cli::Scheme::Https));
     match cli.command {
@@ -61,6 +66,6 @@ async fn main() -> anyhow::Result<()> {
             println!("scenario: aws-cost {args:?}");
             scenario_aws_cost::run(args, &target).await
         }
-        Command::Target(_) | Command::Pings(_) | Command::PingsServer(_) => Ok(()),
+        Command::Target(_) | Command::Pings(_) | Command::PingsServer(_) | Command::Agent(_) => Ok(()),
     }
 }

@@ -63,11 +63,20 @@ pub struct Memory {
 
 /// Reads `VmRSS` and `VmHWM` from `/proc/self/status`.
 pub fn memory() -> anyhow::Result<Memory> {
-    let status = std::fs::read_to_string("/proc/self/status").context("reading /proc/self/status")?;
+    memory_at("/proc/self/status")
+}
+
+/// Reads `VmRSS` and `VmHWM` of process `pid`.
+pub fn memory_of(pid: u32) -> anyhow::Result<Memory> {
+    memory_at(&format!("/proc/{pid}/status"))
+}
+
+fn memory_at(path: &str) -> anyhow::Result<Memory> {
+    let status = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
     let kib = |key: &str| -> anyhow::Result<u64> {
-        let line = status.lines().find(|l| l.starts_with(key)).ok_or_else(|| anyhow!("/proc/self/status has no {key}"))?;
+        let line = status.lines().find(|l| l.starts_with(key)).ok_or_else(|| anyhow!("{path} has no {key}"))?;
         let value = line[key.len()..].trim().trim_end_matches("kB").trim();
-        Ok(value.parse::<u64>().with_context(|| format!("parsing {key} in /proc/self/status"))? * 1024)
+        Ok(value.parse::<u64>().with_context(|| format!("parsing {key} in {path}"))? * 1024)
     };
     Ok(Memory { rss: kib("VmRSS:")?, peak_rss: kib("VmHWM:")? })
 }

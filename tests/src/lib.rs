@@ -2,6 +2,7 @@
 //! the real app started on a free port, and a real OpenID provider with a browser to sign in
 //! through it.
 
+pub mod agent_server;
 pub mod app;
 pub mod browser;
 pub mod contract;

@@ -1,6 +1,6 @@
 //! Fuzz targets for everything that reads text from outside: assertion conditions, cron
 //! expressions, ping paths and their query, monitor and task bodies, and the event messages the
-//! functions decode. None may panic or hang on any input.
+//! functions decode, and the agent protocol's messages. None may panic or hang on any input.
 //!
 //! They run under `cargo test` for a bounded time (`VIGIL_FUZZ_SECONDS` per target, 2 by
 //! default) on random `arbitrary` inputs, half spelled from each grammar's tokens so that they
@@ -215,6 +215,58 @@ fn event_messages() {
         if let Ok(event) = serde_json::from_str::<DomainEvent>(text) {
             let again = serde_json::to_string(&event).expect("an event serializes");
             assert!(serde_json::from_str::<DomainEvent>(&again).is_ok(), "an event round-trips: {text:?}");
+        }
+    });
+}
+
+const AGENT_PROTOCOL_FIELDS: &[&str] = &[
+    "\"v\"",
+    "\"type\"",
+    "\"body\"",
+    "1",
+    "2",
+    "\"enrol\"",
+    "\"hello\"",
+    "\"samples\"",
+    "\"action_result\"",
+    "\"action_refused\"",
+    "\"heartbeat\"",
+    "\"goodbye\"",
+    "\"enrolled\"",
+    "\"welcome\"",
+    "\"ack\"",
+    "\"action\"",
+    "\"through\"",
+    "\"seq\"",
+    "\"dropped_total\"",
+    "\"at\"",
+    "\"memory\"",
+    "\"total_bytes\"",
+    "\"uptime_seconds\"",
+    "\"request\"",
+    "\"signature\"",
+    "\"agent_id\"",
+    "\"token\"",
+    "\"secret\"",
+    "\"reason\"",
+    "\"connection_lost\"",
+    "\"2027-01-15T08:00:00Z\"",
+    "\"00000000-0000-0000-0000-000000000007\"",
+    "\"vet_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"",
+    "\"restart-api\"",
+    "1e308",
+    "18446744073709551616",
+];
+
+#[test]
+fn agent_protocol_messages() {
+    use crate::agent::{AgentMessage, Message, ServerMessage};
+    fuzz(&with(JSON_PUNCTUATION, AGENT_PROTOCOL_FIELDS), |text| {
+        if let Ok(message) = AgentMessage::decode(text) {
+            assert_eq!(AgentMessage::decode(&message.encode()).as_ref(), Ok(&message), "an agent message round-trips: {text:?}");
+        }
+        if let Ok(message) = ServerMessage::decode(text) {
+            assert_eq!(ServerMessage::decode(&message.encode()).as_ref(), Ok(&message), "a server message round-trips: {text:?}");
         }
     });
 }

@@ -113,6 +113,14 @@ uuid_id!(
     /// One entry of an incident's timeline.
     TimelineEntryId
 );
+uuid_id!(
+    /// A host agent: one enrolled `vigil-agent` and its credential.
+    AgentId
+);
+uuid_id!(
+    /// One request to run a named action on an agent.
+    ActionRequestId
+);
 
 uuid_id!(
     /// A person who signs in. One user may belong to several organisations.

@@ -4,6 +4,7 @@
 
 mod account_views;
 mod auth;
+pub mod browser;
 mod extract;
 mod incident_views;
 mod json_shape;

@@ -214,6 +214,18 @@ const tests = [
     return page;
   }],
 
+  ["every page fits a 360 px wide screen without scrolling sideways", async () => {
+    const cookies = await state.owner.context().cookies();
+    const page = await open({ viewport: { width: 360, height: 740 } });
+    await page.context().addCookies(cookies);
+    for (const path of ["/", "/settings/profile", "/settings/password", "/settings/two-factor", "/settings/keys", "/settings/members", "/settings/audit-log", "/settings/organisation", "/sign-in?x", "/forgot-password"]) {
+      await page.goto(`${base}${path}`);
+      const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      check(scroll <= width, `${path} is ${scroll} px wide on a ${width} px screen`);
+    }
+    return page;
+  }],
+
   ["no page broke the Content-Security-Policy", async () => {
     for (const page of [state.owner, state.viewer]) {
       for (const path of ["/", "/settings/profile", "/settings/password", "/settings/two-factor", "/settings/keys", "/settings/members"]) {

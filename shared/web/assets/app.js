@@ -9,6 +9,10 @@
   }
 
   ready(function () {
+    // On narrow screens the settings navigation scrolls sideways: show the current page's tab.
+    var current = document.querySelector(".settings > nav [aria-current]");
+    if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest", inline: "center" });
+
     // A select marked data-autosubmit sends its form when changed (the button stays for
     // keyboard users and is only hidden visually).
     document.addEventListener("change", function (event) {

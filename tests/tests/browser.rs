@@ -65,7 +65,11 @@ async fn the_dashboard_in_chromium() {
     let (ok, output) = node("run.mjs", &app, Duration::from_secs(300)).await;
     println!("{output}");
     let summary = output.lines().rev().find(|line| line.contains(" passed, ")).unwrap_or_default();
-    assert!(ok && summary.ends_with(" passed, 0 failed"), "browser scenarios failed ({summary}); evidence in {}", artifacts_dir().display());
+    assert!(
+        ok && summary.ends_with(" passed, 0 failed"),
+        "browser scenarios failed ({summary}); evidence in {}",
+        artifacts_dir().display()
+    );
     let passed: usize = summary.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
     assert!(passed >= 9, "every scenario ran: {summary}");
     app.stop().await;

@@ -240,10 +240,7 @@ const KNOWN: &[(&str, &str)] = &[
     ("this installation is set up already: sign in, or ask its owner for an invitation", msg("error.text.set_up_already")),
     ("this installation is set up already", msg("error.text.set_up_already")),
     ("start by asking for a new secret", msg("error.text.totp_not_started")),
-    (
-        "two-factor authentication is on already; turn it off first to change the secret",
-        msg("error.text.totp_on_already"),
-    ),
+    ("two-factor authentication is on already; turn it off first to change the secret", msg("error.text.totp_on_already")),
     ("a sign-in never makes an owner: give a lesser role, and promote by hand", msg("error.text.oidc_owner")),
     ("keep the audit log between 1 and 3650 days", msg("error.text.retention_range")),
     ("the account changed meanwhile; try again", msg("error.changed_meanwhile")),

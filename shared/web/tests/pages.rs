@@ -68,12 +68,8 @@ async fn installation() -> (Router, Deps, Browser, Browser, UserId) {
     let owner = set_up_owner(&deps, cmd, now()).await.unwrap();
     let tenant_id = owner.tenant_id;
     let owner_id = owner.user.id;
-    let viewer = User::new(
-        UserId::from_uuid(uuid_of(7)),
-        Email::parse("v@example.com").unwrap(),
-        "<script>alert(1)</script>".into(),
-        now(),
-    );
+    let viewer =
+        User::new(UserId::from_uuid(uuid_of(7)), Email::parse("v@example.com").unwrap(), "<script>alert(1)</script>".into(), now());
     deps.stores.users.insert_user(&viewer).await.unwrap();
     deps.stores.memberships.put_membership(&Membership { tenant_id, user_id: viewer.id, role: Role::Viewer, since: now() }).await.unwrap();
     let owner_browser = session_of(&deps, owner).await;
@@ -123,7 +119,14 @@ async fn every_page_carries_the_security_headers_and_no_inline_script_or_style()
     for path in PAGES.iter().copied().chain(["/forgot-password", "/reset-password?token=x", "/invitations/accept?token=x", "/setup"]) {
         let answer = get(&router, path, Some(&owner)).await;
         let csp = answer.headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        for directive in ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'"] {
+        for directive in [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+            "base-uri 'none'",
+        ] {
             assert!(csp.contains(directive), "{path}: {directive} in {csp:?}");
         }
         assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{path}: {csp}");
@@ -194,7 +197,10 @@ async fn user_strings_are_escaped() {
     let (router, _, owner, viewer, _) = installation().await;
     for browser in [&owner, &viewer] {
         let html = get(&router, "/settings/members", Some(browser)).await.text();
-        assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "escaped");
+        assert!(
+            html.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "escaped"
+        );
         assert!(!html.contains("<script>alert(1)"), "never raw");
     }
 }
@@ -213,7 +219,10 @@ async fn strangers_are_sent_to_sign_in_and_a_fresh_installation_to_set_up() {
     assert_eq!(answer.headers[header::LOCATION], "/setup");
     let setup = get(&fresh, "/setup", None).await;
     assert_eq!(setup.status, StatusCode::OK);
-    assert!(setup.headers.get_all(header::SET_COOKIE).iter().any(|c| c.to_str().unwrap().starts_with("vigil_form=")), "a form token before sign-in");
+    assert!(
+        setup.headers.get_all(header::SET_COOKIE).iter().any(|c| c.to_str().unwrap().starts_with("vigil_form=")),
+        "a form token before sign-in"
+    );
 }
 
 #[tokio::test]
@@ -237,7 +246,10 @@ async fn the_language_comes_from_the_cookie_then_the_browser() {
 async fn assets_are_served_by_hashed_name_cached_for_a_year_and_gzipped() {
     let router = vigil_web::app(deps());
     let page = get(&router, "/forgot-password", None).await.text();
-    let css = page.split("href=\"").find_map(|s| s.strip_prefix("/assets/app.").map(|r| format!("/assets/app.{}", &r[..r.find('"').unwrap()]))).unwrap();
+    let css = page
+        .split("href=\"")
+        .find_map(|s| s.strip_prefix("/assets/app.").map(|r| format!("/assets/app.{}", &r[..r.find('"').unwrap()])))
+        .unwrap();
     let plain = get(&router, &css, None).await;
     assert_eq!(plain.status, StatusCode::OK);
     assert_eq!(plain.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");

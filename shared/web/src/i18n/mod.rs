@@ -3,10 +3,10 @@
 //! numbers are written for the locale, in the reader's time zone.
 
 mod catalogue;
-mod format;
-mod negotiate;
 #[cfg(test)]
 mod catalogue_tests;
+mod format;
+mod negotiate;
 
 pub(crate) use catalogue::{Catalogue, Message, msg};
 pub(crate) use negotiate::{LANGUAGE_COOKIE, from_accept_language};

@@ -13,10 +13,7 @@ pub(crate) fn from_accept_language(header: &str) -> Option<Locale> {
     for item in header.split(',') {
         let mut parts = item.split(';');
         let Some(locale) = parts.next().map(str::trim).and_then(Locale::parse) else { continue };
-        let quality = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
+        let quality = parts.filter_map(|p| p.trim().strip_prefix("q=")).find_map(|q| q.trim().parse::<f32>().ok()).unwrap_or(1.0);
         if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
             best = Some((quality, locale));
         }

@@ -88,7 +88,11 @@ fn row(tr: &Tr, entry: &AuditEntry) -> EntryRow {
         actor: entry.actor_label.clone(),
         action: action_name(tr, &entry.action).unwrap_or_else(|| entry.action.clone()),
         action_id: entry.action.clone(),
-        target: entry.target.name.clone().map_or_else(|| format!("{} {}", entry.target.kind, entry.target.id), |name| format!("{} {name}", entry.target.kind)),
+        target: entry
+            .target
+            .name
+            .clone()
+            .map_or_else(|| format!("{} {}", entry.target.kind, entry.target.id), |name| format!("{} {name}", entry.target.kind)),
         changes: entry.changes.iter().map(|c| format!("{}: {} → {}", c.field, value(&c.before), value(&c.after))).collect(),
         ip: entry.origin.ip.clone().unwrap_or_default(),
     }
@@ -113,7 +117,13 @@ pub(crate) async fn show(visitor: Visitor, Query(filters): Query<AuditFilters>) 
         (Ok(since), Ok(until)) => (since, until),
         (since, _) => {
             let field = if since.is_err() { "since" } else { "until" };
-            let page = AuditPage { shell, errors: Refusal::field_error(tr, field, msg("audit.bad_date")), filters, entries: Vec::new(), next: None };
+            let page = AuditPage {
+                shell,
+                errors: Refusal::field_error(tr, field, msg("audit.bad_date")),
+                filters,
+                entries: Vec::new(),
+                next: None,
+            };
             return Ok(crate::page::refused(&visitor, &page));
         }
     };
@@ -129,7 +139,13 @@ pub(crate) async fn show(visitor: Visitor, Query(filters): Query<AuditFilters>) 
     let (errors, entries, next) = match list_audit_log(&visitor.deps, actor, query).await {
         Ok(page) => {
             let next = page.next_cursor.map(|Cursor(cursor)| {
-                let pairs = [("action", filters.action.as_str()), ("target_kind", &filters.target_kind), ("since", &filters.since), ("until", &filters.until), ("cursor", &cursor)];
+                let pairs = [
+                    ("action", filters.action.as_str()),
+                    ("target_kind", &filters.target_kind),
+                    ("since", &filters.since),
+                    ("until", &filters.until),
+                    ("cursor", &cursor),
+                ];
                 format!("{}?{}", visitor.link("/settings/audit-log"), serde_urlencoded::to_string(pairs).unwrap_or_default())
             });
             (Refusal::default(), page.items.iter().map(|entry| row(tr, entry)).collect(), next)

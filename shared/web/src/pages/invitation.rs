@@ -32,7 +32,12 @@ pub(crate) struct TokenQuery {
 
 /// `GET /invitations/accept?token=`.
 pub(crate) async fn show(visitor: Visitor, Query(query): Query<TokenQuery>) -> Result<Response, Failure> {
-    let page = InvitationPage { shell: Shell::bare(&visitor, msg("invitation.title")), errors: Refusal::default(), token: query.token, name: String::new() };
+    let page = InvitationPage {
+        shell: Shell::bare(&visitor, msg("invitation.title")),
+        errors: Refusal::default(),
+        token: query.token,
+        name: String::new(),
+    };
     Ok(render(&visitor, &page))
 }
 

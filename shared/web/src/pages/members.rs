@@ -14,9 +14,7 @@ use axum::extract::{Path, Query};
 use axum::response::Response;
 use serde::Deserialize;
 use vigil_app::SystemClock;
-use vigil_app::accounts::{
-    InviteMember, change_role, invite_member, list_invitations, list_members, remove_member, revoke_invitation,
-};
+use vigil_app::accounts::{InviteMember, change_role, invite_member, list_invitations, list_members, remove_member, revoke_invitation};
 use vigil_domain::access::{Action, Role};
 use vigil_domain::accounts::{AnyInvitation, InvitationState};
 use vigil_domain::ids::{InvitationId, UserId};

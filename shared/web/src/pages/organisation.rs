@@ -100,8 +100,12 @@ pub(crate) async fn submit(posted: Posted<OrganisationForm>) -> Result<Response,
     let tr = &visitor.tr;
     let mut errors = Refusal::default();
     let rules = parse_rules(tr, &form.rules).map_err(|text| errors.fields.push(("settings.oidc_rules".into(), text))).ok();
-    let retention =
-        form.retention.trim().parse::<u32>().map_err(|_| errors.fields.push(("settings.audit_retention_days".into(), tr.t(msg("organisation.bad_retention")).to_owned()))).ok();
+    let retention = form
+        .retention
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| errors.fields.push(("settings.audit_retention_days".into(), tr.t(msg("organisation.bad_retention")).to_owned())))
+        .ok();
     let outcome = match (rules, retention) {
         (Some(oidc_rules), Some(audit_retention_days)) => {
             let settings = OrganisationSettings { password_sign_in: form.password_sign_in.is_some(), oidc_rules, audit_retention_days };

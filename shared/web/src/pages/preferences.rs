@@ -60,8 +60,14 @@ pub(crate) async fn switch_organisation(posted: Posted<SwitchForm>) -> Result<Re
     let Posted { visitor, form } = posted;
     let member = visitor.member()?;
     let tenant_id: TenantId = form.organisation.parse().map_err(|_| Failure::bad_form(&visitor, crate::i18n::msg("form.malformed")))?;
-    vigil_app::accounts::switch_organisation(&visitor.deps, SwitchOrganisation { cookie: member.cookie.clone(), tenant_id }, SystemClock::now())
-        .await
-        .map_err(|error| crate::failure::auth_refusal(&visitor.tr, error).err().map_or_else(|| Failure::forbidden(&visitor), |r| r.page(&visitor)))?;
+    vigil_app::accounts::switch_organisation(
+        &visitor.deps,
+        SwitchOrganisation { cookie: member.cookie.clone(), tenant_id },
+        SystemClock::now(),
+    )
+    .await
+    .map_err(|error| {
+        crate::failure::auth_refusal(&visitor.tr, error).err().map_or_else(|| Failure::forbidden(&visitor), |r| r.page(&visitor))
+    })?;
     Ok(see_other(&visitor.link("/?notice=switched")))
 }

@@ -46,7 +46,13 @@ pub(crate) struct RequestForm {
 /// `POST /forgot-password`: the same answer whether the address has an account or not.
 pub(crate) async fn submit_request(posted: Posted<RequestForm>) -> Result<Response, Failure> {
     let Posted { visitor, form } = posted;
-    match request_password_reset(&visitor.deps, RequestPasswordReset { email: form.email, origin: visitor.origin.clone() }, SystemClock::now()).await {
+    match request_password_reset(
+        &visitor.deps,
+        RequestPasswordReset { email: form.email, origin: visitor.origin.clone() },
+        SystemClock::now(),
+    )
+    .await
+    {
         Ok(()) => Ok(see_other(&visitor.link("/forgot-password?notice=reset_sent"))),
         Err(error) => {
             let errors = auth_refusal(&visitor.tr, error).map_err(|reason| reason.page(&visitor))?;

@@ -2,17 +2,19 @@
 
 use crate::failure::{Failure, Refusal, auth_refusal};
 use crate::i18n::msg;
-use crate::page::{refused, local_path, render, see_other};
+use crate::oidc_button;
+use crate::page::{local_path, refused, render, see_other};
 use crate::shell::Shell;
 use crate::visitor::{Posted, Visitor};
-use crate::oidc_button;
 use askama::Template;
 use axum::extract::Query;
 use axum::http::header;
 use axum::response::Response;
 use serde::Deserialize;
 use vigil_app::SystemClock;
-use vigil_app::accounts::{FinishSignIn, SignIn, SignInOutcome, SignedIn, StartSession, end_session, finish_sign_in, needs_set_up, sign_in, start_session};
+use vigil_app::accounts::{
+    FinishSignIn, SignIn, SignInOutcome, SignedIn, StartSession, end_session, finish_sign_in, needs_set_up, sign_in, start_session,
+};
 use vigil_domain::accounts::SecretToken;
 use vigil_http::browser::session_cookie_header;
 
@@ -43,9 +45,8 @@ pub(crate) struct SignInQuery {
 }
 
 fn sign_in_page(visitor: &Visitor, email: String, next: String, errors: Refusal, notice: Option<&str>) -> SignInPage {
-    let oidc = oidc_button::provider(&visitor.deps).map(|name| {
-        (visitor.tr.a(msg("sign_in.oidc"), "provider", name), oidc_button::start_url(&visitor.base, &next))
-    });
+    let oidc = oidc_button::provider(&visitor.deps)
+        .map(|name| (visitor.tr.a(msg("sign_in.oidc"), "provider", name), oidc_button::start_url(&visitor.base, &next)));
     SignInPage { shell: Shell::bare(visitor, msg("sign_in.title")).with_notice(notice), errors, email, next, oidc }
 }
 
@@ -118,9 +119,10 @@ pub(crate) async fn submit_code(posted: Posted<CodeForm>) -> Result<Response, Fa
 
 /// Starts the browser session of someone who just proved who they are, and sends them on.
 pub(crate) async fn open_session(visitor: &Visitor, signed_in: SignedIn, next: &str) -> Result<Response, Failure> {
-    let (_, cookie) = start_session(&visitor.deps, StartSession { signed_in, origin: visitor.origin.clone() }, SystemClock::now())
-        .await
-        .map_err(|error| auth_refusal(&visitor.tr, error).err().map_or_else(|| Failure::forbidden(visitor), |reason| reason.page(visitor)))?;
+    let (_, cookie) =
+        start_session(&visitor.deps, StartSession { signed_in, origin: visitor.origin.clone() }, SystemClock::now()).await.map_err(
+            |error| auth_refusal(&visitor.tr, error).err().map_or_else(|| Failure::forbidden(visitor), |reason| reason.page(visitor)),
+        )?;
     let mut response = see_other(next);
     response.headers_mut().append(header::SET_COOKIE, session_cookie_header(&visitor.deps, Some(&cookie)));
     Ok(response)

@@ -38,7 +38,14 @@ impl TwoFactorPage {
     async fn of(visitor: &Visitor, errors: Refusal, offer: Option<Offer>, codes: Vec<String>) -> Result<Self, Failure> {
         let shell = Shell::settings(visitor, msg("settings.two_factor"), "two_factor").await?;
         let user = &visitor.member()?.user;
-        Ok(Self { shell, errors, enabled: user.totp.is_some() || !codes.is_empty(), recovery_left: user.recovery_codes.remaining(), offer, codes })
+        Ok(Self {
+            shell,
+            errors,
+            enabled: user.totp.is_some() || !codes.is_empty(),
+            recovery_left: user.recovery_codes.remaining(),
+            offer,
+            codes,
+        })
     }
 }
 

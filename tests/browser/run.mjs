@@ -148,6 +148,19 @@ const tests = [
     check(refused.status() === 403, `a viewer's role change is refused: ${refused.status()}`);
     await owner.goto(`${base}/settings/members`);
     check((await owner.locator(`#${ownerRow}`).textContent()).includes("Owner"), "the owner is still owner");
+
+    // With script, changing a role posts in place (htmx swaps the row; no page load).
+    await owner.evaluate(() => { window.samePage = true; });
+    const viewerRow = owner.locator("#members tr", { hasText: VIEWER.name });
+    const answered = owner.waitForResponse((r) => r.url().includes("/settings/members") && r.request().method() === "GET");
+    await viewerRow.locator("select").selectOption("responder");
+    await answered;
+    await owner.waitForTimeout(300);
+    check(await owner.evaluate(() => window.samePage === true), "the page was not reloaded");
+    await owner.reload();
+    check((await owner.locator("#members tr", { hasText: VIEWER.name }).locator("select").inputValue()) === "responder", "the role changed");
+    await owner.locator("#members tr", { hasText: VIEWER.name }).locator("select").selectOption("viewer");
+    await owner.waitForTimeout(500);
     return page;
   }],
 

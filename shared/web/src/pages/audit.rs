@@ -77,7 +77,21 @@ fn action_name(tr: &Tr, action: &str) -> Option<String> {
     Some(tr.t(key).to_owned())
 }
 
+/// The kind of a target, in words (unknown kinds as stored).
+fn kind_name(tr: &Tr, kind: &str) -> String {
+    let key = match kind {
+        "user" => msg("audit.kind.user"),
+        "member" => msg("audit.kind.member"),
+        "invitation" => msg("audit.kind.invitation"),
+        "key" => msg("audit.kind.key"),
+        "organisation" => msg("audit.kind.organisation"),
+        _ => return kind.to_owned(),
+    };
+    tr.t(key).to_owned()
+}
+
 fn row(tr: &Tr, entry: &AuditEntry) -> EntryRow {
+    let kind = kind_name(tr, &entry.target.kind);
     let value = |v: &Option<serde_json::Value>| match v {
         None | Some(serde_json::Value::Null) => "—".to_owned(),
         Some(serde_json::Value::String(s)) => s.clone(),

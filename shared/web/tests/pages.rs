@@ -272,3 +272,27 @@ async fn the_api_still_answers_beside_the_pages() {
     assert_eq!(answer.headers[header::CONTENT_TYPE], "application/problem+json");
     assert_eq!(get(&router, "/healthz", None).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_header_switches_between_the_members_organisations() {
+    let (router, deps, owner, _, owner_id) = installation().await;
+    let first = get(&router, "/", Some(&owner)).await.text();
+    assert!(!first.contains("organisation-switch") && first.contains("Acme"), "one organisation: its name, no switcher");
+    let tenant_id = deps.stores.memberships.memberships_of(owner_id).await.unwrap()[0].0.tenant_id;
+    let actor = vigil_domain::access::Actor::member(tenant_id, owner_id, Role::Owner, "ann@example.com");
+    let second = vigil_app::accounts::create_organisation(&deps, &actor, "Second & Co", now()).await.unwrap();
+    let page = get(&router, "/", Some(&owner)).await.text();
+    assert!(page.contains("id=\"organisation-switch\""), "a switcher once there are two");
+    assert!(page.contains("Second &#38; Co") || page.contains("Second &amp; Co"), "both listed, escaped");
+
+    let elsewhere = vigil_domain::ids::TenantId::from_uuid(uuid_of(99));
+    let refused = post(&router, "/organisation/switch", &owner, &format!("csrf={}&organisation={elsewhere}", owner.csrf)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "not a member there");
+
+    let switched = post(&router, "/organisation/switch", &owner, &format!("csrf={}&organisation={}", owner.csrf, second.id)).await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    assert_eq!(switched.headers[header::LOCATION], "/?notice=switched");
+    let after = get(&router, "/?notice=switched", Some(&owner)).await.text();
+    assert!(after.contains(&format!("<option value=\"{}\" selected>", second.id)), "the session looks at the second");
+    assert!(after.contains("You switched organisation."));
+}

@@ -102,11 +102,7 @@ fn row(tr: &Tr, entry: &AuditEntry) -> EntryRow {
         actor: entry.actor_label.clone(),
         action: action_name(tr, &entry.action).unwrap_or_else(|| entry.action.clone()),
         action_id: entry.action.clone(),
-        target: entry
-            .target
-            .name
-            .clone()
-            .map_or_else(|| format!("{} {}", entry.target.kind, entry.target.id), |name| format!("{} {name}", entry.target.kind)),
+        target: format!("{kind} {}", entry.target.name.as_deref().unwrap_or(&entry.target.id)),
         changes: entry.changes.iter().map(|c| format!("{}: {} → {}", c.field, value(&c.before), value(&c.after))).collect(),
         ip: entry.origin.ip.clone().unwrap_or_default(),
     }

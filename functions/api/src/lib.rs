@@ -1,5 +1,5 @@
-//! The api function: Vigil's HTTP API (the same axum Router as `vigil serve`) behind API
-//! Gateway. lambda_http turns each API Gateway event into an HTTP request for the router and
+//! The api function: Vigil's HTTP API and dashboard (the same axum Router as `vigil serve`)
+//! behind API Gateway. lambda_http turns each API Gateway event into an HTTP request for the router and
 //! the router's response into the event's answer.
 
 use axum::Router;
@@ -9,9 +9,9 @@ use vigil_aws::config::ApiConfig;
 use vigil_domain::ports::OidcProvider;
 use vigil_oidc::{OidcSettings, OpenIdProvider};
 
-/// The handler: the shared router over the AWS dependencies.
+/// The handler: the shared router (API, pages and their assets) over the AWS dependencies.
 pub fn app(deps: Deps) -> Router {
-    vigil_http::router(deps)
+    vigil_web::app(deps)
 }
 
 /// The OpenID provider of `VIGIL_OIDC_*`, sending people back to the callback under the public

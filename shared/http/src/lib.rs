@@ -5,6 +5,7 @@
 
 mod account_views;
 mod auth;
+pub mod browser;
 mod extract;
 mod incident_views;
 pub mod openapi;

@@ -139,6 +139,31 @@ uuid_id!(
     AuditEntryId
 );
 
+uuid_id!(
+    /// A public status page.
+    StatusPageId
+);
+uuid_id!(
+    /// A component of a status page (a group of components too).
+    ComponentId
+);
+uuid_id!(
+    /// An incident posted on a status page, apart from the internal incidents.
+    PublicIncidentId
+);
+uuid_id!(
+    /// One update of a public incident.
+    PublicUpdateId
+);
+uuid_id!(
+    /// A subscriber of a status page (an email address or a webhook).
+    SubscriberId
+);
+uuid_id!(
+    /// A badge: a picture of a monitor's, task's or component's status, by an unguessable token.
+    BadgeId
+);
+
 /// A UUIDv8 whose first 48 bits are `at_ms`, so ids sort by time as UUIDv7 ids do, and whose
 /// remaining bits come from the whole `seed`.
 fn time_prefixed(seed: Uuid, at_ms: i64) -> Uuid {
@@ -175,6 +200,20 @@ impl IncidentId {
     /// share a UUID.
     pub fn for_opening(subject: Uuid, opened_at_ms: i64) -> Self {
         Self(time_prefixed(subject, opened_at_ms))
+    }
+}
+
+impl PublicIncidentId {
+    /// The id of the public post of internal incident `incident` on page `page`: the same for
+    /// every attempt, so that publishing twice (a redelivered event) posts once. It keeps the
+    /// incident's time prefix, so posts sort by the time their incident opened.
+    pub fn published_from(incident: IncidentId, page: StatusPageId) -> Self {
+        let mut bytes = incident.as_uuid().into_bytes();
+        let page = page.as_uuid().into_bytes();
+        for i in 6..16 {
+            bytes[i] ^= page[i];
+        }
+        Self(uuid::Builder::from_custom_bytes(bytes).into_uuid())
     }
 }
 

@@ -23,6 +23,7 @@ pub mod notify;
 pub mod page;
 pub mod ports;
 pub mod probe;
+pub mod status_page;
 pub mod tenant;
 pub mod time;
 pub mod uptime;

@@ -43,7 +43,7 @@ impl CheckTally {
 }
 
 /// The windows summaries are given over.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub enum UptimeWindow {
     /// The last 24 hours.

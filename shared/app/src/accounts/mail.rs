@@ -71,7 +71,7 @@ fn compose(mail: &AccountMail<'_>, locale: Locale) -> (String, String) {
 /// Sends `mail` to `to` in `locale`.
 pub async fn send(deps: &Deps, to: &str, mail: AccountMail<'_>, locale: Locale) -> Result<(), AccountError> {
     let (subject, text) = compose(&mail, locale);
-    let message = OutboundMessage::Email { to: vec![to.to_owned()], subject, text };
+    let message = OutboundMessage::Email { to: vec![to.to_owned()], subject, text, headers: Vec::new() };
     match deps.notifier.send(&message, deps.settings.notifications.send_timeout).await.0 {
         AttemptResult::Accepted { .. } => Ok(()),
         AttemptResult::Rejected { error, .. } => Err(AccountError::Mail(error)),

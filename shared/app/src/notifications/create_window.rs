@@ -2,7 +2,7 @@ use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::MaintenanceWindowId;
-use vigil_domain::notify::{InvalidInput, MaintenanceDraft, MaintenanceWindow};
+use vigil_domain::notify::{InvalidInput, MaintenanceDraft, MaintenanceWindow, WindowSettings};
 use vigil_domain::ports::StoreError;
 
 /// Create a maintenance window.
@@ -33,7 +33,7 @@ pub enum CreateWindowError {
 pub async fn create_window(deps: &Deps, cmd: CreateWindow, now: Timestamp) -> Result<MaintenanceWindow, CreateWindowError> {
     cmd.actor.require(Action::EditAlerting)?;
     let managed = cmd.draft.managed.clone();
-    let (name, select, schedule) = cmd.draft.validate()?;
+    let WindowSettings { name, select, schedule, public } = cmd.draft.validate()?;
     let window = MaintenanceWindow {
         id: MaintenanceWindowId::from_uuid(deps.random.new_id(now)),
         tenant_id: cmd.actor.tenant_id,
@@ -42,6 +42,7 @@ pub async fn create_window(deps: &Deps, cmd: CreateWindow, now: Timestamp) -> Re
         schedule,
         created_at: now,
         managed,
+        public,
     };
     deps.stores.silences.put_window(&window).await?;
     crate::accounts::audit_trail::changed(

@@ -2,7 +2,7 @@ use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::MaintenanceWindowId;
-use vigil_domain::notify::{InvalidInput, MaintenanceDraft, MaintenanceWindow};
+use vigil_domain::notify::{WindowSettings, InvalidInput, MaintenanceDraft, MaintenanceWindow};
 use vigil_domain::ports::StoreError;
 
 /// Replace a maintenance window, keeping its id.
@@ -41,9 +41,9 @@ pub async fn replace_window(deps: &Deps, cmd: ReplaceWindow, now: Timestamp) -> 
     let windows = deps.stores.silences.windows(cmd.actor.tenant_id).await?;
     let current = windows.into_iter().find(|w| w.id == cmd.window_id).ok_or(ReplaceWindowError::NotFound)?;
     let managed = cmd.draft.managed.clone();
-    let (name, select, schedule) = cmd.draft.validate()?;
+    let WindowSettings { name, select, schedule, public } = cmd.draft.validate()?;
     let before = crate::accounts::audit_trail::snapshot(&current);
-    let window = MaintenanceWindow { name, select, schedule, managed, ..current };
+    let window = MaintenanceWindow { name, select, schedule, managed, public, ..current };
     deps.stores.silences.put_window(&window).await?;
     crate::accounts::audit_trail::changed(
         deps,

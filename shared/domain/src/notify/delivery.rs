@@ -4,7 +4,8 @@
 use super::kind::NotificationKind;
 use super::message::Notification;
 use super::retry::RetryPolicy;
-use crate::ids::{AlertRuleId, ChannelId, DeliveryId, IncidentId, TenantId};
+use crate::ids::{AlertRuleId, ChannelId, DeliveryId, IncidentId, SubscriberId, TenantId};
+use crate::status_page::{NoticeKind, SubscriberNotice};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -97,22 +98,17 @@ pub struct DeliveryAttempt {
     pub status_after: DeliveryStatus,
 }
 
-/// One message to one channel.
+/// One message to one channel about an internal incident, or to one subscriber of a status
+/// page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivery {
     /// Identity; also the message id receivers see (`webhook-id`), the same on every retry.
     pub id: DeliveryId,
     /// Owner.
     pub tenant_id: TenantId,
-    /// The incident.
-    pub incident_id: IncidentId,
-    /// The channel.
-    pub channel_id: ChannelId,
-    /// The rule that chose the channel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_id: Option<AlertRuleId>,
-    /// What to say.
-    pub notification: Notification,
+    /// Who receives it and what it says.
+    #[serde(flatten)]
+    pub to: Recipient,
     /// Where it stands.
     pub status: DeliveryStatus,
     /// Attempts made.
@@ -132,6 +128,42 @@ pub struct Delivery {
     pub updated_at: Timestamp,
 }
 
+/// Who a delivery goes to, and what it says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Recipient {
+    /// A notification channel, about an internal incident.
+    Channel(ChannelMessage),
+    /// A subscriber of a status page.
+    Subscriber(SubscriberMessage),
+}
+
+/// A notification to a channel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelMessage {
+    /// The incident.
+    pub incident_id: IncidentId,
+    /// The channel.
+    pub channel_id: ChannelId,
+    /// The rule that chose the channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<AlertRuleId>,
+    /// What to say.
+    pub notification: Notification,
+}
+
+/// A message to a subscriber of a status page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriberMessage {
+    /// The subscriber.
+    pub subscriber_id: SubscriberId,
+    /// What makes a second message of the same thing to the same subscriber a duplicate
+    /// (`update:<update>`, `confirm:<token hash>`).
+    pub key: String,
+    /// What to say.
+    pub notice: SubscriberNotice,
+}
+
 impl Delivery {
     /// The key that makes a second delivery of the same transition to the same channel a
     /// duplicate.
@@ -141,10 +173,33 @@ impl Delivery {
 
     /// This delivery's idempotency key.
     pub fn idempotency_key(&self) -> String {
-        Self::key_for(self.incident_id, self.notification.kind, self.channel_id)
+        match &self.to {
+            Recipient::Channel(m) => Self::key_for(m.incident_id, m.notification.kind, m.channel_id),
+            Recipient::Subscriber(m) => format!("subscriber:{}:{}", m.subscriber_id, m.key),
+        }
     }
 
-    /// A new delivery, due at once.
+    /// What the delivery is about, for listing deliveries by it: the internal incident; for a
+    /// subscriber, the public incident (or, for a confirmation, the subscriber).
+    pub fn about(&self) -> uuid::Uuid {
+        match &self.to {
+            Recipient::Channel(m) => m.incident_id.as_uuid(),
+            Recipient::Subscriber(m) => match &m.notice.kind {
+                NoticeKind::Update { incident_id, .. } => incident_id.as_uuid(),
+                NoticeKind::Confirm { .. } => m.subscriber_id.as_uuid(),
+            },
+        }
+    }
+
+    /// The channel message, for a delivery to a channel.
+    pub fn channel_message(&self) -> Option<&ChannelMessage> {
+        match &self.to {
+            Recipient::Channel(m) => Some(m),
+            Recipient::Subscriber(_) => None,
+        }
+    }
+
+    /// A new delivery to a channel, due at once.
     pub fn planned(
         id: DeliveryId,
         tenant_id: TenantId,
@@ -153,13 +208,16 @@ impl Delivery {
         notification: Notification,
         now: Timestamp,
     ) -> Self {
+        let to = Recipient::Channel(ChannelMessage { incident_id: notification.incident_id, channel_id, rule_id, notification });
+        Self::due(id, tenant_id, to, now)
+    }
+
+    /// A new delivery to `to`, due at once.
+    pub fn due(id: DeliveryId, tenant_id: TenantId, to: Recipient, now: Timestamp) -> Self {
         Self {
             id,
             tenant_id,
-            incident_id: notification.incident_id,
-            channel_id,
-            rule_id,
-            notification,
+            to,
             status: DeliveryStatus::Pending,
             attempts: 0,
             next_attempt_at: Some(now),
@@ -247,6 +305,45 @@ mod tests {
 
         let (refused, _) = fresh.after_attempt(fail(false), &policy, now, took);
         assert_eq!(refused.status, DeliveryStatus::Failed, "a permanent refusal is not retried");
-        assert_eq!(fresh.idempotency_key(), Delivery::key_for(fresh.incident_id, NotificationKind::Opened, fresh.channel_id));
+        let message = fresh.channel_message().unwrap();
+        assert_eq!(fresh.idempotency_key(), Delivery::key_for(message.incident_id, NotificationKind::Opened, message.channel_id));
+    }
+
+    #[test]
+    fn channel_and_subscriber_deliveries_round_trip_and_stored_ones_still_read() {
+        use crate::accounts::Locale;
+        use crate::ids::StatusPageId;
+        let base: url::Url = "http://127.0.0.1:8080".parse().unwrap();
+        let incident = sample();
+        let now = incident.core().opened_at;
+        let n = Notification::of(&incident.into(), NotificationKind::Opened, now, &base);
+        let channel = Delivery::planned(
+            DeliveryId::from_uuid(Uuid::from_u128(5)),
+            TenantId::from_uuid(Uuid::from_u128(1)),
+            ChannelId::from_uuid(Uuid::from_u128(6)),
+            None,
+            n,
+            now,
+        );
+        let json = serde_json::to_value(&channel).unwrap();
+        assert!(json.get("incident_id").is_some() && json.get("channel_id").is_some(), "channel fields stay where stored ones have them");
+        assert_eq!(serde_json::from_value::<Delivery>(json).unwrap(), channel);
+
+        let subscriber = SubscriberId::from_uuid(Uuid::from_u128(9));
+        let notice = SubscriberNotice {
+            kind: NoticeKind::Confirm { link: "https://x.test/c".into() },
+            page_id: StatusPageId::from_uuid(Uuid::from_u128(3)),
+            page_name: "Acme".into(),
+            page_url: "https://x.test".into(),
+            locale: Locale::Fr,
+            unsubscribe_url: "https://x.test/u".into(),
+        };
+        let to = Recipient::Subscriber(SubscriberMessage { subscriber_id: subscriber, key: "confirm:abc".into(), notice });
+        let mail = Delivery::due(DeliveryId::from_uuid(Uuid::from_u128(7)), TenantId::from_uuid(Uuid::from_u128(1)), to, now);
+        let text = serde_json::to_string(&mail).unwrap();
+        assert_eq!(serde_json::from_str::<Delivery>(&text).unwrap(), mail);
+        assert_eq!(mail.idempotency_key(), format!("subscriber:{subscriber}:confirm:abc"));
+        assert_eq!(mail.about(), subscriber.as_uuid());
+        assert!(mail.channel_message().is_none());
     }
 }

@@ -122,6 +122,35 @@ impl WindowSchedule {
     }
 }
 
+impl WindowSchedule {
+    /// The occurrence running at `now`, or else the next one starting within a week: its start
+    /// and end.
+    pub fn current_or_next(&self, now: Timestamp) -> Option<(Timestamp, Timestamp)> {
+        match self {
+            WindowSchedule::OneOff { starts_at, ends_at } => (*ends_at > now).then_some((*starts_at, *ends_at)),
+            WindowSchedule::Recurring { timezone, days, start, duration_minutes } => {
+                let (Ok(tz), Some(start)) = (zones().get(timezone), parse_start(start)) else { return None };
+                let length = SignedDuration::from_mins(i64::from(*duration_minutes));
+                let today = now.to_zoned_datetime(tz.clone()).date();
+                // Occurrences last at most a week: one that began eight days ago is over.
+                let mut day = today.checked_sub(jiff::Span::new().days(8)).ok()?;
+                for _ in 0..=16 {
+                    if days.is_empty() || days.contains(&Day::of(day.weekday())) {
+                        if let Ok(begins) = day.to_datetime(start).to_zoned_datetime(tz.clone()) {
+                            let begins = begins.timestamp();
+                            if begins + length > now && begins <= now + SignedDuration::from_hours(24 * 7) {
+                                return Some((begins, begins + length));
+                            }
+                        }
+                    }
+                    day = day.tomorrow().ok()?;
+                }
+                None
+            }
+        }
+    }
+}
+
 fn parse_start(text: &str) -> Option<Time> {
     let (hour, minute) = text.split_once(':')?;
     let (hour, minute): (i8, i8) = (hour.parse().ok()?, minute.parse().ok()?);
@@ -170,6 +199,22 @@ pub struct MaintenanceWindow {
     /// The monitoring-as-code file managing the window, if one does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed: Option<Managed>,
+    /// What status pages say of it, if it is shown on them (before and while it runs, on
+    /// every page with a component fed by what it selects).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<PublicMaintenance>,
+}
+
+/// What status pages say of a maintenance window marked public.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PublicMaintenance {
+    /// Its title on the page (1 to 200 characters).
+    pub title: String,
+    /// What readers are told (at most 2,000 characters).
+    #[serde(default)]
+    pub message: String,
 }
 
 /// A window as a client sends it.
@@ -192,11 +237,27 @@ pub struct MaintenanceDraft {
     /// The monitoring-as-code file managing the window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed: Option<Managed>,
+    /// Show it on status pages, with this title and message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<PublicMaintenance>,
+}
+
+/// A validated maintenance window draft.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WindowSettings {
+    /// Display name.
+    pub name: String,
+    /// Which monitors and tasks.
+    pub select: Selector,
+    /// When.
+    pub schedule: WindowSchedule,
+    /// What status pages say of it.
+    pub public: Option<PublicMaintenance>,
 }
 
 impl MaintenanceDraft {
-    /// Validates the draft into (name, select, schedule).
-    pub fn validate(self) -> Result<(String, Selector, WindowSchedule), InvalidInput> {
+    /// Validates the draft.
+    pub fn validate(self) -> Result<WindowSettings, InvalidInput> {
         let mut problems = Problems::default();
         let name = self.name.as_deref().map(str::trim).unwrap_or_default().to_owned();
         if name.is_empty() || name.chars().count() > 200 {
@@ -210,8 +271,17 @@ impl MaintenanceDraft {
             problems.0.extend(errors.0);
         }
         problems.0.extend(self.managed.as_ref().map(|m| m.problems("managed")).unwrap_or_default());
+        let public = self.public.map(|p| PublicMaintenance { title: p.title.trim().to_owned(), message: p.message.trim().to_owned() });
+        if let Some(p) = &public {
+            if p.title.is_empty() || p.title.chars().count() > 200 {
+                problems.add("public.title", "is required, 1 to 200 characters");
+            }
+            if p.message.chars().count() > 2000 {
+                problems.add("public.message", "must be at most 2,000 characters");
+            }
+        }
         let schedule = self.schedule;
-        problems.finish(|| (name, select, schedule))
+        problems.finish(|| WindowSettings { name, select, schedule, public })
     }
 }
 
@@ -299,6 +369,23 @@ mod tests {
     }
 
     #[test]
+    fn the_running_or_next_occurrence() {
+        let one_off = WindowSchedule::OneOff { starts_at: at("2026-03-01T10:00:00Z"), ends_at: at("2026-03-01T12:00:00Z") };
+        let sunday_paris = recurring("Europe/Paris", &[Day::Sun], "02:00", 120);
+        let cases = [
+            ("one-off ahead", &one_off, "2026-02-20T00:00:00Z", Some(("2026-03-01T10:00:00Z", "2026-03-01T12:00:00Z"))),
+            ("one-off running", &one_off, "2026-03-01T11:00:00Z", Some(("2026-03-01T10:00:00Z", "2026-03-01T12:00:00Z"))),
+            ("one-off over", &one_off, "2026-03-01T12:00:00Z", None),
+            ("next sunday", &sunday_paris, "2026-01-07T12:00:00Z", Some(("2026-01-11T01:00:00Z", "2026-01-11T03:00:00Z"))),
+            ("this sunday, running", &sunday_paris, "2026-01-11T02:00:00Z", Some(("2026-01-11T01:00:00Z", "2026-01-11T03:00:00Z"))),
+            ("summer time", &sunday_paris, "2026-07-04T12:00:00Z", Some(("2026-07-05T00:00:00Z", "2026-07-05T02:00:00Z"))),
+        ];
+        for (name, schedule, now, want) in cases {
+            assert_eq!(schedule.current_or_next(at(now)), want.map(|(a, b)| (at(a), at(b))), "{name}");
+        }
+    }
+
+    #[test]
     fn schedules_are_validated() {
         assert!(recurring("Mars/Olympus", &[], "02:00", 60).validate().is_err());
         assert!(recurring("UTC", &[], "25:00", 60).validate().is_err());
@@ -322,6 +409,7 @@ mod tests {
             schedule: WindowSchedule::OneOff { starts_at: at("2026-03-01T10:00:00Z"), ends_at: at("2026-03-01T12:00:00Z") },
             created_at: at("2026-02-01T00:00:00Z"),
             managed: None,
+            public: None,
         };
         let mute = Mute { tenant_id: tenant, subject: m, until: Some(at("2026-03-01T11:00:00Z")), created_at: at("2026-02-01T00:00:00Z") };
         let windows = [window];

@@ -16,9 +16,9 @@ pub mod signature;
 pub mod timer;
 
 pub use channel::{Channel, ChannelConfig, ChannelDraft, ChannelKind, SecretText, SigningSecret};
-pub use delivery::{AttemptResult, Delivery, DeliveryAttempt, DeliveryStatus};
+pub use delivery::{AttemptResult, ChannelMessage, Delivery, DeliveryAttempt, DeliveryStatus, Recipient, SubscriberMessage};
 pub use kind::NotificationKind;
-pub use maintenance::{MaintenanceDraft, MaintenanceWindow, Mute, WindowSchedule, silence_reason};
+pub use maintenance::{MaintenanceDraft, MaintenanceWindow, Mute, PublicMaintenance, WindowSchedule, WindowSettings, silence_reason};
 pub use message::Notification;
 pub use render::{OutboundMessage, RenderContext, render};
 pub use retry::{ReceiverVerdict, RetryPolicy};

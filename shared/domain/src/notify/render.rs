@@ -42,6 +42,8 @@ pub enum OutboundMessage {
         subject: String,
         /// Plain text body.
         text: String,
+        /// Headers beyond the ones every mail has (`List-Unsubscribe`…).
+        headers: Vec<(String, String)>,
     },
     /// A text message.
     Sms {
@@ -182,7 +184,7 @@ pub fn render(channel: &ChannelConfig, n: &Notification, message_id: &str, at: T
             }
             post(context.pagerduty_events_url.as_str(), body, Vec::new())
         }
-        ChannelConfig::Email { to } => OutboundMessage::Email { to: to.clone(), subject: title, text: n.text() },
+        ChannelConfig::Email { to } => OutboundMessage::Email { to: to.clone(), subject: title, text: n.text(), headers: Vec::new() },
         ChannelConfig::Sms { to } => {
             // One SMS segment of plain text holds 160 characters; long titles are cut.
             let mut text: String = title.chars().take(120).collect();

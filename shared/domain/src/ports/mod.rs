@@ -15,6 +15,7 @@ mod oidc;
 mod prober;
 mod random;
 mod schedule;
+mod status_pages;
 mod tasks;
 mod tenants;
 mod timers;
@@ -37,6 +38,7 @@ pub use oidc::{AuthorizationRequest, OidcFailure, OidcProvider};
 pub use prober::Prober;
 pub use random::RandomSource;
 pub use schedule::{CheckSchedule, DueCheck};
+pub use status_pages::{Badges, IncidentWrite, PageWrite, PublicIncidents, StatusPages, StatusSnapshots, Subscribers};
 pub use tasks::{
     Applied, Decide, PingBodyStore, PingKeys, StoredBody, StoredPing, TaskChange, TaskDueIndex, TaskHistory, TaskLocator, TaskRepository,
     TaskStateStore, TaskWrite,

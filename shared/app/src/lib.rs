@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod monitors;
 pub mod notifications;
 pub mod status;
+pub mod status_pages;
 mod stores;
 mod system_clock;
 mod system_random;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use vigil_domain::ports::{
     AlertRuleRepository, ArtefactStore, AuditLog, ChannelRepository, CheckLog, CheckSchedule, DeliveryDueIndex, DeliveryLog, IncidentStore,
     InvitationStore, Memberships, MonitorRepository, OneTimeTokens, Organisations, PingBodyStore, PingKeys, RefreshTokenStore,
-    ServerSecrets, SessionStore, SignInAttempts, SilenceRepository, TaskDueIndex, TaskHistory, TaskRepository, TaskStateStore,
+    ServerSecrets, SessionStore, SignInAttempts, SilenceRepository, StatusPages, StatusSnapshots, Subscribers, Badges, PublicIncidents, TaskDueIndex, TaskHistory, TaskRepository, TaskStateStore,
     TenantDirectory, TimerIndex, TransitionLog, UserDirectory,
 };
 
@@ -40,6 +40,11 @@ pub trait Database:
     + AuditLog
     + SignInAttempts
     + ServerSecrets
+    + StatusPages
+    + PublicIncidents
+    + Subscribers
+    + Badges
+    + StatusSnapshots
     + 'static
 {
 }
@@ -72,6 +77,11 @@ impl<T> Database for T where
         + AuditLog
         + SignInAttempts
         + ServerSecrets
+        + StatusPages
+        + PublicIncidents
+        + Subscribers
+        + Badges
+        + StatusSnapshots
         + 'static
 {
 }
@@ -151,6 +161,16 @@ pub struct Stores {
     pub sign_in_attempts: Arc<dyn SignInAttempts>,
     /// Secrets made once per deployment (the access-token key).
     pub server_secrets: Arc<dyn ServerSecrets>,
+    /// Status pages and their components.
+    pub status_pages: Arc<dyn StatusPages>,
+    /// Public incidents.
+    pub public_incidents: Arc<dyn PublicIncidents>,
+    /// Subscribers of status pages.
+    pub subscribers: Arc<dyn Subscribers>,
+    /// Badges.
+    pub badges: Arc<dyn Badges>,
+    /// Status pages' snapshots.
+    pub status_snapshots: Arc<dyn StatusSnapshots>,
 }
 
 impl Stores {
@@ -185,7 +205,12 @@ impl Stores {
             refresh_tokens: database.clone(),
             audit: database.clone(),
             sign_in_attempts: database.clone(),
-            server_secrets: database,
+            server_secrets: database.clone(),
+            status_pages: database.clone(),
+            public_incidents: database.clone(),
+            subscribers: database.clone(),
+            badges: database.clone(),
+            status_snapshots: database,
         }
     }
 }

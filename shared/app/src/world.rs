@@ -96,7 +96,7 @@ impl World {
     /// Every delivery of an incident, as `(channel, kind)`.
     pub(crate) async fn deliveries(&self, incident: IncidentId) -> Vec<(ChannelId, NotificationKind)> {
         let deliveries = self.deps.stores.deliveries.for_incident(self.tenant, incident).await.expect("read");
-        deliveries.into_iter().map(|d| (d.channel_id, d.notification.kind)).collect()
+        deliveries.iter().filter_map(|d| d.channel_message()).map(|m| (m.channel_id, m.notification.kind)).collect()
     }
 
     /// The statuses of the events published so far, as `(from, to)` names.

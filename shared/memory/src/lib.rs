@@ -19,6 +19,7 @@ mod publisher;
 mod random;
 mod schedule;
 mod state;
+mod status_pages;
 mod tasks;
 mod tenants;
 

@@ -125,7 +125,7 @@ impl DeliveryLog for MemoryStore {
     async fn for_incident(&self, tenant: TenantId, incident: IncidentId) -> Result<Vec<Delivery>, StoreError> {
         let state = self.state();
         let mut deliveries: Vec<Delivery> =
-            state.deliveries.values().filter(|d| d.tenant_id == tenant && d.incident_id == incident).cloned().collect();
+            state.deliveries.values().filter(|d| d.tenant_id == tenant && d.about() == incident.as_uuid()).cloned().collect();
         deliveries.sort_by_key(|d| (d.created_at, d.id));
         Ok(deliveries)
     }

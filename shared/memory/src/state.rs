@@ -15,6 +15,8 @@ use vigil_domain::incident::{AnyIncident, IncidentSubject, TimelineEntry};
 use vigil_domain::monitor::{MonitorRecord, StatusTransition};
 use vigil_domain::notify::{AlertRule, Channel, Delivery, DeliveryAttempt, MaintenanceWindow, Mute, Timer};
 use vigil_domain::ports::StoredPing;
+use vigil_domain::ids::{BadgeId, PublicIncidentId, StatusPageId, SubscriberId};
+use vigil_domain::status_page::{Badge, PageSnapshot, PublicIncident, StatusPage, Subscriber};
 use vigil_domain::tenant::{ApiKey, Tenant};
 
 /// A stored transition: in the order stored (`seq`), linked to the check that caused it.
@@ -68,6 +70,11 @@ pub(crate) struct State {
     pub(crate) audit: BTreeMap<(TenantId, i64, AuditEntryId), AuditEntry>,
     pub(crate) sign_in_failures: HashMap<String, Vec<i64>>,
     pub(crate) server_secrets: HashMap<String, [u8; 32]>,
+    pub(crate) status_pages: BTreeMap<(TenantId, StatusPageId), StatusPage>,
+    pub(crate) public_incidents: BTreeMap<(TenantId, PublicIncidentId), PublicIncident>,
+    pub(crate) subscribers: BTreeMap<(TenantId, SubscriberId), Subscriber>,
+    pub(crate) badges: BTreeMap<(TenantId, BadgeId), Badge>,
+    pub(crate) snapshots: BTreeMap<(TenantId, StatusPageId), PageSnapshot>,
 }
 
 impl fmt::Debug for State {

@@ -57,9 +57,11 @@ pub(crate) async fn announce(deps: &Deps, incident: &AnyIncident, kind: Notifica
             .deliveries
             .for_incident(core.tenant_id, core.id)
             .await?
-            .into_iter()
-            .filter(|d| d.notification.kind.is_alarm() && d.status != DeliveryStatus::Failed)
-            .map(|d| d.channel_id)
+            .iter()
+            .filter(|d| d.status != DeliveryStatus::Failed)
+            .filter_map(|d| d.channel_message())
+            .filter(|m| m.notification.kind.is_alarm())
+            .map(|m| m.channel_id)
             .collect()
     };
     let at = match kind {

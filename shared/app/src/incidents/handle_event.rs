@@ -55,6 +55,17 @@ pub enum HandleEventError {
 /// event opens nothing new and only re-enqueues (idempotently) what may have been lost.
 #[tracing::instrument(name = "handle_event", skip_all, fields(tenant = %cmd.event.tenant_id(), event = %cmd.event.idempotency_key()))]
 pub async fn handle_event(deps: &Deps, cmd: HandleEvent, now: Timestamp) -> Result<HandledEvent, HandleEventError> {
+    let handled = handle(deps, &cmd, now).await?;
+    // The status pages the subject feeds show its new state at once (and again on redelivery).
+    let subject = match &cmd.event {
+        DomainEvent::MonitorStatusChanged(e) => IncidentSubject::Monitor(e.monitor_id),
+        DomainEvent::TaskStatusChanged(e) => IncidentSubject::Task(e.task_id),
+    };
+    crate::status_pages::subject_changed(deps, cmd.event.tenant_id(), subject, now).await?;
+    Ok(handled)
+}
+
+async fn handle(deps: &Deps, cmd: &HandleEvent, now: Timestamp) -> Result<HandledEvent, HandleEventError> {
     match &cmd.event {
         DomainEvent::MonitorStatusChanged(e) => {
             let subject = IncidentSubject::Monitor(e.monitor_id);
@@ -136,7 +147,9 @@ async fn open(deps: &Deps, facts: Facts, at: Timestamp, now: Timestamp) -> Resul
     }
     match deps.stores.incidents.open(&incident, &entries).await? {
         OpenOutcome::Opened => {
-            let deliveries = announce(deps, &incident.into(), NotificationKind::Opened, now).await?;
+            let incident = AnyIncident::from(incident);
+            let deliveries = announce(deps, &incident, NotificationKind::Opened, now).await?;
+            crate::status_pages::incident_opened(deps, &incident, now).await?;
             Ok(HandledEvent::Opened { incident: id, deliveries })
         }
         OpenOutcome::AlreadyOngoing(ongoing) => Ok(HandledEvent::AlreadyOngoing(ongoing.core().id)),
@@ -145,6 +158,7 @@ async fn open(deps: &Deps, facts: Facts, at: Timestamp, now: Timestamp) -> Resul
             match deps.stores.incidents.get(facts.tenant, id).await? {
                 Some(stored) if stored.status().is_ongoing() => {
                     announce(deps, &stored, NotificationKind::Opened, now).await?;
+                    crate::status_pages::incident_opened(deps, &stored, now).await?;
                 }
                 _ => {}
             }
@@ -189,6 +203,7 @@ pub(crate) async fn resolve_ongoing(
         match deps.stores.incidents.transition(&resolved, expected, &entries).await {
             Ok(()) => {
                 let deliveries = announce(deps, &resolved, NotificationKind::Resolved, now).await?;
+                crate::status_pages::incident_resolved(deps, &resolved, now).await?;
                 return Ok(HandledEvent::Resolved { incident: core.id, deliveries });
             }
             Err(StoreError::Conflict) => continue,
@@ -218,6 +233,7 @@ async fn redelivered_resolution(
         && latest.resolution().is_some_and(|r| r.at == at)
     {
         announce(deps, &latest, NotificationKind::Resolved, now).await?;
+        crate::status_pages::incident_resolved(deps, &latest, now).await?;
     }
     Ok(HandledEvent::Nothing)
 }

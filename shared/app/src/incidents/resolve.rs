@@ -61,6 +61,7 @@ pub async fn resolve_incident(deps: &Deps, cmd: ResolveIncident, now: Timestamp)
         match deps.stores.incidents.transition(&resolved, expected, &[entry]).await {
             Ok(()) => {
                 announce(deps, &resolved, NotificationKind::Resolved, now).await?;
+                crate::status_pages::incident_resolved(deps, &resolved, now).await?;
                 let after = serde_json::json!({"status": "resolved", "by": cmd.by, "note": cmd.note});
                 crate::accounts::audit_trail::changed(
                     deps,

@@ -332,6 +332,21 @@ impl UpdateContent {
     }
 }
 
+/// What an incident posted without a person's words says: that it is being investigated
+/// (naming the components touched), or that it is resolved, in the page's language.
+pub fn automatic_body(resolved: bool, components: &[String], locale: crate::accounts::Locale) -> String {
+    use crate::accounts::Locale;
+    let list = components.join(", ");
+    match (resolved, locale, components.is_empty()) {
+        (false, Locale::En, false) => format!("We are investigating a problem affecting {list}."),
+        (false, Locale::En, true) => "We are investigating a problem.".to_owned(),
+        (false, Locale::Fr, false) => format!("Nous enquêtons sur un problème touchant {list}."),
+        (false, Locale::Fr, true) => "Nous enquêtons sur un problème.".to_owned(),
+        (true, Locale::En, _) => "This incident has been resolved.".to_owned(),
+        (true, Locale::Fr, _) => "Cet incident est résolu.".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -196,6 +196,29 @@ impl StatusPage {
     }
 }
 
+impl StatusPage {
+    /// The proof, kept in a reader's cookie, that they gave a password page its password: an
+    /// HMAC of the page and its password's hash under the server's `secret`, so that changing
+    /// the password (or the page's access) shuts every reader out again. `None` for a page
+    /// without a password.
+    pub fn access_token(&self, secret: &[u8; 32]) -> Option<String> {
+        use base64::Engine;
+        use hmac::{Hmac, Mac};
+        let PageAccess::Password { hash } = &self.access else { return None };
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("HMAC takes keys of any size");
+        mac.update(self.id.as_uuid().as_bytes());
+        mac.update(hash.0.as_bytes());
+        Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    }
+
+    /// Whether `presented` is the page's access token.
+    pub fn admits_token(&self, secret: &[u8; 32], presented: &str) -> bool {
+        self.access_token(secret).is_some_and(|token| {
+            token.len() == presented.len() && token.bytes().zip(presented.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +241,33 @@ mod tests {
         }
         assert_eq!(PageDomain::of_host_header("Status.Example.com:8443").unwrap().as_str(), "status.example.com");
         assert_eq!(PageDomain::of_host_header("127.0.0.1:8080").map(String::from).as_deref(), Some("127.0.0.1"));
+    }
+
+    #[test]
+    fn a_password_change_voids_the_access_tokens() {
+        let at = Timestamp::UNIX_EPOCH;
+        let page = StatusPage {
+            id: StatusPageId::from_uuid(uuid::Uuid::from_u128(1)),
+            tenant_id: TenantId::from_uuid(uuid::Uuid::from_u128(2)),
+            slug: PageSlug::parse("acme").unwrap(),
+            custom_domain: None,
+            name: "Acme".into(),
+            description: String::new(),
+            access: PageAccess::Password { hash: PasswordHash("$argon2id$one".into()) },
+            no_index: false,
+            default_locale: Locale::En,
+            time_zone: "UTC".into(),
+            components: vec![],
+            revision: 1,
+            created_at: at,
+            updated_at: at,
+        };
+        let secret = [7; 32];
+        let token = page.access_token(&secret).unwrap();
+        assert!(page.admits_token(&secret, &token));
+        assert!(!page.admits_token(&[8; 32], &token), "another server's secret");
+        let changed = StatusPage { access: PageAccess::Password { hash: PasswordHash("$argon2id$two".into()) }, ..page.clone() };
+        assert!(!changed.admits_token(&secret, &token));
+        assert_eq!(StatusPage { access: PageAccess::Public, ..page }.access_token(&secret), None);
     }
 }

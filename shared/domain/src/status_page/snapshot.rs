@@ -138,6 +138,11 @@ pub struct PageSnapshot {
     pub page_id: StatusPageId,
     /// When it was computed.
     pub computed_at: Timestamp,
+    /// The revision of the page it was computed from.
+    pub page_revision: u64,
+    /// When anything readers see last changed (the page, an incident): Statuspage's
+    /// `page.updated_at`.
+    pub updated_at: Timestamp,
     /// The page's own facts.
     pub page: PageFacts,
     /// Components and groups, in reading order.

@@ -29,7 +29,7 @@ impl DeliveryLog for SqliteStore {
                     .execute(params![
                         blob(delivery.id.as_uuid()),
                         blob(delivery.tenant_id.as_uuid()),
-                        blob(delivery.incident_id.as_uuid()),
+                        blob(delivery.about()),
                         delivery.idempotency_key(),
                         delivery.status.as_str(),
                         delivery.attempts,

@@ -13,6 +13,7 @@ mod monitors;
 mod retention;
 mod schedule;
 mod schema;
+mod status_pages;
 mod task_history;
 mod tasks;
 mod tenants;

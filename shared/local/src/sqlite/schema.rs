@@ -304,6 +304,56 @@ const MIGRATIONS: &[&str] = &[
         secret      BLOB NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // Status pages (slug and domain unique across tenants), public incidents, subscribers (one
+    // per address and page), badges (token unique across tenants) and page snapshots.
+    r#"
+    CREATE TABLE status_pages (
+        tenant_id   BLOB NOT NULL,
+        id          BLOB NOT NULL UNIQUE,
+        slug        TEXT NOT NULL UNIQUE,
+        domain      TEXT UNIQUE,
+        revision    INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL,
+        body        TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE public_incidents (
+        tenant_id   BLOB NOT NULL,
+        id          BLOB NOT NULL,
+        page_id     BLOB NOT NULL,
+        revision    INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL,
+        body        TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX public_incidents_by_page ON public_incidents (tenant_id, page_id, created_at, id);
+    CREATE TABLE subscribers (
+        tenant_id   BLOB NOT NULL,
+        id          BLOB NOT NULL,
+        page_id     BLOB NOT NULL,
+        email       TEXT,
+        created_at  INTEGER NOT NULL,
+        body        TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX subscribers_one_per_address ON subscribers (page_id, email) WHERE email IS NOT NULL;
+    CREATE INDEX subscribers_by_page ON subscribers (tenant_id, page_id, created_at, id);
+    CREATE TABLE badges (
+        tenant_id   BLOB NOT NULL,
+        id          BLOB NOT NULL,
+        token       TEXT NOT NULL UNIQUE,
+        created_at  INTEGER NOT NULL,
+        body        TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE status_snapshots (
+        tenant_id   BLOB NOT NULL,
+        page_id     BLOB NOT NULL,
+        computed_at INTEGER NOT NULL,
+        body        TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, page_id)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes: how many migrations it knows.

@@ -6,5 +6,6 @@ mod downstream_faults;
 mod faults;
 mod heartbeats;
 mod incidents;
+mod isolation;
 mod notifier_faults;
 mod pipeline;

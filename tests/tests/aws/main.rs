@@ -1,6 +1,7 @@
 //! Tests of the AWS functions on the emulator: the whole pipeline through the handlers, and
 //! faults.
 
+mod account_mail;
 mod alerting;
 mod downstream_faults;
 mod faults;

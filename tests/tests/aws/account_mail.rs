@@ -55,21 +55,35 @@ fn token_in(message: &Value, path: &str) -> String {
 async fn invitations_and_resets_are_mailed_through_ses_with_working_links() {
     let session = Session::start().await;
     // SES sends only from a verified identity.
-    session.clients.ses.create_email_identity().email_identity(vigil_tests::emulator::EMAIL_FROM).send().await.expect("verifying the sender");
+    session
+        .clients
+        .ses
+        .create_email_identity()
+        .email_identity(vigil_tests::emulator::EMAIL_FROM)
+        .send()
+        .await
+        .expect("verifying the sender");
     let deps = session.deps();
     let admin = ApiKeySecret::from_operator(TEST_KEY).unwrap();
     bootstrap(&deps, Bootstrap { tenant_name: "acme".into(), admin_key: Some(admin) }, SystemClock::now()).await.unwrap();
     let router = vigil_http::router(deps.clone());
 
-    let (status, invitation) = send(&router, Some(TEST_KEY), Method::POST, "/v1/invitations", json!({"email": "new@example.com", "role": "editor"})).await;
+    let (status, invitation) =
+        send(&router, Some(TEST_KEY), Method::POST, "/v1/invitations", json!({"email": "new@example.com", "role": "editor"})).await;
     assert_eq!(status, StatusCode::CREATED, "{invitation}");
     assert!(invitation.get("mail_error").is_none(), "SES took the invitation: {invitation}");
     let mail = sent_mail(&session.endpoint).await;
     assert_eq!(mail.len(), 1, "{mail:?}");
     assert!(mail[0].to_string().contains("new@example.com"), "{}", mail[0]);
     let token = token_in(&mail[0], "/invitations/accept");
-    let (status, tokens) =
-        send(&router, None, Method::POST, "/v1/invitations/accept", json!({"token": token, "name": "Neo", "password": "a fine long passphrase"})).await;
+    let (status, tokens) = send(
+        &router,
+        None,
+        Method::POST,
+        "/v1/invitations/accept",
+        json!({"token": token, "name": "Neo", "password": "a fine long passphrase"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "the mailed link works: {tokens}");
 
     let (status, _) = send(&router, None, Method::POST, "/v1/auth/password-reset", json!({"email": "new@example.com"})).await;
@@ -77,7 +91,13 @@ async fn invitations_and_resets_are_mailed_through_ses_with_working_links() {
     let mail = sent_mail(&session.endpoint).await;
     assert_eq!(mail.len(), 2, "{mail:?}");
     let token = token_in(&mail[1], "/reset-password");
-    let (status, answer) =
-        send(&router, None, Method::POST, "/v1/auth/password-reset/confirm", json!({"token": token, "password": "another fine passphrase"})).await;
+    let (status, answer) = send(
+        &router,
+        None,
+        Method::POST,
+        "/v1/auth/password-reset/confirm",
+        json!({"token": token, "password": "another fine passphrase"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{answer}");
 }

@@ -177,6 +177,7 @@ pub fn export(current: &Current, source: &str) -> Exported {
             select: Some(select(&window.select)),
             schedule: window.schedule.clone(),
             managed: None,
+            public: window.public.clone(),
         };
         manifest.maintenance_windows.insert(key, draft);
     }

@@ -446,9 +446,13 @@ fn read_window(importer: &mut Importer<'_>, path: &str, window: &Value, select: 
         "duration_minutes": minutes,
     }));
     match schedule {
-        Ok(schedule) => {
-            Some(MaintenanceDraft { name: Some("Maintenance (from Gatus)".into()), select: Some(select), schedule, managed: None })
-        }
+        Ok(schedule) => Some(MaintenanceDraft {
+            name: Some("Maintenance (from Gatus)".into()),
+            select: Some(select),
+            schedule,
+            managed: None,
+            public: None,
+        }),
         Err(error) => {
             importer.note(path, format!("not imported: {error}"));
             None

@@ -48,6 +48,9 @@ pub struct MaintenanceWindow {
     /// The monitoring-as-code file managing it; `null` when none does.
     #[serde(default)]
     pub managed: Option<Managed>,
+    /// What status pages say of it; absent when it is not shown on them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<vigil_domain::notify::PublicMaintenance>,
     /// When it was created.
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,

@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 use vigil_domain::ports::{
-    AlertRuleRepository, ArtefactStore, AuditLog, ChannelRepository, CheckLog, CheckSchedule, DeliveryDueIndex, DeliveryLog, IncidentStore,
-    InvitationStore, Memberships, MonitorRepository, OneTimeTokens, Organisations, PingBodyStore, PingKeys, RefreshTokenStore,
-    ServerSecrets, SessionStore, SignInAttempts, SilenceRepository, StatusPages, StatusSnapshots, Subscribers, Badges, PublicIncidents, TaskDueIndex, TaskHistory, TaskRepository, TaskStateStore,
-    TenantDirectory, TimerIndex, TransitionLog, UserDirectory,
+    AlertRuleRepository, ArtefactStore, AuditLog, Badges, ChannelRepository, CheckLog, CheckSchedule, DeliveryDueIndex, DeliveryLog,
+    IncidentStore, InvitationStore, Memberships, MonitorRepository, OneTimeTokens, Organisations, PingBodyStore, PingKeys, PublicIncidents,
+    RefreshTokenStore, ServerSecrets, SessionStore, SignInAttempts, SilenceRepository, StatusPages, StatusSnapshots, Subscribers,
+    TaskDueIndex, TaskHistory, TaskRepository, TaskStateStore, TenantDirectory, TimerIndex, TransitionLog, UserDirectory,
 };
 
 /// Every port a database backend implements by itself (SQLite self-hosted, DynamoDB on AWS).

@@ -2,7 +2,7 @@
 
 use crate::clients::AwsClients;
 use async_trait::async_trait;
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageHeader};
 use aws_sdk_sns::types::MessageAttributeValue;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response;
@@ -43,12 +43,12 @@ impl AwsNotifier {
         Ok(Self { http: HttpSender::new(guard, policy)?, ses: clients.ses.clone(), sns: clients.sns.clone(), email_from })
     }
 
-    async fn email(&self, to: &[String], subject: &str, text: &str) -> AttemptResult {
+    async fn email(&self, to: &[String], subject: &str, text: &str, headers: &[(String, String)]) -> AttemptResult {
         let Some(from) = &self.email_from else { return rejected(NO_EMAIL_FROM.into()) };
         if to.is_empty() {
             return rejected("email has no recipient".into());
         }
-        let content = match simple_content(subject, text) {
+        let content = match simple_content(subject, text, headers) {
             Ok(content) => content,
             Err(error) => return rejected(format!("building the email: {error}")),
         };
@@ -85,7 +85,7 @@ impl Notifier for AwsNotifier {
         within_deadline(timeout, async {
             match message {
                 OutboundMessage::Http { url, headers, body } => self.http.post(url, headers, body.clone(), timeout).await,
-                OutboundMessage::Email { to, subject, text } => self.email(to, subject, text).await,
+                OutboundMessage::Email { to, subject, text, headers } => self.email(to, subject, text, headers).await,
                 OutboundMessage::Sms { to, text } => self.sms(to, text).await,
             }
         })
@@ -95,9 +95,13 @@ impl Notifier for AwsNotifier {
 
 /// A plain-text email. The charset is explicit because subjects and bodies carry monitor names
 /// in any script, which SES would otherwise read as ASCII.
-fn simple_content(subject: &str, text: &str) -> Result<EmailContent, BuildError> {
+fn simple_content(subject: &str, text: &str, headers: &[(String, String)]) -> Result<EmailContent, BuildError> {
     let utf8 = |data: &str| Content::builder().data(data).charset("UTF-8").build();
-    let message = Message::builder().subject(utf8(subject)?).body(Body::builder().text(utf8(text)?).build()).build();
+    let mut message = Message::builder().subject(utf8(subject)?).body(Body::builder().text(utf8(text)?).build());
+    for (name, value) in headers {
+        message = message.headers(MessageHeader::builder().name(name).value(value).build()?);
+    }
+    let message = message.build();
     Ok(EmailContent::builder().simple(message).build())
 }
 
@@ -156,11 +160,14 @@ mod tests {
 
     #[test]
     fn email_text_is_sent_as_utf8() {
-        let content = simple_content("Überwachung down", "Seit 10:00").expect("content");
+        let unsubscribe = [("List-Unsubscribe".to_owned(), "<https://status.example.com/u>".to_owned())];
+        let content = simple_content("Überwachung down", "Seit 10:00", &unsubscribe).expect("content");
         let message = content.simple().expect("simple content");
         let subject = message.subject().expect("a subject");
         let body = message.body().and_then(|b| b.text()).expect("a text body");
         assert_eq!((subject.data(), subject.charset()), ("Überwachung down", Some("UTF-8")));
         assert_eq!((body.data(), body.charset()), ("Seit 10:00", Some("UTF-8")));
+        let headers: Vec<_> = message.headers().iter().map(|h| (h.name(), h.value())).collect();
+        assert_eq!(headers, vec![("List-Unsubscribe", "<https://status.example.com/u>")], "extra headers reach SES");
     }
 }

@@ -39,17 +39,19 @@ pub(crate) fn incident_detail(detail: &vigil_app::incidents::IncidentDetail) -> 
     IncidentDetail {
         incident: incident(&detail.incident),
         timeline: detail.timeline.clone(),
-        deliveries: detail.deliveries.iter().map(|(d, attempts)| delivery(d, Some(attempts))).collect(),
+        deliveries: detail.deliveries.iter().filter_map(|(d, attempts)| delivery(d, Some(attempts))).collect(),
     }
 }
 
-/// A delivery, with its attempts when known.
-pub(crate) fn delivery(delivery: &vigil_domain::notify::Delivery, attempts: Option<&Vec<DeliveryAttempt>>) -> Delivery {
-    Delivery {
+/// A delivery to a channel, with its attempts when known; `None` for one to a status page's
+/// subscriber, which the incident wire type cannot describe.
+pub(crate) fn delivery(delivery: &vigil_domain::notify::Delivery, attempts: Option<&Vec<DeliveryAttempt>>) -> Option<Delivery> {
+    let message = delivery.channel_message()?;
+    Some(Delivery {
         id: delivery.id,
-        incident_id: delivery.incident_id,
-        channel_id: delivery.channel_id,
-        notification: delivery.notification.kind,
+        incident_id: message.incident_id,
+        channel_id: message.channel_id,
+        notification: message.notification.kind,
         status: delivery.status,
         attempts: delivery.attempts,
         next_attempt_at: delivery.next_attempt_at,
@@ -58,7 +60,7 @@ pub(crate) fn delivery(delivery: &vigil_domain::notify::Delivery, attempts: Opti
         created_at: delivery.created_at,
         updated_at: delivery.updated_at,
         log: attempts.cloned(),
-    }
+    })
 }
 
 /// A channel, secrets masked; on creation a webhook's signing secret is shown once.
@@ -111,6 +113,7 @@ pub(crate) fn window(window: &MaintenanceWindow, active: bool) -> vigil_api::Mai
         schedule: window.schedule.clone(),
         active,
         managed: window.managed.clone(),
+        public: window.public.clone(),
         created_at: window.created_at,
     }
 }

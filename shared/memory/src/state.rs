@@ -11,11 +11,11 @@ use vigil_domain::ids::{
     TimelineEntryId,
 };
 use vigil_domain::ids::{AuditEntryId, InvitationId, RefreshFamilyId, UserId};
+use vigil_domain::ids::{BadgeId, PublicIncidentId, StatusPageId, SubscriberId};
 use vigil_domain::incident::{AnyIncident, IncidentSubject, TimelineEntry};
 use vigil_domain::monitor::{MonitorRecord, StatusTransition};
 use vigil_domain::notify::{AlertRule, Channel, Delivery, DeliveryAttempt, MaintenanceWindow, Mute, Timer};
 use vigil_domain::ports::StoredPing;
-use vigil_domain::ids::{BadgeId, PublicIncidentId, StatusPageId, SubscriberId};
 use vigil_domain::status_page::{Badge, PageSnapshot, PublicIncident, StatusPage, Subscriber};
 use vigil_domain::tenant::{ApiKey, Tenant};
 

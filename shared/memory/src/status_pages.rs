@@ -113,9 +113,9 @@ impl PublicIncidents for MemoryStore {
 impl Subscribers for MemoryStore {
     async fn insert_subscriber(&self, subscriber: &Subscriber) -> Result<(), StoreError> {
         let mut state = self.state();
-        let taken = subscriber.email().is_some_and(|address| {
-            state.subscribers.values().any(|s| s.page_id == subscriber.page_id && s.email() == Some(address))
-        });
+        let taken = subscriber
+            .email()
+            .is_some_and(|address| state.subscribers.values().any(|s| s.page_id == subscriber.page_id && s.email() == Some(address)));
         if taken || state.subscribers.contains_key(&(subscriber.tenant_id, subscriber.id)) {
             return Err(StoreError::Conflict);
         }
@@ -127,7 +127,12 @@ impl Subscribers for MemoryStore {
         Ok(self.state().subscribers.get(&(tenant, id)).cloned())
     }
 
-    async fn subscriber_by_email(&self, tenant: TenantId, page_id: StatusPageId, address: &Email) -> Result<Option<Subscriber>, StoreError> {
+    async fn subscriber_by_email(
+        &self,
+        tenant: TenantId,
+        page_id: StatusPageId,
+        address: &Email,
+    ) -> Result<Option<Subscriber>, StoreError> {
         Ok(self.state().subscribers.values().find(|s| s.tenant_id == tenant && s.page_id == page_id && s.email() == Some(address)).cloned())
     }
 

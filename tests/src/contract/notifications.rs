@@ -99,6 +99,11 @@ pub async fn notification_settings_contract(stores: Stores) {
         },
         created_at: t0(),
         managed: managed("sundays"),
+        // Stored with what status pages say of it.
+        public: Some(vigil_domain::notify::PublicMaintenance {
+            title: "Database upgrade".into(),
+            message: "Writes pause for a minute.".into(),
+        }),
     };
     stores.silences.put_window(&window).await.unwrap();
     assert_eq!(stores.silences.windows(tenant).await.unwrap(), vec![window.clone()]);

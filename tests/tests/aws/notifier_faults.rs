@@ -108,8 +108,14 @@ async fn the_emulator_stopping_between_a_send_and_its_record_sends_the_message_o
     assert!(failed.is_empty(), "the attempt was recorded once the emulator was back: {failed:?}");
     assert_each_delivered(&alerting, &notifier, 1, 1).await;
     let delivery = &alerting.deliveries().await[0];
-    let timeline =
-        alerting.session.deps().stores.incidents.timeline(alerting.tenant, delivery.incident_id, &PageRequest::first()).await.unwrap();
+    let timeline = alerting
+        .session
+        .deps()
+        .stores
+        .incidents
+        .timeline(alerting.tenant, delivery.channel_message().expect("a channel delivery").incident_id, &PageRequest::first())
+        .await
+        .unwrap();
     let notified = timeline.items.iter().filter(|e| matches!(e.event, TimelineEvent::Notified { .. })).count();
     assert_eq!(notified, 1, "the incident's timeline says it was notified, once");
 }

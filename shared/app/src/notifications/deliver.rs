@@ -72,7 +72,12 @@ pub async fn deliver(deps: &Deps, cmd: Deliver, now: Timestamp) -> Result<Delive
 
 /// Sends a subscriber's message, if they are still there (and, but for the confirmation
 /// itself, confirmed).
-async fn to_subscriber(deps: &Deps, delivery: &Delivery, message: &SubscriberMessage, now: Timestamp) -> Result<(AttemptResult, Duration), StoreError> {
+async fn to_subscriber(
+    deps: &Deps,
+    delivery: &Delivery,
+    message: &SubscriberMessage,
+    now: Timestamp,
+) -> Result<(AttemptResult, Duration), StoreError> {
     let Some(subscriber) = deps.stores.subscribers.subscriber(delivery.tenant_id, message.subscriber_id).await? else {
         return Ok(refused("the subscriber unsubscribed"));
     };

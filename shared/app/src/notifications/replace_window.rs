@@ -2,7 +2,7 @@ use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::MaintenanceWindowId;
-use vigil_domain::notify::{WindowSettings, InvalidInput, MaintenanceDraft, MaintenanceWindow};
+use vigil_domain::notify::{InvalidInput, MaintenanceDraft, MaintenanceWindow, WindowSettings};
 use vigil_domain::ports::StoreError;
 
 /// Replace a maintenance window, keeping its id.

@@ -35,7 +35,9 @@ pub async fn create_badge(deps: &Deps, cmd: CreateBadge, now: Timestamp) -> Resu
     let exists = match target {
         BadgeTarget::Monitor { id } => deps.stores.monitors.get(tenant, id).await?.is_some(),
         BadgeTarget::Task { id } => deps.stores.tasks.get(tenant, id).await?.is_some(),
-        BadgeTarget::Component { page_id, id } => deps.stores.status_pages.page(tenant, page_id).await?.is_some_and(|p| p.component(id).is_some()),
+        BadgeTarget::Component { page_id, id } => {
+            deps.stores.status_pages.page(tenant, page_id).await?.is_some_and(|p| p.component(id).is_some())
+        }
     };
     if !exists {
         return Err(vigil_domain::notify::InvalidInput::field("id", "names nothing of this organisation").into());
@@ -76,8 +78,18 @@ pub async fn delete_badge(deps: &Deps, actor: &Actor, id: BadgeId, now: Timestam
     if !deps.stores.badges.delete_badge(actor.tenant_id, id).await? {
         return Err(StatusPageError::NotFound("badge"));
     }
-    crate::accounts::audit_trail::changed(deps, actor, "badge.delete", "badge", id, None, serde_json::json!({}), serde_json::Value::Null, now)
-        .await?;
+    crate::accounts::audit_trail::changed(
+        deps,
+        actor,
+        "badge.delete",
+        "badge",
+        id,
+        None,
+        serde_json::json!({}),
+        serde_json::Value::Null,
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -110,7 +122,13 @@ async fn task_figures(deps: &Deps, tenant: TenantId, id: TaskId, now: Timestamp)
         status => StatusFigure::Known(from_sources(&[SourceState::Task(status)])),
     };
     let since = UptimeWindow::Month.start(now);
-    let query = IncidentQuery { status: None, subject: Some(IncidentSubject::Task(id)), opened_from: None, opened_before: None, page: PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT } };
+    let query = IncidentQuery {
+        status: None,
+        subject: Some(IncidentSubject::Task(id)),
+        opened_from: None,
+        opened_before: None,
+        page: PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT },
+    };
     let outages: Vec<_> = deps
         .stores
         .incidents

@@ -23,7 +23,8 @@ pub async fn delete_page(deps: &Deps, cmd: DeletePage, now: Timestamp) -> Result
     let page = page_for(deps, &cmd.actor, cmd.page_id, Action::EditStatusPages).await?;
     let tenant = page.tenant_id;
     loop {
-        let batch = deps.stores.subscribers.subscribers(tenant, page.id, &PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT }).await?;
+        let batch =
+            deps.stores.subscribers.subscribers(tenant, page.id, &PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT }).await?;
         if batch.items.is_empty() {
             break;
         }
@@ -32,7 +33,8 @@ pub async fn delete_page(deps: &Deps, cmd: DeletePage, now: Timestamp) -> Result
         }
     }
     loop {
-        let batch = deps.stores.public_incidents.incidents(tenant, page.id, &PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT }).await?;
+        let batch =
+            deps.stores.public_incidents.incidents(tenant, page.id, &PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT }).await?;
         if batch.items.is_empty() {
             break;
         }

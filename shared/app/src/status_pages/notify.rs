@@ -55,7 +55,8 @@ pub(crate) async fn notify_subscribers(
                 locale: subscriber.locale,
                 unsubscribe_url: unsubscribe_url(&url, subscriber.id, &subscriber.unsubscribe_token),
             };
-            let to = Recipient::Subscriber(SubscriberMessage { subscriber_id: subscriber.id, key: format!("update:{}", update.id), notice });
+            let to =
+                Recipient::Subscriber(SubscriberMessage { subscriber_id: subscriber.id, key: format!("update:{}", update.id), notice });
             let delivery = Delivery::due(DeliveryId::from_uuid(deps.random.new_id(now)), page.tenant_id, to, now);
             if deps.stores.deliveries.enqueue(&delivery).await? == EnqueueOutcome::Enqueued {
                 sent += 1;

@@ -25,8 +25,12 @@ pub struct PostUpdate {
 #[tracing::instrument(name = "post_public_update", skip_all, fields(tenant = %cmd.actor.tenant_id, incident = %cmd.incident_id))]
 pub async fn post_update(deps: &Deps, cmd: PostUpdate, now: Timestamp) -> Result<(PublicIncident, usize), StatusPageError> {
     cmd.actor.require(Action::EditStatusPages)?;
-    let current =
-        deps.stores.public_incidents.incident(cmd.actor.tenant_id, cmd.incident_id).await?.ok_or(StatusPageError::NotFound("public incident"))?;
+    let current = deps
+        .stores
+        .public_incidents
+        .incident(cmd.actor.tenant_id, cmd.incident_id)
+        .await?
+        .ok_or(StatusPageError::NotFound("public incident"))?;
     let page = page_for(deps, &cmd.actor, current.page_id, Action::EditStatusPages).await?;
     let content = cmd.draft.validate(&page)?;
     let update = content.into_update(PublicUpdateId::from_uuid(deps.random.new_id(now)), now, &cmd.actor.label, Some(current.latest()));

@@ -6,12 +6,12 @@ use super::notify::notify_subscribers;
 use super::refresh_snapshot;
 use crate::Deps;
 use jiff::Timestamp;
+use vigil_domain::accounts::Locale;
 use vigil_domain::ids::{PublicIncidentId, PublicUpdateId};
 use vigil_domain::incident::{AnyIncident, IncidentSubject};
 use vigil_domain::ports::{IncidentWrite, StoreError};
 use vigil_domain::status_page::incident::automatic_body;
 use vigil_domain::status_page::{Component, ComponentStatus, PublicIncident, PublicStatus, PublicUpdate, StatusPage};
-use vigil_domain::accounts::Locale;
 
 /// Whether `component` is fed by `subject`.
 pub(crate) fn fed_by(component: &Component, subject: IncidentSubject) -> bool {

@@ -4,8 +4,8 @@ use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::{ComponentId, StatusPageId};
-use vigil_domain::notify::InvalidInput;
 use vigil_domain::monitor::FieldError;
+use vigil_domain::notify::InvalidInput;
 use vigil_domain::status_page::{ComponentDraft, StatusPage};
 
 /// Add a component (or group) to a page, or change one.

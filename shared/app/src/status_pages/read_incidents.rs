@@ -1,6 +1,6 @@
 use super::StatusPageError;
-use super::stored::page_for;
 use super::refresh_snapshot;
+use super::stored::page_for;
 use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
@@ -9,7 +9,12 @@ use vigil_domain::page::{Page, PageRequest};
 use vigil_domain::status_page::PublicIncident;
 
 /// A page's public incidents, newest first.
-pub async fn list_public_incidents(deps: &Deps, actor: &Actor, page_id: StatusPageId, request: &PageRequest) -> Result<Page<PublicIncident>, StatusPageError> {
+pub async fn list_public_incidents(
+    deps: &Deps,
+    actor: &Actor,
+    page_id: StatusPageId,
+    request: &PageRequest,
+) -> Result<Page<PublicIncident>, StatusPageError> {
     let page = page_for(deps, actor, page_id, Action::Read).await?;
     Ok(deps.stores.public_incidents.incidents(page.tenant_id, page.id, request).await?)
 }

@@ -38,12 +38,16 @@ impl Sources {
         let (mut monitors, mut tasks) = (HashMap::new(), HashMap::new());
         for component in &page.components {
             for id in &component.sources.monitors {
-                if !monitors.contains_key(id) && let Some(record) = deps.stores.monitors.get(page.tenant_id, *id).await? {
+                if !monitors.contains_key(id)
+                    && let Some(record) = deps.stores.monitors.get(page.tenant_id, *id).await?
+                {
                     monitors.insert(*id, record);
                 }
             }
             for id in &component.sources.tasks {
-                if !tasks.contains_key(id) && let Some(record) = deps.stores.tasks.get(page.tenant_id, *id).await? {
+                if !tasks.contains_key(id)
+                    && let Some(record) = deps.stores.tasks.get(page.tenant_id, *id).await?
+                {
                     tasks.insert(*id, record);
                 }
             }
@@ -52,7 +56,8 @@ impl Sources {
     }
 
     fn states(&self, component: &Component) -> Vec<SourceState> {
-        let monitors = component.sources.monitors.iter().filter_map(|id| self.monitors.get(id)).map(|r| SourceState::Monitor(r.health.status));
+        let monitors =
+            component.sources.monitors.iter().filter_map(|id| self.monitors.get(id)).map(|r| SourceState::Monitor(r.health.status));
         let tasks = component.sources.tasks.iter().filter_map(|id| self.tasks.get(id)).map(|r| SourceState::Task(r.state.reported.status));
         monitors.chain(tasks).collect()
     }
@@ -70,21 +75,39 @@ impl Sources {
         if !component.show_sources {
             return Vec::new();
         }
-        let monitors = component.sources.monitors.iter().filter_map(|id| self.monitors.get(id)).map(|r| SourceFacts {
-            name: r.monitor.spec.name.clone(),
-            url: Some(r.monitor.spec.url.to_string()),
-        });
-        let tasks = component.sources.tasks.iter().filter_map(|id| self.tasks.get(id)).map(|r| SourceFacts { name: r.task.spec.name.clone(), url: None });
+        let monitors = component
+            .sources
+            .monitors
+            .iter()
+            .filter_map(|id| self.monitors.get(id))
+            .map(|r| SourceFacts { name: r.monitor.spec.name.clone(), url: Some(r.monitor.spec.url.to_string()) });
+        let tasks = component
+            .sources
+            .tasks
+            .iter()
+            .filter_map(|id| self.tasks.get(id))
+            .map(|r| SourceFacts { name: r.task.spec.name.clone(), url: None });
         monitors.chain(tasks).collect()
     }
 }
 
 /// The outages of a task since `since` (its internal incidents: opened, resolved).
-async fn task_outages(deps: &Deps, tenant: TenantId, task: TaskId, since: Timestamp) -> Result<Vec<(Timestamp, Option<Timestamp>)>, StoreError> {
+async fn task_outages(
+    deps: &Deps,
+    tenant: TenantId,
+    task: TaskId,
+    since: Timestamp,
+) -> Result<Vec<(Timestamp, Option<Timestamp>)>, StoreError> {
     let mut out = Vec::new();
     let mut request = PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT };
     loop {
-        let query = IncidentQuery { status: None, subject: Some(IncidentSubject::Task(task)), opened_from: None, opened_before: None, page: request.clone() };
+        let query = IncidentQuery {
+            status: None,
+            subject: Some(IncidentSubject::Task(task)),
+            opened_from: None,
+            opened_before: None,
+            page: request.clone(),
+        };
         let page = deps.stores.incidents.list(tenant, &query).await?;
         let mut done = page.next_cursor.is_none();
         for incident in page.items {
@@ -124,7 +147,9 @@ impl Spans<'_> {
         let mut out = Vec::with_capacity(self.starts.len());
         for start in self.starts {
             let (from, to) = (self.bounds)(*start, zone);
-            if to + SETTLED_AFTER <= now && let Some(settled) = previous.get(start) {
+            if to + SETTLED_AFTER <= now
+                && let Some(settled) = previous.get(start)
+            {
                 out.push(*settled);
                 continue;
             }
@@ -148,7 +173,13 @@ impl Spans<'_> {
 
 /// What the previous snapshot knew of a component's spans, by their first day, if it was
 /// computed from the same sources.
-fn known(previous: Option<&ComponentFacts>, key: &str, first: Option<Date>, values: impl Fn(&ComponentFacts) -> &Vec<Option<f64>>, step: impl Fn(Date, usize) -> Option<Date>) -> HashMap<Date, Option<f64>> {
+fn known(
+    previous: Option<&ComponentFacts>,
+    key: &str,
+    first: Option<Date>,
+    values: impl Fn(&ComponentFacts) -> &Vec<Option<f64>>,
+    step: impl Fn(Date, usize) -> Option<Date>,
+) -> HashMap<Date, Option<f64>> {
     match (previous, first) {
         (Some(facts), Some(first)) if facts.sources_key == key => {
             values(facts).iter().enumerate().filter_map(|(i, v)| step(first, i).map(|d| (d, *v))).collect()
@@ -199,7 +230,12 @@ async fn maintenances(deps: &Deps, page: &StatusPage, sources: &Sources, now: Ti
 }
 
 /// Computes the snapshot of `page` at `now`, reusing the settled history of `previous`.
-pub async fn compute_snapshot(deps: &Deps, page: &StatusPage, previous: Option<&PageSnapshot>, now: Timestamp) -> Result<PageSnapshot, StoreError> {
+pub async fn compute_snapshot(
+    deps: &Deps,
+    page: &StatusPage,
+    previous: Option<&PageSnapshot>,
+    now: Timestamp,
+) -> Result<PageSnapshot, StoreError> {
     let zone = TimeZone::get(&page.time_zone).unwrap_or(TimeZone::UTC);
     let days = last_days(now, &zone, BAR_DAYS);
     let months = last_months(now, &zone, HISTORY_MONTHS);
@@ -221,7 +257,11 @@ pub async fn compute_snapshot(deps: &Deps, page: &StatusPage, previous: Option<&
             let influences = Influences {
                 sources: sources.states(c),
                 in_maintenance: running.iter().any(|m| m.components.contains(&c.id)),
-                incident_impacts: incidents.iter().filter(|i| !i.is_resolved()).filter_map(|i| i.current_impacts().get(&c.id).copied()).collect(),
+                incident_impacts: incidents
+                    .iter()
+                    .filter(|i| !i.is_resolved())
+                    .filter_map(|i| i.current_impacts().get(&c.id).copied())
+                    .collect(),
             };
             (c.id, influences)
         })
@@ -238,9 +278,15 @@ pub async fn compute_snapshot(deps: &Deps, page: &StatusPage, previous: Option<&
         }
         let key = component.sources.key();
         let before = previous.and_then(|p| p.component(component.id));
-        let known_days = known(before, &key, previous.map(|p| p.first_day), |f| &f.days, |d, i| d.checked_add(jiff::Span::new().days(i as i64)).ok());
-        let known_months =
-            known(before, &key, previous.map(|p| p.first_month), |f| &f.months, |d, i| d.checked_add(jiff::Span::new().months(i as i64)).ok());
+        let known_days =
+            known(before, &key, previous.map(|p| p.first_day), |f| &f.days, |d, i| d.checked_add(jiff::Span::new().days(i as i64)).ok());
+        let known_months = known(
+            before,
+            &key,
+            previous.map(|p| p.first_month),
+            |f| &f.months,
+            |d, i| d.checked_add(jiff::Span::new().months(i as i64)).ok(),
+        );
         let d = by_day.uptime(deps, page.tenant_id, component, &sources, &outages, &known_days, &zone, now).await?;
         let m = by_month.uptime(deps, page.tenant_id, component, &sources, &outages, &known_months, &zone, now).await?;
         history.insert(component.id, (d, m));
@@ -278,7 +324,8 @@ pub async fn compute_snapshot(deps: &Deps, page: &StatusPage, previous: Option<&
         })
         .collect();
     let overall = indicator(statuses.values().copied(), incidents.iter().filter(|i| !i.is_resolved()).map(PublicIncident::impact));
-    let updated_at = incidents.iter().map(PublicIncident::updated_at).chain(running.iter().map(|m| m.starts_at)).fold(page.updated_at, Timestamp::max);
+    let updated_at =
+        incidents.iter().map(PublicIncident::updated_at).chain(running.iter().map(|m| m.starts_at)).fold(page.updated_at, Timestamp::max);
     Ok(PageSnapshot {
         tenant_id: page.tenant_id,
         page_id: page.id,

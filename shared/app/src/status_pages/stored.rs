@@ -19,7 +19,8 @@ pub(crate) async fn page_for(deps: &Deps, actor: &Actor, id: StatusPageId, actio
 /// Stores a new page (`insert`) or a changed one, turning a taken slug or domain into the
 /// field's error.
 pub(crate) async fn save(deps: &Deps, page: &StatusPage, insert: bool) -> Result<(), StatusPageError> {
-    let written = if insert { deps.stores.status_pages.insert_page(page).await? } else { deps.stores.status_pages.update_page(page).await? };
+    let written =
+        if insert { deps.stores.status_pages.insert_page(page).await? } else { deps.stores.status_pages.update_page(page).await? };
     match written {
         PageWrite::Written => Ok(()),
         PageWrite::SlugTaken => Err(InvalidInput::field("slug", "is taken by another page").into()),
@@ -35,7 +36,9 @@ pub(crate) async fn access(deps: &Deps, choice: AccessChoice, current: Option<&P
         (AccessChoice::Members, _) => PageAccess::Members,
         (AccessChoice::Password(Some(password)), _) => PageAccess::Password { hash: deps.passwords.hash_password(&password).await? },
         (AccessChoice::Password(None), Some(PageAccess::Password { hash })) => PageAccess::Password { hash: hash.clone() },
-        (AccessChoice::Password(None), _) => return Err(InvalidInput::field("password", "is required to protect a page with a password").into()),
+        (AccessChoice::Password(None), _) => {
+            return Err(InvalidInput::field("password", "is required to protect a page with a password").into());
+        }
     })
 }
 

@@ -28,7 +28,13 @@ pub struct Subscribe {
 }
 
 /// Mails the confirmation link of `subscriber` (new `token`) through the delivery path.
-pub(crate) async fn send_confirmation(deps: &Deps, page: &StatusPage, subscriber: &Subscriber, token: &SecretToken, now: Timestamp) -> Result<(), StoreError> {
+pub(crate) async fn send_confirmation(
+    deps: &Deps,
+    page: &StatusPage,
+    subscriber: &Subscriber,
+    token: &SecretToken,
+    now: Timestamp,
+) -> Result<(), StoreError> {
     let url = page_url(deps, &page.slug, page.custom_domain.as_ref());
     let notice = SubscriberNotice {
         kind: NoticeKind::Confirm { link: confirm_url(&url, subscriber.id, token.expose()) },
@@ -45,7 +51,14 @@ pub(crate) async fn send_confirmation(deps: &Deps, page: &StatusPage, subscriber
 }
 
 /// A pending email subscriber of `page` at `address`, with a new confirmation token.
-pub(crate) fn pending(deps: &Deps, page: &StatusPage, target: SubscriptionTarget, components: std::collections::BTreeSet<vigil_domain::ids::ComponentId>, locale: Locale, now: Timestamp) -> (Subscriber, SecretToken) {
+pub(crate) fn pending(
+    deps: &Deps,
+    page: &StatusPage,
+    target: SubscriptionTarget,
+    components: std::collections::BTreeSet<vigil_domain::ids::ComponentId>,
+    locale: Locale,
+    now: Timestamp,
+) -> (Subscriber, SecretToken) {
     let token = SecretToken::from_random(deps.random.secret_bytes());
     let channel = match target {
         SubscriptionTarget::Email(address) => SubscriberChannel::Email { address },
@@ -109,7 +122,13 @@ pub async fn subscribe(deps: &Deps, cmd: Subscribe, now: Timestamp) -> Result<()
 }
 
 /// Confirms subscriber `id` of `page` with the link's `token`; confirming twice is harmless.
-pub async fn confirm_subscription(deps: &Deps, page: &StatusPage, id: SubscriberId, token: &str, now: Timestamp) -> Result<Subscriber, StatusPageError> {
+pub async fn confirm_subscription(
+    deps: &Deps,
+    page: &StatusPage,
+    id: SubscriberId,
+    token: &str,
+    now: Timestamp,
+) -> Result<Subscriber, StatusPageError> {
     let subscriber = deps.stores.subscribers.subscriber(page.tenant_id, id).await?.filter(|s| s.page_id == page.id);
     let subscriber = subscriber.ok_or(StatusPageError::NotFound("subscriber"))?;
     let confirmed = subscriber.confirm(&SecretToken::presented(token), now)?;

@@ -61,13 +61,24 @@ pub async fn add_subscriber(deps: &Deps, cmd: AddSubscriber, now: Timestamp) -> 
 }
 
 /// A page's subscribers, oldest first.
-pub async fn list_subscribers(deps: &Deps, actor: &Actor, page_id: StatusPageId, request: &PageRequest) -> Result<Page<Subscriber>, StatusPageError> {
+pub async fn list_subscribers(
+    deps: &Deps,
+    actor: &Actor,
+    page_id: StatusPageId,
+    request: &PageRequest,
+) -> Result<Page<Subscriber>, StatusPageError> {
     let page = page_for(deps, actor, page_id, Action::Read).await?;
     Ok(deps.stores.subscribers.subscribers(page.tenant_id, page.id, request).await?)
 }
 
 /// Removes a subscriber.
-pub async fn remove_subscriber(deps: &Deps, actor: &Actor, page_id: StatusPageId, id: SubscriberId, now: Timestamp) -> Result<(), StatusPageError> {
+pub async fn remove_subscriber(
+    deps: &Deps,
+    actor: &Actor,
+    page_id: StatusPageId,
+    id: SubscriberId,
+    now: Timestamp,
+) -> Result<(), StatusPageError> {
     let page = page_for(deps, actor, page_id, Action::EditStatusPages).await?;
     match deps.stores.subscribers.subscriber(page.tenant_id, id).await? {
         Some(subscriber) if subscriber.page_id == page.id => {

@@ -11,7 +11,7 @@ use vigil_domain::accounts::Locale;
 use vigil_domain::ids::{TenantId, UserId};
 use vigil_domain::notify::OutboundMessage;
 use vigil_domain::page::PageRequest;
-use vigil_domain::status_page::{BadgeKind, ComponentStatus, Indicator, PublicStatus, StatusPage, StatusFigure};
+use vigil_domain::status_page::{BadgeKind, ComponentStatus, Indicator, PublicStatus, StatusFigure, StatusPage};
 use vigil_domain::uptime::UptimeWindow;
 
 async fn page(world: &World, slug: &str) -> StatusPage {
@@ -47,7 +47,9 @@ async fn a_component_shows_its_monitors_state_and_a_group_its_worst_member() {
     let monitor = world.monitor().await;
     let page = page(&world, "acme").await;
     let (page, group) = component(&world, &page, serde_json::json!({"name": "Europe", "group": true})).await;
-    let (page, api) = component(&world, &page, serde_json::json!({"name": "API", "group_id": group.to_string(), "monitors": [monitor.to_string()]})).await;
+    let (page, api) =
+        component(&world, &page, serde_json::json!({"name": "API", "group_id": group.to_string(), "monitors": [monitor.to_string()]}))
+            .await;
     let (page, docs) = component(&world, &page, serde_json::json!({"name": "Docs", "group_id": group.to_string()})).await;
 
     world.check(monitor, 10, 200).await;
@@ -57,18 +59,31 @@ async fn a_component_shows_its_monitors_state_and_a_group_its_worst_member() {
     let snapshot = world.deps.stores.status_snapshots.snapshot(world.tenant, page.id).await.unwrap().unwrap();
     assert_eq!(snapshot.computed_at, at(20), "the status change computed the page again at once");
     let status = |id| snapshot.component(id).unwrap().status;
-    assert_eq!((status(api), status(docs), status(group)), (ComponentStatus::MajorOutage, ComponentStatus::Operational, ComponentStatus::MajorOutage));
+    assert_eq!(
+        (status(api), status(docs), status(group)),
+        (ComponentStatus::MajorOutage, ComponentStatus::Operational, ComponentStatus::MajorOutage)
+    );
     assert_eq!(snapshot.indicator, Indicator::Critical);
     let today = snapshot.component(api).unwrap().days.last().copied().flatten();
     assert_eq!(today, Some(50.0), "one check passed and one failed today");
     assert!(snapshot.component(api).unwrap().sources.is_empty(), "the monitor's name and URL are not shown unless chosen");
     assert_eq!(snapshot.components.iter().map(|c| c.position).collect::<Vec<_>>(), [1, 1, 2]);
 
-    let manual = PutComponent { actor: world.actor(), page_id: page.id, component_id: Some(group), draft: from_json(serde_json::json!({"status": "under_maintenance"})) };
+    let manual = PutComponent {
+        actor: world.actor(),
+        page_id: page.id,
+        component_id: Some(group),
+        draft: from_json(serde_json::json!({"status": "under_maintenance"})),
+    };
     let (page, _) = put_component(&world.deps, manual, at(30)).await.unwrap();
     let snapshot = current_snapshot(&world.deps, &page, at(31)).await.unwrap();
     assert_eq!(snapshot.component(group).unwrap().status, ComponentStatus::UnderMaintenance, "a group set by hand");
-    let shown = PutComponent { actor: world.actor(), page_id: page.id, component_id: Some(api), draft: from_json(serde_json::json!({"show_sources": true})) };
+    let shown = PutComponent {
+        actor: world.actor(),
+        page_id: page.id,
+        component_id: Some(api),
+        draft: from_json(serde_json::json!({"show_sources": true})),
+    };
     let (page, _) = put_component(&world.deps, shown, at(32)).await.unwrap();
     let snapshot = current_snapshot(&world.deps, &page, at(33)).await.unwrap();
     assert_eq!(snapshot.component(api).unwrap().sources[0].url.as_deref(), Some("https://example.com/"));
@@ -84,7 +99,10 @@ async fn slugs_are_unique_across_organisations_and_viewers_change_nothing() {
     assert_eq!(errors.0[0].field, "slug");
     let viewer = Actor::member(world.tenant, UserId::from_uuid(uuid::Uuid::from_u128(5)), Role::Viewer, "viewer@example.com");
     let draft = from_json(serde_json::json!({"name": "Mine", "slug": "mine"}));
-    assert!(matches!(create_page(&world.deps, CreatePage { actor: viewer.clone(), draft }, at(1)).await, Err(StatusPageError::Forbidden(_))));
+    assert!(matches!(
+        create_page(&world.deps, CreatePage { actor: viewer.clone(), draft }, at(1)).await,
+        Err(StatusPageError::Forbidden(_))
+    ));
     assert_eq!(list_pages(&world.deps, &viewer).await.unwrap().len(), 1, "a viewer reads");
 }
 
@@ -94,7 +112,8 @@ async fn an_auto_publishing_component_posts_and_resolves_with_its_monitor() {
     let (quiet, loud) = (world.monitor().await, world.monitor().await);
     let page = page(&world, "acme").await;
     let (page, _) = component(&world, &page, serde_json::json!({"name": "Quiet", "monitors": [quiet.to_string()]})).await;
-    let (page, api) = component(&world, &page, serde_json::json!({"name": "API", "monitors": [loud.to_string()], "auto_publish": true})).await;
+    let (page, api) =
+        component(&world, &page, serde_json::json!({"name": "API", "monitors": [loud.to_string()], "auto_publish": true})).await;
     world.check(quiet, 10, 503).await;
     let posts = |world: &World| {
         let deps = world.deps.clone();
@@ -125,7 +144,15 @@ async fn an_internal_incident_is_published_with_one_action_once() {
     let (page, _) = component(&world, &page, serde_json::json!({"name": "API", "monitors": [monitor.to_string()]})).await;
     world.check(monitor, 10, 503).await;
     let incident = world.ongoing(monitor).await.unwrap();
-    let cmd = || PublishIncident { actor: world.actor(), incident_id: incident, page_id: page.id, name: Some("Slow API".into()), body: None, notify: true, follow: true };
+    let cmd = || PublishIncident {
+        actor: world.actor(),
+        incident_id: incident,
+        page_id: page.id,
+        name: Some("Slow API".into()),
+        body: None,
+        notify: true,
+        follow: true,
+    };
     let (first, new) = publish_incident(&world.deps, cmd(), at(12)).await.unwrap();
     let (second, again) = publish_incident(&world.deps, cmd(), at(13)).await.unwrap();
     assert!(new && !again);
@@ -152,8 +179,11 @@ async fn subscribers_confirm_receive_updates_and_leave_in_one_click() {
     assert!(headers.iter().any(|(n, v)| n == "List-Unsubscribe" && v.contains("/status/acme/unsubscribe?s=")));
 
     // Nothing reaches an address before it confirms.
-    let draft = from_json(serde_json::json!({"name": "Slow API", "body": "Looking into it.", "components": {api.to_string(): "degraded_performance"}}));
-    let (incident, told) = post_incident(&world.deps, PostIncident { actor: world.actor(), page_id: page.id, draft }, at(30)).await.unwrap();
+    let draft = from_json(
+        serde_json::json!({"name": "Slow API", "body": "Looking into it.", "components": {api.to_string(): "degraded_performance"}}),
+    );
+    let (incident, told) =
+        post_incident(&world.deps, PostIncident { actor: world.actor(), page_id: page.id, draft }, at(30)).await.unwrap();
     assert_eq!(told, 0);
 
     let (id, token) = link_params(text, "/subscribe/confirm?");
@@ -179,10 +209,18 @@ async fn subscribers_confirm_receive_updates_and_leave_in_one_click() {
     let (id, unsubscribe_token) = link_params(text, "/unsubscribe?");
     assert!(unsubscribe(&world.deps, &page, id.parse().unwrap(), &unsubscribe_token).await.unwrap());
     assert!(!unsubscribe(&world.deps, &page, id.parse().unwrap(), &unsubscribe_token).await.unwrap(), "twice is harmless");
-    let resolved = PostUpdate { actor: world.actor(), incident_id: incident.id, draft: from_json(serde_json::json!({"status": "resolved", "body": "Fixed."})) };
+    let resolved = PostUpdate {
+        actor: world.actor(),
+        incident_id: incident.id,
+        draft: from_json(serde_json::json!({"status": "resolved", "body": "Fixed."})),
+    };
     let (done, told) = post_update(&world.deps, resolved, at(60)).await.unwrap();
     assert_eq!((done.status(), told), (PublicStatus::Resolved, 0), "nobody left to tell");
-    let late = PostUpdate { actor: world.actor(), incident_id: incident.id, draft: from_json(serde_json::json!({"status": "monitoring", "body": "More."})) };
+    let late = PostUpdate {
+        actor: world.actor(),
+        incident_id: incident.id,
+        draft: from_json(serde_json::json!({"status": "monitoring", "body": "More."})),
+    };
     assert!(matches!(post_update(&world.deps, late, at(61)).await, Err(StatusPageError::Closed(_))));
 }
 
@@ -190,7 +228,11 @@ async fn subscribers_confirm_receive_updates_and_leave_in_one_click() {
 async fn a_webhook_subscriber_is_told_at_once_and_signed() {
     let world = World::new();
     let page = page(&world, "acme").await;
-    let cmd = AddSubscriber { actor: world.actor(), page_id: page.id, draft: from_json(serde_json::json!({"type": "webhook", "url": "https://hooks.example.com/s"})) };
+    let cmd = AddSubscriber {
+        actor: world.actor(),
+        page_id: page.id,
+        draft: from_json(serde_json::json!({"type": "webhook", "url": "https://hooks.example.com/s"})),
+    };
     let hook = add_subscriber(&world.deps, cmd, at(1)).await.unwrap();
     assert!(hook.is_confirmed());
     let draft = from_json(serde_json::json!({"name": "Outage", "body": "Down.", "status": "investigating"}));

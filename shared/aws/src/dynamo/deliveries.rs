@@ -95,7 +95,8 @@ impl DeliveryLog for DynamoStore {
         let tenant = delivery.tenant_id;
         let key = doc_item(deliveries_pk(tenant), format!("K#{}", delivery.idempotency_key()), &delivery.id).map_err(decode)?;
         let mut reference =
-            doc_item(incident_pk(tenant, delivery.incident_id), format!("{DELIVERY}{}", ordered_suffix(delivery)), &()).map_err(decode)?;
+            doc_item(incident_pk(tenant, IncidentId::from_uuid(delivery.about())), format!("{DELIVERY}{}", ordered_suffix(delivery)), &())
+                .map_err(decode)?;
         reference.insert(DELIVERY_ID.to_owned(), s(delivery.id.to_string()));
         let writes = vec![
             transact_put_new(&self.table, key)?,

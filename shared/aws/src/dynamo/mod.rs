@@ -15,6 +15,7 @@ mod monitors;
 mod notification_settings;
 mod recent_reads;
 mod schedule;
+mod status_pages;
 mod table;
 mod tally;
 mod task_due;

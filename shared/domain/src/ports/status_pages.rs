@@ -1,6 +1,6 @@
 use super::StoreError;
-use crate::ids::{BadgeId, PublicIncidentId, StatusPageId, SubscriberId, TenantId};
 use crate::accounts::Email;
+use crate::ids::{BadgeId, PublicIncidentId, StatusPageId, SubscriberId, TenantId};
 use crate::page::{Page, PageRequest};
 use crate::status_page::{Badge, PageSnapshot, PublicIncident, StatusPage, Subscriber};
 use async_trait::async_trait;

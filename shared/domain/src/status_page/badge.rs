@@ -375,6 +375,9 @@ mod tests {
         assert_eq!(ok.0, BadgeTarget::Monitor { id: MonitorId::from_uuid(uuid::Uuid::from_u128(5)) });
         let fields = |d: BadgeDraft| d.validate().unwrap_err().0.into_iter().map(|e| e.field).collect::<Vec<_>>();
         assert_eq!(fields(BadgeDraft { target: "component".into(), id: id.clone(), ..Default::default() }), ["page_id"]);
-        assert_eq!(fields(BadgeDraft { target: "host".into(), id: "x".into(), label: Some("l".repeat(41)), ..Default::default() }), ["id", "target", "label"]);
+        assert_eq!(
+            fields(BadgeDraft { target: "host".into(), id: "x".into(), label: Some("l".repeat(41)), ..Default::default() }),
+            ["id", "target", "label"]
+        );
     }
 }

@@ -432,10 +432,7 @@ mod tests {
             time_zone: Some("Mars/Olympus".into()),
             ..Default::default()
         };
-        assert_eq!(
-            fields(draft.validate(None).unwrap_err()),
-            ["name", "slug", "custom_domain", "password", "default_locale", "time_zone"]
-        );
+        assert_eq!(fields(draft.validate(None).unwrap_err()), ["name", "slug", "custom_domain", "password", "default_locale", "time_zone"]);
         let missing = StatusPageDraft::default().validate(None).unwrap_err();
         assert_eq!(fields(missing), ["name", "slug"]);
         let short = StatusPageDraft { access: Some("password".into()), password: Some("short".into()), ..Default::default() };
@@ -452,8 +449,7 @@ mod tests {
         assert_eq!(settings.access, AccessChoice::Public);
         let cleared = StatusPageDraft { custom_domain: Some(String::new()), ..Default::default() }.validate(Some(&current)).unwrap();
         assert_eq!(cleared.custom_domain, None);
-        let protected =
-            StatusPageDraft { access: Some("password".into()), password: Some("long enough".into()), ..Default::default() };
+        let protected = StatusPageDraft { access: Some("password".into()), password: Some("long enough".into()), ..Default::default() };
         assert_eq!(protected.validate(Some(&current)).unwrap().access, AccessChoice::Password(Some("long enough".into())));
     }
 
@@ -471,7 +467,8 @@ mod tests {
         p = p.with_component(api.validate(&p, id(11), at(2)).unwrap());
         assert_eq!(p.children(id(10)).count(), 1);
 
-        let nested = ComponentDraft { name: Some("Inner".into()), group: Some(true), group_id: Some(id(10).to_string()), ..Default::default() };
+        let nested =
+            ComponentDraft { name: Some("Inner".into()), group: Some(true), group_id: Some(id(10).to_string()), ..Default::default() };
         assert_eq!(fields(nested.validate(&p, id(12), at(3)).unwrap_err()), ["group_id"]);
         let into_component = ComponentDraft { name: Some("X".into()), group_id: Some(id(11).to_string()), ..Default::default() };
         assert_eq!(fields(into_component.validate(&p, id(13), at(3)).unwrap_err()), ["group_id"]);

@@ -35,9 +35,7 @@ enum Level {
 fn level(state: SourceState) -> Level {
     match state {
         SourceState::Monitor(MonitorStatus::Down) | SourceState::Task(TaskStatus::Down) => Level::Down,
-        SourceState::Monitor(MonitorStatus::Suspicious | MonitorStatus::Recovering) | SourceState::Task(TaskStatus::Late) => {
-            Level::Shaky
-        }
+        SourceState::Monitor(MonitorStatus::Suspicious | MonitorStatus::Recovering) | SourceState::Task(TaskStatus::Late) => Level::Shaky,
         SourceState::Monitor(MonitorStatus::Paused) | SourceState::Task(TaskStatus::Paused) => Level::Silent,
         _ => Level::Fine,
     }
@@ -156,12 +154,12 @@ pub fn indicator(statuses: impl IntoIterator<Item = ComponentStatus>, incident_i
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::{StatusPageId, TenantId};
     use crate::status_page::draft::ComponentDraft;
     use crate::status_page::page::{PageAccess, PageSlug};
-    use crate::ids::{StatusPageId, TenantId};
+    use ComponentStatus::*;
     use jiff::Timestamp;
     use uuid::Uuid;
-    use ComponentStatus::*;
 
     #[test]
     fn sources_add_up_to_a_state() {
@@ -238,7 +236,9 @@ mod tests {
         let id = |n| ComponentId::from_uuid(Uuid::from_u128(n));
         let empty_group = ComponentDraft { name: Some("Empty".into()), group: Some(true), ..Default::default() };
         page = page.with_component(empty_group.validate(&page, id(5), at).unwrap());
-        page = page.with_component(ComponentDraft { name: Some("G".into()), group: Some(true), ..Default::default() }.validate(&page, id(10), at).unwrap());
+        page = page.with_component(
+            ComponentDraft { name: Some("G".into()), group: Some(true), ..Default::default() }.validate(&page, id(10), at).unwrap(),
+        );
         for n in [11, 12] {
             let member = ComponentDraft { name: Some(format!("m{n}")), group_id: Some(id(10).to_string()), ..Default::default() };
             page = page.with_component(member.validate(&page, id(n), at).unwrap());
@@ -249,8 +249,13 @@ mod tests {
         ]
         .into();
         let statuses = page_statuses(&page, &influences);
-        assert_eq!((statuses[&id(10)], statuses[&id(11)], statuses[&id(12)], statuses[&id(5)]), (MajorOutage, DegradedPerformance, MajorOutage, Operational));
-        page = page.with_component(ComponentDraft { status: Some("under_maintenance".into()), ..Default::default() }.validate(&page, id(10), at).unwrap());
+        assert_eq!(
+            (statuses[&id(10)], statuses[&id(11)], statuses[&id(12)], statuses[&id(5)]),
+            (MajorOutage, DegradedPerformance, MajorOutage, Operational)
+        );
+        page = page.with_component(
+            ComponentDraft { status: Some("under_maintenance".into()), ..Default::default() }.validate(&page, id(10), at).unwrap(),
+        );
         assert_eq!(page_statuses(&page, &influences)[&id(10)], UnderMaintenance);
         assert_eq!(indicator(page_statuses(&page, &influences).into_values(), []), Indicator::Critical);
         assert_eq!(indicator([Operational, UnderMaintenance], []), Indicator::Maintenance);

@@ -18,13 +18,17 @@ pub const SETTLED_AFTER: SignedDuration = SignedDuration::from_hours(2);
 
 /// `[start, end)` of the local day `date` in `zone`.
 pub fn day_bounds(date: Date, zone: &TimeZone) -> (Timestamp, Timestamp) {
-    let start = |d: Date| d.to_datetime(jiff::civil::Time::midnight()).to_zoned_datetime(zone.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::MIN);
+    let start = |d: Date| {
+        d.to_datetime(jiff::civil::Time::midnight()).to_zoned_datetime(zone.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::MIN)
+    };
     (start(date), start(date.tomorrow().unwrap_or(date)))
 }
 
 /// `[start, end)` of the local month starting on `first` (a first day of a month) in `zone`.
 pub fn month_bounds(first: Date, zone: &TimeZone) -> (Timestamp, Timestamp) {
-    let start = |d: Date| d.to_datetime(jiff::civil::Time::midnight()).to_zoned_datetime(zone.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::MIN);
+    let start = |d: Date| {
+        d.to_datetime(jiff::civil::Time::midnight()).to_zoned_datetime(zone.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::MIN)
+    };
     (start(first), start(first.checked_add(1.month()).unwrap_or(first)))
 }
 
@@ -53,17 +57,20 @@ pub fn check_uptime(up: u64, down: u64) -> Option<f64> {
 /// The share of `[from, min(to, now))` not covered by `outages` (each a start and an end, or
 /// none while ongoing), as a percentage; `None` for a span not begun or before `since` (the
 /// source did not exist).
-pub fn time_uptime(outages: &[(Timestamp, Option<Timestamp>)], from: Timestamp, to: Timestamp, now: Timestamp, since: Timestamp) -> Option<f64> {
+pub fn time_uptime(
+    outages: &[(Timestamp, Option<Timestamp>)],
+    from: Timestamp,
+    to: Timestamp,
+    now: Timestamp,
+    since: Timestamp,
+) -> Option<f64> {
     let from = from.max(since);
     let to = to.min(now);
     if to <= from {
         return None;
     }
-    let mut spans: Vec<(Timestamp, Timestamp)> = outages
-        .iter()
-        .map(|(start, end)| ((*start).max(from), end.unwrap_or(to).min(to)))
-        .filter(|(start, end)| start < end)
-        .collect();
+    let mut spans: Vec<(Timestamp, Timestamp)> =
+        outages.iter().map(|(start, end)| ((*start).max(from), end.unwrap_or(to).min(to))).filter(|(start, end)| start < end).collect();
     spans.sort();
     let mut down = SignedDuration::ZERO;
     let mut reach = from;
@@ -134,7 +141,10 @@ mod tests {
             (&[(at("2026-01-01T06:00:00Z"), Some(at("2026-01-01T12:00:00Z")))], after, long_ago, Some(75.0)),
             // Overlapping outages count once, and the part outside the day not at all.
             (
-                &[(at("2025-12-31T18:00:00Z"), Some(at("2026-01-01T06:00:00Z"))), (at("2026-01-01T03:00:00Z"), Some(at("2026-01-01T06:00:00Z")))],
+                &[
+                    (at("2025-12-31T18:00:00Z"), Some(at("2026-01-01T06:00:00Z"))),
+                    (at("2026-01-01T03:00:00Z"), Some(at("2026-01-01T06:00:00Z"))),
+                ],
                 after,
                 long_ago,
                 Some(75.0),

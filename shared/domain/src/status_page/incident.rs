@@ -30,7 +30,8 @@ pub enum PublicStatus {
 
 impl PublicStatus {
     /// Every status, in lifecycle order.
-    pub const ALL: [PublicStatus; 4] = [PublicStatus::Investigating, PublicStatus::Identified, PublicStatus::Monitoring, PublicStatus::Resolved];
+    pub const ALL: [PublicStatus; 4] =
+        [PublicStatus::Investigating, PublicStatus::Identified, PublicStatus::Monitoring, PublicStatus::Resolved];
 
     /// The wire name.
     pub const fn as_str(self) -> &'static str {
@@ -259,7 +260,10 @@ fn impacts(page: &StatusPage, raw: &BTreeMap<String, String>, problems: &mut Pro
         };
         let status = ComponentStatus::parse(state.trim());
         if status.is_none() {
-            problems.add(field, format!("`{state}` is not one of operational, under_maintenance, degraded_performance, partial_outage, major_outage"));
+            problems.add(
+                field,
+                format!("`{state}` is not one of operational, under_maintenance, degraded_performance, partial_outage, major_outage"),
+            );
         }
         if let (Some(component), Some(status)) = (component, status) {
             out.insert(component, status);
@@ -299,13 +303,15 @@ impl PublicIncidentDraft {
         let impacts = impacts(page, &self.components, &mut problems);
         let impact = match self.impact.as_deref().map(str::trim) {
             None => None,
-            Some(name) => match [Indicator::None, Indicator::Minor, Indicator::Major, Indicator::Critical].into_iter().find(|i| i.as_str() == name) {
-                Some(impact) => Some(impact),
-                None => {
-                    problems.add("impact", format!("`{name}` is not one of none, minor, major, critical"));
-                    None
+            Some(name) => {
+                match [Indicator::None, Indicator::Minor, Indicator::Major, Indicator::Critical].into_iter().find(|i| i.as_str() == name) {
+                    Some(impact) => Some(impact),
+                    None => {
+                        problems.add("impact", format!("`{name}` is not one of none, minor, major, critical"));
+                        None
+                    }
                 }
-            },
+            }
         };
         let notify = self.notify.unwrap_or(true);
         problems.finish(|| (name, impact, UpdateContent { status, body, impacts: Some(impacts), notify }))
@@ -380,7 +386,9 @@ mod tests {
             revision: 1,
         };
         assert_eq!((incident.status(), incident.impact()), (PublicStatus::Investigating, Indicator::Major));
-        let worse = incident.post(update(2, PublicStatus::Identified, &[(7, ComponentStatus::MajorOutage), (8, ComponentStatus::DegradedPerformance)])).unwrap();
+        let worse = incident
+            .post(update(2, PublicStatus::Identified, &[(7, ComponentStatus::MajorOutage), (8, ComponentStatus::DegradedPerformance)]))
+            .unwrap();
         let watching = worse.post(update(3, PublicStatus::Monitoring, &[(7, ComponentStatus::DegradedPerformance)])).unwrap();
         assert_eq!(watching.impact(), Indicator::Critical, "the worst it ever was");
         assert_eq!(watching.monitoring_at(), Some(watching.updates[2].at));

@@ -22,4 +22,4 @@ pub use incident::{IncidentClosed, PublicIncident, PublicIncidentDraft, PublicSt
 pub use notice::{NoticeComponent, NoticeKind, SubscriberNotice};
 pub use page::{PageAccess, PageDomain, PageSlug, StatusPage};
 pub use snapshot::{ComponentFacts, MaintenanceFacts, PageFacts, PageSnapshot, SourceFacts};
-pub use subscriber::{Confirmation, ConfirmRefusal, Subscriber, SubscriberChannel, SubscriberDraft, Subscription, SubscriptionTarget};
+pub use subscriber::{ConfirmRefusal, Confirmation, Subscriber, SubscriberChannel, SubscriberDraft, Subscription, SubscriptionTarget};

@@ -141,8 +141,14 @@ impl SubscriberNotice {
             }
         };
         text.push_str(&match self.locale {
-            Locale::En => format!("\n--\nYou receive this because you subscribed to {page} ({}).\nUnsubscribe: {}\n", self.page_url, self.unsubscribe_url),
-            Locale::Fr => format!("\n--\nVous recevez ce message car vous êtes abonné à {page} ({}).\nSe désabonner : {}\n", self.page_url, self.unsubscribe_url),
+            Locale::En => format!(
+                "\n--\nYou receive this because you subscribed to {page} ({}).\nUnsubscribe: {}\n",
+                self.page_url, self.unsubscribe_url
+            ),
+            Locale::Fr => format!(
+                "\n--\nVous recevez ce message car vous êtes abonné à {page} ({}).\nSe désabonner : {}\n",
+                self.page_url, self.unsubscribe_url
+            ),
         });
         (subject, text)
     }
@@ -237,8 +243,16 @@ mod tests {
         let to = SubscriberChannel::Email { address: Email::parse("ann@example.com").unwrap() };
         let at: Timestamp = "2026-03-01T10:00:01Z".parse().unwrap();
         let cases = [
-            (Locale::En, "[Acme] Slow logins: Identified", ["Affected: Login (partial outage)", "Unsubscribe: https://status.acme.test/unsubscribe?s=1&t=abc"]),
-            (Locale::Fr, "[Acme] Slow logins: Cause identifiée", ["Composants touchés : Login (panne partielle)", "Se désabonner : https://status.acme.test/unsubscribe?s=1&t=abc"]),
+            (
+                Locale::En,
+                "[Acme] Slow logins: Identified",
+                ["Affected: Login (partial outage)", "Unsubscribe: https://status.acme.test/unsubscribe?s=1&t=abc"],
+            ),
+            (
+                Locale::Fr,
+                "[Acme] Slow logins: Cause identifiée",
+                ["Composants touchés : Login (panne partielle)", "Se désabonner : https://status.acme.test/unsubscribe?s=1&t=abc"],
+            ),
         ];
         for (locale, subject_want, needles) in cases {
             let OutboundMessage::Email { subject, text, headers, .. } = update(locale).render(&to, "m1", at) else { panic!() };

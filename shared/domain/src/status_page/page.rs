@@ -26,7 +26,11 @@ impl PageSlug {
             && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !text.starts_with('-')
             && !text.ends_with('-');
-        if ok { Ok(Self(text.to_owned())) } else { Err("must be 2-60 characters of a-z, 0-9 and `-`, not starting or ending with `-`".into()) }
+        if ok {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err("must be 2-60 characters of a-z, 0-9 and `-`, not starting or ending with `-`".into())
+        }
     }
 }
 

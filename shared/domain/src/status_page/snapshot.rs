@@ -9,8 +9,8 @@ use super::incident::PublicIncident;
 use super::page::{PageDomain, PageSlug};
 use crate::accounts::Locale;
 use crate::ids::{ComponentId, MaintenanceWindowId, StatusPageId, TenantId};
-use jiff::civil::Date;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// What a page says of itself.

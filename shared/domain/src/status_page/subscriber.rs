@@ -275,10 +275,21 @@ mod tests {
     fn drafts_are_checked_field_by_field() {
         let c7 = ComponentId::from_uuid(Uuid::from_u128(7));
         let fields = |d: SubscriberDraft| d.validate(&[c7]).unwrap_err().0.into_iter().map(|e| e.field).collect::<Vec<_>>();
-        assert_eq!(fields(SubscriberDraft { kind: "email".into(), email: Some("nope".into()), locale: Some("de".into()), ..Default::default() }), ["email", "locale"]);
+        assert_eq!(
+            fields(SubscriberDraft { kind: "email".into(), email: Some("nope".into()), locale: Some("de".into()), ..Default::default() }),
+            ["email", "locale"]
+        );
         assert_eq!(fields(SubscriberDraft { kind: "webhook".into(), url: Some("ftp://x".into()), ..Default::default() }), ["url"]);
-        assert_eq!(fields(SubscriberDraft { kind: "sms".into(), components: vec![Uuid::from_u128(9).to_string()], ..Default::default() }), ["type", "components[0]"]);
-        let ok = SubscriberDraft { kind: "email".into(), email: Some(" Ann@Example.com ".into()), components: vec![c7.to_string()], ..Default::default() };
+        assert_eq!(
+            fields(SubscriberDraft { kind: "sms".into(), components: vec![Uuid::from_u128(9).to_string()], ..Default::default() }),
+            ["type", "components[0]"]
+        );
+        let ok = SubscriberDraft {
+            kind: "email".into(),
+            email: Some(" Ann@Example.com ".into()),
+            components: vec![c7.to_string()],
+            ..Default::default()
+        };
         let sub = ok.validate(&[c7]).unwrap();
         assert_eq!(sub.target, SubscriptionTarget::Email(Email::parse("ann@example.com").unwrap()));
         assert_eq!(sub.components.len(), 1);

@@ -20,7 +20,7 @@ pub(crate) async fn failed(
     let cmd = ListFailedDeliveries { actor: caller.clone(), page: crate::extract::page(&params)? };
     let page = list_failed_deliveries(&deps, cmd, SystemClock::now()).await?;
     Ok(Json(Page {
-        items: page.items.iter().map(|d| incident_views::delivery(d, None)).collect(),
+        items: page.items.iter().filter_map(|d| incident_views::delivery(d, None)).collect(),
         next_cursor: page.next_cursor.map(|c| c.0),
     }))
 }

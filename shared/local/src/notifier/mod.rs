@@ -35,8 +35,8 @@ impl Notifier for LocalNotifier {
         within_deadline(timeout, async {
             match message {
                 OutboundMessage::Http { url, headers, body } => self.http.post(url, headers, body.clone(), timeout).await,
-                OutboundMessage::Email { to, subject, text } => match &self.smtp {
-                    Some(smtp) => smtp.send(to, subject, text).await,
+                OutboundMessage::Email { to, subject, text, headers } => match &self.smtp {
+                    Some(smtp) => smtp.send(to, subject, text, headers).await,
                     None => AttemptResult::Rejected {
                         status_code: None,
                         error: "email is not configured: start vigil serve with --smtp-host and --smtp-from".into(),

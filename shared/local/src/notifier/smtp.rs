@@ -1,7 +1,7 @@
 //! Email through an SMTP relay (lettre over rustls).
 
 use lettre::message::Mailbox;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::fmt;
@@ -70,8 +70,16 @@ impl SmtpSender {
         Ok(Self { transport: builder.build(), from })
     }
 
-    pub(super) async fn send(&self, to: &[String], subject: &str, text: &str) -> AttemptResult {
+    pub(super) async fn send(&self, to: &[String], subject: &str, text: &str, headers: &[(String, String)]) -> AttemptResult {
         let mut message = Message::builder().from(self.from.clone()).subject(subject).header(ContentType::TEXT_PLAIN);
+        for (name, value) in headers {
+            match HeaderName::new_from_ascii(name.clone()) {
+                Ok(name) => message = message.raw_header(HeaderValue::new(name, value.clone())),
+                Err(error) => {
+                    return AttemptResult::Rejected { status_code: None, error: format!("bad header {name}: {error}"), retryable: false };
+                }
+            }
+        }
         for address in to {
             match address.parse::<Mailbox>() {
                 Ok(mailbox) => message = message.to(mailbox),

@@ -27,14 +27,18 @@ fn is_unique_violation(error: &rusqlite::Error) -> bool {
 fn page_clash(conn: &Connection, page: &StatusPage) -> anyhow::Result<Option<PageWrite>> {
     let id = blob(page.id.as_uuid());
     let slug: bool =
-        conn.query_row("SELECT EXISTS (SELECT 1 FROM status_pages WHERE slug = ?1 AND id <> ?2)", params![page.slug.as_str(), id], |r| r.get(0))?;
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM status_pages WHERE slug = ?1 AND id <> ?2)", params![page.slug.as_str(), id], |r| {
+            r.get(0)
+        })?;
     if slug {
         return Ok(Some(PageWrite::SlugTaken));
     }
     let domain: bool = match &page.custom_domain {
-        Some(domain) => {
-            conn.query_row("SELECT EXISTS (SELECT 1 FROM status_pages WHERE domain = ?1 AND id <> ?2)", params![domain.as_str(), id], |r| r.get(0))?
-        }
+        Some(domain) => conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM status_pages WHERE domain = ?1 AND id <> ?2)",
+            params![domain.as_str(), id],
+            |r| r.get(0),
+        )?,
         None => false,
     };
     Ok(domain.then_some(PageWrite::DomainTaken))
@@ -42,7 +46,14 @@ fn page_clash(conn: &Connection, page: &StatusPage) -> anyhow::Result<Option<Pag
 
 /// A page of rows `(created_at, id, body)` listed by `(created_at, id)`; `sql` takes the
 /// tenant `?1`, the page `?2`, the cursor's position `?3`, `?4` and the limit `?5`.
-fn keyed_page<T: DeserializeOwned>(conn: &Connection, sql: &str, keys: ([u8; 16], [u8; 16]), request: &PageRequest, newest_first: bool, what: &str) -> anyhow::Result<Page<T>> {
+fn keyed_page<T: DeserializeOwned>(
+    conn: &Connection,
+    sql: &str,
+    keys: ([u8; 16], [u8; 16]),
+    request: &PageRequest,
+    newest_first: bool,
+    what: &str,
+) -> anyhow::Result<Page<T>> {
     let after = request.cursor.as_ref().map(|c| decode_cursor(c, 1, true)).transpose()?;
     let (position, id) = match &after {
         Some((at, id)) => (at[0], id.map(|id| blob(id).to_vec()).unwrap_or_default()),
@@ -81,7 +92,7 @@ impl StatusPages for SqliteStore {
                         blob(page.id.as_uuid()),
                         page.slug.as_str(),
                         page.custom_domain.as_ref().map(|d| d.as_str().to_owned()),
-                        page.revision,
+                        page.revision as i64,
                         ms(page.created_at),
                         serde_json::to_string(&page)?
                     ],
@@ -151,7 +162,7 @@ impl StatusPages for SqliteStore {
                         blob(page.id.as_uuid()),
                         page.slug.as_str(),
                         page.custom_domain.as_ref().map(|d| d.as_str().to_owned()),
-                        page.revision,
+                        page.revision as i64,
                         serde_json::to_string(&page)?
                     ],
                 )?;
@@ -165,7 +176,10 @@ impl StatusPages for SqliteStore {
     async fn delete_page(&self, tenant: TenantId, id: StatusPageId) -> Result<bool, StoreError> {
         self.db
             .write(move |conn| {
-                Ok(conn.execute("DELETE FROM status_pages WHERE tenant_id = ?1 AND id = ?2", params![blob(tenant.as_uuid()), blob(id.as_uuid())])? > 0)
+                Ok(conn.execute(
+                    "DELETE FROM status_pages WHERE tenant_id = ?1 AND id = ?2",
+                    params![blob(tenant.as_uuid()), blob(id.as_uuid())],
+                )? > 0)
             })
             .await
             .context("deleting a status page")
@@ -214,7 +228,7 @@ impl PublicIncidents for SqliteStore {
                 }
                 let changed = conn.execute(
                     "UPDATE public_incidents SET revision = ?3, body = ?4 WHERE tenant_id = ?1 AND id = ?2 AND revision = ?5",
-                    params![tenant, id, incident.revision, body, incident.revision - 1],
+                    params![tenant, id, incident.revision as i64, body, incident.revision as i64 - 1],
                 )?;
                 if changed == 1 {
                     return Ok(Ok(IncidentWrite::Written));
@@ -262,7 +276,10 @@ impl PublicIncidents for SqliteStore {
     async fn delete_incident(&self, tenant: TenantId, id: PublicIncidentId) -> Result<bool, StoreError> {
         self.db
             .write(move |conn| {
-                Ok(conn.execute("DELETE FROM public_incidents WHERE tenant_id = ?1 AND id = ?2", params![blob(tenant.as_uuid()), blob(id.as_uuid())])? > 0)
+                Ok(conn.execute(
+                    "DELETE FROM public_incidents WHERE tenant_id = ?1 AND id = ?2",
+                    params![blob(tenant.as_uuid()), blob(id.as_uuid())],
+                )? > 0)
             })
             .await
             .context("deleting a public incident")
@@ -343,7 +360,10 @@ impl Subscribers for SqliteStore {
     async fn delete_subscriber(&self, tenant: TenantId, id: SubscriberId) -> Result<bool, StoreError> {
         self.db
             .write(move |conn| {
-                Ok(conn.execute("DELETE FROM subscribers WHERE tenant_id = ?1 AND id = ?2", params![blob(tenant.as_uuid()), blob(id.as_uuid())])? > 0)
+                Ok(conn.execute(
+                    "DELETE FROM subscribers WHERE tenant_id = ?1 AND id = ?2",
+                    params![blob(tenant.as_uuid()), blob(id.as_uuid())],
+                )? > 0)
             })
             .await
             .context("deleting a subscriber")
@@ -377,7 +397,13 @@ impl Badges for SqliteStore {
             .write(move |conn| {
                 let inserted = conn.execute(
                     "INSERT INTO badges (tenant_id, id, token, created_at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![blob(badge.tenant_id.as_uuid()), blob(badge.id.as_uuid()), badge.token, ms(badge.created_at), serde_json::to_string(&badge)?],
+                    params![
+                        blob(badge.tenant_id.as_uuid()),
+                        blob(badge.id.as_uuid()),
+                        badge.token,
+                        ms(badge.created_at),
+                        serde_json::to_string(&badge)?
+                    ],
                 );
                 match inserted {
                     Ok(_) => Ok(Ok(())),
@@ -394,7 +420,8 @@ impl Badges for SqliteStore {
         let token = token.to_owned();
         self.db
             .read(move |conn| {
-                let body: Option<String> = conn.prepare_cached("SELECT body FROM badges WHERE token = ?1")?.query_row([token], |r| r.get(0)).optional()?;
+                let body: Option<String> =
+                    conn.prepare_cached("SELECT body FROM badges WHERE token = ?1")?.query_row([token], |r| r.get(0)).optional()?;
                 body.map(|b| parse(&b, "badge")).transpose()
             })
             .await
@@ -419,7 +446,9 @@ impl Badges for SqliteStore {
     async fn delete_badge(&self, tenant: TenantId, id: BadgeId) -> Result<bool, StoreError> {
         self.db
             .write(move |conn| {
-                Ok(conn.execute("DELETE FROM badges WHERE tenant_id = ?1 AND id = ?2", params![blob(tenant.as_uuid()), blob(id.as_uuid())])? > 0)
+                Ok(conn
+                    .execute("DELETE FROM badges WHERE tenant_id = ?1 AND id = ?2", params![blob(tenant.as_uuid()), blob(id.as_uuid())])?
+                    > 0)
             })
             .await
             .context("deleting a badge")
@@ -464,7 +493,10 @@ impl StatusSnapshots for SqliteStore {
     async fn delete_snapshot(&self, tenant: TenantId, page: StatusPageId) -> Result<(), StoreError> {
         self.db
             .write(move |conn| {
-                conn.execute("DELETE FROM status_snapshots WHERE tenant_id = ?1 AND page_id = ?2", params![blob(tenant.as_uuid()), blob(page.as_uuid())])?;
+                conn.execute(
+                    "DELETE FROM status_snapshots WHERE tenant_id = ?1 AND page_id = ?2",
+                    params![blob(tenant.as_uuid()), blob(page.as_uuid())],
+                )?;
                 Ok(())
             })
             .await

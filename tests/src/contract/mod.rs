@@ -17,6 +17,7 @@ mod notifications;
 mod schedule;
 mod sessions;
 mod sign_in;
+mod status_pages;
 mod tasks;
 mod tenants;
 
@@ -31,6 +32,7 @@ pub use notifications::{delivery_log_contract, notification_settings_contract, t
 pub use schedule::{claim_ahead_contract, concurrent_claims_contract, schedule_contract};
 pub use sessions::{concurrent_rotations_contract, refresh_families_contract, sessions_contract};
 pub use sign_in::{server_secrets_contract, sign_in_attempts_contract};
+pub use status_pages::{badges_contract, public_incidents_contract, status_pages_contract, status_snapshots_contract, subscribers_contract};
 pub use tasks::{
     concurrent_task_changes_contract, ping_body_store_contract, ping_keys_contract, task_due_index_contract, task_record,
     task_repository_contract, task_state_contract,
@@ -88,6 +90,11 @@ macro_rules! contract_suites {
             audit_purge_contract,
             sign_in_attempts_contract,
             server_secrets_contract,
+            status_pages_contract,
+            public_incidents_contract,
+            subscribers_contract,
+            badges_contract,
+            status_snapshots_contract,
         );
     };
     (@each $setup:expr; $($suite:ident),* $(,)?) => {$(

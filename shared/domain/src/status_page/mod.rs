@@ -12,6 +12,7 @@ pub mod incident;
 pub mod notice;
 pub mod page;
 pub mod snapshot;
+pub mod statuspage;
 pub mod subscriber;
 
 pub use badge::{Badge, BadgeDraft, BadgeFace, BadgeFigures, BadgeKind, BadgeTarget, StatusFigure};
@@ -22,4 +23,5 @@ pub use incident::{IncidentClosed, PublicIncident, PublicIncidentDraft, PublicSt
 pub use notice::{NoticeComponent, NoticeKind, SubscriberNotice};
 pub use page::{PageAccess, PageDomain, PageSlug, StatusPage};
 pub use snapshot::{ComponentFacts, MaintenanceFacts, PageFacts, PageSnapshot, SourceFacts};
+pub use statuspage::StatuspageDocument;
 pub use subscriber::{ConfirmRefusal, Confirmation, Subscriber, SubscriberChannel, SubscriberDraft, Subscription, SubscriptionTarget};

@@ -85,7 +85,10 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         .routes(routes!(tasks::runs))
         .routes(routes!(tasks::pings))
         .routes(routes!(health::openapi));
-    OpenApiRouter::with_openapi(openapi::Fixed::openapi()).routes(routes!(health::healthz)).nest("/v1", v1.merge(account_api_routes()))
+    OpenApiRouter::with_openapi(openapi::Fixed::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(routes::public_pages::badge))
+        .nest("/v1", v1.merge(account_api_routes()))
 }
 
 /// People, organisations, sign-in, keys and the audit log: documented the same way.
@@ -131,6 +134,8 @@ pub fn router(deps: Deps) -> Router {
 fn stateless_router() -> Router<Deps> {
     let (api, _) = api_routes().split_for_parts();
     api.merge(ping_routes())
+        // Documents below `api/v2/` may hold a slash, which a `routes!` path cannot capture.
+        .route("/status/{slug}/api/v2/{*document}", axum::routing::get(routes::public_pages::statuspage_document))
         .fallback(routes::health::not_found)
         .method_not_allowed_fallback(routes::health::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))

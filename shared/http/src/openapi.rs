@@ -39,7 +39,7 @@ use vigil_api::{Problem, SignInRefusal};
             `X-CSRF-Token` on every request that changes something.",
         license(name = "AGPL-3.0-only", identifier = "AGPL-3.0-only")
     ),
-    paths(crate::routes::ping::ping),
+    paths(crate::routes::ping::ping, crate::routes::public_pages::statuspage_document),
     components(schemas(Problem, SignInRefusal)),
     tags(
         (name = "monitors", description = "HTTP monitors"),
@@ -53,6 +53,7 @@ use vigil_api::{Problem, SignInRefusal};
         (name = "organisations", description = "Organisations, members and invitations"),
         (name = "keys", description = "API keys"),
         (name = "audit", description = "The audit log"),
+        (name = "status pages", description = "What status pages serve to their readers: Statuspage-compatible documents and badges"),
         (name = "service", description = "Health and this document"),
     )
 )]

@@ -139,10 +139,12 @@ impl DynamoStore {
     }
 }
 
-/// What the refused item of a page write means: the page itself (stale), then its slug, then
-/// its domain.
+/// What the refused items of a page write mean: the page itself (first) refused makes it stale,
+/// whatever else clashed; else its slug, then its domain.
 fn page_refusal(failed: &[bool], slug_at: Option<usize>, domain_at: Option<usize>) -> PageWrite {
-    if slug_at.is_some_and(|i| failed.get(i) == Some(&true)) {
+    if failed.first() == Some(&true) {
+        PageWrite::Stale
+    } else if slug_at.is_some_and(|i| failed.get(i) == Some(&true)) {
         PageWrite::SlugTaken
     } else if domain_at.is_some_and(|i| failed.get(i) == Some(&true)) {
         PageWrite::DomainTaken
@@ -430,6 +432,7 @@ mod tests {
     #[test]
     fn a_refused_page_write_names_what_clashed() {
         assert_eq!(page_refusal(&[true, false, false], Some(1), Some(2)), PageWrite::Stale);
+        assert_eq!(page_refusal(&[true, true, true], Some(1), Some(2)), PageWrite::Stale, "the same page stored twice");
         assert_eq!(page_refusal(&[false, true, false], Some(1), Some(2)), PageWrite::SlugTaken);
         assert_eq!(page_refusal(&[false, false, true], Some(1), Some(2)), PageWrite::DomainTaken);
         assert_eq!(page_refusal(&[false, true], None, None), PageWrite::Stale);

@@ -14,5 +14,6 @@ pub(crate) mod monitors;
 pub(crate) mod oidc;
 pub(crate) mod organisation;
 pub(crate) mod ping;
+pub(crate) mod public_pages;
 pub(crate) mod status;
 pub(crate) mod tasks;

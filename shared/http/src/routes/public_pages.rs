@@ -1,0 +1,118 @@
+//! What status pages serve to anyone: Statuspage-compatible `api/v2` documents read from the
+//! page's snapshot, and badges by token. Every answer carries `Cache-Control` and an `ETag` of
+//! its bytes, and a matching `If-None-Match` is answered 304, so a CDN or a browser serves the
+//! crowd of an outage.
+
+use crate::auth::{cookie, origin_of, session_cookie};
+use crate::problem::ApiError;
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::hash::{Hash, Hasher};
+use vigil_app::accounts::{AuthenticateSession, authenticate_session};
+use vigil_app::status_pages::{PageAddress, Reader, Refusal, admit, badge_figures, current_snapshot, find_public_page, links};
+use vigil_app::{Deps, SystemClock};
+use vigil_domain::status_page::{BadgeKind, StatuspageDocument};
+
+/// The cookie a password page's readers carry once they gave the password.
+pub const PAGE_ACCESS_COOKIE: &str = "vigil_page_access";
+/// How long shared caches may serve a public page's answer: short, since a page in an outage
+/// changes by the minute, long enough that a crowd costs one request per cache.
+const PUBLIC_CACHING: &str = "public, max-age=30, stale-while-revalidate=30";
+/// Answers of protected pages are for their reader only.
+const PRIVATE_CACHING: &str = "private, no-cache";
+
+/// Who reads: the signed-in person (for members-only pages) and the page's access cookie.
+pub(crate) struct PageReader(pub(crate) Reader);
+
+impl FromRequestParts<Deps> for PageReader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, ApiError> {
+        let user = match session_cookie(&parts.headers) {
+            Some(cookie) => {
+                let cmd = AuthenticateSession { cookie, origin: origin_of(parts) };
+                // An expired or unknown session reads as anyone.
+                authenticate_session(deps, cmd, SystemClock::now()).await.ok().map(|(_, _, user)| user.id)
+            }
+            None => None,
+        };
+        let access_token = cookie(&parts.headers, PAGE_ACCESS_COOKIE).map(|t| t.expose().to_owned());
+        Ok(PageReader(Reader { user, access_token }))
+    }
+}
+
+/// An answer of `bytes` as `content_type`, cached as `caching` says, with an `ETag` of its
+/// bytes; 304 when the reader has it already.
+fn cached(request: &HeaderMap, content_type: &'static str, caching: &'static str, bytes: Vec<u8>) -> Response {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    let etag = format!("\"{:016x}-{:x}\"", hasher.finish(), bytes.len());
+    let matches = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|sent| sent.split(',').any(|tag| tag.trim().trim_start_matches("W/") == etag || tag.trim() == "*"));
+    let etag = HeaderValue::from_str(&etag).expect("hex digits and quotes");
+    let headers = [(header::ETAG, etag), (header::CACHE_CONTROL, HeaderValue::from_static(caching))];
+    if matches {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    (headers, [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], Body::from(bytes)).into_response()
+}
+
+/// A Statuspage-compatible document of a page: `summary.json`, `status.json`,
+/// `components.json`, `incidents.json`, `incidents/unresolved.json` or
+/// `scheduled-maintenances/upcoming.json`.
+#[utoipa::path(get, path = "/status/{slug}/api/v2/{document}", tag = "status pages", operation_id = "statuspage_document", security(()),
+    params(("slug" = String, Path, description = "The page's slug"),
+           ("document" = String, Path, description = "`summary.json`, `status.json`, `components.json`, `incidents.json`, `incidents/unresolved.json` or `scheduled-maintenances/upcoming.json`")),
+    responses((status = 200, description = "The document, as Atlassian Statuspage's public API shapes it", body = Object, content_type = "application/json"),
+              (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
+              (status = 401, description = "A password page, and no access cookie"),
+              (status = 403, description = "A members-only page, and the reader is not a member"),
+              (status = 404, description = "No such page or document")))]
+pub(crate) async fn statuspage_document(
+    State(deps): State<Deps>,
+    Path((slug, document)): Path<(String, String)>,
+    PageReader(reader): PageReader,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let kind = StatuspageDocument::at(&document).ok_or_else(|| ApiError::not_found(format!("there is no document {document}")))?;
+    let page = find_public_page(&deps, &PageAddress::Slug(slug.clone()))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("there is no status page {slug}")))?;
+    match admit(&deps, &page, &reader).await? {
+        Ok(()) => {}
+        Err(Refusal::Password) => return Err(ApiError::unauthorized("this status page wants its password")),
+        Err(Refusal::Members) => return Err(ApiError::forbidden("this status page is for members of its organisation")),
+    }
+    let now = SystemClock::now();
+    let snapshot = current_snapshot(&deps, &page, now).await?;
+    let url = links::page_url(&deps, &page.slug, page.custom_domain.as_ref());
+    let body = serde_json::to_vec(&kind.render(&snapshot, &url, now)).expect("JSON values serialize");
+    let caching = if page.access.kind() == "public" { PUBLIC_CACHING } else { PRIVATE_CACHING };
+    Ok(cached(&headers, "application/json", caching, body))
+}
+
+/// A badge: `<kind>.svg` or, for Shields.io's endpoint badge, `<kind>.json`; kinds are
+/// `status`, `uptime-24h`, `uptime-7d`, `uptime-30d` and `response-time`.
+#[utoipa::path(get, path = "/badges/{token}/{file}", tag = "status pages", operation_id = "badge", security(()),
+    params(("token" = String, Path, description = "The badge's token"),
+           ("file" = String, Path, description = "`<kind>.svg` or `<kind>.json`, kind one of `status`, `uptime-24h`, `uptime-7d`, `uptime-30d`, `response-time`")),
+    responses((status = 200, description = "The badge as SVG, or Shields.io endpoint JSON", body = String, content_type = "image/svg+xml"),
+              (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
+              (status = 404, description = "No such badge or kind")))]
+pub(crate) async fn badge(State(deps): State<Deps>, Path((token, file)): Path<(String, String)>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let unknown = || ApiError::not_found("there is no such badge");
+    let (name, format) = file.rsplit_once('.').ok_or_else(unknown)?;
+    let kind = BadgeKind::parse(name).ok_or_else(unknown)?;
+    let (badge, figures) = badge_figures(&deps, &token, SystemClock::now()).await?.ok_or_else(unknown)?;
+    let face = figures.face(kind, badge.label.as_deref());
+    match format {
+        "svg" => Ok(cached(&headers, "image/svg+xml", PUBLIC_CACHING, face.svg().into_bytes())),
+        "json" => Ok(cached(&headers, "application/json", PUBLIC_CACHING, serde_json::to_vec(&face.shields()).expect("JSON serializes"))),
+        _ => Err(unknown()),
+    }
+}

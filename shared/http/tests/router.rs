@@ -16,6 +16,12 @@ use vigil_memory::{MemoryStore, RecordingPublisher, ScriptedNotifier, ScriptedPr
 
 /// The router over a fresh store with one tenant, and that tenant's key.
 async fn api() -> (Router, Deps, String) {
+    let (router, deps, key, _) = api_of_tenant().await;
+    (router, deps, key)
+}
+
+/// [`api`], and the tenant.
+async fn api_of_tenant() -> (Router, Deps, String, TenantId) {
     let store = Arc::new(MemoryStore::new());
     let deps = Deps {
         stores: Stores::on(store.clone(), Blobs { artefacts: store.clone(), ping_bodies: store }),
@@ -28,12 +34,12 @@ async fn api() -> (Router, Deps, String) {
         settings: Settings::default(),
     };
     let now = jiff::Timestamp::from_second(1_767_225_600).unwrap();
-    let Bootstrapped::Created { secret, .. } =
+    let Bootstrapped::Created { secret, tenant, .. } =
         bootstrap(&deps, Bootstrap { tenant_name: "acme".into(), admin_key: None }, now).await.unwrap()
     else {
         panic!("a fresh store")
     };
-    (vigil_http::router(deps.clone()), deps, secret.expose().to_owned())
+    (vigil_http::router(deps.clone()), deps, secret.expose().to_owned(), tenant.id)
 }
 
 /// An answer: status, content type and body as JSON (`Null` if empty).
@@ -42,6 +48,7 @@ struct Answer {
     content_type: String,
     headers: axum::http::HeaderMap,
     json: Value,
+    bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -65,15 +72,18 @@ async fn call(router: &Router, method: Method, path: &str, key: Option<&str>, co
     if let Some(content_type) = content_type {
         request = request.header(header::CONTENT_TYPE, content_type);
     }
-    let response = router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+    answer(router, request.body(Body::from(body)).unwrap()).await
+}
+
+/// The router's answer to `request`; the body read as JSON when it says it is JSON.
+async fn answer(router: &Router, request: Request<Body>) -> Answer {
+    let response = router.clone().oneshot(request).await.unwrap();
     let (parts, body) = response.into_parts();
     let bytes = body.collect().await.unwrap().to_bytes();
-    Answer {
-        status: parts.status,
-        content_type: parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned(),
-        headers: parts.headers,
-        json: if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).expect("a JSON body") },
-    }
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let json =
+        if content_type.contains("json") && !bytes.is_empty() { serde_json::from_slice(&bytes).expect("a JSON body") } else { Value::Null };
+    Answer { status: parts.status, content_type, headers: parts.headers, json, bytes: bytes.to_vec() }
 }
 
 /// A JSON call with the tenant's key.
@@ -202,4 +212,100 @@ async fn another_tenants_monitor_is_indistinguishable_from_a_missing_one() {
     let still = send(&router, &key, Method::GET, &format!("/v1/monitors/{id}"), None).await;
     assert_eq!(still.status, StatusCode::OK, "the owner still has it");
     assert_eq!(send(&router, theirs, Method::GET, "/v1/monitors", None).await.json["items"], json!([]));
+}
+
+/// A GET with no credentials and the headers `extra`.
+async fn get(router: &Router, path: &str, extra: &[(header::HeaderName, &str)]) -> Answer {
+    let mut request = Request::builder().uri(path);
+    for (name, value) in extra {
+        request = request.header(name, *value);
+    }
+    answer(router, request.body(Body::empty()).unwrap()).await
+}
+
+#[tokio::test]
+async fn a_public_page_serves_statuspage_documents_that_caches_may_keep() {
+    use vigil_app::status_pages::{CreatePage, PostIncident, create_page, post_incident};
+    let (router, deps, _, tenant) = api_of_tenant().await;
+    let actor = vigil_domain::access::Actor::system(tenant);
+    let now = vigil_app::SystemClock::now();
+    let draft = serde_json::from_value(json!({"name": "Acme status", "slug": "acme"})).unwrap();
+    let page = create_page(&deps, CreatePage { actor: actor.clone(), draft }, now).await.unwrap();
+    let draft = serde_json::from_value(json!({"name": "Slow API", "body": "Looking into it."})).unwrap();
+    post_incident(&deps, PostIncident { actor, page_id: page.id, draft }, now).await.unwrap();
+
+    let summary = get(&router, "/status/acme/api/v2/summary.json", &[]).await;
+    assert_eq!(summary.status, StatusCode::OK, "{}", summary.json);
+    assert_eq!(summary.content_type, "application/json");
+    for key in ["page", "components", "incidents", "scheduled_maintenances", "status"] {
+        assert!(summary.json.get(key).is_some(), "summary.json has {key}: {}", summary.json);
+    }
+    assert_eq!(summary.json["page"]["name"], "Acme status");
+    assert_eq!(summary.json["incidents"][0]["name"], "Slow API");
+    assert_eq!(summary.json["incidents"][0]["status"], "investigating");
+    let caching = summary.headers[header::CACHE_CONTROL].to_str().unwrap();
+    assert!(caching.starts_with("public") && caching.contains("max-age="), "{caching}");
+    let etag = summary.headers[header::ETAG].to_str().unwrap().to_owned();
+
+    let again = get(&router, "/status/acme/api/v2/summary.json", &[(header::IF_NONE_MATCH, &etag)]).await;
+    assert_eq!((again.status, again.bytes.len()), (StatusCode::NOT_MODIFIED, 0), "a cache that has it is told so");
+    assert_eq!(again.headers[header::ETAG], etag.as_str());
+    let stale = get(&router, "/status/acme/api/v2/summary.json", &[(header::IF_NONE_MATCH, "\"other\"")]).await;
+    assert_eq!(stale.status, StatusCode::OK);
+
+    let unresolved = get(&router, "/status/acme/api/v2/incidents/unresolved.json", &[]).await;
+    assert_eq!(unresolved.json["incidents"].as_array().map(Vec::len), Some(1), "{}", unresolved.json);
+    let status = get(&router, "/status/acme/api/v2/status.json", &[]).await;
+    assert_eq!(status.json["status"]["indicator"], "minor", "an open incident shows in the overall status: {}", status.json);
+    get(&router, "/status/acme/api/v2/secrets.json", &[]).await.assert_problem(404, "no document");
+    get(&router, "/status/nobody/api/v2/summary.json", &[]).await.assert_problem(404, "no status page");
+}
+
+#[tokio::test]
+async fn password_and_members_pages_refuse_anonymous_readers() {
+    use vigil_app::status_pages::{CreatePage, create_page};
+    let (router, deps, _, tenant) = api_of_tenant().await;
+    let actor = vigil_domain::access::Actor::system(tenant);
+    let now = vigil_app::SystemClock::now();
+    for draft in [
+        json!({"name": "Locked", "slug": "locked", "access": "password", "password": "correct horse battery"}),
+        json!({"name": "Staff", "slug": "staff", "access": "members"}),
+    ] {
+        let draft = serde_json::from_value(draft).unwrap();
+        create_page(&deps, CreatePage { actor: actor.clone(), draft }, now).await.unwrap();
+    }
+    get(&router, "/status/locked/api/v2/summary.json", &[]).await.assert_problem(401, "password");
+    let forged = get(&router, "/status/locked/api/v2/summary.json", &[(header::COOKIE, "vigil_page_access=forged")]).await;
+    forged.assert_problem(401, "password");
+    get(&router, "/status/staff/api/v2/summary.json", &[]).await.assert_problem(403, "members");
+    let unknown_session = get(&router, "/status/staff/api/v2/components.json", &[(header::COOKIE, "vigil_session=nobody")]).await;
+    unknown_session.assert_problem(403, "members");
+}
+
+#[tokio::test]
+async fn badges_are_well_formed_svg_and_shields_json_by_token_only() {
+    use vigil_app::status_pages::{CreateBadge, create_badge};
+    let (router, deps, key, tenant) = api_of_tenant().await;
+    let created = send(&router, &key, Method::POST, "/v1/monitors", Some(json!({"name": "api", "url": "https://example.com/"}))).await;
+    let monitor = created.json["id"].as_str().expect("a monitor id").to_owned();
+    let draft = serde_json::from_value(json!({"target": "monitor", "id": monitor, "label": "API"})).unwrap();
+    let cmd = CreateBadge { actor: vigil_domain::access::Actor::system(tenant), draft };
+    let badge = create_badge(&deps, cmd, vigil_app::SystemClock::now()).await.unwrap();
+
+    let svg = get(&router, &format!("/badges/{}/status.svg", badge.token), &[]).await;
+    assert_eq!((svg.status, svg.content_type.as_str()), (StatusCode::OK, "image/svg+xml"));
+    let text = String::from_utf8(svg.bytes.clone()).expect("UTF-8");
+    assert!(text.starts_with("<svg") && text.trim_end().ends_with("</svg>"), "{text}");
+    assert_eq!(text.matches("<text").count(), text.matches("</text>").count(), "balanced elements: {text}");
+    assert!(text.contains("API") && !text.contains(&monitor), "the label shows, the monitor id never does");
+    assert!(svg.headers.contains_key(header::ETAG) && svg.headers.contains_key(header::CACHE_CONTROL));
+
+    let shields = get(&router, &format!("/badges/{}/uptime-24h.json", badge.token), &[]).await;
+    assert_eq!(shields.json["schemaVersion"], 1, "{}", shields.json);
+    assert_eq!(shields.json["label"], "API");
+    assert!(shields.json["message"].is_string() && shields.json["color"].is_string());
+
+    get(&router, &format!("/badges/{}/status.svg", monitor), &[]).await.assert_problem(404, "no such badge");
+    get(&router, &format!("/badges/{}/sparkles.svg", badge.token), &[]).await.assert_problem(404, "no such badge");
+    get(&router, &format!("/badges/{}/status.png", badge.token), &[]).await.assert_problem(404, "no such badge");
 }

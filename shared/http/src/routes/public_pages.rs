@@ -104,7 +104,11 @@ pub(crate) async fn statuspage_document(
     responses((status = 200, description = "The badge as SVG, or Shields.io endpoint JSON", body = String, content_type = "image/svg+xml"),
               (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
               (status = 404, description = "No such badge or kind")))]
-pub(crate) async fn badge(State(deps): State<Deps>, Path((token, file)): Path<(String, String)>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(crate) async fn badge(
+    State(deps): State<Deps>,
+    Path((token, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let unknown = || ApiError::not_found("there is no such badge");
     let (name, format) = file.rsplit_once('.').ok_or_else(unknown)?;
     let kind = BadgeKind::parse(name).ok_or_else(unknown)?;

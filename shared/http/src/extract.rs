@@ -178,6 +178,18 @@ id_path!(
     MemberPath, vigil_domain::ids::UserId, "member"
 );
 id_path!(
+    /// The `{id}` of a status page route.
+    StatusPagePath, vigil_domain::ids::StatusPageId, "status page"
+);
+id_path!(
+    /// The `{id}` of a public incident route.
+    PublicIncidentPath, vigil_domain::ids::PublicIncidentId, "public incident"
+);
+id_path!(
+    /// The `{id}` of a badge route.
+    BadgePath, vigil_domain::ids::BadgeId, "badge"
+);
+id_path!(
     /// The `{id}` of an invitation route.
     InvitationPath, vigil_domain::ids::InvitationId, "invitation"
 );

@@ -52,7 +52,7 @@ pub fn ping_router(deps: Deps) -> Router {
 /// `#[utoipa::path]` annotation gives, so the router and the document cannot disagree. A new
 /// route is one more `.routes(routes!(...))` line here and an annotation on its handler.
 pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
-    use routes::{alerting, channels, checks, deliveries, health, incidents, monitors, status, tasks};
+    use routes::{alerting, channels, checks, deliveries, health, incidents, monitors, status, status_pages, tasks};
     let v1 = OpenApiRouter::new()
         .routes(routes!(monitors::create, monitors::list))
         .routes(routes!(monitors::read, monitors::update, monitors::delete))
@@ -84,7 +84,14 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         .routes(routes!(tasks::resume))
         .routes(routes!(tasks::runs))
         .routes(routes!(tasks::pings))
-        .routes(routes!(health::openapi));
+        .routes(routes!(health::openapi))
+        .routes(routes!(status_pages::create, status_pages::list))
+        .routes(routes!(status_pages::read, status_pages::delete))
+        .routes(routes!(status_pages::add_component))
+        .routes(routes!(status_pages::post, status_pages::incidents))
+        .routes(routes!(status_pages::update))
+        .routes(routes!(status_pages::create_badge_route, status_pages::badges))
+        .routes(routes!(status_pages::remove_badge));
     OpenApiRouter::with_openapi(openapi::Fixed::openapi())
         .routes(routes!(health::healthz))
         .routes(routes!(routes::public_pages::badge))

@@ -385,6 +385,20 @@ not_found_as!(
     MuteMonitorError => "no monitor with this id",
 );
 
+impl From<vigil_app::status_pages::StatusPageError> for ApiError {
+    fn from(error: vigil_app::status_pages::StatusPageError) -> Self {
+        use vigil_app::status_pages::StatusPageError;
+        match error {
+            StatusPageError::Forbidden(refused) => Self::forbidden(refused.to_string()),
+            StatusPageError::NotFound(what) => Self::not_found(format!("no {what} with this id")),
+            StatusPageError::Invalid(errors) => Self::invalid_input("status page", errors),
+            closed @ StatusPageError::Closed(_) => Self::conflict(closed.to_string()),
+            refused @ StatusPageError::Confirmation(_) => Self::bad_request(refused.to_string()),
+            StatusPageError::Store(error) => error.into(),
+        }
+    }
+}
+
 impl From<ResolveIncidentError> for ApiError {
     fn from(error: ResolveIncidentError) -> Self {
         match error {

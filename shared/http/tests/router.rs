@@ -309,3 +309,55 @@ async fn badges_are_well_formed_svg_and_shields_json_by_token_only() {
     get(&router, &format!("/badges/{}/sparkles.svg", badge.token), &[]).await.assert_problem(404, "no such badge");
     get(&router, &format!("/badges/{}/status.png", badge.token), &[]).await.assert_problem(404, "no such badge");
 }
+
+#[tokio::test]
+async fn editors_build_a_page_through_the_api_and_readers_see_it_at_once() {
+    let (router, _, key) = api().await;
+    let monitor = send(&router, &key, Method::POST, "/v1/monitors", Some(json!({"name": "api", "url": "https://example.com/"}))).await;
+    let bad = send(&router, &key, Method::POST, "/v1/status-pages", Some(json!({"name": "", "slug": "Not A Slug!"}))).await;
+    bad.assert_problem(400, "");
+    let fields: Vec<&str> = bad.json["errors"].as_array().unwrap().iter().filter_map(|e| e["field"].as_str()).collect();
+    assert!(fields.contains(&"name") && fields.contains(&"slug"), "every failing field is listed: {}", bad.json);
+    assert_eq!(send(&router, &key, Method::GET, "/v1/status-pages", None).await.json, json!([]), "a refused page is not stored");
+
+    let draft = json!({"name": "Acme", "slug": "acme-api", "access": "password", "password": "correct horse battery"});
+    let page = send(&router, &key, Method::POST, "/v1/status-pages", Some(draft)).await;
+    assert_eq!(page.status, StatusCode::CREATED, "{}", page.json);
+    assert_eq!(page.json["access"], "password", "the password's hash is never shown: {}", page.json);
+    assert!(!page.json.to_string().contains("argon") && !page.json.to_string().contains("hash"), "{}", page.json);
+    let id = page.json["id"].as_str().unwrap().to_owned();
+    send(&router, &key, Method::PATCH, &format!("/v1/status-pages/{id}"), None).await.assert_problem(405, "");
+    let taken = send(&router, &key, Method::POST, "/v1/status-pages", Some(json!({"name": "Again", "slug": "acme-api"}))).await;
+    taken.assert_problem(400, "");
+    assert!(taken.json.to_string().contains("is taken"), "{}", taken.json);
+
+    let component = json!({"name": "API", "monitors": [monitor.json["id"]]});
+    let with = send(&router, &key, Method::POST, &format!("/v1/status-pages/{id}/components"), Some(component)).await;
+    assert_eq!(with.status, StatusCode::CREATED, "{}", with.json);
+    let component_id = with.json["component_id"].as_str().unwrap().to_owned();
+    let incident = json!({"name": "API errors", "body": "Looking into it.", "components": {component_id.clone(): "major_outage"}});
+    let posted = send(&router, &key, Method::POST, &format!("/v1/status-pages/{id}/incidents"), Some(incident)).await;
+    assert_eq!((posted.status, posted.json["status"].as_str()), (StatusCode::CREATED, Some("investigating")), "{}", posted.json);
+    let incident_id = posted.json["id"].as_str().unwrap().to_owned();
+    let listed = send(&router, &key, Method::GET, &format!("/v1/status-pages/{id}/incidents"), None).await;
+    assert_eq!(listed.json["items"][0]["id"], incident_id.as_str());
+
+    let resolved = json!({"status": "resolved", "body": "Fixed."});
+    let done = send(&router, &key, Method::POST, &format!("/v1/public-incidents/{incident_id}/updates"), Some(resolved.clone())).await;
+    assert_eq!(done.json["status"], "resolved", "{}", done.json);
+    send(&router, &key, Method::POST, &format!("/v1/public-incidents/{incident_id}/updates"), Some(resolved)).await.assert_problem(409, "");
+
+    let badge =
+        send(&router, &key, Method::POST, "/v1/badges", Some(json!({"target": "component", "id": component_id, "page_id": id}))).await;
+    assert_eq!(badge.status, StatusCode::CREATED, "{}", badge.json);
+    assert!(badge.json["svg_url"].as_str().is_some_and(|u| u.ends_with("/status.svg")), "{}", badge.json);
+    let token = badge.json["token"].as_str().unwrap().to_owned();
+    assert_eq!(get(&router, &format!("/badges/{token}/status.svg"), &[]).await.status, StatusCode::OK);
+    let badge_id = badge.json["id"].as_str().unwrap().to_owned();
+    assert_eq!(send(&router, &key, Method::DELETE, &format!("/v1/badges/{badge_id}"), None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(get(&router, &format!("/badges/{token}/status.svg"), &[]).await.status, StatusCode::NOT_FOUND);
+
+    assert_eq!(send(&router, &key, Method::DELETE, &format!("/v1/status-pages/{id}"), None).await.status, StatusCode::NO_CONTENT);
+    send(&router, &key, Method::GET, &format!("/v1/status-pages/{id}"), None).await.assert_problem(404, "status page");
+    get(&router, "/status/acme-api/api/v2/summary.json", &[]).await.assert_problem(404, "no status page");
+}

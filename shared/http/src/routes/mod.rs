@@ -16,4 +16,5 @@ pub(crate) mod organisation;
 pub(crate) mod ping;
 pub(crate) mod public_pages;
 pub(crate) mod status;
+pub(crate) mod status_pages;
 pub(crate) mod tasks;

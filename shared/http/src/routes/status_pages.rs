@@ -1,0 +1,185 @@
+//! The status page editors' API: pages, their components, public incidents and their updates,
+//! and badges. Pages are shown without their password's hash.
+
+use crate::extract::{BadgePath, Caller, JsonBody, PublicIncidentPath, QueryParams, StatusPagePath};
+use crate::problem::ApiError;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use vigil_api::PageQuery;
+use vigil_app::status_pages::{
+    CreateBadge, CreatePage, DeletePage, PostIncident, PostUpdate, PutComponent, create_badge, create_page, delete_badge, delete_page,
+    get_page, list_badges, list_pages, list_public_incidents, post_incident, post_update, put_component,
+};
+use vigil_app::{Deps, SystemClock};
+use vigil_domain::ids::{BadgeId, PublicIncidentId, StatusPageId};
+use vigil_domain::status_page::{
+    Badge, BadgeDraft, ComponentDraft, PublicIncident, PublicIncidentDraft, PublicUpdateDraft, StatusPage, StatusPageDraft,
+};
+
+/// A page as editors see it: everything but its password's hash.
+fn page_view(page: &StatusPage) -> Value {
+    let mut value = serde_json::to_value(page).expect("a page serializes");
+    value["access"] = json!(page.access.kind());
+    value
+}
+
+fn incident_view(incident: &PublicIncident, told: Option<usize>) -> Value {
+    let mut value = serde_json::to_value(incident).expect("an incident serializes");
+    value["status"] = json!(incident.status().as_str());
+    if let Some(told) = told {
+        value["subscribers_told"] = json!(told);
+    }
+    value
+}
+
+fn badge_view(deps: &Deps, badge: &Badge) -> Value {
+    let base = deps.settings.public_url.as_str().trim_end_matches('/').to_owned();
+    let mut value = serde_json::to_value(badge).expect("a badge serializes");
+    value["svg_url"] = json!(format!("{base}/badges/{}/status.svg", badge.token));
+    value["shields_url"] = json!(format!("{base}/badges/{}/status.json", badge.token));
+    value
+}
+
+/// Create a status page.
+#[utoipa::path(post, path = "/status-pages", tag = "status pages", operation_id = "create_status_page",
+    request_body = StatusPageDraft,
+    responses((status = 201, description = "The page", body = Object)))]
+pub(crate) async fn create(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    JsonBody(draft): JsonBody<StatusPageDraft>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let page = create_page(&deps, CreatePage { actor: caller.clone(), draft }, SystemClock::now()).await?;
+    Ok((StatusCode::CREATED, Json(page_view(&page))))
+}
+
+/// List the organisation's status pages, oldest first.
+#[utoipa::path(get, path = "/status-pages", tag = "status pages", operation_id = "list_status_pages",
+    responses((status = 200, description = "The pages", body = Vec<Object>)))]
+pub(crate) async fn list(State(deps): State<Deps>, Caller(caller): Caller) -> Result<Json<Vec<Value>>, ApiError> {
+    Ok(Json(list_pages(&deps, &caller).await?.iter().map(page_view).collect()))
+}
+
+/// Read a status page with its components.
+#[utoipa::path(get, path = "/status-pages/{id}", tag = "status pages", operation_id = "get_status_page",
+    params(("id" = StatusPageId, Path, description = "The page")),
+    responses((status = 200, description = "The page", body = Object)))]
+pub(crate) async fn read(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    StatusPagePath(id): StatusPagePath,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(page_view(&get_page(&deps, &caller, id).await?)))
+}
+
+/// Delete a status page, its incidents, subscribers and snapshot; its slug and domain are free.
+#[utoipa::path(delete, path = "/status-pages/{id}", tag = "status pages", operation_id = "delete_status_page",
+    params(("id" = StatusPageId, Path, description = "The page")),
+    responses((status = 204, description = "Deleted")))]
+pub(crate) async fn delete(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    StatusPagePath(id): StatusPagePath,
+) -> Result<StatusCode, ApiError> {
+    delete_page(&deps, DeletePage { actor: caller.clone(), page_id: id }, SystemClock::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Add a component or group to a page.
+#[utoipa::path(post, path = "/status-pages/{id}/components", tag = "status pages", operation_id = "add_component",
+    params(("id" = StatusPageId, Path, description = "The page")),
+    request_body = ComponentDraft,
+    responses((status = 201, description = "The page with the component; `component_id` names it", body = Object)))]
+pub(crate) async fn add_component(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    StatusPagePath(id): StatusPagePath,
+    JsonBody(draft): JsonBody<ComponentDraft>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let cmd = PutComponent { actor: caller.clone(), page_id: id, component_id: None, draft };
+    let (page, component) = put_component(&deps, cmd, SystemClock::now()).await?;
+    let mut view = page_view(&page);
+    view["component_id"] = json!(component);
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Post a public incident on a page, with its first update.
+#[utoipa::path(post, path = "/status-pages/{id}/incidents", tag = "status pages", operation_id = "post_public_incident",
+    params(("id" = StatusPageId, Path, description = "The page")),
+    request_body = PublicIncidentDraft,
+    responses((status = 201, description = "The incident, and how many subscribers are told", body = Object)))]
+pub(crate) async fn post(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    StatusPagePath(id): StatusPagePath,
+    JsonBody(draft): JsonBody<PublicIncidentDraft>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (incident, told) = post_incident(&deps, PostIncident { actor: caller.clone(), page_id: id, draft }, SystemClock::now()).await?;
+    Ok((StatusCode::CREATED, Json(incident_view(&incident, Some(told)))))
+}
+
+/// A page's public incidents, newest first.
+#[utoipa::path(get, path = "/status-pages/{id}/incidents", tag = "status pages", operation_id = "list_public_incidents",
+    params(("id" = StatusPageId, Path, description = "The page"), PageQuery),
+    responses((status = 200, description = "A page of incidents", body = Object)))]
+pub(crate) async fn incidents(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    StatusPagePath(id): StatusPagePath,
+    QueryParams(params): QueryParams<PageQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let page = list_public_incidents(&deps, &caller, id, &crate::extract::page(&params)?).await?;
+    let items: Vec<Value> = page.items.iter().map(|i| incident_view(i, None)).collect();
+    Ok(Json(json!({"items": items, "next_cursor": page.next_cursor.map(|c| c.0)})))
+}
+
+/// Post an update of a public incident: investigating, identified, monitoring or resolved.
+#[utoipa::path(post, path = "/public-incidents/{id}/updates", tag = "status pages", operation_id = "post_public_update",
+    params(("id" = PublicIncidentId, Path, description = "The incident")),
+    request_body = PublicUpdateDraft,
+    responses((status = 201, description = "The incident, and how many subscribers are told", body = Object),
+              (status = 409, description = "The incident is resolved")))]
+pub(crate) async fn update(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    PublicIncidentPath(id): PublicIncidentPath,
+    JsonBody(draft): JsonBody<PublicUpdateDraft>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (incident, told) = post_update(&deps, PostUpdate { actor: caller.clone(), incident_id: id, draft }, SystemClock::now()).await?;
+    Ok((StatusCode::CREATED, Json(incident_view(&incident, Some(told)))))
+}
+
+/// Make a badge of a monitor, task or component, addressed by a new unguessable token.
+#[utoipa::path(post, path = "/badges", tag = "status pages", operation_id = "create_badge",
+    request_body = BadgeDraft,
+    responses((status = 201, description = "The badge with its URLs", body = Object)))]
+pub(crate) async fn create_badge_route(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    JsonBody(draft): JsonBody<BadgeDraft>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let badge = create_badge(&deps, CreateBadge { actor: caller.clone(), draft }, SystemClock::now()).await?;
+    Ok((StatusCode::CREATED, Json(badge_view(&deps, &badge))))
+}
+
+/// The organisation's badges, oldest first.
+#[utoipa::path(get, path = "/badges", tag = "status pages", operation_id = "list_badges",
+    responses((status = 200, description = "The badges", body = Vec<Object>)))]
+pub(crate) async fn badges(State(deps): State<Deps>, Caller(caller): Caller) -> Result<Json<Vec<Value>>, ApiError> {
+    Ok(Json(list_badges(&deps, &caller).await?.iter().map(|b| badge_view(&deps, b)).collect()))
+}
+
+/// Delete a badge: its token stops working.
+#[utoipa::path(delete, path = "/badges/{id}", tag = "status pages", operation_id = "delete_badge",
+    params(("id" = BadgeId, Path, description = "The badge")),
+    responses((status = 204, description = "Deleted")))]
+pub(crate) async fn remove_badge(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    BadgePath(id): BadgePath,
+) -> Result<StatusCode, ApiError> {
+    delete_badge(&deps, &caller, id, SystemClock::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -95,6 +95,8 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
     OpenApiRouter::with_openapi(openapi::Fixed::openapi())
         .routes(routes!(health::healthz))
         .routes(routes!(routes::public_pages::badge))
+        .routes(routes!(routes::public_pages::rss))
+        .routes(routes!(routes::public_pages::atom))
         .nest("/v1", v1.merge(account_api_routes()))
 }
 

@@ -17,3 +17,4 @@ mod outbound_guard;
 mod restart;
 mod scheduler;
 mod ssrf;
+mod status_pages;

@@ -272,7 +272,7 @@ fn text_width(text: &str) -> f64 {
 }
 
 /// Escapes text for XML.
-fn xml(text: &str) -> String {
+pub(super) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

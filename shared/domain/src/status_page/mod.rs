@@ -6,6 +6,7 @@
 pub mod badge;
 pub mod component;
 pub mod draft;
+pub mod feeds;
 pub mod health;
 pub mod history;
 pub mod incident;

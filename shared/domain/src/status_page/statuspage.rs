@@ -325,8 +325,19 @@ mod tests {
         assert_eq!(api["status"], "partial_outage");
         assert_eq!(api["start_date"], "2026-09-21");
         let component_keys = vec![
-            "created_at", "description", "group", "group_id", "id", "name", "only_show_if_degraded", "page_id", "position", "showcase",
-            "start_date", "status", "updated_at",
+            "created_at",
+            "description",
+            "group",
+            "group_id",
+            "id",
+            "name",
+            "only_show_if_degraded",
+            "page_id",
+            "position",
+            "showcase",
+            "start_date",
+            "status",
+            "updated_at",
         ];
         assert_eq!(keys(api), component_keys);
 
@@ -340,7 +351,17 @@ mod tests {
             json!({"code": api["id"], "name": "API", "old_status": "major_outage", "new_status": "partial_outage"})
         );
         assert_eq!(updates[1]["affected_components"][0]["old_status"], "operational");
-        for key in ["id", "status", "body", "incident_id", "created_at", "updated_at", "display_at", "affected_components", "deliver_notifications"] {
+        for key in [
+            "id",
+            "status",
+            "body",
+            "incident_id",
+            "created_at",
+            "updated_at",
+            "display_at",
+            "affected_components",
+            "deliver_notifications",
+        ] {
             assert!(updates[0].get(key).is_some(), "an update has {key}");
         }
 

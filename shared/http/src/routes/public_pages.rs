@@ -14,7 +14,7 @@ use std::hash::{Hash, Hasher};
 use vigil_app::accounts::{AuthenticateSession, authenticate_session};
 use vigil_app::status_pages::{PageAddress, Reader, Refusal, admit, badge_figures, current_snapshot, find_public_page, links};
 use vigil_app::{Deps, SystemClock};
-use vigil_domain::status_page::{BadgeKind, StatuspageDocument};
+use vigil_domain::status_page::{BadgeKind, StatuspageDocument, feeds};
 
 /// The cookie a password page's readers carry once they gave the password.
 pub const PAGE_ACCESS_COOKIE: &str = "vigil_page_access";
@@ -80,20 +80,70 @@ pub(crate) async fn statuspage_document(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let kind = StatuspageDocument::at(&document).ok_or_else(|| ApiError::not_found(format!("there is no document {document}")))?;
-    let page = find_public_page(&deps, &PageAddress::Slug(slug.clone()))
+    let read = readable(&deps, slug, &reader).await?;
+    let body = serde_json::to_vec(&kind.render(&read.snapshot, &read.url, read.now)).expect("JSON values serialize");
+    Ok(cached(&headers, "application/json", read.caching, body))
+}
+
+/// A page a reader may see, as of its snapshot.
+struct Readable {
+    snapshot: vigil_domain::status_page::PageSnapshot,
+    url: String,
+    caching: &'static str,
+    now: jiff::Timestamp,
+}
+
+/// The snapshot of the page at `slug`, if `reader` may see it.
+async fn readable(deps: &Deps, slug: String, reader: &Reader) -> Result<Readable, ApiError> {
+    let page = find_public_page(deps, &PageAddress::Slug(slug.clone()))
         .await?
         .ok_or_else(|| ApiError::not_found(format!("there is no status page {slug}")))?;
-    match admit(&deps, &page, &reader).await? {
+    match admit(deps, &page, reader).await? {
         Ok(()) => {}
         Err(Refusal::Password) => return Err(ApiError::unauthorized("this status page wants its password")),
         Err(Refusal::Members) => return Err(ApiError::forbidden("this status page is for members of its organisation")),
     }
     let now = SystemClock::now();
-    let snapshot = current_snapshot(&deps, &page, now).await?;
-    let url = links::page_url(&deps, &page.slug, page.custom_domain.as_ref());
-    let body = serde_json::to_vec(&kind.render(&snapshot, &url, now)).expect("JSON values serialize");
+    let snapshot = current_snapshot(deps, &page, now).await?;
+    let url = links::page_url(deps, &page.slug, page.custom_domain.as_ref());
     let caching = if page.access.kind() == "public" { PUBLIC_CACHING } else { PRIVATE_CACHING };
-    Ok(cached(&headers, "application/json", caching, body))
+    Ok(Readable { snapshot, url, caching, now })
+}
+
+/// The RSS 2.0 feed of a page's incidents and their updates, newest first.
+#[utoipa::path(get, path = "/status/{slug}/history.rss", tag = "status pages", operation_id = "status_page_rss", security(()),
+    params(("slug" = String, Path, description = "The page's slug")),
+    responses((status = 200, description = "The feed", body = String, content_type = "application/rss+xml"),
+              (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
+              (status = 401, description = "A password page, and no access cookie"),
+              (status = 403, description = "A members-only page, and the reader is not a member"),
+              (status = 404, description = "No such page")))]
+pub(crate) async fn rss(
+    State(deps): State<Deps>,
+    Path(slug): Path<String>,
+    PageReader(reader): PageReader,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let read = readable(&deps, slug, &reader).await?;
+    Ok(cached(&headers, "application/rss+xml; charset=utf-8", read.caching, feeds::rss(&read.snapshot, &read.url).into_bytes()))
+}
+
+/// The Atom feed of a page's incidents and their updates, newest first.
+#[utoipa::path(get, path = "/status/{slug}/history.atom", tag = "status pages", operation_id = "status_page_atom", security(()),
+    params(("slug" = String, Path, description = "The page's slug")),
+    responses((status = 200, description = "The feed", body = String, content_type = "application/atom+xml"),
+              (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
+              (status = 401, description = "A password page, and no access cookie"),
+              (status = 403, description = "A members-only page, and the reader is not a member"),
+              (status = 404, description = "No such page")))]
+pub(crate) async fn atom(
+    State(deps): State<Deps>,
+    Path(slug): Path<String>,
+    PageReader(reader): PageReader,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let read = readable(&deps, slug, &reader).await?;
+    Ok(cached(&headers, "application/atom+xml; charset=utf-8", read.caching, feeds::atom(&read.snapshot, &read.url).into_bytes()))
 }
 
 /// A badge: `<kind>.svg` or, for Shields.io's endpoint badge, `<kind>.json`; kinds are

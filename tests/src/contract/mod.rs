@@ -32,7 +32,9 @@ pub use notifications::{delivery_log_contract, notification_settings_contract, t
 pub use schedule::{claim_ahead_contract, concurrent_claims_contract, schedule_contract};
 pub use sessions::{concurrent_rotations_contract, refresh_families_contract, sessions_contract};
 pub use sign_in::{server_secrets_contract, sign_in_attempts_contract};
-pub use status_pages::{badges_contract, public_incidents_contract, status_pages_contract, status_snapshots_contract, subscribers_contract};
+pub use status_pages::{
+    badges_contract, public_incidents_contract, status_pages_contract, status_snapshots_contract, subscribers_contract,
+};
 pub use tasks::{
     concurrent_task_changes_contract, ping_body_store_contract, ping_keys_contract, task_due_index_contract, task_record,
     task_repository_contract, task_state_contract,

@@ -14,8 +14,8 @@ use vigil_domain::ids::{BadgeId, MonitorId, PublicIncidentId, PublicUpdateId, St
 use vigil_domain::page::{Page, PageRequest};
 use vigil_domain::ports::{IncidentWrite, PageWrite, StoreError};
 use vigil_domain::status_page::{
-    Badge, BadgeTarget, Confirmation, Indicator, PageAccess, PageDomain, PageFacts, PageSlug, PageSnapshot, PublicIncident,
-    PublicStatus, PublicUpdate, StatusPage, Subscriber, SubscriberChannel,
+    Badge, BadgeTarget, Confirmation, Indicator, PageAccess, PageDomain, PageFacts, PageSlug, PageSnapshot, PublicIncident, PublicStatus,
+    PublicUpdate, StatusPage, Subscriber, SubscriberChannel,
 };
 
 /// A name no other suite (or earlier run on a shared table) uses.

@@ -97,6 +97,9 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         .routes(routes!(routes::public_pages::badge))
         .routes(routes!(routes::public_pages::rss))
         .routes(routes!(routes::public_pages::atom))
+        .routes(routes!(routes::subscriptions::start))
+        .routes(routes!(routes::subscriptions::confirm))
+        .routes(routes!(routes::subscriptions::leave))
         .nest("/v1", v1.merge(account_api_routes()))
 }
 

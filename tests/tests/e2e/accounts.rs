@@ -12,7 +12,7 @@ use vigil_tests::smtp_sink::{Mail, SmtpSink};
 
 pub(crate) const OWNER: (&str, &str) = ("olive@example.com", "correct horse battery staple");
 
-async fn app_with_mail() -> (TestApp, SmtpSink) {
+pub(crate) async fn app_with_mail() -> (TestApp, SmtpSink) {
     let sink = SmtpSink::start().await;
     let addr = sink.addr;
     let app = TestApp::spawn_configured(move |config| {

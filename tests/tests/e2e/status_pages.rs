@@ -114,3 +114,64 @@ async fn protected_pages_refuse_anonymous_readers_everywhere() {
     }
     app.stop().await;
 }
+
+/// The `s` and `t` of the link to `path` in `mail`, with quoted-printable soft breaks undone.
+fn link_params(mail: &vigil_tests::smtp_sink::Mail, path: &str) -> (String, String) {
+    let body = mail.data.replace("=\r\n", "").replace("=3D", "=");
+    let start = body.find(path).unwrap_or_else(|| panic!("no {path} link in {body}"));
+    let query = body[start..].split_whitespace().next().unwrap().split_once('?').expect("a query").1.to_owned();
+    let get = |name: &str| {
+        let value = query.split('&').find_map(|p| p.strip_prefix(&format!("{name}="))).expect("the parameter");
+        // The link may sit in a header, between angle brackets.
+        value.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect::<String>()
+    };
+    (get("s"), get("t"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_subscribes_confirms_is_told_and_leaves_in_one_click() {
+    let (app, sink) = super::accounts::app_with_mail().await;
+    let page = app.call(Method::POST, "/v1/status-pages", Some(json!({"name": "Acme", "slug": "acme-mail"}))).await;
+    let id = page.json["id"].as_str().unwrap().to_owned();
+    let subscribe = |email: &str| app.client.post(format!("{}/status/acme-mail/subscribe", app.base)).json(&json!({"email": email})).send();
+    let asked = subscribe("reader@example.com").await.unwrap();
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    let bad = subscribe("not an address").await.unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+
+    let mails = sink.wait_for(1, std::time::Duration::from_secs(20)).await;
+    assert_eq!(mails[0].to, vec!["reader@example.com".to_owned()]);
+    let (subscriber, token) = link_params(&mails[0], "/subscribe/confirm?");
+    let wrong = get(&app, &format!("/status/acme-mail/subscribe/confirm?s={subscriber}&t=wrong")).await;
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST, "a wrong token confirms nothing");
+    let confirmed = get(&app, &format!("/status/acme-mail/subscribe/confirm?s={subscriber}&t={token}")).await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    assert_eq!(confirmed.json::<Value>().await.unwrap()["confirmed"], true);
+
+    let incident = json!({"name": "API errors", "body": "Looking into it."});
+    let posted = app.call(Method::POST, &format!("/v1/status-pages/{id}/incidents"), Some(incident)).await;
+    assert_eq!(posted.json["subscribers_told"], 1, "{}", posted.json);
+    let mails = sink.wait_for(2, std::time::Duration::from_secs(20)).await;
+    let notice = &mails[1];
+    assert!(notice.header("Subject").is_some_and(|s| s.contains("API errors")), "{}", notice.data);
+    let list_unsubscribe = notice.header("List-Unsubscribe").expect("every message has a one-click unsubscribe header");
+    assert!(list_unsubscribe.contains("/status/acme-mail/unsubscribe?"), "{list_unsubscribe}");
+    let (who, unsubscribe_token) = link_params(notice, "/unsubscribe?");
+    assert_eq!(who, subscriber);
+    let leave = |t: &str| app.client.post(format!("{}/status/acme-mail/unsubscribe?s={subscriber}&t={t}", app.base)).send();
+    assert_eq!(leave("forged").await.unwrap().status(), StatusCode::NOT_FOUND, "a forged link removes nobody");
+    let left = leave(&unsubscribe_token).await.unwrap();
+    assert_eq!(left.json::<Value>().await.unwrap()["removed"], true);
+    let again = leave(&unsubscribe_token).await.unwrap();
+    assert_eq!(
+        (again.status(), again.json::<Value>().await.unwrap()["removed"].clone()),
+        (StatusCode::OK, json!(false)),
+        "twice is harmless"
+    );
+
+    let incident_id = posted.json["id"].as_str().unwrap();
+    let update = json!({"status": "resolved", "body": "Fixed."});
+    let told = app.call(Method::POST, &format!("/v1/public-incidents/{incident_id}/updates"), Some(update)).await;
+    assert_eq!(told.json["subscribers_told"], 0, "nobody is left to tell: {}", told.json);
+    app.stop().await;
+}

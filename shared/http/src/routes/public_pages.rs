@@ -14,7 +14,7 @@ use std::hash::{Hash, Hasher};
 use vigil_app::accounts::{AuthenticateSession, authenticate_session};
 use vigil_app::status_pages::{PageAddress, Reader, Refusal, admit, badge_figures, current_snapshot, find_public_page, links};
 use vigil_app::{Deps, SystemClock};
-use vigil_domain::status_page::{BadgeKind, StatuspageDocument, feeds};
+use vigil_domain::status_page::{BadgeKind, StatusPage, StatuspageDocument, feeds};
 
 /// The cookie a password page's readers carry once they gave the password.
 pub const PAGE_ACCESS_COOKIE: &str = "vigil_page_access";
@@ -93,16 +93,26 @@ struct Readable {
     now: jiff::Timestamp,
 }
 
+/// The page at `slug`, whoever reads.
+pub(crate) async fn page_at(deps: &Deps, slug: &str) -> Result<StatusPage, ApiError> {
+    find_public_page(deps, &PageAddress::Slug(slug.to_owned()))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("there is no status page {slug}")))
+}
+
+/// The page at `slug`, if `reader` may see it.
+pub(crate) async fn readable_page(deps: &Deps, slug: &str, reader: &Reader) -> Result<StatusPage, ApiError> {
+    let page = page_at(deps, slug).await?;
+    match admit(deps, &page, reader).await? {
+        Ok(()) => Ok(page),
+        Err(Refusal::Password) => Err(ApiError::unauthorized("this status page wants its password")),
+        Err(Refusal::Members) => Err(ApiError::forbidden("this status page is for members of its organisation")),
+    }
+}
+
 /// The snapshot of the page at `slug`, if `reader` may see it.
 async fn readable(deps: &Deps, slug: String, reader: &Reader) -> Result<Readable, ApiError> {
-    let page = find_public_page(deps, &PageAddress::Slug(slug.clone()))
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("there is no status page {slug}")))?;
-    match admit(deps, &page, reader).await? {
-        Ok(()) => {}
-        Err(Refusal::Password) => return Err(ApiError::unauthorized("this status page wants its password")),
-        Err(Refusal::Members) => return Err(ApiError::forbidden("this status page is for members of its organisation")),
-    }
+    let page = readable_page(deps, &slug, reader).await?;
     let now = SystemClock::now();
     let snapshot = current_snapshot(deps, &page, now).await?;
     let url = links::page_url(deps, &page.slug, page.custom_domain.as_ref());

@@ -148,6 +148,7 @@ fn stateless_router() -> Router<Deps> {
     api.merge(ping_routes())
         // Documents below `api/v2/` may hold a slash, which a `routes!` path cannot capture.
         .route("/status/{slug}/api/v2/{*document}", axum::routing::get(routes::public_pages::statuspage_document))
+        .route("/api/v2/{*document}", axum::routing::get(routes::public_pages::statuspage_document_by_host))
         .fallback(routes::health::not_found)
         .method_not_allowed_fallback(routes::health::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))

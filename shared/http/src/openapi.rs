@@ -39,7 +39,7 @@ use vigil_api::{Problem, SignInRefusal};
             `X-CSRF-Token` on every request that changes something.",
         license(name = "AGPL-3.0-only", identifier = "AGPL-3.0-only")
     ),
-    paths(crate::routes::ping::ping, crate::routes::public_pages::statuspage_document),
+    paths(crate::routes::ping::ping, crate::routes::public_pages::statuspage_document, crate::routes::public_pages::statuspage_document_by_host),
     components(schemas(Problem, SignInRefusal)),
     tags(
         (name = "monitors", description = "HTTP monitors"),

@@ -361,3 +361,20 @@ async fn editors_build_a_page_through_the_api_and_readers_see_it_at_once() {
     send(&router, &key, Method::GET, &format!("/v1/status-pages/{id}"), None).await.assert_problem(404, "status page");
     get(&router, "/status/acme-api/api/v2/summary.json", &[]).await.assert_problem(404, "no status page");
 }
+
+#[tokio::test]
+async fn a_page_with_its_own_domain_is_found_by_the_host_header() {
+    use vigil_app::status_pages::{CreatePage, create_page};
+    let (router, deps, _, tenant) = api_of_tenant().await;
+    let draft = serde_json::from_value(json!({"name": "Acme", "slug": "acme", "custom_domain": "status.acme.test"})).unwrap();
+    create_page(&deps, CreatePage { actor: vigil_domain::access::Actor::system(tenant), draft }, vigil_app::SystemClock::now())
+        .await
+        .unwrap();
+    let status = get(&router, "/api/v2/status.json", &[(header::HOST, "Status.Acme.test:443")]).await;
+    assert_eq!(status.status, StatusCode::OK, "{}", status.json);
+    assert_eq!(status.json["page"]["name"], "Acme");
+    assert_eq!(status.json["page"]["url"], "https://status.acme.test");
+    let components = get(&router, "/api/v2/components.json", &[(header::HOST, "status.acme.test")]).await;
+    assert!(components.json["components"].is_array(), "{}", components.json);
+    get(&router, "/api/v2/status.json", &[(header::HOST, "elsewhere.test")]).await.assert_problem(404, "no status page");
+}

@@ -229,6 +229,9 @@ async fn maintenances(deps: &Deps, page: &StatusPage, sources: &Sources, now: Ti
     Ok(out)
 }
 
+/// A component's uptime by day and by month (percent; `None` without data).
+type DaysAndMonths = (Vec<Option<f64>>, Vec<Option<f64>>);
+
 /// Computes the snapshot of `page` at `now`, reusing the settled history of `previous`.
 pub async fn compute_snapshot(
     deps: &Deps,
@@ -270,7 +273,7 @@ pub async fn compute_snapshot(
 
     let by_day = Spans { starts: &days, bounds: day_bounds };
     let by_month = Spans { starts: &months, bounds: month_bounds };
-    let mut history: HashMap<ComponentId, (Vec<Option<f64>>, Vec<Option<f64>>)> = HashMap::new();
+    let mut history: HashMap<ComponentId, DaysAndMonths> = HashMap::new();
     for component in page.components.iter().filter(|c| !c.is_group) {
         if component.sources.is_empty() {
             history.insert(component.id, (vec![None; days.len()], vec![None; months.len()]));
@@ -292,7 +295,7 @@ pub async fn compute_snapshot(
         history.insert(component.id, (d, m));
     }
     for group in page.components.iter().filter(|c| c.is_group) {
-        let members: Vec<&(Vec<Option<f64>>, Vec<Option<f64>>)> = page.children(group.id).filter_map(|c| history.get(&c.id)).collect();
+        let members: Vec<&DaysAndMonths> = page.children(group.id).filter_map(|c| history.get(&c.id)).collect();
         let days_of = |i: usize| mean(members.iter().map(|(d, _)| d[i]));
         let months_of = |i: usize| mean(members.iter().map(|(_, m)| m[i]));
         history.insert(group.id, ((0..days.len()).map(days_of).collect(), (0..months.len()).map(months_of).collect()));

@@ -1,7 +1,7 @@
 //! Status pages, public incidents, subscribers, badges and page snapshots in the single table.
 //!
 //! - A page is a document in its organisation's `SP#<tenant>` partition (`sk` its id); its slug
-//!   and domain are lock items (`SLUG#<slug>`, `HOST#<domain>`) naming tenant and page, written in
+//!   and domain are lock items (`PAGESLUG#<slug>`, `HOST#<domain>`) naming tenant and page, written in
 //!   the same transaction, so two organisations cannot take one name.
 //! - A public incident lives in its page's `PI#<tenant>#<page>` partition under
 //!   `<created ms>#<id>` (read newest first), with a pointer `PIX#<tenant>#<id>` to find it by id.
@@ -38,7 +38,7 @@ fn pages_pk(tenant: TenantId) -> String {
 }
 
 fn slug_pk(slug: &str) -> String {
-    format!("SLUG#{slug}")
+    format!("PAGESLUG#{slug}")
 }
 
 fn host_pk(domain: &str) -> String {

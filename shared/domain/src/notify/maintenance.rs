@@ -135,12 +135,12 @@ impl WindowSchedule {
                 // Occurrences last at most a week: one that began eight days ago is over.
                 let mut day = today.checked_sub(jiff::Span::new().days(8)).ok()?;
                 for _ in 0..=16 {
-                    if days.is_empty() || days.contains(&Day::of(day.weekday())) {
-                        if let Ok(begins) = day.to_datetime(start).to_zoned_datetime(tz.clone()) {
-                            let begins = begins.timestamp();
-                            if begins + length > now && begins <= now + SignedDuration::from_hours(24 * 7) {
-                                return Some((begins, begins + length));
-                            }
+                    if (days.is_empty() || days.contains(&Day::of(day.weekday())))
+                        && let Ok(begins) = day.to_datetime(start).to_zoned_datetime(tz.clone())
+                    {
+                        let begins = begins.timestamp();
+                        if begins + length > now && begins <= now + SignedDuration::from_hours(24 * 7) {
+                            return Some((begins, begins + length));
                         }
                     }
                     day = day.tomorrow().ok()?;

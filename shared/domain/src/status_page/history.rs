@@ -136,7 +136,8 @@ mod tests {
         let day = (at("2026-01-01T00:00:00Z"), at("2026-01-02T00:00:00Z"));
         let long_ago = at("2025-01-01T00:00:00Z");
         let after = at("2026-02-01T00:00:00Z");
-        let cases: [(&[(Timestamp, Option<Timestamp>)], Timestamp, Timestamp, Option<f64>); 6] = [
+        type Outages<'a> = &'a [(Timestamp, Option<Timestamp>)];
+        let cases: [(Outages, Timestamp, Timestamp, Option<f64>); 6] = [
             (&[], after, long_ago, Some(100.0)),
             (&[(at("2026-01-01T06:00:00Z"), Some(at("2026-01-01T12:00:00Z")))], after, long_ago, Some(75.0)),
             // Overlapping outages count once, and the part outside the day not at all.

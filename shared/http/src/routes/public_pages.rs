@@ -14,7 +14,7 @@ use std::hash::{Hash, Hasher};
 use vigil_app::accounts::{AuthenticateSession, authenticate_session};
 use vigil_app::status_pages::{PageAddress, Reader, Refusal, admit, badge_figures, current_snapshot, find_public_page, links};
 use vigil_app::{Deps, SystemClock};
-use vigil_domain::status_page::{BadgeKind, StatusPage, StatuspageDocument, feeds};
+use vigil_domain::status_page::{BadgeKind, PageDomain, StatusPage, StatuspageDocument, feeds};
 
 /// The cookie a password page's readers carry once they gave the password.
 pub const PAGE_ACCESS_COOKIE: &str = "vigil_page_access";
@@ -80,7 +80,7 @@ pub(crate) async fn statuspage_document(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let kind = StatuspageDocument::at(&document).ok_or_else(|| ApiError::not_found(format!("there is no document {document}")))?;
-    let read = readable(&deps, slug, &reader).await?;
+    let read = readable(&deps, PageAddress::Slug(slug), &reader).await?;
     let body = serde_json::to_vec(&kind.render(&read.snapshot, &read.url, read.now)).expect("JSON values serialize");
     Ok(cached(&headers, "application/json", read.caching, body))
 }
@@ -95,14 +95,26 @@ struct Readable {
 
 /// The page at `slug`, whoever reads.
 pub(crate) async fn page_at(deps: &Deps, slug: &str) -> Result<StatusPage, ApiError> {
-    find_public_page(deps, &PageAddress::Slug(slug.to_owned()))
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("there is no status page {slug}")))
+    page_addressed(deps, &PageAddress::Slug(slug.to_owned())).await
+}
+
+/// The page `address` names, whoever reads.
+async fn page_addressed(deps: &Deps, address: &PageAddress) -> Result<StatusPage, ApiError> {
+    let named = match address {
+        PageAddress::Slug(slug) => slug,
+        PageAddress::Domain(domain) => domain,
+    };
+    find_public_page(deps, address).await?.ok_or_else(|| ApiError::not_found(format!("there is no status page {named}")))
 }
 
 /// The page at `slug`, if `reader` may see it.
 pub(crate) async fn readable_page(deps: &Deps, slug: &str, reader: &Reader) -> Result<StatusPage, ApiError> {
-    let page = page_at(deps, slug).await?;
+    admitted(deps, &PageAddress::Slug(slug.to_owned()), reader).await
+}
+
+/// The page `address` names, if `reader` may see it.
+async fn admitted(deps: &Deps, address: &PageAddress, reader: &Reader) -> Result<StatusPage, ApiError> {
+    let page = page_addressed(deps, address).await?;
     match admit(deps, &page, reader).await? {
         Ok(()) => Ok(page),
         Err(Refusal::Password) => Err(ApiError::unauthorized("this status page wants its password")),
@@ -110,9 +122,9 @@ pub(crate) async fn readable_page(deps: &Deps, slug: &str, reader: &Reader) -> R
     }
 }
 
-/// The snapshot of the page at `slug`, if `reader` may see it.
-async fn readable(deps: &Deps, slug: String, reader: &Reader) -> Result<Readable, ApiError> {
-    let page = readable_page(deps, &slug, reader).await?;
+/// The snapshot of the page `address` names, if `reader` may see it.
+async fn readable(deps: &Deps, address: PageAddress, reader: &Reader) -> Result<Readable, ApiError> {
+    let page = admitted(deps, &address, reader).await?;
     let now = SystemClock::now();
     let snapshot = current_snapshot(deps, &page, now).await?;
     let url = links::page_url(deps, &page.slug, page.custom_domain.as_ref());
@@ -134,7 +146,7 @@ pub(crate) async fn rss(
     PageReader(reader): PageReader,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let read = readable(&deps, slug, &reader).await?;
+    let read = readable(&deps, PageAddress::Slug(slug), &reader).await?;
     Ok(cached(&headers, "application/rss+xml; charset=utf-8", read.caching, feeds::rss(&read.snapshot, &read.url).into_bytes()))
 }
 
@@ -152,7 +164,7 @@ pub(crate) async fn atom(
     PageReader(reader): PageReader,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let read = readable(&deps, slug, &reader).await?;
+    let read = readable(&deps, PageAddress::Slug(slug), &reader).await?;
     Ok(cached(&headers, "application/atom+xml; charset=utf-8", read.caching, feeds::atom(&read.snapshot, &read.url).into_bytes()))
 }
 
@@ -179,4 +191,32 @@ pub(crate) async fn badge(
         "json" => Ok(cached(&headers, "application/json", PUBLIC_CACHING, serde_json::to_vec(&face.shields()).expect("JSON serializes"))),
         _ => Err(unknown()),
     }
+}
+
+/// The page whose own domain is the request's `Host`.
+fn host_address(headers: &HeaderMap) -> Result<PageAddress, ApiError> {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let domain = PageDomain::of_host_header(host).ok_or_else(|| ApiError::not_found("there is no status page on this host"))?;
+    Ok(PageAddress::Domain(domain.as_str().to_owned()))
+}
+
+/// A Statuspage-compatible document of the page whose own domain is the request's `Host`
+/// (behind a reverse proxy or an API Gateway custom domain).
+#[utoipa::path(get, path = "/api/v2/{document}", tag = "status pages", operation_id = "statuspage_document_by_host", security(()),
+    params(("document" = String, Path, description = "As under `/status/{slug}/api/v2/`")),
+    responses((status = 200, description = "The document", body = Object, content_type = "application/json"),
+              (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
+              (status = 401, description = "A password page, and no access cookie"),
+              (status = 403, description = "A members-only page, and the reader is not a member"),
+              (status = 404, description = "No page on this host, or no such document")))]
+pub(crate) async fn statuspage_document_by_host(
+    State(deps): State<Deps>,
+    Path(document): Path<String>,
+    PageReader(reader): PageReader,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let kind = StatuspageDocument::at(&document).ok_or_else(|| ApiError::not_found(format!("there is no document {document}")))?;
+    let read = readable(&deps, host_address(&headers)?, &reader).await?;
+    let body = serde_json::to_vec(&kind.render(&read.snapshot, &read.url, read.now)).expect("JSON values serialize");
+    Ok(cached(&headers, "application/json", read.caching, body))
 }

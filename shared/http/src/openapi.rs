@@ -40,7 +40,13 @@ use vigil_api::{Problem, SignInRefusal};
         license(name = "AGPL-3.0-only", identifier = "AGPL-3.0-only")
     ),
     paths(crate::routes::ping::ping, crate::routes::public_pages::statuspage_document, crate::routes::public_pages::statuspage_document_by_host),
-    components(schemas(Problem, SignInRefusal)),
+    components(schemas(
+        Problem,
+        SignInRefusal,
+        vigil_domain::ids::StatusPageId,
+        vigil_domain::ids::PublicIncidentId,
+        vigil_domain::ids::BadgeId
+    )),
     tags(
         (name = "monitors", description = "HTTP monitors"),
         (name = "checks", description = "Checks, status changes and uptime of a monitor"),

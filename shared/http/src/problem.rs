@@ -394,6 +394,9 @@ impl From<vigil_app::status_pages::StatusPageError> for ApiError {
             StatusPageError::Invalid(errors) => Self::invalid_input("status page", errors),
             closed @ StatusPageError::Closed(_) => Self::conflict(closed.to_string()),
             refused @ StatusPageError::Confirmation(_) => Self::bad_request(refused.to_string()),
+            StatusPageError::Store(StoreError::InvalidCursor) => {
+                Self::bad_request("the cursor is not valid: pass one this listing returned")
+            }
             StatusPageError::Store(error) => error.into(),
         }
     }

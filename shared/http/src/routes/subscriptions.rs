@@ -33,13 +33,18 @@ pub(crate) struct SubscribeRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 pub(crate) struct LinkQuery {
     /// The subscriber.
-    s: String,
+    #[serde(default)]
+    s: Option<String>,
     /// The link's token.
-    t: String,
+    #[serde(default)]
+    t: Option<String>,
 }
 
-fn subscriber_of(query: &LinkQuery) -> Result<SubscriberId, ApiError> {
-    query.s.parse().map_err(|_| ApiError::not_found("this link names no subscriber"))
+/// The subscriber and token of a link; a link without them names nobody.
+fn link_of(query: &LinkQuery) -> Result<(SubscriberId, &str), ApiError> {
+    let nobody = || ApiError::not_found("this link names no subscriber");
+    let id = query.s.as_deref().and_then(|s| s.parse().ok()).ok_or_else(nobody)?;
+    Ok((id, query.t.as_deref().ok_or_else(nobody)?))
 }
 
 /// Subscribe by email: a confirmation link is mailed, and nothing else until it is followed.
@@ -81,7 +86,8 @@ pub(crate) async fn confirm(
 ) -> Result<Json<Value>, ApiError> {
     // The link is the credential: its page may be protected.
     let page = page_at(&deps, &slug).await?;
-    let subscriber = confirm_subscription(&deps, &page, subscriber_of(&query)?, &query.t, SystemClock::now()).await?;
+    let (id, token) = link_of(&query)?;
+    let subscriber = confirm_subscription(&deps, &page, id, token, SystemClock::now()).await?;
     Ok(Json(json!({"confirmed": subscriber.is_confirmed()})))
 }
 
@@ -98,6 +104,7 @@ pub(crate) async fn leave(
 ) -> Result<Json<Value>, ApiError> {
     // The link is the credential: its page may be protected.
     let page = page_at(&deps, &slug).await?;
-    let removed = unsubscribe(&deps, &page, subscriber_of(&query)?, &query.t).await?;
+    let (id, token) = link_of(&query)?;
+    let removed = unsubscribe(&deps, &page, id, token).await?;
     Ok(Json(json!({"removed": removed})))
 }

@@ -256,6 +256,10 @@ impl PublicIncidents for SqliteStore {
     }
 
     async fn incidents(&self, tenant: TenantId, page: StatusPageId, request: &PageRequest) -> Result<Page<PublicIncident>, StoreError> {
+        // A bad cursor is the caller's error, not the store's.
+        if let Some(cursor) = &request.cursor {
+            decode_cursor(cursor, 1, true)?;
+        }
         let request = request.clone();
         self.db
             .read(move |conn| {
@@ -371,6 +375,10 @@ impl Subscribers for SqliteStore {
     }
 
     async fn subscribers(&self, tenant: TenantId, page: StatusPageId, request: &PageRequest) -> Result<Page<Subscriber>, StoreError> {
+        // A bad cursor is the caller's error, not the store's.
+        if let Some(cursor) = &request.cursor {
+            decode_cursor(cursor, 1, true)?;
+        }
         let request = request.clone();
         self.db
             .read(move |conn| {

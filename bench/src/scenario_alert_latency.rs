@@ -73,6 +73,7 @@ pub async fn run(args: AlertLatencyArgs) -> anyhow::Result<()> {
         accounts: vigil_app::AccountSettings::default(),
         owner: None,
         oidc: None,
+        live: None,
         config_file: None,
     })
     .await?;

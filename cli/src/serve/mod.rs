@@ -206,6 +206,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         notifier: Arc::new(notifier),
         passwords: Arc::new(vigil_app::Argon2Passwords),
         oidc,
+        live: Some(Arc::new(bus.clone())),
         settings: Settings {
             network_policy: config.network_policy,
             body_cap: config.body_cap,

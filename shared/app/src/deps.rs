@@ -4,7 +4,8 @@ use std::time::Duration;
 use url::Url;
 use vigil_domain::accounts::{SessionPolicy, SignInThrottle};
 use vigil_domain::notify::{RenderContext, RetryPolicy};
-use vigil_domain::ports::{EventPublisher, Notifier, OidcProvider, PasswordHasher, Prober, RandomSource};
+use vigil_domain::ids::TenantId;
+use vigil_domain::ports::{EventPublisher, LiveFeed, LiveNotice, Notifier, OidcProvider, PasswordHasher, Prober, RandomSource};
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 
 /// Settings that shape use cases, chosen at start-up.
@@ -103,6 +104,17 @@ pub struct Deps {
     pub passwords: Arc<dyn PasswordHasher>,
     /// The OpenID provider people may sign in with; `None` when none is configured.
     pub oidc: Option<Arc<dyn OidcProvider>>,
+    /// Tells open pages what changes as it happens; `None` where they poll instead (AWS).
+    pub live: Option<Arc<dyn LiveFeed>>,
     /// Settings.
     pub settings: Settings,
+}
+
+impl Deps {
+    /// Tells the open pages of `tenant` what changed, where a live feed runs.
+    pub(crate) fn notify(&self, tenant: TenantId, notice: LiveNotice) {
+        if let Some(live) = &self.live {
+            live.notify(tenant, notice);
+        }
+    }
 }

@@ -39,6 +39,7 @@ impl World {
             notifier: Arc::new(notifier.clone()),
             passwords: Arc::new(vigil_memory::InstantPasswords),
             oidc: None,
+            live: None,
             settings: Settings::default(),
         };
         Self { deps, prober, events, notifier, tenant: TenantId::from_uuid(Uuid::from_u128(0x7e_4a47)) }

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod agent;
 pub mod assertion;
 pub mod check;
+pub mod digest;
 pub mod events;
 pub mod fingerprint;
 pub mod heartbeat;
@@ -24,6 +25,7 @@ pub mod page;
 pub mod ports;
 pub mod probe;
 pub mod tenant;
+pub mod trial;
 pub mod time;
 pub mod uptime;
 

@@ -25,6 +25,7 @@ async fn api() -> (Router, Deps, String) {
         notifier: Arc::new(ScriptedNotifier::default()),
         passwords: Arc::new(vigil_memory::InstantPasswords),
         oidc: None,
+        live: None,
         settings: Settings::default(),
     };
     let now = jiff::Timestamp::from_second(1_767_225_600).unwrap();

@@ -23,7 +23,7 @@ mod tenants;
 pub use accounts::{concurrent_user_updates_contract, memberships_contract, organisations_contract, user_directory_contract};
 pub use artefacts::artefact_store_contract;
 pub use audit::{audit_filters_contract, audit_log_contract, audit_purge_contract};
-pub use check_log::{check_log_contract, concurrent_records_contract, tally_contract};
+pub use check_log::{check_log_contract, concurrent_records_contract, digest_contract, tally_contract};
 pub use incidents::{concurrent_openings_contract, incident_store_contract};
 pub use invitations::{concurrent_settlements_contract, concurrent_token_takes_contract, invitations_contract, one_time_tokens_contract};
 pub use monitors::{monitor_listing_contract, monitor_repository_contract};
@@ -58,6 +58,7 @@ macro_rules! contract_suites {
             claim_ahead_contract,
             check_log_contract,
             tally_contract,
+            digest_contract,
             concurrent_records_contract,
             tenant_directory_contract,
             artefact_store_contract,

@@ -1,3 +1,4 @@
+use vigil_domain::ports::LiveNotice;
 use crate::Deps;
 use crate::monitors::status_event;
 use jiff::{SignedDuration, Timestamp};
@@ -112,6 +113,7 @@ pub(crate) async fn run_check_on(
         let outcome = deps.stores.checks.record(std::slice::from_ref(&check_record)).await?;
         match outcome.first().copied().unwrap_or(RecordOutcome::Recorded) {
             RecordOutcome::Recorded => {
+                deps.notify(cmd.tenant_id, LiveNotice::Checked(cmd.monitor_id));
                 let health = health_update.as_ref().map_or(record.health, |u| u.health);
                 let transition = health_update.and_then(|u| u.transition);
                 let published = publish_transition(deps, &record, transition.as_ref(), &result).await;

@@ -1,3 +1,4 @@
+use vigil_domain::ports::LiveNotice;
 use super::announce::timeline_entry;
 use crate::Deps;
 use jiff::Timestamp;
@@ -50,6 +51,7 @@ pub async fn comment_on_incident(deps: &Deps, cmd: CommentOnIncident, now: Times
     deps.stores.incidents.get(cmd.actor.tenant_id, cmd.incident_id).await?.ok_or(CommentOnIncidentError::NotFound)?;
     let entry = timeline_entry(deps, cmd.incident_id, now, TimelineEvent::Commented { by: cmd.by.clone(), text: text.to_owned() });
     deps.stores.incidents.append(cmd.actor.tenant_id, std::slice::from_ref(&entry)).await?;
+    deps.notify(cmd.actor.tenant_id, LiveNotice::Incident(cmd.incident_id));
     crate::accounts::audit_trail::changed(
         deps,
         &cmd.actor,

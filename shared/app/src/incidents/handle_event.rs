@@ -1,3 +1,4 @@
+use vigil_domain::ports::LiveNotice;
 use super::announce::{announce, timeline_entry};
 use crate::Deps;
 use jiff::Timestamp;
@@ -136,6 +137,7 @@ async fn open(deps: &Deps, facts: Facts, at: Timestamp, now: Timestamp) -> Resul
     }
     match deps.stores.incidents.open(&incident, &entries).await? {
         OpenOutcome::Opened => {
+            deps.notify(facts.tenant, LiveNotice::Incident(id));
             let deliveries = announce(deps, &incident.into(), NotificationKind::Opened, now).await?;
             Ok(HandledEvent::Opened { incident: id, deliveries })
         }
@@ -188,6 +190,7 @@ pub(crate) async fn resolve_ongoing(
         let resolved = AnyIncident::from(resolved);
         match deps.stores.incidents.transition(&resolved, expected, &entries).await {
             Ok(()) => {
+                deps.notify(tenant, LiveNotice::Incident(core.id));
                 let deliveries = announce(deps, &resolved, NotificationKind::Resolved, now).await?;
                 return Ok(HandledEvent::Resolved { incident: core.id, deliveries });
             }

@@ -1,3 +1,4 @@
+use vigil_domain::ports::LiveNotice;
 use super::announce::{announce, timeline_entry};
 use crate::Deps;
 use jiff::Timestamp;
@@ -60,6 +61,7 @@ pub async fn resolve_incident(deps: &Deps, cmd: ResolveIncident, now: Timestamp)
         let entry = timeline_entry(deps, cmd.incident_id, now, TimelineEvent::Resolved { by: by.clone() });
         match deps.stores.incidents.transition(&resolved, expected, &[entry]).await {
             Ok(()) => {
+                deps.notify(cmd.actor.tenant_id, LiveNotice::Incident(cmd.incident_id));
                 announce(deps, &resolved, NotificationKind::Resolved, now).await?;
                 let after = serde_json::json!({"status": "resolved", "by": cmd.by, "note": cmd.note});
                 crate::accounts::audit_trail::changed(

@@ -1,3 +1,4 @@
+use vigil_domain::ports::LiveNotice;
 use super::target_policy::vet_target;
 use crate::Deps;
 use jiff::Timestamp;
@@ -45,6 +46,7 @@ pub async fn create_monitor(deps: &Deps, cmd: CreateMonitor, now: Timestamp) -> 
     };
     let record = MonitorRecord { monitor, health: MonitorHealth::pending(now), next_due_at: Some(now) };
     deps.stores.monitors.insert(&record).await?;
+    deps.notify(cmd.actor.tenant_id, LiveNotice::Monitor(record.monitor.id));
     let after = crate::accounts::audit_trail::snapshot(&record.monitor.spec.to_draft());
     crate::accounts::audit_trail::changed(
         deps,

@@ -1,3 +1,4 @@
+use vigil_domain::ports::LiveNotice;
 use crate::Deps;
 use crate::incidents::{HandleEventError, resolve_ongoing};
 use jiff::Timestamp;
@@ -40,6 +41,7 @@ pub async fn delete_monitor(deps: &Deps, cmd: DeleteMonitor, now: Timestamp) -> 
     if !deps.stores.monitors.delete(cmd.actor.tenant_id, cmd.monitor_id).await? {
         return Err(DeleteMonitorError::NotFound);
     }
+    deps.notify(cmd.actor.tenant_id, LiveNotice::Monitor(cmd.monitor_id));
     let spec = &before.monitor.spec;
     crate::accounts::audit_trail::changed(
         deps,

@@ -19,6 +19,7 @@ pub use pause::{PauseMonitor, PauseMonitorError, pause_monitor};
 pub use resume::{ResumeMonitor, ResumeMonitorError, resume_monitor};
 pub use update::{UpdateMonitor, UpdateMonitorError, update_monitor};
 
+use vigil_domain::ports::LiveNotice;
 use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::check::CheckResult;
@@ -77,6 +78,7 @@ pub(crate) async fn change_health_manually(
             .await
         {
             Ok(()) => {
+                deps.notify(tenant, LiveNotice::Monitor(id));
                 record.health = health_change.next;
                 record.next_due_at = next_due_at;
                 if let Some(transition) = &transition {

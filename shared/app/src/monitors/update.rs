@@ -1,3 +1,4 @@
+use vigil_domain::ports::LiveNotice;
 use super::target_policy::vet_target;
 use crate::Deps;
 use jiff::Timestamp;
@@ -72,6 +73,7 @@ pub async fn update_monitor(deps: &Deps, cmd: UpdateMonitor, now: Timestamp) -> 
         let monitor = HttpMonitor { spec, revision: current + 1, updated_at: now, ..record.monitor.clone() };
         match deps.stores.monitors.update_spec(&monitor, current, next_due_at).await {
             Ok(()) => {
+                deps.notify(cmd.actor.tenant_id, LiveNotice::Monitor(cmd.monitor_id));
                 let (before, after) = (
                     crate::accounts::audit_trail::snapshot(&record.monitor.spec.to_draft()),
                     crate::accounts::audit_trail::snapshot(&monitor.spec.to_draft()),

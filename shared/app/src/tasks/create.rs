@@ -1,3 +1,4 @@
+use vigil_domain::ports::LiveNotice;
 use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
@@ -62,6 +63,7 @@ pub async fn create_task(deps: &Deps, cmd: CreateTask, now: Timestamp) -> Result
     let record = TaskRecord { task, state, next_deadline };
     match deps.stores.tasks.insert(&record).await? {
         TaskWrite::Done => {
+            deps.notify(cmd.actor.tenant_id, LiveNotice::Task(record.task.id));
             let after = crate::accounts::audit_trail::snapshot(&record.task.spec.to_draft());
             crate::accounts::audit_trail::changed(
                 deps,

@@ -16,6 +16,7 @@ pub use list::{ListTasks, ListTasksError, list_tasks};
 pub use pause::{ChangeTaskError, PauseTask, ResumeTask, pause_task, resume_task};
 pub use update::{UpdateTask, UpdateTaskError, update_task};
 
+use vigil_domain::ports::LiveNotice;
 use crate::Deps;
 use std::sync::Arc;
 use vigil_domain::events::{DomainEvent, TaskStatusChanged};
@@ -47,6 +48,9 @@ pub(crate) fn announced(applied: &Applied) -> Option<TaskStatusChanged> {
 /// Publishes the status change of `applied`, if any. The change is stored already; a lost
 /// event is logged rather than undoing it.
 pub(crate) async fn publish(deps: &Deps, applied: &Applied) {
+    if applied.change.is_some() {
+        deps.notify(applied.before.task.tenant_id, LiveNotice::Task(applied.before.task.id));
+    }
     if let Some(event) = announced(applied) {
         let task = event.task_id;
         if let Err(error) = deps.events.publish(&[DomainEvent::TaskStatusChanged(event)]).await {

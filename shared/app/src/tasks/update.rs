@@ -1,3 +1,4 @@
+use vigil_domain::ports::LiveNotice;
 use super::create::slug_taken_error;
 use super::{TaskView, apply_step};
 use crate::Deps;
@@ -49,6 +50,7 @@ pub async fn update_task(deps: &Deps, cmd: UpdateTask, now: Timestamp) -> Result
         let task = Task { spec, revision: current + 1, updated_at: now, ..record.task.clone() };
         match deps.stores.tasks.update_spec(&task, current).await? {
             TaskWrite::Done => {
+                deps.notify(cmd.actor.tenant_id, LiveNotice::Task(cmd.task_id));
                 let (before, after) = (
                     crate::accounts::audit_trail::snapshot(&record.task.spec.to_draft()),
                     crate::accounts::audit_trail::snapshot(&task.spec.to_draft()),

@@ -5,6 +5,7 @@ mod accounts;
 mod backup;
 mod check_log;
 mod codec;
+mod digests;
 mod connection;
 mod deliveries;
 mod documents;

@@ -304,6 +304,18 @@ const MIGRATIONS: &[&str] = &[
         secret      BLOB NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 5: each monitor's history digest (its newest checks, its counts over the last day and
+    // month), kept with every result so that a list of a thousand monitors reads one row each.
+    // Monitors checked before this migration get theirs at their next check, and are digested
+    // from their results and rollups when read before it.
+    r#"
+    CREATE TABLE check_digests (
+        tenant_id   BLOB NOT NULL,
+        monitor_id  BLOB NOT NULL,
+        digest      BLOB NOT NULL,
+        PRIMARY KEY (tenant_id, monitor_id)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes: how many migrations it knows.

@@ -73,7 +73,6 @@ pub async fn run(args: AlertLatencyArgs) -> anyhow::Result<()> {
         accounts: vigil_app::AccountSettings::default(),
         owner: None,
         oidc: None,
-        live: None,
         config_file: None,
     })
     .await?;

@@ -53,7 +53,6 @@ pub async fn serve(args: PingsServerArgs) -> anyhow::Result<()> {
         accounts: vigil_app::AccountSettings::default(),
         owner: None,
         oidc: None,
-        live: None,
         config_file: None,
     };
     let server = vigil::serve::start(config).await?;

@@ -69,7 +69,6 @@ pub fn config(data_dir: &Path, policy: NetworkPolicy) -> ServeConfig {
         accounts: vigil_app::AccountSettings::default(),
         owner: None,
         oidc: None,
-        live: None,
         ping_body_cap: vigil_app::HeartbeatSettings::DEFAULT_BODY_CAP,
         // Fast, so that tests see missed deadlines within a fraction of a second.
         sweep_interval: Duration::from_millis(100),

@@ -3,8 +3,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 use vigil_domain::accounts::{SessionPolicy, SignInThrottle};
-use vigil_domain::notify::{RenderContext, RetryPolicy};
 use vigil_domain::ids::TenantId;
+use vigil_domain::notify::{RenderContext, RetryPolicy};
 use vigil_domain::ports::{EventPublisher, LiveFeed, LiveNotice, Notifier, OidcProvider, PasswordHasher, Prober, RandomSource};
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 

@@ -25,8 +25,8 @@ pub mod page;
 pub mod ports;
 pub mod probe;
 pub mod tenant;
-pub mod trial;
 pub mod time;
+pub mod trial;
 pub mod uptime;
 
 #[cfg(test)]

@@ -156,7 +156,13 @@ impl CheckLog for MemoryStore {
         Ok(tally)
     }
 
-    async fn hourly(&self, tenant: TenantId, monitor: MonitorId, from: Timestamp, to: Timestamp) -> Result<Vec<(Timestamp, CheckTally)>, StoreError> {
+    async fn hourly(
+        &self,
+        tenant: TenantId,
+        monitor: MonitorId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(Timestamp, CheckTally)>, StoreError> {
         let (from, to) = (from.as_millisecond().div_euclid(HOUR_MS) * HOUR_MS, to.as_millisecond());
         let mut hours: BTreeMap<i64, CheckTally> = BTreeMap::new();
         let state = self.state();

@@ -5,7 +5,9 @@
 
 mod assets;
 mod failure;
+mod history;
 mod i18n;
+mod live;
 mod notice;
 mod oidc_button;
 mod page;

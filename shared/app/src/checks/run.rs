@@ -1,10 +1,10 @@
-use vigil_domain::ports::LiveNotice;
 use crate::Deps;
 use crate::monitors::status_event;
 use jiff::{SignedDuration, Timestamp};
 use vigil_domain::check::{CheckResult, FailureArtefact};
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::{MonitorHealth, MonitorRecord, MonitorStatus, StatusTransition, TransitionCause};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::{CheckRecord, HealthUpdate, RecordOutcome, StoreError};
 use vigil_domain::probe::ProbeRequest;
 

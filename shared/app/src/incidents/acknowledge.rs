@@ -1,4 +1,3 @@
-use vigil_domain::ports::LiveNotice;
 use super::announce::{announce, timeline_entry};
 use crate::Deps;
 use jiff::Timestamp;
@@ -6,6 +5,7 @@ use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::IncidentId;
 use vigil_domain::incident::{AnyIncident, TimelineEvent};
 use vigil_domain::notify::NotificationKind;
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// Someone takes an incident.

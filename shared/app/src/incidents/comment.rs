@@ -1,10 +1,10 @@
-use vigil_domain::ports::LiveNotice;
 use super::announce::timeline_entry;
 use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::IncidentId;
 use vigil_domain::incident::{TimelineEntry, TimelineEvent};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// Someone writes on an incident's timeline.

@@ -1,4 +1,3 @@
-use vigil_domain::ports::LiveNotice;
 use super::announce::{announce, timeline_entry};
 use crate::Deps;
 use jiff::Timestamp;
@@ -10,6 +9,7 @@ use vigil_domain::incident::{AnyIncident, Incident, IncidentCause, IncidentCore,
 use vigil_domain::monitor::{MonitorStatus, TransitionCause};
 use vigil_domain::notify::{NotificationKind, silence_reason};
 use vigil_domain::page::PageRequest;
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::{IncidentQuery, OpenOutcome, StoreError};
 
 /// React to a status change (at least once: redeliveries are harmless).

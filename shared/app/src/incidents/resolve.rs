@@ -1,4 +1,3 @@
-use vigil_domain::ports::LiveNotice;
 use super::announce::{announce, timeline_entry};
 use crate::Deps;
 use jiff::Timestamp;
@@ -8,6 +7,7 @@ use vigil_domain::ids::{IncidentId, TenantId};
 use vigil_domain::incident::{AnyIncident, IncidentSubject, Resolution, ResolvedBy, TimelineEvent};
 use vigil_domain::monitor::MonitorStatus;
 use vigil_domain::notify::NotificationKind;
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// Someone resolves an incident by hand.

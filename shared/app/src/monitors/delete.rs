@@ -1,10 +1,10 @@
-use vigil_domain::ports::LiveNotice;
 use crate::Deps;
 use crate::incidents::{HandleEventError, resolve_ongoing};
 use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::MonitorId;
 use vigil_domain::incident::{IncidentSubject, ResolvedBy};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// Delete a monitor and its history.

@@ -19,13 +19,13 @@ pub use pause::{PauseMonitor, PauseMonitorError, pause_monitor};
 pub use resume::{ResumeMonitor, ResumeMonitorError, resume_monitor};
 pub use update::{UpdateMonitor, UpdateMonitorError, update_monitor};
 
-use vigil_domain::ports::LiveNotice;
 use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::check::CheckResult;
 use vigil_domain::events::{DomainEvent, MonitorStatusChanged};
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::{HealthChange, MonitorRecord, StatusTransition, TransitionCause};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// The event announcing `transition` of the monitor in `record`, caused by `check` if a check

@@ -1,10 +1,10 @@
-use vigil_domain::ports::LiveNotice;
 use super::target_policy::vet_target;
 use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::MonitorId;
 use vigil_domain::monitor::{HttpMonitor, HttpMonitorSpec, MonitorDraft, MonitorRecord, MonitorStatus, SpecErrors, secret_headers};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// Change some fields of a monitor.

@@ -2,8 +2,10 @@
 
 mod list_transitions;
 mod monitor_uptime;
+mod overview;
 mod tenant_summary;
 
 pub use list_transitions::{ListTransitions, ListTransitionsError, list_transitions};
 pub use monitor_uptime::{MonitorUptime, MonitorUptimeError, monitor_uptime};
+pub use overview::{Overview, OverviewError, OverviewView, overview};
 pub use tenant_summary::{TenantSummary, TenantSummaryError, TenantSummaryView, tenant_summary};

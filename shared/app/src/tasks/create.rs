@@ -1,10 +1,10 @@
-use vigil_domain::ports::LiveNotice;
 use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::heartbeat::{PingKey, PingToken, Task, TaskDraft, TaskRecord, TaskSpec, TaskState, assess};
 use vigil_domain::ids::TaskId;
 use vigil_domain::monitor::{FieldError, SpecErrors};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::{StoreError, TaskWrite};
 
 /// Create a heartbeat task from a client's draft.

@@ -1,8 +1,8 @@
-use vigil_domain::ports::LiveNotice;
 use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::TaskId;
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// Delete a task and its history.

@@ -16,13 +16,13 @@ pub use list::{ListTasks, ListTasksError, list_tasks};
 pub use pause::{ChangeTaskError, PauseTask, ResumeTask, pause_task, resume_task};
 pub use update::{UpdateTask, UpdateTaskError, update_task};
 
-use vigil_domain::ports::LiveNotice;
 use crate::Deps;
 use std::sync::Arc;
 use vigil_domain::events::{DomainEvent, TaskStatusChanged};
 use vigil_domain::heartbeat::TaskRecord;
 use vigil_domain::heartbeat::step::Step;
 use vigil_domain::ids::{TaskId, TenantId};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::{Applied, StoreError, TaskChange, TaskLocator};
 
 /// The write a step makes, without a ping.

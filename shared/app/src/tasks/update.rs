@@ -1,4 +1,3 @@
-use vigil_domain::ports::LiveNotice;
 use super::create::slug_taken_error;
 use super::{TaskView, apply_step};
 use crate::Deps;
@@ -8,6 +7,7 @@ use vigil_domain::heartbeat::step::on_tick;
 use vigil_domain::heartbeat::{Task, TaskDraft, TaskSpec};
 use vigil_domain::ids::TaskId;
 use vigil_domain::monitor::SpecErrors;
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::{StoreError, TaskWrite};
 
 /// Change some fields of a task.

@@ -17,13 +17,13 @@ use super::transitions::transition_item;
 use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt};
 use jiff::{SignedDuration, Timestamp};
-use vigil_domain::digest::{CheckBrief, Counts, HistoryDigest, RECENT_CHECKS, window_start};
-use vigil_domain::uptime::UptimeWindow;
 use vigil_domain::check::CheckResult;
+use vigil_domain::digest::{CheckBrief, Counts, HistoryDigest, RECENT_CHECKS, window_start};
 use vigil_domain::ids::{CheckId, MonitorId, TenantId};
 use vigil_domain::page::{Page, PageRequest};
 use vigil_domain::ports::{CheckLog, CheckRecord, HealthUpdate, RecordOutcome, StoreError};
 use vigil_domain::uptime::CheckTally;
+use vigil_domain::uptime::UptimeWindow;
 
 impl DynamoStore {
     /// Stores a result that changes nothing else: one conditional put, so a redelivery is a
@@ -111,7 +111,13 @@ impl CheckLog for DynamoStore {
         self.tally_window(tenant, monitor, from, to).await
     }
 
-    async fn hourly(&self, tenant: TenantId, monitor: MonitorId, from: Timestamp, to: Timestamp) -> Result<Vec<(Timestamp, CheckTally)>, StoreError> {
+    async fn hourly(
+        &self,
+        tenant: TenantId,
+        monitor: MonitorId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(Timestamp, CheckTally)>, StoreError> {
         let hours = self.hourly_tallies(tenant, monitor, from, to).await?;
         Ok(hours.into_iter().map(|(hour, tally)| (Timestamp::from_millisecond(hour).unwrap_or_default(), tally)).collect())
     }
@@ -120,10 +126,7 @@ impl CheckLog for DynamoStore {
         // No digest is written per check here (it would double a check's write cost): each is
         // made from the newest results and the month's hourly rollups, a few monitors at once.
         let pending: Vec<_> = monitors.iter().map(|monitor| self.digest_of(tenant, *monitor, now)).collect();
-        futures::stream::iter(pending)
-            .buffered(DIGEST_CONCURRENCY)
-            .try_collect()
-            .await
+        futures::stream::iter(pending).buffered(DIGEST_CONCURRENCY).try_collect().await
     }
 }
 

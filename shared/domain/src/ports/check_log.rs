@@ -60,7 +60,13 @@ pub trait CheckLog: Send + Sync {
     /// A monitor's checks tallied hour by hour: each hour starting in `[from, to)` (`from`
     /// rounded down to its hour) that has checks, with the tally of its checks (by start time),
     /// oldest first.
-    async fn hourly(&self, tenant: TenantId, monitor: MonitorId, from: Timestamp, to: Timestamp) -> Result<Vec<(Timestamp, CheckTally)>, StoreError>;
+    async fn hourly(
+        &self,
+        tenant: TenantId,
+        monitor: MonitorId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(Timestamp, CheckTally)>, StoreError>;
 
     /// The digest of each of `monitors` as read at `now` (newest checks and counts, see
     /// [`crate::digest`]), in the order asked, for lists of many monitors at once. A monitor

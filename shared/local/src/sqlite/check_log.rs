@@ -261,7 +261,13 @@ impl CheckLog for SqliteStore {
             .map_err(backend)
     }
 
-    async fn hourly(&self, tenant: TenantId, monitor: MonitorId, from: Timestamp, to: Timestamp) -> Result<Vec<(Timestamp, CheckTally)>, StoreError> {
+    async fn hourly(
+        &self,
+        tenant: TenantId,
+        monitor: MonitorId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(Timestamp, CheckTally)>, StoreError> {
         let (from, to) = (ms(from).div_euclid(HOUR_MS) * HOUR_MS, ms(to));
         self.db
             .read(move |conn| {

@@ -68,7 +68,12 @@ fn rebuild(conn: &Connection, tenant: TenantId, monitor: MonitorId) -> anyhow::R
 }
 
 /// The digests of `monitors` as read at `now`, in the order asked.
-pub(super) fn read_digests(conn: &Connection, tenant: TenantId, monitors: &[MonitorId], now: Timestamp) -> anyhow::Result<Vec<HistoryDigest>> {
+pub(super) fn read_digests(
+    conn: &Connection,
+    tenant: TenantId,
+    monitors: &[MonitorId],
+    now: Timestamp,
+) -> anyhow::Result<Vec<HistoryDigest>> {
     let mut stored: HashMap<MonitorId, Vec<u8>> = HashMap::with_capacity(monitors.len());
     if monitors.len() > LOOKUPS_UP_TO {
         let mut statement = conn.prepare_cached("SELECT monitor_id, digest FROM check_digests WHERE tenant_id = ?1")?;
@@ -80,7 +85,9 @@ pub(super) fn read_digests(conn: &Connection, tenant: TenantId, monitors: &[Moni
     } else {
         let mut statement = conn.prepare_cached("SELECT digest FROM check_digests WHERE tenant_id = ?1 AND monitor_id = ?2")?;
         for monitor in monitors {
-            if let Some(bytes) = statement.query_row(params![blob(tenant.as_uuid()), blob(monitor.as_uuid())], |row| row.get(0)).optional()? {
+            if let Some(bytes) =
+                statement.query_row(params![blob(tenant.as_uuid()), blob(monitor.as_uuid())], |row| row.get(0)).optional()?
+            {
                 stored.insert(*monitor, bytes);
             }
         }

@@ -1,0 +1,198 @@
+//! The monitor pages answered in-process over the in-memory store, with checks run by the real
+//! use case against a scripted prober: the overview (counts, status in words, bars, uptime,
+//! filters, sort, wall), the monitor page, its actions and the monitor form.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use jiff::{SignedDuration, Timestamp};
+use std::sync::Arc;
+use tower::ServiceExt;
+use vigil_app::accounts::{SetUpOwner, SignedIn, StartSession, set_up_owner, start_session};
+use vigil_app::checks::{RunCheck, run_check};
+use vigil_app::monitors::{CreateMonitor, create_monitor};
+use vigil_app::{Blobs, Deps, Settings, Stores};
+use vigil_domain::access::{Actor, Origin, Role};
+use vigil_domain::accounts::{Email, Membership, User};
+use vigil_domain::ids::{MonitorId, TenantId, UserId};
+use vigil_domain::monitor::MonitorDraft;
+use vigil_memory::{MemoryStore, RecordingPublisher, ScriptedNotifier, ScriptedProber, SequentialRandom};
+
+/// A dashboard over the in-memory store, an owner and a viewer signed in.
+struct Site {
+    router: Router,
+    deps: Deps,
+    prober: ScriptedProber,
+    owner: Browser,
+    viewer: Browser,
+    actor: Actor,
+}
+
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+struct Answer {
+    status: StatusCode,
+    location: String,
+    text: String,
+}
+
+async fn browser(deps: &Deps, signed_in: SignedIn) -> Browser {
+    let (session, cookie) = start_session(deps, StartSession { signed_in, origin: Origin::default() }, Timestamp::now()).await.unwrap();
+    Browser { cookie: format!("vigil_session={}", cookie.expose()), csrf: session.csrf }
+}
+
+async fn site() -> Site {
+    let store = Arc::new(MemoryStore::new());
+    let prober = ScriptedProber::answering(ScriptedProber::response(200));
+    let deps = Deps {
+        stores: Stores::on(store.clone(), Blobs { artefacts: store.clone(), ping_bodies: store }),
+        events: Arc::new(RecordingPublisher::new()),
+        prober: Arc::new(prober.clone()),
+        random: Arc::new(SequentialRandom::new()),
+        notifier: Arc::new(ScriptedNotifier::default()),
+        passwords: Arc::new(vigil_memory::InstantPasswords),
+        oidc: None,
+        live: None,
+        settings: Settings::default(),
+    };
+    let setup = SetUpOwner {
+        email: "ann@example.com".into(),
+        password: "correct horse battery staple".into(),
+        name: "Ann".into(),
+        organisation: Some("Acme".into()),
+        origin: Origin::default(),
+    };
+    let owner = set_up_owner(&deps, setup, Timestamp::now()).await.unwrap();
+    let tenant: TenantId = owner.tenant_id;
+    let actor = Actor::member(tenant, owner.user.id, Role::Owner, "Ann");
+    let viewer =
+        User::new(UserId::from_uuid(uuid::Uuid::from_u128(77)), Email::parse("v@example.com").unwrap(), "Vic".into(), Timestamp::now());
+    deps.stores.users.insert_user(&viewer).await.unwrap();
+    let membership = Membership { tenant_id: tenant, user_id: viewer.id, role: Role::Viewer, since: Timestamp::now() };
+    deps.stores.memberships.put_membership(&membership).await.unwrap();
+    let owner = browser(&deps, owner).await;
+    let viewer = browser(&deps, SignedIn { user: viewer, tenant_id: tenant, role: Role::Viewer }).await;
+    Site { router: vigil_web::app(deps.clone()), deps, prober, owner, viewer, actor }
+}
+
+impl Site {
+    async fn call(&self, method: Method, path: &str, who: &Browser, form: &str) -> Answer {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("cookie", who.cookie.as_str())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(form.to_owned()))
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        let location = parts.headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        let text = String::from_utf8_lossy(&body.collect().await.unwrap().to_bytes()).into_owned();
+        Answer { status: parts.status, location, text }
+    }
+
+    async fn get(&self, path: &str, who: &Browser) -> Answer {
+        self.call(Method::GET, path, who, "").await
+    }
+
+    async fn post(&self, path: &str, who: &Browser, form: &str) -> Answer {
+        self.call(Method::POST, path, who, &format!("csrf={}&{form}", who.csrf)).await
+    }
+
+    /// A monitor made through the use case.
+    async fn monitor(&self, name: &str, tags: &[&str]) -> MonitorId {
+        let draft = MonitorDraft {
+            name: Some(name.into()),
+            url: Some(format!("https://{}.example.com/health", name.len())),
+            tags: Some(tags.iter().map(|t| (*t).to_owned()).collect()),
+            ..MonitorDraft::default()
+        };
+        create_monitor(&self.deps, CreateMonitor { actor: self.actor.clone(), draft }, Timestamp::now()).await.unwrap().monitor.id
+    }
+
+    /// Checks `monitor` once per outcome (`true` up), a minute apart, ending a minute ago.
+    async fn checks(&self, monitor: MonitorId, outcomes: &[bool]) {
+        let start = Timestamp::now() - SignedDuration::from_mins(outcomes.len() as i64 + 1);
+        for (i, up) in outcomes.iter().enumerate() {
+            self.prober.answer(if *up { ScriptedProber::response(200) } else { ScriptedProber::response(503) });
+            let planned_at = start + SignedDuration::from_mins(i as i64);
+            let cmd = RunCheck { tenant_id: self.actor.tenant_id, monitor_id: monitor, planned_at, manual: false };
+            run_check(&self.deps, cmd, planned_at).await.unwrap();
+        }
+    }
+}
+
+/// The names of the overview's rows, in order.
+fn row_names(html: &str) -> Vec<String> {
+    html.split("<td data-label=\"Name\"><a href=\"")
+        .skip(1)
+        .map(|row| row.split_once("\">").unwrap().1.split("</a>").next().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_overview_counts_by_status_and_lists_each_monitor_with_its_history() {
+    let site = site().await;
+    let api = site.monitor("api", &["prod"]).await;
+    let web = site.monitor("web", &["prod", "front"]).await;
+    let _fresh = site.monitor("<script>alert(1)</script>", &[]).await;
+    site.checks(api, &[true; 60]).await;
+    site.checks(web, &[true, true, false, false, false, false]).await;
+
+    let page = site.get("/", &site.owner).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text;
+    for (group, count) in [("down", 1), ("up", 1), ("pending", 1), ("warning", 0), ("paused", 0)] {
+        let item = html.split(&format!("<li class=\"count {group}\">")).nth(1).unwrap();
+        assert!(item.contains(&format!("<span class=\"figure\">{count}</span>")), "{group}: {}", &item[..200]);
+    }
+    assert!(html.contains("<span class=\"glyph\" aria-hidden=\"true\">✕</span> Down"), "status in words beside the glyph");
+    assert!(html.contains("&#60;script&#62;") || html.contains("&lt;script&gt;"), "a script name is text");
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(html.contains("aria-label=\"Last checks: 50 up, 0 failed\""), "api's bar holds its last 50 of 60 checks");
+    assert_eq!(html.matches("<rect class=\"up\"").count(), 50 + 2, "api's fifty and web's two");
+    assert!(html.contains("aria-label=\"Last checks: 2 up, 4 failed\""));
+    assert!(html.contains("<td data-label=\"Uptime 24 h\">33.33 %</td>"), "web's day: 2 of 6");
+    assert!(html.contains("<td data-label=\"Uptime 30 d\">100 %</td>"), "api's month");
+    assert!(html.contains("<polyline points=\"0.0,"), "a sparkline");
+    assert!(html.contains("Showing 3 of 3."));
+    let names = row_names(&html);
+    assert_eq!(names.len(), 3);
+    assert!(names[0].contains("alert(1)") && !names[0].contains('<'), "sorted by name, escaped: {names:?}");
+    assert_eq!(names[1..], ["api", "web"]);
+}
+
+#[tokio::test]
+async fn the_overview_filters_searches_sorts_and_has_a_wall_mode() {
+    let site = site().await;
+    let api = site.monitor("api", &["prod"]).await;
+    let web = site.monitor("web", &["prod", "front"]).await;
+    let docs = site.monitor("docs", &["front"]).await;
+    site.checks(api, &[true, false, true, true]).await;
+    site.checks(web, &[false, false, false]).await;
+    site.checks(docs, &[true]).await;
+    let cases: [(&str, &[&str]); 7] = [
+        ("/", &["api", "docs", "web"]),
+        ("/?status=down", &["web"]),
+        ("/?status=up&tag=prod", &["api"]),
+        ("/?tag=front", &["docs", "web"]),
+        ("/?q=DO", &["docs"]),
+        ("/?sort=status", &["web", "api", "docs"]),
+        ("/?sort=uptime", &["web", "api", "docs"]),
+    ];
+    for (path, names) in cases {
+        let html = site.get(path, &site.owner).await.text;
+        assert_eq!(row_names(&html), names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>(), "{path}");
+    }
+    let wall = site.get("/?view=wall", &site.owner).await.text;
+    assert!(wall.contains("class=\"overview wall\""));
+    assert_eq!(wall.matches("<li class=\"tile ").count(), 3);
+    assert!(wall.contains("<li class=\"tile down\"><a href=\"/monitors/"), "tiles say their status");
+    let viewer = site.get("/", &site.viewer).await.text;
+    assert!(!viewer.contains("/monitors/new"), "a viewer is offered no new monitor");
+    assert!(site.get("/", &site.owner).await.text.contains("/monitors/new"));
+}

@@ -157,16 +157,23 @@ pub(crate) const SPARK_HEIGHT: u32 = 24;
 /// The `points` of a polyline through `values` (oldest first), scaled to the sparkline's box
 /// from zero to the largest value; empty below two values.
 pub(crate) fn sparkline(values: &[f64]) -> String {
+    let top = values.iter().copied().fold(f64::MIN_POSITIVE, f64::max);
+    polyline(values, SPARK_WIDTH, SPARK_HEIGHT, top)
+}
+
+/// The `points` of a polyline through `values` spread over `width`, scaled from zero at the
+/// bottom of `height` to `top` one pixel below its top; empty below two values.
+pub(crate) fn polyline(values: &[f64], width: u32, height: u32, top: f64) -> String {
     if values.len() < 2 {
         return String::new();
     }
-    let top = values.iter().copied().fold(f64::MIN_POSITIVE, f64::max);
-    let step = f64::from(SPARK_WIDTH) / (values.len() - 1) as f64;
-    let height = f64::from(SPARK_HEIGHT);
+    let top = top.max(f64::MIN_POSITIVE);
+    let step = f64::from(width) / (values.len() - 1) as f64;
+    let height = f64::from(height);
     values
         .iter()
         .enumerate()
-        .map(|(i, v)| format!("{:.1},{:.1}", i as f64 * step, height - (v / top) * (height - 2.0) - 1.0))
+        .map(|(i, v)| format!("{:.1},{:.1}", i as f64 * step, height - (v / top).min(1.0) * (height - 2.0) - 1.0))
         .collect::<Vec<_>>()
         .join(" ")
 }

@@ -19,6 +19,11 @@ pub(crate) fn text(name: &str) -> Option<&'static str> {
         "signed_out" => msg("notice.signed_out"),
         "password_reset" => msg("notice.password_reset"),
         "reset_sent" => msg("notice.reset_sent"),
+        "checked" => msg("notice.checked"),
+        "paused" => msg("notice.paused"),
+        "resumed" => msg("notice.resumed"),
+        "monitor_deleted" => msg("notice.monitor_deleted"),
+        "monitor_saved" => msg("notice.monitor_saved"),
         _ => return None,
     })
 }

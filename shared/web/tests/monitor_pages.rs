@@ -196,3 +196,73 @@ async fn the_overview_filters_searches_sorts_and_has_a_wall_mode() {
     assert!(!viewer.contains("/monitors/new"), "a viewer is offered no new monitor");
     assert!(site.get("/", &site.owner).await.text.contains("/monitors/new"));
 }
+
+#[tokio::test]
+async fn the_monitor_page_shows_response_times_ninety_days_events_and_checks() {
+    let site = site().await;
+    let api = site.monitor("api", &["prod"]).await;
+    site.checks(api, &[true, true, true, false, false, false]).await;
+    let page = site.get(&format!("/monitors/{api}"), &site.owner).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text;
+    assert!(html.contains("<h1>api</h1>"));
+    assert!(html.contains("<span class=\"glyph\" aria-hidden=\"true\">✕</span> Down</span>"), "status in words");
+    let windows = html.split("id=\"windows\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert_eq!(windows.matches("<th scope=\"row\">").count(), 4, "1 h, 24 h, 7 d, 30 d");
+    assert!(windows.contains("<td data-label=\"p50\">20 ms</td>"), "the scripted 20 ms: {windows}");
+    assert!(windows.contains("<td data-label=\"Uptime\">50.00 %</td>"));
+    let days = html.split("<ul class=\"days\"").nth(1).unwrap().split("</ul>").next().unwrap();
+    assert_eq!(days.matches("tabindex=\"0\"").count(), 90, "each day reachable by keyboard");
+    assert!(days.contains(": 50.00 %</span>"), "today says its figure");
+    assert_eq!(days.matches(": no checks</span>").count(), 89);
+    assert!(html.contains("Up → Down") || html.contains("Suspicious → Down"), "transitions inline");
+    let checks = html.split("id=\"recent-checks\"").nth(1).unwrap();
+    assert_eq!(checks.matches("Unexpected status").count(), 3, "the failure class in words");
+    assert_eq!(checks.matches(&format!("/v1/monitors/{api}/checks/")).count(), 3, "the artefact of each failure");
+    assert!(html.contains("polyline class=\"p50\""), "the chart");
+    for action in ["check", "pause", "delete"] {
+        assert!(html.contains(&format!("/monitors/{api}/{action}\"")), "{action}");
+    }
+    assert!(html.contains("data-confirm=\"Delete the monitor “api”"), "delete asks first");
+    assert!(html.contains(&format!("/monitors/{api}/edit\"")) && html.contains(&format!("/monitors/new?from={api}\"")));
+    let hour = site.get(&format!("/monitors/{api}?range=1h"), &site.owner).await.text;
+    assert!(hour.contains("href=\"?range=1h\" aria-current=\"true\""));
+    assert_eq!(site.get("/monitors/not-an-id", &site.owner).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        site.get(&format!("/monitors/{}", MonitorId::from_uuid(uuid::Uuid::from_u128(5))), &site.owner).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn check_now_pause_resume_and_delete_and_a_viewer_refused_them() {
+    let site = site().await;
+    let api = site.monitor("api", &[]).await;
+    let page = format!("/monitors/{api}");
+    let viewer_page = site.get(&page, &site.viewer).await.text;
+    assert!(!viewer_page.contains("/pause\"") && !viewer_page.contains("/delete\""), "no controls for a viewer");
+    for action in ["check", "pause", "delete"] {
+        let refused = site.post(&format!("{page}/{action}"), &site.viewer, "").await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{action}");
+    }
+    assert_eq!(site.deps.stores.checks.list(site.actor.tenant_id, api, &Default::default()).await.unwrap().items.len(), 0);
+
+    let checked = site.post(&format!("{page}/check"), &site.owner, "").await;
+    assert_eq!((checked.status, checked.location.as_str()), (StatusCode::SEE_OTHER, format!("{page}?notice=checked#checks").as_str()));
+    let html = site.get(&format!("{page}?notice=checked"), &site.owner).await.text;
+    assert!(html.contains("Checked: the result is at the top"));
+    assert_eq!(html.split("id=\"recent-checks\"").nth(1).unwrap().matches("Passed").count(), 1, "the check in place");
+
+    let paused = site.post(&format!("{page}/pause"), &site.owner, "").await;
+    assert_eq!(paused.status, StatusCode::SEE_OTHER);
+    let html = site.get(&page, &site.owner).await.text;
+    assert!(html.contains("‖</span> Paused") && html.contains(&format!("{page}/resume\"")));
+    assert_eq!(site.post(&format!("{page}/resume"), &site.owner, "").await.status, StatusCode::SEE_OTHER);
+    assert!(site.get(&page, &site.owner).await.text.contains(&format!("{page}/pause\"")));
+
+    let deleted = site.post(&format!("{page}/delete"), &site.owner, "").await;
+    assert_eq!((deleted.status, deleted.location.as_str()), (StatusCode::SEE_OTHER, "/?notice=monitor_deleted"));
+    assert_eq!(site.get(&page, &site.owner).await.status, StatusCode::NOT_FOUND);
+    let forged = site.call(Method::POST, &format!("{page}/pause"), &site.owner, "csrf=wrong").await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "no CSRF token, no action");
+}

@@ -5,6 +5,7 @@ pub(crate) mod audit;
 pub(crate) mod invitation;
 pub(crate) mod keys;
 pub(crate) mod members;
+pub(crate) mod monitor;
 pub(crate) mod organisation;
 pub(crate) mod overview;
 pub(crate) mod password;

@@ -17,6 +17,7 @@ use vigil_domain::access::{Actor, Origin, Role};
 use vigil_domain::accounts::{Email, Membership, User};
 use vigil_domain::ids::{MonitorId, TenantId, UserId};
 use vigil_domain::monitor::MonitorDraft;
+use vigil_domain::ports::{LiveFeed, LiveNotice};
 use vigil_memory::{MemoryStore, RecordingPublisher, ScriptedNotifier, ScriptedProber, SequentialRandom};
 
 /// A dashboard over the in-memory store, an owner and a viewer signed in.
@@ -46,6 +47,10 @@ async fn browser(deps: &Deps, signed_in: SignedIn) -> Browser {
 }
 
 async fn site() -> Site {
+    site_with(None).await
+}
+
+async fn site_with(live: Option<Arc<dyn LiveFeed>>) -> Site {
     let store = Arc::new(MemoryStore::new());
     let prober = ScriptedProber::answering(ScriptedProber::response(200));
     let deps = Deps {
@@ -56,7 +61,7 @@ async fn site() -> Site {
         notifier: Arc::new(ScriptedNotifier::default()),
         passwords: Arc::new(vigil_memory::InstantPasswords),
         oidc: None,
-        live: None,
+        live,
         settings: Settings::default(),
     };
     let setup = SetUpOwner {
@@ -112,6 +117,12 @@ impl Site {
             ..MonitorDraft::default()
         };
         create_monitor(&self.deps, CreateMonitor { actor: self.actor.clone(), draft }, Timestamp::now()).await.unwrap().monitor.id
+    }
+
+    /// How many monitors the organisation has.
+    async fn monitor_count(&self) -> usize {
+        let all = vigil_domain::ports::MonitorQuery { tag: None, status: None, page: Default::default() };
+        self.deps.stores.monitors.list(self.actor.tenant_id, &all).await.unwrap().items.len()
     }
 
     /// Checks `monitor` once per outcome (`true` up), a minute apart, ending a minute ago.
@@ -265,4 +276,128 @@ async fn check_now_pause_resume_and_delete_and_a_viewer_refused_them() {
     assert_eq!(site.get(&page, &site.owner).await.status, StatusCode::NOT_FOUND);
     let forged = site.call(Method::POST, &format!("{page}/pause"), &site.owner, "csrf=wrong").await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN, "no CSRF token, no action");
+}
+
+/// The query string of a form's fields.
+fn form(fields: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish()
+}
+
+#[tokio::test]
+async fn a_bad_assertion_is_refused_with_the_parsers_column_and_nothing_is_saved() {
+    let site = site().await;
+    let typed = [
+        ("name", "shop"),
+        ("url", "https://shop.example.com/"),
+        ("method", "GET"),
+        ("headers", "Accept: application/json\nX-Team: web"),
+        ("interval_seconds", "30"),
+        ("timeout_ms", "5000"),
+        ("expected_status", "2xx, 301"),
+        ("assertions", "[STATUS] == 200\n\n[BODY].status === UP"),
+        ("failure_threshold", "2"),
+        ("recovery_threshold", "1"),
+        ("verify_tls", "on"),
+        ("tags", "prod, shop"),
+    ];
+    let refused = site.post("/monitors/new", &site.owner, &form(&typed)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error = refused.text.split("id=\"assertions-error\">").nth(1).unwrap().split("</p>").next().unwrap().to_owned();
+    assert!(error.starts_with("Line 3, at column 15: "), "the line of the box and the parser's column: {error}");
+    assert!(refused.text.contains("[BODY].status === UP</textarea>"), "what was typed stays");
+    assert!(refused.text.contains("value=\"prod, shop\""));
+    assert_eq!(site.monitor_count().await, 0, "nothing saved");
+
+    // As typed: each line answered by the parser.
+    let feedback = site.post("/monitors/assertions", &site.owner, &form(&[("assertions", "[STATUS] == 200\n[BODY].status === UP")])).await;
+    assert_eq!(feedback.status, StatusCode::OK);
+    assert!(feedback.text.contains("<li class=\"ok\">Line 1 reads well.</li>"), "{}", feedback.text);
+    assert!(feedback.text.contains("<li class=\"field-error\">Line 2, at column 15: "), "{}", feedback.text);
+
+    let mut fixed = typed;
+    fixed[7] = ("assertions", "[STATUS] == 200\n[BODY].status == UP");
+    let saved = site.post("/monitors/new", &site.owner, &form(&fixed)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let id: MonitorId = saved.location.trim_start_matches("/monitors/").split('?').next().unwrap().parse().unwrap();
+    let spec = site.deps.stores.monitors.get(site.actor.tenant_id, id).await.unwrap().unwrap().monitor.spec;
+    assert_eq!(spec.assertions.len(), 2);
+    assert_eq!(spec.headers.get("X-Team").map(String::as_str), Some("web"));
+    assert_eq!((spec.interval.seconds(), spec.timeout.as_millis(), spec.follow_redirects, spec.verify_tls), (30, 5000, false, true));
+    assert_eq!(spec.expected_status.iter().map(|s| s.to_string()).collect::<Vec<_>>(), ["2xx", "301"]);
+    assert_eq!(spec.tags.iter().cloned().collect::<Vec<_>>(), ["prod", "shop"]);
+
+    // Edited with the form it shows, and cloned.
+    let edit = site.get(&format!("/monitors/{id}/edit"), &site.owner).await.text;
+    assert!(
+        edit.contains("X-Team: web") && edit.contains("[BODY].status == UP</textarea>") && edit.contains("name=\"revision\" value=\"1\"")
+    );
+    let mut renamed = fixed.to_vec();
+    renamed[0] = ("name", "shop front");
+    renamed.push(("revision", "1"));
+    let edited = site.post(&format!("/monitors/{id}/edit"), &site.owner, &form(&renamed)).await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER);
+    let stale = site.post(&format!("/monitors/{id}/edit"), &site.owner, &form(&renamed)).await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY, "revision 1 is gone");
+    assert!(stale.text.contains("Someone changed this monitor meanwhile"));
+    let clone = site.get(&format!("/monitors/new?from={id}"), &site.owner).await.text;
+    assert!(clone.contains("value=\"shop front (copy)\"") && clone.contains("action=\"/monitors/new\""));
+    let bad_number = site
+        .post("/monitors/new", &site.owner, &form(&[("name", "x"), ("url", "https://x.example.com/"), ("interval_seconds", "often")]))
+        .await;
+    assert!(bad_number.text.contains("id=\"interval_seconds-error\">Must be a whole number."));
+    let viewer = site.post("/monitors/new", &site.viewer, &form(&fixed)).await;
+    assert_eq!(viewer.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn try_it_runs_one_check_of_the_unsaved_monitor_and_judges_each_assertion() {
+    let site = site().await;
+    site.prober.answer(ScriptedProber::response(503));
+    let typed = [("name", "shop"), ("url", "https://shop.example.com/"), ("assertions", "[STATUS] == 200\n[RESPONSE_TIME] < 1000")];
+    let tried = site.post("/monitors/try", &site.owner, &form(&typed)).await;
+    assert_eq!(tried.status, StatusCode::OK);
+    let trial = tried.text.split("id=\"trial\"").nth(1).unwrap().split("</section>").next().unwrap().to_owned();
+    assert!(trial.contains("Try it: the check failed"));
+    assert!(trial.contains("HTTP status 503, 20 ms"), "{trial}");
+    assert!(trial.contains("<code>[STATUS] == 200</code> — does not hold: [STATUS] (503) == 200"), "{trial}");
+    assert!(
+        trial.contains("<code>[RESPONSE_TIME] &#60; 1000</code> — holds")
+            || trial.contains("<code>[RESPONSE_TIME] &lt; 1000</code> — holds"),
+        "{trial}"
+    );
+    assert_eq!(site.prober.requests().len(), 1, "one probe");
+    assert_eq!(site.prober.requests()[0].url.as_str(), "https://shop.example.com/");
+    assert_eq!(site.monitor_count().await, 0, "nothing saved");
+    let viewer = site.post("/monitors/try", &site.viewer, &form(&typed)).await;
+    assert_eq!(viewer.status, StatusCode::FORBIDDEN, "a viewer may not send requests from here");
+}
+
+#[tokio::test]
+async fn the_live_stream_tells_a_page_of_its_organisations_changes_and_polling_pages_get_no_stream() {
+    let bus = vigil_local::InProcessBus::default();
+    let site = site_with(Some(Arc::new(bus.clone()))).await;
+    let api = site.monitor("api", &[]).await;
+    let request = Request::builder().uri("/live").header("cookie", site.owner.cookie.as_str()).body(Body::empty()).unwrap();
+    let response = site.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
+    let mut body = response.into_body();
+    let mut next = async || String::from_utf8(body.frame().await.unwrap().unwrap().into_data().unwrap().to_vec()).unwrap();
+    assert_eq!(next().await, "event: ping\ndata: hello\n\n");
+    bus.notify(TenantId::from_uuid(uuid::Uuid::from_u128(999)), LiveNotice::Monitor(api));
+    site.checks(api, &[true]).await;
+    let change = next().await;
+    assert_eq!(
+        change,
+        format!("event: change\ndata: {{\"kind\":\"checked\",\"id\":\"{api}\"}}\n\n"),
+        "another organisation's notice is not sent"
+    );
+
+    let polling = site_with(None).await;
+    assert_eq!(polling.get("/live", &polling.owner).await.status, StatusCode::NO_CONTENT);
+    let page = polling.get("/", &polling.owner).await.text;
+    assert!(page.contains("data-live=\"poll\"") && page.contains("data-live-part"));
+    assert!(site.get("/", &site.owner).await.text.contains("data-live=\"sse\""));
+    let stranger = Request::builder().uri("/live").body(Body::empty()).unwrap();
+    assert_eq!(site.router.clone().oneshot(stranger).await.unwrap().status(), StatusCode::SEE_OTHER, "members only");
 }

@@ -9,6 +9,7 @@ mod resume;
 pub(crate) mod target_policy;
 #[cfg(test)]
 mod tests;
+mod try_draft;
 mod update;
 
 pub use create::{CreateMonitor, CreateMonitorError, create_monitor};
@@ -17,6 +18,7 @@ pub use get::{GetMonitor, GetMonitorError, MonitorView, get_monitor};
 pub use list::{ListMonitors, ListMonitorsError, list_monitors};
 pub use pause::{PauseMonitor, PauseMonitorError, pause_monitor};
 pub use resume::{ResumeMonitor, ResumeMonitorError, resume_monitor};
+pub use try_draft::{MonitorTrial, TryMonitor, TryMonitorError, try_monitor};
 pub use update::{UpdateMonitor, UpdateMonitorError, update_monitor};
 
 use crate::Deps;

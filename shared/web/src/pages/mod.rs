@@ -6,6 +6,7 @@ pub(crate) mod invitation;
 pub(crate) mod keys;
 pub(crate) mod members;
 pub(crate) mod monitor;
+pub(crate) mod monitor_form;
 pub(crate) mod organisation;
 pub(crate) mod overview;
 pub(crate) mod password;

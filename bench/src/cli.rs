@@ -32,6 +32,9 @@ pub enum Command {
     /// The serverless path on the AWS emulator: AWS requests per 1000 checks and the cost per
     /// million checks.
     AwsCost(AwsCostArgs),
+    /// The dashboard's render cost, self-hosted: the overview and monitor pages over N monitors
+    /// with D days of history, server time p50 / p99 and bytes sent.
+    Dashboard(DashboardArgs),
     /// The Lambda functions' binaries cold-started against a fake Runtime API: init time,
     /// first answer, peak memory, sizes.
     LambdaStartup(LambdaStartupArgs),
@@ -265,4 +268,21 @@ pub struct AgentArgs {
     /// The Docker Engine API socket the agent watches ("" for none).
     #[arg(long, default_value = "/var/run/docker.sock")]
     pub docker_socket: String,
+}
+
+/// `vigil-bench dashboard`.
+#[derive(Args, Debug, Clone)]
+pub struct DashboardArgs {
+    /// Monitors to create.
+    #[arg(long, default_value_t = 1_000)]
+    pub monitors: usize,
+    /// Days of history each has (one check an hour, and the last hour minute by minute).
+    #[arg(long, default_value_t = 30)]
+    pub days: i64,
+    /// Requests measured per page.
+    #[arg(long, default_value_t = 200)]
+    pub requests: usize,
+    /// Requests made first and not measured.
+    #[arg(long, default_value_t = 20)]
+    pub warmup: usize,
 }

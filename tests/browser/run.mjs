@@ -3,6 +3,7 @@
 // test leaves a screenshot and the page's HTML. The tests run in order and share the
 // installation they build (the owner set up in the first is the one who signs in later).
 import { launch, totp, keepEvidence, check } from "./lib.mjs";
+import { monitorScenarios } from "./monitors.mjs";
 
 const base = process.env.VIGIL_URL;
 const artifacts = process.env.ARTIFACTS_DIR || "browser-artifacts";
@@ -266,6 +267,7 @@ const tests = [
     return page;
   }],
 ];
+tests.push(...monitorScenarios(base, state, track));
 
 let passed = 0;
 let failed = 0;

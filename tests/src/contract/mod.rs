@@ -8,7 +8,7 @@ mod accounts;
 mod artefacts;
 mod audit;
 mod check_log;
-mod fixtures;
+pub mod fixtures;
 mod incident_fixtures;
 mod incidents;
 mod invitations;

@@ -71,7 +71,7 @@ async fn the_dashboard_in_chromium() {
         artifacts_dir().display()
     );
     let passed: usize = summary.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
-    assert!(passed >= 9, "every scenario ran: {summary}");
+    assert!(passed >= 12, "every scenario ran: {summary}");
     app.stop().await;
 }
 

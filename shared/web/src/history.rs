@@ -245,7 +245,7 @@ mod tests {
             [(Some(100.0), "100 %", "100 %"), (Some(99.996), "99.99 %", "99,99 %"), (Some(50.0), "50.00 %", "50,00 %"), (None, "—", "—")];
         for (value, english, french) in cases {
             assert_eq!(percent(&en, value), english);
-            assert_eq!(percent(&fr, value).replace('\u{202f}', " ").replace('\u{a0}', " "), french);
+            assert_eq!(percent(&fr, value).replace(['\u{202f}', '\u{a0}'], " "), french);
         }
     }
 

@@ -314,7 +314,7 @@ pub(crate) async fn show(visitor: Visitor, Path(id): Path<String>, Query(query):
         let href = Some(visitor.link(&format!("/incidents/{}", core.id)));
         timeline.push((core.opened_at, Event { at: tr.datetime(core.opened_at), text: tr.t(key).to_owned(), href }));
     }
-    timeline.sort_by(|a, b| b.0.cmp(&a.0));
+    timeline.sort_by_key(|event| std::cmp::Reverse(event.0));
 
     let certificate = view.last_check.as_ref().and_then(|c| c.certificate_expires_at).map(|at| {
         let days = (at - now).as_secs().div_euclid(86_400);

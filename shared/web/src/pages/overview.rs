@@ -104,7 +104,7 @@ pub(crate) struct Filter {
 impl Filter {
     fn keeps(&self, row: &Row) -> bool {
         let status = Group::parse(&self.status).is_none_or(|g| g == row.group);
-        let tag = self.tag.is_empty() || row.tags.iter().any(|t| *t == self.tag);
+        let tag = self.tag.is_empty() || row.tags.contains(&self.tag);
         let needle = self.q.trim().to_lowercase();
         let words = needle.is_empty() || row.name.to_lowercase().contains(&needle) || row.target.to_lowercase().contains(&needle);
         status && tag && words

@@ -180,7 +180,7 @@ pub(crate) async fn new(visitor: Visitor) -> Result<Response, Failure> {
 /// `POST /tasks`: made, and shown; or the form again with what to fix.
 pub(crate) async fn create(posted: Posted<TaskForm>) -> Result<Response, Failure> {
     let Posted { visitor, form } = posted;
-    let actor = visitor.member()?.actor.clone();
+    let actor = allowed(&visitor, Action::EditTasks)?;
     let errors = match form.draft(&visitor.tr) {
         Ok(draft) => match create_task(&visitor.deps, CreateTask { actor, draft }, SystemClock::now()).await {
             Ok(record) => return Ok(see_other(&visitor.link(&format!("/tasks/{}?notice=task_created", record.task.id)))),
@@ -207,7 +207,7 @@ pub(crate) async fn edit(Path(id): Path<String>, visitor: Visitor) -> Result<Res
 pub(crate) async fn update(Path(id): Path<String>, posted: Posted<TaskForm>) -> Result<Response, Failure> {
     let Posted { visitor, form } = posted;
     let task_id = task_id(&visitor, &id)?;
-    let actor = visitor.member()?.actor.clone();
+    let actor = allowed(&visitor, Action::EditTasks)?;
     let errors = match form.draft(&visitor.tr) {
         Ok(patch) => match update_task(&visitor.deps, UpdateTask { actor: actor.clone(), task_id, patch }, SystemClock::now()).await {
             Ok(_) => return Ok(see_other(&visitor.link(&format!("/tasks/{task_id}?notice=task_saved")))),

@@ -3,7 +3,7 @@
 
 use super::selection::{Choice, Subjects};
 use super::{Section, path_id, sections, shell};
-use crate::failure::{Failure, Refusal, Sorted};
+use crate::failure::{Failure, Refusal, Sorted, allowed};
 use crate::i18n::{Tr, msg};
 use crate::page::{refused, render, see_other};
 use crate::pages::sign_in::Empty;
@@ -132,7 +132,7 @@ fn until(tr: &Tr, form: &MuteForm, now: Timestamp) -> Result<Option<Timestamp>, 
 /// `POST /mutes`.
 pub(crate) async fn mute(posted: Posted<MuteForm>) -> Result<Response, Failure> {
     let Posted { visitor, form } = posted;
-    let actor = visitor.member()?.actor.clone();
+    let actor = allowed(&visitor, Action::EditAlerting)?;
     let now = SystemClock::now();
     let tr = &visitor.tr;
     let monitor = form.monitor.parse::<MonitorId>().map_err(|_| Refusal::field_error(tr, "monitor", msg("mutes.pick_monitor")));

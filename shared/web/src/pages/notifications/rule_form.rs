@@ -230,6 +230,7 @@ pub(crate) async fn new(visitor: Visitor) -> Result<Response, Failure> {
 
 /// A posted rule form: a step added or removed (the form again), or saved.
 async fn posted(visitor: Visitor, pairs: Vec<(String, String)>, editing: Option<AlertRuleId>) -> Result<Response, Failure> {
+    allowed(&visitor, Action::EditAlerting)?;
     let (mut form, op) = RuleForm::posted(&pairs);
     match op {
         Op::AddStep => {

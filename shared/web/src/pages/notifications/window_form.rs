@@ -176,7 +176,7 @@ pub(crate) async fn new(visitor: Visitor) -> Result<Response, Failure> {
 pub(crate) async fn create(posted: Posted<Vec<(String, String)>>) -> Result<Response, Failure> {
     let Posted { visitor, form: pairs } = posted;
     let form = WindowForm::posted(&pairs);
-    let actor = visitor.member()?.actor.clone();
+    let actor = allowed(&visitor, Action::EditAlerting)?;
     let errors = match form.draft(&visitor.tr) {
         Ok(draft) => match create_window(&visitor.deps, CreateWindow { actor, draft }, SystemClock::now()).await {
             Ok(_) => return Ok(see_other(&visitor.link("/windows?notice=window_saved"))),
@@ -201,7 +201,7 @@ pub(crate) async fn update(Path(id): Path<String>, posted: Posted<Vec<(String, S
     let Posted { visitor, form: pairs } = posted;
     let window_id: MaintenanceWindowId = path_id(&visitor, &id)?;
     let form = WindowForm::posted(&pairs);
-    let actor = visitor.member()?.actor.clone();
+    let actor = allowed(&visitor, Action::EditAlerting)?;
     let now = SystemClock::now();
     let errors = match form.draft(&visitor.tr) {
         Ok(mut draft) => {

@@ -76,10 +76,32 @@ async fn the_dashboard_in_chromium() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_incidents_and_notifications_in_chromium() {
+    let app = TestApp::spawn().await;
+    let (ok, output) = node("alerting.mjs", &app, Duration::from_secs(300)).await;
+    println!("{output}");
+    let summary = output.lines().rev().find(|line| line.contains(" passed, ")).unwrap_or_default();
+    assert!(ok && summary.ends_with(" passed, 0 failed"), "browser scenarios failed ({summary}); evidence in {}", artifacts_dir().display());
+    let passed: usize = summary.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(passed >= 8, "every scenario ran: {summary}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "remakes docs/screenshots; run on purpose"]
 async fn screenshots() {
     let app = TestApp::spawn().await;
     let (ok, output) = node("screenshots.mjs", &app, Duration::from_secs(600)).await;
+    println!("{output}");
+    assert!(ok, "the screenshots were not all taken");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "remakes the task, incident and channels screenshots of docs/screenshots; run on purpose"]
+async fn alerting_screenshots() {
+    let app = TestApp::spawn().await;
+    let (ok, output) = node("alerting-screenshots.mjs", &app, Duration::from_secs(600)).await;
     println!("{output}");
     assert!(ok, "the screenshots were not all taken");
     app.stop().await;

@@ -39,6 +39,10 @@ pub enum CreateRuleError {
 #[tracing::instrument(name = "create_rule", skip_all, fields(tenant = %cmd.actor.tenant_id))]
 pub async fn create_rule(deps: &Deps, cmd: CreateRule, now: Timestamp) -> Result<AlertRule, CreateRuleError> {
     cmd.actor.require(Action::EditAlerting)?;
+    let replaced = match cmd.replaces {
+        Some(id) => Some(deps.stores.alert_rules.get(cmd.actor.tenant_id, id).await?.ok_or(CreateRuleError::NotFound)?),
+        None => None,
+    };
     let managed = cmd.draft.managed.clone();
     let (name, select, channels, notify_on, escalation, repeat_every_seconds) = cmd.draft.validate()?;
     let mut unknown = Vec::new();
@@ -54,8 +58,8 @@ pub async fn create_rule(deps: &Deps, cmd: CreateRule, now: Timestamp) -> Result
     if !unknown.is_empty() {
         return Err(InvalidInput(unknown).into());
     }
-    let (id, created_at) = match cmd.replaces {
-        Some(id) => (id, deps.stores.alert_rules.get(cmd.actor.tenant_id, id).await?.ok_or(CreateRuleError::NotFound)?.created_at),
+    let (id, created_at) = match &replaced {
+        Some(rule) => (rule.id, rule.created_at),
         None => (AlertRuleId::from_uuid(deps.random.new_id(now)), now),
     };
     let rule = AlertRule {
@@ -70,16 +74,7 @@ pub async fn create_rule(deps: &Deps, cmd: CreateRule, now: Timestamp) -> Result
         created_at,
         managed,
     };
-    let before = match cmd.replaces {
-        Some(id) => deps
-            .stores
-            .alert_rules
-            .get(cmd.actor.tenant_id, id)
-            .await?
-            .map(|r| crate::accounts::audit_trail::snapshot(&r))
-            .unwrap_or_default(),
-        None => serde_json::Value::Null,
-    };
+    let before = replaced.as_ref().map(crate::accounts::audit_trail::snapshot).unwrap_or_default();
     deps.stores.alert_rules.put(&rule).await?;
     let action = if cmd.replaces.is_some() { "alert_rule.update" } else { "alert_rule.create" };
     crate::accounts::audit_trail::changed(

@@ -128,8 +128,8 @@ const tests = [
     await page.getByLabel("Name", { exact: true }).fill("Nightly backup");
     await page.getByLabel("Slug (optional)").fill("nightly-backup");
     await page.getByLabel("A run at the times of a cron expression").check();
-    await page.getByLabel("Cron expression").fill("30 3 * * *");
-    await page.getByLabel("Time zone").fill("Europe/Riga");
+    await page.getByLabel("Cron expression", { exact: true }).fill("30 3 * * *");
+    await page.getByLabel("Time zone", { exact: true }).fill("Europe/Riga");
     await page.getByRole("button", { name: "Create the task" }).click();
     await page.waitForURL(/\/tasks\/[0-9a-f-]+\?notice=task_created/);
     check((await heading(page)) === "Nightly backup", `heading: ${await heading(page)}`);

@@ -2,7 +2,7 @@
 // a fresh `vigil serve` (VIGIL_URL) started by tests/tests/browser.rs. The scenarios run in
 // order on one installation: the owner set up first makes what the later ones look at. A
 // failing scenario leaves a screenshot and the page's HTML in ARTIFACTS_DIR.
-import { launch, keepEvidence, check } from "./lib.mjs";
+import { launch, open as openPage, track, runScenarios, check } from "./lib.mjs";
 import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
 
@@ -14,29 +14,10 @@ const OWNER = { name: "Olga Owner", email: "olga@example.com", password: "correc
 const RESPONDER = { name: "Rita Responder", email: "rita@example.com", password: "a long unrelated passphrase" };
 const VIEWER = { name: "Victor Viewer", email: "victor@example.com", password: "another long passphrase" };
 const state = {};
-let current;
-function track(page) {
-  current = page;
-  return page;
-}
 
 const browser = await launch();
 
-// A page in a fresh context that records CSP violations and dialogs.
-async function open(options = {}) {
-  const context = await browser.newContext({ locale: "en-GB", ...options });
-  const page = await context.newPage();
-  page.violations = [];
-  page.on("console", (message) => {
-    if (/Content Security Policy|Refused to (execute|apply|load)/i.test(message.text())) page.violations.push(message.text());
-  });
-  page.on("dialog", async (dialog) => {
-    page.violations.push(`a dialog opened: ${dialog.message()}`);
-    await dialog.dismiss();
-  });
-  page.setDefaultTimeout(10_000);
-  return track(page);
-}
+const open = (options) => openPage(browser, options);
 
 async function heading(page) {
   return (await page.locator("h1").first().textContent()).trim();
@@ -304,24 +285,8 @@ const tests = [
   }],
 ];
 
-let passed = 0;
-let failed = 0;
-for (const [name, run] of tests) {
-  current = undefined;
-  try {
-    const page = await run();
-    if (page && page.violations.length) throw new Error(`CSP violations or dialogs: ${page.violations.join("; ")}`);
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (error) {
-    failed++;
-    console.log(`FAILED - ${name}\n  ${error.stack || error}`);
-    const target = current;
-    if (target) for (const file of await keepEvidence(target, artifacts, `alerting ${name}`)) console.log(`  kept ${file}`);
-  }
-}
+const failed = await runScenarios(tests, artifacts, "alerting ");
 await browser.close();
 targetServer.close();
 receiverServer.close();
-console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

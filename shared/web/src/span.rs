@@ -33,8 +33,12 @@ pub(crate) fn millis(tr: &Tr, millis: i64) -> String {
 }
 
 /// The units a length is typed in on a form: name, seconds, message.
-const FORM_UNITS: [(&str, u32, &str); 4] =
-    [("s", 1, msg("spans.unit_s")), ("min", 60, msg("spans.unit_min")), ("h", 3600, msg("spans.unit_h")), ("d", 86_400, msg("spans.unit_d"))];
+const FORM_UNITS: [(&str, u32, &str); 4] = [
+    ("s", 1, msg("spans.unit_s")),
+    ("min", 60, msg("spans.unit_min")),
+    ("h", 3600, msg("spans.unit_h")),
+    ("d", 86_400, msg("spans.unit_d")),
+];
 
 /// A unit a form offers.
 pub(crate) struct Unit {
@@ -55,7 +59,7 @@ pub(crate) fn units(tr: &Tr, smallest: &str) -> Vec<Unit> {
 
 /// `seconds` as a number in its largest whole unit, and that unit.
 pub(crate) fn in_unit(seconds: u32) -> (String, String) {
-    let (unit, size, _) = FORM_UNITS.iter().rev().find(|(_, size, _)| seconds % size == 0).copied().unwrap_or(FORM_UNITS[0]);
+    let (unit, size, _) = FORM_UNITS.iter().rev().find(|(_, size, _)| seconds.is_multiple_of(*size)).copied().unwrap_or(FORM_UNITS[0]);
     ((seconds / size).to_string(), unit.to_owned())
 }
 

@@ -31,7 +31,10 @@ async fn the_list_filters_by_status_subject_and_day() {
     assert!(open.contains(&format!("/incidents/{api_incident}")));
     let by_subject = at.get(&format!("/incidents?subject=monitor%3A{web}"), &at.responder).await.text();
     assert!(element(&by_subject, "table", "incidents").contains("Website") && !element(&by_subject, "table", "incidents").contains("API"));
-    assert!(by_subject.contains(&format!("<option value=\"monitor:{web}\" selected>Website (Monitor)</option>")), "the filter keeps its choice");
+    assert!(
+        by_subject.contains(&format!("<option value=\"monitor:{web}\" selected>Website (Monitor)</option>")),
+        "the filter keeps its choice"
+    );
     let later = at.get("/incidents?since=2999-01-01", &at.responder).await.text();
     assert!(later.contains("No incident matches."));
     let bad = at.get("/incidents?since=yesterday", &at.responder).await;
@@ -102,7 +105,11 @@ async fn a_responder_acknowledges_comments_and_resolves_once_the_monitor_is_no_l
     assert!(html.contains("The incident is resolved.") && html.contains("Resolved by Rita Responder.") && html.contains("pool restarted"));
     assert!(!html.contains(&format!("{path}/resolve\"")) && html.contains(&format!("{path}/comment\"")), "notes may follow a resolution");
 
-    for (path, fields) in [("/tasks", vec![("name", "x")]), ("/channels", vec![("kind", "email"), ("name", "x"), ("to", "a@example.com")]), ("/mutes", vec![("monitor", "x")])] {
+    for (path, fields) in [
+        ("/tasks", vec![("name", "x")]),
+        ("/channels", vec![("kind", "email"), ("name", "x"), ("to", "a@example.com")]),
+        ("/mutes", vec![("monitor", "x")]),
+    ] {
         assert_eq!(at.post(path, &at.responder, &fields).await.status, StatusCode::FORBIDDEN, "a responder does nothing else: {path}");
     }
 }

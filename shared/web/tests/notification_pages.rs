@@ -45,13 +45,32 @@ async fn a_channel_of_each_kind_is_made_and_no_secret_is_shown_back() {
     for secret in [SLACK_SECRET, "xoxSECRET", ROUTING_KEY, "+14155550123", "0123", &GIVEN_SECRET[6..]] {
         assert!(!html.contains(secret), "{secret} is never shown");
     }
-    for shown in ["https://hooks.example.com/given", "https://hooks.slack.com/…", "ops@example.com, dev@example.org", "Routing key set", "Phone number set", "Signing secret set", "Microsoft Teams"] {
+    for shown in [
+        "https://hooks.example.com/given",
+        "https://hooks.slack.com/…",
+        "ops@example.com, dev@example.org",
+        "Routing key set",
+        "Phone number set",
+        "Signing secret set",
+        "Microsoft Teams",
+    ] {
         assert!(html.contains(shown), "{shown}");
     }
-    let slack = at.deps.stores.channels.list(at.tenant, &Default::default()).await.unwrap().items.into_iter().find(|c| c.name == "Slack ops").unwrap();
+    let slack = at
+        .deps
+        .stores
+        .channels
+        .list(at.tenant, &Default::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|c| c.name == "Slack ops")
+        .unwrap();
     let edit = at.get(&format!("/channels/{}/edit", slack.id), &at.owner).await.text();
     assert!(!edit.contains(SLACK_SECRET) && edit.contains("A secret is set and never shown."), "the edit form leaves the secret out");
-    let renamed = at.post(&format!("/channels/{}/edit", slack.id), &at.owner, &[("kind", "slack"), ("name", "Slack on call"), ("url", "")]).await;
+    let renamed =
+        at.post(&format!("/channels/{}/edit", slack.id), &at.owner, &[("kind", "slack"), ("name", "Slack on call"), ("url", "")]).await;
     assert_eq!(renamed.status, StatusCode::SEE_OTHER);
     let stored = at.deps.stores.channels.get(at.tenant, slack.id).await.unwrap().unwrap();
     assert_eq!((stored.name.as_str(), stored.config), ("Slack on call", slack.config), "renamed, the secret kept");
@@ -60,14 +79,17 @@ async fn a_channel_of_each_kind_is_made_and_no_secret_is_shown_back() {
 #[tokio::test]
 async fn a_webhooks_made_secret_is_shown_once_and_a_bad_url_is_refused_in_place() {
     let at = Installation::new().await;
-    let made = at.post("/channels", &at.owner, &[("kind", "webhook"), ("name", "Receiver"), ("url", "https://hooks.example.com/r"), ("secret", "")]).await;
+    let made = at
+        .post("/channels", &at.owner, &[("kind", "webhook"), ("name", "Receiver"), ("url", "https://hooks.example.com/r"), ("secret", "")])
+        .await;
     assert_eq!(made.status, StatusCode::OK, "the secret is shown on the answer itself");
     let channel = at.deps.stores.channels.list(at.tenant, &Default::default()).await.unwrap().items.remove(0);
     let ChannelConfig::Webhook { secret, .. } = &channel.config else { panic!("a webhook") };
     assert!(element(&made.text(), "code", "new-secret").contains(&secret.expose()), "shown once");
     assert!(!at.get("/channels", &at.owner).await.text().contains(&secret.expose()), "and never again");
 
-    let bad = at.post("/channels", &at.owner, &[("kind", "webhook"), ("name", "Bad"), ("url", "ftp://example.com/x"), ("secret", "nope")]).await;
+    let bad =
+        at.post("/channels", &at.owner, &[("kind", "webhook"), ("name", "Bad"), ("url", "ftp://example.com/x"), ("secret", "nope")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = bad.text();
     assert!(element(&html, "p", "url-error").contains("An http or https URL is needed."));
@@ -97,7 +119,13 @@ async fn escalation_steps_are_added_and_removed_by_the_forms_buttons_and_saved()
     let (ops, boss) = (at.channel("ops").await, at.channel("boss").await);
     let api = at.monitor("API").await;
     let (ops, boss, api) = (ops.to_string(), boss.to_string(), api.to_string());
-    let base = vec![("name", "On call"), ("select_monitor", api.as_str()), ("channel", ops.as_str()), ("notify_opened", "on"), ("notify_resolved", "on")];
+    let base = vec![
+        ("name", "On call"),
+        ("select_monitor", api.as_str()),
+        ("channel", ops.as_str()),
+        ("notify_opened", "on"),
+        ("notify_resolved", "on"),
+    ];
     let mut added = base.clone();
     added.push(("op", "add_step"));
     let form = at.post("/rules", &at.owner, &added).await;
@@ -120,7 +148,14 @@ async fn escalation_steps_are_added_and_removed_by_the_forms_buttons_and_saved()
     assert!(refused.text().contains("Choose 1 to 20 channels for this step."));
 
     let mut save = base.clone();
-    save.extend([("step_after_0", "15"), ("step_after_0_unit", "min"), ("step_channel_0", boss.as_str()), ("repeat", "2"), ("repeat_unit", "h"), ("op", "save")]);
+    save.extend([
+        ("step_after_0", "15"),
+        ("step_after_0_unit", "min"),
+        ("step_channel_0", boss.as_str()),
+        ("repeat", "2"),
+        ("repeat_unit", "h"),
+        ("op", "save"),
+    ]);
     let saved = at.post("/rules", &at.owner, &save).await;
     assert_eq!(saved.location(), "/rules?notice=rule_saved", "{}", saved.text());
     let rule = at.deps.stores.alert_rules.all(at.tenant).await.unwrap().remove(0);
@@ -132,7 +167,10 @@ async fn escalation_steps_are_added_and_removed_by_the_forms_buttons_and_saved()
     assert!(rules.contains("Monitors: API") && rules.contains("after 15 min: boss") && rules.contains("every 2 h"), "{rules}");
 
     let edit = at.get(&format!("/rules/{}/edit", rule.id), &at.owner).await.text();
-    assert!(edit.contains("id=\"step_after_0\" name=\"step_after_0\" type=\"number\" min=\"1\" inputmode=\"numeric\" value=\"15\""), "the step comes back");
+    assert!(
+        edit.contains("id=\"step_after_0\" name=\"step_after_0\" type=\"number\" min=\"1\" inputmode=\"numeric\" value=\"15\""),
+        "the step comes back"
+    );
     assert_eq!(at.get(&format!("/rules/{}/delete", rule.id), &at.owner).await.status, StatusCode::OK);
     assert_eq!(at.post(&format!("/rules/{}/delete", rule.id), &at.owner, &[]).await.location(), "/rules?notice=rule_deleted");
     assert!(at.deps.stores.alert_rules.all(at.tenant).await.unwrap().is_empty());
@@ -142,7 +180,13 @@ async fn escalation_steps_are_added_and_removed_by_the_forms_buttons_and_saved()
 async fn maintenance_windows_once_in_the_readers_zone_or_every_week_in_theirs() {
     let at = Installation::new().await;
     at.speak(&at.owner, Locale::En, "Europe/Paris").await;
-    let once = [("name", "Upgrade"), ("select_all", "on"), ("schedule", "one_off"), ("starts_at", "2030-03-01T10:00"), ("ends_at", "2030-03-01T11:30")];
+    let once = [
+        ("name", "Upgrade"),
+        ("select_all", "on"),
+        ("schedule", "one_off"),
+        ("starts_at", "2030-03-01T10:00"),
+        ("ends_at", "2030-03-01T11:30"),
+    ];
     assert_eq!(at.post("/windows", &at.owner, &once).await.location(), "/windows?notice=window_saved");
     let weekly = [
         ("name", "Sunday backups"),
@@ -169,11 +213,24 @@ async fn maintenance_windows_once_in_the_readers_zone_or_every_week_in_theirs() 
     assert!(table.contains("from 1 Mar 2030, 10:00 CET until 1 Mar 2030, 11:30 CET"), "{table}");
     assert!(table.contains("Sat, Sun at 02:00 for 1 h 30 min (Europe/Riga)") && table.contains("Tags: backups, db"), "{table}");
 
-    let backwards = [("name", "Oops"), ("select_all", "on"), ("schedule", "one_off"), ("starts_at", "2030-03-01T10:00"), ("ends_at", "2030-03-01T09:00")];
+    let backwards = [
+        ("name", "Oops"),
+        ("select_all", "on"),
+        ("schedule", "one_off"),
+        ("starts_at", "2030-03-01T10:00"),
+        ("ends_at", "2030-03-01T09:00"),
+    ];
     let refused = at.post("/windows", &at.owner, &backwards).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(element(&refused.text(), "p", "ends_at-error").contains("The end must come after the start."));
-    let nothing = [("name", "Nothing"), ("schedule", "recurring"), ("start", "02:00"), ("duration", "1"), ("duration_unit", "h"), ("timezone", "UTC")];
+    let nothing = [
+        ("name", "Nothing"),
+        ("schedule", "recurring"),
+        ("start", "02:00"),
+        ("duration", "1"),
+        ("duration_unit", "h"),
+        ("timezone", "UTC"),
+    ];
     assert!(at.post("/windows", &at.owner, &nothing).await.text().contains("Choose everything, some monitors or tasks, or tags."));
 
     let edit = at.get(&format!("/windows/{}/edit", upgrade.id), &at.owner).await.text();
@@ -210,7 +267,10 @@ async fn a_viewer_sees_the_notification_pages_without_controls_and_is_refused_an
         let page = at.get(path, &at.viewer).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         let html = page.text();
-        assert!(!html.contains("/new\"") && !html.contains("/test\"") && !html.contains("/edit\"") && !html.contains("id=\"mute-form\""), "{path}");
+        assert!(
+            !html.contains("/new\"") && !html.contains("/test\"") && !html.contains("/edit\"") && !html.contains("id=\"mute-form\""),
+            "{path}"
+        );
     }
     for path in ["/channels/new", "/rules/new", "/windows/new", &format!("/channels/{ops}/edit"), &format!("/channels/{ops}/delete")] {
         assert_eq!(at.get(path, &at.viewer).await.status, StatusCode::FORBIDDEN, "{path}");

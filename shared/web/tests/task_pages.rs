@@ -176,7 +176,8 @@ async fn a_managed_task_says_so_and_keeps_its_mark_when_edited_here() {
     assert!(at.get(&path, &at.owner).await.text().contains("Managed as code by prod (as sync)"));
     let form = at.get(&format!("{path}/edit"), &at.owner).await.text();
     assert!(form.contains("the next apply of that file overwrites what you change here"));
-    let fields = [("name", "Sync 2"), ("schedule", "period"), ("period", "10"), ("period_unit", "min"), ("grace", "1"), ("grace_unit", "h")];
+    let fields =
+        [("name", "Sync 2"), ("schedule", "period"), ("period", "10"), ("period_unit", "min"), ("grace", "1"), ("grace_unit", "h")];
     assert_eq!(at.post(&format!("{path}/edit"), &at.owner, &fields).await.status, StatusCode::SEE_OTHER);
     let stored = at.deps.stores.tasks.get(at.tenant, task.task.id).await.unwrap().unwrap();
     assert_eq!((stored.task.spec.name.as_str(), stored.task.spec.managed.map(|m| m.key)), ("Sync 2", Some("sync".to_owned())));

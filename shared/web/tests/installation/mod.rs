@@ -15,7 +15,9 @@ use vigil_app::accounts::{SetUpOwner, SignedIn, StartSession, set_up_owner, star
 use vigil_app::checks::{RunCheck, run_check};
 use vigil_app::incidents::{HandleEvent, handle_event};
 use vigil_app::monitors::{CreateMonitor, create_monitor};
-use vigil_app::notifications::{ClaimDueDeliveries, CreateChannel, CreateRule, Deliver, claim_due_deliveries, create_channel, create_rule, deliver};
+use vigil_app::notifications::{
+    ClaimDueDeliveries, CreateChannel, CreateRule, Deliver, claim_due_deliveries, create_channel, create_rule, deliver,
+};
 use vigil_app::tasks::{CreateTask, create_task};
 use vigil_app::{Blobs, Deps, Settings, Stores};
 use vigil_domain::access::{Actor, Origin, Role};
@@ -201,14 +203,17 @@ impl Installation {
 
     /// A webhook channel.
     pub async fn channel(&self, name: &str) -> ChannelId {
-        let draft = serde_json::from_value(serde_json::json!({"name": name, "type": "webhook", "url": format!("https://hooks.example.com/{name}")}))
-            .unwrap();
+        let draft = serde_json::from_value(
+            serde_json::json!({"name": name, "type": "webhook", "url": format!("https://hooks.example.com/{name}")}),
+        )
+        .unwrap();
         create_channel(&self.deps, CreateChannel { actor: self.system(), draft }, now()).await.unwrap().id
     }
 
     /// A rule sending everything to `channel`.
     pub async fn rule_to(&self, channel: ChannelId) {
-        let draft = serde_json::from_value(serde_json::json!({"name": "all", "select": {"all": true}, "channels": [channel.to_string()]})).unwrap();
+        let draft =
+            serde_json::from_value(serde_json::json!({"name": "all", "select": {"all": true}, "channels": [channel.to_string()]})).unwrap();
         create_rule(&self.deps, CreateRule { actor: self.system(), replaces: None, draft }, now()).await.unwrap();
     }
 

@@ -3,7 +3,6 @@
 
 use super::task_id;
 use crate::failure::{Failure, Refusal, Sorted, allowed};
-use vigil_domain::access::Action;
 use crate::i18n::{Tr, msg};
 use crate::page::{refused, render, see_other};
 use crate::pages::profile::zones;
@@ -16,6 +15,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use vigil_app::SystemClock;
 use vigil_app::tasks::{CreateTask, GetTask, UpdateTask, create_task, get_task, update_task};
+use vigil_domain::access::Action;
 use vigil_domain::heartbeat::{TaskDraft, TaskSchedule, TaskSpec};
 
 /// The task form as posted (and shown again).
@@ -144,7 +144,12 @@ impl TaskForm {
     }
 }
 
-async fn form_page(visitor: &Visitor, form: TaskForm, errors: Refusal, task: Option<(String, Option<(String, String)>)>) -> Result<FormPage, Failure> {
+async fn form_page(
+    visitor: &Visitor,
+    form: TaskForm,
+    errors: Refusal,
+    task: Option<(String, Option<(String, String)>)>,
+) -> Result<FormPage, Failure> {
     let title = if task.is_some() { msg("task.form.edit_title") } else { msg("task.form.new_title") };
     let shell = Shell::member(visitor, title, Nav::Tasks).await?;
     let tr = &visitor.tr;
@@ -152,17 +157,7 @@ async fn form_page(visitor: &Visitor, form: TaskForm, errors: Refusal, task: Opt
         Some((id, managed)) => (visitor.link(&format!("/tasks/{id}/edit")), visitor.link(&format!("/tasks/{id}")), managed.clone()),
         None => (visitor.link("/tasks"), visitor.link("/tasks"), None),
     };
-    Ok(FormPage {
-        shell,
-        errors,
-        form,
-        action,
-        back,
-        is_new: task.is_none(),
-        managed,
-        units: span::units(tr, "s"),
-        zones: zones(),
-    })
+    Ok(FormPage { shell, errors, form, action, back, is_new: task.is_none(), managed, units: span::units(tr, "s"), zones: zones() })
 }
 
 fn reader_zone(visitor: &Visitor) -> String {
@@ -235,7 +230,10 @@ mod tests {
         assert_eq!((draft.max_run_seconds, draft.slug), (Some(None), Some(None)), "empty optional fields clear");
         let cron = TaskForm { schedule: "cron".into(), cron: " 0 2 * * * ".into(), timezone: "Europe/Riga".into(), ..form.clone() };
         let draft = cron.draft(&tr).unwrap();
-        assert_eq!((draft.period_seconds, draft.cron.as_deref(), draft.timezone.as_deref()), (None, Some("0 2 * * *"), Some("Europe/Riga")));
+        assert_eq!(
+            (draft.period_seconds, draft.cron.as_deref(), draft.timezone.as_deref()),
+            (None, Some("0 2 * * *"), Some("Europe/Riga"))
+        );
         let bad = TaskForm { grace: "-1".into(), period: "".into(), max_run: "4294967296".into(), ..form };
         let fields: Vec<String> = bad.draft(&tr).unwrap_err().fields.into_iter().map(|(f, _)| f).collect();
         assert_eq!(fields, ["period", "grace", "max_run"]);

@@ -86,14 +86,22 @@ pub(crate) fn crontab_schedule(schedule: &TaskSchedule) -> Option<String> {
 pub(crate) fn snippets(tr: &Tr, url: &str, schedule: &TaskSchedule) -> Vec<Snippet> {
     let mut out = Vec::new();
     if let Some(when) = crontab_schedule(schedule) {
-        out.push(Snippet { id: "snippet-crontab", label: tr.t(msg("task.snippet.crontab")).to_owned(), text: format!("{when} {JOB} && {CURL} {url}") });
+        out.push(Snippet {
+            id: "snippet-crontab",
+            label: tr.t(msg("task.snippet.crontab")).to_owned(),
+            text: format!("{when} {JOB} && {CURL} {url}"),
+        });
         out.push(Snippet {
             id: "snippet-crontab-run",
             label: tr.t(msg("task.snippet.crontab_run")).to_owned(),
             text: format!("{when} vigil run --ping-url {url} -- {JOB}"),
         });
     }
-    out.push(Snippet { id: "snippet-run", label: tr.t(msg("task.snippet.run")).to_owned(), text: format!("vigil run --ping-url {url} -- {JOB}") });
+    out.push(Snippet {
+        id: "snippet-run",
+        label: tr.t(msg("task.snippet.run")).to_owned(),
+        text: format!("vigil run --ping-url {url} -- {JOB}"),
+    });
     out.push(Snippet {
         id: "snippet-shell",
         label: tr.t(msg("task.snippet.shell")).to_owned(),
@@ -123,7 +131,10 @@ mod tests {
             (period(86_400), Some("0 0 * * *")),
             (period(604_800), Some("0 0 * * 0")),
             (period(45), None),
-            (crontab_schedule(&TaskSchedule::Cron { expr: CronExpr::parse("30 2 * * 1-5").unwrap(), timezone: "Europe/Riga".into() }), Some("30 2 * * 1-5")),
+            (
+                crontab_schedule(&TaskSchedule::Cron { expr: CronExpr::parse("30 2 * * 1-5").unwrap(), timezone: "Europe/Riga".into() }),
+                Some("30 2 * * 1-5"),
+            ),
         ];
         for (got, want) in cases {
             assert_eq!(got.as_deref(), want);

@@ -20,8 +20,8 @@ use jiff::tz::TimeZone;
 use serde::Deserialize;
 use vigil_app::SystemClock;
 use vigil_app::tasks::{
-    DeleteTask, GetTask, ListPings, ListRuns, PauseTask, ResumeTask, TaskView, delete_task, get_task, list_pings, list_runs,
-    pause_task, resume_task,
+    DeleteTask, GetTask, ListPings, ListRuns, PauseTask, ResumeTask, TaskView, delete_task, get_task, list_pings, list_runs, pause_task,
+    resume_task,
 };
 use vigil_domain::access::Action;
 use vigil_domain::heartbeat::{PingKind, RunState, TaskSchedule, TaskStatus};
@@ -145,7 +145,10 @@ fn details(tr: &Tr, view: &TaskView) -> Vec<Detail> {
         detail(msg("task.slug"), spec.slug.as_ref().map_or_else(none, |s| s.as_str().to_owned())),
         detail(msg("task.one_shot"), tr.t(if spec.one_shot { msg("task.yes") } else { msg("task.no") }).to_owned()),
         detail(msg("task.pings_received"), tr.number(state.pings as i64)),
-        detail(msg("tasks.last_run"), state.last_finish.as_ref().map_or_else(|| tr.t(msg("tasks.never")).to_owned(), |f| tr.datetime(f.at))),
+        detail(
+            msg("tasks.last_run"),
+            state.last_finish.as_ref().map_or_else(|| tr.t(msg("tasks.never")).to_owned(), |f| tr.datetime(f.at)),
+        ),
     ];
     if let Some(expected) = view.assessment.expected_at {
         out.push(detail(msg("tasks.expected"), tr.datetime(expected)));
@@ -259,7 +262,14 @@ pub(crate) async fn confirm_delete(Path(id): Path<String>, visitor: Visitor) -> 
     let tr = &visitor.tr;
     let question = tr.a(msg("task.delete_confirm"), "name", &view.record.task.spec.name);
     let path = format!("/tasks/{task_id}");
-    Ok(confirm::ask(&visitor, shell, question, tr.t(msg("task.delete_submit")).to_owned(), visitor.link(&format!("{path}/delete")), visitor.link(&path)))
+    Ok(confirm::ask(
+        &visitor,
+        shell,
+        question,
+        tr.t(msg("task.delete_submit")).to_owned(),
+        visitor.link(&format!("{path}/delete")),
+        visitor.link(&path),
+    ))
 }
 
 /// `POST /tasks/{id}/delete`.

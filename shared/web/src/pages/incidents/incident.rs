@@ -105,7 +105,8 @@ fn facts(tr: &Tr, cause: &IncidentCause) -> Vec<Fact> {
 async fn channel_names(visitor: &Visitor) -> Result<HashMap<ChannelId, String>, Failure> {
     let actor = visitor.member()?.actor.clone();
     let page = PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT };
-    let channels = list_channels(&visitor.deps, ListChannels { actor, page }, SystemClock::now()).await.map_err(|e| Failure::of(visitor, e))?;
+    let channels =
+        list_channels(&visitor.deps, ListChannels { actor, page }, SystemClock::now()).await.map_err(|e| Failure::of(visitor, e))?;
     Ok(channels.items.into_iter().map(|c| (c.id, c.name)).collect())
 }
 
@@ -114,7 +115,8 @@ async fn page(visitor: &Visitor, incident_id: IncidentId, notice: Option<&str>) 
     let actor = visitor.member()?.actor.clone();
     let tr = &visitor.tr;
     let now = SystemClock::now();
-    let detail = get_incident(&visitor.deps, GetIncident { actor: actor.clone(), incident_id }, now).await.map_err(|e| Failure::of(visitor, e))?;
+    let detail =
+        get_incident(&visitor.deps, GetIncident { actor: actor.clone(), incident_id }, now).await.map_err(|e| Failure::of(visitor, e))?;
     let channels = channel_names(visitor).await?;
     let incident = &detail.incident;
     let core = incident.core();

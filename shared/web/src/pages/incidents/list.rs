@@ -96,9 +96,13 @@ fn row(visitor: &Visitor, incident: &AnyIncident, now: Timestamp) -> IncidentRow
 /// The monitors and tasks to filter by (the first 500 of each).
 async fn subjects(visitor: &Visitor, actor: &Actor, now: Timestamp) -> Result<Vec<SubjectChoice>, Failure> {
     let page = PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT };
-    let monitors = list_monitors(&visitor.deps, ListMonitors { actor: actor.clone(), query: MonitorQuery { tag: None, status: None, page: page.clone() } }, now)
-        .await
-        .map_err(|e| Failure::of(visitor, e))?;
+    let monitors = list_monitors(
+        &visitor.deps,
+        ListMonitors { actor: actor.clone(), query: MonitorQuery { tag: None, status: None, page: page.clone() } },
+        now,
+    )
+    .await
+    .map_err(|e| Failure::of(visitor, e))?;
     let tasks = list_tasks(&visitor.deps, ListTasks { actor: actor.clone(), page }, now).await.map_err(|e| Failure::of(visitor, e))?;
     let tr = &visitor.tr;
     let monitor_word = tr.t(msg("incidents.kind.monitor"));
@@ -112,7 +116,7 @@ async fn subjects(visitor: &Visitor, actor: &Actor, now: Timestamp) -> Result<Ve
             name: format!("{} ({task_word})", t.record.task.spec.name),
         }))
         .collect();
-    choices.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    choices.sort_by_cached_key(|choice| choice.name.to_lowercase());
     Ok(choices)
 }
 

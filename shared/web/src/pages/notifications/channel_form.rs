@@ -4,11 +4,10 @@
 use super::channels::{kind_name, page as list_page};
 use super::{Section, path_id, sections, shell};
 use crate::failure::{Failure, Refusal, Sorted, allowed};
-use vigil_domain::access::Action;
+use crate::i18n::{Tr, msg};
 use crate::page::{refused, render, see_other};
 use crate::shell::Shell;
 use crate::visitor::{Posted, Visitor};
-use crate::i18n::{Tr, msg};
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::Response;
@@ -16,6 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use vigil_app::SystemClock;
 use vigil_app::notifications::{CreateChannel, GetChannel, ReplaceChannel, create_channel, get_channel, replace_channel};
+use vigil_domain::access::Action;
 use vigil_domain::ids::ChannelId;
 use vigil_domain::notify::{ChannelConfig, ChannelDraft, ChannelKind};
 
@@ -196,7 +196,8 @@ pub(crate) async fn create(posted: Posted<ChannelForm>) -> Result<Response, Fail
 pub(crate) async fn edit(Path(id): Path<String>, visitor: Visitor) -> Result<Response, Failure> {
     let channel_id: ChannelId = path_id(&visitor, &id)?;
     let actor = allowed(&visitor, Action::EditAlerting)?;
-    let channel = get_channel(&visitor.deps, GetChannel { actor, channel_id }, SystemClock::now()).await.map_err(|e| Failure::of(&visitor, e))?;
+    let channel =
+        get_channel(&visitor.deps, GetChannel { actor, channel_id }, SystemClock::now()).await.map_err(|e| Failure::of(&visitor, e))?;
     let page = form_page(&visitor, ChannelForm::of(&channel.name, &channel.config), Refusal::default(), Some(channel_id)).await?;
     Ok(render(&visitor, &page))
 }
@@ -208,7 +209,8 @@ pub(crate) async fn update(Path(id): Path<String>, posted: Posted<ChannelForm>) 
     let channel_id: ChannelId = path_id(&visitor, &id)?;
     let actor = visitor.member()?.actor.clone();
     let now = SystemClock::now();
-    let current = get_channel(&visitor.deps, GetChannel { actor: actor.clone(), channel_id }, now).await.map_err(|e| Failure::of(&visitor, e))?;
+    let current =
+        get_channel(&visitor.deps, GetChannel { actor: actor.clone(), channel_id }, now).await.map_err(|e| Failure::of(&visitor, e))?;
     let draft = ChannelDraft { managed: current.managed, ..form.draft() };
     match replace_channel(&visitor.deps, ReplaceChannel { actor, channel_id, draft }, now).await {
         Ok(_) => Ok(see_other(&visitor.link("/channels?notice=channel_saved"))),
@@ -245,10 +247,7 @@ mod tests {
         for kind in KINDS {
             let base = form(kind.as_str());
             let to = if kind == ChannelKind::Sms { "+14155550100".to_owned() } else { base.to.clone() };
-            let (_, config) = ChannelForm { to, ..base }
-                .draft()
-                .validate([1; 32])
-                .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+            let (_, config) = ChannelForm { to, ..base }.draft().validate([1; 32]).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
             assert_eq!(config.kind(), kind);
         }
     }

@@ -14,7 +14,9 @@ use axum::extract::{Path, Query};
 use axum::response::Response;
 use serde::Deserialize;
 use vigil_app::SystemClock;
-use vigil_app::notifications::{DeleteChannel, GetChannel, ListChannels, TestChannel, delete_channel, get_channel, list_channels, test_channel};
+use vigil_app::notifications::{
+    DeleteChannel, GetChannel, ListChannels, TestChannel, delete_channel, get_channel, list_channels, test_channel,
+};
 use vigil_domain::access::Action;
 use vigil_domain::ids::ChannelId;
 use vigil_domain::notify::{AttemptResult, Channel, ChannelConfig, ChannelKind};
@@ -133,7 +135,8 @@ pub(crate) async fn test(Path(id): Path<String>, posted: Posted<Empty>) -> Resul
     let visitor = posted.visitor;
     let channel_id: ChannelId = path_id(&visitor, &id)?;
     let actor = visitor.member()?.actor.clone();
-    let result = test_channel(&visitor.deps, TestChannel { actor, channel_id }, SystemClock::now()).await.map_err(|e| Failure::of(&visitor, e))?;
+    let result =
+        test_channel(&visitor.deps, TestChannel { actor, channel_id }, SystemClock::now()).await.map_err(|e| Failure::of(&visitor, e))?;
     let mut page = page(&visitor, None).await?;
     let id = channel_id.to_string();
     if let Some(row) = page.channels.iter_mut().find(|row| row.id == id) {
@@ -147,7 +150,8 @@ pub(crate) async fn confirm_delete(Path(id): Path<String>, visitor: Visitor) -> 
     let shell = shell(&visitor, msg("channels.delete_title"), "channels").await?;
     let channel_id: ChannelId = path_id(&visitor, &id)?;
     let actor = allowed(&visitor, Action::EditAlerting)?;
-    let channel = get_channel(&visitor.deps, GetChannel { actor, channel_id }, SystemClock::now()).await.map_err(|e| Failure::of(&visitor, e))?;
+    let channel =
+        get_channel(&visitor.deps, GetChannel { actor, channel_id }, SystemClock::now()).await.map_err(|e| Failure::of(&visitor, e))?;
     let tr = &visitor.tr;
     let question = tr.a(msg("channels.delete_confirm"), "name", &channel.name);
     let action = visitor.link(&format!("/channels/{channel_id}/delete"));

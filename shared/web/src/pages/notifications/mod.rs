@@ -70,6 +70,10 @@ pub(crate) struct Section {
 fn sections(shell: &Shell) -> Vec<Section> {
     SECTIONS
         .iter()
-        .map(|(section, path, key)| Section { href: shell.link(path), title: shell.tr.t(key).to_owned(), current: shell.section == *section })
+        .map(|(section, path, key)| Section {
+            href: shell.link(path),
+            title: shell.tr.t(key).to_owned(),
+            current: shell.section == *section,
+        })
         .collect()
 }

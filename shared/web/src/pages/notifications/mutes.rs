@@ -118,7 +118,8 @@ pub(crate) async fn show(visitor: Visitor, Query(query): Query<NoticeQuery>) -> 
 /// When a mute posted at `now` ends: `Ok(None)` until unmuted.
 fn until(tr: &Tr, form: &MuteForm, now: Timestamp) -> Result<Option<Timestamp>, Refusal> {
     if !form.until.trim().is_empty() {
-        let civil: jiff::civil::DateTime = form.until.trim().parse().map_err(|_| Refusal::field_error(tr, "until", msg("windows.bad_moment")))?;
+        let civil: jiff::civil::DateTime =
+            form.until.trim().parse().map_err(|_| Refusal::field_error(tr, "until", msg("windows.bad_moment")))?;
         let at = civil.to_zoned_datetime(tr.zone().clone()).map_err(|_| Refusal::field_error(tr, "until", msg("windows.bad_moment")))?;
         return if at.timestamp() > now { Ok(Some(at.timestamp())) } else { Err(Refusal::field_error(tr, "until", msg("mutes.past"))) };
     }

@@ -6,7 +6,6 @@ use super::rules::channel_names;
 use super::selection::{Choice, SelectionForm, SelectionView, Subjects, choices, value, values};
 use super::{Section, path_id, sections, shell};
 use crate::failure::{Failure, Refusal, Sorted, allowed};
-use vigil_domain::access::Action;
 use crate::i18n::{Tr, msg};
 use crate::page::{refused, render, see_other};
 use crate::shell::Shell;
@@ -18,6 +17,7 @@ use axum::response::Response;
 use std::collections::BTreeSet;
 use vigil_app::SystemClock;
 use vigil_app::notifications::{CreateRule, GetRule, create_rule, get_rule};
+use vigil_domain::access::Action;
 use vigil_domain::ids::AlertRuleId;
 use vigil_domain::notify::{AlertRule, AlertRuleDraft, EscalationStepDraft, NotifyOn};
 
@@ -92,8 +92,12 @@ impl RuleForm {
 
     /// The posted form, and what it asks for.
     fn posted(pairs: &[(String, String)]) -> (Self, Op) {
-        let mut indices: Vec<usize> =
-            pairs.iter().filter_map(|(name, _)| name.strip_prefix("step_after_")?.parse().ok()).collect::<BTreeSet<_>>().into_iter().collect();
+        let mut indices: Vec<usize> = pairs
+            .iter()
+            .filter_map(|(name, _)| name.strip_prefix("step_after_")?.parse().ok())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         indices.truncate(vigil_domain::notify::rule::limits::STEPS + 1);
         let form = Self {
             name: value(pairs, "name").to_owned(),
@@ -128,7 +132,9 @@ impl RuleForm {
         for (i, step) in self.steps.iter().enumerate() {
             let field = format!("step_after_{i}");
             match span::read(&step.after, &step.after_unit) {
-                Ok(Some(after_seconds)) => escalation.push(EscalationStepDraft { after_seconds, channels: step.channels.iter().cloned().collect() }),
+                Ok(Some(after_seconds)) => {
+                    escalation.push(EscalationStepDraft { after_seconds, channels: step.channels.iter().cloned().collect() })
+                }
                 Ok(None) => problems.push((field, tr.t(msg("task.form.required")).to_owned())),
                 Err(()) => problems.push((field, tr.t(msg("task.form.whole_number")).to_owned())),
             }
@@ -250,7 +256,8 @@ async fn posted(visitor: Visitor, pairs: Vec<(String, String)>, editing: Option<
     let errors = match form.draft(&visitor.tr) {
         Ok(mut draft) => {
             if let Some(rule_id) = editing {
-                let current = get_rule(&visitor.deps, GetRule { actor: actor.clone(), rule_id }, now).await.map_err(|e| Failure::of(&visitor, e))?;
+                let current =
+                    get_rule(&visitor.deps, GetRule { actor: actor.clone(), rule_id }, now).await.map_err(|e| Failure::of(&visitor, e))?;
                 draft.managed = current.managed;
             }
             match create_rule(&visitor.deps, CreateRule { actor, replaces: editing, draft }, now).await {

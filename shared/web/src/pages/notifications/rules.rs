@@ -47,7 +47,8 @@ struct RulesPage {
 pub(super) async fn channel_names(visitor: &Visitor) -> Result<Vec<(String, String)>, Failure> {
     let actor = visitor.member()?.actor.clone();
     let page = PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT };
-    let channels = list_channels(&visitor.deps, ListChannels { actor, page }, SystemClock::now()).await.map_err(|e| Failure::of(visitor, e))?;
+    let channels =
+        list_channels(&visitor.deps, ListChannels { actor, page }, SystemClock::now()).await.map_err(|e| Failure::of(visitor, e))?;
     Ok(channels.items.into_iter().map(|c| (c.id.to_string(), c.name)).collect())
 }
 
@@ -71,7 +72,15 @@ fn row(tr: &Tr, rule: &AlertRule, subjects: &Subjects, channels: &HashMap<String
         escalation: rule
             .escalation
             .iter()
-            .map(|step| tr.a2(msg("rules.step_text"), "after", span::seconds(tr, i64::from(step.after_seconds)), "channels", names(&step.channels, channels)))
+            .map(|step| {
+                tr.a2(
+                    msg("rules.step_text"),
+                    "after",
+                    span::seconds(tr, i64::from(step.after_seconds)),
+                    "channels",
+                    names(&step.channels, channels),
+                )
+            })
             .collect(),
         repeat: rule.repeat_every_seconds.map_or_else(|| "—".into(), |s| tr.a(msg("rules.every"), "span", span::seconds(tr, i64::from(s)))),
         managed: rule.managed.is_some(),

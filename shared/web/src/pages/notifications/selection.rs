@@ -24,7 +24,8 @@ impl Subjects {
         let actor = visitor.member()?.actor.clone();
         let page = PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT };
         let query = MonitorQuery { tag: None, status: None, page: page.clone() };
-        let monitors = list_monitors(&visitor.deps, ListMonitors { actor: actor.clone(), query }, now).await.map_err(|e| Failure::of(visitor, e))?;
+        let monitors =
+            list_monitors(&visitor.deps, ListMonitors { actor: actor.clone(), query }, now).await.map_err(|e| Failure::of(visitor, e))?;
         let tasks = list_tasks(&visitor.deps, ListTasks { actor, page }, now).await.map_err(|e| Failure::of(visitor, e))?;
         Ok(Self {
             monitors: monitors.items.iter().map(|m| (m.monitor.id.to_string(), m.monitor.spec.name.clone())).collect(),

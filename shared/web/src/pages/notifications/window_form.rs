@@ -6,7 +6,6 @@ use super::selection::{Choice, SelectionForm, SelectionView, Subjects, value, va
 use super::windows::DAYS;
 use super::{Section, path_id, sections, shell};
 use crate::failure::{Failure, Refusal, Sorted, allowed};
-use vigil_domain::access::Action;
 use crate::i18n::{Tr, msg};
 use crate::page::{refused, render, see_other};
 use crate::pages::profile::zones;
@@ -20,6 +19,7 @@ use jiff::Timestamp;
 use std::collections::BTreeSet;
 use vigil_app::SystemClock;
 use vigil_app::notifications::{CreateWindow, GetWindow, ReplaceWindow, create_window, get_window, replace_window};
+use vigil_domain::access::Action;
 use vigil_domain::ids::MaintenanceWindowId;
 use vigil_domain::notify::{MaintenanceDraft, MaintenanceWindow, WindowSchedule};
 
@@ -139,7 +139,12 @@ fn reader_zone(visitor: &Visitor) -> String {
     visitor.member.as_ref().map_or_else(|| "UTC".to_owned(), |m| m.user.time_zone.clone())
 }
 
-async fn form_page(visitor: &Visitor, form: WindowForm, errors: Refusal, editing: Option<MaintenanceWindowId>) -> Result<FormPage, Failure> {
+async fn form_page(
+    visitor: &Visitor,
+    form: WindowForm,
+    errors: Refusal,
+    editing: Option<MaintenanceWindowId>,
+) -> Result<FormPage, Failure> {
     let title = if editing.is_some() { msg("windows.edit_title") } else { msg("windows.new_title") };
     let shell = shell(visitor, title, "windows").await?;
     let subjects = Subjects::read(visitor, SystemClock::now()).await?;
@@ -191,7 +196,8 @@ pub(crate) async fn create(posted: Posted<Vec<(String, String)>>) -> Result<Resp
 pub(crate) async fn edit(Path(id): Path<String>, visitor: Visitor) -> Result<Response, Failure> {
     let window_id: MaintenanceWindowId = path_id(&visitor, &id)?;
     let actor = allowed(&visitor, Action::EditAlerting)?;
-    let (window, _) = get_window(&visitor.deps, GetWindow { actor, window_id }, SystemClock::now()).await.map_err(|e| Failure::of(&visitor, e))?;
+    let (window, _) =
+        get_window(&visitor.deps, GetWindow { actor, window_id }, SystemClock::now()).await.map_err(|e| Failure::of(&visitor, e))?;
     let form = WindowForm::of(&visitor.tr, &window, &reader_zone(&visitor));
     Ok(render(&visitor, &form_page(&visitor, form, Refusal::default(), Some(window_id)).await?))
 }
@@ -205,7 +211,9 @@ pub(crate) async fn update(Path(id): Path<String>, posted: Posted<Vec<(String, S
     let now = SystemClock::now();
     let errors = match form.draft(&visitor.tr) {
         Ok(mut draft) => {
-            let (current, _) = get_window(&visitor.deps, GetWindow { actor: actor.clone(), window_id }, now).await.map_err(|e| Failure::of(&visitor, e))?;
+            let (current, _) = get_window(&visitor.deps, GetWindow { actor: actor.clone(), window_id }, now)
+                .await
+                .map_err(|e| Failure::of(&visitor, e))?;
             draft.managed = current.managed;
             match replace_window(&visitor.deps, ReplaceWindow { actor, window_id, draft }, now).await {
                 Ok(_) => return Ok(see_other(&visitor.link("/windows?notice=window_saved"))),
@@ -226,10 +234,16 @@ mod tests {
     #[test]
     fn one_off_moments_are_read_in_the_readers_zone_and_recurring_days_kept() {
         let tr = Tr::new(Locale::En, "Europe/Paris");
-        let pairs: Vec<(String, String)> = [("name", "Upgrade"), ("select_all", "on"), ("schedule", "one_off"), ("starts_at", "2026-03-01T10:00"), ("ends_at", "2026-03-01T11:30")]
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let pairs: Vec<(String, String)> = [
+            ("name", "Upgrade"),
+            ("select_all", "on"),
+            ("schedule", "one_off"),
+            ("starts_at", "2026-03-01T10:00"),
+            ("ends_at", "2026-03-01T11:30"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
         let draft = WindowForm::posted(&pairs).draft(&tr).unwrap();
         let WindowSchedule::OneOff { starts_at, ends_at } = draft.schedule else { panic!("one-off") };
         assert_eq!((starts_at.to_string(), ends_at.to_string()), ("2026-03-01T09:00:00Z".to_owned(), "2026-03-01T10:30:00Z".to_owned()));
@@ -238,7 +252,12 @@ mod tests {
             tenant_id: vigil_domain::ids::TenantId::from_uuid(uuid::Uuid::nil()),
             name: "Sundays".into(),
             select: vigil_domain::notify::Selector { all: true, ..Default::default() },
-            schedule: WindowSchedule::Recurring { timezone: "Europe/Riga".into(), days: [Day::Sun].into(), start: "02:00".into(), duration_minutes: 90 },
+            schedule: WindowSchedule::Recurring {
+                timezone: "Europe/Riga".into(),
+                days: [Day::Sun].into(),
+                start: "02:00".into(),
+                duration_minutes: 90,
+            },
             created_at: Timestamp::UNIX_EPOCH,
             managed: None,
         };

@@ -112,7 +112,8 @@ pub(crate) async fn confirm_delete(Path(id): Path<String>, visitor: Visitor) -> 
     let shell = shell(&visitor, msg("windows.delete_title"), "windows").await?;
     let window_id: MaintenanceWindowId = path_id(&visitor, &id)?;
     let actor = allowed(&visitor, Action::EditAlerting)?;
-    let (window, _) = get_window(&visitor.deps, GetWindow { actor, window_id }, SystemClock::now()).await.map_err(|e| Failure::of(&visitor, e))?;
+    let (window, _) =
+        get_window(&visitor.deps, GetWindow { actor, window_id }, SystemClock::now()).await.map_err(|e| Failure::of(&visitor, e))?;
     let tr = &visitor.tr;
     let question = tr.a(msg("windows.delete_confirm"), "name", &window.name);
     let action = visitor.link(&format!("/windows/{window_id}/delete"));
@@ -143,7 +144,8 @@ mod tests {
             duration_minutes: 90,
         };
         assert_eq!(schedule_text(&fr, &recurring), "sam., dim. à 02:00 pendant 1 h 30 min (Europe/Riga)");
-        let one_off = WindowSchedule::OneOff { starts_at: "2026-03-01T09:00:00Z".parse().unwrap(), ends_at: "2026-03-01T10:30:00Z".parse().unwrap() };
+        let one_off =
+            WindowSchedule::OneOff { starts_at: "2026-03-01T09:00:00Z".parse().unwrap(), ends_at: "2026-03-01T10:30:00Z".parse().unwrap() };
         assert_eq!(schedule_text(&fr, &one_off), "du 1 mars 2026 à 10:00 CET au 1 mars 2026 à 11:30 CET");
     }
 }

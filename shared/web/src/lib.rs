@@ -13,6 +13,7 @@ mod pages;
 mod qr;
 mod security;
 mod shell;
+mod span;
 mod visitor;
 
 pub use assets::{ASSETS, Asset};
@@ -55,6 +56,9 @@ pub fn pages(deps: Deps) -> Router {
         .route("/settings/audit-log", get(audit::show))
         .route("/settings/organisation", get(organisation::show).post(organisation::submit))
         .route("/assets/{name}", get(assets::serve))
+        .merge(heartbeats::routes())
+        .merge(incidents::routes())
+        .merge(notifications::routes())
         .layer(axum::middleware::map_response(security::headers))
         .layer(CatchPanicLayer::new())
         .with_state(deps)

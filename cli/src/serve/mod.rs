@@ -217,6 +217,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
                 render: RenderContext { pagerduty_events_url: config.delivery.pagerduty_events_url.clone() },
             },
             accounts: config.accounts.clone(),
+            hosts: vigil_app::HostSettings::default(),
         },
     };
 

@@ -10,6 +10,7 @@ pub mod alerting;
 pub mod channels;
 pub mod checks;
 pub mod health;
+pub mod hosts;
 pub mod incidents;
 pub mod monitors;
 pub mod page;
@@ -21,6 +22,10 @@ pub use alerting::{AlertRule, MaintenanceWindow};
 pub use channels::{Channel, ChannelTest, Recipients};
 pub use checks::{Artefact, Check, CheckDetail, Timings, Transition, TriggeredCheck, Uptime};
 pub use health::Health;
+pub use hosts::{
+    ConnectionEvent, Enrolment, FiringRule, Host, HostAction, HostInfo, HostRule, LatestSample, MetricValue, NewAction, NewEnrolment, RuleOnHost, Series,
+    SeriesPoint, SeriesQuery,
+};
 pub use incidents::{
     Acknowledgement, ActRequest, CommentRequest, Delivery, Incident, IncidentDetail, IncidentQuery, IncidentSubjectRef, Resolution,
 };
@@ -30,7 +35,11 @@ pub use problem::Problem;
 pub use tasks::{Ping, PingUrls, Run, Task};
 
 pub use vigil_domain::heartbeat::{TaskDraft, TaskStatus};
-pub use vigil_domain::ids::{AlertRuleId, ChannelId, CheckId, DeliveryId, IncidentId, MaintenanceWindowId, MonitorId, TaskId};
+pub use vigil_domain::host::{HostRuleDraft, HostStatus};
+pub use vigil_domain::ids::{
+    ActionRequestId, AgentId, AlertRuleId, ChannelId, CheckId, ConnectionEventId, DeliveryId, EnrolmentId, HostRuleId, IncidentId,
+    MaintenanceWindowId, MonitorId, TaskId,
+};
 pub use vigil_domain::incident::{IncidentCause, IncidentStatus, TimelineEntry, TimelineEvent};
 pub use vigil_domain::managed::Managed;
 pub use vigil_domain::monitor::{FieldError, MonitorDraft, MonitorStatus, StatusCodeInput};

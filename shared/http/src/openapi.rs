@@ -38,6 +38,7 @@ use vigil_api::Problem;
         (name = "incidents", description = "Incidents and the messages sent about them"),
         (name = "channels", description = "Where notifications go"),
         (name = "alerting", description = "Alert rules, maintenance windows and mutes"),
+        (name = "hosts", description = "Host agents: enrolment, metrics, rules, remote actions and their history"),
         (name = "service", description = "Health and this document"),
     )
 )]

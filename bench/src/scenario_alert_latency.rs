@@ -89,17 +89,18 @@ pub async fn run(args: AlertLatencyArgs) -> anyhow::Result<()> {
         "name": "latency target", "url": format!("http://{target}/"), "interval_seconds": args.interval_seconds,
         "timeout_ms": 2000, "failure_threshold": 1, "recovery_threshold": 1
     }))?;
-    let monitor = create_monitor(&deps, CreateMonitor { tenant_id: tenant, draft }, now).await?.monitor.id;
+    let monitor = create_monitor(&deps, CreateMonitor { actor: vigil_domain::access::Actor::system(tenant), draft }, now).await?.monitor.id;
     let channel_draft: ChannelDraft =
         serde_json::from_value(serde_json::json!({"name": "receiver", "type": "webhook", "url": format!("http://{receiver}/hook")}))?;
-    let channel = create_channel(&deps, CreateChannel { tenant_id: tenant, draft: channel_draft }, now).await?.id;
+    let channel =
+        create_channel(&deps, CreateChannel { actor: vigil_domain::access::Actor::system(tenant), draft: channel_draft }, now).await?.id;
     let rule = AlertRuleDraft {
         name: Some("all".into()),
         select: Some(SelectorDraft { monitors: vec![monitor.to_string()], ..SelectorDraft::default() }),
         channels: Some(vec![channel.to_string()]),
         ..AlertRuleDraft::default()
     };
-    create_rule(&deps, CreateRule { tenant_id: tenant, replaces: None, draft: rule }, now).await?;
+    create_rule(&deps, CreateRule { actor: vigil_domain::access::Actor::system(tenant), replaces: None, draft: rule }, now).await?;
 
     let interval = Duration::from_secs(u64::from(args.interval_seconds));
     let status = || async { deps.stores.monitors.get(tenant, monitor).await.ok().flatten().map(|r| r.health.status) };

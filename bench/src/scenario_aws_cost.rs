@@ -139,7 +139,7 @@ pub async fn run(args: AwsCostArgs, target: &Target) -> anyhow::Result<()> {
     for i in 0..args.monitors {
         let draft: MonitorDraft =
             serde_json::from_value(serde_json::json!({"name": format!("m{i}"), "url": url, "interval_seconds": interval.seconds()}))?;
-        create_monitor(&deps, CreateMonitor { tenant_id: tenant, draft }, t0).await?;
+        create_monitor(&deps, CreateMonitor { actor: vigil_domain::access::Actor::system(tenant), draft }, t0).await?;
     }
     println!("created {} monitors checking {url} every {} s", args.monitors, interval.seconds());
 

@@ -113,7 +113,7 @@ async fn busy_prober(
         let draft = serde_json::from_value(
             serde_json::json!({"name": format!("m{i}"), "url": target.url(Scheme::Http), "interval_seconds": 3600}),
         )?;
-        create_monitor(&deps, CreateMonitor { tenant_id: tenant, draft }, now).await?;
+        create_monitor(&deps, CreateMonitor { actor: vigil_domain::access::Actor::system(tenant), draft }, now).await?;
     }
     let dispatch_deps = DispatchDeps {
         schedule: Arc::new(DynamoStore::new(clients.dynamodb.clone(), &resources.table, config.retention)),

@@ -194,7 +194,9 @@ async fn phase(scheme: Scheme, args: &SchedulerArgs, target: &Target) -> anyhow:
 async fn smoke_check(deps: &Deps, tenant: TenantId, url: &str, args: &SchedulerArgs) -> anyhow::Result<()> {
     let draft = draft("smoke check", url, args);
     let now = SystemClock::now();
-    let record = create_monitor(deps, CreateMonitor { tenant_id: tenant, draft }, now).await.context("creating the smoke-check monitor")?;
+    let record = create_monitor(deps, CreateMonitor { actor: vigil_domain::access::Actor::system(tenant), draft }, now)
+        .await
+        .context("creating the smoke-check monitor")?;
     let run = RunCheck { tenant_id: tenant, monitor_id: record.monitor.id, planned_at: now, manual: true };
     match run_check(deps, run, now).await.context("running the smoke check")? {
         RunCheckOutcome::Ran(ran) if ran.result.outcome == CheckOutcome::Up => {}
@@ -203,7 +205,7 @@ async fn smoke_check(deps: &Deps, tenant: TenantId, url: &str, args: &SchedulerA
     }
     vigil_app::monitors::delete_monitor(
         deps,
-        vigil_app::monitors::DeleteMonitor { tenant_id: tenant, monitor_id: record.monitor.id },
+        vigil_app::monitors::DeleteMonitor { actor: vigil_domain::access::Actor::system(tenant), monitor_id: record.monitor.id },
         SystemClock::now(),
     )
     .await
@@ -227,7 +229,7 @@ async fn create_monitors(deps: &Deps, tenant: TenantId, url: &str, args: &Schedu
     let started = Instant::now();
     let mut created = futures::stream::iter(0..args.monitors)
         .map(|i| {
-            let cmd = CreateMonitor { tenant_id: tenant, draft: draft(&format!("bench {i}"), url, args) };
+            let cmd = CreateMonitor { actor: vigil_domain::access::Actor::system(tenant), draft: draft(&format!("bench {i}"), url, args) };
             async move { create_monitor(deps, cmd, SystemClock::now()).await }
         })
         .buffer_unordered(args.create_concurrency.max(1));

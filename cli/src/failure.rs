@@ -59,6 +59,9 @@ impl fmt::Display for Failure {
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
+        if let Error::SignedOut = error {
+            return Failure::new(Exit::Auth, "this context is signed out: `vigil login URL --email EMAIL` signs in again");
+        }
         let code = match error.status() {
             Some(404) => Exit::NotFound,
             Some(401 | 403) => Exit::Auth,
@@ -78,7 +81,7 @@ impl From<Error> for Failure {
             Error::Problem(problem) => {
                 let mut text = format!("{} ({}): {}", problem.title, problem.status, problem.detail);
                 if problem.status == 401 {
-                    text.push_str("\n  log in with `vigil login URL --key KEY`, or give --key");
+                    text.push_str("\n  log in with `vigil login URL --key KEY` or `vigil login URL --email EMAIL`, or give --key");
                 }
                 text
             }

@@ -10,3 +10,4 @@ pub mod failure;
 pub mod manifest;
 pub mod output;
 pub mod serve;
+pub mod token_store;

@@ -16,17 +16,24 @@
 //! server answers are [`Error::Problem`] with its RFC 9457 problem details; requests that may
 //! safely be sent twice (GET, PUT, DELETE) are retried after a timeout or a 502, 503 or 504,
 //! and any request is retried when it could not be sent at all.
+//!
+//! A client acts with an API key, or as a signed-in person: [`Client::sign_in`] trades an
+//! email and password for tokens, and a client [`with_tokens`](Client::with_tokens) refreshes
+//! its access token itself, keeping each new refresh token in its [`TokenStore`].
 
+mod accounts;
 mod error;
 mod incidents;
 mod monitors;
 mod notifications;
 mod paging;
 mod tasks;
+mod tokens;
 mod transport;
 
 pub use error::Error;
 pub use paging::Items;
+pub use tokens::{MemoryTokens, StoredTokens, TokenGuard, TokenStore};
 pub use transport::{ReqwestTransport, Transport, TransportError};
 /// The wire types, re-exported.
 pub use vigil_api as api;
@@ -54,13 +61,24 @@ impl Default for RetryPolicy {
     }
 }
 
-/// A client of one Vigil server, acting with one API key.
+/// A client of one Vigil server, acting with one API key or as one signed-in person.
 #[derive(Clone)]
 pub struct Client {
     base: Url,
-    key: Option<HeaderValue>,
+    credential: Credential,
     transport: Arc<dyn Transport>,
     retry: RetryPolicy,
+}
+
+/// What a client sends as `Authorization`.
+#[derive(Clone)]
+enum Credential {
+    /// Nothing (the routes that need no credentials).
+    None,
+    /// An API key.
+    Key(HeaderValue),
+    /// Access tokens, refreshed from the store.
+    Tokens(Arc<tokens::Session>),
 }
 
 impl std::fmt::Debug for Client {
@@ -86,11 +104,22 @@ impl Client {
     /// A client sending through `transport` (the server's own router, in tests or in-process),
     /// with `key` if the calls need one.
     pub fn with_transport(base: Url, key: Option<&str>, transport: Arc<dyn Transport>) -> Self {
-        let key = key.and_then(|k| HeaderValue::from_str(&format!("Bearer {}", k.trim())).ok()).map(|mut v| {
-            v.set_sensitive(true);
-            v
-        });
-        Self { base, key, transport, retry: RetryPolicy::default() }
+        let credential = key.and_then(|k| bearer(k.trim())).map_or(Credential::None, Credential::Key);
+        Self { base, credential, transport, retry: RetryPolicy::default() }
+    }
+
+    /// A client of the server at `base` with no credentials yet, over HTTPS or plain HTTP with
+    /// a 30 s timeout: for set-up, sign-in and the other routes that need none.
+    pub fn anonymous(base: Url) -> Result<Self, Error> {
+        Ok(Self::with_transport(base, None, Arc::new(ReqwestTransport::new(Duration::from_secs(30))?)))
+    }
+
+    /// The same client acting as the person whose tokens `store` keeps: it refreshes the access
+    /// token before it expires, or when the server refuses it, and keeps every new refresh
+    /// token in `store`.
+    pub fn with_tokens(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.credential = Credential::Tokens(Arc::new(tokens::Session::new(store)));
+        self
     }
 
     /// The same client with another retry policy.
@@ -126,9 +155,37 @@ impl Client {
         Ok(url)
     }
 
-    /// Sends one request (retried as its method allows) and answers the response of a success.
+    /// Sends one request with the client's credentials (retried as its method allows) and
+    /// answers the response of a success. An access token the server refuses is refreshed, and
+    /// the request sent once more: a 401 means the server did nothing with it.
     async fn send(
         &self,
+        method: Method,
+        url: Url,
+        body: Option<Bytes>,
+        content_type: &'static str,
+        headers: &[(header::HeaderName, HeaderValue)],
+    ) -> Result<http::Response<Bytes>, Error> {
+        let authorization = match &self.credential {
+            Credential::None => None,
+            Credential::Key(key) => Some(key.clone()),
+            Credential::Tokens(session) => Some(session.authorization(self, None).await?),
+        };
+        let sent = self.send_as(authorization.as_ref(), method.clone(), url.clone(), body.clone(), content_type, headers).await;
+        match (&self.credential, &sent, &authorization) {
+            (Credential::Tokens(session), Err(error), Some(refused)) if error.is_refused_credential() => {
+                let renewed = session.authorization(self, Some(refused)).await?;
+                self.send_as(Some(&renewed), method, url, body, content_type, headers).await
+            }
+            _ => sent,
+        }
+    }
+
+    /// Sends one request with `authorization` (retried as its method allows) and answers the
+    /// response of a success.
+    async fn send_as(
+        &self,
+        authorization: Option<&HeaderValue>,
         method: Method,
         url: Url,
         body: Option<Bytes>,
@@ -141,8 +198,8 @@ impl Client {
         let mut attempt = 1;
         loop {
             let mut request = http::Request::builder().method(method.clone()).uri(url.as_str());
-            if let Some(key) = &self.key {
-                request = request.header(header::AUTHORIZATION, key.clone());
+            if let Some(authorization) = authorization {
+                request = request.header(header::AUTHORIZATION, authorization.clone());
             }
             request = request.header(header::ACCEPT, "application/json, application/problem+json");
             if body.is_some() {
@@ -202,6 +259,14 @@ impl Client {
         self.send(method, url, body, "application/json", headers).await
     }
 
+    /// A POST of `body` to a route that needs no credentials, sent without any: set-up,
+    /// sign-in, token refreshes, resets, invitations accepted.
+    async fn post_public(&self, path: &str, body: &(impl Serialize + ?Sized)) -> Result<http::Response<Bytes>, Error> {
+        let url = self.url(path, NO_QUERY)?;
+        let body = serde_json::to_vec(body).map(Bytes::from).map_err(|e| Error::Usage(e.to_string()))?;
+        self.send_as(None, Method::POST, url, Some(body), "application/json", &[]).await
+    }
+
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
         self.call(Method::GET, path, NO_QUERY, NO_BODY).await
     }
@@ -226,6 +291,13 @@ impl Client {
         let url = Url::parse(url).map_err(|e| Error::Usage(format!("`{url}` is not a ping URL: {e}")))?;
         self.send(Method::POST, url, body.map(Bytes::from), "text/plain; charset=utf-8", &[]).await.map(drop)
     }
+}
+
+/// `Authorization: Bearer <credential>`, marked sensitive (never printed).
+fn bearer(credential: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {credential}")).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 /// No query string.

@@ -9,6 +9,7 @@ pub mod contract;
 pub mod emulator;
 pub mod fault_proxy;
 pub mod heartbeat;
+pub mod isolation;
 pub mod lambda;
 pub mod oidc_provider;
 pub mod receiver;

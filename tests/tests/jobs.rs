@@ -60,7 +60,7 @@ async fn dispatched_jobs_run_once_and_skip_what_changed_since() {
     let mut ids = Vec::new();
     for i in 0..4 {
         let cmd = CreateMonitor {
-            tenant_id: tenant,
+            actor: vigil_domain::access::Actor::system(tenant),
             draft: draft(serde_json::json!({"name": format!("m{i}"), "url": target.url("/"), "interval_seconds": 60})),
         };
         ids.push(create_monitor(&deps, cmd, now).await.unwrap().monitor.id);
@@ -91,10 +91,10 @@ async fn dispatched_jobs_run_once_and_skip_what_changed_since() {
     assert_eq!(dispatch_due_checks(&dispatch_deps, cmd, now).await.unwrap().checks, 0, "nothing is claimed twice");
 
     // Meanwhile: one monitor paused, one deleted, one moved to another interval.
-    pause_monitor(&deps, PauseMonitor { tenant_id: tenant, monitor_id: ids[1] }, now).await.unwrap();
-    delete_monitor(&deps, DeleteMonitor { tenant_id: tenant, monitor_id: ids[2] }, now).await.unwrap();
+    pause_monitor(&deps, PauseMonitor { actor: vigil_domain::access::Actor::system(tenant), monitor_id: ids[1] }, now).await.unwrap();
+    delete_monitor(&deps, DeleteMonitor { actor: vigil_domain::access::Actor::system(tenant), monitor_id: ids[2] }, now).await.unwrap();
     let faster = UpdateMonitor {
-        tenant_id: tenant,
+        actor: vigil_domain::access::Actor::system(tenant),
         monitor_id: ids[3],
         patch: draft(serde_json::json!({"interval_seconds": 30})),
         clear_body: false,

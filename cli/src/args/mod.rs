@@ -1,8 +1,10 @@
 //! The command line of `vigil`: every command, its flags, and its help with examples.
 
+mod accounts;
 mod resources;
 mod serve;
 
+pub use accounts::{AuditArgs, KeyCommand, MemberCommand, OrgCommand};
 pub use resources::*;
 pub use serve::{BackupArgs, Policy, Security, ServeArgs};
 
@@ -12,6 +14,7 @@ use std::path::PathBuf;
 const EXAMPLES: &str = "Examples:
   vigil serve                                   run Vigil on this machine
   vigil login http://127.0.0.1:8080 --key vk_…  remember a server and its key
+  vigil login https://vigil.example.com --email ann@example.com   sign in as a person
   vigil status                                  what is down (exit 1 if anything is)
   vigil monitors create --name API --url https://api.example.com/health --assert '[STATUS] == 200'
   vigil run --task backup -- ./backup.sh        run a job and report it as a heartbeat
@@ -42,7 +45,8 @@ pub struct Global {
     /// The API key, instead of the context's.
     #[arg(long, env = "VIGIL_KEY", global = true, hide_env_values = true)]
     pub key: Option<String>,
-    /// The context (a server and its key, see `vigil login`) to use instead of the current one.
+    /// The context (a server and its key or sign-in, see `vigil login`) to use instead of the
+    /// current one.
     #[arg(long, short = 'c', env = "VIGIL_CONTEXT", global = true)]
     pub context: Option<String>,
     /// Tables for people, or JSON for scripts.
@@ -98,14 +102,17 @@ pub enum Command {
     /// replaces is kept beside it.
     #[command(after_help = "Example:\n  vigil restore --data-dir /var/lib/vigil vigil-2026-03-01.db")]
     Restore(BackupArgs),
-    /// Remember a server and an API key as a named context (in the user's configuration
-    /// directory, readable by its owner only), after checking the key.
+    /// Remember a server as a named context (in the user's configuration directory, readable by
+    /// its owner only): with an API key, checked first, or signed in as a person with an email
+    /// and password (and a two-factor code when it is on). A sign-in keeps a refresh token;
+    /// access tokens are refreshed as needed.
     #[command(
-        after_help = "Examples:\n  vigil login http://127.0.0.1:8080 --key vk_…\n  echo \"$KEY\" | vigil login https://vigil.example.com --context prod\n  vigil login https://vigil.example.com --context prod     asks for the key"
+        after_help = "Examples:\n  vigil login http://127.0.0.1:8080 --key vk_…\n  echo \"$KEY\" | vigil login https://vigil.example.com --context prod\n  vigil login https://vigil.example.com --context prod     asks for the key\n  vigil login https://vigil.example.com --email ann@example.com     asks for the password (and a code)\n  vigil login https://vigil.example.com --email ann@example.com --organisation Acme"
     )]
     Login(LoginArgs),
-    /// Forget a context (the current one by default).
-    #[command(after_help = "Example:\n  vigil logout --context prod")]
+    /// Forget a context (the current one by default); a signed-in context signs out first
+    /// (its refresh token is revoked).
+    #[command(after_help = "Examples:\n  vigil logout --context prod\n  vigil logout")]
     Logout(LogoutArgs),
     /// List the contexts, or switch to one.
     #[command(after_help = "Examples:\n  vigil contexts\n  vigil contexts use prod")]
@@ -132,6 +139,20 @@ pub enum Command {
     /// Maintenance windows.
     #[command(subcommand)]
     Windows(WindowCommand),
+    /// API keys: list, make (the secret shown once), revoke.
+    #[command(subcommand)]
+    Keys(KeyCommand),
+    /// The organisation's members: list, invite, change a role, remove.
+    #[command(subcommand)]
+    Members(MemberCommand),
+    /// The organisations you belong to, and which one this context acts in.
+    #[command(subcommand)]
+    Orgs(OrgCommand),
+    /// The audit log: who changed what, newest first (admins).
+    #[command(
+        after_help = "Examples:\n  vigil audit\n  vigil audit --action monitor --since 24h\n  vigil audit --actor ann@example.com --limit 200 -o json\n  vigil audit --target-kind key --since 2026-03-01T00:00:00Z"
+    )]
+    Audit(AuditArgs),
     /// Run a command as a heartbeat task's job: ping start, run it, then ping its exit status
     /// with the tail of its output as the run's log; exit with its status.
     #[command(
@@ -172,6 +193,14 @@ pub struct LoginArgs {
     /// The server's URL, like http://127.0.0.1:8080. The context saved is --context, or
     /// `default`; the key is --key, or read from standard input.
     pub url: String,
+    /// Sign in as this person instead of using a key (--key is then ignored): the password
+    /// (then a two-factor code, if it is on) is asked for, or read line by line from standard
+    /// input.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// The organisation to act in after signing in (by name or id); the first one by default.
+    #[arg(long, requires = "email")]
+    pub organisation: Option<String>,
 }
 
 /// `vigil logout`.

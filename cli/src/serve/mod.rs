@@ -255,7 +255,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
 
     let metrics = Arc::clone(&scheduler_stats);
     let sweeps = Arc::clone(&sweeper_stats);
-    let app = vigil_http::router(deps.clone()).route(
+    let app = vigil_web::app(deps.clone()).route(
         "/metrics",
         axum::routing::get(move || {
             let text = metrics.prometheus_text() + &sweeps.prometheus_text();

@@ -98,6 +98,15 @@ impl Cli {
         Run::of(self.command().args(args).output().expect("running vigil"))
     }
 
+    /// Runs `vigil args…` with `input` on its standard input (a password, a code: one a line).
+    pub fn run_input(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write;
+        let mut child =
+            self.command().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("vigil");
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("writing stdin");
+        Run::of(child.wait_with_output().expect("running vigil"))
+    }
+
     /// Runs `vigil args…` with `env` set.
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         Run::of(self.command().args(args).envs(env.iter().copied()).output().expect("running vigil"))

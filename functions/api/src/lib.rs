@@ -1,5 +1,5 @@
-//! The api function: Vigil's HTTP API (the same axum Router as `vigil serve`) behind API
-//! Gateway. lambda_http turns each API Gateway event into an HTTP request for the router and
+//! The api function: Vigil's HTTP API and dashboard (the same axum Router as `vigil serve`)
+//! behind API Gateway. lambda_http turns each API Gateway event into an HTTP request for the router and
 //! the router's response into the event's answer.
 
 use axum::Router;
@@ -9,9 +9,24 @@ use vigil_aws::config::ApiConfig;
 use vigil_domain::ports::OidcProvider;
 use vigil_oidc::{OidcSettings, OpenIdProvider};
 
-/// The handler: the shared router over the AWS dependencies.
+/// The handler: the shared router (API, pages and their assets) over the AWS dependencies,
+/// with the client's address taken from API Gateway's request context (sign-in throttling
+/// counts per address, and the audit log records it).
 pub fn app(deps: Deps) -> Router {
-    vigil_http::router(deps)
+    vigil_web::app(deps).layer(axum::middleware::from_fn(client_address))
+}
+
+/// Puts API Gateway's `sourceIp` where the router reads a client's address, as a server does.
+async fn client_address(mut request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use lambda_http::request::RequestContext;
+    let ip = match request.extensions().get::<RequestContext>() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.as_deref().and_then(|ip| ip.parse::<std::net::IpAddr>().ok()),
+        _ => None,
+    };
+    if let Some(ip) = ip {
+        request.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(ip, 0)));
+    }
+    next.run(request).await
 }
 
 /// The OpenID provider of `VIGIL_OIDC_*`, sending people back to the callback under the public

@@ -25,7 +25,8 @@ async fn the_binary_runs_a_probe_job_from_an_sqs_batch() {
     let tenant = TenantId::from_uuid(uuid::Uuid::now_v7());
     let draft = serde_json::from_value(serde_json::json!({"name": "m", "url": target.url("/"), "interval_seconds": 3600})).unwrap();
     let now = SystemClock::now();
-    let monitor = create_monitor(&deps, CreateMonitor { tenant_id: tenant, draft }, now).await.unwrap().monitor.id;
+    let monitor =
+        create_monitor(&deps, CreateMonitor { actor: vigil_domain::access::Actor::system(tenant), draft }, now).await.unwrap().monitor.id;
     let (dispatch_deps, dispatch) = wiring::scheduler_deps(&session.clients, &session.scheduler_config(SignedDuration::from_secs(61)));
     dispatch_due_checks(&dispatch_deps, dispatch, now).await.unwrap();
     let messages = receive_all(&session.clients.sqs, &session.resources.probe_queue_url).await;

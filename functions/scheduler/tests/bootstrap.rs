@@ -17,7 +17,7 @@ async fn the_binary_dispatches_on_a_scheduled_event() {
     let deps = session.deps();
     let draft = serde_json::from_value(serde_json::json!({"name": "m", "url": "https://example.com/", "interval_seconds": 3600})).unwrap();
     let tenant = TenantId::from_uuid(uuid::Uuid::now_v7());
-    create_monitor(&deps, CreateMonitor { tenant_id: tenant, draft }, SystemClock::now()).await.unwrap();
+    create_monitor(&deps, CreateMonitor { actor: vigil_domain::access::Actor::system(tenant), draft }, SystemClock::now()).await.unwrap();
     let run = invoke_binary(Path::new(BINARY), &session.function_env(), sample_event("eventbridge-scheduled.json")).await;
     let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
     assert!(answer["checks"].as_u64().unwrap() >= 1, "{answer}");

@@ -6,19 +6,28 @@
 //!
 //! Nothing here knows how a body is built from stored data: that is the server's business.
 
+pub mod accounts;
 pub mod alerting;
+pub mod audit;
 pub mod channels;
 pub mod checks;
 pub mod health;
 pub mod hosts;
 pub mod incidents;
+pub mod keys;
 pub mod monitors;
+pub mod organisations;
 pub mod page;
 pub mod problem;
 pub mod shape;
+pub mod sign_in;
 pub mod tasks;
 
+pub use accounts::{
+    EmailChangeRequest, Me, Membership, PasswordChange, PasswordConfirmation, RecoveryCodes, TokenConfirmation, TotpCode, TotpOffer, User,
+};
 pub use alerting::{AlertRule, MaintenanceWindow};
+pub use audit::AuditLogQuery;
 pub use channels::{Channel, ChannelTest, Recipients};
 pub use checks::{Artefact, Check, CheckDetail, Timings, Transition, TriggeredCheck, Uptime};
 pub use health::Health;
@@ -29,16 +38,28 @@ pub use hosts::{
 pub use incidents::{
     Acknowledgement, ActRequest, CommentRequest, Delivery, Incident, IncidentDetail, IncidentQuery, IncidentSubjectRef, Resolution,
 };
+pub use keys::{ApiKey, KeyRequest};
 pub use monitors::{Monitor, MonitorQuery, MuteRequest, MuteState, Summary};
-pub use page::{Page, PageQuery};
+pub use organisations::{
+    AcceptInvitationRequest, Invitation, InvitationRequest, Member, NewOrganisation, Organisation, OrganisationChange, RoleChange,
+};
+pub use page::{Listing, Page, PageQuery};
 pub use problem::Problem;
+pub use sign_in::{
+    OidcCallbackQuery, OidcOption, OidcStartQuery, PasswordReset, PasswordResetRequest, Providers, RevokeRequest, SessionRequest,
+    SessionStarted, SetUpRequest, SignInRefusal, SwitchOrganisationRequest, TokenGrant, TokenRequest,
+};
 pub use tasks::{Ping, PingUrls, Run, Task};
 
+pub use vigil_domain::access::{ActorId, KeyScope, Origin, Role};
+pub use vigil_domain::accounts::{
+    AuditEntry, AuditTarget, FieldChange, InvitationState, Locale, OidcMatch, OidcRule, OrganisationSettings, UserDraft,
+};
 pub use vigil_domain::heartbeat::{TaskDraft, TaskStatus};
 pub use vigil_domain::host::{HostRuleDraft, HostStatus};
 pub use vigil_domain::ids::{
-    ActionRequestId, AgentId, AlertRuleId, ChannelId, CheckId, ConnectionEventId, DeliveryId, EnrolmentId, HostRuleId, IncidentId,
-    MaintenanceWindowId, MonitorId, TaskId,
+    ActionRequestId, AgentId, AlertRuleId, ApiKeyId, AuditEntryId, ChannelId, CheckId, ConnectionEventId, DeliveryId, EnrolmentId,
+    HostRuleId, IncidentId, InvitationId, MaintenanceWindowId, MonitorId, TaskId, TenantId, UserId,
 };
 pub use vigil_domain::incident::{IncidentCause, IncidentStatus, TimelineEntry, TimelineEvent};
 pub use vigil_domain::managed::Managed;

@@ -25,3 +25,10 @@ pub struct PageQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
+
+/// A whole, short list (members, keys, invitations, one's organisations): no pages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Listing<T> {
+    /// The items.
+    pub items: Vec<T>,
+}

@@ -44,6 +44,11 @@ impl World {
         Self { deps, prober, events, notifier, tenant: TenantId::from_uuid(Uuid::from_u128(0x7e_4a47)) }
     }
 
+    /// Vigil itself in the world's tenant: every rule of the permission table lets it through.
+    pub(crate) fn actor(&self) -> vigil_domain::access::Actor {
+        vigil_domain::access::Actor::system(self.tenant)
+    }
+
     /// A monitor checked every 10 s that goes Down at the first failure and Up at the first
     /// success.
     pub(crate) async fn monitor(&self) -> MonitorId {
@@ -57,7 +62,7 @@ impl World {
             "name": "api", "url": "https://example.com/", "interval_seconds": 10,
             "failure_threshold": 1, "recovery_threshold": successes, "tags": ["prod"],
         }));
-        create_monitor(&self.deps, CreateMonitor { tenant_id: self.tenant, draft }, at(0)).await.expect("a monitor").monitor.id
+        create_monitor(&self.deps, CreateMonitor { actor: self.actor(), draft }, at(0)).await.expect("a monitor").monitor.id
     }
 
     /// Checks `monitor` at `second`, the target answering `status`; then hands the status change
@@ -74,12 +79,12 @@ impl World {
     /// A webhook channel.
     pub(crate) async fn channel(&self, name: &str) -> ChannelId {
         let draft = from_json(serde_json::json!({"name": name, "type": "webhook", "url": format!("https://hooks.example.com/{name}")}));
-        create_channel(&self.deps, CreateChannel { tenant_id: self.tenant, draft }, at(0)).await.expect("a channel").id
+        create_channel(&self.deps, CreateChannel { actor: self.actor(), draft }, at(0)).await.expect("a channel").id
     }
 
     /// An alert rule from its JSON.
     pub(crate) async fn rule(&self, json: serde_json::Value) -> AlertRule {
-        create_rule(&self.deps, CreateRule { tenant_id: self.tenant, replaces: None, draft: from_json(json) }, at(0)).await.expect("a rule")
+        create_rule(&self.deps, CreateRule { actor: self.actor(), replaces: None, draft: from_json(json) }, at(0)).await.expect("a rule")
     }
 
     /// The subject's ongoing incident.

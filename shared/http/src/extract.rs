@@ -169,6 +169,18 @@ id_path!(
     /// The `{id}` of a maintenance window route.
     WindowPath, vigil_domain::ids::MaintenanceWindowId, "maintenance window"
 );
+id_path!(
+    /// The `{id}` of an API key route.
+    KeyPath, vigil_domain::ids::ApiKeyId, "key"
+);
+id_path!(
+    /// The `{id}` of a member route: their user id.
+    MemberPath, vigil_domain::ids::UserId, "member"
+);
+id_path!(
+    /// The `{id}` of an invitation route.
+    InvitationPath, vigil_domain::ids::InvitationId, "invitation"
+);
 
 id_path!(
     /// The `{id}` of a host route.

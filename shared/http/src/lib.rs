@@ -6,6 +6,7 @@
 mod account_views;
 mod agent_hub;
 mod auth;
+pub mod browser;
 mod extract;
 mod host_views;
 mod incident_views;
@@ -66,7 +67,7 @@ mod route_coverage;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{any, get, post};
+use axum::routing::any;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -144,40 +145,41 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         .routes(routes!(host_rules::delete))
         .routes(routes!(agents::connect))
         .routes(routes!(health::openapi));
-    OpenApiRouter::with_openapi(openapi::Fixed::openapi()).routes(routes!(health::healthz)).nest("/v1", v1)
+    OpenApiRouter::with_openapi(openapi::Fixed::openapi()).routes(routes!(health::healthz)).nest("/v1", v1.merge(account_api_routes()))
 }
 
-/// People, organisations, sign-in and the audit log.
-fn account_routes() -> Router<Deps> {
-    Router::new()
-        .route("/setup", post(routes::auth::set_up))
-        .route("/auth/token", post(routes::auth::token))
-        .route("/auth/revoke", post(routes::auth::revoke))
-        .route("/auth/session", get(routes::auth::current).post(routes::auth::start).delete(routes::auth::end))
-        .route("/auth/session/organisation", post(routes::auth::switch))
-        .route("/auth/providers", get(routes::oidc::providers))
-        .route("/auth/oidc/start", get(routes::oidc::start))
-        .route("/auth/oidc/callback", get(routes::oidc::callback))
-        .route("/auth/password-reset", post(routes::auth::request_reset))
-        .route("/auth/password-reset/confirm", post(routes::auth::confirm_reset))
-        .route("/me", get(routes::me::read).patch(routes::me::update))
-        .route("/me/password", post(routes::me::password))
-        .route("/me/email", post(routes::me::email))
-        .route("/me/email/confirm", post(routes::me::confirm_email))
-        .route("/me/totp", post(routes::me::totp_begin))
-        .route("/me/totp/confirm", post(routes::me::totp_confirm))
-        .route("/me/totp/disable", post(routes::me::totp_disable))
-        .route("/organisation", get(routes::organisation::read).patch(routes::organisation::update))
-        .route("/organisation/leave", post(routes::organisation::leave))
-        .route("/organisations", get(routes::organisation::mine).post(routes::organisation::create))
-        .route("/members", get(routes::organisation::members))
-        .route("/members/{id}", axum::routing::patch(routes::organisation::change).delete(routes::organisation::remove))
-        .route("/invitations", get(routes::organisation::invitations).post(routes::organisation::invite))
-        .route("/invitations/accept", post(routes::auth::accept))
-        .route("/invitations/{id}", axum::routing::delete(routes::organisation::revoke))
-        .route("/keys", get(routes::keys::list).post(routes::keys::create))
-        .route("/keys/{id}", axum::routing::delete(routes::keys::revoke))
-        .route("/audit-log", get(routes::audit::list))
+/// People, organisations, sign-in, keys and the audit log: documented the same way.
+fn account_api_routes() -> OpenApiRouter<Deps> {
+    use routes::{audit, auth, keys, me, oidc, organisation};
+    OpenApiRouter::new()
+        .routes(routes!(auth::set_up))
+        .routes(routes!(auth::token))
+        .routes(routes!(auth::revoke))
+        .routes(routes!(auth::current, auth::start, auth::end))
+        .routes(routes!(auth::switch))
+        .routes(routes!(oidc::providers))
+        .routes(routes!(oidc::start))
+        .routes(routes!(oidc::callback))
+        .routes(routes!(auth::request_reset))
+        .routes(routes!(auth::confirm_reset))
+        .routes(routes!(me::read, me::update))
+        .routes(routes!(me::password))
+        .routes(routes!(me::email))
+        .routes(routes!(me::confirm_email))
+        .routes(routes!(me::totp_begin))
+        .routes(routes!(me::totp_confirm))
+        .routes(routes!(me::totp_disable))
+        .routes(routes!(organisation::read, organisation::update))
+        .routes(routes!(organisation::leave))
+        .routes(routes!(organisation::mine, organisation::create))
+        .routes(routes!(organisation::members))
+        .routes(routes!(organisation::change, organisation::remove))
+        .routes(routes!(organisation::invitations, organisation::invite))
+        .routes(routes!(auth::accept))
+        .routes(routes!(organisation::revoke))
+        .routes(routes!(keys::list, keys::create))
+        .routes(routes!(keys::revoke))
+        .routes(routes!(audit::list))
 }
 
 /// The API router over `deps`.
@@ -189,7 +191,6 @@ pub fn router(deps: Deps) -> Router {
 fn stateless_router() -> Router<Deps> {
     let (api, _) = api_routes().split_for_parts();
     api.merge(ping_routes())
-        .merge(Router::new().nest("/v1", account_routes()))
         .fallback(routes::health::not_found)
         .method_not_allowed_fallback(routes::health::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))

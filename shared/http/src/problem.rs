@@ -181,6 +181,7 @@ macro_rules! not_found_or_store {
             fn from(error: $error) -> Self {
                 match error {
                     $error::NotFound => Self::not_found(MONITOR_NOT_FOUND),
+                    $error::Forbidden(refused) => Self::forbidden(refused.to_string()),
                     $error::Store(error) => error.into(),
                 }
             }
@@ -203,6 +204,7 @@ impl From<GetCheckError> for ApiError {
     fn from(error: GetCheckError) -> Self {
         match error {
             GetCheckError::NotFound => Self::not_found("no check with this id for this monitor"),
+            GetCheckError::Forbidden(refused) => Self::forbidden(refused.to_string()),
             GetCheckError::Store(error) => error.into(),
         }
     }
@@ -212,6 +214,7 @@ impl From<CreateMonitorError> for ApiError {
     fn from(error: CreateMonitorError) -> Self {
         match error {
             CreateMonitorError::Invalid(errors) => Self::invalid(errors),
+            CreateMonitorError::Forbidden(refused) => Self::forbidden(refused.to_string()),
             CreateMonitorError::Store(error) => error.into(),
         }
     }
@@ -228,20 +231,27 @@ impl From<UpdateMonitorError> for ApiError {
                 "The monitor has changed",
                 format!("If-Match asked for revision {expected} but the monitor is at revision {current}; read it again"),
             ),
+            UpdateMonitorError::Forbidden(refused) => Self::forbidden(refused.to_string()),
             UpdateMonitorError::Store(error) => error.into(),
         }
     }
 }
 
 impl From<ListMonitorsError> for ApiError {
-    fn from(ListMonitorsError::Store(error): ListMonitorsError) -> Self {
-        error.into()
+    fn from(error: ListMonitorsError) -> Self {
+        match error {
+            ListMonitorsError::Forbidden(refused) => Self::forbidden(refused.to_string()),
+            ListMonitorsError::Store(error) => error.into(),
+        }
     }
 }
 
 impl From<TenantSummaryError> for ApiError {
-    fn from(TenantSummaryError::Store(error): TenantSummaryError) -> Self {
-        error.into()
+    fn from(error: TenantSummaryError) -> Self {
+        match error {
+            TenantSummaryError::Forbidden(refused) => Self::forbidden(refused.to_string()),
+            TenantSummaryError::Store(error) => error.into(),
+        }
     }
 }
 
@@ -346,7 +356,22 @@ macro_rules! store_only {
     )*};
 }
 
-store_only!(ListIncidentsError, ListChannelsError, ListRulesError, ListWindowsError, ListFailedDeliveriesError, HandleEventError);
+store_only!(HandleEventError);
+
+macro_rules! forbidden_or_store {
+    ($($error:ident),* $(,)?) => {$(
+        impl From<$error> for ApiError {
+            fn from(error: $error) -> Self {
+                match error {
+                    $error::Forbidden(refused) => Self::forbidden(refused.to_string()),
+                    $error::Store(error) => error.into(),
+                }
+            }
+        }
+    )*};
+}
+
+forbidden_or_store!(ListIncidentsError, ListChannelsError, ListRulesError, ListWindowsError, ListFailedDeliveriesError);
 
 macro_rules! not_found_as {
     ($($error:ident => $message:literal),* $(,)?) => {$(
@@ -354,6 +379,7 @@ macro_rules! not_found_as {
             fn from(error: $error) -> Self {
                 match error {
                     $error::NotFound => Self::not_found($message),
+                    $error::Forbidden(refused) => Self::forbidden(refused.to_string()),
                     $error::Store(error) => error.into(),
                 }
             }
@@ -380,6 +406,7 @@ impl From<ResolveIncidentError> for ApiError {
             ResolveIncidentError::StillDown(kind) => Self::conflict(format!(
                 "the {kind} is still down, so resolving would leave the rest of this outage unalerted: the incident resolves itself when the {kind} recovers; acknowledge it to stop escalations, or pause the {kind}"
             )),
+            ResolveIncidentError::Forbidden(refused) => Self::forbidden(refused.to_string()),
             ResolveIncidentError::Store(error) => error.into(),
         }
     }
@@ -390,6 +417,7 @@ impl From<AcknowledgeIncidentError> for ApiError {
         match error {
             AcknowledgeIncidentError::NotFound => Self::not_found("no incident with this id"),
             AcknowledgeIncidentError::Resolved => Self::conflict("the incident is resolved; there is nothing to acknowledge"),
+            AcknowledgeIncidentError::Forbidden(refused) => Self::forbidden(refused.to_string()),
             AcknowledgeIncidentError::Store(error) => error.into(),
         }
     }
@@ -400,6 +428,7 @@ impl From<CommentOnIncidentError> for ApiError {
         match error {
             CommentOnIncidentError::NotFound => Self::not_found("no incident with this id"),
             invalid @ CommentOnIncidentError::Invalid => Self::bad_request(invalid.to_string()),
+            CommentOnIncidentError::Forbidden(refused) => Self::forbidden(refused.to_string()),
             CommentOnIncidentError::Store(error) => error.into(),
         }
     }
@@ -409,6 +438,7 @@ impl From<CreateChannelError> for ApiError {
     fn from(error: CreateChannelError) -> Self {
         match error {
             CreateChannelError::Invalid(errors) => Self::invalid_input("channel", errors),
+            CreateChannelError::Forbidden(refused) => Self::forbidden(refused.to_string()),
             CreateChannelError::Store(error) => error.into(),
         }
     }
@@ -419,6 +449,7 @@ impl From<ReplaceChannelError> for ApiError {
         match error {
             ReplaceChannelError::NotFound => Self::not_found("no channel with this id"),
             ReplaceChannelError::Invalid(errors) => Self::invalid_input("channel", errors),
+            ReplaceChannelError::Forbidden(refused) => Self::forbidden(refused.to_string()),
             ReplaceChannelError::Store(error) => error.into(),
         }
     }
@@ -429,6 +460,7 @@ impl From<ReplaceWindowError> for ApiError {
         match error {
             ReplaceWindowError::NotFound => Self::not_found("no maintenance window with this id"),
             ReplaceWindowError::Invalid(errors) => Self::invalid_input("maintenance window", errors),
+            ReplaceWindowError::Forbidden(refused) => Self::forbidden(refused.to_string()),
             ReplaceWindowError::Store(error) => error.into(),
         }
     }
@@ -439,6 +471,7 @@ impl From<CreateRuleError> for ApiError {
         match error {
             CreateRuleError::NotFound => Self::not_found("no alert rule with this id"),
             CreateRuleError::Invalid(errors) => Self::invalid_input("alert rule", errors),
+            CreateRuleError::Forbidden(refused) => Self::forbidden(refused.to_string()),
             CreateRuleError::Store(error) => error.into(),
         }
     }
@@ -448,6 +481,7 @@ impl From<CreateWindowError> for ApiError {
     fn from(error: CreateWindowError) -> Self {
         match error {
             CreateWindowError::Invalid(errors) => Self::invalid_input("maintenance window", errors),
+            CreateWindowError::Forbidden(refused) => Self::forbidden(refused.to_string()),
             CreateWindowError::Store(error) => error.into(),
         }
     }
@@ -461,6 +495,7 @@ macro_rules! task_not_found_or_store {
             fn from(error: $error) -> Self {
                 match error {
                     $error::NotFound => Self::not_found(TASK_NOT_FOUND),
+                    $error::Forbidden(refused) => Self::forbidden(refused.to_string()),
                     $error::Store(error) => error.into(),
                 }
             }
@@ -471,8 +506,11 @@ macro_rules! task_not_found_or_store {
 task_not_found_or_store!(GetTaskError, DeleteTaskError, ChangeTaskError, ListHistoryError);
 
 impl From<ListTasksError> for ApiError {
-    fn from(ListTasksError::Store(error): ListTasksError) -> Self {
-        error.into()
+    fn from(error: ListTasksError) -> Self {
+        match error {
+            ListTasksError::Forbidden(refused) => Self::forbidden(refused.to_string()),
+            ListTasksError::Store(error) => error.into(),
+        }
     }
 }
 
@@ -483,6 +521,7 @@ impl From<CreateTaskError> for ApiError {
             CreateTaskError::SlugTaken(slug) => {
                 Self::new(StatusCode::CONFLICT, "slug-taken", "The slug is taken", format!("another task already has the slug `{slug}`"))
             }
+            CreateTaskError::Forbidden(refused) => Self::forbidden(refused.to_string()),
             CreateTaskError::Store(error) => error.into(),
         }
     }
@@ -493,6 +532,7 @@ impl From<UpdateTaskError> for ApiError {
         match error {
             UpdateTaskError::NotFound => Self::not_found(TASK_NOT_FOUND),
             UpdateTaskError::Invalid(errors) => Self::invalid_task(errors),
+            UpdateTaskError::Forbidden(refused) => Self::forbidden(refused.to_string()),
             UpdateTaskError::Store(error) => error.into(),
         }
     }

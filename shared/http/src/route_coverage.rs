@@ -84,10 +84,10 @@ fn shared_errors_follow_the_shape_of_each_operation() {
         document["paths"][path][method]["responses"].as_object().unwrap_or_else(|| panic!("{method} {path}")).keys().cloned().collect()
     };
     let set = |codes: &[&str]| codes.iter().map(|c| (*c).to_owned()).collect::<BTreeSet<_>>();
-    assert_eq!(statuses("/v1/monitors", "post"), set(&["201", "400", "401", "413", "415", "500"]));
-    assert_eq!(statuses("/v1/monitors", "get"), set(&["200", "400", "401", "500"]));
-    assert_eq!(statuses("/v1/monitors/{id}", "patch"), set(&["200", "400", "401", "404", "412", "413", "415", "500"]));
-    assert_eq!(statuses("/v1/summary", "get"), set(&["200", "401", "500"]));
+    assert_eq!(statuses("/v1/monitors", "post"), set(&["201", "400", "401", "403", "413", "415", "500"]));
+    assert_eq!(statuses("/v1/monitors", "get"), set(&["200", "400", "401", "403", "500"]));
+    assert_eq!(statuses("/v1/monitors/{id}", "patch"), set(&["200", "400", "401", "403", "404", "412", "413", "415", "500"]));
+    assert_eq!(statuses("/v1/summary", "get"), set(&["200", "401", "403", "500"]));
     assert_eq!(statuses("/healthz", "get"), set(&["200", "500"]));
     assert_eq!(statuses("/ping/{rest}", "post"), set(&["200", "400", "404", "500"]));
     assert_eq!(document["openapi"], "3.1.0");
@@ -96,4 +96,65 @@ fn shared_errors_follow_the_shape_of_each_operation() {
     assert_eq!(problem, "#/components/schemas/Problem");
     let limit = document["paths"]["/v1/tasks"]["get"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "limit").cloned();
     assert_eq!(limit.map(|p| p["schema"]["maximum"].clone()), Some(serde_json::json!(500)), "pagination is documented");
+}
+
+#[test]
+fn account_routes_say_what_they_answer_and_which_credentials_they_take() {
+    let document: serde_json::Value = serde_json::from_str(crate::openapi::document_json()).unwrap();
+    let operation = |path: &str, method: &str| document["paths"][path][method].clone();
+    let statuses = |path: &str, method: &str| -> BTreeSet<String> {
+        operation(path, method)["responses"].as_object().unwrap_or_else(|| panic!("{method} {path}")).keys().cloned().collect()
+    };
+    let set = |codes: &[&str]| codes.iter().map(|c| (*c).to_owned()).collect::<BTreeSet<_>>();
+
+    // Sign-in: no credentials, so no shared 401 or 403, but its own 401 (with the ticket), 403 and 429.
+    assert_eq!(statuses("/v1/auth/token", "post"), set(&["200", "400", "401", "403", "413", "415", "429", "500"]));
+    assert_eq!(operation("/v1/auth/token", "post")["security"], serde_json::json!([{}]), "public");
+    assert_eq!(
+        operation("/v1/auth/token", "post")["responses"]["401"]["$ref"],
+        "#/components/responses/SignInRefused",
+        "the 401 of a sign-in carries the second factor's ticket"
+    );
+    let refused = &document["components"]["responses"]["SignInRefused"];
+    assert_eq!(refused["content"]["application/problem+json"]["schema"]["$ref"], "#/components/schemas/SignInRefusal");
+    let ticket = &document["components"]["schemas"]["SignInRefusal"];
+    assert!(ticket.to_string().contains("\"ticket\"") && ticket.to_string().contains("Problem"), "{ticket}");
+    let throttled = &document["components"]["responses"]["TooManyAttempts"];
+    assert_eq!(throttled["headers"]["Retry-After"]["schema"]["type"], "integer", "{throttled}");
+    for (path, method) in [
+        ("/v1/setup", "post"),
+        ("/v1/auth/token", "post"),
+        ("/v1/auth/revoke", "post"),
+        ("/v1/auth/session", "post"),
+        ("/v1/auth/session", "delete"),
+        ("/v1/auth/password-reset", "post"),
+        ("/v1/auth/password-reset/confirm", "post"),
+        ("/v1/invitations/accept", "post"),
+        ("/v1/auth/providers", "get"),
+        ("/v1/auth/oidc/start", "get"),
+        ("/v1/auth/oidc/callback", "get"),
+    ] {
+        assert_eq!(operation(path, method)["security"], serde_json::json!([{}]), "{method} {path} needs no credentials");
+    }
+    assert_eq!(statuses("/v1/setup", "post"), set(&["201", "400", "409", "413", "415", "500"]));
+    assert!(statuses("/v1/auth/password-reset", "post").contains("429"));
+    assert_eq!(operation("/v1/auth/oidc/start", "get")["responses"]["302"]["headers"]["Location"]["schema"]["type"], "string");
+
+    // Everything else: a key or token, or the cookie (with the CSRF token on changes).
+    let bearer_or_cookie = serde_json::json!([{"api_key": []}, {"session_cookie": []}]);
+    let with_csrf = serde_json::json!([{"api_key": []}, {"session_cookie": [], "csrf_token": []}]);
+    assert_eq!(operation("/v1/keys", "get")["security"], bearer_or_cookie);
+    assert_eq!(operation("/v1/keys", "post")["security"], with_csrf);
+    assert_eq!(operation("/v1/monitors", "post")["security"], with_csrf);
+    assert_eq!(operation("/v1/auth/session", "get")["security"], serde_json::json!([{"session_cookie": []}]));
+    assert_eq!(statuses("/v1/keys/{id}", "delete"), set(&["200", "401", "403", "404", "500"]));
+    assert_eq!(statuses("/v1/members/{id}", "patch"), set(&["204", "400", "401", "403", "404", "409", "413", "415", "500"]));
+    assert_eq!(statuses("/v1/me", "get"), set(&["200", "400", "401", "403", "500"]));
+    assert_eq!(document["components"]["securitySchemes"]["session_cookie"]["in"], "cookie");
+    assert_eq!(document["components"]["securitySchemes"]["session_cookie"]["name"], "vigil_session");
+    assert_eq!(document["components"]["securitySchemes"]["csrf_token"]["name"], "X-CSRF-Token");
+    let audit = operation("/v1/audit-log", "get")["parameters"].as_array().unwrap().iter().map(|p| p["name"].clone()).collect::<Vec<_>>();
+    assert_eq!(audit, ["actor", "action", "target_kind", "target_id", "since", "until", "cursor", "limit"].map(serde_json::Value::from));
+    let created_key = &operation("/v1/keys", "post")["responses"]["201"]["links"];
+    assert!(created_key.get("revoke_key").is_some(), "a created key links to its revocation: {created_key}");
 }

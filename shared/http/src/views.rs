@@ -87,9 +87,3 @@ pub(crate) fn check_detail(result: &CheckResult, artefact: Option<&FailureArtefa
 pub(crate) fn transition(transition: StatusTransition) -> Transition {
     Transition { from: transition.from, to: transition.to, at: transition.at, cause: transition.cause }
 }
-
-/// A whole, short list of items.
-#[derive(Debug, serde::Serialize)]
-pub(crate) struct ItemsBody<T> {
-    pub(crate) items: Vec<T>,
-}

@@ -91,10 +91,10 @@ async fn requests_without_a_valid_key_are_refused_with_a_challenge() {
     let (router, _, key) = api().await;
     let cases = [
         (None, "send an API key or an access token as `Authorization: Bearer <key>`"),
-        (Some("Basic dXNlcjpwYXNz".to_owned()), "must be `Bearer <key>`"),
-        (Some("Bearer ".to_owned()), "must be `Bearer <key>`"),
+        (Some("Basic dXNlcjpwYXNz".to_owned()), "must be `Bearer <key or token>`"),
+        (Some("Bearer ".to_owned()), "must be `Bearer <key or token>`"),
         (Some("Bearer vk_wrong".to_owned()), "not valid"),
-        (Some(format!("Token {key}")), "must be `Bearer <key>`"),
+        (Some(format!("Token {key}")), "must be `Bearer <key or token>`"),
     ];
     for path in ["/v1/monitors", "/v1/tasks", "/v1/incidents", "/v1/channels", "/v1/summary"] {
         for (authorization, detail) in &cases {

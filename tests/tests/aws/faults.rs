@@ -28,7 +28,13 @@ async fn an_emulator_failing_mid_batch_returns_the_unfinished_jobs_and_loses_not
     for i in 0..4 {
         let draft: MonitorDraft =
             serde_json::from_value(serde_json::json!({"name": format!("m{i}"), "url": target.url("/"), "interval_seconds": 3600})).unwrap();
-        monitors.push(create_monitor(&direct, CreateMonitor { tenant_id: tenant, draft }, now).await.unwrap().monitor.id);
+        monitors.push(
+            create_monitor(&direct, CreateMonitor { actor: vigil_domain::access::Actor::system(tenant), draft }, now)
+                .await
+                .unwrap()
+                .monitor
+                .id,
+        );
     }
     let mut config = session.scheduler_config(SignedDuration::from_secs(61));
     config.job_size = 1;

@@ -1,10 +1,12 @@
 //! Tests of the AWS functions on the emulator: the whole pipeline through the handlers, and
 //! faults.
 
+mod account_mail;
 mod alerting;
 mod downstream_faults;
 mod faults;
 mod heartbeats;
 mod incidents;
+mod isolation;
 mod notifier_faults;
 mod pipeline;

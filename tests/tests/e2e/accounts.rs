@@ -397,3 +397,100 @@ async fn keys_are_shown_once_scoped_and_revocable_and_the_audit_log_names_who() 
     let page = app.call_as(Some(&owner), Method::GET, "/v1/audit-log?limit=1", None).await;
     assert!(page.json["next_cursor"].is_string());
 }
+
+/// Every route with an id, with one organisation's key on another organisation's ids: 404, and
+/// nothing of the other organisation changes (on SQLite; tests/tests/aws runs it on DynamoDB).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_organisations_ids_answer_404_on_every_route_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let deps = app.server.as_ref().unwrap().deps.clone();
+    vigil_tests::isolation::run(vigil_http::router(deps.clone()), &deps, &app.key).await;
+}
+
+/// Joins the owner's organisation as `role` through an invitation; the new member's token.
+async fn member(app: &TestApp, owner: &str, email: &str, role: &str) -> String {
+    let invite = app.call_as(Some(owner), Method::POST, "/v1/invitations", Some(json!({"email": email, "role": role}))).await;
+    assert_eq!(invite.status, StatusCode::CREATED, "{:?}", invite.json);
+    let token = invite.json["link"].as_str().unwrap().split("token=").nth(1).unwrap().to_owned();
+    let joined = app
+        .call_as(
+            None,
+            Method::POST,
+            "/v1/invitations/accept",
+            Some(json!({"token": token, "name": role, "password": "a fine long passphrase"})),
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::CREATED, "{:?}", joined.json);
+    access(&joined.json)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_is_refused_what_the_table_refuses_and_a_demotion_binds_its_keys() {
+    let app = TestApp::spawn().await;
+    let owner = access(&set_up(&app).await);
+    let editor = member(&app, &owner, "ed@example.com", "editor").await;
+    let responder = member(&app, &owner, "re@example.com", "responder").await;
+    let viewer = member(&app, &owner, "vi@example.com", "viewer").await;
+    let monitor = json!({"name": "shop", "url": "http://127.0.0.1:9/", "failure_threshold": 1});
+
+    for (token, allowed) in [(&viewer, false), (&responder, false), (&editor, true)] {
+        let created = app.call_as(Some(token), Method::POST, "/v1/monitors", Some(monitor.clone())).await;
+        assert_eq!(created.status == StatusCode::CREATED, allowed, "{:?}", created.json);
+        if !allowed {
+            assert_eq!(created.json["type"], "https://vigil.dev/problems/forbidden", "{:?}", created.json);
+        }
+    }
+    let monitors = app.call_as(Some(&viewer), Method::GET, "/v1/monitors", None).await;
+    assert_eq!(monitors.json["items"].as_array().unwrap().len(), 1, "everyone reads; only the editor's monitor was made");
+    let id = monitors.json["items"][0]["id"].as_str().unwrap().to_owned();
+    app.call_as(Some(&editor), Method::POST, &format!("/v1/monitors/{id}/check"), Some(json!({}))).await;
+    let mut incident = Value::Null;
+    for _ in 0..50 {
+        incident = app.call_as(Some(&viewer), Method::GET, "/v1/incidents", None).await.json["items"][0].clone();
+        if incident.is_object() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let incident = incident["id"].as_str().expect("an incident").to_owned();
+    let ack = format!("/v1/incidents/{incident}/acknowledge");
+    assert_eq!(app.call_as(Some(&viewer), Method::POST, &ack, None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.call_as(Some(&responder), Method::POST, &ack, None).await.status, StatusCode::OK, "a responder responds");
+    assert_eq!(app.call_as(Some(&responder), Method::DELETE, &format!("/v1/monitors/{id}"), None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.call_as(Some(&editor), Method::GET, "/v1/audit-log", None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.call_as(Some(&editor), Method::POST, "/v1/invitations", Some(json!({"email": "x@example.com", "role": "viewer"}))).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The editor's write key works until the editor is made a viewer, then only reads.
+    let key = app.call_as(Some(&editor), Method::POST, "/v1/keys", Some(json!({"name": "ci", "scope": "write"}))).await;
+    assert_eq!(key.status, StatusCode::CREATED, "{:?}", key.json);
+    let secret = key.json["secret"].as_str().unwrap().to_owned();
+    let second = json!({"name": "api", "url": "http://127.0.0.1:9/api"});
+    assert_eq!(app.call_as(Some(&secret), Method::POST, "/v1/monitors", Some(second.clone())).await.status, StatusCode::CREATED);
+    let members = app.call_as(Some(&owner), Method::GET, "/v1/members", None).await;
+    let editor_id = members.json["items"].as_array().unwrap().iter().find(|m| m["email"] == "ed@example.com").unwrap()["user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let demoted = app.call_as(Some(&owner), Method::PATCH, &format!("/v1/members/{editor_id}"), Some(json!({"role": "viewer"}))).await;
+    assert_eq!(demoted.status, StatusCode::NO_CONTENT, "{:?}", demoted.json);
+    assert_eq!(
+        app.call_as(Some(&secret), Method::POST, "/v1/monitors", Some(second)).await.status,
+        StatusCode::FORBIDDEN,
+        "the key follows its maker's role"
+    );
+    assert_eq!(app.call_as(Some(&secret), Method::GET, "/v1/monitors", None).await.status, StatusCode::OK);
+    assert_eq!(
+        app.call_as(Some(&editor), Method::POST, "/v1/monitors", Some(monitor)).await.status,
+        StatusCode::FORBIDDEN,
+        "at once, not at the token's expiry"
+    );
+
+    let log = app.call_as(Some(&owner), Method::GET, "/v1/audit-log?action=monitor", None).await;
+    let actions: Vec<&str> = log.json["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["monitor.create", "monitor.create"], "{:?}", log.json);
+    assert_eq!(log.json["items"][0]["actor"]["kind"], "key");
+    assert_eq!(log.json["items"][1]["actor_label"], "ed@example.com");
+}

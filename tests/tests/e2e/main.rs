@@ -1,6 +1,7 @@
 //! End-to-end tests: the real app on a free port, checking targets the tests control.
 
 mod accounts;
+mod accounts_client;
 mod alerting;
 mod checks;
 mod client;

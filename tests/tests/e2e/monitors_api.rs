@@ -70,8 +70,18 @@ async fn create_read_update_pause_resume_delete() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn listing_pages_and_filters() {
     let app = TestApp::spawn().await;
+    // A target that accepts and never answers: the first checks stay in flight, so every
+    // monitor is still pending while the listing is read, however slow the machine.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", silent.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+        }
+    });
     for (i, tag) in ["a", "b", "a", "b", "a"].iter().enumerate() {
-        app.create_monitor(json!({"name": format!("m{i}"), "url": "http://127.0.0.1:9/", "tags": [tag]})).await;
+        app.create_monitor(json!({"name": format!("m{i}"), "url": url, "tags": [tag], "timeout_ms": 30000})).await;
     }
     let mut names = Vec::new();
     let mut path = "/v1/monitors?limit=2".to_owned();

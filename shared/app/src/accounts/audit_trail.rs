@@ -44,3 +44,21 @@ pub async fn record(deps: &Deps, actor: &Actor, change: Change<'_>, now: Timesta
 pub fn snapshot<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
+
+/// Appends that `actor` did `action` to the `kind` named `name` with id `id`, from `before` to
+/// `after` (serialisable states; `Value::Null` where there is none).
+#[allow(clippy::too_many_arguments)]
+pub async fn changed(
+    deps: &Deps,
+    actor: &Actor,
+    action: &str,
+    kind: &str,
+    id: impl ToString,
+    name: Option<&str>,
+    before: Value,
+    after: Value,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let change = Change { action, kind, id: id.to_string(), name: name.map(str::to_owned), before, after };
+    record(deps, actor, change, now).await
+}

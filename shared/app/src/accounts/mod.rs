@@ -46,7 +46,7 @@ pub use second_factor::{FinishSignIn, finish_sign_in};
 pub use sessions::{
     AuthenticateSession, StartSession, SwitchOrganisation, authenticate_session, end_session, start_session, switch_organisation,
 };
-pub use set_up_owner::{SetUpOwner, set_up_owner};
+pub use set_up_owner::{SetUpOwner, needs_set_up, set_up_owner};
 pub use sign_in::{SignIn, SignInOutcome, SignedIn, sign_in};
 pub use tokens::{RefreshTokens, TokenPair, issue_tokens, refresh_tokens, revoke_tokens};
 pub use two_factor::{TotpOffer, begin_totp, confirm_totp, disable_totp};

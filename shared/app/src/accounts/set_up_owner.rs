@@ -94,6 +94,12 @@ pub async fn set_up_owner(deps: &Deps, cmd: SetUpOwner, now: Timestamp) -> Resul
     Ok(SignedIn { user, tenant_id: tenant.id, role: Role::Owner })
 }
 
+/// Whether the installation still waits for its first owner: nobody has an account yet.
+#[tracing::instrument(name = "needs_set_up", skip_all)]
+pub async fn needs_set_up(deps: &Deps) -> Result<bool, AccountError> {
+    Ok(!deps.stores.users.has_users().await?)
+}
+
 fn field(name: &str, message: impl Into<String>) -> vigil_domain::monitor::FieldError {
     vigil_domain::monitor::FieldError { field: name.into(), message: message.into() }
 }

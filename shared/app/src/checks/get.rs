@@ -1,15 +1,16 @@
 use crate::Deps;
 use jiff::Timestamp;
 use serde::Serialize;
+use vigil_domain::access::{Action, Actor};
 use vigil_domain::check::{CheckResult, FailureArtefact};
-use vigil_domain::ids::{CheckId, MonitorId, TenantId};
+use vigil_domain::ids::{CheckId, MonitorId};
 use vigil_domain::ports::StoreError;
 
 /// Read one check with its failure artefact.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct GetCheck {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// Monitor.
     pub monitor_id: MonitorId,
     /// Check.
@@ -28,6 +29,9 @@ pub struct CheckDetail {
 /// Why a check could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum GetCheckError {
+    /// The actor's role or key does not allow it.
+    #[error(transparent)]
+    Forbidden(#[from] vigil_domain::access::Forbidden),
     /// No such check.
     #[error("check not found")]
     NotFound,
@@ -37,9 +41,10 @@ pub enum GetCheckError {
 }
 
 /// Reads a check and its artefact.
-#[tracing::instrument(name = "get_check", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id, check = %cmd.check_id))]
+#[tracing::instrument(name = "get_check", skip_all, fields(tenant = %cmd.actor.tenant_id, monitor = %cmd.monitor_id, check = %cmd.check_id))]
 pub async fn get_check(deps: &Deps, cmd: GetCheck, _now: Timestamp) -> Result<CheckDetail, GetCheckError> {
-    let result = deps.stores.checks.get(cmd.tenant_id, cmd.monitor_id, cmd.check_id).await?.ok_or(GetCheckError::NotFound)?;
-    let artefact = deps.stores.artefacts.get(cmd.tenant_id, cmd.monitor_id, cmd.check_id).await?;
+    cmd.actor.require(Action::Read)?;
+    let result = deps.stores.checks.get(cmd.actor.tenant_id, cmd.monitor_id, cmd.check_id).await?.ok_or(GetCheckError::NotFound)?;
+    let artefact = deps.stores.artefacts.get(cmd.actor.tenant_id, cmd.monitor_id, cmd.check_id).await?;
     Ok(CheckDetail { result, artefact })
 }

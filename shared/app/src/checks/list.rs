@@ -1,15 +1,16 @@
 use crate::Deps;
 use jiff::Timestamp;
+use vigil_domain::access::{Action, Actor};
 use vigil_domain::check::CheckResult;
-use vigil_domain::ids::{MonitorId, TenantId};
+use vigil_domain::ids::MonitorId;
 use vigil_domain::page::{Page, PageRequest};
 use vigil_domain::ports::StoreError;
 
 /// List a monitor's checks, newest first.
 #[derive(Clone, Debug)]
 pub struct ListChecks {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// Monitor.
     pub monitor_id: MonitorId,
     /// Which page.
@@ -19,6 +20,9 @@ pub struct ListChecks {
 /// Why checks could not be listed.
 #[derive(Debug, thiserror::Error)]
 pub enum ListChecksError {
+    /// The actor's role or key does not allow it.
+    #[error(transparent)]
+    Forbidden(#[from] vigil_domain::access::Forbidden),
     /// No such monitor for this tenant.
     #[error("monitor not found")]
     NotFound,
@@ -28,10 +32,11 @@ pub enum ListChecksError {
 }
 
 /// Lists a monitor's check history, newest first.
-#[tracing::instrument(name = "list_checks", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
+#[tracing::instrument(name = "list_checks", skip_all, fields(tenant = %cmd.actor.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn list_checks(deps: &Deps, cmd: ListChecks, _now: Timestamp) -> Result<Page<CheckResult>, ListChecksError> {
-    if deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.is_none() {
+    cmd.actor.require(Action::Read)?;
+    if deps.stores.monitors.get(cmd.actor.tenant_id, cmd.monitor_id).await?.is_none() {
         return Err(ListChecksError::NotFound);
     }
-    Ok(deps.stores.checks.list(cmd.tenant_id, cmd.monitor_id, &cmd.page).await?)
+    Ok(deps.stores.checks.list(cmd.actor.tenant_id, cmd.monitor_id, &cmd.page).await?)
 }

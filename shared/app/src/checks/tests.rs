@@ -19,7 +19,7 @@ async fn monitor(world: &World) -> MonitorId {
         "name": "api", "url": "https://example.com/", "interval_seconds": 10,
         "failure_threshold": 2, "recovery_threshold": 2, "tags": ["prod", "eu"],
     }));
-    create_monitor(&world.deps, CreateMonitor { tenant_id: world.tenant, draft }, at(0)).await.unwrap().monitor.id
+    create_monitor(&world.deps, CreateMonitor { actor: world.actor(), draft }, at(0)).await.unwrap().monitor.id
 }
 
 /// Runs the check planned at `second`.
@@ -131,7 +131,7 @@ async fn a_lost_event_is_reported_and_published_by_the_redelivery() {
 async fn paused_and_deleted_monitors_are_not_checked_unless_by_hand() {
     let world = World::new();
     let id = monitor(&world).await;
-    pause_monitor(&world.deps, PauseMonitor { tenant_id: world.tenant, monitor_id: id }, at(1)).await.unwrap();
+    pause_monitor(&world.deps, PauseMonitor { actor: world.actor(), monitor_id: id }, at(1)).await.unwrap();
     assert_eq!(check(&world, id, 10).await, RunCheckOutcome::MonitorPaused);
     assert!(world.prober.requests().is_empty(), "a scheduled check of a paused monitor probes nothing");
     let manual = RunCheck { tenant_id: world.tenant, monitor_id: id, planned_at: at(11), manual: true };

@@ -12,7 +12,7 @@ use vigil_domain::ports::StoredBody;
 /// A task expected every minute, with 30 s of grace.
 async fn task(world: &World, slug: &str) -> Task {
     let draft = from_json(json!({"name": slug, "slug": slug, "period_seconds": 60, "grace_seconds": 30}));
-    create_task(&world.deps, CreateTask { tenant_id: world.tenant, draft }, at(0)).await.unwrap().task
+    create_task(&world.deps, CreateTask { actor: world.actor(), draft }, at(0)).await.unwrap().task
 }
 
 fn ping(target: PingTarget, kind: PingKind, body: &[u8]) -> RecordPing {

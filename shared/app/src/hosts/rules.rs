@@ -23,7 +23,7 @@ pub struct RuleView {
 /// Makes a rule (admins).
 #[tracing::instrument(name = "create_host_rule", skip_all, fields(tenant = %actor.tenant_id))]
 pub async fn create_host_rule(deps: &Deps, actor: &Actor, draft: HostRuleDraft, now: Timestamp) -> Result<HostRule, HostError> {
-    actor.require(Action::ManageHosts)?;
+    actor.require(Action::EditHostRules)?;
     let valid = draft.validate()?;
     if let Some(host) = valid.host
         && deps.stores.hosts.host(actor.tenant_id, host).await?.is_none()
@@ -78,7 +78,7 @@ pub async fn list_host_rules(deps: &Deps, actor: &Actor) -> Result<Vec<RuleView>
 /// Deletes a rule (admins); the incidents it has open resolve, since nothing watches any more.
 #[tracing::instrument(name = "delete_host_rule", skip_all, fields(tenant = %actor.tenant_id, rule = %id))]
 pub async fn delete_host_rule(deps: &Deps, actor: &Actor, id: HostRuleId, now: Timestamp) -> Result<(), HostError> {
-    actor.require(Action::ManageHosts)?;
+    actor.require(Action::EditHostRules)?;
     let rule = deps.stores.host_rules.rule(actor.tenant_id, id).await?.ok_or(HostError::NotFound("host rule"))?;
     let firing: Vec<AgentId> = deps
         .stores

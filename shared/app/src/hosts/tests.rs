@@ -27,6 +27,10 @@ fn editor(world: &World) -> Actor {
     Actor::member(world.tenant, UserId::from_uuid(uuid::Uuid::from_u128(2)), Role::Editor, "ed@example.com")
 }
 
+fn viewer(world: &World) -> Actor {
+    Actor::member(world.tenant, UserId::from_uuid(uuid::Uuid::from_u128(3)), Role::Viewer, "vi@example.com")
+}
+
 fn info(hostname: &str) -> HostInfo {
     HostInfo {
         hostname: hostname.into(),
@@ -254,8 +258,11 @@ async fn a_threshold_rule_opens_then_resolves_an_incident_with_hysteresis() {
     let draft =
         from_json(json!({"name": "disk full", "metric": "disk.used_percent[/]", "above": 85, "resolve_at": 70, "window_seconds": 20}));
     let rule = create_host_rule(&world.deps, &admin(&world), draft, at(0)).await.unwrap();
-    let refused = create_host_rule(&world.deps, &editor(&world), from_json(json!({"silent_seconds": 60})), at(0)).await;
-    assert!(matches!(refused, Err(HostError::Forbidden(_))));
+    let refused = create_host_rule(&world.deps, &viewer(&world), from_json(json!({"silent_seconds": 60})), at(0)).await;
+    assert!(matches!(refused, Err(HostError::Forbidden(_))), "a viewer edits no rule: {refused:?}");
+    let by_editor = create_host_rule(&world.deps, &editor(&world), from_json(json!({"name": "quiet", "silent_seconds": 600})), at(0)).await;
+    let by_editor = by_editor.expect("an editor edits rules");
+    delete_host_rule(&world.deps, &editor(&world), by_editor.id, at(0)).await.expect("an editor deletes rules");
 
     // A 20 s window holds two samples 10 s apart: it opens at the second bad one, stays open at
     // 80 and 75 (not yet back at 70), resolves when the window's average is.

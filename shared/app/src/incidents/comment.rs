@@ -1,15 +1,16 @@
 use super::announce::timeline_entry;
 use crate::Deps;
 use jiff::Timestamp;
-use vigil_domain::ids::{IncidentId, TenantId};
+use vigil_domain::access::{Action, Actor};
+use vigil_domain::ids::IncidentId;
 use vigil_domain::incident::{TimelineEntry, TimelineEvent};
 use vigil_domain::ports::StoreError;
 
 /// Someone writes on an incident's timeline.
 #[derive(Clone, Debug)]
 pub struct CommentOnIncident {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// Incident.
     pub incident_id: IncidentId,
     /// Who.
@@ -21,6 +22,9 @@ pub struct CommentOnIncident {
 /// Why a comment was not added.
 #[derive(Debug, thiserror::Error)]
 pub enum CommentOnIncidentError {
+    /// The actor's role or key does not allow it.
+    #[error(transparent)]
+    Forbidden(#[from] vigil_domain::access::Forbidden),
     /// No such incident for this tenant.
     #[error("incident not found")]
     NotFound,
@@ -36,14 +40,27 @@ pub enum CommentOnIncidentError {
 pub const MAX_CHARS: usize = 4000;
 
 /// Appends a comment to the timeline (resolved incidents too: post-mortem notes belong there).
-#[tracing::instrument(name = "comment_on_incident", skip_all, fields(tenant = %cmd.tenant_id, incident = %cmd.incident_id))]
+#[tracing::instrument(name = "comment_on_incident", skip_all, fields(tenant = %cmd.actor.tenant_id, incident = %cmd.incident_id))]
 pub async fn comment_on_incident(deps: &Deps, cmd: CommentOnIncident, now: Timestamp) -> Result<TimelineEntry, CommentOnIncidentError> {
+    cmd.actor.require(Action::RespondToIncidents)?;
     let text = cmd.text.trim();
     if text.is_empty() || text.chars().count() > MAX_CHARS {
         return Err(CommentOnIncidentError::Invalid);
     }
-    deps.stores.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(CommentOnIncidentError::NotFound)?;
-    let entry = timeline_entry(deps, cmd.incident_id, now, TimelineEvent::Commented { by: cmd.by, text: text.to_owned() });
-    deps.stores.incidents.append(cmd.tenant_id, std::slice::from_ref(&entry)).await?;
+    deps.stores.incidents.get(cmd.actor.tenant_id, cmd.incident_id).await?.ok_or(CommentOnIncidentError::NotFound)?;
+    let entry = timeline_entry(deps, cmd.incident_id, now, TimelineEvent::Commented { by: cmd.by.clone(), text: text.to_owned() });
+    deps.stores.incidents.append(cmd.actor.tenant_id, std::slice::from_ref(&entry)).await?;
+    crate::accounts::audit_trail::changed(
+        deps,
+        &cmd.actor,
+        "incident.comment",
+        "incident",
+        cmd.incident_id,
+        None,
+        serde_json::Value::Null,
+        serde_json::json!({"comment": text}),
+        now,
+    )
+    .await?;
     Ok(entry)
 }

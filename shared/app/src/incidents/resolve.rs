@@ -1,6 +1,7 @@
 use super::announce::{announce, timeline_entry};
 use crate::Deps;
 use jiff::Timestamp;
+use vigil_domain::access::{Action, Actor};
 use vigil_domain::heartbeat::TaskStatus;
 use vigil_domain::ids::{IncidentId, TenantId};
 use vigil_domain::incident::{AnyIncident, IncidentSubject, Resolution, ResolvedBy, TimelineEvent};
@@ -11,8 +12,8 @@ use vigil_domain::ports::StoreError;
 /// Someone resolves an incident by hand.
 #[derive(Clone, Debug)]
 pub struct ResolveIncident {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// Incident.
     pub incident_id: IncidentId,
     /// Who.
@@ -24,6 +25,9 @@ pub struct ResolveIncident {
 /// Why an incident could not be resolved.
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveIncidentError {
+    /// The actor's role or key does not allow it.
+    #[error(transparent)]
+    Forbidden(#[from] vigil_domain::access::Forbidden),
     /// No such incident for this tenant.
     #[error("incident not found")]
     NotFound,
@@ -41,14 +45,15 @@ pub enum ResolveIncidentError {
 /// it recovers, or when it is paused or deleted): a Down subject sends no further change, so
 /// nothing would open an incident for the rest of the outage. After a resolve, the subject's
 /// next Down opens a new incident.
-#[tracing::instrument(name = "resolve_incident", skip_all, fields(tenant = %cmd.tenant_id, incident = %cmd.incident_id))]
+#[tracing::instrument(name = "resolve_incident", skip_all, fields(tenant = %cmd.actor.tenant_id, incident = %cmd.incident_id))]
 pub async fn resolve_incident(deps: &Deps, cmd: ResolveIncident, now: Timestamp) -> Result<AnyIncident, ResolveIncidentError> {
+    cmd.actor.require(Action::RespondToIncidents)?;
     let by = ResolvedBy::Person { name: cmd.by.clone(), note: cmd.note.clone().filter(|n| !n.trim().is_empty()) };
     for _ in 0..crate::CONFLICT_ATTEMPTS {
-        let incident = deps.stores.incidents.get(cmd.tenant_id, cmd.incident_id).await?.ok_or(ResolveIncidentError::NotFound)?;
+        let incident = deps.stores.incidents.get(cmd.actor.tenant_id, cmd.incident_id).await?.ok_or(ResolveIncidentError::NotFound)?;
         let expected = incident.status();
         let Some(ongoing) = incident.clone().ongoing() else { return Ok(incident) };
-        if still_down(deps, cmd.tenant_id, incident.core().subject).await? {
+        if still_down(deps, cmd.actor.tenant_id, incident.core().subject).await? {
             return Err(ResolveIncidentError::StillDown(incident.core().subject.kind()));
         }
         let resolved = AnyIncident::from(ongoing.resolve(Resolution { at: now, by: by.clone() }));
@@ -56,6 +61,19 @@ pub async fn resolve_incident(deps: &Deps, cmd: ResolveIncident, now: Timestamp)
         match deps.stores.incidents.transition(&resolved, expected, &[entry]).await {
             Ok(()) => {
                 announce(deps, &resolved, NotificationKind::Resolved, now).await?;
+                let after = serde_json::json!({"status": "resolved", "by": cmd.by, "note": cmd.note});
+                crate::accounts::audit_trail::changed(
+                    deps,
+                    &cmd.actor,
+                    "incident.resolve",
+                    "incident",
+                    cmd.incident_id,
+                    None,
+                    serde_json::Value::Null,
+                    after,
+                    now,
+                )
+                .await?;
                 return Ok(resolved);
             }
             Err(StoreError::Conflict) => continue,

@@ -59,7 +59,7 @@ async fn an_outage_opens_one_incident_whatever_is_redelivered_and_recovery_resol
 
     let Some(HandledEvent::Opened { incident: next, .. }) = world.check(id, 20, 503).await else { panic!("a new outage") };
     assert_ne!(next, incident, "the next outage is a new incident");
-    pause_monitor(&world.deps, PauseMonitor { tenant_id: world.tenant, monitor_id: id }, at(25)).await.unwrap();
+    pause_monitor(&world.deps, PauseMonitor { actor: world.actor(), monitor_id: id }, at(25)).await.unwrap();
     let paused = world.events.events().pop().unwrap();
     assert_eq!(handle(&world, paused, 25).await, HandledEvent::Resolved { incident: next, deliveries: 1 });
     let stored = world.deps.stores.incidents.get(world.tenant, next).await.unwrap().unwrap();
@@ -70,7 +70,7 @@ async fn an_outage_opens_one_incident_whatever_is_redelivered_and_recovery_resol
 async fn a_muted_monitor_opens_its_incidents_silently() {
     let world = World::new();
     let (id, _) = watched(&world, 1).await;
-    mute_monitor(&world.deps, MuteMonitor { tenant_id: world.tenant, monitor_id: id, until: None }, at(0)).await.unwrap();
+    mute_monitor(&world.deps, MuteMonitor { actor: world.actor(), monitor_id: id, until: None }, at(0)).await.unwrap();
     let Some(HandledEvent::Opened { incident, deliveries: 0 }) = world.check(id, 0, 503).await else { panic!("Down opens") };
     let stored = world.deps.stores.incidents.get(world.tenant, incident).await.unwrap().unwrap();
     assert!(stored.core().silenced.is_some(), "silenced, and why");
@@ -84,7 +84,7 @@ async fn acknowledging_takes_an_open_incident_once_and_never_a_resolved_one() {
     let world = World::new();
     let (id, ops) = watched(&world, 2).await;
     let Some(HandledEvent::Opened { incident, .. }) = world.check(id, 0, 503).await else { panic!("Down opens") };
-    let ack = |by: &str| AcknowledgeIncident { tenant_id: world.tenant, incident_id: incident, by: by.into() };
+    let ack = |by: &str| AcknowledgeIncident { actor: world.actor(), incident_id: incident, by: by.into() };
 
     let taken = acknowledge_incident(&world.deps, ack("ana"), at(30)).await.unwrap();
     assert_eq!(taken.status(), IncidentStatus::Acknowledged);
@@ -93,7 +93,7 @@ async fn acknowledging_takes_an_open_incident_once_and_never_a_resolved_one() {
     assert_eq!(again, taken, "acknowledging again changes nothing");
     assert_eq!(world.deliveries(incident).await, [(ops, Opened), (ops, Acknowledged)], "announced once");
 
-    let resolve = |by: &str| ResolveIncident { tenant_id: world.tenant, incident_id: incident, by: by.into(), note: Some("  ".into()) };
+    let resolve = |by: &str| ResolveIncident { actor: world.actor(), incident_id: incident, by: by.into(), note: Some("  ".into()) };
     assert!(
         matches!(resolve_incident(&world.deps, resolve("ana"), at(50)).await, Err(ResolveIncidentError::StillDown("monitor"))),
         "refused while the monitor is still down: nothing would open an incident for the rest of the outage"
@@ -121,7 +121,7 @@ async fn acknowledging_takes_an_open_incident_once_and_never_a_resolved_one() {
 async fn a_task_incident_cannot_be_resolved_by_hand_while_the_task_is_down() {
     let world = World::new();
     let draft = from_json(json!({"name": "backup", "period_seconds": 3600, "grace_seconds": 300}));
-    let task = create_task(&world.deps, CreateTask { tenant_id: world.tenant, draft }, at(0)).await.unwrap().task;
+    let task = create_task(&world.deps, CreateTask { actor: world.actor(), draft }, at(0)).await.unwrap().task;
     let fail = RecordPing {
         target: PingTarget::Token(task.token),
         kind: PingKind::Fail,
@@ -132,7 +132,7 @@ async fn a_task_incident_cannot_be_resolved_by_hand_while_the_task_is_down() {
     record_ping(&world.deps, fail, at(10)).await.unwrap();
     let down = world.events.events().pop().expect("the task's Down");
     let HandledEvent::Opened { incident, .. } = handle(&world, down, 10).await else { panic!("a task's Down opens") };
-    let resolve = ResolveIncident { tenant_id: world.tenant, incident_id: incident, by: "ana".into(), note: None };
+    let resolve = ResolveIncident { actor: world.actor(), incident_id: incident, by: "ana".into(), note: None };
     assert!(matches!(resolve_incident(&world.deps, resolve, at(20)).await, Err(ResolveIncidentError::StillDown("task"))));
     assert!(matches!(world.deps.stores.incidents.get(world.tenant, incident).await.unwrap(), Some(AnyIncident::Open(_))));
 }

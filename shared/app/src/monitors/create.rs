@@ -1,15 +1,16 @@
 use super::target_policy::vet_target;
 use crate::Deps;
 use jiff::Timestamp;
-use vigil_domain::ids::{MonitorId, TenantId};
+use vigil_domain::access::{Action, Actor};
+use vigil_domain::ids::MonitorId;
 use vigil_domain::monitor::{HttpMonitor, HttpMonitorSpec, MonitorDraft, MonitorHealth, MonitorRecord, SpecErrors};
 use vigil_domain::ports::StoreError;
 
 /// Create a monitor from a client's draft.
 #[derive(Clone, Debug)]
 pub struct CreateMonitor {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// What the client sent.
     pub draft: MonitorDraft,
 }
@@ -17,6 +18,9 @@ pub struct CreateMonitor {
 /// Why a monitor could not be created.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateMonitorError {
+    /// The actor's role or key does not allow it.
+    #[error(transparent)]
+    Forbidden(#[from] vigil_domain::access::Forbidden),
     /// The draft broke validation rules.
     #[error(transparent)]
     Invalid(#[from] SpecErrors),
@@ -26,13 +30,14 @@ pub enum CreateMonitorError {
 }
 
 /// Validates and stores a new monitor. Its first check is due at once, later ones on its phase.
-#[tracing::instrument(name = "create_monitor", skip_all, fields(tenant = %cmd.tenant_id))]
+#[tracing::instrument(name = "create_monitor", skip_all, fields(tenant = %cmd.actor.tenant_id))]
 pub async fn create_monitor(deps: &Deps, cmd: CreateMonitor, now: Timestamp) -> Result<MonitorRecord, CreateMonitorError> {
+    cmd.actor.require(Action::EditMonitors)?;
     let spec = HttpMonitorSpec::from_draft(&cmd.draft)?;
     vet_target(deps.settings.network_policy, &spec.url).map_err(|e| SpecErrors(vec![e]))?;
     let monitor = HttpMonitor {
         id: MonitorId::from_uuid(deps.random.new_id(now)),
-        tenant_id: cmd.tenant_id,
+        tenant_id: cmd.actor.tenant_id,
         spec,
         revision: 1,
         created_at: now,
@@ -40,5 +45,18 @@ pub async fn create_monitor(deps: &Deps, cmd: CreateMonitor, now: Timestamp) -> 
     };
     let record = MonitorRecord { monitor, health: MonitorHealth::pending(now), next_due_at: Some(now) };
     deps.stores.monitors.insert(&record).await?;
+    let after = crate::accounts::audit_trail::snapshot(&record.monitor.spec.to_draft());
+    crate::accounts::audit_trail::changed(
+        deps,
+        &cmd.actor,
+        "monitor.create",
+        "monitor",
+        record.monitor.id,
+        Some(&record.monitor.spec.name),
+        serde_json::Value::Null,
+        after,
+        now,
+    )
+    .await?;
     Ok(record)
 }

@@ -17,7 +17,7 @@ fn draft(json: serde_json::Value) -> MonitorDraft {
 }
 
 async fn create(world: &World, json: serde_json::Value) -> MonitorRecord {
-    create_monitor(&world.deps, CreateMonitor { tenant_id: world.tenant, draft: draft(json) }, at(0)).await.expect("created")
+    create_monitor(&world.deps, CreateMonitor { actor: world.actor(), draft: draft(json) }, at(0)).await.expect("created")
 }
 
 fn api() -> serde_json::Value {
@@ -41,7 +41,7 @@ async fn creating_validates_every_field_and_applies_the_network_policy() {
     for (name, input, policy, failing) in cases {
         let mut world = World::new();
         world.deps.settings.network_policy = policy;
-        let created = create_monitor(&world.deps, CreateMonitor { tenant_id: world.tenant, draft: draft(input) }, at(0)).await;
+        let created = create_monitor(&world.deps, CreateMonitor { actor: world.actor(), draft: draft(input) }, at(0)).await;
         match created {
             Ok(record) => {
                 assert!(failing.is_empty(), "{name}: accepted, expected {failing:?}");
@@ -76,7 +76,7 @@ async fn updating_moves_the_due_time_only_with_the_interval_and_honours_revision
     let created = create(&world, api()).await;
     let id = created.monitor.id;
     let update = |patch: serde_json::Value, expected_revision: Option<u64>| UpdateMonitor {
-        tenant_id: world.tenant,
+        actor: world.actor(),
         monitor_id: id,
         patch: draft(patch),
         clear_body: false,
@@ -106,7 +106,7 @@ async fn updating_moves_the_due_time_only_with_the_interval_and_honours_revision
     let missing = UpdateMonitor { monitor_id: MonitorId::from_uuid(uuid::Uuid::from_u128(9)), ..update(json!({}), None) };
     assert!(matches!(update_monitor(&world.deps, missing, at(6)).await, Err(UpdateMonitorError::NotFound)));
 
-    pause_monitor(&world.deps, PauseMonitor { tenant_id: world.tenant, monitor_id: id }, at(7)).await.unwrap();
+    pause_monitor(&world.deps, PauseMonitor { actor: world.actor(), monitor_id: id }, at(7)).await.unwrap();
     let paused = update_monitor(&world.deps, update(json!({"interval_seconds": 120}), None), at(8)).await.unwrap();
     assert_eq!((paused.health.status, paused.next_due_at), (MonitorStatus::Paused, None), "a paused monitor stays paused");
 }
@@ -115,15 +115,14 @@ async fn updating_moves_the_due_time_only_with_the_interval_and_honours_revision
 async fn pausing_and_resuming_change_status_once_and_announce_it() {
     let world = World::new();
     let id = create(&world, api()).await.monitor.id;
-    let (pause, resume) =
-        (PauseMonitor { tenant_id: world.tenant, monitor_id: id }, ResumeMonitor { tenant_id: world.tenant, monitor_id: id });
+    let (pause, resume) = (PauseMonitor { actor: world.actor(), monitor_id: id }, ResumeMonitor { actor: world.actor(), monitor_id: id });
 
-    let paused = pause_monitor(&world.deps, pause, at(10)).await.unwrap();
+    let paused = pause_monitor(&world.deps, pause.clone(), at(10)).await.unwrap();
     assert_eq!((paused.health.status, paused.next_due_at), (MonitorStatus::Paused, None), "no more checks");
     pause_monitor(&world.deps, pause, at(11)).await.unwrap();
     assert_eq!(world.moves(), [("pending".into(), "paused".into())], "pausing twice announces once");
 
-    let resumed = resume_monitor(&world.deps, resume, at(20)).await.unwrap();
+    let resumed = resume_monitor(&world.deps, resume.clone(), at(20)).await.unwrap();
     assert_eq!((resumed.health.status, resumed.next_due_at), (MonitorStatus::Pending, Some(at(20))), "checked at once");
     resume_monitor(&world.deps, resume, at(21)).await.unwrap();
     assert_eq!(world.moves().len(), 2, "resuming a running monitor is a no-op");
@@ -133,11 +132,11 @@ async fn pausing_and_resuming_change_status_once_and_announce_it() {
 
     let unknown = MonitorId::from_uuid(uuid::Uuid::from_u128(9));
     assert!(matches!(
-        pause_monitor(&world.deps, PauseMonitor { tenant_id: world.tenant, monitor_id: unknown }, at(30)).await,
+        pause_monitor(&world.deps, PauseMonitor { actor: world.actor(), monitor_id: unknown }, at(30)).await,
         Err(PauseMonitorError::NotFound)
     ));
     assert!(matches!(
-        resume_monitor(&world.deps, ResumeMonitor { tenant_id: world.tenant, monitor_id: unknown }, at(30)).await,
+        resume_monitor(&world.deps, ResumeMonitor { actor: world.actor(), monitor_id: unknown }, at(30)).await,
         Err(ResumeMonitorError::NotFound)
     ));
 }
@@ -156,7 +155,7 @@ async fn deleting_removes_the_history_and_resolves_the_ongoing_incident() {
     let incident = world.deps.stores.incidents.ongoing(world.tenant, subject).await.unwrap().expect("an incident opened").core().id;
     assert!(world.deps.stores.artefacts.get(world.tenant, id, run.result.id).await.unwrap().is_some(), "the failure kept its artefact");
 
-    delete_monitor(&world.deps, DeleteMonitor { tenant_id: world.tenant, monitor_id: id }, at(60)).await.unwrap();
+    delete_monitor(&world.deps, DeleteMonitor { actor: world.actor(), monitor_id: id }, at(60)).await.unwrap();
     assert_eq!(world.deps.stores.monitors.get(world.tenant, id).await.unwrap(), None);
     assert!(world.deps.stores.checks.list(world.tenant, id, &PageRequest::first()).await.unwrap().items.is_empty(), "checks gone");
     assert!(world.deps.stores.artefacts.get(world.tenant, id, run.result.id).await.unwrap().is_none(), "artefacts gone");
@@ -165,7 +164,7 @@ async fn deleting_removes_the_history_and_resolves_the_ongoing_incident() {
         other => panic!("the incident is resolved by the deletion: {other:?}"),
     }
     assert!(matches!(
-        delete_monitor(&world.deps, DeleteMonitor { tenant_id: world.tenant, monitor_id: id }, at(61)).await,
+        delete_monitor(&world.deps, DeleteMonitor { actor: world.actor(), monitor_id: id }, at(61)).await,
         Err(DeleteMonitorError::NotFound)
     ));
 }

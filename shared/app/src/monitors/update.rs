@@ -1,15 +1,16 @@
 use super::target_policy::vet_target;
 use crate::Deps;
 use jiff::Timestamp;
-use vigil_domain::ids::{MonitorId, TenantId};
+use vigil_domain::access::{Action, Actor};
+use vigil_domain::ids::MonitorId;
 use vigil_domain::monitor::{HttpMonitor, HttpMonitorSpec, MonitorDraft, MonitorRecord, MonitorStatus, SpecErrors, secret_headers};
 use vigil_domain::ports::StoreError;
 
 /// Change some fields of a monitor.
 #[derive(Clone, Debug)]
 pub struct UpdateMonitor {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// Monitor.
     pub monitor_id: MonitorId,
     /// Fields to replace; absent fields keep their value.
@@ -23,6 +24,9 @@ pub struct UpdateMonitor {
 /// Why a monitor could not be updated.
 #[derive(Debug, thiserror::Error)]
 pub enum UpdateMonitorError {
+    /// The actor's role or key does not allow it.
+    #[error(transparent)]
+    Forbidden(#[from] vigil_domain::access::Forbidden),
     /// No such monitor for this tenant.
     #[error("monitor not found")]
     NotFound,
@@ -44,10 +48,11 @@ pub enum UpdateMonitorError {
 
 /// Applies a partial update. A changed interval moves the next check to the new phase; a
 /// paused monitor stays paused.
-#[tracing::instrument(name = "update_monitor", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
+#[tracing::instrument(name = "update_monitor", skip_all, fields(tenant = %cmd.actor.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn update_monitor(deps: &Deps, cmd: UpdateMonitor, now: Timestamp) -> Result<MonitorRecord, UpdateMonitorError> {
+    cmd.actor.require(Action::EditMonitors)?;
     for _ in 0..crate::CONFLICT_ATTEMPTS {
-        let Some(record) = deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await? else {
+        let Some(record) = deps.stores.monitors.get(cmd.actor.tenant_id, cmd.monitor_id).await? else {
             return Err(UpdateMonitorError::NotFound);
         };
         let current = record.monitor.revision;
@@ -66,7 +71,26 @@ pub async fn update_monitor(deps: &Deps, cmd: UpdateMonitor, now: Timestamp) -> 
         };
         let monitor = HttpMonitor { spec, revision: current + 1, updated_at: now, ..record.monitor.clone() };
         match deps.stores.monitors.update_spec(&monitor, current, next_due_at).await {
-            Ok(()) => return Ok(MonitorRecord { monitor, next_due_at, ..record }),
+            Ok(()) => {
+                let (before, after) = (
+                    crate::accounts::audit_trail::snapshot(&record.monitor.spec.to_draft()),
+                    crate::accounts::audit_trail::snapshot(&monitor.spec.to_draft()),
+                );
+                let name = monitor.spec.name.clone();
+                crate::accounts::audit_trail::changed(
+                    deps,
+                    &cmd.actor,
+                    "monitor.update",
+                    "monitor",
+                    cmd.monitor_id,
+                    Some(&name),
+                    before,
+                    after,
+                    now,
+                )
+                .await?;
+                return Ok(MonitorRecord { monitor, next_due_at, ..record });
+            }
             Err(StoreError::Conflict) if cmd.expected_revision.is_none() => continue,
             Err(StoreError::Conflict) => {
                 return Err(UpdateMonitorError::RevisionMismatch { expected: current, current: current + 1 });

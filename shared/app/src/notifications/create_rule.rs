@@ -1,6 +1,7 @@
 use crate::Deps;
 use jiff::Timestamp;
-use vigil_domain::ids::{AlertRuleId, TenantId};
+use vigil_domain::access::{Action, Actor};
+use vigil_domain::ids::AlertRuleId;
 use vigil_domain::monitor::FieldError;
 use vigil_domain::notify::{AlertRule, AlertRuleDraft, InvalidInput};
 use vigil_domain::ports::StoreError;
@@ -8,8 +9,8 @@ use vigil_domain::ports::StoreError;
 /// Create an alert rule, or replace one (`replaces`).
 #[derive(Clone, Debug)]
 pub struct CreateRule {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// The rule to replace, keeping its id; `None` to create one.
     pub replaces: Option<AlertRuleId>,
     /// What the client sent.
@@ -19,6 +20,9 @@ pub struct CreateRule {
 /// Why a rule could not be stored.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateRuleError {
+    /// The actor's role or key does not allow it.
+    #[error(transparent)]
+    Forbidden(#[from] vigil_domain::access::Forbidden),
     /// The rule to replace does not exist.
     #[error("alert rule not found")]
     NotFound,
@@ -32,8 +36,13 @@ pub enum CreateRuleError {
 
 /// Validates a rule, checks that every channel it names exists, and stores it. A replaced
 /// rule applies to incidents from then on; timers already running keep their schedule.
-#[tracing::instrument(name = "create_rule", skip_all, fields(tenant = %cmd.tenant_id))]
+#[tracing::instrument(name = "create_rule", skip_all, fields(tenant = %cmd.actor.tenant_id))]
 pub async fn create_rule(deps: &Deps, cmd: CreateRule, now: Timestamp) -> Result<AlertRule, CreateRuleError> {
+    cmd.actor.require(Action::EditAlerting)?;
+    let replaced = match cmd.replaces {
+        Some(id) => Some(deps.stores.alert_rules.get(cmd.actor.tenant_id, id).await?.ok_or(CreateRuleError::NotFound)?),
+        None => None,
+    };
     let managed = cmd.draft.managed.clone();
     let (name, select, channels, notify_on, escalation, repeat_every_seconds) = cmd.draft.validate()?;
     let mut unknown = Vec::new();
@@ -42,20 +51,20 @@ pub async fn create_rule(deps: &Deps, cmd: CreateRule, now: Timestamp) -> Result
         named.extend(step.channels.iter().enumerate().map(|(i, c)| (format!("escalation[{s}].channels[{i}]"), *c)));
     }
     for (field, channel) in named {
-        if deps.stores.channels.get(cmd.tenant_id, channel).await?.is_none() {
+        if deps.stores.channels.get(cmd.actor.tenant_id, channel).await?.is_none() {
             unknown.push(FieldError { field, message: format!("no channel with id {channel}") });
         }
     }
     if !unknown.is_empty() {
         return Err(InvalidInput(unknown).into());
     }
-    let (id, created_at) = match cmd.replaces {
-        Some(id) => (id, deps.stores.alert_rules.get(cmd.tenant_id, id).await?.ok_or(CreateRuleError::NotFound)?.created_at),
+    let (id, created_at) = match &replaced {
+        Some(rule) => (rule.id, rule.created_at),
         None => (AlertRuleId::from_uuid(deps.random.new_id(now)), now),
     };
     let rule = AlertRule {
         id,
-        tenant_id: cmd.tenant_id,
+        tenant_id: cmd.actor.tenant_id,
         name,
         select,
         channels,
@@ -65,6 +74,20 @@ pub async fn create_rule(deps: &Deps, cmd: CreateRule, now: Timestamp) -> Result
         created_at,
         managed,
     };
+    let before = replaced.as_ref().map(crate::accounts::audit_trail::snapshot).unwrap_or_default();
     deps.stores.alert_rules.put(&rule).await?;
+    let action = if cmd.replaces.is_some() { "alert_rule.update" } else { "alert_rule.create" };
+    crate::accounts::audit_trail::changed(
+        deps,
+        &cmd.actor,
+        action,
+        "alert_rule",
+        rule.id,
+        Some(&rule.name),
+        before,
+        crate::accounts::audit_trail::snapshot(&rule),
+        now,
+    )
+    .await?;
     Ok(rule)
 }

@@ -1,14 +1,15 @@
 use crate::Deps;
 use jiff::Timestamp;
-use vigil_domain::ids::{MaintenanceWindowId, TenantId};
+use vigil_domain::access::{Action, Actor};
+use vigil_domain::ids::MaintenanceWindowId;
 use vigil_domain::notify::{InvalidInput, MaintenanceDraft, MaintenanceWindow};
 use vigil_domain::ports::StoreError;
 
 /// Create a maintenance window.
 #[derive(Clone, Debug)]
 pub struct CreateWindow {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// What the client sent.
     pub draft: MaintenanceDraft,
 }
@@ -16,6 +17,9 @@ pub struct CreateWindow {
 /// Why a window could not be created.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateWindowError {
+    /// The actor's role or key does not allow it.
+    #[error(transparent)]
+    Forbidden(#[from] vigil_domain::access::Forbidden),
     /// The draft broke validation rules.
     #[error(transparent)]
     Invalid(#[from] InvalidInput),
@@ -25,13 +29,14 @@ pub enum CreateWindowError {
 }
 
 /// Validates and stores a window. Incidents opening while it is active notify nobody.
-#[tracing::instrument(name = "create_window", skip_all, fields(tenant = %cmd.tenant_id))]
+#[tracing::instrument(name = "create_window", skip_all, fields(tenant = %cmd.actor.tenant_id))]
 pub async fn create_window(deps: &Deps, cmd: CreateWindow, now: Timestamp) -> Result<MaintenanceWindow, CreateWindowError> {
+    cmd.actor.require(Action::EditAlerting)?;
     let managed = cmd.draft.managed.clone();
     let (name, select, schedule) = cmd.draft.validate()?;
     let window = MaintenanceWindow {
         id: MaintenanceWindowId::from_uuid(deps.random.new_id(now)),
-        tenant_id: cmd.tenant_id,
+        tenant_id: cmd.actor.tenant_id,
         name,
         select,
         schedule,
@@ -39,5 +44,17 @@ pub async fn create_window(deps: &Deps, cmd: CreateWindow, now: Timestamp) -> Re
         managed,
     };
     deps.stores.silences.put_window(&window).await?;
+    crate::accounts::audit_trail::changed(
+        deps,
+        &cmd.actor,
+        "window.create",
+        "maintenance_window",
+        window.id,
+        Some(&window.name),
+        serde_json::Value::Null,
+        crate::accounts::audit_trail::snapshot(&window),
+        now,
+    )
+    .await?;
     Ok(window)
 }

@@ -1,14 +1,15 @@
 use crate::Deps;
 use jiff::Timestamp;
-use vigil_domain::ids::{AlertRuleId, TenantId};
+use vigil_domain::access::{Action, Actor};
+use vigil_domain::ids::AlertRuleId;
 use vigil_domain::notify::AlertRule;
 use vigil_domain::ports::StoreError;
 
 /// Read one alert rule.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct GetRule {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// Rule.
     pub rule_id: AlertRuleId,
 }
@@ -16,6 +17,9 @@ pub struct GetRule {
 /// Why a rule could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum GetRuleError {
+    /// The actor's role or key does not allow it.
+    #[error(transparent)]
+    Forbidden(#[from] vigil_domain::access::Forbidden),
     /// No such rule for this tenant.
     #[error("alert rule not found")]
     NotFound,
@@ -25,7 +29,8 @@ pub enum GetRuleError {
 }
 
 /// Reads a rule.
-#[tracing::instrument(name = "get_rule", skip_all, fields(tenant = %cmd.tenant_id, rule = %cmd.rule_id))]
+#[tracing::instrument(name = "get_rule", skip_all, fields(tenant = %cmd.actor.tenant_id, rule = %cmd.rule_id))]
 pub async fn get_rule(deps: &Deps, cmd: GetRule, _now: Timestamp) -> Result<AlertRule, GetRuleError> {
-    deps.stores.alert_rules.get(cmd.tenant_id, cmd.rule_id).await?.ok_or(GetRuleError::NotFound)
+    cmd.actor.require(Action::Read)?;
+    deps.stores.alert_rules.get(cmd.actor.tenant_id, cmd.rule_id).await?.ok_or(GetRuleError::NotFound)
 }

@@ -1,15 +1,16 @@
 use crate::Deps;
 use jiff::Timestamp;
-use vigil_domain::ids::{MonitorId, TenantId};
+use vigil_domain::access::{Action, Actor};
+use vigil_domain::ids::MonitorId;
 use vigil_domain::incident::IncidentSubject;
 use vigil_domain::notify::Mute;
 use vigil_domain::ports::StoreError;
 
 /// Mute a monitor: its incidents still open, nobody is notified.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct MuteMonitor {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// Monitor.
     pub monitor_id: MonitorId,
     /// Until when; `None` until unmuted.
@@ -17,10 +18,10 @@ pub struct MuteMonitor {
 }
 
 /// Unmute a monitor.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct UnmuteMonitor {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// Monitor.
     pub monitor_id: MonitorId,
 }
@@ -28,6 +29,9 @@ pub struct UnmuteMonitor {
 /// Why a monitor could not be muted or unmuted.
 #[derive(Debug, thiserror::Error)]
 pub enum MuteMonitorError {
+    /// The actor's role or key does not allow it.
+    #[error(transparent)]
+    Forbidden(#[from] vigil_domain::access::Forbidden),
     /// No such monitor for this tenant.
     #[error("monitor not found")]
     NotFound,
@@ -37,18 +41,44 @@ pub enum MuteMonitorError {
 }
 
 /// Mutes a monitor, replacing an earlier mute.
-#[tracing::instrument(name = "mute_monitor", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
+#[tracing::instrument(name = "mute_monitor", skip_all, fields(tenant = %cmd.actor.tenant_id, monitor = %cmd.monitor_id))]
 pub async fn mute_monitor(deps: &Deps, cmd: MuteMonitor, now: Timestamp) -> Result<Mute, MuteMonitorError> {
-    deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.ok_or(MuteMonitorError::NotFound)?;
-    let mute = Mute { tenant_id: cmd.tenant_id, subject: IncidentSubject::Monitor(cmd.monitor_id), until: cmd.until, created_at: now };
+    cmd.actor.require(Action::EditAlerting)?;
+    deps.stores.monitors.get(cmd.actor.tenant_id, cmd.monitor_id).await?.ok_or(MuteMonitorError::NotFound)?;
+    let mute =
+        Mute { tenant_id: cmd.actor.tenant_id, subject: IncidentSubject::Monitor(cmd.monitor_id), until: cmd.until, created_at: now };
     deps.stores.silences.put_mute(&mute).await?;
+    crate::accounts::audit_trail::changed(
+        deps,
+        &cmd.actor,
+        "monitor.mute",
+        "monitor",
+        cmd.monitor_id,
+        None,
+        serde_json::Value::Null,
+        serde_json::json!({"muted_until": mute.until}),
+        now,
+    )
+    .await?;
     Ok(mute)
 }
 
 /// Unmutes a monitor; unmuting a monitor that is not muted is a no-op.
-#[tracing::instrument(name = "unmute_monitor", skip_all, fields(tenant = %cmd.tenant_id, monitor = %cmd.monitor_id))]
-pub async fn unmute_monitor(deps: &Deps, cmd: UnmuteMonitor, _now: Timestamp) -> Result<(), MuteMonitorError> {
-    deps.stores.monitors.get(cmd.tenant_id, cmd.monitor_id).await?.ok_or(MuteMonitorError::NotFound)?;
-    deps.stores.silences.delete_mute(cmd.tenant_id, IncidentSubject::Monitor(cmd.monitor_id)).await?;
-    Ok(())
+#[tracing::instrument(name = "unmute_monitor", skip_all, fields(tenant = %cmd.actor.tenant_id, monitor = %cmd.monitor_id))]
+pub async fn unmute_monitor(deps: &Deps, cmd: UnmuteMonitor, now: Timestamp) -> Result<(), MuteMonitorError> {
+    cmd.actor.require(Action::EditAlerting)?;
+    deps.stores.monitors.get(cmd.actor.tenant_id, cmd.monitor_id).await?.ok_or(MuteMonitorError::NotFound)?;
+    deps.stores.silences.delete_mute(cmd.actor.tenant_id, IncidentSubject::Monitor(cmd.monitor_id)).await?;
+    Ok(crate::accounts::audit_trail::changed(
+        deps,
+        &cmd.actor,
+        "monitor.unmute",
+        "monitor",
+        cmd.monitor_id,
+        None,
+        serde_json::Value::Null,
+        serde_json::json!({"muted": false}),
+        now,
+    )
+    .await?)
 }

@@ -91,7 +91,7 @@ async fn a_delivery_is_retried_with_backoff_until_accepted_or_out_of_attempts() 
 async fn a_deleted_channel_fails_its_delivery_without_sending() {
     let world = World::new();
     let (_, ops, _) = outage(&world).await;
-    delete_channel(&world.deps, DeleteChannel { tenant_id: world.tenant, channel_id: ops }, at(1)).await.unwrap();
+    delete_channel(&world.deps, DeleteChannel { actor: world.actor(), channel_id: ops }, at(1)).await.unwrap();
     let failed = attempt(&world, at(2)).await;
     assert_eq!((failed.status, failed.last_error.as_deref()), (DeliveryStatus::Failed, Some("the channel was deleted")));
     assert!(world.notifier.sent().is_empty());
@@ -129,7 +129,7 @@ async fn timers_escalate_until_acknowledged_and_remind_until_resolved() {
     assert_eq!(run(30).await.unwrap(), 0, "nothing due yet");
     assert_eq!(run(61).await.unwrap(), 1, "the first escalation step");
     assert_eq!(run(62).await.unwrap(), 0, "handled once");
-    acknowledge_incident(&world.deps, AcknowledgeIncident { tenant_id: world.tenant, incident_id: incident, by: "ana".into() }, at(100))
+    acknowledge_incident(&world.deps, AcknowledgeIncident { actor: world.actor(), incident_id: incident, by: "ana".into() }, at(100))
         .await
         .unwrap();
     assert_eq!(run(301).await.unwrap(), 1, "the first reminder, acknowledged or not");

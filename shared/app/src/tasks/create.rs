@@ -1,15 +1,16 @@
 use crate::Deps;
 use jiff::Timestamp;
+use vigil_domain::access::{Action, Actor};
 use vigil_domain::heartbeat::{PingKey, PingToken, Task, TaskDraft, TaskRecord, TaskSpec, TaskState, assess};
-use vigil_domain::ids::{TaskId, TenantId};
+use vigil_domain::ids::TaskId;
 use vigil_domain::monitor::{FieldError, SpecErrors};
 use vigil_domain::ports::{StoreError, TaskWrite};
 
 /// Create a heartbeat task from a client's draft.
 #[derive(Clone, Debug)]
 pub struct CreateTask {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// What the client sent.
     pub draft: TaskDraft,
 }
@@ -17,6 +18,9 @@ pub struct CreateTask {
 /// Why a task could not be created.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateTaskError {
+    /// The actor's role or key does not allow it.
+    #[error(transparent)]
+    Forbidden(#[from] vigil_domain::access::Forbidden),
     /// The draft broke validation rules.
     #[error(transparent)]
     Invalid(#[from] SpecErrors),
@@ -38,13 +42,14 @@ pub(crate) fn random_16(deps: &Deps) -> [u8; 16] {
 
 /// Validates and stores a new task with a fresh ping token; gives the tenant a ping key on
 /// its first task.
-#[tracing::instrument(name = "create_task", skip_all, fields(tenant = %cmd.tenant_id))]
+#[tracing::instrument(name = "create_task", skip_all, fields(tenant = %cmd.actor.tenant_id))]
 pub async fn create_task(deps: &Deps, cmd: CreateTask, now: Timestamp) -> Result<TaskRecord, CreateTaskError> {
+    cmd.actor.require(Action::EditTasks)?;
     let spec = TaskSpec::from_draft(&cmd.draft)?;
-    deps.stores.ping_keys.get_or_insert(cmd.tenant_id, &PingKey::from_random(random_16(deps))).await?;
+    deps.stores.ping_keys.get_or_insert(cmd.actor.tenant_id, &PingKey::from_random(random_16(deps))).await?;
     let task = Task {
         id: TaskId::from_uuid(deps.random.new_id(now)),
-        tenant_id: cmd.tenant_id,
+        tenant_id: cmd.actor.tenant_id,
         token: PingToken::from_random(random_16(deps)),
         spec,
         revision: 1,
@@ -56,7 +61,22 @@ pub async fn create_task(deps: &Deps, cmd: CreateTask, now: Timestamp) -> Result
     let next_deadline = assess(&task, &state, now).next_deadline;
     let record = TaskRecord { task, state, next_deadline };
     match deps.stores.tasks.insert(&record).await? {
-        TaskWrite::Done => Ok(record),
+        TaskWrite::Done => {
+            let after = crate::accounts::audit_trail::snapshot(&record.task.spec.to_draft());
+            crate::accounts::audit_trail::changed(
+                deps,
+                &cmd.actor,
+                "task.create",
+                "task",
+                record.task.id,
+                Some(&record.task.spec.name),
+                serde_json::Value::Null,
+                after,
+                now,
+            )
+            .await?;
+            Ok(record)
+        }
         TaskWrite::SlugTaken => Err(CreateTaskError::SlugTaken(record.task.spec.slug.map(|s| s.to_string()).unwrap_or_default())),
         other => Err(StoreError::backend(format!("inserting a task answered {other:?}")).into()),
     }

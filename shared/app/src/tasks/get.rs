@@ -1,14 +1,15 @@
 use crate::Deps;
 use jiff::Timestamp;
+use vigil_domain::access::{Action, Actor};
 use vigil_domain::heartbeat::{Assessment, PingKey, TaskRecord, assess};
-use vigil_domain::ids::{TaskId, TenantId};
+use vigil_domain::ids::TaskId;
 use vigil_domain::ports::StoreError;
 
 /// Read one task.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct GetTask {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// Task.
     pub task_id: TaskId,
 }
@@ -35,6 +36,9 @@ impl TaskView {
 /// Why a task could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum GetTaskError {
+    /// The actor's role or key does not allow it.
+    #[error(transparent)]
+    Forbidden(#[from] vigil_domain::access::Forbidden),
     /// No such task for this tenant.
     #[error("task not found")]
     NotFound,
@@ -44,9 +48,10 @@ pub enum GetTaskError {
 }
 
 /// Reads a task and its status now.
-#[tracing::instrument(name = "get_task", skip_all, fields(tenant = %cmd.tenant_id, task = %cmd.task_id))]
+#[tracing::instrument(name = "get_task", skip_all, fields(tenant = %cmd.actor.tenant_id, task = %cmd.task_id))]
 pub async fn get_task(deps: &Deps, cmd: GetTask, now: Timestamp) -> Result<TaskView, GetTaskError> {
-    let record = deps.stores.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(GetTaskError::NotFound)?;
-    let key = deps.stores.ping_keys.get(cmd.tenant_id).await?;
+    cmd.actor.require(Action::ReadTasks)?;
+    let record = deps.stores.tasks.get(cmd.actor.tenant_id, cmd.task_id).await?.ok_or(GetTaskError::NotFound)?;
+    let key = deps.stores.ping_keys.get(cmd.actor.tenant_id).await?;
     Ok(TaskView::new(record, key, now))
 }

@@ -1,5 +1,6 @@
 use crate::Deps;
 use jiff::Timestamp;
+use vigil_domain::access::{Action, Actor};
 use vigil_domain::heartbeat::StoredRun;
 use vigil_domain::ids::{PingId, TaskId, TenantId};
 use vigil_domain::page::{Page, PageRequest};
@@ -8,8 +9,8 @@ use vigil_domain::ports::{StoreError, StoredBody, StoredPing};
 /// List a task's runs.
 #[derive(Clone, Debug)]
 pub struct ListRuns {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// Task.
     pub task_id: TaskId,
     /// Which page.
@@ -19,8 +20,8 @@ pub struct ListRuns {
 /// List a task's pings.
 #[derive(Clone, Debug)]
 pub struct ListPings {
-    /// Owner.
-    pub tenant_id: TenantId,
+    /// Who asks, in which organisation.
+    pub actor: Actor,
     /// Task.
     pub task_id: TaskId,
     /// Which page.
@@ -49,6 +50,9 @@ pub struct PingView {
 /// Why history could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ListHistoryError {
+    /// The actor's role or key does not allow it.
+    #[error(transparent)]
+    Forbidden(#[from] vigil_domain::access::Forbidden),
     /// No such task for this tenant.
     #[error("task not found")]
     NotFound,
@@ -80,15 +84,16 @@ async fn ping_body(deps: &Deps, tenant: TenantId, task: TaskId, ping: Option<Pin
 }
 
 /// Lists runs, newest first, with durations, exit statuses and logs.
-#[tracing::instrument(name = "list_runs", skip_all, fields(tenant = %cmd.tenant_id, task = %cmd.task_id))]
+#[tracing::instrument(name = "list_runs", skip_all, fields(tenant = %cmd.actor.tenant_id, task = %cmd.task_id))]
 pub async fn list_runs(deps: &Deps, cmd: ListRuns, _now: Timestamp) -> Result<Page<RunView>, ListHistoryError> {
-    deps.stores.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(ListHistoryError::NotFound)?;
-    let page = deps.stores.task_history.list_runs(cmd.tenant_id, cmd.task_id, &cmd.page).await?;
+    cmd.actor.require(Action::ReadTasks)?;
+    deps.stores.tasks.get(cmd.actor.tenant_id, cmd.task_id).await?.ok_or(ListHistoryError::NotFound)?;
+    let page = deps.stores.task_history.list_runs(cmd.actor.tenant_id, cmd.task_id, &cmd.page).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for run in page.items {
-        let mut log = ping_body(deps, cmd.tenant_id, cmd.task_id, run.finish_ping).await?;
+        let mut log = ping_body(deps, cmd.actor.tenant_id, cmd.task_id, run.finish_ping).await?;
         if log.as_deref().is_none_or(str::is_empty) {
-            log = ping_body(deps, cmd.tenant_id, cmd.task_id, run.start_ping).await?.or(log);
+            log = ping_body(deps, cmd.actor.tenant_id, cmd.task_id, run.start_ping).await?.or(log);
         }
         items.push(RunView { run, log });
     }
@@ -96,10 +101,11 @@ pub async fn list_runs(deps: &Deps, cmd: ListRuns, _now: Timestamp) -> Result<Pa
 }
 
 /// Lists pings, newest first, with their bodies.
-#[tracing::instrument(name = "list_pings", skip_all, fields(tenant = %cmd.tenant_id, task = %cmd.task_id))]
+#[tracing::instrument(name = "list_pings", skip_all, fields(tenant = %cmd.actor.tenant_id, task = %cmd.task_id))]
 pub async fn list_pings(deps: &Deps, cmd: ListPings, _now: Timestamp) -> Result<Page<PingView>, ListHistoryError> {
-    deps.stores.tasks.get(cmd.tenant_id, cmd.task_id).await?.ok_or(ListHistoryError::NotFound)?;
-    let page = deps.stores.task_history.list_pings(cmd.tenant_id, cmd.task_id, &cmd.page).await?;
+    cmd.actor.require(Action::ReadTasks)?;
+    deps.stores.tasks.get(cmd.actor.tenant_id, cmd.task_id).await?.ok_or(ListHistoryError::NotFound)?;
+    let page = deps.stores.task_history.list_pings(cmd.actor.tenant_id, cmd.task_id, &cmd.page).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for ping in page.items {
         let body = body_text(deps, &ping).await?;

@@ -5,6 +5,7 @@ use std::fmt;
 
 /// Who acts: a person, a key, a host agent or Vigil itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum ActorId {
     /// A person signed in through a session or an access token.
@@ -78,6 +79,7 @@ pub struct Actor {
 
 /// Where a request came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Origin {
     /// The client's address.
     pub ip: Option<String>,

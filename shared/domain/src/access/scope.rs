@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 /// What an API key may do at most. A key made by a person never has more rights than that
 /// person has now: its rights are the scope's and the creator's current role's, both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyScope {
     /// Reads everything the creator may read.
@@ -68,7 +69,7 @@ mod tests {
         use Action::*;
         let table: [(KeyScope, &[Action]); 4] = [
             (KeyScope::Admin, &Action::ALL),
-            (KeyScope::Write, &[Read, ReadTasks, EditMonitors, EditTasks, EditAlerting, RespondToIncidents, EditStatusPages]),
+            (KeyScope::Write, &[Read, ReadTasks, EditMonitors, EditTasks, EditAlerting, RespondToIncidents, EditStatusPages, EditHostRules]),
             (KeyScope::PingOnly, &[ReadTasks, EditTasks]),
             (KeyScope::Read, &[Read, ReadTasks]),
         ];

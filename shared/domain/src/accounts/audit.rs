@@ -10,6 +10,7 @@ use serde_json::Value;
 
 /// What was acted on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct AuditTarget {
     /// `monitor`, `task`, `channel`, `member`, `key`…
     pub kind: String,
@@ -21,6 +22,7 @@ pub struct AuditTarget {
 
 /// One field's value before and after (absent: did not exist).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct FieldChange {
     /// The field (dotted for nested ones).
     pub field: String,
@@ -32,12 +34,14 @@ pub struct FieldChange {
 
 /// One entry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// Identity (time-ordered).
     pub id: AuditEntryId,
     /// The organisation.
     pub tenant_id: TenantId,
     /// When.
+    #[cfg_attr(feature = "schema", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
     /// Who.
     pub actor: ActorId,

@@ -143,6 +143,7 @@ impl Invitation<Pending> {
 
 /// The name of a state, as the API and storage write it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InvitationState {
     /// Waiting.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// How people get into an organisation, and how long its audit log is kept.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct OrganisationSettings {
     /// Whether members may sign in with a password (off: OpenID Connect only).
@@ -12,6 +13,7 @@ pub struct OrganisationSettings {
     /// Who an OpenID Connect sign-in lets in, and as what; the first matching rule decides.
     pub oidc_rules: Vec<OidcRule>,
     /// Days of audit log kept.
+    #[cfg_attr(feature = "schema", schema(minimum = 1, maximum = 3650))]
     pub audit_retention_days: u32,
 }
 
@@ -23,6 +25,7 @@ impl Default for OrganisationSettings {
 
 /// One rule of the OpenID Connect mapping.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OidcRule {
     /// Whom it applies to.
@@ -34,6 +37,7 @@ pub struct OidcRule {
 
 /// What an OpenID Connect identity is matched on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum OidcMatch {
     /// A verified email address in this domain.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The languages Vigil speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {
     /// English.
@@ -66,6 +67,7 @@ pub struct User {
 
 /// A change to one's own profile; absent fields stay.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserDraft {
     /// Display name.

@@ -25,7 +25,7 @@ pub(crate) async fn create_alert_rule(
     Caller(caller): Caller,
     JsonBody(draft): JsonBody<AlertRuleDraft>,
 ) -> Result<(StatusCode, Json<AlertRule>), ApiError> {
-    let created = create_rule(&deps, CreateRule { tenant_id: caller.tenant_id, replaces: None, draft }, SystemClock::now()).await?;
+    let created = create_rule(&deps, CreateRule { actor: caller.clone(), replaces: None, draft }, SystemClock::now()).await?;
     Ok((StatusCode::CREATED, Json(rule(&created))))
 }
 
@@ -40,7 +40,7 @@ pub(crate) async fn replace_alert_rule(
     RulePath(id): RulePath,
     JsonBody(draft): JsonBody<AlertRuleDraft>,
 ) -> Result<Json<AlertRule>, ApiError> {
-    let replaced = create_rule(&deps, CreateRule { tenant_id: caller.tenant_id, replaces: Some(id), draft }, SystemClock::now()).await?;
+    let replaced = create_rule(&deps, CreateRule { actor: caller.clone(), replaces: Some(id), draft }, SystemClock::now()).await?;
     Ok(Json(rule(&replaced)))
 }
 
@@ -48,7 +48,7 @@ pub(crate) async fn replace_alert_rule(
 #[utoipa::path(get, path = "/alert-rules", tag = "alerting", operation_id = "list_alert_rules",
     responses((status = 200, description = "Every rule", body = Page<AlertRule>)))]
 pub(crate) async fn list_alert_rules(State(deps): State<Deps>, Caller(caller): Caller) -> Result<Json<Page<AlertRule>>, ApiError> {
-    let rules = list_rules(&deps, ListRules { tenant_id: caller.tenant_id }, SystemClock::now()).await?;
+    let rules = list_rules(&deps, ListRules { actor: caller.clone() }, SystemClock::now()).await?;
     Ok(Json(Page { items: rules.iter().map(rule).collect(), next_cursor: None }))
 }
 
@@ -61,7 +61,7 @@ pub(crate) async fn get_alert_rule(
     Caller(caller): Caller,
     RulePath(id): RulePath,
 ) -> Result<Json<AlertRule>, ApiError> {
-    let found = get_rule(&deps, GetRule { tenant_id: caller.tenant_id, rule_id: id }, SystemClock::now()).await?;
+    let found = get_rule(&deps, GetRule { actor: caller.clone(), rule_id: id }, SystemClock::now()).await?;
     Ok(Json(rule(&found)))
 }
 
@@ -74,7 +74,7 @@ pub(crate) async fn delete_alert_rule(
     Caller(caller): Caller,
     RulePath(id): RulePath,
 ) -> Result<StatusCode, ApiError> {
-    delete_rule(&deps, DeleteRule { tenant_id: caller.tenant_id, rule_id: id }, SystemClock::now()).await?;
+    delete_rule(&deps, DeleteRule { actor: caller.clone(), rule_id: id }, SystemClock::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -89,7 +89,7 @@ pub(crate) async fn create_maintenance_window(
     JsonBody(draft): JsonBody<MaintenanceDraft>,
 ) -> Result<(StatusCode, Json<MaintenanceWindow>), ApiError> {
     let now = SystemClock::now();
-    let created = create_window(&deps, CreateWindow { tenant_id: caller.tenant_id, draft }, now).await?;
+    let created = create_window(&deps, CreateWindow { actor: caller.clone(), draft }, now).await?;
     let active = created.schedule.is_active(now);
     Ok((StatusCode::CREATED, Json(window(&created, active))))
 }
@@ -101,7 +101,7 @@ pub(crate) async fn list_maintenance_windows(
     State(deps): State<Deps>,
     Caller(caller): Caller,
 ) -> Result<Json<Page<MaintenanceWindow>>, ApiError> {
-    let windows = list_windows(&deps, ListWindows { tenant_id: caller.tenant_id }, SystemClock::now()).await?;
+    let windows = list_windows(&deps, ListWindows { actor: caller.clone() }, SystemClock::now()).await?;
     Ok(Json(Page { items: windows.iter().map(|(w, active)| window(w, *active)).collect(), next_cursor: None }))
 }
 
@@ -114,7 +114,7 @@ pub(crate) async fn get_maintenance_window(
     Caller(caller): Caller,
     WindowPath(id): WindowPath,
 ) -> Result<Json<MaintenanceWindow>, ApiError> {
-    let (found, active) = get_window(&deps, GetWindow { tenant_id: caller.tenant_id, window_id: id }, SystemClock::now()).await?;
+    let (found, active) = get_window(&deps, GetWindow { actor: caller.clone(), window_id: id }, SystemClock::now()).await?;
     Ok(Json(window(&found, active)))
 }
 
@@ -130,7 +130,7 @@ pub(crate) async fn replace_maintenance_window(
     JsonBody(draft): JsonBody<MaintenanceDraft>,
 ) -> Result<Json<MaintenanceWindow>, ApiError> {
     let now = SystemClock::now();
-    let replaced = replace_window(&deps, ReplaceWindow { tenant_id: caller.tenant_id, window_id: id, draft }, now).await?;
+    let replaced = replace_window(&deps, ReplaceWindow { actor: caller.clone(), window_id: id, draft }, now).await?;
     let active = replaced.schedule.is_active(now);
     Ok(Json(window(&replaced, active)))
 }
@@ -144,7 +144,7 @@ pub(crate) async fn delete_maintenance_window(
     Caller(caller): Caller,
     WindowPath(id): WindowPath,
 ) -> Result<StatusCode, ApiError> {
-    delete_window(&deps, DeleteWindow { tenant_id: caller.tenant_id, window_id: id }, SystemClock::now()).await?;
+    delete_window(&deps, DeleteWindow { actor: caller.clone(), window_id: id }, SystemClock::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -161,7 +161,7 @@ pub(crate) async fn mute(
     body: Option<JsonBody<MuteRequest>>,
 ) -> Result<Json<MuteState>, ApiError> {
     let until = body.and_then(|JsonBody(b)| b.until);
-    let mute = mute_monitor(&deps, MuteMonitor { tenant_id: caller.tenant_id, monitor_id: id, until }, SystemClock::now()).await?;
+    let mute = mute_monitor(&deps, MuteMonitor { actor: caller.clone(), monitor_id: id, until }, SystemClock::now()).await?;
     Ok(Json(MuteState { monitor_id: id, muted: true, until: mute.until, since: mute.created_at }))
 }
 
@@ -170,6 +170,6 @@ pub(crate) async fn mute(
     params(("id" = MonitorId, Path, description = "The monitor")),
     responses((status = 204, description = "Unmuted")))]
 pub(crate) async fn unmute(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<StatusCode, ApiError> {
-    unmute_monitor(&deps, UnmuteMonitor { tenant_id: caller.tenant_id, monitor_id: id }, SystemClock::now()).await?;
+    unmute_monitor(&deps, UnmuteMonitor { actor: caller.clone(), monitor_id: id }, SystemClock::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,27 +4,11 @@ use crate::extract::{Caller, QueryParams, page_request};
 use crate::problem::ApiError;
 use axum::Json;
 use axum::extract::State;
-use jiff::Timestamp;
-use serde::Deserialize;
-use vigil_api::Page as PageBody;
+use vigil_api::{AuditEntry, AuditLogQuery, Page};
 use vigil_app::Deps;
 use vigil_app::accounts::list_audit_log;
 use vigil_domain::access::ActorId;
-use vigil_domain::accounts::{AuditEntry, AuditQuery};
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct AuditParams {
-    /// `user:<id>`, `key:<id>` or `system`.
-    actor: Option<String>,
-    action: Option<String>,
-    target_kind: Option<String>,
-    target_id: Option<String>,
-    since: Option<Timestamp>,
-    until: Option<Timestamp>,
-    cursor: Option<String>,
-    limit: Option<u32>,
-}
+use vigil_domain::accounts::AuditQuery;
 
 fn parse_actor(text: &str) -> Result<ActorId, ApiError> {
     let bad = || ApiError::bad_request(format!("`actor` is `user:<id>`, `key:<id>` or `system`, not `{text}`"));
@@ -36,12 +20,16 @@ fn parse_actor(text: &str) -> Result<ActorId, ApiError> {
     }
 }
 
-/// `GET /v1/audit-log`: newest first, filtered, paginated (admins).
+/// The audit log, newest first, filtered (admins): every change made by a person, a key or
+/// Vigil itself, with its fields before and after (secrets masked).
+#[utoipa::path(get, path = "/audit-log", tag = "audit", operation_id = "list_audit_log",
+    params(AuditLogQuery),
+    responses((status = 200, description = "A page of entries", body = Page<AuditEntry>)))]
 pub(crate) async fn list(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-    QueryParams(params): QueryParams<AuditParams>,
-) -> Result<Json<PageBody<AuditEntry>>, ApiError> {
+    QueryParams(params): QueryParams<AuditLogQuery>,
+) -> Result<Json<Page<AuditEntry>>, ApiError> {
     let query = AuditQuery {
         actor: params.actor.as_deref().map(parse_actor).transpose()?,
         action: params.action,
@@ -52,5 +40,5 @@ pub(crate) async fn list(
         page: page_request(params.cursor.as_deref(), params.limit)?,
     };
     let page = list_audit_log(&deps, &actor, query).await?;
-    Ok(Json(PageBody { items: page.items, next_cursor: page.next_cursor.map(|c| c.0) }))
+    Ok(Json(Page { items: page.items, next_cursor: page.next_cursor.map(|c| c.0) }))
 }

@@ -24,7 +24,7 @@ pub(crate) async fn create(
     Caller(caller): Caller,
     JsonBody(draft): JsonBody<ChannelDraft>,
 ) -> Result<(StatusCode, Json<Channel>), ApiError> {
-    let channel = create_channel(&deps, CreateChannel { tenant_id: caller.tenant_id, draft }, SystemClock::now()).await?;
+    let channel = create_channel(&deps, CreateChannel { actor: caller.clone(), draft }, SystemClock::now()).await?;
     Ok((StatusCode::CREATED, Json(incident_views::channel(&channel, true))))
 }
 
@@ -37,7 +37,7 @@ pub(crate) async fn list(
     Caller(caller): Caller,
     QueryParams(params): QueryParams<PageQuery>,
 ) -> Result<Json<Page<Channel>>, ApiError> {
-    let cmd = ListChannels { tenant_id: caller.tenant_id, page: crate::extract::page(&params)? };
+    let cmd = ListChannels { actor: caller.clone(), page: crate::extract::page(&params)? };
     let page = list_channels(&deps, cmd, SystemClock::now()).await?;
     Ok(Json(Page {
         items: page.items.iter().map(|c| incident_views::channel(c, false)).collect(),
@@ -54,7 +54,7 @@ pub(crate) async fn read(
     Caller(caller): Caller,
     ChannelPath(id): ChannelPath,
 ) -> Result<Json<Channel>, ApiError> {
-    let channel = get_channel(&deps, GetChannel { tenant_id: caller.tenant_id, channel_id: id }, SystemClock::now()).await?;
+    let channel = get_channel(&deps, GetChannel { actor: caller.clone(), channel_id: id }, SystemClock::now()).await?;
     Ok(Json(incident_views::channel(&channel, false)))
 }
 
@@ -71,7 +71,7 @@ pub(crate) async fn replace(
     ChannelPath(id): ChannelPath,
     JsonBody(draft): JsonBody<ChannelDraft>,
 ) -> Result<Json<Channel>, ApiError> {
-    let cmd = ReplaceChannel { tenant_id: caller.tenant_id, channel_id: id, draft };
+    let cmd = ReplaceChannel { actor: caller.clone(), channel_id: id, draft };
     let channel = replace_channel(&deps, cmd, SystemClock::now()).await?;
     Ok(Json(incident_views::channel(&channel, false)))
 }
@@ -81,7 +81,7 @@ pub(crate) async fn replace(
     params(("id" = ChannelId, Path, description = "The channel")),
     responses((status = 204, description = "Deleted")))]
 pub(crate) async fn delete(State(deps): State<Deps>, Caller(caller): Caller, ChannelPath(id): ChannelPath) -> Result<StatusCode, ApiError> {
-    delete_channel(&deps, DeleteChannel { tenant_id: caller.tenant_id, channel_id: id }, SystemClock::now()).await?;
+    delete_channel(&deps, DeleteChannel { actor: caller.clone(), channel_id: id }, SystemClock::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -95,7 +95,7 @@ pub(crate) async fn test(
     Caller(caller): Caller,
     ChannelPath(id): ChannelPath,
 ) -> Result<Json<ChannelTest>, ApiError> {
-    let result = test_channel(&deps, TestChannel { tenant_id: caller.tenant_id, channel_id: id }, SystemClock::now()).await?;
+    let result = test_channel(&deps, TestChannel { actor: caller.clone(), channel_id: id }, SystemClock::now()).await?;
     Ok(Json(match result {
         AttemptResult::Accepted { status_code } => ChannelTest { delivered: true, status_code, error: None },
         AttemptResult::Rejected { status_code, error, .. } => ChannelTest { delivered: false, status_code, error: Some(error) },

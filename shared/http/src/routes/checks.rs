@@ -18,7 +18,7 @@ pub(crate) async fn trigger(
     Caller(caller): Caller,
     MonitorPath(id): MonitorPath,
 ) -> Result<Json<TriggeredCheck>, ApiError> {
-    let run = trigger_check(&deps, TriggerCheck { tenant_id: caller.tenant_id, monitor_id: id }, SystemClock::now()).await?;
+    let run = trigger_check(&deps, TriggerCheck { actor: caller.clone(), monitor_id: id }, SystemClock::now()).await?;
     Ok(Json(TriggeredCheck { check: views::check(&run.result), status: run.health.status, status_since: run.health.since }))
 }
 
@@ -32,7 +32,7 @@ pub(crate) async fn list(
     MonitorPath(id): MonitorPath,
     QueryParams(params): QueryParams<PageQuery>,
 ) -> Result<Json<Page<Check>>, ApiError> {
-    let cmd = ListChecks { tenant_id: caller.tenant_id, monitor_id: id, page: crate::extract::page(&params)? };
+    let cmd = ListChecks { actor: caller.clone(), monitor_id: id, page: crate::extract::page(&params)? };
     let page = list_checks(&deps, cmd, SystemClock::now()).await?;
     Ok(Json(Page { items: page.items.iter().map(views::check).collect(), next_cursor: page.next_cursor.map(|c| c.0) }))
 }
@@ -47,6 +47,6 @@ pub(crate) async fn read(
     MonitorPath(id): MonitorPath,
     CheckPath(check_id): CheckPath,
 ) -> Result<Json<CheckDetail>, ApiError> {
-    let detail = get_check(&deps, GetCheck { tenant_id: caller.tenant_id, monitor_id: id, check_id }, SystemClock::now()).await?;
+    let detail = get_check(&deps, GetCheck { actor: caller.clone(), monitor_id: id, check_id }, SystemClock::now()).await?;
     Ok(Json(views::check_detail(&detail.result, detail.artefact.as_ref())))
 }

@@ -17,7 +17,7 @@ pub(crate) async fn failed(
     Caller(caller): Caller,
     QueryParams(params): QueryParams<PageQuery>,
 ) -> Result<Json<Page<Delivery>>, ApiError> {
-    let cmd = ListFailedDeliveries { tenant_id: caller.tenant_id, page: crate::extract::page(&params)? };
+    let cmd = ListFailedDeliveries { actor: caller.clone(), page: crate::extract::page(&params)? };
     let page = list_failed_deliveries(&deps, cmd, SystemClock::now()).await?;
     Ok(Json(Page {
         items: page.items.iter().map(|d| incident_views::delivery(d, None)).collect(),

@@ -55,7 +55,7 @@ pub(crate) async fn list(
         opened_before: time("to", params.to.as_deref())?,
         page: page_request(params.cursor.as_deref(), params.limit)?,
     };
-    let page = list_incidents(&deps, ListIncidents { tenant_id: caller.tenant_id, query }, SystemClock::now()).await?;
+    let page = list_incidents(&deps, ListIncidents { actor: caller.clone(), query }, SystemClock::now()).await?;
     Ok(Json(Page { items: page.items.iter().map(incident_views::incident).collect(), next_cursor: page.next_cursor.map(|c| c.0) }))
 }
 
@@ -68,7 +68,7 @@ pub(crate) async fn read(
     Caller(caller): Caller,
     IncidentPath(id): IncidentPath,
 ) -> Result<Json<IncidentDetail>, ApiError> {
-    let detail = get_incident(&deps, GetIncident { tenant_id: caller.tenant_id, incident_id: id }, SystemClock::now()).await?;
+    let detail = get_incident(&deps, GetIncident { actor: caller.clone(), incident_id: id }, SystemClock::now()).await?;
     Ok(Json(incident_views::incident_detail(&detail)))
 }
 
@@ -96,7 +96,7 @@ pub(crate) async fn acknowledge(
     if body.note.is_some() {
         return Err(ApiError::bad_request("`note` belongs to resolve; add a comment instead"));
     }
-    let cmd = AcknowledgeIncident { tenant_id: caller.tenant_id, incident_id: id, by: actor(body.by, &caller)? };
+    let cmd = AcknowledgeIncident { actor: caller.clone(), incident_id: id, by: actor(body.by, &caller)? };
     let incident = acknowledge_incident(&deps, cmd, SystemClock::now()).await?;
     Ok(Json(incident_views::incident(&incident)))
 }
@@ -114,7 +114,7 @@ pub(crate) async fn resolve(
     body: Option<JsonBody<ActRequest>>,
 ) -> Result<Json<Incident>, ApiError> {
     let body = body.map(|JsonBody(b)| b).unwrap_or_default();
-    let cmd = ResolveIncident { tenant_id: caller.tenant_id, incident_id: id, by: actor(body.by, &caller)?, note: body.note };
+    let cmd = ResolveIncident { actor: caller.clone(), incident_id: id, by: actor(body.by, &caller)?, note: body.note };
     let incident = resolve_incident(&deps, cmd, SystemClock::now()).await?;
     Ok(Json(incident_views::incident(&incident)))
 }
@@ -130,7 +130,7 @@ pub(crate) async fn comment(
     IncidentPath(id): IncidentPath,
     JsonBody(body): JsonBody<CommentRequest>,
 ) -> Result<(axum::http::StatusCode, Json<TimelineEntry>), ApiError> {
-    let cmd = CommentOnIncident { tenant_id: caller.tenant_id, incident_id: id, by: actor(body.by, &caller)?, text: body.text };
+    let cmd = CommentOnIncident { actor: caller.clone(), incident_id: id, by: actor(body.by, &caller)?, text: body.text };
     let entry = comment_on_incident(&deps, cmd, SystemClock::now()).await?;
     Ok((axum::http::StatusCode::CREATED, Json(entry)))
 }

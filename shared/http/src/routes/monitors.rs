@@ -43,7 +43,7 @@ pub(crate) async fn create(
     Caller(caller): Caller,
     JsonBody(draft): JsonBody<MonitorDraft>,
 ) -> Result<Response, ApiError> {
-    let record = create_monitor(&deps, CreateMonitor { tenant_id: caller.tenant_id, draft }, SystemClock::now()).await?;
+    let record = create_monitor(&deps, CreateMonitor { actor: caller.clone(), draft }, SystemClock::now()).await?;
     Ok(with_etag(&record, StatusCode::CREATED, views::monitor(&record, None)))
 }
 
@@ -63,7 +63,7 @@ pub(crate) async fn list(
         .transpose()?;
     let page = page_request(params.cursor.as_deref(), params.limit)?;
     let query = StoreQuery { tag: params.tag, status, page };
-    let page = list_monitors(&deps, ListMonitors { tenant_id: caller.tenant_id, query }, SystemClock::now()).await?;
+    let page = list_monitors(&deps, ListMonitors { actor: caller.clone(), query }, SystemClock::now()).await?;
     Ok(Json(Page {
         items: page.items.iter().map(|record| views::monitor(record, None)).collect(),
         next_cursor: page.next_cursor.map(|c| c.0),
@@ -76,7 +76,7 @@ pub(crate) async fn list(
     responses((status = 200, description = "The monitor", body = Monitor,
         headers(("ETag" = String, description = "Its revision, quoted")))))]
 pub(crate) async fn read(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<Response, ApiError> {
-    let view = get_monitor(&deps, GetMonitor { tenant_id: caller.tenant_id, monitor_id: id }, SystemClock::now()).await?;
+    let view = get_monitor(&deps, GetMonitor { actor: caller.clone(), monitor_id: id }, SystemClock::now()).await?;
     Ok(with_etag(&view.record, StatusCode::OK, views::monitor(&view.record, view.last_check.as_ref())))
 }
 
@@ -113,8 +113,7 @@ pub(crate) async fn update(
     // `"body": null` removes the body, which a plain optional field cannot tell from absence.
     let clear_body = raw.get("body").is_some_and(serde_json::Value::is_null);
     let patch: MonitorDraft = parse_json(raw.to_string().as_bytes())?;
-    let cmd =
-        UpdateMonitor { tenant_id: caller.tenant_id, monitor_id: id, patch, clear_body, expected_revision: expected_revision(&headers)? };
+    let cmd = UpdateMonitor { actor: caller.clone(), monitor_id: id, patch, clear_body, expected_revision: expected_revision(&headers)? };
     let record = update_monitor(&deps, cmd, SystemClock::now()).await?;
     Ok(with_etag(&record, StatusCode::OK, views::monitor(&record, None)))
 }
@@ -124,7 +123,7 @@ pub(crate) async fn update(
     params(("id" = MonitorId, Path, description = "The monitor")),
     responses((status = 204, description = "Deleted")))]
 pub(crate) async fn delete(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<StatusCode, ApiError> {
-    delete_monitor(&deps, DeleteMonitor { tenant_id: caller.tenant_id, monitor_id: id }, SystemClock::now()).await?;
+    delete_monitor(&deps, DeleteMonitor { actor: caller.clone(), monitor_id: id }, SystemClock::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -133,7 +132,7 @@ pub(crate) async fn delete(State(deps): State<Deps>, Caller(caller): Caller, Mon
     params(("id" = MonitorId, Path, description = "The monitor")),
     responses((status = 200, description = "The monitor, paused", body = Monitor)))]
 pub(crate) async fn pause(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<Response, ApiError> {
-    let record = pause_monitor(&deps, PauseMonitor { tenant_id: caller.tenant_id, monitor_id: id }, SystemClock::now()).await?;
+    let record = pause_monitor(&deps, PauseMonitor { actor: caller.clone(), monitor_id: id }, SystemClock::now()).await?;
     Ok(with_etag(&record, StatusCode::OK, views::monitor(&record, None)))
 }
 
@@ -142,6 +141,6 @@ pub(crate) async fn pause(State(deps): State<Deps>, Caller(caller): Caller, Moni
     params(("id" = MonitorId, Path, description = "The monitor")),
     responses((status = 200, description = "The monitor, resumed", body = Monitor)))]
 pub(crate) async fn resume(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<Response, ApiError> {
-    let record = resume_monitor(&deps, ResumeMonitor { tenant_id: caller.tenant_id, monitor_id: id }, SystemClock::now()).await?;
+    let record = resume_monitor(&deps, ResumeMonitor { actor: caller.clone(), monitor_id: id }, SystemClock::now()).await?;
     Ok(with_etag(&record, StatusCode::OK, views::monitor(&record, None)))
 }

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::SignedDuration;
-use serde::{Deserialize, Serialize};
+use vigil_api::{OidcCallbackQuery, OidcOption, OidcStartQuery, Problem, Providers};
 use vigil_app::accounts::{FinishOidc, ProviderAnswer, StartOidc, finish_oidc, sign_in_options, start_oidc};
 use vigil_app::{Deps, SystemClock};
 use vigil_domain::accounts::SecretToken;
@@ -22,32 +22,26 @@ pub const CALLBACK_PATH: &str = "v1/auth/oidc/callback";
 /// that nobody can finish a sign-in of theirs in someone else's browser (login CSRF).
 const STATE_COOKIE: &str = "vigil_oidc_state";
 
-#[derive(Debug, Serialize)]
-pub(crate) struct ProvidersBody {
-    oidc: OidcOption,
-}
-
-#[derive(Debug, Serialize)]
-struct OidcOption {
-    configured: bool,
-    name: Option<String>,
-}
-
-/// `GET /v1/auth/providers`: whether sign-in through an OpenID provider is offered, and the
-/// name for its button.
-pub(crate) async fn providers(State(deps): State<Deps>) -> Json<ProvidersBody> {
+/// The sign-in methods a sign-in page offers: whether sign-in through an OpenID provider is,
+/// and the name for its button. Needs no credentials.
+#[utoipa::path(get, path = "/auth/providers", tag = "accounts", operation_id = "sign_in_providers", security(()),
+    responses((status = 200, description = "The sign-in methods", body = Providers)))]
+pub(crate) async fn providers(State(deps): State<Deps>) -> Json<Providers> {
     let options = sign_in_options(&deps);
-    Json(ProvidersBody { oidc: OidcOption { configured: options.oidc.is_some(), name: options.oidc } })
+    Json(Providers { oidc: OidcOption { configured: options.oidc.is_some(), name: options.oidc } })
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct StartQuery {
-    return_to: Option<String>,
-}
-
-/// `GET /v1/auth/oidc/start?return_to=/path`: 302 to the provider.
-pub(crate) async fn start(State(deps): State<Deps>, QueryParams(query): QueryParams<StartQuery>) -> Result<Response, ApiError> {
+/// Start a sign-in through the OpenID provider (for a browser): a redirect to the provider,
+/// with a cookie that ties the sign-in to this browser. Needs no credentials.
+#[utoipa::path(get, path = "/auth/oidc/start", tag = "accounts", operation_id = "start_oidc", security(()),
+    params(OidcStartQuery),
+    responses((status = 302, description = "To the provider's authorization page (authorization code with PKCE)",
+            headers(("Location" = String, description = "The provider's authorization URL"),
+                ("Set-Cookie" = String, description = "`vigil_oidc_state`, for ten minutes"))),
+        (status = 400, description = "`return_to` is not a local path (`invalid-input`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No OpenID provider is configured (`oidc-not-configured`)", body = Problem,
+            content_type = "application/problem+json")))]
+pub(crate) async fn start(State(deps): State<Deps>, QueryParams(query): QueryParams<OidcStartQuery>) -> Result<Response, ApiError> {
     let redirect = start_oidc(&deps, StartOidc { return_to: query.return_to }, SystemClock::now()).await?;
     let location =
         HeaderValue::from_str(redirect.url.as_str()).map_err(|_| ApiError::bad_request("the provider's URL is not a header value"))?;
@@ -55,23 +49,29 @@ pub(crate) async fn start(State(deps): State<Deps>, QueryParams(query): QueryPar
     Ok((StatusCode::FOUND, [(header::LOCATION, location), (header::SET_COOKIE, binding)]).into_response())
 }
 
-/// What the provider sends the browser back with (providers add more, such as `session_state`).
-#[derive(Debug, Deserialize)]
-pub(crate) struct CallbackQuery {
-    state: Option<String>,
-    code: Option<String>,
-    iss: Option<String>,
-    error: Option<String>,
-    error_description: Option<String>,
-}
-
-/// `GET /v1/auth/oidc/callback?code&state`: finishes the sign-in, sets the session cookie and
-/// answers 303 to the path asked for at the start.
+/// Where the OpenID provider sends the browser back: finishes the sign-in, sets the session
+/// cookie and redirects to the path asked for at the start. Needs no credentials (the state
+/// cookie of the start ties it to the browser).
+#[utoipa::path(get, path = "/auth/oidc/callback", tag = "accounts", operation_id = "finish_oidc", security(()),
+    params(OidcCallbackQuery),
+    responses((status = 303, description = "Signed in: to the path asked for at the start",
+            headers(("Location" = String, description = "The local path"),
+                ("Set-Cookie" = String, description = "`vigil_session`, and `vigil_oidc_state` cleared"))),
+        (status = 400, description = "No `state` or `code`, or a state that is unknown, spent, expired or of another browser \
+            (`oidc-state`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The provider refused (`oidc-provider-refused`) or answered an ID token that is not valid \
+            (`oidc-invalid-token`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No verified email (`oidc-email-unverified`), or no organisation lets this person in \
+            (`oidc-refused`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No OpenID provider is configured (`oidc-not-configured`)", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 502, description = "The provider could not be reached (`oidc-provider-unreachable`)", body = Problem,
+            content_type = "application/problem+json")))]
 pub(crate) async fn callback(
     State(deps): State<Deps>,
     RequestOrigin(origin): RequestOrigin,
     headers: HeaderMap,
-    QueryParams(query): QueryParams<CallbackQuery>,
+    QueryParams(query): QueryParams<OidcCallbackQuery>,
 ) -> Result<Response, ApiError> {
     let state = query.state.ok_or_else(|| ApiError::bad_request("the callback needs the `state` the provider was given"))?;
     let answer = match (query.error, query.code) {

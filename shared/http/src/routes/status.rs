@@ -19,7 +19,7 @@ pub(crate) async fn uptime(
     Caller(caller): Caller,
     MonitorPath(id): MonitorPath,
 ) -> Result<Json<Uptime>, ApiError> {
-    let windows = monitor_uptime(&deps, MonitorUptime { tenant_id: caller.tenant_id, monitor_id: id }, SystemClock::now()).await?;
+    let windows = monitor_uptime(&deps, MonitorUptime { actor: caller.clone(), monitor_id: id }, SystemClock::now()).await?;
     Ok(Json(Uptime { monitor_id: id, windows }))
 }
 
@@ -33,7 +33,7 @@ pub(crate) async fn transitions(
     MonitorPath(id): MonitorPath,
     QueryParams(params): QueryParams<PageQuery>,
 ) -> Result<Json<Page<Transition>>, ApiError> {
-    let cmd = ListTransitions { tenant_id: caller.tenant_id, monitor_id: id, page: crate::extract::page(&params)? };
+    let cmd = ListTransitions { actor: caller.clone(), monitor_id: id, page: crate::extract::page(&params)? };
     let page = list_transitions(&deps, cmd, SystemClock::now()).await?;
     Ok(Json(Page { items: page.items.into_iter().map(views::transition).collect(), next_cursor: page.next_cursor.map(|c| c.0) }))
 }
@@ -42,7 +42,7 @@ pub(crate) async fn transitions(
 #[utoipa::path(get, path = "/summary", tag = "monitors", operation_id = "get_summary",
     responses((status = 200, description = "Counts by status", body = Summary)))]
 pub(crate) async fn summary(State(deps): State<Deps>, Caller(caller): Caller) -> Result<Json<Summary>, ApiError> {
-    let view = tenant_summary(&deps, TenantSummary { tenant_id: caller.tenant_id }, SystemClock::now()).await?;
+    let view = tenant_summary(&deps, TenantSummary { actor: caller.clone() }, SystemClock::now()).await?;
     let by_status = view.by_status.into_iter().filter_map(|(name, count)| MonitorStatus::parse(name).map(|s| (s, count))).collect();
     Ok(Json(Summary { total: view.total, by_status }))
 }

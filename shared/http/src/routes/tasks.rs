@@ -37,8 +37,8 @@ pub(crate) async fn create(
     JsonBody(draft): JsonBody<TaskDraft>,
 ) -> Result<Response, ApiError> {
     let now = SystemClock::now();
-    let record = create_task(&deps, CreateTask { tenant_id: caller.tenant_id, draft }, now).await?;
-    let view = get_task(&deps, GetTask { tenant_id: caller.tenant_id, task_id: record.task.id }, now).await?;
+    let record = create_task(&deps, CreateTask { actor: caller.clone(), draft }, now).await?;
+    let view = get_task(&deps, GetTask { actor: caller.clone(), task_id: record.task.id }, now).await?;
     Ok(task_response(&deps, &view, StatusCode::CREATED))
 }
 
@@ -51,7 +51,7 @@ pub(crate) async fn list(
     Caller(caller): Caller,
     QueryParams(params): QueryParams<PageQuery>,
 ) -> Result<Json<Page<Task>>, ApiError> {
-    let listed = list_tasks(&deps, ListTasks { tenant_id: caller.tenant_id, page: page(&params)? }, SystemClock::now()).await?;
+    let listed = list_tasks(&deps, ListTasks { actor: caller.clone(), page: page(&params)? }, SystemClock::now()).await?;
     Ok(Json(Page {
         items: listed.items.iter().map(|view| task_views::task(view, &deps.settings.public_url)).collect(),
         next_cursor: listed.next_cursor.map(|c| c.0),
@@ -63,7 +63,7 @@ pub(crate) async fn list(
     params(("id" = TaskId, Path, description = "The task")),
     responses((status = 200, description = "The task", body = Task)))]
 pub(crate) async fn read(State(deps): State<Deps>, Caller(caller): Caller, TaskPath(id): TaskPath) -> Result<Response, ApiError> {
-    let view = get_task(&deps, GetTask { tenant_id: caller.tenant_id, task_id: id }, SystemClock::now()).await?;
+    let view = get_task(&deps, GetTask { actor: caller.clone(), task_id: id }, SystemClock::now()).await?;
     Ok(task_response(&deps, &view, StatusCode::OK))
 }
 
@@ -79,7 +79,7 @@ pub(crate) async fn update(
     TaskPath(id): TaskPath,
     JsonBody(patch): JsonBody<TaskDraft>,
 ) -> Result<Response, ApiError> {
-    let view = update_task(&deps, UpdateTask { tenant_id: caller.tenant_id, task_id: id, patch }, SystemClock::now()).await?;
+    let view = update_task(&deps, UpdateTask { actor: caller.clone(), task_id: id, patch }, SystemClock::now()).await?;
     Ok(task_response(&deps, &view, StatusCode::OK))
 }
 
@@ -88,7 +88,7 @@ pub(crate) async fn update(
     params(("id" = TaskId, Path, description = "The task")),
     responses((status = 204, description = "Deleted")))]
 pub(crate) async fn delete(State(deps): State<Deps>, Caller(caller): Caller, TaskPath(id): TaskPath) -> Result<StatusCode, ApiError> {
-    delete_task(&deps, DeleteTask { tenant_id: caller.tenant_id, task_id: id }, SystemClock::now()).await?;
+    delete_task(&deps, DeleteTask { actor: caller.clone(), task_id: id }, SystemClock::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -97,7 +97,7 @@ pub(crate) async fn delete(State(deps): State<Deps>, Caller(caller): Caller, Tas
     params(("id" = TaskId, Path, description = "The task")),
     responses((status = 200, description = "The task", body = Task)))]
 pub(crate) async fn pause(State(deps): State<Deps>, Caller(caller): Caller, TaskPath(id): TaskPath) -> Result<Response, ApiError> {
-    let view = pause_task(&deps, PauseTask { tenant_id: caller.tenant_id, task_id: id }, SystemClock::now()).await?;
+    let view = pause_task(&deps, PauseTask { actor: caller.clone(), task_id: id }, SystemClock::now()).await?;
     Ok(task_response(&deps, &view, StatusCode::OK))
 }
 
@@ -106,7 +106,7 @@ pub(crate) async fn pause(State(deps): State<Deps>, Caller(caller): Caller, Task
     params(("id" = TaskId, Path, description = "The task")),
     responses((status = 200, description = "The task", body = Task)))]
 pub(crate) async fn resume(State(deps): State<Deps>, Caller(caller): Caller, TaskPath(id): TaskPath) -> Result<Response, ApiError> {
-    let view = resume_task(&deps, ResumeTask { tenant_id: caller.tenant_id, task_id: id }, SystemClock::now()).await?;
+    let view = resume_task(&deps, ResumeTask { actor: caller.clone(), task_id: id }, SystemClock::now()).await?;
     Ok(task_response(&deps, &view, StatusCode::OK))
 }
 
@@ -120,7 +120,7 @@ pub(crate) async fn runs(
     TaskPath(id): TaskPath,
     QueryParams(params): QueryParams<PageQuery>,
 ) -> Result<Json<Page<Run>>, ApiError> {
-    let cmd = ListRuns { tenant_id: caller.tenant_id, task_id: id, page: page(&params)? };
+    let cmd = ListRuns { actor: caller.clone(), task_id: id, page: page(&params)? };
     let listed = list_runs(&deps, cmd, SystemClock::now()).await?;
     Ok(Json(Page { items: listed.items.iter().map(task_views::run).collect(), next_cursor: listed.next_cursor.map(|c| c.0) }))
 }
@@ -135,7 +135,7 @@ pub(crate) async fn pings(
     TaskPath(id): TaskPath,
     QueryParams(params): QueryParams<PageQuery>,
 ) -> Result<Json<Page<Ping>>, ApiError> {
-    let cmd = ListPings { tenant_id: caller.tenant_id, task_id: id, page: page(&params)? };
+    let cmd = ListPings { actor: caller.clone(), task_id: id, page: page(&params)? };
     let listed = list_pings(&deps, cmd, SystemClock::now()).await?;
     Ok(Json(Page { items: listed.items.iter().map(task_views::ping).collect(), next_cursor: listed.next_cursor.map(|c| c.0) }))
 }

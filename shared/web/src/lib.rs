@@ -1,0 +1,66 @@
+//! Vigil's dashboard: pages rendered on the server from compile-time-checked templates over the
+//! same use cases as the API, enhanced by a little script where it helps and complete without
+//! it. [`app`] is what `vigil serve` and the api Lambda serve: the API, the pages and their
+//! assets in one router.
+
+mod assets;
+mod failure;
+mod i18n;
+mod notice;
+mod oidc_button;
+mod page;
+mod pages;
+mod qr;
+mod security;
+mod shell;
+mod visitor;
+
+pub use assets::{ASSETS, Asset};
+pub use i18n::Tr;
+pub use security::CONTENT_SECURITY_POLICY;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
+use vigil_app::Deps;
+
+/// The pages and their assets, with the security headers on every answer.
+pub fn pages(deps: Deps) -> Router {
+    use pages::*;
+    Router::new()
+        .route("/", get(overview::show))
+        .route("/setup", get(setup::show).post(setup::submit))
+        .route("/sign-in", get(sign_in::show).post(sign_in::submit))
+        .route("/sign-in/code", post(sign_in::submit_code))
+        .route("/sign-out", post(sign_in::sign_out))
+        .route("/organisation/switch", post(preferences::switch_organisation))
+        .route("/preferences/theme", post(preferences::theme))
+        .route("/preferences/language", post(preferences::language))
+        .route("/forgot-password", get(reset::show_request).post(reset::submit_request))
+        .route("/reset-password", get(reset::show_reset).post(reset::submit_reset))
+        .route("/invitations/accept", get(invitation::show).post(invitation::submit))
+        .route("/settings/profile", get(profile::show).post(profile::submit))
+        .route("/settings/password", get(password::show).post(password::submit))
+        .route("/settings/two-factor", get(two_factor::show))
+        .route("/settings/two-factor/begin", post(two_factor::begin))
+        .route("/settings/two-factor/confirm", post(two_factor::confirm))
+        .route("/settings/two-factor/disable", post(two_factor::disable))
+        .route("/settings/members", get(members::show))
+        .route("/settings/members/invite", post(members::invite))
+        .route("/settings/members/{id}/role", post(members::change))
+        .route("/settings/members/{id}/remove", post(members::remove))
+        .route("/settings/invitations/{id}/revoke", post(members::revoke))
+        .route("/settings/keys", get(keys::show).post(keys::create))
+        .route("/settings/keys/{id}/revoke", post(keys::revoke))
+        .route("/settings/audit-log", get(audit::show))
+        .route("/settings/organisation", get(organisation::show).post(organisation::submit))
+        .route("/assets/{name}", get(assets::serve))
+        .layer(axum::middleware::map_response(security::headers))
+        .layer(CatchPanicLayer::new())
+        .with_state(deps)
+}
+
+/// Everything Vigil serves over HTTP: the API of vigil-http, the pages and the assets.
+pub fn app(deps: Deps) -> Router {
+    vigil_http::router(deps.clone()).merge(pages(deps))
+}

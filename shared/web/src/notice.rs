@@ -1,0 +1,24 @@
+//! The one-line notices a page shows after a change (post, redirect, get): the redirect names
+//! the notice in `?notice=`, and only the names listed here are shown.
+
+use crate::i18n::msg;
+
+/// The message key of the notice `name`, if it is one.
+pub(crate) fn text(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "profile_saved" => msg("notice.profile_saved"),
+        "password_changed" => msg("notice.password_changed"),
+        "two_factor_off" => msg("notice.two_factor_off"),
+        "invited" => msg("notice.invited"),
+        "role_changed" => msg("notice.role_changed"),
+        "member_removed" => msg("notice.member_removed"),
+        "invitation_revoked" => msg("notice.invitation_revoked"),
+        "key_revoked" => msg("notice.key_revoked"),
+        "organisation_saved" => msg("notice.organisation_saved"),
+        "switched" => msg("notice.switched"),
+        "signed_out" => msg("notice.signed_out"),
+        "password_reset" => msg("notice.password_reset"),
+        "reset_sent" => msg("notice.reset_sent"),
+        _ => return None,
+    })
+}

@@ -1,0 +1,16 @@
+//! One module per page (or per small family of pages): each parses its form, calls the use
+//! case and renders its template.
+
+pub(crate) mod audit;
+pub(crate) mod invitation;
+pub(crate) mod keys;
+pub(crate) mod members;
+pub(crate) mod organisation;
+pub(crate) mod overview;
+pub(crate) mod password;
+pub(crate) mod preferences;
+pub(crate) mod profile;
+pub(crate) mod reset;
+pub(crate) mod setup;
+pub(crate) mod sign_in;
+pub(crate) mod two_factor;

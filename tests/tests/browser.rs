@@ -1,0 +1,86 @@
+//! The dashboard in real headless Chromium (Debian's `chromium` package), driven by
+//! playwright-core from tests/browser/ against a `vigil serve` started in this process. The
+//! Node script runs the scenarios in order and prints `N passed, N failed`; a failing scenario
+//! leaves a screenshot and the page's HTML in `<target dir>/browser-artifacts`.
+//!
+//! `cargo test -p vigil-tests --test browser -- --ignored screenshots` remakes the screenshots
+//! of docs/screenshots/ (light and dark, English and French, desktop and phone width).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+use vigil_tests::app::TestApp;
+
+const INSTALL: &str = "run ./scripts/install-test-tools (it installs Debian's chromium with apt-get and playwright-core into tests/browser/node_modules with npm ci)";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_owned()
+}
+
+/// The scripts' folder, after checking that Chromium, Node and playwright-core are there.
+fn browser_dir() -> PathBuf {
+    let dir = workspace().join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(Path::new(&chromium).exists(), "the browser tests need Chromium at {chromium}: {INSTALL}");
+    assert!(
+        std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success()),
+        "the browser tests need Node: {INSTALL}"
+    );
+    assert!(dir.join("node_modules/playwright-core/package.json").exists(), "the browser tests need playwright-core: {INSTALL}");
+    dir
+}
+
+/// Where failing scenarios leave their evidence (CI keeps the target directory).
+fn artifacts_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
+    let target = if target.is_absolute() { target } else { workspace().join(target) };
+    target.join("browser-artifacts")
+}
+
+/// Runs `script` with Node against `app`, for at most `limit`; its output and whether it
+/// succeeded.
+async fn node(script: &str, app: &TestApp, limit: Duration) -> (bool, String) {
+    let mut command = tokio::process::Command::new("node");
+    command
+        .arg(script)
+        .current_dir(browser_dir())
+        .env("VIGIL_URL", &app.base)
+        .env("ARTIFACTS_DIR", artifacts_dir())
+        .env("SCREENSHOTS_DIR", workspace().join("docs/screenshots"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let child = command.spawn().expect("starting node");
+    let output = tokio::time::timeout(limit, child.wait_with_output())
+        .await
+        .unwrap_or_else(|_| panic!("{script} did not finish within {limit:?}"))
+        .expect("node ran");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_in_chromium() {
+    let app = TestApp::spawn().await;
+    let (ok, output) = node("run.mjs", &app, Duration::from_secs(300)).await;
+    println!("{output}");
+    let summary = output.lines().rev().find(|line| line.contains(" passed, ")).unwrap_or_default();
+    assert!(
+        ok && summary.ends_with(" passed, 0 failed"),
+        "browser scenarios failed ({summary}); evidence in {}",
+        artifacts_dir().display()
+    );
+    let passed: usize = summary.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(passed >= 9, "every scenario ran: {summary}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "remakes docs/screenshots; run on purpose"]
+async fn screenshots() {
+    let app = TestApp::spawn().await;
+    let (ok, output) = node("screenshots.mjs", &app, Duration::from_secs(600)).await;
+    println!("{output}");
+    assert!(ok, "the screenshots were not all taken");
+    app.stop().await;
+}

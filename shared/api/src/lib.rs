@@ -32,8 +32,8 @@ pub use channels::{Channel, ChannelTest, Recipients};
 pub use checks::{Artefact, Check, CheckDetail, Timings, Transition, TriggeredCheck, Uptime};
 pub use health::Health;
 pub use hosts::{
-    ConnectionEvent, Enrolment, FiringRule, Host, HostAction, HostInfo, HostRule, LatestSample, MetricValue, NewAction, NewEnrolment, RuleOnHost, Series,
-    SeriesPoint, SeriesQuery,
+    ConnectionEvent, Enrolment, FiringRule, Host, HostAction, HostInfo, HostRule, LatestSample, MetricValue, NewAction, NewEnrolment,
+    RuleOnHost, Series, SeriesPoint, SeriesQuery,
 };
 pub use incidents::{
     Acknowledgement, ActRequest, CommentRequest, Delivery, Incident, IncidentDetail, IncidentQuery, IncidentSubjectRef, Resolution,

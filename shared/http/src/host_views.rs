@@ -187,7 +187,14 @@ pub(crate) fn series(metric: &MetricKey, series: &vigil_app::hosts::Series) -> S
         points: series
             .points
             .iter()
-            .map(|p| SeriesPoint { at: p.at, count: p.summary.count, mean: p.summary.mean(), min: p.summary.min, max: p.summary.max, last: p.summary.last })
+            .map(|p| SeriesPoint {
+                at: p.at,
+                count: p.summary.count,
+                mean: p.summary.mean(),
+                min: p.summary.min,
+                max: p.summary.max,
+                last: p.summary.last,
+            })
             .collect(),
     }
 }

@@ -98,7 +98,9 @@ pub fn ping_router(deps: Deps) -> Router {
 /// `#[utoipa::path]` annotation gives, so the router and the document cannot disagree. A new
 /// route is one more `.routes(routes!(...))` line here and an annotation on its handler.
 pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
-    use routes::{agents, alerting, channels, checks, deliveries, health, host_actions, host_rules, hosts, incidents, monitors, status, tasks};
+    use routes::{
+        agents, alerting, channels, checks, deliveries, health, host_actions, host_rules, hosts, incidents, monitors, status, tasks,
+    };
     let v1 = OpenApiRouter::new()
         .routes(routes!(monitors::create, monitors::list))
         .routes(routes!(monitors::read, monitors::update, monitors::delete))

@@ -294,7 +294,9 @@ impl From<HostError> for ApiError {
             HostError::NotFound(what) => Self::not_found(format!("no such {what} here")),
             HostError::Invalid(errors) => Self::invalid_fields(errors),
             HostError::Conflict(detail) => Self::new(StatusCode::CONFLICT, "conflict", "Conflict with the current state", detail),
-            HostError::NotConnected(detail) => Self::new(StatusCode::CONFLICT, "not-connected", "The host's agent is not connected", detail),
+            HostError::NotConnected(detail) => {
+                Self::new(StatusCode::CONFLICT, "not-connected", "The host's agent is not connected", detail)
+            }
             HostError::Store(error) => error.into(),
         }
     }

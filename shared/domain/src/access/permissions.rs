@@ -8,7 +8,11 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         (Owner, _) => true,
         (Admin, ManageOrganisation) => false,
         (Admin, _) => true,
-        (Editor, Read | ReadTasks | EditMonitors | EditTasks | EditAlerting | RespondToIncidents | EditStatusPages | EditHostRules | ManageOwnKeys) => true,
+        (
+            Editor,
+            Read | ReadTasks | EditMonitors | EditTasks | EditAlerting | RespondToIncidents | EditStatusPages | EditHostRules
+            | ManageOwnKeys,
+        ) => true,
         (Editor, ManageMembers | ManageAllKeys | ReadAuditLog | ManageHosts | ManageOrganisation) => false,
         (Responder, Read | ReadTasks | RespondToIncidents | ManageOwnKeys) => true,
         (Responder, _) => false,
@@ -48,7 +52,17 @@ mod tests {
             ),
             (
                 Role::Editor,
-                &[Read, ReadTasks, EditMonitors, EditTasks, EditAlerting, RespondToIncidents, EditStatusPages, EditHostRules, ManageOwnKeys],
+                &[
+                    Read,
+                    ReadTasks,
+                    EditMonitors,
+                    EditTasks,
+                    EditAlerting,
+                    RespondToIncidents,
+                    EditStatusPages,
+                    EditHostRules,
+                    ManageOwnKeys,
+                ],
             ),
             (Role::Responder, &[Read, ReadTasks, RespondToIncidents, ManageOwnKeys]),
             (Role::Viewer, &[Read, ReadTasks, ManageOwnKeys]),

@@ -34,20 +34,22 @@ pub(crate) async fn connect(
     ClientOrigin(origin): ClientOrigin,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
-    let unavailable = |detail: &str| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "no-agent-socket", "No agent connections here", detail).into_response();
+    let unavailable = |detail: &str| {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "no-agent-socket", "No agent connections here", detail).into_response()
+    };
     let Some(Extension(hub)) = hub else { return unavailable("this deployment takes agent connections elsewhere (docs/agent.md)") };
     let upgrade = match upgrade {
         Ok(upgrade) => upgrade,
         Err(rejection) => {
             let detail = format!("connect with a WebSocket client (an agent): {}", rejection.body_text());
-            return ApiError::new(StatusCode::UPGRADE_REQUIRED, "websocket-required", "A WebSocket upgrade is required", detail).into_response();
+            return ApiError::new(StatusCode::UPGRADE_REQUIRED, "websocket-required", "A WebSocket upgrade is required", detail)
+                .into_response();
         }
     };
     let Some((membership, stopping)) = hub.join() else { return unavailable("the server is stopping") };
-    upgrade
-        .max_message_size(MAX_MESSAGE_BYTES)
-        .max_frame_size(MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| async move { Connection { deps, hub, membership, origin, socket, session: AgentSession::default() }.run(stopping).await })
+    upgrade.max_message_size(MAX_MESSAGE_BYTES).max_frame_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| async move {
+        Connection { deps, hub, membership, origin, socket, session: AgentSession::default() }.run(stopping).await
+    })
 }
 
 struct Connection {
@@ -91,10 +93,16 @@ impl Connection {
         on_agent_gone(&self.deps, &self.session, reason, detail, SystemClock::now()).await;
     }
 
-    async fn on_frame(&mut self, frame: Option<Result<Frame, axum::Error>>, inbox: &mut Option<mpsc::UnboundedReceiver<Outgoing>>) -> Option<Ended> {
+    async fn on_frame(
+        &mut self,
+        frame: Option<Result<Frame, axum::Error>>,
+        inbox: &mut Option<mpsc::UnboundedReceiver<Outgoing>>,
+    ) -> Option<Ended> {
         let text = match frame {
             Some(Ok(Frame::Text(text))) => text,
-            Some(Ok(Frame::Binary(_))) => return Some(self.goodbye(DisconnectReason::ProtocolError, Some("binary frames are not part of the protocol".into())).await),
+            Some(Ok(Frame::Binary(_))) => {
+                return Some(self.goodbye(DisconnectReason::ProtocolError, Some("binary frames are not part of the protocol".into())).await);
+            }
             Some(Ok(Frame::Ping(_) | Frame::Pong(_))) => return None,
             Some(Ok(Frame::Close(_))) | None => return Some((DisconnectReason::ConnectionLost, Some("closed without a goodbye".into()))),
             Some(Err(error)) => return Some((DisconnectReason::ConnectionLost, Some(error.to_string()))),

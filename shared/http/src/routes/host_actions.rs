@@ -49,7 +49,11 @@ pub(crate) async fn of_host(
 #[utoipa::path(get, path = "/actions", tag = "hosts", operation_id = "list_actions",
     params(PageQuery),
     responses((status = 200, description = "A page of action requests", body = Page<HostAction>)))]
-pub(crate) async fn list(State(deps): State<Deps>, Caller(actor): Caller, QueryParams(params): QueryParams<PageQuery>) -> Result<Json<Page<HostAction>>, ApiError> {
+pub(crate) async fn list(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    QueryParams(params): QueryParams<PageQuery>,
+) -> Result<Json<Page<HostAction>>, ApiError> {
     let listed = list_actions(&deps, &actor, None, page(&params)?).await?;
     Ok(Json(Page { items: listed.items.iter().map(host_views::action).collect(), next_cursor: listed.next_cursor.map(|c| c.0) }))
 }
@@ -58,6 +62,10 @@ pub(crate) async fn list(State(deps): State<Deps>, Caller(actor): Caller, QueryP
 #[utoipa::path(get, path = "/actions/{id}", tag = "hosts", operation_id = "get_action",
     params(("id" = ActionRequestId, Path, description = "The request")),
     responses((status = 200, description = "The request", body = HostAction)))]
-pub(crate) async fn read(State(deps): State<Deps>, Caller(actor): Caller, ActionPath(id): ActionPath) -> Result<Json<HostAction>, ApiError> {
+pub(crate) async fn read(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    ActionPath(id): ActionPath,
+) -> Result<Json<HostAction>, ApiError> {
     Ok(Json(host_views::action(&get_action(&deps, &actor, id).await?)))
 }

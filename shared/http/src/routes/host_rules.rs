@@ -41,7 +41,11 @@ pub(crate) async fn list(State(deps): State<Deps>, Caller(actor): Caller) -> Res
 #[utoipa::path(delete, path = "/host-rules/{id}", tag = "hosts", operation_id = "delete_host_rule",
     params(("id" = HostRuleId, Path, description = "The rule")),
     responses((status = 204, description = "Deleted")))]
-pub(crate) async fn delete(State(deps): State<Deps>, Caller(actor): Caller, HostRulePath(id): HostRulePath) -> Result<StatusCode, ApiError> {
+pub(crate) async fn delete(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    HostRulePath(id): HostRulePath,
+) -> Result<StatusCode, ApiError> {
     delete_host_rule(&deps, &actor, id, SystemClock::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

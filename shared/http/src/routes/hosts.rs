@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use jiff::{SignedDuration, Timestamp};
 use vigil_api::{ConnectionEvent, Enrolment, Host, LatestSample, MetricValue, NewEnrolment, Page, PageQuery, Series, SeriesQuery};
 use vigil_app::hosts::{
-    CreateEnrolment, SeriesQuery as Query, SeriesResolution, create_enrolment, get_host, host_metric_series, latest_sample, list_connections,
-    list_enrolments, list_hosts, revoke_host, withdraw_enrolment,
+    CreateEnrolment, SeriesQuery as Query, SeriesResolution, create_enrolment, get_host, host_metric_series, latest_sample,
+    list_connections, list_enrolments, list_hosts, revoke_host, withdraw_enrolment,
 };
 use vigil_app::{Deps, SystemClock};
 use vigil_domain::agent::metric::MetricKey;
@@ -52,11 +52,18 @@ pub(crate) async fn revoke(
 #[utoipa::path(get, path = "/hosts/{id}/metrics", tag = "hosts", operation_id = "get_host_metrics",
     params(("id" = AgentId, Path, description = "The host's agent")),
     responses((status = 200, description = "The latest sample", body = LatestSample)))]
-pub(crate) async fn metrics(State(deps): State<Deps>, Caller(actor): Caller, HostPath(id): HostPath) -> Result<Json<LatestSample>, ApiError> {
+pub(crate) async fn metrics(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    HostPath(id): HostPath,
+) -> Result<Json<LatestSample>, ApiError> {
     let sample = latest_sample(&deps, &actor, id).await?;
     Ok(Json(LatestSample {
         at: sample.as_ref().map(|s| s.at),
-        values: sample.as_ref().map(|s| s.values().into_iter().map(|(k, v)| MetricValue { metric: k.to_string(), value: v }).collect()).unwrap_or_default(),
+        values: sample
+            .as_ref()
+            .map(|s| s.values().into_iter().map(|(k, v)| MetricValue { metric: k.to_string(), value: v }).collect())
+            .unwrap_or_default(),
         sample: sample.as_ref().and_then(|s| serde_json::to_value(s).ok()),
     }))
 }
@@ -115,7 +122,12 @@ pub(crate) async fn enrol(
     Caller(actor): Caller,
     JsonBody(body): JsonBody<NewEnrolment>,
 ) -> Result<(StatusCode, Json<Enrolment>), ApiError> {
-    let cmd = CreateEnrolment { name: body.name, tags: body.tags, silent_after_seconds: body.silent_after_seconds, lifetime_seconds: body.lifetime_seconds };
+    let cmd = CreateEnrolment {
+        name: body.name,
+        tags: body.tags,
+        silent_after_seconds: body.silent_after_seconds,
+        lifetime_seconds: body.lifetime_seconds,
+    };
     let (enrolment, token) = create_enrolment(&deps, &actor, cmd, SystemClock::now()).await?;
     Ok((StatusCode::CREATED, Json(host_views::enrolment(&enrolment, Some(token.expose())))))
 }
@@ -132,8 +144,11 @@ pub(crate) async fn enrolments(State(deps): State<Deps>, Caller(actor): Caller) 
 #[utoipa::path(delete, path = "/enrolments/{id}", tag = "hosts", operation_id = "withdraw_enrolment",
     params(("id" = EnrolmentId, Path, description = "The enrolment")),
     responses((status = 204, description = "Withdrawn")))]
-pub(crate) async fn withdraw(State(deps): State<Deps>, Caller(actor): Caller, EnrolmentPath(id): EnrolmentPath) -> Result<StatusCode, ApiError> {
+pub(crate) async fn withdraw(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    EnrolmentPath(id): EnrolmentPath,
+) -> Result<StatusCode, ApiError> {
     withdraw_enrolment(&deps, &actor, id, SystemClock::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
-

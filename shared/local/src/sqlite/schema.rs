@@ -304,7 +304,7 @@ const MIGRATIONS: &[&str] = &[
         secret      BLOB NOT NULL
     ) WITHOUT ROWID;
     "#,
-    // Hosts: enrolments, hosts with their progress beside the document (advanced by every batch
+    // 5: hosts: enrolments, hosts with their progress beside the document (advanced by every batch
     // in the batch's own write), sample batches, minute and hour rollups, connection events,
     // rules (JSON documents), rules' states per host, the action history.
     r#"

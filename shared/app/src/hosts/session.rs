@@ -73,7 +73,7 @@ fn reply(message: ServerMessage) -> Answer {
 /// does not allow where it comes ends the connection with a protocol error; a storage failure
 /// ends it too (the agent reconnects and sends again what was not acknowledged).
 pub async fn on_agent_message(deps: &Deps, session: &mut AgentSession, message: AgentMessage, origin: &Origin, now: Timestamp) -> Answer {
-    let answer = match (&*session, message) {
+    match (&*session, message) {
         (AgentSession::Closed, _) => Answer { close: true, ..Answer::default() },
         (AgentSession::Opening, AgentMessage::Enrol(enrol)) => {
             match enrol_agent(deps, EnrolAgent { token: enrol.token, host: enrol.host, origin: origin.clone() }, now).await {
@@ -131,10 +131,9 @@ pub async fn on_agent_message(deps: &Deps, session: &mut AgentSession, message: 
                 tracing::warn!(%error, "recording an agent's goodbye failed");
             }
             *session = AgentSession::Closed;
-            return Answer { close: true, ..Answer::default() };
+            Answer { close: true, ..Answer::default() }
         }
-    };
-    answer
+    }
 }
 
 fn refusal(refused: AgentRefused) -> Answer {

@@ -101,7 +101,9 @@ impl Connection {
         let text = match frame {
             Some(Ok(Frame::Text(text))) => text,
             Some(Ok(Frame::Binary(_))) => {
-                return Some(self.goodbye(DisconnectReason::ProtocolError, Some("binary frames are not part of the protocol".into())).await);
+                return Some(
+                    self.goodbye(DisconnectReason::ProtocolError, Some("binary frames are not part of the protocol".into())).await,
+                );
             }
             Some(Ok(Frame::Ping(_) | Frame::Pong(_))) => return None,
             Some(Ok(Frame::Close(_))) | None => return Some((DisconnectReason::ConnectionLost, Some("closed without a goodbye".into()))),

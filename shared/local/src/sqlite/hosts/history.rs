@@ -113,8 +113,7 @@ impl ActionHistory for SqliteStore {
 
     async fn update_action(&self, record: &ActionRecord, expected: &str) -> Result<(), StoreError> {
         let (r, body, expected) = (record.clone(), to_json(record).map_err(backend)?, expected.to_owned());
-        let outcome = self
-            .db
+        self.db
             .write(move |conn| {
                 let key = params![blob(r.tenant_id.as_uuid()), blob(r.id.as_uuid())];
                 let status: Option<String> =
@@ -133,8 +132,7 @@ impl ActionHistory for SqliteStore {
             })
             .await
             .context("updating an action request")
-            .map_err(backend)?;
-        outcome
+            .map_err(backend)?
     }
 
     async fn actions(&self, tenant: TenantId, agent: Option<AgentId>, page: &PageRequest) -> Result<Page<ActionRecord>, StoreError> {

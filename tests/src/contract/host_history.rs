@@ -86,7 +86,11 @@ pub async fn host_rules_contract(stores: Stores) {
     assert_eq!(rules.rule(globex, busy.id).await.unwrap(), None, "not another organisation's");
     let renamed = vigil_domain::host::HostRule { name: "busy".into(), ..busy.clone() };
     rules.put_rule(&renamed).await.unwrap();
-    assert_eq!(rules.rule(acme, busy.id).await.unwrap(), Some(renamed));
+    assert_eq!(rules.rule(acme, busy.id).await.unwrap(), Some(renamed.clone()));
+    let own = silent.host.expect("the silence rule's host");
+    assert_eq!(rules.rules_of(acme, own).await.unwrap(), vec![silent.clone(), renamed.clone()], "its own and those for every host");
+    assert_eq!(rules.rules_of(acme, agent_id()).await.unwrap(), vec![renamed], "not another host's own");
+    assert_eq!(rules.rules_of(globex, own).await.unwrap(), vec![foreign.clone()], "one organisation");
 
     let (web, db) = (agent_id(), agent_id());
     let watch = |rule: HostRuleId, agent, status, second| RuleWatch {

@@ -64,10 +64,8 @@ async fn roll_up_closed(deps: &Deps, tenant: TenantId, agent: AgentId, previous:
 
 /// Judges the threshold rules watching the agent's host at `at`, if any does.
 async fn judge_thresholds(deps: &Deps, tenant: TenantId, agent: AgentId, at: Timestamp) -> Result<(), HostError> {
-    let rules = deps.stores.host_rules.rules(tenant).await?;
-    let relevant =
-        |r: &&vigil_domain::host::HostRule| r.host.is_none_or(|h| h == agent) && matches!(r.condition, RuleCondition::Threshold(_));
-    if !rules.iter().any(|r| relevant(&r)) {
+    let rules = deps.stores.host_rules.rules_of(tenant, agent).await?;
+    if !rules.iter().any(|r| matches!(r.condition, RuleCondition::Threshold(_))) {
         return Ok(());
     }
     let host = deps.stores.hosts.host(tenant, agent).await?.ok_or(HostError::NotFound("host"))?;

@@ -102,6 +102,12 @@ pub trait HostRules: Send + Sync {
     async fn rule(&self, tenant: TenantId, id: HostRuleId) -> Result<Option<HostRule>, StoreError>;
     /// Every rule of `tenant`, oldest first.
     async fn rules(&self, tenant: TenantId) -> Result<Vec<HostRule>, StoreError>;
+    /// The rules of `tenant` that may watch `agent`'s host: those for every host and the host's
+    /// own, oldest first. A batch reads these, so its cost does not grow with the other hosts'
+    /// rules; an adapter without an index by host may filter [`HostRules::rules`].
+    async fn rules_of(&self, tenant: TenantId, agent: AgentId) -> Result<Vec<HostRule>, StoreError> {
+        Ok(self.rules(tenant).await?.into_iter().filter(|r| r.host.is_none_or(|h| h == agent)).collect())
+    }
     /// Deletes a rule and its states on every host; false if there was none.
     async fn delete_rule(&self, tenant: TenantId, id: HostRuleId) -> Result<bool, StoreError>;
     /// Stores a rule's state on a host, replacing the previous one.

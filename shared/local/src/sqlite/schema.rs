@@ -361,9 +361,11 @@ const MIGRATIONS: &[&str] = &[
         tenant_id   BLOB NOT NULL,
         id          BLOB NOT NULL,
         created_at  INTEGER NOT NULL,
+        host_id     BLOB,
         body        TEXT NOT NULL,
         PRIMARY KEY (tenant_id, id)
     ) WITHOUT ROWID;
+    CREATE INDEX host_rules_by_host ON host_rules (tenant_id, host_id);
     CREATE TABLE host_watches (
         tenant_id   BLOB NOT NULL,
         agent_id    BLOB NOT NULL,

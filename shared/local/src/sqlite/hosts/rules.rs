@@ -1,5 +1,5 @@
 use super::super::SqliteStore;
-use super::super::codec::{backend, blob};
+use super::super::codec::{backend, blob, ms};
 use super::super::documents::HOST_RULES;
 use super::{from_json, to_json};
 use anyhow::Context;
@@ -25,7 +25,19 @@ impl SqliteStore {
 #[async_trait]
 impl HostRules for SqliteStore {
     async fn put_rule(&self, rule: &HostRule) -> Result<(), StoreError> {
-        self.put_document(HOST_RULES, rule.tenant_id, rule.id.as_uuid(), rule.created_at, rule).await
+        let body = to_json(rule).map_err(backend)?;
+        let (tenant, id, created_at, host) = (rule.tenant_id, rule.id, rule.created_at, rule.host);
+        self.db
+            .write(move |conn| {
+                conn.execute(
+                    "INSERT OR REPLACE INTO host_rules (tenant_id, id, created_at, host_id, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![blob(tenant.as_uuid()), blob(id.as_uuid()), ms(created_at), host.map(|h| blob(h.as_uuid())), body],
+                )?;
+                Ok(())
+            })
+            .await
+            .context("storing a host rule")
+            .map_err(backend)
     }
 
     async fn rule(&self, tenant: TenantId, id: HostRuleId) -> Result<Option<HostRule>, StoreError> {
@@ -34,6 +46,19 @@ impl HostRules for SqliteStore {
 
     async fn rules(&self, tenant: TenantId) -> Result<Vec<HostRule>, StoreError> {
         self.all_documents(HOST_RULES, tenant).await
+    }
+
+    async fn rules_of(&self, tenant: TenantId, agent: AgentId) -> Result<Vec<HostRule>, StoreError> {
+        self.db
+            .read(move |conn| {
+                let mut statement = conn.prepare_cached(
+                    "SELECT body FROM host_rules WHERE tenant_id = ?1 AND (host_id IS NULL OR host_id = ?2) ORDER BY created_at, id",
+                )?;
+                let rows = statement.query_map(params![blob(tenant.as_uuid()), blob(agent.as_uuid())], |row| row.get::<_, String>(0))?;
+                rows.map(|body| from_json(&body?, "host rule")).collect()
+            })
+            .await
+            .map_err(backend)
     }
 
     async fn delete_rule(&self, tenant: TenantId, id: HostRuleId) -> Result<bool, StoreError> {

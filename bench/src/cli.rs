@@ -38,6 +38,9 @@ pub enum Command {
     /// The host agent's own cost: the release `vigil-agent` binary sampling this machine at
     /// its interval for a bounded time, streaming to a loopback agent server: CPU and memory.
     Agent(AgentArgs),
+    /// Host agents' ingest by `vigil serve`: N simulated agents on WebSockets, one batch each
+    /// per interval; the time from a batch sent to its acknowledgement, and the server's CPU.
+    HostIngest(HostIngestArgs),
     /// The local target (run by the other scenarios as a child process).
     #[command(hide = true)]
     Target(TargetArgs),
@@ -265,4 +268,25 @@ pub struct AgentArgs {
     /// The Docker Engine API socket the agent watches ("" for none).
     #[arg(long, default_value = "/var/run/docker.sock")]
     pub docker_socket: String,
+}
+
+/// `vigil-bench host-ingest`.
+#[derive(Args, Debug, Clone)]
+pub struct HostIngestArgs {
+    /// Simulated agents, each on its own WebSocket.
+    #[arg(long, default_value_t = 2_000)]
+    pub agents: usize,
+    /// Each agent's interval: one batch of one sample per interval, the agents' phases spread
+    /// evenly over it.
+    #[arg(long, default_value_t = 10)]
+    pub interval_seconds: u64,
+    /// Length of the measured window.
+    #[arg(long, default_value_t = 60)]
+    pub duration_seconds: u64,
+    /// Warm-up once every agent is enrolled (the first rollups, the page cache).
+    #[arg(long, default_value_t = 20)]
+    pub warmup_seconds: u64,
+    /// Directory in which the server's temporary data directory is made.
+    #[arg(long)]
+    pub data_parent: Option<PathBuf>,
 }

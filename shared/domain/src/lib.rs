@@ -13,6 +13,7 @@ pub mod check;
 pub mod events;
 pub mod fingerprint;
 pub mod heartbeat;
+pub mod host;
 pub mod ids;
 pub mod incident;
 pub mod job;

@@ -8,6 +8,7 @@ mod codec;
 mod connection;
 mod deliveries;
 mod documents;
+mod hosts;
 mod incidents;
 mod monitors;
 mod retention;
@@ -21,6 +22,7 @@ mod transitions;
 
 pub use backup::{BackupSummary, backup_database, restore_database};
 use connection::Database;
+pub use hosts::HostRetention;
 use std::path::Path;
 
 /// The store. Cheap to clone; every clone shares the writer thread and reader pool.

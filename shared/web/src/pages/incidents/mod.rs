@@ -21,19 +21,21 @@ pub(crate) fn routes() -> Router<Deps> {
         .route("/incidents/{id}/resolve", post(incident::resolve))
 }
 
-/// "Monitor" or "Heartbeat task".
+/// "Monitor", "Heartbeat task" or "Host rule".
 fn kind_name(tr: &Tr, subject: &IncidentSubject) -> String {
     tr.t(match subject {
         IncidentSubject::Monitor(_) => msg("incidents.kind.monitor"),
         IncidentSubject::Task(_) => msg("incidents.kind.task"),
+        IncidentSubject::Host(_) => msg("incidents.kind.host"),
     })
     .to_owned()
 }
 
-/// The page of an incident's subject.
-fn subject_path(subject: &IncidentSubject) -> String {
+/// The page of an incident's subject; hosts have no page in the dashboard yet.
+fn subject_path(subject: &IncidentSubject) -> Option<String> {
     match subject {
-        IncidentSubject::Monitor(id) => format!("/monitors/{id}"),
-        IncidentSubject::Task(id) => format!("/tasks/{id}"),
+        IncidentSubject::Monitor(id) => Some(format!("/monitors/{id}")),
+        IncidentSubject::Task(id) => Some(format!("/tasks/{id}")),
+        IncidentSubject::Host(_) => None,
     }
 }

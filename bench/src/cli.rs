@@ -41,6 +41,9 @@ pub enum Command {
     /// The host agent's own cost: the release `vigil-agent` binary sampling this machine at
     /// its interval for a bounded time, streaming to a loopback agent server: CPU and memory.
     Agent(AgentArgs),
+    /// Host agents' ingest by `vigil serve`: N simulated agents on WebSockets, one batch each
+    /// per interval; the time from a batch sent to its acknowledgement, and the server's CPU.
+    HostIngest(HostIngestArgs),
     /// The local target (run by the other scenarios as a child process).
     #[command(hide = true)]
     Target(TargetArgs),
@@ -285,4 +288,25 @@ pub struct DashboardArgs {
     /// Requests made first and not measured.
     #[arg(long, default_value_t = 20)]
     pub warmup: usize,
+}
+
+/// `vigil-bench host-ingest`.
+#[derive(Args, Debug, Clone)]
+pub struct HostIngestArgs {
+    /// Simulated agents, each on its own WebSocket.
+    #[arg(long, default_value_t = 2_000)]
+    pub agents: usize,
+    /// Each agent's interval: one batch of one sample per interval, the agents' phases spread
+    /// evenly over it.
+    #[arg(long, default_value_t = 10)]
+    pub interval_seconds: u64,
+    /// Length of the measured window.
+    #[arg(long, default_value_t = 60)]
+    pub duration_seconds: u64,
+    /// Warm-up once every agent is enrolled (the first rollups, the page cache).
+    #[arg(long, default_value_t = 20)]
+    pub warmup_seconds: u64,
+    /// Directory in which the server's temporary data directory is made.
+    #[arg(long)]
+    pub data_parent: Option<PathBuf>,
 }

@@ -11,6 +11,7 @@ mod scenario_agent;
 mod scenario_alert_latency;
 mod scenario_aws_cost;
 mod scenario_dashboard;
+mod scenario_host_ingest;
 mod scenario_lambda_startup;
 mod scenario_pings;
 mod scenario_probe;
@@ -48,6 +49,10 @@ async fn main() -> anyhow::Result<()> {
         println!("scenario: agent {args:?}");
         return scenario_agent::run(args).await;
     }
+    if let Command::HostIngest(args) = cli.command {
+        println!("scenario: host-ingest {args:?}");
+        return scenario_host_ingest::run(args).await;
+    }
     let target = target::Target::start()?;
     println!("target: child process {} serving {} and {}", target.pid(), target.url(cli::Scheme::Http), target.url(cli::Scheme::Https));
     match cli.command {
@@ -71,6 +76,11 @@ async fn main() -> anyhow::Result<()> {
             println!("scenario: aws-cost {args:?}");
             scenario_aws_cost::run(args, &target).await
         }
-        Command::Target(_) | Command::Pings(_) | Command::PingsServer(_) | Command::Agent(_) | Command::Dashboard(_) => Ok(()),
+        Command::Target(_)
+        | Command::Pings(_)
+        | Command::PingsServer(_)
+        | Command::Agent(_)
+        | Command::Dashboard(_)
+        | Command::HostIngest(_) => Ok(()),
     }
 }

@@ -1,4 +1,5 @@
 use crate::stores::Stores;
+use jiff::SignedDuration;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
@@ -24,6 +25,35 @@ pub struct Settings {
     pub public_url: Url,
     /// How people sign in and stay signed in.
     pub accounts: AccountSettings,
+    /// How host agents enrol, what they keep and for how long.
+    pub hosts: HostSettings,
+}
+
+/// How host agents enrol and what their history keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HostSettings {
+    /// How long an enrolment token can be spent, unless its maker says otherwise.
+    pub enrolment_lifetime: SignedDuration,
+    /// How long a signed action request stays valid (the protocol allows five minutes at most).
+    pub action_lifetime: SignedDuration,
+    /// How long raw samples are kept.
+    pub raw_retention: SignedDuration,
+    /// How long minute rollups are kept.
+    pub minute_retention: SignedDuration,
+    /// How long hour rollups (and connection events) are kept.
+    pub hour_retention: SignedDuration,
+}
+
+impl Default for HostSettings {
+    fn default() -> Self {
+        Self {
+            enrolment_lifetime: SignedDuration::from_hours(24),
+            action_lifetime: SignedDuration::from_mins(2),
+            raw_retention: SignedDuration::from_hours(48),
+            minute_retention: SignedDuration::from_hours(24 * 14),
+            hour_retention: SignedDuration::from_hours(24 * 400),
+        }
+    }
 }
 
 /// How people sign in and stay signed in.
@@ -44,6 +74,7 @@ impl Default for Settings {
             heartbeat: HeartbeatSettings::default(),
             public_url: Url::parse("http://127.0.0.1:8080/").expect("a valid URL"),
             accounts: AccountSettings::default(),
+            hosts: HostSettings::default(),
         }
     }
 }

@@ -4,10 +4,11 @@
 
 use std::sync::Arc;
 use vigil_domain::ports::{
-    AlertRuleRepository, ArtefactStore, AuditLog, ChannelRepository, CheckLog, CheckSchedule, DeliveryDueIndex, DeliveryLog, IncidentStore,
-    InvitationStore, Memberships, MonitorRepository, OneTimeTokens, Organisations, PingBodyStore, PingKeys, RefreshTokenStore,
-    ServerSecrets, SessionStore, SignInAttempts, SilenceRepository, TaskDueIndex, TaskHistory, TaskRepository, TaskStateStore,
-    TenantDirectory, TimerIndex, TransitionLog, UserDirectory,
+    ActionHistory, AlertRuleRepository, ArtefactStore, AuditLog, ChannelRepository, CheckLog, CheckSchedule, ConnectionLog,
+    DeliveryDueIndex, DeliveryLog, HostDirectory, HostMetrics, HostRules, IncidentStore, InvitationStore, Memberships, MonitorRepository,
+    OneTimeTokens, Organisations, PingBodyStore, PingKeys, RefreshTokenStore, ServerSecrets, SessionStore, SignInAttempts,
+    SilenceRepository, TaskDueIndex, TaskHistory, TaskRepository, TaskStateStore, TenantDirectory, TimerIndex, TransitionLog,
+    UserDirectory,
 };
 
 /// Every port a database backend implements by itself (SQLite self-hosted, DynamoDB on AWS).
@@ -40,6 +41,11 @@ pub trait Database:
     + AuditLog
     + SignInAttempts
     + ServerSecrets
+    + HostDirectory
+    + HostMetrics
+    + ConnectionLog
+    + HostRules
+    + ActionHistory
     + 'static
 {
 }
@@ -72,6 +78,11 @@ impl<T> Database for T where
         + AuditLog
         + SignInAttempts
         + ServerSecrets
+        + HostDirectory
+        + HostMetrics
+        + ConnectionLog
+        + HostRules
+        + ActionHistory
         + 'static
 {
 }
@@ -151,6 +162,16 @@ pub struct Stores {
     pub sign_in_attempts: Arc<dyn SignInAttempts>,
     /// Secrets made once per deployment (the access-token key).
     pub server_secrets: Arc<dyn ServerSecrets>,
+    /// Enrolments and enrolled hosts.
+    pub hosts: Arc<dyn HostDirectory>,
+    /// Hosts' samples and rollups.
+    pub host_metrics: Arc<dyn HostMetrics>,
+    /// Agents' connection events.
+    pub connections: Arc<dyn ConnectionLog>,
+    /// Rules on hosts and their states.
+    pub host_rules: Arc<dyn HostRules>,
+    /// Remote actions and their outcomes.
+    pub actions: Arc<dyn ActionHistory>,
 }
 
 impl Stores {
@@ -185,7 +206,12 @@ impl Stores {
             refresh_tokens: database.clone(),
             audit: database.clone(),
             sign_in_attempts: database.clone(),
-            server_secrets: database,
+            server_secrets: database.clone(),
+            hosts: database.clone(),
+            host_metrics: database.clone(),
+            connections: database.clone(),
+            host_rules: database.clone(),
+            actions: database,
         }
     }
 }

@@ -108,6 +108,7 @@ impl World {
             .map(|event| match event {
                 DomainEvent::MonitorStatusChanged(e) => (e.from.to_string(), e.to.to_string()),
                 DomainEvent::TaskStatusChanged(e) => (e.from.to_string(), e.to.to_string()),
+                DomainEvent::HostAlertChanged(e) => ("host".to_owned(), e.change.as_str().to_owned()),
             })
             .collect()
     }

@@ -50,6 +50,7 @@ pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Pr
             heartbeat: HeartbeatSettings::default(),
             public_url: config.public_url.clone(),
             accounts: vigil_app::AccountSettings::default(),
+            hosts: vigil_app::HostSettings::default(),
         },
     })
 }

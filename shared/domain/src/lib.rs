@@ -14,6 +14,7 @@ pub mod digest;
 pub mod events;
 pub mod fingerprint;
 pub mod heartbeat;
+pub mod host;
 pub mod ids;
 pub mod incident;
 pub mod job;

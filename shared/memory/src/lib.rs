@@ -9,7 +9,9 @@
 mod accounts;
 mod artefacts;
 mod cursor;
+mod hosts;
 mod incidents;
+mod link;
 mod monitors;
 mod notifications;
 mod notifier;
@@ -22,6 +24,7 @@ mod state;
 mod tasks;
 mod tenants;
 
+pub use link::RecordingLink;
 pub use notifier::ScriptedNotifier;
 pub use passwords::InstantPasswords;
 pub use prober::ScriptedProber;

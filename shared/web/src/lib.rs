@@ -15,6 +15,7 @@ mod pages;
 mod qr;
 mod security;
 mod shell;
+mod span;
 mod visitor;
 
 pub use assets::{ASSETS, Asset};
@@ -67,6 +68,9 @@ pub fn pages(deps: Deps) -> Router {
         .route("/monitors/{id}/delete", post(monitor::delete))
         .route("/live", get(live::stream))
         .route("/assets/{name}", get(assets::serve))
+        .merge(heartbeats::routes())
+        .merge(incidents::routes())
+        .merge(notifications::routes())
         .layer(axum::middleware::map_response(security::headers))
         .layer(CatchPanicLayer::new())
         .with_state(deps)

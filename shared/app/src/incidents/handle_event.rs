@@ -2,7 +2,7 @@ use super::announce::{announce, timeline_entry};
 use crate::Deps;
 use jiff::Timestamp;
 use std::collections::BTreeSet;
-use vigil_domain::events::DomainEvent;
+use vigil_domain::events::{DomainEvent, HostAlertChange};
 use vigil_domain::heartbeat::TaskStatus;
 use vigil_domain::ids::{IncidentId, TenantId};
 use vigil_domain::incident::{AnyIncident, Incident, IncidentCause, IncidentCore, IncidentSubject, Resolution, ResolvedBy, TimelineEvent};
@@ -50,8 +50,9 @@ pub enum HandleEventError {
     Store(#[from] StoreError),
 }
 
-/// Opens an incident when a monitor or task enters Down and resolves its ongoing incident when
-/// it enters Up (or is paused), then announces it. The store keeps one ongoing incident per
+/// Opens an incident when a monitor or task enters Down (or a host rule starts firing) and
+/// resolves its ongoing incident when it enters Up or is paused (or the rule clears or is
+/// withdrawn), then announces it. The store keeps one ongoing incident per
 /// subject; the incident id comes from the subject and the time it went down, so a redelivered
 /// event opens nothing new and only re-enqueues (idempotently) what may have been lost.
 #[tracing::instrument(name = "handle_event", skip_all, fields(tenant = %cmd.event.tenant_id(), event = %cmd.event.idempotency_key()))]
@@ -101,6 +102,24 @@ pub async fn handle_event(deps: &Deps, cmd: HandleEvent, now: Timestamp) -> Resu
                 TaskStatus::Up => resolve_ongoing(deps, e.tenant_id, subject, e.at, ResolvedBy::Recovery, now).await,
                 TaskStatus::Paused => resolve_ongoing(deps, e.tenant_id, subject, e.at, ResolvedBy::SubjectPaused, now).await,
                 _ => Ok(HandledEvent::Nothing),
+            }
+        }
+        DomainEvent::HostAlertChanged(e) => {
+            let subject = IncidentSubject::Host(e.watch_id);
+            match e.change {
+                HostAlertChange::Firing => {
+                    let facts = Facts {
+                        tenant: e.tenant_id,
+                        subject,
+                        name: e.subject_name.clone(),
+                        url: None,
+                        tags: e.tags.clone(),
+                        cause: IncidentCause::described(e.reason.clone()),
+                    };
+                    open(deps, facts, e.at, now).await
+                }
+                HostAlertChange::Clear => resolve_ongoing(deps, e.tenant_id, subject, e.at, ResolvedBy::Recovery, now).await,
+                HostAlertChange::Withdrawn => resolve_ongoing(deps, e.tenant_id, subject, e.at, ResolvedBy::SubjectDeleted, now).await,
             }
         }
     }

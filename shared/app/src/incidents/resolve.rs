@@ -94,5 +94,9 @@ async fn still_down(deps: &Deps, tenant: TenantId, subject: IncidentSubject) -> 
         IncidentSubject::Task(id) => {
             deps.stores.tasks.get(tenant, id).await?.is_some_and(|t| !t.state.paused && t.state.reported.status == TaskStatus::Down)
         }
+        IncidentSubject::Host(id) => deps.stores.host_rules.watches(tenant).await?.iter().any(|w| {
+            w.state.status == vigil_domain::agent::rule::RuleStatus::Firing
+                && vigil_domain::ids::HostWatchId::of(w.rule_id, w.agent_id) == id
+        }),
     })
 }

@@ -32,12 +32,18 @@ pub enum Command {
     /// The serverless path on the AWS emulator: AWS requests per 1000 checks and the cost per
     /// million checks.
     AwsCost(AwsCostArgs),
+    /// The dashboard's render cost, self-hosted: the overview and monitor pages over N monitors
+    /// with D days of history, server time p50 / p99 and bytes sent.
+    Dashboard(DashboardArgs),
     /// The Lambda functions' binaries cold-started against a fake Runtime API: init time,
     /// first answer, peak memory, sizes.
     LambdaStartup(LambdaStartupArgs),
     /// The host agent's own cost: the release `vigil-agent` binary sampling this machine at
     /// its interval for a bounded time, streaming to a loopback agent server: CPU and memory.
     Agent(AgentArgs),
+    /// Host agents' ingest by `vigil serve`: N simulated agents on WebSockets, one batch each
+    /// per interval; the time from a batch sent to its acknowledgement, and the server's CPU.
+    HostIngest(HostIngestArgs),
     /// The local target (run by the other scenarios as a child process).
     #[command(hide = true)]
     Target(TargetArgs),
@@ -265,4 +271,42 @@ pub struct AgentArgs {
     /// The Docker Engine API socket the agent watches ("" for none).
     #[arg(long, default_value = "/var/run/docker.sock")]
     pub docker_socket: String,
+}
+
+/// `vigil-bench dashboard`.
+#[derive(Args, Debug, Clone)]
+pub struct DashboardArgs {
+    /// Monitors to create.
+    #[arg(long, default_value_t = 1_000)]
+    pub monitors: usize,
+    /// Days of history each has (one check an hour, and the last hour minute by minute).
+    #[arg(long, default_value_t = 30)]
+    pub days: i64,
+    /// Requests measured per page.
+    #[arg(long, default_value_t = 200)]
+    pub requests: usize,
+    /// Requests made first and not measured.
+    #[arg(long, default_value_t = 20)]
+    pub warmup: usize,
+}
+
+/// `vigil-bench host-ingest`.
+#[derive(Args, Debug, Clone)]
+pub struct HostIngestArgs {
+    /// Simulated agents, each on its own WebSocket.
+    #[arg(long, default_value_t = 2_000)]
+    pub agents: usize,
+    /// Each agent's interval: one batch of one sample per interval, the agents' phases spread
+    /// evenly over it.
+    #[arg(long, default_value_t = 10)]
+    pub interval_seconds: u64,
+    /// Length of the measured window.
+    #[arg(long, default_value_t = 60)]
+    pub duration_seconds: u64,
+    /// Warm-up once every agent is enrolled (the first rollups, the page cache).
+    #[arg(long, default_value_t = 20)]
+    pub warmup_seconds: u64,
+    /// Directory in which the server's temporary data directory is made.
+    #[arg(long)]
+    pub data_parent: Option<PathBuf>,
 }

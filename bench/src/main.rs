@@ -10,6 +10,8 @@ mod report;
 mod scenario_agent;
 mod scenario_alert_latency;
 mod scenario_aws_cost;
+mod scenario_dashboard;
+mod scenario_host_ingest;
 mod scenario_lambda_startup;
 mod scenario_pings;
 mod scenario_probe;
@@ -39,9 +41,17 @@ async fn main() -> anyhow::Result<()> {
         println!("scenario: pings {args:?}");
         return scenario_pings::run(args).await;
     }
+    if let Command::Dashboard(args) = cli.command {
+        println!("scenario: dashboard {args:?}");
+        return scenario_dashboard::run(args).await;
+    }
     if let Command::Agent(args) = cli.command {
         println!("scenario: agent {args:?}");
         return scenario_agent::run(args).await;
+    }
+    if let Command::HostIngest(args) = cli.command {
+        println!("scenario: host-ingest {args:?}");
+        return scenario_host_ingest::run(args).await;
     }
     let target = target::Target::start()?;
     println!("target: child process {} serving {} and {}", target.pid(), target.url(cli::Scheme::Http), target.url(cli::Scheme::Https));
@@ -66,6 +76,11 @@ async fn main() -> anyhow::Result<()> {
             println!("scenario: aws-cost {args:?}");
             scenario_aws_cost::run(args, &target).await
         }
-        Command::Target(_) | Command::Pings(_) | Command::PingsServer(_) | Command::Agent(_) => Ok(()),
+        Command::Target(_)
+        | Command::Pings(_)
+        | Command::PingsServer(_)
+        | Command::Agent(_)
+        | Command::Dashboard(_)
+        | Command::HostIngest(_) => Ok(()),
     }
 }

@@ -27,7 +27,7 @@ use crate::cli::{PingsArgs, PingsServerArgs};
 use crate::measure::{self, CpuTime};
 use crate::report::{self, Table};
 
-const ADMIN_KEY: &str = "vk_benchmark_admin_key_0000000000000";
+pub(crate) const ADMIN_KEY: &str = "vk_benchmark_admin_key_0000000000000";
 
 // ---------------------------------------------------------------------------------------------
 // The child side.
@@ -70,16 +70,20 @@ pub async fn serve(args: PingsServerArgs) -> anyhow::Result<()> {
 // ---------------------------------------------------------------------------------------------
 // The harness side.
 
-/// The server child; killed with the harness because its stdin closes.
-struct ServerChild {
+/// The server child (`vigil serve`, with the admin key [`ADMIN_KEY`]); killed with the
+/// harness because its stdin closes.
+pub(crate) struct ServerChild {
     child: Child,
-    addr: SocketAddr,
+    /// Where it listens.
+    pub(crate) addr: SocketAddr,
     _dir: tempfile::TempDir,
 }
 
 impl ServerChild {
-    fn start(args: &PingsArgs) -> anyhow::Result<Self> {
-        let dir = match &args.data_parent {
+    /// Starts it with its data directory in `data_parent` (the system's temporary directory
+    /// by default).
+    pub(crate) fn start(data_parent: Option<&std::path::Path>) -> anyhow::Result<Self> {
+        let dir = match data_parent {
             Some(parent) => tempfile::tempdir_in(parent),
             None => tempfile::tempdir(),
         }
@@ -99,7 +103,8 @@ impl ServerChild {
         Ok(Self { child, addr, _dir: dir })
     }
 
-    fn cpu(&self) -> anyhow::Result<CpuTime> {
+    /// Its CPU time so far.
+    pub(crate) fn cpu(&self) -> anyhow::Result<CpuTime> {
         measure::cpu_time(Some(self.child.id()))
     }
 }
@@ -111,7 +116,7 @@ impl Drop for ServerChild {
     }
 }
 
-async fn connect(addr: SocketAddr) -> anyhow::Result<SendRequest<Full<Bytes>>> {
+pub(crate) async fn connect(addr: SocketAddr) -> anyhow::Result<SendRequest<Full<Bytes>>> {
     let stream = TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
     let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
@@ -120,14 +125,14 @@ async fn connect(addr: SocketAddr) -> anyhow::Result<SendRequest<Full<Bytes>>> {
 }
 
 /// Sends one request and returns the status and body.
-async fn send(sender: &mut SendRequest<Full<Bytes>>, request: Request<Full<Bytes>>) -> anyhow::Result<(u16, Bytes)> {
+pub(crate) async fn send(sender: &mut SendRequest<Full<Bytes>>, request: Request<Full<Bytes>>) -> anyhow::Result<(u16, Bytes)> {
     sender.ready().await?;
     let response = sender.send_request(request).await?;
     let status = response.status().as_u16();
     Ok((status, response.into_body().collect().await?.to_bytes()))
 }
 
-fn api(method: &str, path: &str, body: Option<serde_json::Value>) -> anyhow::Result<Request<Full<Bytes>>> {
+pub(crate) fn api(method: &str, path: &str, body: Option<serde_json::Value>) -> anyhow::Result<Request<Full<Bytes>>> {
     let body = body.map(|b| Bytes::from(b.to_string())).unwrap_or_default();
     Ok(Request::builder()
         .method(method)
@@ -189,7 +194,7 @@ async fn drive(
 
 /// Runs the scenario and prints its table.
 pub async fn run(args: PingsArgs) -> anyhow::Result<()> {
-    let server = ServerChild::start(&args)?;
+    let server = ServerChild::start(args.data_parent.as_deref())?;
     println!("server: child process {} on {}", server.child.id(), server.addr);
     let mut admin = connect(server.addr).await?;
     let mut tokens = Vec::with_capacity(args.tasks);

@@ -98,6 +98,7 @@ fn wire(dir: &Path, ca_pem: &[u8], tally: Tally, scheme: Scheme) -> anyhow::Resu
         notifier: Arc::new(vigil_local::LocalNotifier::new(None, NetworkGuard::system()?, NetworkPolicy::AllowPrivate)?),
         passwords: Arc::new(vigil_app::Argon2Passwords),
         oidc: None,
+        live: None,
         settings: Settings { network_policy: NetworkPolicy::AllowPrivate, body_cap: ProbeRequest::DEFAULT_BODY_CAP, ..Settings::default() },
     })
 }

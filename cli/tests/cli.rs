@@ -367,6 +367,9 @@ fn every_command_has_help_with_examples_and_completions_exist() {
         &["channels", "create"],
         &["rules", "create"],
         &["windows", "create"],
+        &["hosts", "enrol"],
+        &["hosts", "run"],
+        &["host-rules", "create"],
     ];
     for command in commands {
         let mut args = command.to_vec();

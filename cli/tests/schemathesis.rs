@@ -13,14 +13,18 @@ use support::{KEY, Serve};
 #[test]
 fn schemathesis_finds_no_server_error_and_no_answer_off_the_document() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let st = root.join(".venv-schemathesis/bin/st");
-    assert!(st.exists(), "schemathesis is not installed in {}: run ./scripts/install-test-tools", st.display());
+    let python = root.join(".venv-schemathesis/bin/python");
+    assert!(python.exists(), "schemathesis is not installed in {}: run ./scripts/install-test-tools", python.display());
+    // Through a wrapper that keeps a CPython 3.11 bug in Hypothesis's lambda naming from being
+    // reported as an error of the API (see the script).
+    let st = root.join("tests/tools/run_schemathesis.py");
     let serve = Serve::start(&[]);
     let examples = std::env::var("VIGIL_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| "25".into());
     let seed = std::env::var("VIGIL_SCHEMATHESIS_SEED").unwrap_or_else(|_| "16".into());
     let reports = tempfile::tempdir().unwrap();
-    let output = Command::new(&st)
+    let output = Command::new(&python)
         .current_dir(reports.path())
+        .arg(&st)
         .args(["run", &format!("{}/v1/openapi.json", serve.base)])
         .args(["--header", &format!("Authorization: Bearer {KEY}")])
         .args([

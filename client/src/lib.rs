@@ -23,6 +23,7 @@
 
 mod accounts;
 mod error;
+mod hosts;
 mod incidents;
 mod monitors;
 mod notifications;

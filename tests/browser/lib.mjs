@@ -71,3 +71,51 @@ export async function keepEvidence(page, dir, name) {
 export function check(condition, message) {
   if (!condition) throw new Error(message);
 }
+
+// The page the running scenario looks at, whose evidence is kept if it fails.
+let current;
+export function track(page) {
+  current = page;
+  return page;
+}
+
+// A tracked page in a fresh context of `browser` (its own cookies) that records CSP violations
+// and dialogs, which fail the scenario that returns it.
+export async function open(browser, options = {}) {
+  const context = await browser.newContext({ locale: "en-GB", ...options });
+  const page = await context.newPage();
+  page.violations = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to (execute|apply|load)/i.test(message.text())) page.violations.push(message.text());
+  });
+  page.on("dialog", async (dialog) => {
+    page.violations.push(`a dialog opened: ${dialog.message()}`);
+    await dialog.dismiss();
+  });
+  page.setDefaultTimeout(10_000);
+  return track(page);
+}
+
+// Runs the `[name, scenario]` pairs in order and prints `ok - name` or `FAILED - name` with
+// the evidence kept under `artifacts` (its files' names start with `prefix`), then
+// `N passed, N failed`, the line tests/tests/browser.rs reads. The number that failed.
+export async function runScenarios(tests, artifacts, prefix = "") {
+  let passed = 0;
+  let failed = 0;
+  for (const [name, run] of tests) {
+    current = undefined;
+    try {
+      const page = await run();
+      if (page && page.violations.length) throw new Error(`CSP violations or dialogs: ${page.violations.join("; ")}`);
+      passed++;
+      console.log(`ok - ${name}`);
+    } catch (error) {
+      failed++;
+      console.log(`FAILED - ${name}\n  ${error.stack || error}`);
+      const target = current;
+      if (target) for (const file of await keepEvidence(target, artifacts, `${prefix}${name}`)) console.log(`  kept ${file}`);
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed;
+}

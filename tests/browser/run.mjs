@@ -2,7 +2,8 @@
 // `vigil serve` it runs in-process: VIGIL_URL is its address, ARTIFACTS_DIR where a failing
 // test leaves a screenshot and the page's HTML. The tests run in order and share the
 // installation they build (the owner set up in the first is the one who signs in later).
-import { launch, totp, keepEvidence, check } from "./lib.mjs";
+import { launch, open as openPage, track, runScenarios, totp, check } from "./lib.mjs";
+import { monitorScenarios } from "./monitors.mjs";
 
 const base = process.env.VIGIL_URL;
 const artifacts = process.env.ARTIFACTS_DIR || "browser-artifacts";
@@ -11,30 +12,10 @@ if (!base) throw new Error("VIGIL_URL is not set");
 const OWNER = { name: "Ann Owner", email: "owner@example.com", password: "correct horse battery staple" };
 const VIEWER = { name: "<script>alert(1)</script>", email: "viewer@example.com", password: "a long unrelated passphrase" };
 const state = {};
-// The page the running test looks at, whose screenshot is kept if it fails.
-let current;
-function track(page) {
-  current = page;
-  return page;
-}
 
 const browser = await launch();
 
-// A page in a fresh context (its own cookies) that records CSP violations and dialogs.
-async function open(options = {}) {
-  const context = await browser.newContext({ locale: "en-GB", ...options });
-  const page = await context.newPage();
-  page.violations = [];
-  page.on("console", (message) => {
-    if (/Content Security Policy|Refused to (execute|apply|load)/i.test(message.text())) page.violations.push(message.text());
-  });
-  page.on("dialog", async (dialog) => {
-    page.violations.push(`a dialog opened: ${dialog.message()}`);
-    await dialog.dismiss();
-  });
-  page.setDefaultTimeout(10_000);
-  return track(page);
-}
+const open = (options) => openPage(browser, options);
 
 async function heading(page) {
   return (await page.locator("h1").first().textContent()).trim();
@@ -266,23 +247,8 @@ const tests = [
     return page;
   }],
 ];
+tests.push(...monitorScenarios(base, state, track));
 
-let passed = 0;
-let failed = 0;
-for (const [name, run] of tests) {
-  current = undefined;
-  try {
-    const page = await run();
-    if (page && page.violations.length) throw new Error(`CSP violations or dialogs: ${page.violations.join("; ")}`);
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (error) {
-    failed++;
-    console.log(`FAILED - ${name}\n  ${error.stack || error}`);
-    const target = current;
-    if (target) for (const file of await keepEvidence(target, artifacts, name)) console.log(`  kept ${file}`);
-  }
-}
+const failed = await runScenarios(tests, artifacts, "");
 await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -4,6 +4,7 @@
 // --ignored screenshots` against a fresh `vigil serve` (VIGIL_URL), which it fills first.
 import { launch, check } from "./lib.mjs";
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:http";
 import { join } from "node:path";
 
 const base = process.env.VIGIL_URL;
@@ -64,10 +65,38 @@ for (const [name, scope] of [["CI deploys", "write"], ["Grafana", "read"]]) {
   await setup.locator("#scope").selectOption(scope);
   await setup.locator("form[action$='/settings/keys'] button[type=submit]").click();
 }
+// Monitors against a local target: most healthy, one that breaks halfway, one always failing;
+// each checked a few times with "check now".
+const target = createServer((request, response) => {
+  const failing = request.url.startsWith("/down") || (request.url.startsWith("/flaky") && target.broken);
+  setTimeout(() => {
+    response.writeHead(failing ? 503 : 200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ status: failing ? "DOWN" : "UP" }));
+  }, 5 + Math.floor(Math.random() * 40));
+});
+await new Promise((done) => target.listen(0, "127.0.0.1", done));
+const origin = `http://127.0.0.1:${target.address().port}`;
+await setup.goto(`${base}/monitors/new`);
+const csrf = await setup.locator("input[name=csrf]").first().inputValue();
+const monitors = [];
+for (const [name, path, tags] of [["API gateway", "/ok/api", "prod, api"], ["Checkout", "/flaky/checkout", "prod, shop"], ["Docs site", "/ok/docs", "docs"], ["Legacy SOAP bridge", "/down/soap", "legacy"], ["Search", "/ok/search", "prod, api"], ["Status page", "/ok/status", "public"]]) {
+  const form = { csrf, name, url: `${origin}${path}`, method: "GET", interval_seconds: "60", failure_threshold: "2", assertions: "[STATUS] == 200\n[RESPONSE_TIME] < 500", tags, verify_tls: "on" };
+  const answer = await setup.request.post(`${base}/monitors/new`, { form, maxRedirects: 0 });
+  check(answer.status() === 303, `monitor ${name} made: ${answer.status()}`);
+  monitors.push(answer.headers().location.split("/monitors/")[1].split("?")[0]);
+}
+for (let round = 0; round < 8; round++) {
+  target.broken = round >= 5;
+  for (const id of monitors) await setup.request.post(`${base}/monitors/${id}/check`, { form: { csrf }, maxRedirects: 0 });
+}
+target.close();
 await setup.context().close();
 
 const pages = [
   ["overview", "/"],
+  ["wall", "/?view=wall"],
+  ["monitor", `/monitors/${monitors[1]}`],
+  ["monitor-form", `/monitors/${monitors[1]}/edit`],
   ["profile", "/settings/profile"],
   ["password", "/settings/password"],
   ["two-factor", "/settings/two-factor"],

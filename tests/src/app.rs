@@ -119,12 +119,23 @@ impl TestApp {
     }
 
     /// Stops the app and starts it again on the same data directory.
-    pub async fn restart(mut self) -> Self {
+    pub async fn restart(self) -> Self {
+        self.restart_after(Duration::ZERO, false).await
+    }
+
+    /// Stops the app, waits `down` (clients that reconnect find nobody), and starts it again on
+    /// the same data directory, on the same port if `same_port` (as agents expect).
+    pub async fn restart_after(mut self, down: Duration, same_port: bool) -> Self {
         let owned = self._owned_dir.take();
+        let mut config = config(&self.data_dir, NetworkPolicy::AllowPrivate);
         if let Some(server) = self.server.take() {
+            if same_port {
+                config.listen = server.addr;
+            }
             server.shutdown().await;
         }
-        let mut app = Self::spawn_in(&self.data_dir, NetworkPolicy::AllowPrivate).await.expect("restarting the app");
+        tokio::time::sleep(down).await;
+        let mut app = Self::spawn_config(config).await.expect("restarting the app");
         app._owned_dir = owned;
         app
     }

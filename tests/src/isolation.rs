@@ -68,6 +68,10 @@ fn id_family(path: &str) -> Option<&'static str> {
         "invitations" => "invitation",
         "keys" => "key",
         "members" => "member",
+        "hosts" => "host",
+        "actions" => "action",
+        "enrolments" => "enrolment",
+        "host-rules" => "host rule",
         _ => return None,
     })
 }
@@ -86,6 +90,7 @@ fn body_for(method: &Method, path: &str, ids: &Ids) -> Option<Value> {
         ("POST", "incident", "comments") => json!({"text": "taken over"}),
         ("POST", "incident", _) => json!({"by": "intruder"}),
         ("PATCH", "member", _) => json!({"role": "viewer"}),
+        ("POST", "host", "actions") => json!({"action": "say-hello"}),
         _ => return None,
     })
 }
@@ -109,6 +114,10 @@ async fn snapshot(router: &Router, key: &str) -> Vec<(String, Value)> {
         "/v1/invitations",
         "/v1/keys",
         "/v1/members",
+        "/v1/hosts",
+        "/v1/enrolments",
+        "/v1/host-rules",
+        "/v1/actions",
     ] {
         let mut answer = send(router, key, Method::GET, path, None).await;
         assert_eq!(answer.status, StatusCode::OK, "reading {path}: {}", answer.json);
@@ -173,6 +182,7 @@ pub async fn run(router: Router, deps: &Deps, key_a: &str) {
     // An incident of B: its monitor's checks fail (nothing listens on port 9).
     let incident = open_incident(&router, deps, key_b, &monitor).await;
     ids.insert("incident", incident);
+    host_items(&router, deps, key_b, &mut ids).await;
     let ids = Ids(ids);
 
     let before = snapshot(&router, key_b).await;
@@ -188,7 +198,11 @@ pub async fn run(router: Router, deps: &Deps, key_a: &str) {
                 "the isolation matrix does not know which of the other organisation's ids `{template}` names: teach tests/src/isolation.rs"
             )
         });
-        let path = template.replace("{check_id}", &ids.0["check"]).replace("{id}", &ids.0[family]);
+        let mut path = template.replace("{check_id}", &ids.0["check"]).replace("{id}", &ids.0[family]);
+        if template.ends_with("/metrics/series") {
+            // Its metric is required: without one the refusal would be the missing parameter's.
+            path.push_str("?metric=cpu.percent");
+        }
         for method in operations.as_object().expect("operations").keys() {
             let method: Method = method.to_uppercase().parse().expect("an HTTP method");
             let answer = send(&router, key_a, method.clone(), &path, body_for(&method, template, &ids)).await;
@@ -198,6 +212,33 @@ pub async fn run(router: Router, deps: &Deps, key_a: &str) {
     }
     assert!(checked >= 30, "only {checked} routes with ids were checked");
     assert_eq!(snapshot(&router, key_b).await, before, "the other organisation's data did not change");
+}
+
+/// B's enrolment, an enrolled host (through the enrolment use case, as an agent's connection
+/// would), a rule on hosts and an action request (undelivered: no agent is connected).
+async fn host_items(router: &Router, deps: &Deps, key_b: &str, ids: &mut BTreeMap<&'static str, String>) {
+    let pending = created(router, key_b, "/v1/enrolments", json!({"name": "b pending"})).await;
+    ids.insert("enrolment", pending["id"].as_str().expect("enrolment id").to_owned());
+    let spent = created(router, key_b, "/v1/enrolments", json!({"name": "b host"})).await;
+    let token = vigil_domain::agent::EnrolmentToken::parse(spent["token"].as_str().expect("the token")).expect("a token");
+    let host = vigil_domain::agent::protocol::HostInfo {
+        hostname: "b-host".into(),
+        os: "Debian 13".into(),
+        kernel: "6.12".into(),
+        arch: "x86_64".into(),
+        cpu_cores: 2,
+        agent_version: "0.1.0".into(),
+    };
+    let cmd = vigil_app::hosts::EnrolAgent { token, host, origin: Default::default() };
+    let enrolled = vigil_app::hosts::enrol_agent(deps, cmd, jiff::Timestamp::now()).await.expect("B's host enrols");
+    let host_id = enrolled.host.id.to_string();
+    let rule = created(router, key_b, "/v1/host-rules", json!({"name": "b quiet", "silent_seconds": 600})).await;
+    ids.insert("host rule", rule["id"].as_str().expect("host rule id").to_owned());
+    let unsent = send(router, key_b, Method::POST, &format!("/v1/hosts/{host_id}/actions"), Some(json!({"action": "say-hello"}))).await;
+    assert_eq!(unsent.status, StatusCode::CONFLICT, "recorded, and refused as not connected: {}", unsent.json);
+    let actions = send(router, key_b, Method::GET, "/v1/actions", None).await;
+    ids.insert("action", actions.json["items"][0]["id"].as_str().expect("B's action request").to_owned());
+    ids.insert("host", host_id);
 }
 
 /// Checks B's monitor until it is down, and has its going-down handled (in-process workers

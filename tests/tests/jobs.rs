@@ -41,6 +41,7 @@ fn deps(dir: &std::path::Path) -> (Deps, Arc<SqliteStore>) {
         notifier: Arc::new(vigil_local::LocalNotifier::new(None, NetworkGuard::system().unwrap(), NetworkPolicy::AllowPrivate).unwrap()),
         passwords: Arc::new(vigil_app::Argon2Passwords),
         oidc: None,
+        live: None,
         settings: Settings { network_policy: NetworkPolicy::AllowPrivate, ..Settings::default() },
     };
     (deps, store)

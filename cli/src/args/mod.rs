@@ -1,10 +1,12 @@
 //! The command line of `vigil`: every command, its flags, and its help with examples.
 
 mod accounts;
+mod hosts;
 mod resources;
 mod serve;
 
 pub use accounts::{AuditArgs, KeyCommand, MemberCommand, OrgCommand};
+pub use hosts::{HostCommand, HostRuleCommand};
 pub use resources::*;
 pub use serve::{BackupArgs, Policy, Security, ServeArgs};
 
@@ -139,6 +141,12 @@ pub enum Command {
     /// Maintenance windows.
     #[command(subcommand)]
     Windows(WindowCommand),
+    /// Hosts running the agent: enrolment, metrics, remote actions and their history.
+    #[command(subcommand)]
+    Hosts(HostCommand),
+    /// Threshold and silence rules on hosts.
+    #[command(subcommand, name = "host-rules")]
+    HostRules(HostRuleCommand),
     /// API keys: list, make (the secret shown once), revoke.
     #[command(subcommand)]
     Keys(KeyCommand),

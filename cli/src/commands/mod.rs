@@ -3,6 +3,7 @@
 
 mod audit;
 mod files;
+mod hosts;
 mod incidents;
 mod keys;
 mod login;
@@ -116,6 +117,8 @@ pub async fn dispatch(cli: Cli) -> Result<i32, Failure> {
         Command::Channels(command) => notifications::channels(&connect(global)?, command).await,
         Command::Rules(command) => notifications::rules(&connect(global)?, command).await,
         Command::Windows(command) => notifications::windows(&connect(global)?, command).await,
+        Command::Hosts(command) => hosts::hosts(&connect(global)?, command).await,
+        Command::HostRules(command) => hosts::rules(&connect(global)?, command).await,
         Command::Keys(command) => keys::run(&connect(global)?, command).await,
         Command::Members(command) => members::members(&connect(global)?, command).await,
         Command::Orgs(command) => members::orgs(&connect(global)?, command).await,

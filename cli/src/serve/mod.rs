@@ -206,6 +206,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         notifier: Arc::new(notifier),
         passwords: Arc::new(vigil_app::Argon2Passwords),
         oidc,
+        live: Some(Arc::new(bus.clone())),
         settings: Settings {
             network_policy: config.network_policy,
             body_cap: config.body_cap,
@@ -217,6 +218,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
                 render: RenderContext { pagerduty_events_url: config.delivery.pagerduty_events_url.clone() },
             },
             accounts: config.accounts.clone(),
+            hosts: vigil_app::HostSettings::default(),
         },
     };
 
@@ -242,6 +244,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     // Status changes travel to the incident workers in memory: a crash between storing one and
     // handling it would leave an outage without an incident, so every start looks for those.
     vigil_app::incidents::reconcile_outages(&deps, SystemClock::now()).await.context("reconciling outages with incidents")?;
+    vigil_app::hosts::reconcile_host_alerts(&deps, SystemClock::now()).await.context("reconciling host rules with incidents")?;
 
     let (stop, stop_rx) = watch::channel(false);
 
@@ -254,7 +257,10 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
 
     let metrics = Arc::clone(&scheduler_stats);
     let sweeps = Arc::clone(&sweeper_stats);
-    let app = vigil_web::app(deps.clone()).route(
+    // Agents connect to `/v1/agents/connect`; the hub is also how revocations and remote
+    // actions reach them.
+    let agents = vigil_http::AgentHub::new();
+    let app = vigil_http::with_agent_hub(vigil_web::app(deps.clone()), agents.clone()).route(
         "/metrics",
         axum::routing::get(move || {
             let text = metrics.prometheus_text() + &sweeps.prometheus_text();
@@ -262,9 +268,20 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         }),
     );
     let http_stop = stopped(stop_rx.clone());
+    let agents_stop = stopped(stop_rx.clone());
     let http = tokio::spawn(async move {
         let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(http_stop).await {
+        // Agent sockets are upgraded connections the graceful shutdown does not wait for: each
+        // says goodbye and records its end before the store is let go.
+        let stopping_agents = async move {
+            agents_stop.await;
+            agents.stop();
+            if tokio::time::timeout(Duration::from_secs(10), agents.stopped()).await.is_err() {
+                tracing::warn!("some agent connections had not ended 10 s after the stop");
+            }
+        };
+        let (served, ()) = tokio::join!(axum::serve(listener, app).with_graceful_shutdown(http_stop).into_future(), stopping_agents);
+        if let Err(error) = served {
             tracing::error!(%error, "the HTTP server failed");
         }
     });
@@ -295,8 +312,8 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
 }
 
 /// Hourly, deletes check history older than the retention (rollups are kept four times longer:
-/// they are small and make long uptime windows cheap) and audit entries older than their
-/// organisation's retention.
+/// they are small and make long uptime windows cheap), host samples, rollups and connection
+/// events older than theirs, and audit entries older than their organisation's retention.
 async fn prune_periodically(store: SqliteStore, deps: Deps, retention: SignedDuration, stop: impl Future<Output = ()>) {
     tokio::pin!(stop);
     let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
@@ -315,6 +332,17 @@ async fn prune_periodically(store: SqliteStore, deps: Deps, retention: SignedDur
             Ok(deleted) if deleted > 0 => tracing::info!(deleted, "pruned old pings"),
             Ok(_) => {}
             Err(error) => tracing::error!(error = %format!("{error:#}"), "pruning ping history failed"),
+        }
+        let hosts = &deps.settings.hosts;
+        let host_retention = vigil_local::HostRetention {
+            samples_before: now - hosts.raw_retention,
+            minutes_before: now - hosts.minute_retention,
+            hours_before: now - hosts.hour_retention,
+        };
+        match store.prune_hosts(host_retention).await {
+            Ok(deleted) if deleted > 0 => tracing::info!(deleted, "pruned old host samples, rollups and connection events"),
+            Ok(_) => {}
+            Err(error) => tracing::error!(error = %format!("{error:#}"), "pruning host history failed"),
         }
         match vigil_app::accounts::purge_audit_logs(&deps, now).await {
             Ok(deleted) if deleted > 0 => tracing::info!(deleted, "pruned old audit entries"),

@@ -1,8 +1,9 @@
-//! The in-process heartbeat sweeper: what the EventBridge-fired sweeper Lambda is on AWS.
+//! The in-process sweeper: what the EventBridge-fired sweeper Lambda is on AWS.
 //!
 //! Every tick it reads the due-index for tasks whose deadline has passed (a partial index on
 //! `next_deadline_at`, so the cost grows with the tasks due, not with all tasks) and moves them
-//! with time: Late, Down, runs past their limit closed.
+//! with time: Late, Down, runs past their limit closed. Every host tick it judges the silence
+//! rules of hosts: a host that stopped reporting opens an incident, one back resolves it.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use vigil_app::Deps;
 use vigil_app::SystemClock;
 use vigil_app::heartbeats::{SweepDueTasks, sweep_due_tasks};
+use vigil_app::hosts::sweep_silent_hosts;
 
 /// How the sweeper paces itself.
 #[derive(Clone, Debug)]
@@ -19,11 +21,14 @@ pub struct SweeperConfig {
     pub tick: Duration,
     /// How many tasks one tick reads at a time, and at most.
     pub sweep: SweepDueTasks,
+    /// How often hosts' silence rules are judged; it reads every host, so less often than
+    /// the due-index, and silence rules count in tens of seconds anyway.
+    pub host_tick: Duration,
 }
 
 impl Default for SweeperConfig {
     fn default() -> Self {
-        Self { tick: Duration::from_secs(1), sweep: SweepDueTasks::default() }
+        Self { tick: Duration::from_secs(1), sweep: SweepDueTasks::default(), host_tick: Duration::from_secs(5) }
     }
 }
 
@@ -34,6 +39,8 @@ pub struct SweeperStats {
     pub due: AtomicU64,
     /// Status changes announced.
     pub changed: AtomicU64,
+    /// Host silence rules that opened or resolved.
+    pub host_changes: AtomicU64,
 }
 
 impl SweeperStats {
@@ -71,10 +78,21 @@ impl LocalSweeper {
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         let mut ticker = tokio::time::interval(self.config.tick);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut host_ticker = tokio::time::interval(self.config.host_tick);
+        host_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         tokio::pin!(shutdown);
         loop {
             tokio::select! {
                 () = &mut shutdown => return,
+                _ = host_ticker.tick() => {
+                    match sweep_silent_hosts(&self.deps, SystemClock::now()).await {
+                        Ok(swept) => {
+                            self.stats.host_changes.fetch_add(swept.changed as u64, Ordering::Relaxed);
+                        }
+                        Err(error) => tracing::error!(%error, "sweeping silent hosts failed; retrying next tick"),
+                    }
+                    continue;
+                }
                 _ = ticker.tick() => {}
             }
             match sweep_due_tasks(&self.deps, self.config.sweep, SystemClock::now()).await {

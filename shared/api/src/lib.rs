@@ -12,6 +12,7 @@ pub mod audit;
 pub mod channels;
 pub mod checks;
 pub mod health;
+pub mod hosts;
 pub mod incidents;
 pub mod keys;
 pub mod monitors;
@@ -30,6 +31,10 @@ pub use audit::AuditLogQuery;
 pub use channels::{Channel, ChannelTest, Recipients};
 pub use checks::{Artefact, Check, CheckDetail, Timings, Transition, TriggeredCheck, Uptime};
 pub use health::Health;
+pub use hosts::{
+    ConnectionEvent, Enrolment, FiringRule, Host, HostAction, HostInfo, HostRule, LatestSample, MetricValue, NewAction, NewEnrolment,
+    RuleOnHost, Series, SeriesPoint, SeriesQuery,
+};
 pub use incidents::{
     Acknowledgement, ActRequest, CommentRequest, Delivery, Incident, IncidentDetail, IncidentQuery, IncidentSubjectRef, Resolution,
 };
@@ -51,9 +56,10 @@ pub use vigil_domain::accounts::{
     AuditEntry, AuditTarget, FieldChange, InvitationState, Locale, OidcMatch, OidcRule, OrganisationSettings, UserDraft,
 };
 pub use vigil_domain::heartbeat::{TaskDraft, TaskStatus};
+pub use vigil_domain::host::{HostRuleDraft, HostStatus};
 pub use vigil_domain::ids::{
-    AlertRuleId, ApiKeyId, AuditEntryId, ChannelId, CheckId, DeliveryId, IncidentId, InvitationId, MaintenanceWindowId, MonitorId, TaskId,
-    TenantId, UserId,
+    ActionRequestId, AgentId, AlertRuleId, ApiKeyId, AuditEntryId, ChannelId, CheckId, ConnectionEventId, DeliveryId, EnrolmentId,
+    HostRuleId, IncidentId, InvitationId, MaintenanceWindowId, MonitorId, TaskId, TenantId, UserId,
 };
 pub use vigil_domain::incident::{IncidentCause, IncidentStatus, TimelineEntry, TimelineEvent};
 pub use vigil_domain::managed::Managed;

@@ -1,10 +1,12 @@
 use crate::stores::Stores;
+use jiff::SignedDuration;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 use vigil_domain::accounts::{SessionPolicy, SignInThrottle};
+use vigil_domain::ids::TenantId;
 use vigil_domain::notify::{RenderContext, RetryPolicy};
-use vigil_domain::ports::{EventPublisher, Notifier, OidcProvider, PasswordHasher, Prober, RandomSource};
+use vigil_domain::ports::{EventPublisher, LiveFeed, LiveNotice, Notifier, OidcProvider, PasswordHasher, Prober, RandomSource};
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 
 /// Settings that shape use cases, chosen at start-up.
@@ -23,6 +25,35 @@ pub struct Settings {
     pub public_url: Url,
     /// How people sign in and stay signed in.
     pub accounts: AccountSettings,
+    /// How host agents enrol, what they keep and for how long.
+    pub hosts: HostSettings,
+}
+
+/// How host agents enrol and what their history keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HostSettings {
+    /// How long an enrolment token can be spent, unless its maker says otherwise.
+    pub enrolment_lifetime: SignedDuration,
+    /// How long a signed action request stays valid (the protocol allows five minutes at most).
+    pub action_lifetime: SignedDuration,
+    /// How long raw samples are kept.
+    pub raw_retention: SignedDuration,
+    /// How long minute rollups are kept.
+    pub minute_retention: SignedDuration,
+    /// How long hour rollups (and connection events) are kept.
+    pub hour_retention: SignedDuration,
+}
+
+impl Default for HostSettings {
+    fn default() -> Self {
+        Self {
+            enrolment_lifetime: SignedDuration::from_hours(24),
+            action_lifetime: SignedDuration::from_mins(2),
+            raw_retention: SignedDuration::from_hours(48),
+            minute_retention: SignedDuration::from_hours(24 * 14),
+            hour_retention: SignedDuration::from_hours(24 * 400),
+        }
+    }
 }
 
 /// How people sign in and stay signed in.
@@ -43,6 +74,7 @@ impl Default for Settings {
             heartbeat: HeartbeatSettings::default(),
             public_url: Url::parse("http://127.0.0.1:8080/").expect("a valid URL"),
             accounts: AccountSettings::default(),
+            hosts: HostSettings::default(),
         }
     }
 }
@@ -103,6 +135,17 @@ pub struct Deps {
     pub passwords: Arc<dyn PasswordHasher>,
     /// The OpenID provider people may sign in with; `None` when none is configured.
     pub oidc: Option<Arc<dyn OidcProvider>>,
+    /// Tells open pages what changes as it happens; `None` where they poll instead (AWS).
+    pub live: Option<Arc<dyn LiveFeed>>,
     /// Settings.
     pub settings: Settings,
+}
+
+impl Deps {
+    /// Tells the open pages of `tenant` what changed, where a live feed runs.
+    pub(crate) fn notify(&self, tenant: TenantId, notice: LiveNotice) {
+        if let Some(live) = &self.live {
+            live.notify(tenant, notice);
+        }
+    }
 }

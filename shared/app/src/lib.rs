@@ -7,6 +7,7 @@ mod argon2_passwords;
 pub mod checks;
 mod deps;
 pub mod heartbeats;
+pub mod hosts;
 pub mod incidents;
 pub mod jobs;
 pub mod monitors;
@@ -27,7 +28,7 @@ mod world;
 pub(crate) const CONFLICT_ATTEMPTS: usize = 5;
 
 pub use argon2_passwords::{Argon2Passwords, LANES as ARGON2_LANES, MEMORY_KIB as ARGON2_MEMORY_KIB, PASSES as ARGON2_PASSES};
-pub use deps::{AccountSettings, Deps, HeartbeatSettings, NotificationSettings, Settings};
+pub use deps::{AccountSettings, Deps, HeartbeatSettings, HostSettings, NotificationSettings, Settings};
 pub use stores::{Blobs, Database, Stores};
 pub use system_clock::SystemClock;
 pub use system_random::SystemRandom;

@@ -4,10 +4,11 @@
 
 use std::sync::Arc;
 use vigil_domain::ports::{
-    AlertRuleRepository, ArtefactStore, AuditLog, Badges, ChannelRepository, CheckLog, CheckSchedule, DeliveryDueIndex, DeliveryLog,
-    IncidentStore, InvitationStore, Memberships, MonitorRepository, OneTimeTokens, Organisations, PingBodyStore, PingKeys, PublicIncidents,
-    RefreshTokenStore, ServerSecrets, SessionStore, SignInAttempts, SilenceRepository, StatusPages, StatusSnapshots, Subscribers,
-    TaskDueIndex, TaskHistory, TaskRepository, TaskStateStore, TenantDirectory, TimerIndex, TransitionLog, UserDirectory,
+    ActionHistory, AlertRuleRepository, ArtefactStore, AuditLog, Badges, ChannelRepository, CheckLog, CheckSchedule, ConnectionLog,
+    DeliveryDueIndex, DeliveryLog, HostDirectory, HostMetrics, HostRules, IncidentStore, InvitationStore, Memberships, MonitorRepository,
+    OneTimeTokens, Organisations, PingBodyStore, PingKeys, PublicIncidents, RefreshTokenStore, ServerSecrets, SessionStore, SignInAttempts,
+    SilenceRepository, StatusPages, StatusSnapshots, Subscribers, TaskDueIndex, TaskHistory, TaskRepository, TaskStateStore,
+    TenantDirectory, TimerIndex, TransitionLog, UserDirectory,
 };
 
 /// Every port a database backend implements by itself (SQLite self-hosted, DynamoDB on AWS).
@@ -45,6 +46,11 @@ pub trait Database:
     + Subscribers
     + Badges
     + StatusSnapshots
+    + HostDirectory
+    + HostMetrics
+    + ConnectionLog
+    + HostRules
+    + ActionHistory
     + 'static
 {
 }
@@ -82,6 +88,11 @@ impl<T> Database for T where
         + Subscribers
         + Badges
         + StatusSnapshots
+        + HostDirectory
+        + HostMetrics
+        + ConnectionLog
+        + HostRules
+        + ActionHistory
         + 'static
 {
 }
@@ -171,6 +182,16 @@ pub struct Stores {
     pub badges: Arc<dyn Badges>,
     /// Status pages' snapshots.
     pub status_snapshots: Arc<dyn StatusSnapshots>,
+    /// Enrolments and enrolled hosts.
+    pub hosts: Arc<dyn HostDirectory>,
+    /// Hosts' samples and rollups.
+    pub host_metrics: Arc<dyn HostMetrics>,
+    /// Agents' connection events.
+    pub connections: Arc<dyn ConnectionLog>,
+    /// Rules on hosts and their states.
+    pub host_rules: Arc<dyn HostRules>,
+    /// Remote actions and their outcomes.
+    pub actions: Arc<dyn ActionHistory>,
 }
 
 impl Stores {
@@ -210,7 +231,12 @@ impl Stores {
             public_incidents: database.clone(),
             subscribers: database.clone(),
             badges: database.clone(),
-            status_snapshots: database,
+            status_snapshots: database.clone(),
+            hosts: database.clone(),
+            host_metrics: database.clone(),
+            connections: database.clone(),
+            host_rules: database.clone(),
+            actions: database,
         }
     }
 }

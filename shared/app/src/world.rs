@@ -39,6 +39,7 @@ impl World {
             notifier: Arc::new(notifier.clone()),
             passwords: Arc::new(vigil_memory::InstantPasswords),
             oidc: None,
+            live: None,
             settings: Settings::default(),
         };
         Self { deps, prober, events, notifier, tenant: TenantId::from_uuid(Uuid::from_u128(0x7e_4a47)) }
@@ -107,6 +108,7 @@ impl World {
             .map(|event| match event {
                 DomainEvent::MonitorStatusChanged(e) => (e.from.to_string(), e.to.to_string()),
                 DomainEvent::TaskStatusChanged(e) => (e.from.to_string(), e.to.to_string()),
+                DomainEvent::HostAlertChanged(e) => ("host".to_owned(), e.change.as_str().to_owned()),
             })
             .collect()
     }

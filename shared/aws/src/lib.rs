@@ -20,6 +20,6 @@ pub mod wiring;
 
 pub use artefacts::S3ArtefactStore;
 pub use clients::{AwsClients, ClientOptions};
-pub use dynamo::DynamoStore;
+pub use dynamo::{DynamoStore, HostRetention};
 pub use notifier::AwsNotifier;
 pub use ping_bodies::S3PingBodyStore;

@@ -41,6 +41,7 @@ pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Pr
         passwords: Arc::new(vigil_app::Argon2Passwords),
         // Only the api function signs people in; it adds its provider (functions/api).
         oidc: None,
+        live: None,
         settings: Settings {
             network_policy: config.network_policy,
             body_cap: config.body_cap,
@@ -49,6 +50,7 @@ pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Pr
             heartbeat: HeartbeatSettings::default(),
             public_url: config.public_url.clone(),
             accounts: vigil_app::AccountSettings::default(),
+            hosts: vigil_app::HostSettings::default(),
         },
     })
 }

@@ -37,6 +37,20 @@ pub enum FailureClass {
 }
 
 impl FailureClass {
+    /// Every class, in a fixed order (compact encodings store the position).
+    pub const ALL: [FailureClass; 10] = [
+        FailureClass::Dns,
+        FailureClass::ConnectionRefused,
+        FailureClass::Connect,
+        FailureClass::Timeout,
+        FailureClass::Tls,
+        FailureClass::Blocked,
+        FailureClass::Protocol,
+        FailureClass::BadStatus,
+        FailureClass::AssertionFailed,
+        FailureClass::BodyTooLarge,
+    ];
+
     /// The wire and storage name.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -2,7 +2,7 @@
 //! notifications). On AWS they travel over SNS, self-hosted over an in-process bus.
 
 use crate::heartbeat::TaskStatus;
-use crate::ids::{MonitorId, TaskId, TenantId};
+use crate::ids::{AgentId, HostRuleId, HostWatchId, MonitorId, TaskId, TenantId};
 use crate::monitor::{MonitorStatus, TransitionCause};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -16,6 +16,8 @@ pub enum DomainEvent {
     MonitorStatusChanged(MonitorStatusChanged),
     /// A heartbeat task's status changed.
     TaskStatusChanged(TaskStatusChanged),
+    /// A rule on a host began or stopped firing.
+    HostAlertChanged(HostAlertChanged),
 }
 
 impl DomainEvent {
@@ -24,6 +26,7 @@ impl DomainEvent {
         match self {
             DomainEvent::MonitorStatusChanged(e) => e.tenant_id,
             DomainEvent::TaskStatusChanged(e) => e.tenant_id,
+            DomainEvent::HostAlertChanged(e) => e.tenant_id,
         }
     }
 
@@ -36,6 +39,7 @@ impl DomainEvent {
             DomainEvent::TaskStatusChanged(e) => {
                 format!("task-status:{}:{}:{}:{}", e.task_id, e.at.as_millisecond(), e.from, e.to)
             }
+            DomainEvent::HostAlertChanged(e) => format!("host-alert:{}:{}:{}", e.watch_id, e.at.as_millisecond(), e.change.as_str()),
         }
     }
 }
@@ -87,5 +91,52 @@ pub struct TaskStatusChanged {
     /// When.
     pub at: Timestamp,
     /// Why, for a person: "no ping since 02:00 (grace 5 min)", "exit status 2", "ran longer than 1 h".
+    pub reason: String,
+}
+
+/// What happened to a rule watching a host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HostAlertChange {
+    /// The rule began firing: an incident opens.
+    Firing,
+    /// The rule stopped firing: its incident resolves.
+    Clear,
+    /// The rule was deleted or the host revoked: its incident resolves, nobody watches any more.
+    Withdrawn,
+}
+
+impl HostAlertChange {
+    /// The name used in keys and logs.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HostAlertChange::Firing => "firing",
+            HostAlertChange::Clear => "clear",
+            HostAlertChange::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// A rule watching a host began or stopped firing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostAlertChanged {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// The rule on the host: the incident's subject.
+    pub watch_id: HostWatchId,
+    /// The host's agent.
+    pub agent_id: AgentId,
+    /// The rule.
+    pub rule_id: HostRuleId,
+    /// "<host>: <rule>" when it happened, as the incident names its subject.
+    pub subject_name: String,
+    /// The host's tags (alert rules and maintenance windows match them).
+    #[serde(default)]
+    pub tags: BTreeSet<String>,
+    /// What happened.
+    pub change: HostAlertChange,
+    /// When.
+    pub at: Timestamp,
+    /// Why, for a person: "cpu.percent averaged 97.3 over 30 samples (opens at 90)".
     pub reason: String,
 }

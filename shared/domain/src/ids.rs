@@ -121,6 +121,23 @@ uuid_id!(
     /// One request to run a named action on an agent.
     ActionRequestId
 );
+uuid_id!(
+    /// A threshold or silence rule on host metrics.
+    HostRuleId
+);
+uuid_id!(
+    /// A pending enrolment: a one-time token an admin made, until an agent spends it.
+    EnrolmentId
+);
+uuid_id!(
+    /// One rule watching one host: the subject of the incidents that rule opens for that host.
+    /// Derived from the two, so every store and every evaluation names it alike.
+    HostWatchId
+);
+uuid_id!(
+    /// One connection event of an agent (connected, disconnected).
+    ConnectionEventId
+);
 
 uuid_id!(
     /// A person who signs in. One user may belong to several organisations.
@@ -217,6 +234,20 @@ impl PublicIncidentId {
     }
 }
 
+impl HostWatchId {
+    /// The watch of `rule` on `host`: a UUIDv8 from the SHA-256 of both ids, so a rule that
+    /// watches every host has a distinct subject per host, and no two pairs share one.
+    pub fn of(rule: HostRuleId, host: AgentId) -> Self {
+        use sha2::{Digest, Sha256};
+        let mut digest = Sha256::new();
+        digest.update(b"vigil host watch v1");
+        digest.update(rule.as_uuid().as_bytes());
+        digest.update(host.as_uuid().as_bytes());
+        let bytes: [u8; 16] = digest.finalize()[..16].try_into().expect("16 of 32 bytes");
+        Self(uuid::Builder::from_custom_bytes(bytes).into_uuid())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,5 +262,16 @@ mod tests {
         assert_ne!(CheckId::for_planned_check(a, t), CheckId::for_planned_check(b, t));
         assert!(CheckId::for_planned_check(a, t) < CheckId::for_planned_check(a, t + 1000));
         assert_eq!(CheckId::for_planned_check(a, t).planned_ms(), t);
+    }
+
+    #[test]
+    fn watch_ids_are_deterministic_and_distinct_per_rule_and_host() {
+        let (r1, r2) = (HostRuleId::from_uuid(Uuid::from_u128(1)), HostRuleId::from_uuid(Uuid::from_u128(2)));
+        let (h1, h2) = (AgentId::from_uuid(Uuid::from_u128(1)), AgentId::from_uuid(Uuid::from_u128(2)));
+        assert_eq!(HostWatchId::of(r1, h1), HostWatchId::of(r1, h1));
+        let all = [HostWatchId::of(r1, h1), HostWatchId::of(r1, h2), HostWatchId::of(r2, h1), HostWatchId::of(r2, h2)];
+        let distinct: std::collections::BTreeSet<_> = all.iter().collect();
+        assert_eq!(distinct.len(), 4, "{all:?}");
+        assert_ne!(HostWatchId::of(r1, h2), HostWatchId::of(HostRuleId::from_uuid(h2.as_uuid()), AgentId::from_uuid(r1.as_uuid())));
     }
 }

@@ -10,9 +10,11 @@ pub mod accounts;
 pub mod agent;
 pub mod assertion;
 pub mod check;
+pub mod digest;
 pub mod events;
 pub mod fingerprint;
 pub mod heartbeat;
+pub mod host;
 pub mod ids;
 pub mod incident;
 pub mod job;
@@ -26,6 +28,7 @@ pub mod probe;
 pub mod status_page;
 pub mod tenant;
 pub mod time;
+pub mod trial;
 pub mod uptime;
 
 #[cfg(test)]

@@ -18,6 +18,65 @@ pub struct CheckTally {
     pub errors: u64,
     /// Latency of checks that received a response.
     pub latency: LatencyDigest,
+    /// Time spent in each phase, for the mean of each.
+    #[serde(default, skip_serializing_if = "PhaseSums::is_empty")]
+    pub phases: PhaseSums,
+}
+
+/// The total time of one phase over the checks that went through it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseSum {
+    /// Checks that went through the phase.
+    pub count: u64,
+    /// Their time in it, in microseconds.
+    pub sum_us: u64,
+}
+
+impl PhaseSum {
+    fn record(&mut self, phase: Option<Duration>) {
+        if let Some(phase) = phase {
+            self.count += 1;
+            self.sum_us = self.sum_us.saturating_add(phase.as_micros().min(u128::from(u64::MAX)) as u64);
+        }
+    }
+
+    fn merge(&mut self, other: PhaseSum) {
+        self.count += other.count;
+        self.sum_us = self.sum_us.saturating_add(other.sum_us);
+    }
+
+    /// The mean time in the phase, if any check went through it.
+    pub fn mean(self) -> Option<Duration> {
+        (self.count > 0).then(|| Duration::from_micros(self.sum_us / self.count))
+    }
+}
+
+/// The time of each phase of a check (DNS, connect, TLS, first byte), summed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseSums {
+    /// Name resolution.
+    pub dns: PhaseSum,
+    /// TCP connect.
+    pub connect: PhaseSum,
+    /// TLS handshake.
+    pub tls: PhaseSum,
+    /// Request sent to response head.
+    pub first_byte: PhaseSum,
+}
+
+impl PhaseSums {
+    /// Whether no check was timed.
+    pub fn is_empty(&self) -> bool {
+        *self == PhaseSums::default()
+    }
+
+    /// Adds another set of sums.
+    pub fn merge(&mut self, other: &PhaseSums) {
+        self.dns.merge(other.dns);
+        self.connect.merge(other.connect);
+        self.tls.merge(other.tls);
+        self.first_byte.merge(other.first_byte);
+    }
 }
 
 impl CheckTally {
@@ -31,6 +90,11 @@ impl CheckTally {
         if result.status_code.is_some() {
             self.latency.record(result.timings.total);
         }
+        let timings = &result.timings;
+        self.phases.dns.record(timings.dns);
+        self.phases.connect.record(timings.connect);
+        self.phases.tls.record(timings.tls);
+        self.phases.first_byte.record(timings.first_byte);
     }
 
     /// Adds another tally.
@@ -39,6 +103,7 @@ impl CheckTally {
         self.down += other.down;
         self.errors += other.errors;
         self.latency.merge(&other.latency);
+        self.phases.merge(&other.phases);
     }
 }
 
@@ -150,7 +215,7 @@ mod tests {
 
     #[test]
     fn uptime_excludes_probe_errors() {
-        let tally = CheckTally { up: 99, down: 1, errors: 50, latency: LatencyDigest::default() };
+        let tally = CheckTally { up: 99, down: 1, errors: 50, ..CheckTally::default() };
         let now = Timestamp::from_second(1_700_000_000).unwrap();
         let summary = UptimeSummary::from_tally(UptimeWindow::Week, now, &tally);
         assert_eq!(summary.uptime_percent, Some(99.0));

@@ -37,6 +37,18 @@ pub(crate) fn origin_of(parts: &Parts) -> Origin {
     Origin { ip, user_agent }
 }
 
+/// Where a request came from, for use cases that record it without an actor (an agent's
+/// connection).
+pub(crate) struct ClientOrigin(pub Origin);
+
+impl FromRequestParts<Deps> for ClientOrigin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &Deps) -> Result<Self, ApiError> {
+        Ok(ClientOrigin(origin_of(parts)))
+    }
+}
+
 /// The secret in the cookie `name`, if the request carries one.
 pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<SecretToken> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {

@@ -194,6 +194,23 @@ id_path!(
     InvitationPath, vigil_domain::ids::InvitationId, "invitation"
 );
 
+id_path!(
+    /// The `{id}` of a host route.
+    HostPath, vigil_domain::ids::AgentId, "host"
+);
+id_path!(
+    /// The `{id}` of an enrolment route.
+    EnrolmentPath, vigil_domain::ids::EnrolmentId, "enrolment"
+);
+id_path!(
+    /// The `{id}` of a host rule route.
+    HostRulePath, vigil_domain::ids::HostRuleId, "host rule"
+);
+id_path!(
+    /// The `{id}` of an action request route.
+    ActionPath, vigil_domain::ids::ActionRequestId, "action request"
+);
+
 /// The `{check_id}` of a check route.
 pub(crate) struct CheckPath(pub CheckId);
 

@@ -4,9 +4,11 @@
 //! generated from the same annotations the router is built from.
 
 mod account_views;
+mod agent_hub;
 mod auth;
 pub mod browser;
 mod extract;
+mod host_views;
 mod incident_views;
 pub mod openapi;
 pub mod problem;
@@ -14,7 +16,51 @@ mod routes;
 mod task_views;
 mod views;
 
+pub use agent_hub::AgentHub;
 pub use auth::InProcessActor;
+
+use std::sync::Arc;
+use vigil_domain::ports::AgentLink;
+
+/// The link to connected agents the routes that reach them use (revocation, remote actions),
+/// as a request extension; without one, no agent is connected.
+#[derive(Clone)]
+pub struct AgentLinks(pub Arc<dyn AgentLink>);
+
+impl AgentLinks {
+    /// The link of the request, or one to no agent.
+    pub(crate) fn or_none(links: Option<axum::Extension<AgentLinks>>) -> Arc<dyn AgentLink> {
+        links.map_or_else(|| Arc::new(NoAgents) as Arc<dyn AgentLink>, |axum::Extension(AgentLinks(link))| link)
+    }
+}
+
+/// No agent is connected: what a deployment without agent connections answers.
+struct NoAgents;
+
+#[async_trait::async_trait]
+impl AgentLink for NoAgents {
+    async fn send(
+        &self,
+        _: vigil_domain::ids::AgentId,
+        _: vigil_domain::agent::protocol::ServerMessage,
+    ) -> Result<bool, vigil_domain::ports::StoreError> {
+        Ok(false)
+    }
+
+    async fn disconnect(
+        &self,
+        _: vigil_domain::ids::AgentId,
+        _: vigil_domain::agent::protocol::DisconnectReason,
+    ) -> Result<(), vigil_domain::ports::StoreError> {
+        Ok(())
+    }
+}
+
+/// `router` with the agents' WebSocket served by `hub` (self-hosted: `vigil serve`), and the
+/// hub as the link the routes reach agents through.
+pub fn with_agent_hub(router: Router, hub: AgentHub) -> Router {
+    router.layer(axum::Extension(AgentLinks(Arc::new(hub.clone())))).layer(axum::Extension(hub))
+}
 
 #[cfg(test)]
 mod route_coverage;
@@ -52,7 +98,10 @@ pub fn ping_router(deps: Deps) -> Router {
 /// `#[utoipa::path]` annotation gives, so the router and the document cannot disagree. A new
 /// route is one more `.routes(routes!(...))` line here and an annotation on its handler.
 pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
-    use routes::{alerting, channels, checks, deliveries, health, incidents, monitors, status, status_pages, tasks};
+    use routes::{
+        agents, alerting, channels, checks, deliveries, health, host_actions, host_rules, hosts, incidents, monitors, status, status_pages,
+        tasks,
+    };
     let v1 = OpenApiRouter::new()
         .routes(routes!(monitors::create, monitors::list))
         .routes(routes!(monitors::read, monitors::update, monitors::delete))
@@ -84,6 +133,20 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         .routes(routes!(tasks::resume))
         .routes(routes!(tasks::runs))
         .routes(routes!(tasks::pings))
+        .routes(routes!(hosts::list))
+        .routes(routes!(hosts::read))
+        .routes(routes!(hosts::revoke))
+        .routes(routes!(hosts::metrics))
+        .routes(routes!(hosts::series))
+        .routes(routes!(hosts::connections))
+        .routes(routes!(host_actions::request, host_actions::of_host))
+        .routes(routes!(host_actions::list))
+        .routes(routes!(host_actions::read))
+        .routes(routes!(hosts::enrol, hosts::enrolments))
+        .routes(routes!(hosts::withdraw))
+        .routes(routes!(host_rules::create, host_rules::list))
+        .routes(routes!(host_rules::delete))
+        .routes(routes!(agents::connect))
         .routes(routes!(health::openapi))
         .routes(routes!(status_pages::create, status_pages::list))
         .routes(routes!(status_pages::read, status_pages::delete))

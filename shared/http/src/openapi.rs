@@ -59,6 +59,7 @@ use vigil_api::{Problem, SignInRefusal};
         (name = "organisations", description = "Organisations, members and invitations"),
         (name = "keys", description = "API keys"),
         (name = "audit", description = "The audit log"),
+        (name = "hosts", description = "Host agents: enrolment, metrics, rules, remote actions and their history"),
         (name = "status pages", description = "What status pages serve to their readers: Statuspage-compatible documents and badges"),
         (name = "service", description = "Health and this document"),
     )

@@ -7,6 +7,7 @@ use std::any::Any;
 use vigil_app::accounts::{AccountError, AuthError, OidcError};
 use vigil_app::checks::{GetCheckError, ListChecksError, TriggerCheckError};
 use vigil_app::heartbeats::RecordPingError;
+use vigil_app::hosts::HostError;
 use vigil_app::incidents::{
     AcknowledgeIncidentError, CommentOnIncidentError, GetIncidentError, HandleEventError, ListIncidentsError, ResolveIncidentError,
 };
@@ -282,6 +283,21 @@ impl From<AccountError> for ApiError {
             AccountError::BadToken(detail) => Self::new(StatusCode::BAD_REQUEST, "bad-token", "The link or code is not valid", detail),
             AccountError::Mail(detail) => Self::new(StatusCode::BAD_GATEWAY, "mail-failed", "The mail could not be sent", detail),
             AccountError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<HostError> for ApiError {
+    fn from(error: HostError) -> Self {
+        match error {
+            HostError::Forbidden(refused) => Self::forbidden(refused.to_string()),
+            HostError::NotFound(what) => Self::not_found(format!("no such {what} here")),
+            HostError::Invalid(errors) => Self::invalid_fields(errors),
+            HostError::Conflict(detail) => Self::new(StatusCode::CONFLICT, "conflict", "Conflict with the current state", detail),
+            HostError::NotConnected(detail) => {
+                Self::new(StatusCode::CONFLICT, "not-connected", "The host's agent is not connected", detail)
+            }
+            HostError::Store(error) => error.into(),
         }
     }
 }

@@ -31,6 +31,7 @@ async fn api_of_tenant() -> (Router, Deps, String, TenantId) {
         notifier: Arc::new(ScriptedNotifier::default()),
         passwords: Arc::new(vigil_memory::InstantPasswords),
         oidc: None,
+        live: None,
         settings: Settings::default(),
     };
     let now = jiff::Timestamp::from_second(1_767_225_600).unwrap();

@@ -9,7 +9,9 @@
 mod accounts;
 mod artefacts;
 mod cursor;
+mod hosts;
 mod incidents;
+mod link;
 mod monitors;
 mod notifications;
 mod notifier;
@@ -23,6 +25,7 @@ mod status_pages;
 mod tasks;
 mod tenants;
 
+pub use link::RecordingLink;
 pub use notifier::ScriptedNotifier;
 pub use passwords::InstantPasswords;
 pub use prober::ScriptedProber;

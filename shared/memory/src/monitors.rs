@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use std::collections::BTreeMap;
 use vigil_domain::check::CheckResult;
+use vigil_domain::digest::HistoryDigest;
 use vigil_domain::ids::{CheckId, MonitorId, TenantId};
 use vigil_domain::monitor::{HttpMonitor, MonitorHealth, MonitorRecord, MonitorStatus, StatusTransition};
 use vigil_domain::page::{Page, PageRequest};
@@ -154,7 +155,39 @@ impl CheckLog for MemoryStore {
         }
         Ok(tally)
     }
+
+    async fn hourly(
+        &self,
+        tenant: TenantId,
+        monitor: MonitorId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(Timestamp, CheckTally)>, StoreError> {
+        let (from, to) = (from.as_millisecond().div_euclid(HOUR_MS) * HOUR_MS, to.as_millisecond());
+        let mut hours: BTreeMap<i64, CheckTally> = BTreeMap::new();
+        let state = self.state();
+        for result in state.results.range((tenant, monitor, i64::MIN)..=(tenant, monitor, i64::MAX)).map(|(_, r)| r) {
+            let hour = result.started_at.as_millisecond().div_euclid(HOUR_MS) * HOUR_MS;
+            if (from..to).contains(&hour) {
+                hours.entry(hour).or_default().record(result);
+            }
+        }
+        Ok(hours.into_iter().map(|(hour, tally)| (Timestamp::from_millisecond(hour).unwrap_or_default(), tally)).collect())
+    }
+
+    async fn digests(&self, tenant: TenantId, monitors: &[MonitorId], now: Timestamp) -> Result<Vec<HistoryDigest>, StoreError> {
+        let state = self.state();
+        Ok(monitors
+            .iter()
+            .map(|monitor| {
+                let checks = state.results.range((tenant, *monitor, i64::MIN)..=(tenant, *monitor, i64::MAX)).map(|(_, r)| r);
+                HistoryDigest::of_checks(checks, now)
+            })
+            .collect())
+    }
 }
+
+const HOUR_MS: i64 = 3_600_000;
 
 #[async_trait]
 impl TransitionLog for MemoryStore {

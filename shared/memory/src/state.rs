@@ -4,8 +4,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use vigil_domain::accounts::{AuditEntry, BrowserSession, Membership, OneTimeToken, RefreshFamily, StoredInvitation, User};
+use vigil_domain::agent::rollup::{Resolution, Rollup};
+use vigil_domain::agent::sample::HostSample;
 use vigil_domain::check::{CheckResult, FailureArtefact};
 use vigil_domain::heartbeat::{PingKey, StoredRun, TaskRecord};
+use vigil_domain::host::{ActionRecord, ConnectionEvent, Enrolment, Host, HostRule, RuleWatch};
+use vigil_domain::ids::{ActionRequestId, AgentId, ConnectionEventId, EnrolmentId, HostRuleId};
 use vigil_domain::ids::{
     AlertRuleId, ChannelId, CheckId, DeliveryId, IncidentId, MaintenanceWindowId, MonitorId, PingId, RunId, TaskId, TenantId,
     TimelineEntryId,
@@ -75,6 +79,14 @@ pub(crate) struct State {
     pub(crate) subscribers: BTreeMap<(TenantId, SubscriberId), Subscriber>,
     pub(crate) badges: BTreeMap<(TenantId, BadgeId), Badge>,
     pub(crate) snapshots: BTreeMap<(TenantId, StatusPageId), PageSnapshot>,
+    pub(crate) enrolments: BTreeMap<(TenantId, EnrolmentId), Enrolment>,
+    pub(crate) hosts: BTreeMap<(TenantId, AgentId), Host>,
+    pub(crate) batches: BTreeMap<(TenantId, AgentId, u64), Vec<HostSample>>,
+    pub(crate) rollups: BTreeMap<(TenantId, AgentId, Resolution, i64), Rollup>,
+    pub(crate) connections: BTreeMap<(TenantId, AgentId, ConnectionEventId), ConnectionEvent>,
+    pub(crate) host_rules: BTreeMap<(TenantId, HostRuleId), HostRule>,
+    pub(crate) watches: BTreeMap<(TenantId, AgentId, HostRuleId), RuleWatch>,
+    pub(crate) actions: BTreeMap<(TenantId, ActionRequestId), ActionRecord>,
 }
 
 impl fmt::Debug for State {

@@ -47,6 +47,88 @@
       });
     });
 
+    // Assertions are checked as they are typed: the server's own parser answers each line with
+    // its message and column.
+    var typing;
+    document.addEventListener("input", function (event) {
+      var box = event.target;
+      if (!(box instanceof HTMLTextAreaElement) || !box.hasAttribute("data-validate") || !box.form) return;
+      clearTimeout(typing);
+      typing = setTimeout(function () {
+        var body = new URLSearchParams();
+        body.set("csrf", box.form.elements.namedItem("csrf").value);
+        body.set("assertions", box.value);
+        fetch(box.getAttribute("data-validate"), { method: "POST", body: body, credentials: "same-origin" })
+          .then(function (answer) { return answer.ok ? answer.text() : null; })
+          .then(function (html) {
+            var target = document.getElementById("assertions-feedback");
+            if (!html || !target) return;
+            target.outerHTML = html;
+            var failing = document.querySelector("#assertions-feedback .field-error") !== null;
+            if (failing) box.setAttribute("aria-invalid", "true");
+            else box.removeAttribute("aria-invalid");
+          });
+      }, 250);
+    });
+
+    // Live pages: the parts marked data-live-part are fetched again when the server says
+    // something changed (Server-Sent Events) or, where it cannot stream, every few seconds
+    // (rarely while the tab is hidden). The page says when it last heard from the server.
+    var live = document.querySelector("[data-live]");
+    if (live) {
+      var status = live.querySelector(".last-heard");
+      var lostSince = null;
+      var clock = function (date) { return date.toLocaleTimeString(document.documentElement.lang); };
+      var heard = function (reached) {
+        if (!status) return;
+        if (reached) {
+          lostSince = null;
+          status.classList.remove("stale");
+          status.textContent = status.getAttribute("data-heard").replace("{time}", clock(new Date()));
+        } else {
+          lostSince = lostSince || new Date();
+          status.classList.add("stale");
+          status.textContent = status.getAttribute("data-unreachable").replace("{time}", clock(lostSince));
+        }
+      };
+      var refresh = function () {
+        return fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+          .then(function (answer) { if (!answer.ok) throw new Error(String(answer.status)); return answer.text(); })
+          .then(function (html) {
+            var fresh = new DOMParser().parseFromString(html, "text/html");
+            document.querySelectorAll("[data-live-part]").forEach(function (part) {
+              var next = fresh.getElementById(part.id);
+              if (next && part.contains(document.activeElement) && document.activeElement.id) {
+                var focused = document.activeElement.id;
+                part.replaceWith(next);
+                var again = document.getElementById(focused);
+                if (again) again.focus();
+              } else if (next) {
+                part.replaceWith(next);
+              }
+            });
+            heard(true);
+          })
+          .catch(function () { heard(false); });
+      };
+      var pending;
+      var soon = function () { clearTimeout(pending); pending = setTimeout(refresh, 300); };
+      if (live.getAttribute("data-live") === "sse" && window.EventSource) {
+        var source = new EventSource(live.getAttribute("data-live-url"));
+        source.addEventListener("ping", function () { heard(true); });
+        source.addEventListener("change", soon);
+        source.addEventListener("open", function () { heard(true); });
+        source.addEventListener("error", function () { heard(false); });
+      } else {
+        var poll = function () {
+          refresh().then(function () { setTimeout(poll, document.hidden ? 60000 : 10000); });
+        };
+        setTimeout(poll, 10000);
+        document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(); });
+        heard(true);
+      }
+    }
+
     // Menus made of <details> close on Escape and when focus or a click leaves them.
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") return;

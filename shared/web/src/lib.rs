@@ -5,7 +5,9 @@
 
 mod assets;
 mod failure;
+mod history;
 mod i18n;
+mod live;
 mod notice;
 mod oidc_button;
 mod page;
@@ -13,6 +15,7 @@ mod pages;
 mod qr;
 mod security;
 mod shell;
+mod span;
 mod visitor;
 
 pub use assets::{ASSETS, Asset};
@@ -54,7 +57,20 @@ pub fn pages(deps: Deps) -> Router {
         .route("/settings/keys/{id}/revoke", post(keys::revoke))
         .route("/settings/audit-log", get(audit::show))
         .route("/settings/organisation", get(organisation::show).post(organisation::submit))
+        .route("/monitors/new", get(monitor_form::show_new).post(monitor_form::create))
+        .route("/monitors/try", post(monitor_form::try_it))
+        .route("/monitors/assertions", post(monitor_form::check_assertions))
+        .route("/monitors/{id}/edit", get(monitor_form::show_edit).post(monitor_form::update))
+        .route("/monitors/{id}", get(monitor::show))
+        .route("/monitors/{id}/check", post(monitor::check_now))
+        .route("/monitors/{id}/pause", post(monitor::pause))
+        .route("/monitors/{id}/resume", post(monitor::resume))
+        .route("/monitors/{id}/delete", post(monitor::delete))
+        .route("/live", get(live::stream))
         .route("/assets/{name}", get(assets::serve))
+        .merge(heartbeats::routes())
+        .merge(incidents::routes())
+        .merge(notifications::routes())
         .layer(axum::middleware::map_response(security::headers))
         .layer(CatchPanicLayer::new())
         .with_state(deps)

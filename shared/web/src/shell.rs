@@ -14,6 +14,12 @@ pub(crate) enum Nav {
     Overview,
     /// Settings.
     Settings,
+    /// Heartbeat tasks.
+    Tasks,
+    /// Incidents.
+    Incidents,
+    /// Channels, alert rules, maintenance windows and mutes.
+    Alerting,
     /// Pages shown before signing in.
     None,
 }
@@ -149,7 +155,14 @@ impl Shell {
 
     /// Whether the page is in section `name` of the navigation (for `aria-current`).
     pub(crate) fn is_nav(&self, name: &str) -> bool {
-        matches!((self.nav, name), (Nav::Overview, "overview") | (Nav::Settings, "settings"))
+        matches!(
+            (self.nav, name),
+            (Nav::Overview, "overview")
+                | (Nav::Settings, "settings")
+                | (Nav::Tasks, "tasks")
+                | (Nav::Incidents, "incidents")
+                | (Nav::Alerting, "alerting")
+        )
     }
 
     /// The theme's name, for `data-theme` and the switch.

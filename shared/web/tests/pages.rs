@@ -37,6 +37,7 @@ fn deps() -> Deps {
         notifier: Arc::new(ScriptedNotifier::default()),
         passwords: Arc::new(vigil_memory::InstantPasswords),
         oidc: None,
+        live: None,
         settings: Settings::default(),
     }
 }

@@ -170,3 +170,84 @@ pub async fn concurrent_records_contract(stores: Stores) {
     assert_eq!(history.items.len(), 1);
     assert_eq!(stores.checks.list(tenant, monitor.monitor.id, &page(10)).await.unwrap().items.len(), 1);
 }
+
+/// Hour-by-hour tallies and the digests of many monitors at once agree with the checks stored.
+pub async fn digest_contract(stores: Stores) {
+    let (log, repo) = (&stores.checks, &stores.monitors);
+    let tenant = tenant();
+    let monitor = record(tenant, "m", t0(), Some(at(0)));
+    repo.insert(&monitor).await.unwrap();
+    let id = monitor.monitor.id;
+    // Every three hours for 35 days, every fifth failing, then every ten minutes for two hours;
+    // one probe error.
+    let day = 86_400;
+    let mut times: Vec<i64> = (0..35 * 8).map(|i| i * 3 * 3600 + 600).collect();
+    times.extend((0..12).map(|i| 35 * day + i * 600));
+    let mut results: Vec<_> = times.iter().enumerate().map(|(i, t)| result(tenant, id, at(*t), i % 5 != 1, 40 + i as u64 % 70)).collect();
+    results[7].outcome = CheckOutcome::Error { message: "no sockets".into() };
+    results[7].status_code = None;
+    // Stored out of order, as late results may come.
+    let mut shuffled: Vec<_> = results.iter().map(|r| CheckRecord { result: r.clone(), health: None }).collect();
+    shuffled.swap(3, 200);
+    shuffled.swap(10, results.len() - 1);
+    for chunk in shuffled.chunks(25) {
+        log.record(chunk).await.unwrap();
+    }
+    let now = at(35 * day + 7300);
+
+    // Hour by hour, each hour as the checks started in it; only hours with checks.
+    let mut expected: std::collections::BTreeMap<i64, vigil_domain::uptime::CheckTally> = Default::default();
+    for r in &results {
+        let hour = r.started_at.as_millisecond().div_euclid(3_600_000) * 3_600_000;
+        expected.entry(hour).or_default().record(r);
+    }
+    for (from, to) in [(0, 36 * day), (20 * day + 1800, 22 * day), (35 * day, 35 * day + 3600), (40 * day, 41 * day)] {
+        let hourly = log.hourly(tenant, id, at(from), at(to)).await.unwrap();
+        let from_hour = at(from).as_millisecond().div_euclid(3_600_000) * 3_600_000;
+        let want: Vec<_> = expected
+            .range(from_hour..at(to).as_millisecond())
+            .map(|(hour, tally)| (jiff::Timestamp::from_millisecond(*hour).unwrap(), tally.clone()))
+            .collect();
+        assert_eq!(hourly, want, "hours of {from}..{to}");
+    }
+    let phases = &log.hourly(tenant, id, at(35 * day), at(36 * day)).await.unwrap()[0].1.phases;
+    assert_eq!((phases.tls.count, phases.tls.mean()), (6, Some(Duration::from_micros(4_500))), "phases are tallied");
+
+    // Digests, in the order asked: the newest fifty and the counts of each window.
+    let quiet = record(tenant, "quiet", t0(), Some(at(0)));
+    repo.insert(&quiet).await.unwrap();
+    let stranger = super::fixtures::monitor_id();
+    let asked = [quiet.monitor.id, id, stranger];
+    let digests = log.digests(tenant, &asked, now).await.unwrap();
+    let want = vigil_domain::digest::HistoryDigest::of_checks(&results, now);
+    assert_eq!(digests.len(), 3);
+    assert_eq!(digests[0], Default::default(), "no checks, empty digest");
+    assert_eq!(digests[2], Default::default(), "not a monitor of the tenant");
+    assert_eq!(digests[1].recent.len(), vigil_domain::digest::RECENT_CHECKS);
+    assert_eq!(digests[1].recent, want.recent, "newest first");
+    assert_eq!((digests[1].day, digests[1].week, digests[1].month), (want.day, want.week, want.month));
+    assert_eq!(want.day.up + want.day.down, 19, "seven checks of yesterday's last 21 hours and twelve of today's");
+    assert!(want.month.up > want.week.up && want.week.up > want.day.up, "{want:?}");
+    assert_eq!(want.month.errors, 0, "the error is older than the month");
+    let other = log.digests(super::fixtures::tenant(), &[id], now).await.unwrap();
+    assert_eq!(other[0], Default::default(), "scoped by tenant");
+
+    // Many monitors at once, each with its own.
+    let many: Vec<_> = (0..70).map(|i| record(tenant, &format!("n{i}"), t0(), Some(at(0)))).collect();
+    for (i, m) in many.iter().enumerate() {
+        repo.insert(m).await.unwrap();
+        let checks: Vec<_> = (0..=(i % 3) as i64)
+            .map(|k| CheckRecord { result: result(tenant, m.monitor.id, at(35 * day + k * 60), k != 1, 10), health: None })
+            .collect();
+        log.record(&checks).await.unwrap();
+    }
+    let ids: Vec<_> = many.iter().map(|m| m.monitor.id).chain([id]).collect();
+    let digests = log.digests(tenant, &ids, now).await.unwrap();
+    for (i, digest) in digests[..70].iter().enumerate() {
+        let checks = i % 3 + 1;
+        assert_eq!(digest.recent.len(), checks, "monitor {i}");
+        assert_eq!(digest.day.up + digest.day.down, checks as u64, "monitor {i}");
+        assert_eq!(digest.day.down, u64::from(checks > 1), "monitor {i}");
+    }
+    assert_eq!(digests[70].recent, want.recent, "the first monitor among many");
+}

@@ -8,7 +8,10 @@ mod accounts;
 mod artefacts;
 mod audit;
 mod check_log;
-mod fixtures;
+pub mod fixtures;
+mod host_fixtures;
+mod host_history;
+mod hosts;
 mod incident_fixtures;
 mod incidents;
 mod invitations;
@@ -24,7 +27,9 @@ mod tenants;
 pub use accounts::{concurrent_user_updates_contract, memberships_contract, organisations_contract, user_directory_contract};
 pub use artefacts::artefact_store_contract;
 pub use audit::{audit_filters_contract, audit_log_contract, audit_purge_contract};
-pub use check_log::{check_log_contract, concurrent_records_contract, tally_contract};
+pub use check_log::{check_log_contract, concurrent_records_contract, digest_contract, tally_contract};
+pub use host_history::{action_history_contract, connection_log_contract, host_rules_contract};
+pub use hosts::{concurrent_enrolment_takes_contract, host_directory_contract, host_metrics_contract};
 pub use incidents::{concurrent_openings_contract, incident_store_contract};
 pub use invitations::{concurrent_settlements_contract, concurrent_token_takes_contract, invitations_contract, one_time_tokens_contract};
 pub use monitors::{monitor_listing_contract, monitor_repository_contract};
@@ -62,6 +67,7 @@ macro_rules! contract_suites {
             claim_ahead_contract,
             check_log_contract,
             tally_contract,
+            digest_contract,
             concurrent_records_contract,
             tenant_directory_contract,
             artefact_store_contract,
@@ -97,6 +103,12 @@ macro_rules! contract_suites {
             subscribers_contract,
             badges_contract,
             status_snapshots_contract,
+            host_directory_contract,
+            concurrent_enrolment_takes_contract,
+            host_metrics_contract,
+            connection_log_contract,
+            host_rules_contract,
+            action_history_contract,
         );
     };
     (@each $setup:expr; $($suite:ident),* $(,)?) => {$(

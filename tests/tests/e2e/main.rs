@@ -8,6 +8,7 @@ mod client;
 mod errors;
 mod heartbeats;
 mod heartbeats_api;
+mod hosts;
 mod incidents;
 mod monitors_api;
 mod notifications;

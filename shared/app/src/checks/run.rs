@@ -4,6 +4,7 @@ use jiff::{SignedDuration, Timestamp};
 use vigil_domain::check::{CheckResult, FailureArtefact};
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::{MonitorHealth, MonitorRecord, MonitorStatus, StatusTransition, TransitionCause};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::{CheckRecord, HealthUpdate, RecordOutcome, StoreError};
 use vigil_domain::probe::ProbeRequest;
 
@@ -56,6 +57,21 @@ pub enum RunCheckError {
     Store(#[from] StoreError),
 }
 
+/// The probe of a monitor's check, within this deployment's limits.
+pub(crate) fn probe_request(deps: &Deps, spec: &vigil_domain::monitor::HttpMonitorSpec) -> ProbeRequest {
+    ProbeRequest {
+        url: spec.url.clone(),
+        method: spec.method,
+        headers: spec.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        body: spec.body.clone(),
+        timeout: spec.timeout,
+        follow_redirects: spec.follow_redirects,
+        verify_tls: spec.verify_tls,
+        body_cap: deps.settings.body_cap,
+        network_policy: deps.settings.network_policy,
+    }
+}
+
 /// Probes the monitor, judges the response, computes its next health and stores the result and
 /// the health change together; publishes the status change, if any, and keeps an artefact of a
 /// failing response that changed the monitor's health.
@@ -84,18 +100,7 @@ pub(crate) async fn run_check_on(
         return Ok(RunCheckOutcome::MonitorPaused);
     }
     let spec = &record.monitor.spec;
-    let request = ProbeRequest {
-        url: spec.url.clone(),
-        method: spec.method,
-        headers: spec.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        body: spec.body.clone(),
-        timeout: spec.timeout,
-        follow_redirects: spec.follow_redirects,
-        verify_tls: spec.verify_tls,
-        body_cap: deps.settings.body_cap,
-        network_policy: deps.settings.network_policy,
-    };
-    let report = deps.prober.probe(&request).await;
+    let report = deps.prober.probe(&probe_request(deps, spec)).await;
     let result = CheckResult::from_report(cmd.tenant_id, cmd.monitor_id, spec, cmd.planned_at, now, &report);
     let finished_at = vigil_domain::time::to_millis(now + SignedDuration::try_from(result.timings.total).unwrap_or_default());
     let artefact = FailureArtefact::of(&result, spec, &report);
@@ -112,6 +117,7 @@ pub(crate) async fn run_check_on(
         let outcome = deps.stores.checks.record(std::slice::from_ref(&check_record)).await?;
         match outcome.first().copied().unwrap_or(RecordOutcome::Recorded) {
             RecordOutcome::Recorded => {
+                deps.notify(cmd.tenant_id, LiveNotice::Checked(cmd.monitor_id));
                 let health = health_update.as_ref().map_or(record.health, |u| u.health);
                 let transition = health_update.and_then(|u| u.transition);
                 let published = publish_transition(deps, &record, transition.as_ref(), &result).await;

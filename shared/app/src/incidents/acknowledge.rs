@@ -5,6 +5,7 @@ use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::IncidentId;
 use vigil_domain::incident::{AnyIncident, TimelineEvent};
 use vigil_domain::notify::NotificationKind;
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// Someone takes an incident.
@@ -51,6 +52,7 @@ pub async fn acknowledge_incident(deps: &Deps, cmd: AcknowledgeIncident, now: Ti
         let entry = timeline_entry(deps, cmd.incident_id, now, TimelineEvent::Acknowledged { by: cmd.by.clone() });
         match deps.stores.incidents.transition(&acknowledged, vigil_domain::incident::IncidentStatus::Open, &[entry]).await {
             Ok(()) => {
+                deps.notify(cmd.actor.tenant_id, LiveNotice::Incident(cmd.incident_id));
                 announce(deps, &acknowledged, NotificationKind::Acknowledged, now).await?;
                 let after = serde_json::json!({"status": "acknowledged", "by": cmd.by});
                 crate::accounts::audit_trail::changed(

@@ -4,6 +4,7 @@ use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::IncidentId;
 use vigil_domain::incident::{TimelineEntry, TimelineEvent};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// Someone writes on an incident's timeline.
@@ -50,6 +51,7 @@ pub async fn comment_on_incident(deps: &Deps, cmd: CommentOnIncident, now: Times
     deps.stores.incidents.get(cmd.actor.tenant_id, cmd.incident_id).await?.ok_or(CommentOnIncidentError::NotFound)?;
     let entry = timeline_entry(deps, cmd.incident_id, now, TimelineEvent::Commented { by: cmd.by.clone(), text: text.to_owned() });
     deps.stores.incidents.append(cmd.actor.tenant_id, std::slice::from_ref(&entry)).await?;
+    deps.notify(cmd.actor.tenant_id, LiveNotice::Incident(cmd.incident_id));
     crate::accounts::audit_trail::changed(
         deps,
         &cmd.actor,

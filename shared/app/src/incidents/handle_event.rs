@@ -2,13 +2,14 @@ use super::announce::{announce, timeline_entry};
 use crate::Deps;
 use jiff::Timestamp;
 use std::collections::BTreeSet;
-use vigil_domain::events::DomainEvent;
+use vigil_domain::events::{DomainEvent, HostAlertChange};
 use vigil_domain::heartbeat::TaskStatus;
 use vigil_domain::ids::{IncidentId, TenantId};
 use vigil_domain::incident::{AnyIncident, Incident, IncidentCause, IncidentCore, IncidentSubject, Resolution, ResolvedBy, TimelineEvent};
 use vigil_domain::monitor::{MonitorStatus, TransitionCause};
 use vigil_domain::notify::{NotificationKind, silence_reason};
 use vigil_domain::page::PageRequest;
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::{IncidentQuery, OpenOutcome, StoreError};
 
 /// React to a status change (at least once: redeliveries are harmless).
@@ -49,8 +50,9 @@ pub enum HandleEventError {
     Store(#[from] StoreError),
 }
 
-/// Opens an incident when a monitor or task enters Down and resolves its ongoing incident when
-/// it enters Up (or is paused), then announces it. The store keeps one ongoing incident per
+/// Opens an incident when a monitor or task enters Down (or a host rule starts firing) and
+/// resolves its ongoing incident when it enters Up or is paused (or the rule clears or is
+/// withdrawn), then announces it. The store keeps one ongoing incident per
 /// subject; the incident id comes from the subject and the time it went down, so a redelivered
 /// event opens nothing new and only re-enqueues (idempotently) what may have been lost.
 #[tracing::instrument(name = "handle_event", skip_all, fields(tenant = %cmd.event.tenant_id(), event = %cmd.event.idempotency_key()))]
@@ -60,6 +62,7 @@ pub async fn handle_event(deps: &Deps, cmd: HandleEvent, now: Timestamp) -> Resu
     let subject = match &cmd.event {
         DomainEvent::MonitorStatusChanged(e) => IncidentSubject::Monitor(e.monitor_id),
         DomainEvent::TaskStatusChanged(e) => IncidentSubject::Task(e.task_id),
+        DomainEvent::HostAlertChanged(e) => IncidentSubject::Host(e.watch_id),
     };
     crate::status_pages::subject_changed(deps, cmd.event.tenant_id(), subject, now).await?;
     Ok(handled)
@@ -113,6 +116,24 @@ async fn handle(deps: &Deps, cmd: &HandleEvent, now: Timestamp) -> Result<Handle
                 _ => Ok(HandledEvent::Nothing),
             }
         }
+        DomainEvent::HostAlertChanged(e) => {
+            let subject = IncidentSubject::Host(e.watch_id);
+            match e.change {
+                HostAlertChange::Firing => {
+                    let facts = Facts {
+                        tenant: e.tenant_id,
+                        subject,
+                        name: e.subject_name.clone(),
+                        url: None,
+                        tags: e.tags.clone(),
+                        cause: IncidentCause::described(e.reason.clone()),
+                    };
+                    open(deps, facts, e.at, now).await
+                }
+                HostAlertChange::Clear => resolve_ongoing(deps, e.tenant_id, subject, e.at, ResolvedBy::Recovery, now).await,
+                HostAlertChange::Withdrawn => resolve_ongoing(deps, e.tenant_id, subject, e.at, ResolvedBy::SubjectDeleted, now).await,
+            }
+        }
     }
 }
 
@@ -147,6 +168,7 @@ async fn open(deps: &Deps, facts: Facts, at: Timestamp, now: Timestamp) -> Resul
     }
     match deps.stores.incidents.open(&incident, &entries).await? {
         OpenOutcome::Opened => {
+            deps.notify(facts.tenant, LiveNotice::Incident(id));
             let incident = AnyIncident::from(incident);
             let deliveries = announce(deps, &incident, NotificationKind::Opened, now).await?;
             crate::status_pages::incident_opened(deps, &incident, now).await?;
@@ -202,6 +224,7 @@ pub(crate) async fn resolve_ongoing(
         let resolved = AnyIncident::from(resolved);
         match deps.stores.incidents.transition(&resolved, expected, &entries).await {
             Ok(()) => {
+                deps.notify(tenant, LiveNotice::Incident(core.id));
                 let deliveries = announce(deps, &resolved, NotificationKind::Resolved, now).await?;
                 crate::status_pages::incident_resolved(deps, &resolved, now).await?;
                 return Ok(HandledEvent::Resolved { incident: core.id, deliveries });

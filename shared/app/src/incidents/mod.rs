@@ -14,7 +14,7 @@ mod tests;
 
 pub use acknowledge::{AcknowledgeIncident, AcknowledgeIncidentError, acknowledge_incident};
 pub(crate) use announce::{enqueue, timeline_entry};
-pub use comment::{CommentOnIncident, CommentOnIncidentError, comment_on_incident};
+pub use comment::{CommentOnIncident, CommentOnIncidentError, MAX_CHARS as COMMENT_MAX_CHARS, comment_on_incident};
 pub use get::{GetIncident, GetIncidentError, IncidentDetail, get_incident};
 pub(crate) use handle_event::resolve_ongoing;
 pub use handle_event::{HandleEvent, HandleEventError, HandledEvent, handle_event};

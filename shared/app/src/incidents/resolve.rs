@@ -7,6 +7,7 @@ use vigil_domain::ids::{IncidentId, TenantId};
 use vigil_domain::incident::{AnyIncident, IncidentSubject, Resolution, ResolvedBy, TimelineEvent};
 use vigil_domain::monitor::MonitorStatus;
 use vigil_domain::notify::NotificationKind;
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// Someone resolves an incident by hand.
@@ -60,6 +61,7 @@ pub async fn resolve_incident(deps: &Deps, cmd: ResolveIncident, now: Timestamp)
         let entry = timeline_entry(deps, cmd.incident_id, now, TimelineEvent::Resolved { by: by.clone() });
         match deps.stores.incidents.transition(&resolved, expected, &[entry]).await {
             Ok(()) => {
+                deps.notify(cmd.actor.tenant_id, LiveNotice::Incident(cmd.incident_id));
                 announce(deps, &resolved, NotificationKind::Resolved, now).await?;
                 crate::status_pages::incident_resolved(deps, &resolved, now).await?;
                 let after = serde_json::json!({"status": "resolved", "by": cmd.by, "note": cmd.note});
@@ -93,5 +95,9 @@ async fn still_down(deps: &Deps, tenant: TenantId, subject: IncidentSubject) -> 
         IncidentSubject::Task(id) => {
             deps.stores.tasks.get(tenant, id).await?.is_some_and(|t| !t.state.paused && t.state.reported.status == TaskStatus::Down)
         }
+        IncidentSubject::Host(id) => deps.stores.host_rules.watches(tenant).await?.iter().any(|w| {
+            w.state.status == vigil_domain::agent::rule::RuleStatus::Firing
+                && vigil_domain::ids::HostWatchId::of(w.rule_id, w.agent_id) == id
+        }),
     })
 }

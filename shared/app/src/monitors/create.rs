@@ -4,6 +4,7 @@ use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::MonitorId;
 use vigil_domain::monitor::{HttpMonitor, HttpMonitorSpec, MonitorDraft, MonitorHealth, MonitorRecord, SpecErrors};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// Create a monitor from a client's draft.
@@ -45,6 +46,7 @@ pub async fn create_monitor(deps: &Deps, cmd: CreateMonitor, now: Timestamp) -> 
     };
     let record = MonitorRecord { monitor, health: MonitorHealth::pending(now), next_due_at: Some(now) };
     deps.stores.monitors.insert(&record).await?;
+    deps.notify(cmd.actor.tenant_id, LiveNotice::Monitor(record.monitor.id));
     let after = crate::accounts::audit_trail::snapshot(&record.monitor.spec.to_draft());
     crate::accounts::audit_trail::changed(
         deps,

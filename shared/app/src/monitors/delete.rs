@@ -4,6 +4,7 @@ use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::MonitorId;
 use vigil_domain::incident::{IncidentSubject, ResolvedBy};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// Delete a monitor and its history.
@@ -40,6 +41,7 @@ pub async fn delete_monitor(deps: &Deps, cmd: DeleteMonitor, now: Timestamp) -> 
     if !deps.stores.monitors.delete(cmd.actor.tenant_id, cmd.monitor_id).await? {
         return Err(DeleteMonitorError::NotFound);
     }
+    deps.notify(cmd.actor.tenant_id, LiveNotice::Monitor(cmd.monitor_id));
     let spec = &before.monitor.spec;
     crate::accounts::audit_trail::changed(
         deps,

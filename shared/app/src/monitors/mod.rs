@@ -9,6 +9,7 @@ mod resume;
 pub(crate) mod target_policy;
 #[cfg(test)]
 mod tests;
+mod try_draft;
 mod update;
 
 pub use create::{CreateMonitor, CreateMonitorError, create_monitor};
@@ -17,6 +18,7 @@ pub use get::{GetMonitor, GetMonitorError, MonitorView, get_monitor};
 pub use list::{ListMonitors, ListMonitorsError, list_monitors};
 pub use pause::{PauseMonitor, PauseMonitorError, pause_monitor};
 pub use resume::{ResumeMonitor, ResumeMonitorError, resume_monitor};
+pub use try_draft::{MonitorTrial, TryMonitor, TryMonitorError, try_monitor};
 pub use update::{UpdateMonitor, UpdateMonitorError, update_monitor};
 
 use crate::Deps;
@@ -25,6 +27,7 @@ use vigil_domain::check::CheckResult;
 use vigil_domain::events::{DomainEvent, MonitorStatusChanged};
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::{HealthChange, MonitorRecord, StatusTransition, TransitionCause};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// The event announcing `transition` of the monitor in `record`, caused by `check` if a check
@@ -77,6 +80,7 @@ pub(crate) async fn change_health_manually(
             .await
         {
             Ok(()) => {
+                deps.notify(tenant, LiveNotice::Monitor(id));
                 record.health = health_change.next;
                 record.next_due_at = next_due_at;
                 if let Some(transition) = &transition {

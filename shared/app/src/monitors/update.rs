@@ -4,6 +4,7 @@ use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::MonitorId;
 use vigil_domain::monitor::{HttpMonitor, HttpMonitorSpec, MonitorDraft, MonitorRecord, MonitorStatus, SpecErrors, secret_headers};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// Change some fields of a monitor.
@@ -72,6 +73,7 @@ pub async fn update_monitor(deps: &Deps, cmd: UpdateMonitor, now: Timestamp) -> 
         let monitor = HttpMonitor { spec, revision: current + 1, updated_at: now, ..record.monitor.clone() };
         match deps.stores.monitors.update_spec(&monitor, current, next_due_at).await {
             Ok(()) => {
+                deps.notify(cmd.actor.tenant_id, LiveNotice::Monitor(cmd.monitor_id));
                 let (before, after) = (
                     crate::accounts::audit_trail::snapshot(&record.monitor.spec.to_draft()),
                     crate::accounts::audit_trail::snapshot(&monitor.spec.to_draft()),

@@ -18,6 +18,8 @@ pub(crate) fn fed_by(component: &Component, subject: IncidentSubject) -> bool {
     match subject {
         IncidentSubject::Monitor(id) => component.sources.monitors.contains(&id),
         IncidentSubject::Task(id) => component.sources.tasks.contains(&id),
+        // Components are fed by monitors and tasks; hosts are not among their sources yet.
+        IncidentSubject::Host(_) => false,
     }
 }
 

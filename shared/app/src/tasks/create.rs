@@ -4,6 +4,7 @@ use vigil_domain::access::{Action, Actor};
 use vigil_domain::heartbeat::{PingKey, PingToken, Task, TaskDraft, TaskRecord, TaskSpec, TaskState, assess};
 use vigil_domain::ids::TaskId;
 use vigil_domain::monitor::{FieldError, SpecErrors};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::{StoreError, TaskWrite};
 
 /// Create a heartbeat task from a client's draft.
@@ -62,6 +63,7 @@ pub async fn create_task(deps: &Deps, cmd: CreateTask, now: Timestamp) -> Result
     let record = TaskRecord { task, state, next_deadline };
     match deps.stores.tasks.insert(&record).await? {
         TaskWrite::Done => {
+            deps.notify(cmd.actor.tenant_id, LiveNotice::Task(record.task.id));
             let after = crate::accounts::audit_trail::snapshot(&record.task.spec.to_draft());
             crate::accounts::audit_trail::changed(
                 deps,

@@ -2,6 +2,7 @@ use crate::Deps;
 use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::ids::TaskId;
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// Delete a task and its history.
@@ -35,6 +36,7 @@ pub async fn delete_task(deps: &Deps, cmd: DeleteTask, now: Timestamp) -> Result
     if !deps.stores.tasks.delete(cmd.actor.tenant_id, cmd.task_id).await? {
         return Err(DeleteTaskError::NotFound);
     }
+    deps.notify(cmd.actor.tenant_id, LiveNotice::Task(cmd.task_id));
     let spec = &before.task.spec;
     crate::accounts::audit_trail::changed(
         deps,

@@ -22,6 +22,7 @@ use vigil_domain::events::{DomainEvent, TaskStatusChanged};
 use vigil_domain::heartbeat::TaskRecord;
 use vigil_domain::heartbeat::step::Step;
 use vigil_domain::ids::{TaskId, TenantId};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::{Applied, StoreError, TaskChange, TaskLocator};
 
 /// The write a step makes, without a ping.
@@ -47,6 +48,9 @@ pub(crate) fn announced(applied: &Applied) -> Option<TaskStatusChanged> {
 /// Publishes the status change of `applied`, if any. The change is stored already; a lost
 /// event is logged rather than undoing it.
 pub(crate) async fn publish(deps: &Deps, applied: &Applied) {
+    if applied.change.is_some() {
+        deps.notify(applied.before.task.tenant_id, LiveNotice::Task(applied.before.task.id));
+    }
     if let Some(event) = announced(applied) {
         let task = event.task_id;
         if let Err(error) = deps.events.publish(&[DomainEvent::TaskStatusChanged(event)]).await {

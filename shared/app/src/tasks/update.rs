@@ -7,6 +7,7 @@ use vigil_domain::heartbeat::step::on_tick;
 use vigil_domain::heartbeat::{Task, TaskDraft, TaskSpec};
 use vigil_domain::ids::TaskId;
 use vigil_domain::monitor::SpecErrors;
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::{StoreError, TaskWrite};
 
 /// Change some fields of a task.
@@ -49,6 +50,7 @@ pub async fn update_task(deps: &Deps, cmd: UpdateTask, now: Timestamp) -> Result
         let task = Task { spec, revision: current + 1, updated_at: now, ..record.task.clone() };
         match deps.stores.tasks.update_spec(&task, current).await? {
             TaskWrite::Done => {
+                deps.notify(cmd.actor.tenant_id, LiveNotice::Task(cmd.task_id));
                 let (before, after) = (
                     crate::accounts::audit_trail::snapshot(&record.task.spec.to_draft()),
                     crate::accounts::audit_trail::snapshot(&task.spec.to_draft()),

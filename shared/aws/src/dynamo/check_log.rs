@@ -15,12 +15,15 @@ use super::toolkit::transactions::{Outcome, transact_put, transact_put_new, tran
 use super::toolkit::update::Update;
 use super::transitions::transition_item;
 use async_trait::async_trait;
-use jiff::Timestamp;
+use futures::{StreamExt, TryStreamExt};
+use jiff::{SignedDuration, Timestamp};
 use vigil_domain::check::CheckResult;
+use vigil_domain::digest::{CheckBrief, Counts, HistoryDigest, RECENT_CHECKS, window_start};
 use vigil_domain::ids::{CheckId, MonitorId, TenantId};
 use vigil_domain::page::{Page, PageRequest};
 use vigil_domain::ports::{CheckLog, CheckRecord, HealthUpdate, RecordOutcome, StoreError};
 use vigil_domain::uptime::CheckTally;
+use vigil_domain::uptime::UptimeWindow;
 
 impl DynamoStore {
     /// Stores a result that changes nothing else: one conditional put, so a redelivery is a
@@ -106,5 +109,50 @@ impl CheckLog for DynamoStore {
 
     async fn tally(&self, tenant: TenantId, monitor: MonitorId, from: Timestamp, to: Timestamp) -> Result<CheckTally, StoreError> {
         self.tally_window(tenant, monitor, from, to).await
+    }
+
+    async fn hourly(
+        &self,
+        tenant: TenantId,
+        monitor: MonitorId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(Timestamp, CheckTally)>, StoreError> {
+        let hours = self.hourly_tallies(tenant, monitor, from, to).await?;
+        Ok(hours.into_iter().map(|(hour, tally)| (Timestamp::from_millisecond(hour).unwrap_or_default(), tally)).collect())
+    }
+
+    async fn digests(&self, tenant: TenantId, monitors: &[MonitorId], now: Timestamp) -> Result<Vec<HistoryDigest>, StoreError> {
+        // No digest is written per check here (it would double a check's write cost): each is
+        // made from the newest results and the month's hourly rollups, a few monitors at once.
+        let pending: Vec<_> = monitors.iter().map(|monitor| self.digest_of(tenant, *monitor, now)).collect();
+        futures::stream::iter(pending).buffered(DIGEST_CONCURRENCY).try_collect().await
+    }
+}
+
+/// Monitors digested at once.
+const DIGEST_CONCURRENCY: usize = 16;
+
+impl DynamoStore {
+    async fn digest_of(&self, tenant: TenantId, monitor: MonitorId, now: Timestamp) -> Result<HistoryDigest, StoreError> {
+        let newest = PageRequest { cursor: None, limit: RECENT_CHECKS as u32 };
+        let recent = self.list(tenant, monitor, &newest).await?.items;
+        let mut digest = HistoryDigest { recent: recent.iter().map(CheckBrief::of).collect(), ..HistoryDigest::default() };
+        let month = window_start(UptimeWindow::Month, now);
+        let starts = UptimeWindow::ALL.map(|window| window_start(window, now).as_millisecond());
+        for (hour, tally) in self.hourly_tallies(tenant, monitor, month, now + SignedDuration::from_millis(1)).await? {
+            let counts = Counts::from(&tally);
+            for (window, start) in UptimeWindow::ALL.into_iter().zip(starts) {
+                if hour >= start {
+                    let total = match window {
+                        UptimeWindow::Day => &mut digest.day,
+                        UptimeWindow::Week => &mut digest.week,
+                        UptimeWindow::Month => &mut digest.month,
+                    };
+                    total.add(counts);
+                }
+            }
+        }
+        Ok(digest)
     }
 }

@@ -2,7 +2,7 @@
 //! every query is tenant-scoped by construction. See docs/aws.md for the table as a whole.
 
 use vigil_domain::heartbeat::{PingKey, PingToken, Slug};
-use vigil_domain::ids::{MonitorId, PingId, RunId, TaskId, TenantId};
+use vigil_domain::ids::{ActionRequestId, AgentId, EnrolmentId, HostRuleId, MonitorId, PingId, RunId, TaskId, TenantId};
 
 /// Partition key attribute.
 pub(crate) const PK: &str = "pk";
@@ -151,6 +151,97 @@ pub(crate) fn task_due_shard(task: TaskId) -> String {
 /// Prefix of the task shards of the due-index.
 pub(crate) const TASK_DUE_SHARD_PREFIX: &str = "HD#";
 
+/// Sort key of an enrolment in its tenant's partition ([`tenant_pk`]).
+pub(crate) fn enrolment_sk(enrolment: EnrolmentId) -> String {
+    format!("{ENROLMENT_SK_PREFIX}{enrolment}")
+}
+
+/// Prefix of enrolment sort keys.
+pub(crate) const ENROLMENT_SK_PREFIX: &str = "EN#";
+
+/// Partition and sort key of the pointer from an enrolment token's digest to its enrolment:
+/// deleted with its old image to take the token once.
+pub(crate) fn enrolment_token_item(digest: &str) -> (String, String) {
+    (format!("ENROL#{digest}"), "ENROL".to_owned())
+}
+
+/// Sort key of a host in its tenant's partition ([`tenant_pk`]).
+pub(crate) fn host_sk(agent: AgentId) -> String {
+    format!("{HOST_SK_PREFIX}{agent}")
+}
+
+/// Prefix of host sort keys.
+pub(crate) const HOST_SK_PREFIX: &str = "AG#";
+
+/// Partition and sort key of the pointer from an agent id to its tenant (an agent's `hello`
+/// names only itself).
+pub(crate) fn agent_item(agent: AgentId) -> (String, String) {
+    (format!("AGENT#{agent}"), "AGENT".to_owned())
+}
+
+/// Partition of a host's metrics: its progress, sample batches and rollups.
+pub(crate) fn host_metrics_pk(tenant: TenantId, agent: AgentId) -> String {
+    format!("HM#{tenant}#{agent}")
+}
+
+/// Sort key of a host's progress in [`host_metrics_pk`]: a small item, so that the write every
+/// batch makes to it costs one write unit.
+pub(crate) const PROGRESS_SK: &str = "PROGRESS";
+
+/// Sort key of a sample batch: its first sample's time, then its number, so that batches sort
+/// by time and a batch sent again lands on the same key.
+pub(crate) fn batch_sk(first_ms: i64, seq: u64) -> String {
+    format!("{BATCH_SK_PREFIX}{:013}#{seq:020}", first_ms.max(0))
+}
+
+/// Prefix of batch sort keys.
+pub(crate) const BATCH_SK_PREFIX: &str = "S#";
+
+/// Sort key of a rollup: its bucket's length in seconds, then its start.
+pub(crate) fn host_rollup_sk(seconds: i64, start_ms: i64) -> String {
+    format!("R#{seconds:05}#{:013}", start_ms.max(0))
+}
+
+/// Partition of a host's connection events, sorted by time then id.
+pub(crate) fn connections_pk(tenant: TenantId, agent: AgentId) -> String {
+    format!("HC#{tenant}#{agent}")
+}
+
+/// Sort key of a rule in its tenant's partition.
+pub(crate) fn host_rule_sk(rule: HostRuleId) -> String {
+    format!("{HOST_RULE_SK_PREFIX}{rule}")
+}
+
+/// Prefix of rule sort keys.
+pub(crate) const HOST_RULE_SK_PREFIX: &str = "HR#";
+
+/// Sort key of a rule's state on a host in its tenant's partition: host first, so that one
+/// host's states are one prefix.
+pub(crate) fn watch_sk(agent: AgentId, rule: HostRuleId) -> String {
+    format!("{WATCH_SK_PREFIX}{agent}#{rule}")
+}
+
+/// Prefix of rule state sort keys.
+pub(crate) const WATCH_SK_PREFIX: &str = "HW#";
+
+/// Partition of a tenant's action history.
+pub(crate) fn actions_pk(tenant: TenantId) -> String {
+    format!("HA#{tenant}")
+}
+
+/// Sort key of an action request: when it was made, then its id.
+pub(crate) fn action_sk(requested_ms: i64, id: ActionRequestId) -> String {
+    format!("{ACTION_SK_PREFIX}{:013}#{id}", requested_ms.max(0))
+}
+
+/// Prefix of action request sort keys.
+pub(crate) const ACTION_SK_PREFIX: &str = "A#";
+
+/// Sort key, in [`actions_pk`], of the pointer from an action request's id to its item.
+pub(crate) fn action_pointer_sk(id: ActionRequestId) -> String {
+    format!("I#{id}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,5 +261,7 @@ mod tests {
         let (early, late) = (RunId::from_uuid(Uuid::from_u128(0xff)), RunId::from_uuid(Uuid::from_u128(0x100)));
         assert!(run_sk(early) < run_sk(late), "hyphenated ids sort as their values");
         assert!(task_due_shard(TaskId::from_uuid(Uuid::from_u128(7))).starts_with(TASK_DUE_SHARD_PREFIX));
+        assert!(batch_sk(999_999_999_999, 9) < batch_sk(1_000_000_000_000, 1), "batches sort by time first");
+        assert!(host_rollup_sk(60, 5) < host_rollup_sk(60, 60_000) && host_rollup_sk(60, 9_999_999_999_999) < host_rollup_sk(3600, 0));
     }
 }

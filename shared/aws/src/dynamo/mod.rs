@@ -8,6 +8,7 @@ mod check_log;
 mod deliveries;
 mod documents;
 mod history;
+mod hosts;
 mod incidents;
 mod keys;
 mod monitor_item;
@@ -44,13 +45,45 @@ pub struct DynamoStore {
     retention: SignedDuration,
     recent: RecentReads,
     locators: TaskLocators,
+    host_retention: HostRetention,
+}
+
+/// How long DynamoDB keeps hosts' history before its TTL deletes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HostRetention {
+    /// Raw sample batches.
+    pub samples: SignedDuration,
+    /// Minute rollups.
+    pub minutes: SignedDuration,
+    /// Hour rollups and connection events.
+    pub hours: SignedDuration,
+}
+
+impl Default for HostRetention {
+    fn default() -> Self {
+        let settings = vigil_app::HostSettings::default();
+        Self { samples: settings.raw_retention, minutes: settings.minute_retention, hours: settings.hour_retention }
+    }
 }
 
 impl DynamoStore {
     /// A store on `table`, keeping raw check history for `retention` (DynamoDB's TTL deletes
     /// older results; hourly rollups live four times longer).
     pub fn new(client: Client, table: impl Into<String>, retention: SignedDuration) -> Self {
-        Self { client, table: table.into(), retention, recent: RecentReads::default(), locators: TaskLocators::default() }
+        Self {
+            client,
+            table: table.into(),
+            retention,
+            recent: RecentReads::default(),
+            locators: TaskLocators::default(),
+            host_retention: HostRetention::default(),
+        }
+    }
+
+    /// The same store, keeping hosts' history for `retention`.
+    pub fn with_host_retention(mut self, retention: HostRetention) -> Self {
+        self.host_retention = retention;
+        self
     }
 
     /// The table's name.

@@ -53,11 +53,50 @@ impl DynamoStore {
         }
         self.tally_raw(tenant, monitor, from, first_hour, &mut tally).await?;
         self.tally_raw(tenant, monitor, closed_before, to, &mut tally).await?;
-        let stored = self.rollups(tenant, monitor, first_hour, closed_before).await?;
-        for hour_tally in stored.values() {
+        for hour_tally in self.closed_hours(tenant, monitor, first_hour, closed_before).await?.values() {
             tally.merge(hour_tally);
         }
-        // Hours without a rollup, in contiguous runs, each run read raw in one query.
+        Ok(tally)
+    }
+
+    /// The tallies of the hours starting in `[from, to)` (`from` rounded down to its hour),
+    /// each whole: closed hours from rollups, the others from raw results.
+    pub(crate) async fn hourly_tallies(
+        &self,
+        tenant: TenantId,
+        monitor: MonitorId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<BTreeMap<i64, CheckTally>, StoreError> {
+        let (from, to) = (from.as_millisecond().div_euclid(HOUR_MS) * HOUR_MS, to.as_millisecond());
+        if from >= to {
+            return Ok(BTreeMap::new());
+        }
+        let now = Timestamp::now().as_millisecond();
+        let closed_before = ((to.min(now) - LATE_RESULTS_MS).div_euclid(HOUR_MS) * HOUR_MS).clamp(from, to);
+        let mut hours = self.closed_hours(tenant, monitor, from, closed_before).await?;
+        let open_end = (to + HOUR_MS - 1).div_euclid(HOUR_MS) * HOUR_MS;
+        if closed_before < open_end {
+            hours.extend(self.tally_raw_by_hour(tenant, monitor, closed_before, open_end).await?);
+        }
+        hours.retain(|_, tally| tally.up + tally.down + tally.errors > 0);
+        Ok(hours)
+    }
+
+    /// The tallies of the closed hours in `[first_hour, closed_before)`: stored rollups, and
+    /// the missing ones tallied from raw results (in contiguous runs, one query each) and
+    /// stored for the next read.
+    async fn closed_hours(
+        &self,
+        tenant: TenantId,
+        monitor: MonitorId,
+        first_hour: i64,
+        closed_before: i64,
+    ) -> Result<BTreeMap<i64, CheckTally>, StoreError> {
+        if first_hour >= closed_before {
+            return Ok(BTreeMap::new());
+        }
+        let mut stored = self.rollups(tenant, monitor, first_hour, closed_before).await?;
         let missing: Vec<i64> = (first_hour..closed_before).step_by(HOUR_MS as usize).filter(|h| !stored.contains_key(h)).collect();
         let mut runs: Vec<(i64, i64)> = Vec::new();
         for hour in missing {
@@ -68,12 +107,10 @@ impl DynamoStore {
         }
         for (start, end) in runs {
             let hours = self.tally_raw_by_hour(tenant, monitor, start, end).await?;
-            for hour_tally in hours.values() {
-                tally.merge(hour_tally);
-            }
             self.store_rollups(tenant, monitor, &hours).await?;
+            stored.extend(hours);
         }
-        Ok(tally)
+        Ok(stored)
     }
 
     /// Results of a monitor started in `[from, to)`, added to `tally`.

@@ -16,5 +16,6 @@ pub(crate) fn event_type(event: &DomainEvent) -> &'static str {
     match event {
         DomainEvent::MonitorStatusChanged(_) => "monitor_status_changed",
         DomainEvent::TaskStatusChanged(_) => "task_status_changed",
+        DomainEvent::HostAlertChanged(_) => "host_alert_changed",
     }
 }

@@ -26,15 +26,17 @@ pub enum Action {
     ManageAllKeys,
     /// Read the audit log.
     ReadAuditLog,
-    /// Host agents: enrol, revoke, threshold rules, remote actions.
+    /// Host agents: enrol, revoke, run remote actions.
     ManageHosts,
+    /// Threshold and silence rules on hosts' metrics.
+    EditHostRules,
     /// The organisation itself: its name, sign-in settings, OIDC mapping, retention.
     ManageOrganisation,
 }
 
 impl Action {
     /// Every action, for tables that must cover them all.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::Read,
         Action::ReadTasks,
         Action::EditMonitors,
@@ -47,6 +49,7 @@ impl Action {
         Action::ManageAllKeys,
         Action::ReadAuditLog,
         Action::ManageHosts,
+        Action::EditHostRules,
         Action::ManageOrganisation,
     ];
 
@@ -65,6 +68,7 @@ impl Action {
             Action::ManageAllKeys => "manage every API key",
             Action::ReadAuditLog => "read the audit log",
             Action::ManageHosts => "manage hosts",
+            Action::EditHostRules => "edit host rules",
             Action::ManageOrganisation => "manage the organisation",
         }
     }

@@ -1,5 +1,5 @@
 use super::{Action, KeyScope, Role, role_permits};
-use crate::ids::{ApiKeyId, TenantId, UserId};
+use crate::ids::{AgentId, ApiKeyId, TenantId, UserId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -12,6 +12,8 @@ pub enum ActorId {
     User(UserId),
     /// An API key.
     Key(ApiKeyId),
+    /// A host agent, authenticated by its own credential.
+    Agent(AgentId),
     /// Vigil itself: schedulers, sweepers, a configuration file applied at start.
     System,
 }
@@ -21,6 +23,7 @@ impl fmt::Display for ActorId {
         match self {
             ActorId::User(id) => write!(f, "user {id}"),
             ActorId::Key(id) => write!(f, "key {id}"),
+            ActorId::Agent(id) => write!(f, "agent {id}"),
             ActorId::System => f.write_str("system"),
         }
     }
@@ -39,6 +42,9 @@ pub enum Grant {
         /// The most its maker may do now.
         ceiling: Role,
     },
+    /// A host agent: it reports about its own host and nothing in the permission table is
+    /// granted to it.
+    Agent,
     /// Vigil itself.
     System,
 }
@@ -49,6 +55,7 @@ impl Grant {
         match self {
             Grant::Member(role) => role_permits(role, action),
             Grant::Key { scope, ceiling } => scope.permits(action) && role_permits(ceiling, action),
+            Grant::Agent => false,
             Grant::System => true,
         }
     }
@@ -96,6 +103,19 @@ impl Actor {
         Self { tenant_id, id: ActorId::System, grant: Grant::System, label: "system".into(), origin: Origin::default() }
     }
 
+    /// The agent `agent` of `tenant_id`, named `label` in the audit log.
+    pub fn agent(tenant_id: TenantId, agent: AgentId, label: impl Into<String>, origin: Origin) -> Self {
+        Self { tenant_id, id: ActorId::Agent(agent), grant: Grant::Agent, label: label.into(), origin }
+    }
+
+    /// The agent behind the actor, if it is one.
+    pub fn as_agent(&self) -> Option<AgentId> {
+        match self.id {
+            ActorId::Agent(agent) => Some(agent),
+            _ => None,
+        }
+    }
+
     /// A member of `tenant_id` with `role` (tests and first-run set-up).
     pub fn member(tenant_id: TenantId, user: UserId, role: Role, label: impl Into<String>) -> Self {
         Self { tenant_id, id: ActorId::User(user), grant: Grant::Member(role), label: label.into(), origin: Origin::default() }
@@ -119,11 +139,13 @@ impl Actor {
         }
     }
 
-    /// The role the actor acts with: a member's, a key's ceiling, an owner's for the system.
+    /// The role the actor acts with: a member's, a key's ceiling, an owner's for the system,
+    /// a viewer's (the least) for an agent.
     pub fn effective_role(&self) -> Role {
         match self.grant {
             Grant::Member(role) => role,
             Grant::Key { ceiling, .. } => ceiling,
+            Grant::Agent => Role::Viewer,
             Grant::System => Role::Owner,
         }
     }

@@ -8,7 +8,11 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         (Owner, _) => true,
         (Admin, ManageOrganisation) => false,
         (Admin, _) => true,
-        (Editor, Read | ReadTasks | EditMonitors | EditTasks | EditAlerting | RespondToIncidents | EditStatusPages | ManageOwnKeys) => true,
+        (
+            Editor,
+            Read | ReadTasks | EditMonitors | EditTasks | EditAlerting | RespondToIncidents | EditStatusPages | EditHostRules
+            | ManageOwnKeys,
+        ) => true,
         (Editor, ManageMembers | ManageAllKeys | ReadAuditLog | ManageHosts | ManageOrganisation) => false,
         (Responder, Read | ReadTasks | RespondToIncidents | ManageOwnKeys) => true,
         (Responder, _) => false,
@@ -43,9 +47,23 @@ mod tests {
                     ManageAllKeys,
                     ReadAuditLog,
                     ManageHosts,
+                    EditHostRules,
                 ],
             ),
-            (Role::Editor, &[Read, ReadTasks, EditMonitors, EditTasks, EditAlerting, RespondToIncidents, EditStatusPages, ManageOwnKeys]),
+            (
+                Role::Editor,
+                &[
+                    Read,
+                    ReadTasks,
+                    EditMonitors,
+                    EditTasks,
+                    EditAlerting,
+                    RespondToIncidents,
+                    EditStatusPages,
+                    EditHostRules,
+                    ManageOwnKeys,
+                ],
+            ),
             (Role::Responder, &[Read, ReadTasks, RespondToIncidents, ManageOwnKeys]),
             (Role::Viewer, &[Read, ReadTasks, ManageOwnKeys]),
         ];

@@ -69,7 +69,10 @@ mod tests {
         use Action::*;
         let table: [(KeyScope, &[Action]); 4] = [
             (KeyScope::Admin, &Action::ALL),
-            (KeyScope::Write, &[Read, ReadTasks, EditMonitors, EditTasks, EditAlerting, RespondToIncidents, EditStatusPages]),
+            (
+                KeyScope::Write,
+                &[Read, ReadTasks, EditMonitors, EditTasks, EditAlerting, RespondToIncidents, EditStatusPages, EditHostRules],
+            ),
             (KeyScope::PingOnly, &[ReadTasks, EditTasks]),
             (KeyScope::Read, &[Read, ReadTasks]),
         ];

@@ -11,7 +11,7 @@ pub mod rule;
 pub mod sample;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use action::{ActionName, ActionRefusal, ActionRequest, ActionResult, Refusal, SeenNonces, SignedActionRequest};
 pub use credential::{ActionKey, AgentSecret, EnrolmentToken};

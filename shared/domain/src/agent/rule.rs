@@ -101,6 +101,21 @@ impl ThresholdRule {
         self.window
     }
 
+    /// Which side of the threshold is bad.
+    pub fn direction(&self) -> Direction {
+        self.direction
+    }
+
+    /// The level at which it opens.
+    pub fn open_at(&self) -> f64 {
+        self.open_at
+    }
+
+    /// The level at which it resolves, if not just anywhere on the good side of `open_at`.
+    pub fn resolve_at(&self) -> Option<f64> {
+        self.resolve_at
+    }
+
     fn is_bad(&self, value: f64) -> bool {
         match self.direction {
             Direction::Above => value >= self.open_at,
@@ -196,6 +211,13 @@ impl TryFrom<StoredSilence> for SilenceRule {
             return Err(RuleError::Silence);
         }
         Ok(Self { after: s.after })
+    }
+}
+
+impl SilenceRule {
+    /// How long without a sample before the rule opens.
+    pub fn after(&self) -> SignedDuration {
+        self.after
     }
 }
 

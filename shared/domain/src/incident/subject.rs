@@ -1,13 +1,13 @@
 //! What an incident is about, and why it opened.
 
 use crate::check::{CheckOutcome, FailureClass};
-use crate::ids::{CheckId, MonitorId, TaskId};
+use crate::ids::{CheckId, HostWatchId, MonitorId, TaskId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use uuid::Uuid;
 
-/// The monitor or heartbeat task an incident is about.
+/// The monitor, heartbeat task or host rule an incident is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum IncidentSubject {
@@ -15,14 +15,17 @@ pub enum IncidentSubject {
     Monitor(MonitorId),
     /// A heartbeat task.
     Task(TaskId),
+    /// One rule watching one host (a host that went silent, a metric past its threshold).
+    Host(HostWatchId),
 }
 
 impl IncidentSubject {
-    /// `monitor` or `task`, as stored.
+    /// `monitor`, `task` or `host`, as stored.
     pub const fn kind(&self) -> &'static str {
         match self {
             IncidentSubject::Monitor(_) => "monitor",
             IncidentSubject::Task(_) => "task",
+            IncidentSubject::Host(_) => "host",
         }
     }
 
@@ -31,6 +34,7 @@ impl IncidentSubject {
         match self {
             IncidentSubject::Monitor(id) => id.as_uuid(),
             IncidentSubject::Task(id) => id.as_uuid(),
+            IncidentSubject::Host(id) => id.as_uuid(),
         }
     }
 
@@ -39,6 +43,7 @@ impl IncidentSubject {
         match kind {
             "monitor" => Some(IncidentSubject::Monitor(MonitorId::from_uuid(uuid))),
             "task" => Some(IncidentSubject::Task(TaskId::from_uuid(uuid))),
+            "host" => Some(IncidentSubject::Host(HostWatchId::from_uuid(uuid))),
             _ => None,
         }
     }

@@ -209,6 +209,12 @@ pub mod limits {
     pub const THRESHOLD_MAX: u8 = 20;
 }
 
+/// Whether `tag` is a tag: 1 to 64 bytes of letters, digits and `- _ . : / =` (monitors, tasks
+/// and hosts alike, so that one alert rule's tags select all of them).
+pub fn is_valid_tag(tag: &str) -> bool {
+    !tag.is_empty() && tag.len() <= limits::TAG_BYTES && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:/=".contains(&b))
+}
+
 /// Defaults for fields a draft leaves out.
 pub mod defaults {
     /// GET.
@@ -355,10 +361,7 @@ impl HttpMonitorSpec {
             fail("tags", format!("must have at most {} entries", limits::TAGS));
         }
         for (i, tag) in raw_tags.into_iter().enumerate() {
-            let valid = !tag.is_empty()
-                && tag.len() <= limits::TAG_BYTES
-                && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:/=".contains(&b));
-            if valid {
+            if is_valid_tag(&tag) {
                 tags.insert(tag);
             } else {
                 fail(&format!("tags[{i}]"), format!("must be 1-{} characters of letters, digits and - _ . : / =", limits::TAG_BYTES));

@@ -137,8 +137,12 @@ impl Notification {
 
     /// The facts, as (label, value) pairs in reading order.
     pub fn facts(&self) -> Vec<(&'static str, String)> {
-        let mut facts =
-            vec![(if matches!(self.subject, IncidentSubject::Task(_)) { "Task" } else { "Monitor" }, self.subject_name.clone())];
+        let label = match self.subject {
+            IncidentSubject::Monitor(_) => "Monitor",
+            IncidentSubject::Task(_) => "Task",
+            IncidentSubject::Host(_) => "Host",
+        };
+        let mut facts = vec![(label, self.subject_name.clone())];
         if let Some(url) = &self.subject_url {
             facts.push(("URL", url.clone()));
         }

@@ -31,12 +31,14 @@ impl Selector {
         !self.all && self.monitors.is_empty() && self.tasks.is_empty() && self.tags.is_empty()
     }
 
-    /// Whether `subject` carrying `tags` is selected.
+    /// Whether `subject` carrying `tags` is selected. Hosts are selected by `all` or by the
+    /// tags given when they were enrolled.
     pub fn matches(&self, subject: &IncidentSubject, tags: &BTreeSet<String>) -> bool {
         self.all
             || match subject {
                 IncidentSubject::Monitor(id) => self.monitors.contains(id),
                 IncidentSubject::Task(id) => self.tasks.contains(id),
+                IncidentSubject::Host(_) => false,
             }
             || !self.tags.is_disjoint(tags)
     }
@@ -116,6 +118,9 @@ mod tests {
             ("no tag", &by_tag, IncidentSubject::Monitor(m2), &none, false),
             ("listed task", &by_task, IncidentSubject::Task(t1), &none, true),
             ("all", &all, IncidentSubject::Task(t1), &none, true),
+            ("a host by its tag", &by_tag, IncidentSubject::Host(crate::ids::HostWatchId::from_uuid(Uuid::from_u128(1))), &prod, true),
+            ("a host without the tag", &by_id, IncidentSubject::Host(crate::ids::HostWatchId::from_uuid(Uuid::from_u128(1))), &none, false),
+            ("every host", &all, IncidentSubject::Host(crate::ids::HostWatchId::from_uuid(Uuid::from_u128(1))), &none, true),
         ];
         for (name, selector, subject, tags, expected) in cases {
             assert_eq!(selector.matches(&subject, tags), expected, "{name}");

@@ -1,5 +1,6 @@
 use super::StoreError;
 use crate::check::CheckResult;
+use crate::digest::HistoryDigest;
 use crate::ids::{CheckId, MonitorId, TenantId};
 use crate::monitor::{MonitorHealth, StatusTransition};
 use crate::page::{Page, PageRequest};
@@ -55,4 +56,20 @@ pub trait CheckLog: Send + Sync {
 
     /// The tally of a monitor's checks started in `[from, to)`.
     async fn tally(&self, tenant: TenantId, monitor: MonitorId, from: Timestamp, to: Timestamp) -> Result<CheckTally, StoreError>;
+
+    /// A monitor's checks tallied hour by hour: each hour starting in `[from, to)` (`from`
+    /// rounded down to its hour) that has checks, with the tally of its checks (by start time),
+    /// oldest first.
+    async fn hourly(
+        &self,
+        tenant: TenantId,
+        monitor: MonitorId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(Timestamp, CheckTally)>, StoreError>;
+
+    /// The digest of each of `monitors` as read at `now` (newest checks and counts, see
+    /// [`crate::digest`]), in the order asked, for lists of many monitors at once. A monitor
+    /// without checks, or not of `tenant`, has an empty digest.
+    async fn digests(&self, tenant: TenantId, monitors: &[MonitorId], now: Timestamp) -> Result<Vec<HistoryDigest>, StoreError>;
 }

@@ -1,5 +1,6 @@
 //! Handlers. Each one only extracts, calls one use case and shapes the response.
 
+pub(crate) mod agents;
 pub(crate) mod alerting;
 pub(crate) mod audit;
 pub(crate) mod auth;
@@ -7,6 +8,9 @@ pub(crate) mod channels;
 pub(crate) mod checks;
 pub(crate) mod deliveries;
 pub(crate) mod health;
+pub(crate) mod host_actions;
+pub(crate) mod host_rules;
+pub(crate) mod hosts;
 pub(crate) mod incidents;
 pub(crate) mod keys;
 pub(crate) mod me;

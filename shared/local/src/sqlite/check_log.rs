@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::time::Duration;
 use vigil_domain::check::{CheckOutcome, CheckResult};
+use vigil_domain::digest::HistoryDigest;
 use vigil_domain::ids::{CheckId, MonitorId, TenantId};
 use vigil_domain::page::{Page, PageRequest};
 use vigil_domain::ports::{CheckLog, CheckRecord, RecordOutcome, StoreError};
@@ -16,7 +17,7 @@ use vigil_domain::uptime::CheckTally;
 
 const HOUR_MS: i64 = 3_600_000;
 
-const RESULT_COLUMNS: &str = "tenant_id, monitor_id, planned_at, started_at, outcome, status_code, total_us, dns_us, \
+pub(super) const RESULT_COLUMNS: &str = "tenant_id, monitor_id, planned_at, started_at, outcome, status_code, total_us, dns_us, \
      connect_us, tls_us, first_byte_us, response_bytes, body_truncated, cert_expires_at, remote_ip, detail";
 
 fn micros(d: Option<Duration>) -> Option<i64> {
@@ -67,7 +68,7 @@ fn result_from_row_at(row: &Row<'_>, o: usize) -> anyhow::Result<CheckResult> {
     })
 }
 
-fn result_from_row(row: &Row<'_>) -> anyhow::Result<CheckResult> {
+pub(super) fn result_from_row(row: &Row<'_>) -> anyhow::Result<CheckResult> {
     result_from_row_at(row, 0)
 }
 
@@ -108,6 +109,7 @@ fn record_one(conn: &Connection, record: &CheckRecord) -> anyhow::Result<RecordO
         return Ok(RecordOutcome::Duplicate);
     }
     add_to_rollup(conn, r)?;
+    super::digests::add_to_digest(conn, r)?;
     if let Some(update) = &record.health {
         let h = &update.health;
         conn.prepare_cached(
@@ -256,6 +258,42 @@ impl CheckLog for SqliteStore {
                 Ok(tally)
             })
             .await
+            .map_err(backend)
+    }
+
+    async fn hourly(
+        &self,
+        tenant: TenantId,
+        monitor: MonitorId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(Timestamp, CheckTally)>, StoreError> {
+        let (from, to) = (ms(from).div_euclid(HOUR_MS) * HOUR_MS, ms(to));
+        self.db
+            .read(move |conn| {
+                // Rollups are kept with every result, the current hour's included.
+                let mut statement = conn.prepare_cached(
+                    "SELECT hour, tally FROM check_rollups WHERE tenant_id = ?1 AND monitor_id = ?2 AND hour >= ?3 AND hour < ?4 \
+                     ORDER BY hour",
+                )?;
+                let mut rows = statement.query(params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), from, to])?;
+                let mut hours = Vec::new();
+                while let Some(row) = rows.next()? {
+                    let tally: CheckTally = serde_json::from_str(&row.get::<_, String>(1)?).context("a stored rollup does not parse")?;
+                    hours.push((at(row.get(0)?)?, tally));
+                }
+                Ok(hours)
+            })
+            .await
+            .map_err(backend)
+    }
+
+    async fn digests(&self, tenant: TenantId, monitors: &[MonitorId], now: Timestamp) -> Result<Vec<HistoryDigest>, StoreError> {
+        let monitors = monitors.to_vec();
+        self.db
+            .read(move |conn| super::digests::read_digests(conn, tenant, &monitors, now))
+            .await
+            .context("reading history digests")
             .map_err(backend)
     }
 }

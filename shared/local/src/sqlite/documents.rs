@@ -18,14 +18,16 @@ use vigil_domain::ports::{AlertRuleRepository, ChannelRepository, SilenceReposit
 
 /// One collection's table (a constant: table names are never built from input).
 #[derive(Clone, Copy)]
-struct Table(&'static str);
+pub(super) struct Table(&'static str);
 
 const CHANNELS: Table = Table("channels");
 const RULES: Table = Table("alert_rules");
 const WINDOWS: Table = Table("maintenance_windows");
+/// Rules on hosts.
+pub(super) const HOST_RULES: Table = Table("host_rules");
 
 impl SqliteStore {
-    async fn put_document<T: Serialize>(
+    pub(super) async fn put_document<T: Serialize>(
         &self,
         table: Table,
         tenant: TenantId,
@@ -47,7 +49,7 @@ impl SqliteStore {
             .map_err(backend)
     }
 
-    async fn get_document<T: DeserializeOwned + Send + 'static>(
+    pub(super) async fn get_document<T: DeserializeOwned + Send + 'static>(
         &self,
         table: Table,
         tenant: TenantId,
@@ -65,7 +67,7 @@ impl SqliteStore {
             .map_err(backend)
     }
 
-    async fn page_documents<T: DeserializeOwned + Send + 'static>(
+    pub(super) async fn page_documents<T: DeserializeOwned + Send + 'static>(
         &self,
         table: Table,
         tenant: TenantId,
@@ -103,7 +105,11 @@ impl SqliteStore {
             .map_err(backend)
     }
 
-    async fn all_documents<T: DeserializeOwned + Send + 'static>(&self, table: Table, tenant: TenantId) -> Result<Vec<T>, StoreError> {
+    pub(super) async fn all_documents<T: DeserializeOwned + Send + 'static>(
+        &self,
+        table: Table,
+        tenant: TenantId,
+    ) -> Result<Vec<T>, StoreError> {
         let mut out = Vec::new();
         let mut page = PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT };
         loop {
@@ -116,7 +122,7 @@ impl SqliteStore {
         }
     }
 
-    async fn delete_document(&self, table: Table, tenant: TenantId, id: Uuid) -> Result<bool, StoreError> {
+    pub(super) async fn delete_document(&self, table: Table, tenant: TenantId, id: Uuid) -> Result<bool, StoreError> {
         self.db
             .write(move |conn| {
                 let deleted = conn.execute(

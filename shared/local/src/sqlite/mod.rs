@@ -7,7 +7,9 @@ mod check_log;
 mod codec;
 mod connection;
 mod deliveries;
+mod digests;
 mod documents;
+mod hosts;
 mod incidents;
 mod monitors;
 mod retention;
@@ -22,6 +24,7 @@ mod transitions;
 
 pub use backup::{BackupSummary, backup_database, restore_database};
 use connection::Database;
+pub use hosts::HostRetention;
 use std::path::Path;
 
 /// The store. Cheap to clone; every clone shares the writer thread and reader pool.

@@ -304,7 +304,101 @@ const MIGRATIONS: &[&str] = &[
         secret      BLOB NOT NULL
     ) WITHOUT ROWID;
     "#,
-    // Status pages (slug and domain unique across tenants), public incidents, subscribers (one
+    // 5: hosts: enrolments, hosts with their progress beside the document (advanced by every batch
+    // in the batch's own write), sample batches, minute and hour rollups, connection events,
+    // rules (JSON documents), rules' states per host, the action history.
+    r#"
+    CREATE TABLE host_enrolments (
+        tenant_id       BLOB NOT NULL,
+        id              BLOB NOT NULL,
+        token_digest    TEXT NOT NULL UNIQUE,
+        created_at      INTEGER NOT NULL,
+        body            TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE hosts (
+        tenant_id       BLOB NOT NULL,
+        id              BLOB NOT NULL,
+        enrolled_at     INTEGER NOT NULL,
+        body            TEXT NOT NULL,
+        acked_through   INTEGER,
+        dropped_total   INTEGER NOT NULL DEFAULT 0,
+        last_sample_at  INTEGER,
+        last_seen_at    INTEGER,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX hosts_by_agent ON hosts (id);
+    CREATE TABLE host_batches (
+        tenant_id   BLOB NOT NULL,
+        agent_id    BLOB NOT NULL,
+        seq         INTEGER NOT NULL,
+        first_at    INTEGER NOT NULL,
+        last_at     INTEGER NOT NULL,
+        samples     TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, agent_id, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX host_batches_by_time ON host_batches (tenant_id, agent_id, first_at);
+    CREATE INDEX host_batches_by_age ON host_batches (first_at);
+    CREATE TABLE host_rollups (
+        tenant_id   BLOB NOT NULL,
+        agent_id    BLOB NOT NULL,
+        seconds     INTEGER NOT NULL,
+        start       INTEGER NOT NULL,
+        body        TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, agent_id, seconds, start)
+    ) WITHOUT ROWID;
+    CREATE INDEX host_rollups_by_age ON host_rollups (seconds, start);
+    CREATE TABLE host_connections (
+        tenant_id   BLOB NOT NULL,
+        agent_id    BLOB NOT NULL,
+        at          INTEGER NOT NULL,
+        id          BLOB NOT NULL,
+        body        TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, agent_id, at, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX host_connections_by_age ON host_connections (at);
+    CREATE TABLE host_rules (
+        tenant_id   BLOB NOT NULL,
+        id          BLOB NOT NULL,
+        created_at  INTEGER NOT NULL,
+        host_id     BLOB,
+        body        TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX host_rules_by_host ON host_rules (tenant_id, host_id);
+    CREATE TABLE host_watches (
+        tenant_id   BLOB NOT NULL,
+        agent_id    BLOB NOT NULL,
+        rule_id     BLOB NOT NULL,
+        body        TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, agent_id, rule_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE host_actions (
+        tenant_id       BLOB NOT NULL,
+        id              BLOB NOT NULL,
+        agent_id        BLOB NOT NULL,
+        requested_at    INTEGER NOT NULL,
+        status          TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX host_actions_by_id ON host_actions (id);
+    CREATE INDEX host_actions_by_time ON host_actions (tenant_id, requested_at, id);
+    CREATE INDEX host_actions_by_agent ON host_actions (tenant_id, agent_id, requested_at, id);
+    "#,
+    // 6: each monitor's history digest (its newest checks, its counts over the last day and
+    // month), kept with every result so that a list of a thousand monitors reads one row each.
+    // Monitors checked before this migration get theirs at their next check, and are digested
+    // from their results and rollups when read before it.
+    r#"
+    CREATE TABLE check_digests (
+        tenant_id   BLOB NOT NULL,
+        monitor_id  BLOB NOT NULL,
+        digest      BLOB NOT NULL,
+        PRIMARY KEY (tenant_id, monitor_id)
+    ) WITHOUT ROWID;
+    "#,
+    // 7: status pages (slug and domain unique across tenants), public incidents, subscribers (one
     // per address and page), badges (token unique across tenants) and page snapshots.
     r#"
     CREATE TABLE status_pages (
@@ -345,13 +439,6 @@ const MIGRATIONS: &[&str] = &[
         created_at  INTEGER NOT NULL,
         body        TEXT NOT NULL,
         PRIMARY KEY (tenant_id, id)
-    ) WITHOUT ROWID;
-    CREATE TABLE status_snapshots (
-        tenant_id   BLOB NOT NULL,
-        page_id     BLOB NOT NULL,
-        computed_at INTEGER NOT NULL,
-        body        TEXT NOT NULL,
-        PRIMARY KEY (tenant_id, page_id)
     ) WITHOUT ROWID;
     "#,
 ];

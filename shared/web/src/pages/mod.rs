@@ -2,9 +2,15 @@
 //! case and renders its template.
 
 pub(crate) mod audit;
+pub(crate) mod confirm;
+pub(crate) mod heartbeats;
+pub(crate) mod incidents;
 pub(crate) mod invitation;
 pub(crate) mod keys;
 pub(crate) mod members;
+pub(crate) mod monitor;
+pub(crate) mod monitor_form;
+pub(crate) mod notifications;
 pub(crate) mod organisation;
 pub(crate) mod overview;
 pub(crate) mod password;
@@ -13,4 +19,5 @@ pub(crate) mod profile;
 pub(crate) mod reset;
 pub(crate) mod setup;
 pub(crate) mod sign_in;
+pub(crate) mod state_badge;
 pub(crate) mod two_factor;

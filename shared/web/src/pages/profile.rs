@@ -26,7 +26,8 @@ struct ProfilePage {
     zones: Vec<String>,
 }
 
-fn zones() -> Vec<String> {
+/// Every IANA time zone name, sorted (the suggestions of a time zone field).
+pub(crate) fn zones() -> Vec<String> {
     let mut zones: Vec<String> = jiff::tz::db().available().map(|name| name.to_string()).collect();
     zones.sort();
     zones

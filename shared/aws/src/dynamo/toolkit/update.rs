@@ -59,6 +59,20 @@ impl Update {
         self
     }
 
+    /// Adds the condition that `attribute` is absent.
+    pub(crate) fn require_absent(&mut self, attribute: &str) -> &mut Self {
+        let name = self.name(attribute);
+        self.conditions.push(format!("attribute_not_exists({name})"));
+        self
+    }
+
+    /// Adds the condition that the item exists.
+    pub(crate) fn require_exists(&mut self) -> &mut Self {
+        let name = self.name(PK);
+        self.conditions.push(format!("attribute_exists({name})"));
+        self
+    }
+
     /// Adds the condition that the item does not exist yet.
     pub(crate) fn require_new(&mut self) -> &mut Self {
         let name = self.name(PK);

@@ -1,0 +1,105 @@
+//! Each monitor's history digest (`check_digests`): one row per monitor, updated in the same
+//! savepoint as every result, so that a list of a thousand monitors reads a thousand small rows
+//! instead of fifty results and a month of rollups each.
+
+use super::check_log::{RESULT_COLUMNS, result_from_row};
+use super::codec::blob;
+use anyhow::Context;
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
+use vigil_domain::check::CheckResult;
+use vigil_domain::digest::{CheckBrief, Counts, HistoryDigest, RECENT_CHECKS, RollingHistory};
+use vigil_domain::ids::{MonitorId, TenantId};
+use vigil_domain::uptime::CheckTally;
+
+const DAY_MS: i64 = 86_400_000;
+/// Above this many monitors a read scans the tenant's digests instead of looking each up.
+const LOOKUPS_UP_TO: usize = 64;
+
+/// Adds a just-stored result to its monitor's digest, in the caller's savepoint.
+pub(super) fn add_to_digest(conn: &Connection, result: &CheckResult) -> anyhow::Result<()> {
+    let key = params![blob(result.tenant_id.as_uuid()), blob(result.monitor_id.as_uuid())];
+    let stored: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT digest FROM check_digests WHERE tenant_id = ?1 AND monitor_id = ?2")?
+        .query_row(key, |row| row.get(0))
+        .optional()?;
+    let history = match stored.map(|bytes| RollingHistory::decode(&bytes)) {
+        Some(Ok(mut history)) => {
+            history.record(result);
+            history
+        }
+        // No digest yet (a monitor checked before digests existed) or an unreadable one: made
+        // anew from what is stored, this result included.
+        Some(Err(_)) | None => rebuild(conn, result.tenant_id, result.monitor_id)?,
+    };
+    conn.prepare_cached(
+        "INSERT INTO check_digests (tenant_id, monitor_id, digest) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (tenant_id, monitor_id) DO UPDATE SET digest = excluded.digest",
+    )?
+    .execute(params![blob(result.tenant_id.as_uuid()), blob(result.monitor_id.as_uuid()), history.encode()])?;
+    Ok(())
+}
+
+/// A monitor's digest from its newest results and the rollups of its last month of checks.
+fn rebuild(conn: &Connection, tenant: TenantId, monitor: MonitorId) -> anyhow::Result<RollingHistory> {
+    let (tenant, monitor) = (blob(tenant.as_uuid()), blob(monitor.as_uuid()));
+    let mut history = RollingHistory::default();
+    let mut newest = conn.prepare_cached(&format!(
+        "SELECT {RESULT_COLUMNS} FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 ORDER BY planned_at DESC LIMIT ?3"
+    ))?;
+    let mut rows = newest.query(params![tenant, monitor, RECENT_CHECKS as i64])?;
+    while let Some(row) = rows.next()? {
+        history.note_recent(CheckBrief::of(&result_from_row(row)?));
+    }
+    // The month before the newest rollup: no clock needed, and older hours fall out of the
+    // digest's windows anyway.
+    let mut hours = conn.prepare_cached(
+        "SELECT hour, tally FROM check_rollups WHERE tenant_id = ?1 AND monitor_id = ?2 AND hour >= \
+         (SELECT MAX(hour) FROM check_rollups WHERE tenant_id = ?1 AND monitor_id = ?2) - ?3",
+    )?;
+    let mut rows = hours.query(params![tenant, monitor, 31 * DAY_MS])?;
+    while let Some(row) = rows.next()? {
+        let hour = Timestamp::from_millisecond(row.get(0)?).context("a rollup's hour is out of range")?;
+        let tally: CheckTally = serde_json::from_str(&row.get::<_, String>(1)?).context("a stored rollup does not parse")?;
+        history.count(hour, Counts::from(&tally));
+    }
+    Ok(history)
+}
+
+/// The digests of `monitors` as read at `now`, in the order asked.
+pub(super) fn read_digests(
+    conn: &Connection,
+    tenant: TenantId,
+    monitors: &[MonitorId],
+    now: Timestamp,
+) -> anyhow::Result<Vec<HistoryDigest>> {
+    let mut stored: HashMap<MonitorId, Vec<u8>> = HashMap::with_capacity(monitors.len());
+    if monitors.len() > LOOKUPS_UP_TO {
+        let mut statement = conn.prepare_cached("SELECT monitor_id, digest FROM check_digests WHERE tenant_id = ?1")?;
+        let mut rows = statement.query([blob(tenant.as_uuid())])?;
+        while let Some(row) = rows.next()? {
+            let id = MonitorId::from_uuid(super::codec::uuid(&row.get::<_, Vec<u8>>(0)?)?);
+            stored.insert(id, row.get(1)?);
+        }
+    } else {
+        let mut statement = conn.prepare_cached("SELECT digest FROM check_digests WHERE tenant_id = ?1 AND monitor_id = ?2")?;
+        for monitor in monitors {
+            if let Some(bytes) =
+                statement.query_row(params![blob(tenant.as_uuid()), blob(monitor.as_uuid())], |row| row.get(0)).optional()?
+            {
+                stored.insert(*monitor, bytes);
+            }
+        }
+    }
+    monitors
+        .iter()
+        .map(|monitor| {
+            let history = match stored.get(monitor).map(|bytes| RollingHistory::decode(bytes)) {
+                Some(Ok(history)) => history,
+                Some(Err(_)) | None => rebuild(conn, tenant, *monitor)?,
+            };
+            Ok(history.digest(now))
+        })
+        .collect()
+}

@@ -118,6 +118,8 @@ fn a_live_sample_agrees_with_df_and_cpuinfo() {
 
     let processors = std::fs::read_to_string("/proc/cpuinfo").unwrap().lines().filter(|l| l.starts_with("processor")).count();
     assert_eq!(collector.host_info().cpu_cores as usize, processors);
+    // A rate needs the kernel's counters to have moved: at least one clock tick between readings.
+    std::thread::sleep(std::time::Duration::from_millis(200));
     let again = collector.collect(jiff::Timestamp::now()).unwrap();
     let cpu = again.cpu.expect("rates from the second sample on");
     assert_eq!(cpu.per_core_percent.len(), processors);

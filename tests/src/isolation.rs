@@ -72,6 +72,9 @@ fn id_family(path: &str) -> Option<&'static str> {
         "actions" => "action",
         "enrolments" => "enrolment",
         "host-rules" => "host rule",
+        "status-pages" => "status page",
+        "public-incidents" => "public incident",
+        "badges" => "badge",
         _ => return None,
     })
 }
@@ -91,6 +94,9 @@ fn body_for(method: &Method, path: &str, ids: &Ids) -> Option<Value> {
         ("POST", "incident", _) => json!({"by": "intruder"}),
         ("PATCH", "member", _) => json!({"role": "viewer"}),
         ("POST", "host", "actions") => json!({"action": "say-hello"}),
+        ("POST", "status page", "components") => json!({"name": "taken over"}),
+        ("POST", "status page", "incidents") => json!({"name": "taken over", "body": "taken over"}),
+        ("POST", "public incident", _) => json!({"status": "resolved", "body": "taken over"}),
         _ => return None,
     })
 }
@@ -118,11 +124,13 @@ async fn snapshot(router: &Router, key: &str) -> Vec<(String, Value)> {
         "/v1/enrolments",
         "/v1/host-rules",
         "/v1/actions",
+        "/v1/status-pages",
+        "/v1/badges",
     ] {
         let mut answer = send(router, key, Method::GET, path, None).await;
         assert_eq!(answer.status, StatusCode::OK, "reading {path}: {}", answer.json);
         // When a key was last used changes with every read: not part of what must not change.
-        if let Some(items) = answer.json["items"].as_array_mut() {
+        if let Some(items) = answer.json.get_mut("items").and_then(Value::as_array_mut) {
             for item in items {
                 if let Some(object) = item.as_object_mut() {
                     object.remove("last_used_at");
@@ -183,6 +191,7 @@ pub async fn run(router: Router, deps: &Deps, key_a: &str) {
     let incident = open_incident(&router, deps, key_b, &monitor).await;
     ids.insert("incident", incident);
     host_items(&router, deps, key_b, &mut ids).await;
+    status_page_items(&router, key_b, &monitor, &mut ids).await;
     let ids = Ids(ids);
 
     let before = snapshot(&router, key_b).await;
@@ -190,7 +199,9 @@ pub async fn run(router: Router, deps: &Deps, key_a: &str) {
     let paths = document.json["paths"].as_object().expect("the OpenAPI document's paths");
     let mut checked = 0;
     for (template, operations) in paths {
-        if !template.contains('{') || template.starts_with("/ping/") {
+        // Outside /v1 are the public routes: ping URLs, status pages, their documents and badges,
+        // addressed by a token or a slug that is the whole of the secret, not by an organisation's ids.
+        if !template.contains('{') || !template.starts_with("/v1/") {
             continue;
         }
         let family = id_family(template).unwrap_or_else(|| {
@@ -239,6 +250,18 @@ async fn host_items(router: &Router, deps: &Deps, key_b: &str, ids: &mut BTreeMa
     let actions = send(router, key_b, Method::GET, "/v1/actions", None).await;
     ids.insert("action", actions.json["items"][0]["id"].as_str().expect("B's action request").to_owned());
     ids.insert("host", host_id);
+}
+
+/// B's status page, a public incident on it and a badge of B's monitor.
+async fn status_page_items(router: &Router, key_b: &str, monitor: &str, ids: &mut BTreeMap<&'static str, String>) {
+    let page = created(router, key_b, "/v1/status-pages", json!({"name": "B status", "slug": "b-status"})).await;
+    let page_id = page["id"].as_str().expect("status page id").to_owned();
+    let incident =
+        created(router, key_b, &format!("/v1/status-pages/{page_id}/incidents"), json!({"name": "B trouble", "body": "Looking."})).await;
+    ids.insert("public incident", incident["id"].as_str().expect("public incident id").to_owned());
+    let badge = created(router, key_b, "/v1/badges", json!({"target": "monitor", "id": monitor})).await;
+    ids.insert("badge", badge["id"].as_str().expect("badge id").to_owned());
+    ids.insert("status page", page_id);
 }
 
 /// Checks B's monitor until it is down, and has its going-down handled (in-process workers

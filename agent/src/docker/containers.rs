@@ -60,10 +60,6 @@ struct Stats {
 struct CpuStats {
     #[serde(default)]
     cpu_usage: CpuUsage,
-    #[serde(default)]
-    system_cpu_usage: Option<u64>,
-    #[serde(default)]
-    online_cpus: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -118,7 +114,6 @@ pub fn health(status: &str) -> Option<ContainerHealth> {
 struct Counters {
     at: Instant,
     cpu: u64,
-    system: Option<u64>,
     rx: u64,
     tx: u64,
 }
@@ -164,7 +159,7 @@ impl ContainerCollector {
             if sample.state == ContainerState::Running {
                 match self.client.get::<Stats>(&format!("/containers/{id}/stats?stream=false&one-shot=true")).await {
                     Ok(stats) => {
-                        let now = self.use_of(&mut sample, &stats);
+                        let now = self.use_of(&mut sample, &stats, Instant::now());
                         counters.insert(inspected.id, now);
                     }
                     Err(e) => tracing::debug!(container = %sample.name, error = %e, "no stats"),
@@ -176,10 +171,10 @@ impl ContainerCollector {
         Ok(samples)
     }
 
-    fn use_of(&self, sample: &mut ContainerSample, stats: &Stats) -> Counters {
+    /// The sample's use from `stats`, read at `at`; the counters to compare the next reading to.
+    fn use_of(&self, sample: &mut ContainerSample, stats: &Stats, at: Instant) -> Counters {
         let (rx, tx) = stats.networks.iter().flatten().fold((0, 0), |(rx, tx), (_, n)| (rx + n.rx_bytes, tx + n.tx_bytes));
-        let now =
-            Counters { at: Instant::now(), cpu: stats.cpu_stats.cpu_usage.total_usage, system: stats.cpu_stats.system_cpu_usage, rx, tx };
+        let now = Counters { at, cpu: stats.cpu_stats.cpu_usage.total_usage, rx, tx };
         let memory = &stats.memory_stats;
         // As `docker stats` shows it: the page cache the kernel can reclaim is not counted.
         let cache = memory.stats.get("inactive_file").or_else(|| memory.stats.get("total_inactive_file")).copied().unwrap_or(0);
@@ -187,11 +182,11 @@ impl ContainerCollector {
         sample.memory_limit_bytes = memory.limit;
         if let Some(before) = self.previous.get(&sample.id) {
             let seconds = now.at.duration_since(before.at).as_secs_f64();
-            let cpus = f64::from(stats.cpu_stats.online_cpus.unwrap_or(1).max(1));
-            sample.cpu_percent = match (before.system, now.system) {
-                (Some(a), Some(b)) if b > a && now.cpu >= before.cpu => Some((now.cpu - before.cpu) as f64 / (b - a) as f64 * cpus * 100.0),
-                _ => None,
-            };
+            // The container's CPU time over the collector's own clock, in % of one core. Docker's
+            // formula divides by the host's CPU time from /proc/stat instead, which leaves out
+            // the time a hypervisor steals: on a busy VM it doubled the figure (195 % for one
+            // busy loop that /proc/<pid>/stat put at 100 %).
+            sample.cpu_percent = (seconds > 0.0 && now.cpu >= before.cpu).then(|| (now.cpu - before.cpu) as f64 / 1e9 / seconds * 100.0);
             sample.rx_bytes_per_second = Some(crate::collect::rate(before.rx, now.rx, seconds));
             sample.tx_bytes_per_second = Some(crate::collect::rate(before.tx, now.tx, seconds));
         }
@@ -241,15 +236,16 @@ mod tests {
             rx_bytes_per_second: None,
             tx_bytes_per_second: None,
         };
-        let counters = collector.use_of(&mut sample, &stats);
+        let start = Instant::now();
+        let counters = collector.use_of(&mut sample, &stats, start);
         assert_eq!((counters.rx, counters.tx), (11, 22));
         assert_eq!((sample.memory_bytes, sample.memory_limit_bytes), (Some(700), Some(4000)));
         assert_eq!(sample.cpu_percent, None, "no previous reading: no rate");
         let later = ContainerCollector { previous: HashMap::from([("a".to_owned(), counters)]), ..collector };
-        let next: Stats = serde_json::from_str(&docker.replace("200", "300").replace("1000,", "2000,")).unwrap();
-        later.use_of(&mut sample, &next);
-        // 100 ns of the container over 1000 ns of all four CPUs: 40 % of one core.
-        assert_eq!(sample.cpu_percent, Some(40.0));
+        let next: Stats = serde_json::from_str(&docker.replace("200", "400000200")).unwrap();
+        later.use_of(&mut sample, &next, start + std::time::Duration::from_secs(1));
+        // 0.4 s of the container's CPU time over one second: 40 % of one core.
+        assert!(sample.cpu_percent.is_some_and(|p| (p - 40.0).abs() < 1e-9), "{:?}", sample.cpu_percent);
         let podman = r#"{"cpu_stats":{"cpu_usage":{"total_usage":22522813,"percpu_usage":[1,2]},"system_cpu_usage":1509626174445,"online_cpus":2},
             "precpu_stats":{},"memory_stats":{"usage":749568,"limit":25276194816},"networks":{"network":{"rx_bytes":0,"tx_bytes":0}}}"#;
         assert!(serde_json::from_str::<Stats>(podman).is_ok());

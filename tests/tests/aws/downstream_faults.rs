@@ -154,11 +154,12 @@ async fn the_emulator_stopping_mid_incident_batch_returns_the_unfinished_events_
     let (alerting, proxy, incidents) = down_behind_a_proxy(MONITORS).await;
     let (session, r) = (&alerting.session, &alerting.session.resources);
 
-    // Events are handled one after the other, each in seven requests: silences (two reads),
+    // Events are handled one after the other, each in nine requests: silences (two reads),
     // the incident's conditional write, the alert rules, the channel, the delivery's conditional
-    // write and its queue message. The emulator stops after the first event and four requests
-    // of the second: its incident is stored, its delivery is not.
-    proxy.set(Fault::Outage { after: 7 + 4, lasting: Duration::from_secs(3600) });
+    // write and its queue message, then the organisation's status pages (read twice: to follow
+    // the incident, and to refresh the pages its subject feeds). The emulator stops after the
+    // first event and four requests of the second: its incident is stored, its delivery is not.
+    proxy.set(Fault::Outage { after: 9 + 4, lasting: Duration::from_secs(3600) });
     let handle = |e| async { vigil_fn_incidents::handle(&incidents, e).await.unwrap() };
     let (events, failed) = one_batch(session, &r.incident_queue_url, handle).await;
     assert_eq!(events.len(), MONITORS);

@@ -440,6 +440,13 @@ const MIGRATIONS: &[&str] = &[
         body        TEXT NOT NULL,
         PRIMARY KEY (tenant_id, id)
     ) WITHOUT ROWID;
+    CREATE TABLE status_snapshots (
+        tenant_id   BLOB NOT NULL,
+        page_id     BLOB NOT NULL,
+        computed_at INTEGER NOT NULL,
+        body        TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, page_id)
+    ) WITHOUT ROWID;
     "#,
 ];
 

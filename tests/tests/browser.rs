@@ -39,8 +39,9 @@ fn artifacts_dir() -> PathBuf {
 
 /// Runs `script` with Node against `app`, for at most `limit`; its output and whether it
 /// succeeded.
-async fn node(script: &str, app: &TestApp, limit: Duration) -> (bool, String) {
+async fn node(script: &str, app: &TestApp, limit: Duration, env: &[(&str, PathBuf)]) -> (bool, String) {
     let mut command = tokio::process::Command::new("node");
+    command.envs(env.iter().map(|(name, value)| (*name, value.as_os_str())));
     command
         .arg(script)
         .current_dir(browser_dir())
@@ -59,11 +60,11 @@ async fn node(script: &str, app: &TestApp, limit: Duration) -> (bool, String) {
     (output.status.success(), text)
 }
 
-/// Runs the scenarios of `script` against a fresh installation and checks that at least
-/// `at_least` of them ran and none failed.
-async fn scenarios(script: &str, at_least: usize) {
+/// Runs the scenarios of `script` against a fresh installation, with `env` besides the usual,
+/// and checks that at least `at_least` of them ran and none failed.
+async fn scenarios_with(script: &str, at_least: usize, env: &[(&str, PathBuf)]) {
     let app = TestApp::spawn().await;
-    let (ok, output) = node(script, &app, Duration::from_secs(300)).await;
+    let (ok, output) = node(script, &app, Duration::from_secs(300), env).await;
     println!("{output}");
     let summary = output.lines().rev().find(|line| line.contains(" passed, ")).unwrap_or_default();
     assert!(
@@ -76,6 +77,12 @@ async fn scenarios(script: &str, at_least: usize) {
     app.stop().await;
 }
 
+/// Runs the scenarios of `script` against a fresh installation and checks that at least
+/// `at_least` of them ran and none failed.
+async fn scenarios(script: &str, at_least: usize) {
+    scenarios_with(script, at_least, &[]).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_in_chromium() {
     scenarios("run.mjs", 12).await;
@@ -86,10 +93,24 @@ async fn tasks_incidents_and_notifications_in_chromium() {
     scenarios("alerting.mjs", 8).await;
 }
 
+/// Public status pages: the page with an ongoing incident in English and French (screenshots
+/// kept with the evidence), an incident, the history, subscribing and a password page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_pages_in_chromium() {
+    scenarios("status-pages.mjs", 5).await;
+}
+
+/// Remakes the status page screenshots of docs/screenshots.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "remakes the status page screenshots of docs/screenshots; run on purpose"]
+async fn status_page_screenshots() {
+    scenarios_with("status-pages.mjs", 5, &[("STATUS_SCREENSHOTS_DIR", workspace().join("docs/screenshots"))]).await;
+}
+
 /// Runs `script`, which writes screenshots into docs/screenshots, against a fresh installation.
 async fn take_screenshots(script: &str) {
     let app = TestApp::spawn().await;
-    let (ok, output) = node(script, &app, Duration::from_secs(600)).await;
+    let (ok, output) = node(script, &app, Duration::from_secs(600), &[]).await;
     println!("{output}");
     assert!(ok, "the screenshots were not all taken");
     app.stop().await;

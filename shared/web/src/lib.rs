@@ -71,6 +71,7 @@ pub fn pages(deps: Deps) -> Router {
         .merge(heartbeats::routes())
         .merge(incidents::routes())
         .merge(notifications::routes())
+        .merge(status_page::routes())
         .layer(axum::middleware::map_response(security::headers))
         .layer(CatchPanicLayer::new())
         .with_state(deps)

@@ -83,7 +83,7 @@ pub(crate) struct Visitor {
     pub(crate) new_form_token: bool,
 }
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
         let (found, value) = pair.trim().split_once('=')?;
         (found == name && !value.is_empty()).then_some(value)

@@ -60,6 +60,15 @@ fn every_pair_of_colours_meets_wcag_aa_in_both_themes() {
         ("control", "surface", ui),
         ("focus", "bg", ui),
         ("focus", "surface", ui),
+        // The states of status pages, written on the page and on its cards.
+        ("up", "bg", text),
+        ("warning", "bg", text),
+        ("down", "bg", text),
+        ("maintenance", "bg", text),
+        ("up", "surface", text),
+        ("warning", "surface", text),
+        ("down", "surface", text),
+        ("maintenance", "surface", text),
     ];
     let mut failures = Vec::new();
     for (theme, index) in [("light", 0), ("dark", 1)] {

@@ -4,6 +4,7 @@
 //! snapshot every reader is served from.
 
 pub mod badge;
+pub mod bar;
 pub mod component;
 pub mod draft;
 pub mod feeds;
@@ -17,6 +18,7 @@ pub mod statuspage;
 pub mod subscriber;
 
 pub use badge::{Badge, BadgeDraft, BadgeFace, BadgeFigures, BadgeKind, BadgeTarget, StatusFigure};
+pub use bar::{BarSpan, day_bar, month_bar};
 pub use component::{Component, ComponentStatus, Sources};
 pub use draft::{AccessChoice, ComponentDraft, PageSettings, PlacedComponent, StatusPageDraft};
 pub use health::{Indicator, Influences, SourceState};

@@ -20,9 +20,9 @@ use vigil_domain::status_page::{BadgeKind, PageDomain, StatusPage, StatuspageDoc
 pub const PAGE_ACCESS_COOKIE: &str = "vigil_page_access";
 /// How long shared caches may serve a public page's answer: short, since a page in an outage
 /// changes by the minute, long enough that a crowd costs one request per cache.
-const PUBLIC_CACHING: &str = "public, max-age=30, stale-while-revalidate=30";
+pub const PUBLIC_CACHING: &str = "public, max-age=30, stale-while-revalidate=30";
 /// Answers of protected pages are for their reader only.
-const PRIVATE_CACHING: &str = "private, no-cache";
+pub const PRIVATE_CACHING: &str = "private, no-cache";
 
 /// Who reads: the signed-in person (for members-only pages) and the page's access cookie.
 pub(crate) struct PageReader(pub(crate) Reader);
@@ -46,7 +46,7 @@ impl FromRequestParts<Deps> for PageReader {
 
 /// An answer of `bytes` as `content_type`, cached as `caching` says, with an `ETag` of its
 /// bytes; 304 when the reader has it already.
-fn cached(request: &HeaderMap, content_type: &'static str, caching: &'static str, bytes: Vec<u8>) -> Response {
+pub fn cached(request: &HeaderMap, content_type: &'static str, caching: &'static str, bytes: Vec<u8>) -> Response {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut hasher);
     let etag = format!("\"{:016x}-{:x}\"", hasher.finish(), bytes.len());

@@ -2,11 +2,13 @@
 //! until they follow its link) and leave in one click from any message.
 
 use super::public_pages::{PageReader, page_at, readable_page};
+use crate::browser::wants_html;
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -73,38 +75,63 @@ pub(crate) async fn start(
     Ok((StatusCode::ACCEPTED, Json(json!({"status": "confirmation_sent"}))))
 }
 
-/// Confirm a subscription: the link of the confirmation mail.
+/// Confirm a subscription: the link of the confirmation mail. A browser following it is sent
+/// on to the page, which says what happened.
 #[utoipa::path(get, path = "/status/{slug}/subscribe/confirm", tag = "status pages", operation_id = "confirm_subscription", security(()),
     params(("slug" = String, Path, description = "The page's slug"), LinkQuery),
     responses((status = 200, description = "Confirmed", body = Object),
+              (status = 303, description = "A browser (`Accept: text/html`): on to the page, with a notice of what happened"),
               (status = 400, description = "A wrong or expired link"),
               (status = 404, description = "No such page or subscriber")))]
 pub(crate) async fn confirm(
     State(deps): State<Deps>,
     Path(slug): Path<String>,
     Query(query): Query<LinkQuery>,
-) -> Result<Json<Value>, ApiError> {
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     // The link is the credential: its page may be protected.
     let page = page_at(&deps, &slug).await?;
-    let (id, token) = link_of(&query)?;
-    let subscriber = confirm_subscription(&deps, &page, id, token, SystemClock::now()).await?;
-    Ok(Json(json!({"confirmed": subscriber.is_confirmed()})))
+    let confirmed = match link_of(&query) {
+        Ok((id, token)) => confirm_subscription(&deps, &page, id, token, SystemClock::now()).await.map_err(ApiError::from),
+        Err(error) => Err(error),
+    };
+    match (wants_html(&headers), confirmed) {
+        (false, confirmed) => Ok(Json(json!({"confirmed": confirmed?.is_confirmed()})).into_response()),
+        (true, Ok(_)) => Ok(to_page(&deps, &slug, "subscription-confirmed")),
+        (true, Err(_)) => Ok(to_page(&deps, &slug, "bad-link")),
+    }
+}
+
+/// 303 to the page at `slug`, with `notice`.
+fn to_page(deps: &Deps, slug: &str, notice: &str) -> Response {
+    let base = deps.settings.public_url.path().trim_end_matches('/');
+    let location = format!("{base}/status/{slug}?notice={notice}");
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
 /// Unsubscribe in one click (GET from a mail's link, POST from a mail client's
-/// `List-Unsubscribe-Post`); harmless twice.
+/// `List-Unsubscribe-Post`); harmless twice. A browser following the link is sent on to the
+/// page, which says what happened.
 #[utoipa::path(method(get, post), path = "/status/{slug}/unsubscribe", tag = "status pages", operation_id = "unsubscribe", security(()),
     params(("slug" = String, Path, description = "The page's slug"), LinkQuery),
     responses((status = 200, description = "Unsubscribed (`removed` is false when it was done already)", body = Object),
+              (status = 303, description = "A browser (`Accept: text/html`): on to the page, with a notice of what happened"),
               (status = 404, description = "No such page, or a link that is not this subscriber's")))]
 pub(crate) async fn leave(
     State(deps): State<Deps>,
     Path(slug): Path<String>,
     Query(query): Query<LinkQuery>,
-) -> Result<Json<Value>, ApiError> {
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     // The link is the credential: its page may be protected.
     let page = page_at(&deps, &slug).await?;
-    let (id, token) = link_of(&query)?;
-    let removed = unsubscribe(&deps, &page, id, token).await?;
-    Ok(Json(json!({"removed": removed})))
+    let removed = match link_of(&query) {
+        Ok((id, token)) => unsubscribe(&deps, &page, id, token).await.map_err(ApiError::from),
+        Err(error) => Err(error),
+    };
+    match (wants_html(&headers), removed) {
+        (false, removed) => Ok(Json(json!({"removed": removed?})).into_response()),
+        (true, Ok(_)) => Ok(to_page(&deps, &slug, "unsubscribed")),
+        (true, Err(_)) => Ok(to_page(&deps, &slug, "bad-link")),
+    }
 }

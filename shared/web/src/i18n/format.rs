@@ -60,6 +60,13 @@ pub(super) fn date(tr: &Tr, at: Timestamp) -> String {
     fill_date(tr, msg("date.date"), zoned.day(), month, zoned.year(), "")
 }
 
+/// The month and year of `at` in the reader's zone: "Dec 2026", "déc. 2026".
+pub(super) fn month(tr: &Tr, at: Timestamp) -> String {
+    let zoned = at.to_zoned_datetime(tr.zone.clone());
+    let month = tr.t(MONTHS[usize::from(zoned.month().unsigned_abs()) - 1]);
+    fill_date(tr, msg("date.month_year"), zoned.day(), month, zoned.year(), "")
+}
+
 /// Date, 24-hour time and the zone's abbreviation: "4 Dec 2026, 21:23 CET".
 pub(super) fn datetime(tr: &Tr, at: Timestamp) -> String {
     let zoned = at.to_zoned_datetime(tr.zone.clone());
@@ -104,6 +111,8 @@ mod tests {
             (Tr::new(Locale::En, "Europe/Riga").date(late), "1 Aug 2026"),
             (Tr::new(Locale::Fr, "America/New_York").date(late), "31 juil. 2026"),
             (Tr::new(Locale::En, "Not/AZone").datetime(at), "4 Dec 2026, 20:23 UTC"),
+            (Tr::new(Locale::En, "UTC").month(at), "Dec 2026"),
+            (Tr::new(Locale::Fr, "Europe/Paris").month(late), "août 2026"),
         ];
         for (got, want) in cases {
             assert_eq!(got, want);

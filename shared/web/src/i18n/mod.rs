@@ -105,6 +105,11 @@ impl Tr {
         format::date(self, at)
     }
 
+    /// The month of a moment, in the reader's zone: "Dec 2026", "déc. 2026".
+    pub fn month(&self, at: Timestamp) -> String {
+        format::month(self, at)
+    }
+
     /// The moment's `YYYY-MM-DD` in the reader's zone (for `<input type=date>` values).
     pub fn iso_date(&self, at: Timestamp) -> String {
         at.to_zoned_datetime(self.zone.clone()).date().to_string()

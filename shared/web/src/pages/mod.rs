@@ -20,4 +20,5 @@ pub(crate) mod reset;
 pub(crate) mod setup;
 pub(crate) mod sign_in;
 pub(crate) mod state_badge;
+pub(crate) mod status_page;
 pub(crate) mod two_factor;

@@ -1,0 +1,198 @@
+//! Public status pages as people read them: the page (banner, incidents, maintenance,
+//! components with their 90-day bars, subscription), the uptime history by month, one
+//! incident, and the password form of a protected page. Rendered from the page's snapshot, in
+//! the page's language unless the reader picks the other one (`?lang=`), in the page's time
+//! zone, with the system's theme: nothing depends on who reads, so a public answer is cached by
+//! any CDN with its `ETag`.
+
+mod show;
+mod subscription;
+mod unlock;
+mod view;
+
+use crate::failure::Failure;
+use crate::i18n::{Tr, msg};
+use crate::visitor::{Visitor, cookie};
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use vigil_app::Deps;
+use vigil_app::status_pages::{PageAddress, Reader, Refusal, admit, current_snapshot, find_public_page};
+use vigil_domain::accounts::Locale;
+use vigil_domain::status_page::{PageSnapshot, StatusPage};
+use vigil_http::browser::{PAGE_ACCESS_COOKIE, PRIVATE_CACHING, PUBLIC_CACHING};
+
+/// The routes of the public pages (their JSON, feeds and badges are vigil-http's).
+pub(crate) fn routes() -> Router<Deps> {
+    Router::new()
+        .route("/status/{slug}", get(show::page))
+        .route("/status/{slug}/history", get(show::history))
+        .route("/status/{slug}/incidents/{id}", get(show::incident_page))
+        .route("/status/{slug}/unlock", post(unlock::submit))
+        .route("/status/{slug}/subscription", post(subscription::submit))
+}
+
+/// What a public page's address may say besides its path.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PublicQuery {
+    /// `en` or `fr`: the reader's pick of language.
+    #[serde(default)]
+    lang: Option<String>,
+    /// The notice of a redirect (a subscription confirmed…).
+    #[serde(default)]
+    notice: Option<String>,
+}
+
+/// The frame of every public page: the page's name, the language switch, and links.
+#[derive(Clone)]
+pub(crate) struct Frame {
+    /// Words, dates and numbers in the page's time zone.
+    pub(crate) tr: Tr,
+    /// The dashboard's path prefix.
+    base: String,
+    /// The page's own path: `/status/<slug>` under the prefix.
+    pub(crate) root: String,
+    /// This page's path below the root (`""`, `/history`, `/incidents/<id>`).
+    sub: String,
+    /// The page's title.
+    pub(crate) name: String,
+    /// The title of this view.
+    pub(crate) title: String,
+    /// Whether search engines are asked not to index it.
+    pub(crate) no_index: bool,
+    /// The notice of a redirect, in words.
+    pub(crate) notice: Option<String>,
+}
+
+impl Frame {
+    fn new(deps: &Deps, page: &StatusPage, locale: Locale, sub: &str, notice: Option<&str>) -> Self {
+        let base = crate::visitor::base_of(deps);
+        let tr = Tr::new(locale, &page.time_zone);
+        let notice = notice.and_then(notice_key).map(|key| tr.t(key).to_owned());
+        Self {
+            root: format!("{base}/status/{}", page.slug),
+            base,
+            sub: sub.to_owned(),
+            name: page.name.clone(),
+            title: page.name.clone(),
+            no_index: page.no_index,
+            notice,
+            tr,
+        }
+    }
+
+    /// A link under the page, in the reader's language.
+    pub(crate) fn link(&self, sub: &str) -> String {
+        format!("{}{sub}?lang={}", self.root, self.tr.lang())
+    }
+
+    /// The page of incident `id`, in the reader's language.
+    pub(crate) fn incident_link(&self, id: &str) -> String {
+        self.link(&format!("/incidents/{id}"))
+    }
+
+    /// A link under the page without the language (feeds and documents).
+    pub(crate) fn raw(&self, sub: &str) -> String {
+        format!("{}{sub}", self.root)
+    }
+
+    /// This view in the language `lang`.
+    pub(crate) fn in_language(&self, lang: &str) -> String {
+        format!("{}{}?lang={lang}", self.root, self.sub)
+    }
+
+    /// The URL of an embedded asset.
+    pub(crate) fn asset(&self, name: &str) -> String {
+        crate::assets::url(&self.base, name)
+    }
+
+    /// The sign-in page, coming back to this view.
+    pub(crate) fn sign_in(&self) -> String {
+        let next: String = url::form_urlencoded::byte_serialize(format!("{}{}", self.root, self.sub).as_bytes()).collect();
+        format!("{}/sign-in?next={next}", self.base)
+    }
+}
+
+/// The message key of a notice a redirect names; only these are shown.
+fn notice_key(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "subscription-sent" => msg("public.notice.subscription_sent"),
+        "subscription-confirmed" => msg("public.notice.subscription_confirmed"),
+        "unsubscribed" => msg("public.notice.unsubscribed"),
+        "bad-link" => msg("public.notice.bad_link"),
+        _ => return None,
+    })
+}
+
+/// A page a reader was let into, as of its snapshot.
+pub(crate) struct Opened {
+    /// The page.
+    pub(crate) page: StatusPage,
+    /// What readers see.
+    pub(crate) snapshot: PageSnapshot,
+    /// Its frame.
+    pub(crate) frame: Frame,
+    /// How the answer may be cached.
+    pub(crate) caching: &'static str,
+}
+
+/// The language a reader reads `page` in.
+fn locale_of(page: &StatusPage, query: &PublicQuery) -> Locale {
+    query.lang.as_deref().and_then(Locale::parse).unwrap_or(page.default_locale)
+}
+
+/// The page at `slug` (404 without one).
+async fn page_at(visitor: &Visitor, slug: &str) -> Result<StatusPage, Response> {
+    match find_public_page(&visitor.deps, &PageAddress::Slug(slug.to_owned())).await {
+        Ok(Some(page)) => Ok(page),
+        Ok(None) => Err(Failure::not_found(visitor).into_response()),
+        Err(error) => Err(Failure::internal(&visitor.tr, visitor.theme, &visitor.base, &error).into_response()),
+    }
+}
+
+/// The page at `slug` as `visitor` may read it, or the answer that says why not: 404, the
+/// password form (401), or the members-only notice (403).
+async fn open(visitor: &Visitor, headers: &HeaderMap, slug: &str, sub: &str, query: &PublicQuery) -> Result<Opened, Response> {
+    let page = page_at(visitor, slug).await?;
+    let frame = Frame::new(&visitor.deps, &page, locale_of(&page, query), sub, query.notice.as_deref());
+    let reader =
+        Reader { user: visitor.member.as_ref().map(|m| m.user.id), access_token: cookie(headers, PAGE_ACCESS_COOKIE).map(str::to_owned) };
+    let internal = |error: &dyn std::fmt::Display| Failure::internal(&visitor.tr, visitor.theme, &visitor.base, error).into_response();
+    match admit(&visitor.deps, &page, &reader).await {
+        Ok(Ok(())) => {}
+        Ok(Err(refusal)) => return Err(unlock::locked(frame, unlock::Knock::First(refusal))),
+        Err(error) => return Err(internal(&error)),
+    }
+    let snapshot = current_snapshot(&visitor.deps, &page, vigil_app::SystemClock::now()).await.map_err(|e| internal(&e))?;
+    // A notice is one reader's; a protected page is its readers' only.
+    let caching = if page.access.kind() == "public" && frame.notice.is_none() { PUBLIC_CACHING } else { PRIVATE_CACHING };
+    Ok(Opened { page, snapshot, frame, caching })
+}
+
+/// A rendered public view: cached as `caching` says, with an `ETag` (304 when unchanged).
+fn answer(headers: &HeaderMap, caching: &'static str, status: StatusCode, rendered: Result<String, askama::Error>) -> Response {
+    match rendered {
+        Ok(body) if status == StatusCode::OK => {
+            vigil_http::browser::cached(headers, "text/html; charset=utf-8", caching, body.into_bytes())
+        }
+        Ok(body) => {
+            let content_type = HeaderValue::from_static("text/html; charset=utf-8");
+            let no_store = HeaderValue::from_static("no-store");
+            (status, [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, no_store)], body).into_response()
+        }
+        Err(error) => {
+            tracing::error!(%error, "a status page failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the page failed to render; it has been logged").into_response()
+        }
+    }
+}
+
+/// Why a reader is kept out, as the locked page says it.
+fn refusal_key(refusal: Refusal) -> &'static str {
+    match refusal {
+        Refusal::Password => msg("public.locked.password"),
+        Refusal::Members => msg("public.locked.members"),
+    }
+}

@@ -44,6 +44,9 @@ pub enum Command {
     /// Host agents' ingest by `vigil serve`: N simulated agents on WebSockets, one batch each
     /// per interval; the time from a batch sent to its acknowledgement, and the server's CPU.
     HostIngest(HostIngestArgs),
+    /// A public status page under an outage's crowd, self-hosted: answers/s and latency of the
+    /// HTML page and of its `summary.json`, for a page of N components.
+    StatusPage(StatusPageArgs),
     /// The local target (run by the other scenarios as a child process).
     #[command(hide = true)]
     Target(TargetArgs),
@@ -305,6 +308,26 @@ pub struct HostIngestArgs {
     pub duration_seconds: u64,
     /// Warm-up once every agent is enrolled (the first rollups, the page cache).
     #[arg(long, default_value_t = 20)]
+    pub warmup_seconds: u64,
+    /// Directory in which the server's temporary data directory is made.
+    #[arg(long)]
+    pub data_parent: Option<PathBuf>,
+}
+
+/// `vigil-bench status-page`.
+#[derive(Args, Debug, Clone)]
+pub struct StatusPageArgs {
+    /// Components on the page (every tenth a group of the nine after it).
+    #[arg(long, default_value_t = 50)]
+    pub components: usize,
+    /// Keep-alive connections, each one request at a time.
+    #[arg(long, default_value_t = 64)]
+    pub connections: usize,
+    /// Length of each measured window.
+    #[arg(long, default_value_t = 10)]
+    pub duration_seconds: u64,
+    /// Warm-up before each window.
+    #[arg(long, default_value_t = 3)]
     pub warmup_seconds: u64,
     /// Directory in which the server's temporary data directory is made.
     #[arg(long)]

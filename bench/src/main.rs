@@ -16,6 +16,7 @@ mod scenario_lambda_startup;
 mod scenario_pings;
 mod scenario_probe;
 mod scenario_scheduler;
+mod scenario_status_page;
 mod target;
 
 use clap::Parser;
@@ -49,6 +50,10 @@ async fn main() -> anyhow::Result<()> {
         println!("scenario: agent {args:?}");
         return scenario_agent::run(args).await;
     }
+    if let Command::StatusPage(args) = cli.command {
+        println!("scenario: status-page {args:?}");
+        return scenario_status_page::run(args).await;
+    }
     if let Command::HostIngest(args) = cli.command {
         println!("scenario: host-ingest {args:?}");
         return scenario_host_ingest::run(args).await;
@@ -81,6 +86,7 @@ async fn main() -> anyhow::Result<()> {
         | Command::PingsServer(_)
         | Command::Agent(_)
         | Command::Dashboard(_)
-        | Command::HostIngest(_) => Ok(()),
+        | Command::HostIngest(_)
+        | Command::StatusPage(_) => Ok(()),
     }
 }

@@ -5,6 +5,7 @@
 
 mod account_views;
 mod agent_hub;
+pub mod answer_cache;
 mod auth;
 pub mod browser;
 mod extract;
@@ -88,6 +89,7 @@ fn ping_routes() -> Router<Deps> {
 /// reads of a body itself).
 pub fn ping_router(deps: Deps) -> Router {
     ping_routes()
+        .layer(axum::Extension(Arc::new(answer_cache::AnswerCache::default())))
         .fallback(routes::health::not_found)
         .layer(CatchPanicLayer::custom(problem::panic_response))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
@@ -212,6 +214,7 @@ fn stateless_router() -> Router<Deps> {
         // Documents below `api/v2/` may hold a slash, which a `routes!` path cannot capture.
         .route("/status/{slug}/api/v2/{*document}", axum::routing::get(routes::public_pages::statuspage_document))
         .route("/api/v2/{*document}", axum::routing::get(routes::public_pages::statuspage_document_by_host))
+        .layer(axum::Extension(Arc::new(answer_cache::AnswerCache::default())))
         .fallback(routes::health::not_found)
         .method_not_allowed_fallback(routes::health::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))

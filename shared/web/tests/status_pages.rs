@@ -71,7 +71,7 @@ async fn the_page_shows_the_banner_the_incident_and_each_component_with_its_bar(
         assert!(components[at_name..].contains(state), "{name} says {state}");
     }
     assert_eq!(components.matches("<ol class=\"days\"").count(), 4, "a bar per component and group");
-    assert_eq!(components.matches("tabindex=\"0\" data-say=").count(), 4 * 90, "90 days, each reachable by keyboard");
+    assert_eq!(components.matches("tabindex=\"0\" aria-label=").count(), 4 * 90, "90 days, each reachable by keyboard");
     assert!(components.contains("— API errors\">"), "today's cell names the incident");
     assert!(!html.contains("API check"), "a monitor's name is not shown unless the editor chose it");
     assert!(html.contains("/status/acme/history.rss") && html.contains("/status/acme/api/v2/summary.json"));
@@ -106,6 +106,14 @@ async fn answers_are_cached_with_an_etag_and_a_repeat_is_not_modified() {
     let french = anonymous(&at, "/status/acme?lang=fr").await;
     assert_ne!(french.headers["etag"], first.headers["etag"], "each language is its own answer");
     assert!(first.headers.get("set-cookie").is_none(), "a public answer sets no cookie a cache would share");
+
+    let zipped = at.call(Method::GET, "/status/acme", &[("accept-encoding", "gzip, br")], "").await;
+    assert_eq!(zipped.headers["content-encoding"], "gzip");
+    assert_eq!(zipped.headers["vary"], "Accept-Encoding");
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(zipped.body.as_slice()), &mut html).unwrap();
+    assert_eq!(html, first.text(), "the same page, rendered once");
+    assert!(zipped.body.len() * 5 < first.body.len(), "{} bytes gzipped, {} plain", zipped.body.len(), first.body.len());
 }
 
 #[tokio::test]

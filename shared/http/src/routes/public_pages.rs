@@ -3,14 +3,17 @@
 //! its bytes, and a matching `If-None-Match` is answered 304, so a CDN or a browser serves the
 //! crowd of an outage.
 
+use crate::answer_cache::{AnswerCache, KeptAnswer};
 use crate::auth::{cookie, origin_of, session_cookie};
 use crate::problem::ApiError;
+use axum::Extension;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 use vigil_app::accounts::{AuthenticateSession, authenticate_session};
 use vigil_app::status_pages::{PageAddress, Reader, Refusal, admit, badge_figures, current_snapshot, find_public_page, links};
 use vigil_app::{Deps, SystemClock};
@@ -75,14 +78,41 @@ pub fn cached(request: &HeaderMap, content_type: &'static str, caching: &'static
               (status = 404, description = "No such page or document")))]
 pub(crate) async fn statuspage_document(
     State(deps): State<Deps>,
+    Extension(kept): Extension<Arc<AnswerCache>>,
     Path((slug, document)): Path<(String, String)>,
     PageReader(reader): PageReader,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let kind = StatuspageDocument::at(&document).ok_or_else(|| ApiError::not_found(format!("there is no document {document}")))?;
-    let read = readable(&deps, PageAddress::Slug(slug), &reader).await?;
-    let body = serde_json::to_vec(&kind.render(&read.snapshot, &read.url, read.now)).expect("JSON values serialize");
-    Ok(cached(&headers, "application/json", read.caching, body))
+    let key = format!("{slug}/api/v2/{document}");
+    kept_or(&deps, &kept, key, &headers, PageAddress::Slug(slug), &reader, "application/json", |read| {
+        serde_json::to_vec(&kind.render(&read.snapshot, &read.url, read.now)).expect("JSON values serialize")
+    })
+    .await
+}
+
+/// The answer kept under `key`, or `render`ed from the snapshot of the page `address` names
+/// if `reader` may see it (and kept when anyone may).
+#[allow(clippy::too_many_arguments)]
+async fn kept_or(
+    deps: &Deps,
+    kept: &AnswerCache,
+    key: String,
+    headers: &HeaderMap,
+    address: PageAddress,
+    reader: &Reader,
+    content_type: &'static str,
+    render: impl FnOnce(&Readable) -> Vec<u8>,
+) -> Result<Response, ApiError> {
+    if let Some(answer) = kept.get(&key) {
+        return Ok(answer.answer(headers, PUBLIC_CACHING));
+    }
+    let read = readable(deps, address, reader).await?;
+    let body = render(&read);
+    if read.caching == PUBLIC_CACHING {
+        return Ok(kept.put(key, KeptAnswer::new(content_type, body)).answer(headers, PUBLIC_CACHING));
+    }
+    Ok(cached(headers, content_type, read.caching, body))
 }
 
 /// A page a reader may see, as of its snapshot.
@@ -142,12 +172,16 @@ async fn readable(deps: &Deps, address: PageAddress, reader: &Reader) -> Result<
               (status = 404, description = "No such page")))]
 pub(crate) async fn rss(
     State(deps): State<Deps>,
+    Extension(kept): Extension<Arc<AnswerCache>>,
     Path(slug): Path<String>,
     PageReader(reader): PageReader,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let read = readable(&deps, PageAddress::Slug(slug), &reader).await?;
-    Ok(cached(&headers, "application/rss+xml; charset=utf-8", read.caching, feeds::rss(&read.snapshot, &read.url).into_bytes()))
+    let key = format!("{slug}/history.rss");
+    kept_or(&deps, &kept, key, &headers, PageAddress::Slug(slug), &reader, "application/rss+xml; charset=utf-8", |read| {
+        feeds::rss(&read.snapshot, &read.url).into_bytes()
+    })
+    .await
 }
 
 /// The Atom feed of a page's incidents and their updates, newest first.
@@ -160,12 +194,16 @@ pub(crate) async fn rss(
               (status = 404, description = "No such page")))]
 pub(crate) async fn atom(
     State(deps): State<Deps>,
+    Extension(kept): Extension<Arc<AnswerCache>>,
     Path(slug): Path<String>,
     PageReader(reader): PageReader,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let read = readable(&deps, PageAddress::Slug(slug), &reader).await?;
-    Ok(cached(&headers, "application/atom+xml; charset=utf-8", read.caching, feeds::atom(&read.snapshot, &read.url).into_bytes()))
+    let key = format!("{slug}/history.atom");
+    kept_or(&deps, &kept, key, &headers, PageAddress::Slug(slug), &reader, "application/atom+xml; charset=utf-8", |read| {
+        feeds::atom(&read.snapshot, &read.url).into_bytes()
+    })
+    .await
 }
 
 /// A badge: `<kind>.svg` or, for Shields.io's endpoint badge, `<kind>.json`; kinds are

@@ -67,6 +67,12 @@ pub(super) fn month(tr: &Tr, at: Timestamp) -> String {
     fill_date(tr, msg("date.month_year"), zoned.day(), month, zoned.year(), "")
 }
 
+/// The short name of the month of `at` in the reader's zone: "Dec", "déc.".
+pub(super) fn month_name(tr: &Tr, at: Timestamp) -> String {
+    let zoned = at.to_zoned_datetime(tr.zone.clone());
+    tr.t(MONTHS[usize::from(zoned.month().unsigned_abs()) - 1]).to_owned()
+}
+
 /// Date, 24-hour time and the zone's abbreviation: "4 Dec 2026, 21:23 CET".
 pub(super) fn datetime(tr: &Tr, at: Timestamp) -> String {
     let zoned = at.to_zoned_datetime(tr.zone.clone());

@@ -110,6 +110,11 @@ impl Tr {
         format::month(self, at)
     }
 
+    /// The short name of a moment's month, in the reader's zone: "Dec", "déc.".
+    pub fn month_name(&self, at: Timestamp) -> String {
+        format::month_name(self, at)
+    }
+
     /// The moment's `YYYY-MM-DD` in the reader's zone (for `<input type=date>` values).
     pub fn iso_date(&self, at: Timestamp) -> String {
         at.to_zoned_datetime(self.zone.clone()).date().to_string()

@@ -13,15 +13,17 @@ mod view;
 use crate::failure::Failure;
 use crate::i18n::{Tr, msg};
 use crate::visitor::{Visitor, cookie};
-use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use serde::Deserialize;
+use std::sync::Arc;
 use vigil_app::Deps;
 use vigil_app::status_pages::{PageAddress, Reader, Refusal, admit, current_snapshot, find_public_page};
 use vigil_domain::accounts::Locale;
 use vigil_domain::status_page::{PageSnapshot, StatusPage};
+use vigil_http::answer_cache::{AnswerCache, KeptAnswer};
 use vigil_http::browser::{PAGE_ACCESS_COOKIE, PRIVATE_CACHING, PUBLIC_CACHING};
 
 /// The routes of the public pages (their JSON, feeds and badges are vigil-http's).
@@ -32,6 +34,7 @@ pub(crate) fn routes() -> Router<Deps> {
         .route("/status/{slug}/incidents/{id}", get(show::incident_page))
         .route("/status/{slug}/unlock", post(unlock::submit))
         .route("/status/{slug}/subscription", post(subscription::submit))
+        .layer(Extension(Arc::new(AnswerCache::default())))
 }
 
 /// What a public page's address may say besides its path.
@@ -169,6 +172,37 @@ async fn open(visitor: &Visitor, headers: &HeaderMap, slug: &str, sub: &str, que
     // A notice is one reader's; a protected page is its readers' only.
     let caching = if page.access.kind() == "public" && frame.notice.is_none() { PUBLIC_CACHING } else { PRIVATE_CACHING };
     Ok(Opened { page, snapshot, frame, caching })
+}
+
+/// The answer kept for view `sub` of the page at `slug` in the language the query asks for,
+/// or the view `render`ed (`None`: there is no such thing on the page) for a reader let in,
+/// kept when anyone may read it.
+pub(crate) async fn kept_or(
+    visitor: &Visitor,
+    kept: &AnswerCache,
+    headers: &HeaderMap,
+    (slug, sub): (&str, &str),
+    query: &PublicQuery,
+    render: impl FnOnce(Opened) -> Option<Result<String, askama::Error>>,
+) -> Response {
+    // A notice is one reader's: never kept, never served from what was kept.
+    let lang = query.lang.as_deref().and_then(Locale::parse).map_or("", |l| l.as_str());
+    let key = query.notice.is_none().then(|| format!("{slug}{sub}?{lang}"));
+    if let Some(answer) = key.as_deref().and_then(|key| kept.get(key)) {
+        return answer.answer(headers, PUBLIC_CACHING);
+    }
+    let opened = match open(visitor, headers, slug, sub, query).await {
+        Ok(opened) => opened,
+        Err(refused) => return refused,
+    };
+    let caching = opened.caching;
+    match (render(opened), key) {
+        (None, _) => Failure::not_found(visitor).into_response(),
+        (Some(Ok(body)), Some(key)) if caching == PUBLIC_CACHING => {
+            kept.put(key, KeptAnswer::new("text/html; charset=utf-8", body.into_bytes())).answer(headers, PUBLIC_CACHING)
+        }
+        (Some(rendered), _) => answer(headers, caching, StatusCode::OK, rendered),
+    }
 }
 
 /// A rendered public view: cached as `caching` says, with an `ETag` (304 when unchanged).

@@ -1,16 +1,18 @@
 //! The three views of a page: the page itself, its history by month, and one incident.
 
 use super::view::{ComponentView, IncidentView, MaintenanceView, Span, banner, components, incident, maintenance};
-use super::{Frame, Opened, PublicQuery, answer, open};
-use crate::failure::Failure;
+use super::{Frame, Opened, PublicQuery, kept_or};
 use crate::i18n::msg;
 use crate::visitor::Visitor;
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Path, Query};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use jiff::{SignedDuration, Timestamp};
+use std::sync::Arc;
 use vigil_app::SystemClock;
+use vigil_http::answer_cache::AnswerCache;
 
 /// How far back the page lists resolved incidents (older ones are on the history page).
 const RECENT: SignedDuration = SignedDuration::from_hours(14 * 24);
@@ -62,11 +64,14 @@ impl PageView {
 }
 
 /// `GET /status/{slug}`.
-pub(super) async fn page(visitor: Visitor, Path(slug): Path<String>, Query(query): Query<PublicQuery>, headers: HeaderMap) -> Response {
-    match open(&visitor, &headers, &slug, "", &query).await {
-        Ok(opened) => answer(&headers, opened.caching, StatusCode::OK, PageView::of(&opened, SystemClock::now()).render()),
-        Err(refused) => refused,
-    }
+pub(super) async fn page(
+    visitor: Visitor,
+    Extension(kept): Extension<Arc<AnswerCache>>,
+    Path(slug): Path<String>,
+    Query(query): Query<PublicQuery>,
+    headers: HeaderMap,
+) -> Response {
+    kept_or(&visitor, &kept, &headers, (&slug, ""), &query, |opened| Some(PageView::of(&opened, SystemClock::now()).render())).await
 }
 
 /// The history: every component's uptime month by month, and the incidents of the span.
@@ -79,19 +84,23 @@ struct HistoryView {
 }
 
 /// `GET /status/{slug}/history`.
-pub(super) async fn history(visitor: Visitor, Path(slug): Path<String>, Query(query): Query<PublicQuery>, headers: HeaderMap) -> Response {
-    let opened = match open(&visitor, &headers, &slug, "/history", &query).await {
-        Ok(opened) => opened,
-        Err(refused) => return refused,
-    };
-    let Opened { snapshot, frame, caching, .. } = opened;
-    let tr = &frame.tr;
-    let view = HistoryView {
-        components: components(tr, &snapshot, Span::Months, SystemClock::now()),
-        incidents: snapshot.incidents.iter().map(|i| incident(tr, &snapshot, i)).collect(),
-        frame: Frame { title: tr.a(msg("public.history.title"), "page", &frame.name), ..frame },
-    };
-    answer(&headers, caching, StatusCode::OK, view.render())
+pub(super) async fn history(
+    visitor: Visitor,
+    Extension(kept): Extension<Arc<AnswerCache>>,
+    Path(slug): Path<String>,
+    Query(query): Query<PublicQuery>,
+    headers: HeaderMap,
+) -> Response {
+    kept_or(&visitor, &kept, &headers, (&slug, "/history"), &query, |Opened { snapshot, frame, .. }| {
+        let tr = &frame.tr;
+        let view = HistoryView {
+            components: components(tr, &snapshot, Span::Months, SystemClock::now()),
+            incidents: snapshot.incidents.iter().map(|i| incident(tr, &snapshot, i)).collect(),
+            frame: Frame { title: tr.a(msg("public.history.title"), "page", &frame.name), ..frame.clone() },
+        };
+        Some(view.render())
+    })
+    .await
 }
 
 /// One incident with all its updates.
@@ -105,19 +114,16 @@ struct IncidentPage {
 /// `GET /status/{slug}/incidents/{id}`.
 pub(super) async fn incident_page(
     visitor: Visitor,
+    Extension(kept): Extension<Arc<AnswerCache>>,
     Path((slug, id)): Path<(String, String)>,
     Query(query): Query<PublicQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let opened = match open(&visitor, &headers, &slug, &format!("/incidents/{id}"), &query).await {
-        Ok(opened) => opened,
-        Err(refused) => return refused,
-    };
-    let Opened { snapshot, frame, caching, .. } = opened;
-    let Some(found) = snapshot.incidents.iter().find(|i| i.id.to_string() == id) else {
-        return Failure::not_found(&visitor).into_response();
-    };
-    let view = incident(&frame.tr, &snapshot, found);
-    let page = IncidentPage { frame: Frame { title: view.name.clone(), ..frame }, incident: view };
-    answer(&headers, caching, StatusCode::OK, page.render())
+    let sub = format!("/incidents/{id}");
+    kept_or(&visitor, &kept, &headers, (&slug, &sub), &query, |Opened { snapshot, frame, .. }| {
+        let found = snapshot.incidents.iter().find(|i| i.id.to_string() == id)?;
+        let view = incident(&frame.tr, &snapshot, found);
+        Some(IncidentPage { frame: Frame { title: view.name.clone(), ..frame }, incident: view }.render())
+    })
+    .await
 }

@@ -51,6 +51,8 @@ pub(crate) struct Cell {
     pub(crate) class: &'static str,
     /// "4 Dec 2026: 99.95 % — API down".
     pub(crate) say: String,
+    /// The month's short name under a month's cell; empty for days.
+    pub(crate) label: String,
 }
 
 /// The start of the local day `date` (to write it with the reader's date format).
@@ -58,7 +60,7 @@ fn midnight(date: Date, zone: &TimeZone) -> Timestamp {
     vigil_domain::status_page::history::day_bounds(date, zone).0
 }
 
-fn cells(tr: &Tr, spans: Vec<BarSpan>, when: impl Fn(Date) -> String) -> Vec<Cell> {
+fn cells(tr: &Tr, spans: Vec<BarSpan>, when: impl Fn(Date) -> String, label: impl Fn(Date) -> String) -> Vec<Cell> {
     spans
         .into_iter()
         .map(|span| {
@@ -71,7 +73,7 @@ fn cells(tr: &Tr, spans: Vec<BarSpan>, when: impl Fn(Date) -> String) -> Vec<Cel
             if !span.incidents.is_empty() {
                 say = tr.a2(msg("public.bar.with_incidents"), "day", say, "incidents", span.incidents.join(", "));
             }
-            Cell { class, say }
+            Cell { class, say, label: label(span.date) }
         })
         .collect()
 }
@@ -100,6 +102,13 @@ pub(crate) struct ComponentView {
     pub(crate) id: String,
 }
 
+impl ComponentView {
+    /// Whether its cells carry labels (months do).
+    pub(crate) fn has_labels(&self) -> bool {
+        self.cells.first().is_some_and(|cell| !cell.label.is_empty())
+    }
+}
+
 /// Which bar a component view carries.
 #[derive(Clone, Copy)]
 pub(crate) enum Span {
@@ -113,11 +122,11 @@ fn component(tr: &Tr, snapshot: &PageSnapshot, facts: &ComponentFacts, span: Spa
     let (class, state) = component_state(tr, facts.status);
     let zone = tr.zone().clone();
     let (cells, uptime) = match span {
-        Span::Days => (cells(tr, day_bar(snapshot, facts, now), |d| tr.date(midnight(d, &zone))), facts.bar_uptime()),
+        Span::Days => (cells(tr, day_bar(snapshot, facts, now), |d| tr.date(midnight(d, &zone)), |_| String::new()), facts.bar_uptime()),
         Span::Months => {
             let months = month_bar(snapshot, facts, now);
             let uptime = vigil_domain::status_page::history::mean(months.iter().map(|m| m.uptime));
-            (cells(tr, months, |d| tr.month(midnight(d, &zone))), uptime)
+            (cells(tr, months, |d| tr.month(midnight(d, &zone)), |d| tr.month_name(midnight(d, &zone))), uptime)
         }
     };
     let members = snapshot
@@ -131,7 +140,10 @@ fn component(tr: &Tr, snapshot: &PageSnapshot, facts: &ComponentFacts, span: Spa
         description: facts.description.clone(),
         class,
         state,
-        uptime: tr.a(msg("public.bar.overall"), "value", percent(tr, uptime)),
+        uptime: match uptime {
+            Some(_) => tr.a(msg("public.bar.overall"), "value", percent(tr, uptime)),
+            None => tr.t(msg("public.bar.no_history")).to_owned(),
+        },
         cells,
         sources: facts.sources.iter().map(|s| s.name.clone()).collect(),
         members,

@@ -10,6 +10,7 @@ mod i18n;
 mod live;
 mod notice;
 mod oidc_button;
+mod own_domain;
 mod page;
 mod pages;
 mod qr;
@@ -77,7 +78,12 @@ pub fn pages(deps: Deps) -> Router {
         .with_state(deps)
 }
 
-/// Everything Vigil serves over HTTP: the API of vigil-http, the pages and the assets.
+/// Everything Vigil serves over HTTP: the API of vigil-http, the pages and the assets; and on a
+/// status page's own domain, that page.
 pub fn app(deps: Deps) -> Router {
-    vigil_http::router(deps.clone()).merge(pages(deps))
+    let routed = vigil_http::router(deps.clone()).merge(pages(deps.clone()));
+    // A page's own domain is turned into the page's path before routing, which a layer of
+    // the router itself could not do (it runs once a route is chosen).
+    let own_domains = axum::middleware::from_fn_with_state((deps, own_domain::Hosts::default()), own_domain::route);
+    Router::new().fallback_service(tower::Layer::layer(&own_domains, routed))
 }

@@ -217,3 +217,23 @@ async fn a_reader_subscribes_from_the_page_and_the_mails_links_lead_back_to_it()
     assert_eq!(script.status, StatusCode::OK, "a script still gets the API's JSON");
     assert!(script.text().contains("\"confirmed\":true"));
 }
+
+#[tokio::test]
+async fn a_page_on_its_own_domain_is_served_at_the_domains_root() {
+    let at = Installation::new().await;
+    page(&at, serde_json::json!({"name": "Acme status", "slug": "acme", "custom_domain": "status.acme.test"})).await;
+    let host = |h: &'static str| [("host", h)];
+    let root = at.call(Method::GET, "/", &host("Status.Acme.test:443"), "").await;
+    assert_eq!(root.status, StatusCode::OK);
+    assert!(element(&root.text(), "p", "banner").contains("All systems operational"));
+    let history = at.call(Method::GET, "/history?lang=fr", &host("status.acme.test"), "").await;
+    assert!(history.text().contains("Disponibilité par mois"));
+    let document = at.call(Method::GET, "/api/v2/status.json", &host("status.acme.test"), "").await;
+    assert_eq!(document.status, StatusCode::OK, "the Statuspage documents by Host, unchanged");
+    let unknown = at.call(Method::GET, "/sign-in", &host("status.acme.test"), "").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "the domain serves the page and nothing else");
+    for other in ["127.0.0.1:8080", "other.example.com"] {
+        let dashboard = at.call(Method::GET, "/sign-in", &host(other), "").await;
+        assert_eq!(dashboard.status, StatusCode::OK, "{other} is the dashboard's");
+    }
+}

@@ -91,10 +91,14 @@ fn body_for(method: &Method, path: &str, ids: &Ids) -> Option<Value> {
         ("PUT", "rule", _) => json!({"name": "taken over", "select": {"all": true}, "channels": [ids.0["a channel"]]}),
         ("PUT", "window", _) => window_body("taken over"),
         ("POST", "incident", "comments") => json!({"text": "taken over"}),
+        ("POST", "incident", "publish") => json!({"page_id": ids.0["status page"]}),
         ("POST", "incident", _) => json!({"by": "intruder"}),
         ("PATCH", "member", _) => json!({"role": "viewer"}),
         ("POST", "host", "actions") => json!({"action": "say-hello"}),
         ("POST", "status page", "components") => json!({"name": "taken over"}),
+        ("PUT", "status page", _) => json!({"name": "taken over"}),
+        ("PATCH", "status page", _) => json!({"name": "taken over"}),
+        ("POST", "status page", "subscribers") => json!({"type": "webhook", "url": "http://127.0.0.1:9/x"}),
         ("POST", "status page", "incidents") => json!({"name": "taken over", "body": "taken over"}),
         ("POST", "public incident", _) => json!({"status": "resolved", "body": "taken over"}),
         _ => return None,
@@ -209,7 +213,11 @@ pub async fn run(router: Router, deps: &Deps, key_a: &str) {
                 "the isolation matrix does not know which of the other organisation's ids `{template}` names: teach tests/src/isolation.rs"
             )
         });
-        let mut path = template.replace("{check_id}", &ids.0["check"]).replace("{id}", &ids.0[family]);
+        let mut path = template
+            .replace("{check_id}", &ids.0["check"])
+            .replace("{component_id}", &ids.0["component"])
+            .replace("{subscriber_id}", &ids.0["subscriber"])
+            .replace("{id}", &ids.0[family]);
         if template.ends_with("/metrics/series") {
             // Its metric is required: without one the refusal would be the missing parameter's.
             path.push_str("?metric=cpu.percent");
@@ -252,7 +260,8 @@ async fn host_items(router: &Router, deps: &Deps, key_b: &str, ids: &mut BTreeMa
     ids.insert("host", host_id);
 }
 
-/// B's status page, a public incident on it and a badge of B's monitor.
+/// B's status page, a public incident on it, a badge of B's monitor, a component and a webhook
+/// subscriber.
 async fn status_page_items(router: &Router, key_b: &str, monitor: &str, ids: &mut BTreeMap<&'static str, String>) {
     let page = created(router, key_b, "/v1/status-pages", json!({"name": "B status", "slug": "b-status"})).await;
     let page_id = page["id"].as_str().expect("status page id").to_owned();
@@ -261,6 +270,11 @@ async fn status_page_items(router: &Router, key_b: &str, monitor: &str, ids: &mu
     ids.insert("public incident", incident["id"].as_str().expect("public incident id").to_owned());
     let badge = created(router, key_b, "/v1/badges", json!({"target": "monitor", "id": monitor})).await;
     ids.insert("badge", badge["id"].as_str().expect("badge id").to_owned());
+    let component = created(router, key_b, &format!("/v1/status-pages/{page_id}/components"), json!({"name": "B API"})).await;
+    ids.insert("component", component["component_id"].as_str().expect("component id").to_owned());
+    let hook = json!({"type": "webhook", "url": "https://hooks.example.com/b"});
+    let subscriber = created(router, key_b, &format!("/v1/status-pages/{page_id}/subscribers"), hook).await;
+    ids.insert("subscriber", subscriber["id"].as_str().expect("subscriber id").to_owned());
     ids.insert("status page", page_id);
 }
 

@@ -140,6 +140,9 @@ async fn uuid_param<T: std::str::FromStr>(parts: &mut Parts, deps: &Deps, name: 
 
 macro_rules! id_path {
     ($(#[$doc:meta])* $name:ident, $id:ty, $what:literal) => {
+        id_path!($(#[$doc])* $name, $id, $what, "id");
+    };
+    ($(#[$doc:meta])* $name:ident, $id:ty, $what:literal, $param:literal) => {
         $(#[$doc])*
         pub(crate) struct $name(pub $id);
 
@@ -147,7 +150,7 @@ macro_rules! id_path {
             type Rejection = ApiError;
 
             async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, ApiError> {
-                uuid_param(parts, deps, "id", $what).await.map($name)
+                uuid_param(parts, deps, $param, $what).await.map($name)
             }
         }
     };
@@ -184,6 +187,14 @@ id_path!(
 id_path!(
     /// The `{id}` of a public incident route.
     PublicIncidentPath, vigil_domain::ids::PublicIncidentId, "public incident"
+);
+id_path!(
+    /// The `{component_id}` of a status page's component route.
+    ComponentPath, vigil_domain::ids::ComponentId, "component", "component_id"
+);
+id_path!(
+    /// The `{subscriber_id}` of a status page's subscriber route.
+    SubscriberPath, vigil_domain::ids::SubscriberId, "subscriber", "subscriber_id"
 );
 id_path!(
     /// The `{id}` of a badge route.

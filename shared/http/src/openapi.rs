@@ -44,6 +44,8 @@ use vigil_api::{Problem, SignInRefusal};
         Problem,
         SignInRefusal,
         vigil_domain::ids::StatusPageId,
+        vigil_domain::ids::ComponentId,
+        vigil_domain::ids::SubscriberId,
         vigil_domain::ids::PublicIncidentId,
         vigil_domain::ids::BadgeId
     )),

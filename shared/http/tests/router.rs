@@ -327,7 +327,10 @@ async fn editors_build_a_page_through_the_api_and_readers_see_it_at_once() {
     assert_eq!(page.json["access"], "password", "the password's hash is never shown: {}", page.json);
     assert!(!page.json.to_string().contains("argon") && !page.json.to_string().contains("hash"), "{}", page.json);
     let id = page.json["id"].as_str().unwrap().to_owned();
-    send(&router, &key, Method::PATCH, &format!("/v1/status-pages/{id}"), None).await.assert_problem(405, "");
+    send(&router, &key, Method::PUT, &format!("/v1/status-pages/{id}"), None).await.assert_problem(405, "");
+    let renamed = send(&router, &key, Method::PATCH, &format!("/v1/status-pages/{id}"), Some(json!({"name": "Acme API"}))).await;
+    assert_eq!((renamed.status, renamed.json["name"].as_str()), (StatusCode::OK, Some("Acme API")), "{}", renamed.json);
+    assert_eq!(renamed.json["access"], "password", "what was not sent stays");
     let taken = send(&router, &key, Method::POST, "/v1/status-pages", Some(json!({"name": "Again", "slug": "acme-api"}))).await;
     taken.assert_problem(400, "");
     assert!(taken.json.to_string().contains("is taken"), "{}", taken.json);
@@ -342,6 +345,24 @@ async fn editors_build_a_page_through_the_api_and_readers_see_it_at_once() {
     let incident_id = posted.json["id"].as_str().unwrap().to_owned();
     let listed = send(&router, &key, Method::GET, &format!("/v1/status-pages/{id}/incidents"), None).await;
     assert_eq!(listed.json["items"][0]["id"], incident_id.as_str());
+
+    let changed = json!({"name": "Public API", "status": "under_maintenance"});
+    let page_now = send(&router, &key, Method::PUT, &format!("/v1/status-pages/{id}/components/{component_id}"), Some(changed)).await;
+    assert_eq!(page_now.json["components"][0]["name"], "Public API", "{}", page_now.json);
+    let hook = json!({"type": "webhook", "url": "https://hooks.example.com/status", "components": [component_id.clone()]});
+    let subscriber = send(&router, &key, Method::POST, &format!("/v1/status-pages/{id}/subscribers"), Some(hook)).await;
+    assert_eq!(subscriber.status, StatusCode::CREATED, "{}", subscriber.json);
+    let secret = subscriber.json["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_") && secret.len() > 30 && subscriber.json["confirmed"] == true, "{}", subscriber.json);
+    let subscribers = send(&router, &key, Method::GET, &format!("/v1/status-pages/{id}/subscribers"), None).await;
+    let listed_secret = subscribers.json["items"][0]["secret"].as_str().unwrap().to_owned();
+    assert!(listed_secret != secret && listed_secret.ends_with(&secret[secret.len() - 4..]), "masked once made: {listed_secret}");
+    assert!(!subscribers.json.to_string().contains("token"), "no confirmation or unsubscribe token: {}", subscribers.json);
+    let subscriber_id = subscriber.json["id"].as_str().unwrap().to_owned();
+    let gone = send(&router, &key, Method::DELETE, &format!("/v1/status-pages/{id}/subscribers/{subscriber_id}"), None).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    let again = send(&router, &key, Method::DELETE, &format!("/v1/status-pages/{id}/subscribers/{subscriber_id}"), None).await;
+    again.assert_problem(404, "subscriber");
 
     let resolved = json!({"status": "resolved", "body": "Fixed."});
     let done = send(&router, &key, Method::POST, &format!("/v1/public-incidents/{incident_id}/updates"), Some(resolved.clone())).await;
@@ -358,6 +379,8 @@ async fn editors_build_a_page_through_the_api_and_readers_see_it_at_once() {
     assert_eq!(send(&router, &key, Method::DELETE, &format!("/v1/badges/{badge_id}"), None).await.status, StatusCode::NO_CONTENT);
     assert_eq!(get(&router, &format!("/badges/{token}/status.svg"), &[]).await.status, StatusCode::NOT_FOUND);
 
+    let without = send(&router, &key, Method::DELETE, &format!("/v1/status-pages/{id}/components/{component_id}"), None).await;
+    assert_eq!((without.status, without.json["components"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{}", without.json);
     assert_eq!(send(&router, &key, Method::DELETE, &format!("/v1/status-pages/{id}"), None).await.status, StatusCode::NO_CONTENT);
     send(&router, &key, Method::GET, &format!("/v1/status-pages/{id}"), None).await.assert_problem(404, "status page");
     get(&router, "/status/acme-api/api/v2/summary.json", &[]).await.assert_problem(404, "no status page");

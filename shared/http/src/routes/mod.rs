@@ -21,5 +21,6 @@ pub(crate) mod ping;
 pub(crate) mod public_pages;
 pub(crate) mod status;
 pub(crate) mod status_pages;
+pub(crate) mod subscribers;
 pub(crate) mod subscriptions;
 pub(crate) mod tasks;

@@ -1,7 +1,7 @@
 //! The status page editors' API: pages, their components, public incidents and their updates,
 //! and badges. Pages are shown without their password's hash.
 
-use crate::extract::{BadgePath, Caller, JsonBody, PublicIncidentPath, QueryParams, StatusPagePath};
+use crate::extract::{BadgePath, Caller, ComponentPath, IncidentPath, JsonBody, PublicIncidentPath, QueryParams, StatusPagePath};
 use crate::problem::ApiError;
 use axum::Json;
 use axum::extract::State;
@@ -9,11 +9,12 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use vigil_api::PageQuery;
 use vigil_app::status_pages::{
-    CreateBadge, CreatePage, DeletePage, PostIncident, PostUpdate, PutComponent, create_badge, create_page, delete_badge, delete_page,
-    get_page, list_badges, list_pages, list_public_incidents, post_incident, post_update, put_component,
+    CreateBadge, CreatePage, DeletePage, PostIncident, PostUpdate, PublishIncident, PutComponent, RemoveComponent, UpdatePage,
+    create_badge, create_page, delete_badge, delete_page, get_page, list_badges, list_pages, list_public_incidents, post_incident,
+    post_update, publish_incident, put_component, remove_component, update_page,
 };
 use vigil_app::{Deps, SystemClock};
-use vigil_domain::ids::{BadgeId, PublicIncidentId, StatusPageId};
+use vigil_domain::ids::{BadgeId, ComponentId, IncidentId, PublicIncidentId, StatusPageId};
 use vigil_domain::status_page::{
     Badge, BadgeDraft, ComponentDraft, PublicIncident, PublicIncidentDraft, PublicUpdateDraft, StatusPage, StatusPageDraft,
 };
@@ -85,6 +86,102 @@ pub(crate) async fn delete(
 ) -> Result<StatusCode, ApiError> {
     delete_page(&deps, DeletePage { actor: caller.clone(), page_id: id }, SystemClock::now()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Change a page's settings: what is sent changes, the rest stays (a protected page keeps its
+/// password unless a new one is sent).
+#[utoipa::path(patch, path = "/status-pages/{id}", tag = "status pages", operation_id = "update_status_page",
+    params(("id" = StatusPageId, Path, description = "The page")),
+    request_body = StatusPageDraft,
+    responses((status = 200, description = "The page", body = Object)))]
+pub(crate) async fn change(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    StatusPagePath(id): StatusPagePath,
+    JsonBody(draft): JsonBody<StatusPageDraft>,
+) -> Result<Json<Value>, ApiError> {
+    let page = update_page(&deps, UpdatePage { actor: caller.clone(), page_id: id, draft }, SystemClock::now()).await?;
+    Ok(Json(page_view(&page)))
+}
+
+/// Change a component or group of a page.
+#[utoipa::path(put, path = "/status-pages/{id}/components/{component_id}", tag = "status pages", operation_id = "update_component",
+    params(("id" = StatusPageId, Path, description = "The page"), ("component_id" = ComponentId, Path, description = "The component")),
+    request_body = ComponentDraft,
+    responses((status = 200, description = "The page with the component changed", body = Object)))]
+pub(crate) async fn change_component(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    StatusPagePath(id): StatusPagePath,
+    ComponentPath(component): ComponentPath,
+    JsonBody(draft): JsonBody<ComponentDraft>,
+) -> Result<Json<Value>, ApiError> {
+    let cmd = PutComponent { actor: caller.clone(), page_id: id, component_id: Some(component), draft };
+    let (page, _) = put_component(&deps, cmd, SystemClock::now()).await?;
+    Ok(Json(page_view(&page)))
+}
+
+/// Remove a component (a group with its members) from a page.
+#[utoipa::path(delete, path = "/status-pages/{id}/components/{component_id}", tag = "status pages", operation_id = "remove_component",
+    params(("id" = StatusPageId, Path, description = "The page"), ("component_id" = ComponentId, Path, description = "The component")),
+    responses((status = 200, description = "The page without it", body = Object)))]
+pub(crate) async fn drop_component(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    StatusPagePath(id): StatusPagePath,
+    ComponentPath(component): ComponentPath,
+) -> Result<Json<Value>, ApiError> {
+    let cmd = RemoveComponent { actor: caller.clone(), page_id: id, component_id: component };
+    Ok(Json(page_view(&remove_component(&deps, cmd, SystemClock::now()).await?)))
+}
+
+/// How an internal incident is to be posted on a page.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PublishRequest {
+    /// The page to post on.
+    page_id: String,
+    /// The public title; by default one naming the page's touched components.
+    #[serde(default)]
+    name: Option<String>,
+    /// The first update's text; by default a sentence saying what is affected.
+    #[serde(default)]
+    body: Option<String>,
+    /// Whether subscribers are told (default true).
+    #[serde(default)]
+    notify: Option<bool>,
+    /// Whether the post resolves when the internal incident does (default true).
+    #[serde(default)]
+    follow: Option<bool>,
+}
+
+/// Post an internal incident on a status page in one action, touching the components its
+/// monitor or task feeds and never naming them; a second publication answers the same post.
+#[utoipa::path(post, path = "/incidents/{id}/publish", tag = "status pages", operation_id = "publish_incident",
+    params(("id" = IncidentId, Path, description = "The internal incident")),
+    request_body = PublishRequest,
+    responses((status = 201, description = "The public incident", body = Object),
+              (status = 200, description = "Published on this page already: that post", body = Object)))]
+pub(crate) async fn publish(
+    State(deps): State<Deps>,
+    Caller(caller): Caller,
+    IncidentPath(incident): IncidentPath,
+    JsonBody(request): JsonBody<PublishRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let page_id: StatusPageId =
+        request.page_id.parse().map_err(|_| ApiError::not_found(format!("no status page with id `{}`", request.page_id)))?;
+    let cmd = PublishIncident {
+        actor: caller.clone(),
+        incident_id: incident,
+        page_id,
+        name: request.name,
+        body: request.body,
+        notify: request.notify.unwrap_or(true),
+        follow: request.follow.unwrap_or(true),
+    };
+    let (public, new) = publish_incident(&deps, cmd, SystemClock::now()).await?;
+    let status = if new { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(incident_view(&public, None))))
 }
 
 /// Add a component or group to a page.

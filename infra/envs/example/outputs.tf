@@ -23,3 +23,8 @@ output "queue_urls" {
 output "function_names" {
   value = module.vigil.function_names
 }
+
+output "status_page_domain_targets" {
+  description = "Where each status page domain's DNS record points."
+  value       = module.vigil.status_page_domain_targets
+}

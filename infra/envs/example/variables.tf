@@ -63,6 +63,12 @@ variable "public_url" {
   default     = null
 }
 
+variable "status_page_domains" {
+  description = "Status pages' own domains, each with the ARN of its ACM certificate in this region."
+  type        = map(string)
+  default     = {}
+}
+
 variable "allow_destroy" {
   description = "Set true (and apply) before terraform destroy."
   type        = bool

@@ -93,3 +93,26 @@ resource "aws_lambda_permission" "heartbeat" {
   # the request's, the wildcard covers it).
   source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/ping/*"
 }
+
+# Status pages on their own domains: API Gateway answers each domain with the same API, and the
+# api function serves the page whose custom_domain the request's Host names. Point each
+# domain's DNS at its target_domain_name (output status_page_domain_targets).
+resource "aws_apigatewayv2_domain_name" "status_page" {
+  for_each    = var.status_page_domains
+  domain_name = each.key
+
+  domain_name_configuration {
+    certificate_arn = each.value
+    endpoint_type   = "REGIONAL"
+    security_policy = "TLS_1_2"
+  }
+
+  tags = var.tags
+}
+
+resource "aws_apigatewayv2_api_mapping" "status_page" {
+  for_each    = var.status_page_domains
+  api_id      = aws_apigatewayv2_api.http.id
+  domain_name = aws_apigatewayv2_domain_name.status_page[each.key].id
+  stage       = aws_apigatewayv2_stage.default.id
+}

@@ -43,3 +43,13 @@ output "function_names" {
     sweeper   = module.sweeper.function_name
   }
 }
+
+output "status_page_domain_targets" {
+  description = "For each status page domain, the name and hosted zone its DNS record (an alias, or a CNAME to the name) points at."
+  value = {
+    for domain, mapping in aws_apigatewayv2_domain_name.status_page : domain => {
+      target_domain_name = mapping.domain_name_configuration[0].target_domain_name
+      hosted_zone_id     = mapping.domain_name_configuration[0].hosted_zone_id
+    }
+  }
+}

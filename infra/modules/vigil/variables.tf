@@ -58,6 +58,20 @@ variable "public_url" {
   default     = null
 }
 
+variable "status_page_domains" {
+  description = "Status pages' own domains, each with the ARN of its ACM certificate in this region: API Gateway serves each domain, and the api function shows the page whose custom_domain it is."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition = alltrue([
+      for domain, certificate in var.status_page_domains :
+      can(regex("^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$", domain)) && can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/", certificate))
+    ])
+    error_message = "status_page_domains: lowercase host names (status.example.com) to ACM certificate ARNs (arn:aws:acm:<region>:<account>:certificate/...)."
+  }
+}
+
 variable "event_bus_arn" {
   description = "EventBridge bus ARN that events are also put on (VIGIL_EVENT_BUS); null: SNS only."
   type        = string

@@ -11,7 +11,7 @@ use vigil_domain::tenant::ApiKeySecret;
 use vigil_tests::app::TEST_KEY;
 use vigil_tests::emulator::Session;
 
-async fn send(router: &axum::Router, key: Option<&str>, method: Method, path: &str, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn send(router: &axum::Router, key: Option<&str>, method: Method, path: &str, body: Value) -> (StatusCode, Value) {
     let mut request = Request::builder().method(method).uri(path).header("content-type", "application/json");
     if let Some(key) = key {
         request = request.header("authorization", format!("Bearer {key}"));
@@ -23,7 +23,7 @@ async fn send(router: &axum::Router, key: Option<&str>, method: Method, path: &s
 }
 
 /// Every message SES was given, as moto reports them.
-async fn sent_mail(endpoint: &str) -> Vec<Value> {
+pub(crate) async fn sent_mail(endpoint: &str) -> Vec<Value> {
     let data: Value = reqwest::get(format!("{endpoint}/moto-api/data.json")).await.unwrap().json().await.unwrap();
     let mut messages = Vec::new();
     fn walk(value: &Value, out: &mut Vec<Value>) {

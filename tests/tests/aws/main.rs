@@ -10,3 +10,4 @@ mod incidents;
 mod isolation;
 mod notifier_faults;
 mod pipeline;
+mod status_mail;

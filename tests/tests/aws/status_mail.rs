@@ -1,0 +1,94 @@
+//! Status page subscriptions by email through SES on the emulator: a reader subscribes through
+//! the api function, the notifier function mails the confirmation through SES, the link
+//! confirms, a public incident is mailed with its one-click unsubscribe link, and the link ends
+//! the subscription, after which nothing more is sent.
+
+use crate::account_mail::{send, sent_mail};
+use crate::alerting::drain;
+use http::{Method, StatusCode};
+use jiff::SignedDuration;
+use serde_json::json;
+use vigil_app::SystemClock;
+use vigil_app::tenants::{Bootstrap, bootstrap};
+use vigil_aws::config::NotifierConfig;
+use vigil_domain::tenant::ApiKeySecret;
+use vigil_fn_notifier::Notifier;
+use vigil_tests::app::TEST_KEY;
+use vigil_tests::emulator::Session;
+
+/// The `s` and `t` of the link to `path` in a message as moto keeps it.
+fn link_params(message: &serde_json::Value, path: &str) -> (String, String) {
+    let text = message.to_string().replace("\\r\\n", "\n").replace("\\n", "\n").replace("=\n", "").replace("=3D", "=");
+    let start = text.find(path).unwrap_or_else(|| panic!("no {path} link in {text}"));
+    let query = &text[start + path.len()..];
+    let value = |name: &str| {
+        let at = query.find(&format!("{name}=")).unwrap_or_else(|| panic!("no {name}= after {path}")) + name.len() + 1;
+        query[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect::<String>()
+    };
+    (value("s"), value("t"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_subscribes_is_told_and_leaves_through_ses() {
+    let session = Session::start().await;
+    // SES sends only from a verified identity.
+    session
+        .clients
+        .ses
+        .create_email_identity()
+        .email_identity(vigil_tests::emulator::EMAIL_FROM)
+        .send()
+        .await
+        .expect("verifying the sender");
+    let deps = session.deps();
+    let admin = ApiKeySecret::from_operator(TEST_KEY).unwrap();
+    bootstrap(&deps, Bootstrap { tenant_name: "acme".into(), admin_key: Some(admin) }, SystemClock::now()).await.unwrap();
+    let router = vigil_http::router(deps.clone());
+    let config = NotifierConfig { store: session.store_config(), dlq_url: session.resources.notify_dlq_url.clone() };
+    let notifier = Notifier::wired(&session.clients, &config, SignedDuration::from_secs(45)).unwrap();
+    let deliver = || drain(&session, &session.resources.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() });
+
+    let (status, page) =
+        send(&router, Some(TEST_KEY), Method::POST, "/v1/status-pages", json!({"name": "Acme status", "slug": "acme-ses"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{page}");
+    let page_id = page["id"].as_str().unwrap().to_owned();
+    let (_, with) =
+        send(&router, Some(TEST_KEY), Method::POST, &format!("/v1/status-pages/{page_id}/components"), json!({"name": "API"})).await;
+    let component = with["component_id"].as_str().expect("a component").to_owned();
+
+    let (status, answer) = send(&router, None, Method::POST, "/status/acme-ses/subscribe", json!({"email": "reader@example.com"})).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+    assert_eq!(deliver().await, 1, "one confirmation to send");
+    let mail = sent_mail(&session.endpoint).await;
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    assert!(mail[0].to_string().contains("reader@example.com"), "{}", mail[0]);
+    let (subscriber, token) = link_params(&mail[0], "/subscribe/confirm?");
+    let (status, confirmed) =
+        send(&router, None, Method::GET, &format!("/status/acme-ses/subscribe/confirm?s={subscriber}&t={token}"), json!(null)).await;
+    assert_eq!((status, &confirmed["confirmed"]), (StatusCode::OK, &json!(true)), "{confirmed}");
+
+    let incident =
+        json!({"name": "API errors", "body": "Requests fail; we are on it.", "components": {component: "major_outage"}, "notify": true});
+    let (status, posted) = send(&router, Some(TEST_KEY), Method::POST, &format!("/v1/status-pages/{page_id}/incidents"), incident).await;
+    assert_eq!((status, &posted["subscribers_told"]), (StatusCode::CREATED, &json!(1)), "{posted}");
+    assert_eq!(deliver().await, 1, "one incident message to send");
+    let mail = sent_mail(&session.endpoint).await;
+    assert_eq!(mail.len(), 2, "{mail:?}");
+    let told = mail[1].to_string();
+    assert!(told.contains("API errors") && told.contains("reader@example.com"), "{told}");
+    // moto keeps no SES v2 message headers, so List-Unsubscribe is checked on the request the
+    // adapter builds (vigil-aws's notifier tests), and here the link in the body.
+    let (who, unsubscribe) = link_params(&mail[1], "/unsubscribe?");
+    assert_eq!(who, subscriber);
+    let (status, left) =
+        send(&router, None, Method::POST, &format!("/status/acme-ses/unsubscribe?s={who}&t={unsubscribe}"), json!(null)).await;
+    assert_eq!((status, &left["removed"]), (StatusCode::OK, &json!(true)), "{left}");
+
+    let incident_id = posted["id"].as_str().unwrap();
+    let update = json!({"status": "resolved", "body": "Fixed.", "notify": true});
+    let (status, resolved) =
+        send(&router, Some(TEST_KEY), Method::POST, &format!("/v1/public-incidents/{incident_id}/updates"), update).await;
+    assert_eq!((status, &resolved["subscribers_told"]), (StatusCode::CREATED, &json!(0)), "{resolved}");
+    assert_eq!(deliver().await, 0, "nobody left to tell");
+    assert_eq!(sent_mail(&session.endpoint).await.len(), 2, "nothing more was mailed");
+}

@@ -35,9 +35,7 @@ pub struct KeptAnswer {
 impl KeptAnswer {
     /// `body` as `content_type`, with its `ETag` and, when worth it, its gzipped form.
     pub fn new(content_type: &'static str, body: Vec<u8>) -> Self {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        body.hash(&mut hasher);
-        let etag = format!("\"{:016x}-{:x}\"", hasher.finish(), body.len());
+        let etag = etag_of(&body);
         let gzip = (body.len() >= GZIP_FROM).then(|| gzipped(&body)).flatten();
         Self { content_type, body: Bytes::from(body), gzip, etag, made: Instant::now() }
     }
@@ -48,10 +46,7 @@ impl KeptAnswer {
         let gzip = self.gzip.as_ref().filter(|_| takes_gzip(request));
         // The gzipped form is another representation: its own (weak) validator.
         let etag = if gzip.is_some() { format!("W/{}", self.etag) } else { self.etag.clone() };
-        let matches = request
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|sent| sent.split(',').any(|tag| tag.trim().trim_start_matches("W/") == self.etag || tag.trim() == "*"));
+        let matches = has_already(request, &self.etag);
         let mut headers = HeaderMap::new();
         headers.insert(header::ETAG, HeaderValue::from_str(&etag).expect("hex digits and quotes"));
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(caching));
@@ -69,6 +64,21 @@ impl KeptAnswer {
         };
         (headers, Body::from(body)).into_response()
     }
+}
+
+/// The strong `ETag` of `body`: a hash of its bytes and their count.
+pub fn etag_of(body: &[u8]) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    format!("\"{:016x}-{:x}\"", hasher.finish(), body.len())
+}
+
+/// Whether the request's `If-None-Match` names `etag` (in either strength) or `*`.
+pub fn has_already(request: &HeaderMap, etag: &str) -> bool {
+    request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|sent| sent.split(',').any(|tag| tag.trim().trim_start_matches("W/") == etag || tag.trim() == "*"))
 }
 
 fn gzipped(body: &[u8]) -> Option<Bytes> {

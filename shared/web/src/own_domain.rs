@@ -61,7 +61,13 @@ pub(crate) fn page_path(slug: &str, path: &str) -> Option<String> {
 pub(crate) async fn route(State((deps, hosts)): State<(Deps, Hosts)>, mut request: Request, next: Next) -> Response {
     let host = request.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let public = deps.settings.public_url.host_str().unwrap_or_default();
-    let domain = PageDomain::of_host_header(host).filter(|d| !d.as_str().eq_ignore_ascii_case(public));
+    // Every request passes here, pings included: the public host (or none) goes on unparsed.
+    let bare = host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(name, _)| name);
+    let domain = if host.is_empty() || bare.eq_ignore_ascii_case(public) {
+        None
+    } else {
+        PageDomain::of_host_header(host).filter(|d| !d.as_str().eq_ignore_ascii_case(public))
+    };
     if let Some(domain) = domain
         && let Some(slug) = hosts.slug_of(&deps, &domain).await
         && let Some(path) = page_path(&slug, request.uri().path())

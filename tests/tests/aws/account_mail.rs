@@ -51,10 +51,10 @@ fn token_in(message: &Value, path: &str) -> String {
     after[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn invitations_and_resets_are_mailed_through_ses_with_working_links() {
+/// The emulator with the sender verified in SES (it sends only from a verified identity), a
+/// tenant whose admin key is [`TEST_KEY`], and the api function's router over it.
+pub(crate) async fn mailing_tenant() -> (Session, axum::Router) {
     let session = Session::start().await;
-    // SES sends only from a verified identity.
     session
         .clients
         .ses
@@ -66,7 +66,12 @@ async fn invitations_and_resets_are_mailed_through_ses_with_working_links() {
     let deps = session.deps();
     let admin = ApiKeySecret::from_operator(TEST_KEY).unwrap();
     bootstrap(&deps, Bootstrap { tenant_name: "acme".into(), admin_key: Some(admin) }, SystemClock::now()).await.unwrap();
-    let router = vigil_http::router(deps.clone());
+    (session, vigil_http::router(deps))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitations_and_resets_are_mailed_through_ses_with_working_links() {
+    let (session, router) = mailing_tenant().await;
 
     let (status, invitation) =
         send(&router, Some(TEST_KEY), Method::POST, "/v1/invitations", json!({"email": "new@example.com", "role": "editor"})).await;

@@ -3,18 +3,14 @@
 //! confirms, a public incident is mailed with its one-click unsubscribe link, and the link ends
 //! the subscription, after which nothing more is sent.
 
-use crate::account_mail::{send, sent_mail};
+use crate::account_mail::{mailing_tenant, send, sent_mail};
 use crate::alerting::drain;
 use http::{Method, StatusCode};
 use jiff::SignedDuration;
 use serde_json::json;
-use vigil_app::SystemClock;
-use vigil_app::tenants::{Bootstrap, bootstrap};
 use vigil_aws::config::NotifierConfig;
-use vigil_domain::tenant::ApiKeySecret;
 use vigil_fn_notifier::Notifier;
 use vigil_tests::app::TEST_KEY;
-use vigil_tests::emulator::Session;
 
 /// The `s` and `t` of the link to `path` in a message as moto keeps it.
 fn link_params(message: &serde_json::Value, path: &str) -> (String, String) {
@@ -30,20 +26,7 @@ fn link_params(message: &serde_json::Value, path: &str) -> (String, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_subscribes_is_told_and_leaves_through_ses() {
-    let session = Session::start().await;
-    // SES sends only from a verified identity.
-    session
-        .clients
-        .ses
-        .create_email_identity()
-        .email_identity(vigil_tests::emulator::EMAIL_FROM)
-        .send()
-        .await
-        .expect("verifying the sender");
-    let deps = session.deps();
-    let admin = ApiKeySecret::from_operator(TEST_KEY).unwrap();
-    bootstrap(&deps, Bootstrap { tenant_name: "acme".into(), admin_key: Some(admin) }, SystemClock::now()).await.unwrap();
-    let router = vigil_http::router(deps.clone());
+    let (session, router) = mailing_tenant().await;
     let config = NotifierConfig { store: session.store_config(), dlq_url: session.resources.notify_dlq_url.clone() };
     let notifier = Notifier::wired(&session.clients, &config, SignedDuration::from_secs(45)).unwrap();
     let deliver = || drain(&session, &session.resources.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() });

@@ -3,7 +3,7 @@
 //! its bytes, and a matching `If-None-Match` is answered 304, so a CDN or a browser serves the
 //! crowd of an outage.
 
-use crate::answer_cache::{AnswerCache, KeptAnswer};
+use crate::answer_cache::{AnswerCache, KeptAnswer, etag_of, has_already};
 use crate::auth::{cookie, origin_of, session_cookie};
 use crate::problem::ApiError;
 use axum::Extension;
@@ -12,7 +12,6 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use vigil_app::accounts::{AuthenticateSession, authenticate_session};
 use vigil_app::status_pages::{PageAddress, Reader, Refusal, admit, badge_figures, current_snapshot, find_public_page, links};
@@ -50,13 +49,8 @@ impl FromRequestParts<Deps> for PageReader {
 /// An answer of `bytes` as `content_type`, cached as `caching` says, with an `ETag` of its
 /// bytes; 304 when the reader has it already.
 pub fn cached(request: &HeaderMap, content_type: &'static str, caching: &'static str, bytes: Vec<u8>) -> Response {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    let etag = format!("\"{:016x}-{:x}\"", hasher.finish(), bytes.len());
-    let matches = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|sent| sent.split(',').any(|tag| tag.trim().trim_start_matches("W/") == etag || tag.trim() == "*"));
+    let etag = etag_of(&bytes);
+    let matches = has_already(request, &etag);
     let etag = HeaderValue::from_str(&etag).expect("hex digits and quotes");
     let headers = [(header::ETAG, etag), (header::CACHE_CONTROL, HeaderValue::from_static(caching))];
     if matches {

@@ -4,7 +4,9 @@
 //! leaves a screenshot and the page's HTML in `<target dir>/browser-artifacts`.
 //!
 //! `cargo test -p vigil-tests --test browser -- --ignored screenshots` remakes the screenshots
-//! of docs/screenshots/ (light and dark, English and French, desktop and phone width).
+//! of docs/screenshots/ (light and dark, English and French, desktop and phone width);
+//! `./scripts/test-all` runs those ignored tests too, with `VIGIL_SCREENSHOTS_DIR` pointing into
+//! the build directory.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -30,6 +32,12 @@ fn browser_dir() -> PathBuf {
     dir
 }
 
+/// Where the screenshot scripts write: docs/screenshots, unless `VIGIL_SCREENSHOTS_DIR` names
+/// another folder (the test command runs them into the build directory, leaving docs/ alone).
+fn screenshots_dir() -> PathBuf {
+    std::env::var_os("VIGIL_SCREENSHOTS_DIR").map_or_else(|| workspace().join("docs/screenshots"), PathBuf::from)
+}
+
 /// Where failing scenarios leave their evidence (CI keeps the target directory).
 fn artifacts_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
@@ -47,7 +55,7 @@ async fn node(script: &str, app: &TestApp, limit: Duration, env: &[(&str, PathBu
         .current_dir(browser_dir())
         .env("VIGIL_URL", &app.base)
         .env("ARTIFACTS_DIR", artifacts_dir())
-        .env("SCREENSHOTS_DIR", workspace().join("docs/screenshots"))
+        .env("SCREENSHOTS_DIR", screenshots_dir())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
@@ -104,7 +112,7 @@ async fn status_pages_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "remakes the status page screenshots of docs/screenshots; run on purpose"]
 async fn status_page_screenshots() {
-    scenarios_with("status-pages.mjs", 5, &[("STATUS_SCREENSHOTS_DIR", workspace().join("docs/screenshots"))]).await;
+    scenarios_with("status-pages.mjs", 5, &[("STATUS_SCREENSHOTS_DIR", screenshots_dir())]).await;
 }
 
 /// Runs `script`, which writes screenshots into docs/screenshots, against a fresh installation.

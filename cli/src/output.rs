@@ -37,9 +37,19 @@ impl Output {
     /// A status word in its colour: green when well, yellow on the way, red when down.
     pub fn status(&self, status: &str) -> String {
         let code = match status {
-            "up" | "delivered" | "resolved" => "32",
-            "down" | "failed" | "open" => "31;1",
-            "suspicious" | "recovering" | "late" | "running" | "pending" | "acknowledged" => "33",
+            "up" | "delivered" | "resolved" | "operational" | "confirmed" => "32",
+            "down" | "failed" | "open" | "major_outage" | "partial_outage" => "31;1",
+            "suspicious"
+            | "recovering"
+            | "late"
+            | "running"
+            | "pending"
+            | "acknowledged"
+            | "investigating"
+            | "identified"
+            | "monitoring"
+            | "degraded_performance"
+            | "under_maintenance" => "33",
             _ => "2",
         };
         self.paint(code, status)
@@ -118,9 +128,13 @@ pub fn ago(at: Option<Timestamp>, now: Timestamp) -> String {
     if future { format!("in {text}") } else { format!("{text} ago") }
 }
 
-/// The first eight characters of an id, which commands accept back.
+/// The last eight characters of an id, which commands accept back. Ids are UUIDv7, whose first
+/// characters are the time they were made: things made in the same minute share them, while the
+/// last characters are random.
 pub fn short_id(id: &impl ToString) -> String {
-    id.to_string().chars().take(8).collect()
+    let id = id.to_string();
+    let skip = id.chars().count().saturating_sub(8);
+    id.chars().skip(skip).collect()
 }
 
 #[cfg(test)]

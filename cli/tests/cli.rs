@@ -370,6 +370,11 @@ fn every_command_has_help_with_examples_and_completions_exist() {
         &["hosts", "enrol"],
         &["hosts", "run"],
         &["host-rules", "create"],
+        &["status-pages", "create"],
+        &["status-pages", "post"],
+        &["status-pages", "component", "add"],
+        &["status-pages", "subscribe"],
+        &["badges", "create"],
     ];
     for command in commands {
         let mut args = command.to_vec();
@@ -414,4 +419,108 @@ fn serve_applies_its_config_file_at_start_and_on_change_keeping_the_last_good_st
     assert!(eventually(10, || names("monitors") == ["health", "second"]), "{:?}", names("monitors"));
     assert_eq!(cli.run(&["monitors", "get", "health", "-o", "json"]).json()["url"], "http://127.0.0.1:9/b");
     assert!(names("tasks").is_empty(), "what the file dropped is pruned");
+}
+
+#[test]
+fn a_status_page_is_made_fed_posted_on_and_badged_from_the_command_line() {
+    let serve = Serve::start(&[]);
+    let cli = Cli::new();
+    cli.login(&serve);
+    let monitor = cli.run(&["monitors", "create", "--name", "api", "--url", &format!("{}/healthz", serve.base)]);
+    assert_eq!(monitor.code, 0, "{monitor:?}");
+
+    let made = cli.run(&["status-pages", "create", "--name", "Acme status", "--slug", "acme", "--time-zone", "Europe/Paris"]);
+    assert_eq!(made.code, 0, "{made:?}");
+    assert!(made.stdout.contains(&format!("{}/status/acme", serve.base)), "says where readers find it: {made:?}");
+    let group = cli.run(&["pages", "component", "add", "acme", "Backend", "--group"]);
+    assert_eq!(group.code, 0, "{group:?}");
+    let api = cli.run(&["status-pages", "component", "add", "acme", "API", "--in", "Backend", "--monitor", "api"]);
+    assert_eq!(api.code, 0, "{api:?}");
+    let page = cli.run(&["status-pages", "get", "acme", "-o", "json"]).json();
+    let components = page["page"]["components"].as_array().expect("components");
+    assert_eq!(components.len(), 2);
+    assert_eq!(components[1]["group_id"], components[0]["id"], "API sits in Backend");
+    assert_eq!(components[1]["sources"]["monitors"].as_array().map(Vec::len), Some(1), "fed by the monitor");
+    let shown = cli.run(&["status-pages", "get", "acme"]);
+    assert!(shown.stdout.contains("monitor api") && shown.stdout.contains("group: shows its worst component"), "{shown:?}");
+
+    let unknown = cli.run(&["status-pages", "component", "add", "acme", "Web", "--monitor", "nope"]);
+    assert_eq!(unknown.code, 3, "an unknown monitor is not found: {unknown:?}");
+    let bad_pair = cli.run(&["status-pages", "post", "acme", "--title", "x", "--body", "y", "--affects", "API"]);
+    assert_eq!(bad_pair.code, 2, "{bad_pair:?}");
+    assert!(bad_pair.stderr.contains("COMPONENT=STATE"), "{bad_pair:?}");
+
+    let posted = cli.run(&[
+        "status-pages",
+        "post",
+        "acme",
+        "--title",
+        "Slow logins",
+        "--body",
+        "We are looking into it.",
+        "--affects",
+        "API=degraded_performance",
+    ]);
+    assert_eq!(posted.code, 0, "{posted:?}");
+    assert!(posted.stdout.contains("Posted `Slow logins` (investigating)"), "{posted:?}");
+    let summary: serde_json::Value = serde_json::from_str(&fetch(&format!("{}/status/acme/api/v2/summary.json", serve.base)).1).unwrap();
+    assert_eq!(summary["incidents"][0]["name"], "Slow logins", "readers see it");
+    assert_eq!(summary["components"].as_array().unwrap().iter().find(|c| c["name"] == "API").unwrap()["status"], "degraded_performance");
+
+    let resolved = cli.run(&["status-pages", "update", "acme", "Slow logins", "--status", "resolved", "--body", "Fixed."]);
+    assert_eq!(resolved.code, 0, "{resolved:?}");
+    let again = cli.run(&["status-pages", "update", "acme", "Slow logins", "--status", "monitoring", "--body", "x"]);
+    assert_eq!(again.code, 1, "a resolved incident takes no more updates: {again:?}");
+    let listed = cli.run(&["status-pages", "incidents", "acme", "-o", "json"]).json();
+    assert_eq!(listed[0]["status"], "resolved");
+    assert_eq!(listed[0]["updates"].as_array().map(Vec::len), Some(2));
+
+    let hand = cli.run(&["status-pages", "component", "set", "acme", "API", "--state", "under_maintenance"]);
+    assert_eq!(hand.code, 0, "{hand:?}");
+    let shown = cli.run(&["status-pages", "get", "acme"]);
+    assert!(shown.stdout.contains("under_maintenance"), "{shown:?}");
+
+    let hook = cli.run(&["status-pages", "subscribe", "acme", "--webhook", "https://hooks.example.com/status", "--component", "API"]);
+    assert_eq!(hook.code, 0, "{hook:?}");
+    assert!(hook.stdout.contains("whsec_"), "the secret is shown once: {hook:?}");
+    let subscribers = cli.run(&["status-pages", "subscribers", "acme"]);
+    assert!(subscribers.stdout.contains("hooks.example.com") && !subscribers.stdout.contains("whsec_"), "{subscribers:?}");
+    let gone = cli.run(&["status-pages", "unsubscribe", "acme", "https://hooks.example.com/status"]);
+    assert_eq!(gone.code, 0, "{gone:?}");
+    assert_eq!(cli.run(&["status-pages", "subscribers", "acme", "-o", "json"]).json(), serde_json::json!([]));
+
+    let badge = cli.run(&["badges", "create", "--component", "acme/API", "--label", "API"]);
+    assert_eq!(badge.code, 0, "{badge:?}");
+    let svg_url = badge.stdout.lines().find_map(|l| l.trim().strip_prefix("status    ")).expect("the SVG address").to_owned();
+    assert!(!svg_url.contains(&components[1]["id"].as_str().unwrap()[..8]), "no component id in the address");
+    let (_, svg) = fetch(&svg_url);
+    assert!(svg.starts_with("<svg") && svg.contains("maintenance"), "{svg}");
+    let deleted = cli.run(&["badges", "delete", "API"]);
+    assert_eq!(deleted.code, 0, "{deleted:?}");
+    assert_eq!(fetch(&svg_url).0, 404);
+
+    echo_password_page(&cli, &serve);
+    let removed = cli.run(&["status-pages", "delete", "acme"]);
+    assert_eq!(removed.code, 0, "{removed:?}");
+    assert_eq!(cli.run(&["status-pages", "get", "acme"]).code, 3);
+}
+
+/// The status and body of a GET of `url`, as a reader's browser or a feed reader sends it.
+fn fetch(url: &str) -> (u16, String) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    runtime.block_on(async {
+        let answer = reqwest::get(url).await.expect("an answer");
+        (answer.status().as_u16(), answer.text().await.expect("a body"))
+    })
+}
+
+/// A password page made with the password on standard input refuses anonymous readers.
+fn echo_password_page(cli: &Cli, serve: &Serve) {
+    let made =
+        cli.run_input(&["status-pages", "create", "--name", "Staff", "--slug", "staff", "--access", "password"], "correct horse battery\n");
+    assert_eq!(made.code, 0, "{made:?}");
+    assert_eq!(fetch(&format!("{}/status/staff/api/v2/summary.json", serve.base)).0, 401);
+    let short = cli.run_input(&["status-pages", "set", "staff", "--access", "password"], "short\n");
+    assert_eq!(short.code, 1, "a short password is refused: {short:?}");
+    assert!(short.stderr.contains("password"), "{short:?}");
 }

@@ -28,6 +28,7 @@ mod incidents;
 mod monitors;
 mod notifications;
 mod paging;
+mod status_pages;
 mod tasks;
 mod tokens;
 mod transport;

@@ -4,11 +4,13 @@ mod accounts;
 mod hosts;
 mod resources;
 mod serve;
+mod status_pages;
 
 pub use accounts::{AuditArgs, KeyCommand, MemberCommand, OrgCommand};
 pub use hosts::{HostCommand, HostRuleCommand};
 pub use resources::*;
 pub use serve::{BackupArgs, Policy, Security, ServeArgs};
+pub use status_pages::{BadgeCommand, ComponentArgs, ComponentCommand, PageSettingsArgs, StatusPageCommand};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -147,6 +149,12 @@ pub enum Command {
     /// Threshold and silence rules on hosts.
     #[command(subcommand, name = "host-rules")]
     HostRules(HostRuleCommand),
+    /// Public status pages: their components, public incidents and subscribers.
+    #[command(subcommand, name = "status-pages", visible_alias = "pages")]
+    StatusPages(StatusPageCommand),
+    /// Badges of monitors, tasks and components (SVG and Shields.io endpoint).
+    #[command(subcommand)]
+    Badges(BadgeCommand),
     /// API keys: list, make (the secret shown once), revoke.
     #[command(subcommand)]
     Keys(KeyCommand),

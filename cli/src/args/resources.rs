@@ -1,5 +1,5 @@
 //! The resource commands: monitors, tasks, incidents, channels, rules, windows. A resource is
-//! named by its id, the first characters of its id, its name, or its logical name in a
+//! named by its id, the first or last characters of its id, its name, or its logical name in a
 //! monitoring file.
 
 use clap::{Args, Subcommand};
@@ -257,7 +257,7 @@ pub enum IncidentCommand {
     /// Show an incident with its timeline and deliveries.
     #[command(after_help = "Example:\n  vigil incidents get 0192f3a4")]
     Get {
-        /// The incident (its id or the first characters of it).
+        /// The incident (its id, or its first or last characters).
         incident: Reference,
     },
     /// Acknowledge an incident: someone is on it, escalation stops.

@@ -14,7 +14,7 @@ use vigil_client::{Client, Error, MemoryTokens, StoredTokens};
 
 /// Reads a line from standard input: after `prompt` on a terminal (the typing hidden when
 /// `hidden`), a plain line otherwise.
-fn read_input(prompt: &str, hidden: bool, what: &str) -> Result<String, Failure> {
+pub(super) fn read_input(prompt: &str, hidden: bool, what: &str) -> Result<String, Failure> {
     let stdin = std::io::stdin();
     let terminal = stdin.is_terminal();
     if terminal {

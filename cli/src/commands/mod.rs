@@ -2,6 +2,7 @@
 //! `restore`): each reads its arguments, calls the client, and prints.
 
 mod audit;
+mod badges;
 mod files;
 mod hosts;
 mod incidents;
@@ -13,6 +14,7 @@ mod notifications;
 mod resolve;
 mod run;
 mod status;
+mod status_pages;
 mod tasks;
 mod when;
 
@@ -119,6 +121,8 @@ pub async fn dispatch(cli: Cli) -> Result<i32, Failure> {
         Command::Windows(command) => notifications::windows(&connect(global)?, command).await,
         Command::Hosts(command) => hosts::hosts(&connect(global)?, command).await,
         Command::HostRules(command) => hosts::rules(&connect(global)?, command).await,
+        Command::StatusPages(command) => status_pages::pages(&connect(global)?, command).await,
+        Command::Badges(command) => status_pages::badges(&connect(global)?, command).await,
         Command::Keys(command) => keys::run(&connect(global)?, command).await,
         Command::Members(command) => members::members(&connect(global)?, command).await,
         Command::Orgs(command) => members::orgs(&connect(global)?, command).await,

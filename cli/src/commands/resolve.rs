@@ -1,5 +1,5 @@
-//! Finding the resource a person names: by id, by the first characters of its id (as tables
-//! show them), by name, or by its logical name in a monitoring file.
+//! Finding the resource a person names: by id, by the first or last characters of its id (tables
+//! show the last eight), by name, or by its logical name in a monitoring file.
 
 use crate::failure::Failure;
 use futures::{StreamExt, TryStreamExt};
@@ -20,10 +20,12 @@ pub struct Names<'a> {
 pub fn pick<T>(items: Vec<T>, reference: &str, noun: &str, names: impl Fn(&T) -> Names<'_>) -> Result<T, Failure> {
     let reference = reference.trim();
     let lower = reference.to_lowercase();
-    let tiers: [&dyn Fn(&Names<'_>) -> bool; 4] =
-        [&|n| n.id == lower, &|n| lower.len() >= 4 && n.id.starts_with(&lower), &|n| n.names.contains(&reference), &|n| {
-            n.managed.is_some_and(|m| m.key == reference)
-        }];
+    let tiers: [&dyn Fn(&Names<'_>) -> bool; 4] = [
+        &|n| n.id == lower,
+        &|n| lower.len() >= 4 && (n.id.starts_with(&lower) || n.id.ends_with(&lower)),
+        &|n| n.names.contains(&reference),
+        &|n| n.managed.is_some_and(|m| m.key == reference),
+    ];
     for matches in tiers {
         let found: Vec<usize> = items.iter().enumerate().filter(|(_, item)| matches(&names(item))).map(|(i, _)| i).collect();
         match found.as_slice() {
@@ -81,7 +83,7 @@ pub async fn window(client: &Client, reference: &str) -> Result<MaintenanceWindo
     pick(all, reference, "maintenance window", |w| Names { id: w.id.to_string(), names: vec![&w.name], managed: w.managed.as_ref() })
 }
 
-/// The incident `reference` names: its id, or the first characters of the id of one of the
+/// The incident `reference` names: its id, or the first or last characters of the id of one of the
 /// 500 most recent.
 pub async fn incident(client: &Client, reference: &str) -> Result<Incident, Failure> {
     if let Ok(id) = reference.parse() {
@@ -102,7 +104,7 @@ mod tests {
     }
 
     #[test]
-    fn references_by_id_prefix_name_and_logical_name() {
+    fn references_by_id_prefix_suffix_name_and_logical_name() {
         let items = || {
             vec![
                 Item("0192f3a4-0000-7000-8000-000000000001", "API", Some(Managed { source: "prod".into(), key: "api".into() })),
@@ -120,5 +122,6 @@ mod tests {
         let short = name("019").unwrap_err();
         assert_eq!(short.code, crate::failure::Exit::NotFound, "three characters are too few to be an id prefix");
         assert!(name("0192f3a4").is_err(), "a prefix shared by two");
+        assert_eq!(name("00000002").unwrap(), "0192f3a4-0000-7000-8000-000000000002", "the last characters, as tables show them");
     }
 }

@@ -21,6 +21,7 @@ pub mod page;
 pub mod problem;
 pub mod shape;
 pub mod sign_in;
+pub mod status_pages;
 pub mod tasks;
 
 pub use accounts::{
@@ -49,6 +50,7 @@ pub use sign_in::{
     OidcCallbackQuery, OidcOption, OidcStartQuery, PasswordReset, PasswordResetRequest, Providers, RevokeRequest, SessionRequest,
     SessionStarted, SetUpRequest, SignInRefusal, SwitchOrganisationRequest, TokenGrant, TokenRequest,
 };
+pub use status_pages::{Badge, ComponentSources, PublicIncident, PublicUpdate, PublishRequest, StatusComponent, StatusPage, Subscriber};
 pub use tasks::{Ping, PingUrls, Run, Task};
 
 pub use vigil_domain::access::{ActorId, KeyScope, Origin, Role};
@@ -58,8 +60,9 @@ pub use vigil_domain::accounts::{
 pub use vigil_domain::heartbeat::{TaskDraft, TaskStatus};
 pub use vigil_domain::host::{HostRuleDraft, HostStatus};
 pub use vigil_domain::ids::{
-    ActionRequestId, AgentId, AlertRuleId, ApiKeyId, AuditEntryId, ChannelId, CheckId, ConnectionEventId, DeliveryId, EnrolmentId,
-    HostRuleId, IncidentId, InvitationId, MaintenanceWindowId, MonitorId, TaskId, TenantId, UserId,
+    ActionRequestId, AgentId, AlertRuleId, ApiKeyId, AuditEntryId, BadgeId, ChannelId, CheckId, ComponentId, ConnectionEventId, DeliveryId,
+    EnrolmentId, HostRuleId, IncidentId, InvitationId, MaintenanceWindowId, MonitorId, PublicIncidentId, StatusPageId, SubscriberId,
+    TaskId, TenantId, UserId,
 };
 pub use vigil_domain::incident::{IncidentCause, IncidentStatus, TimelineEntry, TimelineEvent};
 pub use vigil_domain::managed::Managed;
@@ -67,5 +70,8 @@ pub use vigil_domain::monitor::{FieldError, MonitorDraft, MonitorStatus, StatusC
 pub use vigil_domain::notify::{
     AlertRuleDraft, ChannelDraft, DeliveryStatus, EscalationStep, EscalationStepDraft, MaintenanceDraft, NotifyOn, Selector, SelectorDraft,
     WindowSchedule,
+};
+pub use vigil_domain::status_page::{
+    BadgeDraft, ComponentDraft, ComponentStatus, PublicIncidentDraft, PublicStatus, PublicUpdateDraft, StatusPageDraft, SubscriberDraft,
 };
 pub use vigil_domain::uptime::UptimeSummary;

@@ -14,6 +14,7 @@ mod incident_views;
 pub mod openapi;
 pub mod problem;
 mod routes;
+mod status_page_views;
 mod task_views;
 mod views;
 

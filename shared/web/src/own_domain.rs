@@ -16,6 +16,11 @@ use std::time::{Duration, Instant};
 use vigil_app::Deps;
 use vigil_domain::status_page::PageDomain;
 
+/// Marks a request that came on a page's own domain, so that the page sets its cookies for the
+/// whole domain and sends members to sign in on Vigil's own address.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OnOwnDomain;
+
 /// How long the page a host names is trusted.
 const KNOWN_FOR: Duration = Duration::from_secs(60);
 /// The most hosts remembered; past it, all are forgotten.
@@ -68,8 +73,14 @@ pub(crate) async fn route(State((deps, hosts)): State<(Deps, Hosts)>, mut reques
     } else {
         PageDomain::of_host_header(host).filter(|d| !d.as_str().eq_ignore_ascii_case(public))
     };
-    if let Some(domain) = domain
-        && let Some(slug) = hosts.slug_of(&deps, &domain).await
+    let slug = match domain {
+        Some(domain) => hosts.slug_of(&deps, &domain).await,
+        None => None,
+    };
+    if slug.is_some() {
+        request.extensions_mut().insert(OnOwnDomain);
+    }
+    if let Some(slug) = slug
         && let Some(path) = page_path(&slug, request.uri().path())
     {
         let target = match request.uri().query() {

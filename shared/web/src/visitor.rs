@@ -78,6 +78,8 @@ pub(crate) struct Visitor {
     pub(crate) member: Option<Member>,
     /// Where the request came from (for the audit log and sign-in throttling).
     pub(crate) origin: Origin,
+    /// Whether they came on a status page's own domain.
+    pub(crate) on_own_domain: bool,
     form_token: String,
     /// A form token made for this visitor, to be set as a cookie with the page.
     pub(crate) new_form_token: bool,
@@ -174,6 +176,7 @@ impl FromRequestParts<Deps> for Visitor {
             here: format!("{base}{here}"),
             member,
             origin: origin_of(parts),
+            on_own_domain: parts.extensions.get::<crate::own_domain::OnOwnDomain>().is_some(),
             form_token,
             new_form_token,
         })

@@ -237,3 +237,34 @@ async fn a_page_on_its_own_domain_is_served_at_the_domains_root() {
         assert_eq!(dashboard.status, StatusCode::OK, "{other} is the dashboard's");
     }
 }
+
+#[tokio::test]
+async fn a_protected_page_on_its_own_domain_keeps_its_reader_in_and_sends_members_to_vigils_address() {
+    let at = Installation::new().await;
+    let draft = serde_json::json!({"name": "Internal", "slug": "internal", "access": "password", "password": "open sesame",
+        "custom_domain": "status.acme.test"});
+    page(&at, draft).await;
+    let on_domain = [("host", "status.acme.test"), ("content-type", "application/x-www-form-urlencoded")];
+    let door = at.call(Method::GET, "/", &on_domain[..1], "").await;
+    assert_eq!(door.status, StatusCode::UNAUTHORIZED);
+    let right = at.call(Method::POST, "/status/internal/unlock", &on_domain, "password=open+sesame").await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER);
+    let cookie = right.headers["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("Path=/;"), "the whole domain is the page's: {cookie}");
+    let pair = cookie.split(';').next().unwrap();
+    for path in ["/", "/history"] {
+        let inside = at.call(Method::GET, path, &[("host", "status.acme.test"), ("cookie", pair)], "").await;
+        assert_eq!(inside.status, StatusCode::OK, "{path} on the domain");
+    }
+    let on_vigil = at.call(Method::POST, "/status/internal/unlock", &on_domain[1..], "password=open+sesame").await;
+    assert!(on_vigil.headers["set-cookie"].to_str().unwrap().contains("Path=/status/internal;"), "Vigil's host keeps pages apart");
+
+    page(&at, serde_json::json!({"name": "Staff", "slug": "staff", "access": "members", "custom_domain": "staff.acme.test"})).await;
+    let stranger = at.call(Method::GET, "/", &[("host", "staff.acme.test")], "").await;
+    assert_eq!(stranger.status, StatusCode::FORBIDDEN);
+    assert!(
+        stranger.text().contains("href=\"http://127.0.0.1:8080/sign-in?next=%2Fstatus%2Fstaff\""),
+        "signing in happens where the session lives: {}",
+        stranger.text()
+    );
+}

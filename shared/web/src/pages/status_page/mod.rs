@@ -67,15 +67,29 @@ pub(crate) struct Frame {
     pub(crate) no_index: bool,
     /// The notice of a redirect, in words.
     pub(crate) notice: Option<String>,
+    /// Where signing in happens: Vigil's own address, absolute when the reader is on the
+    /// page's domain (the session cookie lives on Vigil's host).
+    sign_in_at: String,
+    /// The path of the page's access cookie: the page's own path, or the whole of its domain.
+    pub(crate) cookie_path: String,
 }
 
 impl Frame {
-    fn new(deps: &Deps, page: &StatusPage, locale: Locale, sub: &str, notice: Option<&str>) -> Self {
-        let base = crate::visitor::base_of(deps);
+    fn new(visitor: &Visitor, page: &StatusPage, locale: Locale, sub: &str, notice: Option<&str>) -> Self {
+        let base = crate::visitor::base_of(&visitor.deps);
         let tr = Tr::new(locale, &page.time_zone);
         let notice = notice.and_then(notice_key).map(|key| tr.t(key).to_owned());
+        let root = format!("{base}/status/{}", page.slug);
+        let (sign_in_at, cookie_path) = if visitor.on_own_domain {
+            let public = visitor.deps.settings.public_url.as_str().trim_end_matches('/');
+            (format!("{public}/sign-in"), "/".to_owned())
+        } else {
+            (format!("{base}/sign-in"), root.clone())
+        };
         Self {
-            root: format!("{base}/status/{}", page.slug),
+            sign_in_at,
+            cookie_path,
+            root,
             base,
             sub: sub.to_owned(),
             name: page.name.clone(),
@@ -114,7 +128,7 @@ impl Frame {
     /// The sign-in page, coming back to this view.
     pub(crate) fn sign_in(&self) -> String {
         let next: String = url::form_urlencoded::byte_serialize(format!("{}{}", self.root, self.sub).as_bytes()).collect();
-        format!("{}/sign-in?next={next}", self.base)
+        format!("{}?next={next}", self.sign_in_at)
     }
 }
 
@@ -159,7 +173,7 @@ async fn page_at(visitor: &Visitor, slug: &str) -> Result<StatusPage, Response> 
 /// password form (401), or the members-only notice (403).
 async fn open(visitor: &Visitor, headers: &HeaderMap, slug: &str, sub: &str, query: &PublicQuery) -> Result<Opened, Response> {
     let page = page_at(visitor, slug).await?;
-    let frame = Frame::new(&visitor.deps, &page, locale_of(&page, query), sub, query.notice.as_deref());
+    let frame = Frame::new(visitor, &page, locale_of(&page, query), sub, query.notice.as_deref());
     let reader =
         Reader { user: visitor.member.as_ref().map(|m| m.user.id), access_token: cookie(headers, PAGE_ACCESS_COOKIE).map(str::to_owned) };
     let internal = |error: &dyn std::fmt::Display| Failure::internal(&visitor.tr, visitor.theme, &visitor.base, error).into_response();

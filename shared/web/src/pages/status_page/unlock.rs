@@ -1,5 +1,6 @@
 //! A protected page's door: the password form (401) or the members-only notice (403), and the
-//! password given, which lets the reader in with a cookie for this page alone.
+//! password given, which lets the reader in with a cookie for this page alone (its path, or the
+//! whole of its own domain).
 //!
 //! The form carries no CSRF token: the page around it is cached for everyone, and a password
 //! given from another site only lets that site's visitor read what they could read anyway.
@@ -76,11 +77,11 @@ pub(super) async fn submit(
         Ok(page) => page,
         Err(refused) => return refused,
     };
-    let frame = Frame::new(&visitor.deps, &page, locale_of(&page, &query), "", None);
+    let frame = Frame::new(&visitor, &page, locale_of(&page, &query), "", None);
     let ip = visitor.origin.ip.clone().unwrap_or_default();
     match unlock_page(&visitor.deps, &page, &form.password, &ip, SystemClock::now()).await {
         Ok(Unlock::Admitted(token)) => {
-            let cookie = page_access_cookie_header(&visitor.deps, &frame.root, &token);
+            let cookie = page_access_cookie_header(&visitor.deps, &frame.cookie_path, &token);
             let location = HeaderValue::from_str(&frame.link("")).unwrap_or_else(|_| HeaderValue::from_static("/"));
             (StatusCode::SEE_OTHER, [(header::SET_COOKIE, cookie), (header::LOCATION, location)]).into_response()
         }

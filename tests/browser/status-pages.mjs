@@ -160,6 +160,89 @@ const tests = [
     check((await reader.locator("#banner").textContent()).includes("All systems operational"), "the page opens");
     return reader;
   }],
+  ["an editor makes a page in the dashboard, feeds it, posts an incident and resolves it", async () => {
+    const editor = await open({ viewport: DESKTOP, colorScheme: "light" });
+    await editor.goto(`${base}/sign-in`);
+    await editor.getByLabel("Email").fill(OWNER.email);
+    await editor.getByLabel("Password").fill(OWNER.password);
+    await editor.getByRole("button", { name: "Sign in" }).click();
+    await editor.waitForURL(`${base}/`);
+    await editor.getByRole("link", { name: "Status pages" }).first().click();
+    check((await editor.locator("#status-pages").textContent()).includes("Acme Status"), "the pages made through the API are listed");
+    await editor.getByRole("link", { name: "New status page" }).click();
+    await editor.getByLabel("Name", { exact: true }).fill("Shop status");
+    await editor.getByLabel("Address slug").fill("acme");
+    await editor.getByRole("button", { name: "Make the page" }).click();
+    check((await editor.locator("#slug-error").textContent()).includes("taken"), "a taken slug is refused by its field");
+    check((await editor.getByLabel("Name", { exact: true }).inputValue()) === "Shop status", "what was typed stays");
+    await editor.getByLabel("Address slug").fill("shop");
+    await editor.getByRole("button", { name: "Make the page" }).click();
+    await editor.waitForURL(/\/status-pages\/[0-9a-f-]+\?notice=status_page_saved/);
+    const editorUrl = editor.url().split("?")[0];
+
+    await editor.getByRole("link", { name: "Add a component" }).click();
+    await editor.getByLabel("Name readers see").fill("Checkout");
+    await editor.getByLabel("A group of components").check();
+    await editor.getByRole("button", { name: "Add a component" }).click();
+    await editor.waitForURL(/notice=component_saved/);
+    await editor.getByRole("link", { name: "Add a component" }).click();
+    await editor.getByLabel("Name readers see").fill("Payments API");
+    await editor.getByLabel("In the group").selectOption({ label: "Checkout" });
+    await editor.getByLabel("Checkout API health").check();
+    await editor.getByRole("button", { name: "Add a component" }).click();
+    await editor.waitForURL(/notice=component_saved/);
+    const rows = await editor.locator("#components tbody").textContent();
+    check(rows.includes("Payments API") && rows.includes("Checkout API health") && rows.includes("Group: shows its worst component"), rows);
+
+    await editor.getByRole("link", { name: "Post an incident" }).click();
+    await editor.getByLabel("Title").fill("Card payments failing");
+    await editor.getByLabel("What readers are told").fill("Some card payments fail; we are on it.");
+    await editor.getByLabel("Checkout › Payments API").selectOption("partial_outage");
+    await editor.getByLabel("Tell the page's subscribers").uncheck();
+    await editor.getByRole("button", { name: "Post an incident" }).click();
+    await editor.waitForURL(/notice=public_incident_posted/);
+    await editor.screenshot({ path: join(shots, "status-editor-en-light-desktop.png"), fullPage: true });
+
+    const reader = await open({ viewport: DESKTOP });
+    await reader.goto(`${base}/status/shop`);
+    const open_ = await reader.locator("#open-incidents").textContent();
+    check(open_.includes("Card payments failing") && open_.includes("Affects Payments API"), `readers see it: ${open_}`);
+    await reader.context().close();
+
+    await editor.getByRole("link", { name: "Card payments failing" }).click();
+    await editor.getByLabel("Status", { exact: true }).selectOption("resolved");
+    await editor.getByLabel("What readers are told").fill("Payments work again.");
+    await editor.getByRole("button", { name: "Post the update" }).click();
+    await editor.waitForURL(/notice=public_incident_posted/);
+    check((await editor.locator("#incidents").textContent()).includes("Resolved"), "the incident is resolved");
+    // Vigil keeps readers' answers up to 5 s for a crowd (and lets browsers keep them 30 s),
+    // so a reader that was not there before sees the resolution within seconds.
+    const after = await open({ viewport: DESKTOP });
+    let stillOpen = true;
+    for (let i = 0; i < 40 && stillOpen; i++) {
+      const html = await (await after.request.get(`${base}/status/shop`)).text();
+      stillOpen = html.includes('id="open-incidents"');
+      if (stillOpen) await after.waitForTimeout(250);
+    }
+    check(!stillOpen, "no open incident on the page");
+    await after.context().close();
+
+    // French, dark, at a phone's width: the editor and the update form.
+    const phone = await open({ viewport: PHONE, colorScheme: "dark" });
+    await phone.context().addCookies(await editor.context().cookies());
+    await phone.goto(editorUrl);
+    await phone.getByRole("button", { name: "FR" }).first().click();
+    await phone.waitForLoadState();
+    check((await phone.locator("#components-title").textContent()).includes("Composants"), "the editor in French");
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    check(width <= 390, `nothing wider than the phone: ${width}px`);
+    await phone.screenshot({ path: join(shots, "status-editor-fr-dark-phone.png"), fullPage: true });
+    await phone.getByRole("link", { name: "Publier un incident" }).click();
+    await phone.screenshot({ path: join(shots, "status-editor-incident-fr-dark-phone.png"), fullPage: true });
+    await phone.goto(editorUrl);
+    await phone.getByRole("button", { name: "EN" }).first().click();
+    return phone;
+  }],
 ];
 
 const failed = await runScenarios(tests, artifacts, "status-");

@@ -105,14 +105,14 @@ async fn tasks_incidents_and_notifications_in_chromium() {
 /// kept with the evidence), an incident, the history, subscribing and a password page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_pages_in_chromium() {
-    scenarios("status-pages.mjs", 5).await;
+    scenarios("status-pages.mjs", 6).await;
 }
 
 /// Remakes the status page screenshots of docs/screenshots.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "remakes the status page screenshots of docs/screenshots; run on purpose"]
 async fn status_page_screenshots() {
-    scenarios_with("status-pages.mjs", 5, &[("STATUS_SCREENSHOTS_DIR", screenshots_dir())]).await;
+    scenarios_with("status-pages.mjs", 6, &[("STATUS_SCREENSHOTS_DIR", screenshots_dir())]).await;
 }
 
 /// Runs `script`, which writes screenshots into docs/screenshots, against a fresh installation.

@@ -73,6 +73,7 @@ pub fn pages(deps: Deps) -> Router {
         .merge(incidents::routes())
         .merge(notifications::routes())
         .merge(status_page::routes())
+        .merge(status_editor::routes())
         .layer(axum::middleware::map_response(security::headers))
         .layer(CatchPanicLayer::new())
         .with_state(deps)

@@ -20,6 +20,8 @@ pub(crate) enum Nav {
     Incidents,
     /// Channels, alert rules, maintenance windows and mutes.
     Alerting,
+    /// Status pages.
+    StatusPages,
     /// Pages shown before signing in.
     None,
 }
@@ -162,6 +164,7 @@ impl Shell {
                 | (Nav::Tasks, "tasks")
                 | (Nav::Incidents, "incidents")
                 | (Nav::Alerting, "alerting")
+                | (Nav::StatusPages, "status_pages")
         )
     }
 

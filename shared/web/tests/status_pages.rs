@@ -268,3 +268,52 @@ async fn a_protected_page_on_its_own_domain_keeps_its_reader_in_and_sends_member
         stranger.text()
     );
 }
+
+#[tokio::test]
+async fn editors_edit_pages_in_the_dashboard_and_viewers_only_read_them() {
+    let at = Installation::new().await;
+    let (page, _, api) = acme(&at).await;
+    let listed = at.get("/status-pages", &at.viewer).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    let html = listed.text();
+    assert!(element(&html, "table", "status-pages").contains("Acme status"));
+    assert!(!html.contains("New status page"), "a viewer is not offered what would be refused");
+    let refused = at.post("/status-pages", &at.viewer, &[("name", "Mine"), ("slug", "mine"), ("access", "public")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let editor = at.get(&format!("/status-pages/{}", page.id), &at.editor).await.text();
+    let components = element(&editor, "section", "components");
+    assert!(components.contains("API check") && components.contains("Group: shows its worst component"), "{components}");
+    let incidents = element(&editor, "section", "incidents");
+    assert!(incidents.contains("API errors") && incidents.contains("Identified"), "{incidents}");
+
+    let bad = at
+        .post(
+            &format!("/status-pages/{}/settings", page.id),
+            &at.editor,
+            &[("name", "Acme status"), ("slug", "acme"), ("access", "password"), ("time_zone", "Mars/Olympus")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let form = bad.text();
+    assert!(form.contains("id=\"password-error\"") && form.contains("id=\"time_zone-error\""), "every field's error at once");
+    assert!(form.contains("value=\"Mars/Olympus\""), "what was typed stays");
+
+    let impact = format!("impact_{api}");
+    let update = at
+        .post(
+            &format!("/status-pages/{}/incidents/{}", page.id, first_incident(&at, &page).await),
+            &at.editor,
+            &[("status", "resolved"), ("body", "Rolled back."), (impact.as_str(), "major_outage")],
+        )
+        .await;
+    assert_eq!(update.status, StatusCode::SEE_OTHER);
+    let reader = at.call(Method::GET, "/status/acme/api/v2/incidents/unresolved.json", &[], "").await.text();
+    assert!(!reader.contains("API errors"), "resolved for readers too: {reader}");
+}
+
+async fn first_incident(at: &Installation, page: &StatusPage) -> String {
+    let request = vigil_domain::page::PageRequest { cursor: None, limit: 10 };
+    let listed = vigil_app::status_pages::list_public_incidents(&at.deps, &at.system(), page.id, &request).await.unwrap();
+    listed.items[0].id.to_string()
+}

@@ -20,5 +20,6 @@ pub(crate) mod reset;
 pub(crate) mod setup;
 pub(crate) mod sign_in;
 pub(crate) mod state_badge;
+pub(crate) mod status_editor;
 pub(crate) mod status_page;
 pub(crate) mod two_factor;

@@ -10,6 +10,8 @@ mod selection;
 mod window_form;
 mod windows;
 
+pub(crate) use selection::{Choice, Subjects, values};
+
 use crate::failure::Failure;
 use crate::i18n::msg;
 use crate::shell::{Nav, Shell};

@@ -13,14 +13,14 @@ use vigil_domain::page::PageRequest;
 use vigil_domain::ports::MonitorQuery;
 
 /// The organisation's monitors and tasks (the first 500 of each), by id.
-pub(super) struct Subjects {
+pub(crate) struct Subjects {
     monitors: Vec<(String, String)>,
     tasks: Vec<(String, String)>,
 }
 
 impl Subjects {
     /// Reads them.
-    pub(super) async fn read(visitor: &Visitor, now: Timestamp) -> Result<Self, Failure> {
+    pub(crate) async fn read(visitor: &Visitor, now: Timestamp) -> Result<Self, Failure> {
         let actor = visitor.member()?.actor.clone();
         let page = PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT };
         let query = MonitorQuery { tag: None, status: None, page: page.clone() };
@@ -39,8 +39,18 @@ impl Subjects {
     }
 
     /// The monitors as choices, those in `chosen` checked.
-    pub(super) fn monitor_choices(&self, chosen: &BTreeSet<String>) -> Vec<Choice> {
+    pub(crate) fn monitor_choices(&self, chosen: &BTreeSet<String>) -> Vec<Choice> {
         choices(&self.monitors, chosen)
+    }
+
+    /// The tasks as choices, those in `chosen` checked.
+    pub(crate) fn task_choices(&self, chosen: &BTreeSet<String>) -> Vec<Choice> {
+        choices(&self.tasks, chosen)
+    }
+
+    /// Every monitor's and task's name, by id.
+    pub(crate) fn names(&self) -> HashMap<String, String> {
+        self.monitors.iter().chain(&self.tasks).cloned().collect()
     }
 }
 
@@ -85,7 +95,7 @@ pub(crate) struct SelectionView {
 }
 
 /// Every value of `name` among the posted pairs.
-pub(super) fn values<'a>(pairs: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+pub(crate) fn values<'a>(pairs: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     pairs.iter().filter(move |(n, _)| n == name).map(|(_, v)| v.as_str())
 }
 

@@ -317,3 +317,31 @@ async fn first_incident(at: &Installation, page: &StatusPage) -> String {
     let listed = vigil_app::status_pages::list_public_incidents(&at.deps, &at.system(), page.id, &request).await.unwrap();
     listed.items[0].id.to_string()
 }
+
+#[tokio::test]
+async fn an_internal_incident_is_posted_on_a_page_in_one_action() {
+    let at = Installation::new().await;
+    let (page, monitor, _) = acme(&at).await;
+    let incident = at.ongoing(monitor).await.expect("the outage's incident");
+    let path = format!("/incidents/{incident}");
+    assert!(at.get(&path, &at.editor).await.text().contains("id=\"publish\""), "editors are offered it");
+    assert!(!at.get(&path, &at.responder).await.text().contains("id=\"publish\""), "responders are not");
+    let page_id = page.id.to_string();
+    let posted = at.post(&format!("{path}/publish"), &at.editor, &[("page_id", page_id.as_str())]).await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER);
+    assert!(posted.location().starts_with(&format!("/status-pages/{}/incidents/", page.id)), "{}", posted.location());
+    let again = at.post(&format!("{path}/publish"), &at.editor, &[("page_id", page_id.as_str())]).await;
+    assert_eq!(again.location(), posted.location(), "publishing again opens the same post");
+    let update_form = at.get(&posted.location(), &at.editor).await.text();
+    assert!(update_form.contains("id=\"incident-form\""), "the post opens on its next update's form");
+    let listed = vigil_app::status_pages::list_public_incidents(
+        &at.deps,
+        &at.system(),
+        page.id,
+        &vigil_domain::page::PageRequest { cursor: None, limit: 10 },
+    )
+    .await
+    .unwrap();
+    assert_eq!(listed.items.len(), 2, "the hand-posted one and the published one");
+    assert!(listed.items.iter().any(|i| i.source == Some(incident)));
+}

@@ -22,6 +22,7 @@ use vigil_app::incidents::{
     resolve_incident,
 };
 use vigil_app::notifications::{ListChannels, list_channels};
+use vigil_app::status_pages::{PublishIncident, list_pages, publish_incident};
 use vigil_domain::access::Action;
 use vigil_domain::check::FailureClass;
 use vigil_domain::ids::{ChannelId, IncidentId};
@@ -62,6 +63,8 @@ struct IncidentPage {
     note: String,
     /// Which form a refusal is about (`comment` or `resolve`).
     refused_form: &'static str,
+    /// The status pages it can be posted on (for editors): id and name.
+    status_pages: Vec<(String, String)>,
 }
 
 fn class_name(tr: &Tr, class: FailureClass) -> String {
@@ -152,6 +155,12 @@ async fn page(visitor: &Visitor, incident_id: IncidentId, notice: Option<&str>) 
         comment: String::new(),
         note: String::new(),
         refused_form: "",
+        status_pages: if actor.may(Action::EditStatusPages) {
+            let pages = list_pages(&visitor.deps, &actor).await.map_err(|e| Failure::of(visitor, e))?;
+            pages.into_iter().map(|p| (p.id.to_string(), p.name)).collect()
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -180,6 +189,25 @@ fn by(visitor: &Visitor) -> Result<(vigil_domain::access::Actor, String), Failur
 
 fn back(visitor: &Visitor, incident_id: IncidentId, notice: &str) -> Response {
     see_other(&visitor.link(&format!("/incidents/{incident_id}?notice={notice}")))
+}
+
+/// The page an internal incident is posted on.
+#[derive(Debug, Deserialize)]
+pub(crate) struct PublishForm {
+    page_id: String,
+}
+
+/// `POST /incidents/{id}/publish`: posts the incident on a status page in one action (the
+/// components its monitor or task feeds, never their names), then opens the post's editor
+/// for its next update; publishing again opens the same post.
+pub(crate) async fn publish(Path(id): Path<String>, posted: Posted<PublishForm>) -> Result<Response, Failure> {
+    let Posted { visitor, form } = posted;
+    let incident_id = incident_id(&visitor, &id)?;
+    let actor = crate::failure::allowed(&visitor, Action::EditStatusPages)?;
+    let page_id = form.page_id.parse().map_err(|_| Failure::not_found(&visitor))?;
+    let cmd = PublishIncident { actor, incident_id, page_id, name: None, body: None, notify: true, follow: true };
+    let (public, _) = publish_incident(&visitor.deps, cmd, SystemClock::now()).await.map_err(|e| Failure::of(&visitor, e))?;
+    Ok(see_other(&visitor.link(&format!("/status-pages/{}/incidents/{}?notice=public_incident_posted", public.page_id, public.id))))
 }
 
 /// `POST /incidents/{id}/acknowledge`.

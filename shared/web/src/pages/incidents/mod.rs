@@ -19,6 +19,7 @@ pub(crate) fn routes() -> Router<Deps> {
         .route("/incidents/{id}/acknowledge", post(incident::acknowledge))
         .route("/incidents/{id}/comment", post(incident::comment))
         .route("/incidents/{id}/resolve", post(incident::resolve))
+        .route("/incidents/{id}/publish", post(incident::publish))
 }
 
 /// "Monitor", "Heartbeat task" or "Host rule".

@@ -91,6 +91,27 @@ async fn scenarios(script: &str, at_least: usize) {
     scenarios_with(script, at_least, &[]).await;
 }
 
+/// The agent binary of this build (target/<profile>/vigil-agent), which `cargo test --workspace`
+/// builds beside the tests.
+fn agent_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test's path");
+    let binary = exe.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>").join("vigil-agent");
+    assert!(binary.exists(), "{} is missing: run `cargo build -p vigil-agent` before this test", binary.display());
+    binary
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hosts_in_chromium_with_a_real_agent() {
+    scenarios_with("hosts.mjs", 3, &[("VIGIL_AGENT", agent_binary())]).await;
+}
+
+/// Remakes the screenshots of the Hosts pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "writes docs/screenshots; run with --ignored"]
+async fn host_screenshots() {
+    scenarios_with("hosts.mjs", 3, &[("VIGIL_AGENT", agent_binary()), ("HOSTS_SCREENSHOTS_DIR", screenshots_dir())]).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_in_chromium() {
     scenarios("run.mjs", 12).await;

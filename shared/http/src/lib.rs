@@ -31,7 +31,7 @@ pub struct AgentLinks(pub Arc<dyn AgentLink>);
 
 impl AgentLinks {
     /// The link of the request, or one to no agent.
-    pub(crate) fn or_none(links: Option<axum::Extension<AgentLinks>>) -> Arc<dyn AgentLink> {
+    pub fn or_none(links: Option<axum::Extension<AgentLinks>>) -> Arc<dyn AgentLink> {
         links.map_or_else(|| Arc::new(NoAgents) as Arc<dyn AgentLink>, |axum::Extension(AgentLinks(link))| link)
     }
 }

@@ -116,7 +116,14 @@
       if (live.getAttribute("data-live") === "sse" && window.EventSource) {
         var source = new EventSource(live.getAttribute("data-live-url"));
         source.addEventListener("ping", function () { heard(true); });
-        source.addEventListener("change", soon);
+        // A page hears of the kinds of change it shows (hosts send samples every few seconds,
+        // which the overview has no use for); a gap in the feed always refreshes.
+        var kinds = (live.getAttribute("data-live-kinds") || "checked monitor task incident").split(" ");
+        source.addEventListener("change", function (event) {
+          var kind = "missed";
+          try { kind = JSON.parse(event.data).kind; } catch (ignored) { /* a gap: refresh */ }
+          if (kind === "missed" || kinds.indexOf(kind) >= 0) soon();
+        });
         source.addEventListener("open", function () { heard(true); });
         source.addEventListener("error", function () { heard(false); });
       } else {

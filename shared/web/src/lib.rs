@@ -74,6 +74,7 @@ pub fn pages(deps: Deps) -> Router {
         .merge(notifications::routes())
         .merge(status_page::routes())
         .merge(status_editor::routes())
+        .merge(hosts::routes())
         .layer(axum::middleware::map_response(security::headers))
         .layer(CatchPanicLayer::new())
         .with_state(deps)

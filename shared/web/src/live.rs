@@ -33,6 +33,7 @@ pub(crate) fn event_of(notice: LiveNotice) -> (&'static str, String) {
         LiveNotice::Monitor(id) => ("monitor", id.to_string()),
         LiveNotice::Task(id) => ("task", id.to_string()),
         LiveNotice::Incident(id) => ("incident", id.to_string()),
+        LiveNotice::Host(id) => ("host", id.to_string()),
     }
 }
 

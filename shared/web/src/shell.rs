@@ -22,6 +22,8 @@ pub(crate) enum Nav {
     Alerting,
     /// Status pages.
     StatusPages,
+    /// Hosts running the agent.
+    Hosts,
     /// Pages shown before signing in.
     None,
 }
@@ -165,6 +167,7 @@ impl Shell {
                 | (Nav::Incidents, "incidents")
                 | (Nav::Alerting, "alerting")
                 | (Nav::StatusPages, "status_pages")
+                | (Nav::Hosts, "hosts")
         )
     }
 

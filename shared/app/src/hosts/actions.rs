@@ -15,6 +15,7 @@ use vigil_domain::agent::{ActionName, ActionRefusal, ActionRequest, ActionResult
 use vigil_domain::host::{ActionOutcome, ActionRecord};
 use vigil_domain::ids::{ActionRequestId, AgentId};
 use vigil_domain::page::{Page, PageRequest};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::{AgentLink, StoreError};
 
 /// Ask a host to run an action.
@@ -139,6 +140,7 @@ pub async fn record_action_answer(deps: &Deps, actor: &Actor, answer: ActionAnsw
     };
     audit_trail::record(deps, actor, change, now).await?;
     tracing::info!(request = %record.id, action = %record.action, outcome = record.outcome.as_str(), "an action request was answered");
+    deps.notify(actor.tenant_id, LiveNotice::Host(agent));
     Ok(record)
 }
 

@@ -8,6 +8,7 @@ use vigil_domain::agent::protocol::DisconnectReason;
 use vigil_domain::host::{ConnectionEvent, ConnectionKind, Host, Side};
 use vigil_domain::ids::{AgentId, ConnectionEventId};
 use vigil_domain::page::{Page, PageRequest};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::StoreError;
 
 /// Appends a connection event of `host`.
@@ -45,7 +46,9 @@ pub async fn record_disconnect(deps: &Deps, actor: &Actor, cmd: RecordDisconnect
         at: now,
         kind,
     };
-    Ok(deps.stores.connections.append_connection(&event).await?)
+    deps.stores.connections.append_connection(&event).await?;
+    deps.notify(actor.tenant_id, LiveNotice::Host(agent));
+    Ok(())
 }
 
 /// A page of a host's connection events, newest first.

@@ -11,6 +11,7 @@ use vigil_domain::agent::rollup::{Resolution, coarsen, roll_up};
 use vigil_domain::agent::rule::RuleCondition;
 use vigil_domain::host::{Which, judge, samples_needed};
 use vigil_domain::ids::{AgentId, TenantId};
+use vigil_domain::ports::LiveNotice;
 use vigil_domain::ports::{Appended, StoreError};
 
 /// A batch from the actor (an agent).
@@ -41,6 +42,7 @@ pub async fn ingest_batch(deps: &Deps, actor: &Actor, cmd: IngestBatch, now: Tim
         roll_up_closed(deps, tenant, agent, previous, newest).await?;
     }
     judge_thresholds(deps, tenant, agent, newest.min(now)).await?;
+    deps.notify(tenant, LiveNotice::Host(agent));
     Ok(Ack { through: batch.seq })
 }
 

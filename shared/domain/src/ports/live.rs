@@ -1,4 +1,4 @@
-use crate::ids::{IncidentId, MonitorId, TaskId, TenantId};
+use crate::ids::{AgentId, IncidentId, MonitorId, TaskId, TenantId};
 use async_trait::async_trait;
 
 /// What changed in an organisation, for the pages people have open.
@@ -12,6 +12,8 @@ pub enum LiveNotice {
     Task(TaskId),
     /// An incident opened, changed or was resolved.
     Incident(IncidentId),
+    /// A host sent samples, connected or left, or answered an action.
+    Host(AgentId),
 }
 
 /// What a subscription hands out.

@@ -4,6 +4,7 @@
 pub(crate) mod audit;
 pub(crate) mod confirm;
 pub(crate) mod heartbeats;
+pub(crate) mod hosts;
 pub(crate) mod incidents;
 pub(crate) mod invitation;
 pub(crate) mod keys;

@@ -3,6 +3,7 @@
 
 use crate::i18n::{Tr, msg};
 use vigil_domain::heartbeat::{RunState, TaskStatus};
+use vigil_domain::host::{ActionOutcome, HostStatus};
 use vigil_domain::incident::IncidentStatus;
 use vigil_domain::notify::DeliveryStatus;
 
@@ -20,6 +21,28 @@ pub(crate) struct Badge {
 impl Badge {
     fn of(tr: &Tr, tone: &'static str, mark: &'static str, key: &str) -> Self {
         Self { tone, mark, text: tr.t(key).to_owned() }
+    }
+
+    /// A host's status.
+    pub(crate) fn host(tr: &Tr, status: HostStatus) -> Self {
+        match status {
+            HostStatus::Pending => Self::of(tr, "quiet", "○", msg("hosts.status.pending")),
+            HostStatus::Up => Self::of(tr, "good", "✓", msg("hosts.status.up")),
+            HostStatus::Alerting => Self::of(tr, "warn", "▲", msg("hosts.status.alerting")),
+            HostStatus::Down => Self::of(tr, "bad", "✕", msg("hosts.status.down")),
+            HostStatus::Revoked => Self::of(tr, "quiet", "⊘", msg("hosts.status.revoked")),
+        }
+    }
+
+    /// What became of a remote action.
+    pub(crate) fn action(tr: &Tr, outcome: &ActionOutcome) -> Self {
+        match outcome {
+            ActionOutcome::Pending => Self::of(tr, "warn", "◐", msg("hosts.action.pending")),
+            ActionOutcome::Undelivered => Self::of(tr, "quiet", "○", msg("hosts.action.undelivered")),
+            ActionOutcome::Completed { exit_code: Some(0), timed_out: false, .. } => Self::of(tr, "good", "✓", msg("hosts.action.done")),
+            ActionOutcome::Completed { .. } => Self::of(tr, "bad", "✕", msg("hosts.action.failed")),
+            ActionOutcome::Refused { .. } => Self::of(tr, "bad", "⊘", msg("hosts.action.refused")),
+        }
     }
 
     /// A heartbeat task's status.

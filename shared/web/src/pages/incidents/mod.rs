@@ -32,11 +32,11 @@ fn kind_name(tr: &Tr, subject: &IncidentSubject) -> String {
     .to_owned()
 }
 
-/// The page of an incident's subject; hosts have no page in the dashboard yet.
+/// The page of an incident's subject.
 fn subject_path(subject: &IncidentSubject) -> Option<String> {
     match subject {
         IncidentSubject::Monitor(id) => Some(format!("/monitors/{id}")),
         IncidentSubject::Task(id) => Some(format!("/tasks/{id}")),
-        IncidentSubject::Host(_) => None,
+        IncidentSubject::Host(id) => Some(format!("/hosts/{id}")),
     }
 }

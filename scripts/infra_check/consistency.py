@@ -17,7 +17,7 @@ VIGIL_MODULE = "infra/modules/vigil"
 LAMBDA_RESERVED = {"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}
 
 # SDK service name (manifest aws_actions keys) -> IAM service prefix.
-IAM_PREFIX = {"dynamodb": "dynamodb", "s3": "s3", "sqs": "sqs", "sns": "sns", "eventbridge": "events", "ses": "ses"}
+IAM_PREFIX = {"dynamodb": "dynamodb", "s3": "s3", "sqs": "sqs", "sns": "sns", "eventbridge": "events", "ses": "ses", "apigatewaymanagement": "execute-api"}
 
 # SDK operations whose IAM action has another name. TransactWriteItems has no action of its own:
 # each write inside is authorised as a PutItem/UpdateItem/DeleteItem/ConditionCheckItem, which
@@ -34,6 +34,9 @@ OPERATION_ACTIONS = {
     ("sqs", "DeleteMessageBatch"): ["sqs:DeleteMessage"],
     ("sqs", "ChangeMessageVisibilityBatch"): ["sqs:ChangeMessageVisibility"],
     ("sns", "PublishBatch"): ["sns:Publish"],
+    ("apigatewaymanagement", "PostToConnection"): ["execute-api:ManageConnections"],
+    ("apigatewaymanagement", "DeleteConnection"): ["execute-api:ManageConnections"],
+    ("apigatewaymanagement", "GetConnection"): ["execute-api:ManageConnections"],
 }
 
 # Granted to every role for the deployment's sake, not the code's: a customer KMS key.
@@ -204,6 +207,20 @@ class Checker:
             ]
             if not rules:
                 self.problem(f"{name}: no EventBridge rule targets it")
+        elif trigger.startswith("API Gateway WebSocket"):
+            apis = [name for (kind, name), body in self.vigil.resources.items() if kind == "aws_apigatewayv2_api" and body.get("protocol_type") == "WEBSOCKET"]
+            if not apis:
+                self.problem(f"{name}: no WebSocket API")
+            routes = [body for (kind, _), body in self.vigil.resources.items() if kind == "aws_apigatewayv2_route"]
+            declared = set()
+            for body in routes:
+                # One route, or one per key of a literal set (for_each = toset(["$connect", ...])).
+                keys = re.findall(r'"(\$?[\w-]+)"', str(body["for_each"])) if body.get("for_each") else [body.get("route_key")]
+                if any(f"aws_apigatewayv2_api.{api}." in str(body.get("api_id")) for api in apis):
+                    declared |= {k for k in keys if isinstance(k, str)}
+            for route in function["trigger"]["routes"]:
+                if route not in declared:
+                    self.problem(f"{name}: no WebSocket route {route}")
         elif trigger.startswith("API Gateway"):
             route = function["trigger"]["route"]
             routes = [body for (kind, _), body in self.vigil.resources.items() if kind == "aws_apigatewayv2_route" and body.get("route_key") == route]

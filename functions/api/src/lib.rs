@@ -16,6 +16,15 @@ pub fn app(deps: Deps) -> Router {
     vigil_web::app(deps).layer(axum::middleware::from_fn(client_address))
 }
 
+/// [`app`] reaching agents through their WebSocket API's connections (action requests,
+/// revocations), when the deployment has one.
+pub fn app_with_agents(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> Router {
+    match agents {
+        Some(gateway) => app(deps).layer(axum::Extension(vigil_http::AgentLinks(Arc::new(gateway)))),
+        None => app(deps),
+    }
+}
+
 /// Puts API Gateway's `sourceIp` where the router reads a client's address, as a server does.
 async fn client_address(mut request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use lambda_http::request::RequestContext;

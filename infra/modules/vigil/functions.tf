@@ -2,8 +2,8 @@
 # the manifest's; scripts/check-infra keeps this file, the policies and the manifest in step.
 
 locals {
-  memory_mb = { api = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128 }
-  timeouts  = { api = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60 }
+  memory_mb = { api = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
+  timeouts  = { api = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
 
   public_url = trimsuffix(coalesce(var.public_url, aws_apigatewayv2_api.http.api_endpoint), "/")
 
@@ -50,6 +50,7 @@ module "api" {
     VIGIL_OIDC_CLIENT_SECRET = var.oidc_client_secret
     VIGIL_OIDC_NAME          = var.oidc_name
     VIGIL_OIDC_SCOPES        = var.oidc_scopes
+    VIGIL_AGENT_WS_ENDPOINT  = local.agent_endpoint
   })
   policy_json = data.aws_iam_policy_document.api.json
 

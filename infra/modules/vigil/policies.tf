@@ -74,6 +74,12 @@ data "aws_iam_policy_document" "api" {
     actions   = ["sns:Publish"]
     resources = ["*"]
   }
+  # Action requests and revocations reach agents through their WebSocket API.
+  statement {
+    sid       = "AgentConnections"
+    actions   = ["execute-api:ManageConnections"]
+    resources = [local.agent_connections_arn]
+  }
   dynamic "statement" {
     for_each = local.kms_keys
     content {

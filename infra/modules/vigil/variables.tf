@@ -155,6 +155,7 @@ variable "reserved_concurrency" {
     prober    = optional(number, -1)
     incidents = optional(number, -1)
     notifier  = optional(number, -1)
+    agents    = optional(number, -1)
   })
   default = {}
 }

@@ -35,6 +35,9 @@ pub struct AwsClients {
     pub sqs: aws_sdk_sqs::Client,
     /// EventBridge.
     pub eventbridge: aws_sdk_eventbridge::Client,
+    /// What every client was built from, for clients made later with their own endpoint.
+    shared: SdkConfig,
+    counter: Option<RequestCounter>,
 }
 
 impl AwsClients {
@@ -84,6 +87,19 @@ impl AwsClients {
             sns: aws_sdk_sns::Client::from_conf(client!(aws_sdk_sns).build()),
             sqs: aws_sdk_sqs::Client::from_conf(client!(aws_sdk_sqs).build()),
             eventbridge: aws_sdk_eventbridge::Client::from_conf(client!(aws_sdk_eventbridge).build()),
+            shared,
+            counter,
         }
+    }
+
+    /// The client of an API Gateway WebSocket API's connections at `endpoint`
+    /// (`https://<api id>.execute-api.<region>.amazonaws.com/<stage>`), where the agents'
+    /// connections are reached.
+    pub fn agent_connections(&self, endpoint: &str) -> aws_sdk_apigatewaymanagement::Client {
+        let mut builder = aws_sdk_apigatewaymanagement::config::Builder::from(&self.shared).endpoint_url(endpoint);
+        if let Some(counter) = &self.counter {
+            builder = builder.interceptor(counter.clone());
+        }
+        aws_sdk_apigatewaymanagement::Client::from_conf(builder.build())
     }
 }

@@ -24,8 +24,8 @@ pub struct Variable {
     pub meaning: &'static str,
 }
 
-const ALL: &[&str] = &["api", "scheduler", "prober", "incidents", "notifier", "heartbeat", "sweeper"];
-const STORE_USERS: &[&str] = &["api", "prober", "incidents", "notifier", "heartbeat", "sweeper"];
+const ALL: &[&str] = &["api", "scheduler", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
+const STORE_USERS: &[&str] = &["api", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
 
 /// DynamoDB table name.
 pub const TABLE: &str = "VIGIL_TABLE";
@@ -63,6 +63,8 @@ pub const PUBLIC_URL: &str = "VIGIL_PUBLIC_URL";
 pub const EMAIL_FROM: &str = "VIGIL_EMAIL_FROM";
 /// SHA-256 of the first admin API key.
 pub const ADMIN_KEY_SHA256: &str = "VIGIL_ADMIN_KEY_SHA256";
+/// The connection management endpoint of the agents' WebSocket API.
+pub const AGENT_WS_ENDPOINT: &str = "VIGIL_AGENT_WS_ENDPOINT";
 /// Issuer URL of the OpenID provider people may sign in with.
 pub const OIDC_ISSUER: &str = "VIGIL_OIDC_ISSUER";
 /// Client id registered at the OpenID provider.
@@ -126,6 +128,13 @@ pub const VARIABLES: &[Variable] = &[
         default: None,
         required: false,
         meaning: "Verified SES sender of email notifications; unset: email channels fail with a clear error",
+    },
+    Variable {
+        name: AGENT_WS_ENDPOINT,
+        functions: &["api", "agents"],
+        default: None,
+        required: false,
+        meaning: "Connection management endpoint of the agents' WebSocket API (`https://<api id>.execute-api.<region>.amazonaws.com/<stage>`): the agents function answers agents there and cannot start without it; unset on the api function, action requests are recorded as undelivered",
     },
     Variable {
         name: ADMIN_KEY_SHA256,
@@ -334,6 +343,8 @@ pub struct StoreConfig {
     pub email_from: Option<String>,
     /// SHA-256 (hex) of the first admin key (the api function's bootstrap).
     pub admin_key_sha256: Option<String>,
+    /// Where agents' WebSocket connections are written to.
+    pub agent_endpoint: Option<String>,
 }
 
 /// The OpenID provider the api function signs people in with.
@@ -442,6 +453,12 @@ impl StoreConfig {
         let public_url = public_url(&mut r);
         let email_from = r.value(EMAIL_FROM);
         let admin_key_sha256 = r.value(ADMIN_KEY_SHA256).map(|v| v.to_ascii_lowercase());
+        let agent_endpoint = r.value(AGENT_WS_ENDPOINT);
+        if let Some(endpoint) = &agent_endpoint
+            && url::Url::parse(endpoint).map_or(true, |u| !matches!(u.scheme(), "https" | "http"))
+        {
+            r.problems.push(format!("{AGENT_WS_ENDPOINT}={endpoint} is not an https URL"));
+        }
         if let Some(hash) = &admin_key_sha256
             && (hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()))
         {
@@ -460,6 +477,7 @@ impl StoreConfig {
             public_url,
             email_from,
             admin_key_sha256,
+            agent_endpoint,
         };
         r.finish(config)
     }
@@ -697,7 +715,7 @@ mod manifest {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../functions/manifest.json");
         let manifest: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("functions/manifest.json")).expect("JSON");
         let functions = manifest["functions"].as_array().expect("functions");
-        assert_eq!(functions.len(), 7);
+        assert_eq!(functions.len(), 8);
         for function in functions {
             let name = function["name"].as_str().expect("name");
             let listed = |kind: &str| -> Vec<String> {

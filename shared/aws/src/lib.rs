@@ -2,6 +2,7 @@
 //! SNS (and optionally EventBridge), failure artefacts on S3, and the configuration that every
 //! Lambda function reads, and checks, at cold start.
 
+pub mod agent_gateway;
 pub mod artefacts;
 mod bucket;
 pub mod clients;
@@ -18,6 +19,7 @@ pub mod sqs;
 pub mod startup;
 pub mod wiring;
 
+pub use agent_gateway::AgentGateway;
 pub use artefacts::S3ArtefactStore;
 pub use clients::{AwsClients, ClientOptions};
 pub use dynamo::{DynamoStore, HostRetention};

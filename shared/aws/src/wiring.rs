@@ -21,7 +21,7 @@ use vigil_probe::NetworkGuard;
 /// store, S3 for artefacts and big ping bodies, SNS (and the EventBridge bus, if configured) for
 /// events, the notifier queue for new deliveries, SES and SNS for messages.
 pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>) -> anyhow::Result<Deps> {
-    let store = Arc::new(DynamoStore::new(clients.dynamodb.clone(), &config.table, config.retention));
+    let store = Arc::new(dynamo_store(clients, config));
     let sns: Arc<dyn EventPublisher> = Arc::new(SnsPublisher::new(clients.sns.clone(), &config.events_topic_arn));
     let events: Arc<dyn EventPublisher> = match &config.event_bus {
         Some(bus) => Arc::new(FanOutPublisher::new(vec![sns, Arc::new(EventBridgePublisher::new(clients.eventbridge.clone(), bus))])),
@@ -52,6 +52,21 @@ pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Pr
             accounts: vigil_app::AccountSettings::default(),
             hosts: vigil_app::HostSettings::default(),
         },
+    })
+}
+
+/// The store of every function over the table.
+pub fn dynamo_store(clients: &AwsClients, config: &StoreConfig) -> DynamoStore {
+    DynamoStore::new(clients.dynamodb.clone(), &config.table, config.retention)
+}
+
+/// The agents' WebSocket endpoint, which the agents function cannot run without.
+pub fn agent_endpoint(config: &StoreConfig) -> Result<String, crate::config::ConfigError> {
+    config.agent_endpoint.clone().ok_or_else(|| {
+        crate::config::ConfigError(vec![format!(
+            "{} is required: the agents' WebSocket API's connection endpoint",
+            crate::config::AGENT_WS_ENDPOINT
+        )])
     })
 }
 

@@ -159,6 +159,7 @@ pub fn store_config(endpoint: &str, r: &Resources) -> StoreConfig {
         public_url: url::Url::parse(PUBLIC_URL).expect("a valid URL"),
         email_from: Some(EMAIL_FROM.into()),
         admin_key_sha256: None,
+        agent_endpoint: None,
     }
 }
 

@@ -2,6 +2,7 @@
 //! faults.
 
 mod account_mail;
+mod agents;
 mod alerting;
 mod downstream_faults;
 mod faults;

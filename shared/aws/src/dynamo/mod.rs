@@ -29,6 +29,7 @@ mod timers;
 mod toolkit;
 mod transitions;
 
+pub use hosts::ConnectedAgent;
 pub use table::create_table;
 
 use aws_sdk_dynamodb::Client;

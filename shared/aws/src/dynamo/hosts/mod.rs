@@ -7,9 +7,12 @@
 //! docs/aws.md has the keys and what a host costs.
 
 mod directory;
+mod gateway;
 mod history;
 mod metrics;
 mod rules;
+
+pub use gateway::ConnectedAgent;
 
 use super::keys::EXPIRES_AT;
 use super::toolkit::attributes::n;

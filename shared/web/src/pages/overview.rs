@@ -85,6 +85,8 @@ struct OverviewPage {
     wall: bool,
     may_edit: bool,
     live: String,
+    /// Whether tasks are listed too, so that the columns' headings name runs as well as checks.
+    with_tasks: bool,
 }
 
 /// `?notice=` after a change.
@@ -206,6 +208,7 @@ pub(crate) async fn show(visitor: Visitor, Query(filter): Query<Filter>) -> Resu
     let may_edit = actor.may(vigil_domain::access::Action::EditMonitors);
     let view = overview(&visitor.deps, Overview { actor }, SystemClock::now()).await.map_err(|e| failure(&visitor, e))?;
     let all = rows(&visitor, &view);
+    let with_tasks = !view.tasks.is_empty();
     let counts = Group::ALL
         .into_iter()
         .map(|group| {
@@ -221,6 +224,6 @@ pub(crate) async fn show(visitor: Visitor, Query(filter): Query<Filter>) -> Resu
     filter.sort(&mut rows);
     let shown = visitor.tr.a2("overview.shown", "shown", visitor.tr.number(rows.len() as i64), "total", visitor.tr.number(total as i64));
     let live = crate::live::mode(&visitor.deps).to_owned();
-    let page = OverviewPage { shell, counts, rows, total, shown, tags, wall: filter.view == "wall", filter, may_edit, live };
+    let page = OverviewPage { shell, counts, rows, total, shown, tags, wall: filter.view == "wall", filter, may_edit, live, with_tasks };
     Ok(render(&visitor, &page))
 }

@@ -147,7 +147,7 @@ mod tests {
 
     #[test]
     fn a_stored_check_tells_which_assertions_held_failed_or_were_not_judged() {
-        use crate::check::{CheckFailure, FailedAssertion};
+        use crate::check::{CheckFailure, FailedAssertion, FailureClass};
         let spec = spec(&["[STATUS] == 200", "[BODY].status == UP", "[RESPONSE_TIME] < 5000"]);
         let down = |class, assertion: Option<FailedAssertion>| CheckOutcome::Down {
             failure: CheckFailure { class, message: "m".into(), assertion },

@@ -196,16 +196,15 @@ mod tests {
     fn run(n: u128, start: Option<i64>, end: i64, how: &str) -> StoredRun {
         let (tenant, task) = (TenantId::from_uuid(Uuid::from_u128(1)), TaskId::from_uuid(Uuid::from_u128(7)));
         let pending = Run::new(RunId::from_uuid(Uuid::from_u128(n)), None);
-        let ping = Some(PingId::from_uuid(Uuid::from_u128(1000 + n)));
+        let id = PingId::from_uuid(Uuid::from_u128(1000 + n));
+        let ping = Some(id);
         match (start, how) {
-            (Some(s), "running") => StoredRun::running(tenant, task, pending.start(t(s), ping.unwrap())),
+            (Some(s), "running") => StoredRun::running(tenant, task, pending.start(t(s), id)),
             (Some(s), "timeout") => {
-                StoredRun::failed(tenant, task, pending.start(t(s), ping.unwrap()).time_out(SignedDuration::from_secs(end - s)), None)
+                StoredRun::failed(tenant, task, pending.start(t(s), id).time_out(SignedDuration::from_secs(end - s)), None)
             }
-            (Some(s), "fail") => {
-                StoredRun::failed(tenant, task, pending.start(t(s), ping.unwrap()).fail(t(end), Some(1), "exit 1".into()), ping)
-            }
-            (Some(s), _) => StoredRun::completed(tenant, task, pending.start(t(s), ping.unwrap()).complete(t(end), Some(0)), ping),
+            (Some(s), "fail") => StoredRun::failed(tenant, task, pending.start(t(s), id).fail(t(end), Some(1), "exit 1".into()), ping),
+            (Some(s), _) => StoredRun::completed(tenant, task, pending.start(t(s), id).complete(t(end), Some(0)), ping),
             (None, "fail") => StoredRun::failed(tenant, task, pending.fail(t(end), None, "failed".into()), ping),
             (None, _) => StoredRun::completed(tenant, task, pending.complete(t(end), None), ping),
         }

@@ -95,7 +95,7 @@ async fn scenarios(script: &str, at_least: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_in_chromium() {
-    scenarios("run.mjs", 12).await;
+    scenarios("run.mjs", 13).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -285,6 +285,10 @@ pub struct DashboardArgs {
     /// Days of history each has (one check an hour, and the last hour minute by minute).
     #[arg(long, default_value_t = 30)]
     pub days: i64,
+    /// Heartbeat tasks listed with the monitors, each with one run an hour over the same days
+    /// (read through the task history by the overview).
+    #[arg(long, default_value_t = 0)]
+    pub tasks: usize,
     /// Requests measured per page.
     #[arg(long, default_value_t = 200)]
     pub requests: usize,

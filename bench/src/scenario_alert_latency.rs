@@ -74,6 +74,7 @@ pub async fn run(args: AlertLatencyArgs) -> anyhow::Result<()> {
         owner: None,
         oidc: None,
         config_file: None,
+        live_updates: Default::default(),
     })
     .await?;
     let deps = server.deps.clone();

@@ -82,6 +82,53 @@ async fn history(deps: &Deps, tenant: TenantId, ids: &[MonitorId], days: i64, no
     Ok(stored)
 }
 
+/// `count` heartbeat tasks expected every hour, each with a 40 s run every hour over `days`
+/// (every twentieth failing), written in one change per task.
+async fn tasks(deps: &Deps, tenant: TenantId, count: usize, days: i64, now: Timestamp) -> anyhow::Result<usize> {
+    use vigil_domain::heartbeat::run::Run;
+    use vigil_domain::heartbeat::{PingToken, StoredRun, Task, TaskRecord, TaskSpec, TaskState};
+    use vigil_domain::ids::{PingId, RunId, TaskId};
+    use vigil_domain::ports::{TaskChange, TaskLocator};
+    // Run ids sort by time (UUIDv7 of the run's start), as the history lists them.
+    let v7 = |at: Timestamp| {
+        uuid::Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, at.as_second() as u64, at.subsec_nanosecond() as u32))
+    };
+    let mut stored = 0;
+    for i in 0..count {
+        let draft =
+            serde_json::from_value(serde_json::json!({"name": format!("job {i:04}"), "period_seconds": 3600, "grace_seconds": 300}))?;
+        let spec = TaskSpec::from_draft(&draft).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let id = TaskId::from_uuid(uuid::Uuid::now_v7());
+        let mut token = [0u8; 16];
+        token[..8].copy_from_slice(&(i as u64).to_le_bytes());
+        let task =
+            Task { id, tenant_id: tenant, token: PingToken::from_random(token), spec, revision: 1, created_at: now, updated_at: now };
+        deps.stores.tasks.insert(&TaskRecord { task, state: TaskState::new(now), next_deadline: None }).await?;
+        let runs: Vec<StoredRun> = (1..=days * 24)
+            .rev()
+            .map(|h| {
+                let start = now - SignedDuration::from_hours(h);
+                let (run, ping) = (Run::new(RunId::from_uuid(v7(start)), None), PingId::from_uuid(v7(start)));
+                let running = run.start(start, ping);
+                let end = start + SignedDuration::from_secs(40 + (h % 7) * 5);
+                if h % 20 == 0 {
+                    StoredRun::failed(tenant, id, running.fail(end, Some(1), "exit 1".into()), Some(ping))
+                } else {
+                    StoredRun::completed(tenant, id, running.complete(end, Some(0)), Some(ping))
+                }
+            })
+            .collect();
+        stored += runs.len();
+        let decide = Arc::new(move |record: &TaskRecord| {
+            let mut state = record.state.clone();
+            state.version += 1;
+            Some(TaskChange { state, next_deadline: None, runs: runs.clone(), ping: None })
+        });
+        deps.stores.task_state.apply(&TaskLocator::Id { tenant, task: id }, decide).await?;
+    }
+    Ok(stored)
+}
+
 /// Asks for `path` `times` times; each answer's time in the router, and its size in bytes.
 async fn measure(router: &axum::Router, cookie: &str, paths: &[String], times: usize) -> anyhow::Result<(Vec<Duration>, Vec<usize>)> {
     let (mut took, mut sizes) = (Vec::with_capacity(times), Vec::with_capacity(times));
@@ -132,7 +179,14 @@ pub async fn run(args: DashboardArgs) -> anyhow::Result<()> {
     let filling = Instant::now();
     let ids = monitors(&deps, tenant, args.monitors, now).await?;
     let checks = history(&deps, tenant, &ids, args.days, now).await?;
-    println!("filled: {} monitors, {checks} checks over {} days in {}", ids.len(), args.days, duration(filling.elapsed()));
+    let runs = tasks(&deps, tenant, args.tasks, args.days, now).await?;
+    println!(
+        "filled: {} monitors, {checks} checks, {} tasks, {runs} runs over {} days in {}",
+        ids.len(),
+        args.tasks,
+        args.days,
+        duration(filling.elapsed())
+    );
 
     let router = vigil_web::app(deps.clone());
     let overview = vec!["/".to_owned()];

@@ -54,6 +54,7 @@ pub async fn serve(args: PingsServerArgs) -> anyhow::Result<()> {
         owner: None,
         oidc: None,
         config_file: None,
+        live_updates: Default::default(),
     };
     let server = vigil::serve::start(config).await?;
     println!("ready {}", server.addr);

@@ -1,6 +1,7 @@
-// The monitor pages in Chromium: the form refusing a bad assertion in place, and a monitor page
+// The monitor pages in Chromium: the form refusing a bad assertion in place, a monitor page
 // watched, without a reload, going Up then Down against a local target the test breaks, then
-// its incident acknowledged. run.mjs adds these scenarios after its own, with the owner's page.
+// its incident acknowledged, and "check now" answering in place. run.mjs adds these scenarios
+// after its own, with the owner's page.
 import { createServer } from "node:http";
 import { check } from "./lib.mjs";
 
@@ -94,6 +95,30 @@ export function monitorScenarios(base, state, track) {
       await page.goto(`${base}/`);
       const row = await page.locator("table.watched tr.down").textContent();
       check(row.includes("Down") && row.includes("<script>"), `the overview lists it as Down, in words: ${row}`);
+      return page;
+    }],
+
+    ["check now shows what the check found in a live region, without a reload", async () => {
+      const page = track(state.owner);
+      await page.goto(`${base}/monitors/${state.monitor}`);
+      await page.evaluate(() => { window.samePage = true; });
+      const region = page.locator("#check-now-result");
+      check((await region.getAttribute("role")) === "status" && (await region.getAttribute("aria-live")) === "polite", "a live region");
+      state.target.healthy = true;
+      await page.getByRole("button", { name: "Check now" }).click();
+      await region.locator("#check-result", { hasText: "Passed" }).waitFor();
+      const passed = await region.textContent();
+      check(passed.includes("HTTP status 200") && passed.includes("[BODY].status == UP — holds"), `each assertion's verdict: ${passed}`);
+      check(passed.includes("The monitor is now"), `the status now, in words: ${passed}`);
+
+      state.target.healthy = false;
+      await page.getByRole("button", { name: "Check now" }).click();
+      await region.locator("#check-result", { hasText: "Failed" }).waitFor();
+      const failed = await region.textContent();
+      check(failed.includes("Unexpected status") && failed.includes("status 503"), `the failure class and message: ${failed}`);
+      check(failed.includes("not judged"), `assertions after the failure not judged: ${failed}`);
+      check(await page.getByRole("button", { name: "Check now" }).isEnabled(), "the button is back");
+      check(!page.url().includes("notice=checked") && await page.evaluate(() => window.samePage === true), "no reload");
       state.target.close();
       return page;
     }],

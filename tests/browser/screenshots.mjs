@@ -89,7 +89,19 @@ for (let round = 0; round < 8; round++) {
   target.broken = round >= 5;
   for (const id of monitors) await setup.request.post(`${base}/monitors/${id}/check`, { form: { csrf }, maxRedirects: 0 });
 }
-target.close();
+// Heartbeat tasks in the same list: runs of varied length through the ping URL, one failed,
+// and a task never pinged.
+for (const [name, period, runs] of [["Nightly backup", 86400, ["0", "0", "1", "0", "0", "0"]], ["Cache warmer", 300, ["0", "0", "0", "0", "0", "0", "0", "0"]]]) {
+  const made = await setup.request.post(`${base}/v1/tasks`, { data: { name, period_seconds: period, grace_seconds: 600 }, headers: { "X-CSRF-Token": csrf } });
+  check(made.ok(), `task ${name} made: ${made.status()}`);
+  const ping = (await made.json()).ping_url.replace(/^https?:\/\/[^/]+/, base);
+  for (const [i, exit] of runs.entries()) {
+    check((await fetch(`${ping}/start`, { method: "POST" })).ok, "start");
+    await new Promise((resolve) => setTimeout(resolve, 60 + ((i * 97) % 250)));
+    check((await fetch(`${ping}/${exit}`, { method: "POST" })).ok, `exit ${exit}`);
+  }
+}
+await setup.request.post(`${base}/v1/tasks`, { data: { name: "Invoice export", period_seconds: 3600, grace_seconds: 600 }, headers: { "X-CSRF-Token": csrf } });
 await setup.context().close();
 
 const pages = [
@@ -138,6 +150,11 @@ for (const language of ["en", "fr"]) {
         await shot(page, `${name}-${suffix}`);
       }
       if (full) {
+        // "Check now" answered in place, with each assertion's verdict.
+        await page.goto(`${base}/monitors/${monitors[0]}`);
+        await page.locator("form[data-check-now] button").click();
+        await page.locator("#check-now-result #check-result").waitFor();
+        await shot(page, `monitor-checked-${suffix}`);
         await page.goto(`${base}/settings/two-factor`);
         await page.locator("form[action$='/two-factor/begin'] button").click();
         await shot(page, `two-factor-setup-${suffix}`);
@@ -149,5 +166,6 @@ for (const language of ["en", "fr"]) {
     }
   }
 }
+target.close();
 await browser.close();
 console.log(`${taken} screenshots in ${out}`);

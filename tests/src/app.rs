@@ -73,6 +73,7 @@ pub fn config(data_dir: &Path, policy: NetworkPolicy) -> ServeConfig {
         // Fast, so that tests see missed deadlines within a fraction of a second.
         sweep_interval: Duration::from_millis(100),
         config_file: None,
+        live_updates: Default::default(),
     }
 }
 

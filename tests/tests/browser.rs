@@ -11,6 +11,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use vigil::serve::LiveUpdates;
 use vigil_tests::app::TestApp;
 
 const INSTALL: &str = "run ./scripts/install-test-tools (it installs Debian's chromium with apt-get and playwright-core into tests/browser/node_modules with npm ci)";
@@ -114,7 +116,7 @@ async fn host_screenshots() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_in_chromium() {
-    scenarios("run.mjs", 12).await;
+    scenarios("run.mjs", 13).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -127,6 +129,51 @@ async fn tasks_incidents_and_notifications_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_pages_in_chromium() {
     scenarios("status-pages.mjs", 6).await;
+}
+
+/// Live updates by polling (`--live-updates poll`, as on AWS and behind a proxy that cuts
+/// streams): a monitor page shows its status change without a reload, then says it cannot reach
+/// the server once this test stops it. The script prints `stop the server` when it is time and
+/// waits for `stopped` on its stdin.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_updates_by_polling_in_chromium() {
+    let mut app = Some(TestApp::spawn_configured(|config| config.live_updates = LiveUpdates::Poll).await);
+    let base = app.as_ref().map(|a| a.base.clone()).unwrap_or_default();
+    let mut child = tokio::process::Command::new("node")
+        .arg("polling.mjs")
+        .current_dir(browser_dir())
+        .env("VIGIL_URL", &base)
+        .env("ARTIFACTS_DIR", artifacts_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("starting node");
+    let mut stdin = child.stdin.take().expect("node's stdin");
+    let mut lines = BufReader::new(child.stdout.take().expect("node's stdout")).lines();
+    let mut output = Vec::new();
+    let read = async {
+        while let Some(line) = lines.next_line().await.expect("node's output") {
+            println!("{line}");
+            if line == "stop the server"
+                && let Some(app) = app.take()
+            {
+                app.stop().await;
+                stdin.write_all(b"stopped\n").await.expect("telling node");
+            }
+            output.push(line);
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(300), read).await.expect("polling.mjs finished within 5 minutes");
+    let status = child.wait().await.expect("node ran");
+    let summary = output.iter().rev().find(|line| line.contains(" passed, ")).cloned().unwrap_or_default();
+    assert!(
+        status.success() && summary == "3 passed, 0 failed",
+        "polling scenarios failed ({summary}); evidence in {}",
+        artifacts_dir().display()
+    );
+    assert!(app.is_none(), "the script asked for the server to stop");
 }
 
 /// Remakes the status page screenshots of docs/screenshots.

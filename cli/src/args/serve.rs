@@ -23,6 +23,15 @@ pub enum Policy {
     PublicOnly,
 }
 
+/// How open dashboard pages hear of changes.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Live {
+    /// Server-Sent Events from `/live`, as changes happen.
+    Stream,
+    /// Each page fetches itself every few seconds (behind a proxy that buffers or cuts streams).
+    Poll,
+}
+
 /// How the SMTP connection is secured.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Security {
@@ -91,6 +100,11 @@ pub struct ServeArgs {
     /// when it drops them); on an invalid file the last good state stays.
     #[arg(long, env = "VIGIL_CONFIG_FILE", value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// How open dashboard pages hear of changes: `stream` (Server-Sent Events) or `poll` (each
+    /// page fetches itself every few seconds), for a reverse proxy or load balancer that buffers
+    /// or cuts long-lived responses.
+    #[arg(long, env = "VIGIL_LIVE_UPDATES", value_enum, default_value_t = Live::Stream)]
+    pub live_updates: Live,
     /// SMTP relay for email channels.
     #[arg(long, env = "VIGIL_SMTP_HOST")]
     pub smtp_host: Option<String>,
@@ -175,6 +189,10 @@ impl ServeArgs {
             },
             smtp,
             config_file: self.config,
+            live_updates: match self.live_updates {
+                Live::Stream => crate::serve::LiveUpdates::Stream,
+                Live::Poll => crate::serve::LiveUpdates::Poll,
+            },
             accounts: vigil_app::AccountSettings::default(),
             owner: match self.owner_email {
                 Some(email) => Some(crate::serve::OwnerSetup {

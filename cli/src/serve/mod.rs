@@ -74,6 +74,20 @@ pub struct ServeConfig {
     pub oidc: Option<OidcSettings>,
     /// A monitoring file applied at start and whenever it changes.
     pub config_file: Option<PathBuf>,
+    /// How open dashboard pages hear of changes.
+    pub live_updates: LiveUpdates,
+}
+
+/// How open dashboard pages hear of changes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LiveUpdates {
+    /// A stream of Server-Sent Events from `/live` that says what changed as it happens.
+    #[default]
+    Stream,
+    /// No stream: each page fetches itself every few seconds, as on AWS. For a reverse proxy
+    /// or load balancer that buffers responses or cuts long-lived ones, where a stream would
+    /// stall without saying so.
+    Poll,
 }
 
 /// The first owner, given at start (`--owner-email` and `VIGIL_OWNER_PASSWORD`).
@@ -206,7 +220,10 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         notifier: Arc::new(notifier),
         passwords: Arc::new(vigil_app::Argon2Passwords),
         oidc,
-        live: Some(Arc::new(bus.clone())),
+        live: match config.live_updates {
+            LiveUpdates::Stream => Some(Arc::new(bus.clone()) as Arc<dyn vigil_domain::ports::LiveFeed>),
+            LiveUpdates::Poll => None,
+        },
         settings: Settings {
             network_policy: config.network_policy,
             body_cap: config.body_cap,

@@ -66,6 +66,11 @@ impl FailureClass {
             FailureClass::BodyTooLarge => "body_too_large",
         }
     }
+
+    /// Whether no response came back: the failure was in reaching the target.
+    pub fn is_transport(self) -> bool {
+        !matches!(self, FailureClass::BadStatus | FailureClass::AssertionFailed | FailureClass::BodyTooLarge)
+    }
 }
 
 impl fmt::Display for FailureClass {

@@ -2,6 +2,7 @@
 //! ([`crate::check::judge`]), and each assertion judged on its own, since a person writing them
 //! wants to see every one that fails, not only the first.
 
+use crate::check::CheckOutcome;
 use crate::monitor::HttpMonitorSpec;
 use crate::probe::ProbeReport;
 
@@ -49,6 +50,29 @@ pub fn judge_each(spec: &HttpMonitorSpec, report: &ProbeReport) -> Vec<Assertion
                 ProbeReport::Unreachable { .. } | ProbeReport::ProbeError { .. } => AssertionVerdict::NoResponse,
             };
             AssertionTrial { expression: assertion.source().to_owned(), verdict }
+        })
+        .collect()
+}
+
+/// Each assertion of `spec` as a stored check's `outcome` tells of it, in order; `None` where
+/// it was not judged. [`judge`](crate::check::judge) stops at the first failure: the assertions
+/// before the failing one held, the ones after it were not judged, and none was after a wrong
+/// status or a probe error; without a response, none could be.
+pub fn verdicts_of_check(spec: &HttpMonitorSpec, outcome: &CheckOutcome) -> Vec<(String, Option<AssertionVerdict>)> {
+    let failure = outcome.failure();
+    let failed = failure.and_then(|f| f.assertion.as_ref());
+    spec.assertions
+        .iter()
+        .enumerate()
+        .map(|(index, assertion)| {
+            let verdict = match (outcome, failure, failed) {
+                (CheckOutcome::Up, ..) => Some(AssertionVerdict::Holds),
+                (_, _, Some(failed)) if index < failed.index => Some(AssertionVerdict::Holds),
+                (_, _, Some(failed)) if index == failed.index => Some(AssertionVerdict::Fails { actual: failed.actual.clone() }),
+                (_, Some(f), None) if f.class.is_transport() => Some(AssertionVerdict::NoResponse),
+                _ => None,
+            };
+            (assertion.source().to_owned(), verdict)
         })
         .collect()
 }
@@ -116,7 +140,31 @@ mod tests {
             }
         }
         let trials = judge_each(&spec, &responded(503, "{}", false));
+        assert_eq!(trials.len(), 3);
         assert_eq!(trials[0].verdict, AssertionVerdict::Fails { actual: "[STATUS] (503) == 200".into() });
         assert_eq!(trials[1].expression, "[BODY].status == UP");
+    }
+
+    #[test]
+    fn a_stored_check_tells_which_assertions_held_failed_or_were_not_judged() {
+        use crate::check::{CheckFailure, FailedAssertion, FailureClass};
+        let spec = spec(&["[STATUS] == 200", "[BODY].status == UP", "[RESPONSE_TIME] < 5000"]);
+        let down = |class, assertion: Option<FailedAssertion>| CheckOutcome::Down {
+            failure: CheckFailure { class, message: "m".into(), assertion },
+        };
+        let second = FailedAssertion { index: 1, expression: "[BODY].status == UP".into(), actual: "[BODY].status (DOWN) == UP".into() };
+        let (holds, no) = (Some(AssertionVerdict::Holds), Some(AssertionVerdict::NoResponse));
+        let fails = Some(AssertionVerdict::Fails { actual: "[BODY].status (DOWN) == UP".into() });
+        let cases = [
+            ("up", CheckOutcome::Up, [holds.clone(), holds.clone(), holds.clone()]),
+            ("the second failed", down(FailureClass::AssertionFailed, Some(second)), [holds.clone(), fails, None]),
+            ("a wrong status", down(FailureClass::BadStatus, None), [None, None, None]),
+            ("refused", down(FailureClass::ConnectionRefused, None), [no.clone(), no.clone(), no]),
+            ("a probe error", CheckOutcome::Error { message: "m".into() }, [None, None, None]),
+        ];
+        for (name, outcome, want) in cases {
+            let got: Vec<_> = verdicts_of_check(&spec, &outcome).into_iter().map(|(_, v)| v).collect();
+            assert_eq!(got, want, "{name}");
+        }
     }
 }

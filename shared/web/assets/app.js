@@ -71,6 +71,43 @@
       }, 250);
     });
 
+    // "Check now" (a form marked data-check-now, naming its live region) sends itself with
+    // fetch and shows what the check found in the region, in the server's words, without a
+    // reload; a failure to reach the server is said there too. Without script it posts and
+    // the page comes back.
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-check-now") || event.defaultPrevented) return;
+      var region = document.getElementById(form.getAttribute("data-check-now"));
+      if (!region || !window.fetch) return;
+      event.preventDefault();
+      var button = form.querySelector("button[type=submit]");
+      if (button) button.disabled = true;
+      region.setAttribute("aria-busy", "true");
+      region.textContent = form.getAttribute("data-running");
+      fetch(form.action, {
+        method: "POST",
+        body: new URLSearchParams(new FormData(form)),
+        credentials: "same-origin",
+        headers: { Accept: "text/vnd.vigil.fragment+html" },
+      })
+        .then(function (answer) { if (!answer.ok) throw new Error(String(answer.status)); return answer.text(); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").body;
+          region.replaceChildren.apply(region, Array.prototype.slice.call(fresh.childNodes));
+        })
+        .catch(function () {
+          var said = document.createElement("p");
+          said.className = "field-error";
+          said.textContent = form.getAttribute("data-failed");
+          region.replaceChildren(said);
+        })
+        .then(function () {
+          region.removeAttribute("aria-busy");
+          if (button) button.disabled = false;
+        });
+    });
+
     // Live pages: the parts marked data-live-part are fetched again when the server says
     // something changed (Server-Sent Events) or, where it cannot stream, every few seconds
     // (rarely while the tab is hidden). The page says when it last heard from the server.

@@ -14,6 +14,7 @@ mod own_domain;
 mod page;
 mod pages;
 mod qr;
+mod run_bar;
 mod security;
 mod shell;
 mod span;

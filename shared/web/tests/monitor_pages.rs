@@ -280,6 +280,46 @@ async fn check_now_pause_resume_and_delete_and_a_viewer_refused_them() {
     assert_eq!(forged.status, StatusCode::FORBIDDEN, "no CSRF token, no action");
 }
 
+#[tokio::test]
+async fn check_now_asked_by_the_script_answers_with_what_the_check_found_in_words() {
+    let site = site().await;
+    let assertions = ["[STATUS] == 200", "[RESPONSE_TIME] < 5", "[STATUS] < 500"].map(str::to_owned).to_vec();
+    let draft = MonitorDraft {
+        name: Some("shop".into()),
+        url: Some("https://shop.example.com/".into()),
+        assertions: Some(assertions),
+        ..MonitorDraft::default()
+    };
+    let shop = create_monitor(&site.deps, CreateMonitor { actor: site.actor.clone(), draft }, Timestamp::now()).await.unwrap().monitor.id;
+    let page = format!("/monitors/{shop}");
+    assert!(site.get(&page, &site.owner).await.text.contains("data-check-now=\"check-now-result\""), "the form names its live region");
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(format!("{page}/check"))
+        .header("cookie", site.owner.cookie.as_str())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/vnd.vigil.fragment+html")
+        .body(Body::from(format!("csrf={}", site.owner.csrf)))
+        .unwrap();
+    let response = site.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "the fragment, not a redirect");
+    assert_eq!(response.headers().get(header::VARY).unwrap(), "accept");
+    let fragment = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    assert!(fragment.starts_with("<section class=\"card check-result\""), "no page around it: {fragment}");
+    for said in [
+        ": Failed</span>",
+        "HTTP status 200, 20 ms",
+        "<strong>Assertion failed</strong>",
+        "<code>[STATUS] == 200</code> — holds",
+        "— does not hold: [RESPONSE_TIME] (20) &#60; 5",
+        "— not judged: an earlier test failed",
+        "The monitor is now",
+    ] {
+        assert!(fragment.contains(said) || fragment.contains(&said.replace("&#60;", "&lt;")), "{said} in {fragment}");
+    }
+    assert_eq!(site.deps.stores.checks.list(site.actor.tenant_id, shop, &Default::default()).await.unwrap().items.len(), 1, "one check");
+}
+
 /// The query string of a form's fields.
 fn form(fields: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish()

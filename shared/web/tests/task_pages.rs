@@ -108,6 +108,27 @@ async fn pings_through_the_ping_url_show_as_runs_with_durations_exit_statuses_an
 }
 
 #[tokio::test]
+async fn the_overview_shows_a_tasks_last_runs_duration_and_uptime() {
+    let at = Installation::new().await;
+    backup(&at).await;
+    let task = at.deps.stores.tasks.list(at.tenant, &Default::default()).await.unwrap().items.remove(0);
+    let ping = format!("/ping/{}", task.task.token);
+    for path in ["start", "0", "start", "3"] {
+        assert_eq!(at.call(Method::POST, &format!("{ping}/{path}"), &[], "").await.status, StatusCode::OK);
+    }
+    let html = at.get("/", &at.owner).await.text();
+    let row = html.split("Nightly backup</a>").nth(1).unwrap().split("</tr>").next().unwrap().to_owned();
+    assert!(row.contains("data-label=\"Last 50 runs\"") && row.contains("aria-label=\"Last runs: 1 ok, 1 failed\""), "{row}");
+    assert!(
+        row.contains("<path class=\"up\" d=\"M0 0h3v16h-3z\"/><path class=\"down\" d=\"M4 0h3v16h-3z\"/>"),
+        "one path per outcome: {row}"
+    );
+    assert!(row.contains("<polyline points=") && row.contains("data-label=\"Run duration\""), "the duration sparkline: {row}");
+    assert!(row.contains("50.00 %"), "half the runs went well: {row}");
+    assert!(row.contains("✕</span> Down"), "the status in words and glyph: {row}");
+}
+
+#[tokio::test]
 async fn a_bad_task_form_is_shown_again_with_each_fields_error_and_nothing_made() {
     let at = Installation::new().await;
     let mut fields = BACKUP.to_vec();

@@ -1,8 +1,10 @@
+use super::task_digests::{TaskDigests, TaskDigestsError, task_digests};
 use crate::Deps;
 use crate::tasks::TaskView;
 use jiff::Timestamp;
 use vigil_domain::access::{Action, Actor};
 use vigil_domain::digest::HistoryDigest;
+use vigil_domain::heartbeat::digest::RunDigest;
 use vigil_domain::monitor::MonitorRecord;
 use vigil_domain::page::PageRequest;
 use vigil_domain::ports::{MonitorQuery, StoreError};
@@ -19,9 +21,9 @@ pub struct Overview {
 pub struct OverviewView {
     /// Monitors, oldest first, each with its newest checks and counts.
     pub monitors: Vec<(MonitorRecord, HistoryDigest)>,
-    /// Heartbeat tasks, oldest first, with their status now; empty when the actor may not read
-    /// them.
-    pub tasks: Vec<TaskView>,
+    /// Heartbeat tasks, oldest first, with their status now and the digest of their runs;
+    /// empty when the actor may not read them.
+    pub tasks: Vec<(TaskView, RunDigest)>,
 }
 
 /// Why the overview could not be read.
@@ -36,7 +38,8 @@ pub enum OverviewError {
 }
 
 /// Reads every monitor and task of the actor's organisation, page after page, and the digests
-/// of the monitors' histories in one call to the store.
+/// of the monitors' histories in one call to the store; each task with the digest of its runs
+/// ([`task_digests`]).
 #[tracing::instrument(name = "overview", skip_all, fields(tenant = %cmd.actor.tenant_id))]
 pub async fn overview(deps: &Deps, cmd: Overview, now: Timestamp) -> Result<OverviewView, OverviewError> {
     cmd.actor.require(Action::Read)?;
@@ -53,18 +56,13 @@ pub async fn overview(deps: &Deps, cmd: Overview, now: Timestamp) -> Result<Over
     }
     let ids: Vec<_> = monitors.iter().map(|m| m.monitor.id).collect();
     let digests = deps.stores.checks.digests(tenant, &ids, now).await?;
-    let mut tasks = Vec::new();
-    if cmd.actor.may(Action::ReadTasks) {
-        let key = deps.stores.ping_keys.get(tenant).await?;
-        let mut page = PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT };
-        loop {
-            let listed = deps.stores.tasks.list(tenant, &page).await?;
-            tasks.extend(listed.items.into_iter().map(|record| TaskView::new(record, key.clone(), now)));
-            match listed.next_cursor {
-                Some(cursor) => page.cursor = Some(cursor),
-                None => break,
-            }
-        }
-    }
+    let tasks = if cmd.actor.may(Action::ReadTasks) {
+        task_digests(deps, TaskDigests { actor: cmd.actor.clone() }, now).await.map_err(|error| match error {
+            TaskDigestsError::Forbidden(refused) => OverviewError::Forbidden(refused),
+            TaskDigestsError::Store(error) => OverviewError::Store(error),
+        })?
+    } else {
+        Vec::new()
+    };
     Ok(OverviewView { monitors: monitors.into_iter().zip(digests).collect(), tasks })
 }

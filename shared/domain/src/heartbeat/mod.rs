@@ -3,10 +3,11 @@
 //!
 //! [`spec`] says what a task is, [`ping`] what a ping URL says, [`run`] how a run moves,
 //! [`assess`] what status a task has at an instant, and [`step`] how its state moves on a ping
-//! or with time.
+//! or with time; [`digest`] what lists show of a task's runs.
 
 pub mod assess;
 pub mod cron;
+pub mod digest;
 pub mod names;
 pub mod ping;
 pub mod run;

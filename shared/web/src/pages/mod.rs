@@ -2,6 +2,7 @@
 //! case and renders its template.
 
 pub(crate) mod audit;
+pub(crate) mod check_result;
 pub(crate) mod confirm;
 pub(crate) mod heartbeats;
 pub(crate) mod hosts;

@@ -4,15 +4,17 @@
 //! recent checks with their failure class and kept artefact, the certificate's expiry; and its
 //! actions: check now, pause, resume, edit, clone, delete (confirmed).
 
+use super::check_result::{CheckResultFragment, wants_fragment};
 use super::sign_in::Empty;
 use crate::failure::Failure;
 use crate::history::{self, Group};
 use crate::i18n::{Tr, msg};
-use crate::page::{render, see_other};
+use crate::page::{html, render, see_other};
 use crate::shell::{Nav, Shell};
 use crate::visitor::{Posted, Visitor};
 use askama::Template;
 use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
@@ -349,15 +351,25 @@ pub(crate) async fn show(visitor: Visitor, Path(id): Path<String>, Query(query):
     Ok(render(&visitor, &page))
 }
 
-/// `POST /monitors/{id}/check`: one check now; the page comes back with it at the top.
-pub(crate) async fn check_now(Path(id): Path<String>, posted: Posted<Empty>) -> Result<Response, Failure> {
+/// `POST /monitors/{id}/check`: one check now; the page comes back with it at the top, or,
+/// asked by the page's script, what it found as a fragment ([`CheckResultFragment`]).
+pub(crate) async fn check_now(Path(id): Path<String>, headers: HeaderMap, posted: Posted<Empty>) -> Result<Response, Failure> {
     let visitor = posted.visitor;
     let id = monitor_id(&visitor, &id)?;
     let actor = visitor.member()?.actor.clone();
-    trigger_check(&visitor.deps, TriggerCheck { actor, monitor_id: id }, SystemClock::now())
+    let now = SystemClock::now();
+    let run = trigger_check(&visitor.deps, TriggerCheck { actor: actor.clone(), monitor_id: id }, now)
         .await
         .map_err(|e| refused!(&visitor, e, vigil_app::checks::TriggerCheckError))?;
-    Ok(see_other(&visitor.link(&format!("/monitors/{id}?notice=checked#checks"))))
+    if !wants_fragment(&headers) {
+        return Ok(see_other(&visitor.link(&format!("/monitors/{id}?notice=checked#checks"))));
+    }
+    let view = get_monitor(&visitor.deps, GetMonitor { actor, monitor_id: id }, now)
+        .await
+        .map_err(|e| refused!(&visitor, e, vigil_app::monitors::GetMonitorError))?;
+    let mut response = html(&CheckResultFragment::of(&visitor.tr, &view.record.monitor.spec, &run));
+    response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept"));
+    Ok(response)
 }
 
 /// `POST /monitors/{id}/pause`.

@@ -1,6 +1,7 @@
 //! The overview: the first page after signing in. Counts by status, then every monitor and
 //! heartbeat task in one list (status in words and glyph, not colour alone; the bar of the last
-//! 50 checks; the response-time sparkline; uptime over 24 h, 7 d and 30 d), filtered, searched
+//! 50 checks or runs; the response-time or run-duration sparkline; uptime over 24 h, 7 d and
+//! 30 d), filtered, searched
 //! and sorted by a form that works without script; `?view=wall` is the dense mode for a big
 //! screen.
 
@@ -8,7 +9,9 @@ use crate::failure::Failure;
 use crate::history::{self, Bar, Group};
 use crate::i18n::msg;
 use crate::page::{render, see_other};
+use crate::run_bar::{duration_sparkline, run_bar};
 use crate::shell::{Nav, Shell};
+use crate::span;
 use crate::visitor::Visitor;
 use askama::Template;
 use axum::extract::Query;
@@ -35,16 +38,28 @@ pub(crate) struct Row {
     pub(crate) status: String,
     /// Its tags.
     pub(crate) tags: Vec<String>,
-    /// The bar of its newest checks (monitors only).
+    /// The bar of its newest checks or runs.
     pub(crate) bar: Option<Bar>,
-    /// Sparkline points (monitors with two timed checks or more).
+    /// What the bar's column says on a narrow screen ("Last 50 checks", "Last 50 runs").
+    pub(crate) bar_column: &'static str,
+    /// Sparkline points (two timed checks or runs or more).
     pub(crate) spark: String,
-    /// The newest response time, in words.
+    /// What the sparkline's column says on a narrow screen.
+    pub(crate) spark_column: &'static str,
+    /// The newest response time or run duration, in words.
     pub(crate) latest: String,
-    /// Uptime over 24 h, 7 d and 30 d, in words.
-    pub(crate) uptime: [String; 3],
+    /// Uptime over 24 h, 7 d and 30 d.
+    pub(crate) uptime: [Uptime; 3],
     /// The 24 h uptime, for sorting.
     day_uptime: Option<f64>,
+}
+
+/// An uptime figure in words.
+pub(crate) struct Uptime {
+    /// The percentage, or a dash.
+    pub(crate) text: String,
+    /// Whether it is counted over only part of its window (a task's runs were not all read).
+    pub(crate) partial: bool,
 }
 
 /// A status group and how many are in it.
@@ -70,6 +85,8 @@ struct OverviewPage {
     wall: bool,
     may_edit: bool,
     live: String,
+    /// Whether tasks are listed too, so that the columns' headings name runs as well as checks.
+    with_tasks: bool,
 }
 
 /// `?notice=` after a change.
@@ -139,15 +156,20 @@ pub(crate) fn rows(visitor: &Visitor, view: &OverviewView) -> Vec<Row> {
             status,
             tags: monitor.spec.tags.iter().cloned().collect(),
             bar: Some(history::bar(tr, &digest.recent)),
+            bar_column: msg("overview.last_checks"),
             spark: history::sparkline(&history::response_times(&digest.recent)),
+            spark_column: msg("overview.response"),
             latest: digest.recent.first().and_then(|c| c.response_time()).map_or_else(String::new, |t| history::milliseconds(tr, t)),
-            uptime: windows.map(|p| history::percent(tr, p)),
+            uptime: windows.map(|p| Uptime { text: history::percent(tr, p), partial: false }),
             day_uptime: windows[0],
         }
     });
-    let tasks = view.tasks.iter().map(|task| {
+    let tasks = view.tasks.iter().map(|(task, digest)| {
         let (group, status) = history::task_status(tr, task.assessment.status);
         let spec = &task.record.task.spec;
+        let windows = UptimeWindow::ALL.map(|w| digest.counts(w).uptime_percent());
+        let uptime =
+            UptimeWindow::ALL.map(|w| Uptime { text: history::percent(tr, digest.counts(w).uptime_percent()), partial: !digest.covers(w) });
         Row {
             href: visitor.link(&format!("/tasks/{}", task.record.task.id)),
             name: spec.name.clone(),
@@ -156,11 +178,13 @@ pub(crate) fn rows(visitor: &Visitor, view: &OverviewView) -> Vec<Row> {
             group,
             status,
             tags: Vec::new(),
-            bar: None,
-            spark: String::new(),
-            latest: String::new(),
-            uptime: [(); 3].map(|_| "—".to_owned()),
-            day_uptime: None,
+            bar: Some(run_bar(tr, &digest.recent)),
+            bar_column: msg("overview.last_runs"),
+            spark: duration_sparkline(&digest.recent),
+            spark_column: msg("overview.duration"),
+            latest: digest.recent.iter().find_map(|r| r.duration).map_or_else(String::new, |d| span::millis(tr, d.as_millis() as i64)),
+            uptime,
+            day_uptime: windows[0],
         }
     });
     monitors.chain(tasks).collect()
@@ -184,6 +208,7 @@ pub(crate) async fn show(visitor: Visitor, Query(filter): Query<Filter>) -> Resu
     let may_edit = actor.may(vigil_domain::access::Action::EditMonitors);
     let view = overview(&visitor.deps, Overview { actor }, SystemClock::now()).await.map_err(|e| failure(&visitor, e))?;
     let all = rows(&visitor, &view);
+    let with_tasks = !view.tasks.is_empty();
     let counts = Group::ALL
         .into_iter()
         .map(|group| {
@@ -199,6 +224,6 @@ pub(crate) async fn show(visitor: Visitor, Query(filter): Query<Filter>) -> Resu
     filter.sort(&mut rows);
     let shown = visitor.tr.a2("overview.shown", "shown", visitor.tr.number(rows.len() as i64), "total", visitor.tr.number(total as i64));
     let live = crate::live::mode(&visitor.deps).to_owned();
-    let page = OverviewPage { shell, counts, rows, total, shown, tags, wall: filter.view == "wall", filter, may_edit, live };
+    let page = OverviewPage { shell, counts, rows, total, shown, tags, wall: filter.view == "wall", filter, may_edit, live, with_tasks };
     Ok(render(&visitor, &page))
 }

@@ -185,6 +185,20 @@ const KNOWN: &[(&str, &str)] = &[
     ("the monitor is still down", msg("refusal.monitor_still_down")),
     ("the task is still down", msg("refusal.task_still_down")),
     ("the job reported a failure", msg("refusal.job_failed")),
+    ("is required", msg("refusal.required")),
+    ("is taken by another page", msg("refusal.page_slug_taken")),
+    ("is used by another page", msg("refusal.page_domain_taken")),
+    ("must be 2-60 characters of a-z, 0-9 and `-`, not starting or ending with `-`", msg("refusal.page_slug")),
+    ("must be a host name such as status.example.com (no scheme, path or port)", msg("refusal.page_domain")),
+    ("is required to protect a page with a password", msg("refusal.page_password_required")),
+    ("a group has no sources: it shows its worst component", msg("refusal.group_sources")),
+    ("a group cannot be inside another group (two levels at most)", msg("refusal.group_in_group")),
+    ("is not a component of this page", msg("refusal.not_a_component")),
+    ("this agent's config does not allow that action", msg("refusal.action_not_allowed")),
+    ("remote actions are disabled on this agent", msg("refusal.actions_disabled")),
+    ("the action would act on the agent itself", msg("refusal.acts_on_itself")),
+    ("too many actions are running on this agent", msg("refusal.agent_busy")),
+    ("the request has expired", msg("refusal.request_expired")),
 ];
 
 /// A use case's sentence in the reader's language: the known ones from the catalogue (those
@@ -196,6 +210,16 @@ pub(crate) fn said(tr: &Tr, text: &str) -> String {
     let between = |prefix: &str, suffix: &str| text.strip_prefix(prefix)?.strip_suffix(suffix).map(str::to_owned);
     if let Some(max) = between("must be at most ", " characters") {
         return tr.a(msg("refusal.too_long"), "max", max);
+    }
+    let number = |text: &str| text.replace(',', "").parse::<i64>().ok();
+    if let Some(range) = between("must be ", " characters")
+        && let Some((min, max)) = range.split_once(" to ")
+        && let (Some(min), Some(max)) = (number(min), number(max))
+    {
+        return tr.a2(msg("refusal.length_between"), "min", tr.number(min), "max", tr.number(max));
+    }
+    if let Some(min) = between("must have at least ", " characters") {
+        return tr.a(msg("refusal.too_short"), "min", min);
     }
     if let Some(zone) = between("`", "` is not a time zone of the IANA database (like Europe/Riga)")
         .or_else(|| between("`", "` is not an IANA time zone like Europe/Paris"))
@@ -324,6 +348,36 @@ mod tests {
             assert_ne!(said, sentence, "no French for {sentence:?}");
             assert!(!said.contains("refusal.") && !said.contains("error.text"), "{said}");
         }
+    }
+
+    #[test]
+    fn status_page_sentences_and_agents_refusals_are_translated() {
+        use vigil_domain::agent::Refusal as AgentRefusal;
+        use vigil_domain::status_page::StatusPageDraft;
+        let fr = Tr::new(Locale::Fr, "Europe/Paris");
+        let draft = |json: serde_json::Value| serde_json::from_value::<StatusPageDraft>(json).unwrap();
+        let mut sentences: Vec<String> = Vec::new();
+        for bad in [
+            json!({"name": "", "slug": "Not OK!", "custom_domain": "https://x.example/path", "access": "password", "time_zone": "Mars/Olympus"}),
+            json!({"name": "x", "slug": "ok", "access": "password", "password": "short"}),
+            json!({"slug": "ok"}),
+        ] {
+            let errors = draft(bad).validate(None).unwrap_err();
+            sentences.extend(errors.0.iter().map(|e| e.message.clone()));
+        }
+        for refusal in
+            [AgentRefusal::NotAllowed, AgentRefusal::ActionsDisabled, AgentRefusal::ActsOnItself, AgentRefusal::Busy, AgentRefusal::Expired]
+        {
+            sentences.push(refusal.to_string());
+        }
+        assert!(sentences.len() >= 10, "{sentences:#?}");
+        for sentence in sentences {
+            let said = said(&fr, &sentence);
+            assert_ne!(said, sentence, "no French for {sentence:?}");
+            assert!(!said.contains("refusal."), "{said}");
+        }
+        assert_eq!(said(&fr, "must be 1 to 5,000 characters"), "Utilisez de 1 à 5\u{202f}000 caractères.");
+        assert_eq!(said(&Tr::new(Locale::En, "UTC"), "must be 1 to 5,000 characters"), "Use 1 to 5,000 characters.");
     }
 
     #[test]

@@ -173,7 +173,7 @@ const tests = [
     await editor.getByLabel("Name", { exact: true }).fill("Shop status");
     await editor.getByLabel("Address slug").fill("acme");
     await editor.getByRole("button", { name: "Make the page" }).click();
-    check((await editor.locator("#slug-error").textContent()).includes("taken"), "a taken slug is refused by its field");
+    check((await editor.locator("#slug-error").textContent()).includes("Another page has this address"), "a taken slug is refused by its field");
     check((await editor.getByLabel("Name", { exact: true }).inputValue()) === "Shop status", "what was typed stays");
     await editor.getByLabel("Address slug").fill("shop");
     await editor.getByRole("button", { name: "Make the page" }).click();

@@ -128,7 +128,10 @@ async fn an_outage_outlasting_the_claim_sends_the_message_again_under_the_same_w
     let (alerting, proxy, notifier) = deliveries_queued(1, LEASE).await;
     let queue = &alerting.session.resources.notify_queue_url;
 
-    proxy.set(Fault::OutageAt { operation: "TransactWriteItems", lasting: OUTLASTING_THE_SDK });
+    // Twice what the SDK's retries span: on a loaded machine their backoff stretches, and a
+    // last retry landing after a shorter outage would be recorded after all. The outage is
+    // lifted by hand below, so its length costs no time.
+    proxy.set(Fault::OutageAt { operation: "TransactWriteItems", lasting: OUTLASTING_THE_SDK * 2 });
     let (messages, failed) = one_batch(&alerting.session, queue, |e| async { notifier.handle(e).await.unwrap() }).await;
     assert_eq!(failed.len(), 1, "the attempt could not be recorded within its claim");
     assert_eq!(alerting.receiver.received().len(), 1);

@@ -13,7 +13,7 @@ use vigil_domain::monitor::FieldError;
 use vigil_domain::ports::StoreError;
 
 mod alerting;
-pub(crate) use alerting::{Sorted, allowed, invalid, said};
+pub(crate) use alerting::{Sorted, allowed, said};
 
 /// Why a form was not accepted, in the reader's words: a summary and each field's error.
 #[derive(Clone, Debug, Default)]

@@ -1,4 +1,4 @@
-//! What the use cases of heartbeat tasks, incidents and notifications refuse, as a person sees
+//! What the use cases of heartbeat tasks, incidents, notifications, status pages and hosts refuse, as a person sees
 //! it: each error sorted into what a form shows ([`Refusal`]) or why no form can ([`Reason`]),
 //! and the use cases' English sentences in the reader's language.
 
@@ -6,6 +6,7 @@ use super::{Failure, Reason, Refusal, words};
 use crate::i18n::{Tr, msg};
 use crate::visitor::Visitor;
 use axum::http::StatusCode;
+use vigil_app::hosts::HostError;
 use vigil_app::incidents::{
     AcknowledgeIncidentError, COMMENT_MAX_CHARS, CommentOnIncidentError, GetIncidentError, ListIncidentsError, ResolveIncidentError,
 };
@@ -15,6 +16,7 @@ use vigil_app::notifications::{
     GetRuleError, GetWindowError, ListChannelsError, ListMutesError, ListRulesError, ListWindowsError, MuteMonitorError,
     ReplaceChannelError, ReplaceWindowError, TestChannelError,
 };
+use vigil_app::status_pages::StatusPageError;
 use vigil_app::tasks::{
     ChangeTaskError, CreateTaskError, DeleteTaskError, GetTaskError, ListHistoryError, ListTasksError, UpdateTaskError,
 };
@@ -152,6 +154,16 @@ sorted! {
     ResolveIncidentError, |tr| {
         Self::NotFound => Err(Reason::NotFound),
         Self::StillDown(kind) => Ok(Refusal::summary(said(tr, &Self::StillDown(kind).to_string()))),
+    };
+    StatusPageError, |tr| {
+        Self::Invalid(errors) => Ok(invalid(tr, &errors.0)),
+        Self::Closed(_) => Ok(Refusal::summary(tr.t(msg("editor.incident_closed")))),
+        Self::NotFound(_) | Self::Confirmation(_) => Err(Reason::NotFound),
+    };
+    HostError, |tr| {
+        Self::Invalid(errors) => Ok(invalid(tr, &errors.0)),
+        Self::Conflict(text) | Self::NotConnected(text) => Ok(Refusal::summary(said(tr, &text))),
+        Self::NotFound(_) => Err(Reason::NotFound),
     };
 }
 

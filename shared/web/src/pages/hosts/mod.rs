@@ -8,14 +8,13 @@ mod enrol;
 mod host;
 mod list;
 
-use crate::failure::{Failure, Refusal, Sorted, invalid};
-use crate::i18n::{Tr, msg};
+use crate::failure::Failure;
+use crate::i18n::Tr;
 use crate::shell::{Nav, Shell};
 use crate::visitor::Visitor;
 use axum::Router;
 use axum::routing::{get, post};
 use vigil_app::Deps;
-use vigil_app::hosts::HostError;
 
 /// The routes of the host pages.
 pub(crate) fn routes() -> Router<Deps> {
@@ -30,20 +29,6 @@ pub(crate) fn routes() -> Router<Deps> {
 /// The frame of a host page.
 async fn shell(visitor: &Visitor, title_key: &str) -> Result<Shell, Failure> {
     Shell::member(visitor, title_key, Nav::Hosts).await
-}
-
-impl Sorted for HostError {
-    fn sort(self, tr: &Tr) -> Result<Refusal, crate::failure::Reason> {
-        use crate::failure::Reason;
-        match self {
-            Self::Invalid(errors) => Ok(invalid(tr, &errors.0)),
-            Self::Conflict(text) | Self::NotConnected(text) => Ok(Refusal::summary(crate::failure::said(tr, &text))),
-            Self::NotFound(_) => Err(Reason::NotFound),
-            Self::Forbidden(_) => Err(Reason::Forbidden),
-            Self::Store(vigil_domain::ports::StoreError::Conflict) => Ok(Refusal::summary(tr.t(msg("error.changed_meanwhile")))),
-            Self::Store(error) => Err(Reason::Internal(error.to_string())),
-        }
-    }
 }
 
 /// A number of bytes for the locale: `512 B`, `3.4 MB`, `1.2 GB` (powers of 1000).

@@ -8,14 +8,14 @@ mod incident_form;
 mod list;
 mod settings_form;
 
-use crate::failure::{Failure, Refusal, Sorted, invalid};
+use crate::failure::Failure;
 use crate::i18n::{Tr, msg};
 use crate::shell::{Nav, Shell};
 use crate::visitor::Visitor;
 use axum::Router;
 use axum::routing::get;
 use vigil_app::Deps;
-use vigil_app::status_pages::{StatusPageError, get_page};
+use vigil_app::status_pages::get_page;
 use vigil_domain::ids::StatusPageId;
 use vigil_domain::status_page::{ComponentStatus, PublicStatus, StatusPage};
 
@@ -49,20 +49,6 @@ async fn page_of(visitor: &Visitor, id: &str) -> Result<StatusPage, Failure> {
     let page_id: StatusPageId = path_id(visitor, id)?;
     let actor = visitor.member()?.actor.clone();
     get_page(&visitor.deps, &actor, page_id).await.map_err(|e| Failure::of(visitor, e))
-}
-
-impl Sorted for StatusPageError {
-    fn sort(self, tr: &Tr) -> Result<Refusal, crate::failure::Reason> {
-        use crate::failure::Reason;
-        match self {
-            Self::Invalid(errors) => Ok(invalid(tr, &errors.0)),
-            Self::Closed(_) => Ok(Refusal::summary(tr.t(msg("editor.incident_closed")))),
-            Self::NotFound(_) | Self::Confirmation(_) => Err(Reason::NotFound),
-            Self::Forbidden(_) => Err(Reason::Forbidden),
-            Self::Store(vigil_domain::ports::StoreError::Conflict) => Ok(Refusal::summary(tr.t(msg("error.changed_meanwhile")))),
-            Self::Store(error) => Err(Reason::Internal(error.to_string())),
-        }
-    }
 }
 
 /// A component state's words.

@@ -107,6 +107,8 @@ const tests = [
     await page.goto(`${base}/hosts`);
     await page.screenshot({ path: join(shots, "hosts-fr-dark-phone.png"), fullPage: true });
     await page.getByRole("button", { name: "EN" }).first().click();
+    await page.waitForLoadState();
+    await page.screenshot({ path: join(shots, "hosts-en-dark-phone.png"), fullPage: true });
     return page;
   }],
 ];

@@ -241,6 +241,14 @@ const tests = [
     await phone.screenshot({ path: join(shots, "status-editor-incident-fr-dark-phone.png"), fullPage: true });
     await phone.goto(editorUrl);
     await phone.getByRole("button", { name: "EN" }).first().click();
+    await phone.waitForLoadState();
+    await phone.screenshot({ path: join(shots, "status-editor-en-dark-phone.png"), fullPage: true });
+    // French, light, desktop: the editor's own context, in the language the member picks.
+    await editor.goto(editorUrl);
+    await editor.getByRole("button", { name: "FR" }).first().click();
+    await editor.waitForLoadState();
+    await editor.screenshot({ path: join(shots, "status-editor-fr-light-desktop.png"), fullPage: true });
+    await editor.getByRole("button", { name: "EN" }).first().click();
     return phone;
   }],
 ];

@@ -3,10 +3,8 @@
 //! and is revoked by `vigil logout`, processes sharing a context, keys shown once and revoked,
 //! members invited with the link of the API's answer, organisations, and the audit log.
 
-mod support;
-
+use crate::support::{Cli, KEY, Run, Serve};
 use std::os::unix::fs::PermissionsExt;
-use support::{Cli, KEY, Run, Serve};
 use vigil_client::Client;
 use vigil_client::api::{AcceptInvitationRequest, SetUpRequest};
 use vigil_domain::accounts::Totp;

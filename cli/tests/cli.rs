@@ -3,10 +3,8 @@
 //! export, a second apply that changes nothing, --prune among the file's own), Gatus imports,
 //! and `vigil run` reporting a failing job with its output.
 
-mod support;
-
+use crate::support::{Cli, KEY, Serve, eventually};
 use std::os::unix::fs::PermissionsExt;
-use support::{Cli, KEY, Serve, eventually};
 
 const FILE: &str = r#"
 source: prod

@@ -2,11 +2,9 @@
 //! `vigil-agent` connected: enrol, list, metrics, rules, a refused and a run action, the action
 //! history, revocation.
 
-mod support;
-
+use crate::support::{Cli, Serve, eventually};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use support::{Cli, Serve, eventually};
 
 /// The agent binary `cargo build -p vigil-agent` left beside this test's executable.
 fn agent_binary() -> PathBuf {

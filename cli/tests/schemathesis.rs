@@ -4,11 +4,9 @@
 //! cores: `VIGIL_SCHEMATHESIS_EXAMPLES` cases per operation (25 by default) with the seed
 //! `VIGIL_SCHEMATHESIS_SEED` (fixed by default, so that a failure reproduces).
 
-mod support;
-
+use crate::support::{KEY, Serve};
 use std::path::PathBuf;
 use std::process::Command;
-use support::{KEY, Serve};
 
 #[test]
 fn schemathesis_finds_no_server_error_and_no_answer_off_the_document() {

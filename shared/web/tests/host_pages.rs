@@ -3,10 +3,8 @@
 //! page with its figures, charts and containers, a remote action asked of a host whose agent
 //! is not connected, and who may do what.
 
-mod installation;
-
+use crate::installation::{Installation, assert_safe, element, now};
 use axum::http::StatusCode;
-use installation::{Installation, assert_safe, element, now};
 use jiff::SignedDuration;
 use vigil_app::hosts::{AgentSession, on_agent_message};
 use vigil_domain::access::Origin;

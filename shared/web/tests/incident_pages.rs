@@ -3,10 +3,8 @@
 //! the server's words while the monitor is down), and a viewer who sees no control and is
 //! refused anyway.
 
-mod installation;
-
+use crate::installation::{Installation, assert_safe, element};
 use axum::http::StatusCode;
-use installation::{Installation, assert_safe, element};
 use vigil_domain::accounts::Locale;
 use vigil_domain::incident::IncidentStatus;
 

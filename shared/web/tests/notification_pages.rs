@@ -4,10 +4,8 @@
 //! form's own buttons, maintenance windows in the reader's zone, mutes, and what a viewer may
 //! not do.
 
-mod installation;
-
+use crate::installation::{Installation, assert_safe, element};
 use axum::http::StatusCode;
-use installation::{Installation, assert_safe, element};
 use vigil_domain::accounts::Locale;
 use vigil_domain::notify::{ChannelConfig, WindowSchedule};
 use vigil_memory::ScriptedNotifier;

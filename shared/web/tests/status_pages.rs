@@ -3,10 +3,8 @@
 //! history; caching with an `ETag`; a password page and a members-only page that refuse
 //! anonymous readers; the subscription form and the links of its mails followed by a browser.
 
-mod installation;
-
+use crate::installation::{Installation, assert_safe, element, now};
 use axum::http::{Method, StatusCode};
-use installation::{Installation, assert_safe, element, now};
 use vigil_app::status_pages::{CreatePage, PostIncident, PutComponent, create_page, current_snapshot, post_incident, put_component};
 use vigil_domain::ids::{ComponentId, MonitorId};
 use vigil_domain::status_page::StatusPage;
@@ -48,7 +46,7 @@ async fn acme(at: &Installation) -> (StatusPage, MonitorId, ComponentId) {
     (page, api_monitor, api)
 }
 
-async fn anonymous(at: &Installation, path: &str) -> installation::Answer {
+async fn anonymous(at: &Installation, path: &str) -> crate::installation::Answer {
     at.call(Method::GET, path, &[], "").await
 }
 

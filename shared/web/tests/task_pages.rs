@@ -3,10 +3,8 @@
 //! with their logs; refusals shown field by field; the managed mark; pausing, resuming, a
 //! confirmed delete; and what a viewer or a responder may not do.
 
-mod installation;
-
+use crate::installation::{Installation, assert_safe, element, now};
 use axum::http::{Method, StatusCode};
-use installation::{Installation, assert_safe, element, now};
 use vigil_domain::accounts::Locale;
 use vigil_domain::heartbeat::cron::CronExpr;
 use vigil_web::Tr;

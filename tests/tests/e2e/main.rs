@@ -2,6 +2,7 @@
 
 mod accounts;
 mod accounts_client;
+mod agent;
 mod alerting;
 mod checks;
 mod client;
@@ -10,6 +11,7 @@ mod heartbeats;
 mod heartbeats_api;
 mod hosts;
 mod incidents;
+mod jobs;
 mod monitors_api;
 mod notifications;
 mod oidc;

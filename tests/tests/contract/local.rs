@@ -1,6 +1,6 @@
 //! The port contract suites on the self-hosted adapters (SQLite and filesystem artefacts) and
 //! on the in-memory store that the use-case and router tests run over. The same suites run on
-//! DynamoDB and S3 in contract_dynamodb.rs.
+//! DynamoDB and S3 in dynamodb.rs.
 
 use std::sync::Arc;
 use tempfile::TempDir;

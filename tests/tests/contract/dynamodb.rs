@@ -1,5 +1,5 @@
 //! The port contract suites on the AWS adapters: DynamoDB and S3 on the emulator. The same
-//! suites run on SQLite and in memory in contract_local.rs.
+//! suites run on SQLite and in memory in local.rs.
 
 use std::sync::Arc;
 use vigil_app::{Blobs, Stores};

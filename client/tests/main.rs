@@ -1,0 +1,4 @@
+//! The client against scripted transports: a module per concern.
+
+mod behaviour;
+mod tokens;

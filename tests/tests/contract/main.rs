@@ -1,0 +1,4 @@
+//! The port contract suites, run on every adapter: a module per family of adapters.
+
+mod dynamodb;
+mod local;

@@ -68,6 +68,9 @@ pub async fn run(args: AlertLatencyArgs) -> anyhow::Result<()> {
         public_url: None,
         ping_body_cap: vigil_app::HeartbeatSettings::DEFAULT_BODY_CAP,
         sweep_interval: std::time::Duration::from_secs(1),
+        // Its monitors must be Up before the outage starts; spreading their first checks would
+        // only lengthen the setup.
+        first_check_within: std::time::Duration::ZERO,
         delivery: DeliveryConfig::default(),
         smtp: None,
         accounts: vigil_app::AccountSettings::default(),

@@ -48,6 +48,7 @@ pub async fn serve(args: PingsServerArgs) -> anyhow::Result<()> {
         public_url: None,
         ping_body_cap: vigil_app::HeartbeatSettings::DEFAULT_BODY_CAP,
         sweep_interval: Duration::from_secs(1),
+        first_check_within: Duration::from_secs(10),
         delivery: vigil::serve::DeliveryConfig::default(),
         smtp: None,
         accounts: vigil_app::AccountSettings::default(),

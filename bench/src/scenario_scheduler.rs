@@ -27,7 +27,7 @@ use vigil_domain::latency::LatencyDigest;
 use vigil_domain::monitor::{CheckInterval, MonitorDraft};
 use vigil_domain::ports::Prober;
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
-use vigil_local::{FsArtefactStore, InProcessBus, SqliteStore};
+use vigil_local::{DueIndex, DueWatch, FsArtefactStore, InProcessBus, SqliteStore};
 use vigil_probe::{HttpProber, NetworkGuard, ProberConfig};
 
 use crate::cli::{SchedulerArgs, Scheme};
@@ -80,8 +80,9 @@ pub async fn run(args: SchedulerArgs, target: &Target) -> anyhow::Result<()> {
 
 /// The wiring of cli/src/serve.rs, minus the HTTP API and pruning, with the prober wrapped to
 /// tally outcomes.
-fn wire(dir: &Path, ca_pem: &[u8], tally: Tally, scheme: Scheme) -> anyhow::Result<Deps> {
+fn wire(dir: &Path, ca_pem: &[u8], tally: Tally, scheme: Scheme) -> anyhow::Result<(Deps, DueWatch)> {
     let store = SqliteStore::open(&dir.join("vigil.db"))?;
+    let due = store.due_watch(DueIndex::Checks);
     let artefacts = FsArtefactStore::open(&dir.join("artefacts"))?;
     let prober: Arc<dyn Prober> = if scheme == Scheme::NoNetwork {
         Arc::new(CountingProber::new(NoNetworkProber, tally))
@@ -90,7 +91,7 @@ fn wire(dir: &Path, ca_pem: &[u8], tally: Tally, scheme: Scheme) -> anyhow::Resu
         Arc::new(CountingProber::new(HttpProber::new(config).context("setting up the probe engine")?, tally))
     };
     let store = Arc::new(store);
-    Ok(Deps {
+    let deps = Deps {
         stores: Stores::on(store.clone(), Blobs { artefacts: Arc::new(artefacts), ping_bodies: store }),
         events: Arc::new(InProcessBus::default()),
         prober,
@@ -100,7 +101,8 @@ fn wire(dir: &Path, ca_pem: &[u8], tally: Tally, scheme: Scheme) -> anyhow::Resu
         oidc: None,
         live: None,
         settings: Settings { network_policy: NetworkPolicy::AllowPrivate, body_cap: ProbeRequest::DEFAULT_BODY_CAP, ..Settings::default() },
-    })
+    };
+    Ok((deps, due))
 }
 
 async fn phase(scheme: Scheme, args: &SchedulerArgs, target: &Target) -> anyhow::Result<Phase> {
@@ -113,7 +115,7 @@ async fn phase(scheme: Scheme, args: &SchedulerArgs, target: &Target) -> anyhow:
     measure::reset_peak_rss();
 
     let tally = Tally::default();
-    let deps = wire(dir.path(), target.ca_pem(), tally.clone(), scheme)?;
+    let (deps, due) = wire(dir.path(), target.ca_pem(), tally.clone(), scheme)?;
     let tenant = match bootstrap(&deps, Bootstrap { tenant_name: "bench".into(), admin_key: None }, SystemClock::now()).await? {
         Bootstrapped::Created { tenant, .. } => tenant.id,
         Bootstrapped::AlreadyInitialised => return Err(anyhow!("a fresh data directory already had a tenant")),
@@ -122,7 +124,10 @@ async fn phase(scheme: Scheme, args: &SchedulerArgs, target: &Target) -> anyhow:
     smoke_check(&deps, tenant, &url, args).await?;
     let _ = tally.take_durations();
 
-    let scheduler = LocalScheduler::new(deps.clone(), SchedulerConfig { max_in_flight: args.max_in_flight, ..SchedulerConfig::default() });
+    let scheduler = LocalScheduler::new(
+        deps.clone(),
+        SchedulerConfig { max_in_flight: args.max_in_flight, due: Some(due), ..SchedulerConfig::default() },
+    );
     let stats = scheduler.stats();
     let (stop, stopped) = watch::channel(false);
     let scheduling = tokio::spawn(scheduler.run(async move {

@@ -72,6 +72,8 @@ pub fn config(data_dir: &Path, policy: NetworkPolicy) -> ServeConfig {
         ping_body_cap: vigil_app::HeartbeatSettings::DEFAULT_BODY_CAP,
         // Fast, so that tests see missed deadlines within a fraction of a second.
         sweep_interval: Duration::from_millis(100),
+        // Most tests wait for a new monitor's first check; the scheduler test turns the spread on.
+        first_check_within: Duration::ZERO,
         config_file: None,
         live_updates: Default::default(),
     }

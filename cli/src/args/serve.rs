@@ -93,6 +93,10 @@ pub struct ServeArgs {
     /// The most bytes of a heartbeat ping's body kept; the rest is dropped with a note.
     #[arg(long, env = "VIGIL_PING_BODY_CAP_BYTES", default_value_t = HeartbeatSettings::DEFAULT_BODY_CAP)]
     pub ping_body_cap_bytes: usize,
+    /// Milliseconds over which new monitors' first checks are spread (by their ids), so that a
+    /// bulk import does not come due at once; 0 checks each new monitor at once.
+    #[arg(long, env = "VIGIL_FIRST_CHECK_WITHIN_MS", default_value_t = 10_000)]
+    pub first_check_within_ms: u64,
     /// Milliseconds between two reads of the heartbeat due-index.
     #[arg(long, env = "VIGIL_SWEEP_INTERVAL_MS", default_value_t = 1000)]
     pub sweep_interval_ms: u64,
@@ -177,6 +181,7 @@ impl ServeArgs {
             public_url: self.public_url,
             ping_body_cap: self.ping_body_cap_bytes,
             sweep_interval: Duration::from_millis(self.sweep_interval_ms.max(10)),
+            first_check_within: Duration::from_millis(self.first_check_within_ms),
             delivery: DeliveryConfig {
                 retry: RetryPolicy {
                     max_attempts: self.notify_max_attempts.max(1),

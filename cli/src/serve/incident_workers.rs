@@ -3,11 +3,12 @@
 //!
 //! - The event consumer reads status changes from the in-process bus and runs `handle_event`
 //!   (open, resolve, enqueue deliveries), retrying a failed event a few times.
-//! - The deliverer polls the delivery due-index (and is woken at once when the consumer or the
-//!   timer loop enqueued something) and attempts each due delivery in its own task under a
+//! - The deliverer reads the delivery due-index when its earliest delivery is due or one was
+//!   enqueued or retried (and at once when the consumer or the timer loop enqueued something) and attempts each due delivery in its own task under a
 //!   deadline, so a slow or dead receiver only ever holds its own task; retries are due
 //!   times in SQLite, so a restart loses no pending delivery.
-//! - The timer loop polls the escalation and reminder due-index.
+//! - The timer loop reads the escalation and reminder due-index when its earliest timer is due
+//!   or timers were scheduled.
 
 use jiff::SignedDuration;
 use std::future::Future;
@@ -20,14 +21,22 @@ use vigil_app::SystemClock;
 use vigil_app::incidents::{HandleEvent, handle_event};
 use vigil_app::notifications::{ClaimDueDeliveries, Deliver, RunDueTimers, claim_due_deliveries, deliver, run_due_timers};
 use vigil_domain::events::DomainEvent;
+use vigil_local::DueWatch;
+
+use super::pacing::Pacing;
 
 /// How the workers pace themselves.
 #[derive(Clone, Debug)]
 pub struct IncidentWorkersConfig {
-    /// How often the delivery due-index is read.
+    /// The shortest time between two reads of the delivery due-index, and the time between them
+    /// without a watch.
     pub delivery_tick: Duration,
-    /// How often the timer due-index is read.
+    /// The delivery due-index's watch.
+    pub deliveries_due: Option<DueWatch>,
+    /// The same for the timer due-index.
     pub timer_tick: Duration,
+    /// The timer due-index's watch.
+    pub timers_due: Option<DueWatch>,
     /// The most deliveries being attempted at once.
     pub max_concurrent_deliveries: usize,
     /// How long a claimed delivery or timer is kept from others before it comes back (must
@@ -41,7 +50,9 @@ impl Default for IncidentWorkersConfig {
     fn default() -> Self {
         Self {
             delivery_tick: Duration::from_millis(200),
+            deliveries_due: None,
             timer_tick: Duration::from_millis(500),
+            timers_due: None,
             max_concurrent_deliveries: 64,
             lease: Duration::from_secs(60),
             shutdown_grace: Duration::from_secs(15),
@@ -119,14 +130,15 @@ async fn consume_events(deps: Deps, mut events: broadcast::Receiver<DomainEvent>
 }
 
 async fn run_timers(deps: Deps, config: IncidentWorkersConfig, enqueued: Arc<Notify>, mut stop: watch::Receiver<bool>) {
-    let mut ticker = tokio::time::interval(config.timer_tick);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let pacing = Pacing { watch: config.timers_due.clone(), tick: config.timer_tick, lead: Duration::ZERO, floor: config.timer_tick };
+    let mut previous = None;
     let lease = SignedDuration::try_from(config.lease).unwrap_or(SignedDuration::from_secs(60));
     loop {
         tokio::select! {
             () = stopped(&mut stop) => return,
-            _ = ticker.tick() => {}
+            () = pacing.next_pass(previous) => {}
         }
+        previous = Some(tokio::time::Instant::now());
         match run_due_timers(&deps, RunDueTimers { lease, ..RunDueTimers::default() }, SystemClock::now()).await {
             Ok(0) => {}
             // The new deliveries go out now rather than at the next poll.
@@ -139,15 +151,17 @@ async fn run_timers(deps: Deps, config: IncidentWorkersConfig, enqueued: Arc<Not
 async fn deliver_due(deps: Deps, config: IncidentWorkersConfig, enqueued: Arc<Notify>, mut stop: watch::Receiver<bool>) {
     let slots = Arc::new(Semaphore::new(config.max_concurrent_deliveries));
     let mut tasks = JoinSet::new();
-    let mut ticker = tokio::time::interval(config.delivery_tick);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let pacing =
+        Pacing { watch: config.deliveries_due.clone(), tick: config.delivery_tick, lead: Duration::ZERO, floor: config.delivery_tick };
+    let mut previous = None;
     let lease = SignedDuration::try_from(config.lease).unwrap_or(SignedDuration::from_secs(60));
     loop {
         tokio::select! {
             () = stopped(&mut stop) => break,
-            _ = ticker.tick() => {}
+            () = pacing.next_pass(previous) => {}
             () = enqueued.notified() => {}
         }
+        previous = Some(tokio::time::Instant::now());
         while let Some(joined) = tasks.try_join_next() {
             if let Err(error) = joined {
                 tracing::error!(%error, "a delivery task panicked");

@@ -6,11 +6,13 @@
 
 mod config_file;
 mod incident_workers;
+mod pacing;
 mod scheduler;
 mod sweeper;
 
 pub use config_file::{InProcess, Watcher, apply_file, in_process_client};
 pub use incident_workers::{IncidentWorkers, IncidentWorkersConfig};
+pub use pacing::Pacing;
 pub use scheduler::{LocalScheduler, SchedulerConfig, SchedulerStats};
 pub use sweeper::{LocalSweeper, SweeperConfig, SweeperStats};
 
@@ -31,7 +33,7 @@ use vigil_domain::notify::{RenderContext, RetryPolicy};
 use vigil_domain::ports::OidcProvider;
 use vigil_domain::probe::NetworkPolicy;
 use vigil_domain::tenant::ApiKeySecret;
-use vigil_local::{DataDirLock, FsArtefactStore, InProcessBus, LocalNotifier, SmtpConfig, SqliteStore};
+use vigil_local::{DataDirLock, DueIndex, FsArtefactStore, InProcessBus, LocalNotifier, SmtpConfig, SqliteStore};
 use vigil_oidc::{OidcSettings, OpenIdProvider};
 use vigil_probe::{HttpProber, NetworkGuard, ProberConfig};
 
@@ -61,6 +63,8 @@ pub struct ServeConfig {
     pub ping_body_cap: usize,
     /// How often the heartbeat sweeper reads the due-index.
     pub sweep_interval: Duration,
+    /// New monitors' first checks are spread over this much time (at most their interval).
+    pub first_check_within: Duration,
     /// How notifications are delivered.
     pub delivery: DeliveryConfig,
     /// The SMTP relay for email channels and account mail, if any.
@@ -236,6 +240,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
             },
             accounts: config.accounts.clone(),
             hosts: vigil_app::HostSettings::default(),
+            first_check_within: SignedDuration::try_from(config.first_check_within).unwrap_or(Settings::FIRST_CHECK_WITHIN),
         },
     };
 
@@ -265,11 +270,16 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
 
     let (stop, stop_rx) = watch::channel(false);
 
-    let scheduler =
-        LocalScheduler::new(deps.clone(), SchedulerConfig { max_in_flight: config.max_in_flight, ..SchedulerConfig::default() });
+    let scheduler = LocalScheduler::new(
+        deps.clone(),
+        SchedulerConfig { max_in_flight: config.max_in_flight, due: Some(store.due_watch(DueIndex::Checks)), ..SchedulerConfig::default() },
+    );
     let scheduler_stats = scheduler.stats();
 
-    let sweeper = LocalSweeper::new(deps.clone(), SweeperConfig { tick: config.sweep_interval, ..SweeperConfig::default() });
+    let sweeper = LocalSweeper::new(
+        deps.clone(),
+        SweeperConfig { tick: config.sweep_interval, due: Some(store.due_watch(DueIndex::Deadlines)), ..SweeperConfig::default() },
+    );
     let sweeper_stats = sweeper.stats();
 
     let metrics = Arc::clone(&scheduler_stats);
@@ -307,6 +317,8 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     // A claimed delivery must not come back to another attempt while its first is still running.
     let mut worker_config = config.delivery.workers.clone();
     worker_config.lease = worker_config.lease.max(config.delivery.send_timeout + Duration::from_secs(30));
+    worker_config.deliveries_due = Some(store.due_watch(DueIndex::Deliveries));
+    worker_config.timers_due = Some(store.due_watch(DueIndex::Timers));
     let workers = IncidentWorkers::new(deps.clone(), worker_config);
     let incidents = tokio::spawn(workers.run(incident_events, stopped(stop_rx.clone())));
     let sweeping = tokio::spawn(sweeper.run(stopped(stop_rx.clone())));

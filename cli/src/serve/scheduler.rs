@@ -1,9 +1,10 @@
 //! The in-process scheduler: what EventBridge, the scheduler Lambda and SQS delays are on AWS.
 //!
-//! Every tick it claims the checks planned within the next horizon from the due-index, then each
+//! Each pass claims the checks planned within the next horizon from the due-index, then each
 //! claimed check waits for its planned time in its own task and runs once one of a bounded
 //! number of slots is free. Claiming advances each monitor's due time in the store, so a restart
-//! resumes on schedule and nothing is claimed twice.
+//! resumes on schedule and nothing is claimed twice. Between passes it sleeps until the earliest
+//! planned check is within half the horizon, or a monitor was made or changed (see `Pacing`).
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -17,12 +18,18 @@ use vigil_app::SystemClock;
 use vigil_app::checks::{ClaimDueChecks, RunCheck, RunCheckOutcome, claim_due_checks, run_check};
 use vigil_domain::latency::LatencyDigest;
 use vigil_domain::ports::DueCheck;
+use vigil_local::DueWatch;
+
+use super::pacing::Pacing;
 
 /// How the scheduler paces itself.
 #[derive(Clone, Debug)]
 pub struct SchedulerConfig {
-    /// How often the due-index is read.
+    /// The shortest time between two reads of the due-index, and the time between them when
+    /// there is no `due` watch.
     pub tick: Duration,
+    /// The due-index's watch, to sleep until the next planned check.
+    pub due: Option<DueWatch>,
     /// How far ahead checks are claimed (must exceed `tick`) and how many at once.
     pub claim: ClaimDueChecks,
     /// The most checks running at once.
@@ -35,6 +42,7 @@ impl Default for SchedulerConfig {
     fn default() -> Self {
         Self {
             tick: Duration::from_millis(250),
+            due: None,
             claim: ClaimDueChecks::default(),
             max_in_flight: 1_000,
             shutdown_grace: Duration::from_secs(15),
@@ -107,21 +115,23 @@ impl LocalScheduler {
         let slots = Arc::new(Semaphore::new(self.config.max_in_flight));
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut tasks = JoinSet::new();
-        let mut ticker = tokio::time::interval(self.config.tick);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let horizon = Duration::try_from(self.config.claim.horizon).unwrap_or_default();
+        let pacing = Pacing { watch: self.config.due.clone(), tick: self.config.tick, lead: horizon / 2, floor: self.config.tick };
+        let mut previous = None;
         tokio::pin!(shutdown);
         loop {
             tokio::select! {
                 () = &mut shutdown => break,
-                _ = ticker.tick() => {}
+                () = pacing.next_pass(previous) => {}
             }
+            previous = Some(Instant::now());
             match claim_due_checks(&self.deps, self.config.claim, SystemClock::now()).await {
                 Ok(due) => {
                     for check in due {
                         tasks.spawn(self.check_task(check, Arc::clone(&slots), stop_rx.clone()));
                     }
                 }
-                Err(error) => tracing::error!(%error, "claiming due checks failed; retrying next tick"),
+                Err(error) => tracing::error!(%error, "claiming due checks failed; retrying next pass"),
             }
             while let Some(joined) = tasks.try_join_next() {
                 if let Err(error) = joined {

@@ -1,8 +1,9 @@
 //! The in-process sweeper: what the EventBridge-fired sweeper Lambda is on AWS.
 //!
-//! Every tick it reads the due-index for tasks whose deadline has passed (a partial index on
+//! Each pass reads the due-index for tasks whose deadline has passed (a partial index on
 //! `next_deadline_at`, so the cost grows with the tasks due, not with all tasks) and moves them
-//! with time: Late, Down, runs past their limit closed. Every host tick it judges the silence
+//! with time: Late, Down, runs past their limit closed. Between passes it sleeps until the
+//! earliest deadline or a task's change (see `Pacing`). Every host tick it judges the silence
 //! rules of hosts: a host that stopped reporting opens an incident, one back resolves it.
 
 use std::future::Future;
@@ -13,12 +14,18 @@ use vigil_app::Deps;
 use vigil_app::SystemClock;
 use vigil_app::heartbeats::{SweepDueTasks, sweep_due_tasks};
 use vigil_app::hosts::sweep_silent_hosts;
+use vigil_local::DueWatch;
+
+use super::pacing::Pacing;
 
 /// How the sweeper paces itself.
 #[derive(Clone, Debug)]
 pub struct SweeperConfig {
-    /// How often the due-index is read; detection happens within one tick of a deadline.
+    /// The shortest time between two reads of the due-index, and the time between them when
+    /// there is no `due` watch; detection happens within one tick of a deadline.
     pub tick: Duration,
+    /// The due-index's watch, to sleep until the next deadline.
+    pub due: Option<DueWatch>,
     /// How many tasks one tick reads at a time, and at most.
     pub sweep: SweepDueTasks,
     /// How often hosts' silence rules are judged; it reads every host, so less often than
@@ -28,7 +35,7 @@ pub struct SweeperConfig {
 
 impl Default for SweeperConfig {
     fn default() -> Self {
-        Self { tick: Duration::from_secs(1), sweep: SweepDueTasks::default(), host_tick: Duration::from_secs(5) }
+        Self { tick: Duration::from_secs(1), due: None, sweep: SweepDueTasks::default(), host_tick: Duration::from_secs(5) }
     }
 }
 
@@ -76,8 +83,8 @@ impl LocalSweeper {
 
     /// Runs until `shutdown` completes.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
-        let mut ticker = tokio::time::interval(self.config.tick);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let pacing = Pacing { watch: self.config.due.clone(), tick: self.config.tick, lead: Duration::ZERO, floor: self.config.tick };
+        let mut previous = None;
         let mut host_ticker = tokio::time::interval(self.config.host_tick);
         host_ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         tokio::pin!(shutdown);
@@ -93,14 +100,15 @@ impl LocalSweeper {
                     }
                     continue;
                 }
-                _ = ticker.tick() => {}
+                () = pacing.next_pass(previous) => {}
             }
+            previous = Some(tokio::time::Instant::now());
             match sweep_due_tasks(&self.deps, self.config.sweep, SystemClock::now()).await {
                 Ok(swept) => {
                     self.stats.due.fetch_add(swept.due as u64, Ordering::Relaxed);
                     self.stats.changed.fetch_add(swept.changed as u64, Ordering::Relaxed);
                 }
-                Err(error) => tracing::error!(%error, "sweeping due heartbeat tasks failed; retrying next tick"),
+                Err(error) => tracing::error!(%error, "sweeping due heartbeat tasks failed; retrying next pass"),
             }
         }
     }

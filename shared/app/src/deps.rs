@@ -27,6 +27,14 @@ pub struct Settings {
     pub accounts: AccountSettings,
     /// How host agents enrol, what they keep and for how long.
     pub hosts: HostSettings,
+    /// New monitors' first checks are spread over min(interval, this) after their creation
+    /// (see `CheckInterval::first_check_at`); zero checks each new monitor at once.
+    pub first_check_within: SignedDuration,
+}
+
+impl Settings {
+    /// The spread of new monitors' first checks when nothing else is said.
+    pub const FIRST_CHECK_WITHIN: SignedDuration = SignedDuration::from_secs(10);
 }
 
 /// How host agents enrol and what their history keeps.
@@ -75,6 +83,7 @@ impl Default for Settings {
             public_url: Url::parse("http://127.0.0.1:8080/").expect("a valid URL"),
             accounts: AccountSettings::default(),
             hosts: HostSettings::default(),
+            first_check_within: Self::FIRST_CHECK_WITHIN,
         }
     }
 }

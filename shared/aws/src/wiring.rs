@@ -51,6 +51,7 @@ pub fn store_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Pr
             public_url: config.public_url.clone(),
             accounts: vigil_app::AccountSettings::default(),
             hosts: vigil_app::HostSettings::default(),
+            first_check_within: Settings::FIRST_CHECK_WITHIN,
         },
     })
 }

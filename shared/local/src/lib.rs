@@ -12,4 +12,4 @@ pub use artefacts::FsArtefactStore;
 pub use bus::InProcessBus;
 pub use data_dir_lock::DataDirLock;
 pub use notifier::{LocalNotifier, SmtpConfig, SmtpSecurity};
-pub use sqlite::{HostRetention, SqliteStore};
+pub use sqlite::{DueIndex, DueWatch, HostRetention, SqliteStore};

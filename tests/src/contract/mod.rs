@@ -12,7 +12,7 @@ pub mod fixtures;
 mod host_fixtures;
 mod host_history;
 mod hosts;
-mod incident_fixtures;
+pub mod incident_fixtures;
 mod incidents;
 mod invitations;
 mod monitors;

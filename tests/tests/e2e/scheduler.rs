@@ -8,11 +8,18 @@ use vigil_tests::target::Target;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn monitors_are_checked_on_schedule_at_their_phase() {
-    let app = TestApp::spawn().await;
+    let within = Duration::from_secs(10);
+    let app = TestApp::spawn_configured(|config| config.first_check_within = within).await;
     let target = Target::http().await;
     let id = app.create_monitor(json!({"name": "sched", "url": target.url("/"), "interval_seconds": 10})).await;
-    let first = app.wait_for_checks(&id, 1, Duration::from_secs(5)).await;
-    assert_eq!(first[0]["result"], "up", "a new monitor is checked at once");
+    let first = app.wait_for_checks(&id, 1, within + Duration::from_secs(5)).await;
+    assert_eq!(first[0]["result"], "up");
+    let created: jiff::Timestamp =
+        app.call(reqwest::Method::GET, &format!("/v1/monitors/{id}"), None).await.json["created_at"].as_str().unwrap().parse().unwrap();
+    let monitor: MonitorId = id.parse().unwrap();
+    let spread = CheckInterval::from_seconds(10).unwrap().first_check_at(monitor, created, within.try_into().unwrap());
+    let first_planned: jiff::Timestamp = first[0]["planned_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(first_planned, spread, "a new monitor's first check is at its offset within the spread window");
 
     let checks = app.wait_for_checks(&id, 3, Duration::from_secs(30)).await;
     let planned: Vec<i64> =

@@ -30,7 +30,8 @@ pub enum CreateMonitorError {
     Store(#[from] StoreError),
 }
 
-/// Validates and stores a new monitor. Its first check is due at once, later ones on its phase.
+/// Validates and stores a new monitor. Its first check is due within a few seconds (spread by its
+/// id, so that a bulk import does not come due in one burst), later ones on its phase.
 #[tracing::instrument(name = "create_monitor", skip_all, fields(tenant = %cmd.actor.tenant_id))]
 pub async fn create_monitor(deps: &Deps, cmd: CreateMonitor, now: Timestamp) -> Result<MonitorRecord, CreateMonitorError> {
     cmd.actor.require(Action::EditMonitors)?;
@@ -44,7 +45,8 @@ pub async fn create_monitor(deps: &Deps, cmd: CreateMonitor, now: Timestamp) -> 
         created_at: now,
         updated_at: now,
     };
-    let record = MonitorRecord { monitor, health: MonitorHealth::pending(now), next_due_at: Some(now) };
+    let first_check = monitor.spec.interval.first_check_at(monitor.id, now, deps.settings.first_check_within);
+    let record = MonitorRecord { monitor, health: MonitorHealth::pending(now), next_due_at: Some(first_check) };
     deps.stores.monitors.insert(&record).await?;
     deps.notify(cmd.actor.tenant_id, LiveNotice::Monitor(record.monitor.id));
     let after = crate::accounts::audit_trail::snapshot(&record.monitor.spec.to_draft());

@@ -1,6 +1,7 @@
 //! The rules of the monitor use cases, over the in-memory store.
 
 use super::*;
+use crate::Settings;
 use crate::checks::{RunCheck, RunCheckOutcome, run_check};
 use crate::incidents::{HandleEvent, handle_event};
 use crate::world::{World, at, from_json};
@@ -46,7 +47,9 @@ async fn creating_validates_every_field_and_applies_the_network_policy() {
             Ok(record) => {
                 assert!(failing.is_empty(), "{name}: accepted, expected {failing:?}");
                 assert_eq!(record.health.status, MonitorStatus::Pending, "{name}");
-                assert_eq!(record.next_due_at, Some(at(0)), "{name}: the first check is due at once");
+                let first = record.monitor.spec.interval.first_check_at(record.monitor.id, at(0), Settings::FIRST_CHECK_WITHIN);
+                assert_eq!(record.next_due_at, Some(first), "{name}: the first check is at the monitor's offset");
+                assert!(first >= at(0) && first < at(10), "{name}: within the spread window: {first}");
                 let stored = world.deps.stores.monitors.get(world.tenant, record.monitor.id).await.unwrap();
                 assert_eq!(stored, Some(record), "{name}: stored as returned");
             }
@@ -85,7 +88,7 @@ async fn updating_moves_the_due_time_only_with_the_interval_and_honours_revision
 
     let renamed = update_monitor(&world.deps, update(json!({"name": "api v2"}), Some(1)), at(5)).await.unwrap();
     assert_eq!((renamed.monitor.spec.name.as_str(), renamed.monitor.revision), ("api v2", 2));
-    assert_eq!(renamed.next_due_at, Some(at(0)), "same interval: the due time stays");
+    assert_eq!(renamed.next_due_at, created.next_due_at, "same interval: the due time stays");
     assert_eq!(renamed.monitor.spec.url, created.monitor.spec.url, "absent fields keep their value");
 
     let faster = update_monitor(&world.deps, update(json!({"interval_seconds": 30}), None), at(5)).await.unwrap();

@@ -59,6 +59,21 @@ impl CheckInterval {
         Timestamp::from_millisecond(next).unwrap_or(after)
     }
 
+    /// When a monitor made at `created` is first checked: at an offset drawn from its id within
+    /// min(interval, `within`), so that monitors made together (an import, a script looping over
+    /// the API) spread over that window instead of all coming due at once. Later checks keep to
+    /// the monitor's phase ([`Self::next_slot_after`]).
+    pub fn first_check_at(self, monitor: MonitorId, created: Timestamp, within: SignedDuration) -> Timestamp {
+        let window = self.millis().min(within.as_millis().clamp(0, i128::from(i64::MAX)) as i64);
+        if window <= 0 {
+            return created;
+        }
+        // UUIDv7 ids end in 62 random bits; these skip the lowest ones, which set the phase, so
+        // that monitors sharing a phase do not also share their first check.
+        let offset = ((monitor.as_uuid().as_u128() >> 20) % window as u128) as i64;
+        created + SignedDuration::from_millis(offset)
+    }
+
     /// The first slot of `monitor` at or after `at`.
     pub fn slot_at_or_after(self, monitor: MonitorId, at: Timestamp) -> Timestamp {
         self.next_slot_after(monitor, at - SignedDuration::from_millis(1))
@@ -170,6 +185,43 @@ mod tests {
         for (seconds, ok) in [(0, false), (9, false), (10, true), (60, true), (86_400, true), (86_401, false)] {
             assert_eq!(CheckInterval::from_seconds(seconds).is_ok(), ok, "{seconds}");
         }
+    }
+
+    #[test]
+    fn first_checks_spread_within_the_window_at_a_stable_offset() {
+        let within = SignedDuration::from_secs(10);
+        let created = ts(1_000_000);
+        let cases = [
+            // (interval s, id, within, expected offset ms)
+            (60, (7u128 << 20) | 99, within, 7),
+            (60, (12_345u128 << 20) | 99, within, 2_345),
+            (10, (25_001u128 << 20) | 3, within, 5_001),
+            (60, 12_345u128 << 20, SignedDuration::ZERO, 0),
+            // A window wider than the interval is cut to the interval.
+            (10, (15_000u128 << 20) | 1, SignedDuration::from_secs(60), 5_000),
+        ];
+        for (seconds, id, within, offset) in cases {
+            let interval = CheckInterval::from_seconds(seconds).unwrap();
+            let monitor = MonitorId::from_uuid(Uuid::from_u128(id));
+            assert_eq!(interval.first_check_at(monitor, created, within), ts(1_000_000 + offset), "{seconds} s, {id:x}");
+            assert_eq!(interval.first_check_at(monitor, created, within), interval.first_check_at(monitor, created, within));
+        }
+    }
+
+    #[test]
+    fn first_checks_of_ids_made_together_cover_the_window() {
+        let interval = CheckInterval::from_seconds(60).unwrap();
+        let within = SignedDuration::from_secs(10);
+        let mut per_second = [0u32; 10];
+        for n in 0..1_000u64 {
+            let mut random = [0u8; 10];
+            random[..8].copy_from_slice(&n.wrapping_mul(0x9E37_79B9_7F4A_7C15).to_le_bytes());
+            let id = uuid::Builder::from_unix_timestamp_millis(1_700_000_000_000, &random).into_uuid();
+            let offset = interval.first_check_at(MonitorId::from_uuid(id), ts(0), within).as_millisecond();
+            assert!((0..10_000).contains(&offset));
+            per_second[(offset / 1000) as usize] += 1;
+        }
+        assert!(per_second.iter().all(|&n| n > 50), "a thousand monitors made in one millisecond spread: {per_second:?}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 use super::SqliteStore;
 use super::codec::{backend, blob, decode_cursor, encode_cursor, ms};
+use super::due::DueIndex;
 use anyhow::Context;
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
@@ -40,6 +41,7 @@ impl DeliveryLog for SqliteStore {
                 Ok(if inserted == 1 { EnqueueOutcome::Enqueued } else { EnqueueOutcome::Duplicate })
             })
             .await
+            .inspect(|_| self.due_changed(DueIndex::Deliveries))
             .context("enqueueing a delivery")
             .map_err(backend)
     }
@@ -93,6 +95,7 @@ impl DeliveryLog for SqliteStore {
                 Ok(Ok(()))
             })
             .await
+            .inspect(|_| self.due_changed(DueIndex::Deliveries))
             .context("recording a delivery attempt")
             .map_err(backend)?
     }

@@ -9,6 +9,7 @@ mod connection;
 mod deliveries;
 mod digests;
 mod documents;
+mod due;
 mod hosts;
 mod incidents;
 mod monitors;
@@ -24,18 +25,22 @@ mod transitions;
 
 pub use backup::{BackupSummary, backup_database, restore_database};
 use connection::Database;
+use due::DueSignals;
+pub use due::{DueIndex, DueWatch};
 pub use hosts::HostRetention;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The store. Cheap to clone; every clone shares the writer thread and reader pool.
 #[derive(Clone)]
 pub struct SqliteStore {
     db: Database,
+    due: Arc<DueSignals>,
 }
 
 impl SqliteStore {
     /// Opens or creates the database file at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
-        Ok(Self { db: Database::open(path, schema::migrate)? })
+        Ok(Self { db: Database::open(path, schema::migrate)?, due: Arc::default() })
     }
 }

@@ -1,5 +1,6 @@
 use super::SqliteStore;
 use super::codec::{MONITOR_COLUMNS, backend, blob, decode_cursor, encode_cursor, monitor_from_row, ms};
+use super::due::DueIndex;
 use super::transitions::insert_transition;
 use anyhow::Context;
 use async_trait::async_trait;
@@ -74,6 +75,7 @@ impl MonitorRepository for SqliteStore {
                 Ok(())
             })
             .await
+            .inspect(|_| self.due_changed(DueIndex::Checks))
             .context("inserting a monitor")
             .map_err(backend)
     }
@@ -159,6 +161,7 @@ impl MonitorRepository for SqliteStore {
                 Ok(Conditional::Done)
             })
             .await
+            .inspect(|_| self.due_changed(DueIndex::Checks))
             .context("updating a monitor")
             .map_err(backend)?
             .into_result()
@@ -201,6 +204,7 @@ impl MonitorRepository for SqliteStore {
                 Ok(Conditional::Done)
             })
             .await
+            .inspect(|_| self.due_changed(DueIndex::Checks))
             .context("changing a monitor's health")
             .map_err(backend)?
             .into_result()

@@ -3,6 +3,7 @@
 
 use super::SqliteStore;
 use super::codec::{at, backend, blob, decode_cursor, encode_cursor, ms, uuid};
+use super::due::DueIndex;
 use anyhow::Context;
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -163,6 +164,7 @@ impl TaskRepository for SqliteStore {
                 Ok(TaskWrite::Done)
             })
             .await
+            .inspect(|_| self.due_changed(DueIndex::Deadlines))
             .context("inserting a task")
             .map_err(backend)
     }
@@ -230,6 +232,7 @@ impl TaskRepository for SqliteStore {
                 Ok(TaskWrite::Done)
             })
             .await
+            .inspect(|_| self.due_changed(DueIndex::Deadlines))
             .context("updating a task")
             .map_err(backend)
     }
@@ -265,6 +268,7 @@ impl TaskStateStore for SqliteStore {
                 Ok(Some(Applied { before, change }))
             })
             .await
+            .inspect(|_| self.due_changed(DueIndex::Deadlines))
             .context("changing a task's state")
             .map_err(backend)
     }

@@ -1,5 +1,6 @@
 use super::SqliteStore;
 use super::codec::{backend, blob, ms};
+use super::due::DueIndex;
 use anyhow::Context;
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
@@ -29,6 +30,7 @@ impl TimerIndex for SqliteStore {
         self.db
             .write(move |conn| timers.iter().try_for_each(|timer| upsert(conn, timer)))
             .await
+            .inspect(|_| self.due_changed(DueIndex::Timers))
             .context("scheduling timers")
             .map_err(backend)
     }
@@ -84,6 +86,7 @@ impl TimerIndex for SqliteStore {
                 Ok(())
             })
             .await
+            .inspect(|_| self.due_changed(DueIndex::Timers))
             .context("completing a timer")
             .map_err(backend)
     }

@@ -355,7 +355,8 @@ async fn kill_9_with_deliveries_pending_sends_each_once_after_the_restart() {
     let client = reqwest::Client::new();
     let (hook, requests) = refusing_each_message_once().await;
     // The first attempts are refused; their retries are due 5 s later, in the database only.
-    let flags = ["--notify-retry-ms", "5000", "--notify-max-attempts", "4"];
+    // Every monitor's first check at once, so that all first attempts are pending together.
+    let flags = ["--notify-retry-ms", "5000", "--notify-max-attempts", "4", "--first-check-within-ms", "0"];
     let mut server = start_with(dir.path(), Some(KEY), &flags);
     const MONITORS: usize = 5;
     let mut ids = Vec::new();

@@ -103,7 +103,10 @@ fn login_keeps_the_key_to_its_owner_and_exit_codes_say_what_failed() {
         cli.run(&["monitors", "create", "--name", "API", "--url", &format!("{}/healthz", serve.base), "--interval", "10", "-o", "json"]);
     assert_eq!(created.code, 0, "{created:?}");
     let id = created.json()["id"].as_str().unwrap().to_owned();
-    assert!(eventually(20, || cli.run(&["monitors", "get", "API", "-o", "json"]).json()["status"] == "up"), "checked at once");
+    assert!(
+        eventually(20, || cli.run(&["monitors", "get", "API", "-o", "json"]).json()["status"] == "up"),
+        "first checked within the spread of new monitors"
+    );
     assert_eq!(cli.run(&["monitors", "get", &id[..8], "-o", "json"]).json()["id"], id.as_str(), "by id prefix");
     let status = cli.run(&["status"]);
     assert_eq!(status.code, 0, "{status:?}");

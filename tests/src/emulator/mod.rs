@@ -186,7 +186,8 @@ pub fn function_env(endpoint: &str, r: &Resources) -> Vec<(&'static str, String)
 /// The api and prober functions' dependencies over `clients`.
 pub fn deps_with(clients: &AwsClients, config: &StoreConfig) -> Deps {
     let prober = HttpProber::new(ProberConfig::default()).expect("a prober");
-    wiring::store_deps(clients, config, Arc::new(prober)).expect("wiring the store dependencies")
+    wiring::store_deps(clients, config, Arc::new(prober), wiring::aws_notifier(clients, config).expect("the notifier"))
+        .expect("wiring the store dependencies")
 }
 
 /// The ARN of a queue of the emulator, by its URL.

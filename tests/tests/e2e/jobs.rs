@@ -42,7 +42,8 @@ fn deps(dir: &std::path::Path) -> (Deps, Arc<SqliteStore>) {
         passwords: Arc::new(vigil_app::Argon2Passwords),
         oidc: None,
         live: None,
-        settings: Settings { network_policy: NetworkPolicy::AllowPrivate, ..Settings::default() },
+        // New monitors due at once, so that the first jobs are released without delay.
+        settings: Settings { network_policy: NetworkPolicy::AllowPrivate, first_check_within: SignedDuration::ZERO, ..Settings::default() },
     };
     (deps, store)
 }

@@ -9,12 +9,11 @@
 //! fsync. The flush of one group overlaps the execution of the next, so the writer never sits
 //! idle waiting for the disk; several groups committed during one flush share the next one.
 //!
-//! In a steady stream of writes (a check every few milliseconds) each write would otherwise
-//! arrive alone and pay a commit and a flush of its own, so while writes keep coming the writer
-//! waits a bounded moment for company before it commits ([`GATHER`]). A lone write after a quiet
-//! spell is committed at once. A group that changed nothing (a claim that found nothing due) is
-//! not flushed, and the checkpointer sleeps while nothing is committed: an idle installation does
-//! no disk work at all.
+//! In a steady stream of writes the writer can wait a bounded moment for company before it
+//! commits ([`GATHER`]); measured, that did not lower the CPU per check and cut closed-loop ping
+//! throughput by a fifth (docs/benchmarks.md), so it is off unless `VIGIL_SQLITE_GATHER_US` turns
+//! it on. A group that changed nothing (a claim that found nothing due) is not flushed, and the
+//! checkpointer sleeps while nothing is committed: an idle installation does no disk work at all.
 
 use anyhow::{Context, anyhow};
 use rusqlite::{Connection, OpenFlags};
@@ -27,9 +26,9 @@ use tokio::sync::{Semaphore, oneshot};
 /// The most jobs committed together.
 const MAX_GROUP: usize = 512;
 /// How long the writer waits for more jobs once a stream of writes is under way, counted from the
-/// first job of the group. `VIGIL_SQLITE_GATHER_US` overrides it (0 turns the wait off), for the
-/// benchmarks that compare both.
-const GATHER: Duration = Duration::from_micros(2_000);
+/// first job of the group: none, unless `VIGIL_SQLITE_GATHER_US` says otherwise (for the
+/// benchmarks that compare, on other disks, what the figures here did not show worth it).
+const GATHER: Duration = Duration::ZERO;
 /// Writes closer together than this, from the end of one commit to the next job, are a stream.
 const STREAM_GAP: Duration = Duration::from_millis(20);
 /// Once this many jobs are gathered, the group commits without waiting out [`GATHER`].
@@ -259,7 +258,7 @@ impl Writer {
         while group.len() < MAX_GROUP {
             match jobs.try_recv() {
                 Ok(job) => group.push(job),
-                Err(_) if !streaming || group.len() >= GATHER_ENOUGH => break,
+                Err(_) if !streaming || self.gather.is_zero() || group.len() >= GATHER_ENOUGH => break,
                 Err(_) => match jobs.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                     Ok(job) => group.push(job),
                     Err(_) => break,

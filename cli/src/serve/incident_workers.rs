@@ -4,9 +4,10 @@
 //! - The event consumer reads status changes from the in-process bus and runs `handle_event`
 //!   (open, resolve, enqueue deliveries), retrying a failed event a few times.
 //! - The deliverer reads the delivery due-index when its earliest delivery is due or one was
-//!   enqueued or retried (and at once when the consumer or the timer loop enqueued something) and attempts each due delivery in its own task under a
-//!   deadline, so a slow or dead receiver only ever holds its own task; retries are due
-//!   times in SQLite, so a restart loses no pending delivery.
+//!   enqueued or retried (at once when the consumer or the timer loop enqueued something), and
+//!   attempts each due delivery in its own task under a deadline, so a slow or dead receiver
+//!   only ever holds its own task; retries are due times in SQLite, so a restart loses no
+//!   pending delivery.
 //! - The timer loop reads the escalation and reminder due-index when its earliest timer is due
 //!   or timers were scheduled.
 

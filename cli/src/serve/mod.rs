@@ -12,7 +12,6 @@ mod sweeper;
 
 pub use config_file::{InProcess, Watcher, apply_file, in_process_client};
 pub use incident_workers::{IncidentWorkers, IncidentWorkersConfig};
-pub use pacing::Pacing;
 pub use scheduler::{LocalScheduler, SchedulerConfig, SchedulerStats};
 pub use sweeper::{LocalSweeper, SweeperConfig, SweeperStats};
 

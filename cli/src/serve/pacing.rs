@@ -10,29 +10,24 @@ use vigil_local::DueWatch;
 
 /// When the next pass over one due-index starts.
 #[derive(Clone, Debug)]
-pub struct Pacing {
+pub(crate) struct Pacing {
     /// The index's watch, if the store offers one.
-    pub watch: Option<DueWatch>,
+    pub(crate) watch: Option<DueWatch>,
     /// Without a watch: the time between two passes.
-    pub tick: Duration,
+    pub(crate) tick: Duration,
     /// How long before an item is due its pass starts (a claim's horizon covers it early).
-    pub lead: Duration,
+    pub(crate) lead: Duration,
     /// The shortest time between two passes: a burst of changes makes one pass, not one each.
-    pub floor: Duration,
+    pub(crate) floor: Duration,
 }
 
 impl Pacing {
     /// The longest sleep with a watch: a bound on what a lost signal or a changed clock costs.
-    pub const LONGEST: Duration = Duration::from_secs(60);
-
-    /// A fixed tick, as for a store without a watch.
-    pub fn every(tick: Duration) -> Self {
-        Self { watch: None, tick, lead: Duration::ZERO, floor: Duration::ZERO }
-    }
+    pub(crate) const LONGEST: Duration = Duration::from_secs(60);
 
     /// Waits for the pass after the one that started at `previous`; the first pass (no
     /// previous one) starts at once.
-    pub async fn next_pass(&self, previous: Option<Instant>) {
+    pub(crate) async fn next_pass(&self, previous: Option<Instant>) {
         let Some(previous) = previous else { return };
         let Some(watch) = &self.watch else {
             tokio::time::sleep_until(previous + self.tick).await;

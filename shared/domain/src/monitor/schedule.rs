@@ -59,17 +59,21 @@ impl CheckInterval {
         Timestamp::from_millisecond(next).unwrap_or(after)
     }
 
-    /// When a monitor made at `created` is first checked: at an offset drawn from its id within
-    /// min(interval, `within`), so that monitors made together (an import, a script looping over
-    /// the API) spread over that window instead of all coming due at once. Later checks keep to
-    /// the monitor's phase ([`Self::next_slot_after`]).
+    /// When a monitor made at `created` is first checked: within min(interval, `within`), so that
+    /// monitors made together (an import, a script looping over the API) spread over that window
+    /// instead of all coming due at once. It is the monitor's first phase slot when that slot
+    /// falls inside the window (always, for intervals up to `within`), so that the first check
+    /// is also the start of its rhythm; otherwise an offset drawn from its id.
     pub fn first_check_at(self, monitor: MonitorId, created: Timestamp, within: SignedDuration) -> Timestamp {
         let window = self.millis().min(within.as_millis().clamp(0, i128::from(i64::MAX)) as i64);
         if window <= 0 {
             return created;
         }
-        // UUIDv7 ids end in 62 random bits; these skip the lowest ones, which set the phase, so
-        // that monitors sharing a phase do not also share their first check.
+        let slot = self.slot_at_or_after(monitor, created);
+        if slot.duration_since(created) < SignedDuration::from_millis(window) {
+            return slot;
+        }
+        // UUIDv7 ids end in 62 random bits; these skip the lowest ones, which set the phase.
         let offset = ((monitor.as_uuid().as_u128() >> 20) % window as u128) as i64;
         created + SignedDuration::from_millis(offset)
     }
@@ -190,15 +194,21 @@ mod tests {
     #[test]
     fn first_checks_spread_within_the_window_at_a_stable_offset() {
         let within = SignedDuration::from_secs(10);
+        // 40_000 ms past a minute boundary: a 60 s monitor's phase slot is within 10 s of it
+        // when its phase is between 40_000 and 50_000.
         let created = ts(1_000_000);
         let cases = [
             // (interval s, id, within, expected offset ms)
+            // Its phase slot (phase 45_000) is 5 s away: the first check is that slot.
+            (60, 45_000, within, 5_000),
+            // Its slot is further than the window: an offset from the id's bits above 20.
             (60, (7u128 << 20) | 99, within, 7),
             (60, (12_345u128 << 20) | 99, within, 2_345),
-            (10, (25_001u128 << 20) | 3, within, 5_001),
+            // Intervals up to the window: always the phase slot (phase 3_456 here).
+            (10, (1u128 << 40) * 10_000 + 3_456, within, 3_456),
             (60, 12_345u128 << 20, SignedDuration::ZERO, 0),
             // A window wider than the interval is cut to the interval.
-            (10, (15_000u128 << 20) | 1, SignedDuration::from_secs(60), 5_000),
+            (10, 7_777, SignedDuration::from_secs(60), 7_777),
         ];
         for (seconds, id, within, offset) in cases {
             let interval = CheckInterval::from_seconds(seconds).unwrap();

@@ -67,6 +67,7 @@ pub async fn run(args: AlertLatencyArgs) -> anyhow::Result<()> {
         extra_ca_file: None,
         public_url: None,
         ping_body_cap: vigil_app::HeartbeatSettings::DEFAULT_BODY_CAP,
+        pings_kept: vigil_domain::heartbeat::PingCap::default(),
         sweep_interval: std::time::Duration::from_secs(1),
         // Its monitors must be Up before the outage starts; spreading their first checks would
         // only lengthen the setup.

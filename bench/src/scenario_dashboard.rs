@@ -122,7 +122,7 @@ async fn tasks(deps: &Deps, tenant: TenantId, count: usize, days: i64, now: Time
         let decide = Arc::new(move |record: &TaskRecord| {
             let mut state = record.state.clone();
             state.version += 1;
-            Some(TaskChange { state, next_deadline: None, runs: runs.clone(), ping: None })
+            Some(TaskChange { state, next_deadline: None, runs: runs.clone(), ping: None, keep_pings: None })
         });
         deps.stores.task_state.apply(&TaskLocator::Id { tenant, task: id }, decide).await?;
     }

@@ -47,6 +47,7 @@ pub async fn serve(args: PingsServerArgs) -> anyhow::Result<()> {
         extra_ca_file: None,
         public_url: None,
         ping_body_cap: vigil_app::HeartbeatSettings::DEFAULT_BODY_CAP,
+        pings_kept: vigil_domain::heartbeat::PingCap::default(),
         sweep_interval: Duration::from_secs(1),
         first_check_within: Duration::from_secs(10),
         delivery: vigil::serve::DeliveryConfig::default(),

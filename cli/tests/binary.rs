@@ -270,6 +270,83 @@ async fn kill_9_under_load_loses_nothing_acknowledged_and_checking_resumes_in_rh
     interrupt_and_wait(restarted);
 }
 
+/// The ids of every check of monitor `id` the API shows.
+async fn check_ids(client: &reqwest::Client, base: &str, id: &str) -> std::collections::BTreeSet<String> {
+    let mut ids = std::collections::BTreeSet::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = format!("{base}/v1/monitors/{id}/checks?limit=100");
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let page: serde_json::Value = client.get(url).bearer_auth(KEY).send().await.unwrap().json().await.unwrap();
+        ids.extend(page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return ids,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_under_ping_and_check_load_keeps_every_ping_and_check_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+    let (target, hits) = counting_target().await;
+    // Checks from the start, so they come at about 20 a second from the first second.
+    let mut server = start_with(dir.path(), Some(KEY), &["--first-check-within-ms", "0"]);
+    const MONITORS: usize = 200;
+    let mut monitors = Vec::new();
+    for i in 0..MONITORS {
+        let body = serde_json::json!({"name": format!("m{i}"), "url": format!("{target}/m{i}"), "interval_seconds": 10});
+        let created: serde_json::Value =
+            client.post(format!("{}/v1/monitors", server.base)).bearer_auth(KEY).json(&body).send().await.unwrap().json().await.unwrap();
+        monitors.push(created["id"].as_str().unwrap().to_owned());
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut pingers = Vec::new();
+    for i in 0..4 {
+        let body = serde_json::json!({"name": format!("job {i}"), "period_seconds": 3600, "grace_seconds": 600});
+        let task: serde_json::Value =
+            client.post(format!("{}/v1/tasks", server.base)).bearer_auth(KEY).json(&body).send().await.unwrap().json().await.unwrap();
+        let id = task["id"].as_str().unwrap().to_owned();
+        pingers.push((id, ping_until(task["ping_url"].as_str().unwrap().to_owned(), stop.clone())));
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    // What the API shows is what it acknowledged: read every monitor's checks while the pings go
+    // on, then kill at once.
+    let mut shown = Vec::new();
+    for id in &monitors {
+        shown.push(check_ids(&client, &server.base, id).await);
+    }
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let shown_checks: usize = shown.iter().map(|ids| ids.len()).sum();
+    let target_saw: u32 = hits.lock().unwrap().values().sum();
+    assert!(shown_checks >= MONITORS, "every monitor was checked before the kill: {shown_checks} checks shown");
+
+    let restarted = start(dir.path(), Some(KEY));
+    let mut acknowledged_pings = 0;
+    for (task, pinger) in pingers {
+        let acknowledged = pinger.await.unwrap();
+        let stored = pings_of(&client, &restarted.base, &task).await;
+        assert!(acknowledged > 10, "task {task} was under load: {acknowledged} pings");
+        assert!(stored >= acknowledged, "task {task}: {stored} pings stored, {acknowledged} acknowledged");
+        acknowledged_pings += acknowledged;
+    }
+    for (id, before) in monitors.iter().zip(&shown) {
+        let after = check_ids(&client, &restarted.base, id).await;
+        let lost: Vec<_> = before.difference(&after).collect();
+        assert!(lost.is_empty(), "monitor {id}: checks shown before the kill are gone: {lost:?}");
+    }
+    eprintln!(
+        "kill -9 under load: {acknowledged_pings} pings acknowledged and stored; {shown_checks} checks shown and kept \
+         ({target_saw} requests reached the target before the kill)"
+    );
+    interrupt_and_wait(restarted);
+}
+
 /// A webhook receiver that refuses (500) the first request of each message and accepts (200)
 /// the later ones; it records every request as (`webhook-id`, status answered).
 async fn refusing_each_message_once() -> (String, std::sync::Arc<std::sync::Mutex<Vec<(String, u16)>>>) {

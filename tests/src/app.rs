@@ -70,6 +70,7 @@ pub fn config(data_dir: &Path, policy: NetworkPolicy) -> ServeConfig {
         owner: None,
         oidc: None,
         ping_body_cap: vigil_app::HeartbeatSettings::DEFAULT_BODY_CAP,
+        pings_kept: vigil_domain::heartbeat::PingCap::default(),
         // Fast, so that tests see missed deadlines within a fraction of a second.
         sweep_interval: Duration::from_millis(100),
         // Most tests wait for a new monitor's first check; the scheduler test turns the spread on.

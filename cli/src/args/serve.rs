@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 use url::Url;
 use vigil_app::HeartbeatSettings;
+use vigil_domain::heartbeat::PingCap;
 use vigil_domain::notify::RetryPolicy;
 use vigil_domain::probe::{NetworkPolicy, ProbeRequest};
 use vigil_local::{SmtpConfig, SmtpSecurity};
@@ -93,6 +94,10 @@ pub struct ServeArgs {
     /// The most bytes of a heartbeat ping's body kept; the rest is dropped with a note.
     #[arg(long, env = "VIGIL_PING_BODY_CAP_BYTES", default_value_t = HeartbeatSettings::DEFAULT_BODY_CAP)]
     pub ping_body_cap_bytes: usize,
+    /// How many of its newest pings each heartbeat task keeps (older ones are deleted in steps
+    /// of a tenth); runs are kept whole.
+    #[arg(long, env = "VIGIL_PINGS_KEPT_PER_TASK", default_value_t = PingCap::DEFAULT_KEPT, value_parser = clap::value_parser!(u32).range(1..))]
+    pub pings_kept_per_task: u32,
     /// Milliseconds over which new monitors' first checks are spread (by their ids), so that a
     /// bulk import does not come due at once; 0 checks each new monitor at once.
     #[arg(long, env = "VIGIL_FIRST_CHECK_WITHIN_MS", default_value_t = 10_000)]
@@ -180,6 +185,7 @@ impl ServeArgs {
             extra_ca_file: self.extra_ca_file,
             public_url: self.public_url,
             ping_body_cap: self.ping_body_cap_bytes,
+            pings_kept: PingCap::new(self.pings_kept_per_task).unwrap_or_default(),
             sweep_interval: Duration::from_millis(self.sweep_interval_ms.max(10)),
             first_check_within: Duration::from_millis(self.first_check_within_ms),
             delivery: DeliveryConfig {

@@ -28,6 +28,7 @@ use url::Url;
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, Bootstrapped, bootstrap};
 use vigil_app::{Blobs, Deps, HeartbeatSettings, NotificationSettings, Settings, Stores, SystemRandom};
+use vigil_domain::heartbeat::PingCap;
 use vigil_domain::notify::{RenderContext, RetryPolicy};
 use vigil_domain::ports::OidcProvider;
 use vigil_domain::probe::NetworkPolicy;
@@ -60,6 +61,8 @@ pub struct ServeConfig {
     pub public_url: Option<Url>,
     /// The most bytes of a ping's body kept.
     pub ping_body_cap: usize,
+    /// How many of its newest pings each task keeps.
+    pub pings_kept: PingCap,
     /// How often the heartbeat sweeper reads the due-index.
     pub sweep_interval: Duration,
     /// New monitors' first checks are spread over this much time (at most their interval).
@@ -230,7 +233,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
         settings: Settings {
             network_policy: config.network_policy,
             body_cap: config.body_cap,
-            heartbeat: HeartbeatSettings { body_cap: config.ping_body_cap, ..HeartbeatSettings::default() },
+            heartbeat: HeartbeatSettings { body_cap: config.ping_body_cap, pings_kept: config.pings_kept, ..HeartbeatSettings::default() },
             public_url,
             notifications: NotificationSettings {
                 retry: config.delivery.retry,

@@ -15,9 +15,9 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use vigil_app::Deps;
 use vigil_app::SystemClock;
-use vigil_app::checks::{ClaimDueChecks, RunCheck, RunCheckOutcome, claim_due_checks, run_check};
+use vigil_app::checks::{ClaimDueChecks, RunCheckOutcome, claim_due_checks, run_claimed_check};
 use vigil_domain::latency::LatencyDigest;
-use vigil_domain::ports::DueCheck;
+use vigil_domain::ports::ClaimedCheck;
 use vigil_local::DueWatch;
 
 use super::pacing::Pacing;
@@ -148,13 +148,14 @@ impl LocalScheduler {
 
     fn check_task(
         &self,
-        check: DueCheck,
+        claimed: ClaimedCheck,
         slots: Arc<Semaphore>,
         mut stop: watch::Receiver<bool>,
     ) -> impl Future<Output = ()> + Send + 'static {
         let deps = self.deps.clone();
         let stats = Arc::clone(&self.stats);
         async move {
+            let check = claimed.check;
             let wait = check.planned_at.duration_since(SystemClock::now());
             let start_at = Instant::now() + Duration::try_from(wait).unwrap_or_default();
             let permit = tokio::select! {
@@ -173,8 +174,7 @@ impl LocalScheduler {
             }
             stats.started.fetch_add(1, Ordering::Relaxed);
             stats.in_flight.fetch_add(1, Ordering::Relaxed);
-            let run = RunCheck { tenant_id: check.tenant_id, monitor_id: check.monitor_id, planned_at: check.planned_at, manual: false };
-            match run_check(&deps, run, now).await {
+            match run_claimed_check(&deps, claimed, now).await {
                 Ok(RunCheckOutcome::Ran(_) | RunCheckOutcome::MonitorGone | RunCheckOutcome::MonitorPaused) => {
                     stats.completed.fetch_add(1, Ordering::Relaxed);
                 }

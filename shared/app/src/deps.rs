@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 use vigil_domain::accounts::{SessionPolicy, SignInThrottle};
+use vigil_domain::heartbeat::PingCap;
 use vigil_domain::ids::TenantId;
 use vigil_domain::notify::{RenderContext, RetryPolicy};
 use vigil_domain::ports::{EventPublisher, LiveFeed, LiveNotice, Notifier, OidcProvider, PasswordHasher, Prober, RandomSource};
@@ -113,6 +114,8 @@ pub struct HeartbeatSettings {
     /// Bodies up to this size are kept with their ping; larger ones go to the body store (S3 on
     /// AWS, where an item is limited to 400 KB).
     pub inline_body_bytes: usize,
+    /// How many of its newest pings each task keeps.
+    pub pings_kept: PingCap,
 }
 
 impl HeartbeatSettings {
@@ -122,7 +125,7 @@ impl HeartbeatSettings {
 
 impl Default for HeartbeatSettings {
     fn default() -> Self {
-        Self { body_cap: Self::DEFAULT_BODY_CAP, inline_body_bytes: 1024 }
+        Self { body_cap: Self::DEFAULT_BODY_CAP, inline_body_bytes: 1024, pings_kept: PingCap::default() }
     }
 }
 

@@ -76,36 +76,43 @@ impl Bucket {
                 .send()
                 .await
                 .map_err(|e| failed(&format!("listing {what}"), e))?;
-            let objects: Vec<ObjectIdentifier> = listing
-                .contents()
-                .iter()
-                .filter_map(|o| o.key())
-                .map(|key| ObjectIdentifier::builder().key(key).build().map_err(StoreError::backend))
-                .collect::<Result<_, _>>()?;
-            if !objects.is_empty() {
-                let delete = Delete::builder().set_objects(Some(objects)).quiet(true).build().map_err(StoreError::backend)?;
-                let output = self
-                    .client
-                    .delete_objects()
-                    .bucket(&self.name)
-                    .delete(delete)
-                    .send()
-                    .await
-                    .map_err(|e| failed(&format!("deleting {what}"), e))?;
-                // Quiet mode reports only the keys it could not delete.
-                if let (Undeleted::Report, Some(error)) = (undeleted, output.errors().first()) {
-                    return Err(StoreError::backend(anyhow!(
-                        "deleting {what}: {} of them failed, the first {} ({})",
-                        output.errors().len(),
-                        error.key().unwrap_or("?"),
-                        error.message().or(error.code()).unwrap_or("no reason given")
-                    )));
-                }
-            }
+            let keys = listing.contents().iter().filter_map(|o| o.key()).map(str::to_owned).collect();
+            self.delete_keys(keys, what, undeleted).await?;
             token = listing.next_continuation_token;
             if token.is_none() {
                 return Ok(());
             }
         }
+    }
+
+    /// Deletes the objects `keys` (at most 1000, DeleteObjects' limit); `what` names them in
+    /// errors. A key with no object is no error.
+    pub(crate) async fn delete_keys(&self, keys: Vec<String>, what: &str, undeleted: Undeleted) -> Result<(), StoreError> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let objects: Vec<ObjectIdentifier> = keys
+            .into_iter()
+            .map(|key| ObjectIdentifier::builder().key(key).build().map_err(StoreError::backend))
+            .collect::<Result<_, _>>()?;
+        let delete = Delete::builder().set_objects(Some(objects)).quiet(true).build().map_err(StoreError::backend)?;
+        let output = self
+            .client
+            .delete_objects()
+            .bucket(&self.name)
+            .delete(delete)
+            .send()
+            .await
+            .map_err(|e| failed(&format!("deleting {what}"), e))?;
+        // Quiet mode reports only the keys it could not delete.
+        if let (Undeleted::Report, Some(error)) = (undeleted, output.errors().first()) {
+            return Err(StoreError::backend(anyhow!(
+                "deleting {what}: {} of them failed, the first {} ({})",
+                output.errors().len(),
+                error.key().unwrap_or("?"),
+                error.message().or(error.code()).unwrap_or("no reason given")
+            )));
+        }
+        Ok(())
     }
 }

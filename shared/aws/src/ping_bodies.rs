@@ -38,6 +38,14 @@ impl PingBodyStore for S3PingBodyStore {
         self.bucket.get(key(tenant, task, ping), "a ping body").await
     }
 
+    async fn delete(&self, tenant: TenantId, task: TaskId, pings: &[PingId]) -> Result<(), StoreError> {
+        for chunk in pings.chunks(1000) {
+            let keys = chunk.iter().map(|ping| key(tenant, task, *ping)).collect();
+            self.bucket.delete_keys(keys, "pruned ping bodies", Undeleted::Report).await?;
+        }
+        Ok(())
+    }
+
     async fn delete_task(&self, tenant: TenantId, task: TaskId) -> Result<(), StoreError> {
         // Any body left behind is a failure, or the bodies would outlive their task unnoticed.
         self.bucket.delete_prefix(task_prefix(tenant, task), "a task's ping bodies", Undeleted::Report).await

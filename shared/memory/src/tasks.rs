@@ -103,8 +103,18 @@ impl TaskStateStore for MemoryStore {
             if let Some(ping) = &change.ping {
                 state.pings.insert((ping.tenant_id, ping.task_id, ping.id), ping.clone());
             }
+            if let Some(kept) = change.keep_pings {
+                let task = (before.task.tenant_id, before.task.id);
+                let mut ids: Vec<PingId> = state.pings.keys().filter(|(t, k, _)| (*t, *k) == task).map(|(_, _, id)| *id).collect();
+                ids.sort_unstable_by_key(|id| std::cmp::Reverse(id.as_uuid()));
+                for id in ids.into_iter().skip(kept as usize) {
+                    state.pings.remove(&(task.0, task.1, id));
+                    state.ping_bodies.remove(&(task.0, task.1, id));
+                }
+            }
         }
-        Ok(Some(Applied { before, change }))
+        // Bodies are kept here too, so pruning deleted them with their pings.
+        Ok(Some(Applied { before, change, pruned_bodies: Vec::new() }))
     }
 
     async fn resolve(&self, locator: &TaskLocator) -> Result<Option<(TenantId, TaskId)>, StoreError> {
@@ -174,6 +184,14 @@ impl PingBodyStore for MemoryStore {
 
     async fn get(&self, tenant: TenantId, task: TaskId, ping: PingId) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self.state().ping_bodies.get(&(tenant, task, ping)).cloned())
+    }
+
+    async fn delete(&self, tenant: TenantId, task: TaskId, pings: &[PingId]) -> Result<(), StoreError> {
+        let mut state = self.state();
+        for ping in pings {
+            state.ping_bodies.remove(&(tenant, task, *ping));
+        }
+        Ok(())
     }
 
     async fn delete_task(&self, tenant: TenantId, task: TaskId) -> Result<(), StoreError> {

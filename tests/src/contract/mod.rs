@@ -34,15 +34,15 @@ pub use incidents::{concurrent_openings_contract, incident_store_contract};
 pub use invitations::{concurrent_settlements_contract, concurrent_token_takes_contract, invitations_contract, one_time_tokens_contract};
 pub use monitors::{monitor_listing_contract, monitor_repository_contract};
 pub use notifications::{delivery_log_contract, notification_settings_contract, timer_index_contract};
-pub use schedule::{claim_ahead_contract, concurrent_claims_contract, schedule_contract};
+pub use schedule::{claim_ahead_contract, claim_with_monitors_contract, concurrent_claims_contract, schedule_contract};
 pub use sessions::{concurrent_rotations_contract, refresh_families_contract, sessions_contract};
 pub use sign_in::{server_secrets_contract, sign_in_attempts_contract};
 pub use status_pages::{
     badges_contract, public_incidents_contract, status_pages_contract, status_snapshots_contract, subscribers_contract,
 };
 pub use tasks::{
-    concurrent_task_changes_contract, ping_body_store_contract, ping_keys_contract, task_due_index_contract, task_record,
-    task_repository_contract, task_state_contract,
+    concurrent_task_changes_contract, ping_body_store_contract, ping_cap_contract, ping_keys_contract, task_due_index_contract,
+    task_record, task_repository_contract, task_state_contract,
 };
 pub use tenants::tenant_directory_contract;
 
@@ -65,6 +65,7 @@ macro_rules! contract_suites {
             schedule_contract,
             concurrent_claims_contract,
             claim_ahead_contract,
+            claim_with_monitors_contract,
             check_log_contract,
             tally_contract,
             digest_contract,
@@ -82,6 +83,7 @@ macro_rules! contract_suites {
             concurrent_task_changes_contract,
             ping_keys_contract,
             ping_body_store_contract,
+            ping_cap_contract,
             organisations_contract,
             user_directory_contract,
             concurrent_user_updates_contract,

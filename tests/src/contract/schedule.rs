@@ -140,3 +140,32 @@ pub async fn claim_ahead_contract(stores: Stores) {
     assert_eq!(slots(&claimed, later.monitor.id), expected);
     assert!(slots(&claimed, soon.monitor.id).is_empty(), "claimed once per horizon, not once per run");
 }
+
+/// A claim with monitors hands out the same checks as a plain claim, once each; a monitor it
+/// carries is the one stored, as the claim left it (its due time advanced).
+pub async fn claim_with_monitors_contract(stores: Stores) {
+    let (repo, schedule) = (&stores.monitors, &stores.schedule);
+    let tenant = tenant();
+    let now = at(20_000);
+    let mut ids = HashSet::new();
+    for i in 0..4 {
+        let id = id_with_phase(40 + i, 3600, 0);
+        repo.insert(&record_with(tenant, id, &format!("carried{i}"), 3600, &[], t0(), Some(now + SignedDuration::from_secs(i as i64))))
+            .await
+            .unwrap();
+        ids.insert(id);
+    }
+    let window = now + SignedDuration::from_secs(10);
+    let claimed = schedule.claim_due_with_monitors(now, window, 100).await.unwrap();
+    assert_eq!(claimed.iter().map(|c| c.check.monitor_id).collect::<HashSet<_>>(), ids);
+    assert_eq!(claimed.len(), 4, "one check each");
+    for c in &claimed {
+        if let Some(monitor) = &c.monitor {
+            let stored = repo.get(tenant, c.check.monitor_id).await.unwrap().expect("stored");
+            assert_eq!(**monitor, stored, "the monitor carried is the one stored after the claim");
+            assert!(stored.next_due_at.is_some_and(|due| due > c.check.planned_at), "its due time moved past the check");
+        }
+    }
+    assert!(schedule.claim_due_with_monitors(now, window, 100).await.unwrap().is_empty(), "nothing is handed out twice");
+    assert!(schedule.claim_due(now, window, 100).await.unwrap().is_empty());
+}

@@ -8,7 +8,9 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use uuid::Uuid;
 use vigil_domain::heartbeat::step::{PingFacts, on_ping};
-use vigil_domain::heartbeat::{PingBody, PingKey, PingKind, PingToken, Task, TaskDraft, TaskRecord, TaskSpec, TaskState, TaskStatus};
+use vigil_domain::heartbeat::{
+    PingBody, PingCap, PingKey, PingKind, PingToken, Task, TaskDraft, TaskRecord, TaskSpec, TaskState, TaskStatus,
+};
 use vigil_domain::ids::{PingId, RunId, TaskId, TenantId};
 use vigil_domain::page::PageRequest;
 use vigil_domain::ports::{StoredBody, StoredPing, TaskChange, TaskLocator, TaskWrite};
@@ -44,7 +46,7 @@ fn ping_change(record: &TaskRecord, kind: PingKind, rid: Option<Uuid>, body: Sto
         method: "POST".into(),
         body,
     };
-    TaskChange { state: step.state, next_deadline: step.next_deadline, runs: step.runs, ping: Some(ping) }
+    TaskChange { state: step.state, next_deadline: step.next_deadline, runs: step.runs, ping: Some(ping), keep_pings: None }
 }
 
 /// Tasks are stored, read, listed, updated and deleted per tenant; slugs are unique per tenant.
@@ -200,7 +202,9 @@ pub async fn task_due_index_contract(stores: Stores) {
         .task_state
         .apply(
             &id,
-            Arc::new(|r: &TaskRecord| Some(TaskChange { state: r.state.clone(), next_deadline: Some(at(1000)), runs: vec![], ping: None })),
+            Arc::new(|r: &TaskRecord| {
+                Some(TaskChange { state: r.state.clone(), next_deadline: Some(at(1000)), runs: vec![], ping: None, keep_pings: None })
+            }),
         )
         .await
         .unwrap();
@@ -247,6 +251,69 @@ pub async fn ping_keys_contract(stores: Stores) {
     assert_eq!(stores.ping_keys.get(tenant).await.unwrap(), Some(first));
 }
 
+/// A change that keeps the newest N pings deletes the older ones, reports those whose bodies
+/// are in the body store (which the caller deletes), and keeps every run.
+pub async fn ping_cap_contract(stores: Stores) {
+    let tenant = tenant();
+    let record = task_record(tenant, "loop", None, t0());
+    let task = record.task.id;
+    stores.tasks.insert(&record).await.unwrap();
+    let locator = TaskLocator::Id { tenant, task };
+    let cap = PingCap::new(4).unwrap();
+    // Ids that sort in sending order, whatever the clock's resolution.
+    let base = Uuid::now_v7().as_u128();
+    let mut sent = Vec::new();
+    for i in 0..13u64 {
+        let id = PingId::from_uuid(Uuid::from_u128(base + u128::from(i)));
+        let body = if i % 3 == 0 {
+            stores.ping_bodies.put(tenant, task, id, b"a long log").await.unwrap();
+            StoredBody::External { size: 10, received: 10, truncated: false }
+        } else {
+            StoredBody::None
+        };
+        let now = at(10 + i as i64);
+        let applied = stores
+            .task_state
+            .apply(
+                &locator,
+                Arc::new(move |r: &TaskRecord| {
+                    let mut change = ping_change(r, PingKind::Success, None, body.clone(), now);
+                    if let Some(ping) = change.ping.as_mut() {
+                        ping.id = id;
+                    }
+                    change.keep_pings = cap.prune_at(change.state.pings);
+                    Some(change)
+                }),
+            )
+            .await
+            .unwrap()
+            .expect("found");
+        stores.ping_bodies.delete(tenant, task, &applied.pruned_bodies).await.unwrap();
+        sent.push(id);
+        let held = stores.task_history.list_pings(tenant, task, &PageRequest { cursor: None, limit: 100 }).await.unwrap().items;
+        assert!(held.len() as u64 <= cap.most_held(), "ping {i}: {} held", held.len());
+    }
+    let held: Vec<PingId> = stores
+        .task_history
+        .list_pings(tenant, task, &PageRequest { cursor: None, limit: 100 })
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    let newest: Vec<PingId> = sent.iter().rev().take(4).copied().collect();
+    assert_eq!(held, newest, "the newest four, newest first");
+    assert_eq!(stores.task_history.get_ping(tenant, task, sent[0]).await.unwrap(), None);
+    for (i, id) in sent.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+        let body = stores.ping_bodies.get(tenant, task, *id).await.unwrap();
+        assert_eq!(body.is_some(), newest.contains(id), "the body of ping {i}");
+    }
+    let runs = stores.task_history.list_runs(tenant, task, &PageRequest { cursor: None, limit: 100 }).await.unwrap();
+    assert_eq!(runs.items.len(), 13, "runs are not capped");
+    assert_eq!(stores.tasks.get(tenant, task).await.unwrap().unwrap().state.pings, 13);
+}
+
 /// Bodies are stored, replaced, read per tenant and task, and deleted with their task.
 pub async fn ping_body_store_contract(stores: Stores) {
     let (tenant, task) = (tenant(), TaskId::from_uuid(Uuid::now_v7()));
@@ -258,6 +325,9 @@ pub async fn ping_body_store_contract(stores: Stores) {
     assert_eq!(stores.ping_bodies.get(tenant, task, one).await.unwrap(), Some(big));
     assert_eq!(stores.ping_bodies.get(tenant, task, two).await.unwrap().as_deref(), Some(&b"second"[..]));
     assert_eq!(stores.ping_bodies.get(TenantId::from_uuid(Uuid::now_v7()), task, one).await.unwrap(), None);
+    stores.ping_bodies.delete(tenant, task, &[two, PingId::from_uuid(Uuid::now_v7())]).await.unwrap();
+    assert_eq!(stores.ping_bodies.get(tenant, task, two).await.unwrap(), None, "deleted one by one; a missing one is no error");
+    assert!(stores.ping_bodies.get(tenant, task, one).await.unwrap().is_some());
     stores.ping_bodies.delete_task(tenant, task).await.unwrap();
     assert_eq!(stores.ping_bodies.get(tenant, task, one).await.unwrap(), None);
 }

@@ -89,3 +89,103 @@ mod due_watch {
         assert_eq!(timers.next_due().await.unwrap(), Some(at(40)));
     }
 }
+
+/// SQLite reads each claimed monitor in the claim's own transaction, so a check need not read it.
+#[tokio::test]
+async fn sqlite_claims_carry_their_monitors() {
+    use vigil_domain::ports::{CheckSchedule, MonitorRepository};
+    use vigil_tests::contract::fixtures::{at, record, tenant};
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("claims.db")).unwrap();
+    let tenant = tenant();
+    let monitor = record(tenant, "carried", at(0), Some(at(5)));
+    MonitorRepository::insert(&store, &monitor).await.unwrap();
+    let claimed = store.claim_due_with_monitors(at(5), at(7), 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    let carried = claimed[0].monitor.as_ref().expect("SQLite carries the monitor");
+    assert_eq!(carried.monitor, monitor.monitor);
+    assert_eq!(carried.health, monitor.health);
+}
+
+/// Pruning by age on SQLite, which walks each task's key range (ids are UUIDv7 minted on
+/// arrival): pings and finished runs older than the cutoff go with their bodies; open runs and
+/// newer history stay.
+mod history_pruning {
+    use std::sync::Arc;
+    use uuid::Uuid;
+    use vigil_app::SystemRandom;
+    use vigil_domain::heartbeat::step::{PingFacts, on_ping};
+    use vigil_domain::heartbeat::{PingKind, RunState, TaskRecord};
+    use vigil_domain::ids::{PingId, RunId};
+    use vigil_domain::page::PageRequest;
+    use vigil_domain::ports::{
+        PingBodyStore, RandomSource, StoredBody, StoredPing, TaskChange, TaskHistory, TaskLocator, TaskRepository, TaskStateStore,
+    };
+    use vigil_local::SqliteStore;
+    use vigil_tests::contract::fixtures::{at, tenant};
+    use vigil_tests::contract::task_record;
+
+    /// Applies a ping of `kind` at `now`, its ids minted at `now` as the ping path mints them.
+    async fn ping(
+        store: &SqliteStore,
+        locator: &TaskLocator,
+        kind: PingKind,
+        rid: Option<Uuid>,
+        body: StoredBody,
+        now: jiff::Timestamp,
+    ) -> PingId {
+        let id = PingId::from_uuid(SystemRandom.new_id(now));
+        let new_run = RunId::from_uuid(SystemRandom.new_id(now));
+        let decide = Arc::new(move |r: &TaskRecord| {
+            let (step, run_id) = on_ping(r, &PingFacts { id, kind, rid }, new_run, now);
+            let ping = StoredPing {
+                tenant_id: r.task.tenant_id,
+                task_id: r.task.id,
+                id,
+                at: now,
+                kind,
+                rid,
+                run_id,
+                method: "GET".into(),
+                body: body.clone(),
+            };
+            Some(TaskChange { state: step.state, next_deadline: step.next_deadline, runs: step.runs, ping: Some(ping), keep_pings: None })
+        });
+        store.apply(locator, decide).await.unwrap().expect("found");
+        id
+    }
+
+    #[tokio::test]
+    async fn old_pings_and_finished_runs_go_open_runs_and_newer_history_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("prune.db")).unwrap();
+        let tenant = tenant();
+        let mut record = task_record(tenant, "job", None, at(0));
+        // Long enough that the run started at 40 s is still open at 1000 s.
+        record.task.spec.max_run_seconds = Some(3600);
+        let task = record.task.id;
+        TaskRepository::insert(&store, &record).await.unwrap();
+        let locator = TaskLocator::Id { tenant, task };
+        let external = StoredBody::External { size: 4, received: 4, truncated: false };
+
+        ping(&store, &locator, PingKind::Success, None, StoredBody::None, at(20)).await;
+        // The ping path stores a large body before its ping; the order does not matter here.
+        let id = ping(&store, &locator, PingKind::Success, None, external.clone(), at(30)).await;
+        store.put(tenant, task, id, b"log!").await.unwrap();
+        ping(&store, &locator, PingKind::Start, Some(Uuid::new_v4()), StoredBody::None, at(40)).await;
+        let newest = ping(&store, &locator, PingKind::Success, Some(Uuid::new_v4()), StoredBody::None, at(1000)).await;
+
+        assert_eq!(store.prune_task_history(at(500)).await.unwrap(), 3, "the three pings before the cutoff");
+
+        let page = PageRequest { cursor: None, limit: 100 };
+        let pings: Vec<PingId> = store.list_pings(tenant, task, &page).await.unwrap().items.iter().map(|p| p.id).collect();
+        assert_eq!(pings, [newest]);
+        assert_eq!(PingBodyStore::get(&store, tenant, task, id).await.unwrap(), None, "a pruned ping's body goes with it");
+        let runs = store.list_runs(tenant, task, &page).await.unwrap().items;
+        let states: Vec<&str> = runs.iter().map(|r| r.state.as_str()).collect();
+        assert_eq!(states, ["completed", "running"], "the newer run, and the open one whatever its age");
+        assert!(matches!(runs[1].state, RunState::Running(_)));
+        assert_eq!(runs[1].started_at(), Some(at(40)));
+        assert_eq!(store.prune_task_history(at(500)).await.unwrap(), 0, "nothing more to prune");
+    }
+}

@@ -147,6 +147,25 @@ async fn bodies_are_capped_with_a_note() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_keeps_its_newest_pings_and_every_run() {
+    let app = TestApp::spawn_configured(|c| c.pings_kept = vigil_domain::heartbeat::PingCap::new(5).unwrap()).await;
+    let task = app.create_task(json!({"name": "in a loop", "period_seconds": 3600})).await;
+    let (id, url) = (task["id"].as_str().unwrap(), task["ping_url"].as_str().unwrap());
+    for n in 0..23 {
+        let reply = app.ping(Method::POST, url, Some(format!("pass {n}").into_bytes())).await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    let pings = app.history(id, "pings").await;
+    let bodies: Vec<&str> = pings.iter().map(|p| p["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies, ["pass 22", "pass 21", "pass 20", "pass 19", "pass 18"], "the newest five");
+    assert_eq!(app.task(id).await["pings"], 23, "every ping is counted");
+    let runs = app.history(id, "runs").await;
+    assert_eq!(runs.len(), 23, "runs are kept whole");
+    assert_eq!(runs[0]["log"], "pass 22");
+    assert!(runs[22]["log"].is_null(), "a run whose finishing ping was pruned has no log: {}", runs[22]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_tokens_and_malformed_paths_store_nothing() {
     let app = TestApp::spawn().await;
     let task = app.create_task(json!({"name": "quiet", "slug": "quiet", "period_seconds": 3600})).await;

@@ -1,6 +1,6 @@
 use crate::Deps;
 use jiff::{SignedDuration, Timestamp};
-use vigil_domain::ports::{DueCheck, StoreError};
+use vigil_domain::ports::{ClaimedCheck, StoreError};
 
 /// Claim the checks due soon, for a scheduler to run.
 #[derive(Clone, Copy, Debug)]
@@ -28,16 +28,17 @@ pub enum ClaimDueChecksError {
 }
 
 /// Claims the checks planned before `now + horizon`, batch by batch; each planned check is handed
-/// out once.
+/// out once, with its monitor where the store read it in the claim (see
+/// [`run_claimed_check`](super::run_claimed_check)).
 #[tracing::instrument(name = "claim_due_checks", skip_all)]
-pub async fn claim_due_checks(deps: &Deps, cmd: ClaimDueChecks, now: Timestamp) -> Result<Vec<DueCheck>, ClaimDueChecksError> {
+pub async fn claim_due_checks(deps: &Deps, cmd: ClaimDueChecks, now: Timestamp) -> Result<Vec<ClaimedCheck>, ClaimDueChecksError> {
     let mut claimed = Vec::new();
     loop {
         let want = cmd.batch.max(1).min(cmd.max - claimed.len());
         if want == 0 {
             return Ok(claimed);
         }
-        let batch = deps.stores.schedule.claim_due(now, now + cmd.horizon, want).await?;
+        let batch = deps.stores.schedule.claim_due_with_monitors(now, now + cmd.horizon, want).await?;
         let full = batch.len() == want;
         claimed.extend(batch);
         if !full {

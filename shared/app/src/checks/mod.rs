@@ -11,6 +11,6 @@ mod trigger;
 pub use claim_due::{ClaimDueChecks, ClaimDueChecksError, claim_due_checks};
 pub use get::{CheckDetail, GetCheck, GetCheckError, get_check};
 pub use list::{ListChecks, ListChecksError, list_checks};
-pub use run::{CheckRun, RunCheck, RunCheckError, RunCheckOutcome, run_check};
+pub use run::{CheckRun, RunCheck, RunCheckError, RunCheckOutcome, run_check, run_claimed_check};
 pub(crate) use run::{probe_request, run_check_on};
 pub use trigger::{TriggerCheck, TriggerCheckError, trigger_check};

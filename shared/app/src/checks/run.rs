@@ -1,11 +1,12 @@
 use crate::Deps;
 use crate::monitors::status_event;
 use jiff::{SignedDuration, Timestamp};
+use std::sync::Arc;
 use vigil_domain::check::{CheckResult, FailureArtefact};
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::{MonitorHealth, MonitorRecord, MonitorStatus, StatusTransition, TransitionCause};
 use vigil_domain::ports::LiveNotice;
-use vigil_domain::ports::{CheckRecord, HealthUpdate, RecordOutcome, StoreError};
+use vigil_domain::ports::{CheckRecord, ClaimedCheck, HealthUpdate, RecordOutcome, StoreError};
 use vigil_domain::probe::ProbeRequest;
 
 /// Run one check of one monitor.
@@ -86,6 +87,17 @@ pub async fn run_check(deps: &Deps, cmd: RunCheck, now: Timestamp) -> Result<Run
         return Ok(RunCheckOutcome::MonitorGone);
     };
     run_check_on(deps, record, cmd, now).await
+}
+
+/// [`run_check`] of a check a scheduler claimed: on the monitor the claim read, if it did
+/// (saving a read per check), else on a fresh read. `manual` is false.
+pub async fn run_claimed_check(deps: &Deps, claimed: ClaimedCheck, now: Timestamp) -> Result<RunCheckOutcome, RunCheckError> {
+    let check = claimed.check;
+    let cmd = RunCheck { tenant_id: check.tenant_id, monitor_id: check.monitor_id, planned_at: check.planned_at, manual: false };
+    match claimed.monitor {
+        Some(record) => run_check_on(deps, Arc::unwrap_or_clone(record), cmd, now).await,
+        None => run_check(deps, cmd, now).await,
+    }
 }
 
 /// [`run_check`] on a monitor the caller has just read, so that a caller that needed the record

@@ -157,6 +157,6 @@ async fn claims_hand_out_each_slot_once_up_to_the_cap() {
     for (name, cmd, expected) in cases {
         let claimed = claim_due_checks(&world.deps, cmd, at(0)).await.unwrap();
         assert_eq!(claimed.len(), expected, "{name}");
-        assert!(claimed.iter().all(|c| c.planned_at == at(0)), "{name}: new monitors without a spread are due at once");
+        assert!(claimed.iter().all(|c| c.check.planned_at == at(0)), "{name}: new monitors without a spread are due at once");
     }
 }

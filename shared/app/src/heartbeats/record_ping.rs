@@ -68,6 +68,7 @@ pub async fn record_ping(deps: &Deps, cmd: RecordPing, now: Timestamp) -> Result
     };
     let facts = PingFacts { id: ping_id, kind: cmd.kind, rid: cmd.rid };
     let (method, rid) = (cmd.method, cmd.rid);
+    let cap = deps.settings.heartbeat.pings_kept;
     let decide = Arc::new(move |record: &vigil_domain::heartbeat::TaskRecord| {
         let (step, run_id) = on_ping(record, &facts, new_run, now);
         let ping = StoredPing {
@@ -81,12 +82,21 @@ pub async fn record_ping(deps: &Deps, cmd: RecordPing, now: Timestamp) -> Result
             method: method.clone(),
             body: body.clone(),
         };
-        Some(TaskChange { state: step.state, next_deadline: step.next_deadline, runs: step.runs, ping: Some(ping) })
+        let keep_pings = cap.prune_at(step.state.pings);
+        Some(TaskChange { state: step.state, next_deadline: step.next_deadline, runs: step.runs, ping: Some(ping), keep_pings })
     });
     let applied = deps.stores.task_state.apply(&locator, decide).await?.ok_or(RecordPingError::NotFound)?;
     let span = tracing::Span::current();
     span.record("tenant", tracing::field::display(applied.before.task.tenant_id));
     span.record("task", tracing::field::display(applied.before.task.id));
+    if !applied.pruned_bodies.is_empty() {
+        let task = &applied.before.task;
+        // The ping is stored; a body left here is only unreachable, and expires with the
+        // store's retention.
+        if let Err(error) = deps.stores.ping_bodies.delete(task.tenant_id, task.id, &applied.pruned_bodies).await {
+            tracing::warn!(%error, pruned = applied.pruned_bodies.len(), "deleting pruned pings' bodies failed");
+        }
+    }
     publish(deps, &applied).await;
     let status = applied.change.as_ref().map_or(applied.before.state.reported.status, |c| c.state.reported.status);
     Ok(PingRecorded { ping_id, status })

@@ -27,7 +27,7 @@ use vigil_domain::ports::{Applied, StoreError, TaskChange, TaskLocator};
 
 /// The write a step makes, without a ping.
 pub(crate) fn change_of(step: Step) -> TaskChange {
-    TaskChange { state: step.state, next_deadline: step.next_deadline, runs: step.runs, ping: None }
+    TaskChange { state: step.state, next_deadline: step.next_deadline, runs: step.runs, ping: None, keep_pings: None }
 }
 
 /// The status change an applied change announces, if its status changed.

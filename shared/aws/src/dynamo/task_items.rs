@@ -156,6 +156,16 @@ pub(crate) fn ping_item(ping: &StoredPing, retention: SignedDuration) -> anyhow:
     Ok(item)
 }
 
+/// The attributes a prune reads of a ping: its key, and its facts (where its body is).
+pub(crate) const PING_PRUNE_ATTRIBUTES: [&str; 3] = [PK, SK, PING];
+
+/// The id of a ping's item, and whether its body is in the body store.
+pub(crate) fn ping_id_and_external_body(item: &Item) -> anyhow::Result<(PingId, bool)> {
+    let id: PingId = key_suffix(item, SK, PING_SK_PREFIX)?;
+    let facts: PingFacts = serde_json::from_str(item.string(PING)?).context("a stored ping does not parse")?;
+    Ok((id, matches!(facts.body, BodyFacts::External { .. })))
+}
+
 /// A ping of `tenant`'s `task` from its item.
 pub(crate) fn ping_from_item(item: &Item, tenant: TenantId, task: TaskId) -> anyhow::Result<StoredPing> {
     let id: PingId = key_suffix(item, SK, PING_SK_PREFIX)?;

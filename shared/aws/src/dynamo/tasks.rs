@@ -5,7 +5,7 @@
 //! at a task that is not there and a slug names one task per tenant.
 
 use super::DynamoStore;
-use super::keys::{TASK_SK_PREFIX, slug_item, task_history_pk, task_sk, tenant_pk, token_item};
+use super::keys::{PING_SK_PREFIX, TASK_SK_PREFIX, ping_sk, slug_item, task_history_pk, task_sk, tenant_pk, token_item};
 use super::task_items::{self, REVISION, STATE_VERSION, TASK};
 use super::task_locators::{TASK_ID, TENANT_ID};
 use super::toolkit::attributes::{Item, n, s};
@@ -20,7 +20,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::TransactWriteItem;
 use uuid::Uuid;
 use vigil_domain::heartbeat::{Slug, Task, TaskRecord};
-use vigil_domain::ids::{TaskId, TenantId};
+use vigil_domain::ids::{PingId, TaskId, TenantId};
 use vigil_domain::page::{Page, PageRequest};
 use vigil_domain::ports::{Applied, Decide, StoreError, TaskChange, TaskLocator, TaskRepository, TaskStateStore, TaskWrite};
 
@@ -70,6 +70,36 @@ impl DynamoStore {
             items.push(transact_put(&self.table, task_items::ping_item(ping, self.retention).map_err(decode)?, None)?);
         }
         Ok(matches!(self.transact("changing a task's state", items).await?, Outcome::Written))
+    }
+
+    /// Deletes the task's pings beyond its newest `kept`; returns those whose bodies are in the
+    /// body store. After the change's own transaction and apart from it, so a failure here is
+    /// logged, not returned: the ping is stored, and the next prune deletes what this one left.
+    async fn prune_pings(&self, tenant: TenantId, task: TaskId, kept: u32) -> Vec<PingId> {
+        let query = KeyQuery::partition(task_history_pk(tenant, task), "listing a task's pings to prune them")
+            .prefix(PING_SK_PREFIX)
+            .newest_first()
+            .project(&task_items::PING_PRUNE_ATTRIBUTES);
+        let pruned = async {
+            // An eventually consistent read may miss the newest pings; then fewer go, never a
+            // ping among the newest `kept`.
+            let items = self.query_all(&query).await?;
+            let beyond = items.get(kept as usize..).unwrap_or_default();
+            let (mut keys, mut external) = (Vec::new(), Vec::new());
+            for item in beyond {
+                let (id, body_elsewhere) = task_items::ping_id_and_external_body(item).map_err(decode)?;
+                keys.push(key(task_history_pk(tenant, task), ping_sk(id)));
+                if body_elsewhere {
+                    external.push(id);
+                }
+            }
+            self.delete_keys(keys, "pruning a task's pings").await?;
+            Ok::<_, StoreError>(external)
+        };
+        pruned.await.unwrap_or_else(|error| {
+            tracing::warn!(%tenant, %task, %error, "pruning a task's pings failed; the next prune retries");
+            Vec::new()
+        })
     }
 }
 
@@ -190,11 +220,17 @@ impl TaskStateStore for DynamoStore {
     async fn apply(&self, locator: &TaskLocator, decide: Decide) -> Result<Option<Applied>, StoreError> {
         settle(|| async {
             let Some(before) = self.load(locator).await? else { return Ok(Attempt::Done(None)) };
-            let Some(change) = decide(&before) else { return Ok(Attempt::Done(Some(Applied { before, change: None }))) };
-            Ok(match self.write_change(&before, &change).await? {
-                true => Attempt::Done(Some(Applied { before, change: Some(change) })),
-                false => Attempt::Again,
-            })
+            let Some(change) = decide(&before) else {
+                return Ok(Attempt::Done(Some(Applied { before, change: None, pruned_bodies: Vec::new() })));
+            };
+            if !self.write_change(&before, &change).await? {
+                return Ok(Attempt::Again);
+            }
+            let pruned_bodies = match change.keep_pings {
+                Some(kept) => self.prune_pings(before.task.tenant_id, before.task.id, kept).await,
+                None => Vec::new(),
+            };
+            Ok(Attempt::Done(Some(Applied { before, change: Some(change), pruned_bodies })))
         })
         .await
     }

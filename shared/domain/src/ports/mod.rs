@@ -41,7 +41,7 @@ pub use monitors::{MonitorQuery, MonitorRepository};
 pub use oidc::{AuthorizationRequest, OidcFailure, OidcProvider};
 pub use prober::Prober;
 pub use random::RandomSource;
-pub use schedule::{CheckSchedule, DueCheck};
+pub use schedule::{CheckSchedule, ClaimedCheck, DueCheck};
 pub use status_pages::{Badges, IncidentWrite, PageWrite, PublicIncidents, StatusPages, StatusSnapshots, Subscribers};
 pub use tasks::{
     Applied, Decide, PingBodyStore, PingKeys, StoredBody, StoredPing, TaskChange, TaskDueIndex, TaskHistory, TaskLocator, TaskRepository,

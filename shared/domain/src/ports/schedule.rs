@@ -1,8 +1,9 @@
 use super::StoreError;
 use crate::ids::{MonitorId, TenantId};
-use crate::monitor::CheckInterval;
+use crate::monitor::{CheckInterval, MonitorRecord};
 use async_trait::async_trait;
 use jiff::Timestamp;
+use std::sync::Arc;
 
 /// A check that a scheduler has claimed and must now run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,4 +39,22 @@ pub trait CheckSchedule: Send + Sync {
     /// `claim_ahead(now, until, until, limit)`.
     async fn claim_ahead(&self, now: Timestamp, lead_until: Timestamp, until: Timestamp, limit: usize)
     -> Result<Vec<DueCheck>, StoreError>;
+
+    /// [`CheckSchedule::claim_due`], each check with its monitor as the claim read it, where a
+    /// store reads it there for little (SQLite: the claim's transaction already holds the row's
+    /// pages), so the check need not read it again. The record is as old as the claim: a change
+    /// made after it reaches the check's write as a health-version conflict (the check then
+    /// reads afresh), or the next check. Stores that read nothing return `None` monitors.
+    async fn claim_due_with_monitors(&self, now: Timestamp, until: Timestamp, limit: usize) -> Result<Vec<ClaimedCheck>, StoreError> {
+        Ok(self.claim_due(now, until, limit).await?.into_iter().map(|check| ClaimedCheck { check, monitor: None }).collect())
+    }
+}
+
+/// A claimed check, with its monitor when the claim read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimedCheck {
+    /// The check.
+    pub check: DueCheck,
+    /// The monitor as read by the claim, if the store read it.
+    pub monitor: Option<Arc<MonitorRecord>>,
 }

@@ -113,6 +113,9 @@ pub struct TaskChange {
     pub runs: Vec<StoredRun>,
     /// A ping to append.
     pub ping: Option<StoredPing>,
+    /// Once the ping is appended, keep only this many of the task's newest pings (see
+    /// [`PingCap`](crate::heartbeat::PingCap)); `None` prunes nothing.
+    pub keep_pings: Option<u32>,
 }
 
 /// Computes the change to write from a task's record; `None` writes nothing. Called again with
@@ -126,6 +129,9 @@ pub struct Applied {
     pub before: TaskRecord,
     /// The change written, if any.
     pub change: Option<TaskChange>,
+    /// Pings the change's `keep_pings` deleted whose bodies are in the [`PingBodyStore`]: the
+    /// caller deletes those bodies.
+    pub pruned_bodies: Vec<PingId>,
 }
 
 /// A task's live state, changed atomically: the ping path and the sweeper.
@@ -178,6 +184,9 @@ pub trait PingBodyStore: Send + Sync {
 
     /// Reads a body.
     async fn get(&self, tenant: TenantId, task: TaskId, ping: PingId) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Deletes the bodies of some of a task's pings; a body already gone is no error.
+    async fn delete(&self, tenant: TenantId, task: TaskId, pings: &[PingId]) -> Result<(), StoreError>;
 
     /// Deletes every body of a task.
     async fn delete_task(&self, tenant: TenantId, task: TaskId) -> Result<(), StoreError>;

@@ -96,6 +96,9 @@ impl Database {
         // waits for one; the writer checkpoints itself only as a backstop, if the WAL grows past
         // about 200 MB.
         conn.pragma_update(None, "wal_autocheckpoint", 50_000)?;
+        // A burst can grow the log far past its usual size; once a checkpoint lets it restart,
+        // SQLite cuts it back to this instead of keeping the high-water mark on disk.
+        conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         migrate(&mut conn).with_context(|| format!("migrating the database {}", path.display()))?;
 
         let wal = PathBuf::from(format!("{}-wal", path.display()));

@@ -18,6 +18,7 @@ mod schedule;
 mod schema;
 mod status_pages;
 mod task_history;
+mod task_runs;
 mod tasks;
 mod tenants;
 mod timers;

@@ -1,13 +1,14 @@
 use super::SqliteStore;
-use super::codec::{at, backend, blob, ms, uuid};
+use super::codec::{MONITOR_COLUMNS, at, backend, blob, monitor_from_row, ms, uuid};
 use anyhow::Context;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use rusqlite::params;
+use std::sync::Arc;
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::CheckInterval;
 use vigil_domain::monitor::schedule::{DueMonitor, allot_slots};
-use vigil_domain::ports::{CheckSchedule, DueCheck, StoreError};
+use vigil_domain::ports::{CheckSchedule, ClaimedCheck, DueCheck, StoreError};
 
 #[async_trait]
 impl CheckSchedule for SqliteStore {
@@ -22,6 +23,26 @@ impl CheckSchedule for SqliteStore {
         until: Timestamp,
         limit: usize,
     ) -> Result<Vec<DueCheck>, StoreError> {
+        let claimed = self.claim(now, lead_until, until, limit, false).await?;
+        Ok(claimed.into_iter().map(|c| c.check).collect())
+    }
+
+    async fn claim_due_with_monitors(&self, now: Timestamp, until: Timestamp, limit: usize) -> Result<Vec<ClaimedCheck>, StoreError> {
+        self.claim(now, until, until, limit, true).await
+    }
+}
+
+impl SqliteStore {
+    /// Claims as [`CheckSchedule::claim_ahead`] does, reading each claimed monitor's row too
+    /// when `with_monitors`.
+    async fn claim(
+        &self,
+        now: Timestamp,
+        lead_until: Timestamp,
+        until: Timestamp,
+        limit: usize,
+        with_monitors: bool,
+    ) -> Result<Vec<ClaimedCheck>, StoreError> {
         let lead_until = lead_until.min(until);
         self.db
             // Claiming runs in the single writer, so two claims can never hand out one slot.
@@ -46,11 +67,18 @@ impl CheckSchedule for SqliteStore {
                     .collect::<anyhow::Result<Vec<_>>>()?;
                 let allotments = allot_slots(due, now, until, limit);
                 let mut advance = conn.prepare_cached("UPDATE monitors SET next_due_at = ?3 WHERE tenant_id = ?1 AND id = ?2")?;
+                let mut read = conn.prepare_cached(&format!("SELECT {MONITOR_COLUMNS} FROM monitors WHERE tenant_id = ?1 AND id = ?2"))?;
+                let mut claimed = Vec::new();
                 for allotment in &allotments {
                     let m = &allotment.monitor;
-                    advance.execute(params![blob(m.tenant_id.as_uuid()), blob(m.monitor_id.as_uuid()), ms(allotment.next_due_at)])?;
+                    let key = (blob(m.tenant_id.as_uuid()), blob(m.monitor_id.as_uuid()));
+                    advance.execute(params![key.0, key.1, ms(allotment.next_due_at)])?;
+                    let monitor = match with_monitors {
+                        true => read.query(params![key.0, key.1])?.next()?.map(monitor_from_row).transpose()?.map(Arc::new),
+                        false => None,
+                    };
+                    claimed.extend(allotment.checks().map(|check| ClaimedCheck { check, monitor: monitor.clone() }));
                 }
-                let claimed: Vec<DueCheck> = allotments.iter().flat_map(|a| a.checks()).collect();
                 Ok(claimed)
             })
             .await

@@ -448,6 +448,39 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (tenant_id, page_id)
     ) WITHOUT ROWID;
     "#,
+    // 8: compact heartbeat history. A run is columns, not a JSON document repeating its ids
+    // (about a quarter of the bytes), and neither runs nor pings carry an index by age: their
+    // ids are UUIDv7 minted on arrival, so pruning by age reads each task's key range.
+    r#"
+    CREATE TABLE task_runs_compact (
+        tenant_id   BLOB NOT NULL,
+        task_id     BLOB NOT NULL,
+        id          BLOB NOT NULL,
+        state       INTEGER NOT NULL,
+        started_at  INTEGER,
+        finished_at INTEGER,
+        exit_status INTEGER,
+        rid         BLOB,
+        start_ping  BLOB,
+        finish_ping BLOB,
+        reason      TEXT,
+        PRIMARY KEY (tenant_id, task_id, id)
+    ) WITHOUT ROWID;
+    INSERT INTO task_runs_compact
+    SELECT tenant_id, task_id, id,
+        CASE json_extract(body, '$.state.state') WHEN 'running' THEN 0 WHEN 'completed' THEN 1 ELSE 2 END,
+        CAST(round(unixepoch(json_extract(body, '$.state.started_at'), 'subsec') * 1000) AS INTEGER),
+        CAST(round(unixepoch(json_extract(body, '$.state.finished_at'), 'subsec') * 1000) AS INTEGER),
+        json_extract(body, '$.state.exit_status'),
+        unhex(replace(json_extract(body, '$.rid'), '-', '')),
+        unhex(replace(json_extract(body, '$.start_ping'), '-', '')),
+        unhex(replace(json_extract(body, '$.finish_ping'), '-', '')),
+        json_extract(body, '$.state.reason')
+    FROM task_runs;
+    DROP TABLE task_runs;
+    ALTER TABLE task_runs_compact RENAME TO task_runs;
+    DROP INDEX task_pings_by_age;
+    "#,
 ];
 
 /// The schema version this build writes: how many migrations it knows.

@@ -3,6 +3,7 @@
 
 use super::SqliteStore;
 use super::codec::{at, backend, blob, decode_cursor, encode_cursor, ms, uuid};
+use super::task_runs::{RUN_COLUMNS, RUNNING_STATE, run_from_row};
 use anyhow::{Context, anyhow};
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -69,14 +70,13 @@ impl TaskHistory for SqliteStore {
         let limit = page.limit;
         self.db
             .read(move |conn| {
-                let mut statement = conn.prepare_cached(
-                    "SELECT body FROM task_runs WHERE tenant_id = ?1 AND task_id = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4",
-                )?;
+                let mut statement = conn.prepare_cached(&format!(
+                    "SELECT {RUN_COLUMNS} FROM task_runs WHERE tenant_id = ?1 AND task_id = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4"
+                ))?;
                 let mut rows = statement.query(params![blob(tenant.as_uuid()), blob(task.as_uuid()), before, i64::from(limit) + 1])?;
                 let mut items = Vec::new();
                 while let Some(row) = rows.next()? {
-                    let run: StoredRun = serde_json::from_str(&row.get::<_, String>(0)?).context("a stored run does not parse")?;
-                    items.push(run);
+                    items.push(run_from_row(row)?);
                 }
                 Ok(page_of(items, limit, |run| run.id.as_uuid()))
             })
@@ -175,6 +175,21 @@ impl PingBodyStore for SqliteStore {
             .map_err(backend)
     }
 
+    async fn delete(&self, tenant: TenantId, task: TaskId, pings: &[PingId]) -> Result<(), StoreError> {
+        let pings = pings.to_vec();
+        self.db
+            .write(move |conn| {
+                let mut delete = conn.prepare_cached("DELETE FROM ping_bodies WHERE tenant_id = ?1 AND task_id = ?2 AND ping_id = ?3")?;
+                for ping in &pings {
+                    delete.execute(params![blob(tenant.as_uuid()), blob(task.as_uuid()), blob(ping.as_uuid())])?;
+                }
+                Ok(())
+            })
+            .await
+            .context("deleting ping bodies")
+            .map_err(backend)
+    }
+
     async fn delete_task(&self, tenant: TenantId, task: TaskId) -> Result<(), StoreError> {
         self.db
             .write(move |conn| {
@@ -190,35 +205,61 @@ impl PingBodyStore for SqliteStore {
     }
 }
 
+/// Tasks whose history one write prunes, so that pruning never holds the writer for long.
+const TASKS_PER_WRITE: usize = 200;
+
+/// The lowest UUIDv7 minted at `at`: every id below it was minted earlier.
+fn first_id_at(at: Timestamp) -> [u8; 16] {
+    let mut id = [0u8; 16];
+    id[..6].copy_from_slice(&(ms(at).max(0) as u64).to_be_bytes()[2..]);
+    id
+}
+
 impl SqliteStore {
-    /// Deletes pings, runs and ping bodies older than `before`, in chunks; returns how many
-    /// pings were deleted.
+    /// Deletes pings, runs and ping bodies older than `before`, task by task over each task's
+    /// key range (ids are UUIDv7 minted on arrival, so older ids sort first); returns how many
+    /// pings were deleted. Runs still open stay whatever their age: their task refers to them.
     pub async fn prune_task_history(&self, before: Timestamp) -> anyhow::Result<u64> {
         let cutoff = ms(before);
-        let mut deleted = 0;
-        loop {
-            let chunk = self
-                .db
-                .write(move |conn| {
-                    let old = "SELECT tenant_id, task_id, id FROM task_pings WHERE at < ?1 LIMIT 5000";
-                    conn.execute(&format!("DELETE FROM ping_bodies WHERE (tenant_id, task_id, ping_id) IN ({old})"), [cutoff])?;
-                    Ok(conn.execute(&format!("DELETE FROM task_pings WHERE (tenant_id, task_id, id) IN ({old})"), [cutoff])?)
-                })
-                .await
-                .context("pruning pings")?;
-            deleted += chunk as u64;
-            if chunk < 5000 {
-                break;
-            }
-        }
-        self.db
-            .write(move |conn| {
-                // Open runs stay whatever their age: they are still referenced by their task.
-                Ok(conn
-                    .execute("DELETE FROM task_runs WHERE opened_at < ?1 AND json_extract(body, '$.state.state') != 'running'", [cutoff])?)
+        let below = first_id_at(before).to_vec();
+        let tasks: Vec<(Vec<u8>, Vec<u8>)> = self
+            .db
+            .read(|conn| {
+                let mut statement = conn.prepare("SELECT tenant_id, id FROM tasks")?;
+                let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
             })
             .await
-            .context("pruning runs")?;
+            .context("listing tasks to prune their history")?;
+        let mut deleted = 0;
+        for chunk in tasks.chunks(TASKS_PER_WRITE) {
+            let chunk = chunk.to_vec();
+            let below = below.clone();
+            deleted += self
+                .db
+                .write(move |conn| {
+                    let mut pings = 0;
+                    for (tenant, task) in &chunk {
+                        let args = params![tenant, task, below, cutoff];
+                        conn.prepare_cached(
+                            "DELETE FROM ping_bodies WHERE tenant_id = ?1 AND task_id = ?2 AND ping_id IN \
+                             (SELECT id FROM task_pings WHERE tenant_id = ?1 AND task_id = ?2 AND id < ?3 AND at < ?4)",
+                        )?
+                        .execute(args)?;
+                        pings += conn
+                            .prepare_cached("DELETE FROM task_pings WHERE tenant_id = ?1 AND task_id = ?2 AND id < ?3 AND at < ?4")?
+                            .execute(args)? as u64;
+                        conn.prepare_cached(
+                            "DELETE FROM task_runs WHERE tenant_id = ?1 AND task_id = ?2 AND id < ?3 \
+                             AND coalesce(started_at, finished_at) < ?4 AND state != ?5",
+                        )?
+                        .execute(params![tenant, task, below, cutoff, RUNNING_STATE])?;
+                    }
+                    Ok(pings)
+                })
+                .await
+                .context("pruning pings and runs")?;
+        }
         Ok(deleted)
     }
 }

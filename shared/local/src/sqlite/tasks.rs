@@ -4,6 +4,7 @@
 use super::SqliteStore;
 use super::codec::{at, backend, blob, decode_cursor, encode_cursor, ms, uuid};
 use super::due::DueIndex;
+use super::task_runs::upsert_run;
 use anyhow::Context;
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -89,6 +90,28 @@ fn insert_ping(conn: &Connection, ping: &StoredPing) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Deletes the task's pings beyond its newest `kept`, with their bodies.
+fn prune_pings(conn: &Connection, tenant: TenantId, task: TaskId, kept: u32) -> anyhow::Result<()> {
+    let (tenant, task) = (blob(tenant.as_uuid()), blob(task.as_uuid()));
+    let oldest_kept: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT id FROM task_pings WHERE tenant_id = ?1 AND task_id = ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3")?
+        .query_row(params![tenant, task, i64::from(kept) - 1], |row| row.get(0))
+        .optional()?;
+    let Some(oldest_kept) = oldest_kept else { return Ok(()) };
+    // Ping ids are UUIDv7 minted on arrival, so key order is arrival order.
+    conn.prepare_cached("DELETE FROM ping_bodies WHERE tenant_id = ?1 AND task_id = ?2 AND ping_id < ?3")?.execute(params![
+        tenant,
+        task,
+        oldest_kept
+    ])?;
+    conn.prepare_cached("DELETE FROM task_pings WHERE tenant_id = ?1 AND task_id = ?2 AND id < ?3")?.execute(params![
+        tenant,
+        task,
+        oldest_kept
+    ])?;
+    Ok(())
+}
+
 /// Writes a change over the version it was computed from.
 fn write_change(conn: &Connection, before: &TaskRecord, change: &TaskChange) -> anyhow::Result<()> {
     let task = &before.task;
@@ -107,22 +130,14 @@ fn write_change(conn: &Connection, before: &TaskRecord, change: &TaskChange) -> 
         ])?;
     // The read and this write run in the single writer, so the version cannot have moved.
     anyhow::ensure!(updated == 1, "the task's state changed between its read and its write");
-    let mut upsert_run = conn.prepare_cached(
-        "INSERT INTO task_runs (tenant_id, task_id, id, opened_at, body) VALUES (?1, ?2, ?3, ?4, ?5) \
-         ON CONFLICT (tenant_id, task_id, id) DO UPDATE SET body = excluded.body",
-    )?;
     for run in &change.runs {
-        let opened = run.started_at().or(run.finished_at()).map(ms).unwrap_or_default();
-        upsert_run.execute(params![
-            blob(run.tenant_id.as_uuid()),
-            blob(run.task_id.as_uuid()),
-            blob(run.id.as_uuid()),
-            opened,
-            serde_json::to_string(run)?
-        ])?;
+        upsert_run(conn, run)?;
     }
     if let Some(ping) = &change.ping {
         insert_ping(conn, ping)?;
+    }
+    if let Some(kept) = change.keep_pings {
+        prune_pings(conn, task.tenant_id, task.id, kept)?;
     }
     Ok(())
 }
@@ -265,7 +280,8 @@ impl TaskStateStore for SqliteStore {
                 if let Some(change) = &change {
                     write_change(conn, &before, change)?;
                 }
-                Ok(Some(Applied { before, change }))
+                // Bodies live in this same database, so pruning deleted them in this write.
+                Ok(Some(Applied { before, change, pruned_bodies: Vec::new() }))
             })
             .await
             .inspect(|_| self.due_changed(DueIndex::Deadlines))

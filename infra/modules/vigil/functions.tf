@@ -10,18 +10,19 @@ locals {
   # What every function but the scheduler reads (StoreConfig). Optional ones left null are
   # dropped by the function module, so the functions' own defaults apply.
   store_environment = {
-    VIGIL_TABLE            = aws_dynamodb_table.main.name
-    VIGIL_ARTEFACT_BUCKET  = aws_s3_bucket.artefacts.bucket
-    VIGIL_EVENTS_TOPIC_ARN = aws_sns_topic.events.arn
-    VIGIL_NOTIFY_QUEUE_URL = aws_sqs_queue.notifications.url
-    VIGIL_PUBLIC_URL       = local.public_url
-    VIGIL_EVENT_BUS        = var.event_bus_arn
-    VIGIL_NETWORK_POLICY   = var.network_policy
-    VIGIL_BODY_CAP_BYTES   = var.body_cap_bytes == null ? null : tostring(var.body_cap_bytes)
-    VIGIL_RETENTION_DAYS   = tostring(var.retention_days)
-    VIGIL_EMAIL_FROM       = var.email_from
-    VIGIL_LOG              = var.log_level
-    AWS_ENDPOINT_URL       = var.endpoint_url
+    VIGIL_TABLE               = aws_dynamodb_table.main.name
+    VIGIL_ARTEFACT_BUCKET     = aws_s3_bucket.artefacts.bucket
+    VIGIL_EVENTS_TOPIC_ARN    = aws_sns_topic.events.arn
+    VIGIL_NOTIFY_QUEUE_URL    = aws_sqs_queue.notifications.url
+    VIGIL_PUBLIC_URL          = local.public_url
+    VIGIL_EVENT_BUS           = var.event_bus_arn
+    VIGIL_NETWORK_POLICY      = var.network_policy
+    VIGIL_BODY_CAP_BYTES      = var.body_cap_bytes == null ? null : tostring(var.body_cap_bytes)
+    VIGIL_PINGS_KEPT_PER_TASK = var.pings_kept_per_task == null ? null : tostring(var.pings_kept_per_task)
+    VIGIL_RETENTION_DAYS      = tostring(var.retention_days)
+    VIGIL_EMAIL_FROM          = var.email_from
+    VIGIL_LOG                 = var.log_level
+    AWS_ENDPOINT_URL          = var.endpoint_url
   }
 
   function_defaults = {

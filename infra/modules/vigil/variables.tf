@@ -135,6 +135,16 @@ variable "body_cap_bytes" {
   default     = null
 }
 
+variable "pings_kept_per_task" {
+  description = "VIGIL_PINGS_KEPT_PER_TASK: how many of its newest pings each heartbeat task keeps (runs are kept whole); null: the functions' default (100)."
+  type        = number
+  default     = null
+  validation {
+    condition     = var.pings_kept_per_task == null || (var.pings_kept_per_task >= 1 && var.pings_kept_per_task <= 100000)
+    error_message = "pings_kept_per_task: 1 to 100000 (the range VIGIL_PINGS_KEPT_PER_TASK accepts)."
+  }
+}
+
 variable "log_level" {
   description = "VIGIL_LOG: the functions' log filter."
   type        = string

@@ -6,6 +6,7 @@
 
 use jiff::SignedDuration;
 use std::fmt;
+use vigil_domain::heartbeat::PingCap;
 use vigil_domain::job::MAX_JOB_DELAY_SECONDS;
 use vigil_domain::probe::NetworkPolicy;
 
@@ -41,6 +42,8 @@ pub const PROBE_QUEUE_URL: &str = "VIGIL_PROBE_QUEUE_URL";
 pub const NETWORK_POLICY: &str = "VIGIL_NETWORK_POLICY";
 /// Most body bytes a check reads.
 pub const BODY_CAP_BYTES: &str = "VIGIL_BODY_CAP_BYTES";
+/// How many of its newest pings each heartbeat task keeps.
+pub const PINGS_KEPT_PER_TASK: &str = "VIGIL_PINGS_KEPT_PER_TASK";
 /// Days of raw check history.
 pub const RETENTION_DAYS: &str = "VIGIL_RETENTION_DAYS";
 /// How far ahead the scheduler claims.
@@ -193,6 +196,13 @@ pub const VARIABLES: &[Variable] = &[
         meaning: "Most response body bytes a check reads (bounds a prober's memory: checks of a batch run at once)",
     },
     Variable {
+        name: PINGS_KEPT_PER_TASK,
+        functions: STORE_USERS,
+        default: Some("100"),
+        required: false,
+        meaning: "How many of its newest pings each heartbeat task keeps (pruned every tenth ping); runs are kept whole",
+    },
+    Variable {
         name: RETENTION_DAYS,
         functions: STORE_USERS,
         default: Some("90"),
@@ -335,6 +345,8 @@ pub struct StoreConfig {
     pub network_policy: NetworkPolicy,
     /// Most body bytes a check reads.
     pub body_cap: usize,
+    /// How many of its newest pings each heartbeat task keeps.
+    pub pings_kept: PingCap,
     /// SQS queue of deliveries.
     pub notify_queue_url: String,
     /// Where people and scripts reach the API.
@@ -448,6 +460,7 @@ impl StoreConfig {
             }
         };
         let body_cap = r.number(BODY_CAP_BYTES, 262_144, 1024..=16 * 1024 * 1024) as usize;
+        let pings_kept = r.number(PINGS_KEPT_PER_TASK, u64::from(PingCap::DEFAULT_KEPT), 1..=100_000) as u32;
         let retention_days = r.number(RETENTION_DAYS, 90, 1..=3650);
         let notify_queue_url = r.required(NOTIFY_QUEUE_URL);
         let public_url = public_url(&mut r);
@@ -473,6 +486,7 @@ impl StoreConfig {
             event_bus,
             network_policy,
             body_cap,
+            pings_kept: PingCap::new(pings_kept).unwrap_or_default(),
             notify_queue_url,
             public_url,
             email_from,
@@ -614,6 +628,7 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(config.public_url.as_str(), "https://vigil.example.com/prod/", "links are joined under the path");
+        assert_eq!(config.pings_kept.kept(), 100, "Healthchecks' ping log size");
         assert_eq!((config.email_from, config.admin_key_sha256), (None, None));
         assert_eq!(config.network_policy, NetworkPolicy::PublicOnly, "checks from AWS never reach private addresses unless asked");
         assert_eq!(config.body_cap, 262_144);

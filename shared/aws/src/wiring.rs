@@ -52,8 +52,8 @@ pub fn store_deps(
             network_policy: config.network_policy,
             body_cap: config.body_cap,
             notifications: NotificationSettings::default(),
-            // Bodies above DynamoDB-friendly sizes go to S3; the cap is Healthchecks' default.
-            heartbeat: HeartbeatSettings::default(),
+            // Bodies above DynamoDB-friendly sizes go to S3; the body cap is Healthchecks' default.
+            heartbeat: HeartbeatSettings { pings_kept: config.pings_kept, ..HeartbeatSettings::default() },
             public_url: config.public_url.clone(),
             accounts: vigil_app::AccountSettings::default(),
             hosts: vigil_app::HostSettings::default(),

@@ -155,6 +155,7 @@ pub fn store_config(endpoint: &str, r: &Resources) -> StoreConfig {
         event_bus: Some(r.bus.clone()),
         network_policy: NetworkPolicy::AllowPrivate,
         body_cap: ProbeRequest::DEFAULT_BODY_CAP,
+        pings_kept: vigil_domain::heartbeat::PingCap::default(),
         notify_queue_url: r.notify_queue_url.clone(),
         public_url: url::Url::parse(PUBLIC_URL).expect("a valid URL"),
         email_from: Some(EMAIL_FROM.into()),

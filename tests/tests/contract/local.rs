@@ -40,7 +40,7 @@ mod due_watch {
     use vigil_domain::notify::{NotificationKind, TimerKind};
     use vigil_domain::ports::{CheckSchedule, DeliveryLog, IncidentStore, MonitorRepository, TaskRepository, TimerIndex};
     use vigil_local::{DueIndex, DueWatch, SqliteStore};
-    use vigil_tests::contract::fixtures::{at, record, tenant};
+    use vigil_tests::contract::fixtures::{at, id_with_phase, record, record_with, tenant};
     use vigil_tests::contract::incident_fixtures::{channel_id, delivery, monitor_subject, open_incident, timer};
     use vigil_tests::contract::task_record;
 
@@ -62,7 +62,10 @@ mod due_watch {
 
         MonitorRepository::insert(&store, &record(tenant, "later", at(0), Some(at(30)))).await.unwrap();
         assert!(signalled(&checks).await, "a new monitor signals the scheduler");
-        MonitorRepository::insert(&store, &record(tenant, "sooner", at(0), Some(at(10)))).await.unwrap();
+        // On its phase (t0 is a whole hour), so its next slot is a whole interval later: a random
+        // phase could put it before `later`'s due time.
+        let sooner = record_with(tenant, id_with_phase(77, 60, 10), "sooner", 60, &[], at(0), Some(at(10)));
+        MonitorRepository::insert(&store, &sooner).await.unwrap();
         assert!(signalled(&checks).await);
         assert_eq!(checks.next_due().await.unwrap(), Some(at(10)));
         let claimed = CheckSchedule::claim_due(&store, at(9), at(11), 10).await.unwrap();

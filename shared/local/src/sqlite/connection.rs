@@ -10,9 +10,11 @@
 //! idle waiting for the disk; several groups committed during one flush share the next one.
 //!
 //! In a steady stream of writes the writer can wait a bounded moment for company before it
-//! commits ([`GATHER`]); measured, that did not lower the CPU per check and cut closed-loop ping
-//! throughput by a fifth (docs/benchmarks.md), so it is off unless `VIGIL_SQLITE_GATHER_US` turns
-//! it on. A group that changed nothing (a claim that found nothing due) is not flushed, and the
+//! commits ([`GATHER`]). Measured (docs/benchmarks.md), that cut a paced stream's flushes and a
+//! quarter of its CPU, but made every lone writer wait out the window (one client making
+//! monitors one by one went 4x slower) and cut closed-loop ping throughput by a fifth; so it is
+//! off unless `VIGIL_SQLITE_GATHER_US` turns it on, until the wait adapts to whether it finds
+//! company. A group that changed nothing (a claim that found nothing due) is not flushed, and the
 //! checkpointer sleeps while nothing is committed: an idle installation does no disk work at all.
 
 use anyhow::{Context, anyhow};

@@ -3,7 +3,7 @@
 
 use super::SqliteStore;
 use super::codec::{at, backend, blob, decode_cursor, encode_cursor, ms, uuid};
-use super::task_runs::{RUN_COLUMNS, RUNNING_STATE, run_from_row};
+use super::task_runs::{RUN_COLUMNS, RUNNING, run_from_row};
 use anyhow::{Context, anyhow};
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -253,7 +253,7 @@ impl SqliteStore {
                             "DELETE FROM task_runs WHERE tenant_id = ?1 AND task_id = ?2 AND id < ?3 \
                              AND coalesce(started_at, finished_at) < ?4 AND state != ?5",
                         )?
-                        .execute(params![tenant, task, below, cutoff, RUNNING_STATE])?;
+                        .execute(params![tenant, task, below, cutoff, RUNNING])?;
                     }
                     Ok(pings)
                 })

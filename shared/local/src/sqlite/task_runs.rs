@@ -11,7 +11,8 @@ use vigil_domain::ids::{PingId, RunId, TaskId, TenantId};
 pub(crate) const RUN_COLUMNS: &str =
     "tenant_id, task_id, id, state, started_at, finished_at, exit_status, rid, start_ping, finish_ping, reason";
 
-const RUNNING: i64 = 0;
+/// The state column's value of running runs, which pruning keeps whatever their age.
+pub(crate) const RUNNING: i64 = 0;
 const COMPLETED: i64 = 1;
 const FAILED: i64 = 2;
 
@@ -66,6 +67,3 @@ pub(crate) fn run_from_row(row: &Row<'_>) -> anyhow::Result<StoredRun> {
         state,
     })
 }
-
-/// The state column's value of running runs, which pruning keeps whatever their age.
-pub(crate) const RUNNING_STATE: i64 = RUNNING;

@@ -96,7 +96,7 @@ pub struct ServeArgs {
     pub ping_body_cap_bytes: usize,
     /// How many of its newest pings each heartbeat task keeps (older ones are deleted in steps
     /// of a tenth); runs are kept whole.
-    #[arg(long, env = "VIGIL_PINGS_KEPT_PER_TASK", default_value_t = PingCap::DEFAULT_KEPT, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, env = "VIGIL_PINGS_KEPT_PER_TASK", default_value_t = PingCap::DEFAULT_KEPT, value_parser = clap::value_parser!(u32).range(1..=i64::from(PingCap::MOST_KEPT)))]
     pub pings_kept_per_task: u32,
     /// Milliseconds over which new monitors' first checks are spread (by their ids), so that a
     /// bulk import does not come due at once; 0 checks each new monitor at once.

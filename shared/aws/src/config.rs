@@ -460,7 +460,7 @@ impl StoreConfig {
             }
         };
         let body_cap = r.number(BODY_CAP_BYTES, 262_144, 1024..=16 * 1024 * 1024) as usize;
-        let pings_kept = r.number(PINGS_KEPT_PER_TASK, u64::from(PingCap::DEFAULT_KEPT), 1..=100_000) as u32;
+        let pings_kept = r.number(PINGS_KEPT_PER_TASK, u64::from(PingCap::DEFAULT_KEPT), 1..=u64::from(PingCap::MOST_KEPT)) as u32;
         let retention_days = r.number(RETENTION_DAYS, 90, 1..=3650);
         let notify_queue_url = r.required(NOTIFY_QUEUE_URL);
         let public_url = public_url(&mut r);

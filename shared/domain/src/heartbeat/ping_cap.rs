@@ -16,6 +16,9 @@ pub struct PingCap {
 impl PingCap {
     /// Healthchecks' default ping log size.
     pub const DEFAULT_KEPT: u32 = 100;
+    /// The most a setting may ask for: enough for any ping log a person reads, and a prune
+    /// still reads a bounded page of keys.
+    pub const MOST_KEPT: u32 = 100_000;
 
     /// A cap keeping the newest `kept` pings; `None` for zero.
     pub fn new(kept: u32) -> Option<Self> {

@@ -9,13 +9,12 @@
 //! fsync. The flush of one group overlaps the execution of the next, so the writer never sits
 //! idle waiting for the disk; several groups committed during one flush share the next one.
 //!
-//! In a steady stream of writes the writer can wait a bounded moment for company before it
-//! commits ([`GATHER`]). Measured (docs/benchmarks.md), that cut a paced stream's flushes and a
-//! quarter of its CPU, but made every lone writer wait out the window (one client making
-//! monitors one by one went 4x slower) and cut closed-loop ping throughput by a fifth; so it is
-//! off unless `VIGIL_SQLITE_GATHER_US` turns it on, until the wait adapts to whether it finds
-//! company. A group that changed nothing (a claim that found nothing due) is not flushed, and the
-//! checkpointer sleeps while nothing is committed: an idle installation does no disk work at all.
+//! In a stream of writes the writer waits a bounded moment for company before it commits, but
+//! only while such waits find some ([`Gathering`]): a paced stream from many clients then shares
+//! commits and flushes, while a lone writer and a closed loop of clients, whose writes queue on
+//! their own, are held back little (docs/benchmarks.md has the figures). A group that changed
+//! nothing (a claim that found nothing due) is not flushed, and the checkpointer sleeps while
+//! nothing is committed: an idle installation does no disk work at all.
 
 use anyhow::{Context, anyhow};
 use rusqlite::{Connection, OpenFlags};
@@ -25,16 +24,15 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, oneshot};
 
+use super::gathering::Gathering;
+
 /// The most jobs committed together.
 const MAX_GROUP: usize = 512;
-/// How long the writer waits for more jobs once a stream of writes is under way, counted from the
-/// first job of the group: none, unless `VIGIL_SQLITE_GATHER_US` says otherwise (for the
-/// benchmarks that compare, on other disks, what the figures here did not show worth it).
-const GATHER: Duration = Duration::ZERO;
+/// The longest the writer waits for company, counted from the first job of the group, unless
+/// `VIGIL_SQLITE_GATHER_US` says otherwise (0 never waits: for benchmarks comparing the two).
+const GATHER: Duration = Duration::from_millis(2);
 /// Writes closer together than this, from the end of one commit to the next job, are a stream.
 const STREAM_GAP: Duration = Duration::from_millis(20);
-/// Once this many jobs are gathered, the group commits without waiting out [`GATHER`].
-const GATHER_ENOUGH: usize = 64;
 /// Reader connections kept open.
 const READERS: usize = 4;
 
@@ -111,7 +109,7 @@ impl Database {
             .context("starting the database syncer thread")?;
         let (sender, receiver) = mpsc::channel::<Job>();
         let commits = Arc::new(AtomicU64::new(0));
-        let writer = Writer { gather: gather_window(), commits: Arc::clone(&commits) };
+        let writer = Writer { gathering: Gathering::new(gather_window()), commits: Arc::clone(&commits) };
         std::thread::Builder::new()
             .name("vigil-sqlite-writer".into())
             .spawn(move || writer.run(conn, receiver, synced))
@@ -217,13 +215,13 @@ fn run_checkpointer(conn: Connection, commits: &AtomicU64, stop: mpsc::Receiver<
 
 /// The writer thread's state.
 struct Writer {
-    gather: Duration,
+    gathering: Gathering,
     /// Groups committed that changed something, for the checkpointer.
     commits: Arc<AtomicU64>,
 }
 
 impl Writer {
-    fn run(self, mut conn: Connection, jobs: mpsc::Receiver<Job>, syncer: mpsc::Sender<Committed>) {
+    fn run(mut self, mut conn: Connection, jobs: mpsc::Receiver<Job>, syncer: mpsc::Sender<Committed>) {
         let mut last_commit: Option<Instant> = None;
         while let Ok(first) = jobs.recv() {
             let streaming = last_commit.is_some_and(|at| at.elapsed() < STREAM_GAP);
@@ -255,22 +253,31 @@ impl Writer {
         }
     }
 
-    /// The jobs to commit with `first`: those already queued and, in a stream, those that arrive
-    /// within the gathering window.
-    fn gather(&self, first: Job, jobs: &mpsc::Receiver<Job>, streaming: bool) -> Vec<Job> {
-        let deadline = Instant::now() + self.gather;
+    /// The jobs to commit with `first`: those already queued and, when [`Gathering`] says a
+    /// wait pays, those that arrive within its window.
+    fn gather(&mut self, first: Job, jobs: &mpsc::Receiver<Job>, streaming: bool) -> Vec<Job> {
+        let started = Instant::now();
         let mut group = vec![first];
-        while group.len() < MAX_GROUP {
-            match jobs.try_recv() {
-                Ok(job) => group.push(job),
-                Err(_) if !streaming || self.gather.is_zero() || group.len() >= GATHER_ENOUGH => break,
-                Err(_) => match jobs.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                    Ok(job) => group.push(job),
-                    Err(_) => break,
-                },
+        take_queued(jobs, &mut group);
+        if let Some(window) = self.gathering.wait_for(group.len(), streaming) {
+            let companion = jobs.recv_timeout((started + window).saturating_duration_since(Instant::now()));
+            self.gathering.waited(companion.is_ok());
+            if let Ok(job) = companion {
+                group.push(job);
+                take_queued(jobs, &mut group);
             }
         }
         group
+    }
+}
+
+/// Moves the jobs waiting in the queue into `group`, up to [`MAX_GROUP`].
+fn take_queued(jobs: &mpsc::Receiver<Job>, group: &mut Vec<Job>) {
+    while group.len() < MAX_GROUP {
+        match jobs.try_recv() {
+            Ok(job) => group.push(job),
+            Err(_) => break,
+        }
     }
 }
 

@@ -10,6 +10,7 @@ mod deliveries;
 mod digests;
 mod documents;
 mod due;
+mod gathering;
 mod hosts;
 mod incidents;
 mod monitors;

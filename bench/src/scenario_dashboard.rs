@@ -69,7 +69,7 @@ async fn history(deps: &Deps, tenant: TenantId, ids: &[MonitorId], days: i64, no
         let minutes = (1..60).map(|k| now - SignedDuration::from_mins(k));
         for (k, planned) in hourly.chain(minutes).enumerate() {
             let latency = 30 + ((m * 7 + k * 13) % 170) as u64;
-            batch.push(CheckRecord { result: result(tenant, *id, planned, (m + k) % 10 != 0, latency), health: None });
+            batch.push(CheckRecord { result: result(tenant, *id, planned, (m + k) % 10 != 0, latency), health: None, patient: false });
             if batch.len() == BATCH {
                 stored += batch.len();
                 deps.stores.checks.record(&batch).await?;

@@ -22,7 +22,7 @@ pub async fn check_log_contract(stores: Stores) {
 
     // A plain result.
     let first = result(tenant, id, at(60), true, 120);
-    let plain = CheckRecord { result: first.clone(), health: None };
+    let plain = CheckRecord { result: first.clone(), health: None, patient: false };
     assert_eq!(log.record(std::slice::from_ref(&plain)).await.unwrap(), vec![RecordOutcome::Recorded]);
     assert_eq!(log.record(std::slice::from_ref(&plain)).await.unwrap(), vec![RecordOutcome::Duplicate], "a redelivery");
     assert_eq!(log.get(tenant, id, first.id).await.unwrap(), Some(first.clone()), "round trip keeps every field");
@@ -41,6 +41,7 @@ pub async fn check_log_contract(stores: Stores) {
     let moving = CheckRecord {
         result: failed.clone(),
         health: Some(HealthUpdate { expected_version: 0, health: down, transition: Some(transition.clone()) }),
+        patient: false,
     };
     assert_eq!(log.record(std::slice::from_ref(&moving)).await.unwrap(), vec![RecordOutcome::Recorded]);
     assert_eq!(repo.get(tenant, id).await.unwrap().unwrap().health, down);
@@ -54,17 +55,19 @@ pub async fn check_log_contract(stores: Stores) {
     let stale = CheckRecord {
         result: result(tenant, id, at(180), true, 50),
         health: Some(HealthUpdate { expected_version: 0, health: MonitorHealth { version: 1, ..down }, transition: None }),
+        patient: false,
     };
     assert_eq!(log.record(std::slice::from_ref(&stale)).await.unwrap(), vec![RecordOutcome::HealthConflict]);
     assert_eq!(log.get(tenant, id, stale.result.id).await.unwrap(), None);
 
     // A monitor that is gone takes no results.
-    let orphan = CheckRecord { result: result(tenant, super::fixtures::monitor_id(), at(60), true, 10), health: None };
+    let orphan = CheckRecord { result: result(tenant, super::fixtures::monitor_id(), at(60), true, 10), health: None, patient: false };
     assert_eq!(log.record(std::slice::from_ref(&orphan)).await.unwrap(), vec![RecordOutcome::MonitorGone]);
 
     // A batch is reported record by record.
-    let batch: Vec<_> =
-        (3..9).map(|i| CheckRecord { result: result(tenant, id, at(60 * i), i % 2 == 0, 10 * i as u64), health: None }).collect();
+    let batch: Vec<_> = (3..9)
+        .map(|i| CheckRecord { result: result(tenant, id, at(60 * i), i % 2 == 0, 10 * i as u64), health: None, patient: true })
+        .collect();
     let mut with_duplicate = batch.clone();
     with_duplicate.push(plain.clone());
     let outcomes = log.record(&with_duplicate).await.unwrap();
@@ -99,8 +102,9 @@ pub async fn tally_contract(stores: Stores) {
     repo.insert(&monitor).await.unwrap();
     let id = monitor.monitor.id;
     // One check every 10 minutes for 6 hours; every third fails; latency grows with i.
-    let records: Vec<_> =
-        (0..36).map(|i| CheckRecord { result: result(tenant, id, at(600 * i), i % 3 != 0, 100 + i as u64), health: None }).collect();
+    let records: Vec<_> = (0..36)
+        .map(|i| CheckRecord { result: result(tenant, id, at(600 * i), i % 3 != 0, 100 + i as u64), health: None, patient: i % 2 == 0 })
+        .collect();
     log.record(&records).await.unwrap();
     let error = {
         let mut r = result(tenant, id, at(600 * 36), true, 1);
@@ -108,7 +112,7 @@ pub async fn tally_contract(stores: Stores) {
         r.status_code = None;
         r
     };
-    log.record(&[CheckRecord { result: error, health: None }]).await.unwrap();
+    log.record(&[CheckRecord { result: error, health: None, patient: false }]).await.unwrap();
 
     let count = |from: i64, to: i64| {
         let selected: Vec<_> = records.iter().map(|r| &r.result).filter(|r| r.started_at >= at(from) && r.started_at < at(to)).collect();
@@ -148,8 +152,11 @@ pub async fn concurrent_records_contract(stores: Stores) {
         at: at(61),
         cause: TransitionCause::Check { check_id: failed.id, outcome: failed.outcome.clone() },
     };
-    let record =
-        CheckRecord { result: failed, health: Some(HealthUpdate { expected_version: 0, health: down, transition: Some(transition) }) };
+    let record = CheckRecord {
+        result: failed,
+        health: Some(HealthUpdate { expected_version: 0, health: down, transition: Some(transition) }),
+        patient: false,
+    };
     // Spawned before any is awaited, so that they race.
     let writers: Vec<_> = (0..8)
         .map(|_| {
@@ -187,7 +194,7 @@ pub async fn digest_contract(stores: Stores) {
     results[7].outcome = CheckOutcome::Error { message: "no sockets".into() };
     results[7].status_code = None;
     // Stored out of order, as late results may come.
-    let mut shuffled: Vec<_> = results.iter().map(|r| CheckRecord { result: r.clone(), health: None }).collect();
+    let mut shuffled: Vec<_> = results.iter().map(|r| CheckRecord { result: r.clone(), health: None, patient: false }).collect();
     shuffled.swap(3, 200);
     shuffled.swap(10, results.len() - 1);
     for chunk in shuffled.chunks(25) {
@@ -237,7 +244,7 @@ pub async fn digest_contract(stores: Stores) {
     for (i, m) in many.iter().enumerate() {
         repo.insert(m).await.unwrap();
         let checks: Vec<_> = (0..=(i % 3) as i64)
-            .map(|k| CheckRecord { result: result(tenant, m.monitor.id, at(35 * day + k * 60), k != 1, 10), health: None })
+            .map(|k| CheckRecord { result: result(tenant, m.monitor.id, at(35 * day + k * 60), k != 1, 10), health: None, patient: false })
             .collect();
         log.record(&checks).await.unwrap();
     }

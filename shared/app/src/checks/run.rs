@@ -125,7 +125,9 @@ pub(crate) async fn run_check_on(
                 tracing::warn!(%error, "storing a failure artefact failed");
             }
         }
-        let check_record = CheckRecord { result: result.clone(), health: health_update.clone() };
+        // A scheduled check that changed nothing but history has no one waiting on its flush.
+        let patient = !cmd.manual && health_update.is_none();
+        let check_record = CheckRecord { result: result.clone(), health: health_update.clone(), patient };
         let outcome = deps.stores.checks.record(std::slice::from_ref(&check_record)).await?;
         match outcome.first().copied().unwrap_or(RecordOutcome::Recorded) {
             RecordOutcome::Recorded => {

@@ -26,6 +26,11 @@ pub struct CheckRecord {
     pub result: CheckResult,
     /// The health change, if any.
     pub health: Option<HealthUpdate>,
+    /// No one waits on this record (a scheduled check that changed nothing but history): a
+    /// store that flushes its log may acknowledge it with a later flush it shares, within a
+    /// fraction of a second, instead of flushing for it alone. It is stored and readable at once
+    /// either way.
+    pub patient: bool,
 }
 
 /// What happened to one record.

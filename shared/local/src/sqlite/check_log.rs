@@ -174,30 +174,29 @@ fn tally_raw(conn: &Connection, tenant: &[u8; 16], monitor: &[u8; 16], from: i64
 #[async_trait]
 impl CheckLog for SqliteStore {
     async fn record(&self, records: &[CheckRecord]) -> Result<Vec<RecordOutcome>, StoreError> {
+        let patient = records.iter().all(|record| record.patient);
         let records = records.to_vec();
-        self.db
-            .write(move |conn| {
-                let mut outcomes = Vec::with_capacity(records.len());
-                for record in &records {
-                    // A nested savepoint per record, so that a record that is refused half-way
-                    // leaves nothing behind.
-                    conn.execute_batch("SAVEPOINT record_one")?;
-                    match record_one(conn, record) {
-                        Ok(outcome) => {
-                            conn.execute_batch("RELEASE record_one")?;
-                            outcomes.push(outcome);
-                        }
-                        Err(error) => {
-                            conn.execute_batch("ROLLBACK TO record_one; RELEASE record_one")?;
-                            return Err(error);
-                        }
+        let write = move |conn: &Connection| {
+            let mut outcomes = Vec::with_capacity(records.len());
+            for record in &records {
+                // A nested savepoint per record, so that a record that is refused half-way
+                // leaves nothing behind.
+                conn.execute_batch("SAVEPOINT record_one")?;
+                match record_one(conn, record) {
+                    Ok(outcome) => {
+                        conn.execute_batch("RELEASE record_one")?;
+                        outcomes.push(outcome);
+                    }
+                    Err(error) => {
+                        conn.execute_batch("ROLLBACK TO record_one; RELEASE record_one")?;
+                        return Err(error);
                     }
                 }
-                Ok(outcomes)
-            })
-            .await
-            .context("recording checks")
-            .map_err(backend)
+            }
+            Ok(outcomes)
+        };
+        let written = if patient { self.db.write_patient(write).await } else { self.db.write(write).await };
+        written.context("recording checks").map_err(backend)
     }
 
     async fn list(&self, tenant: TenantId, monitor: MonitorId, page: &PageRequest) -> Result<Page<CheckResult>, StoreError> {

@@ -37,16 +37,38 @@ const STREAM_GAP: Duration = Duration::from_millis(20);
 const READERS: usize = 4;
 
 type Completion = Box<dyn FnOnce(Option<&anyhow::Error>) + Send>;
-/// A queued write: given the connection (or the reason there is none), it runs and returns
-/// whether it succeeded and how to answer its caller once the group's fate is known.
-type Job = Box<dyn FnOnce(Result<&Connection, &anyhow::Error>) -> (bool, Completion) + Send>;
+/// A queued write's work: given the connection (or the reason there is none), it runs and
+/// returns whether it succeeded and how to answer its caller once the group's fate is known.
+type Work = Box<dyn FnOnce(Result<&Connection, &anyhow::Error>) -> (bool, Completion) + Send>;
+
+/// A queued write.
+struct Job {
+    work: Work,
+    /// No one waits on its flush (see [`Database::write_patient`]).
+    patient: bool,
+}
 
 /// A committed group on its way to the syncer.
 struct Committed {
     completions: Vec<Completion>,
     /// Whether it changed any row, and so wrote to the log.
     wrote: bool,
+    /// Whether every job in it was patient.
+    patient: bool,
 }
+
+impl Committed {
+    fn absorb(&mut self, more: Committed) {
+        self.completions.extend(more.completions);
+        self.wrote |= more.wrote;
+        self.patient &= more.patient;
+    }
+}
+
+/// The longest a patient write waits for a flush someone else needs before the syncer flushes
+/// for it alone, unless `VIGIL_SQLITE_PATIENCE_MS` says otherwise (0: patient writes are flushed
+/// like any other).
+const PATIENCE: Duration = Duration::from_millis(1000);
 
 /// A handle to the database; cheap to clone.
 #[derive(Clone)]
@@ -55,6 +77,9 @@ pub(crate) struct Database {
     readers: Arc<ReaderPool>,
     /// Dropped with the last handle, which stops the checkpointer.
     _checkpointer: Arc<mpsc::Sender<()>>,
+    /// Flushes of the log so far, for the tests of when the syncer flushes.
+    #[cfg(test)]
+    flushes: Arc<AtomicU64>,
 }
 
 struct ReaderPool {
@@ -103,9 +128,11 @@ impl Database {
 
         let wal = PathBuf::from(format!("{}-wal", path.display()));
         let (synced, to_sync) = mpsc::channel::<Committed>();
+        let flushes = Arc::new(AtomicU64::new(0));
+        let syncer = Syncer { wal, patience: patience(), flushes: Arc::clone(&flushes) };
         std::thread::Builder::new()
             .name("vigil-sqlite-sync".into())
-            .spawn(move || run_syncer(&wal, to_sync))
+            .spawn(move || syncer.run(to_sync))
             .context("starting the database syncer thread")?;
         let (sender, receiver) = mpsc::channel::<Job>();
         let commits = Arc::new(AtomicU64::new(0));
@@ -125,17 +152,38 @@ impl Database {
             writer: sender,
             readers: Arc::new(ReaderPool { path: path.to_owned(), idle: Mutex::new(Vec::new()), permits: Semaphore::new(READERS) }),
             _checkpointer: Arc::new(stop),
+            #[cfg(test)]
+            flushes,
         })
     }
 
-    /// Runs `f` in the writer's transaction and returns its result once committed. If `f` fails,
-    /// its changes are rolled back and the other writes of the group still commit.
+    /// Runs `f` in the writer's transaction and returns its result once committed and flushed.
+    /// If `f` fails, its changes are rolled back and the other writes of the group still commit.
     pub(crate) async fn write<R: Send + 'static>(
         &self,
         f: impl FnOnce(&Connection) -> anyhow::Result<R> + Send + 'static,
     ) -> anyhow::Result<R> {
+        self.submit(f, false).await
+    }
+
+    /// [`Database::write`] for a write no one waits on: it is committed (and readable) as soon as
+    /// any other, but answered with the next flush that another write needs, or after
+    /// [`PATIENCE`], instead of costing a flush of its own. A steady trickle of such writes
+    /// then shares one fsync a second.
+    pub(crate) async fn write_patient<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> anyhow::Result<R> + Send + 'static,
+    ) -> anyhow::Result<R> {
+        self.submit(f, true).await
+    }
+
+    async fn submit<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> anyhow::Result<R> + Send + 'static,
+        patient: bool,
+    ) -> anyhow::Result<R> {
         let (reply, answer) = oneshot::channel();
-        let job: Job = Box::new(move |conn| {
+        let work: Work = Box::new(move |conn| {
             let result = match conn {
                 Ok(conn) => f(conn),
                 Err(error) => Err(anyhow!("the write could not start: {error:#}")),
@@ -151,7 +199,7 @@ impl Database {
             });
             (ok, complete)
         });
-        self.writer.send(job).map_err(|_| anyhow!("the database writer has stopped"))?;
+        self.writer.send(Job { work, patient }).map_err(|_| anyhow!("the database writer has stopped"))?;
         answer.await.map_err(|_| anyhow!("the database writer stopped before answering"))?
     }
 
@@ -193,6 +241,11 @@ fn gather_window() -> Duration {
     std::env::var("VIGIL_SQLITE_GATHER_US").ok().and_then(|us| us.parse().ok()).map_or(GATHER, Duration::from_micros)
 }
 
+/// How long patient writes wait: [`PATIENCE`] unless `VIGIL_SQLITE_PATIENCE_MS` says otherwise.
+fn patience() -> Duration {
+    std::env::var("VIGIL_SQLITE_PATIENCE_MS").ok().and_then(|ms| ms.parse().ok()).map_or(PATIENCE, Duration::from_millis)
+}
+
 /// Copies committed WAL frames into the database file (a PASSIVE checkpoint: it never blocks
 /// the writer or readers) every [`CHECKPOINT_EVERY`] in which something was committed, until every
 /// handle to the database is dropped. A complete checkpoint lets the writer restart the WAL from
@@ -226,6 +279,7 @@ impl Writer {
         while let Ok(first) = jobs.recv() {
             let streaming = last_commit.is_some_and(|at| at.elapsed() < STREAM_GAP);
             let group = self.gather(first, &jobs, streaming);
+            let patient = group.iter().all(|job| job.patient);
             let changes_before = conn.total_changes();
             let outcome = commit_group(&mut conn, group);
             let wrote = conn.total_changes() != changes_before;
@@ -236,7 +290,7 @@ impl Writer {
                     if wrote {
                         self.commits.fetch_add(1, Ordering::Release);
                     }
-                    if let Err(mpsc::SendError(committed)) = syncer.send(Committed { completions, wrote }) {
+                    if let Err(mpsc::SendError(committed)) = syncer.send(Committed { completions, wrote, patient }) {
                         let error = anyhow!("the database syncer has stopped");
                         for complete in committed.completions {
                             complete(Some(&error));
@@ -281,24 +335,46 @@ fn take_queued(jobs: &mpsc::Receiver<Job>, group: &mut Vec<Job>) {
     }
 }
 
-/// Flushes the write-ahead log `wal` after each committed group and then answers its jobs.
-/// Groups committed while a flush runs are answered together after the next one: an fsync
-/// flushes everything written to the file before it.
-fn run_syncer(wal: &Path, groups: mpsc::Receiver<Committed>) {
-    let mut file: Option<(std::fs::File, u64)> = None;
-    while let Ok(Committed { mut completions, mut wrote }) = groups.recv() {
-        while let Ok(more) = groups.try_recv() {
-            completions.extend(more.completions);
-            wrote |= more.wrote;
-        }
-        // A group that changed nothing has nothing to flush, and everything committed before it
-        // was flushed when its own group was answered, or is in this batch.
-        let flushed = if wrote { flush(wal, &mut file) } else { Ok(()) };
-        if let Err(error) = &flushed {
-            tracing::error!(error = %format!("{error:#}"), "flushing the database log failed");
-        }
-        for complete in completions {
-            complete(flushed.as_ref().err());
+/// The syncer thread: it flushes the write-ahead log after each committed group and then answers
+/// its jobs. Groups committed while a flush runs are answered together after the next one: an
+/// fsync flushes everything written to the file before it. Groups of patient writes are held,
+/// for up to `patience`, until a group that someone waits on comes to share their flush.
+struct Syncer {
+    wal: PathBuf,
+    patience: Duration,
+    flushes: Arc<AtomicU64>,
+}
+
+impl Syncer {
+    fn run(self, groups: mpsc::Receiver<Committed>) {
+        let mut file: Option<(std::fs::File, u64)> = None;
+        while let Ok(mut batch) = groups.recv() {
+            while let Ok(more) = groups.try_recv() {
+                batch.absorb(more);
+            }
+            if batch.wrote && batch.patient && !self.patience.is_zero() {
+                let deadline = Instant::now() + self.patience;
+                while batch.patient {
+                    match groups.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                        Ok(more) => batch.absorb(more),
+                        Err(_) => break,
+                    }
+                }
+            }
+            // A group that changed nothing has nothing to flush, and everything committed before
+            // it was flushed when its own group was answered, or is in this batch.
+            let flushed = if batch.wrote {
+                self.flushes.fetch_add(1, Ordering::Relaxed);
+                flush(&self.wal, &mut file)
+            } else {
+                Ok(())
+            };
+            if let Err(error) = &flushed {
+                tracing::error!(error = %format!("{error:#}"), "flushing the database log failed");
+            }
+            for complete in batch.completions {
+                complete(flushed.as_ref().err());
+            }
         }
     }
 }
@@ -326,7 +402,7 @@ fn commit_group(conn: &mut Connection, group: Vec<Job>) -> GroupResult {
         Err(error) => {
             let error = anyhow::Error::from(error).context("starting a transaction");
             for job in group {
-                let (_, complete) = job(Err(&error));
+                let (_, complete) = (job.work)(Err(&error));
                 completions.push(complete);
             }
             return Err((completions, error));
@@ -335,7 +411,7 @@ fn commit_group(conn: &mut Connection, group: Vec<Job>) -> GroupResult {
     for job in group {
         match tx.savepoint() {
             Ok(mut savepoint) => {
-                let (ok, complete) = job(Ok(&savepoint));
+                let (ok, complete) = (job.work)(Ok(&savepoint));
                 if ok {
                     if let Err(error) = savepoint.commit() {
                         tracing::error!(%error, "releasing a savepoint failed");
@@ -347,7 +423,7 @@ fn commit_group(conn: &mut Connection, group: Vec<Job>) -> GroupResult {
             }
             Err(error) => {
                 let error = anyhow::Error::from(error).context("opening a savepoint");
-                let (_, complete) = job(Err(&error));
+                let (_, complete) = (job.work)(Err(&error));
                 completions.push(complete);
             }
         }
@@ -355,5 +431,69 @@ fn commit_group(conn: &mut Connection, group: Vec<Job>) -> GroupResult {
     match tx.commit() {
         Ok(()) => Ok(completions),
         Err(error) => Err((completions, anyhow::Error::from(error).context("committing a transaction"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(dir: &tempfile::TempDir) -> Database {
+        Database::open(&dir.path().join("test.db"), |conn| Ok(conn.execute_batch("CREATE TABLE t (x INTEGER)")?)).unwrap()
+    }
+
+    fn insert(x: i64) -> impl FnOnce(&Connection) -> anyhow::Result<()> + Send + 'static {
+        move |conn| Ok(conn.execute("INSERT INTO t (x) VALUES (?1)", [x]).map(drop)?)
+    }
+
+    async fn rows(db: &Database) -> i64 {
+        db.read(|conn| Ok(conn.query_row("SELECT count(*) FROM t", [], |row| row.get(0))?)).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn patient_writes_share_one_flush() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(&dir);
+        let writes: Vec<_> = (0..20)
+            .map(|x| {
+                tokio::spawn({
+                    let db = db.clone();
+                    async move { db.write_patient(insert(x)).await }
+                })
+            })
+            .collect();
+        for write in writes {
+            write.await.unwrap().unwrap();
+        }
+        assert_eq!(rows(&db).await, 20);
+        assert_eq!(db.flushes.load(Ordering::Relaxed), 1, "twenty patient writes, one flush");
+    }
+
+    #[tokio::test]
+    async fn a_write_someone_waits_on_carries_the_patient_ones_and_they_are_readable_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(&dir);
+        let patient = tokio::spawn({
+            let db = db.clone();
+            async move { db.write_patient(insert(1)).await }
+        });
+        // Committed, readable, and not yet answered: it waits for a flush.
+        while rows(&db).await == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(!patient.is_finished(), "answered before any flush");
+        assert_eq!(db.flushes.load(Ordering::Relaxed), 0);
+        db.write(insert(2)).await.unwrap();
+        patient.await.unwrap().unwrap();
+        assert_eq!(db.flushes.load(Ordering::Relaxed), 1, "the waited-on write's flush answered both");
+        assert_eq!(rows(&db).await, 2);
+    }
+
+    #[tokio::test]
+    async fn a_patient_write_alone_is_flushed_after_its_patience() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(&dir);
+        db.write_patient(insert(1)).await.unwrap();
+        assert_eq!(db.flushes.load(Ordering::Relaxed), 1);
     }
 }

@@ -117,10 +117,6 @@ impl Database {
         // is still fsynced in the WAL.
         conn.pragma_update(None, "cache_size", -16_384)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        // Checkpoints run on their own thread (see `run_checkpointer`), so that a commit never
-        // waits for one; the writer checkpoints itself only as a backstop, if the WAL grows past
-        // about 200 MB.
-        conn.pragma_update(None, "wal_autocheckpoint", 50_000)?;
         // A burst can grow the log far past its usual size; once a checkpoint lets it restart,
         // SQLite cuts it back to this instead of keeping the high-water mark on disk.
         conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
@@ -136,6 +132,8 @@ impl Database {
             .context("starting the database syncer thread")?;
         let (sender, receiver) = mpsc::channel::<Job>();
         let commits = Arc::new(AtomicU64::new(0));
+        let wal_pages = Arc::new(AtomicU64::new(0));
+        watch_the_log(&mut conn, Arc::clone(&wal_pages))?;
         let writer = Writer { gathering: Gathering::new(gather_window()), commits: Arc::clone(&commits) };
         std::thread::Builder::new()
             .name("vigil-sqlite-writer".into())
@@ -146,7 +144,7 @@ impl Database {
         let (stop, stopped) = mpsc::channel::<()>();
         std::thread::Builder::new()
             .name("vigil-sqlite-checkpoint".into())
-            .spawn(move || run_checkpointer(checkpointer, &commits, stopped))
+            .spawn(move || run_checkpointer(checkpointer, &commits, &wal_pages, stopped))
             .context("starting the database checkpointer thread")?;
         Ok(Self {
             writer: sender,
@@ -233,8 +231,33 @@ impl Database {
     }
 }
 
-/// How often the checkpointer copies committed pages from the WAL into the database file.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+/// How often the checkpointer looks at what was committed.
+const CHECKPOINT_TICK: Duration = Duration::from_millis(500);
+/// Pages in the log that make a checkpoint worth its cost at the next tick (about 4 MB).
+const CHECKPOINT_AFTER_PAGES: u64 = 1000;
+/// Otherwise, a checkpoint at least this often while anything was committed.
+const CHECKPOINT_AT_LEAST_EVERY: Duration = Duration::from_secs(10);
+/// Pages in the log past which the writer checkpoints itself (about 200 MB), should the
+/// checkpointer fall behind.
+const CHECKPOINT_BACKSTOP_PAGES: i32 = 50_000;
+
+/// Keeps `wal_pages` at the number of pages in the log after each commit on `conn`, and
+/// checkpoints on the writer itself past [`CHECKPOINT_BACKSTOP_PAGES`] (what SQLite's
+/// `wal_autocheckpoint` does, which this hook replaces).
+fn watch_the_log(conn: &mut Connection, wal_pages: Arc<AtomicU64>) -> anyhow::Result<()> {
+    conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: std::ffi::c_int| {
+        wal_pages.store(u64::try_from(pages).unwrap_or(0), Ordering::Release);
+        if pages >= CHECKPOINT_BACKSTOP_PAGES {
+            // An error returned from here would fail the statement whose commit has already
+            // happened, so its callers would be told their committed write failed. A checkpoint
+            // that fails (busy with the checkpointer's own) is simply tried at the next commit,
+            // as SQLite's own hook does.
+            let _ = wal.checkpoint();
+        }
+        Ok(())
+    }))
+    .context("watching the write-ahead log")
+}
 
 /// The writer's gathering window: [`GATHER`] unless `VIGIL_SQLITE_GATHER_US` says otherwise.
 fn gather_window() -> Duration {
@@ -246,17 +269,27 @@ fn patience() -> Duration {
     std::env::var("VIGIL_SQLITE_PATIENCE_MS").ok().and_then(|ms| ms.parse().ok()).map_or(PATIENCE, Duration::from_millis)
 }
 
+/// Whether to checkpoint now, with `commits` committed groups since the last complete
+/// checkpoint, `pages` in the log and `since` the last attempt. A checkpoint copies pages into
+/// the database file and flushes it: at a trickle of writes, one every tick cost a fifth of the
+/// CPU (docs/benchmarks.md).
+fn checkpoint_due(commits: u64, pages: u64, since: Duration) -> bool {
+    commits > 0 && (pages >= CHECKPOINT_AFTER_PAGES || since >= CHECKPOINT_AT_LEAST_EVERY)
+}
+
 /// Copies committed WAL frames into the database file (a PASSIVE checkpoint: it never blocks
-/// the writer or readers) every [`CHECKPOINT_EVERY`] in which something was committed, until every
-/// handle to the database is dropped. A complete checkpoint lets the writer restart the WAL from
-/// its beginning.
-fn run_checkpointer(conn: Connection, commits: &AtomicU64, stop: mpsc::Receiver<()>) {
+/// the writer or readers) when [`checkpoint_due`] says so, looking every [`CHECKPOINT_TICK`],
+/// until every handle to the database is dropped. A complete checkpoint lets the writer restart
+/// the WAL from its beginning.
+fn run_checkpointer(conn: Connection, commits: &AtomicU64, wal_pages: &AtomicU64, stop: mpsc::Receiver<()>) {
     let mut checkpointed = 0;
-    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_EVERY) {
+    let mut attempted = Instant::now();
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_TICK) {
         let committed = commits.load(Ordering::Acquire);
-        if committed == checkpointed {
+        if !checkpoint_due(committed - checkpointed, wal_pages.load(Ordering::Acquire), attempted.elapsed()) {
             continue;
         }
+        attempted = Instant::now();
         match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| Ok((row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))) {
             // Frames still in the log (a reader held them back) are copied next time.
             Ok((logged, copied)) if logged == copied => checkpointed = committed,
@@ -448,6 +481,24 @@ mod tests {
 
     async fn rows(db: &Database) -> i64 {
         db.read(|conn| Ok(conn.query_row("SELECT count(*) FROM t", [], |row| row.get(0))?)).await.unwrap()
+    }
+
+    #[test]
+    fn when_the_checkpointer_checkpoints() {
+        let second = Duration::from_secs(1);
+        // (commits since the last checkpoint, pages in the log, time since the last attempt, due)
+        let cases = [
+            (0, 0, 60 * second, false),
+            (0, 5000, 60 * second, false),
+            (1, 10, second, false),
+            (1, 10, 10 * second, true),
+            (300, 999, 9 * second, false),
+            (3, 1000, Duration::ZERO, true),
+            (200, 40_000, Duration::ZERO, true),
+        ];
+        for (commits, pages, since, due) in cases {
+            assert_eq!(checkpoint_due(commits, pages, since), due, "{commits} commits, {pages} pages, {since:?}");
+        }
     }
 
     #[tokio::test]

@@ -125,16 +125,16 @@ impl Database {
         let wal = PathBuf::from(format!("{}-wal", path.display()));
         let (synced, to_sync) = mpsc::channel::<Committed>();
         let flushes = Arc::new(AtomicU64::new(0));
-        let syncer = Syncer { wal, patience: patience(), flushes: Arc::clone(&flushes) };
+        let syncer =
+            Syncer { wal, patience: tuned("VIGIL_SQLITE_PATIENCE_MS", PATIENCE, Duration::from_millis), flushes: Arc::clone(&flushes) };
         std::thread::Builder::new()
             .name("vigil-sqlite-sync".into())
             .spawn(move || syncer.run(to_sync))
             .context("starting the database syncer thread")?;
         let (sender, receiver) = mpsc::channel::<Job>();
-        let commits = Arc::new(AtomicU64::new(0));
-        let wal_pages = Arc::new(AtomicU64::new(0));
-        watch_the_log(&mut conn, Arc::clone(&wal_pages))?;
-        let writer = Writer { gathering: Gathering::new(gather_window()), commits: Arc::clone(&commits) };
+        let log = Arc::new(LogWatch::default());
+        watch_the_log(&mut conn, Arc::clone(&log))?;
+        let writer = Writer { gathering: Gathering::new(tuned("VIGIL_SQLITE_GATHER_US", GATHER, Duration::from_micros)) };
         std::thread::Builder::new()
             .name("vigil-sqlite-writer".into())
             .spawn(move || writer.run(conn, receiver, synced))
@@ -144,7 +144,7 @@ impl Database {
         let (stop, stopped) = mpsc::channel::<()>();
         std::thread::Builder::new()
             .name("vigil-sqlite-checkpoint".into())
-            .spawn(move || run_checkpointer(checkpointer, &commits, &wal_pages, stopped))
+            .spawn(move || run_checkpointer(checkpointer, &log, stopped))
             .context("starting the database checkpointer thread")?;
         Ok(Self {
             writer: sender,
@@ -241,12 +241,22 @@ const CHECKPOINT_AT_LEAST_EVERY: Duration = Duration::from_secs(10);
 /// checkpointer fall behind.
 const CHECKPOINT_BACKSTOP_PAGES: i32 = 50_000;
 
-/// Keeps `wal_pages` at the number of pages in the log after each commit on `conn`, and
-/// checkpoints on the writer itself past [`CHECKPOINT_BACKSTOP_PAGES`] (what SQLite's
-/// `wal_autocheckpoint` does, which this hook replaces).
-fn watch_the_log(conn: &mut Connection, wal_pages: Arc<AtomicU64>) -> anyhow::Result<()> {
+/// What the writer's commits did to the log, for the checkpointer.
+#[derive(Default)]
+struct LogWatch {
+    /// Commits that wrote to the log.
+    commits: AtomicU64,
+    /// Pages in the log after the last of them.
+    pages: AtomicU64,
+}
+
+/// Keeps `log` up to date after each commit on `conn` that wrote to the log, and checkpoints on
+/// the writer itself past [`CHECKPOINT_BACKSTOP_PAGES`] (what SQLite's `wal_autocheckpoint`
+/// does, which this hook replaces).
+fn watch_the_log(conn: &mut Connection, log: Arc<LogWatch>) -> anyhow::Result<()> {
     conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: std::ffi::c_int| {
-        wal_pages.store(u64::try_from(pages).unwrap_or(0), Ordering::Release);
+        log.pages.store(u64::try_from(pages).unwrap_or(0), Ordering::Relaxed);
+        log.commits.fetch_add(1, Ordering::Release);
         if pages >= CHECKPOINT_BACKSTOP_PAGES {
             // An error returned from here would fail the statement whose commit has already
             // happened, so its callers would be told their committed write failed. A checkpoint
@@ -259,14 +269,9 @@ fn watch_the_log(conn: &mut Connection, wal_pages: Arc<AtomicU64>) -> anyhow::Re
     .context("watching the write-ahead log")
 }
 
-/// The writer's gathering window: [`GATHER`] unless `VIGIL_SQLITE_GATHER_US` says otherwise.
-fn gather_window() -> Duration {
-    std::env::var("VIGIL_SQLITE_GATHER_US").ok().and_then(|us| us.parse().ok()).map_or(GATHER, Duration::from_micros)
-}
-
-/// How long patient writes wait: [`PATIENCE`] unless `VIGIL_SQLITE_PATIENCE_MS` says otherwise.
-fn patience() -> Duration {
-    std::env::var("VIGIL_SQLITE_PATIENCE_MS").ok().and_then(|ms| ms.parse().ok()).map_or(PATIENCE, Duration::from_millis)
+/// A tuning knob for benchmarks: the environment variable `var` in the unit `unit`, or `default`.
+fn tuned(var: &str, default: Duration, unit: fn(u64) -> Duration) -> Duration {
+    std::env::var(var).ok().and_then(|value| value.parse().ok()).map_or(default, unit)
 }
 
 /// Whether to checkpoint now, with `commits` committed groups since the last complete
@@ -281,12 +286,12 @@ fn checkpoint_due(commits: u64, pages: u64, since: Duration) -> bool {
 /// the writer or readers) when [`checkpoint_due`] says so, looking every [`CHECKPOINT_TICK`],
 /// until every handle to the database is dropped. A complete checkpoint lets the writer restart
 /// the WAL from its beginning.
-fn run_checkpointer(conn: Connection, commits: &AtomicU64, wal_pages: &AtomicU64, stop: mpsc::Receiver<()>) {
+fn run_checkpointer(conn: Connection, log: &LogWatch, stop: mpsc::Receiver<()>) {
     let mut checkpointed = 0;
     let mut attempted = Instant::now();
     while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_TICK) {
-        let committed = commits.load(Ordering::Acquire);
-        if !checkpoint_due(committed - checkpointed, wal_pages.load(Ordering::Acquire), attempted.elapsed()) {
+        let committed = log.commits.load(Ordering::Acquire);
+        if !checkpoint_due(committed - checkpointed, log.pages.load(Ordering::Relaxed), attempted.elapsed()) {
             continue;
         }
         attempted = Instant::now();
@@ -302,8 +307,6 @@ fn run_checkpointer(conn: Connection, commits: &AtomicU64, wal_pages: &AtomicU64
 /// The writer thread's state.
 struct Writer {
     gathering: Gathering,
-    /// Groups committed that changed something, for the checkpointer.
-    commits: Arc<AtomicU64>,
 }
 
 impl Writer {
@@ -320,9 +323,6 @@ impl Writer {
             match outcome {
                 // Committed: answered once the log is flushed.
                 Ok(completions) => {
-                    if wrote {
-                        self.commits.fetch_add(1, Ordering::Release);
-                    }
                     if let Err(mpsc::SendError(committed)) = syncer.send(Committed { completions, wrote, patient }) {
                         let error = anyhow!("the database syncer has stopped");
                         for complete in committed.completions {

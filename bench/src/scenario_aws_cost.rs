@@ -118,7 +118,7 @@ pub async fn run(args: AwsCostArgs, target: &Target) -> anyhow::Result<()> {
         vigil_tests::emulator::clients(&endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let resources = vigil_tests::emulator::provision(&clients).await?;
     let config = StoreConfig { event_bus: None, ..vigil_tests::emulator::store_config(&endpoint, &resources) };
-    let deps = wiring::store_deps(&clients, &config, Arc::new(HttpProber::new(ProberConfig::default())?), wiring::no_messages("prober"))?;
+    let deps = wiring::prober_deps(&clients, &config, Arc::new(HttpProber::new(ProberConfig::default())?))?;
     let dispatch_deps = DispatchDeps {
         schedule: Arc::new(DynamoStore::new(clients.dynamodb.clone(), &resources.table, config.retention)),
         jobs: Arc::new(Undelayed(SqsJobQueue::new(clients.sqs.clone(), &resources.probe_queue_url))),

@@ -105,7 +105,7 @@ async fn busy_prober(
     env: &[(&str, String)],
 ) -> anyhow::Result<()> {
     let config = StoreConfig { event_bus: None, ..vigil_tests::emulator::store_config(endpoint, resources) };
-    let deps = wiring::store_deps(clients, &config, Arc::new(HttpProber::new(ProberConfig::default())?), wiring::no_messages("prober"))?;
+    let deps = wiring::prober_deps(clients, &config, Arc::new(HttpProber::new(ProberConfig::default())?))?;
     let tenant = TenantId::from_uuid(uuid::Uuid::now_v7());
     let now = SystemClock::now();
     let checks = 10 * args.checks_per_job;

@@ -11,7 +11,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let config = config_or_exit(StoreConfig::from_env());
     let endpoint = config_or_exit(wiring::agent_endpoint(&config));
     let clients = AwsClients::new(&config.aws, ClientOptions::default()).await;
-    let deps = wiring::store_deps(&clients, &config, wiring::no_checks("agents"), wiring::no_messages("agents"))?;
+    let deps = wiring::agents_deps(&clients, &config)?;
     let gateway = AgentGateway::new(wiring::dynamo_store(&clients, &config), clients.agent_connections(&endpoint));
     let agents = Agents { deps, gateway };
     lambda_runtime::run(lambda_runtime::service_fn(|event: lambda_runtime::LambdaEvent<_>| agents.handle(event.payload))).await

@@ -16,7 +16,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     let clients = AwsClients::new(&config.store.aws, ClientOptions::default()).await;
     // "Check now" runs a check inside the API call.
     let prober = HttpProber::new(ProberConfig::default())?;
-    let mut deps = wiring::store_deps(&clients, &config.store, Arc::new(prober), wiring::aws_notifier(&clients, &config.store)?)?;
+    let mut deps = wiring::api_deps(&clients, &config.store, Arc::new(prober), wiring::aws_notifier(&clients, &config.store)?)?;
     deps.oidc = vigil_fn_api::oidc_provider(&config)?;
     if let Some(hash) = &config.store.admin_key_sha256 {
         let cmd = BootstrapWithKeyHash { tenant_name: "default".into(), key_hash: ApiKeyHash(hash.clone()) };

@@ -9,6 +9,6 @@ async fn main() -> Result<(), lambda_http::Error> {
     logs::init();
     let config = config_or_exit(StoreConfig::from_env());
     let clients = AwsClients::new(&config.aws, ClientOptions::default()).await;
-    let deps = wiring::store_deps(&clients, &config, wiring::no_checks("heartbeat"), wiring::no_messages("heartbeat"))?;
+    let deps = wiring::heartbeat_deps(&clients, &config)?;
     lambda_http::run(vigil_fn_heartbeat::app(deps)).await
 }

@@ -10,7 +10,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     logs::init();
     let config = config_or_exit(StoreConfig::from_env());
     let clients = AwsClients::new(&config.aws, ClientOptions::default()).await;
-    let deps = wiring::store_deps(&clients, &config, wiring::no_checks("incidents"), wiring::no_messages("incidents"))?;
+    let deps = wiring::incidents_deps(&clients, &config)?;
     let deps = &deps;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<_>| vigil_fn_incidents::handle(deps, event))).await
 }

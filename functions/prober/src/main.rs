@@ -13,7 +13,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let config = config_or_exit(StoreConfig::from_env());
     let clients = AwsClients::new(&config.aws, ClientOptions::default()).await;
     let prober = HttpProber::new(ProberConfig::default())?;
-    let deps = wiring::store_deps(&clients, &config, Arc::new(prober), wiring::no_messages("prober"))?;
+    let deps = wiring::prober_deps(&clients, &config, Arc::new(prober))?;
     let deps = &deps;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<_>| vigil_fn_prober::handle(deps, event))).await
 }

@@ -13,7 +13,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let config = config_or_exit(StoreConfig::from_env());
     let clients = AwsClients::new(&config.aws, ClientOptions::default()).await;
     let sweeper = Sweeper {
-        deps: wiring::store_deps(&clients, &config, wiring::no_checks("sweeper"), wiring::no_messages("sweeper"))?,
+        deps: wiring::sweeper_deps(&clients, &config)?,
         queue: DeliveryQueue::new(clients.sqs.clone(), &config.notify_queue_url),
         overdue_grace: vigil_fn_sweeper::OVERDUE_GRACE,
     };

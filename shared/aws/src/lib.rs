@@ -10,6 +10,7 @@ pub mod config;
 pub mod dynamo;
 pub mod events;
 pub mod logs;
+pub mod not_wired;
 pub mod notifier;
 pub mod patient_deliveries;
 pub mod ping_bodies;

@@ -6,6 +6,7 @@ use crate::clients::AwsClients;
 use crate::config::{SchedulerConfig, StoreConfig};
 use crate::dynamo::DynamoStore;
 use crate::events::{EventBridgePublisher, FanOutPublisher, SnsPublisher};
+use crate::not_wired::NotWired;
 use crate::notifier::AwsNotifier;
 use crate::patient_deliveries::PatientDeliveryLog;
 use crate::ping_bodies::S3PingBodyStore;
@@ -14,32 +15,135 @@ use jiff::SignedDuration;
 use std::sync::Arc;
 use vigil_app::jobs::{DispatchDeps, DispatchDueChecks};
 use vigil_app::{Blobs, Deps, HeartbeatSettings, NotificationSettings, Settings, Stores, SystemRandom};
-use vigil_domain::ports::{EventPublisher, Notifier, Prober};
+use vigil_domain::ports::{ArtefactStore, DeliveryLog, EventPublisher, Notifier, PingBodyStore, Prober};
 use vigil_probe::NetworkGuard;
 
-/// The dependencies of every function that runs use cases over the stores: DynamoDB for every
-/// store, S3 for artefacts and big ping bodies, SNS (and the EventBridge bus, if configured) for
-/// events, the notifier queue for new deliveries; `prober` for checks and `notifier` for
-/// messages ([`aws_notifier`] where they are sent, [`no_messages`] elsewhere).
-pub fn store_deps(
-    clients: &AwsClients,
-    config: &StoreConfig,
-    prober: Arc<dyn Prober>,
-    notifier: Arc<dyn Notifier>,
-) -> anyhow::Result<Deps> {
+/// The api function's dependencies: every store on DynamoDB (its routes reach them all), S3 for
+/// artefacts and big ping bodies, SNS (and the EventBridge bus, if configured) for events, the
+/// notifier queue for new deliveries; `prober` for "check now" and `notifier` for test sends and
+/// account mails ([`aws_notifier`]).
+pub fn api_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>, notifier: Arc<dyn Notifier>) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
+    let blobs = Blobs { artefacts: artefacts(clients, config), ping_bodies: ping_bodies(clients, config) };
+    let stores = Stores { deliveries: queued_deliveries(clients, config, &store), ..Stores::on(store, blobs) };
+    Ok(deps(clients, config, stores, prober, notifier))
+}
+
+/// The prober function's dependencies: a check reads its monitor, records its result and any
+/// change of health with its transition, and keeps a failure's artefact in S3.
+pub fn prober_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    let stores = Stores {
+        monitors: store.clone(),
+        checks: store.clone(),
+        transitions: store,
+        artefacts: artefacts(clients, config),
+        ..not_wired("prober")
+    };
+    Ok(deps(clients, config, stores, prober, no_messages("prober")))
+}
+
+/// The incidents function's dependencies: an event opens or resolves an incident, enqueues its
+/// deliveries by the tenant's rules, channels and silences, starts its timers, and updates the
+/// status pages that show its subject (their incidents, snapshots and subscribers' mails).
+pub fn incidents_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    let stores = Stores {
+        monitors: store.clone(),
+        checks: store.clone(),
+        tasks: store.clone(),
+        incidents: store.clone(),
+        channels: store.clone(),
+        alert_rules: store.clone(),
+        silences: store.clone(),
+        deliveries: queued_deliveries(clients, config, &store),
+        timers: store.clone(),
+        users: store.clone(),
+        memberships: store.clone(),
+        audit: store.clone(),
+        status_pages: store.clone(),
+        public_incidents: store.clone(),
+        subscribers: store.clone(),
+        status_snapshots: store,
+        ..not_wired("incidents")
+    };
+    Ok(deps(clients, config, stores, no_checks("incidents"), no_messages("incidents")))
+}
+
+/// The heartbeat function's dependencies: a ping is one conditional write of its task's state,
+/// with a big body in S3.
+pub fn heartbeat_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let stores =
+        Stores { task_state: Arc::new(dynamo_store(clients, config)), ping_bodies: ping_bodies(clients, config), ..not_wired("heartbeat") };
+    Ok(deps(clients, config, stores, no_checks("heartbeat"), no_messages("heartbeat")))
+}
+
+/// The sweeper function's dependencies: late and missed tasks by the due index, due escalations
+/// and reminders, deliveries whose queue message was lost, and the audit log's retention.
+pub fn sweeper_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    let stores = Stores {
+        task_state: store.clone(),
+        task_due: store.clone(),
+        incidents: store.clone(),
+        channels: store.clone(),
+        alert_rules: store.clone(),
+        deliveries: queued_deliveries(clients, config, &store),
+        delivery_due: store.clone(),
+        timers: store.clone(),
+        organisations: store.clone(),
+        audit: store,
+        ..not_wired("sweeper")
+    };
+    Ok(deps(clients, config, stores, no_checks("sweeper"), no_messages("sweeper")))
+}
+
+/// The agents function's dependencies: hosts, their samples and rules, their connections and
+/// the actions sent to them, and the audit of what agents did.
+pub fn agents_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    let stores = Stores {
+        hosts: store.clone(),
+        host_metrics: store.clone(),
+        connections: store.clone(),
+        host_rules: store.clone(),
+        actions: store.clone(),
+        audit: store,
+        ..not_wired("agents")
+    };
+    Ok(deps(clients, config, stores, no_checks("agents"), no_messages("agents")))
+}
+
+/// Every store [`NotWired`], blobs included: what a function's own wiring starts from, so that
+/// a port it leaves out brings no DynamoDB or S3 code into its binary.
+fn not_wired(function: &'static str) -> Stores {
+    let not_wired = Arc::new(NotWired::new(function));
+    Stores::on(not_wired.clone(), Blobs { artefacts: not_wired.clone(), ping_bodies: not_wired })
+}
+
+/// New deliveries are stored and their message sent to the notifier queue.
+fn queued_deliveries(clients: &AwsClients, config: &StoreConfig, store: &Arc<DynamoStore>) -> Arc<dyn DeliveryLog> {
+    Arc::new(QueuedDeliveryLog::new(store.clone(), clients.sqs.clone(), &config.notify_queue_url))
+}
+
+fn artefacts(clients: &AwsClients, config: &StoreConfig) -> Arc<dyn ArtefactStore> {
+    Arc::new(S3ArtefactStore::new(clients.s3.clone(), &config.artefact_bucket))
+}
+
+fn ping_bodies(clients: &AwsClients, config: &StoreConfig) -> Arc<dyn PingBodyStore> {
+    Arc::new(S3PingBodyStore::new(clients.s3.clone(), &config.artefact_bucket))
+}
+
+/// `stores` with SNS (and the EventBridge bus, if configured) for events and the settings of
+/// `config`.
+fn deps(clients: &AwsClients, config: &StoreConfig, stores: Stores, prober: Arc<dyn Prober>, notifier: Arc<dyn Notifier>) -> Deps {
     let sns: Arc<dyn EventPublisher> = Arc::new(SnsPublisher::new(clients.sns.clone(), &config.events_topic_arn));
     let events: Arc<dyn EventPublisher> = match &config.event_bus {
         Some(bus) => Arc::new(FanOutPublisher::new(vec![sns, Arc::new(EventBridgePublisher::new(clients.eventbridge.clone(), bus))])),
         None => sns,
     };
-    let deliveries = Arc::new(QueuedDeliveryLog::new(store.clone(), clients.sqs.clone(), &config.notify_queue_url));
-    let blobs = Blobs {
-        artefacts: Arc::new(S3ArtefactStore::new(clients.s3.clone(), &config.artefact_bucket)),
-        ping_bodies: Arc::new(S3PingBodyStore::new(clients.s3.clone(), &config.artefact_bucket)),
-    };
-    Ok(Deps {
-        stores: Stores { deliveries, ..Stores::on(store, blobs) },
+    Deps {
+        stores,
         events,
         prober,
         random: Arc::new(SystemRandom),
@@ -61,7 +165,7 @@ pub fn store_deps(
             // Spreading them belongs with the cursor scheduling docs/aws.md plans.
             first_check_within: jiff::SignedDuration::ZERO,
         },
-    })
+    }
 }
 
 /// The store of every function over the table.
@@ -79,13 +183,23 @@ pub fn agent_endpoint(config: &StoreConfig) -> Result<String, crate::config::Con
     })
 }
 
-/// The notifier function's dependencies: [`store_deps`] without a check engine, recording each
-/// delivery attempt with patience for as long as the `lease` it was claimed under holds (its
-/// message is out; an unrecorded attempt would be made again).
+/// The notifier function's dependencies: a claimed delivery, its incident, channel and rule (or
+/// the status page subscriber it is for), and the timers of its escalation; each attempt is
+/// recorded with patience for as long as the `lease` it was claimed under holds (its message is
+/// out; an unrecorded attempt would be made again).
 pub fn notifier_deps(clients: &AwsClients, config: &StoreConfig, lease: SignedDuration) -> anyhow::Result<Deps> {
-    let mut deps = store_deps(clients, config, no_checks("notifier"), aws_notifier(clients, config)?)?;
-    deps.stores.deliveries = Arc::new(PatientDeliveryLog::new(deps.stores.deliveries, lease));
-    Ok(deps)
+    let store = Arc::new(dynamo_store(clients, config));
+    let stores = Stores {
+        incidents: store.clone(),
+        channels: store.clone(),
+        alert_rules: store.clone(),
+        subscribers: store.clone(),
+        deliveries: Arc::new(PatientDeliveryLog::new(queued_deliveries(clients, config, &store), lease)),
+        delivery_due: store.clone(),
+        timers: store,
+        ..not_wired("notifier")
+    };
+    Ok(deps(clients, config, stores, no_checks("notifier"), aws_notifier(clients, config)?))
 }
 
 /// The notifier of the functions that send messages (the notifier, and the api for test sends

@@ -133,9 +133,17 @@ impl Session {
         }
     }
 
-    /// The api and prober functions' dependencies, wired as their `main` wires them.
+    /// The api function's dependencies, wired as its `main` wires them: every store, so a test
+    /// arranges and reads back through these.
     pub fn deps(&self) -> Deps {
         deps_with(&self.clients, &self.store_config())
+    }
+
+    /// A function's dependencies as its `main` wires them (`wiring::incidents_deps` and the
+    /// like): only the stores its use cases reach. A test that runs a function's handler takes
+    /// these, so a store the function reaches but leaves unwired fails the test.
+    pub fn wired(&self, wire: fn(&AwsClients, &StoreConfig) -> anyhow::Result<Deps>) -> Deps {
+        wire(&self.clients, &self.store_config()).expect("wiring a function's dependencies")
     }
 
     /// The environment a function binary needs to run against this emulator.
@@ -184,11 +192,17 @@ pub fn function_env(endpoint: &str, r: &Resources) -> Vec<(&'static str, String)
     ]
 }
 
-/// The api and prober functions' dependencies over `clients`.
+/// The api function's dependencies over `clients` (every store wired).
 pub fn deps_with(clients: &AwsClients, config: &StoreConfig) -> Deps {
     let prober = HttpProber::new(ProberConfig::default()).expect("a prober");
-    wiring::store_deps(clients, config, Arc::new(prober), wiring::aws_notifier(clients, config).expect("the notifier"))
+    wiring::api_deps(clients, config, Arc::new(prober), wiring::aws_notifier(clients, config).expect("the notifier"))
         .expect("wiring the store dependencies")
+}
+
+/// The prober function's dependencies over `clients`, wired as its `main` wires them.
+pub fn prober_deps(clients: &AwsClients, config: &StoreConfig) -> Deps {
+    let prober = HttpProber::new(ProberConfig::default()).expect("a prober");
+    wiring::prober_deps(clients, config, Arc::new(prober)).expect("wiring the prober's dependencies")
 }
 
 /// The ARN of a queue of the emulator, by its URL.

@@ -130,7 +130,7 @@ async fn an_agent_reports_through_the_websocket_api_and_is_reached_by_the_api_fu
     let counter = RequestCounter::default();
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let gateway = AgentGateway::new(wiring::dynamo_store(&counted, &config), counted.agent_connections(&endpoint));
-    let agents = Agents { deps: vigil_tests::emulator::deps_with(&counted, &config), gateway: gateway.clone() };
+    let agents = Agents { deps: wiring::agents_deps(&counted, &config).unwrap(), gateway: gateway.clone() };
     let router = vigil_fn_api::app_with_agents(deps.clone(), Some(gateway));
 
     let (status, enrolment) = send(&router, Some(TEST_KEY), Method::POST, "/v1/enrolments", json!({"name": "web-aws"})).await;

@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, bootstrap};
-use vigil_aws::AwsClients;
 use vigil_aws::config::NotifierConfig;
+use vigil_aws::{AwsClients, wiring};
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::incident::AnyIncident;
 use vigil_domain::notify::Delivery;
@@ -149,7 +149,7 @@ impl Alerting {
 
     /// Runs the incidents function over its queue until it is empty.
     pub async fn handle_incident_events(&self) -> usize {
-        let deps = self.session.deps();
+        let deps = self.session.wired(wiring::incidents_deps);
         drain(&self.session, &self.session.resources.incident_queue_url, |e| async { vigil_fn_incidents::handle(&deps, e).await.unwrap() })
             .await
     }

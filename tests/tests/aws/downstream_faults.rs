@@ -16,7 +16,7 @@ use vigil_domain::monitor::{MonitorStatus, TransitionCause};
 use vigil_domain::notify::DeliveryStatus;
 use vigil_domain::page::PageRequest;
 use vigil_fn_sweeper::Sweeper;
-use vigil_tests::emulator::{clients, deps_with};
+use vigil_tests::emulator::{clients, prober_deps};
 use vigil_tests::fault_proxy::{Fault, FaultProxy};
 use vigil_tests::lambda::{receive_all, sample_event, settle};
 
@@ -26,7 +26,7 @@ async fn down_behind_a_proxy(monitors: usize) -> (Alerting, FaultProxy, Deps) {
     let alerting = Alerting::start(monitors).await;
     alerting.take_down().await;
     let proxy = FaultProxy::start(&alerting.session.endpoint).await;
-    let deps = deps_with(&clients(&proxy.endpoint, ClientOptions::default()).await, &alerting.session.store_config());
+    let deps = wiring::incidents_deps(&clients(&proxy.endpoint, ClientOptions::default()).await, &alerting.session.store_config()).unwrap();
     (alerting, proxy, deps)
 }
 
@@ -50,7 +50,7 @@ async fn a_publish_failing_after_the_state_write_is_made_once_by_the_redelivery_
 
     // The prober reaches DynamoDB and S3, but SNS refuses every publish.
     let proxy = FaultProxy::start(&session.endpoint).await;
-    let prober = deps_with(&clients(&proxy.endpoint, ClientOptions::default()).await, &session.store_config());
+    let prober = prober_deps(&clients(&proxy.endpoint, ClientOptions::default()).await, &session.store_config());
     proxy.set(Fault::RefuseService { service: "sns", after: 0 });
     let queue = &session.resources.probe_queue_url;
     let probe = |e| async { vigil_fn_prober::handle(&prober, e).await.unwrap() };
@@ -126,7 +126,7 @@ async fn the_notifications_queue_failing_mid_incident_batch_loses_no_delivery_an
     // grace, and queues them; the notifier sends them.
     let grace = Duration::from_secs(1);
     let sweeper = Sweeper {
-        deps: session.deps(),
+        deps: session.wired(wiring::sweeper_deps),
         queue: DeliveryQueue::new(session.clients.sqs.clone(), &r.notify_queue_url),
         overdue_grace: SignedDuration::try_from(grace).unwrap(),
     };

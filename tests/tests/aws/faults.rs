@@ -12,7 +12,7 @@ use vigil_domain::ids::TenantId;
 use vigil_domain::monitor::{MonitorDraft, MonitorStatus};
 use vigil_domain::page::PageRequest;
 use vigil_domain::ports::TenantDirectory;
-use vigil_tests::emulator::{Session, clients, deps_with, provision::MAX_RECEIVES, queue_arn};
+use vigil_tests::emulator::{Session, clients, prober_deps, provision::MAX_RECEIVES, queue_arn};
 use vigil_tests::fault_proxy::{Fault, FaultProxy};
 use vigil_tests::lambda::{receive_all, sample_event, settle, sqs_event};
 use vigil_tests::target::Target;
@@ -46,7 +46,7 @@ async fn an_emulator_failing_mid_batch_returns_the_unfinished_jobs_and_loses_not
 
     // The prober reaches the emulator through a proxy that dies after three requests.
     let proxy = FaultProxy::start(&session.endpoint).await;
-    let proxied = deps_with(&clients(&proxy.endpoint, ClientOptions::default()).await, &session.store_config());
+    let proxied = prober_deps(&clients(&proxy.endpoint, ClientOptions::default()).await, &session.store_config());
     proxy.set(Fault::DownAfter(3));
     let answer =
         vigil_fn_prober::handle(&proxied, LambdaEvent::new(sqs_event(&messages, &queue_arn(queue)), Context::default())).await.unwrap();
@@ -103,7 +103,7 @@ async fn throttling_by_dynamodb_is_retried() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_message_is_reported_until_the_dead_letter_queue_takes_it() {
     let session = Session::start().await;
-    let deps = session.deps();
+    let deps = prober_deps(&session.clients, &session.store_config());
     let queue = &session.resources.probe_queue_url;
     session.clients.sqs.send_message().queue_url(queue).message_body(r#"{"hello": "not a job"}"#).send().await.unwrap();
     for receive in 1..=MAX_RECEIVES {
@@ -123,7 +123,7 @@ async fn a_malformed_message_is_reported_until_the_dead_letter_queue_takes_it() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sample_sqs_events_are_handled() {
     let session = Session::start().await;
-    let deps = session.deps();
+    let deps = prober_deps(&session.clients, &session.store_config());
     // A job of monitors that do not exist (here): skipped, not failed.
     let job = serde_json::from_value(sample_event("sqs-probe-job.json")).unwrap();
     let answer = vigil_fn_prober::handle(&deps, LambdaEvent::new(job, Context::default())).await.unwrap();
@@ -131,7 +131,7 @@ async fn the_sample_sqs_events_are_handled() {
     let malformed = serde_json::from_value(sample_event("sqs-malformed.json")).unwrap();
     let answer = vigil_fn_prober::handle(&deps, LambdaEvent::new(malformed, Context::default())).await.unwrap();
     assert_eq!(failed_ids(&answer), BTreeSet::from(["2e1424d4-f796-459a-8184-9c92662be6da".to_owned()]));
-    assert!(!deps.stores.tenants.has_tenants().await.unwrap());
+    assert!(!session.deps().stores.tenants.has_tenants().await.unwrap());
     // The SNS-over-SQS sample carries a Vigil event, as the incidents and notifier functions will
     // receive them.
     let notification = sample_event("sns-over-sqs-status-changed.json");

@@ -7,6 +7,7 @@ use lambda_runtime::{Context, LambdaEvent};
 use serde_json::{Value, json};
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, bootstrap};
+use vigil_aws::wiring;
 use vigil_domain::tenant::ApiKeySecret;
 use vigil_tests::app::TEST_KEY;
 use vigil_tests::emulator::{PUBLIC_URL, Session, queue_arn};
@@ -24,7 +25,7 @@ async fn handle_incident_events(session: &Session) -> usize {
     let r = &session.resources;
     let messages = receive_all(&session.clients.sqs, &r.incident_queue_url).await;
     let event = LambdaEvent::new(sqs_event(&messages, &queue_arn(&r.incident_queue_url)), Context::default());
-    let response = vigil_fn_incidents::handle(&session.deps(), event).await.unwrap();
+    let response = vigil_fn_incidents::handle(&session.wired(wiring::incidents_deps), event).await.unwrap();
     assert!(response.batch_item_failures.is_empty());
     settle(&session.clients.sqs, &r.incident_queue_url, &messages, &[]).await;
     messages.len()
@@ -36,7 +37,7 @@ async fn pings_through_the_heartbeat_function_make_runs_and_incidents() {
     let admin = ApiKeySecret::from_operator(TEST_KEY).unwrap();
     bootstrap(&session.deps(), Bootstrap { tenant_name: "acme".into(), admin_key: Some(admin) }, SystemClock::now()).await.unwrap();
     let api = vigil_fn_api::app(session.deps());
-    let heartbeat = vigil_fn_heartbeat::app(session.deps());
+    let heartbeat = vigil_fn_heartbeat::app(session.wired(wiring::heartbeat_deps));
     let call = |method: &str, path: &str, body: Option<Value>| {
         let event = api_request(method, path, Some(TEST_KEY), body.as_ref());
         let api = api.clone();

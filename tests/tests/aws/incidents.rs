@@ -12,6 +12,7 @@ use std::time::Duration;
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, bootstrap};
 use vigil_aws::sqs::DeliveryQueue;
+use vigil_aws::wiring;
 use vigil_domain::notify::RetryPolicy;
 use vigil_domain::tenant::ApiKeySecret;
 use vigil_fn_notifier::Notifier;
@@ -52,9 +53,9 @@ async fn an_outage_notifies_once_when_it_opens_and_once_when_it_resolves() {
     assert_eq!(rule.status, 201, "{:?}", rule.json);
 
     let incidents = vigil_fn_incidents::handle;
-    let incidents_deps = session.deps();
+    let incidents_deps = session.wired(wiring::incidents_deps);
     let notifier = Notifier {
-        deps: session.deps(),
+        deps: wiring::notifier_deps(&session.clients, &session.store_config(), SignedDuration::from_secs(45)).unwrap(),
         queue: DeliveryQueue::new(session.clients.sqs.clone(), &session.resources.notify_queue_url),
         dead_letters: DeliveryQueue::new(session.clients.sqs.clone(), &session.resources.notify_dlq_url),
         lease: SignedDuration::from_secs(45),
@@ -149,12 +150,13 @@ async fn a_failing_receiver_is_retried_through_the_queue_and_a_dead_one_ends_in_
     .await;
     let r = session.resources.clone();
     // Retries a second apart, three attempts: the whole story within seconds.
-    let mut fast = session.deps();
-    fast.settings.notifications.retry =
-        RetryPolicy { max_attempts: 3, first_delay: Duration::from_secs(1), max_delay: Duration::from_secs(1) };
-    let incidents_deps = fast.clone();
+    let retry = RetryPolicy { max_attempts: 3, first_delay: Duration::from_secs(1), max_delay: Duration::from_secs(1) };
+    let mut incidents_deps = session.wired(wiring::incidents_deps);
+    incidents_deps.settings.notifications.retry = retry;
+    let mut notifier_deps = wiring::notifier_deps(&session.clients, &session.store_config(), SignedDuration::from_secs(45)).unwrap();
+    notifier_deps.settings.notifications.retry = retry;
     let notifier = Notifier {
-        deps: fast,
+        deps: notifier_deps,
         queue: DeliveryQueue::new(session.clients.sqs.clone(), &r.notify_queue_url),
         dead_letters: DeliveryQueue::new(session.clients.sqs.clone(), &r.notify_dlq_url),
         lease: SignedDuration::from_secs(45),

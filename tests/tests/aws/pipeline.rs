@@ -14,7 +14,7 @@ use vigil_domain::page::PageRequest;
 use vigil_domain::ports::MonitorQuery;
 use vigil_domain::tenant::ApiKeySecret;
 use vigil_tests::app::TEST_KEY;
-use vigil_tests::emulator::{Session, clients, deps_with, queue_arn};
+use vigil_tests::emulator::{Session, clients, deps_with, prober_deps, queue_arn};
 use vigil_tests::lambda::{api_request, call_api, receive_all, sample_event, settle, sqs_event};
 use vigil_tests::target::Target;
 
@@ -49,7 +49,7 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
     let (api_requests, scheduler_requests, prober_requests) =
         (RequestCounter::default(), RequestCounter::default(), RequestCounter::default());
     let api_deps = deps_with(&clients(&session.endpoint, counted(&api_requests)).await, &session.store_config());
-    let prober_deps = deps_with(&clients(&session.endpoint, counted(&prober_requests)).await, &session.store_config());
+    let prober_deps = prober_deps(&clients(&session.endpoint, counted(&prober_requests)).await, &session.store_config());
     let scheduler_clients = clients(&session.endpoint, counted(&scheduler_requests)).await;
 
     // The api function: an API Gateway event in, the router's answer out.

@@ -343,14 +343,14 @@ struct LogShrink {
 
 impl LogShrink {
     /// Runs on the writer's own connection, between its transactions, so that no write can
-    /// race the truncation.
-    fn after_idle(&self, conn: &Connection) {
+    /// race the truncation. `false` if the log is still to be cut back (a reader held it).
+    fn after_idle(&self, conn: &Connection) -> bool {
         let size = std::fs::metadata(&self.wal).map_or(0, |m| m.len());
         if size <= self.kept {
-            return;
+            return true;
         }
         // A reader that holds the log back (a backup, say) must not keep jobs queued behind
-        // this for the usual busy timeout: the next idle spell tries again.
+        // this for the usual busy timeout: the writer tries again after another idle spell.
         let truncated = conn
             .busy_timeout(Duration::from_millis(100))
             .and_then(|()| conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get::<_, i64>(0)).map(|busy| busy == 0));
@@ -358,9 +358,18 @@ impl LogShrink {
             tracing::warn!(%error, "restoring the writer's busy timeout failed");
         }
         match truncated {
-            Ok(true) => tracing::debug!(bytes = size, "cut the write-ahead log back after a burst"),
-            Ok(false) => tracing::debug!(bytes = size, "the write-ahead log is still in use; cutting it back later"),
-            Err(error) => tracing::warn!(%error, "cutting the write-ahead log back failed"),
+            Ok(true) => {
+                tracing::debug!(bytes = size, "cut the write-ahead log back after a burst");
+                true
+            }
+            Ok(false) => {
+                tracing::debug!(bytes = size, "the write-ahead log is still in use; cutting it back later");
+                false
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cutting the write-ahead log back failed");
+                false
+            }
         }
     }
 }
@@ -374,16 +383,16 @@ struct Writer {
 impl Writer {
     fn run(mut self, mut conn: Connection, jobs: mpsc::Receiver<Job>, syncer: mpsc::Sender<Committed>) {
         let mut last_commit: Option<Instant> = None;
-        // Whether a commit came since the log's size was last looked at: an idle writer then
-        // sleeps until the next job, with no timer.
+        // Whether the log may need cutting back (a commit came since it was last looked at, or
+        // cutting it back failed): otherwise an idle writer sleeps until the next job, with no
+        // timer.
         let mut shrink_due = false;
         loop {
             let next = if shrink_due { jobs.recv_timeout(self.shrink.idle) } else { jobs.recv().map_err(mpsc::RecvTimeoutError::from) };
             let first = match next {
                 Ok(job) => job,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    self.shrink.after_idle(&conn);
-                    shrink_due = false;
+                    shrink_due = !self.shrink.after_idle(&conn);
                     continue;
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,

@@ -194,15 +194,18 @@ pub fn function_env(endpoint: &str, r: &Resources) -> Vec<(&'static str, String)
 
 /// The api function's dependencies over `clients` (every store wired).
 pub fn deps_with(clients: &AwsClients, config: &StoreConfig) -> Deps {
-    let prober = HttpProber::new(ProberConfig::default()).expect("a prober");
-    wiring::api_deps(clients, config, Arc::new(prober), wiring::aws_notifier(clients, config).expect("the notifier"))
+    wiring::api_deps(clients, config, http_prober(), wiring::aws_notifier(clients, config).expect("the notifier"))
         .expect("wiring the store dependencies")
 }
 
 /// The prober function's dependencies over `clients`, wired as its `main` wires them.
 pub fn prober_deps(clients: &AwsClients, config: &StoreConfig) -> Deps {
-    let prober = HttpProber::new(ProberConfig::default()).expect("a prober");
-    wiring::prober_deps(clients, config, Arc::new(prober)).expect("wiring the prober's dependencies")
+    wiring::prober_deps(clients, config, http_prober()).expect("wiring the prober's dependencies")
+}
+
+/// The probe engine of the functions that run checks, with its production settings.
+fn http_prober() -> Arc<dyn vigil_domain::ports::Prober> {
+    Arc::new(HttpProber::new(ProberConfig::default()).expect("a prober"))
 }
 
 /// The ARN of a queue of the emulator, by its URL.

@@ -2,9 +2,9 @@
 //! monitor's artefacts are one prefix to list and delete.
 
 use crate::bucket::{Bucket, Undeleted};
+use crate::s3::S3Objects;
 use anyhow::anyhow;
 use async_trait::async_trait;
-use aws_sdk_s3::Client;
 use vigil_domain::check::FailureArtefact;
 use vigil_domain::ids::{CheckId, MonitorId, TenantId};
 use vigil_domain::ports::{ArtefactStore, StoreError};
@@ -17,8 +17,8 @@ pub struct S3ArtefactStore {
 
 impl S3ArtefactStore {
     /// Artefacts in `bucket`.
-    pub fn new(client: Client, bucket: impl Into<String>) -> Self {
-        Self { bucket: Bucket::new(client, bucket) }
+    pub fn new(objects: S3Objects, bucket: impl Into<String>) -> Self {
+        Self { bucket: Bucket::new(objects, bucket) }
     }
 }
 

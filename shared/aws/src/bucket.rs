@@ -1,10 +1,8 @@
 //! What the S3 stores share: objects under keys, read back whole, and a prefix deleted page by
 //! page. A store names its objects; this names the calls.
 
+use crate::s3::S3Objects;
 use anyhow::anyhow;
-use aws_sdk_s3::Client;
-use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use vigil_domain::ports::StoreError;
 
 /// What a prefix deletion does with the keys S3 reports it could not delete.
@@ -19,98 +17,58 @@ pub(crate) enum Undeleted {
 /// A bucket and its client.
 #[derive(Clone, Debug)]
 pub(crate) struct Bucket {
-    client: Client,
+    objects: S3Objects,
     name: String,
 }
 
-fn failed<E, R>(what: &str, error: aws_sdk_s3::error::SdkError<E, R>) -> StoreError
-where
-    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
-{
-    StoreError::backend(anyhow!("{what}: {}", crate::sdk_error::describe(&error)))
+fn failed(what: &str, error: anyhow::Error) -> StoreError {
+    StoreError::backend(anyhow!("{what}: {error:#}"))
 }
 
 impl Bucket {
     /// The bucket `name`.
-    pub(crate) fn new(client: Client, name: impl Into<String>) -> Self {
-        Self { client, name: name.into() }
+    pub(crate) fn new(objects: S3Objects, name: impl Into<String>) -> Self {
+        Self { objects, name: name.into() }
     }
 
     /// Writes an object, replacing the one under `key`; `what` names it in errors.
     pub(crate) async fn put(&self, key: String, content_type: &str, body: Vec<u8>, what: &str) -> Result<(), StoreError> {
-        self.client
-            .put_object()
-            .bucket(&self.name)
-            .key(key)
-            .content_type(content_type)
-            .body(ByteStream::from(body))
-            .send()
-            .await
-            .map_err(|e| failed(&format!("storing {what}"), e))?;
-        Ok(())
+        self.objects.put(&self.name, &key, content_type, body).await.map_err(|e| failed(&format!("storing {what}"), e))
     }
 
     /// The bytes of the object under `key`, if there is one.
     pub(crate) async fn get(&self, key: String, what: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let output = match self.client.get_object().bucket(&self.name).key(key).send().await {
-            Ok(output) => output,
-            Err(error) if error.as_service_error().is_some_and(|e| e.is_no_such_key()) => return Ok(None),
-            Err(error) => return Err(failed(&format!("reading {what}"), error)),
-        };
-        let bytes = output.body.collect().await.map_err(|e| StoreError::backend(anyhow!("reading the bytes of {what}: {e}")))?;
-        Ok(Some(bytes.into_bytes().to_vec()))
+        self.objects.get(&self.name, &key).await.map_err(|e| failed(&format!("reading {what}"), e))
     }
 
     /// Deletes every object under `prefix`; `what` names them in errors.
     pub(crate) async fn delete_prefix(&self, prefix: String, what: &str, undeleted: Undeleted) -> Result<(), StoreError> {
-        // A listing page holds at most 1000 keys, which is also the most one DeleteObjects takes.
-        let mut token = None;
+        // A listing page holds at most 1000 keys, which is also the most one deletion takes.
+        let mut continuation = None;
         loop {
-            let listing = self
-                .client
-                .list_objects_v2()
-                .bucket(&self.name)
-                .prefix(&prefix)
-                .set_continuation_token(token)
-                .send()
-                .await
-                .map_err(|e| failed(&format!("listing {what}"), e))?;
-            let keys = listing.contents().iter().filter_map(|o| o.key()).map(str::to_owned).collect();
-            self.delete_keys(keys, what, undeleted).await?;
-            token = listing.next_continuation_token;
-            if token.is_none() {
+            let listing =
+                self.objects.list(&self.name, &prefix, continuation.as_deref()).await.map_err(|e| failed(&format!("listing {what}"), e))?;
+            self.delete_keys(listing.keys, what, undeleted).await?;
+            continuation = listing.next;
+            if continuation.is_none() {
                 return Ok(());
             }
         }
     }
 
-    /// Deletes the objects `keys` (at most 1000, DeleteObjects' limit); `what` names them in
+    /// Deletes the objects `keys` (at most 1000, S3's limit for one call); `what` names them in
     /// errors. A key with no object is no error.
     pub(crate) async fn delete_keys(&self, keys: Vec<String>, what: &str, undeleted: Undeleted) -> Result<(), StoreError> {
         if keys.is_empty() {
             return Ok(());
         }
-        let objects: Vec<ObjectIdentifier> = keys
-            .into_iter()
-            .map(|key| ObjectIdentifier::builder().key(key).build().map_err(StoreError::backend))
-            .collect::<Result<_, _>>()?;
-        let delete = Delete::builder().set_objects(Some(objects)).quiet(true).build().map_err(StoreError::backend)?;
-        let output = self
-            .client
-            .delete_objects()
-            .bucket(&self.name)
-            .delete(delete)
-            .send()
-            .await
-            .map_err(|e| failed(&format!("deleting {what}"), e))?;
-        // Quiet mode reports only the keys it could not delete.
-        if let (Undeleted::Report, Some(error)) = (undeleted, output.errors().first()) {
+        let left = self.objects.delete(&self.name, &keys).await.map_err(|e| failed(&format!("deleting {what}"), e))?;
+        if let (Undeleted::Report, Some(first)) = (undeleted, left.first()) {
             return Err(StoreError::backend(anyhow!(
                 "deleting {what}: {} of them failed, the first {} ({})",
-                output.errors().len(),
-                error.key().unwrap_or("?"),
-                error.message().or(error.code()).unwrap_or("no reason given")
+                left.len(),
+                first.key,
+                first.reason
             )));
         }
         Ok(())

@@ -3,6 +3,7 @@
 
 use crate::config::AwsSettings;
 use crate::request_count::RequestCounter;
+use crate::s3::{Addressing, S3Objects};
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -25,8 +26,8 @@ pub struct ClientOptions {
 pub struct AwsClients {
     /// DynamoDB.
     pub dynamodb: aws_sdk_dynamodb::Client,
-    /// S3.
-    pub s3: aws_sdk_s3::Client,
+    /// S3, for objects (see [`crate::s3`]).
+    pub s3: S3Objects,
     /// SES (v2), for email.
     pub ses: aws_sdk_sesv2::Client,
     /// SNS.
@@ -60,7 +61,7 @@ impl AwsClients {
         let mut shared = SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(settings.region.clone()))
-            .credentials_provider(credentials)
+            .credentials_provider(credentials.clone())
             .http_client(http)
             .retry_config(RetryConfig::standard().with_max_attempts(3))
             .timeout_config(
@@ -79,10 +80,15 @@ impl AwsClients {
                 builder
             }};
         }
-        let s3 = client!(aws_sdk_s3).force_path_style(settings.endpoint_url.is_some());
+        let s3 = S3Objects::new(
+            Addressing::new(&settings.region, settings.endpoint_url.as_deref()),
+            &settings.region,
+            credentials.clone(),
+            counter.clone(),
+        );
         Self {
             dynamodb: aws_sdk_dynamodb::Client::from_conf(client!(aws_sdk_dynamodb).build()),
-            s3: aws_sdk_s3::Client::from_conf(s3.build()),
+            s3,
             ses: aws_sdk_sesv2::Client::from_conf(client!(aws_sdk_sesv2).build()),
             sns: aws_sdk_sns::Client::from_conf(client!(aws_sdk_sns).build()),
             sqs: aws_sdk_sqs::Client::from_conf(client!(aws_sdk_sqs).build()),
@@ -90,6 +96,12 @@ impl AwsClients {
             shared,
             counter,
         }
+    }
+
+    /// What every SDK client was built from: for tests that make clients of other services
+    /// (an emulator's S3 buckets).
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.shared
     }
 
     /// The client of an API Gateway WebSocket API's connections at `endpoint`

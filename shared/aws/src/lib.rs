@@ -15,6 +15,7 @@ pub mod notifier;
 pub mod patient_deliveries;
 pub mod ping_bodies;
 pub mod request_count;
+pub mod s3;
 mod sdk_error;
 pub mod sqs;
 pub mod startup;

@@ -2,8 +2,8 @@
 //! task's bodies are one prefix to list and delete.
 
 use crate::bucket::{Bucket, Undeleted};
+use crate::s3::S3Objects;
 use async_trait::async_trait;
-use aws_sdk_s3::Client;
 use vigil_domain::ids::{PingId, TaskId, TenantId};
 use vigil_domain::ports::{PingBodyStore, StoreError};
 
@@ -15,8 +15,8 @@ pub struct S3PingBodyStore {
 
 impl S3PingBodyStore {
     /// A store on `bucket`.
-    pub fn new(client: Client, bucket: impl Into<String>) -> Self {
-        Self { bucket: Bucket::new(client, bucket) }
+    pub fn new(objects: S3Objects, bucket: impl Into<String>) -> Self {
+        Self { bucket: Bucket::new(objects, bucket) }
     }
 }
 

@@ -22,6 +22,13 @@ impl RequestCounter {
         self.counts.lock().map(|c| c.clone()).unwrap_or_default()
     }
 
+    /// Counts one request of `operation` of `service` sent without the SDK (see [`crate::s3`]).
+    pub(crate) fn count(&self, service: &str, operation: &str) {
+        if let Ok(mut counts) = self.counts.lock() {
+            *counts.entry((service.to_owned(), operation.to_owned())).or_default() += 1;
+        }
+    }
+
     /// Forgets the counts so far.
     pub fn reset(&self) {
         if let Ok(mut counts) = self.counts.lock() {
@@ -41,10 +48,8 @@ impl Intercept for RequestCounter {
         _: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if let Some(metadata) = cfg.load::<Metadata>()
-            && let Ok(mut counts) = self.counts.lock()
-        {
-            *counts.entry((metadata.service().to_owned(), metadata.name().to_owned())).or_default() += 1;
+        if let Some(metadata) = cfg.load::<Metadata>() {
+            self.count(metadata.service(), metadata.name());
         }
         Ok(())
     }

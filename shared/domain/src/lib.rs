@@ -30,6 +30,7 @@ pub mod tenant;
 pub mod time;
 pub mod trial;
 pub mod uptime;
+pub mod xml;
 
 #[cfg(test)]
 mod fuzz;

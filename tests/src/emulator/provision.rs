@@ -62,7 +62,9 @@ pub async fn provision(clients: &AwsClients) -> anyhow::Result<Resources> {
     vigil_aws::dynamo::create_table(&clients.dynamodb, &table).await?;
 
     let bucket = "vigil-artefacts".to_owned();
-    clients.s3.create_bucket().bucket(&bucket).send().await?;
+    // The functions' own S3 client makes no buckets: Terraform does (infra/modules/vigil/bucket.tf).
+    let s3 = aws_sdk_s3::config::Builder::from(clients.sdk_config()).force_path_style(true).build();
+    aws_sdk_s3::Client::from_conf(s3).create_bucket().bucket(&bucket).send().await?;
 
     let (probe_dlq_url, dlq_arn) = queue(clients, "vigil-probe-jobs-dlq", &[]).await?;
     let redrive = format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"{MAX_RECEIVES}"}}"#);

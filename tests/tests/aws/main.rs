@@ -11,4 +11,5 @@ mod incidents;
 mod isolation;
 mod notifier_faults;
 mod pipeline;
+mod s3_objects;
 mod status_mail;

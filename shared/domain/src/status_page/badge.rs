@@ -6,6 +6,7 @@ use super::component::ComponentStatus;
 use crate::ids::{BadgeId, ComponentId, MonitorId, StatusPageId, TaskId, TenantId};
 use crate::notify::{InvalidInput, Problems};
 use crate::uptime::UptimeWindow;
+use crate::xml::escape as xml;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -269,22 +270,6 @@ fn text_width(text: &str) -> f64 {
             _ => 8.0,
         })
         .sum()
-}
-
-/// Escapes text for XML.
-pub(super) fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 impl BadgeFace {

@@ -1,9 +1,9 @@
 //! A page's incidents and their updates as RSS 2.0 and Atom feeds, one entry per update, newest
 //! first, so feed readers (and chat integrations that follow feeds) see every step.
 
-use super::badge::xml;
 use super::incident::{PublicIncident, PublicUpdate};
 use super::snapshot::PageSnapshot;
+use crate::xml::escape as xml;
 use jiff::Timestamp;
 use std::fmt::Write as _;
 

@@ -22,7 +22,8 @@ impl RequestCounter {
         self.counts.lock().map(|c| c.clone()).unwrap_or_default()
     }
 
-    /// Counts one request of `operation` of `service` sent without the SDK (see [`crate::s3`]).
+    /// Counts one request of `operation` of `service`: the interceptor's, and those of the S3
+    /// client, which does not go through the SDK (see [`crate::s3`]).
     pub(crate) fn count(&self, service: &str, operation: &str) {
         if let Ok(mut counts) = self.counts.lock() {
             *counts.entry((service.to_owned(), operation.to_owned())).or_default() += 1;

@@ -28,7 +28,7 @@ const BATCH: usize = 2_000;
 fn wire(store: Arc<SqliteStore>, artefacts: FsArtefactStore) -> Deps {
     let bus = InProcessBus::default();
     Deps {
-        stores: Stores::on(store.clone(), Blobs { artefacts: Arc::new(artefacts), ping_bodies: store }),
+        stores: Arc::new(Stores::on(store.clone(), Blobs { artefacts: Arc::new(artefacts), ping_bodies: store })),
         events: Arc::new(bus.clone()),
         prober: Arc::new(crate::no_network::NoNetworkProber),
         random: Arc::new(SystemRandom),
@@ -36,7 +36,7 @@ fn wire(store: Arc<SqliteStore>, artefacts: FsArtefactStore) -> Deps {
         passwords: Arc::new(vigil_memory::InstantPasswords),
         oidc: None,
         live: Some(Arc::new(bus)),
-        settings: Settings::default(),
+        settings: Arc::new(Settings::default()),
     }
 }
 

@@ -92,7 +92,7 @@ fn wire(dir: &Path, ca_pem: &[u8], tally: Tally, scheme: Scheme) -> anyhow::Resu
     };
     let store = Arc::new(store);
     let deps = Deps {
-        stores: Stores::on(store.clone(), Blobs { artefacts: Arc::new(artefacts), ping_bodies: store }),
+        stores: Arc::new(Stores::on(store.clone(), Blobs { artefacts: Arc::new(artefacts), ping_bodies: store })),
         events: Arc::new(InProcessBus::default()),
         prober,
         random: Arc::new(SystemRandom),
@@ -100,7 +100,11 @@ fn wire(dir: &Path, ca_pem: &[u8], tally: Tally, scheme: Scheme) -> anyhow::Resu
         passwords: Arc::new(vigil_app::Argon2Passwords),
         oidc: None,
         live: None,
-        settings: Settings { network_policy: NetworkPolicy::AllowPrivate, body_cap: ProbeRequest::DEFAULT_BODY_CAP, ..Settings::default() },
+        settings: Arc::new(Settings {
+            network_policy: NetworkPolicy::AllowPrivate,
+            body_cap: ProbeRequest::DEFAULT_BODY_CAP,
+            ..Settings::default()
+        }),
     };
     Ok((deps, due))
 }

@@ -219,7 +219,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     let notifier = LocalNotifier::new(config.smtp.clone(), guard, config.network_policy).context("setting up the notifier")?;
     let blobs = Blobs { artefacts: Arc::new(artefacts), ping_bodies: store_arc.clone() };
     let deps = Deps {
-        stores: Stores::on(store_arc, blobs),
+        stores: Arc::new(Stores::on(store_arc, blobs)),
         events: Arc::new(bus.clone()),
         prober: Arc::new(prober),
         random: Arc::new(SystemRandom),
@@ -230,7 +230,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
             LiveUpdates::Stream => Some(Arc::new(bus.clone()) as Arc<dyn vigil_domain::ports::LiveFeed>),
             LiveUpdates::Poll => None,
         },
-        settings: Settings {
+        settings: Arc::new(Settings {
             network_policy: config.network_policy,
             body_cap: config.body_cap,
             heartbeat: HeartbeatSettings { body_cap: config.ping_body_cap, pings_kept: config.pings_kept, ..HeartbeatSettings::default() },
@@ -243,7 +243,7 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
             accounts: config.accounts.clone(),
             hosts: vigil_app::HostSettings::default(),
             first_check_within: SignedDuration::try_from(config.first_check_within).unwrap_or(Settings::FIRST_CHECK_WITHIN),
-        },
+        }),
     };
 
     let admin_key = config.admin_key.as_deref().map(ApiKeySecret::from_operator).transpose().map_err(anyhow::Error::msg)?;

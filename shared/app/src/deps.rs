@@ -133,8 +133,9 @@ impl Default for HeartbeatSettings {
 /// in-process adapters, the Lambda functions with AWS ones.
 #[derive(Clone)]
 pub struct Deps {
-    /// The storage ports.
-    pub stores: Stores,
+    /// The storage ports. Shared, as are the settings, so that the copy each request takes of
+    /// `Deps` (axum's state) costs a few reference counts instead of forty and an allocation.
+    pub stores: Arc<Stores>,
     /// Where events go.
     pub events: Arc<dyn EventPublisher>,
     /// The check engine.
@@ -150,7 +151,7 @@ pub struct Deps {
     /// Tells open pages what changes as it happens; `None` where they poll instead (AWS).
     pub live: Option<Arc<dyn LiveFeed>>,
     /// Settings.
-    pub settings: Settings,
+    pub settings: Arc<Settings>,
 }
 
 impl Deps {

@@ -32,7 +32,7 @@ impl World {
         let (prober, events, notifier) =
             (ScriptedProber::answering(ScriptedProber::response(200)), RecordingPublisher::new(), ScriptedNotifier::default());
         let deps = Deps {
-            stores: Stores::on(store.clone(), Blobs { artefacts: store.clone(), ping_bodies: store }),
+            stores: Arc::new(Stores::on(store.clone(), Blobs { artefacts: store.clone(), ping_bodies: store })),
             events: Arc::new(events.clone()),
             prober: Arc::new(prober.clone()),
             random: Arc::new(SequentialRandom::new()),
@@ -40,7 +40,7 @@ impl World {
             passwords: Arc::new(vigil_memory::InstantPasswords),
             oidc: None,
             live: None,
-            settings: Settings::default(),
+            settings: Arc::new(Settings::default()),
         };
         Self { deps, prober, events, notifier, tenant: TenantId::from_uuid(Uuid::from_u128(0x7e_4a47)) }
     }

@@ -143,7 +143,7 @@ fn deps(clients: &AwsClients, config: &StoreConfig, stores: Stores, prober: Arc<
         None => sns,
     };
     Deps {
-        stores,
+        stores: Arc::new(stores),
         events,
         prober,
         random: Arc::new(SystemRandom),
@@ -152,7 +152,7 @@ fn deps(clients: &AwsClients, config: &StoreConfig, stores: Stores, prober: Arc<
         // Only the api function signs people in; it adds its provider (functions/api).
         oidc: None,
         live: None,
-        settings: Settings {
+        settings: Arc::new(Settings {
             network_policy: config.network_policy,
             body_cap: config.body_cap,
             notifications: NotificationSettings::default(),
@@ -164,7 +164,7 @@ fn deps(clients: &AwsClients, config: &StoreConfig, stores: Stores, prober: Arc<
             // Not yet on AWS: a new monitor's first check goes out with the next scheduler run.
             // Spreading them belongs with the cursor scheduling docs/aws.md plans.
             first_check_within: jiff::SignedDuration::ZERO,
-        },
+        }),
     }
 }
 

@@ -24,7 +24,7 @@ async fn api() -> (Router, Deps, String) {
 async fn api_of_tenant() -> (Router, Deps, String, TenantId) {
     let store = Arc::new(MemoryStore::new());
     let deps = Deps {
-        stores: Stores::on(store.clone(), Blobs { artefacts: store.clone(), ping_bodies: store }),
+        stores: Arc::new(Stores::on(store.clone(), Blobs { artefacts: store.clone(), ping_bodies: store })),
         events: Arc::new(RecordingPublisher::new()),
         prober: Arc::new(ScriptedProber::answering(ScriptedProber::response(200))),
         random: Arc::new(SequentialRandom::new()),
@@ -32,7 +32,7 @@ async fn api_of_tenant() -> (Router, Deps, String, TenantId) {
         passwords: Arc::new(vigil_memory::InstantPasswords),
         oidc: None,
         live: None,
-        settings: Settings::default(),
+        settings: Arc::new(Settings::default()),
     };
     let now = jiff::Timestamp::from_second(1_767_225_600).unwrap();
     let Bootstrapped::Created { secret, tenant, .. } =

@@ -54,7 +54,7 @@ async fn site_with(live: Option<Arc<dyn LiveFeed>>) -> Site {
     let store = Arc::new(MemoryStore::new());
     let prober = ScriptedProber::answering(ScriptedProber::response(200));
     let deps = Deps {
-        stores: Stores::on(store.clone(), Blobs { artefacts: store.clone(), ping_bodies: store }),
+        stores: Arc::new(Stores::on(store.clone(), Blobs { artefacts: store.clone(), ping_bodies: store })),
         events: Arc::new(RecordingPublisher::new()),
         prober: Arc::new(prober.clone()),
         random: Arc::new(SequentialRandom::new()),
@@ -62,7 +62,7 @@ async fn site_with(live: Option<Arc<dyn LiveFeed>>) -> Site {
         passwords: Arc::new(vigil_memory::InstantPasswords),
         oidc: None,
         live,
-        settings: Settings::default(),
+        settings: Arc::new(Settings::default()),
     };
     let setup = SetUpOwner {
         email: "ann@example.com".into(),

@@ -30,7 +30,7 @@ impl Answer {
 fn deps() -> Deps {
     let store = Arc::new(MemoryStore::new());
     Deps {
-        stores: Stores::on(store.clone(), Blobs { artefacts: store.clone(), ping_bodies: store }),
+        stores: Arc::new(Stores::on(store.clone(), Blobs { artefacts: store.clone(), ping_bodies: store })),
         events: Arc::new(RecordingPublisher::new()),
         prober: Arc::new(ScriptedProber::answering(ScriptedProber::response(200))),
         random: Arc::new(SequentialRandom::new()),
@@ -38,7 +38,7 @@ fn deps() -> Deps {
         passwords: Arc::new(vigil_memory::InstantPasswords),
         oidc: None,
         live: None,
-        settings: Settings::default(),
+        settings: Arc::new(Settings::default()),
     }
 }
 

@@ -152,9 +152,9 @@ async fn a_failing_receiver_is_retried_through_the_queue_and_a_dead_one_ends_in_
     // Retries a second apart, three attempts: the whole story within seconds.
     let retry = RetryPolicy { max_attempts: 3, first_delay: Duration::from_secs(1), max_delay: Duration::from_secs(1) };
     let mut incidents_deps = session.wired(wiring::incidents_deps);
-    incidents_deps.settings.notifications.retry = retry;
+    std::sync::Arc::make_mut(&mut incidents_deps.settings).notifications.retry = retry;
     let mut notifier_deps = wiring::notifier_deps(&session.clients, &session.store_config(), SignedDuration::from_secs(45)).unwrap();
-    notifier_deps.settings.notifications.retry = retry;
+    std::sync::Arc::make_mut(&mut notifier_deps.settings).notifications.retry = retry;
     let notifier = Notifier {
         deps: notifier_deps,
         queue: DeliveryQueue::new(session.clients.sqs.clone(), &r.notify_queue_url),

@@ -34,7 +34,7 @@ fn deps(dir: &std::path::Path) -> (Deps, Arc<SqliteStore>) {
     let store = Arc::new(SqliteStore::open(&dir.join("vigil.db")).unwrap());
     let artefacts = Arc::new(FsArtefactStore::open(&dir.join("artefacts")).unwrap());
     let deps = Deps {
-        stores: Stores::on(store.clone(), Blobs { artefacts, ping_bodies: store.clone() }),
+        stores: Arc::new(Stores::on(store.clone(), Blobs { artefacts, ping_bodies: store.clone() })),
         events: Arc::new(InProcessBus::default()),
         prober: Arc::new(HttpProber::new(ProberConfig::default()).unwrap()),
         random: Arc::new(SystemRandom),
@@ -43,7 +43,11 @@ fn deps(dir: &std::path::Path) -> (Deps, Arc<SqliteStore>) {
         oidc: None,
         live: None,
         // New monitors due at once, so that the first jobs are released without delay.
-        settings: Settings { network_policy: NetworkPolicy::AllowPrivate, first_check_within: SignedDuration::ZERO, ..Settings::default() },
+        settings: Arc::new(Settings {
+            network_policy: NetworkPolicy::AllowPrivate,
+            first_check_within: SignedDuration::ZERO,
+            ..Settings::default()
+        }),
     };
     (deps, store)
 }

@@ -145,7 +145,7 @@ async fn paused_and_deleted_monitors_are_not_checked_unless_by_hand() {
 #[tokio::test]
 async fn claims_hand_out_each_slot_once_up_to_the_cap() {
     let mut world = World::new();
-    world.deps.settings.first_check_within = SignedDuration::ZERO;
+    std::sync::Arc::make_mut(&mut world.deps.settings).first_check_within = SignedDuration::ZERO;
     for _ in 0..3 {
         monitor(&world).await;
     }

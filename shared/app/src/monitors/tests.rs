@@ -41,7 +41,7 @@ async fn creating_validates_every_field_and_applies_the_network_policy() {
     ];
     for (name, input, policy, failing) in cases {
         let mut world = World::new();
-        world.deps.settings.network_policy = policy;
+        std::sync::Arc::make_mut(&mut world.deps.settings).network_policy = policy;
         let created = create_monitor(&world.deps, CreateMonitor { actor: world.actor(), draft: draft(input) }, at(0)).await;
         match created {
             Ok(record) => {

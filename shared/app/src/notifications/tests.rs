@@ -55,7 +55,7 @@ async fn a_delivery_is_retried_with_backoff_until_accepted_or_out_of_attempts() 
     ];
     for (name, results, status, attempts) in cases {
         let mut world = World::new();
-        world.deps.settings.notifications.retry =
+        std::sync::Arc::make_mut(&mut world.deps.settings).notifications.retry =
             RetryPolicy { max_attempts: 3, first_delay: Duration::from_secs(5), max_delay: Duration::from_secs(60) };
         let (_, ops, incident) = outage(&world).await;
         for result in &results {

@@ -88,7 +88,7 @@ impl Installation {
         let (prober, events, notifier) =
             (ScriptedProber::answering(ScriptedProber::response(200)), RecordingPublisher::new(), ScriptedNotifier::default());
         let deps = Deps {
-            stores: Stores::on(store.clone(), Blobs { artefacts: store.clone(), ping_bodies: store }),
+            stores: Arc::new(Stores::on(store.clone(), Blobs { artefacts: store.clone(), ping_bodies: store })),
             events: Arc::new(events.clone()),
             prober: Arc::new(prober.clone()),
             random: Arc::new(SequentialRandom::new()),
@@ -96,7 +96,7 @@ impl Installation {
             passwords: Arc::new(vigil_memory::InstantPasswords),
             oidc: None,
             live: None,
-            settings: Settings::default(),
+            settings: Arc::new(Settings::default()),
         };
         let cmd = SetUpOwner {
             email: "ann@example.com".into(),

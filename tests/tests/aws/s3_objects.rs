@@ -1,17 +1,16 @@
 //! The functions' own S3 client (`vigil_aws::s3`) against the emulator: keys S3 must encode, a
 //! listing longer than one page, deletions of many, a missing key against a missing bucket,
-//! and every request counted for the cost bench.
+//! every request counted for the cost bench, and its retries against a local server that
+//! throttles.
 
 use aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
+use axum::http::StatusCode;
 use futures::{StreamExt, TryStreamExt};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use vigil_aws::request_count::RequestCounter;
 use vigil_aws::s3::{Addressing, S3Objects};
 use vigil_tests::emulator::{REGION, Session};
-
-fn counted_client(session: &Session, counter: &RequestCounter) -> S3Objects {
-    let credentials = SharedCredentialsProvider::new(Credentials::new("test", "test", None, None, "test"));
-    S3Objects::new(Addressing::new(REGION, Some(&session.endpoint)), REGION, credentials, Some(counter.clone()))
-}
 
 #[tokio::test]
 async fn keys_that_need_encoding_are_stored_listed_and_deleted() {
@@ -44,7 +43,7 @@ async fn keys_that_need_encoding_are_stored_listed_and_deleted() {
 async fn a_listing_longer_than_a_page_continues_and_every_request_is_counted() {
     let session = Session::start().await;
     let counter = RequestCounter::default();
-    let s3 = counted_client(&session, &counter);
+    let s3 = client_of(&session.endpoint, &counter);
     let bucket = &session.resources.bucket;
     let keys: Vec<String> = (0..1005).map(|i| format!("many/{i:05}")).collect();
     futures::stream::iter(&keys)
@@ -82,4 +81,57 @@ async fn a_missing_bucket_is_an_error_naming_it_not_an_empty_answer() {
     let error = s3.put("no-such-bucket", "k", "text/plain", b"x".to_vec()).await.unwrap_err().to_string();
     assert!(error.contains("PutObject") && error.contains("NoSuchBucket"), "{error}");
     assert!(s3.list("no-such-bucket", "", None).await.is_err());
+}
+
+/// A local S3 stand-in that answers `SlowDown` to the first `throttled` requests and 200 after;
+/// its address, and how many requests it has had.
+async fn throttling_server(throttled: usize) -> (String, Arc<AtomicUsize>) {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&seen);
+    let app = axum::Router::new().fallback(move || {
+        let counter = Arc::clone(&counter);
+        async move {
+            match counter.fetch_add(1, Ordering::SeqCst) < throttled {
+                true => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>",
+                ),
+                false => (StatusCode::OK, ""),
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let address = format!("http://{}", listener.local_addr().expect("its address"));
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serving") });
+    (address, seen)
+}
+
+fn client_of(endpoint: &str, counter: &RequestCounter) -> S3Objects {
+    let credentials = SharedCredentialsProvider::new(Credentials::new("test", "test", None, None, "test"));
+    S3Objects::new(Addressing::new(REGION, Some(endpoint)), REGION, credentials, Some(counter.clone()))
+}
+
+#[tokio::test]
+async fn throttling_is_tried_again_three_attempts_in_all_each_one_counted() {
+    let (endpoint, seen) = throttling_server(2).await;
+    let counter = RequestCounter::default();
+    client_of(&endpoint, &counter).put("b", "k", "text/plain", b"x".to_vec()).await.expect("the third attempt succeeds");
+    assert_eq!(seen.load(Ordering::SeqCst), 3);
+    assert_eq!(counter.snapshot().get(&("S3".to_owned(), "PutObject".to_owned())), Some(&3), "AWS bills every attempt");
+
+    let (endpoint, seen) = throttling_server(usize::MAX).await;
+    let error = client_of(&endpoint, &counter).put("b", "k", "text/plain", b"x".to_vec()).await.unwrap_err().to_string();
+    assert_eq!(seen.load(Ordering::SeqCst), 3, "no more than three attempts");
+    assert!(error.contains("HTTP 503: Please reduce your request rate. (SlowDown)"), "{error}");
+}
+
+#[tokio::test]
+async fn nobody_listening_is_an_error_after_three_attempts() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let endpoint = format!("http://{}", listener.local_addr().expect("its address"));
+    drop(listener);
+    let counter = RequestCounter::default();
+    let error = client_of(&endpoint, &counter).get("b", "k").await.unwrap_err();
+    assert!(format!("{error:#}").contains("S3 GetObject, 3 attempts"), "{error:#}");
+    assert_eq!(counter.snapshot().get(&("S3".to_owned(), "GetObject".to_owned())), Some(&3));
 }

@@ -112,7 +112,7 @@ impl S3Objects {
         let keys = reply
             .records("Contents")
             .filter_map(|object| object.get("Key"))
-            .map(|key| percent_encoding::percent_decode_str(key).decode_utf8().map(|k| k.into_owned()))
+            .map(|key| decode_listed_key(key))
             .collect::<Result<_, _>>()
             .context("an S3 listing with a key that is not UTF-8")?;
         let next = match reply.field("IsTruncated") {
@@ -219,6 +219,13 @@ enum Failure {
     Final(anyhow::Error),
 }
 
+/// A key as a listing with `encoding-type=url` gives it: form-encoded, a space as `+` and a `+`
+/// as `%2B` (what the AWS SDKs undo with `unquote_plus`).
+fn decode_listed_key(key: &str) -> Result<String, std::str::Utf8Error> {
+    let spaced = key.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced).decode_utf8().map(|k| k.into_owned())
+}
+
 /// Throttling and server errors, which S3 asks to be tried again.
 fn retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
@@ -241,6 +248,15 @@ fn expect_success(operation: &str, bucket: &str, key: &str, answer: &Answer) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listed_keys_are_decoded_as_s3_encodes_them() {
+        let cases = [("a+b%2Bc", "a b+c"), ("with%20space", "with space"), ("%C3%A9%2F%E2%98%83", "é/☃"), ("plain/key", "plain/key")];
+        for (listed, key) in cases {
+            assert_eq!(decode_listed_key(listed).unwrap(), key, "{listed}");
+        }
+        assert!(decode_listed_key("%FF").is_err(), "not UTF-8");
+    }
 
     #[test]
     fn an_error_names_the_call_the_object_and_the_reason() {

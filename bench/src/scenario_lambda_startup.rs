@@ -23,9 +23,8 @@ use vigil_app::jobs::{DispatchDeps, DispatchDueChecks, dispatch_due_checks};
 use vigil_app::monitors::{CreateMonitor, create_monitor};
 use vigil_aws::config::StoreConfig;
 use vigil_aws::sqs::SqsJobQueue;
-use vigil_aws::{DynamoStore, wiring};
+use vigil_aws::DynamoStore;
 use vigil_domain::ids::TenantId;
-use vigil_probe::{HttpProber, ProberConfig};
 
 const FUNCTIONS: [(&str, &str); 3] =
     [("vigil-api", "apigw-healthz.json"), ("vigil-scheduler", "eventbridge-scheduled.json"), ("vigil-prober", "sqs-probe-job.json")];
@@ -105,7 +104,9 @@ async fn busy_prober(
     env: &[(&str, String)],
 ) -> anyhow::Result<()> {
     let config = StoreConfig { event_bus: None, ..vigil_tests::emulator::store_config(endpoint, resources) };
-    let deps = wiring::prober_deps(clients, &config, Arc::new(HttpProber::new(ProberConfig::default())?))?;
+    // The monitors are made as the api makes them: creating one reaches stores (the audit log)
+    // that the prober does not wire.
+    let deps = vigil_tests::emulator::deps_with(clients, &config);
     let tenant = TenantId::from_uuid(uuid::Uuid::now_v7());
     let now = SystemClock::now();
     let checks = 10 * args.checks_per_job;

@@ -21,9 +21,9 @@ use std::sync::Arc;
 use vigil_app::SystemClock;
 use vigil_app::jobs::{DispatchDeps, DispatchDueChecks, dispatch_due_checks};
 use vigil_app::monitors::{CreateMonitor, create_monitor};
+use vigil_aws::DynamoStore;
 use vigil_aws::config::StoreConfig;
 use vigil_aws::sqs::SqsJobQueue;
-use vigil_aws::DynamoStore;
 use vigil_domain::ids::TenantId;
 
 const FUNCTIONS: [(&str, &str); 3] =

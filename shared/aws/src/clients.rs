@@ -3,7 +3,7 @@
 
 use crate::config::AwsSettings;
 use crate::request_count::RequestCounter;
-use crate::s3::{Addressing, S3Objects};
+use crate::s3::S3Objects;
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -80,12 +80,7 @@ impl AwsClients {
                 builder
             }};
         }
-        let s3 = S3Objects::new(
-            Addressing::new(&settings.region, settings.endpoint_url.as_deref()),
-            &settings.region,
-            credentials.clone(),
-            counter.clone(),
-        );
+        let s3 = S3Objects::new(&settings.region, settings.endpoint_url.as_deref(), credentials.clone(), counter.clone());
         Self {
             dynamodb: aws_sdk_dynamodb::Client::from_conf(client!(aws_sdk_dynamodb).build()),
             s3,

@@ -11,7 +11,7 @@ const QUERY_VALUE: &AsciiSet = &KEY_PATH.add(b'/');
 
 /// How a bucket's objects are addressed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Addressing {
+pub(crate) enum Addressing {
     /// AWS in `region`: `https://<bucket>.s3.<region>.amazonaws.com/<key>`, or path-style for a
     /// bucket name with a dot, which the endpoint's wildcard certificate does not cover.
     Aws {
@@ -24,7 +24,7 @@ pub enum Addressing {
 
 impl Addressing {
     /// The addressing of `region`, or of an emulator at `endpoint` when there is one.
-    pub fn new(region: &str, endpoint: Option<&str>) -> Self {
+    pub(crate) fn new(region: &str, endpoint: Option<&str>) -> Self {
         match endpoint {
             Some(endpoint) => Self::Endpoint(endpoint.trim_end_matches('/').to_owned()),
             None => Self::Aws { region: region.to_owned() },

@@ -12,5 +12,4 @@ mod objects;
 mod reply;
 mod signing;
 
-pub use addressing::Addressing;
 pub use objects::{Listing, S3Objects, Undeletable};

@@ -14,6 +14,7 @@ use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings}
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_types::byte_stream::ByteStream;
 use base64::Engine;
+use bytes::Bytes;
 use md5::{Digest, Md5};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -71,16 +72,17 @@ struct Answer {
 }
 
 impl S3Objects {
-    /// A client of the objects at `addressing`, signing with `credentials` for `region`,
-    /// each request counted by `counter` if there is one. Makes no request.
-    pub fn new(addressing: Addressing, region: &str, credentials: SharedCredentialsProvider, counter: Option<RequestCounter>) -> Self {
+    /// A client of S3 in `region`, or of an emulator at `endpoint` when there is one, signing
+    /// with `credentials`, each request counted by `counter` if there is one. Makes no request.
+    pub fn new(region: &str, endpoint: Option<&str>, credentials: SharedCredentialsProvider, counter: Option<RequestCounter>) -> Self {
+        let addressing = Addressing::new(region, endpoint);
         Self { addressing, region: region.to_owned(), credentials, connector: Arc::new(OnceLock::new()), counter }
     }
 
     /// Stores `body` under `key`, replacing what was there.
     pub async fn put(&self, bucket: &str, key: &str, content_type: &str, body: Vec<u8>) -> anyhow::Result<()> {
         let url = self.addressing.url(bucket, key, &[]);
-        let request = ObjectRequest { method: "PUT", url, headers: vec![("content-type", content_type.to_owned())], body };
+        let request = ObjectRequest { method: "PUT", url, headers: vec![("content-type", content_type.to_owned())], body: body.into() };
         let answer = self.send("PutObject", request).await?;
         expect_success("PutObject", bucket, key, &answer)
     }
@@ -88,7 +90,7 @@ impl S3Objects {
     /// The bytes under `key`, if there is an object there.
     pub async fn get(&self, bucket: &str, key: &str) -> anyhow::Result<Option<Vec<u8>>> {
         let url = self.addressing.url(bucket, key, &[]);
-        let answer = self.send("GetObject", ObjectRequest { method: "GET", url, headers: vec![], body: Vec::new() }).await?;
+        let answer = self.send("GetObject", ObjectRequest { method: "GET", url, headers: vec![], body: Bytes::new() }).await?;
         // A missing bucket is also a 404, and an error: only a missing key is "nothing there".
         if answer.status == 404 && Reply::parse(&answer.body).is_ok_and(|reply| reply.field("Code") == Some("NoSuchKey")) {
             return Ok(None);
@@ -106,7 +108,7 @@ impl S3Objects {
             query.push(("continuation-token", token));
         }
         let url = self.addressing.url(bucket, "", &query);
-        let answer = self.send("ListObjectsV2", ObjectRequest { method: "GET", url, headers: vec![], body: Vec::new() }).await?;
+        let answer = self.send("ListObjectsV2", ObjectRequest { method: "GET", url, headers: vec![], body: Bytes::new() }).await?;
         expect_success("ListObjectsV2", bucket, prefix, &answer)?;
         let reply = Reply::parse(&answer.body).context("reading an S3 listing")?;
         let keys = reply
@@ -140,7 +142,7 @@ impl S3Objects {
         let md5 = base64::engine::general_purpose::STANDARD.encode(Md5::digest(body.as_bytes()));
         let url = self.addressing.url(bucket, "", &[("delete", "")]);
         let headers = vec![("content-type", "application/xml".to_owned()), ("content-md5", md5)];
-        let answer = self.send("DeleteObjects", ObjectRequest { method: "POST", url, headers, body: body.into_bytes() }).await?;
+        let answer = self.send("DeleteObjects", ObjectRequest { method: "POST", url, headers, body: body.into() }).await?;
         expect_success("DeleteObjects", bucket, "", &answer)?;
         let reply = Reply::parse(&answer.body).context("reading what S3 deleted")?;
         Ok(reply

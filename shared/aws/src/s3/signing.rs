@@ -9,6 +9,7 @@ use aws_sigv4::http_request::{
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 use aws_smithy_types::body::SdkBody;
+use bytes::Bytes;
 use std::time::SystemTime;
 
 /// One S3 request before it is signed.
@@ -16,12 +17,12 @@ use std::time::SystemTime;
 pub(crate) struct ObjectRequest {
     /// `GET`, `PUT`, `POST`.
     pub(crate) method: &'static str,
-    /// The whole URL, already encoded (see [`super::Addressing::url`]).
+    /// The whole URL, already encoded (see [`super::addressing::Addressing::url`]).
     pub(crate) url: String,
     /// Headers to send and sign besides those signing adds.
     pub(crate) headers: Vec<(&'static str, String)>,
-    /// The payload.
-    pub(crate) body: Vec<u8>,
+    /// The payload; shared, as each attempt sends it again.
+    pub(crate) body: Bytes,
 }
 
 /// `request` signed with `credentials` for S3 in `region` at `time`, as an HTTP request.
@@ -72,7 +73,7 @@ mod tests {
             method: "GET",
             url: "https://examplebucket.s3.amazonaws.com/test.txt".into(),
             headers: vec![("range", "bytes=0-9".into())],
-            body: Vec::new(),
+            body: Bytes::new(),
         };
         let time = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_369_353_600); // 2013-05-24T00:00:00Z
         let signed = signed(&request, credentials, "us-east-1", time).expect("signed");
@@ -94,7 +95,8 @@ mod tests {
     #[test]
     fn a_session_token_is_sent_and_signed() {
         let credentials = Credentials::new("AKID", "secret", Some("the-token".into()), None, "test");
-        let request = ObjectRequest { method: "PUT", url: "http://127.0.0.1:5000/b/k".into(), headers: vec![], body: b"x".to_vec() };
+        let request =
+            ObjectRequest { method: "PUT", url: "http://127.0.0.1:5000/b/k".into(), headers: vec![], body: Bytes::from_static(b"x") };
         let signed = signed(&request, credentials, "us-east-1", SystemTime::now()).expect("signed");
         assert_eq!(signed.headers()["x-amz-security-token"], "the-token");
         let authorization = signed.headers()["authorization"].to_str().expect("ascii");

@@ -27,9 +27,9 @@ pub struct CheckRecord {
     /// The health change, if any.
     pub health: Option<HealthUpdate>,
     /// No one waits on this record (a scheduled check that changed nothing but history): a
-    /// store that flushes its log may acknowledge it with a later flush it shares, within a
-    /// fraction of a second, instead of flushing for it alone. It is stored and readable at once
-    /// either way.
+    /// store may hold it briefly to commit it with others (SQLite: up to half a second, readable
+    /// from then on) and acknowledge it with a flush it shares (within a second), instead of
+    /// committing and flushing for it alone. It is acknowledged only once durable either way.
     pub patient: bool,
 }
 

@@ -12,7 +12,9 @@
 //! In a stream of writes the writer waits a bounded moment for company before it commits, but
 //! only while such waits find some ([`Gathering`]): a paced stream from many clients then shares
 //! commits and flushes, while a lone writer and a closed loop of clients, whose writes queue on
-//! their own, are held back little (docs/benchmarks.md has the figures). A group that changed
+//! their own, are held back little (docs/benchmarks.md has the figures). Writes no one waits on
+//! (scheduled checks that changed nothing but history) are held longer, up to [`HOLD`], so that
+//! a trickle of them shares commits as well as flushes. A group that changed
 //! nothing (a claim that found nothing due) is not flushed, and the checkpointer sleeps while
 //! nothing is committed: an idle installation does no disk work at all.
 
@@ -55,6 +57,9 @@ struct Committed {
     wrote: bool,
     /// Whether every job in it was patient.
     patient: bool,
+    /// When the writer took its first job: a patient group's patience counts from there, so the
+    /// writer's hold and the syncer's wait together stay within it.
+    since: Instant,
 }
 
 impl Committed {
@@ -62,6 +67,7 @@ impl Committed {
         self.completions.extend(more.completions);
         self.wrote |= more.wrote;
         self.patient &= more.patient;
+        self.since = self.since.min(more.since);
     }
 }
 
@@ -69,6 +75,13 @@ impl Committed {
 /// for it alone, unless `VIGIL_SQLITE_PATIENCE_MS` says otherwise (0: patient writes are flushed
 /// like any other).
 const PATIENCE: Duration = Duration::from_millis(1000);
+
+/// The longest the writer holds a group of patient writes for more before it commits them,
+/// unless `VIGIL_SQLITE_HOLD_MS` says otherwise (0: committed like any other). Each commit
+/// writes every page it changed to the log, and writes that arrive apart (a check every tenth
+/// of a second) otherwise change the same index and rollup pages once each; held together they
+/// write those pages once. A write someone waits on ends the hold at once.
+const HOLD: Duration = Duration::from_millis(500);
 
 /// A handle to the database; cheap to clone.
 #[derive(Clone)]
@@ -80,6 +93,9 @@ pub(crate) struct Database {
     /// Flushes of the log so far, for the tests of when the syncer flushes.
     #[cfg(test)]
     flushes: Arc<AtomicU64>,
+    /// Commits so far, for the tests of when the writer commits.
+    #[cfg(test)]
+    log: Arc<LogWatch>,
 }
 
 struct ReaderPool {
@@ -153,8 +169,11 @@ impl Database {
         let (sender, receiver) = mpsc::channel::<Job>();
         let log = Arc::new(LogWatch::default());
         watch_the_log(&mut conn, Arc::clone(&log))?;
+        #[cfg(test)]
+        let commits = Arc::clone(&log);
         let writer = Writer {
             gathering: Gathering::new(tuned("VIGIL_SQLITE_GATHER_US", GATHER, Duration::from_micros)),
+            hold: tuned("VIGIL_SQLITE_HOLD_MS", HOLD, Duration::from_millis),
             shrink: LogShrink { wal, kept: log_kept, idle: log_idle },
         };
         std::thread::Builder::new()
@@ -174,6 +193,8 @@ impl Database {
             _checkpointer: Arc::new(stop),
             #[cfg(test)]
             flushes,
+            #[cfg(test)]
+            log: commits,
         })
     }
 
@@ -186,10 +207,11 @@ impl Database {
         self.submit(f, false).await
     }
 
-    /// [`Database::write`] for a write no one waits on: it is committed (and readable) as soon as
-    /// any other, but answered with the next flush that another write needs, or after
-    /// [`PATIENCE`], instead of costing a flush of its own. A steady trickle of such writes
-    /// then shares one fsync a second.
+    /// [`Database::write`] for a write no one waits on: the writer holds it for company for up to
+    /// [`HOLD`] (a write someone waits on ends the hold) and then commits it, so that it is
+    /// readable within that time; it is answered with the next flush that another write needs,
+    /// or [`PATIENCE`] after the writer took it, instead of costing a commit and a flush of its
+    /// own. A steady trickle of such writes then shares two commits and one fsync a second.
     pub(crate) async fn write_patient<R: Send + 'static>(
         &self,
         f: impl FnOnce(&Connection) -> anyhow::Result<R> + Send + 'static,
@@ -377,6 +399,8 @@ impl LogShrink {
 /// The writer thread's state.
 struct Writer {
     gathering: Gathering,
+    /// How long a group of patient writes is held for more (see [`HOLD`]).
+    hold: Duration,
     shrink: LogShrink,
 }
 
@@ -399,6 +423,7 @@ impl Writer {
             };
             shrink_due = true;
             let streaming = last_commit.is_some_and(|at| at.elapsed() < STREAM_GAP);
+            let since = Instant::now();
             let group = self.gather(first, &jobs, streaming);
             let patient = group.iter().all(|job| job.patient);
             let changes_before = conn.total_changes();
@@ -408,7 +433,7 @@ impl Writer {
             match outcome {
                 // Committed: answered once the log is flushed.
                 Ok(completions) => {
-                    if let Err(mpsc::SendError(committed)) = syncer.send(Committed { completions, wrote, patient }) {
+                    if let Err(mpsc::SendError(committed)) = syncer.send(Committed { completions, wrote, patient, since }) {
                         let error = anyhow!("the database syncer has stopped");
                         for complete in committed.completions {
                             complete(Some(&error));
@@ -439,7 +464,30 @@ impl Writer {
                 take_queued(jobs, &mut group);
             }
         }
+        self.hold_patient(&mut group, jobs, started);
         group
+    }
+
+    /// Holds a group of only patient writes, until [`HOLD`] after `started`, for more writes:
+    /// up to a full group, and only until a write someone waits on joins it. A stopped queue
+    /// ends the hold too, so that what is held is committed before the writer stops.
+    fn hold_patient(&self, group: &mut Vec<Job>, jobs: &mpsc::Receiver<Job>, started: Instant) {
+        if self.hold.is_zero() {
+            return;
+        }
+        let deadline = started + self.hold;
+        let mut patient = group.iter().all(|job| job.patient);
+        while patient && group.len() < MAX_GROUP {
+            match jobs.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(job) => {
+                    let arrived = group.len();
+                    group.push(job);
+                    take_queued(jobs, group);
+                    patient = group[arrived..].iter().all(|job| job.patient);
+                }
+                Err(_) => break,
+            }
+        }
     }
 }
 
@@ -471,7 +519,7 @@ impl Syncer {
                 batch.absorb(more);
             }
             if batch.wrote && batch.patient && !self.patience.is_zero() {
-                let deadline = Instant::now() + self.patience;
+                let deadline = batch.since + self.patience;
                 while batch.patient {
                     match groups.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                         Ok(more) => batch.absorb(more),
@@ -643,6 +691,47 @@ mod tests {
         db.write(insert(2)).await.unwrap();
         patient.await.unwrap().unwrap();
         assert_eq!(db.flushes.load(Ordering::Relaxed), 1, "the waited-on write's flush answered both");
+        assert_eq!(rows(&db).await, 2);
+    }
+
+    #[tokio::test]
+    async fn patient_writes_that_arrive_apart_are_held_into_one_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(&dir);
+        let started = Instant::now();
+        let mut writes = Vec::new();
+        for x in 0..5 {
+            writes.push(tokio::spawn({
+                let db = db.clone();
+                async move { db.write_patient(insert(x)).await }
+            }));
+            // Apart by more than the gathering window, as scheduled checks come.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        for write in writes {
+            write.await.unwrap().unwrap();
+        }
+        assert_eq!(rows(&db).await, 5);
+        assert_eq!(db.log.commits.load(Ordering::Relaxed), 1, "five writes 20 ms apart, one commit");
+        assert_eq!(db.flushes.load(Ordering::Relaxed), 1);
+        assert!(started.elapsed() < PATIENCE + Duration::from_millis(500), "answered within their patience: {:?}", started.elapsed());
+    }
+
+    #[tokio::test]
+    async fn a_write_someone_waits_on_ends_the_hold_of_patient_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(&dir);
+        let patient = tokio::spawn({
+            let db = db.clone();
+            async move { db.write_patient(insert(1)).await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(rows(&db).await, 0, "held for company");
+        let waited_on = Instant::now();
+        db.write(insert(2)).await.unwrap();
+        assert!(waited_on.elapsed() < HOLD / 2, "not held: answered after {:?}", waited_on.elapsed());
+        patient.await.unwrap().unwrap();
+        assert_eq!(db.log.commits.load(Ordering::Relaxed), 1, "committed together");
         assert_eq!(rows(&db).await, 2);
     }
 

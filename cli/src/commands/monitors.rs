@@ -104,6 +104,11 @@ fn show(out: &Output, m: &Monitor) {
 }
 
 fn describe_check(out: &Output, check: &Check, now: Timestamp) -> String {
+    format!("{} ({:.0} ms, {})", check_result(out, check), check.timings_ms.total, ago(Some(check.started_at), now))
+}
+
+/// What a check found: its result, the HTTP status and why it failed.
+fn check_result(out: &Output, check: &Check) -> String {
     let (result, why) = match &check.outcome {
         vigil_domain::check::CheckOutcome::Up => ("up", String::new()),
         vigil_domain::check::CheckOutcome::Down { failure } => ("down", format!(" {}", failure.message)),
@@ -111,7 +116,15 @@ fn describe_check(out: &Output, check: &Check, now: Timestamp) -> String {
     };
     let status = check.status_code.map_or(String::new(), |s| format!(" {s}"));
     let why = if why.is_empty() { why } else { format!(":{why}") };
-    format!("{}{status}{why} ({:.0} ms, {})", out.status(result), check.timings_ms.total, ago(Some(check.started_at), now))
+    format!("{}{status}{why}", out.status(result))
+}
+
+/// A check's row in `monitors checks`: its whole id, since a monitor's check ids differ only
+/// in their first characters (the planned time; the rest comes from the monitor's id), and the
+/// result without its time, which the row's own column shows.
+fn check_row(out: &Output, check: &Check, now: Timestamp) -> Vec<String> {
+    let result = format!("{} ({:.0} ms)", check_result(out, check), check.timings_ms.total);
+    vec![out.dim(&check.id.to_string()), ago(Some(check.started_at), now), result]
 }
 
 /// Runs `vigil monitors …`.
@@ -168,10 +181,7 @@ pub async fn run(session: &Session, command: MonitorCommand) -> Result<i32, Fail
             if out.json {
                 out.json(&checks);
             } else {
-                let rows: Vec<_> = checks
-                    .iter()
-                    .map(|c| vec![out.dim(&short_id(&c.id)), ago(Some(c.started_at), now), describe_check(out, c, now)])
-                    .collect();
+                let rows: Vec<_> = checks.iter().map(|c| check_row(out, c, now)).collect();
                 out.table(&["ID", "WHEN", "RESULT"], &rows);
             }
         }

@@ -612,6 +612,12 @@ mod tests {
         move |conn| Ok(conn.execute("INSERT INTO t (x) VALUES (?1)", [x]).map(drop)?)
     }
 
+    /// A patient insert of `x`, running on its own.
+    fn spawn_patient(db: &Database, x: i64) -> tokio::task::JoinHandle<anyhow::Result<()>> {
+        let db = db.clone();
+        tokio::spawn(async move { db.write_patient(insert(x)).await })
+    }
+
     async fn rows(db: &Database) -> i64 {
         db.read(|conn| Ok(conn.query_row("SELECT count(*) FROM t", [], |row| row.get(0))?)).await.unwrap()
     }
@@ -659,14 +665,7 @@ mod tests {
     async fn patient_writes_share_one_flush() {
         let dir = tempfile::tempdir().unwrap();
         let db = open(&dir);
-        let writes: Vec<_> = (0..20)
-            .map(|x| {
-                tokio::spawn({
-                    let db = db.clone();
-                    async move { db.write_patient(insert(x)).await }
-                })
-            })
-            .collect();
+        let writes: Vec<_> = (0..20).map(|x| spawn_patient(&db, x)).collect();
         for write in writes {
             write.await.unwrap().unwrap();
         }
@@ -678,10 +677,7 @@ mod tests {
     async fn a_write_someone_waits_on_carries_the_patient_ones_and_they_are_readable_before() {
         let dir = tempfile::tempdir().unwrap();
         let db = open(&dir);
-        let patient = tokio::spawn({
-            let db = db.clone();
-            async move { db.write_patient(insert(1)).await }
-        });
+        let patient = spawn_patient(&db, 1);
         // Committed, readable, and not yet answered: it waits for a flush.
         while rows(&db).await == 0 {
             tokio::time::sleep(Duration::from_millis(5)).await;
@@ -701,10 +697,7 @@ mod tests {
         let started = Instant::now();
         let mut writes = Vec::new();
         for x in 0..5 {
-            writes.push(tokio::spawn({
-                let db = db.clone();
-                async move { db.write_patient(insert(x)).await }
-            }));
+            writes.push(spawn_patient(&db, x));
             // Apart by more than the gathering window, as scheduled checks come.
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -721,10 +714,7 @@ mod tests {
     async fn a_write_someone_waits_on_ends_the_hold_of_patient_ones() {
         let dir = tempfile::tempdir().unwrap();
         let db = open(&dir);
-        let patient = tokio::spawn({
-            let db = db.clone();
-            async move { db.write_patient(insert(1)).await }
-        });
+        let patient = spawn_patient(&db, 1);
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(rows(&db).await, 0, "held for company");
         let waited_on = Instant::now();

@@ -6,7 +6,8 @@
 //! holds C keep-alive HTTP/1.1 connections on loopback, each sending `GET /ping/<token>` for a
 //! task picked at random among T, one request at a time, for a warm-up and then a measured
 //! window. Every `OK` is an acknowledged, fsynced ping; at the end the stored ping counters of
-//! all tasks are summed and must equal the number of `OK`s.
+//! all tasks are summed and must equal the number of `OK`s, and the database's pages (SQLite's
+//! `dbstat`) give what a kept ping and a run take on disk.
 
 use anyhow::{Context, anyhow, bail};
 use bytes::Bytes;
@@ -104,6 +105,11 @@ impl ServerChild {
         BufReader::new(stdout).read_line(&mut line)?;
         let addr = line.trim().strip_prefix("ready ").ok_or_else(|| anyhow!("the server said {line:?}"))?.parse()?;
         Ok(Self { child, addr, _dir: dir })
+    }
+
+    /// Its database file.
+    pub(crate) fn database(&self) -> std::path::PathBuf {
+        self._dir.path().join("vigil.db")
     }
 
     /// Its CPU time so far.
@@ -274,12 +280,54 @@ pub async fn run(args: PingsArgs) -> anyhow::Result<()> {
         "stored pings = acknowledged",
         [format!("{} = {} ({})", report::count(stored), report::count(acknowledged), if stored == acknowledged { "yes" } else { "NO" })],
     );
+    let disk = history_bytes(&server.database())?;
+    table.row("kept pings (the cap is 100 per task); runs", [format!("{}; {}", report::count(disk.pings), report::count(disk.runs))]);
+    table.row("disk per kept ping; per run", [format!("{:.0} bytes; {:.0} bytes", disk.per_ping(), disk.per_run())]);
     println!("\n{}", table.render());
     if stored != acknowledged {
         bail!("{stored} pings stored but {acknowledged} acknowledged");
     }
     drop(server);
     Ok(())
+}
+
+/// The heartbeat history's rows and the bytes of the pages that hold them (each table with
+/// its indexes).
+struct HistoryBytes {
+    pings: u64,
+    ping_bytes: u64,
+    runs: u64,
+    run_bytes: u64,
+}
+
+impl HistoryBytes {
+    fn per_ping(&self) -> f64 {
+        self.ping_bytes as f64 / self.pings.max(1) as f64
+    }
+
+    fn per_run(&self) -> f64 {
+        self.run_bytes as f64 / self.runs.max(1) as f64
+    }
+}
+
+/// Reads [`HistoryBytes`] from the server's database while it runs (a reader sees the last
+/// commit, log included).
+fn history_bytes(database: &std::path::Path) -> anyhow::Result<HistoryBytes> {
+    let conn = rusqlite::Connection::open_with_flags(database, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("opening {}", database.display()))?;
+    let bytes = |table: &str| -> anyhow::Result<u64> {
+        let sql = "SELECT coalesce(sum(d.pgsize), 0) FROM dbstat d JOIN sqlite_schema s ON s.name = d.name WHERE s.tbl_name = ?1";
+        Ok(conn.query_row(sql, [table], |row| row.get::<_, i64>(0))? as u64)
+    };
+    let rows = |table: &str| -> anyhow::Result<u64> {
+        Ok(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| row.get::<_, i64>(0))? as u64)
+    };
+    Ok(HistoryBytes {
+        pings: rows("task_pings")?,
+        ping_bytes: bytes("task_pings")?,
+        runs: rows("task_runs")?,
+        run_bytes: bytes("task_runs")?,
+    })
 }
 
 fn measure_cpus() -> f64 {

@@ -162,7 +162,16 @@ pub async fn task_state_contract(stores: Stores) {
     assert_eq!(older.next_cursor, None);
     let one = stores.task_history.get_ping(tenant, record.task.id, older.items[0].id).await.unwrap();
     assert_eq!(one.as_ref(), Some(&older.items[0]));
-    assert_eq!(stores.task_history.get_ping(TenantId::from_uuid(Uuid::new_v4()), record.task.id, older.items[0].id).await.unwrap(), None);
+    let stranger = TenantId::from_uuid(Uuid::new_v4());
+    assert_eq!(stores.task_history.get_ping(stranger, record.task.id, older.items[0].id).await.unwrap(), None);
+    assert!(stores.task_history.list_runs(stranger, record.task.id, &PageRequest::first()).await.unwrap().items.is_empty());
+    assert!(stores.task_history.list_pings(stranger, record.task.id, &PageRequest::first()).await.unwrap().items.is_empty());
+    assert!(!stores.tasks.delete(stranger, record.task.id).await.unwrap(), "another tenant's task is not deleted");
+    assert_eq!(
+        stores.task_history.list_pings(tenant, record.task.id, &PageRequest::first()).await.unwrap().items.len(),
+        2,
+        "nor is its history"
+    );
 
     let external = StoredBody::External { size: 5000, received: 200_000, truncated: true };
     let later = at(40);

@@ -481,6 +481,48 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE task_runs_compact RENAME TO task_runs;
     DROP INDEX task_pings_by_age;
     "#,
+    // 9: heartbeat history keyed by its task alone. A task id is unique across tenants, so the
+    // tenant in each run's and ping's key was 16 bytes a row repeating what the task row says;
+    // reads check the tenant against the task row instead.
+    r#"
+    CREATE TABLE task_runs_by_task (
+        task_id     BLOB NOT NULL,
+        id          BLOB NOT NULL,
+        state       INTEGER NOT NULL,
+        started_at  INTEGER,
+        finished_at INTEGER,
+        exit_status INTEGER,
+        rid         BLOB,
+        start_ping  BLOB,
+        finish_ping BLOB,
+        reason      TEXT,
+        PRIMARY KEY (task_id, id)
+    ) WITHOUT ROWID;
+    INSERT INTO task_runs_by_task
+    SELECT task_id, id, state, started_at, finished_at, exit_status, rid, start_ping, finish_ping, reason FROM task_runs;
+    DROP TABLE task_runs;
+    ALTER TABLE task_runs_by_task RENAME TO task_runs;
+    CREATE TABLE task_pings_by_task (
+        task_id     BLOB NOT NULL,
+        id          BLOB NOT NULL,
+        at          INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        exit_status INTEGER,
+        rid         BLOB,
+        run_id      BLOB,
+        method      TEXT NOT NULL,
+        body        BLOB,
+        body_size   INTEGER NOT NULL,
+        received    INTEGER NOT NULL,
+        truncated   INTEGER NOT NULL,
+        external    INTEGER NOT NULL,
+        PRIMARY KEY (task_id, id)
+    ) WITHOUT ROWID;
+    INSERT INTO task_pings_by_task
+    SELECT task_id, id, at, kind, exit_status, rid, run_id, method, body, body_size, received, truncated, external FROM task_pings;
+    DROP TABLE task_pings;
+    ALTER TABLE task_pings_by_task RENAME TO task_pings;
+    "#,
 ];
 
 /// The schema version this build writes: how many migrations it knows.

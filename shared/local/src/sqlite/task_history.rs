@@ -14,31 +14,35 @@ use vigil_domain::ids::{PingId, RunId, TaskId, TenantId};
 use vigil_domain::page::{Cursor, Page, PageRequest};
 use vigil_domain::ports::{PingBodyStore, PingKeys, StoreError, StoredBody, StoredPing, TaskHistory};
 
-const PING_COLUMNS: &str =
-    "tenant_id, task_id, id, at, kind, exit_status, rid, run_id, method, body, body_size, received, truncated, external";
+const PING_COLUMNS: &str = "task_id, id, at, kind, exit_status, rid, run_id, method, body, body_size, received, truncated, external";
 
-fn ping_from_row(row: &Row<'_>) -> anyhow::Result<StoredPing> {
-    let kind: String = row.get(4)?;
-    let exit: Option<u8> = row.get(5)?;
+/// History rows are keyed by their task alone: a read of a tenant's task history matches rows
+/// only while the task is that tenant's (`?1` the tenant, `?2` the task).
+const TENANT_OWNS_TASK: &str = "EXISTS (SELECT 1 FROM tasks WHERE tenant_id = ?1 AND id = ?2)";
+
+/// A ping of `tenant` from a row of [`PING_COLUMNS`].
+fn ping_from_row(row: &Row<'_>, tenant: TenantId) -> anyhow::Result<StoredPing> {
+    let kind: String = row.get(3)?;
+    let exit: Option<u8> = row.get(4)?;
     let kind = PingKind::parse(&kind, exit).ok_or_else(|| anyhow!("unknown stored ping kind `{kind}`"))?;
     let optional_uuid =
         |i: usize| -> anyhow::Result<Option<uuid::Uuid>> { row.get::<_, Option<Vec<u8>>>(i)?.as_deref().map(uuid).transpose() };
     let (inline, size, received, truncated, external): (Option<Vec<u8>>, i64, i64, bool, bool) =
-        (row.get(9)?, row.get(10)?, row.get(11)?, row.get(12)?, row.get(13)?);
+        (row.get(8)?, row.get(9)?, row.get(10)?, row.get(11)?, row.get(12)?);
     let body = match (inline, external) {
         (_, true) => StoredBody::External { size: size as u64, received: received as u64, truncated },
         (Some(bytes), false) => StoredBody::Inline(PingBody { bytes, received: received as u64, truncated }),
         (None, false) => StoredBody::None,
     };
     Ok(StoredPing {
-        tenant_id: TenantId::from_uuid(uuid(&row.get::<_, Vec<u8>>(0)?)?),
-        task_id: TaskId::from_uuid(uuid(&row.get::<_, Vec<u8>>(1)?)?),
-        id: PingId::from_uuid(uuid(&row.get::<_, Vec<u8>>(2)?)?),
-        at: at(row.get(3)?)?,
+        tenant_id: tenant,
+        task_id: TaskId::from_uuid(uuid(&row.get::<_, Vec<u8>>(0)?)?),
+        id: PingId::from_uuid(uuid(&row.get::<_, Vec<u8>>(1)?)?),
+        at: at(row.get(2)?)?,
         kind,
-        rid: optional_uuid(6)?,
-        run_id: optional_uuid(7)?.map(RunId::from_uuid),
-        method: row.get(8)?,
+        rid: optional_uuid(5)?,
+        run_id: optional_uuid(6)?.map(RunId::from_uuid),
+        method: row.get(7)?,
         body,
     })
 }
@@ -71,12 +75,12 @@ impl TaskHistory for SqliteStore {
         self.db
             .read(move |conn| {
                 let mut statement = conn.prepare_cached(&format!(
-                    "SELECT {RUN_COLUMNS} FROM task_runs WHERE tenant_id = ?1 AND task_id = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4"
+                    "SELECT {RUN_COLUMNS} FROM task_runs WHERE task_id = ?2 AND id < ?3 AND {TENANT_OWNS_TASK} ORDER BY id DESC LIMIT ?4"
                 ))?;
                 let mut rows = statement.query(params![blob(tenant.as_uuid()), blob(task.as_uuid()), before, i64::from(limit) + 1])?;
                 let mut items = Vec::new();
                 while let Some(row) = rows.next()? {
-                    items.push(run_from_row(row)?);
+                    items.push(run_from_row(row, tenant)?);
                 }
                 Ok(page_of(items, limit, |run| run.id.as_uuid()))
             })
@@ -90,12 +94,12 @@ impl TaskHistory for SqliteStore {
         self.db
             .read(move |conn| {
                 let mut statement = conn.prepare_cached(&format!(
-                    "SELECT {PING_COLUMNS} FROM task_pings WHERE tenant_id = ?1 AND task_id = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4"
+                    "SELECT {PING_COLUMNS} FROM task_pings WHERE task_id = ?2 AND id < ?3 AND {TENANT_OWNS_TASK} ORDER BY id DESC LIMIT ?4"
                 ))?;
                 let mut rows = statement.query(params![blob(tenant.as_uuid()), blob(task.as_uuid()), before, i64::from(limit) + 1])?;
                 let mut items = Vec::new();
                 while let Some(row) = rows.next()? {
-                    items.push(ping_from_row(row)?);
+                    items.push(ping_from_row(row, tenant)?);
                 }
                 Ok(page_of(items, limit, |ping| ping.id.as_uuid()))
             })
@@ -106,10 +110,11 @@ impl TaskHistory for SqliteStore {
     async fn get_ping(&self, tenant: TenantId, task: TaskId, ping: PingId) -> Result<Option<StoredPing>, StoreError> {
         self.db
             .read(move |conn| {
-                let mut statement = conn
-                    .prepare_cached(&format!("SELECT {PING_COLUMNS} FROM task_pings WHERE tenant_id = ?1 AND task_id = ?2 AND id = ?3"))?;
+                let mut statement = conn.prepare_cached(&format!(
+                    "SELECT {PING_COLUMNS} FROM task_pings WHERE task_id = ?2 AND id = ?3 AND {TENANT_OWNS_TASK}"
+                ))?;
                 let mut rows = statement.query(params![blob(tenant.as_uuid()), blob(task.as_uuid()), blob(ping.as_uuid())])?;
-                rows.next()?.map(ping_from_row).transpose()
+                rows.next()?.map(|row| ping_from_row(row, tenant)).transpose()
             })
             .await
             .map_err(backend)
@@ -243,14 +248,13 @@ impl SqliteStore {
                         let args = params![tenant, task, below, cutoff];
                         conn.prepare_cached(
                             "DELETE FROM ping_bodies WHERE tenant_id = ?1 AND task_id = ?2 AND ping_id IN \
-                             (SELECT id FROM task_pings WHERE tenant_id = ?1 AND task_id = ?2 AND id < ?3 AND at < ?4)",
+                             (SELECT id FROM task_pings WHERE task_id = ?2 AND id < ?3 AND at < ?4)",
                         )?
                         .execute(args)?;
-                        pings += conn
-                            .prepare_cached("DELETE FROM task_pings WHERE tenant_id = ?1 AND task_id = ?2 AND id < ?3 AND at < ?4")?
-                            .execute(args)? as u64;
+                        pings +=
+                            conn.prepare_cached("DELETE FROM task_pings WHERE task_id = ?2 AND id < ?3 AND at < ?4")?.execute(args)? as u64;
                         conn.prepare_cached(
-                            "DELETE FROM task_runs WHERE tenant_id = ?1 AND task_id = ?2 AND id < ?3 \
+                            "DELETE FROM task_runs WHERE task_id = ?2 AND id < ?3 \
                              AND coalesce(started_at, finished_at) < ?4 AND state != ?5",
                         )?
                         .execute(params![tenant, task, below, cutoff, RUNNING])?;

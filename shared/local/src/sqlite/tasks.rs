@@ -68,11 +68,10 @@ fn insert_ping(conn: &Connection, ping: &StoredPing) -> anyhow::Result<()> {
         StoredBody::External { size, received, truncated } => (None, *size, *received, *truncated, true),
     };
     conn.prepare_cached(
-        "INSERT INTO task_pings (tenant_id, task_id, id, at, kind, exit_status, rid, run_id, method, body, body_size, received, \
-         truncated, external) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        "INSERT INTO task_pings (task_id, id, at, kind, exit_status, rid, run_id, method, body, body_size, received, truncated, \
+         external) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
-        blob(ping.tenant_id.as_uuid()),
         blob(ping.task_id.as_uuid()),
         blob(ping.id.as_uuid()),
         ms(ping.at),
@@ -94,8 +93,8 @@ fn insert_ping(conn: &Connection, ping: &StoredPing) -> anyhow::Result<()> {
 fn prune_pings(conn: &Connection, tenant: TenantId, task: TaskId, kept: u32) -> anyhow::Result<()> {
     let (tenant, task) = (blob(tenant.as_uuid()), blob(task.as_uuid()));
     let oldest_kept: Option<Vec<u8>> = conn
-        .prepare_cached("SELECT id FROM task_pings WHERE tenant_id = ?1 AND task_id = ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3")?
-        .query_row(params![tenant, task, i64::from(kept) - 1], |row| row.get(0))
+        .prepare_cached("SELECT id FROM task_pings WHERE task_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2")?
+        .query_row(params![task, i64::from(kept) - 1], |row| row.get(0))
         .optional()?;
     let Some(oldest_kept) = oldest_kept else { return Ok(()) };
     // Ping ids are UUIDv7 minted on arrival, so key order is arrival order.
@@ -104,11 +103,7 @@ fn prune_pings(conn: &Connection, tenant: TenantId, task: TaskId, kept: u32) -> 
         task,
         oldest_kept
     ])?;
-    conn.prepare_cached("DELETE FROM task_pings WHERE tenant_id = ?1 AND task_id = ?2 AND id < ?3")?.execute(params![
-        tenant,
-        task,
-        oldest_kept
-    ])?;
+    conn.prepare_cached("DELETE FROM task_pings WHERE task_id = ?1 AND id < ?2")?.execute(params![task, oldest_kept])?;
     Ok(())
 }
 
@@ -257,8 +252,11 @@ impl TaskRepository for SqliteStore {
             .write(move |conn| {
                 let args = params![blob(tenant.as_uuid()), blob(id.as_uuid())];
                 let deleted = conn.execute("DELETE FROM tasks WHERE tenant_id = ?1 AND id = ?2", args)?;
-                for table in ["task_runs", "task_pings"] {
-                    conn.execute(&format!("DELETE FROM {table} WHERE tenant_id = ?1 AND task_id = ?2"), args)?;
+                // History is keyed by the task alone: it goes only with a task of this tenant.
+                if deleted > 0 {
+                    for table in ["task_runs", "task_pings"] {
+                        conn.execute(&format!("DELETE FROM {table} WHERE task_id = ?1"), [blob(id.as_uuid())])?;
+                    }
                 }
                 Ok(deleted > 0)
             })

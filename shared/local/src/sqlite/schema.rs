@@ -481,10 +481,12 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE task_runs_compact RENAME TO task_runs;
     DROP INDEX task_pings_by_age;
     "#,
-    // 9: heartbeat history keyed by its task alone. A task id is unique across tenants, so the
-    // tenant in each run's and ping's key was 16 bytes a row repeating what the task row says;
-    // reads check the tenant against the task row instead.
+    // 9: heartbeat history keyed by its task alone. A task id is unique across tenants (ids are
+    // minted at random; the index below makes it a rule, so two tenants' histories can never
+    // share a key), so the tenant in each run's and ping's key was 16 bytes a row repeating what
+    // the task row says; reads check the tenant against the task row instead.
     r#"
+    CREATE UNIQUE INDEX tasks_by_id ON tasks (id);
     CREATE TABLE task_runs_by_task (
         task_id     BLOB NOT NULL,
         id          BLOB NOT NULL,

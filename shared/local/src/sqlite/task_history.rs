@@ -245,6 +245,7 @@ impl SqliteStore {
                 .write(move |conn| {
                     let mut pings = 0;
                     for (tenant, task) in &chunk {
+                        // `?1`, the tenant, keys only the bodies: history is keyed by task.
                         let args = params![tenant, task, below, cutoff];
                         conn.prepare_cached(
                             "DELETE FROM ping_bodies WHERE tenant_id = ?1 AND task_id = ?2 AND ping_id IN \

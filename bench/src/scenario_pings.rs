@@ -80,7 +80,8 @@ pub(crate) struct ServerChild {
     child: Child,
     /// Where it listens.
     pub(crate) addr: SocketAddr,
-    _dir: tempfile::TempDir,
+    /// Its data directory, removed when the harness ends.
+    dir: tempfile::TempDir,
 }
 
 impl ServerChild {
@@ -104,12 +105,12 @@ impl ServerChild {
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line)?;
         let addr = line.trim().strip_prefix("ready ").ok_or_else(|| anyhow!("the server said {line:?}"))?.parse()?;
-        Ok(Self { child, addr, _dir: dir })
+        Ok(Self { child, addr, dir })
     }
 
     /// Its database file.
     pub(crate) fn database(&self) -> std::path::PathBuf {
-        self._dir.path().join("vigil.db")
+        self.dir.path().join("vigil.db")
     }
 
     /// Its CPU time so far.

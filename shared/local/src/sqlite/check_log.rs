@@ -72,7 +72,7 @@ pub(super) fn result_from_row(row: &Row<'_>) -> anyhow::Result<CheckResult> {
     result_from_row_at(row, 0)
 }
 
-/// Stores one record, in the caller's savepoint.
+/// Stores one record, in the caller's write.
 fn record_one(conn: &Connection, record: &CheckRecord) -> anyhow::Result<RecordOutcome> {
     let r = &record.result;
     let Some(version) = health_version(conn, r.tenant_id, r.monitor_id)? else {
@@ -176,26 +176,10 @@ impl CheckLog for SqliteStore {
     async fn record(&self, records: &[CheckRecord]) -> Result<Vec<RecordOutcome>, StoreError> {
         let patient = records.iter().all(|record| record.patient);
         let records = records.to_vec();
-        let write = move |conn: &Connection| {
-            let mut outcomes = Vec::with_capacity(records.len());
-            for record in &records {
-                // A nested savepoint per record, so that a record that is refused half-way
-                // leaves nothing behind.
-                conn.execute_batch("SAVEPOINT record_one")?;
-                match record_one(conn, record) {
-                    Ok(outcome) => {
-                        conn.execute_batch("RELEASE record_one")?;
-                        outcomes.push(outcome);
-                    }
-                    Err(error) => {
-                        conn.execute_batch("ROLLBACK TO record_one; RELEASE record_one")?;
-                        return Err(error);
-                    }
-                }
-            }
-            Ok(outcomes)
-        };
-        let written = if patient { self.db.write_patient(write).await } else { self.db.write(write).await };
+        // A record refused half-way fails the whole write, which the writer rolls back: nothing
+        // of it is left behind. It has no effect but its statements, so it may run again.
+        let write = move |conn: &Connection| records.iter().map(|record| record_one(conn, record)).collect::<anyhow::Result<Vec<_>>>();
+        let written = if patient { self.db.write_repeatable_patient(write).await } else { self.db.write_repeatable(write).await };
         written.context("recording checks").map_err(backend)
     }
 

@@ -271,8 +271,9 @@ impl TaskStateStore for SqliteStore {
     async fn apply(&self, locator: &TaskLocator, decide: Decide) -> Result<Option<Applied>, StoreError> {
         let locator = locator.clone();
         self.db
-            // Read, decide and write in the single writer: nothing can land in between.
-            .write(move |conn| {
+            // Read, decide and write in the single writer: nothing can land in between. Its only
+            // effects are its statements, so it may run again after a rollback.
+            .write_repeatable(move |conn| {
                 let Some(before) = load(conn, &locator)? else { return Ok(None) };
                 let change = decide(&before);
                 if let Some(change) = &change {

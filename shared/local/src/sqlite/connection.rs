@@ -674,19 +674,12 @@ fn commit_group(conn: &mut Connection, group: Vec<Job>) -> GroupResult {
     let mut completions = Vec::with_capacity(repeatable.len() + once.len());
     for mut work in repeatable {
         if !repeatable_done {
-            in_savepoint(&mut tx, |conn| work.run(conn));
+            in_savepoint(&mut tx, |conn| (work.run(conn), ()));
         }
         completions.push(work.completion());
     }
     for work in once {
-        let mut work = Some(work);
-        let mut complete = None;
-        in_savepoint(&mut tx, |conn| {
-            let (ok, completion) = (work.take().expect("a write runs once"))(conn);
-            complete = Some(completion);
-            ok
-        });
-        completions.extend(complete);
+        completions.push(in_savepoint(&mut tx, work));
     }
     match tx.commit() {
         Ok(()) => Ok(completions),
@@ -709,22 +702,24 @@ fn fail_all(repeatable: Vec<Box<dyn Repeatable>>, once: Vec<Once>, error: anyhow
     (completions, error)
 }
 
-/// Runs `run` in a savepoint of `tx`, kept if it succeeds and rolled back if not; without a
-/// savepoint, `run` fails for that reason.
-fn in_savepoint(tx: &mut rusqlite::Transaction<'_>, run: impl FnOnce(Result<&Connection, &anyhow::Error>) -> bool) {
+/// Runs `run` in a savepoint of `tx`, kept if it says it succeeded and rolled back if not;
+/// without a savepoint, `run` fails for that reason. Returns what `run` returned beside that.
+fn in_savepoint<T>(tx: &mut rusqlite::Transaction<'_>, run: impl FnOnce(Result<&Connection, &anyhow::Error>) -> (bool, T)) -> T {
     match tx.savepoint() {
         Ok(mut savepoint) => {
-            if run(Ok(&savepoint)) {
+            let (ok, value) = run(Ok(&savepoint));
+            if ok {
                 if let Err(error) = savepoint.commit() {
                     tracing::error!(%error, "releasing a savepoint failed");
                 }
             } else {
                 let _ = savepoint.rollback();
             }
+            value
         }
         Err(error) => {
             let error = anyhow::Error::from(error).context("opening a savepoint");
-            run(Err(&error));
+            run(Err(&error)).1
         }
     }
 }

@@ -16,7 +16,8 @@
 //! commits and flushes, while a lone writer and a closed loop of clients, whose writes queue on
 //! their own, are held back little (docs/benchmarks.md has the figures). Writes no one waits on
 //! (scheduled checks that changed nothing but history) are held longer, up to [`HOLD`], so that
-//! a trickle of them shares commits as well as flushes. A group that changed
+//! a trickle of them shares commits as well as flushes; while it holds them, the writer sleeps
+//! through the arrival of more such writes ([`write_queue`](super::write_queue)). A group that changed
 //! nothing (a claim that found nothing due) is not flushed, and the checkpointer sleeps while
 //! nothing is committed: an idle installation does no disk work at all.
 
@@ -29,6 +30,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, oneshot};
 
 use super::gathering::Gathering;
+use super::write_queue::{Ended, QueueReceiver, QueueSender, write_queue};
 
 /// The most jobs committed together.
 const MAX_GROUP: usize = 512;
@@ -148,7 +150,7 @@ const HOLD: Duration = Duration::from_millis(500);
 /// A handle to the database; cheap to clone.
 #[derive(Clone)]
 pub(crate) struct Database {
-    writer: mpsc::Sender<Job>,
+    writer: QueueSender<Job>,
     readers: Arc<ReaderPool>,
     /// Dropped with the last handle, which stops the checkpointer.
     _checkpointer: Arc<mpsc::Sender<()>>,
@@ -228,7 +230,7 @@ impl Database {
             .name("vigil-sqlite-sync".into())
             .spawn(move || syncer.run(to_sync))
             .context("starting the database syncer thread")?;
-        let (sender, receiver) = mpsc::channel::<Job>();
+        let (sender, receiver) = write_queue::<Job>();
         let log = Arc::new(LogWatch::default());
         watch_the_log(&mut conn, Arc::clone(&log))?;
         #[cfg(test)]
@@ -322,7 +324,8 @@ impl Database {
     }
 
     async fn send<R>(&self, job: Job, answer: oneshot::Receiver<anyhow::Result<R>>) -> anyhow::Result<R> {
-        self.writer.send(job).map_err(|_| anyhow!("the database writer has stopped"))?;
+        let urgent = !job.patient;
+        self.writer.send(job, urgent).map_err(|_| anyhow!("the database writer has stopped"))?;
         answer.await.map_err(|_| anyhow!("the database writer stopped before answering"))?
     }
 
@@ -486,21 +489,20 @@ struct Writer {
 }
 
 impl Writer {
-    fn run(mut self, mut conn: Connection, jobs: mpsc::Receiver<Job>, syncer: mpsc::Sender<Committed>) {
+    fn run(mut self, mut conn: Connection, jobs: QueueReceiver<Job>, syncer: mpsc::Sender<Committed>) {
         let mut last_commit: Option<Instant> = None;
         // Whether the log may need cutting back (a commit came since it was last looked at, or
         // cutting it back failed): otherwise an idle writer sleeps until the next job, with no
         // timer.
         let mut shrink_due = false;
         loop {
-            let next = if shrink_due { jobs.recv_timeout(self.shrink.idle) } else { jobs.recv().map_err(mpsc::RecvTimeoutError::from) };
-            let first = match next {
+            let first = match jobs.recv_until(shrink_due.then(|| Instant::now() + self.shrink.idle)) {
                 Ok(job) => job,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
+                Err(Ended::Timeout) => {
                     shrink_due = !self.shrink.after_idle(&conn);
                     continue;
                 }
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(Ended::Disconnected) => break,
             };
             shrink_due = true;
             let streaming = last_commit.is_some_and(|at| at.elapsed() < STREAM_GAP);
@@ -533,16 +535,16 @@ impl Writer {
 
     /// The jobs to commit with `first`: those already queued and, when [`Gathering`] says a
     /// wait pays, those that arrive within its window.
-    fn gather(&mut self, first: Job, jobs: &mpsc::Receiver<Job>, streaming: bool) -> Vec<Job> {
+    fn gather(&mut self, first: Job, jobs: &QueueReceiver<Job>, streaming: bool) -> Vec<Job> {
         let started = Instant::now();
         let mut group = vec![first];
-        take_queued(jobs, &mut group);
+        jobs.take_into(&mut group, MAX_GROUP);
         if let Some(window) = self.gathering.wait_for(group.len(), streaming) {
-            let companion = jobs.recv_timeout((started + window).saturating_duration_since(Instant::now()));
+            let companion = jobs.recv_until(Some(started + window));
             self.gathering.waited(companion.is_ok());
             if let Ok(job) = companion {
                 group.push(job);
-                take_queued(jobs, &mut group);
+                jobs.take_into(&mut group, MAX_GROUP);
             }
         }
         self.hold_patient(&mut group, jobs, started);
@@ -550,35 +552,15 @@ impl Writer {
     }
 
     /// Holds a group of only patient writes, until [`HOLD`] after `started`, for more writes:
-    /// up to a full group, and only until a write someone waits on joins it. A stopped queue
-    /// ends the hold too, so that what is held is committed before the writer stops.
-    fn hold_patient(&self, group: &mut Vec<Job>, jobs: &mpsc::Receiver<Job>, started: Instant) {
-        if self.hold.is_zero() {
+    /// up to a full group, and only until a write someone waits on is queued. Patient writes
+    /// that arrive meanwhile wait in the queue without waking the writer. A stopped queue ends
+    /// the hold too, so that what is held is committed before the writer stops.
+    fn hold_patient(&self, group: &mut Vec<Job>, jobs: &QueueReceiver<Job>, started: Instant) {
+        if self.hold.is_zero() || group.len() >= MAX_GROUP || !group.iter().all(|job| job.patient) {
             return;
         }
-        let deadline = started + self.hold;
-        let mut patient = group.iter().all(|job| job.patient);
-        while patient && group.len() < MAX_GROUP {
-            match jobs.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(job) => {
-                    let arrived = group.len();
-                    group.push(job);
-                    take_queued(jobs, group);
-                    patient = group[arrived..].iter().all(|job| job.patient);
-                }
-                Err(_) => break,
-            }
-        }
-    }
-}
-
-/// Moves the jobs waiting in the queue into `group`, up to [`MAX_GROUP`].
-fn take_queued(jobs: &mpsc::Receiver<Job>, group: &mut Vec<Job>) {
-    while group.len() < MAX_GROUP {
-        match jobs.try_recv() {
-            Ok(job) => group.push(job),
-            Err(_) => break,
-        }
+        jobs.wait_for_urgent(started + self.hold, MAX_GROUP - group.len());
+        jobs.take_into(group, MAX_GROUP);
     }
 }
 

@@ -24,6 +24,7 @@ mod tasks;
 mod tenants;
 mod timers;
 mod transitions;
+mod write_queue;
 
 pub use backup::{BackupSummary, backup_database, restore_database};
 use connection::Database;

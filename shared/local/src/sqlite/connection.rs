@@ -17,9 +17,10 @@
 //! their own, are held back little (docs/benchmarks.md has the figures). Writes no one waits on
 //! (scheduled checks that changed nothing but history) are held longer, up to [`HOLD`], so that
 //! a trickle of them shares commits as well as flushes; while it holds them, the writer sleeps
-//! through the arrival of more such writes ([`write_queue`](super::write_queue)). A group that changed
-//! nothing (a claim that found nothing due) is not flushed, and the checkpointer sleeps while
-//! nothing is committed: an idle installation does no disk work at all.
+//! through the arrival of more such writes ([`write_queue`](super::write_queue)). A group that
+//! changed nothing (a claim that found nothing due) is not flushed, and the checkpointer
+//! ([`checkpointer`](super::checkpointer)) sleeps while nothing is committed: an idle
+//! installation does no disk work at all.
 
 use anyhow::{Context, anyhow};
 use rusqlite::{Connection, OpenFlags};
@@ -29,6 +30,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, oneshot};
 
+use super::checkpointer::{Checkpointer, LogWatch, watch_the_log};
 use super::gathering::Gathering;
 use super::write_queue::{Ended, QueueReceiver, QueueSender, write_queue};
 
@@ -153,7 +155,7 @@ pub(crate) struct Database {
     writer: QueueSender<Job>,
     readers: Arc<ReaderPool>,
     /// Dropped with the last handle, which stops the checkpointer.
-    _checkpointer: Arc<mpsc::Sender<()>>,
+    _checkpointer: Arc<Checkpointer>,
     /// Flushes of the log so far, for the tests of when the syncer flushes.
     #[cfg(test)]
     flushes: Arc<AtomicU64>,
@@ -246,15 +248,11 @@ impl Database {
             .context("starting the database writer thread")?;
         let checkpointer = Connection::open(path).with_context(|| format!("opening the checkpointer on {}", path.display()))?;
         configure(&checkpointer)?;
-        let (stop, stopped) = mpsc::channel::<()>();
-        std::thread::Builder::new()
-            .name("vigil-sqlite-checkpoint".into())
-            .spawn(move || run_checkpointer(checkpointer, &log, stopped))
-            .context("starting the database checkpointer thread")?;
+        let checkpointer = Checkpointer::start(checkpointer, log)?;
         Ok(Self {
             writer: sender,
             readers: Arc::new(ReaderPool { path: path.to_owned(), idle: Mutex::new(Vec::new()), permits: Semaphore::new(READERS) }),
-            _checkpointer: Arc::new(stop),
+            _checkpointer: Arc::new(checkpointer),
             #[cfg(test)]
             flushes,
             #[cfg(test)]
@@ -359,77 +357,9 @@ impl Database {
     }
 }
 
-/// How often the checkpointer looks at what was committed.
-const CHECKPOINT_TICK: Duration = Duration::from_millis(500);
-/// Pages in the log that make a checkpoint worth its cost at the next tick (about 4 MB).
-const CHECKPOINT_AFTER_PAGES: u64 = 1000;
-/// Otherwise, a checkpoint at least this often while anything was committed.
-const CHECKPOINT_AT_LEAST_EVERY: Duration = Duration::from_secs(10);
-/// Pages in the log past which the writer checkpoints itself (about 200 MB), should the
-/// checkpointer fall behind.
-const CHECKPOINT_BACKSTOP_PAGES: i32 = 50_000;
-
-/// What the writer's commits did to the log, for the checkpointer.
-#[derive(Default)]
-struct LogWatch {
-    /// Commits that wrote to the log.
-    commits: AtomicU64,
-    /// Pages in the log after the last of them.
-    pages: AtomicU64,
-}
-
-/// Keeps `log` up to date after each commit on `conn` that wrote to the log, and checkpoints on
-/// the writer itself past [`CHECKPOINT_BACKSTOP_PAGES`] (what SQLite's `wal_autocheckpoint`
-/// does, which this hook replaces).
-fn watch_the_log(conn: &mut Connection, log: Arc<LogWatch>) -> anyhow::Result<()> {
-    conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: std::ffi::c_int| {
-        log.pages.store(u64::try_from(pages).unwrap_or(0), Ordering::Relaxed);
-        log.commits.fetch_add(1, Ordering::Release);
-        if pages >= CHECKPOINT_BACKSTOP_PAGES {
-            // An error returned from here would fail the statement whose commit has already
-            // happened, so its callers would be told their committed write failed. A checkpoint
-            // that fails (busy with the checkpointer's own) is simply tried at the next commit,
-            // as SQLite's own hook does.
-            let _ = wal.checkpoint();
-        }
-        Ok(())
-    }))
-    .context("watching the write-ahead log")
-}
-
 /// A tuning knob for benchmarks: the environment variable `var` in the unit `unit`, or `default`.
 fn tuned(var: &str, default: Duration, unit: fn(u64) -> Duration) -> Duration {
     std::env::var(var).ok().and_then(|value| value.parse().ok()).map_or(default, unit)
-}
-
-/// Whether to checkpoint now, with `commits` committed groups since the last complete
-/// checkpoint, `pages` in the log and `since` the last attempt. A checkpoint copies pages into
-/// the database file and flushes it: at a trickle of writes, one every tick cost a fifth of the
-/// CPU (docs/benchmarks.md).
-fn checkpoint_due(commits: u64, pages: u64, since: Duration) -> bool {
-    commits > 0 && (pages >= CHECKPOINT_AFTER_PAGES || since >= CHECKPOINT_AT_LEAST_EVERY)
-}
-
-/// Copies committed WAL frames into the database file (a PASSIVE checkpoint: it never blocks
-/// the writer or readers) when [`checkpoint_due`] says so, looking every [`CHECKPOINT_TICK`],
-/// until every handle to the database is dropped. A complete checkpoint lets the writer restart
-/// the WAL from its beginning.
-fn run_checkpointer(conn: Connection, log: &LogWatch, stop: mpsc::Receiver<()>) {
-    let mut checkpointed = 0;
-    let mut attempted = Instant::now();
-    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_TICK) {
-        let committed = log.commits.load(Ordering::Acquire);
-        if !checkpoint_due(committed - checkpointed, log.pages.load(Ordering::Relaxed), attempted.elapsed()) {
-            continue;
-        }
-        attempted = Instant::now();
-        match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| Ok((row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))) {
-            // Frames still in the log (a reader held them back) are copied next time.
-            Ok((logged, copied)) if logged == copied => checkpointed = committed,
-            Ok(_) => {}
-            Err(error) => tracing::warn!(%error, "a WAL checkpoint failed; retrying"),
-        }
-    }
 }
 
 /// A log past this size (64 MiB) is cut back once the writer is idle.
@@ -798,24 +728,6 @@ mod tests {
         assert_eq!(rows, vec![1, 3, 4], "the failed writes' rows were rolled back, the others' kept once");
         // 1 and 2 ran without savepoints until 2 failed; then 1, 2 and 4 ran in savepoints.
         assert_eq!(runs.load(Ordering::Relaxed), 5);
-    }
-
-    #[test]
-    fn when_the_checkpointer_checkpoints() {
-        let second = Duration::from_secs(1);
-        // (commits since the last checkpoint, pages in the log, time since the last attempt, due)
-        let cases = [
-            (0, 0, 60 * second, false),
-            (0, 5000, 60 * second, false),
-            (1, 10, second, false),
-            (1, 10, 10 * second, true),
-            (300, 999, 9 * second, false),
-            (3, 1000, Duration::ZERO, true),
-            (200, 40_000, Duration::ZERO, true),
-        ];
-        for (commits, pages, since, due) in cases {
-            assert_eq!(checkpoint_due(commits, pages, since), due, "{commits} commits, {pages} pages, {since:?}");
-        }
     }
 
     #[tokio::test]

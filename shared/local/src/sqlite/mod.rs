@@ -4,6 +4,7 @@
 mod accounts;
 mod backup;
 mod check_log;
+mod checkpointer;
 mod codec;
 mod connection;
 mod deliveries;

@@ -74,8 +74,19 @@ fn outcome<R>(result: anyhow::Result<R>, commit_error: Option<&anyhow::Error>) -
     }
 }
 
-fn could_not_start<R>(error: &anyhow::Error) -> anyhow::Result<R> {
-    Err(anyhow!("the write could not start: {error:#}"))
+/// Runs `write` on the connection, or fails for the reason there is none.
+fn attempt<R>(conn: Result<&Connection, &anyhow::Error>, write: impl FnOnce(&Connection) -> anyhow::Result<R>) -> anyhow::Result<R> {
+    match conn {
+        Ok(conn) => write(conn),
+        Err(error) => Err(anyhow!("the write could not start: {error:#}")),
+    }
+}
+
+/// Answers the caller on `reply` with its write's `result` once the group's fate is known.
+fn reply_with<R: Send + 'static>(reply: oneshot::Sender<anyhow::Result<R>>, result: anyhow::Result<R>) -> Completion {
+    Box::new(move |commit_error| {
+        let _ = reply.send(outcome(result, commit_error));
+    })
 }
 
 /// A [`Repeatable`] made of a function and its caller's answer channel.
@@ -91,10 +102,7 @@ where
     R: Send + 'static,
 {
     fn run(&mut self, conn: Result<&Connection, &anyhow::Error>) -> bool {
-        let result = match conn {
-            Ok(conn) => (self.write)(conn),
-            Err(error) => could_not_start(error),
-        };
+        let result = attempt(conn, &self.write);
         let ok = result.is_ok();
         self.result = Some(result);
         ok
@@ -102,10 +110,7 @@ where
 
     fn completion(self: Box<Self>) -> Completion {
         let Rerun { result, reply, .. } = *self;
-        let result = result.unwrap_or_else(|| Err(anyhow!("the write was never run")));
-        Box::new(move |commit_error| {
-            let _ = reply.send(outcome(result, commit_error));
-        })
+        reply_with(reply, result.unwrap_or_else(|| Err(anyhow!("the write was never run"))))
     }
 }
 
@@ -308,15 +313,8 @@ impl Database {
     async fn submit<R: Send + 'static>(&self, f: impl FnOnce(&Connection) -> anyhow::Result<R> + Send + 'static) -> anyhow::Result<R> {
         let (reply, answer) = oneshot::channel();
         let work = Work::Once(Box::new(move |conn| {
-            let result = match conn {
-                Ok(conn) => f(conn),
-                Err(error) => could_not_start(error),
-            };
-            let ok = result.is_ok();
-            let complete: Completion = Box::new(move |commit_error| {
-                let _ = reply.send(outcome(result, commit_error));
-            });
-            (ok, complete)
+            let result = attempt(conn, f);
+            (result.is_ok(), reply_with(reply, result))
         }));
         self.send(Job { work, patient: false }, answer).await
     }
@@ -680,8 +678,7 @@ mod tests {
                 anyhow::ensure!(!fails, "refused {x}");
                 Ok(())
             });
-            let ok = result.is_ok();
-            (ok, Box::new(move |commit_error| drop(reply.send(outcome(result, commit_error)))))
+            (result.is_ok(), reply_with(reply, result))
         });
         (Job { work: Work::Once(work), patient: false }, answer)
     }

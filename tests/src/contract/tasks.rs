@@ -261,7 +261,8 @@ pub async fn ping_keys_contract(stores: Stores) {
 }
 
 /// A change that keeps the newest N pings deletes the older ones, reports those whose bodies
-/// are in the body store (which the caller deletes), and keeps every run.
+/// are in the body store (which the caller deletes), and keeps every run with the end of its
+/// log.
 pub async fn ping_cap_contract(stores: Stores) {
     let tenant = tenant();
     let record = task_record(tenant, "loop", None, t0());
@@ -289,6 +290,9 @@ pub async fn ping_cap_contract(stores: Stores) {
                     let mut change = ping_change(r, PingKind::Success, None, body.clone(), now);
                     if let Some(ping) = change.ping.as_mut() {
                         ping.id = id;
+                    }
+                    for run in &mut change.runs {
+                        run.log_tail = Some(format!("ok: {i} files"));
                     }
                     change.keep_pings = cap.prune_at(change.state.pings);
                     Some(change)
@@ -320,6 +324,9 @@ pub async fn ping_cap_contract(stores: Stores) {
     }
     let runs = stores.task_history.list_runs(tenant, task, &PageRequest { cursor: None, limit: 100 }).await.unwrap();
     assert_eq!(runs.items.len(), 13, "runs are not capped");
+    let tails: Vec<Option<String>> = runs.items.iter().rev().map(|run| run.log_tail.clone()).collect();
+    let expected: Vec<Option<String>> = (0..13).map(|i| Some(format!("ok: {i} files"))).collect();
+    assert_eq!(tails, expected, "each run keeps the end of its log, its finishing ping pruned or not");
     assert_eq!(stores.tasks.get(tenant, task).await.unwrap().unwrap().state.pings, 13);
 }
 

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use std::sync::Arc;
 use uuid::Uuid;
 use vigil_domain::heartbeat::step::{PingFacts, on_ping};
-use vigil_domain::heartbeat::{PingBody, PingKind, PingTarget, TaskStatus};
+use vigil_domain::heartbeat::{PingBody, PingKind, PingTarget, StoredRun, TaskStatus};
 use vigil_domain::ids::{PingId, RunId};
 use vigil_domain::ports::{StoreError, StoredBody, StoredPing, TaskChange, TaskLocator};
 
@@ -56,6 +56,7 @@ pub async fn record_ping(deps: &Deps, cmd: RecordPing, now: Timestamp) -> Result
         PingTarget::Token(token) => TaskLocator::Token(token),
         PingTarget::Slug { key, slug } => TaskLocator::Slug { key, slug },
     };
+    let log_tail = cmd.body.tail(StoredRun::LOG_TAIL_BYTES);
     let body = if cmd.body.bytes.is_empty() {
         StoredBody::None
     } else if cmd.body.bytes.len() <= deps.settings.heartbeat.inline_body_bytes {
@@ -70,7 +71,10 @@ pub async fn record_ping(deps: &Deps, cmd: RecordPing, now: Timestamp) -> Result
     let (method, rid) = (cmd.method, cmd.rid);
     let cap = deps.settings.heartbeat.pings_kept;
     let decide = Arc::new(move |record: &vigil_domain::heartbeat::TaskRecord| {
-        let (step, run_id) = on_ping(record, &facts, new_run, now);
+        let (mut step, run_id) = on_ping(record, &facts, new_run, now);
+        for run in step.runs.iter_mut().filter(|run| run.finish_ping == Some(ping_id)) {
+            run.log_tail = log_tail.clone();
+        }
         let ping = StoredPing {
             tenant_id: record.task.tenant_id,
             task_id: record.task.id,

@@ -113,3 +113,30 @@ async fn the_sweeper_moves_silent_tasks_to_late_then_down_within_its_cap() {
     assert_eq!(record.state.reported.status, TaskStatus::Down);
     assert_eq!(sweep(200, 10).await.unwrap().due, 0, "a Down task waits for a ping, not the sweeper");
 }
+
+#[tokio::test]
+async fn a_run_keeps_the_end_of_its_log_after_the_cap_prunes_its_finishing_ping() {
+    use crate::tasks::{ListRuns, list_runs};
+    let mut world = World::new();
+    let mut settings = (*world.deps.settings).clone();
+    settings.heartbeat.pings_kept = vigil_domain::heartbeat::PingCap::new(2).unwrap();
+    world.deps.settings = std::sync::Arc::new(settings);
+    let task = task(&world, "backup").await;
+    let target = || PingTarget::Token(task.token);
+    let long_output = format!("{}\nok: 3 files\n", "copying a file\n".repeat(100));
+    record_ping(&world.deps, ping(target(), PingKind::Start, b""), at(1)).await.unwrap();
+    record_ping(&world.deps, ping(target(), PingKind::Success, long_output.as_bytes()), at(2)).await.unwrap();
+    let logs = || async {
+        let runs = ListRuns { actor: world.actor(), task_id: task.id, page: PageRequest::first() };
+        list_runs(&world.deps, runs, at(100)).await.unwrap().items.into_iter().map(|view| view.log).collect::<Vec<_>>()
+    };
+    assert_eq!(logs().await, vec![Some(long_output.clone())], "the whole body while the ping is kept");
+    for second in 3..8 {
+        record_ping(&world.deps, ping(target(), PingKind::Log, b"later"), at(second)).await.unwrap();
+    }
+    let pings = world.deps.stores.task_history.list_pings(world.tenant, task.id, &PageRequest::first()).await.unwrap();
+    assert!(pings.items.iter().all(|p| p.kind == PingKind::Log), "the finishing ping is pruned");
+    let tail = logs().await.remove(0).expect("a log");
+    assert!(tail.len() <= vigil_domain::heartbeat::StoredRun::LOG_TAIL_BYTES, "{} bytes", tail.len());
+    assert!(tail.starts_with("copying a file\n") && tail.ends_with("\n\nok: 3 files"), "{tail:?}");
+}

@@ -28,8 +28,8 @@ pub struct ListPings {
     pub page: PageRequest,
 }
 
-/// A run with its log: the body of the ping that finished it (or started it, if the finish
-/// had none).
+/// A run with its log: the body of the ping that finished it, or the end of that body kept with
+/// the run once the ping is pruned, or else the body of the ping that started it.
 #[derive(Clone, Debug)]
 pub struct RunView {
     /// The run.
@@ -92,6 +92,10 @@ pub async fn list_runs(deps: &Deps, cmd: ListRuns, _now: Timestamp) -> Result<Pa
     let mut items = Vec::with_capacity(page.items.len());
     for run in page.items {
         let mut log = ping_body(deps, cmd.actor.tenant_id, cmd.task_id, run.finish_ping).await?;
+        if log.as_deref().is_none_or(str::is_empty) {
+            // The per-task cap has pruned the finishing ping: the run kept the end of its body.
+            log = run.log_tail.clone().or(log);
+        }
         if log.as_deref().is_none_or(str::is_empty) {
             log = ping_body(deps, cmd.actor.tenant_id, cmd.task_id, run.start_ping).await?.or(log);
         }

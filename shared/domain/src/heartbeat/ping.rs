@@ -198,6 +198,28 @@ impl PingBody {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.bytes).into_owned()
     }
+
+    /// The end of the body as text, at most `most` bytes of it, starting at a whole line when
+    /// the cut falls inside one that is not the last; `None` when there is nothing but blanks.
+    /// A job says how it ended at the end of its output, so that is the part worth keeping.
+    pub fn tail(&self, most: usize) -> Option<String> {
+        let text = self.text();
+        let text = text.trim_end();
+        if text.trim_start().is_empty() {
+            return None;
+        }
+        let mut start = text.len().saturating_sub(most);
+        while !text.is_char_boundary(start) {
+            start += 1;
+        }
+        if start > 0 && text.as_bytes()[start - 1] != b'\n' {
+            // A line cut in two reads as garbage; skip to the next whole one if there is one.
+            if let Some(newline) = text[start..].find('\n') {
+                start += newline + 1;
+            }
+        }
+        Some(text[start..].trim_start_matches(['\r', '\n']).to_owned())
+    }
 }
 
 #[cfg(test)]
@@ -266,6 +288,30 @@ mod tests {
         assert_eq!(PingKind::Log.verdict(), None);
         for kind in [PingKind::Success, PingKind::Start, PingKind::Fail, PingKind::Log, PingKind::Exit(9)] {
             assert_eq!(PingKind::parse(kind.as_str(), kind.exit_status()), Some(kind));
+        }
+    }
+
+    #[test]
+    fn a_tail_keeps_the_last_whole_lines() {
+        let body = |text: &str| PingBody { bytes: text.as_bytes().to_vec(), received: text.len() as u64, truncated: false };
+        let cases: [(&str, usize, Option<&str>); 10] = [
+            ("", 10, None),
+            (" \n\t\n", 10, None),
+            ("ok: 3 files\n", 100, Some("ok: 3 files")),
+            ("copying\nok: 3 files\n", 100, Some("copying\nok: 3 files")),
+            // The cut falls inside "copying": the whole line after it is kept.
+            ("copying\nok: 3 files\n", 14, Some("ok: 3 files")),
+            // The cut falls inside the last line: its end is all there is.
+            ("copying\nok: 3 files", 5, Some("files")),
+            // The cut falls exactly at a line's start.
+            ("ab\ncd", 2, Some("cd")),
+            ("ab\ncd\nef", 5, Some("cd\nef")),
+            // Never inside a character: "é" is two bytes.
+            ("xéé", 3, Some("é")),
+            ("\r\nline\r\n", 100, Some("line")),
+        ];
+        for (text, most, expected) in cases {
+            assert_eq!(body(text).tail(most).as_deref(), expected, "{text:?} within {most}");
         }
     }
 

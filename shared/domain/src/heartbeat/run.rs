@@ -184,11 +184,19 @@ pub struct StoredRun {
     pub finish_ping: Option<PingId>,
     /// State.
     pub state: RunState,
+    /// The end of the finishing ping's body (at most [`StoredRun::LOG_TAIL_BYTES`]), kept with
+    /// the run because the per-task cap on pings may delete that ping long before the run goes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_tail: Option<String>,
 }
 
 impl StoredRun {
+    /// The most of a finishing ping's body a run keeps: the last lines of a job's output, and
+    /// small enough that a run stays within one DynamoDB write unit (1 KB).
+    pub const LOG_TAIL_BYTES: usize = 512;
+
     fn of<S>(tenant_id: TenantId, task_id: TaskId, run: Run<S>, finish_ping: Option<PingId>, state: RunState) -> Self {
-        Self { tenant_id, task_id, id: run.id, rid: run.rid, start_ping: run.start_ping, finish_ping, state }
+        Self { tenant_id, task_id, id: run.id, rid: run.rid, start_ping: run.start_ping, finish_ping, state, log_tail: None }
     }
 
     /// A running run.

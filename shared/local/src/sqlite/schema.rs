@@ -525,6 +525,11 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE task_pings;
     ALTER TABLE task_pings_by_task RENAME TO task_pings;
     "#,
+    // 10: a run keeps the end of its finishing ping's body, which the per-task cap on pings may
+    // delete long before the run goes. Runs stored before keep reading it from the ping.
+    r#"
+    ALTER TABLE task_runs ADD COLUMN log_tail TEXT;
+    "#,
 ];
 
 /// The schema version this build writes: how many migrations it knows.

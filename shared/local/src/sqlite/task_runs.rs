@@ -1,4 +1,5 @@
-//! Heartbeat runs as rows: one column per fact (schema 8), keyed by their task alone (schema 9).
+//! Heartbeat runs as rows: one column per fact (schema 8), keyed by their task alone (schema 9),
+//! with the end of their log (schema 10).
 
 use super::codec::{at, blob, ms, uuid};
 use anyhow::{Context, anyhow};
@@ -8,7 +9,8 @@ use vigil_domain::heartbeat::run::{Completed, Failed, RunState, Running};
 use vigil_domain::ids::{PingId, RunId, TaskId, TenantId};
 
 /// The columns of `task_runs` in the order [`run_from_row`] reads them.
-pub(crate) const RUN_COLUMNS: &str = "task_id, id, state, started_at, finished_at, exit_status, rid, start_ping, finish_ping, reason";
+pub(crate) const RUN_COLUMNS: &str =
+    "task_id, id, state, started_at, finished_at, exit_status, rid, start_ping, finish_ping, reason, log_tail";
 
 /// The state column's value of running runs, which pruning keeps whatever their age.
 pub(crate) const RUNNING: i64 = 0;
@@ -22,20 +24,23 @@ pub(crate) fn upsert_run(conn: &Connection, run: &StoredRun) -> anyhow::Result<(
         RunState::Completed(_) => (COMPLETED, None),
         RunState::Failed(failed) => (FAILED, Some(failed.reason.as_str())),
     };
-    conn.prepare_cached(&format!("INSERT OR REPLACE INTO task_runs ({RUN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"))?
-        .execute(params![
-            blob(run.task_id.as_uuid()),
-            blob(run.id.as_uuid()),
-            state,
-            run.started_at().map(ms),
-            run.finished_at().map(ms),
-            run.exit_status(),
-            run.rid.map(blob),
-            run.start_ping.map(|p| blob(p.as_uuid())),
-            run.finish_ping.map(|p| blob(p.as_uuid())),
-            reason,
-        ])
-        .context("writing a run")?;
+    conn.prepare_cached(&format!(
+        "INSERT OR REPLACE INTO task_runs ({RUN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    ))?
+    .execute(params![
+        blob(run.task_id.as_uuid()),
+        blob(run.id.as_uuid()),
+        state,
+        run.started_at().map(ms),
+        run.finished_at().map(ms),
+        run.exit_status(),
+        run.rid.map(blob),
+        run.start_ping.map(|p| blob(p.as_uuid())),
+        run.finish_ping.map(|p| blob(p.as_uuid())),
+        reason,
+        run.log_tail,
+    ])
+    .context("writing a run")?;
     Ok(())
 }
 
@@ -61,5 +66,6 @@ pub(crate) fn run_from_row(row: &Row<'_>, tenant: TenantId) -> anyhow::Result<St
         start_ping: optional_uuid(7)?.map(PingId::from_uuid),
         finish_ping: optional_uuid(8)?.map(PingId::from_uuid),
         state,
+        log_tail: row.get(10)?,
     })
 }

@@ -274,7 +274,10 @@ pub async fn ping_cap_contract(stores: Stores) {
     let base = Uuid::now_v7().as_u128();
     let mut sent = Vec::new();
     for i in 0..13u64 {
-        let id = PingId::from_uuid(Uuid::from_u128(base + u128::from(i)));
+        // Two pings a millisecond (a UUIDv7's first 48 bits), each run's id just after its ping's.
+        let id = Uuid::from_u128(base + (u128::from(i / 2) << 80) + 2 * u128::from(i % 2));
+        let run_id = RunId::from_uuid(Uuid::from_u128(id.as_u128() + 1));
+        let id = PingId::from_uuid(id);
         let body = if i % 3 == 0 {
             stores.ping_bodies.put(tenant, task, id, b"a long log").await.unwrap();
             StoredBody::External { size: 10, received: 10, truncated: false }
@@ -288,10 +291,15 @@ pub async fn ping_cap_contract(stores: Stores) {
                 &locator,
                 Arc::new(move |r: &TaskRecord| {
                     let mut change = ping_change(r, PingKind::Success, None, body.clone(), now);
+                    // A run made by this ping alone, its id of the ping's millisecond as the ping
+                    // path mints them (SQLite keeps such a run on the ping's row).
                     if let Some(ping) = change.ping.as_mut() {
                         ping.id = id;
+                        ping.run_id = Some(run_id);
                     }
                     for run in &mut change.runs {
+                        run.id = run_id;
+                        run.finish_ping = Some(id);
                         run.log_tail = Some(format!("ok: {i} files"));
                     }
                     change.keep_pings = cap.prune_at(change.state.pings);
@@ -327,6 +335,18 @@ pub async fn ping_cap_contract(stores: Stores) {
     let tails: Vec<Option<String>> = runs.items.iter().rev().map(|run| run.log_tail.clone()).collect();
     let expected: Vec<Option<String>> = (0..13).map(|i| Some(format!("ok: {i} files"))).collect();
     assert_eq!(tails, expected, "each run keeps the end of its log, its finishing ping pruned or not");
+    let mut paged = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = stores.task_history.list_runs(tenant, task, &PageRequest { cursor, limit: 3 }).await.unwrap();
+        paged.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(paged, runs.items, "pages of three list the same runs, newest first, once each");
+    assert!(runs.items.iter().all(|run| run.finish_ping.is_some() && run.finished_at().is_some()));
     assert_eq!(stores.tasks.get(tenant, task).await.unwrap().unwrap().state.pings, 13);
 }
 

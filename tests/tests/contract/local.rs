@@ -30,6 +30,22 @@ mod memory {
     vigil_tests::contract_suites!(super::memory_stores());
 }
 
+/// Where SQLite keeps the runs of the ping cap's suite: those made by one ping alone ride on
+/// their ping's row while it is kept, and get rows of their own when the cap prunes it.
+#[tokio::test]
+async fn runs_ride_on_their_pings_until_the_cap_prunes_them() {
+    let (stores, dir) = sqlite_stores().await;
+    vigil_tests::contract::ping_cap_contract(stores).await;
+    let conn = rusqlite::Connection::open(dir.path().join("contract.db")).unwrap();
+    let count = |sql: &str| conn.query_row(sql, [], |row| row.get::<_, i64>(0)).unwrap();
+    let riding = count("SELECT count(*) FROM task_pings WHERE run_state IS NOT NULL");
+    let own_rows = count("SELECT count(*) FROM task_runs");
+    assert_eq!((riding, own_rows), (count("SELECT count(*) FROM task_pings"), 13 - riding), "every kept ping carries its run");
+    assert!(riding >= 4 && own_rows >= 8, "{riding} riding, {own_rows} with rows of their own");
+    let settled_tails = count("SELECT count(*) FROM task_runs WHERE log_tail LIKE 'ok: % files' AND finish_ping IS NOT NULL");
+    assert_eq!(settled_tails, own_rows, "a settled run keeps its log's end and its finishing ping");
+}
+
 /// The SQLite store's due watches, which let `vigil serve` sleep until its next due item: each
 /// index's earliest due time, and a signal after every write that may have moved it earlier (and
 /// none after the claims of the loop that waits on it).

@@ -530,6 +530,15 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE task_runs ADD COLUMN log_tail TEXT;
     "#,
+    // 11: a run made by one ping alone rides on that ping's row until the cap prunes the ping
+    // (see task_runs.rs): its state, exit status, failure reason and log's end, all NULL for a
+    // ping that carries no run. Runs stored before keep their rows.
+    r#"
+    ALTER TABLE task_pings ADD COLUMN run_state INTEGER;
+    ALTER TABLE task_pings ADD COLUMN run_exit_status INTEGER;
+    ALTER TABLE task_pings ADD COLUMN run_reason TEXT;
+    ALTER TABLE task_pings ADD COLUMN run_log_tail TEXT;
+    "#,
 ];
 
 /// The schema version this build writes: how many migrations it knows.

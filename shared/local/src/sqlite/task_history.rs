@@ -3,11 +3,11 @@
 
 use super::SqliteStore;
 use super::codec::{at, backend, blob, decode_cursor, encode_cursor, ms, uuid};
-use super::task_runs::{RUN_COLUMNS, RUNNING, run_from_row};
+use super::task_runs::{RIDING_RUN_COLUMNS, RUN_COLUMNS, RUNNING, run_from_row};
 use anyhow::{Context, anyhow};
 use async_trait::async_trait;
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use vigil_domain::heartbeat::ping::{PingBody, PingKind};
 use vigil_domain::heartbeat::{PingKey, StoredRun};
 use vigil_domain::ids::{PingId, RunId, TaskId, TenantId};
@@ -47,6 +47,39 @@ fn ping_from_row(row: &Row<'_>, tenant: TenantId) -> anyhow::Result<StoredPing> 
     })
 }
 
+/// The `wanted` newest runs riding on the task's pings with ids below `before` (or all of them,
+/// if fewer), in no particular order.
+///
+/// A riding run's id and its ping's were minted in the same millisecond, and a UUIDv7 starts
+/// with its millisecond: so the pings' own key order is the runs' order but for ties within a
+/// millisecond. The walk goes down the key range and, once it has `wanted`, reads on only
+/// through the rest of that millisecond; the caller sorts by run id. It thus stops early even
+/// under a cap of thousands of pings.
+fn newest_riding_runs(conn: &Connection, tenant: TenantId, task: TaskId, before: &[u8], wanted: usize) -> anyhow::Result<Vec<StoredRun>> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {RIDING_RUN_COLUMNS} FROM task_pings WHERE task_id = ?2 AND id < ?3 AND run_state IS NOT NULL \
+         AND {TENANT_OWNS_TASK} ORDER BY id DESC"
+    ))?;
+    // Pings minted in `before`'s millisecond or earlier: 0xFF… past its timestamp bytes.
+    let mut ping_bound = [0xFF_u8; 16];
+    ping_bound[..6].copy_from_slice(&before[..6]);
+    let mut rows = statement.query(params![blob(tenant.as_uuid()), blob(task.as_uuid()), ping_bound.as_slice()])?;
+    let mut found = Vec::new();
+    let mut last_millisecond = None;
+    while let Some(row) = rows.next()? {
+        let run = run_from_row(row, tenant)?;
+        let millisecond = run.id.as_uuid().as_bytes()[..6].to_vec();
+        if found.len() >= wanted && last_millisecond.as_ref() != Some(&millisecond) {
+            break;
+        }
+        if run.id.as_uuid().as_bytes().as_slice() < before {
+            last_millisecond = Some(millisecond);
+            found.push(run);
+        }
+    }
+    Ok(found)
+}
+
 /// The id after which a newest-first page continues.
 fn before(cursor: Option<&Cursor>) -> Result<Vec<u8>, StoreError> {
     // 16 bytes of 0xFF sort after every id.
@@ -74,14 +107,19 @@ impl TaskHistory for SqliteStore {
         let limit = page.limit;
         self.db
             .read(move |conn| {
-                let mut statement = conn.prepare_cached(&format!(
+                let wanted = limit as usize + 1;
+                let args = params![blob(tenant.as_uuid()), blob(task.as_uuid()), before, wanted as i64];
+                let mut items = Vec::new();
+                let mut own_rows = conn.prepare_cached(&format!(
                     "SELECT {RUN_COLUMNS} FROM task_runs WHERE task_id = ?2 AND id < ?3 AND {TENANT_OWNS_TASK} ORDER BY id DESC LIMIT ?4"
                 ))?;
-                let mut rows = statement.query(params![blob(tenant.as_uuid()), blob(task.as_uuid()), before, i64::from(limit) + 1])?;
-                let mut items = Vec::new();
+                let mut rows = own_rows.query(args)?;
                 while let Some(row) = rows.next()? {
                     items.push(run_from_row(row, tenant)?);
                 }
+                items.extend(newest_riding_runs(conn, tenant, task, &before, wanted)?);
+                items.sort_unstable_by_key(|run: &StoredRun| std::cmp::Reverse(run.id.as_uuid()));
+                items.truncate(wanted);
                 Ok(page_of(items, limit, |run| run.id.as_uuid()))
             })
             .await
@@ -254,6 +292,7 @@ impl SqliteStore {
                         .execute(args)?;
                         pings +=
                             conn.prepare_cached("DELETE FROM task_pings WHERE task_id = ?2 AND id < ?3 AND at < ?4")?.execute(args)? as u64;
+                        // A run riding on a ping went with it: it ended when the ping came.
                         conn.prepare_cached(
                             "DELETE FROM task_runs WHERE task_id = ?2 AND id < ?3 \
                              AND coalesce(started_at, finished_at) < ?4 AND state != ?5",

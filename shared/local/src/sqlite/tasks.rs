@@ -4,13 +4,13 @@
 use super::SqliteStore;
 use super::codec::{at, backend, blob, decode_cursor, encode_cursor, ms, uuid};
 use super::due::DueIndex;
-use super::task_runs::upsert_run;
+use super::task_runs::{rides_on, riding_columns, settle_riding_runs, upsert_run};
 use anyhow::Context;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
-use vigil_domain::heartbeat::{PingToken, Task, TaskRecord};
+use vigil_domain::heartbeat::{PingToken, StoredRun, Task, TaskRecord};
 use vigil_domain::ids::{TaskId, TenantId};
 use vigil_domain::page::{Page, PageRequest};
 use vigil_domain::ports::{
@@ -60,16 +60,18 @@ fn load(conn: &Connection, locator: &TaskLocator) -> anyhow::Result<Option<TaskR
     rows.next()?.map(task_from_row).transpose()
 }
 
-/// Appends a ping.
-fn insert_ping(conn: &Connection, ping: &StoredPing) -> anyhow::Result<()> {
+/// Appends a ping, with the run riding on it, if any.
+fn insert_ping(conn: &Connection, ping: &StoredPing, riding: Option<&StoredRun>) -> anyhow::Result<()> {
     let (inline, size, received, truncated, external) = match &ping.body {
         StoredBody::None => (None, 0, 0, false, false),
         StoredBody::Inline(body) => (Some(body.bytes.as_slice()), body.bytes.len() as u64, body.received, body.truncated, false),
         StoredBody::External { size, received, truncated } => (None, *size, *received, *truncated, true),
     };
+    let (run_state, run_exit_status, run_reason, run_log_tail) = riding_columns(riding);
     conn.prepare_cached(
         "INSERT INTO task_pings (task_id, id, at, kind, exit_status, rid, run_id, method, body, body_size, received, truncated, \
-         external) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         external, run_state, run_exit_status, run_reason, run_log_tail) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         blob(ping.task_id.as_uuid()),
@@ -85,11 +87,16 @@ fn insert_ping(conn: &Connection, ping: &StoredPing) -> anyhow::Result<()> {
         received as i64,
         truncated,
         external,
+        run_state,
+        run_exit_status,
+        run_reason,
+        run_log_tail,
     ])?;
     Ok(())
 }
 
-/// Deletes the task's pings beyond its newest `kept`, with their bodies.
+/// Deletes the task's pings beyond its newest `kept`, with their bodies; the runs riding on
+/// them get rows of their own first.
 fn prune_pings(conn: &Connection, tenant: TenantId, task: TaskId, kept: u32) -> anyhow::Result<()> {
     let (tenant, task) = (blob(tenant.as_uuid()), blob(task.as_uuid()));
     let oldest_kept: Option<Vec<u8>> = conn
@@ -98,6 +105,7 @@ fn prune_pings(conn: &Connection, tenant: TenantId, task: TaskId, kept: u32) -> 
         .optional()?;
     let Some(oldest_kept) = oldest_kept else { return Ok(()) };
     // Ping ids are UUIDv7 minted on arrival, so key order is arrival order.
+    settle_riding_runs(conn, &task, &oldest_kept)?;
     conn.prepare_cached("DELETE FROM ping_bodies WHERE tenant_id = ?1 AND task_id = ?2 AND ping_id < ?3")?.execute(params![
         tenant,
         task,
@@ -125,11 +133,12 @@ fn write_change(conn: &Connection, before: &TaskRecord, change: &TaskChange) -> 
         ])?;
     // The read and this write run in the single writer, so the version cannot have moved.
     anyhow::ensure!(updated == 1, "the task's state changed between its read and its write");
-    for run in &change.runs {
+    let riding = change.ping.as_ref().and_then(|ping| change.runs.iter().find(|run| rides_on(run, ping)));
+    for run in change.runs.iter().filter(|run| riding.is_none_or(|riding| riding.id != run.id)) {
         upsert_run(conn, run)?;
     }
     if let Some(ping) = &change.ping {
-        insert_ping(conn, ping)?;
+        insert_ping(conn, ping, riding)?;
     }
     if let Some(kept) = change.keep_pings {
         prune_pings(conn, task.tenant_id, task.id, kept)?;

@@ -127,7 +127,8 @@ pub struct Run {
     /// Why it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// The body of its last ping (its output), if it had one.
+    /// Its output: the body of the ping that finished it, or the last 512 bytes of that body
+    /// once the per-task cap has pruned the ping, or else the body of the ping that started it.
     pub log: Option<String>,
 }
 

@@ -68,9 +68,11 @@ pub(crate) fn riding_columns(run: Option<&StoredRun>) -> (Option<i64>, Option<u8
 }
 
 /// Gives the runs riding on `task`'s pings below `below` (about to be deleted) rows of their own.
+/// A riding run never has a row already; if one ever did, the riding copy replaces it rather
+/// than failing every later ping of the task.
 pub(crate) fn settle_riding_runs(conn: &Connection, task: &[u8; 16], below: &[u8]) -> anyhow::Result<()> {
     conn.prepare_cached(&format!(
-        "INSERT INTO task_runs ({RUN_COLUMNS}) SELECT {RIDING_RUN_COLUMNS} FROM task_pings \
+        "INSERT OR REPLACE INTO task_runs ({RUN_COLUMNS}) SELECT {RIDING_RUN_COLUMNS} FROM task_pings \
          WHERE task_id = ?1 AND id < ?2 AND run_state IS NOT NULL"
     ))?
     .execute(params![task, below])

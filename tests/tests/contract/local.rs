@@ -113,11 +113,13 @@ mod due_watch {
 #[tokio::test]
 async fn sqlite_claims_carry_their_monitors() {
     use vigil_domain::ports::{CheckSchedule, MonitorRepository};
-    use vigil_tests::contract::fixtures::{at, record, tenant};
+    use vigil_tests::contract::fixtures::{at, id_with_phase, record_with, tenant};
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("claims.db")).unwrap();
     let tenant = tenant();
-    let monitor = record(tenant, "carried", at(0), Some(at(5)));
+    // On its phase (5 s past each minute), so that its next slot is a minute later, not by
+    // chance within the claimed two seconds: a random id made this test fail about once in 30.
+    let monitor = record_with(tenant, id_with_phase(0, 60, 5), "carried", 60, &["prod"], at(0), Some(at(5)));
     MonitorRepository::insert(&store, &monitor).await.unwrap();
     let claimed = store.claim_due_with_monitors(at(5), at(7), 10).await.unwrap();
     assert_eq!(claimed.len(), 1);

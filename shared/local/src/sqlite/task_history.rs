@@ -68,11 +68,12 @@ fn newest_riding_runs(conn: &Connection, tenant: TenantId, task: TaskId, before:
     let mut last_millisecond = None;
     while let Some(row) = rows.next()? {
         let run = run_from_row(row, tenant)?;
-        let millisecond = run.id.as_uuid().as_bytes()[..6].to_vec();
-        if found.len() >= wanted && last_millisecond.as_ref() != Some(&millisecond) {
+        let id = *run.id.as_uuid().as_bytes();
+        let millisecond = [id[0], id[1], id[2], id[3], id[4], id[5]];
+        if found.len() >= wanted && last_millisecond != Some(millisecond) {
             break;
         }
-        if run.id.as_uuid().as_bytes().as_slice() < before {
+        if id.as_slice() < before {
             last_millisecond = Some(millisecond);
             found.push(run);
         }

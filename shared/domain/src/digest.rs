@@ -9,6 +9,7 @@
 
 use crate::check::{CheckOutcome, CheckResult, FailureClass};
 use crate::uptime::{CheckTally, UptimeWindow};
+use crate::varint::{Reader, put_varint, unzigzag, zigzag};
 use jiff::Timestamp;
 use std::time::Duration;
 
@@ -227,6 +228,12 @@ impl Default for RollingHistory {
 #[error("a stored history digest is not readable: {0}")]
 pub struct DigestDecodeError(&'static str);
 
+impl From<&'static str> for DigestDecodeError {
+    fn from(what: &'static str) -> Self {
+        Self(what)
+    }
+}
+
 impl RollingHistory {
     /// Adds a stored check: among the newest if it is one of them, and to its hour's and day's
     /// counts.
@@ -352,7 +359,7 @@ impl RollingHistory {
             }
             _ => return Err(DigestDecodeError("unknown version")),
         }
-        if !reader.0.is_empty() {
+        if !reader.is_done() {
             return Err(DigestDecodeError("trailing bytes"));
         }
         Ok(history)
@@ -363,47 +370,6 @@ impl RollingHistory {
 /// milliseconds: about 24 days, far beyond any check's delay).
 fn lag_of(brief: &CheckBrief) -> i64 {
     (brief.started_at.as_millisecond() - brief.planned_at.as_millisecond()).clamp(i64::from(i32::MIN), i64::from(i32::MAX))
-}
-
-/// Small magnitudes of either sign to small unsigned numbers: 0, -1, 1, -2… to 0, 1, 2, 3…
-fn zigzag(n: i64) -> u64 {
-    ((n << 1) ^ (n >> 63)) as u64
-}
-
-fn unzigzag(n: u64) -> i64 {
-    ((n >> 1) as i64) ^ -((n & 1) as i64)
-}
-
-/// Appends `n` as LEB128: seven bits a byte, the high bit set on all but the last.
-fn put_varint(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-struct Reader<'a>(&'a [u8]);
-
-impl Reader<'_> {
-    fn take<const N: usize>(&mut self) -> Result<[u8; N], DigestDecodeError> {
-        let (head, rest) = self.0.split_at_checked(N).ok_or(DigestDecodeError("too short"))?;
-        self.0 = rest;
-        Ok(head.try_into().expect("split at N"))
-    }
-
-    /// A LEB128 number of at most ten bytes.
-    fn varint(&mut self) -> Result<u64, DigestDecodeError> {
-        let mut n = 0_u64;
-        for shift in (0..64).step_by(7) {
-            let byte = self.take::<1>()?[0];
-            n |= u64::from(byte & 0x7F) << shift;
-            if byte & 0x80 == 0 {
-                return Ok(n);
-            }
-        }
-        Err(DigestDecodeError("a number runs too long"))
-    }
 }
 
 #[cfg(test)]
@@ -555,18 +521,5 @@ mod tests {
         assert!(bytes.len() < 900, "{} bytes", bytes.len());
         assert_eq!(RollingHistory::decode(&bytes).unwrap(), history);
         assert!(encode_v1(&history).len() > 1_900, "version 1 spilled");
-    }
-
-    #[test]
-    fn numbers_take_as_few_bytes_as_their_size_needs() {
-        let cases: [(i64, usize); 7] = [(0, 1), (-1, 1), (63, 1), (-64, 1), (64, 2), (30_000, 3), (i64::MIN, 10)];
-        for (n, length) in cases {
-            let mut out = Vec::new();
-            put_varint(&mut out, zigzag(n));
-            assert_eq!(out.len(), length, "{n}");
-            assert_eq!(unzigzag(Reader(&out).varint().unwrap()), n);
-        }
-        assert!(Reader(&[0x80; 11]).varint().is_err(), "eleven bytes are too many");
-        assert!(Reader(&[0x80]).varint().is_err(), "an unfinished number is too short");
     }
 }

@@ -30,6 +30,7 @@ pub mod tenant;
 pub mod time;
 pub mod trial;
 pub mod uptime;
+mod varint;
 pub mod xml;
 
 #[cfg(test)]

@@ -46,6 +46,70 @@ async fn runs_ride_on_their_pings_until_the_cap_prunes_them() {
     assert_eq!(settled_tails, own_rows, "a settled run keeps its log's end and its finishing ping");
 }
 
+/// Where SQLite keeps hourly tallies: the hour being counted on the monitor's digest row, an
+/// hour before it in a row of its own, written when the next hour's first check comes or when a
+/// late check of it does. Tallies read the same whichever way they are kept, even once an open
+/// tally is damaged (it is counted again from the hour's checks), and pruning clears both.
+#[tokio::test]
+async fn the_hour_being_counted_rides_on_the_digest_row() {
+    use vigil_domain::ports::{CheckLog, CheckRecord, MonitorRepository};
+    use vigil_domain::uptime::CheckTally;
+    use vigil_tests::contract::fixtures::{at, record, result, tenant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("rollups.db")).unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join("rollups.db")).unwrap();
+    let tenant = tenant();
+    let monitor = record(tenant, "m", at(0), Some(at(0)));
+    MonitorRepository::insert(&store, &monitor).await.unwrap();
+    let id = monitor.monitor.id;
+    let mut stored = Vec::new();
+    let check = async |seconds: i64, up: bool| {
+        let result = result(tenant, id, at(seconds), up, 10 + seconds as u64 % 90);
+        CheckLog::record(&store, &[CheckRecord { result: result.clone(), health: None, patient: false }]).await.unwrap();
+        result
+    };
+    let rows = |conn: &rusqlite::Connection| {
+        let mut hours = conn.prepare("SELECT hour FROM check_rollups ORDER BY hour").unwrap();
+        let hours: Vec<i64> = hours.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect();
+        let open = conn.query_row("SELECT open_hour FROM check_digests", [], |row| row.get::<_, Option<i64>>(0)).unwrap();
+        (hours, open)
+    };
+    let hour = |n: i64| at(n * 3600).as_millisecond();
+
+    for seconds in [60, 1200, 2400] {
+        stored.push(check(seconds, true).await);
+    }
+    assert_eq!(rows(&conn), (vec![], Some(hour(0))), "the first hour is open, on the digest row");
+    stored.push(check(3600 + 60, false).await);
+    stored.push(check(3600 + 120, true).await);
+    assert_eq!(rows(&conn), (vec![hour(0)], Some(hour(1))), "the next hour's first check moved the first to its row");
+    stored.push(check(3000, false).await);
+    assert_eq!(rows(&conn), (vec![hour(0)], Some(hour(1))), "a late check joined its hour's row");
+
+    let expected = |stored: &[vigil_domain::check::CheckResult]| {
+        let mut hours = std::collections::BTreeMap::<i64, CheckTally>::new();
+        for r in stored {
+            hours.entry(r.started_at.as_millisecond().div_euclid(3_600_000) * 3_600_000).or_default().record(r);
+        }
+        hours.into_iter().map(|(hour, tally)| (jiff::Timestamp::from_millisecond(hour).unwrap(), tally)).collect::<Vec<_>>()
+    };
+    let hourly = async || CheckLog::hourly(&store, tenant, id, at(-3600), at(5 * 3600)).await.unwrap();
+    assert_eq!(hourly().await, expected(&stored));
+    let whole = CheckLog::tally(&store, tenant, id, at(0), at(2 * 3600)).await.unwrap();
+    assert_eq!((whole.up, whole.down), (4, 2), "whole hours, the open one included");
+
+    conn.execute("UPDATE check_digests SET open_tally = x'09'", []).unwrap();
+    assert_eq!(hourly().await, expected(&stored), "a damaged open tally is counted from its checks");
+    stored.push(check(3600 + 180, true).await);
+    assert_eq!(hourly().await, expected(&stored), "and counts each of them once when the next check comes");
+    let tally: Vec<u8> = conn.query_row("SELECT open_tally FROM check_digests", [], |row| row.get(0)).unwrap();
+    assert_eq!(CheckTally::decode(&tally).unwrap().up, 2, "rewritten whole");
+
+    store.prune(at(0), at(2 * 3600)).await.unwrap();
+    assert_eq!(rows(&conn), (vec![], None), "pruning clears hours kept either way");
+}
+
 /// The SQLite store's due watches, which let `vigil serve` sleep until its next due item: each
 /// index's earliest due time, and a signal after every write that may have moved it earlier (and
 /// none after the claims of the loop that waits on it).

@@ -1,11 +1,12 @@
 use super::SqliteStore;
 use super::codec::{at, backend, blob, decode_newest_first_cursor, ms, newest_first_page, uuid};
 use super::monitors::health_version;
+use super::rollups::{HOUR_MS, hours_in};
 use super::transitions::insert_transition;
 use anyhow::Context;
 use async_trait::async_trait;
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, Row, params};
 use std::time::Duration;
 use vigil_domain::check::{CheckOutcome, CheckResult};
 use vigil_domain::digest::HistoryDigest;
@@ -14,8 +15,6 @@ use vigil_domain::page::{Page, PageRequest};
 use vigil_domain::ports::{CheckLog, CheckRecord, RecordOutcome, StoreError};
 use vigil_domain::probe::Timings;
 use vigil_domain::uptime::CheckTally;
-
-const HOUR_MS: i64 = 3_600_000;
 
 pub(super) const RESULT_COLUMNS: &str = "tenant_id, monitor_id, planned_at, started_at, outcome, status_code, total_us, dns_us, \
      connect_us, tls_us, first_byte_us, response_bytes, body_truncated, cert_expires_at, remote_ip, detail";
@@ -108,7 +107,6 @@ fn record_one(conn: &Connection, record: &CheckRecord) -> anyhow::Result<RecordO
     if inserted == 0 {
         return Ok(RecordOutcome::Duplicate);
     }
-    add_to_rollup(conn, r)?;
     super::digests::add_to_digest(conn, r)?;
     if let Some(update) = &record.health {
         let h = &update.health;
@@ -132,29 +130,15 @@ fn record_one(conn: &Connection, record: &CheckRecord) -> anyhow::Result<RecordO
     Ok(RecordOutcome::Recorded)
 }
 
-/// Adds a result to the tally of its hour.
-fn add_to_rollup(conn: &Connection, result: &CheckResult) -> anyhow::Result<()> {
-    let hour = ms(result.started_at).div_euclid(HOUR_MS) * HOUR_MS;
-    let key = params![blob(result.tenant_id.as_uuid()), blob(result.monitor_id.as_uuid()), hour];
-    let stored: Option<String> = conn
-        .prepare_cached("SELECT tally FROM check_rollups WHERE tenant_id = ?1 AND monitor_id = ?2 AND hour = ?3")?
-        .query_row(key, |row| row.get(0))
-        .optional()?;
-    let mut tally: CheckTally = match stored {
-        Some(text) => serde_json::from_str(&text).context("a stored rollup does not parse")?,
-        None => CheckTally::default(),
-    };
-    tally.record(result);
-    conn.prepare_cached(
-        "INSERT INTO check_rollups (tenant_id, monitor_id, hour, tally) VALUES (?1, ?2, ?3, ?4) \
-         ON CONFLICT (tenant_id, monitor_id, hour) DO UPDATE SET tally = excluded.tally",
-    )?
-    .execute(params![blob(result.tenant_id.as_uuid()), blob(result.monitor_id.as_uuid()), hour, serde_json::to_string(&tally)?])?;
-    Ok(())
-}
-
 /// Tallies raw results of a monitor started in `[from, to)`.
-fn tally_raw(conn: &Connection, tenant: &[u8; 16], monitor: &[u8; 16], from: i64, to: i64, tally: &mut CheckTally) -> anyhow::Result<()> {
+pub(super) fn tally_raw(
+    conn: &Connection,
+    tenant: &[u8; 16],
+    monitor: &[u8; 16],
+    from: i64,
+    to: i64,
+    tally: &mut CheckTally,
+) -> anyhow::Result<()> {
     if from >= to {
         return Ok(());
     }
@@ -218,24 +202,19 @@ impl CheckLog for SqliteStore {
         let (from, to) = (ms(from), ms(to));
         self.db
             .read(move |conn| {
-                let (tenant, monitor) = (blob(tenant.as_uuid()), blob(monitor.as_uuid()));
+                let (tenant_key, monitor_key) = (blob(tenant.as_uuid()), blob(monitor.as_uuid()));
                 // Whole hours inside the window come from rollups; the partial hours at either
                 // edge from raw results.
                 let first_hour = (from + HOUR_MS - 1).div_euclid(HOUR_MS) * HOUR_MS;
                 let last_hour = to.div_euclid(HOUR_MS) * HOUR_MS;
                 let mut tally = CheckTally::default();
                 if first_hour >= last_hour {
-                    tally_raw(conn, &tenant, &monitor, from, to, &mut tally)?;
+                    tally_raw(conn, &tenant_key, &monitor_key, from, to, &mut tally)?;
                     return Ok(tally);
                 }
-                tally_raw(conn, &tenant, &monitor, from, first_hour, &mut tally)?;
-                tally_raw(conn, &tenant, &monitor, last_hour, to, &mut tally)?;
-                let mut statement = conn.prepare_cached(
-                    "SELECT tally FROM check_rollups WHERE tenant_id = ?1 AND monitor_id = ?2 AND hour >= ?3 AND hour < ?4",
-                )?;
-                let mut rows = statement.query(params![tenant, monitor, first_hour, last_hour])?;
-                while let Some(row) = rows.next()? {
-                    let hour: CheckTally = serde_json::from_str(&row.get::<_, String>(0)?).context("a stored rollup does not parse")?;
+                tally_raw(conn, &tenant_key, &monitor_key, from, first_hour, &mut tally)?;
+                tally_raw(conn, &tenant_key, &monitor_key, last_hour, to, &mut tally)?;
+                for (_, hour) in hours_in(conn, tenant, monitor, first_hour, last_hour)? {
                     tally.merge(&hour);
                 }
                 Ok(tally)
@@ -254,18 +233,10 @@ impl CheckLog for SqliteStore {
         let (from, to) = (ms(from).div_euclid(HOUR_MS) * HOUR_MS, ms(to));
         self.db
             .read(move |conn| {
-                // Rollups are kept with every result, the current hour's included.
-                let mut statement = conn.prepare_cached(
-                    "SELECT hour, tally FROM check_rollups WHERE tenant_id = ?1 AND monitor_id = ?2 AND hour >= ?3 AND hour < ?4 \
-                     ORDER BY hour",
-                )?;
-                let mut rows = statement.query(params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), from, to])?;
-                let mut hours = Vec::new();
-                while let Some(row) = rows.next()? {
-                    let tally: CheckTally = serde_json::from_str(&row.get::<_, String>(1)?).context("a stored rollup does not parse")?;
-                    hours.push((at(row.get(0)?)?, tally));
-                }
-                Ok(hours)
+                hours_in(conn, tenant, monitor, from, to)?
+                    .into_iter()
+                    .map(|(hour, tally)| Ok((at(hour)?, tally)))
+                    .collect::<anyhow::Result<Vec<_>>>()
             })
             .await
             .map_err(backend)

@@ -1,9 +1,11 @@
 //! Each monitor's history digest (`check_digests`): one row per monitor, updated in the same
 //! savepoint as every result, so that a list of a thousand monitors reads a thousand small rows
-//! instead of fifty results and a month of rollups each.
+//! instead of fifty results and a month of rollups each. The row also carries the tally of the
+//! hour being counted (see [`super::rollups`]).
 
 use super::check_log::{RESULT_COLUMNS, result_from_row};
 use super::codec::blob;
+use super::rollups::{OpenHour, count_check, stored_open_hour};
 use anyhow::Context;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -17,32 +19,44 @@ const DAY_MS: i64 = 86_400_000;
 /// Above this many monitors a read scans the tenant's digests instead of looking each up.
 const LOOKUPS_UP_TO: usize = 64;
 
-/// Adds a just-stored result to its monitor's digest, in the caller's savepoint.
+/// A digest row's `digest`, `open_hour` and `open_tally`.
+type DigestRow = (Vec<u8>, Option<i64>, Option<Vec<u8>>);
+
+/// Adds a just-stored result to its monitor's digest and to the tally of its hour (see
+/// [`super::rollups`]), in the caller's savepoint: one row read and written per check.
 pub(super) fn add_to_digest(conn: &Connection, result: &CheckResult) -> anyhow::Result<()> {
-    let key = params![blob(result.tenant_id.as_uuid()), blob(result.monitor_id.as_uuid())];
-    let stored: Option<Vec<u8>> = conn
-        .prepare_cached("SELECT digest FROM check_digests WHERE tenant_id = ?1 AND monitor_id = ?2")?
-        .query_row(key, |row| row.get(0))
+    let (tenant, monitor) = (result.tenant_id, result.monitor_id);
+    let stored: Option<DigestRow> = conn
+        .prepare_cached("SELECT digest, open_hour, open_tally FROM check_digests WHERE tenant_id = ?1 AND monitor_id = ?2")?
+        .query_row(params![blob(tenant.as_uuid()), blob(monitor.as_uuid())], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
         .optional()?;
-    let history = match stored.map(|bytes| RollingHistory::decode(&bytes)) {
+    let (digest, open) = match stored {
+        Some((digest, hour, tally)) => (Some(digest), OpenHour::from_columns(conn, tenant, monitor, hour, tally.as_deref())?),
+        None => (None, None),
+    };
+    let open = count_check(conn, result, open)?;
+    let history = match digest.map(|bytes| RollingHistory::decode(&bytes)) {
         Some(Ok(mut history)) => {
             history.record(result);
             history
         }
         // No digest yet (a monitor checked before digests existed) or an unreadable one: made
         // anew from what is stored, this result included.
-        Some(Err(_)) | None => rebuild(conn, result.tenant_id, result.monitor_id)?,
+        Some(Err(_)) | None => rebuild(conn, tenant, monitor, Some(&open))?,
     };
+    let (open_hour, open_tally) = OpenHour::columns(Some(&open));
     conn.prepare_cached(
-        "INSERT INTO check_digests (tenant_id, monitor_id, digest) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (tenant_id, monitor_id) DO UPDATE SET digest = excluded.digest",
+        "INSERT INTO check_digests (tenant_id, monitor_id, digest, open_hour, open_tally) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (tenant_id, monitor_id) DO UPDATE SET digest = excluded.digest, open_hour = excluded.open_hour, \
+         open_tally = excluded.open_tally",
     )?
-    .execute(params![blob(result.tenant_id.as_uuid()), blob(result.monitor_id.as_uuid()), history.encode()])?;
+    .execute(params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), history.encode(), open_hour, open_tally])?;
     Ok(())
 }
 
-/// A monitor's digest from its newest results and the rollups of its last month of checks.
-fn rebuild(conn: &Connection, tenant: TenantId, monitor: MonitorId) -> anyhow::Result<RollingHistory> {
+/// A monitor's digest from its newest results and the tallies of its last month of checks:
+/// their rows, and `open`, the hour being counted.
+fn rebuild(conn: &Connection, tenant: TenantId, monitor: MonitorId, open: Option<&OpenHour>) -> anyhow::Result<RollingHistory> {
     let (tenant, monitor) = (blob(tenant.as_uuid()), blob(monitor.as_uuid()));
     let mut history = RollingHistory::default();
     let mut newest = conn.prepare_cached(&format!(
@@ -60,11 +74,17 @@ fn rebuild(conn: &Connection, tenant: TenantId, monitor: MonitorId) -> anyhow::R
     )?;
     let mut rows = hours.query(params![tenant, monitor, 31 * DAY_MS])?;
     while let Some(row) = rows.next()? {
-        let hour = Timestamp::from_millisecond(row.get(0)?).context("a rollup's hour is out of range")?;
         let tally: CheckTally = serde_json::from_str(&row.get::<_, String>(1)?).context("a stored rollup does not parse")?;
-        history.count(hour, Counts::from(&tally));
+        history.count(hour_at(row.get(0)?)?, Counts::from(&tally));
+    }
+    if let Some(open) = open {
+        history.count(hour_at(open.hour)?, Counts::from(&open.tally));
     }
     Ok(history)
+}
+
+fn hour_at(ms: i64) -> anyhow::Result<Timestamp> {
+    Timestamp::from_millisecond(ms).context("a rollup's hour is out of range")
 }
 
 /// The digests of `monitors` as read at `now`, in the order asked.
@@ -97,7 +117,7 @@ pub(super) fn read_digests(
         .map(|monitor| {
             let history = match stored.get(monitor).map(|bytes| RollingHistory::decode(bytes)) {
                 Some(Ok(history)) => history,
-                Some(Err(_)) | None => rebuild(conn, tenant, *monitor)?,
+                Some(Err(_)) | None => rebuild(conn, tenant, *monitor, stored_open_hour(conn, tenant, *monitor)?.as_ref())?,
             };
             Ok(history.digest(now))
         })

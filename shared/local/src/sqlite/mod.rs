@@ -16,6 +16,7 @@ mod hosts;
 mod incidents;
 mod monitors;
 mod retention;
+mod rollups;
 mod schedule;
 mod schema;
 mod status_pages;

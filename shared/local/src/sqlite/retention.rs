@@ -10,8 +10,8 @@ const CHUNK: i64 = 5_000;
 const HOUR_MS: i64 = 3_600_000;
 
 impl SqliteStore {
-    /// Deletes check results planned before `results_before` and hourly rollups before
-    /// `rollups_before`; returns how many results were deleted.
+    /// Deletes check results planned before `results_before` and hourly tallies (rows and open
+    /// hours) before `rollups_before`; returns how many results were deleted.
     pub async fn prune(&self, results_before: Timestamp, rollups_before: Timestamp) -> anyhow::Result<u64> {
         let mut deleted = 0u64;
         loop {
@@ -34,7 +34,12 @@ impl SqliteStore {
         }
         let cutoff = ms(rollups_before).div_euclid(HOUR_MS) * HOUR_MS;
         self.db
-            .write(move |conn| Ok(conn.execute("DELETE FROM check_rollups WHERE hour < ?1", [cutoff])?))
+            .write(move |conn| {
+                conn.execute("DELETE FROM check_rollups WHERE hour < ?1", [cutoff])?;
+                // A monitor no longer checked keeps its last open hour on its digest row.
+                conn.execute("UPDATE check_digests SET open_hour = NULL, open_tally = NULL WHERE open_hour < ?1", [cutoff])?;
+                Ok(())
+            })
             .await
             .context("pruning rollups")?;
         Ok(deleted)

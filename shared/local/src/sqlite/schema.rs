@@ -539,6 +539,13 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE task_pings ADD COLUMN run_reason TEXT;
     ALTER TABLE task_pings ADD COLUMN run_log_tail TEXT;
     "#,
+    // 12: the tally of the hour a monitor's checks are being counted in rides on its digest row
+    // (see rollups.rs) and moves to `check_rollups` when the next hour's first check comes. The
+    // rows of hours stored before stay, and merge with the open tally of the same hour.
+    r#"
+    ALTER TABLE check_digests ADD COLUMN open_hour INTEGER;
+    ALTER TABLE check_digests ADD COLUMN open_tally BLOB;
+    "#,
 ];
 
 /// The schema version this build writes: how many migrations it knows.

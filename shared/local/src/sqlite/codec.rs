@@ -31,9 +31,13 @@ pub(crate) fn at(ms: i64) -> anyhow::Result<Timestamp> {
     Timestamp::from_millisecond(ms).with_context(|| format!("stored time {ms} is out of range"))
 }
 
-/// The columns of `monitors` in the order [`monitor_from_row`] reads them.
-pub(crate) const MONITOR_COLUMNS: &str = "tenant_id, id, spec, revision, created_at, updated_at, status, status_since, \
-     failure_streak, success_streak, health_version, next_due_at";
+/// The columns of a monitor in the order [`monitor_from_row`] reads them, from
+/// [`MONITORS_SCHEDULED`].
+pub(crate) const MONITOR_COLUMNS: &str = "m.tenant_id, m.id, m.spec, m.revision, m.created_at, m.updated_at, m.status, \
+     m.status_since, m.failure_streak, m.success_streak, m.health_version, s.next_due_at";
+
+/// Monitors (`m`) with their next planned checks (`s`).
+pub(crate) const MONITORS_SCHEDULED: &str = "monitors m LEFT JOIN check_schedule s ON s.tenant_id = m.tenant_id AND s.monitor_id = m.id";
 
 /// A monitor from a row of [`MONITOR_COLUMNS`].
 pub(crate) fn monitor_from_row(row: &Row<'_>) -> anyhow::Result<MonitorRecord> {

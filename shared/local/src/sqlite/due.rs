@@ -25,7 +25,7 @@ impl DueIndex {
     /// The earliest due time of the index, read through its partial index.
     fn earliest_sql(self) -> &'static str {
         match self {
-            Self::Checks => "SELECT MIN(next_due_at) FROM monitors WHERE next_due_at IS NOT NULL",
+            Self::Checks => "SELECT MIN(next_due_at) FROM check_schedule WHERE next_due_at IS NOT NULL",
             Self::Deadlines => "SELECT MIN(next_deadline_at) FROM tasks WHERE next_deadline_at IS NOT NULL",
             Self::Deliveries => "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending'",
             Self::Timers => "SELECT MIN(due_at) FROM incident_timers",

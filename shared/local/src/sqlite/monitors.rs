@@ -1,5 +1,5 @@
 use super::SqliteStore;
-use super::codec::{MONITOR_COLUMNS, backend, blob, decode_cursor, encode_cursor, monitor_from_row, ms};
+use super::codec::{MONITOR_COLUMNS, MONITORS_SCHEDULED, backend, blob, decode_cursor, encode_cursor, monitor_from_row, ms};
 use super::due::DueIndex;
 use super::transitions::insert_transition;
 use anyhow::Context;
@@ -39,6 +39,16 @@ fn replace_tags(conn: &Connection, monitor: &HttpMonitor) -> rusqlite::Result<()
     Ok(())
 }
 
+/// Plans the monitor's next check at `next_due_at`, or none.
+fn schedule(conn: &Connection, tenant: TenantId, id: MonitorId, next_due_at: Option<Timestamp>) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO check_schedule (tenant_id, monitor_id, next_due_at) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (tenant_id, monitor_id) DO UPDATE SET next_due_at = excluded.next_due_at",
+    )?
+    .execute(params![blob(tenant.as_uuid()), blob(id.as_uuid()), next_due_at.map(ms)])?;
+    Ok(())
+}
+
 /// Whether the monitor exists, for telling a lost race from a missing row.
 fn exists(conn: &Connection, tenant: [u8; 16], id: [u8; 16]) -> rusqlite::Result<bool> {
     conn.query_row("SELECT EXISTS (SELECT 1 FROM monitors WHERE tenant_id = ?1 AND id = ?2)", params![tenant, id], |row| row.get(0))
@@ -53,8 +63,8 @@ impl MonitorRepository for SqliteStore {
                 let (m, h) = (&record.monitor, &record.health);
                 conn.execute(
                     "INSERT INTO monitors (tenant_id, id, spec, interval_s, revision, created_at, updated_at, status, \
-                     status_since, failure_streak, success_streak, health_version, next_due_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                     status_since, failure_streak, success_streak, health_version) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                     params![
                         blob(m.tenant_id.as_uuid()),
                         blob(m.id.as_uuid()),
@@ -68,9 +78,9 @@ impl MonitorRepository for SqliteStore {
                         h.failure_streak,
                         h.success_streak,
                         h.version as i64,
-                        record.next_due_at.map(ms),
                     ],
                 )?;
+                schedule(conn, m.tenant_id, m.id, record.next_due_at)?;
                 replace_tags(conn, m)?;
                 Ok(())
             })
@@ -83,7 +93,7 @@ impl MonitorRepository for SqliteStore {
     async fn get(&self, tenant: TenantId, id: MonitorId) -> Result<Option<MonitorRecord>, StoreError> {
         self.db
             .read(move |conn| {
-                let sql = format!("SELECT {MONITOR_COLUMNS} FROM monitors WHERE tenant_id = ?1 AND id = ?2");
+                let sql = format!("SELECT {MONITOR_COLUMNS} FROM {MONITORS_SCHEDULED} WHERE m.tenant_id = ?1 AND m.id = ?2");
                 let mut statement = conn.prepare_cached(&sql)?;
                 let mut rows = statement.query(params![blob(tenant.as_uuid()), blob(id.as_uuid())])?;
                 rows.next()?.map(monitor_from_row).transpose()
@@ -97,7 +107,7 @@ impl MonitorRepository for SqliteStore {
         let query = query.clone();
         self.db
             .read(move |conn| {
-                let mut sql = format!("SELECT {MONITOR_COLUMNS} FROM monitors m WHERE tenant_id = ?1");
+                let mut sql = format!("SELECT {MONITOR_COLUMNS} FROM {MONITORS_SCHEDULED} WHERE m.tenant_id = ?1");
                 let mut args: Vec<rusqlite::types::Value> = vec![blob(tenant.as_uuid()).to_vec().into()];
                 if let Some(tag) = &query.tag {
                     args.push(tag.clone().into());
@@ -108,15 +118,15 @@ impl MonitorRepository for SqliteStore {
                 }
                 if let Some(status) = query.status {
                     args.push(status.as_str().to_owned().into());
-                    sql += &format!(" AND status = ?{}", args.len());
+                    sql += &format!(" AND m.status = ?{}", args.len());
                 }
                 if let Some((created, id)) = &after {
                     args.push(created[0].into());
                     args.push(id.map(|id| blob(id).to_vec()).unwrap_or_default().into());
-                    sql += &format!(" AND (created_at, id) > (?{}, ?{})", args.len() - 1, args.len());
+                    sql += &format!(" AND (m.created_at, m.id) > (?{}, ?{})", args.len() - 1, args.len());
                 }
                 args.push(i64::from(query.page.limit + 1).into());
-                sql += &format!(" ORDER BY created_at, id LIMIT ?{}", args.len());
+                sql += &format!(" ORDER BY m.created_at, m.id LIMIT ?{}", args.len());
                 let mut statement = conn.prepare_cached(&sql)?;
                 let mut rows = statement.query(params_from_iter(args))?;
                 let mut items = Vec::new();
@@ -141,8 +151,8 @@ impl MonitorRepository for SqliteStore {
             .write(move |conn| {
                 let (tenant, id) = (blob(monitor.tenant_id.as_uuid()), blob(monitor.id.as_uuid()));
                 let changed = conn.execute(
-                    "UPDATE monitors SET spec = ?3, interval_s = ?4, revision = ?5, updated_at = ?6, next_due_at = ?7 \
-                     WHERE tenant_id = ?1 AND id = ?2 AND revision = ?8",
+                    "UPDATE monitors SET spec = ?3, interval_s = ?4, revision = ?5, updated_at = ?6 \
+                     WHERE tenant_id = ?1 AND id = ?2 AND revision = ?7",
                     params![
                         tenant,
                         id,
@@ -150,13 +160,13 @@ impl MonitorRepository for SqliteStore {
                         monitor.spec.interval.seconds(),
                         monitor.revision as i64,
                         ms(monitor.updated_at),
-                        next_due_at.map(ms),
                         expected_revision as i64,
                     ],
                 )?;
                 if changed == 0 {
                     return Ok(if exists(conn, tenant, id)? { Conditional::Conflict } else { Conditional::Missing });
                 }
+                schedule(conn, monitor.tenant_id, monitor.id, next_due_at)?;
                 replace_tags(conn, &monitor)?;
                 Ok(Conditional::Done)
             })
@@ -182,7 +192,7 @@ impl MonitorRepository for SqliteStore {
                 let (tenant_blob, id_blob) = (blob(tenant.as_uuid()), blob(id.as_uuid()));
                 let changed = conn.execute(
                     "UPDATE monitors SET status = ?3, status_since = ?4, failure_streak = ?5, success_streak = ?6, \
-                     health_version = ?7, next_due_at = ?8 WHERE tenant_id = ?1 AND id = ?2 AND health_version = ?9",
+                     health_version = ?7 WHERE tenant_id = ?1 AND id = ?2 AND health_version = ?8",
                     params![
                         tenant_blob,
                         id_blob,
@@ -191,13 +201,13 @@ impl MonitorRepository for SqliteStore {
                         health.failure_streak,
                         health.success_streak,
                         health.version as i64,
-                        next_due_at.map(ms),
                         expected_version as i64,
                     ],
                 )?;
                 if changed == 0 {
                     return Ok(if exists(conn, tenant_blob, id_blob)? { Conditional::Conflict } else { Conditional::Missing });
                 }
+                schedule(conn, tenant, id, next_due_at)?;
                 if let Some(transition) = &transition {
                     insert_transition(conn, transition, None)?;
                 }
@@ -215,7 +225,7 @@ impl MonitorRepository for SqliteStore {
             .write(move |conn| {
                 let args = params![blob(tenant.as_uuid()), blob(id.as_uuid())];
                 let deleted = conn.execute("DELETE FROM monitors WHERE tenant_id = ?1 AND id = ?2", args)?;
-                for table in ["monitor_tags", "check_results", "check_rollups", "check_digests", "transitions"] {
+                for table in ["monitor_tags", "check_schedule", "check_results", "check_rollups", "check_digests", "transitions"] {
                     conn.execute(&format!("DELETE FROM {table} WHERE tenant_id = ?1 AND monitor_id = ?2"), args)?;
                 }
                 Ok(deleted > 0)

@@ -1,5 +1,5 @@
 use super::SqliteStore;
-use super::codec::{MONITOR_COLUMNS, at, backend, blob, monitor_from_row, ms, uuid};
+use super::codec::{MONITOR_COLUMNS, MONITORS_SCHEDULED, at, backend, blob, monitor_from_row, ms, uuid};
 use anyhow::Context;
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -48,8 +48,9 @@ impl SqliteStore {
             // Claiming runs in the single writer, so two claims can never hand out one slot.
             .write(move |conn| {
                 let mut due_rows = conn.prepare_cached(
-                    "SELECT tenant_id, id, interval_s, next_due_at FROM monitors \
-                     WHERE next_due_at IS NOT NULL AND next_due_at < ?1 ORDER BY next_due_at LIMIT ?2",
+                    "SELECT s.tenant_id, s.monitor_id, m.interval_s, s.next_due_at FROM check_schedule s \
+                     JOIN monitors m ON m.tenant_id = s.tenant_id AND m.id = s.monitor_id \
+                     WHERE s.next_due_at IS NOT NULL AND s.next_due_at < ?1 ORDER BY s.next_due_at LIMIT ?2",
                 )?;
                 let due = due_rows
                     .query_map(params![ms(lead_until), limit as i64], |row| {
@@ -66,8 +67,10 @@ impl SqliteStore {
                     })
                     .collect::<anyhow::Result<Vec<_>>>()?;
                 let allotments = allot_slots(due, now, until, limit);
-                let mut advance = conn.prepare_cached("UPDATE monitors SET next_due_at = ?3 WHERE tenant_id = ?1 AND id = ?2")?;
-                let mut read = conn.prepare_cached(&format!("SELECT {MONITOR_COLUMNS} FROM monitors WHERE tenant_id = ?1 AND id = ?2"))?;
+                let mut advance =
+                    conn.prepare_cached("UPDATE check_schedule SET next_due_at = ?3 WHERE tenant_id = ?1 AND monitor_id = ?2")?;
+                let mut read = conn
+                    .prepare_cached(&format!("SELECT {MONITOR_COLUMNS} FROM {MONITORS_SCHEDULED} WHERE m.tenant_id = ?1 AND m.id = ?2"))?;
                 let mut claimed = Vec::new();
                 for allotment in &allotments {
                     let m = &allotment.monitor;

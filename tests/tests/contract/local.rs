@@ -72,15 +72,24 @@ async fn the_hour_being_counted_rides_on_the_digest_row() {
     let rows = |conn: &rusqlite::Connection| {
         let mut hours = conn.prepare("SELECT hour FROM check_rollups ORDER BY hour").unwrap();
         let hours: Vec<i64> = hours.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect();
-        let open = conn.query_row("SELECT open_hour FROM check_digests", [], |row| row.get::<_, Option<i64>>(0)).unwrap();
+        let open =
+            conn.query_row("SELECT open_hour FROM check_results WHERE outcome = 'digest'", [], |row| row.get::<_, Option<i64>>(0)).unwrap();
         (hours, open)
     };
     let hour = |n: i64| at(n * 3600).as_millisecond();
+    let digest_rows = || {
+        conn.query_row("SELECT count(*), max(planned_at) FROM check_results WHERE outcome = 'digest'", [], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
+        })
+    };
 
     for seconds in [60, 1200, 2400] {
         stored.push(check(seconds, true).await);
     }
     assert_eq!(rows(&conn), (vec![], Some(hour(0))), "the first hour is open, on the digest row");
+    assert_eq!(digest_rows().unwrap(), (1, i64::MAX), "the digest row comes after every result of its monitor");
+    let listed = CheckLog::list(&store, tenant, id, &vigil_domain::page::PageRequest { cursor: None, limit: 10 }).await.unwrap();
+    assert_eq!(listed.items.len(), 3, "lists of checks do not show it");
     stored.push(check(3600 + 60, false).await);
     stored.push(check(3600 + 120, true).await);
     assert_eq!(rows(&conn), (vec![hour(0)], Some(hour(1))), "the next hour's first check moved the first to its row");
@@ -99,11 +108,11 @@ async fn the_hour_being_counted_rides_on_the_digest_row() {
     let whole = CheckLog::tally(&store, tenant, id, at(0), at(2 * 3600)).await.unwrap();
     assert_eq!((whole.up, whole.down), (4, 2), "whole hours, the open one included");
 
-    conn.execute("UPDATE check_digests SET open_tally = x'09'", []).unwrap();
+    conn.execute("UPDATE check_results SET open_tally = x'09' WHERE outcome = 'digest'", []).unwrap();
     assert_eq!(hourly().await, expected(&stored), "a damaged open tally is counted from its checks");
     stored.push(check(3600 + 180, true).await);
     assert_eq!(hourly().await, expected(&stored), "and counts each of them once when the next check comes");
-    let tally: Vec<u8> = conn.query_row("SELECT open_tally FROM check_digests", [], |row| row.get(0)).unwrap();
+    let tally: Vec<u8> = conn.query_row("SELECT open_tally FROM check_results WHERE outcome = 'digest'", [], |row| row.get(0)).unwrap();
     assert_eq!(CheckTally::decode(&tally).unwrap().up, 2, "rewritten whole");
 
     store.prune(at(0), at(2 * 3600)).await.unwrap();

@@ -6,6 +6,7 @@
 //! write of the server and might never end). The copy is written beside its destination and
 //! renamed into place once verified, so a failed backup leaves no half file that looks whole.
 
+use super::digests::DIGEST_ROW;
 use super::schema;
 use anyhow::{Context, bail, ensure};
 use rusqlite::backup::Backup;
@@ -147,7 +148,10 @@ fn verify(conn: &Connection, path: &Path) -> anyhow::Result<BackupSummary> {
         let exists: bool =
             conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)", [table], |r| r.get(0))?;
         if exists {
-            counts.push((table, conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))? as u64));
+            // Each monitor's digest is a row of `check_results` but no check (schema 15).
+            let only_checks = if table == "check_results" { format!(" WHERE planned_at < {DIGEST_ROW}") } else { String::new() };
+            let sql = format!("SELECT count(*) FROM {table}{only_checks}");
+            counts.push((table, conn.query_row(&sql, [], |r| r.get::<_, i64>(0))? as u64));
         }
     }
     Ok(BackupSummary { bytes: std::fs::metadata(path)?.len(), schema_version: version, counts })

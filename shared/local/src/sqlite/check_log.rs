@@ -1,5 +1,6 @@
 use super::SqliteStore;
 use super::codec::{at, backend, blob, decode_newest_first_cursor, ms, newest_first_page, uuid};
+use super::digests::DIGEST_ROW;
 use super::monitors::health_version;
 use super::rollups::{HOUR_MS, hours_in};
 use super::transitions::insert_transition;
@@ -187,9 +188,10 @@ impl CheckLog for SqliteStore {
         self.db
             .read(move |conn| {
                 let mut statement = conn.prepare_cached(&format!(
-                    "SELECT {RESULT_COLUMNS} FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 AND planned_at = ?3"
+                    "SELECT {RESULT_COLUMNS} FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 AND planned_at = ?3 \
+                     AND planned_at < ?4"
                 ))?;
-                let mut rows = statement.query(params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), planned])?;
+                let mut rows = statement.query(params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), planned, DIGEST_ROW])?;
                 let result = rows.next()?.map(result_from_row).transpose()?;
                 // The id also encodes the monitor; a forged id with the right time must not match.
                 Ok(result.filter(|r| r.id == id))

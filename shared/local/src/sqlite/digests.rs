@@ -1,7 +1,12 @@
-//! Each monitor's history digest (`check_digests`): one row per monitor, updated in the same
-//! savepoint as every result, so that a list of a thousand monitors reads a thousand small rows
-//! instead of fifty results and a month of rollups each. The row also carries the tally of the
-//! hour being counted (see [`super::rollups`]).
+//! Each monitor's history digest: one row per monitor, updated in the same savepoint as every
+//! result, so that a list of a thousand monitors reads a thousand small rows instead of fifty
+//! results and a month of rollups each. The row also carries the tally of the hour being counted
+//! (see [`super::rollups`]).
+//!
+//! The row is kept in `check_results` itself, keyed after every result of its monitor
+//! ([`DIGEST_ROW`]), so that it sits on the leaf page its monitor's newest result was just added
+//! to: a check writes one leaf for both instead of one in each of two tables (schema 15; it was
+//! `check_digests` before). Every read of results stops before it.
 
 use super::check_log::{RESULT_COLUMNS, result_from_row};
 use super::codec::blob;
@@ -16,8 +21,9 @@ use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::uptime::CheckTally;
 
 const DAY_MS: i64 = 86_400_000;
-/// Above this many monitors a read scans the tenant's digests instead of looking each up.
-const LOOKUPS_UP_TO: usize = 64;
+
+/// The `planned_at` of a monitor's digest row in `check_results`: after every planned time.
+pub(super) const DIGEST_ROW: i64 = i64::MAX;
 
 /// A digest row's `digest`, `open_hour` and `open_tally`.
 type DigestRow = (Vec<u8>, Option<i64>, Option<Vec<u8>>);
@@ -27,8 +33,10 @@ type DigestRow = (Vec<u8>, Option<i64>, Option<Vec<u8>>);
 pub(super) fn add_to_digest(conn: &Connection, result: &CheckResult) -> anyhow::Result<()> {
     let (tenant, monitor) = (result.tenant_id, result.monitor_id);
     let stored: Option<DigestRow> = conn
-        .prepare_cached("SELECT digest, open_hour, open_tally FROM check_digests WHERE tenant_id = ?1 AND monitor_id = ?2")?
-        .query_row(params![blob(tenant.as_uuid()), blob(monitor.as_uuid())], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .prepare_cached(
+            "SELECT digest, open_hour, open_tally FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 AND planned_at = ?3",
+        )?
+        .query_row(params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), DIGEST_ROW], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
         .optional()?;
     let (digest, open) = match stored {
         Some((digest, hour, tally)) => (Some(digest), OpenHour::from_columns(conn, tenant, monitor, hour, tally.as_deref())?),
@@ -45,12 +53,14 @@ pub(super) fn add_to_digest(conn: &Connection, result: &CheckResult) -> anyhow::
         Some(Err(_)) | None => rebuild(conn, tenant, monitor, Some(&open))?,
     };
     let (open_hour, open_tally) = OpenHour::columns(Some(&open));
+    // The columns a result must have are zeros here; no read of results reaches this row.
     conn.prepare_cached(
-        "INSERT INTO check_digests (tenant_id, monitor_id, digest, open_hour, open_tally) VALUES (?1, ?2, ?3, ?4, ?5) \
-         ON CONFLICT (tenant_id, monitor_id) DO UPDATE SET digest = excluded.digest, open_hour = excluded.open_hour, \
-         open_tally = excluded.open_tally",
+        "INSERT INTO check_results (tenant_id, monitor_id, planned_at, started_at, outcome, total_us, body_truncated, \
+         digest, open_hour, open_tally) VALUES (?1, ?2, ?3, 0, 'digest', 0, 0, ?4, ?5, ?6) \
+         ON CONFLICT (tenant_id, monitor_id, planned_at) DO UPDATE SET digest = excluded.digest, \
+         open_hour = excluded.open_hour, open_tally = excluded.open_tally",
     )?
-    .execute(params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), history.encode(), open_hour, open_tally])?;
+    .execute(params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), DIGEST_ROW, history.encode(), open_hour, open_tally])?;
     Ok(())
 }
 
@@ -60,9 +70,10 @@ fn rebuild(conn: &Connection, tenant: TenantId, monitor: MonitorId, open: Option
     let (tenant, monitor) = (blob(tenant.as_uuid()), blob(monitor.as_uuid()));
     let mut history = RollingHistory::default();
     let mut newest = conn.prepare_cached(&format!(
-        "SELECT {RESULT_COLUMNS} FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 ORDER BY planned_at DESC LIMIT ?3"
+        "SELECT {RESULT_COLUMNS} FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 AND planned_at < ?3 \
+         ORDER BY planned_at DESC LIMIT ?4"
     ))?;
-    let mut rows = newest.query(params![tenant, monitor, RECENT_CHECKS as i64])?;
+    let mut rows = newest.query(params![tenant, monitor, DIGEST_ROW, RECENT_CHECKS as i64])?;
     while let Some(row) = rows.next()? {
         history.note_recent(CheckBrief::of(&result_from_row(row)?));
     }
@@ -94,22 +105,13 @@ pub(super) fn read_digests(
     monitors: &[MonitorId],
     now: Timestamp,
 ) -> anyhow::Result<Vec<HistoryDigest>> {
+    let mut statement =
+        conn.prepare_cached("SELECT digest FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 AND planned_at = ?3")?;
     let mut stored: HashMap<MonitorId, Vec<u8>> = HashMap::with_capacity(monitors.len());
-    if monitors.len() > LOOKUPS_UP_TO {
-        let mut statement = conn.prepare_cached("SELECT monitor_id, digest FROM check_digests WHERE tenant_id = ?1")?;
-        let mut rows = statement.query([blob(tenant.as_uuid())])?;
-        while let Some(row) = rows.next()? {
-            let id = MonitorId::from_uuid(super::codec::uuid(&row.get::<_, Vec<u8>>(0)?)?);
-            stored.insert(id, row.get(1)?);
-        }
-    } else {
-        let mut statement = conn.prepare_cached("SELECT digest FROM check_digests WHERE tenant_id = ?1 AND monitor_id = ?2")?;
-        for monitor in monitors {
-            if let Some(bytes) =
-                statement.query_row(params![blob(tenant.as_uuid()), blob(monitor.as_uuid())], |row| row.get(0)).optional()?
-            {
-                stored.insert(*monitor, bytes);
-            }
+    for monitor in monitors {
+        let key = params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), DIGEST_ROW];
+        if let Some(bytes) = statement.query_row(key, |row| row.get::<_, Option<Vec<u8>>>(0)).optional()?.flatten() {
+            stored.insert(*monitor, bytes);
         }
     }
     monitors

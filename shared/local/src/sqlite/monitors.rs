@@ -225,7 +225,7 @@ impl MonitorRepository for SqliteStore {
             .write(move |conn| {
                 let args = params![blob(tenant.as_uuid()), blob(id.as_uuid())];
                 let deleted = conn.execute("DELETE FROM monitors WHERE tenant_id = ?1 AND id = ?2", args)?;
-                for table in ["monitor_tags", "check_schedule", "check_results", "check_rollups", "check_digests", "transitions"] {
+                for table in ["monitor_tags", "check_schedule", "check_results", "check_rollups", "transitions"] {
                     conn.execute(&format!("DELETE FROM {table} WHERE tenant_id = ?1 AND monitor_id = ?2"), args)?;
                 }
                 Ok(deleted > 0)

@@ -5,6 +5,7 @@
 
 use super::SqliteStore;
 use super::codec::ms;
+use super::digests::DIGEST_ROW;
 use anyhow::Context;
 use jiff::Timestamp;
 use rusqlite::{Connection, params};
@@ -24,32 +25,35 @@ impl SqliteStore {
     }
 
     async fn prune_in_chunks(&self, results_before: Timestamp, rollups_before: Timestamp, chunk: usize) -> anyhow::Result<u64> {
-        let cutoff = ms(results_before);
+        let cutoffs = Cutoffs { results: ms(results_before), rollups: ms(rollups_before).div_euclid(HOUR_MS) * HOUR_MS };
         let mut deleted = 0u64;
         let mut next: Option<MonitorKey> = Some(Default::default());
         while let Some(from) = next {
             let (rows, rest) =
-                self.db.write(move |conn| delete_results(conn, from, cutoff, chunk)).await.context("pruning check results")?;
+                self.db.write(move |conn| prune_monitors(conn, from, cutoffs, chunk)).await.context("pruning check results")?;
             deleted += rows as u64;
             next = rest;
         }
-        let cutoff = ms(rollups_before).div_euclid(HOUR_MS) * HOUR_MS;
         self.db
-            .write(move |conn| {
-                conn.execute("DELETE FROM check_rollups WHERE hour < ?1", [cutoff])?;
-                // A monitor no longer checked keeps its last open hour on its digest row.
-                conn.execute("UPDATE check_digests SET open_hour = NULL, open_tally = NULL WHERE open_hour < ?1", [cutoff])?;
-                Ok(())
-            })
+            .write(move |conn| Ok(conn.execute("DELETE FROM check_rollups WHERE hour < ?1", [cutoffs.rollups])?))
             .await
             .context("pruning rollups")?;
         Ok(deleted)
     }
 }
 
-/// Deletes results planned before `cutoff` of the monitors from `from` on, in key order, until
-/// `chunk` rows are gone; returns how many were, and the first monitor not finished, if any.
-fn delete_results(conn: &Connection, from: MonitorKey, cutoff: i64, chunk: usize) -> anyhow::Result<(usize, Option<MonitorKey>)> {
+/// What goes: results planned before `results`, tallies of hours before `rollups`.
+#[derive(Clone, Copy)]
+struct Cutoffs {
+    results: i64,
+    rollups: i64,
+}
+
+/// Prunes the monitors from `from` on, in key order, until `chunk` results are deleted: their
+/// results before the cutoff, and the open hour on their digest row if it is before the
+/// rollups' cutoff (a monitor no longer checked keeps its last one). Returns how many results
+/// were deleted, and the first monitor not finished, if any.
+fn prune_monitors(conn: &Connection, from: MonitorKey, cutoffs: Cutoffs, chunk: usize) -> anyhow::Result<(usize, Option<MonitorKey>)> {
     let mut monitors =
         conn.prepare_cached("SELECT tenant_id, id FROM monitors WHERE (tenant_id, id) >= (?1, ?2) ORDER BY tenant_id, id")?;
     let mut delete = conn.prepare_cached(
@@ -57,12 +61,17 @@ fn delete_results(conn: &Connection, from: MonitorKey, cutoff: i64, chunk: usize
          (SELECT tenant_id, monitor_id, planned_at FROM check_results \
           WHERE tenant_id = ?1 AND monitor_id = ?2 AND planned_at < ?3 ORDER BY planned_at LIMIT ?4)",
     )?;
+    let mut close = conn.prepare_cached(
+        "UPDATE check_results SET open_hour = NULL, open_tally = NULL \
+         WHERE tenant_id = ?1 AND monitor_id = ?2 AND planned_at = ?3 AND open_hour < ?4",
+    )?;
     let mut rows = monitors.query(params![from.0, from.1])?;
     let mut deleted = 0;
     while let Some(row) = rows.next()? {
         let key: MonitorKey = (row.get(0)?, row.get(1)?);
+        close.execute(params![key.0, key.1, DIGEST_ROW, cutoffs.rollups])?;
         let wanted = chunk - deleted;
-        let gone = delete.execute(params![key.0, key.1, cutoff, wanted as i64])?;
+        let gone = delete.execute(params![key.0, key.1, cutoffs.results, wanted as i64])?;
         deleted += gone;
         if gone == wanted {
             // This monitor may have more; the next write starts with it.

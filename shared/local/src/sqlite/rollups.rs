@@ -1,5 +1,5 @@
 //! Each monitor's hourly tallies (`check_rollups`). The hour still being counted rides on the
-//! monitor's digest row (`check_digests.open_hour`, `open_tally`), which every check rewrites
+//! monitor's digest row (its `open_hour` and `open_tally`; see [`super::digests`]), which every check rewrites
 //! anyway; it moves to a row of its own when a check of a later hour comes. A check used to
 //! rewrite its hour's rollup row too: a leaf page of its own per check, in the middle of a table
 //! ordered by monitor, written to the log and again at the checkpoint. Now that row is written
@@ -10,6 +10,7 @@
 
 use super::check_log::tally_raw;
 use super::codec::blob;
+use super::digests::DIGEST_ROW;
 use anyhow::Context;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -114,8 +115,8 @@ fn add_to_hour_row(conn: &Connection, tenant: TenantId, monitor: MonitorId, hour
 /// A monitor's open hour as stored.
 pub(super) fn stored_open_hour(conn: &Connection, tenant: TenantId, monitor: MonitorId) -> anyhow::Result<Option<OpenHour>> {
     let stored: Option<(Option<i64>, Option<Vec<u8>>)> = conn
-        .prepare_cached("SELECT open_hour, open_tally FROM check_digests WHERE tenant_id = ?1 AND monitor_id = ?2")?
-        .query_row(params![blob(tenant.as_uuid()), blob(monitor.as_uuid())], |row| Ok((row.get(0)?, row.get(1)?)))
+        .prepare_cached("SELECT open_hour, open_tally FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 AND planned_at = ?3")?
+        .query_row(params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), DIGEST_ROW], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
     let Some((hour, tally)) = stored else { return Ok(None) };
     OpenHour::from_columns(conn, tenant, monitor, hour, tally.as_deref())

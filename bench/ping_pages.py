@@ -22,18 +22,16 @@ Python's own time is in the CPU figure; compare the pages. Standard library only
 docs/benchmarks.md ("A run rides on its ping") has the figures.
 """
 
-import collections
 import os
 import random
-import sqlite3
-import struct
 import sys
 import tempfile
 import time
 import uuid
 
+from log_frames import frames_by_page_kind, open_uncheckpointed, report
+
 TASKS, GROUP, WARM_GROUPS, GROUPS, KEPT = 1000, 64, 1600, 1500, 100
-PAGE = 4096
 SPEC = ('{"name":"backup job %d","slug":"backup-%d","schedule":{"kind":"period","period_seconds":3600},'
         '"grace_seconds":600,"tags":[]}')
 STATE = ('{"paused":false,"last_finish":{"at":"2026-12-06T07:56:23.656Z","run":"01a24a5a-a2e8-717a-9836-65c9fbcf18c7",'
@@ -76,10 +74,7 @@ SCHEMAS = {
 class Workload:
     def __init__(self, layout, path):
         self.layout, self.path = layout, path
-        self.db = sqlite3.connect(path, isolation_level=None)
-        for pragma in ('journal_mode=WAL', 'synchronous=OFF', 'wal_autocheckpoint=0', 'cache_size=-16384'):
-            self.db.execute(f'PRAGMA {pragma}')
-        self.db.executescript(SCHEMAS[layout])
+        self.db = open_uncheckpointed(path, SCHEMAS[layout])
         self.tenant = uuid.uuid4().bytes
         self.tasks = [uuid.uuid4().bytes for _ in range(TASKS)]
         self.pings = [0] * TASKS
@@ -150,15 +145,6 @@ class Workload:
             self.db.execute('COMMIT')
         return time.process_time() - started
 
-    def frames_by_page_kind(self):
-        owner = {pageno: f'{name} {kind}' for name, pageno, kind in self.db.execute('SELECT name, pageno, pagetype FROM dbstat')}
-        counts = collections.Counter()
-        with open(self.path + '-wal', 'rb') as wal:
-            wal.read(32)
-            while len(header := wal.read(24)) == 24:
-                counts[owner.get(struct.unpack('>I', header[:4])[0], 'freed')] += 1
-                wal.seek(PAGE, 1)
-        return counts
 
 
 def main():
@@ -169,12 +155,7 @@ def main():
             rng = random.Random(7)
             workload.run(WARM_GROUPS, rng)
             cpu = workload.run(GROUPS, rng)
-            counts = workload.frames_by_page_kind()
-            pings = GROUPS * GROUP
-            print(f'{layout}: {sum(counts.values()) / pings:.2f} log pages per ping '
-                  f'({cpu / pings * 1e6:.0f} us of CPU per ping, Python included)')
-            for what, frames in counts.most_common(6):
-                print(f'    {what}: {frames / pings:.2f}')
+            report(layout, frames_by_page_kind(workload.db, workload.path), GROUPS * GROUP, 'ping', cpu)
 
 
 if __name__ == '__main__':

@@ -22,6 +22,9 @@ use vigil_domain::uptime::CheckTally;
 
 const DAY_MS: i64 = 86_400_000;
 
+/// Above this many monitors a read walks the tenant's monitors instead of looking each up.
+const LOOKUPS_UP_TO: usize = 64;
+
 /// The `planned_at` of a monitor's digest row in `check_results`: after every planned time.
 pub(super) const DIGEST_ROW: i64 = i64::MAX;
 
@@ -105,13 +108,29 @@ pub(super) fn read_digests(
     monitors: &[MonitorId],
     now: Timestamp,
 ) -> anyhow::Result<Vec<HistoryDigest>> {
-    let mut statement =
-        conn.prepare_cached("SELECT digest FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 AND planned_at = ?3")?;
     let mut stored: HashMap<MonitorId, Vec<u8>> = HashMap::with_capacity(monitors.len());
-    for monitor in monitors {
-        let key = params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), DIGEST_ROW];
-        if let Some(bytes) = statement.query_row(key, |row| row.get::<_, Option<Vec<u8>>>(0)).optional()?.flatten() {
-            stored.insert(*monitor, bytes);
+    if monitors.len() > LOOKUPS_UP_TO {
+        // One statement walks the tenant's monitors and finds each digest row, without a
+        // statement run per monitor. CROSS JOIN keeps the monitors outside: the other order
+        // would walk every result of the tenant.
+        let mut statement = conn.prepare_cached(
+            "SELECT r.monitor_id, r.digest FROM monitors m CROSS JOIN check_results r \
+             ON r.tenant_id = m.tenant_id AND r.monitor_id = m.id AND r.planned_at = ?2 WHERE m.tenant_id = ?1",
+        )?;
+        let mut rows = statement.query(params![blob(tenant.as_uuid()), DIGEST_ROW])?;
+        while let Some(row) = rows.next()? {
+            if let Some(bytes) = row.get::<_, Option<Vec<u8>>>(1)? {
+                stored.insert(MonitorId::from_uuid(super::codec::uuid(&row.get::<_, Vec<u8>>(0)?)?), bytes);
+            }
+        }
+    } else {
+        let mut statement =
+            conn.prepare_cached("SELECT digest FROM check_results WHERE tenant_id = ?1 AND monitor_id = ?2 AND planned_at = ?3")?;
+        for monitor in monitors {
+            let key = params![blob(tenant.as_uuid()), blob(monitor.as_uuid()), DIGEST_ROW];
+            if let Some(bytes) = statement.query_row(key, |row| row.get::<_, Option<Vec<u8>>>(0)).optional()?.flatten() {
+                stored.insert(*monitor, bytes);
+            }
         }
     }
     monitors

@@ -26,12 +26,10 @@ docs/benchmarks.md ("A check rewrites two rows of its monitor") has the figures.
 
 import os
 import random
-import sys
-import tempfile
 import time
 import uuid
 
-from log_frames import frames_by_page_kind, open_uncheckpointed, report
+from log_frames import open_uncheckpointed, replay
 
 MONITORS, GROUP, HISTORY, ROUNDS = 4000, 80, 40, 30
 SPEC = ('{"name":"shop %d","url":"https://shop-%d.example.com/health","method":"GET","interval_seconds":30,'
@@ -148,18 +146,5 @@ class Workload:
         return time.process_time() - started
 
 
-
-def main():
-    layouts = sys.argv[1:] or list(SCHEMAS)
-    for layout in layouts:
-        with tempfile.TemporaryDirectory() as directory:
-            workload = Workload(layout, os.path.join(directory, 'checks.db'))
-            rng = random.Random(7)
-            random.seed(7)
-            workload.run(HISTORY, rng)
-            cpu = workload.run(ROUNDS, rng)
-            report(layout, frames_by_page_kind(workload.db, workload.path), ROUNDS * MONITORS, 'check', cpu)
-
-
 if __name__ == '__main__':
-    main()
+    replay(SCHEMAS, Workload, HISTORY, ROUNDS, ROUNDS * MONITORS, 'check')

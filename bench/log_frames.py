@@ -3,8 +3,12 @@ write-ahead log is never checkpointed, counting the frames appended to it by the
 of page each one is, and printing a layout's figures. Standard library only."""
 
 import collections
+import os
+import random
 import sqlite3
 import struct
+import sys
+import tempfile
 
 PAGE = 4096
 
@@ -28,6 +32,21 @@ def frames_by_page_kind(db, path):
             counts[owner.get(struct.unpack('>I', header[:4])[0], 'freed')] += 1
             wal.seek(PAGE, 1)
     return counts
+
+
+def replay(schemas, workload, warm_up, measured, items, what):
+    """For each layout named on the command line (all of `schemas` if none): a `workload` on a
+    new database, `run` for `warm_up` then for `measured` (returning its CPU seconds), and the
+    log pages each of its `items` appended, by part."""
+    for layout in sys.argv[1:] or list(schemas):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, 'replay.db')
+            run = workload(layout, path)
+            rng = random.Random(7)
+            random.seed(7)
+            run.run(warm_up, rng)
+            cpu = run.run(measured, rng)
+            report(layout, frames_by_page_kind(run.db, path), items, what, cpu)
 
 
 def report(layout, counts, items, what, cpu):

@@ -23,13 +23,10 @@ docs/benchmarks.md ("A run rides on its ping") has the figures.
 """
 
 import os
-import random
-import sys
-import tempfile
 import time
 import uuid
 
-from log_frames import frames_by_page_kind, open_uncheckpointed, report
+from log_frames import open_uncheckpointed, replay
 
 TASKS, GROUP, WARM_GROUPS, GROUPS, KEPT = 1000, 64, 1600, 1500, 100
 SPEC = ('{"name":"backup job %d","slug":"backup-%d","schedule":{"kind":"period","period_seconds":3600},'
@@ -146,17 +143,5 @@ class Workload:
         return time.process_time() - started
 
 
-
-def main():
-    layouts = sys.argv[1:] or list(SCHEMAS)
-    for layout in layouts:
-        with tempfile.TemporaryDirectory() as directory:
-            workload = Workload(layout, os.path.join(directory, 'history.db'))
-            rng = random.Random(7)
-            workload.run(WARM_GROUPS, rng)
-            cpu = workload.run(GROUPS, rng)
-            report(layout, frames_by_page_kind(workload.db, workload.path), GROUPS * GROUP, 'ping', cpu)
-
-
 if __name__ == '__main__':
-    main()
+    replay(SCHEMAS, Workload, WARM_GROUPS, GROUPS, GROUPS * GROUP, 'ping')

@@ -108,12 +108,23 @@ async fn the_hour_being_counted_rides_on_the_digest_row() {
     let whole = CheckLog::tally(&store, tenant, id, at(0), at(2 * 3600)).await.unwrap();
     assert_eq!((whole.up, whole.down), (4, 2), "whole hours, the open one included");
 
+    // A database from before schema 12 kept a row for the open hour at every check.
+    let (tenant_key, monitor_key) = (tenant.as_uuid().as_bytes().to_vec(), id.as_uuid().as_bytes().to_vec());
+    let row = serde_json::to_string(&expected(&stored)[1].1).unwrap();
+    conn.execute("INSERT INTO check_rollups VALUES (?1, ?2, ?3, ?4)", rusqlite::params![tenant_key, monitor_key, hour(1), row]).unwrap();
+    conn.execute("UPDATE check_results SET open_hour = NULL, open_tally = NULL WHERE outcome = 'digest'", []).unwrap();
+    assert_eq!(hourly().await, expected(&stored), "a row of the open hour from before");
+    stored.push(check(3600 + 150, true).await);
+    assert_eq!(rows(&conn), (vec![hour(0), hour(1)], Some(hour(1))));
+    assert_eq!(hourly().await, expected(&stored), "merges with the open tally begun after it");
+
     conn.execute("UPDATE check_results SET open_tally = x'09' WHERE outcome = 'digest'", []).unwrap();
-    assert_eq!(hourly().await, expected(&stored), "a damaged open tally is counted from its checks");
+    assert_eq!(hourly().await, expected(&stored), "a damaged open tally is counted from its checks, the row's included");
     stored.push(check(3600 + 180, true).await);
     assert_eq!(hourly().await, expected(&stored), "and counts each of them once when the next check comes");
+    assert_eq!(rows(&conn), (vec![hour(0)], Some(hour(1))), "the recount took the row's place");
     let tally: Vec<u8> = conn.query_row("SELECT open_tally FROM check_results WHERE outcome = 'digest'", [], |row| row.get(0)).unwrap();
-    assert_eq!(CheckTally::decode(&tally).unwrap().up, 2, "rewritten whole");
+    assert_eq!(CheckTally::decode(&tally).unwrap().up, 3, "rewritten whole");
 
     store.prune(at(0), at(2 * 3600)).await.unwrap();
     assert_eq!(rows(&conn), (vec![], None), "pruning clears hours kept either way");

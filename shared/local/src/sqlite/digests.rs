@@ -55,7 +55,7 @@ pub(super) fn add_to_digest(conn: &Connection, result: &CheckResult) -> anyhow::
         // anew from what is stored, this result included.
         Some(Err(_)) | None => rebuild(conn, tenant, monitor, Some(&open))?,
     };
-    let (open_hour, open_tally) = OpenHour::columns(Some(&open));
+    let (open_hour, open_tally) = open.columns();
     // The columns a result must have are zeros here; no read of results reaches this row.
     conn.prepare_cached(
         "INSERT INTO check_results (tenant_id, monitor_id, planned_at, started_at, outcome, total_us, body_truncated, \
@@ -88,8 +88,12 @@ fn rebuild(conn: &Connection, tenant: TenantId, monitor: MonitorId, open: Option
     )?;
     let mut rows = hours.query(params![tenant, monitor, 31 * DAY_MS])?;
     while let Some(row) = rows.next()? {
+        let hour: i64 = row.get(0)?;
+        if open.is_some_and(|open| open.holds_row_of(hour)) {
+            continue;
+        }
         let tally: CheckTally = serde_json::from_str(&row.get::<_, String>(1)?).context("a stored rollup does not parse")?;
-        history.count(hour_at(row.get(0)?)?, Counts::from(&tally));
+        history.count(hour_at(hour)?, Counts::from(&tally));
     }
     if let Some(open) = open {
         history.count(hour_at(open.hour)?, Counts::from(&open.tally));

@@ -1,12 +1,14 @@
 //! Each monitor's hourly tallies (`check_rollups`). The hour still being counted rides on the
-//! monitor's digest row (its `open_hour` and `open_tally`; see [`super::digests`]), which every check rewrites
-//! anyway; it moves to a row of its own when a check of a later hour comes. A check used to
+//! monitor's digest row (its `open_hour` and `open_tally`; see [`super::digests`]), which every
+//! check rewrites anyway; it moves to a row of its own when a check of a later hour comes. A check used to
 //! rewrite its hour's rollup row too: a leaf page of its own per check, in the middle of a table
 //! ordered by monitor, written to the log and again at the checkpoint. Now that row is written
 //! once an hour.
 //!
 //! A check of an hour before the open one (a late result) is added to that hour's row at once.
 //! An hour's tally is therefore its row, if any, merged with the open tally if the hour is open.
+//! (The open hour has a row only in a database written before schema 12, whose rows were kept
+//! at every check.)
 
 use super::check_log::tally_raw;
 use super::codec::blob;
@@ -26,8 +28,8 @@ pub(super) struct OpenHour {
     /// The hour's start, in milliseconds.
     pub hour: i64,
     pub tally: CheckTally,
-    /// Whether the tally was counted again from the hour's stored results, which include a
-    /// result of the hour just stored.
+    /// Whether the tally was counted again from the hour's stored results: it is then the whole
+    /// hour, the hour's row (if any) included, and a result of the hour just stored too.
     recounted: bool,
 }
 
@@ -52,13 +54,28 @@ impl OpenHour {
     }
 
     /// The row's `open_hour` and `open_tally`.
-    pub(super) fn columns(open: Option<&Self>) -> (Option<i64>, Option<Vec<u8>>) {
-        open.map_or((None, None), |open| (Some(open.hour), Some(open.tally.encode())))
+    pub(super) fn columns(&self) -> (i64, Vec<u8>) {
+        (self.hour, self.tally.encode())
+    }
+
+    /// Adds the tally of its hour's row to `hours`'s entry of the same hour, or replaces it if
+    /// this tally was counted again and so holds the row's checks already.
+    fn join(self, same_hour: &mut CheckTally) {
+        if self.recounted {
+            *same_hour = self.tally;
+        } else {
+            same_hour.merge(&self.tally);
+        }
+    }
+
+    /// Whether `hour`'s row is already counted in this tally.
+    pub(super) fn holds_row_of(&self, hour: i64) -> bool {
+        self.recounted && self.hour == hour
     }
 }
 
 /// The start of the hour `at` falls in, in milliseconds.
-pub(super) fn hour_of(at: Timestamp) -> i64 {
+fn hour_of(at: Timestamp) -> i64 {
     at.as_millisecond().div_euclid(HOUR_MS) * HOUR_MS
 }
 
@@ -73,6 +90,14 @@ pub(super) fn count_check(conn: &Connection, result: &CheckResult, open: Option<
         tally
     };
     let (tenant, monitor) = (result.tenant_id, result.monitor_id);
+    if let Some(open) = open.as_ref().filter(|open| open.recounted) {
+        // The recount holds the hour's row: the row goes, so that nothing counts twice.
+        conn.prepare_cached("DELETE FROM check_rollups WHERE tenant_id = ?1 AND monitor_id = ?2 AND hour = ?3")?.execute(params![
+            blob(tenant.as_uuid()),
+            blob(monitor.as_uuid()),
+            open.hour
+        ])?;
+    }
     Ok(match open {
         Some(mut open) if open.hour == hour => {
             if !open.recounted {
@@ -142,7 +167,7 @@ pub(super) fn hours_in(
     }
     if let Some(open) = stored_open_hour(conn, tenant, monitor)?.filter(|open| (from..to).contains(&open.hour)) {
         match hours.binary_search_by_key(&open.hour, |(hour, _)| *hour) {
-            Ok(same) => hours[same].1.merge(&open.tally),
+            Ok(same) => open.join(&mut hours[same].1),
             Err(position) => hours.insert(position, (open.hour, open.tally)),
         }
     }

@@ -47,9 +47,11 @@ impl SqliteStore {
         self.db
             // Claiming runs in the single writer, so two claims can never hand out one slot.
             .write(move |conn| {
+                // CROSS JOIN keeps the schedule's index outside, in due order, whatever the
+                // planner's statistics say.
                 let mut due_rows = conn.prepare_cached(
                     "SELECT s.tenant_id, s.monitor_id, m.interval_s, s.next_due_at FROM check_schedule s \
-                     JOIN monitors m ON m.tenant_id = s.tenant_id AND m.id = s.monitor_id \
+                     CROSS JOIN monitors m ON m.tenant_id = s.tenant_id AND m.id = s.monitor_id \
                      WHERE s.next_due_at IS NOT NULL AND s.next_due_at < ?1 ORDER BY s.next_due_at LIMIT ?2",
                 )?;
                 let due = due_rows

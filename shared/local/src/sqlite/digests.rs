@@ -142,7 +142,9 @@ pub(super) fn read_digests(
         .map(|monitor| {
             let history = match stored.get(monitor).map(|bytes| RollingHistory::decode(bytes)) {
                 Some(Ok(history)) => history,
-                Some(Err(_)) | None => rebuild(conn, tenant, *monitor, stored_open_hour(conn, tenant, *monitor)?.as_ref())?,
+                Some(Err(_)) => rebuild(conn, tenant, *monitor, stored_open_hour(conn, tenant, *monitor)?.as_ref())?,
+                // No digest row, so no open hour either: it rides on that row.
+                None => rebuild(conn, tenant, *monitor, None)?,
             };
             Ok(history.digest(now))
         })

@@ -6,13 +6,13 @@
 use super::SqliteStore;
 use super::codec::ms;
 use super::digests::DIGEST_ROW;
+use super::rollups::HOUR_MS;
 use anyhow::Context;
 use jiff::Timestamp;
 use rusqlite::{Connection, params};
 
 /// Rows deleted per write, so that pruning never holds the writer for long.
 const CHUNK: usize = 5_000;
-const HOUR_MS: i64 = 3_600_000;
 
 /// A monitor's key: its tenant's id and its own.
 type MonitorKey = (Vec<u8>, Vec<u8>);

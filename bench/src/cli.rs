@@ -124,6 +124,10 @@ pub struct SchedulerArgs {
     /// The scheduler's most checks running at once (`vigil serve --max-in-flight`).
     #[arg(long, default_value_t = 1_000)]
     pub max_in_flight: usize,
+    /// The scheduler's release tick in milliseconds: checks start on its multiples, at or after
+    /// their planned time (0: each at its own planned time).
+    #[arg(long, default_value_t = 500)]
+    pub release_tick_ms: u64,
     /// Each monitor's check timeout, in milliseconds.
     #[arg(long, default_value_t = 10_000)]
     pub timeout_ms: u64,

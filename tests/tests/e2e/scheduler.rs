@@ -1,8 +1,10 @@
 use serde_json::json;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
+use vigil::serve::SchedulerConfig;
 use vigil_domain::ids::MonitorId;
 use vigil_domain::monitor::CheckInterval;
+use vigil_domain::monitor::schedule::release_at;
 use vigil_tests::app::TestApp;
 use vigil_tests::target::Target;
 
@@ -28,11 +30,15 @@ async fn monitors_are_checked_on_schedule_at_their_phase() {
     let interval = CheckInterval::from_seconds(10).unwrap();
     let phase = interval.phase_of(id.parse::<MonitorId>().unwrap());
     assert_eq!(planned[0].rem_euclid(10_000), phase, "later checks sit at the monitor's phase");
+    let tick = jiff::SignedDuration::try_from(SchedulerConfig::default().release_tick).unwrap();
+    assert!(tick > jiff::SignedDuration::ZERO, "the scheduler releases checks on a tick");
     for check in &checks {
         let planned: jiff::Timestamp = check["planned_at"].as_str().unwrap().parse().unwrap();
         let started: jiff::Timestamp = check["started_at"].as_str().unwrap().parse().unwrap();
         let lag = started.duration_since(planned).as_secs_f64();
         assert!((0.0..1.0).contains(&lag), "started {lag} s after its planned time");
+        let release = release_at(planned, tick);
+        assert!(started >= release, "started at {started}, before the release tick {release} of its plan {planned}");
     }
     let stats = &app.server.as_ref().unwrap().scheduler_stats;
     assert!(stats.started.load(Ordering::Relaxed) >= 3);

@@ -111,6 +111,23 @@ pub fn resume_slot(interval: CheckInterval, monitor: MonitorId, due: Timestamp, 
     }
 }
 
+/// When a scheduler that starts checks on a common tick starts a check planned at `planned_at`:
+/// the first multiple of `tick`, counted from the Unix epoch, at or after the plan (never before
+/// it; a tick of zero or less starts every check at its plan).
+///
+/// Phases are spread to the millisecond, so without a tick every check wakes the scheduler on
+/// its own. Checks that share a tick start together and share the wake-ups after them too (their
+/// results reach the store together), which is most of a check's cost at low load.
+pub fn release_at(planned_at: Timestamp, tick: SignedDuration) -> Timestamp {
+    let tick = tick.as_millis();
+    if tick <= 0 {
+        return planned_at;
+    }
+    let planned = i128::from(planned_at.as_millisecond());
+    let released = planned.div_euclid(tick) * tick + if planned.rem_euclid(tick) == 0 { 0 } else { tick };
+    i64::try_from(released).ok().and_then(|ms| Timestamp::from_millisecond(ms).ok()).unwrap_or(planned_at)
+}
+
 /// A monitor that a store's due-index shows due: what slot allotment needs of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DueMonitor {
@@ -232,6 +249,23 @@ mod tests {
             per_second[(offset / 1000) as usize] += 1;
         }
         assert!(per_second.iter().all(|&n| n > 50), "a thousand monitors made in one millisecond spread: {per_second:?}");
+    }
+
+    #[test]
+    fn checks_start_on_the_first_tick_at_or_after_their_plan() {
+        let quarter = SignedDuration::from_millis(250);
+        let table = [
+            ("on a tick", 1_000_000_250, quarter, 1_000_000_250),
+            ("just after a tick", 1_000_000_251, quarter, 1_000_000_500),
+            ("just before a tick", 1_000_000_499, quarter, 1_000_000_500),
+            ("before the epoch", -1, quarter, 0),
+            ("a second's tick", 1_000_000_001, SignedDuration::from_secs(1), 1_000_001_000),
+            ("no tick", 1_000_000_123, SignedDuration::ZERO, 1_000_000_123),
+            ("a negative tick", 1_000_000_123, SignedDuration::from_millis(-250), 1_000_000_123),
+        ];
+        for (name, planned, tick, expected) in table {
+            assert_eq!(release_at(ts(planned), tick), ts(expected), "{name}");
+        }
     }
 
     #[test]

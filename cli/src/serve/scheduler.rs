@@ -40,8 +40,9 @@ pub struct SchedulerConfig {
     /// Checks start on multiples of this, at or after their planned time (zero: each at its own
     /// time). Phases are spread to the millisecond, so at 10 checks a second each check used to
     /// wake the process on its own; started on the half second, they share their wake-ups, the
-    /// writer's commits and the log's flushes, for about 40 % less CPU per check at that load
-    /// (docs/benchmarks.md). Half a second late is nothing to a check every 10 s or more.
+    /// writer's commits and the log's flushes: a third less CPU per check at that load, half at
+    /// 333 checks a second (docs/benchmarks.md). Half a second late is nothing to a check every
+    /// 10 s or more.
     pub release_tick: Duration,
     /// On shutdown, how long running checks may take to finish and be stored.
     pub shutdown_grace: Duration,

@@ -123,8 +123,7 @@ pub fn release_at(planned_at: Timestamp, tick: SignedDuration) -> Timestamp {
     if tick <= 0 {
         return planned_at;
     }
-    let planned = i128::from(planned_at.as_millisecond());
-    let released = planned.div_euclid(tick) * tick + if planned.rem_euclid(tick) == 0 { 0 } else { tick };
+    let released = (i128::from(planned_at.as_millisecond()) + tick - 1).div_euclid(tick) * tick;
     i64::try_from(released).ok().and_then(|ms| Timestamp::from_millisecond(ms).ok()).unwrap_or(planned_at)
 }
 

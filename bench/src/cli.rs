@@ -128,6 +128,9 @@ pub struct SchedulerArgs {
     /// their planned time (0: each at its own planned time).
     #[arg(long, default_value_t = 500)]
     pub release_tick_ms: u64,
+    /// The most checks the scheduler starts at one instant (0: a whole tick at once).
+    #[arg(long, default_value_t = 16)]
+    pub release_group: usize,
     /// Each monitor's check timeout, in milliseconds.
     #[arg(long, default_value_t = 10_000)]
     pub timeout_ms: u64,

@@ -133,6 +133,7 @@ async fn phase(scheme: Scheme, args: &SchedulerArgs, target: &Target) -> anyhow:
         SchedulerConfig {
             max_in_flight: args.max_in_flight,
             release_tick: Duration::from_millis(args.release_tick_ms),
+            release_group: args.release_group,
             due: Some(due),
             ..SchedulerConfig::default()
         },
@@ -376,7 +377,7 @@ fn print(args: &SchedulerArgs, phases: &[Phase]) {
     table.row("monitors", cells(&|_| report::count(args.monitors as u64)));
     table.row("interval (s)", cells(&|_| args.interval_seconds.to_string()));
     table.row("max in flight", cells(&|_| args.max_in_flight.to_string()));
-    table.row("release tick", cells(&|_| format!("{} ms", args.release_tick_ms)));
+    table.row("release tick; most checks at one instant", cells(&|_| format!("{} ms; {}", args.release_tick_ms, args.release_group)));
     table.row("monitors created in", cells(&|p| report::duration(p.created_in)));
     table.row("warm-up (s)", cells(&|p| p.warmup.as_secs().to_string()));
     table.row("warm-up lag p99 / max", cells(&|p| lag_pair(&p.warmup_lag)));

@@ -7,6 +7,7 @@
 mod config_file;
 mod incident_workers;
 mod pacing;
+mod releases;
 mod scheduler;
 mod sweeper;
 

@@ -2,7 +2,8 @@
 //!
 //! Each pass claims the checks planned within the next horizon from the due-index, then each
 //! claimed check waits in its own task for the first tick of the release clock at or after its
-//! planned time (see [`SchedulerConfig::release_tick`]) and runs once one of a bounded number of
+//! planned time, or a group's gap later when that tick is crowded (see
+//! [`SchedulerConfig::release_tick`] and `releases`), and runs once one of a bounded number of
 //! slots is free. Claiming advances each monitor's due time in the store, so a restart
 //! resumes on schedule and nothing is claimed twice. Between passes it sleeps until the earliest
 //! planned check is within half the horizon, or a monitor was made or changed (see `Pacing`).
@@ -19,11 +20,11 @@ use vigil_app::Deps;
 use vigil_app::SystemClock;
 use vigil_app::checks::{ClaimDueChecks, RunCheckOutcome, claim_due_checks, run_claimed_check};
 use vigil_domain::latency::LatencyDigest;
-use vigil_domain::monitor::schedule::release_at;
 use vigil_domain::ports::ClaimedCheck;
 use vigil_local::DueWatch;
 
 use super::pacing::Pacing;
+use super::releases::{ReleasePolicy, Releases};
 
 /// How the scheduler paces itself.
 #[derive(Clone, Debug)]
@@ -44,6 +45,12 @@ pub struct SchedulerConfig {
     /// 333 checks a second (docs/benchmarks.md). Half a second late is nothing to a check every
     /// 10 s or more.
     pub release_tick: Duration,
+    /// The most checks started at one instant: a crowded tick starts in groups of this size,
+    /// [`SchedulerConfig::release_gap`] apart, so that many monitors of one host do not
+    /// overflow its queue of connections to accept (see `releases`).
+    pub release_group: usize,
+    /// The time between two groups of one tick.
+    pub release_gap: Duration,
     /// On shutdown, how long running checks may take to finish and be stored.
     pub shutdown_grace: Duration,
 }
@@ -56,6 +63,8 @@ impl Default for SchedulerConfig {
             claim: ClaimDueChecks::default(),
             max_in_flight: 1_000,
             release_tick: Duration::from_millis(500),
+            release_group: 16,
+            release_gap: Duration::from_millis(5),
             shutdown_grace: Duration::from_secs(15),
         }
     }
@@ -128,6 +137,11 @@ impl LocalScheduler {
         let mut tasks = JoinSet::new();
         let horizon = Duration::try_from(self.config.claim.horizon).unwrap_or_default();
         let pacing = Pacing { watch: self.config.due.clone(), tick: self.config.tick, lead: horizon / 2, floor: self.config.tick };
+        let mut releases = Releases::new(ReleasePolicy {
+            tick: SignedDuration::try_from(self.config.release_tick).unwrap_or_default(),
+            group: self.config.release_group,
+            gap: SignedDuration::try_from(self.config.release_gap).unwrap_or_default(),
+        });
         let mut previous = None;
         tokio::pin!(shutdown);
         loop {
@@ -138,8 +152,10 @@ impl LocalScheduler {
             previous = Some(Instant::now());
             match claim_due_checks(&self.deps, self.config.claim, SystemClock::now()).await {
                 Ok(due) => {
+                    let now = SystemClock::now();
                     for check in due {
-                        tasks.spawn(self.check_task(check, Arc::clone(&slots), stop_rx.clone()));
+                        let start = releases.start_of(check.check.planned_at, now);
+                        tasks.spawn(self.check_task(check, start, Arc::clone(&slots), stop_rx.clone()));
                     }
                 }
                 Err(error) => tracing::error!(%error, "claiming due checks failed; retrying next pass"),
@@ -160,15 +176,15 @@ impl LocalScheduler {
     fn check_task(
         &self,
         claimed: ClaimedCheck,
+        start: jiff::Timestamp,
         slots: Arc<Semaphore>,
         mut stop: watch::Receiver<bool>,
     ) -> impl Future<Output = ()> + Send + 'static {
         let deps = self.deps.clone();
         let stats = Arc::clone(&self.stats);
-        let tick = SignedDuration::try_from(self.config.release_tick).unwrap_or_default();
         async move {
             let check = claimed.check;
-            let wait = release_at(check.planned_at, tick).duration_since(SystemClock::now());
+            let wait = start.duration_since(SystemClock::now());
             let start_at = Instant::now() + Duration::try_from(wait).unwrap_or_default();
             let permit = tokio::select! {
                 biased;

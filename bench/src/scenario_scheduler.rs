@@ -11,12 +11,13 @@
 
 use anyhow::{Context, anyhow};
 use futures::StreamExt;
+use jiff::SignedDuration;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
-use vigil::serve::{LocalScheduler, SchedulerConfig, SchedulerStats};
+use vigil::serve::{LocalScheduler, ReleasePolicy, SchedulerConfig, SchedulerStats};
 use vigil_app::checks::{RunCheck, RunCheckOutcome, run_check};
 use vigil_app::monitors::{CreateMonitor, create_monitor};
 use vigil_app::tenants::{Bootstrap, Bootstrapped, bootstrap};
@@ -132,8 +133,11 @@ async fn phase(scheme: Scheme, args: &SchedulerArgs, target: &Target) -> anyhow:
         deps.clone(),
         SchedulerConfig {
             max_in_flight: args.max_in_flight,
-            release_tick: Duration::from_millis(args.release_tick_ms),
-            release_group: args.release_group,
+            release: ReleasePolicy {
+                tick: SignedDuration::try_from(Duration::from_millis(args.release_tick_ms)).unwrap_or_default(),
+                group: args.release_group,
+                ..ReleasePolicy::default()
+            },
             due: Some(due),
             ..SchedulerConfig::default()
         },

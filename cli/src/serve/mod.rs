@@ -13,6 +13,7 @@ mod sweeper;
 
 pub use config_file::{InProcess, Watcher, apply_file, in_process_client};
 pub use incident_workers::{IncidentWorkers, IncidentWorkersConfig};
+pub use releases::ReleasePolicy;
 pub use scheduler::{LocalScheduler, SchedulerConfig, SchedulerStats};
 pub use sweeper::{LocalSweeper, SweeperConfig, SweeperStats};
 

@@ -3,12 +3,11 @@
 //! Each pass claims the checks planned within the next horizon from the due-index, then each
 //! claimed check waits in its own task for the first tick of the release clock at or after its
 //! planned time, or a group's gap later when that tick is crowded (see
-//! [`SchedulerConfig::release_tick`] and `releases`), and runs once one of a bounded number of
+//! [`ReleasePolicy`]), and runs once one of a bounded number of
 //! slots is free. Claiming advances each monitor's due time in the store, so a restart
 //! resumes on schedule and nothing is claimed twice. Between passes it sleeps until the earliest
 //! planned check is within half the horizon, or a monitor was made or changed (see `Pacing`).
 
-use jiff::SignedDuration;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -38,19 +37,9 @@ pub struct SchedulerConfig {
     pub claim: ClaimDueChecks,
     /// The most checks running at once.
     pub max_in_flight: usize,
-    /// Checks start on multiples of this, at or after their planned time (zero: each at its own
-    /// time). Phases are spread to the millisecond, so at 10 checks a second each check used to
-    /// wake the process on its own; started on the half second, they share their wake-ups, the
-    /// writer's commits and the log's flushes: a third less CPU per check at that load, half at
-    /// 333 checks a second (docs/benchmarks.md). Half a second late is nothing to a check every
-    /// 10 s or more.
-    pub release_tick: Duration,
-    /// The most checks started at one instant: a crowded tick starts in groups of this size,
-    /// [`SchedulerConfig::release_gap`] apart, so that many monitors of one host do not
-    /// overflow its queue of connections to accept (see `releases`).
-    pub release_group: usize,
-    /// The time between two groups of one tick.
-    pub release_gap: Duration,
+    /// When each claimed check starts: on the half second at or after its planned time, at most
+    /// 16 at one instant (see [`ReleasePolicy`]).
+    pub release: ReleasePolicy,
     /// On shutdown, how long running checks may take to finish and be stored.
     pub shutdown_grace: Duration,
 }
@@ -62,9 +51,7 @@ impl Default for SchedulerConfig {
             due: None,
             claim: ClaimDueChecks::default(),
             max_in_flight: 1_000,
-            release_tick: Duration::from_millis(500),
-            release_group: 16,
-            release_gap: Duration::from_millis(5),
+            release: ReleasePolicy::default(),
             shutdown_grace: Duration::from_secs(15),
         }
     }
@@ -137,11 +124,7 @@ impl LocalScheduler {
         let mut tasks = JoinSet::new();
         let horizon = Duration::try_from(self.config.claim.horizon).unwrap_or_default();
         let pacing = Pacing { watch: self.config.due.clone(), tick: self.config.tick, lead: horizon / 2, floor: self.config.tick };
-        let mut releases = Releases::new(ReleasePolicy {
-            tick: SignedDuration::try_from(self.config.release_tick).unwrap_or_default(),
-            group: self.config.release_group,
-            gap: SignedDuration::try_from(self.config.release_gap).unwrap_or_default(),
-        });
+        let mut releases = Releases::new(self.config.release);
         let mut previous = None;
         tokio::pin!(shutdown);
         loop {

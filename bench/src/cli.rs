@@ -129,7 +129,7 @@ pub struct SchedulerArgs {
     #[arg(long, default_value_t = 500)]
     pub release_tick_ms: u64,
     /// The most checks the scheduler starts at one instant (0: a whole tick at once).
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, default_value_t = 8)]
     pub release_group: usize,
     /// Each monitor's check timeout, in milliseconds.
     #[arg(long, default_value_t = 10_000)]

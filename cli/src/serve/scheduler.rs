@@ -38,7 +38,7 @@ pub struct SchedulerConfig {
     /// The most checks running at once.
     pub max_in_flight: usize,
     /// When each claimed check starts: on the half second at or after its planned time, at most
-    /// 16 at one instant (see [`ReleasePolicy`]).
+    /// 8 at one instant (see [`ReleasePolicy`]).
     pub release: ReleasePolicy,
     /// On shutdown, how long running checks may take to finish and be stored.
     pub shutdown_grace: Duration,

@@ -24,7 +24,7 @@ pub struct ReleasePolicy {
     /// The most checks started at one instant (zero: a whole tick at once). Eight, not more:
     /// a check's duration includes waiting for the CPU its neighbours' handshakes take, and 16
     /// TLS handshakes at once made HTTPS checks of a loopback target report 4–8 ms instead of
-    /// about 1 (eight: 2–2.6 ms), for about a tenth of CPU per check (docs/benchmarks.md).
+    /// about 1 (eight: 2–2.6 ms), at about a tenth more CPU per HTTPS check (docs/benchmarks.md).
     pub group: usize,
     /// The time between two groups of one tick.
     pub gap: SignedDuration,

@@ -820,7 +820,8 @@ mod tests {
         assert_eq!(rows(&db).await, 2);
     }
 
-    /// The newest key of `k` but `skip`: a parameter an ORDER BY walks past, and a LIMIT.
+    /// The id of `k` that `?2` of its ids are newer than: a parameter whose equality lets the
+    /// ORDER BY walk the key, and one in the LIMIT clause.
     const NEWEST_BUT: &str = "SELECT id FROM p WHERE k = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2";
 
     /// Runs [`NEWEST_BUT`] for every `k` in `ks`, cached, and says how often SQLite compiled it

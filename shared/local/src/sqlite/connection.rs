@@ -185,9 +185,9 @@ fn configure(conn: &Connection) -> anyhow::Result<()> {
     // Without the planner's stability guarantee, SQLite marks a statement to be compiled again
     // whenever a new value is bound to a parameter the planner looked at (one compared with a
     // column that an ORDER BY walks, a LIMIT), so every run of such a cached statement parsed
-    // and planned its SQL anew: the ping's prune query did at every ping. Plans that depend on
-    // bound values need STAT4 samples, which Vigil never gathers (no ANALYZE), so nothing is
-    // lost.
+    // and planned its SQL anew: the prune of a task's pings (every tenth ping by default), a
+    // monitor's newest checks. Plans that depend on bound values need STAT4 samples, which
+    // Vigil never gathers (no ANALYZE), so nothing is lost.
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(())
 }

@@ -49,8 +49,9 @@ impl Releases {
     }
 
     /// When a check planned at `planned_at` starts: the first instant from its release tick on,
-    /// a gap apart, that has room in its group. Instants before `now` are forgotten first (no
-    /// check can start there any more).
+    /// a gap apart, that has room in its group. Instants more than a tick before `now` are
+    /// forgotten first; those of the last tick are kept, so that overdue checks (released in the
+    /// past, started at once) still go in groups.
     pub(crate) fn start_of(&mut self, planned_at: Timestamp, now: Timestamp) -> Timestamp {
         let forgotten = now - self.policy.tick.max(SignedDuration::ZERO);
         while let Some(earliest) = self.taken.first_entry() {

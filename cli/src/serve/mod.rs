@@ -272,6 +272,12 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Server> {
     vigil_app::incidents::reconcile_outages(&deps, SystemClock::now()).await.context("reconciling outages with incidents")?;
     vigil_app::hosts::reconcile_host_alerts(&deps, SystemClock::now()).await.context("reconciling host rules with incidents")?;
 
+    // Checks the last run claimed ahead and never ran would each leave its monitor a slot short.
+    let handed_back = store.hand_back_unrun_claims(SystemClock::now()).await?;
+    if handed_back > 0 {
+        tracing::info!(checks = handed_back, "running the checks the last run claimed and stopped before running");
+    }
+
     let (stop, stop_rx) = watch::channel(false);
 
     let scheduler = LocalScheduler::new(

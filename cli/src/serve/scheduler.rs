@@ -117,7 +117,8 @@ impl LocalScheduler {
 
     /// Runs until `shutdown` completes, then lets running checks finish (up to the grace
     /// period) so that their results are stored. Checks claimed but not yet started are dropped;
-    /// those monitors run again at their next slot.
+    /// the next start hands them back (`SqliteStore::hand_back_unrun_claims`) if it comes
+    /// within an interval, and otherwise those monitors run again at their next slot.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         let slots = Arc::new(Semaphore::new(self.config.max_in_flight));
         let (stop_tx, stop_rx) = watch::channel(false);

@@ -212,6 +212,44 @@ async fn sqlite_claims_carry_their_monitors() {
     assert_eq!(carried.health, monitor.health);
 }
 
+/// A start hands back the checks a stopped process claimed and never ran: the slot runs (late)
+/// at the next claim. A slot whose result is stored, one whose monitor was changed since its
+/// claim, and one an interval old stay as they are.
+#[tokio::test]
+async fn a_start_hands_back_claims_that_never_ran() {
+    use vigil_domain::ports::{CheckLog, CheckRecord, CheckSchedule, MonitorRepository};
+    use vigil_tests::contract::fixtures::{at, id_with_phase, record_with, result, tenant};
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("hand_back.db")).unwrap();
+    let tenant = tenant();
+    // Each on its phase, 5 s past the minute, so that a claim of two seconds yields one slot.
+    let monitors: Vec<_> = (0..3).map(|i| record_with(tenant, id_with_phase(i, 60, 5), "m", 60, &[], at(0), Some(at(5)))).collect();
+    for monitor in &monitors {
+        MonitorRepository::insert(&store, monitor).await.unwrap();
+    }
+    let [unrun, ran, _changed] = [0, 1, 2].map(|i| monitors[i].monitor.id);
+    let stored = |monitor, planned| CheckRecord { result: result(tenant, monitor, planned, true, 10), health: None, patient: false };
+    let claimed = store.claim_due(at(5), at(7), 10).await.unwrap();
+    assert_eq!(claimed.iter().map(|c| c.planned_at).collect::<Vec<_>>(), vec![at(5); 3]);
+    store.record(&[stored(ran, at(5))]).await.unwrap();
+    let edited = &monitors[2].monitor;
+    store.update_spec(edited, edited.revision, Some(at(65))).await.unwrap();
+    assert!(store.claim_due(at(8), at(10), 10).await.unwrap().is_empty(), "every due time has moved past the claim");
+
+    // The process stops here and a new one starts at 8 s: only the slot that never ran comes back.
+    assert_eq!(store.hand_back_unrun_claims(at(8)).await.unwrap(), 1);
+    let again = store.claim_due(at(8), at(10), 10).await.unwrap();
+    assert_eq!(again.iter().map(|c| (c.monitor_id, c.planned_at)).collect::<Vec<_>>(), vec![(unrun, at(5))], "claimed again, late");
+    store.record(&[stored(unrun, at(5))]).await.unwrap();
+    assert_eq!(store.hand_back_unrun_claims(at(9)).await.unwrap(), 0, "once it has run, nothing comes back");
+
+    // All three claimed at 65 s and none run: a start an interval after the slot drops them, as
+    // a claim would; one within the interval hands back all three.
+    assert_eq!(store.claim_due(at(65), at(67), 10).await.unwrap().len(), 3);
+    assert_eq!(store.hand_back_unrun_claims(at(125)).await.unwrap(), 0, "a slot an interval old stays dropped");
+    assert_eq!(store.hand_back_unrun_claims(at(124)).await.unwrap(), 3);
+}
+
 /// Pruning by age on SQLite, which walks each task's key range (ids are UUIDv7 minted on
 /// arrival): pings and finished runs older than the cutoff go with their bodies; open runs and
 /// newer history stay.

@@ -14,6 +14,7 @@ mod due;
 mod gathering;
 mod hosts;
 mod incidents;
+mod interrupted;
 mod monitors;
 mod retention;
 mod rollups;

@@ -39,11 +39,12 @@ fn replace_tags(conn: &Connection, monitor: &HttpMonitor) -> rusqlite::Result<()
     Ok(())
 }
 
-/// Plans the monitor's next check at `next_due_at`, or none.
+/// Plans the monitor's next check at `next_due_at`, or none. A claim made before is no longer
+/// handed back at a start (see interrupted.rs): the plan it was part of has changed.
 fn schedule(conn: &Connection, tenant: TenantId, id: MonitorId, next_due_at: Option<Timestamp>) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO check_schedule (tenant_id, monitor_id, next_due_at) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (tenant_id, monitor_id) DO UPDATE SET next_due_at = excluded.next_due_at",
+         ON CONFLICT (tenant_id, monitor_id) DO UPDATE SET next_due_at = excluded.next_due_at, claimed_slot = NULL",
     )?
     .execute(params![blob(tenant.as_uuid()), blob(id.as_uuid()), next_due_at.map(ms)])?;
     Ok(())

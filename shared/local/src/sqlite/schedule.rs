@@ -69,15 +69,16 @@ impl SqliteStore {
                     })
                     .collect::<anyhow::Result<Vec<_>>>()?;
                 let allotments = allot_slots(due, now, until, limit);
-                let mut advance =
-                    conn.prepare_cached("UPDATE check_schedule SET next_due_at = ?3 WHERE tenant_id = ?1 AND monitor_id = ?2")?;
+                let mut advance = conn.prepare_cached(
+                    "UPDATE check_schedule SET next_due_at = ?3, claimed_slot = ?4 WHERE tenant_id = ?1 AND monitor_id = ?2",
+                )?;
                 let mut read = conn
                     .prepare_cached(&format!("SELECT {MONITOR_COLUMNS} FROM {MONITORS_SCHEDULED} WHERE m.tenant_id = ?1 AND m.id = ?2"))?;
                 let mut claimed = Vec::new();
                 for allotment in &allotments {
                     let m = &allotment.monitor;
                     let key = (blob(m.tenant_id.as_uuid()), blob(m.monitor_id.as_uuid()));
-                    advance.execute(params![key.0, key.1, ms(allotment.next_due_at)])?;
+                    advance.execute(params![key.0, key.1, ms(allotment.next_due_at), allotment.slots.last().copied().map(ms)])?;
                     let monitor = match with_monitors {
                         true => read.query(params![key.0, key.1])?.next()?.map(monitor_from_row).transpose()?.map(Arc::new),
                         false => None,

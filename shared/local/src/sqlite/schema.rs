@@ -577,6 +577,11 @@ const MIGRATIONS: &[&str] = &[
     SELECT tenant_id, monitor_id, 9223372036854775807, 0, 'digest', 0, 0, digest, open_hour, open_tally FROM check_digests;
     DROP TABLE check_digests;
     "#,
+    // 16: the last slot each monitor's latest claim handed out, so that a start can hand back
+    // the claims a stopped process never ran (see interrupted.rs).
+    r#"
+    ALTER TABLE check_schedule ADD COLUMN claimed_slot INTEGER;
+    "#,
 ];
 
 /// The schema version this build writes: how many migrations it knows.

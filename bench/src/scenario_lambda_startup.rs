@@ -26,8 +26,14 @@ use vigil_aws::config::StoreConfig;
 use vigil_aws::sqs::SqsJobQueue;
 use vigil_domain::ids::TenantId;
 
-const FUNCTIONS: [(&str, &str); 3] =
-    [("vigil-api", "apigw-healthz.json"), ("vigil-scheduler", "eventbridge-scheduled.json"), ("vigil-prober", "sqs-probe-job.json")];
+/// Each binary with the event of its first answer. The monitors function's event carries a key
+/// no tenant has: its answer (401) comes after the key's lookup in DynamoDB.
+const FUNCTIONS: [(&str, &str); 4] = [
+    ("vigil-api", "apigw-healthz.json"),
+    ("vigil-monitors", "apigw-create-monitor.json"),
+    ("vigil-scheduler", "eventbridge-scheduled.json"),
+    ("vigil-prober", "sqs-probe-job.json"),
+];
 
 fn quantile(sorted: &[Duration], q: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * q).round() as usize]

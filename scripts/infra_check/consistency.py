@@ -222,10 +222,24 @@ class Checker:
                 if route not in declared:
                     self.problem(f"{name}: no WebSocket route {route}")
         elif trigger.startswith("API Gateway"):
-            route = function["trigger"]["route"]
-            routes = [body for (kind, _), body in self.vigil.resources.items() if kind == "aws_apigatewayv2_route" and body.get("route_key") == route]
-            if not routes:
-                self.problem(f"{name}: no HTTP API route {route}")
+            # Each route of the manifest exists, and leads to this function's integration.
+            integrations = {
+                integration
+                for (kind, integration), body in self.vigil.resources.items()
+                if kind == "aws_apigatewayv2_integration" and f"module.{label}." in str(body.get("integration_uri"))
+            }
+            targets: dict[str, str | None] = {}
+            for (kind, _), body in self.vigil.resources.items():
+                if kind != "aws_apigatewayv2_route":
+                    continue
+                keys = re.findall(r'"([^"]+)"', str(body["for_each"])) if body.get("for_each") else [body.get("route_key")]
+                for key in keys:
+                    targets[key] = _ref(body.get("target"), r"aws_apigatewayv2_integration\.(\w+)\.id")
+            for route in function["trigger"]["routes"]:
+                if route not in targets:
+                    self.problem(f"{name}: no HTTP API route {route}")
+                elif targets[route] not in integrations:
+                    self.problem(f"{name}: route {route} leads to integration {targets[route]}, not to this function's")
 
     def check_queues(self) -> None:
         queues = {name: body for (kind, name), body in self.vigil.resources.items() if kind == "aws_sqs_queue"}

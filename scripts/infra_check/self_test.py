@@ -105,6 +105,15 @@ class MutatedCopy(unittest.TestCase):
         self.mutate("infra/modules/vigil/functions.tf", "heartbeat = 10", "heartbeat = 20")
         self.assertProblem("heartbeat: timeout_seconds 20, the manifest says 10")
 
+    def test_a_route_leading_to_another_function(self) -> None:
+        self.mutate("infra/modules/vigil/api.tf", 'target    = "integrations/${aws_apigatewayv2_integration.monitors.id}"',
+                    'target    = "integrations/${aws_apigatewayv2_integration.api.id}"')
+        self.assertProblem("monitors: route ANY /v1/monitors leads to integration api, not to this function's")
+
+    def test_a_missing_route(self) -> None:
+        self.mutate("infra/modules/vigil/api.tf", '"POST /v1/monitors/{id}/check", ', '"POST /v1/monitors/{id}/checks", ')
+        self.assertProblem("api: no HTTP API route POST /v1/monitors/{id}/check")
+
     def test_the_table_drifting_from_table_rs(self) -> None:
         self.mutate("infra/modules/vigil/table.tf", 'non_key_attributes = ["interval_s"]', "non_key_attributes = []")
         self.assertProblem("table: index due projects")

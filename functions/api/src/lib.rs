@@ -1,6 +1,7 @@
-//! The api function: Vigil's HTTP API and dashboard (the same axum Router as `vigil serve`)
-//! behind API Gateway. lambda_http turns each API Gateway event into an HTTP request for the router and
-//! the router's response into the event's answer.
+//! The API's functions behind API Gateway: the api function (Vigil's HTTP API and dashboard,
+//! the same axum Router as `vigil serve`) and the monitors function (the monitors' routes
+//! alone). lambda_http turns each API Gateway event into an HTTP request for the router and the
+//! router's response into the event's answer.
 
 use axum::Router;
 use std::sync::Arc;
@@ -23,6 +24,13 @@ pub fn app_with_agents(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> R
         Some(gateway) => app(deps).layer(axum::Extension(vigil_http::AgentLinks(Arc::new(gateway)))),
         None => app(deps),
     }
+}
+
+/// The monitors function's handler: every route below `/v1/monitors` but "check now", over
+/// the monitors' own dependencies (`vigil_aws::wiring::monitors_deps`), so that its binary
+/// carries neither the pages nor the rest of the API and its stores.
+pub fn monitors_app(deps: Deps) -> Router {
+    vigil_http::monitors_router(deps).layer(axum::middleware::from_fn(client_address))
 }
 
 /// Puts API Gateway's `sourceIp` where the router reads a client's address, as a server does.

@@ -37,16 +37,13 @@ async fn the_first_cold_start_creates_the_tenant_of_the_configured_key_hash() {
     let mut env = session.function_env();
     env.push(("VIGIL_ADMIN_KEY_SHA256", vigil_domain::tenant::ApiKeySecret::presented(key).hash().0));
     let event = vigil_tests::lambda::api_request("GET", "/v1/summary", Some(key), None);
-    let run = invoke_binary(Path::new(BINARY), &env, event.clone()).await;
-    let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
+    let answer = answer_of(Path::new(BINARY), &env, event.clone()).await;
     assert_eq!(answer["statusCode"], 200, "the key whose hash was configured is the admin key: {answer}");
     // A second cold start finds the tenant and creates nothing.
-    let run = invoke_binary(Path::new(BINARY), &env, event).await;
-    let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
+    let answer = answer_of(Path::new(BINARY), &env, event).await;
     assert_eq!(answer["statusCode"], 200, "{answer}");
     let wrong = vigil_tests::lambda::api_request("GET", "/v1/summary", Some("vk_not-the-configured-key-000000"), None);
-    let run = invoke_binary(Path::new(BINARY), &env, wrong).await;
-    let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
+    let answer = answer_of(Path::new(BINARY), &env, wrong).await;
     assert_eq!(answer["statusCode"], 401, "{answer}");
 }
 
@@ -68,4 +65,32 @@ async fn the_openid_provider_of_the_environment_is_offered_on_the_sign_in_page()
     let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
     assert_eq!(answer["body"], r#"{"oidc":{"configured":true,"name":"Ops SSO"}}"#, "{answer}");
     assert!(!run.stderr.contains("a-secret-never-logged"), "the secret is never logged: {}", run.stderr);
+}
+
+/// What `binary` answered to `event`, cold-started with `env`.
+async fn answer_of(binary: &Path, env: &[(&'static str, String)], event: serde_json::Value) -> serde_json::Value {
+    let run = invoke_binary(binary, env, event).await;
+    let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
+    answer
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_monitors_binary_serves_the_monitors_of_a_key() {
+    let session = Session::start().await;
+    let key = vigil_tests::app::TEST_KEY;
+    let mut env = session.function_env();
+    env.push(("VIGIL_ADMIN_KEY_SHA256", vigil_domain::tenant::ApiKeySecret::presented(key).hash().0));
+    // The api's first cold start makes the tenant of the key; the monitors function reads it.
+    let summary = answer_of(Path::new(BINARY), &env, vigil_tests::lambda::api_request("GET", "/v1/summary", Some(key), None)).await;
+    assert_eq!(summary["statusCode"], 200, "{summary}");
+    let monitors = Path::new(env!("CARGO_BIN_EXE_vigil-monitors"));
+    let body = serde_json::json!({"name": "shop", "url": "http://127.0.0.1:9/", "interval_seconds": 60});
+    let created = answer_of(monitors, &env, vigil_tests::lambda::api_request("POST", "/v1/monitors", Some(key), Some(&body))).await;
+    assert_eq!(created["statusCode"], 201, "{created}");
+    let listed = answer_of(monitors, &env, vigil_tests::lambda::api_request("GET", "/v1/monitors", Some(key), None)).await;
+    let page: serde_json::Value = serde_json::from_str(listed["body"].as_str().unwrap_or_default()).unwrap();
+    assert_eq!(page["items"][0]["name"], "shop", "{listed}");
+    let wrong = vigil_tests::lambda::api_request("GET", "/v1/monitors", Some("vk_not-the-configured-key-000000"), None);
+    let refused = answer_of(monitors, &env, wrong).await;
+    assert_eq!(refused["statusCode"], 401, "{refused}");
 }

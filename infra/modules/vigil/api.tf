@@ -1,5 +1,6 @@
-# One HTTP API for the REST API, dashboard and status pages (api) and the heartbeat ping URLs
-# (heartbeat), so both share a host: heartbeat URLs are <api url>/ping/...
+# One HTTP API for the REST API, dashboard and status pages (api), the monitors' routes of the
+# API (monitors) and the heartbeat ping URLs (heartbeat), so all share a host: heartbeat URLs are
+# <api url>/ping/...
 
 resource "aws_apigatewayv2_api" "http" {
   name          = "${var.name_prefix}-http"
@@ -16,6 +17,14 @@ resource "aws_apigatewayv2_integration" "api" {
   timeout_milliseconds   = local.timeouts.api * 1000
 }
 
+resource "aws_apigatewayv2_integration" "monitors" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.monitors.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.monitors * 1000
+}
+
 resource "aws_apigatewayv2_integration" "heartbeat" {
   api_id                 = aws_apigatewayv2_api.http.id
   integration_type       = "AWS_PROXY"
@@ -28,6 +37,27 @@ resource "aws_apigatewayv2_route" "default" {
   #checkov:skip=CKV_AWS_309:Authorisation is the api's own (bearer API keys checked against the table), and status pages and badges are public by design.
   api_id    = aws_apigatewayv2_api.http.id
   route_key = "$default"
+  target    = "integrations/${aws_apigatewayv2_integration.api.id}"
+}
+
+# /v1/monitors and below go to the monitors function, but "check now", which runs a check (the
+# api function carries the probe engine for it), and deletion, which resolves the monitor's
+# incident and announces it (the api function wires the incidents' and notifications' stores).
+# The monitors function serves exactly these routes (a test in shared/http holds its router to
+# the whole router's).
+resource "aws_apigatewayv2_route" "monitors" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the function's own (bearer API keys and session cookies checked against the table), as on the api's routes.
+  for_each  = toset(["ANY /v1/monitors", "ANY /v1/monitors/{proxy+}"])
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.monitors.id}"
+}
+
+resource "aws_apigatewayv2_route" "monitor_routes_of_the_api" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the api's own (bearer API keys and session cookies checked against the table).
+  for_each  = toset(["POST /v1/monitors/{id}/check", "DELETE /v1/monitors/{id}"])
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
   target    = "integrations/${aws_apigatewayv2_integration.api.id}"
 }
 
@@ -82,6 +112,15 @@ resource "aws_lambda_permission" "api" {
   function_name = module.api.function_name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${aws_apigatewayv2_api.http.execution_arn}/*"
+}
+
+resource "aws_lambda_permission" "monitors" {
+  statement_id  = "HttpApiMonitors"
+  action        = "lambda:InvokeFunction"
+  function_name = module.monitors.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage and method, paths under /v1/monitors only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/v1/monitors*"
 }
 
 resource "aws_lambda_permission" "heartbeat" {

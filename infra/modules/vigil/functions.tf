@@ -2,8 +2,8 @@
 # the manifest's; scripts/check-infra keeps this file, the policies and the manifest in step.
 
 locals {
-  memory_mb = { api = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
-  timeouts  = { api = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
+  memory_mb = { api = 128, monitors = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
+  timeouts  = { api = 29, monitors = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
 
   public_url = trimsuffix(coalesce(var.public_url, aws_apigatewayv2_api.http.api_endpoint), "/")
 
@@ -151,6 +151,28 @@ module "notifier" {
     VIGIL_NOTIFY_DLQ_URL = aws_sqs_queue.notifications_dlq.url
   })
   policy_json = data.aws_iam_policy_document.notifier.json
+
+  name_prefix        = local.function_defaults.name_prefix
+  artefacts_dir      = local.function_defaults.artefacts_dir
+  log_retention_days = local.function_defaults.log_retention_days
+  kms_key_arn        = local.function_defaults.kms_key_arn
+  tracing_mode       = local.function_defaults.tracing_mode
+  alarm_actions      = local.function_defaults.alarm_actions
+  tags               = local.function_defaults.tags
+}
+
+# The monitors' routes of the API (api.tf routes /v1/monitors to it), apart from the api so
+# that its zip carries only their stores.
+module "monitors" {
+  source = "../function"
+
+  name                 = "monitors"
+  binary               = "vigil-monitors"
+  memory_mb            = local.memory_mb.monitors
+  timeout_seconds      = local.timeouts.monitors
+  reserved_concurrency = var.reserved_concurrency.monitors
+  environment          = local.store_environment
+  policy_json          = data.aws_iam_policy_document.monitors.json
 
   name_prefix        = local.function_defaults.name_prefix
   artefacts_dir      = local.function_defaults.artefacts_dir

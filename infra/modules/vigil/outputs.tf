@@ -35,6 +35,7 @@ output "queue_urls" {
 output "function_names" {
   value = {
     api       = module.api.function_name
+    monitors  = module.monitors.function_name
     scheduler = module.scheduler.function_name
     prober    = module.prober.function_name
     incidents = module.incidents.function_name

@@ -248,6 +248,46 @@ data "aws_iam_policy_document" "notifier" {
   }
 }
 
+data "aws_iam_policy_document" "monitors" {
+  statement {
+    sid       = "Table"
+    actions   = local.store_dynamodb
+    resources = local.table_arns
+  }
+  # A check's failure artefact is read with the check; a deleted monitor's are deleted.
+  statement {
+    sid       = "Artefacts"
+    actions   = ["s3:GetObject", "s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.artefacts.arn}/*"]
+  }
+  statement {
+    sid       = "ListArtefacts"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.artefacts.arn]
+  }
+  statement {
+    sid       = "Events"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.events.arn]
+  }
+  dynamic "statement" {
+    for_each = local.event_bus
+    content {
+      sid       = "EventBus"
+      actions   = ["events:PutEvents"]
+      resources = [statement.value]
+    }
+  }
+  dynamic "statement" {
+    for_each = local.kms_keys
+    content {
+      sid       = "Key"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
 data "aws_iam_policy_document" "heartbeat" {
   statement {
     sid       = "Table"

@@ -25,8 +25,8 @@ pub struct Variable {
     pub meaning: &'static str,
 }
 
-const ALL: &[&str] = &["api", "scheduler", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
-const STORE_USERS: &[&str] = &["api", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
+const ALL: &[&str] = &["api", "monitors", "scheduler", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
+const STORE_USERS: &[&str] = &["api", "monitors", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
 
 /// DynamoDB table name.
 pub const TABLE: &str = "VIGIL_TABLE";

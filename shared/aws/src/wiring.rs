@@ -43,6 +43,28 @@ pub fn prober_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn P
     Ok(deps(clients, config, stores, prober, no_messages("prober")))
 }
 
+/// The monitors function's dependencies: a monitor (its schedule is part of it), its checks
+/// (with their artefacts in S3), transitions and mutes, and what authentication and the audit
+/// log read and write.
+pub fn monitors_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    let stores = Stores {
+        monitors: store.clone(),
+        checks: store.clone(),
+        transitions: store.clone(),
+        silences: store.clone(),
+        tenants: store.clone(),
+        users: store.clone(),
+        memberships: store.clone(),
+        sessions: store.clone(),
+        server_secrets: store.clone(),
+        audit: store,
+        artefacts: artefacts(clients, config),
+        ..not_wired("monitors")
+    };
+    Ok(deps(clients, config, stores, no_checks("monitors"), no_messages("monitors")))
+}
+
 /// The incidents function's dependencies: an event opens or resolves an incident, enqueues its
 /// deliveries by the tenant's rules, channels and silences, starts its timers, and updates the
 /// status pages that show its subject (their incidents, snapshots and subscribers' mails).

@@ -106,16 +106,11 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         tasks,
     };
     let v1 = OpenApiRouter::new()
-        .routes(routes!(monitors::create, monitors::list))
-        .routes(routes!(monitors::read, monitors::update, monitors::delete))
-        .routes(routes!(monitors::pause))
-        .routes(routes!(monitors::resume))
+        // Running a check ("check now") and deleting a monitor (which resolves its incident and
+        // announces it) reach beyond the monitor's own data, so the monitors function leaves
+        // them to the api function.
         .routes(routes!(checks::trigger))
-        .routes(routes!(checks::list))
-        .routes(routes!(checks::read))
-        .routes(routes!(status::uptime))
-        .routes(routes!(status::transitions))
-        .routes(routes!(alerting::mute, alerting::unmute))
+        .routes(routes!(monitors::delete))
         .routes(routes!(status::summary))
         .routes(routes!(incidents::list))
         .routes(routes!(incidents::read))
@@ -170,7 +165,38 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         .routes(routes!(routes::subscriptions::start))
         .routes(routes!(routes::subscriptions::confirm))
         .routes(routes!(routes::subscriptions::leave))
-        .nest("/v1", v1.merge(account_api_routes()))
+        .nest("/v1", v1.merge(monitor_routes()).merge(account_api_routes()))
+}
+
+/// A monitor and what hangs off it: the monitor itself, its checks, uptime, transitions and
+/// mute; not "check now" or deletion (see [`api_routes`]). Every route below `/v1/monitors`
+/// but those two: the group [`monitors_router`] serves on its own.
+fn monitor_routes() -> OpenApiRouter<Deps> {
+    use routes::{alerting, checks, monitors, status};
+    OpenApiRouter::new()
+        .routes(routes!(monitors::create, monitors::list))
+        .routes(routes!(monitors::read, monitors::update))
+        .routes(routes!(monitors::pause))
+        .routes(routes!(monitors::resume))
+        .routes(routes!(checks::list))
+        .routes(routes!(checks::read))
+        .routes(routes!(status::uptime))
+        .routes(routes!(status::transitions))
+        .routes(routes!(alerting::mute, alerting::unmute))
+}
+
+/// The monitors' routes alone (every route below `/v1/monitors` but "check now" and
+/// deletion), with the
+/// API's answers to unknown paths, limits and errors: what the monitors Lambda serves behind
+/// API Gateway's `/v1/monitors` routes, carrying none of the rest of the API.
+pub fn monitors_router(deps: Deps) -> Router {
+    stateless_monitors_router().with_state(deps)
+}
+
+/// Every route and layer of [`monitors_router`], waiting for its state.
+fn stateless_monitors_router() -> Router<Deps> {
+    let (routes, _) = OpenApiRouter::new().nest("/v1", monitor_routes()).split_for_parts();
+    with_api_layers(routes)
 }
 
 /// People, organisations, sign-in, keys and the audit log: documented the same way.
@@ -215,11 +241,19 @@ pub fn router(deps: Deps) -> Router {
 /// Every route and layer of [`router`], waiting for its state.
 fn stateless_router() -> Router<Deps> {
     let (api, _) = api_routes().split_for_parts();
-    api.merge(ping_routes())
+    let routes = api
+        .merge(ping_routes())
         // Documents below `api/v2/` may hold a slash, which a `routes!` path cannot capture.
         .route("/status/{slug}/api/v2/{*document}", axum::routing::get(routes::public_pages::statuspage_document))
         .route("/api/v2/{*document}", axum::routing::get(routes::public_pages::statuspage_document_by_host))
-        .layer(axum::Extension(Arc::new(answer_cache::AnswerCache::default())))
+        .layer(axum::Extension(Arc::new(answer_cache::AnswerCache::default())));
+    with_api_layers(routes)
+}
+
+/// What every API router answers around its routes: problem+json for unknown paths and methods,
+/// the body limit, a panic as a 500, and a span per request.
+fn with_api_layers(routes: Router<Deps>) -> Router<Deps> {
+    routes
         .fallback(routes::health::not_found)
         .method_not_allowed_fallback(routes::health::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))

@@ -9,6 +9,7 @@ mod faults;
 mod heartbeats;
 mod incidents;
 mod isolation;
+mod monitors;
 mod notifier_faults;
 mod pipeline;
 mod s3_objects;

@@ -149,7 +149,7 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
 }
 
 /// The (service, operation) pairs functions/manifest.json declares for `function`.
-fn declared_actions(function: &str) -> BTreeSet<(String, String)> {
+pub(crate) fn declared_actions(function: &str) -> BTreeSet<(String, String)> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../functions/manifest.json");
     let manifest: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let entry = manifest["functions"].as_array().unwrap().iter().find(|f| f["name"] == function).unwrap();

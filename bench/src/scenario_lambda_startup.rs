@@ -26,11 +26,12 @@ use vigil_aws::config::StoreConfig;
 use vigil_aws::sqs::SqsJobQueue;
 use vigil_domain::ids::TenantId;
 
-/// Each binary with the event of its first answer. The monitors function's event carries a key
-/// no tenant has: its answer (401) comes after the key's lookup in DynamoDB.
-const FUNCTIONS: [(&str, &str); 4] = [
+/// Each binary with the event of its first answer. The route groups' events carry a key no
+/// tenant has: their answer (401) comes after the key's lookup in DynamoDB.
+const FUNCTIONS: [(&str, &str); 5] = [
     ("vigil-api", "apigw-healthz.json"),
     ("vigil-monitors", "apigw-create-monitor.json"),
+    ("vigil-tasks", "apigw-list-tasks.json"),
     ("vigil-scheduler", "eventbridge-scheduled.json"),
     ("vigil-prober", "sqs-probe-job.json"),
 ];

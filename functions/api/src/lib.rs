@@ -1,6 +1,6 @@
 //! The API's functions behind API Gateway: the api function (Vigil's HTTP API and dashboard,
-//! the same axum Router as `vigil serve`) and the monitors function (the monitors' routes
-//! alone). lambda_http turns each API Gateway event into an HTTP request for the router and the
+//! the same axum Router as `vigil serve`), and the functions of one route group each (the
+//! monitors', the heartbeat tasks'). lambda_http turns each API Gateway event into an HTTP request for the router and the
 //! router's response into the event's answer.
 
 use axum::Router;
@@ -26,11 +26,29 @@ pub fn app_with_agents(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> R
     }
 }
 
-/// The monitors function's handler: every route below `/v1/monitors` but "check now", over
-/// the monitors' own dependencies (`vigil_aws::wiring::monitors_deps`), so that its binary
-/// carries neither the pages nor the rest of the API and its stores.
+/// The monitors function's handler: every route below `/v1/monitors` but "check now" and
+/// deletion, over the monitors' own dependencies (`vigil_aws::wiring::monitors_deps`), so that
+/// its binary carries neither the pages nor the rest of the API and its stores.
 pub fn monitors_app(deps: Deps) -> Router {
     vigil_http::monitors_router(deps).layer(axum::middleware::from_fn(client_address))
+}
+
+/// The tasks function's handler: every route below `/v1/tasks`, over the tasks' own
+/// dependencies (`vigil_aws::wiring::tasks_deps`).
+pub fn tasks_app(deps: Deps) -> Router {
+    vigil_http::tasks_router(deps).layer(axum::middleware::from_fn(client_address))
+}
+
+/// Runs a route group's function: its configuration (the stores'), its clients, the
+/// dependencies `wire` makes of them, and the handler `app` over those.
+pub async fn run_route_group(
+    wire: fn(&vigil_aws::AwsClients, &vigil_aws::config::StoreConfig) -> anyhow::Result<Deps>,
+    app: fn(Deps) -> Router,
+) -> Result<(), lambda_http::Error> {
+    vigil_aws::logs::init();
+    let config = vigil_aws::startup::config_or_exit(vigil_aws::config::StoreConfig::from_env());
+    let clients = vigil_aws::AwsClients::new(&config.aws, vigil_aws::ClientOptions::default()).await;
+    lambda_http::run(app(wire(&clients, &config)?)).await
 }
 
 /// Puts API Gateway's `sourceIp` where the router reads a client's address, as a server does.

@@ -75,22 +75,31 @@ async fn answer_of(binary: &Path, env: &[(&'static str, String)], event: serde_j
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_monitors_binary_serves_the_monitors_of_a_key() {
+async fn the_route_group_binaries_serve_their_routes_for_a_key() {
     let session = Session::start().await;
     let key = vigil_tests::app::TEST_KEY;
     let mut env = session.function_env();
     env.push(("VIGIL_ADMIN_KEY_SHA256", vigil_domain::tenant::ApiKeySecret::presented(key).hash().0));
-    // The api's first cold start makes the tenant of the key; the monitors function reads it.
+    // The api's first cold start makes the tenant of the key; the groups' functions read it.
     let summary = answer_of(Path::new(BINARY), &env, vigil_tests::lambda::api_request("GET", "/v1/summary", Some(key), None)).await;
     assert_eq!(summary["statusCode"], 200, "{summary}");
-    let monitors = Path::new(env!("CARGO_BIN_EXE_vigil-monitors"));
-    let body = serde_json::json!({"name": "shop", "url": "http://127.0.0.1:9/", "interval_seconds": 60});
-    let created = answer_of(monitors, &env, vigil_tests::lambda::api_request("POST", "/v1/monitors", Some(key), Some(&body))).await;
-    assert_eq!(created["statusCode"], 201, "{created}");
-    let listed = answer_of(monitors, &env, vigil_tests::lambda::api_request("GET", "/v1/monitors", Some(key), None)).await;
-    let page: serde_json::Value = serde_json::from_str(listed["body"].as_str().unwrap_or_default()).unwrap();
-    assert_eq!(page["items"][0]["name"], "shop", "{listed}");
-    let wrong = vigil_tests::lambda::api_request("GET", "/v1/monitors", Some("vk_not-the-configured-key-000000"), None);
-    let refused = answer_of(monitors, &env, wrong).await;
-    assert_eq!(refused["statusCode"], 401, "{refused}");
+    let groups = [
+        (
+            env!("CARGO_BIN_EXE_vigil-monitors"),
+            "/v1/monitors",
+            serde_json::json!({"name": "shop", "url": "http://127.0.0.1:9/", "interval_seconds": 60}),
+        ),
+        (env!("CARGO_BIN_EXE_vigil-tasks"), "/v1/tasks", serde_json::json!({"name": "shop", "period_seconds": 3600})),
+    ];
+    for (binary, path, body) in groups {
+        let binary = Path::new(binary);
+        let created = answer_of(binary, &env, vigil_tests::lambda::api_request("POST", path, Some(key), Some(&body))).await;
+        assert_eq!(created["statusCode"], 201, "{path}: {created}");
+        let listed = answer_of(binary, &env, vigil_tests::lambda::api_request("GET", path, Some(key), None)).await;
+        let page: serde_json::Value = serde_json::from_str(listed["body"].as_str().unwrap_or_default()).unwrap();
+        assert_eq!(page["items"][0]["name"], "shop", "{path}: {listed}");
+        let wrong = vigil_tests::lambda::api_request("GET", path, Some("vk_not-the-configured-key-000000"), None);
+        let refused = answer_of(binary, &env, wrong).await;
+        assert_eq!(refused["statusCode"], 401, "{path}: {refused}");
+    }
 }

@@ -1,6 +1,6 @@
-# One HTTP API for the REST API, dashboard and status pages (api), the monitors' routes of the
-# API (monitors) and the heartbeat ping URLs (heartbeat), so all share a host: heartbeat URLs are
-# <api url>/ping/...
+# One HTTP API for the REST API, dashboard and status pages (api), the route groups of the API
+# that have functions of their own (monitors, tasks) and the heartbeat ping URLs (heartbeat), so
+# all share a host: heartbeat URLs are <api url>/ping/...
 
 resource "aws_apigatewayv2_api" "http" {
   name          = "${var.name_prefix}-http"
@@ -23,6 +23,14 @@ resource "aws_apigatewayv2_integration" "monitors" {
   integration_uri        = module.monitors.invoke_arn
   payload_format_version = "2.0"
   timeout_milliseconds   = local.timeouts.monitors * 1000
+}
+
+resource "aws_apigatewayv2_integration" "tasks" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.tasks.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.tasks * 1000
 }
 
 resource "aws_apigatewayv2_integration" "heartbeat" {
@@ -59,6 +67,15 @@ resource "aws_apigatewayv2_route" "monitor_routes_of_the_api" {
   api_id    = aws_apigatewayv2_api.http.id
   route_key = each.value
   target    = "integrations/${aws_apigatewayv2_integration.api.id}"
+}
+
+# /v1/tasks and below go to the tasks function (the tasks' API; their pings are the heartbeat's).
+resource "aws_apigatewayv2_route" "tasks" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the function's own (bearer API keys and session cookies checked against the table), as on the api's routes.
+  for_each  = toset(["ANY /v1/tasks", "ANY /v1/tasks/{proxy+}"])
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.tasks.id}"
 }
 
 resource "aws_apigatewayv2_route" "ping" {
@@ -121,6 +138,15 @@ resource "aws_lambda_permission" "monitors" {
   principal     = "apigateway.amazonaws.com"
   # Any stage and method, paths under /v1/monitors only.
   source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/v1/monitors*"
+}
+
+resource "aws_lambda_permission" "tasks" {
+  statement_id  = "HttpApiTasks"
+  action        = "lambda:InvokeFunction"
+  function_name = module.tasks.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage and method, paths under /v1/tasks only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/v1/tasks*"
 }
 
 resource "aws_lambda_permission" "heartbeat" {

@@ -2,8 +2,8 @@
 # the manifest's; scripts/check-infra keeps this file, the policies and the manifest in step.
 
 locals {
-  memory_mb = { api = 128, monitors = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
-  timeouts  = { api = 29, monitors = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
+  memory_mb = { api = 128, monitors = 128, tasks = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
+  timeouts  = { api = 29, monitors = 29, tasks = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
 
   public_url = trimsuffix(coalesce(var.public_url, aws_apigatewayv2_api.http.api_endpoint), "/")
 
@@ -173,6 +173,27 @@ module "monitors" {
   reserved_concurrency = var.reserved_concurrency.monitors
   environment          = local.store_environment
   policy_json          = data.aws_iam_policy_document.monitors.json
+
+  name_prefix        = local.function_defaults.name_prefix
+  artefacts_dir      = local.function_defaults.artefacts_dir
+  log_retention_days = local.function_defaults.log_retention_days
+  kms_key_arn        = local.function_defaults.kms_key_arn
+  tracing_mode       = local.function_defaults.tracing_mode
+  alarm_actions      = local.function_defaults.alarm_actions
+  tags               = local.function_defaults.tags
+}
+
+# The heartbeat tasks' routes of the API (api.tf routes /v1/tasks to it).
+module "tasks" {
+  source = "../function"
+
+  name                 = "tasks"
+  binary               = "vigil-tasks"
+  memory_mb            = local.memory_mb.tasks
+  timeout_seconds      = local.timeouts.tasks
+  reserved_concurrency = var.reserved_concurrency.tasks
+  environment          = local.store_environment
+  policy_json          = data.aws_iam_policy_document.tasks.json
 
   name_prefix        = local.function_defaults.name_prefix
   artefacts_dir      = local.function_defaults.artefacts_dir

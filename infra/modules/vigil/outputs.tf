@@ -36,6 +36,7 @@ output "function_names" {
   value = {
     api       = module.api.function_name
     monitors  = module.monitors.function_name
+    tasks     = module.tasks.function_name
     scheduler = module.scheduler.function_name
     prober    = module.prober.function_name
     incidents = module.incidents.function_name

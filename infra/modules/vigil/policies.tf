@@ -288,6 +288,51 @@ data "aws_iam_policy_document" "monitors" {
   }
 }
 
+data "aws_iam_policy_document" "tasks" {
+  statement {
+    sid       = "Table"
+    actions   = local.store_dynamodb
+    resources = local.table_arns
+  }
+  # Big ping bodies: read with a run or a ping, deleted with their task.
+  statement {
+    sid       = "PingBodies"
+    actions   = ["s3:GetObject", "s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.artefacts.arn}/pings/*"]
+  }
+  statement {
+    sid       = "ListPingBodies"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.artefacts.arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pings/*"]
+    }
+  }
+  statement {
+    sid       = "Events"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.events.arn]
+  }
+  dynamic "statement" {
+    for_each = local.event_bus
+    content {
+      sid       = "EventBus"
+      actions   = ["events:PutEvents"]
+      resources = [statement.value]
+    }
+  }
+  dynamic "statement" {
+    for_each = local.kms_keys
+    content {
+      sid       = "Key"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
 data "aws_iam_policy_document" "heartbeat" {
   statement {
     sid       = "Table"

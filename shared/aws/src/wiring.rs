@@ -53,16 +53,41 @@ pub fn monitors_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Resu
         checks: store.clone(),
         transitions: store.clone(),
         silences: store.clone(),
-        tenants: store.clone(),
-        users: store.clone(),
-        memberships: store.clone(),
-        sessions: store.clone(),
-        server_secrets: store.clone(),
-        audit: store,
         artefacts: artefacts(clients, config),
-        ..not_wired("monitors")
+        ..signed_in(&store, not_wired("monitors"))
     };
     Ok(deps(clients, config, stores, no_checks("monitors"), no_messages("monitors")))
+}
+
+/// The tasks function's dependencies: a heartbeat task, its state, runs and pings (with their
+/// big bodies in S3), the tenant's ping key its URLs are made with, and what authentication and
+/// the audit log read and write.
+pub fn tasks_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    let stores = Stores {
+        tasks: store.clone(),
+        task_state: store.clone(),
+        task_history: store.clone(),
+        ping_keys: store.clone(),
+        ping_bodies: ping_bodies(clients, config),
+        ..signed_in(&store, not_wired("tasks"))
+    };
+    Ok(deps(clients, config, stores, no_checks("tasks"), no_messages("tasks")))
+}
+
+/// `stores` with what every route of the API reaches on `store`: the stores that authenticate a
+/// key, a token or a session cookie (tenants, memberships, users, sessions, the signing key),
+/// and the audit log that its changes are written to.
+fn signed_in(store: &Arc<DynamoStore>, stores: Stores) -> Stores {
+    Stores {
+        tenants: store.clone(),
+        memberships: store.clone(),
+        users: store.clone(),
+        sessions: store.clone(),
+        server_secrets: store.clone(),
+        audit: store.clone(),
+        ..stores
+    }
 }
 
 /// The incidents function's dependencies: an event opens or resolves an incident, enqueues its

@@ -103,7 +103,6 @@ pub fn ping_router(deps: Deps) -> Router {
 pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
     use routes::{
         agents, alerting, channels, checks, deliveries, health, host_actions, host_rules, hosts, incidents, monitors, status, status_pages,
-        tasks,
     };
     let v1 = OpenApiRouter::new()
         // Running a check ("check now") and deleting a monitor (which resolves its incident and
@@ -125,12 +124,6 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         .routes(routes!(alerting::create_maintenance_window, alerting::list_maintenance_windows))
         .routes(routes!(alerting::get_maintenance_window, alerting::replace_maintenance_window, alerting::delete_maintenance_window))
         .routes(routes!(deliveries::failed))
-        .routes(routes!(tasks::create, tasks::list))
-        .routes(routes!(tasks::read, tasks::update, tasks::delete))
-        .routes(routes!(tasks::pause))
-        .routes(routes!(tasks::resume))
-        .routes(routes!(tasks::runs))
-        .routes(routes!(tasks::pings))
         .routes(routes!(hosts::list))
         .routes(routes!(hosts::read))
         .routes(routes!(hosts::revoke))
@@ -165,7 +158,7 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         .routes(routes!(routes::subscriptions::start))
         .routes(routes!(routes::subscriptions::confirm))
         .routes(routes!(routes::subscriptions::leave))
-        .nest("/v1", v1.merge(monitor_routes()).merge(account_api_routes()))
+        .nest("/v1", v1.merge(monitor_routes()).merge(task_routes()).merge(account_api_routes()))
 }
 
 /// A monitor and what hangs off it: the monitor itself, its checks, uptime, transitions and
@@ -185,17 +178,36 @@ fn monitor_routes() -> OpenApiRouter<Deps> {
         .routes(routes!(alerting::mute, alerting::unmute))
 }
 
-/// The monitors' routes alone (every route below `/v1/monitors` but "check now" and
-/// deletion), with the
-/// API's answers to unknown paths, limits and errors: what the monitors Lambda serves behind
-/// API Gateway's `/v1/monitors` routes, carrying none of the rest of the API.
-pub fn monitors_router(deps: Deps) -> Router {
-    stateless_monitors_router().with_state(deps)
+/// A heartbeat task and its history: every route below `/v1/tasks`, the group [`tasks_router`]
+/// serves on its own (the pings themselves are [`ping_router`]'s).
+fn task_routes() -> OpenApiRouter<Deps> {
+    use routes::tasks;
+    OpenApiRouter::new()
+        .routes(routes!(tasks::create, tasks::list))
+        .routes(routes!(tasks::read, tasks::update, tasks::delete))
+        .routes(routes!(tasks::pause))
+        .routes(routes!(tasks::resume))
+        .routes(routes!(tasks::runs))
+        .routes(routes!(tasks::pings))
 }
 
-/// Every route and layer of [`monitors_router`], waiting for its state.
-fn stateless_monitors_router() -> Router<Deps> {
-    let (routes, _) = OpenApiRouter::new().nest("/v1", monitor_routes()).split_for_parts();
+/// The monitors' routes alone (every route below `/v1/monitors` but "check now" and
+/// deletion): what the monitors Lambda serves behind API Gateway's `/v1/monitors` routes,
+/// carrying none of the rest of the API.
+pub fn monitors_router(deps: Deps) -> Router {
+    route_group(monitor_routes()).with_state(deps)
+}
+
+/// The heartbeat tasks' routes alone (every route below `/v1/tasks`): what the tasks Lambda
+/// serves behind API Gateway's `/v1/tasks` routes.
+pub fn tasks_router(deps: Deps) -> Router {
+    route_group(task_routes()).with_state(deps)
+}
+
+/// A group of `/v1` routes served on its own, with the API's answers to unknown paths, limits
+/// and errors.
+fn route_group(routes: OpenApiRouter<Deps>) -> Router<Deps> {
+    let (routes, _) = OpenApiRouter::new().nest("/v1", routes).split_for_parts();
     with_api_layers(routes)
 }
 

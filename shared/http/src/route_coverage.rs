@@ -159,25 +159,39 @@ fn account_routes_say_what_they_answer_and_which_credentials_they_take() {
     assert!(created_key.get("revoke_key").is_some(), "a created key links to its revocation: {created_key}");
 }
 
+/// The routes of the whole router below `prefix` (the path itself and what is under it), less
+/// the `(method, path)` pairs that API Gateway sends elsewhere.
+fn routes_below(prefix: &str, sent_elsewhere: &[(&str, &str)]) -> BTreeMap<String, BTreeSet<String>> {
+    let mut routes = BTreeMap::new();
+    for (path, mut methods) in routes_in(&format!("{:?}", crate::stateless_router())) {
+        if path != prefix && !path.starts_with(&format!("{prefix}/")) {
+            continue;
+        }
+        methods.retain(|method| !sent_elsewhere.contains(&(method.as_str(), path.as_str())));
+        if !methods.is_empty() {
+            routes.insert(path, methods);
+        }
+    }
+    routes
+}
+
 /// API Gateway sends `/v1/monitors` and everything below it to the monitors function, but
 /// "check now" and deletion (`infra/modules/vigil/api.tf`): the function must answer exactly
 /// those routes of the whole router, with the same methods, or a request would find a 404 there.
 #[test]
 fn the_monitors_group_serves_every_monitor_route_but_check_now_and_deletion() {
-    let group = routes_in(&format!("{:?}", crate::stateless_monitors_router()));
-    let whole = routes_in(&format!("{:?}", crate::stateless_router()));
-    let mut expected = BTreeMap::new();
-    for (path, mut methods) in whole {
-        if path != "/v1/monitors" && !path.starts_with("/v1/monitors/") {
-            continue;
-        }
-        let api_gateway_sends_to_the_api = [("POST", "/v1/monitors/{id}/check"), ("DELETE", "/v1/monitors/{id}")];
-        methods.retain(|method| !api_gateway_sends_to_the_api.contains(&(method.as_str(), path.as_str())));
-        if !methods.is_empty() {
-            expected.insert(path, methods);
-        }
-    }
+    let group = routes_in(&format!("{:?}", crate::route_group(crate::monitor_routes())));
+    let expected = routes_below("/v1/monitors", &[("POST", "/v1/monitors/{id}/check"), ("DELETE", "/v1/monitors/{id}")]);
     assert!(expected.len() >= 8, "the whole router's monitor routes no longer parse: {expected:?}");
-    assert!(expected["/v1/monitors/{id}"].contains("PATCH"), "{expected:?}");
+    assert!(expected["/v1/monitors/{id}"].contains("PATCH") && !expected["/v1/monitors/{id}"].contains("DELETE"), "{expected:?}");
+    assert_eq!(group, expected);
+}
+
+/// The same for the tasks function, which API Gateway sends all of `/v1/tasks`.
+#[test]
+fn the_tasks_group_serves_every_task_route() {
+    let group = routes_in(&format!("{:?}", crate::route_group(crate::task_routes())));
+    let expected = routes_below("/v1/tasks", &[]);
+    assert!(expected.len() >= 6, "the whole router's task routes no longer parse: {expected:?}");
     assert_eq!(group, expected);
 }

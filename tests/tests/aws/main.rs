@@ -14,3 +14,4 @@ mod notifier_faults;
 mod pipeline;
 mod s3_objects;
 mod status_mail;
+mod tasks;

@@ -1,7 +1,7 @@
 //! The API's functions behind API Gateway: the api function (Vigil's HTTP API and dashboard,
 //! the same axum Router as `vigil serve`), and the functions of one route group each (the
-//! monitors', the heartbeat tasks'). lambda_http turns each API Gateway event into an HTTP request for the router and the
-//! router's response into the event's answer.
+//! monitors', the heartbeat tasks'). lambda_http turns each API Gateway event into an HTTP
+//! request for the router and the router's response into the event's answer.
 
 use axum::Router;
 use std::sync::Arc;

@@ -121,7 +121,7 @@ pub async fn run(args: AwsCostArgs, target: &Target) -> anyhow::Result<()> {
     let deps = wiring::prober_deps(&clients, &config, Arc::new(HttpProber::new(ProberConfig::default())?))?;
     let dispatch_deps = DispatchDeps {
         schedule: Arc::new(DynamoStore::new(clients.dynamodb.clone(), &resources.table, config.retention)),
-        jobs: Arc::new(Undelayed(SqsJobQueue::new(clients.sqs.clone(), &resources.probe_queue_url))),
+        jobs: Arc::new(Undelayed(SqsJobQueue::new(clients.sqs().clone(), &resources.probe_queue_url))),
     };
     let dispatch = DispatchDueChecks {
         lead: SignedDuration::from_secs(i64::from(args.lead_seconds)),
@@ -158,7 +158,7 @@ pub async fn run(args: AwsCostArgs, target: &Target) -> anyhow::Result<()> {
         // Lambda's poller: batches of up to ten messages until the queue is empty.
         loop {
             let received = clients
-                .sqs
+                .sqs()
                 .receive_message()
                 .queue_url(&resources.probe_queue_url)
                 .max_number_of_messages(args.batch_size)
@@ -192,7 +192,7 @@ pub async fn run(args: AwsCostArgs, target: &Target) -> anyhow::Result<()> {
                 })
                 .collect::<Result<_, _>>()?;
             if !entries.is_empty() {
-                clients.sqs.delete_message_batch().queue_url(&resources.probe_queue_url).set_entries(Some(entries)).send().await?;
+                clients.sqs().delete_message_batch().queue_url(&resources.probe_queue_url).set_entries(Some(entries)).send().await?;
             }
         }
         if (minute + 1) % 10 == 0 {

@@ -27,11 +27,13 @@ use vigil_aws::sqs::SqsJobQueue;
 use vigil_domain::ids::TenantId;
 
 /// Each binary with the event of its first answer. The route groups' events carry a key no
-/// tenant has: their answer (401) comes after the key's lookup in DynamoDB.
-const FUNCTIONS: [(&str, &str); 5] = [
+/// tenant has: their answer (401) comes after the key's lookup in DynamoDB. The status
+/// function's asks for a page no tenant has: its 404 page comes after the slug's lookup.
+const FUNCTIONS: [(&str, &str); 6] = [
     ("vigil-api", "apigw-healthz.json"),
     ("vigil-monitors", "apigw-create-monitor.json"),
     ("vigil-tasks", "apigw-list-tasks.json"),
+    ("vigil-status", "apigw-status-page.json"),
     ("vigil-scheduler", "eventbridge-scheduled.json"),
     ("vigil-prober", "sqs-probe-job.json"),
 ];
@@ -125,12 +127,12 @@ async fn busy_prober(
     }
     let dispatch_deps = DispatchDeps {
         schedule: Arc::new(DynamoStore::new(clients.dynamodb.clone(), &resources.table, config.retention)),
-        jobs: Arc::new(SqsJobQueue::new(clients.sqs.clone(), &resources.probe_queue_url)),
+        jobs: Arc::new(SqsJobQueue::new(clients.sqs().clone(), &resources.probe_queue_url)),
     };
     let window = SignedDuration::from_secs(61);
     let cmd = DispatchDueChecks { lead: window, horizon: window, claim_batch: 500, max_checks: checks, job_size: args.checks_per_job };
     dispatch_due_checks(&dispatch_deps, cmd, now).await?;
-    let messages = vigil_tests::lambda::receive_all(&clients.sqs, &resources.probe_queue_url).await;
+    let messages = vigil_tests::lambda::receive_all(clients.sqs(), &resources.probe_queue_url).await;
     let batch: Vec<_> = messages.into_iter().take(10).collect();
     let entries: usize =
         batch.iter().filter_map(|m| vigil_aws::sqs::decode_job(m.body().unwrap_or_default()).ok()).map(|j| j.entries.len()).sum();

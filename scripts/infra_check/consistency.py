@@ -228,18 +228,33 @@ class Checker:
                 for (kind, integration), body in self.vigil.resources.items()
                 if kind == "aws_apigatewayv2_integration" and f"module.{label}." in str(body.get("integration_uri"))
             }
-            targets: dict[str, str | None] = {}
+            # A route key may be declared on more than one API ($default of each), so each
+            # key leads to the integrations of all its routes.
+            targets: dict[str, set[str | None]] = {}
             for (kind, _), body in self.vigil.resources.items():
                 if kind != "aws_apigatewayv2_route":
                     continue
-                keys = re.findall(r'"([^"]+)"', str(body["for_each"])) if body.get("for_each") else [body.get("route_key")]
-                for key in keys:
-                    targets[key] = _ref(body.get("target"), r"aws_apigatewayv2_integration\.(\w+)\.id")
+                for key in self.route_keys(body):
+                    targets.setdefault(key, set()).add(_ref(body.get("target"), r"aws_apigatewayv2_integration\.(\w+)\.id"))
             for route in function["trigger"]["routes"]:
                 if route not in targets:
                     self.problem(f"{name}: no HTTP API route {route}")
-                elif targets[route] not in integrations:
-                    self.problem(f"{name}: route {route} leads to integration {targets[route]}, not to this function's")
+                elif not targets[route] & integrations:
+                    elsewhere = ", ".join(sorted(str(t) for t in targets[route]))
+                    self.problem(f"{name}: route {route} leads to integration {elsewhere}, not to this function's")
+
+    def route_keys(self, body: dict) -> list:
+        """The keys of one route block: its route_key, or one per item of its for_each (a literal
+        set, or a local holding the list)."""
+        if not body.get("for_each"):
+            return [body.get("route_key")]
+        text = str(body["for_each"])
+        local = re.search(r"local\.([\w.]+)", text)
+        if local:
+            found = self.vigil.resolve("${local." + local.group(1) + "}")
+            if isinstance(found, list):
+                return found
+        return re.findall(r'"([^"]+)"', text)
 
     def check_queues(self) -> None:
         queues = {name: body for (kind, name), body in self.vigil.resources.items() if kind == "aws_sqs_queue"}

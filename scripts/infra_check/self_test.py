@@ -114,6 +114,16 @@ class MutatedCopy(unittest.TestCase):
         self.mutate("infra/modules/vigil/api.tf", '"POST /v1/monitors/{id}/check", ', '"POST /v1/monitors/{id}/checks", ')
         self.assertProblem("api: no HTTP API route POST /v1/monitors/{id}/check")
 
+    def test_a_route_of_a_local_list_leading_elsewhere(self) -> None:
+        self.mutate("infra/modules/vigil/api.tf", 'target    = "integrations/${aws_apigatewayv2_integration.status.id}"',
+                    'target    = "integrations/${aws_apigatewayv2_integration.api.id}"')
+        self.assertProblem("status: route GET /badges/{proxy+} leads to integration api, not to this function's")
+
+    def test_a_default_route_missing_from_the_pages_domains(self) -> None:
+        self.mutate("infra/modules/vigil/api.tf", 'target    = "integrations/${aws_apigatewayv2_integration.status_domains.id}"',
+                    'target    = "integrations/${aws_apigatewayv2_integration.api.id}"')
+        self.assertProblem("status: route $default leads to integration agents, api, not to this function's")
+
     def test_the_table_drifting_from_table_rs(self) -> None:
         self.mutate("infra/modules/vigil/table.tf", 'non_key_attributes = ["interval_s"]', "non_key_attributes = []")
         self.assertProblem("table: index due projects")

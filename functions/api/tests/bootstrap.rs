@@ -75,7 +75,7 @@ async fn answer_of(binary: &Path, env: &[(&'static str, String)], event: serde_j
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_route_group_binaries_serve_their_routes_for_a_key() {
+async fn the_route_group_binaries_serve_their_routes() {
     let session = Session::start().await;
     let key = vigil_tests::app::TEST_KEY;
     let mut env = session.function_env();
@@ -102,4 +102,16 @@ async fn the_route_group_binaries_serve_their_routes_for_a_key() {
         let refused = answer_of(binary, &env, wrong).await;
         assert_eq!(refused["statusCode"], 401, "{path}: {refused}");
     }
+
+    // The status function serves a page the api made, to anyone, and a 404 page for no page.
+    let page = serde_json::json!({"name": "Shop status", "slug": "shop"});
+    let made =
+        answer_of(Path::new(BINARY), &env, vigil_tests::lambda::api_request("POST", "/v1/status-pages", Some(key), Some(&page))).await;
+    assert_eq!(made["statusCode"], 201, "{made}");
+    let status = Path::new(env!("CARGO_BIN_EXE_vigil-status"));
+    let shown = answer_of(status, &env, vigil_tests::lambda::api_request("GET", "/status/shop", None, None)).await;
+    assert_eq!(shown["statusCode"], 200, "{shown}");
+    assert!(shown["body"].as_str().unwrap_or_default().contains("Shop status"), "{shown}");
+    let missing = answer_of(status, &env, vigil_tests::lambda::api_request("GET", "/status/nobody", None, None)).await;
+    assert_eq!(missing["statusCode"], 404, "{missing}");
 }

@@ -29,7 +29,7 @@ async fn the_binary_runs_a_probe_job_from_an_sqs_batch() {
         create_monitor(&deps, CreateMonitor { actor: vigil_domain::access::Actor::system(tenant), draft }, now).await.unwrap().monitor.id;
     let (dispatch_deps, dispatch) = wiring::scheduler_deps(&session.clients, &session.scheduler_config(SignedDuration::from_secs(61)));
     dispatch_due_checks(&dispatch_deps, dispatch, now).await.unwrap();
-    let messages = receive_all(&session.clients.sqs, &session.resources.probe_queue_url).await;
+    let messages = receive_all(session.clients.sqs(), &session.resources.probe_queue_url).await;
     let batch = serde_json::to_value(sqs_event(&messages, &queue_arn(&session.resources.probe_queue_url))).unwrap();
 
     let run = invoke_binary(Path::new(BINARY), &session.function_env(), batch).await;

@@ -22,7 +22,7 @@ async fn the_binary_dispatches_on_a_scheduled_event() {
     let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
     assert!(answer["checks"].as_u64().unwrap() >= 1, "{answer}");
     assert!(answer["jobs"].as_u64().unwrap() >= 1, "{answer}");
-    let queued = receive_all(&session.clients.sqs, &session.resources.probe_queue_url).await;
+    let queued = receive_all(session.clients.sqs(), &session.resources.probe_queue_url).await;
     assert_eq!(queued.len(), 1, "the new monitor's first check is due at once");
     let job = vigil_aws::sqs::decode_job(queued[0].body().unwrap()).unwrap();
     assert_eq!(job.entries[0].tenant_id, tenant);

@@ -1,6 +1,7 @@
-# One HTTP API for the REST API, dashboard and status pages (api), the route groups of the API
-# that have functions of their own (monitors, tasks) and the heartbeat ping URLs (heartbeat), so
-# all share a host: heartbeat URLs are <api url>/ping/...
+# One HTTP API for the REST API and dashboard (api), the route groups that have functions of
+# their own (monitors, tasks, the public status pages) and the heartbeat ping URLs (heartbeat),
+# so all share a host: heartbeat URLs are <api url>/ping/... Status pages on their own domains
+# have an HTTP API of their own (below), whose every request goes to the status function.
 
 resource "aws_apigatewayv2_api" "http" {
   name          = "${var.name_prefix}-http"
@@ -31,6 +32,14 @@ resource "aws_apigatewayv2_integration" "tasks" {
   integration_uri        = module.tasks.invoke_arn
   payload_format_version = "2.0"
   timeout_milliseconds   = local.timeouts.tasks * 1000
+}
+
+resource "aws_apigatewayv2_integration" "status" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.status.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.status * 1000
 }
 
 resource "aws_apigatewayv2_integration" "heartbeat" {
@@ -78,6 +87,28 @@ resource "aws_apigatewayv2_route" "tasks" {
   target    = "integrations/${aws_apigatewayv2_integration.tasks.id}"
 }
 
+# The public status pages, their feeds, Statuspage documents and a subscription's links go to the
+# status function, and so do badges and the Statuspage documents a page's own domain asks for by
+# Host (the status function serves exactly these paths of the whole router: a test in shared/web
+# holds it to them). Subscribing queues a mail, so it goes to the api, on Vigil's host and on the
+# pages' domains. The dashboard's assets stay the api's; the status function serves the pages'
+# own on their domains.
+resource "aws_apigatewayv2_route" "status" {
+  #checkov:skip=CKV_AWS_309:Public status pages, feeds and badges are public by design; protected pages check their password or membership in the function.
+  for_each  = toset(local.status_paths)
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.status.id}"
+}
+
+resource "aws_apigatewayv2_route" "subscribing" {
+  #checkov:skip=CKV_AWS_309:Subscribing to a public status page is public by design; the address is confirmed by a mailed link.
+  for_each  = toset(local.subscribing_paths)
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.api.id}"
+}
+
 resource "aws_apigatewayv2_route" "ping" {
   #checkov:skip=CKV_AWS_309:Ping URLs are called by cron jobs with nothing but the URL: the unguessable check UUID in the path is the credential, as in healthchecks.io.
   api_id    = aws_apigatewayv2_api.http.id
@@ -106,18 +137,7 @@ resource "aws_apigatewayv2_stage" "default" {
 
   access_log_settings {
     destination_arn = aws_cloudwatch_log_group.api_access.arn
-    format          = jsonencode({
-      requestId        = "$context.requestId"
-      ip               = "$context.identity.sourceIp"
-      requestTime      = "$context.requestTime"
-      httpMethod       = "$context.httpMethod"
-      routeKey         = "$context.routeKey"
-      path             = "$context.path"
-      status           = "$context.status"
-      responseLength   = "$context.responseLength"
-      latencyMs        = "$context.responseLatency"
-      integrationError = "$context.integrationErrorMessage"
-    })
+    format          = local.access_log_format
   }
 
   tags = var.tags
@@ -149,6 +169,16 @@ resource "aws_lambda_permission" "tasks" {
   source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/v1/tasks*"
 }
 
+resource "aws_lambda_permission" "status" {
+  for_each      = local.status_path_prefixes
+  statement_id  = "HttpApiStatus${each.key}"
+  action        = "lambda:InvokeFunction"
+  function_name = module.status.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage and method, paths under this prefix only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}/*"
+}
+
 resource "aws_lambda_permission" "heartbeat" {
   statement_id  = "HttpApiPing"
   action        = "lambda:InvokeFunction"
@@ -159,9 +189,116 @@ resource "aws_lambda_permission" "heartbeat" {
   source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/ping/*"
 }
 
-# Status pages on their own domains: API Gateway answers each domain with the same API, and the
-# api function serves the page whose custom_domain the request's Host names. Point each
-# domain's DNS at its target_domain_name (output status_page_domain_targets).
+locals {
+  # One line of JSON per request, on both HTTP APIs.
+  access_log_format = jsonencode({
+    requestId        = "$context.requestId"
+    ip               = "$context.identity.sourceIp"
+    requestTime      = "$context.requestTime"
+    httpMethod       = "$context.httpMethod"
+    routeKey         = "$context.routeKey"
+    path             = "$context.path"
+    status           = "$context.status"
+    responseLength   = "$context.responseLength"
+    latencyMs        = "$context.responseLatency"
+    integrationError = "$context.integrationErrorMessage"
+  })
+  # The routes of the main HTTP API that lead to the status function, and the path prefixes its
+  # permissions allow (by statement name).
+  status_paths         = ["ANY /status/{proxy+}", "GET /badges/{proxy+}", "GET /api/v2/{proxy+}"]
+  status_path_prefixes = { Pages = "status", Badges = "badges", Documents = "api/v2" }
+  # Subscribing (the API's JSON and a page's form), which the api serves: by slug, and on a
+  # page's own domain at its root.
+  subscribing_paths        = ["POST /status/{slug}/subscribe", "POST /status/{slug}/subscription"]
+  subscribing_domain_paths = ["POST /status/{slug}/subscribe", "POST /status/{slug}/subscription", "POST /subscribe", "POST /subscription"]
+}
+
+# Status pages on their own domains: an HTTP API of their own, whose every request goes to the
+# status function, which serves the page whose custom_domain the request's Host names (and a 404
+# for any other path than the page's). Point each domain's DNS at its target_domain_name
+# (output status_page_domain_targets).
+resource "aws_apigatewayv2_api" "status_domains" {
+  name          = "${var.name_prefix}-status-domains"
+  protocol_type = "HTTP"
+  description   = "Vigil: status pages on their own domains."
+  tags          = var.tags
+}
+
+resource "aws_apigatewayv2_integration" "status_domains" {
+  api_id                 = aws_apigatewayv2_api.status_domains.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.status.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.status * 1000
+}
+
+resource "aws_apigatewayv2_route" "status_domains" {
+  #checkov:skip=CKV_AWS_309:Status pages are public by design; protected pages check their password or membership in the function.
+  api_id    = aws_apigatewayv2_api.status_domains.id
+  route_key = "$default"
+  target    = "integrations/${aws_apigatewayv2_integration.status_domains.id}"
+}
+
+resource "aws_apigatewayv2_integration" "status_domains_api" {
+  api_id                 = aws_apigatewayv2_api.status_domains.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.api.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.api * 1000
+}
+
+resource "aws_apigatewayv2_route" "status_domains_subscribing" {
+  #checkov:skip=CKV_AWS_309:Subscribing to a public status page is public by design; the address is confirmed by a mailed link.
+  for_each  = toset(local.subscribing_domain_paths)
+  api_id    = aws_apigatewayv2_api.status_domains.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.status_domains_api.id}"
+}
+
+resource "aws_cloudwatch_log_group" "status_domains_access" {
+  #checkov:skip=CKV_AWS_158:Encrypted with var.kms_key_arn when one is given; otherwise CloudWatch's own encryption.
+  #checkov:skip=CKV_AWS_338:Retention is var.log_retention_days (default 30); a year of access logs is a cost nobody asked for.
+  name              = "/aws/apigateway/${var.name_prefix}-status-domains"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_apigatewayv2_stage" "status_domains" {
+  api_id      = aws_apigatewayv2_api.status_domains.id
+  name        = "$default"
+  auto_deploy = true
+
+  default_route_settings {
+    throttling_rate_limit  = var.api_throttling.rate_limit
+    throttling_burst_limit = var.api_throttling.burst_limit
+  }
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.status_domains_access.arn
+    format          = local.access_log_format
+  }
+
+  tags = var.tags
+}
+
+resource "aws_lambda_permission" "status_domains" {
+  statement_id  = "HttpApiStatusDomains"
+  action        = "lambda:InvokeFunction"
+  function_name = module.status.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.status_domains.execution_arn}/*"
+}
+
+resource "aws_lambda_permission" "status_domains_api" {
+  statement_id  = "HttpApiStatusDomainsSubscribing"
+  action        = "lambda:InvokeFunction"
+  function_name = module.api.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage, POST only: the subscribing routes above.
+  source_arn = "${aws_apigatewayv2_api.status_domains.execution_arn}/*/POST/*"
+}
+
 resource "aws_apigatewayv2_domain_name" "status_page" {
   for_each    = var.status_page_domains
   domain_name = each.key
@@ -177,7 +314,7 @@ resource "aws_apigatewayv2_domain_name" "status_page" {
 
 resource "aws_apigatewayv2_api_mapping" "status_page" {
   for_each    = var.status_page_domains
-  api_id      = aws_apigatewayv2_api.http.id
+  api_id      = aws_apigatewayv2_api.status_domains.id
   domain_name = aws_apigatewayv2_domain_name.status_page[each.key].id
-  stage       = aws_apigatewayv2_stage.default.id
+  stage       = aws_apigatewayv2_stage.status_domains.id
 }

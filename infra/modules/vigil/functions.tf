@@ -2,8 +2,8 @@
 # the manifest's; scripts/check-infra keeps this file, the policies and the manifest in step.
 
 locals {
-  memory_mb = { api = 128, monitors = 128, tasks = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
-  timeouts  = { api = 29, monitors = 29, tasks = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
+  memory_mb = { api = 128, monitors = 128, tasks = 128, status = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
+  timeouts  = { api = 29, monitors = 29, tasks = 29, status = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
 
   public_url = trimsuffix(coalesce(var.public_url, aws_apigatewayv2_api.http.api_endpoint), "/")
 
@@ -194,6 +194,29 @@ module "tasks" {
   reserved_concurrency = var.reserved_concurrency.tasks
   environment          = local.store_environment
   policy_json          = data.aws_iam_policy_document.tasks.json
+
+  name_prefix        = local.function_defaults.name_prefix
+  artefacts_dir      = local.function_defaults.artefacts_dir
+  log_retention_days = local.function_defaults.log_retention_days
+  kms_key_arn        = local.function_defaults.kms_key_arn
+  tracing_mode       = local.function_defaults.tracing_mode
+  alarm_actions      = local.function_defaults.alarm_actions
+  tags               = local.function_defaults.tags
+}
+
+# The public status pages (api.tf routes /status, /badges and /api/v2 to it, and every request
+# to a page's own domain), apart from the api so that a crowd reading a page during an outage
+# starts a small function of its own and cannot take the dashboard's concurrency.
+module "status" {
+  source = "../function"
+
+  name                 = "status"
+  binary               = "vigil-status"
+  memory_mb            = local.memory_mb.status
+  timeout_seconds      = local.timeouts.status
+  reserved_concurrency = var.reserved_concurrency.status
+  environment          = local.store_environment
+  policy_json          = data.aws_iam_policy_document.status.json
 
   name_prefix        = local.function_defaults.name_prefix
   artefacts_dir      = local.function_defaults.artefacts_dir

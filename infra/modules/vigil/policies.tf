@@ -288,6 +288,24 @@ data "aws_iam_policy_document" "monitors" {
   }
 }
 
+# The public status pages: reading them (and the rollups their bars make), unlocking a
+# protected one, confirming and ending a subscription. The table alone.
+data "aws_iam_policy_document" "status" {
+  statement {
+    sid       = "Table"
+    actions   = local.store_dynamodb
+    resources = local.table_arns
+  }
+  dynamic "statement" {
+    for_each = local.kms_keys
+    content {
+      sid       = "Key"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
 data "aws_iam_policy_document" "tasks" {
   statement {
     sid       = "Table"

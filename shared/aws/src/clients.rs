@@ -10,7 +10,20 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::SharedCredentialsProvider;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use std::sync::OnceLock;
 use std::time::Duration;
+
+/// The client of the SDK crate `$krate`, on the shared configuration, counted when a counter
+/// is set.
+macro_rules! client_of {
+    ($shared:expr, $counter:expr, $krate:ident) => {{
+        let mut builder = $krate::config::Builder::from($shared);
+        if let Some(counter) = $counter {
+            builder = builder.interceptor(counter.clone());
+        }
+        $krate::Client::from_conf(builder.build())
+    }};
+}
 
 /// What tests and benchmarks add to the clients.
 #[derive(Clone, Debug, Default)]
@@ -28,14 +41,16 @@ pub struct AwsClients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     /// S3, for objects (see [`crate::s3`]).
     pub s3: S3Objects,
-    /// SES (v2), for email.
-    pub ses: aws_sdk_sesv2::Client,
+    /// SES (v2), for email: made on first use, as are the three below, so that a function that
+    /// never calls a service carries none of its client's code (its configuration, endpoint
+    /// rules and serialisers) and spends no cold-start time on it.
+    ses: OnceLock<aws_sdk_sesv2::Client>,
     /// SNS.
-    pub sns: aws_sdk_sns::Client,
+    sns: OnceLock<aws_sdk_sns::Client>,
     /// SQS.
-    pub sqs: aws_sdk_sqs::Client,
+    sqs: OnceLock<aws_sdk_sqs::Client>,
     /// EventBridge.
-    pub eventbridge: aws_sdk_eventbridge::Client,
+    eventbridge: OnceLock<aws_sdk_eventbridge::Client>,
     /// What every client was built from, for clients made later with their own endpoint.
     shared: SdkConfig,
     counter: Option<RequestCounter>,
@@ -71,26 +86,38 @@ impl AwsClients {
             shared = shared.endpoint_url(endpoint);
         }
         let shared = shared.build();
-        macro_rules! client {
-            ($krate:ident) => {{
-                let mut builder = $krate::config::Builder::from(&shared);
-                if let Some(counter) = &counter {
-                    builder = builder.interceptor(counter.clone());
-                }
-                builder
-            }};
-        }
         let s3 = S3Objects::new(&settings.region, settings.endpoint_url.as_deref(), credentials.clone(), counter.clone());
         Self {
-            dynamodb: aws_sdk_dynamodb::Client::from_conf(client!(aws_sdk_dynamodb).build()),
+            // Every function reads or writes the table: its client is made at once.
+            dynamodb: client_of!(&shared, &counter, aws_sdk_dynamodb),
             s3,
-            ses: aws_sdk_sesv2::Client::from_conf(client!(aws_sdk_sesv2).build()),
-            sns: aws_sdk_sns::Client::from_conf(client!(aws_sdk_sns).build()),
-            sqs: aws_sdk_sqs::Client::from_conf(client!(aws_sdk_sqs).build()),
-            eventbridge: aws_sdk_eventbridge::Client::from_conf(client!(aws_sdk_eventbridge).build()),
+            ses: OnceLock::new(),
+            sns: OnceLock::new(),
+            sqs: OnceLock::new(),
+            eventbridge: OnceLock::new(),
             shared,
             counter,
         }
+    }
+
+    /// SES's client (made on first use).
+    pub fn ses(&self) -> &aws_sdk_sesv2::Client {
+        self.ses.get_or_init(|| client_of!(&self.shared, &self.counter, aws_sdk_sesv2))
+    }
+
+    /// SNS's client (made on first use).
+    pub fn sns(&self) -> &aws_sdk_sns::Client {
+        self.sns.get_or_init(|| client_of!(&self.shared, &self.counter, aws_sdk_sns))
+    }
+
+    /// SQS's client (made on first use).
+    pub fn sqs(&self) -> &aws_sdk_sqs::Client {
+        self.sqs.get_or_init(|| client_of!(&self.shared, &self.counter, aws_sdk_sqs))
+    }
+
+    /// EventBridge's client (made on first use).
+    pub fn eventbridge(&self) -> &aws_sdk_eventbridge::Client {
+        self.eventbridge.get_or_init(|| client_of!(&self.shared, &self.counter, aws_sdk_eventbridge))
     }
 
     /// What every SDK client was built from: for tests that make clients of other services

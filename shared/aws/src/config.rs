@@ -25,8 +25,9 @@ pub struct Variable {
     pub meaning: &'static str,
 }
 
-const ALL: &[&str] = &["api", "monitors", "tasks", "scheduler", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
-const STORE_USERS: &[&str] = &["api", "monitors", "tasks", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
+const ALL: &[&str] =
+    &["api", "monitors", "tasks", "status", "scheduler", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
+const STORE_USERS: &[&str] = &["api", "monitors", "tasks", "status", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
 
 /// DynamoDB table name.
 pub const TABLE: &str = "VIGIL_TABLE";

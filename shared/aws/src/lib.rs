@@ -14,6 +14,7 @@ pub mod not_wired;
 pub mod notifier;
 pub mod patient_deliveries;
 pub mod ping_bodies;
+pub mod read_only;
 pub mod request_count;
 pub mod s3;
 mod sdk_error;

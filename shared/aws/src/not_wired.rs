@@ -744,6 +744,15 @@ impl PingBodyStore for NotWired {
     }
 }
 
+/// Events, for a function none of whose use cases publish any (the status function): it then
+/// carries neither SNS's nor EventBridge's client.
+#[async_trait]
+impl EventPublisher for NotWired {
+    async fn publish(&self, _events: &[vigil_domain::events::DomainEvent]) -> Result<(), StoreError> {
+        self.refused("EventPublisher")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,7 +40,7 @@ impl AwsNotifier {
     /// A notifier on `clients` whose HTTP channels reach only what `policy` allows, resolved
     /// through `guard`; email needs a verified SES sender `email_from`.
     pub fn new(clients: &AwsClients, email_from: Option<String>, guard: NetworkGuard, policy: NetworkPolicy) -> anyhow::Result<Self> {
-        Ok(Self { http: HttpSender::new(guard, policy)?, ses: clients.ses.clone(), sns: clients.sns.clone(), email_from })
+        Ok(Self { http: HttpSender::new(guard, policy)?, ses: clients.ses().clone(), sns: clients.sns().clone(), email_from })
     }
 
     async fn email(&self, to: &[String], subject: &str, text: &str, headers: &[(String, String)]) -> AttemptResult {

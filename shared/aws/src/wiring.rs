@@ -10,6 +10,7 @@ use crate::not_wired::NotWired;
 use crate::notifier::AwsNotifier;
 use crate::patient_deliveries::PatientDeliveryLog;
 use crate::ping_bodies::S3PingBodyStore;
+use crate::read_only::ReadOnly;
 use crate::sqs::{QueuedDeliveryLog, SqsJobQueue};
 use jiff::SignedDuration;
 use std::sync::Arc;
@@ -73,6 +74,39 @@ pub fn tasks_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<
         ..signed_in(&store, not_wired("tasks"))
     };
     Ok(deps(clients, config, stores, no_checks("tasks"), no_messages("tasks")))
+}
+
+/// The status function's dependencies: a public status page, its snapshot and what a stale
+/// snapshot is made from (its monitors' and tasks' records and tallies, incidents, maintenance
+/// windows, posted incidents), its badges, its subscribers (confirming and leaving; subscribing
+/// queues a mail and is the api's), the password throttle of a protected page and its access
+/// cookie's key, and the sessions, members and users that let a member read a private page.
+/// It publishes no event and sends nothing.
+pub fn status_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    // What the pages show is written elsewhere: the function reads it (see `ReadOnly`).
+    let reads = Arc::new(ReadOnly::new(store.clone(), "status"));
+    let stores = Stores {
+        status_pages: reads.clone(),
+        monitors: reads.clone(),
+        checks: reads.clone(),
+        tasks: reads.clone(),
+        incidents: reads.clone(),
+        silences: reads.clone(),
+        public_incidents: reads.clone(),
+        badges: reads.clone(),
+        memberships: reads.clone(),
+        users: reads,
+        status_snapshots: store.clone(),
+        subscribers: store.clone(),
+        task_history: store.clone(),
+        sign_in_attempts: store.clone(),
+        server_secrets: store.clone(),
+        sessions: store,
+        ..not_wired("status")
+    };
+    let events = Arc::new(NotWired::new("status"));
+    Ok(assembled(config, stores, events, no_checks("status"), no_messages("status")))
 }
 
 /// `stores` with what every route of the API reaches on `store`: the stores that authenticate a
@@ -170,7 +204,7 @@ fn not_wired(function: &'static str) -> Stores {
 
 /// New deliveries are stored and their message sent to the notifier queue.
 fn queued_deliveries(clients: &AwsClients, config: &StoreConfig, store: &Arc<DynamoStore>) -> Arc<dyn DeliveryLog> {
-    Arc::new(QueuedDeliveryLog::new(store.clone(), clients.sqs.clone(), &config.notify_queue_url))
+    Arc::new(QueuedDeliveryLog::new(store.clone(), clients.sqs().clone(), &config.notify_queue_url))
 }
 
 fn artefacts(clients: &AwsClients, config: &StoreConfig) -> Arc<dyn ArtefactStore> {
@@ -184,11 +218,22 @@ fn ping_bodies(clients: &AwsClients, config: &StoreConfig) -> Arc<dyn PingBodySt
 /// `stores` with SNS (and the EventBridge bus, if configured) for events and the settings of
 /// `config`.
 fn deps(clients: &AwsClients, config: &StoreConfig, stores: Stores, prober: Arc<dyn Prober>, notifier: Arc<dyn Notifier>) -> Deps {
-    let sns: Arc<dyn EventPublisher> = Arc::new(SnsPublisher::new(clients.sns.clone(), &config.events_topic_arn));
+    let sns: Arc<dyn EventPublisher> = Arc::new(SnsPublisher::new(clients.sns().clone(), &config.events_topic_arn));
     let events: Arc<dyn EventPublisher> = match &config.event_bus {
-        Some(bus) => Arc::new(FanOutPublisher::new(vec![sns, Arc::new(EventBridgePublisher::new(clients.eventbridge.clone(), bus))])),
+        Some(bus) => Arc::new(FanOutPublisher::new(vec![sns, Arc::new(EventBridgePublisher::new(clients.eventbridge().clone(), bus))])),
         None => sns,
     };
+    assembled(config, stores, events, prober, notifier)
+}
+
+/// The dependencies of `stores`, `events`, `prober` and `notifier`, with the settings of `config`.
+fn assembled(
+    config: &StoreConfig,
+    stores: Stores,
+    events: Arc<dyn EventPublisher>,
+    prober: Arc<dyn Prober>,
+    notifier: Arc<dyn Notifier>,
+) -> Deps {
     Deps {
         stores: Arc::new(stores),
         events,
@@ -296,7 +341,7 @@ impl Prober for NoChecks {
 pub fn scheduler_deps(clients: &AwsClients, config: &SchedulerConfig) -> (DispatchDeps, DispatchDueChecks) {
     // The scheduler writes no history, so the retention it is given is never used.
     let store = Arc::new(DynamoStore::new(clients.dynamodb.clone(), &config.table, SignedDuration::from_hours(24)));
-    let deps = DispatchDeps { schedule: store, jobs: Arc::new(SqsJobQueue::new(clients.sqs.clone(), &config.probe_queue_url)) };
+    let deps = DispatchDeps { schedule: store, jobs: Arc::new(SqsJobQueue::new(clients.sqs().clone(), &config.probe_queue_url)) };
     let dispatch = DispatchDueChecks {
         lead: config.lead,
         horizon: config.horizon,

@@ -14,6 +14,9 @@ mod incident_views;
 pub mod openapi;
 pub mod problem;
 mod routes;
+// Public for the route-group tests of other crates (the pages' groups); no binary uses it.
+#[doc(hidden)]
+pub mod route_listing;
 mod status_page_views;
 mod task_views;
 mod views;
@@ -152,13 +155,42 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         .routes(routes!(status_pages::remove_badge));
     OpenApiRouter::with_openapi(openapi::Fixed::openapi())
         .routes(routes!(health::healthz))
-        .routes(routes!(routes::public_pages::badge))
-        .routes(routes!(routes::public_pages::rss))
-        .routes(routes!(routes::public_pages::atom))
+        // Subscribing queues a confirmation mail: on AWS the api serves it, not the status
+        // function (see `public_page_routes`).
         .routes(routes!(routes::subscriptions::start))
-        .routes(routes!(routes::subscriptions::confirm))
-        .routes(routes!(routes::subscriptions::leave))
+        .merge(public_page_routes())
         .nest("/v1", v1.merge(monitor_routes()).merge(task_routes()).merge(account_api_routes()))
+}
+
+/// What the public status pages serve besides their HTML: their feeds, badges, and the links
+/// of a subscription's mails (their Statuspage documents are [`with_statuspage_documents`]').
+/// Readers need no credentials for any of it.
+fn public_page_routes() -> OpenApiRouter<Deps> {
+    use routes::{public_pages, subscriptions};
+    OpenApiRouter::new()
+        .routes(routes!(public_pages::badge))
+        .routes(routes!(public_pages::rss))
+        .routes(routes!(public_pages::atom))
+        .routes(routes!(subscriptions::confirm))
+        .routes(routes!(subscriptions::leave))
+}
+
+/// `routes` with the status pages' Statuspage documents, by slug and by a page's own domain,
+/// and the cache of public answers they and the feeds share.
+fn with_statuspage_documents(routes: Router<Deps>) -> Router<Deps> {
+    routes
+        // Documents below `api/v2/` may hold a slash, which a `routes!` path cannot capture.
+        .route("/status/{slug}/api/v2/{*document}", axum::routing::get(routes::public_pages::statuspage_document))
+        .route("/api/v2/{*document}", axum::routing::get(routes::public_pages::statuspage_document_by_host))
+        .layer(axum::Extension(Arc::new(answer_cache::AnswerCache::default())))
+}
+
+/// The public status pages' routes of the API alone (feeds, badges, a subscription's links and
+/// Statuspage documents), with the API's answers to unknown paths, limits and errors, waiting
+/// for their state: what the status function serves beside the pages themselves.
+pub fn public_page_router() -> Router<Deps> {
+    let (routes, _) = public_page_routes().split_for_parts();
+    with_api_layers(with_statuspage_documents(routes))
 }
 
 /// A monitor and what hangs off it: the monitor itself, its checks, uptime, transitions and
@@ -250,16 +282,11 @@ pub fn router(deps: Deps) -> Router {
     stateless_router().with_state(deps)
 }
 
-/// Every route and layer of [`router`], waiting for its state.
-fn stateless_router() -> Router<Deps> {
+/// Every route and layer of [`router`], waiting for its state: what a router that adds routes
+/// of its own merges (the pages'), and what the route-group tests list.
+pub fn stateless_router() -> Router<Deps> {
     let (api, _) = api_routes().split_for_parts();
-    let routes = api
-        .merge(ping_routes())
-        // Documents below `api/v2/` may hold a slash, which a `routes!` path cannot capture.
-        .route("/status/{slug}/api/v2/{*document}", axum::routing::get(routes::public_pages::statuspage_document))
-        .route("/api/v2/{*document}", axum::routing::get(routes::public_pages::statuspage_document_by_host))
-        .layer(axum::Extension(Arc::new(answer_cache::AnswerCache::default())));
-    with_api_layers(routes)
+    with_api_layers(with_statuspage_documents(api.merge(ping_routes())))
 }
 
 /// What every API router answers around its routes: problem+json for unknown paths and methods,

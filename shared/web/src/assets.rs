@@ -24,10 +24,17 @@ pub struct Asset {
 /// Every asset.
 pub static ASSETS: &[Asset] = include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 
+/// The assets the public status pages use, the only ones the status function serves (on a
+/// page's own domain): its binary carries none of the dashboard's scripts.
+pub static PUBLIC_PAGE_ASSETS: &[Asset] = include!(concat!(env!("OUT_DIR"), "/public_assets.rs"));
+
+/// Each asset's name and the name it is served under, without its bytes: what links are made of.
+static NAMES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/asset_names.rs"));
+
 /// The URL path of the asset templates know as `name`, under `base`.
 pub(crate) fn url(base: &str, name: &str) -> String {
-    match ASSETS.iter().find(|a| a.name == name) {
-        Some(asset) => format!("{base}/assets/{}", asset.hashed),
+    match NAMES.iter().find(|(known, _)| *known == name) {
+        Some((_, hashed)) => format!("{base}/assets/{hashed}"),
         None => {
             tracing::error!(name, "a template asks for an asset that is not embedded");
             format!("{base}/assets/{name}")
@@ -37,7 +44,17 @@ pub(crate) fn url(base: &str, name: &str) -> String {
 
 /// `GET /assets/{name}`: an asset by its hashed name, cached for a year.
 pub(crate) async fn serve(Path(name): Path<String>, headers: HeaderMap) -> Response {
-    let Some(asset) = ASSETS.iter().find(|a| a.hashed == name) else {
+    answer(ASSETS, &name, &headers)
+}
+
+/// `GET /assets/{name}` of the public pages: one of [`PUBLIC_PAGE_ASSETS`].
+pub(crate) async fn serve_public(Path(name): Path<String>, headers: HeaderMap) -> Response {
+    answer(PUBLIC_PAGE_ASSETS, &name, &headers)
+}
+
+/// The asset of `table` whose hashed name is `name`, gzipped if the browser takes it.
+fn answer(table: &[Asset], name: &str, headers: &HeaderMap) -> Response {
+    let Some(asset) = table.iter().find(|a| a.hashed == name) else {
         return (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))], "no such asset").into_response();
     };
     let accepts_gzip = headers
@@ -74,6 +91,17 @@ mod tests {
         let total: usize = scripts_and_styles.iter().map(|a| a.gzip.unwrap_or(a.body).len()).sum();
         println!("JS + CSS: {total} bytes gzipped ({} bytes raw)", scripts_and_styles.iter().map(|a| a.body.len()).sum::<usize>());
         assert!(total < 150 * 1024, "{total} bytes");
+    }
+
+    #[test]
+    fn the_public_pages_assets_are_the_dashboards_own_and_every_name_has_its_bytes() {
+        for asset in PUBLIC_PAGE_ASSETS {
+            let same = ASSETS.iter().find(|a| a.hashed == asset.hashed).expect("a public asset is one of all");
+            assert_eq!((same.body, same.gzip), (asset.body, asset.gzip), "{}", asset.name);
+        }
+        assert_eq!(PUBLIC_PAGE_ASSETS.iter().map(|a| a.name).collect::<Vec<_>>(), ["app.css", "favicon.svg"]);
+        let names: Vec<(&str, &str)> = ASSETS.iter().map(|a| (a.name, a.hashed)).collect();
+        assert_eq!(names, NAMES);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Vigil's dashboard: pages rendered on the server from compile-time-checked templates over the
 //! same use cases as the API, enhanced by a little script where it helps and complete without
 //! it. [`app`] is what `vigil serve` and the api Lambda serve: the API, the pages and their
-//! assets in one router.
+//! assets in one router. [`status_app`] is the part of it the status Lambda serves: the public
+//! status pages.
 
 mod assets;
 mod failure;
@@ -14,13 +15,15 @@ mod own_domain;
 mod page;
 mod pages;
 mod qr;
+#[cfg(test)]
+mod route_groups;
 mod run_bar;
 mod security;
 mod shell;
 mod span;
 mod visitor;
 
-pub use assets::{ASSETS, Asset};
+pub use assets::{ASSETS, Asset, PUBLIC_PAGE_ASSETS};
 pub use i18n::Tr;
 pub use security::CONTENT_SECURITY_POLICY;
 
@@ -29,10 +32,11 @@ use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use vigil_app::Deps;
 
-/// The pages and their assets, with the security headers on every answer.
-pub fn pages(deps: Deps) -> Router {
+/// The pages and their assets, with the security headers on every answer, waiting for their
+/// state.
+fn page_routes() -> Router<Deps> {
     use pages::*;
-    Router::new()
+    let routes = Router::new()
         .route("/", get(overview::show))
         .route("/setup", get(setup::show).post(setup::submit))
         .route("/sign-in", get(sign_in::show).post(sign_in::submit))
@@ -74,17 +78,50 @@ pub fn pages(deps: Deps) -> Router {
         .merge(incidents::routes())
         .merge(notifications::routes())
         .merge(status_page::routes())
+        .merge(status_page::subscription_routes())
         .merge(status_editor::routes())
-        .merge(hosts::routes())
-        .layer(axum::middleware::map_response(security::headers))
-        .layer(CatchPanicLayer::new())
-        .with_state(deps)
+        .merge(hosts::routes());
+    with_page_layers(routes)
+}
+
+/// The public status pages (a page, its history, an incident, unlocking a protected page) and
+/// their assets, with the pages' layers: the pages the status function serves.
+fn status_pages() -> Router<Deps> {
+    with_page_layers(Router::new().route("/assets/{name}", get(assets::serve_public)).merge(pages::status_page::routes()))
+}
+
+/// What every page answers with: the security headers, and a panic as a 500.
+fn with_page_layers(routes: Router<Deps>) -> Router<Deps> {
+    routes.layer(axum::middleware::map_response(security::headers)).layer(CatchPanicLayer::new())
 }
 
 /// Everything Vigil serves over HTTP: the API of vigil-http, the pages and the assets; and on a
 /// status page's own domain, that page.
 pub fn app(deps: Deps) -> Router {
-    let routed = vigil_http::router(deps.clone()).merge(pages(deps.clone()));
+    on_own_domains(deps.clone(), app_routes().with_state(deps))
+}
+
+/// The routes of [`app`], waiting for their state.
+fn app_routes() -> Router<Deps> {
+    vigil_http::stateless_router().merge(page_routes())
+}
+
+/// What the status function serves: the public status pages, their feeds, badges and
+/// Statuspage documents, confirming and ending a subscription, and the pages' assets, each as
+/// [`app`] serves it, with nothing of the dashboard or the rest of the API. API Gateway sends it
+/// `/status/…`, `/badges/…` and `/api/v2/…`, and every request to a page's own domain, but
+/// subscribing (a form's post and the API's), which queues a mail and goes to the api.
+pub fn status_app(deps: Deps) -> Router {
+    on_own_domains(deps.clone(), status_routes().with_state(deps))
+}
+
+/// The routes of [`status_app`], waiting for their state.
+fn status_routes() -> Router<Deps> {
+    vigil_http::public_page_router().merge(status_pages())
+}
+
+/// `routed`, with a request on a status page's own domain turned into the page's path first.
+fn on_own_domains(deps: Deps, routed: Router) -> Router {
     // A page's own domain is turned into the page's path before routing, which a layer of
     // the router itself could not do (it runs once a route is chosen).
     let own_domains = axum::middleware::from_fn_with_state((deps, own_domain::Hosts::default()), own_domain::route);

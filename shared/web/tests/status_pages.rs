@@ -343,3 +343,33 @@ async fn an_internal_incident_is_posted_on_a_page_in_one_action() {
     assert_eq!(listed.items.len(), 2, "the hand-posted one and the published one");
     assert!(listed.items.iter().any(|i| i.source == Some(incident)));
 }
+
+#[tokio::test]
+async fn the_status_function_serves_every_asset_its_pages_link_to() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let at = Installation::new().await;
+    let (_, _, _) = acme(&at).await;
+    let status = vigil_web::status_app(at.deps.clone());
+    let get = |path: String| {
+        let status = status.clone();
+        async move {
+            let request = axum::http::Request::get(&path).body(axum::body::Body::empty()).unwrap();
+            let response = status.oneshot(request).await.unwrap();
+            let code = response.status();
+            (code, String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned())
+        }
+    };
+    let mut linked = Vec::new();
+    for path in ["/status/acme", "/status/acme/history"] {
+        let (code, html) = get(path.to_owned()).await;
+        assert_eq!(code, StatusCode::OK, "{path}");
+        linked.extend(html.split('"').filter(|part| part.starts_with("/assets/")).map(str::to_owned));
+    }
+    assert!(linked.iter().any(|l| l.ends_with(".css")) && linked.iter().any(|l| l.ends_with(".svg")), "{linked:?}");
+    for asset in linked {
+        assert_eq!(get(asset.clone()).await.0, StatusCode::OK, "{asset} is linked but not served by the status function");
+    }
+    let dashboard_script = vigil_web::ASSETS.iter().find(|a| a.name == "htmx.js").unwrap().hashed;
+    assert_eq!(get(format!("/assets/{dashboard_script}")).await.0, StatusCode::NOT_FOUND, "the dashboard's scripts stay the api's");
+}

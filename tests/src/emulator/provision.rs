@@ -38,13 +38,13 @@ pub struct Resources {
 pub const MAX_RECEIVES: u32 = 3;
 
 async fn queue(clients: &AwsClients, name: &str, attributes: &[(QueueAttributeName, String)]) -> anyhow::Result<(String, String)> {
-    let mut request = clients.sqs.create_queue().queue_name(name);
+    let mut request = clients.sqs().create_queue().queue_name(name);
     for (key, value) in attributes {
         request = request.attributes(key.clone(), value);
     }
     let url = request.send().await?.queue_url.unwrap_or_default();
     let arn = clients
-        .sqs
+        .sqs()
         .get_queue_attributes()
         .queue_url(&url)
         .attribute_names(QueueAttributeName::QueueArn)
@@ -84,10 +84,10 @@ pub async fn provision(clients: &AwsClients) -> anyhow::Result<Resources> {
     )
     .await?;
 
-    let topic_arn = clients.sns.create_topic().name("vigil-events").send().await?.topic_arn.unwrap_or_default();
+    let topic_arn = clients.sns().create_topic().name("vigil-events").send().await?.topic_arn.unwrap_or_default();
     let (incident_queue_url, incident_queue_arn) = queue(clients, "vigil-incident-events", &[]).await?;
     clients
-        .sns
+        .sns()
         .subscribe()
         .topic_arn(&topic_arn)
         .protocol("sqs")
@@ -96,14 +96,14 @@ pub async fn provision(clients: &AwsClients) -> anyhow::Result<Resources> {
         .send()
         .await?;
     let (events_tap_url, events_tap_arn) = queue(clients, "vigil-events-tap", &[]).await?;
-    clients.sns.subscribe().topic_arn(&topic_arn).protocol("sqs").endpoint(&events_tap_arn).send().await?;
+    clients.sns().subscribe().topic_arn(&topic_arn).protocol("sqs").endpoint(&events_tap_arn).send().await?;
 
     let bus = "vigil-bus".to_owned();
-    clients.eventbridge.create_event_bus().name(&bus).send().await?;
+    clients.eventbridge().create_event_bus().name(&bus).send().await?;
     let (bus_tap_url, bus_tap_arn) = queue(clients, "vigil-bus-tap", &[]).await?;
-    clients.eventbridge.put_rule().event_bus_name(&bus).name("vigil-to-tap").event_pattern(r#"{"source":["vigil"]}"#).send().await?;
+    clients.eventbridge().put_rule().event_bus_name(&bus).name("vigil-to-tap").event_pattern(r#"{"source":["vigil"]}"#).send().await?;
     let target = aws_sdk_eventbridge::types::Target::builder().id("tap").arn(&bus_tap_arn).build()?;
-    clients.eventbridge.put_targets().event_bus_name(&bus).rule("vigil-to-tap").targets(target).send().await?;
+    clients.eventbridge().put_targets().event_bus_name(&bus).rule("vigil-to-tap").targets(target).send().await?;
 
     Ok(Resources {
         table,

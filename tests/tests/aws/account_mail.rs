@@ -57,7 +57,7 @@ pub(crate) async fn mailing_tenant() -> (Session, axum::Router) {
     let session = Session::start().await;
     session
         .clients
-        .ses
+        .ses()
         .create_email_identity()
         .email_identity(vigil_tests::emulator::EMAIL_FROM)
         .send()

@@ -38,7 +38,7 @@ pub async fn make_visible_again(session: &Session, queue_url: &str, messages: &[
     for message in messages {
         session
             .clients
-            .sqs
+            .sqs()
             .change_message_visibility()
             .queue_url(queue_url)
             .receipt_handle(message.receipt_handle().unwrap_or_default())
@@ -56,10 +56,10 @@ where
     F: FnOnce(LambdaEvent<SqsEvent>) -> Fut,
     Fut: std::future::Future<Output = SqsBatchResponse>,
 {
-    let messages = receive_all(&session.clients.sqs, queue_url).await;
+    let messages = receive_all(session.clients.sqs(), queue_url).await;
     let answer = handler(LambdaEvent::new(sqs_event(&messages, &queue_arn(queue_url)), Context::default())).await;
     let failed = failed_ids(&answer);
-    settle(&session.clients.sqs, queue_url, &messages, &failed.iter().cloned().collect::<Vec<_>>()).await;
+    settle(session.clients.sqs(), queue_url, &messages, &failed.iter().cloned().collect::<Vec<_>>()).await;
     (messages, failed)
 }
 
@@ -72,7 +72,7 @@ where
 {
     let mut handled = 0;
     loop {
-        let messages = receive_all(&session.clients.sqs, queue_url).await;
+        let messages = receive_all(session.clients.sqs(), queue_url).await;
         if messages.is_empty() {
             return handled;
         }
@@ -80,7 +80,7 @@ where
         let response = handler(LambdaEvent::new(sqs_event(&messages, &queue_arn(queue_url)), Context::default())).await;
         let failed: Vec<String> = response.batch_item_failures.iter().map(|f| f.item_identifier.clone()).collect();
         assert!(failed.is_empty(), "no message may fail here: {failed:?}");
-        settle(&session.clients.sqs, queue_url, &messages, &failed).await;
+        settle(session.clients.sqs(), queue_url, &messages, &failed).await;
     }
 }
 

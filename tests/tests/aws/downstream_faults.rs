@@ -32,7 +32,7 @@ async fn down_behind_a_proxy(monitors: usize) -> (Alerting, FaultProxy, Deps) {
 
 /// The status changes on the queue subscribed to the events topic, taken off it.
 async fn published(alerting: &Alerting) -> Vec<DomainEvent> {
-    let (sqs, tap) = (&alerting.session.clients.sqs, &alerting.session.resources.events_tap_url);
+    let (sqs, tap) = (alerting.session.clients.sqs(), &alerting.session.resources.events_tap_url);
     let messages = receive_all(sqs, tap).await;
     settle(sqs, tap, &messages, &[]).await;
     messages.iter().map(|m| vigil_aws::events::event_from_sns_envelope(m.body().unwrap_or_default()).unwrap()).collect()
@@ -91,7 +91,7 @@ async fn a_publish_failing_after_the_state_write_is_made_once_by_the_redelivery_
     // The job delivered once more (at least once): the same event again, which opens nothing
     // and sends nothing.
     let body = jobs[0].body().unwrap();
-    session.clients.sqs.send_message().queue_url(queue).message_body(body).send().await.unwrap();
+    session.clients.sqs().send_message().queue_url(queue).message_body(body).send().await.unwrap();
     let (_, failed) = one_batch(session, queue, probe).await;
     assert!(failed.is_empty());
     assert_eq!(alerting.handle_incident_events().await, 1);
@@ -127,7 +127,7 @@ async fn the_notifications_queue_failing_mid_incident_batch_loses_no_delivery_an
     let grace = Duration::from_secs(1);
     let sweeper = Sweeper {
         deps: session.wired(wiring::sweeper_deps),
-        queue: DeliveryQueue::new(session.clients.sqs.clone(), &r.notify_queue_url),
+        queue: DeliveryQueue::new(session.clients.sqs().clone(), &r.notify_queue_url),
         overdue_grace: SignedDuration::try_from(grace).unwrap(),
     };
     let sweep = || async {

@@ -41,7 +41,7 @@ async fn an_emulator_failing_mid_batch_returns_the_unfinished_jobs_and_loses_not
     let (dispatch_deps, dispatch) = wiring::scheduler_deps(&session.clients, &config);
     dispatch_due_checks(&dispatch_deps, dispatch, now).await.unwrap();
     let queue = &session.resources.probe_queue_url;
-    let messages = receive_all(&session.clients.sqs, queue).await;
+    let messages = receive_all(session.clients.sqs(), queue).await;
     assert_eq!(messages.len(), 4, "one job per new monitor, due at once");
 
     // The prober reaches the emulator through a proxy that dies after three requests.
@@ -55,19 +55,19 @@ async fn an_emulator_failing_mid_batch_returns_the_unfinished_jobs_and_loses_not
     assert!(!failed.is_empty(), "jobs whose checks could not be stored come back");
     let ids: BTreeSet<String> = messages.iter().filter_map(|m| m.message_id().map(str::to_owned)).collect();
     assert!(failed.is_subset(&ids));
-    settle(&session.clients.sqs, queue, &messages, &failed.iter().cloned().collect::<Vec<_>>()).await;
+    settle(session.clients.sqs(), queue, &messages, &failed.iter().cloned().collect::<Vec<_>>()).await;
 
     // The emulator is back: the returned jobs are delivered again and complete.
     proxy.set(Fault::None);
     let returned: Vec<_> = messages.iter().filter(|m| m.message_id().is_some_and(|id| failed.contains(id))).cloned().collect();
     make_visible_again(&session, queue, &returned).await;
-    let redelivered = receive_all(&session.clients.sqs, queue).await;
+    let redelivered = receive_all(session.clients.sqs(), queue).await;
     let bodies: Vec<_> = redelivered.iter().map(|m| (m.message_id(), m.body(), m.attributes())).collect();
     assert_eq!(redelivered.iter().filter_map(|m| m.message_id().map(str::to_owned)).collect::<BTreeSet<_>>(), failed, "{bodies:?}");
     let answer =
         vigil_fn_prober::handle(&proxied, LambdaEvent::new(sqs_event(&redelivered, &queue_arn(queue)), Context::default())).await.unwrap();
     assert!(answer.batch_item_failures.is_empty(), "{answer:?}");
-    settle(&session.clients.sqs, queue, &redelivered, &[]).await;
+    settle(session.clients.sqs(), queue, &redelivered, &[]).await;
 
     // Every check stored exactly once, every monitor moved exactly once.
     for id in monitors {
@@ -77,7 +77,7 @@ async fn an_emulator_failing_mid_batch_returns_the_unfinished_jobs_and_loses_not
         assert_eq!(direct.stores.transitions.list(tenant, id, &PageRequest::first()).await.unwrap().items.len(), 1);
     }
     // Each status change reached the topic at least once (a redelivery may publish it again).
-    let published = receive_all(&session.clients.sqs, &session.resources.events_tap_url).await;
+    let published = receive_all(session.clients.sqs(), &session.resources.events_tap_url).await;
     let keys: BTreeSet<String> = published
         .iter()
         .map(|m| vigil_aws::events::event_from_sns_envelope(m.body().unwrap_or_default()).unwrap().idempotency_key())
@@ -105,17 +105,17 @@ async fn a_malformed_message_is_reported_until_the_dead_letter_queue_takes_it() 
     let session = Session::start().await;
     let deps = prober_deps(&session.clients, &session.store_config());
     let queue = &session.resources.probe_queue_url;
-    session.clients.sqs.send_message().queue_url(queue).message_body(r#"{"hello": "not a job"}"#).send().await.unwrap();
+    session.clients.sqs().send_message().queue_url(queue).message_body(r#"{"hello": "not a job"}"#).send().await.unwrap();
     for receive in 1..=MAX_RECEIVES {
-        let messages = receive_all(&session.clients.sqs, queue).await;
+        let messages = receive_all(session.clients.sqs(), queue).await;
         assert_eq!(messages.len(), 1, "receive {receive}");
         let answer =
             vigil_fn_prober::handle(&deps, LambdaEvent::new(sqs_event(&messages, &queue_arn(queue)), Context::default())).await.unwrap();
         assert_eq!(failed_ids(&answer), BTreeSet::from([messages[0].message_id().unwrap().to_owned()]));
         make_visible_again(&session, queue, &messages).await;
     }
-    assert!(receive_all(&session.clients.sqs, queue).await.is_empty(), "after its last allowed receive it leaves the queue");
-    let dead = receive_all(&session.clients.sqs, &session.resources.probe_dlq_url).await;
+    assert!(receive_all(session.clients.sqs(), queue).await.is_empty(), "after its last allowed receive it leaves the queue");
+    let dead = receive_all(session.clients.sqs(), &session.resources.probe_dlq_url).await;
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].body(), Some(r#"{"hello": "not a job"}"#));
 }

@@ -23,11 +23,11 @@ fn ping_event(method: &str, path: &str, body: Option<&str>) -> Value {
 
 async fn handle_incident_events(session: &Session) -> usize {
     let r = &session.resources;
-    let messages = receive_all(&session.clients.sqs, &r.incident_queue_url).await;
+    let messages = receive_all(session.clients.sqs(), &r.incident_queue_url).await;
     let event = LambdaEvent::new(sqs_event(&messages, &queue_arn(&r.incident_queue_url)), Context::default());
     let response = vigil_fn_incidents::handle(&session.wired(wiring::incidents_deps), event).await.unwrap();
     assert!(response.batch_item_failures.is_empty());
-    settle(&session.clients.sqs, &r.incident_queue_url, &messages, &[]).await;
+    settle(session.clients.sqs(), &r.incident_queue_url, &messages, &[]).await;
     messages.len()
 }
 

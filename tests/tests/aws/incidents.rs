@@ -56,8 +56,8 @@ async fn an_outage_notifies_once_when_it_opens_and_once_when_it_resolves() {
     let incidents_deps = session.wired(wiring::incidents_deps);
     let notifier = Notifier {
         deps: wiring::notifier_deps(&session.clients, &session.store_config(), SignedDuration::from_secs(45)).unwrap(),
-        queue: DeliveryQueue::new(session.clients.sqs.clone(), &session.resources.notify_queue_url),
-        dead_letters: DeliveryQueue::new(session.clients.sqs.clone(), &session.resources.notify_dlq_url),
+        queue: DeliveryQueue::new(session.clients.sqs().clone(), &session.resources.notify_queue_url),
+        dead_letters: DeliveryQueue::new(session.clients.sqs().clone(), &session.resources.notify_dlq_url),
         lease: SignedDuration::from_secs(45),
     };
     let r = session.resources.clone();
@@ -70,12 +70,12 @@ async fn an_outage_notifies_once_when_it_opens_and_once_when_it_resolves() {
 
     // The status change (Up -> Down; the first Up is not an incident) through incidents and
     // the notifier.
-    let events = receive_all(&session.clients.sqs, &r.incident_queue_url).await;
+    let events = receive_all(session.clients.sqs(), &r.incident_queue_url).await;
     assert!(!events.is_empty(), "the events topic delivered the status changes to the incidents queue");
     let replay = sqs_event(&events, &queue_arn(&r.incident_queue_url));
     let response = incidents(&incidents_deps, LambdaEvent::new(replay.clone(), Context::default())).await.unwrap();
     assert!(response.batch_item_failures.is_empty());
-    settle(&session.clients.sqs, &r.incident_queue_url, &events, &[]).await;
+    settle(session.clients.sqs(), &r.incident_queue_url, &events, &[]).await;
     let sent = drain(&session, &r.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() }).await;
     assert_eq!(sent, 1, "one delivery message for the opening");
     let opened = receiver.wait_for_accepted(1, Duration::from_secs(5)).await;
@@ -157,8 +157,8 @@ async fn a_failing_receiver_is_retried_through_the_queue_and_a_dead_one_ends_in_
     std::sync::Arc::make_mut(&mut notifier_deps.settings).notifications.retry = retry;
     let notifier = Notifier {
         deps: notifier_deps,
-        queue: DeliveryQueue::new(session.clients.sqs.clone(), &r.notify_queue_url),
-        dead_letters: DeliveryQueue::new(session.clients.sqs.clone(), &r.notify_dlq_url),
+        queue: DeliveryQueue::new(session.clients.sqs().clone(), &r.notify_queue_url),
+        dead_letters: DeliveryQueue::new(session.clients.sqs().clone(), &r.notify_dlq_url),
         lease: SignedDuration::from_secs(45),
     };
 
@@ -182,7 +182,7 @@ async fn a_failing_receiver_is_retried_through_the_queue_and_a_dead_one_ends_in_
     }
     assert_eq!(flaky.received().len(), 2, "a 500, then the retry that was accepted");
     assert_eq!(flaky.accepted().len(), 1, "accepted once");
-    let dlq = receive_all(&session.clients.sqs, &r.notify_dlq_url).await;
+    let dlq = receive_all(session.clients.sqs(), &r.notify_dlq_url).await;
     assert_eq!(dlq.len(), 1, "the dead receiver's delivery is in the dead-letter queue");
     assert!(dead.received().len() >= 2, "the dead receiver was tried more than once");
 }

@@ -13,5 +13,6 @@ mod monitors;
 mod notifier_faults;
 mod pipeline;
 mod s3_objects;
+mod status;
 mod status_mail;
 mod tasks;

@@ -61,7 +61,7 @@ async fn assert_each_delivered(alerting: &Alerting, notifier: &Notifier, count: 
         assert_eq!(stores.deliveries.attempts(alerting.tenant, delivery.id).await.unwrap().len(), 1);
     }
     let r = &alerting.session.resources;
-    assert!(receive_all(&alerting.session.clients.sqs, &r.notify_dlq_url).await.is_empty());
+    assert!(receive_all(alerting.session.clients.sqs(), &r.notify_dlq_url).await.is_empty());
     tokio::time::sleep(notifier.lease.unsigned_abs() + Duration::from_millis(500)).await;
     assert_eq!(drain(&alerting.session, &r.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() }).await, 0);
     assert_eq!(alerting.receiver.received().len(), count * times, "nothing more came");

@@ -19,8 +19,8 @@ use vigil_tests::lambda::{api_request, call_api, receive_all, sample_event, sett
 use vigil_tests::target::Target;
 
 async fn events_on(session: &Session, queue_url: &str, parse: impl Fn(&str) -> DomainEvent) -> Vec<DomainEvent> {
-    let messages = receive_all(&session.clients.sqs, queue_url).await;
-    settle(&session.clients.sqs, queue_url, &messages, &[]).await;
+    let messages = receive_all(session.clients.sqs(), queue_url).await;
+    settle(session.clients.sqs(), queue_url, &messages, &[]).await;
     messages.iter().map(|m| parse(m.body().unwrap_or_default())).collect()
 }
 
@@ -77,12 +77,12 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
     // The prober function, fed what Lambda's poller would receive now (the first checks of
     // new monitors are due at once, so their job has no delay).
     let queue = &session.resources.probe_queue_url;
-    let messages = receive_all(&session.clients.sqs, queue).await;
+    let messages = receive_all(session.clients.sqs(), queue).await;
     assert!(!messages.is_empty(), "the due checks were enqueued");
     let batch = sqs_event(&messages, &queue_arn(queue));
     let answer = vigil_fn_prober::handle(&prober_deps, LambdaEvent::new(batch.clone(), Context::default())).await.unwrap();
     assert!(answer.batch_item_failures.is_empty(), "{answer:?}");
-    settle(&session.clients.sqs, queue, &messages, &[]).await;
+    settle(session.clients.sqs(), queue, &messages, &[]).await;
     assert_eq!(healthy.hits(), 1);
     assert_eq!(failing.hits(), 1);
 

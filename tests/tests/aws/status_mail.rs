@@ -13,7 +13,7 @@ use vigil_fn_notifier::Notifier;
 use vigil_tests::app::TEST_KEY;
 
 /// The `s` and `t` of the link to `path` in a message as moto keeps it.
-fn link_params(message: &serde_json::Value, path: &str) -> (String, String) {
+pub(crate) fn link_params(message: &serde_json::Value, path: &str) -> (String, String) {
     let text = message.to_string().replace("\\r\\n", "\n").replace("\\n", "\n").replace("=\n", "").replace("=3D", "=");
     let start = text.find(path).unwrap_or_else(|| panic!("no {path} link in {text}"));
     let query = &text[start + path.len()..];

@@ -1,12 +1,13 @@
-//! The message catalogues, embedded in the binary and read once.
+//! The message catalogues, compiled into the binary by build.rs from `i18n/*.toml` as tables
+//! sorted by key: nothing is parsed when a function starts, and no TOML reader is linked.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
 use vigil_domain::accounts::Locale;
 
-/// English, the reference catalogue.
+/// English, the reference catalogue, as written.
+#[cfg(test)]
 pub(crate) const EN: &str = include_str!("../../i18n/en.toml");
-/// French.
+/// French, as written.
+#[cfg(test)]
 pub(crate) const FR: &str = include_str!("../../i18n/fr.toml");
 
 /// Marks a string as a message key, so that the catalogue test finds every key the code uses.
@@ -15,80 +16,65 @@ pub(crate) const fn msg(key: &'static str) -> &'static str {
 }
 
 /// One message: a text, or a text per plural form.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Message {
     /// The same for every count.
-    Text(String),
+    Text(&'static str),
     /// For a count of one (and zero in French), and for other counts.
     Plural {
         /// The singular.
-        one: String,
+        one: &'static str,
         /// Every other count.
-        other: String,
+        other: &'static str,
     },
 }
 
-/// Every message of one language, by dotted key.
-#[derive(Debug, Default)]
+/// Every message of one language, sorted by dotted key.
+#[derive(Debug)]
 pub(crate) struct Catalogue {
-    messages: BTreeMap<String, Message>,
+    messages: &'static [(&'static str, Message)],
 }
 
+static EN_CATALOGUE: Catalogue = Catalogue { messages: include!(concat!(env!("OUT_DIR"), "/catalogue_en.rs")) };
+static FR_CATALOGUE: Catalogue = Catalogue { messages: include!(concat!(env!("OUT_DIR"), "/catalogue_fr.rs")) };
+
 impl Catalogue {
-    /// The catalogue of `locale` (parsed at first use; a broken catalogue fails the tests).
+    /// The catalogue of `locale`.
     pub(crate) fn of(locale: Locale) -> &'static Catalogue {
-        static EN_CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-        static FR_CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-        let (cell, text) = match locale {
-            Locale::En => (&EN_CATALOGUE, EN),
-            Locale::Fr => (&FR_CATALOGUE, FR),
-        };
-        cell.get_or_init(|| {
-            Catalogue::parse(text).unwrap_or_else(|error| {
-                tracing::error!(%error, locale = locale.as_str(), "a message catalogue does not parse");
-                Catalogue::default()
-            })
-        })
+        match locale {
+            Locale::En => &EN_CATALOGUE,
+            Locale::Fr => &FR_CATALOGUE,
+        }
     }
 
-    /// Reads a catalogue: nested tables make dotted keys; a table of `one` and `other` is a
-    /// plural.
+    /// Reads a catalogue as written (what build.rs does), for the tests of its rules.
+    #[cfg(test)]
     pub(crate) fn parse(text: &str) -> Result<Self, String> {
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
-        let mut messages = BTreeMap::new();
-        flatten("", &table, &mut messages)?;
-        Ok(Self { messages })
+        use super::flatten::{ReadMessage, read_catalogue};
+        let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
+        let messages: Vec<(&'static str, Message)> = read_catalogue(text)?
+            .into_iter()
+            .map(|(key, message)| {
+                let message = match message {
+                    ReadMessage::Text(text) => Message::Text(leak(text)),
+                    ReadMessage::Plural(one, other) => Message::Plural { one: leak(one), other: leak(other) },
+                };
+                (leak(key), message)
+            })
+            .collect();
+        Ok(Self { messages: Box::leak(messages.into_boxed_slice()) })
     }
 
     /// The message of `key`.
-    pub(crate) fn get(&self, key: &str) -> Option<&Message> {
-        self.messages.get(key)
+    pub(crate) fn get(&self, key: &str) -> Option<&'static Message> {
+        let messages: &'static [(&'static str, Message)] = self.messages;
+        messages.binary_search_by(|(known, _)| (*known).cmp(key)).ok().map(|at| &messages[at].1)
     }
 
-    /// Every key and message.
+    /// Every key and message, in key order.
     #[cfg(test)]
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&String, &Message)> {
-        self.messages.iter()
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'static str, &'static Message)> {
+        let messages: &'static [(&'static str, Message)] = self.messages;
+        messages.iter().map(|(key, message)| (*key, message))
     }
-}
-
-fn flatten(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, Message>) -> Result<(), String> {
-    for (name, value) in table {
-        let key = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
-        match value {
-            toml::Value::String(text) => {
-                out.insert(key, Message::Text(text.clone()));
-            }
-            toml::Value::Table(inner) if inner.contains_key("one") && inner.contains_key("other") => {
-                let text = |form: &str| inner.get(form).and_then(|v| v.as_str()).map(str::to_owned);
-                let (Some(one), Some(other), 2) = (text("one"), text("other"), inner.len()) else {
-                    return Err(format!("`{key}` must hold exactly the texts `one` and `other`"));
-                };
-                out.insert(key, Message::Plural { one, other });
-            }
-            toml::Value::Table(inner) => flatten(&key, inner, out)?,
-            _ => return Err(format!("`{key}` must be a text, a table, or a plural (`one`, `other`)")),
-        }
-    }
-    Ok(())
 }

@@ -4,6 +4,7 @@
 use super::catalogue::{Catalogue, EN, FR, Message};
 use std::collections::BTreeSet;
 use std::path::Path;
+use vigil_domain::accounts::Locale;
 
 fn catalogues() -> (Catalogue, Catalogue) {
     (Catalogue::parse(EN).expect("en.toml parses"), Catalogue::parse(FR).expect("fr.toml parses"))
@@ -12,8 +13,8 @@ fn catalogues() -> (Catalogue, Catalogue) {
 /// The `{names}` of a message.
 fn arguments(message: &Message) -> BTreeSet<String> {
     let texts = match message {
-        Message::Text(text) => vec![text.as_str()],
-        Message::Plural { one, other } => vec![one.as_str(), other.as_str()],
+        Message::Text(text) => vec![*text],
+        Message::Plural { one, other } => vec![*one, *other],
     };
     texts
         .into_iter()
@@ -54,10 +55,10 @@ fn keys_used() -> BTreeSet<String> {
 #[test]
 fn english_and_french_have_the_same_keys_plurals_and_arguments() {
     let (en, fr) = catalogues();
-    let en_keys: BTreeSet<&String> = en.iter().map(|(k, _)| k).collect();
-    let fr_keys: BTreeSet<&String> = fr.iter().map(|(k, _)| k).collect();
-    assert_eq!(en_keys.difference(&fr_keys).collect::<Vec<_>>(), Vec::<&&String>::new(), "keys missing from fr.toml");
-    assert_eq!(fr_keys.difference(&en_keys).collect::<Vec<_>>(), Vec::<&&String>::new(), "keys missing from en.toml");
+    let en_keys: BTreeSet<&str> = en.iter().map(|(k, _)| k).collect();
+    let fr_keys: BTreeSet<&str> = fr.iter().map(|(k, _)| k).collect();
+    assert_eq!(en_keys.difference(&fr_keys).collect::<Vec<_>>(), Vec::<&&str>::new(), "keys missing from fr.toml");
+    assert_eq!(fr_keys.difference(&en_keys).collect::<Vec<_>>(), Vec::<&&str>::new(), "keys missing from en.toml");
     for (key, message) in en.iter() {
         let french = fr.get(key).unwrap();
         assert_eq!(
@@ -76,8 +77,17 @@ fn every_key_the_code_and_templates_use_is_in_both_catalogues_and_none_is_unused
     assert!(used.len() > 200, "the scan finds the keys ({} found)", used.len());
     let missing: Vec<&String> = used.iter().filter(|key| en.get(key).is_none() || fr.get(key).is_none()).collect();
     assert!(missing.is_empty(), "keys used but absent from a catalogue: {missing:?}");
-    let unused: Vec<&String> = en.iter().map(|(k, _)| k).filter(|key| !used.contains(*key)).collect();
+    let unused: Vec<&str> = en.iter().map(|(k, _)| k).filter(|key| !used.contains(*key)).collect();
     assert!(unused.is_empty(), "keys in the catalogues that nothing uses: {unused:?}");
+}
+
+#[test]
+fn the_compiled_catalogues_are_the_written_ones() {
+    let (en, fr) = catalogues();
+    for (written, compiled) in [(en, Catalogue::of(Locale::En)), (fr, Catalogue::of(Locale::Fr))] {
+        assert_eq!(written.iter().collect::<Vec<_>>(), compiled.iter().collect::<Vec<_>>());
+    }
+    assert!(Catalogue::of(Locale::Fr).get("nav.overview").is_some_and(|m| *m != Message::Text("")), "a lookup by key finds it");
 }
 
 #[test]

@@ -5,6 +5,8 @@
 mod catalogue;
 #[cfg(test)]
 mod catalogue_tests;
+#[cfg(test)]
+mod flatten;
 mod format;
 mod negotiate;
 
@@ -66,12 +68,12 @@ impl Tr {
         let text = match self.catalogue.get(key) {
             Some(Message::Plural { one, other }) => {
                 if self.is_one(count) {
-                    one.as_str()
+                    one
                 } else {
-                    other.as_str()
+                    other
                 }
             }
-            Some(Message::Text(text)) => text.as_str(),
+            Some(Message::Text(text)) => text,
             None => missing(key),
         };
         fill(text, &[("count", &self.number(count))])

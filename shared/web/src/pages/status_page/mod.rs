@@ -26,15 +26,21 @@ use vigil_domain::status_page::{PageSnapshot, StatusPage};
 use vigil_http::answer_cache::{AnswerCache, KeptAnswer};
 use vigil_http::browser::{PAGE_ACCESS_COOKIE, PRIVATE_CACHING, PUBLIC_CACHING};
 
-/// The routes of the public pages (their JSON, feeds and badges are vigil-http's).
+/// The routes that read the public pages, and unlock a protected one (their JSON, feeds and
+/// badges are vigil-http's).
 pub(crate) fn routes() -> Router<Deps> {
     Router::new()
         .route("/status/{slug}", get(show::page))
         .route("/status/{slug}/history", get(show::history))
         .route("/status/{slug}/incidents/{id}", get(show::incident_page))
         .route("/status/{slug}/unlock", post(unlock::submit))
-        .route("/status/{slug}/subscription", post(subscription::submit))
         .layer(Extension(Arc::new(AnswerCache::default())))
+}
+
+/// Subscribing from a page's form. It queues a confirmation mail for the notifier, so on AWS
+/// the api function serves it and the status function carries no queue client.
+pub(crate) fn subscription_routes() -> Router<Deps> {
+    Router::new().route("/status/{slug}/subscription", post(subscription::submit))
 }
 
 /// What a public page's address may say besides its path.

@@ -1,0 +1,32 @@
+//! The status function's routes are exactly the whole app's below the paths API Gateway sends
+//! it (`infra/modules/vigil/api.tf`), with the same methods, less subscribing, which API Gateway
+//! sends to the api: a request sent there can never find a 404 that `vigil serve` would not give.
+
+use std::collections::{BTreeMap, BTreeSet};
+use vigil_http::route_listing::routes_in;
+
+/// The paths API Gateway sends the status function on Vigil's own host; on a page's own
+/// domain it gets every request, which `own_domain` turns into one of these.
+const STATUS_PREFIXES: [&str; 4] = ["/status/", "/badges/", "/api/v2/", "/assets/"];
+
+/// The routes below those that API Gateway sends the api instead: subscribing queues a mail.
+const SENT_TO_THE_API: [&str; 2] = ["/status/{slug}/subscribe", "/status/{slug}/subscription"];
+
+#[test]
+fn the_status_group_serves_every_public_page_route_of_the_whole_app() {
+    let whole = routes_in(&format!("{:?}", crate::app_routes()));
+    let public: BTreeMap<String, BTreeSet<String>> =
+        whole.into_iter().filter(|(path, _)| STATUS_PREFIXES.iter().any(|prefix| path.starts_with(prefix))).collect();
+    assert!(public.len() >= 12, "the whole app's public routes no longer parse: {public:?}");
+    for path in ["/status/{slug}", "/status/{slug}/subscribe/confirm", "/badges/{token}/{file}", "/api/v2/{document}", "/assets/{name}"] {
+        assert!(public.contains_key(path), "{path} is not in {public:?}");
+    }
+    // Subscribing is a POST alone on each path, so leaving the path out leaves out just that.
+    for path in SENT_TO_THE_API {
+        assert_eq!(public[path], BTreeSet::from(["POST".to_owned()]), "{path}");
+    }
+    let expected: BTreeMap<String, BTreeSet<String>> =
+        public.into_iter().filter(|(path, _)| !SENT_TO_THE_API.contains(&path.as_str())).collect();
+    let group = routes_in(&format!("{:?}", crate::status_routes()));
+    assert_eq!(group, expected);
+}

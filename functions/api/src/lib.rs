@@ -1,7 +1,8 @@
 //! The API's functions behind API Gateway: the api function (Vigil's HTTP API and dashboard,
 //! the same axum Router as `vigil serve`), and the functions of one route group each (the
-//! monitors', the heartbeat tasks', the public status pages'). lambda_http turns each API Gateway event into an HTTP
-//! request for the router and the router's response into the event's answer.
+//! monitors', the heartbeat tasks', the public status pages'). lambda_http turns each API
+//! Gateway event into an HTTP request for the router and the router's response into the event's
+//! answer.
 
 use axum::Router;
 use std::sync::Arc;
@@ -39,10 +40,10 @@ pub fn tasks_app(deps: Deps) -> Router {
     vigil_http::tasks_router(deps).layer(axum::middleware::from_fn(client_address))
 }
 
-/// The status function's handler: the public status pages, their feeds, badges, subscriptions
-/// and Statuspage documents, and the assets, on Vigil's host and on each page's own domain,
-/// over the status pages' own dependencies (`vigil_aws::wiring::status_deps`). A crowd reading
-/// a page during an outage starts this small function, not the dashboard's.
+/// The status function's handler: the public status pages, their feeds, badges, Statuspage
+/// documents, a subscription's links and the pages' assets, on Vigil's host and on each page's
+/// own domain, over the status pages' own dependencies (`vigil_aws::wiring::status_deps`). A
+/// crowd reading a page during an outage starts this small function, not the dashboard's.
 pub fn status_app(deps: Deps) -> Router {
     vigil_web::status_app(deps).layer(axum::middleware::from_fn(client_address))
 }

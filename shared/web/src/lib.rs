@@ -23,7 +23,7 @@ mod shell;
 mod span;
 mod visitor;
 
-pub use assets::{ASSETS, Asset, PUBLIC_PAGE_ASSETS};
+pub use assets::{ASSETS, Asset};
 pub use i18n::Tr;
 pub use security::CONTENT_SECURITY_POLICY;
 

@@ -4,7 +4,9 @@
 //! serialisers of every document they hold. [`ReadOnly`] puts the reads of a port through to
 //! the store and refuses its writes as [`NotWired`] does, so that link-time optimisation drops
 //! the writes. The status function reads monitors, their checks, incidents, tasks, maintenance
-//! windows, pages, their posted incidents and badges, and members, and writes none of them.
+//! windows, pages, their posted incidents and badges, and members, and writes none of them; the
+//! prober reads monitors (a check's health is written with its result, by the check log); the
+//! monitors function reads checks.
 
 use crate::dynamo::DynamoStore;
 use crate::not_wired::NotWired;

@@ -35,7 +35,8 @@ pub fn api_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prob
 pub fn prober_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
     let stores = Stores {
-        monitors: store.clone(),
+        // A check reads its monitor; its health is written with the result, by the check log.
+        monitors: Arc::new(ReadOnly::new(store.clone(), "prober")),
         checks: store.clone(),
         transitions: store,
         artefacts: artefacts(clients, config),
@@ -51,7 +52,8 @@ pub fn monitors_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Resu
     let store = Arc::new(dynamo_store(clients, config));
     let stores = Stores {
         monitors: store.clone(),
-        checks: store.clone(),
+        // Checks are listed and read here; the prober and "check now" (the api's) write them.
+        checks: Arc::new(ReadOnly::new(store.clone(), "monitors")),
         transitions: store.clone(),
         silences: store.clone(),
         artefacts: artefacts(clients, config),

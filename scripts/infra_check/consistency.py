@@ -214,8 +214,7 @@ class Checker:
             routes = [body for (kind, _), body in self.vigil.resources.items() if kind == "aws_apigatewayv2_route"]
             declared = set()
             for body in routes:
-                # One route, or one per key of a literal set (for_each = toset(["$connect", ...])).
-                keys = re.findall(r'"(\$?[\w-]+)"', str(body["for_each"])) if body.get("for_each") else [body.get("route_key")]
+                keys = self.route_keys(body)
                 if any(f"aws_apigatewayv2_api.{api}." in str(body.get("api_id")) for api in apis):
                     declared |= {k for k in keys if isinstance(k, str)}
             for route in function["trigger"]["routes"]:
@@ -244,17 +243,23 @@ class Checker:
                     self.problem(f"{name}: route {route} leads to integration {elsewhere}, not to this function's")
 
     def route_keys(self, body: dict) -> list:
-        """The keys of one route block: its route_key, or one per item of its for_each (a literal
-        set, or a local holding the list)."""
+        """The keys of one route block: its route_key, or one per item of its for_each."""
         if not body.get("for_each"):
             return [body.get("route_key")]
-        text = str(body["for_each"])
-        local = re.search(r"local\.([\w.]+)", text)
-        if local:
-            found = self.vigil.resolve("${local." + local.group(1) + "}")
+        return self.listed(str(body["for_each"]))
+
+    def listed(self, text: str, depth: int = 0) -> list:
+        """The strings an expression lists: its literal strings, and those of the locals it names
+        (a list, or an expression such as concat() over others), so `toset(local.x)` and
+        `concat(local.x, ["..."])` both read."""
+        keys = re.findall(r'"([^"]+)"', re.sub(r"local\.[\w.]+", "", text))
+        for name in re.findall(r"local\.([\w.]+)", text):
+            found = self.vigil.resolve("${local." + name + "}")
             if isinstance(found, list):
-                return found
-        return re.findall(r'"([^"]+)"', text)
+                keys += [k for k in found if isinstance(k, str)]
+            elif isinstance(found, str) and depth < 5:
+                keys += self.listed(found, depth + 1)
+        return keys
 
     def check_queues(self) -> None:
         queues = {name: body for (kind, name), body in self.vigil.resources.items() if kind == "aws_sqs_queue"}

@@ -210,7 +210,7 @@ locals {
   # Subscribing (the API's JSON and a page's form), which the api serves: by slug, and on a
   # page's own domain at its root.
   subscribing_paths        = ["POST /status/{slug}/subscribe", "POST /status/{slug}/subscription"]
-  subscribing_domain_paths = ["POST /status/{slug}/subscribe", "POST /status/{slug}/subscription", "POST /subscribe", "POST /subscription"]
+  subscribing_domain_paths = concat(local.subscribing_paths, ["POST /subscribe", "POST /subscription"])
 }
 
 # Status pages on their own domains: an HTTP API of their own, whose every request goes to the

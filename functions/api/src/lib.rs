@@ -1,8 +1,8 @@
 //! The API's functions behind API Gateway: the api function (Vigil's HTTP API and dashboard,
 //! the same axum Router as `vigil serve`), and the functions of one route group each (the
-//! monitors', the heartbeat tasks', the public status pages'). lambda_http turns each API
-//! Gateway event into an HTTP request for the router and the router's response into the event's
-//! answer.
+//! monitors', the heartbeat tasks', alerting's, the public status pages'). lambda_http turns
+//! each API Gateway event into an HTTP request for the router and the router's response into
+//! the event's answer.
 
 use axum::Router;
 use std::sync::Arc;
@@ -38,6 +38,12 @@ pub fn monitors_app(deps: Deps) -> Router {
 /// dependencies (`vigil_aws::wiring::tasks_deps`).
 pub fn tasks_app(deps: Deps) -> Router {
     vigil_http::tasks_router(deps).layer(axum::middleware::from_fn(client_address))
+}
+
+/// The alerting function's handler: channels (not their test send), alert rules, maintenance
+/// windows and failed deliveries, over their own dependencies (`vigil_aws::wiring::alerting_deps`).
+pub fn alerting_app(deps: Deps) -> Router {
+    vigil_http::alerting_router(deps).layer(axum::middleware::from_fn(client_address))
 }
 
 /// The status function's handler: the public status pages, their feeds, badges, Statuspage

@@ -90,6 +90,11 @@ async fn the_route_group_binaries_serve_their_routes() {
             serde_json::json!({"name": "shop", "url": "http://127.0.0.1:9/", "interval_seconds": 60}),
         ),
         (env!("CARGO_BIN_EXE_vigil-tasks"), "/v1/tasks", serde_json::json!({"name": "shop", "period_seconds": 3600})),
+        (
+            env!("CARGO_BIN_EXE_vigil-alerting"),
+            "/v1/channels",
+            serde_json::json!({"name": "shop", "type": "webhook", "url": "http://127.0.0.1:9/"}),
+        ),
     ];
     for (binary, path, body) in groups {
         let binary = Path::new(binary);

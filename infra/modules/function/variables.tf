@@ -3,18 +3,8 @@ variable "name" {
   type        = string
 }
 
-variable "name_prefix" {
-  description = "Prefix of every resource name of the deployment."
-  type        = string
-}
-
 variable "binary" {
   description = "The cargo binary; its zip is <artefacts_dir>/<binary>/bootstrap.zip."
-  type        = string
-}
-
-variable "artefacts_dir" {
-  description = "Directory holding cargo-lambda's output (target/lambda)."
   type        = string
 }
 
@@ -42,29 +32,22 @@ variable "policy_json" {
   type        = string
 }
 
-variable "log_retention_days" {
-  type = number
-}
-
-variable "kms_key_arn" {
-  description = "Customer KMS key for the environment and the log group; null: AWS-owned keys."
-  type        = string
-  default     = null
-}
-
-variable "tracing_mode" {
-  description = "X-Ray tracing: PassThrough (free, no X-Ray permissions needed) or Active."
-  type        = string
-  default     = "PassThrough"
-}
-
-variable "alarm_actions" {
-  description = "Where the errors alarm notifies (SNS topic ARNs); empty: the alarm is only visible in CloudWatch."
-  type        = list(string)
-  default     = []
-}
-
-variable "tags" {
-  type    = map(string)
-  default = {}
+variable "deployment" {
+  description = <<-EOT
+    What every function of the deployment shares: the prefix of every resource name
+    (name_prefix), the directory holding cargo-lambda's output, target/lambda (artefacts_dir),
+    the log groups' retention (log_retention_days), a customer KMS key for the environment and
+    the log group, null for AWS-owned keys (kms_key_arn), X-Ray tracing, PassThrough or Active
+    (tracing_mode), where the errors alarm notifies, empty for CloudWatch only (alarm_actions),
+    and tags.
+  EOT
+  type = object({
+    name_prefix        = string
+    artefacts_dir      = string
+    log_retention_days = number
+    kms_key_arn        = optional(string)
+    tracing_mode       = optional(string, "PassThrough")
+    alarm_actions      = optional(list(string), [])
+    tags               = optional(map(string), {})
+  })
 }

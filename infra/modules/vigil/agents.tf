@@ -92,13 +92,7 @@ module "agents" {
   })
   policy_json = data.aws_iam_policy_document.agents.json
 
-  name_prefix        = local.function_defaults.name_prefix
-  artefacts_dir      = local.function_defaults.artefacts_dir
-  log_retention_days = local.function_defaults.log_retention_days
-  kms_key_arn        = local.function_defaults.kms_key_arn
-  tracing_mode       = local.function_defaults.tracing_mode
-  alarm_actions      = local.function_defaults.alarm_actions
-  tags               = local.function_defaults.tags
+  deployment = local.deployment
 }
 
 data "aws_iam_policy_document" "agents" {

@@ -1,5 +1,5 @@
 # One HTTP API for the REST API and dashboard (api), the route groups that have functions of
-# their own (monitors, tasks, the public status pages) and the heartbeat ping URLs (heartbeat),
+# their own (monitors, tasks, alerting, the public status pages) and the heartbeat ping URLs (heartbeat),
 # so all share a host: heartbeat URLs are <api url>/ping/... Status pages on their own domains
 # have an HTTP API of their own (below), whose every request goes to the status function.
 
@@ -32,6 +32,14 @@ resource "aws_apigatewayv2_integration" "tasks" {
   integration_uri        = module.tasks.invoke_arn
   payload_format_version = "2.0"
   timeout_milliseconds   = local.timeouts.tasks * 1000
+}
+
+resource "aws_apigatewayv2_integration" "alerting" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.alerting.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.alerting * 1000
 }
 
 resource "aws_apigatewayv2_integration" "status" {
@@ -85,6 +93,24 @@ resource "aws_apigatewayv2_route" "tasks" {
   api_id    = aws_apigatewayv2_api.http.id
   route_key = each.value
   target    = "integrations/${aws_apigatewayv2_integration.tasks.id}"
+}
+
+# Channels, alert rules, maintenance windows and failed deliveries go to the alerting function
+# (it serves exactly these paths of the whole router: a test in shared/http holds it to them),
+# but a channel's test send, which needs the api's notifier.
+resource "aws_apigatewayv2_route" "alerting" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the function's own (bearer API keys and session cookies checked against the table), as on the api's routes.
+  for_each  = toset(local.alerting_paths)
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.alerting.id}"
+}
+
+resource "aws_apigatewayv2_route" "channel_test" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the api's own (bearer API keys and session cookies checked against the table).
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = "POST /v1/channels/{id}/test"
+  target    = "integrations/${aws_apigatewayv2_integration.api.id}"
 }
 
 # The public status pages, their feeds, Statuspage documents and a subscription's links go to the
@@ -169,6 +195,16 @@ resource "aws_lambda_permission" "tasks" {
   source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/v1/tasks*"
 }
 
+resource "aws_lambda_permission" "alerting" {
+  for_each      = local.alerting_path_prefixes
+  statement_id  = "HttpApiAlerting${each.key}"
+  action        = "lambda:InvokeFunction"
+  function_name = module.alerting.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage and method, paths under this prefix only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}*"
+}
+
 resource "aws_lambda_permission" "status" {
   for_each      = local.status_path_prefixes
   statement_id  = "HttpApiStatus${each.key}"
@@ -203,6 +239,12 @@ locals {
     latencyMs        = "$context.responseLatency"
     integrationError = "$context.integrationErrorMessage"
   })
+  # The routes that lead to the alerting function, and the path prefixes its permissions allow.
+  alerting_path_prefixes = { Channels = "v1/channels", Rules = "v1/alert-rules", Windows = "v1/maintenance-windows", Deliveries = "v1/deliveries" }
+  alerting_paths = [
+    "ANY /v1/channels", "ANY /v1/channels/{proxy+}", "ANY /v1/alert-rules", "ANY /v1/alert-rules/{proxy+}",
+    "ANY /v1/maintenance-windows", "ANY /v1/maintenance-windows/{proxy+}", "ANY /v1/deliveries/{proxy+}",
+  ]
   # The routes of the main HTTP API that lead to the status function, and the path prefixes its
   # permissions allow (by statement name).
   status_paths         = ["ANY /status/{proxy+}", "GET /badges/{proxy+}", "GET /api/v2/{proxy+}"]

@@ -2,8 +2,8 @@
 # the manifest's; scripts/check-infra keeps this file, the policies and the manifest in step.
 
 locals {
-  memory_mb = { api = 128, monitors = 128, tasks = 128, status = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
-  timeouts  = { api = 29, monitors = 29, tasks = 29, status = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
+  memory_mb = { api = 128, monitors = 128, tasks = 128, alerting = 128, status = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
+  timeouts  = { api = 29, monitors = 29, tasks = 29, alerting = 29, status = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
 
   public_url = trimsuffix(coalesce(var.public_url, aws_apigatewayv2_api.http.api_endpoint), "/")
 
@@ -25,7 +25,8 @@ locals {
     AWS_ENDPOINT_URL          = var.endpoint_url
   }
 
-  function_defaults = {
+  # What every function's module call shares (the function module's `deployment`).
+  deployment = {
     name_prefix        = var.name_prefix
     artefacts_dir      = var.artefacts_dir
     log_retention_days = var.log_retention_days
@@ -55,13 +56,7 @@ module "api" {
   })
   policy_json = data.aws_iam_policy_document.api.json
 
-  name_prefix        = local.function_defaults.name_prefix
-  artefacts_dir      = local.function_defaults.artefacts_dir
-  log_retention_days = local.function_defaults.log_retention_days
-  kms_key_arn        = local.function_defaults.kms_key_arn
-  tracing_mode       = local.function_defaults.tracing_mode
-  alarm_actions      = local.function_defaults.alarm_actions
-  tags               = local.function_defaults.tags
+  deployment = local.deployment
 }
 
 # The api refuses to start with one of the two (a validation that reads another variable needs
@@ -90,13 +85,7 @@ module "scheduler" {
   }
   policy_json = data.aws_iam_policy_document.scheduler.json
 
-  name_prefix        = local.function_defaults.name_prefix
-  artefacts_dir      = local.function_defaults.artefacts_dir
-  log_retention_days = local.function_defaults.log_retention_days
-  kms_key_arn        = local.function_defaults.kms_key_arn
-  tracing_mode       = local.function_defaults.tracing_mode
-  alarm_actions      = local.function_defaults.alarm_actions
-  tags               = local.function_defaults.tags
+  deployment = local.deployment
 }
 
 module "prober" {
@@ -110,13 +99,7 @@ module "prober" {
   environment          = local.store_environment
   policy_json          = data.aws_iam_policy_document.prober.json
 
-  name_prefix        = local.function_defaults.name_prefix
-  artefacts_dir      = local.function_defaults.artefacts_dir
-  log_retention_days = local.function_defaults.log_retention_days
-  kms_key_arn        = local.function_defaults.kms_key_arn
-  tracing_mode       = local.function_defaults.tracing_mode
-  alarm_actions      = local.function_defaults.alarm_actions
-  tags               = local.function_defaults.tags
+  deployment = local.deployment
 }
 
 module "incidents" {
@@ -130,13 +113,7 @@ module "incidents" {
   environment          = local.store_environment
   policy_json          = data.aws_iam_policy_document.incidents.json
 
-  name_prefix        = local.function_defaults.name_prefix
-  artefacts_dir      = local.function_defaults.artefacts_dir
-  log_retention_days = local.function_defaults.log_retention_days
-  kms_key_arn        = local.function_defaults.kms_key_arn
-  tracing_mode       = local.function_defaults.tracing_mode
-  alarm_actions      = local.function_defaults.alarm_actions
-  tags               = local.function_defaults.tags
+  deployment = local.deployment
 }
 
 module "notifier" {
@@ -152,13 +129,7 @@ module "notifier" {
   })
   policy_json = data.aws_iam_policy_document.notifier.json
 
-  name_prefix        = local.function_defaults.name_prefix
-  artefacts_dir      = local.function_defaults.artefacts_dir
-  log_retention_days = local.function_defaults.log_retention_days
-  kms_key_arn        = local.function_defaults.kms_key_arn
-  tracing_mode       = local.function_defaults.tracing_mode
-  alarm_actions      = local.function_defaults.alarm_actions
-  tags               = local.function_defaults.tags
+  deployment = local.deployment
 }
 
 # The monitors' routes of the API (api.tf routes /v1/monitors to it), apart from the api so
@@ -174,13 +145,7 @@ module "monitors" {
   environment          = local.store_environment
   policy_json          = data.aws_iam_policy_document.monitors.json
 
-  name_prefix        = local.function_defaults.name_prefix
-  artefacts_dir      = local.function_defaults.artefacts_dir
-  log_retention_days = local.function_defaults.log_retention_days
-  kms_key_arn        = local.function_defaults.kms_key_arn
-  tracing_mode       = local.function_defaults.tracing_mode
-  alarm_actions      = local.function_defaults.alarm_actions
-  tags               = local.function_defaults.tags
+  deployment = local.deployment
 }
 
 # The heartbeat tasks' routes of the API (api.tf routes /v1/tasks to it).
@@ -195,13 +160,22 @@ module "tasks" {
   environment          = local.store_environment
   policy_json          = data.aws_iam_policy_document.tasks.json
 
-  name_prefix        = local.function_defaults.name_prefix
-  artefacts_dir      = local.function_defaults.artefacts_dir
-  log_retention_days = local.function_defaults.log_retention_days
-  kms_key_arn        = local.function_defaults.kms_key_arn
-  tracing_mode       = local.function_defaults.tracing_mode
-  alarm_actions      = local.function_defaults.alarm_actions
-  tags               = local.function_defaults.tags
+  deployment = local.deployment
+}
+
+# Channels, alert rules, maintenance windows and failed deliveries (api.tf routes them to it).
+module "alerting" {
+  source = "../function"
+
+  name                 = "alerting"
+  binary               = "vigil-alerting"
+  memory_mb            = local.memory_mb.alerting
+  timeout_seconds      = local.timeouts.alerting
+  reserved_concurrency = var.reserved_concurrency.alerting
+  environment          = local.store_environment
+  policy_json          = data.aws_iam_policy_document.table_only.json
+
+  deployment = local.deployment
 }
 
 # The public status pages (api.tf routes /status, /badges and /api/v2 to it, and every request
@@ -216,15 +190,9 @@ module "status" {
   timeout_seconds      = local.timeouts.status
   reserved_concurrency = var.reserved_concurrency.status
   environment          = local.store_environment
-  policy_json          = data.aws_iam_policy_document.status.json
+  policy_json          = data.aws_iam_policy_document.table_only.json
 
-  name_prefix        = local.function_defaults.name_prefix
-  artefacts_dir      = local.function_defaults.artefacts_dir
-  log_retention_days = local.function_defaults.log_retention_days
-  kms_key_arn        = local.function_defaults.kms_key_arn
-  tracing_mode       = local.function_defaults.tracing_mode
-  alarm_actions      = local.function_defaults.alarm_actions
-  tags               = local.function_defaults.tags
+  deployment = local.deployment
 }
 
 module "heartbeat" {
@@ -238,13 +206,7 @@ module "heartbeat" {
   environment          = local.store_environment
   policy_json          = data.aws_iam_policy_document.heartbeat.json
 
-  name_prefix        = local.function_defaults.name_prefix
-  artefacts_dir      = local.function_defaults.artefacts_dir
-  log_retention_days = local.function_defaults.log_retention_days
-  kms_key_arn        = local.function_defaults.kms_key_arn
-  tracing_mode       = local.function_defaults.tracing_mode
-  alarm_actions      = local.function_defaults.alarm_actions
-  tags               = local.function_defaults.tags
+  deployment = local.deployment
 }
 
 module "sweeper" {
@@ -259,11 +221,5 @@ module "sweeper" {
   environment          = local.store_environment
   policy_json          = data.aws_iam_policy_document.sweeper.json
 
-  name_prefix        = local.function_defaults.name_prefix
-  artefacts_dir      = local.function_defaults.artefacts_dir
-  log_retention_days = local.function_defaults.log_retention_days
-  kms_key_arn        = local.function_defaults.kms_key_arn
-  tracing_mode       = local.function_defaults.tracing_mode
-  alarm_actions      = local.function_defaults.alarm_actions
-  tags               = local.function_defaults.tags
+  deployment = local.deployment
 }

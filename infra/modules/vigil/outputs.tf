@@ -37,6 +37,7 @@ output "function_names" {
     api       = module.api.function_name
     monitors  = module.monitors.function_name
     tasks     = module.tasks.function_name
+    alerting  = module.alerting.function_name
     status    = module.status.function_name
     scheduler = module.scheduler.function_name
     prober    = module.prober.function_name

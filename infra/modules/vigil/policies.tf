@@ -288,9 +288,10 @@ data "aws_iam_policy_document" "monitors" {
   }
 }
 
-# The public status pages: reading them (and the rollups their bars make), unlocking a
-# protected one, confirming and ending a subscription. The table alone.
-data "aws_iam_policy_document" "status" {
+# The functions that use the table alone: the public status pages (status: reading them and
+# the rollups their bars make, unlocking a protected one, confirming and ending a subscription)
+# and alerting (channels, rules, windows, failed deliveries).
+data "aws_iam_policy_document" "table_only" {
   statement {
     sid       = "Table"
     actions   = local.store_dynamodb

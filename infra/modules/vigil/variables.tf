@@ -163,6 +163,7 @@ variable "reserved_concurrency" {
     api       = optional(number, -1)
     monitors  = optional(number, -1)
     tasks     = optional(number, -1)
+    alerting  = optional(number, -1)
     status    = optional(number, -1)
     heartbeat = optional(number, -1)
     prober    = optional(number, -1)

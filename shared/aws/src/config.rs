@@ -26,8 +26,9 @@ pub struct Variable {
 }
 
 const ALL: &[&str] =
-    &["api", "monitors", "tasks", "status", "scheduler", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
-const STORE_USERS: &[&str] = &["api", "monitors", "tasks", "status", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
+    &["api", "monitors", "tasks", "alerting", "status", "scheduler", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
+const STORE_USERS: &[&str] =
+    &["api", "monitors", "tasks", "alerting", "status", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
 
 /// DynamoDB table name.
 pub const TABLE: &str = "VIGIL_TABLE";

@@ -6,7 +6,7 @@
 //! the writes. The status function reads monitors, their checks, incidents, tasks, maintenance
 //! windows, pages, their posted incidents and badges, and members, and writes none of them; the
 //! prober reads monitors (a check's health is written with its result, by the check log); the
-//! monitors function reads checks.
+//! monitors function reads checks; the alerting function reads deliveries (the failed ones).
 
 use crate::dynamo::DynamoStore;
 use crate::not_wired::NotWired;
@@ -19,15 +19,16 @@ use vigil_domain::check::CheckResult;
 use vigil_domain::digest::HistoryDigest;
 use vigil_domain::heartbeat::{Task, TaskRecord};
 use vigil_domain::ids::{
-    BadgeId, CheckId, IncidentId, MaintenanceWindowId, MonitorId, PublicIncidentId, StatusPageId, TaskId, TenantId, UserId,
+    BadgeId, CheckId, DeliveryId, IncidentId, MaintenanceWindowId, MonitorId, PublicIncidentId, StatusPageId, TaskId, TenantId, UserId,
 };
 use vigil_domain::incident::{AnyIncident, Incident, IncidentStatus, IncidentSubject, Ongoing, Open, TimelineEntry};
 use vigil_domain::monitor::{HttpMonitor, MonitorHealth, MonitorRecord, MonitorStatus, StatusTransition};
-use vigil_domain::notify::{MaintenanceWindow, Mute};
+use vigil_domain::notify::{Delivery, DeliveryAttempt, MaintenanceWindow, Mute};
 use vigil_domain::page::{Page, PageRequest};
 use vigil_domain::ports::{
-    Badges, CheckLog, CheckRecord, IncidentQuery, IncidentStore, IncidentWrite, Memberships, MonitorQuery, MonitorRepository, OpenOutcome,
-    PageWrite, PublicIncidents, RecordOutcome, SilenceRepository, StatusPages, StoreError, TaskRepository, TaskWrite, UserDirectory,
+    Badges, CheckLog, CheckRecord, DeliveryLog, EnqueueOutcome, IncidentQuery, IncidentStore, IncidentWrite, Memberships, MonitorQuery,
+    MonitorRepository, OpenOutcome, PageWrite, PublicIncidents, RecordOutcome, SilenceRepository, StatusPages, StoreError, TaskRepository,
+    TaskWrite, UserDirectory,
 };
 use vigil_domain::status_page::{Badge, PublicIncident, StatusPage};
 use vigil_domain::tenant::Tenant;
@@ -266,6 +267,28 @@ impl Memberships for ReadOnly {
     }
     async fn remove_membership(&self, tenant: TenantId, user: UserId) -> Result<(), StoreError> {
         Memberships::remove_membership(&self.writes, tenant, user).await
+    }
+}
+
+#[async_trait]
+impl DeliveryLog for ReadOnly {
+    async fn enqueue(&self, delivery: &Delivery) -> Result<EnqueueOutcome, StoreError> {
+        DeliveryLog::enqueue(&self.writes, delivery).await
+    }
+    async fn get(&self, tenant: TenantId, id: DeliveryId) -> Result<Option<Delivery>, StoreError> {
+        DeliveryLog::get(&*self.store, tenant, id).await
+    }
+    async fn record_attempt(&self, delivery: &Delivery, attempt: &DeliveryAttempt) -> Result<(), StoreError> {
+        DeliveryLog::record_attempt(&self.writes, delivery, attempt).await
+    }
+    async fn for_incident(&self, tenant: TenantId, incident: IncidentId) -> Result<Vec<Delivery>, StoreError> {
+        DeliveryLog::for_incident(&*self.store, tenant, incident).await
+    }
+    async fn attempts(&self, tenant: TenantId, id: DeliveryId) -> Result<Vec<DeliveryAttempt>, StoreError> {
+        DeliveryLog::attempts(&*self.store, tenant, id).await
+    }
+    async fn failed(&self, tenant: TenantId, page: &PageRequest) -> Result<Page<Delivery>, StoreError> {
+        DeliveryLog::failed(&*self.store, tenant, page).await
     }
 }
 

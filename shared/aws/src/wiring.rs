@@ -78,6 +78,23 @@ pub fn tasks_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<
     Ok(deps(clients, config, stores, no_checks("tasks"), no_messages("tasks")))
 }
 
+/// The alerting function's dependencies: channels, alert rules, maintenance windows, the
+/// deliveries that failed (read), and what authentication and the audit log read and write. It
+/// publishes no event and sends nothing (a channel's test send is the api's).
+pub fn alerting_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    let stores = Stores {
+        channels: store.clone(),
+        alert_rules: store.clone(),
+        silences: store.clone(),
+        // The notifier and the sweeper write deliveries; this lists those that failed.
+        deliveries: Arc::new(ReadOnly::new(store.clone(), "alerting")),
+        ..signed_in(&store, not_wired("alerting"))
+    };
+    let events = Arc::new(NotWired::new("alerting"));
+    Ok(assembled(config, stores, events, no_checks("alerting"), no_messages("alerting")))
+}
+
 /// The status function's dependencies: a public status page, its snapshot and what a stale
 /// snapshot is made from (its monitors' and tasks' records and tallies, incidents, maintenance
 /// windows, posted incidents), its badges, its subscribers (confirming and leaving; subscribing

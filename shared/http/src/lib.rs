@@ -104,9 +104,7 @@ pub fn ping_router(deps: Deps) -> Router {
 /// `#[utoipa::path]` annotation gives, so the router and the document cannot disagree. A new
 /// route is one more `.routes(routes!(...))` line here and an annotation on its handler.
 pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
-    use routes::{
-        agents, alerting, channels, checks, deliveries, health, host_actions, host_rules, hosts, incidents, monitors, status, status_pages,
-    };
+    use routes::{agents, channels, checks, health, host_actions, host_rules, hosts, incidents, monitors, status, status_pages};
     let v1 = OpenApiRouter::new()
         // Running a check ("check now") and deleting a monitor (which resolves its incident and
         // announces it) reach beyond the monitor's own data, so the monitors function leaves
@@ -119,14 +117,8 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         .routes(routes!(incidents::acknowledge))
         .routes(routes!(incidents::comment))
         .routes(routes!(incidents::resolve))
-        .routes(routes!(channels::create, channels::list))
-        .routes(routes!(channels::read, channels::replace, channels::delete))
+        // Sending a test message needs the notifier: the alerting function leaves it to the api.
         .routes(routes!(channels::test))
-        .routes(routes!(alerting::create_alert_rule, alerting::list_alert_rules))
-        .routes(routes!(alerting::get_alert_rule, alerting::replace_alert_rule, alerting::delete_alert_rule))
-        .routes(routes!(alerting::create_maintenance_window, alerting::list_maintenance_windows))
-        .routes(routes!(alerting::get_maintenance_window, alerting::replace_maintenance_window, alerting::delete_maintenance_window))
-        .routes(routes!(deliveries::failed))
         .routes(routes!(hosts::list))
         .routes(routes!(hosts::read))
         .routes(routes!(hosts::revoke))
@@ -159,7 +151,7 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         // function (see `public_page_routes`).
         .routes(routes!(routes::subscriptions::start))
         .merge(public_page_routes())
-        .nest("/v1", v1.merge(monitor_routes()).merge(task_routes()).merge(account_api_routes()))
+        .nest("/v1", v1.merge(monitor_routes()).merge(task_routes()).merge(alerting_routes()).merge(account_api_routes()))
 }
 
 /// What the public status pages serve besides their HTML: their feeds, badges, and the links
@@ -223,6 +215,21 @@ fn task_routes() -> OpenApiRouter<Deps> {
         .routes(routes!(tasks::pings))
 }
 
+/// Where alerts go and when they are held back: channels (not their test send, see
+/// [`api_routes`]), alert rules, maintenance windows, and the deliveries that failed. Every route
+/// below those paths but the test send: the group [`alerting_router`] serves on its own.
+fn alerting_routes() -> OpenApiRouter<Deps> {
+    use routes::{alerting, channels, deliveries};
+    OpenApiRouter::new()
+        .routes(routes!(channels::create, channels::list))
+        .routes(routes!(channels::read, channels::replace, channels::delete))
+        .routes(routes!(alerting::create_alert_rule, alerting::list_alert_rules))
+        .routes(routes!(alerting::get_alert_rule, alerting::replace_alert_rule, alerting::delete_alert_rule))
+        .routes(routes!(alerting::create_maintenance_window, alerting::list_maintenance_windows))
+        .routes(routes!(alerting::get_maintenance_window, alerting::replace_maintenance_window, alerting::delete_maintenance_window))
+        .routes(routes!(deliveries::failed))
+}
+
 /// The monitors' routes alone (every route below `/v1/monitors` but "check now" and
 /// deletion): what the monitors Lambda serves behind API Gateway's `/v1/monitors` routes,
 /// carrying none of the rest of the API.
@@ -234,6 +241,12 @@ pub fn monitors_router(deps: Deps) -> Router {
 /// serves behind API Gateway's `/v1/tasks` routes.
 pub fn tasks_router(deps: Deps) -> Router {
     route_group(task_routes()).with_state(deps)
+}
+
+/// The alerting routes alone (channels but their test send, alert rules, maintenance windows,
+/// failed deliveries): what the alerting Lambda serves behind API Gateway's routes of those paths.
+pub fn alerting_router(deps: Deps) -> Router {
+    route_group(alerting_routes()).with_state(deps)
 }
 
 /// A group of `/v1` routes served on its own, with the API's answers to unknown paths, limits

@@ -164,3 +164,18 @@ fn the_tasks_group_serves_every_task_route() {
     assert!(expected.len() >= 6, "the whole router's task routes no longer parse: {expected:?}");
     assert_eq!(group, expected);
 }
+
+/// The same for the alerting function, which API Gateway sends `/v1/channels`,
+/// `/v1/alert-rules`, `/v1/maintenance-windows` and `/v1/deliveries` and what is below them, but
+/// a channel's test send.
+#[test]
+fn the_alerting_group_serves_every_alerting_route_but_the_test_send() {
+    let group = routes_in(&format!("{:?}", crate::route_group(crate::alerting_routes())));
+    let mut expected = BTreeMap::new();
+    for prefix in ["/v1/channels", "/v1/alert-rules", "/v1/maintenance-windows", "/v1/deliveries"] {
+        expected.extend(routes_below(prefix, &[("POST", "/v1/channels/{id}/test")]));
+    }
+    assert!(expected.len() >= 7, "the whole router's alerting routes no longer parse: {expected:?}");
+    assert!(expected.contains_key("/v1/deliveries/failed") && !expected.contains_key("/v1/channels/{id}/test"), "{expected:?}");
+    assert_eq!(group, expected);
+}

@@ -125,6 +125,7 @@ async fn a_failing_receiver_is_retried_through_the_queue_and_a_dead_one_ends_in_
     let flaky = Receiver::scripted(&[Answer::Status(500)], Answer::Status(200)).await;
     let dead = Receiver::scripted(&[], Answer::Status(500)).await;
     let api = vigil_fn_api::app(session.deps());
+    let alerting = vigil_fn_api::alerting_app(session.wired(wiring::alerting_deps));
     let call = |method: &str, path: &str, body: Option<serde_json::Value>| {
         let event = api_request(method, path, Some(TEST_KEY), body.as_ref());
         let api = api.clone();
@@ -172,7 +173,8 @@ async fn a_failing_receiver_is_retried_through_the_queue_and_a_dead_one_ends_in_
     let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
     loop {
         drain(&session, &r.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() }).await;
-        let failed = call("GET", "/v1/deliveries/failed", None).await;
+        // Failed deliveries are listed by the alerting function, which API Gateway sends them to.
+        let failed = call_api(&alerting, api_request("GET", "/v1/deliveries/failed", Some(TEST_KEY), None)).await;
         let done = flaky.accepted().len() == 1 && failed.json["items"].as_array().is_some_and(|items| items.len() == 1);
         if done {
             break;

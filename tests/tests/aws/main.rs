@@ -4,6 +4,7 @@
 mod account_mail;
 mod agents;
 mod alerting;
+mod alerting_routes;
 mod downstream_faults;
 mod faults;
 mod heartbeats;

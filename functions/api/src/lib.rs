@@ -1,6 +1,6 @@
 //! The API's functions behind API Gateway: the api function (Vigil's HTTP API and dashboard,
 //! the same axum Router as `vigil serve`), and the functions of one route group each (the
-//! monitors', the heartbeat tasks', alerting's, the public status pages'). lambda_http turns
+//! monitors', the heartbeat tasks', alerting's, the hosts', the public status pages'). lambda_http turns
 //! each API Gateway event into an HTTP request for the router and the router's response into
 //! the event's answer.
 
@@ -21,9 +21,15 @@ pub fn app(deps: Deps) -> Router {
 /// [`app`] reaching agents through their WebSocket API's connections (action requests,
 /// revocations), when the deployment has one.
 pub fn app_with_agents(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> Router {
+    with_agents(app(deps), agents)
+}
+
+/// `router` reaching agents through `agents`, if any (else action requests are recorded as
+/// undelivered).
+fn with_agents(router: Router, agents: Option<vigil_aws::AgentGateway>) -> Router {
     match agents {
-        Some(gateway) => app(deps).layer(axum::Extension(vigil_http::AgentLinks(Arc::new(gateway)))),
-        None => app(deps),
+        Some(gateway) => router.layer(axum::Extension(vigil_http::AgentLinks(Arc::new(gateway)))),
+        None => router,
     }
 }
 
@@ -46,6 +52,13 @@ pub fn alerting_app(deps: Deps) -> Router {
     vigil_http::alerting_router(deps).layer(axum::middleware::from_fn(client_address))
 }
 
+/// The hosts function's handler: hosts, their metrics, connections and actions, enrolments and
+/// host rules, over their own dependencies (`vigil_aws::wiring::hosts_deps`), reaching agents
+/// through their WebSocket API's connections when the deployment has one.
+pub fn hosts_app(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> Router {
+    with_agents(vigil_http::hosts_router(deps), agents).layer(axum::middleware::from_fn(client_address))
+}
+
 /// The status function's handler: the public status pages, their feeds, badges, Statuspage
 /// documents, a subscription's links and the pages' assets, on Vigil's host and on each page's
 /// own domain, over the status pages' own dependencies (`vigil_aws::wiring::status_deps`). A
@@ -60,10 +73,18 @@ pub async fn run_route_group(
     wire: fn(&vigil_aws::AwsClients, &vigil_aws::config::StoreConfig) -> anyhow::Result<Deps>,
     app: fn(Deps) -> Router,
 ) -> Result<(), lambda_http::Error> {
+    run_handler(|clients, config| Ok(app(wire(clients, config)?))).await
+}
+
+/// Runs a function of the stores' configuration: the handler `make` builds of its clients and
+/// configuration.
+pub async fn run_handler(
+    make: impl FnOnce(&vigil_aws::AwsClients, &vigil_aws::config::StoreConfig) -> anyhow::Result<Router>,
+) -> Result<(), lambda_http::Error> {
     vigil_aws::logs::init();
     let config = vigil_aws::startup::config_or_exit(vigil_aws::config::StoreConfig::from_env());
     let clients = vigil_aws::AwsClients::new(&config.aws, vigil_aws::ClientOptions::default()).await;
-    lambda_http::run(app(wire(&clients, &config)?)).await
+    lambda_http::run(make(&clients, &config)?).await
 }
 
 /// Puts API Gateway's `sourceIp` where the router reads a client's address, as a server does.

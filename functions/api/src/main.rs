@@ -28,9 +28,5 @@ async fn main() -> Result<(), lambda_http::Error> {
             Err(error) => tracing::error!(%error, "creating the first tenant failed"),
         }
     }
-    let agents =
-        config.store.agent_endpoint.as_deref().map(|endpoint| {
-            vigil_aws::AgentGateway::new(wiring::dynamo_store(&clients, &config.store), clients.agent_connections(endpoint))
-        });
-    lambda_http::run(vigil_fn_api::app_with_agents(deps, agents)).await
+    lambda_http::run(vigil_fn_api::app_with_agents(deps, wiring::agent_gateway(&clients, &config.store))).await
 }

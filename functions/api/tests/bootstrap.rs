@@ -95,6 +95,7 @@ async fn the_route_group_binaries_serve_their_routes() {
             "/v1/channels",
             serde_json::json!({"name": "shop", "type": "webhook", "url": "http://127.0.0.1:9/"}),
         ),
+        (env!("CARGO_BIN_EXE_vigil-hosts"), "/v1/enrolments", serde_json::json!({"name": "shop"})),
     ];
     for (binary, path, body) in groups {
         let binary = Path::new(binary);

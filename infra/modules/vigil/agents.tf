@@ -1,7 +1,7 @@
 # The host agents' WebSocket API: vigil-agent connects out to wss://<api>/<stage> (output
 # agent_connect_url) and every route goes to the agents function, which keeps each connection's
-# session in the table and answers through the API's connection endpoint. The api function
-# reaches agents the same way to send action requests.
+# session in the table and answers through the API's connection endpoint. The api and hosts
+# functions reach agents the same way to send action requests and revocations.
 
 locals {
   # https://<api id>.execute-api.<region>.amazonaws.com/<stage>: where connections are written.
@@ -95,6 +95,7 @@ module "agents" {
   deployment = local.deployment
 }
 
+# The agents function's, and the hosts function's: the table, events, and the agents' connections.
 data "aws_iam_policy_document" "agents" {
   statement {
     sid       = "Table"

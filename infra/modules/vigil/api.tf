@@ -1,5 +1,5 @@
 # One HTTP API for the REST API and dashboard (api), the route groups that have functions of
-# their own (monitors, tasks, alerting, the public status pages) and the heartbeat ping URLs (heartbeat),
+# their own (monitors, tasks, alerting, hosts, the public status pages) and the heartbeat ping URLs (heartbeat),
 # so all share a host: heartbeat URLs are <api url>/ping/... Status pages on their own domains
 # have an HTTP API of their own (below), whose every request goes to the status function.
 
@@ -40,6 +40,14 @@ resource "aws_apigatewayv2_integration" "alerting" {
   integration_uri        = module.alerting.invoke_arn
   payload_format_version = "2.0"
   timeout_milliseconds   = local.timeouts.alerting * 1000
+}
+
+resource "aws_apigatewayv2_integration" "hosts" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.hosts.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.hosts * 1000
 }
 
 resource "aws_apigatewayv2_integration" "status" {
@@ -111,6 +119,17 @@ resource "aws_apigatewayv2_route" "channel_test" {
   api_id    = aws_apigatewayv2_api.http.id
   route_key = "POST /v1/channels/{id}/test"
   target    = "integrations/${aws_apigatewayv2_integration.api.id}"
+}
+
+# Hosts, enrolments, host rules and actions go to the hosts function (it serves exactly these
+# paths of the whole router: a test in shared/http holds it to them). The agents' own
+# connections are the agents' WebSocket API's.
+resource "aws_apigatewayv2_route" "hosts" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the function's own (bearer API keys and session cookies checked against the table), as on the api's routes.
+  for_each  = toset(local.hosts_paths)
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.hosts.id}"
 }
 
 # The public status pages, their feeds, Statuspage documents and a subscription's links go to the
@@ -205,6 +224,16 @@ resource "aws_lambda_permission" "alerting" {
   source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}*"
 }
 
+resource "aws_lambda_permission" "hosts" {
+  for_each      = local.hosts_path_prefixes
+  statement_id  = "HttpApiHosts${each.key}"
+  action        = "lambda:InvokeFunction"
+  function_name = module.hosts.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage and method, paths under this prefix only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}*"
+}
+
 resource "aws_lambda_permission" "status" {
   for_each      = local.status_path_prefixes
   statement_id  = "HttpApiStatus${each.key}"
@@ -244,6 +273,12 @@ locals {
   alerting_paths = [
     "ANY /v1/channels", "ANY /v1/channels/{proxy+}", "ANY /v1/alert-rules", "ANY /v1/alert-rules/{proxy+}",
     "ANY /v1/maintenance-windows", "ANY /v1/maintenance-windows/{proxy+}", "ANY /v1/deliveries/{proxy+}",
+  ]
+  # The same for the hosts function.
+  hosts_path_prefixes = { Hosts = "v1/hosts", Enrolments = "v1/enrolments", Rules = "v1/host-rules", Actions = "v1/actions" }
+  hosts_paths = [
+    "ANY /v1/hosts", "ANY /v1/hosts/{proxy+}", "ANY /v1/enrolments", "ANY /v1/enrolments/{proxy+}",
+    "ANY /v1/host-rules", "ANY /v1/host-rules/{proxy+}", "ANY /v1/actions", "ANY /v1/actions/{proxy+}",
   ]
   # The routes of the main HTTP API that lead to the status function, and the path prefixes its
   # permissions allow (by statement name).

@@ -38,6 +38,7 @@ output "function_names" {
     monitors  = module.monitors.function_name
     tasks     = module.tasks.function_name
     alerting  = module.alerting.function_name
+    hosts     = module.hosts.function_name
     status    = module.status.function_name
     scheduler = module.scheduler.function_name
     prober    = module.prober.function_name

@@ -164,6 +164,7 @@ variable "reserved_concurrency" {
     monitors  = optional(number, -1)
     tasks     = optional(number, -1)
     alerting  = optional(number, -1)
+    hosts     = optional(number, -1)
     status    = optional(number, -1)
     heartbeat = optional(number, -1)
     prober    = optional(number, -1)

@@ -25,10 +25,23 @@ pub struct Variable {
     pub meaning: &'static str,
 }
 
-const ALL: &[&str] =
-    &["api", "monitors", "tasks", "alerting", "status", "scheduler", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
+const ALL: &[&str] = &[
+    "api",
+    "monitors",
+    "tasks",
+    "alerting",
+    "hosts",
+    "status",
+    "scheduler",
+    "prober",
+    "incidents",
+    "notifier",
+    "heartbeat",
+    "sweeper",
+    "agents",
+];
 const STORE_USERS: &[&str] =
-    &["api", "monitors", "tasks", "alerting", "status", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
+    &["api", "monitors", "tasks", "alerting", "hosts", "status", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
 
 /// DynamoDB table name.
 pub const TABLE: &str = "VIGIL_TABLE";
@@ -136,10 +149,10 @@ pub const VARIABLES: &[Variable] = &[
     },
     Variable {
         name: AGENT_WS_ENDPOINT,
-        functions: &["api", "agents"],
+        functions: &["api", "hosts", "agents"],
         default: None,
         required: false,
-        meaning: "Connection management endpoint of the agents' WebSocket API (`https://<api id>.execute-api.<region>.amazonaws.com/<stage>`): the agents function answers agents there and cannot start without it; unset on the api function, action requests are recorded as undelivered",
+        meaning: "Connection management endpoint of the agents' WebSocket API (`https://<api id>.execute-api.<region>.amazonaws.com/<stage>`): the agents function answers agents there and cannot start without it; unset on the api and hosts functions, action requests are recorded as undelivered",
     },
     Variable {
         name: ADMIN_KEY_SHA256,

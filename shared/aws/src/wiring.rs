@@ -95,6 +95,23 @@ pub fn alerting_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Resu
     Ok(assembled(config, stores, events, no_checks("alerting"), no_messages("alerting")))
 }
 
+/// The hosts function's dependencies: hosts, their metrics, connections, rules and actions (an
+/// enrolment is a host's record), events for the alerts a revocation or a deleted rule
+/// withdraws, and what authentication and the audit log read and write. Its agents are
+/// reached through [`agent_gateway`].
+pub fn hosts_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    let stores = with_hosts(&store, signed_in(&store, not_wired("hosts")));
+    Ok(deps(clients, config, stores, no_checks("hosts"), no_messages("hosts")))
+}
+
+/// The way to the agents' connections through their WebSocket API, when the deployment has
+/// one (`VIGIL_AGENT_WS_ENDPOINT`): action requests and revocations go through it.
+pub fn agent_gateway(clients: &AwsClients, config: &StoreConfig) -> Option<crate::AgentGateway> {
+    let endpoint = config.agent_endpoint.as_deref()?;
+    Some(crate::AgentGateway::new(dynamo_store(clients, config), clients.agent_connections(endpoint)))
+}
+
 /// The status function's dependencies: a public status page, its snapshot and what a stale
 /// snapshot is made from (its monitors' and tasks' records and tallies, incidents, maintenance
 /// windows, posted incidents), its badges, its subscribers (confirming and leaving; subscribing
@@ -202,16 +219,21 @@ pub fn sweeper_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Resul
 /// the actions sent to them, and the audit of what agents did.
 pub fn agents_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
-    let stores = Stores {
+    let stores = Stores { audit: store.clone(), ..with_hosts(&store, not_wired("agents")) };
+    Ok(deps(clients, config, stores, no_checks("agents"), no_messages("agents")))
+}
+
+/// `stores` with the hosts' on `store`: hosts (and their enrolments), their metrics,
+/// connections, rules and actions.
+fn with_hosts(store: &Arc<DynamoStore>, stores: Stores) -> Stores {
+    Stores {
         hosts: store.clone(),
         host_metrics: store.clone(),
         connections: store.clone(),
         host_rules: store.clone(),
         actions: store.clone(),
-        audit: store,
-        ..not_wired("agents")
-    };
-    Ok(deps(clients, config, stores, no_checks("agents"), no_messages("agents")))
+        ..stores
+    }
 }
 
 /// Every store [`NotWired`], blobs included: what a function's own wiring starts from, so that

@@ -104,7 +104,7 @@ pub fn ping_router(deps: Deps) -> Router {
 /// `#[utoipa::path]` annotation gives, so the router and the document cannot disagree. A new
 /// route is one more `.routes(routes!(...))` line here and an annotation on its handler.
 pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
-    use routes::{agents, channels, checks, health, host_actions, host_rules, hosts, incidents, monitors, status, status_pages};
+    use routes::{agents, channels, checks, health, incidents, monitors, status, status_pages};
     let v1 = OpenApiRouter::new()
         // Running a check ("check now") and deleting a monitor (which resolves its incident and
         // announces it) reach beyond the monitor's own data, so the monitors function leaves
@@ -119,19 +119,6 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         .routes(routes!(incidents::resolve))
         // Sending a test message needs the notifier: the alerting function leaves it to the api.
         .routes(routes!(channels::test))
-        .routes(routes!(hosts::list))
-        .routes(routes!(hosts::read))
-        .routes(routes!(hosts::revoke))
-        .routes(routes!(hosts::metrics))
-        .routes(routes!(hosts::series))
-        .routes(routes!(hosts::connections))
-        .routes(routes!(host_actions::request, host_actions::of_host))
-        .routes(routes!(host_actions::list))
-        .routes(routes!(host_actions::read))
-        .routes(routes!(hosts::enrol, hosts::enrolments))
-        .routes(routes!(hosts::withdraw))
-        .routes(routes!(host_rules::create, host_rules::list))
-        .routes(routes!(host_rules::delete))
         .routes(routes!(agents::connect))
         .routes(routes!(health::openapi))
         .routes(routes!(status_pages::create, status_pages::list))
@@ -151,7 +138,10 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         // function (see `public_page_routes`).
         .routes(routes!(routes::subscriptions::start))
         .merge(public_page_routes())
-        .nest("/v1", v1.merge(monitor_routes()).merge(task_routes()).merge(alerting_routes()).merge(account_api_routes()))
+        .nest(
+            "/v1",
+            v1.merge(monitor_routes()).merge(task_routes()).merge(alerting_routes()).merge(host_routes()).merge(account_api_routes()),
+        )
 }
 
 /// What the public status pages serve besides their HTML: their feeds, badges, and the links
@@ -230,6 +220,27 @@ fn alerting_routes() -> OpenApiRouter<Deps> {
         .routes(routes!(deliveries::failed))
 }
 
+/// Host agents as the API shows them: hosts, their metrics, connections and actions,
+/// enrolments and host rules. Every route below those paths: the group [`hosts_router`] serves
+/// on its own (the agents' own connection, `/v1/agents/connect`, is not part of it).
+fn host_routes() -> OpenApiRouter<Deps> {
+    use routes::{host_actions, host_rules, hosts};
+    OpenApiRouter::new()
+        .routes(routes!(hosts::list))
+        .routes(routes!(hosts::read))
+        .routes(routes!(hosts::revoke))
+        .routes(routes!(hosts::metrics))
+        .routes(routes!(hosts::series))
+        .routes(routes!(hosts::connections))
+        .routes(routes!(host_actions::request, host_actions::of_host))
+        .routes(routes!(host_actions::list))
+        .routes(routes!(host_actions::read))
+        .routes(routes!(hosts::enrol, hosts::enrolments))
+        .routes(routes!(hosts::withdraw))
+        .routes(routes!(host_rules::create, host_rules::list))
+        .routes(routes!(host_rules::delete))
+}
+
 /// The monitors' routes alone (every route below `/v1/monitors` but "check now" and
 /// deletion): what the monitors Lambda serves behind API Gateway's `/v1/monitors` routes,
 /// carrying none of the rest of the API.
@@ -247,6 +258,13 @@ pub fn tasks_router(deps: Deps) -> Router {
 /// failed deliveries): what the alerting Lambda serves behind API Gateway's routes of those paths.
 pub fn alerting_router(deps: Deps) -> Router {
     route_group(alerting_routes()).with_state(deps)
+}
+
+/// The hosts' routes alone (hosts, enrolments, host rules, actions): what the hosts Lambda
+/// serves behind API Gateway's routes of those paths. Revoking a host and requesting an action
+/// reach its agent through the [`AgentLinks`] the caller layers on.
+pub fn hosts_router(deps: Deps) -> Router {
+    route_group(host_routes()).with_state(deps)
 }
 
 /// A group of `/v1` routes served on its own, with the API's answers to unknown paths, limits

@@ -179,3 +179,17 @@ fn the_alerting_group_serves_every_alerting_route_but_the_test_send() {
     assert!(expected.contains_key("/v1/deliveries/failed") && !expected.contains_key("/v1/channels/{id}/test"), "{expected:?}");
     assert_eq!(group, expected);
 }
+
+/// The same for the hosts function, which API Gateway sends all of `/v1/hosts`,
+/// `/v1/enrolments`, `/v1/host-rules` and `/v1/actions`.
+#[test]
+fn the_hosts_group_serves_every_host_route() {
+    let group = routes_in(&format!("{:?}", crate::route_group(crate::host_routes())));
+    let mut expected = BTreeMap::new();
+    for prefix in ["/v1/hosts", "/v1/enrolments", "/v1/host-rules", "/v1/actions"] {
+        expected.extend(routes_below(prefix, &[]));
+    }
+    assert!(expected.len() >= 10, "the whole router's host routes no longer parse: {expected:?}");
+    assert!(expected.contains_key("/v1/hosts/{id}/actions") && expected.contains_key("/v1/actions/{id}"), "{expected:?}");
+    assert_eq!(group, expected);
+}

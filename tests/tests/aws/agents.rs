@@ -2,10 +2,12 @@
 //! `$connect`, `$default` and `$disconnect` as API Gateway sends them, keeps each connection's
 //! session in DynamoDB, and writes its answers through the real SDK to a connection endpoint
 //! this test serves (moto keeps what is posted to a connection but cannot give it back). An
-//! agent enrols, reports, is sent an action by the api function and answers it; it reconnects
-//! and the api reaches its new connection; a gone connection makes the request undelivered; a
-//! frame outside the protocol is refused and the connection closed; and the DynamoDB requests
-//! of one batch of samples are counted for the cost per agent-month in docs/aws.md.
+//! agent enrols, reports, is sent an action by the hosts function and answers it; it reconnects
+//! and the hosts function reaches its new connection; a gone connection makes the request
+//! undelivered; a frame outside the protocol is refused and the connection closed; a rule is
+//! made and deleted and the host revoked, its connection closed; and the DynamoDB requests of
+//! one batch of samples are counted for the cost per agent-month in docs/aws.md. Every request
+//! either function makes is one functions/manifest.json declares for it.
 
 use crate::account_mail::send;
 use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
@@ -120,7 +122,7 @@ fn kind(message: &Value) -> &str {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_agent_reports_through_the_websocket_api_and_is_reached_by_the_api_function() {
+async fn an_agent_reports_through_the_websocket_api_and_is_reached_by_the_hosts_function() {
     let session = Session::start().await;
     let deps = session.deps();
     let admin = ApiKeySecret::from_operator(TEST_KEY).unwrap();
@@ -131,7 +133,8 @@ async fn an_agent_reports_through_the_websocket_api_and_is_reached_by_the_api_fu
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let gateway = AgentGateway::new(wiring::dynamo_store(&counted, &config), counted.agent_connections(&endpoint));
     let agents = Agents { deps: wiring::agents_deps(&counted, &config).unwrap(), gateway: gateway.clone() };
-    let router = vigil_fn_api::app_with_agents(deps.clone(), Some(gateway));
+    // API Gateway sends the hosts' routes to the hosts function.
+    let router = vigil_fn_api::hosts_app(wiring::hosts_deps(&counted, &config).unwrap(), Some(gateway));
 
     let (status, enrolment) = send(&router, Some(TEST_KEY), Method::POST, "/v1/enrolments", json!({"name": "web-aws"})).await;
     assert_eq!(status, StatusCode::CREATED, "{enrolment}");
@@ -159,7 +162,7 @@ async fn an_agent_reports_through_the_websocket_api_and_is_reached_by_the_api_fu
 
     let (status, asked) =
         send(&router, Some(TEST_KEY), Method::POST, &format!("/v1/hosts/{agent_id}/actions"), json!({"action": "say-hello"})).await;
-    assert_eq!(status, StatusCode::CREATED, "the api function reached the agent: {asked}");
+    assert_eq!(status, StatusCode::CREATED, "the hosts function reached the agent: {asked}");
     let request = connections.posted("c1").pop().unwrap();
     assert_eq!(kind(&request), "action", "{request}");
     let request_id = request["body"]["request"]["id"].as_str().unwrap().parse().unwrap();
@@ -181,9 +184,10 @@ async fn an_agent_reports_through_the_websocket_api_and_is_reached_by_the_api_fu
         "{history}"
     );
 
-    // The agent comes back on a new connection: the api reaches that one.
+    // The agent comes back on a new connection: the hosts function reaches that one.
     let hello =
-        AgentMessage::Hello(Hello { agent_id: agent_id.parse().unwrap(), secret, host: info(), previous_disconnect: None }).encode();
+        AgentMessage::Hello(Hello { agent_id: agent_id.parse().unwrap(), secret: secret.clone(), host: info(), previous_disconnect: None })
+            .encode();
     agents.handle(event("$connect", "c2", None)).await.unwrap();
     agents.handle(event("$default", "c2", Some(hello))).await.unwrap();
     assert_eq!(connections.posted("c2").iter().map(kind).collect::<Vec<_>>(), ["welcome"]);
@@ -210,4 +214,38 @@ async fn an_agent_reports_through_the_websocket_api_and_is_reached_by_the_api_fu
     let goodbye = connections.posted("c3");
     assert_eq!((kind(&goodbye[0]), &goodbye[0]["body"]["reason"]), ("goodbye", &json!("protocol_error")), "{goodbye:?}");
     assert!(connections.closed("c3"), "the server hung up");
+
+    // The rest of the hosts' routes: the action log, enrolments, rules, and revoking the host.
+    let (_, actions) = send(&router, Some(TEST_KEY), Method::GET, "/v1/actions", json!(null)).await;
+    let action_id = actions["items"][0]["id"].as_str().expect("the tenant's actions are listed").to_owned();
+    let (status, _) = send(&router, Some(TEST_KEY), Method::GET, &format!("/v1/actions/{action_id}"), json!(null)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, spare) = send(&router, Some(TEST_KEY), Method::POST, "/v1/enrolments", json!({"name": "spare"})).await;
+    let (_, enrolments) = send(&router, Some(TEST_KEY), Method::GET, "/v1/enrolments", json!(null)).await;
+    assert!(enrolments.to_string().contains("spare"), "{enrolments}");
+    let (status, _) =
+        send(&router, Some(TEST_KEY), Method::DELETE, &format!("/v1/enrolments/{}", spare["id"].as_str().unwrap()), json!(null)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let rule = json!({"name": "load", "metric": "load.1", "above": 50, "window_seconds": 60});
+    let (status, rule) = send(&router, Some(TEST_KEY), Method::POST, "/v1/host-rules", rule).await;
+    assert_eq!(status, StatusCode::CREATED, "{rule}");
+    let (_, rules) = send(&router, Some(TEST_KEY), Method::GET, "/v1/host-rules", json!(null)).await;
+    let names: Vec<&str> = rules["items"].as_array().unwrap().iter().filter_map(|r| r["name"].as_str()).collect();
+    assert!(names.contains(&"load"), "the rule is listed beside each host's silence rule: {rules}");
+    let (status, _) =
+        send(&router, Some(TEST_KEY), Method::DELETE, &format!("/v1/host-rules/{}", rule["id"].as_str().unwrap()), json!(null)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let hello =
+        AgentMessage::Hello(Hello { agent_id: agent_id.parse().unwrap(), secret, host: info(), previous_disconnect: None }).encode();
+    agents.handle(event("$connect", "c4", None)).await.unwrap();
+    agents.handle(event("$default", "c4", Some(hello))).await.unwrap();
+    let (status, revoked) = send(&router, Some(TEST_KEY), Method::POST, &format!("/v1/hosts/{agent_id}/revoke"), json!(null)).await;
+    assert_eq!(status, StatusCode::OK, "{revoked}");
+    assert!(connections.closed("c4"), "revoking closed the agent's connection");
+
+    let declared = crate::pipeline::declared_actions("hosts");
+    for (service, operation) in counter.snapshot().keys() {
+        let service = crate::pipeline::manifest_service(service);
+        assert!(declared.contains(&(service.clone(), operation.clone())), "hosts called {service} {operation}, undeclared");
+    }
 }

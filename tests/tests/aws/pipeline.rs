@@ -162,3 +162,13 @@ pub(crate) fn declared_actions(function: &str) -> BTreeSet<(String, String)> {
         })
         .collect()
 }
+
+/// The manifest's name of a service as the request counter names it (the SDK's service name:
+/// `DynamoDB`, `ApiGatewayManagementApi`).
+pub(crate) fn manifest_service(sdk_name: &str) -> String {
+    let lower = sdk_name.to_lowercase();
+    match lower.strip_suffix("api") {
+        Some(service) if !service.is_empty() => service.to_owned(),
+        _ => lower,
+    }
+}

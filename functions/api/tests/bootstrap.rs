@@ -109,10 +109,11 @@ async fn the_route_group_binaries_serve_their_routes() {
         assert_eq!(refused["statusCode"], 401, "{path}: {refused}");
     }
 
-    // The status function serves a page the api made, to anyone, and a 404 page for no page.
+    // The status function serves a page the publishing function made, to anyone, and a 404
+    // page for no page.
     let page = serde_json::json!({"name": "Shop status", "slug": "shop"});
-    let made =
-        answer_of(Path::new(BINARY), &env, vigil_tests::lambda::api_request("POST", "/v1/status-pages", Some(key), Some(&page))).await;
+    let publishing = Path::new(env!("CARGO_BIN_EXE_vigil-publishing"));
+    let made = answer_of(publishing, &env, vigil_tests::lambda::api_request("POST", "/v1/status-pages", Some(key), Some(&page))).await;
     assert_eq!(made["statusCode"], 201, "{made}");
     let status = Path::new(env!("CARGO_BIN_EXE_vigil-status"));
     let shown = answer_of(status, &env, vigil_tests::lambda::api_request("GET", "/status/shop", None, None)).await;

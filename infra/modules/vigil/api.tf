@@ -1,5 +1,6 @@
 # One HTTP API for the REST API and dashboard (api), the route groups that have functions of
-# their own (monitors, tasks, alerting, hosts, the public status pages) and the heartbeat ping URLs (heartbeat),
+# their own (monitors, tasks, alerting, hosts, the status pages' editors (publishing), the
+# public status pages) and the heartbeat ping URLs (heartbeat),
 # so all share a host: heartbeat URLs are <api url>/ping/... Status pages on their own domains
 # have an HTTP API of their own (below), whose every request goes to the status function.
 
@@ -48,6 +49,14 @@ resource "aws_apigatewayv2_integration" "hosts" {
   integration_uri        = module.hosts.invoke_arn
   payload_format_version = "2.0"
   timeout_milliseconds   = local.timeouts.hosts * 1000
+}
+
+resource "aws_apigatewayv2_integration" "publishing" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.publishing.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.publishing * 1000
 }
 
 resource "aws_apigatewayv2_integration" "status" {
@@ -130,6 +139,16 @@ resource "aws_apigatewayv2_route" "hosts" {
   api_id    = aws_apigatewayv2_api.http.id
   route_key = each.value
   target    = "integrations/${aws_apigatewayv2_integration.hosts.id}"
+}
+
+# The status pages' editors' routes go to the publishing function (it serves exactly these paths
+# of the whole router: a test in shared/http holds it to them), publishing an incident included.
+resource "aws_apigatewayv2_route" "publishing" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the function's own (bearer API keys and session cookies checked against the table), as on the api's routes.
+  for_each  = toset(local.publishing_paths)
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.publishing.id}"
 }
 
 # The public status pages, their feeds, Statuspage documents and a subscription's links go to the
@@ -234,6 +253,16 @@ resource "aws_lambda_permission" "hosts" {
   source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}*"
 }
 
+resource "aws_lambda_permission" "publishing" {
+  for_each      = local.publishing_path_prefixes
+  statement_id  = "HttpApiPublishing${each.key}"
+  action        = "lambda:InvokeFunction"
+  function_name = module.publishing.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage and method, paths under this prefix only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}"
+}
+
 resource "aws_lambda_permission" "status" {
   for_each      = local.status_path_prefixes
   statement_id  = "HttpApiStatus${each.key}"
@@ -279,6 +308,15 @@ locals {
   hosts_paths = [
     "ANY /v1/hosts", "ANY /v1/hosts/{proxy+}", "ANY /v1/enrolments", "ANY /v1/enrolments/{proxy+}",
     "ANY /v1/host-rules", "ANY /v1/host-rules/{proxy+}", "ANY /v1/actions", "ANY /v1/actions/{proxy+}",
+  ]
+  # The same for the publishing function (its permissions by whole pattern: publishing an
+  # incident is one route below /v1/incidents, whose others are the api's).
+  publishing_path_prefixes = {
+    Pages = "v1/status-pages*", Incidents = "v1/public-incidents/*", Badges = "v1/badges*", Publish = "v1/incidents/*/publish"
+  }
+  publishing_paths = [
+    "ANY /v1/status-pages", "ANY /v1/status-pages/{proxy+}", "ANY /v1/public-incidents/{proxy+}", "ANY /v1/badges",
+    "ANY /v1/badges/{proxy+}", "POST /v1/incidents/{id}/publish",
   ]
   # The routes of the main HTTP API that lead to the status function, and the path prefixes its
   # permissions allow (by statement name).

@@ -2,8 +2,8 @@
 # the manifest's; scripts/check-infra keeps this file, the policies and the manifest in step.
 
 locals {
-  memory_mb = { api = 128, monitors = 128, tasks = 128, alerting = 128, hosts = 128, status = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
-  timeouts  = { api = 29, monitors = 29, tasks = 29, alerting = 29, hosts = 29, status = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
+  memory_mb = { api = 128, monitors = 128, tasks = 128, alerting = 128, hosts = 128, publishing = 128, status = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
+  timeouts  = { api = 29, monitors = 29, tasks = 29, alerting = 29, hosts = 29, publishing = 29, status = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
 
   public_url = trimsuffix(coalesce(var.public_url, aws_apigatewayv2_api.http.api_endpoint), "/")
 
@@ -192,6 +192,22 @@ module "hosts" {
     VIGIL_AGENT_WS_ENDPOINT = local.agent_endpoint
   })
   policy_json = data.aws_iam_policy_document.agents.json
+
+  deployment = local.deployment
+}
+
+# What a status page's editors do: pages, components, subscribers, posted incidents, badges
+# (api.tf routes them to it).
+module "publishing" {
+  source = "../function"
+
+  name                 = "publishing"
+  binary               = "vigil-publishing"
+  memory_mb            = local.memory_mb.publishing
+  timeout_seconds      = local.timeouts.publishing
+  reserved_concurrency = var.reserved_concurrency.publishing
+  environment          = local.store_environment
+  policy_json          = data.aws_iam_policy_document.publishing.json
 
   deployment = local.deployment
 }

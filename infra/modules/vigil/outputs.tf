@@ -34,18 +34,19 @@ output "queue_urls" {
 
 output "function_names" {
   value = {
-    api       = module.api.function_name
-    monitors  = module.monitors.function_name
-    tasks     = module.tasks.function_name
-    alerting  = module.alerting.function_name
-    hosts     = module.hosts.function_name
-    status    = module.status.function_name
-    scheduler = module.scheduler.function_name
-    prober    = module.prober.function_name
-    incidents = module.incidents.function_name
-    notifier  = module.notifier.function_name
-    heartbeat = module.heartbeat.function_name
-    sweeper   = module.sweeper.function_name
+    api        = module.api.function_name
+    monitors   = module.monitors.function_name
+    tasks      = module.tasks.function_name
+    alerting   = module.alerting.function_name
+    hosts      = module.hosts.function_name
+    publishing = module.publishing.function_name
+    status     = module.status.function_name
+    scheduler  = module.scheduler.function_name
+    prober     = module.prober.function_name
+    incidents  = module.incidents.function_name
+    notifier   = module.notifier.function_name
+    heartbeat  = module.heartbeat.function_name
+    sweeper    = module.sweeper.function_name
   }
 }
 

@@ -288,6 +288,28 @@ data "aws_iam_policy_document" "monitors" {
   }
 }
 
+# The status pages' editors: the table, and the notifications queue for subscribers' mails.
+data "aws_iam_policy_document" "publishing" {
+  statement {
+    sid       = "Table"
+    actions   = local.store_dynamodb
+    resources = local.table_arns
+  }
+  statement {
+    sid       = "Notifications"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.notifications.arn]
+  }
+  dynamic "statement" {
+    for_each = local.kms_keys
+    content {
+      sid       = "Key"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
 # The functions that use the table alone: the public status pages (status: reading them and
 # the rollups their bars make, unlocking a protected one, confirming and ending a subscription)
 # and alerting (channels, rules, windows, failed deliveries).

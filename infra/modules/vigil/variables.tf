@@ -160,17 +160,18 @@ variable "endpoint_url" {
 variable "reserved_concurrency" {
   description = "Reserved concurrency of the functions without a fixed one (the scheduler and sweeper always have 1); -1: the account's unreserved pool."
   type = object({
-    api       = optional(number, -1)
-    monitors  = optional(number, -1)
-    tasks     = optional(number, -1)
-    alerting  = optional(number, -1)
-    hosts     = optional(number, -1)
-    status    = optional(number, -1)
-    heartbeat = optional(number, -1)
-    prober    = optional(number, -1)
-    incidents = optional(number, -1)
-    notifier  = optional(number, -1)
-    agents    = optional(number, -1)
+    api        = optional(number, -1)
+    monitors   = optional(number, -1)
+    tasks      = optional(number, -1)
+    alerting   = optional(number, -1)
+    hosts      = optional(number, -1)
+    publishing = optional(number, -1)
+    status     = optional(number, -1)
+    heartbeat  = optional(number, -1)
+    prober     = optional(number, -1)
+    incidents  = optional(number, -1)
+    notifier   = optional(number, -1)
+    agents     = optional(number, -1)
   })
   default = {}
 }

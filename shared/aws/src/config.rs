@@ -31,6 +31,7 @@ const ALL: &[&str] = &[
     "tasks",
     "alerting",
     "hosts",
+    "publishing",
     "status",
     "scheduler",
     "prober",
@@ -40,8 +41,21 @@ const ALL: &[&str] = &[
     "sweeper",
     "agents",
 ];
-const STORE_USERS: &[&str] =
-    &["api", "monitors", "tasks", "alerting", "hosts", "status", "prober", "incidents", "notifier", "heartbeat", "sweeper", "agents"];
+const STORE_USERS: &[&str] = &[
+    "api",
+    "monitors",
+    "tasks",
+    "alerting",
+    "hosts",
+    "publishing",
+    "status",
+    "prober",
+    "incidents",
+    "notifier",
+    "heartbeat",
+    "sweeper",
+    "agents",
+];
 
 /// DynamoDB table name.
 pub const TABLE: &str = "VIGIL_TABLE";

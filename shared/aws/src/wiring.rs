@@ -11,6 +11,7 @@ use crate::notifier::AwsNotifier;
 use crate::patient_deliveries::PatientDeliveryLog;
 use crate::ping_bodies::S3PingBodyStore;
 use crate::read_only::ReadOnly;
+use crate::signed_in::SignedIn;
 use crate::sqs::{QueuedDeliveryLog, SqsJobQueue};
 use jiff::SignedDuration;
 use std::sync::Arc;
@@ -57,7 +58,7 @@ pub fn monitors_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Resu
         transitions: store.clone(),
         silences: store.clone(),
         artefacts: artefacts(clients, config),
-        ..signed_in(&store, not_wired("monitors"))
+        ..signed_in(&store, "monitors")
     };
     Ok(deps(clients, config, stores, no_checks("monitors"), no_messages("monitors")))
 }
@@ -73,7 +74,7 @@ pub fn tasks_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<
         task_history: store.clone(),
         ping_keys: store.clone(),
         ping_bodies: ping_bodies(clients, config),
-        ..signed_in(&store, not_wired("tasks"))
+        ..signed_in(&store, "tasks")
     };
     Ok(deps(clients, config, stores, no_checks("tasks"), no_messages("tasks")))
 }
@@ -89,7 +90,7 @@ pub fn alerting_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Resu
         silences: store.clone(),
         // The notifier and the sweeper write deliveries; this lists those that failed.
         deliveries: Arc::new(ReadOnly::new(store.clone(), "alerting")),
-        ..signed_in(&store, not_wired("alerting"))
+        ..signed_in(&store, "alerting")
     };
     let events = Arc::new(NotWired::new("alerting"));
     Ok(assembled(config, stores, events, no_checks("alerting"), no_messages("alerting")))
@@ -101,7 +102,7 @@ pub fn alerting_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Resu
 /// reached through [`agent_gateway`].
 pub fn hosts_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
-    let stores = with_hosts(&store, signed_in(&store, not_wired("hosts")));
+    let stores = with_hosts(&store, signed_in(&store, "hosts"));
     Ok(deps(clients, config, stores, no_checks("hosts"), no_messages("hosts")))
 }
 
@@ -110,6 +111,32 @@ pub fn hosts_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<
 pub fn agent_gateway(clients: &AwsClients, config: &StoreConfig) -> Option<crate::AgentGateway> {
     let endpoint = config.agent_endpoint.as_deref()?;
     Some(crate::AgentGateway::new(dynamo_store(clients, config), clients.agent_connections(endpoint)))
+}
+
+/// The publishing function's dependencies: status pages, their snapshots, subscribers, posted
+/// incidents and badges; the monitors, tasks, checks, incidents and windows their components and
+/// badges show (read); the notifier queue for subscribers' mails; and what authentication and
+/// the audit log read and write. It publishes no event.
+pub fn publishing_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    let reads = Arc::new(ReadOnly::new(store.clone(), "publishing"));
+    let stores = Stores {
+        status_pages: store.clone(),
+        status_snapshots: store.clone(),
+        subscribers: store.clone(),
+        public_incidents: store.clone(),
+        badges: store.clone(),
+        task_history: store.clone(),
+        monitors: reads.clone(),
+        tasks: reads.clone(),
+        checks: reads.clone(),
+        incidents: reads.clone(),
+        silences: reads,
+        deliveries: queued_deliveries(clients, config, &store),
+        ..signed_in(&store, "publishing")
+    };
+    let events = Arc::new(NotWired::new("publishing"));
+    Ok(assembled(config, stores, events, no_checks("publishing"), no_messages("publishing")))
 }
 
 /// The status function's dependencies: a public status page, its snapshot and what a stale
@@ -145,18 +172,22 @@ pub fn status_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result
     Ok(assembled(config, stores, events, no_checks("status"), no_messages("status")))
 }
 
-/// `stores` with what every route of the API reaches on `store`: the stores that authenticate a
-/// key, a token or a session cookie (tenants, memberships, users, sessions, the signing key),
-/// and the audit log that its changes are written to.
-fn signed_in(store: &Arc<DynamoStore>, stores: Stores) -> Stores {
+/// What every route group of the API reaches on `store`, the rest [`NotWired`] for `function`:
+/// the stores that authenticate a key, a token or a session cookie (tenants, memberships,
+/// users, sessions, the signing key), and the audit log that its changes are written to.
+fn signed_in(store: &Arc<DynamoStore>, function: &'static str) -> Stores {
+    // People and their memberships are only read here, and keys, sessions and the audit log
+    // only partly used: the account routes are the api's.
+    let people = Arc::new(ReadOnly::new(store.clone(), function));
+    let signed_in = Arc::new(SignedIn::new(store.clone(), function));
     Stores {
-        tenants: store.clone(),
-        memberships: store.clone(),
-        users: store.clone(),
-        sessions: store.clone(),
+        tenants: signed_in.clone(),
+        memberships: people.clone(),
+        users: people,
+        sessions: signed_in.clone(),
         server_secrets: store.clone(),
-        audit: store.clone(),
-        ..stores
+        audit: signed_in,
+        ..not_wired(function)
     }
 }
 

@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod problem;
 mod routes;
 // Public for the route-group tests of other crates (the pages' groups); no binary uses it.
+mod route_groups;
 #[doc(hidden)]
 pub mod route_listing;
 mod status_page_views;
@@ -23,6 +24,7 @@ mod views;
 
 pub use agent_hub::AgentHub;
 pub use auth::InProcessActor;
+pub use route_groups::{alerting_router, hosts_router, monitors_router, public_page_router, publishing_router, tasks_router};
 
 use std::sync::Arc;
 use vigil_domain::ports::AgentLink;
@@ -73,6 +75,7 @@ mod route_coverage;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::any;
+use route_groups::{alerting_routes, host_routes, monitor_routes, public_page_routes, publishing_routes, task_routes};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -104,7 +107,7 @@ pub fn ping_router(deps: Deps) -> Router {
 /// `#[utoipa::path]` annotation gives, so the router and the document cannot disagree. A new
 /// route is one more `.routes(routes!(...))` line here and an annotation on its handler.
 pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
-    use routes::{agents, channels, checks, health, incidents, monitors, status, status_pages};
+    use routes::{agents, channels, checks, health, incidents, monitors, status};
     let v1 = OpenApiRouter::new()
         // Running a check ("check now") and deleting a monitor (which resolves its incident and
         // announces it) reach beyond the monitor's own data, so the monitors function leaves
@@ -120,18 +123,7 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         // Sending a test message needs the notifier: the alerting function leaves it to the api.
         .routes(routes!(channels::test))
         .routes(routes!(agents::connect))
-        .routes(routes!(health::openapi))
-        .routes(routes!(status_pages::create, status_pages::list))
-        .routes(routes!(status_pages::read, status_pages::delete, status_pages::change))
-        .routes(routes!(status_pages::add_component))
-        .routes(routes!(status_pages::change_component, status_pages::drop_component))
-        .routes(routes!(status_pages::publish))
-        .routes(routes!(routes::subscribers::add, routes::subscribers::list))
-        .routes(routes!(routes::subscribers::remove))
-        .routes(routes!(status_pages::post, status_pages::incidents))
-        .routes(routes!(status_pages::update))
-        .routes(routes!(status_pages::create_badge_route, status_pages::badges))
-        .routes(routes!(status_pages::remove_badge));
+        .routes(routes!(health::openapi));
     OpenApiRouter::with_openapi(openapi::Fixed::openapi())
         .routes(routes!(health::healthz))
         // Subscribing queues a confirmation mail: on AWS the api serves it, not the status
@@ -140,21 +132,13 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         .merge(public_page_routes())
         .nest(
             "/v1",
-            v1.merge(monitor_routes()).merge(task_routes()).merge(alerting_routes()).merge(host_routes()).merge(account_api_routes()),
+            v1.merge(monitor_routes())
+                .merge(task_routes())
+                .merge(alerting_routes())
+                .merge(host_routes())
+                .merge(publishing_routes())
+                .merge(account_api_routes()),
         )
-}
-
-/// What the public status pages serve besides their HTML: their feeds, badges, and the links
-/// of a subscription's mails (their Statuspage documents are [`with_statuspage_documents`]').
-/// Readers need no credentials for any of it.
-fn public_page_routes() -> OpenApiRouter<Deps> {
-    use routes::{public_pages, subscriptions};
-    OpenApiRouter::new()
-        .routes(routes!(public_pages::badge))
-        .routes(routes!(public_pages::rss))
-        .routes(routes!(public_pages::atom))
-        .routes(routes!(subscriptions::confirm))
-        .routes(routes!(subscriptions::leave))
 }
 
 /// `routes` with the status pages' Statuspage documents, by slug and by a page's own domain,
@@ -165,113 +149,6 @@ fn with_statuspage_documents(routes: Router<Deps>) -> Router<Deps> {
         .route("/status/{slug}/api/v2/{*document}", axum::routing::get(routes::public_pages::statuspage_document))
         .route("/api/v2/{*document}", axum::routing::get(routes::public_pages::statuspage_document_by_host))
         .layer(axum::Extension(Arc::new(answer_cache::AnswerCache::default())))
-}
-
-/// The public status pages' routes of the API alone (feeds, badges, a subscription's links and
-/// Statuspage documents), with the API's answers to unknown paths, limits and errors, waiting
-/// for their state: what the status function serves beside the pages themselves.
-pub fn public_page_router() -> Router<Deps> {
-    let (routes, _) = public_page_routes().split_for_parts();
-    with_api_layers(with_statuspage_documents(routes))
-}
-
-/// A monitor and what hangs off it: the monitor itself, its checks, uptime, transitions and
-/// mute; not "check now" or deletion (see [`api_routes`]). Every route below `/v1/monitors`
-/// but those two: the group [`monitors_router`] serves on its own.
-fn monitor_routes() -> OpenApiRouter<Deps> {
-    use routes::{alerting, checks, monitors, status};
-    OpenApiRouter::new()
-        .routes(routes!(monitors::create, monitors::list))
-        .routes(routes!(monitors::read, monitors::update))
-        .routes(routes!(monitors::pause))
-        .routes(routes!(monitors::resume))
-        .routes(routes!(checks::list))
-        .routes(routes!(checks::read))
-        .routes(routes!(status::uptime))
-        .routes(routes!(status::transitions))
-        .routes(routes!(alerting::mute, alerting::unmute))
-}
-
-/// A heartbeat task and its history: every route below `/v1/tasks`, the group [`tasks_router`]
-/// serves on its own (the pings themselves are [`ping_router`]'s).
-fn task_routes() -> OpenApiRouter<Deps> {
-    use routes::tasks;
-    OpenApiRouter::new()
-        .routes(routes!(tasks::create, tasks::list))
-        .routes(routes!(tasks::read, tasks::update, tasks::delete))
-        .routes(routes!(tasks::pause))
-        .routes(routes!(tasks::resume))
-        .routes(routes!(tasks::runs))
-        .routes(routes!(tasks::pings))
-}
-
-/// Where alerts go and when they are held back: channels (not their test send, see
-/// [`api_routes`]), alert rules, maintenance windows, and the deliveries that failed. Every route
-/// below those paths but the test send: the group [`alerting_router`] serves on its own.
-fn alerting_routes() -> OpenApiRouter<Deps> {
-    use routes::{alerting, channels, deliveries};
-    OpenApiRouter::new()
-        .routes(routes!(channels::create, channels::list))
-        .routes(routes!(channels::read, channels::replace, channels::delete))
-        .routes(routes!(alerting::create_alert_rule, alerting::list_alert_rules))
-        .routes(routes!(alerting::get_alert_rule, alerting::replace_alert_rule, alerting::delete_alert_rule))
-        .routes(routes!(alerting::create_maintenance_window, alerting::list_maintenance_windows))
-        .routes(routes!(alerting::get_maintenance_window, alerting::replace_maintenance_window, alerting::delete_maintenance_window))
-        .routes(routes!(deliveries::failed))
-}
-
-/// Host agents as the API shows them: hosts, their metrics, connections and actions,
-/// enrolments and host rules. Every route below those paths: the group [`hosts_router`] serves
-/// on its own (the agents' own connection, `/v1/agents/connect`, is not part of it).
-fn host_routes() -> OpenApiRouter<Deps> {
-    use routes::{host_actions, host_rules, hosts};
-    OpenApiRouter::new()
-        .routes(routes!(hosts::list))
-        .routes(routes!(hosts::read))
-        .routes(routes!(hosts::revoke))
-        .routes(routes!(hosts::metrics))
-        .routes(routes!(hosts::series))
-        .routes(routes!(hosts::connections))
-        .routes(routes!(host_actions::request, host_actions::of_host))
-        .routes(routes!(host_actions::list))
-        .routes(routes!(host_actions::read))
-        .routes(routes!(hosts::enrol, hosts::enrolments))
-        .routes(routes!(hosts::withdraw))
-        .routes(routes!(host_rules::create, host_rules::list))
-        .routes(routes!(host_rules::delete))
-}
-
-/// The monitors' routes alone (every route below `/v1/monitors` but "check now" and
-/// deletion): what the monitors Lambda serves behind API Gateway's `/v1/monitors` routes,
-/// carrying none of the rest of the API.
-pub fn monitors_router(deps: Deps) -> Router {
-    route_group(monitor_routes()).with_state(deps)
-}
-
-/// The heartbeat tasks' routes alone (every route below `/v1/tasks`): what the tasks Lambda
-/// serves behind API Gateway's `/v1/tasks` routes.
-pub fn tasks_router(deps: Deps) -> Router {
-    route_group(task_routes()).with_state(deps)
-}
-
-/// The alerting routes alone (channels but their test send, alert rules, maintenance windows,
-/// failed deliveries): what the alerting Lambda serves behind API Gateway's routes of those paths.
-pub fn alerting_router(deps: Deps) -> Router {
-    route_group(alerting_routes()).with_state(deps)
-}
-
-/// The hosts' routes alone (hosts, enrolments, host rules, actions): what the hosts Lambda
-/// serves behind API Gateway's routes of those paths. Revoking a host and requesting an action
-/// reach its agent through the [`AgentLinks`] the caller layers on.
-pub fn hosts_router(deps: Deps) -> Router {
-    route_group(host_routes()).with_state(deps)
-}
-
-/// A group of `/v1` routes served on its own, with the API's answers to unknown paths, limits
-/// and errors.
-fn route_group(routes: OpenApiRouter<Deps>) -> Router<Deps> {
-    let (routes, _) = OpenApiRouter::new().nest("/v1", routes).split_for_parts();
-    with_api_layers(routes)
 }
 
 /// People, organisations, sign-in, keys and the audit log: documented the same way.

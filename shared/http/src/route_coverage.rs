@@ -149,7 +149,7 @@ fn routes_below(prefix: &str, sent_elsewhere: &[(&str, &str)]) -> BTreeMap<Strin
 /// those routes of the whole router, with the same methods, or a request would find a 404 there.
 #[test]
 fn the_monitors_group_serves_every_monitor_route_but_check_now_and_deletion() {
-    let group = routes_in(&format!("{:?}", crate::route_group(crate::monitor_routes())));
+    let group = routes_in(&format!("{:?}", crate::route_groups::v1_group(crate::route_groups::plain_monitor_routes())));
     let expected = routes_below("/v1/monitors", &[("POST", "/v1/monitors/{id}/check"), ("DELETE", "/v1/monitors/{id}")]);
     assert!(expected.len() >= 8, "the whole router's monitor routes no longer parse: {expected:?}");
     assert!(expected["/v1/monitors/{id}"].contains("PATCH") && !expected["/v1/monitors/{id}"].contains("DELETE"), "{expected:?}");
@@ -159,7 +159,7 @@ fn the_monitors_group_serves_every_monitor_route_but_check_now_and_deletion() {
 /// The same for the tasks function, which API Gateway sends all of `/v1/tasks`.
 #[test]
 fn the_tasks_group_serves_every_task_route() {
-    let group = routes_in(&format!("{:?}", crate::route_group(crate::task_routes())));
+    let group = routes_in(&format!("{:?}", crate::route_groups::v1_group(crate::route_groups::plain_task_routes())));
     let expected = routes_below("/v1/tasks", &[]);
     assert!(expected.len() >= 6, "the whole router's task routes no longer parse: {expected:?}");
     assert_eq!(group, expected);
@@ -170,7 +170,7 @@ fn the_tasks_group_serves_every_task_route() {
 /// a channel's test send.
 #[test]
 fn the_alerting_group_serves_every_alerting_route_but_the_test_send() {
-    let group = routes_in(&format!("{:?}", crate::route_group(crate::alerting_routes())));
+    let group = routes_in(&format!("{:?}", crate::route_groups::v1_group(crate::route_groups::plain_alerting_routes())));
     let mut expected = BTreeMap::new();
     for prefix in ["/v1/channels", "/v1/alert-rules", "/v1/maintenance-windows", "/v1/deliveries"] {
         expected.extend(routes_below(prefix, &[("POST", "/v1/channels/{id}/test")]));
@@ -184,12 +184,26 @@ fn the_alerting_group_serves_every_alerting_route_but_the_test_send() {
 /// `/v1/enrolments`, `/v1/host-rules` and `/v1/actions`.
 #[test]
 fn the_hosts_group_serves_every_host_route() {
-    let group = routes_in(&format!("{:?}", crate::route_group(crate::host_routes())));
+    let group = routes_in(&format!("{:?}", crate::route_groups::v1_group(crate::route_groups::plain_host_routes())));
     let mut expected = BTreeMap::new();
     for prefix in ["/v1/hosts", "/v1/enrolments", "/v1/host-rules", "/v1/actions"] {
         expected.extend(routes_below(prefix, &[]));
     }
     assert!(expected.len() >= 10, "the whole router's host routes no longer parse: {expected:?}");
     assert!(expected.contains_key("/v1/hosts/{id}/actions") && expected.contains_key("/v1/actions/{id}"), "{expected:?}");
+    assert_eq!(group, expected);
+}
+
+/// The same for the publishing function, which API Gateway sends all of `/v1/status-pages`,
+/// `/v1/public-incidents` and `/v1/badges`, and an incident's publishing.
+#[test]
+fn the_publishing_group_serves_every_route_of_the_pages_editors() {
+    let group = routes_in(&format!("{:?}", crate::route_groups::v1_group(crate::route_groups::plain_publishing_routes())));
+    let mut expected = BTreeMap::new();
+    for prefix in ["/v1/status-pages", "/v1/public-incidents", "/v1/badges", "/v1/incidents/{id}/publish"] {
+        expected.extend(routes_below(prefix, &[]));
+    }
+    assert!(expected.len() >= 9, "the whole router's editors' routes no longer parse: {expected:?}");
+    assert!(expected["/v1/incidents/{id}/publish"].contains("POST"), "{expected:?}");
     assert_eq!(group, expected);
 }

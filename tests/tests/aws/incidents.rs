@@ -101,6 +101,22 @@ async fn an_outage_notifies_once_when_it_opens_and_once_when_it_resolves() {
     let still = call("GET", &format!("/v1/incidents/{incident_id}"), None).await;
     assert_eq!(still.json["status"], "open", "{:?}", still.json);
 
+    // Published on a status page by the publishing function, which API Gateway sends it.
+    let publishing = vigil_fn_api::publishing_app(session.wired(wiring::publishing_deps));
+    let edit = |method: &str, path: &str, body: serde_json::Value| {
+        let (router, event) = (publishing.clone(), api_request(method, path, Some(TEST_KEY), Some(&body)));
+        async move { call_api(&router, event).await }
+    };
+    let page = edit("POST", "/v1/status-pages", json!({"name": "Shop status", "slug": "shop"})).await;
+    assert_eq!(page.status, 201, "{:?}", page.json);
+    let page_id = page.json["id"].as_str().unwrap().to_owned();
+    let component = json!({"name": "Shop", "monitors": [monitor_id]});
+    assert_eq!(edit("POST", &format!("/v1/status-pages/{page_id}/components"), component).await.status, 201);
+    let published = edit("POST", &format!("/v1/incidents/{incident_id}/publish"), json!({"page_id": page_id})).await;
+    assert_eq!(published.status, 201, "{:?}", published.json);
+    let again = edit("POST", &format!("/v1/incidents/{incident_id}/publish"), json!({"page_id": page_id})).await;
+    assert_eq!((again.status, &again.json["id"]), (200, &published.json["id"]), "a second publication answers the same post");
+
     // Recovery: exactly one resolve message.
     target.set_status(200);
     assert_eq!(call("POST", &format!("/v1/monitors/{monitor_id}/check"), None).await.json["check"]["result"], "up");
@@ -113,6 +129,9 @@ async fn an_outage_notifies_once_when_it_opens_and_once_when_it_resolves() {
     assert!(all[1].signature_verifies(&secret));
     let listed = call("GET", &format!("/v1/incidents?monitor_id={monitor_id}"), None).await;
     assert_eq!(listed.json["items"][0]["status"], "resolved", "{:?}", listed.json);
+    // The post followed it.
+    let posts = call_api(&publishing, api_request("GET", &format!("/v1/status-pages/{page_id}/incidents"), Some(TEST_KEY), None)).await;
+    assert_eq!(posts.json["items"][0]["status"], "resolved", "{:?}", posts.json);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

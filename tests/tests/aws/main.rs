@@ -13,6 +13,7 @@ mod isolation;
 mod monitors;
 mod notifier_faults;
 mod pipeline;
+mod publishing_routes;
 mod s3_objects;
 mod status;
 mod status_mail;

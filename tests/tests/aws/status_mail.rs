@@ -1,7 +1,8 @@
 //! Status page subscriptions by email through SES on the emulator: a reader subscribes through
 //! the api function, the notifier function mails the confirmation through SES, the link
-//! confirms, a public incident is mailed with its one-click unsubscribe link, and the link ends
-//! the subscription, after which nothing more is sent.
+//! confirms, a public incident posted through the publishing function is mailed with its
+//! one-click unsubscribe link, and the link ends the subscription, after which nothing more is
+//! sent.
 
 use crate::account_mail::{mailing_tenant, send, sent_mail};
 use crate::alerting::drain;
@@ -9,8 +10,11 @@ use http::{Method, StatusCode};
 use jiff::SignedDuration;
 use serde_json::json;
 use vigil_aws::config::NotifierConfig;
+use vigil_aws::request_count::RequestCounter;
+use vigil_aws::{ClientOptions, wiring};
 use vigil_fn_notifier::Notifier;
 use vigil_tests::app::TEST_KEY;
+use vigil_tests::emulator::clients;
 
 /// The `s` and `t` of the link to `path` in a message as moto keeps it.
 pub(crate) fn link_params(message: &serde_json::Value, path: &str) -> (String, String) {
@@ -27,16 +31,20 @@ pub(crate) fn link_params(message: &serde_json::Value, path: &str) -> (String, S
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_subscribes_is_told_and_leaves_through_ses() {
     let (session, router) = mailing_tenant().await;
+    // The editors' routes go to the publishing function, whose requests are counted.
+    let counter = RequestCounter::default();
+    let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
+    let publishing = vigil_fn_api::publishing_app(wiring::publishing_deps(&counted, &session.store_config()).unwrap());
     let config = NotifierConfig { store: session.store_config(), dlq_url: session.resources.notify_dlq_url.clone() };
     let notifier = Notifier::wired(&session.clients, &config, SignedDuration::from_secs(45)).unwrap();
     let deliver = || drain(&session, &session.resources.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() });
 
     let (status, page) =
-        send(&router, Some(TEST_KEY), Method::POST, "/v1/status-pages", json!({"name": "Acme status", "slug": "acme-ses"})).await;
+        send(&publishing, Some(TEST_KEY), Method::POST, "/v1/status-pages", json!({"name": "Acme status", "slug": "acme-ses"})).await;
     assert_eq!(status, StatusCode::CREATED, "{page}");
     let page_id = page["id"].as_str().unwrap().to_owned();
     let (_, with) =
-        send(&router, Some(TEST_KEY), Method::POST, &format!("/v1/status-pages/{page_id}/components"), json!({"name": "API"})).await;
+        send(&publishing, Some(TEST_KEY), Method::POST, &format!("/v1/status-pages/{page_id}/components"), json!({"name": "API"})).await;
     let component = with["component_id"].as_str().expect("a component").to_owned();
 
     let (status, answer) = send(&router, None, Method::POST, "/status/acme-ses/subscribe", json!({"email": "reader@example.com"})).await;
@@ -52,7 +60,8 @@ async fn a_reader_subscribes_is_told_and_leaves_through_ses() {
 
     let incident =
         json!({"name": "API errors", "body": "Requests fail; we are on it.", "components": {component: "major_outage"}, "notify": true});
-    let (status, posted) = send(&router, Some(TEST_KEY), Method::POST, &format!("/v1/status-pages/{page_id}/incidents"), incident).await;
+    let (status, posted) =
+        send(&publishing, Some(TEST_KEY), Method::POST, &format!("/v1/status-pages/{page_id}/incidents"), incident).await;
     assert_eq!((status, &posted["subscribers_told"]), (StatusCode::CREATED, &json!(1)), "{posted}");
     assert_eq!(deliver().await, 1, "one incident message to send");
     let mail = sent_mail(&session.endpoint).await;
@@ -70,8 +79,15 @@ async fn a_reader_subscribes_is_told_and_leaves_through_ses() {
     let incident_id = posted["id"].as_str().unwrap();
     let update = json!({"status": "resolved", "body": "Fixed.", "notify": true});
     let (status, resolved) =
-        send(&router, Some(TEST_KEY), Method::POST, &format!("/v1/public-incidents/{incident_id}/updates"), update).await;
+        send(&publishing, Some(TEST_KEY), Method::POST, &format!("/v1/public-incidents/{incident_id}/updates"), update).await;
     assert_eq!((status, &resolved["subscribers_told"]), (StatusCode::CREATED, &json!(0)), "{resolved}");
     assert_eq!(deliver().await, 0, "nobody left to tell");
     assert_eq!(sent_mail(&session.endpoint).await.len(), 2, "nothing more was mailed");
+
+    let declared = crate::pipeline::declared_actions("publishing");
+    for (service, operation) in counter.snapshot().keys() {
+        let service = crate::pipeline::manifest_service(service);
+        assert!(declared.contains(&(service.clone(), operation.clone())), "publishing called {service} {operation}, undeclared");
+    }
+    assert!(counter.snapshot().keys().any(|(service, _)| service.eq_ignore_ascii_case("sqs")), "the incident's mail was queued by it");
 }

@@ -1,0 +1,201 @@
+//! The route groups that Lambda functions of their own serve behind API Gateway (monitors,
+//! tasks, alerting, hosts, the status pages' editors, the public pages' feeds and links). Each
+//! group is declared once, by [`route_group!`], as two routers of the same handlers under the
+//! same paths and methods: one with their OpenAPI operations, which the whole router merges (and
+//! the document is built from), and one without, which a group's function serves. The second
+//! carries none of the OpenAPI machinery (operations, schemas and their descriptions), which a
+//! small function would otherwise build at every cold start and carry in its binary.
+
+use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use vigil_app::Deps;
+
+/// One path's handlers as a plain axum route: the path and methods their `#[utoipa::path]`
+/// annotations give, and nothing else of those annotations.
+macro_rules! plain_route {
+    ($module:ident : $first:ident $(, $handler:ident)*) => {{
+        use utoipa::Path as _;
+        use utoipa_axum::PathItemExt as _;
+        let path = utoipa_axum::paste! { crate::routes::$module::[<__path_ $first>]::path() };
+        let mut methods = axum::routing::MethodRouter::new();
+        $(utoipa_axum::paste! {
+            for method in crate::routes::$module::[<__path_ $handler>]::methods() {
+                methods = methods.on(method.to_method_filter(), crate::routes::$module::$handler);
+            }
+        })*
+        utoipa_axum::paste! {
+            for method in crate::routes::$module::[<__path_ $first>]::methods() {
+                methods = methods.on(method.to_method_filter(), crate::routes::$module::$first);
+            }
+        }
+        (path, methods)
+    }};
+}
+
+/// Declares a group of routes, each line one path's handlers of one module: `$documented`
+/// registers them with their OpenAPI operations, `$plain` as plain axum routes.
+macro_rules! route_group {
+    ($(#[$doc:meta])* $documented:ident, $plain:ident { $($module:ident :: { $($handler:ident),+ $(,)? }),+ $(,)? }) => {
+        $(#[$doc])*
+        pub(crate) fn $documented() -> OpenApiRouter<Deps> {
+            OpenApiRouter::new() $(.routes(routes!($(crate::routes::$module::$handler),+)))+
+        }
+
+        #[doc = concat!("The routes of [`", stringify!($documented), "`] without their OpenAPI operations.")]
+        pub(crate) fn $plain() -> Router<Deps> {
+            let mut router = Router::new();
+            $(
+                let (path, methods) = plain_route!($module: $($handler),+);
+                router = router.route(&path, methods);
+            )+
+            router
+        }
+    };
+}
+
+route_group! {
+    /// A monitor and what hangs off it: the monitor itself, its checks, uptime, transitions and
+    /// mute; not "check now" or deletion (see [`crate::api_routes`]). Every route below
+    /// `/v1/monitors` but those two: the group [`monitors_router`] serves on its own.
+    monitor_routes, plain_monitor_routes {
+        monitors::{create, list},
+        monitors::{read, update},
+        monitors::{pause},
+        monitors::{resume},
+        checks::{list},
+        checks::{read},
+        status::{uptime},
+        status::{transitions},
+        alerting::{mute, unmute},
+    }
+}
+
+route_group! {
+    /// A heartbeat task and its history: every route below `/v1/tasks`, the group
+    /// [`tasks_router`] serves on its own (the pings themselves are [`crate::ping_router`]'s).
+    task_routes, plain_task_routes {
+        tasks::{create, list},
+        tasks::{read, update, delete},
+        tasks::{pause},
+        tasks::{resume},
+        tasks::{runs},
+        tasks::{pings},
+    }
+}
+
+route_group! {
+    /// Where alerts go and when they are held back: channels (not their test send, see
+    /// [`crate::api_routes`]), alert rules, maintenance windows, and the deliveries that failed.
+    /// Every route below those paths but the test send: the group [`alerting_router`] serves on
+    /// its own.
+    alerting_routes, plain_alerting_routes {
+        channels::{create, list},
+        channels::{read, replace, delete},
+        alerting::{create_alert_rule, list_alert_rules},
+        alerting::{get_alert_rule, replace_alert_rule, delete_alert_rule},
+        alerting::{create_maintenance_window, list_maintenance_windows},
+        alerting::{get_maintenance_window, replace_maintenance_window, delete_maintenance_window},
+        deliveries::{failed},
+    }
+}
+
+route_group! {
+    /// Host agents as the API shows them: hosts, their metrics, connections and actions,
+    /// enrolments and host rules. Every route below those paths: the group [`hosts_router`]
+    /// serves on its own (the agents' own connection, `/v1/agents/connect`, is not part of it).
+    host_routes, plain_host_routes {
+        hosts::{list},
+        hosts::{read},
+        hosts::{revoke},
+        hosts::{metrics},
+        hosts::{series},
+        hosts::{connections},
+        host_actions::{request, of_host},
+        host_actions::{list},
+        host_actions::{read},
+        hosts::{enrol, enrolments},
+        hosts::{withdraw},
+        host_rules::{create, list},
+        host_rules::{delete},
+    }
+}
+
+route_group! {
+    /// What a status page's editors do: the pages, their components and subscribers, the
+    /// incidents they post and update (and the incidents they publish), and badges. Every route
+    /// below `/v1/status-pages`, `/v1/public-incidents` and `/v1/badges`, and publishing an
+    /// incident: the group [`publishing_router`] serves on its own.
+    publishing_routes, plain_publishing_routes {
+        status_pages::{create, list},
+        status_pages::{read, delete, change},
+        status_pages::{add_component},
+        status_pages::{change_component, drop_component},
+        status_pages::{publish},
+        subscribers::{add, list},
+        subscribers::{remove},
+        status_pages::{post, incidents},
+        status_pages::{update},
+        status_pages::{create_badge_route, badges},
+        status_pages::{remove_badge},
+    }
+}
+
+route_group! {
+    /// What the public status pages serve besides their HTML: their feeds, badges, and the links
+    /// of a subscription's mails (their Statuspage documents are
+    /// [`crate::with_statuspage_documents`]'). Readers need no credentials for any of it.
+    public_page_routes, plain_public_page_routes {
+        public_pages::{badge},
+        public_pages::{rss},
+        public_pages::{atom},
+        subscriptions::{confirm},
+        subscriptions::{leave},
+    }
+}
+
+/// The monitors' routes alone (every route below `/v1/monitors` but "check now" and
+/// deletion): what the monitors Lambda serves behind API Gateway's `/v1/monitors` routes,
+/// carrying none of the rest of the API.
+pub fn monitors_router(deps: Deps) -> axum::Router {
+    v1_group(plain_monitor_routes()).with_state(deps)
+}
+
+/// The heartbeat tasks' routes alone (every route below `/v1/tasks`): what the tasks Lambda
+/// serves behind API Gateway's `/v1/tasks` routes.
+pub fn tasks_router(deps: Deps) -> axum::Router {
+    v1_group(plain_task_routes()).with_state(deps)
+}
+
+/// The alerting routes alone (channels but their test send, alert rules, maintenance windows,
+/// failed deliveries): what the alerting Lambda serves behind API Gateway's routes of those paths.
+pub fn alerting_router(deps: Deps) -> axum::Router {
+    v1_group(plain_alerting_routes()).with_state(deps)
+}
+
+/// The hosts' routes alone (hosts, enrolments, host rules, actions): what the hosts Lambda
+/// serves behind API Gateway's routes of those paths. Revoking a host and requesting an action
+/// reach its agent through the [`crate::AgentLinks`] the caller layers on.
+pub fn hosts_router(deps: Deps) -> axum::Router {
+    v1_group(plain_host_routes()).with_state(deps)
+}
+
+/// The status page editors' routes alone (pages, components, subscribers, posted incidents,
+/// badges, publishing an incident): what the publishing Lambda serves behind API Gateway's
+/// routes of those paths.
+pub fn publishing_router(deps: Deps) -> axum::Router {
+    v1_group(plain_publishing_routes()).with_state(deps)
+}
+
+/// The public status pages' routes of the API alone (feeds, badges, a subscription's links and
+/// Statuspage documents), with the API's answers to unknown paths, limits and errors, waiting
+/// for their state: what the status function serves beside the pages themselves.
+pub fn public_page_router() -> Router<Deps> {
+    crate::with_api_layers(crate::with_statuspage_documents(plain_public_page_routes()))
+}
+
+/// A group of `/v1` routes served on its own, with the API's answers to unknown paths, limits
+/// and errors.
+pub(crate) fn v1_group(routes: Router<Deps>) -> Router<Deps> {
+    crate::with_api_layers(Router::new().nest("/v1", routes))
+}

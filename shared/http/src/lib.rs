@@ -75,12 +75,14 @@ mod route_coverage;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::any;
-use route_groups::{alerting_routes, host_routes, monitor_routes, public_page_routes, publishing_routes, task_routes};
+use route_groups::{
+    account_routes, alerting_routes, api_own_routes, host_routes, monitor_routes, public_page_routes, publishing_routes, root_routes,
+    task_routes,
+};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use vigil_app::Deps;
 
 /// The largest request body accepted (a monitor's own body is capped at 64 KiB).
@@ -105,40 +107,39 @@ pub fn ping_router(deps: Deps) -> Router {
 
 /// The documented routes: each handler is registered under the path and methods its own
 /// `#[utoipa::path]` annotation gives, so the router and the document cannot disagree. A new
-/// route is one more `.routes(routes!(...))` line here and an annotation on its handler.
+/// route is one more line in a group of [`route_groups`] and an annotation on its handler. The
+/// OpenAPI document is built from these ([`openapi::document`]); the router serves their plain
+/// twins ([`plain_api_routes`]).
 pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
-    use routes::{agents, channels, checks, health, incidents, monitors, status};
-    let v1 = OpenApiRouter::new()
-        // Running a check ("check now") and deleting a monitor (which resolves its incident and
-        // announces it) reach beyond the monitor's own data, so the monitors function leaves
-        // them to the api function.
-        .routes(routes!(checks::trigger))
-        .routes(routes!(monitors::delete))
-        .routes(routes!(status::summary))
-        .routes(routes!(incidents::list))
-        .routes(routes!(incidents::read))
-        .routes(routes!(incidents::acknowledge))
-        .routes(routes!(incidents::comment))
-        .routes(routes!(incidents::resolve))
-        // Sending a test message needs the notifier: the alerting function leaves it to the api.
-        .routes(routes!(channels::test))
-        .routes(routes!(agents::connect))
-        .routes(routes!(health::openapi));
-    OpenApiRouter::with_openapi(openapi::Fixed::openapi())
-        .routes(routes!(health::healthz))
-        // Subscribing queues a confirmation mail: on AWS the api serves it, not the status
-        // function (see `public_page_routes`).
-        .routes(routes!(routes::subscriptions::start))
-        .merge(public_page_routes())
-        .nest(
-            "/v1",
-            v1.merge(monitor_routes())
-                .merge(task_routes())
-                .merge(alerting_routes())
-                .merge(host_routes())
-                .merge(publishing_routes())
-                .merge(account_api_routes()),
-        )
+    OpenApiRouter::with_openapi(openapi::Fixed::openapi()).merge(root_routes()).merge(public_page_routes()).nest(
+        "/v1",
+        api_own_routes()
+            .merge(monitor_routes())
+            .merge(task_routes())
+            .merge(alerting_routes())
+            .merge(host_routes())
+            .merge(publishing_routes())
+            .merge(account_routes()),
+    )
+}
+
+/// [`api_routes`] without their OpenAPI operations: what the router serves, so that no server
+/// builds the document's operations and schemas to route requests.
+fn plain_api_routes() -> Router<Deps> {
+    use route_groups::{
+        plain_account_routes, plain_alerting_routes, plain_api_own_routes, plain_host_routes, plain_monitor_routes,
+        plain_public_page_routes, plain_publishing_routes, plain_root_routes, plain_task_routes,
+    };
+    plain_root_routes().merge(plain_public_page_routes()).nest(
+        "/v1",
+        plain_api_own_routes()
+            .merge(plain_monitor_routes())
+            .merge(plain_task_routes())
+            .merge(plain_alerting_routes())
+            .merge(plain_host_routes())
+            .merge(plain_publishing_routes())
+            .merge(plain_account_routes()),
+    )
 }
 
 /// `routes` with the status pages' Statuspage documents, by slug and by a page's own domain,
@@ -151,40 +152,6 @@ fn with_statuspage_documents(routes: Router<Deps>) -> Router<Deps> {
         .layer(axum::Extension(Arc::new(answer_cache::AnswerCache::default())))
 }
 
-/// People, organisations, sign-in, keys and the audit log: documented the same way.
-fn account_api_routes() -> OpenApiRouter<Deps> {
-    use routes::{audit, auth, keys, me, oidc, organisation};
-    OpenApiRouter::new()
-        .routes(routes!(auth::set_up))
-        .routes(routes!(auth::token))
-        .routes(routes!(auth::revoke))
-        .routes(routes!(auth::current, auth::start, auth::end))
-        .routes(routes!(auth::switch))
-        .routes(routes!(oidc::providers))
-        .routes(routes!(oidc::start))
-        .routes(routes!(oidc::callback))
-        .routes(routes!(auth::request_reset))
-        .routes(routes!(auth::confirm_reset))
-        .routes(routes!(me::read, me::update))
-        .routes(routes!(me::password))
-        .routes(routes!(me::email))
-        .routes(routes!(me::confirm_email))
-        .routes(routes!(me::totp_begin))
-        .routes(routes!(me::totp_confirm))
-        .routes(routes!(me::totp_disable))
-        .routes(routes!(organisation::read, organisation::update))
-        .routes(routes!(organisation::leave))
-        .routes(routes!(organisation::mine, organisation::create))
-        .routes(routes!(organisation::members))
-        .routes(routes!(organisation::change, organisation::remove))
-        .routes(routes!(organisation::invitations, organisation::invite))
-        .routes(routes!(auth::accept))
-        .routes(routes!(organisation::revoke))
-        .routes(routes!(keys::list, keys::create))
-        .routes(routes!(keys::revoke))
-        .routes(routes!(audit::list))
-}
-
 /// The API router over `deps`.
 pub fn router(deps: Deps) -> Router {
     stateless_router().with_state(deps)
@@ -193,8 +160,7 @@ pub fn router(deps: Deps) -> Router {
 /// Every route and layer of [`router`], waiting for its state: what a router that adds routes
 /// of its own merges (the pages'), and what the route-group tests list.
 pub fn stateless_router() -> Router<Deps> {
-    let (api, _) = api_routes().split_for_parts();
-    with_api_layers(with_statuspage_documents(api.merge(ping_routes())))
+    with_api_layers(with_statuspage_documents(plain_api_routes().merge(ping_routes())))
 }
 
 /// What every API router answers around its routes: problem+json for unknown paths and methods,

@@ -1,7 +1,8 @@
 //! The OpenAPI 3.1 document of the API, generated from the handlers' annotations (each next to
 //! its handler) and the wire types of vigil-api, never written by hand. The router is built
 //! from the same annotations ([`crate::router`]), so a documented route cannot be missing
-//! from the router; the test `every_route_is_documented` checks the other way round.
+//! from the router; the test `every_route_is_documented` checks the other way round. A test
+//! writes it to docs/openapi.json, which the API serves as it is: no server builds it.
 //!
 //! The errors every operation shares follow from its shape and are added here, once: 500 for
 //! all, 401 and 403 for those needing credentials, 400 for those reading a query or a body, 404
@@ -13,7 +14,6 @@
 //! in `X-CSRF-Token` when the operation changes something; `security(())` marks the operations
 //! that need none (set-up, sign-in, resets, invitations accepted, the OpenID provider's routes).
 
-use std::sync::OnceLock;
 use utoipa::OpenApi;
 use utoipa::ToResponse;
 use utoipa::openapi::header::HeaderBuilder;
@@ -75,10 +75,17 @@ pub fn document() -> utoipa::openapi::OpenApi {
     document
 }
 
-/// The document as JSON, built once.
+/// The document as JSON, as the API serves it: built by [`document`] into docs/openapi.json
+/// (a test keeps the file up to date), so that no server builds it, or the operations and
+/// schemas it is made of, at run time.
 pub(crate) fn document_json() -> &'static str {
-    static JSON: OnceLock<String> = OnceLock::new();
-    JSON.get_or_init(|| document().to_pretty_json().unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}")))
+    include_str!("../../../docs/openapi.json")
+}
+
+/// What [`document`] writes to docs/openapi.json.
+#[cfg(test)]
+fn generated_json() -> String {
+    document().to_pretty_json().expect("the document serialises") + "\n"
 }
 
 /// The shared errors, each a reusable response of `application/problem+json`.
@@ -274,5 +281,21 @@ fn add_shared_errors(operation: &mut Operation, needs_credentials: bool) {
                 .entry((*status).to_owned())
                 .or_insert_with(|| RefOr::Ref(Ref::new(format!("#/components/responses/{name}"))));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_published_document_is_up_to_date() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+        if std::env::var_os("VIGIL_WRITE_OPENAPI").is_some() {
+            std::fs::write(&path, super::generated_json()).unwrap();
+            return;
+        }
+        assert!(
+            super::document_json() == super::generated_json(),
+            "docs/openapi.json is stale: run `VIGIL_WRITE_OPENAPI=1 cargo test -p vigil-http the_published_document` and build again"
+        );
     }
 }

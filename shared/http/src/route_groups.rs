@@ -1,10 +1,12 @@
-//! The route groups that Lambda functions of their own serve behind API Gateway (monitors,
-//! tasks, alerting, hosts, the status pages' editors, the public pages' feeds and links). Each
-//! group is declared once, by [`route_group!`], as two routers of the same handlers under the
-//! same paths and methods: one with their OpenAPI operations, which the whole router merges (and
-//! the document is built from), and one without, which a group's function serves. The second
-//! carries none of the OpenAPI machinery (operations, schemas and their descriptions), which a
-//! small function would otherwise build at every cold start and carry in its binary.
+//! The API's routes in groups: those that Lambda functions of their own serve behind API
+//! Gateway (monitors, tasks, alerting, hosts, the status pages' editors, the public pages' feeds
+//! and links), and the rest. Each group is declared once, by [`route_group!`], as two routers of
+//! the same handlers under the same paths and methods: one with their OpenAPI operations, which
+//! the document is built from (`crate::api_routes`), and one without, which servers serve: the
+//! whole router merges every plain group, and a group's function serves its own. No server
+//! builds the OpenAPI machinery (operations, schemas and their descriptions) at start or carries
+//! it in its binary; the document itself is built by a test into docs/openapi.json, which the
+//! API serves (see `crate::openapi`).
 
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
@@ -151,6 +153,70 @@ route_group! {
         public_pages::{atom},
         subscriptions::{confirm},
         subscriptions::{leave},
+    }
+}
+
+route_group! {
+    /// The `/v1` routes that no group's function serves, which API Gateway leaves to the api
+    /// function: running a check ("check now") and deleting a monitor (which resolves its
+    /// incident and announces it) reach beyond the monitor's own data; a channel's test send
+    /// needs the notifier; and the incidents, the summary, the agents' WebSocket of `vigil serve`
+    /// and this document.
+    api_own_routes, plain_api_own_routes {
+        checks::{trigger},
+        monitors::{delete},
+        status::{summary},
+        incidents::{list},
+        incidents::{read},
+        incidents::{acknowledge},
+        incidents::{comment},
+        incidents::{resolve},
+        channels::{test},
+        agents::{connect},
+        health::{openapi},
+    }
+}
+
+route_group! {
+    /// People, organisations, sign-in, keys and the audit log.
+    account_routes, plain_account_routes {
+        auth::{set_up},
+        auth::{token},
+        auth::{revoke},
+        auth::{current, start, end},
+        auth::{switch},
+        oidc::{providers},
+        oidc::{start},
+        oidc::{callback},
+        auth::{request_reset},
+        auth::{confirm_reset},
+        me::{read, update},
+        me::{password},
+        me::{email},
+        me::{confirm_email},
+        me::{totp_begin},
+        me::{totp_confirm},
+        me::{totp_disable},
+        organisation::{read, update},
+        organisation::{leave},
+        organisation::{mine, create},
+        organisation::{members},
+        organisation::{change, remove},
+        organisation::{invitations, invite},
+        auth::{accept},
+        organisation::{revoke},
+        keys::{list, create},
+        keys::{revoke},
+        audit::{list},
+    }
+}
+
+route_group! {
+    /// What the API serves outside `/v1`: its health, and subscribing to a status page (which
+    /// queues a confirmation mail: on AWS the api serves it, not the status function).
+    root_routes, plain_root_routes {
+        health::{healthz},
+        subscriptions::{start},
     }
 }
 

@@ -29,13 +29,14 @@ use vigil_domain::ids::TenantId;
 /// Each binary with the event of its first answer. The route groups' events carry a key no
 /// tenant has: their answer (401) comes after the key's lookup in DynamoDB. The status
 /// function's asks for a page no tenant has: its 404 page comes after the slug's lookup.
-const FUNCTIONS: [(&str, &str); 9] = [
+const FUNCTIONS: [(&str, &str); 10] = [
     ("vigil-api", "apigw-healthz.json"),
     ("vigil-monitors", "apigw-create-monitor.json"),
     ("vigil-tasks", "apigw-list-tasks.json"),
     ("vigil-alerting", "apigw-list-channels.json"),
     ("vigil-hosts", "apigw-list-hosts.json"),
     ("vigil-publishing", "apigw-list-status-pages.json"),
+    ("vigil-triage", "apigw-list-incidents.json"),
     ("vigil-status", "apigw-status-page.json"),
     ("vigil-scheduler", "eventbridge-scheduled.json"),
     ("vigil-prober", "sqs-probe-job.json"),

@@ -1,8 +1,8 @@
 //! The API's functions behind API Gateway: the api function (Vigil's HTTP API and dashboard,
 //! the same axum Router as `vigil serve`), and the functions of one route group each (the
-//! monitors', the heartbeat tasks', alerting's, the hosts', the status pages' editors', the
-//! public status pages'). lambda_http turns each API Gateway event into an HTTP request for the
-//! router and the router's response into the event's answer.
+//! monitors', the heartbeat tasks', alerting's, the hosts', the status pages' editors',
+//! incidents' triage, the public status pages'). lambda_http turns each API Gateway event into
+//! an HTTP request for the router and the router's response into the event's answer.
 
 use axum::Router;
 use std::sync::Arc;
@@ -64,6 +64,12 @@ pub fn hosts_app(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> Router 
 /// (`vigil_aws::wiring::publishing_deps`).
 pub fn publishing_app(deps: Deps) -> Router {
     vigil_http::publishing_router(deps).layer(axum::middleware::from_fn(client_address))
+}
+
+/// The triage function's handler: incidents listed, read, acknowledged, commented on and
+/// resolved, over their own dependencies (`vigil_aws::wiring::triage_deps`).
+pub fn triage_app(deps: Deps) -> Router {
+    vigil_http::triage_router(deps).layer(axum::middleware::from_fn(client_address))
 }
 
 /// The status function's handler: the public status pages, their feeds, badges, Statuspage

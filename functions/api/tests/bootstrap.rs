@@ -109,6 +109,13 @@ async fn the_route_group_binaries_serve_their_routes() {
         assert_eq!(refused["statusCode"], 401, "{path}: {refused}");
     }
 
+    // The triage function lists the (no) incidents of the key's organisation.
+    let triage = Path::new(env!("CARGO_BIN_EXE_vigil-triage"));
+    let listed = answer_of(triage, &env, vigil_tests::lambda::api_request("GET", "/v1/incidents", Some(key), None)).await;
+    assert_eq!(listed["statusCode"], 200, "{listed}");
+    let page: serde_json::Value = serde_json::from_str(listed["body"].as_str().unwrap_or_default()).unwrap();
+    assert_eq!(page["items"], serde_json::json!([]), "{listed}");
+
     // The status function serves a page the publishing function made, to anyone, and a 404
     // page for no page.
     let page = serde_json::json!({"name": "Shop status", "slug": "shop"});

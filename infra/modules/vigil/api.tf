@@ -1,6 +1,6 @@
 # One HTTP API for the REST API and dashboard (api), the route groups that have functions of
-# their own (monitors, tasks, alerting, hosts, the status pages' editors (publishing), the
-# public status pages) and the heartbeat ping URLs (heartbeat),
+# their own (monitors, tasks, alerting, hosts, the status pages' editors (publishing),
+# incidents' triage, the public status pages) and the heartbeat ping URLs (heartbeat),
 # so all share a host: heartbeat URLs are <api url>/ping/... Status pages on their own domains
 # have an HTTP API of their own (below), whose every request goes to the status function.
 
@@ -57,6 +57,14 @@ resource "aws_apigatewayv2_integration" "publishing" {
   integration_uri        = module.publishing.invoke_arn
   payload_format_version = "2.0"
   timeout_milliseconds   = local.timeouts.publishing * 1000
+}
+
+resource "aws_apigatewayv2_integration" "triage" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.triage.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.triage * 1000
 }
 
 resource "aws_apigatewayv2_integration" "status" {
@@ -149,6 +157,16 @@ resource "aws_apigatewayv2_route" "publishing" {
   api_id    = aws_apigatewayv2_api.http.id
   route_key = each.value
   target    = "integrations/${aws_apigatewayv2_integration.publishing.id}"
+}
+
+# /v1/incidents and below go to the triage function (it serves exactly these paths of the whole
+# router: a test in shared/http holds it to them), but publishing an incident (above).
+resource "aws_apigatewayv2_route" "triage" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the function's own (bearer API keys and session cookies checked against the table), as on the api's routes.
+  for_each  = toset(["ANY /v1/incidents", "ANY /v1/incidents/{proxy+}"])
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.triage.id}"
 }
 
 # The public status pages, their feeds, Statuspage documents and a subscription's links go to the
@@ -261,6 +279,15 @@ resource "aws_lambda_permission" "publishing" {
   principal     = "apigateway.amazonaws.com"
   # Any stage and method, paths under this prefix only.
   source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}"
+}
+
+resource "aws_lambda_permission" "triage" {
+  statement_id  = "HttpApiTriage"
+  action        = "lambda:InvokeFunction"
+  function_name = module.triage.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage and method, paths under /v1/incidents only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/v1/incidents*"
 }
 
 resource "aws_lambda_permission" "status" {

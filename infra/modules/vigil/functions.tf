@@ -2,8 +2,8 @@
 # the manifest's; scripts/check-infra keeps this file, the policies and the manifest in step.
 
 locals {
-  memory_mb = { api = 128, monitors = 128, tasks = 128, alerting = 128, hosts = 128, publishing = 128, status = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
-  timeouts  = { api = 29, monitors = 29, tasks = 29, alerting = 29, hosts = 29, publishing = 29, status = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
+  memory_mb = { api = 128, monitors = 128, tasks = 128, alerting = 128, hosts = 128, publishing = 128, triage = 128, status = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
+  timeouts  = { api = 29, monitors = 29, tasks = 29, alerting = 29, hosts = 29, publishing = 29, triage = 29, status = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
 
   public_url = trimsuffix(coalesce(var.public_url, aws_apigatewayv2_api.http.api_endpoint), "/")
 
@@ -206,6 +206,23 @@ module "publishing" {
   memory_mb            = local.memory_mb.publishing
   timeout_seconds      = local.timeouts.publishing
   reserved_concurrency = var.reserved_concurrency.publishing
+  environment          = local.store_environment
+  policy_json          = data.aws_iam_policy_document.publishing.json
+
+  deployment = local.deployment
+}
+
+# What the people on call do with incidents: list, read, acknowledge, comment, resolve (api.tf
+# routes /v1/incidents to it). Its role is the publishing function's: the table, and the
+# notifications queue for what an acknowledgement or a resolution announces.
+module "triage" {
+  source = "../function"
+
+  name                 = "triage"
+  binary               = "vigil-triage"
+  memory_mb            = local.memory_mb.triage
+  timeout_seconds      = local.timeouts.triage
+  reserved_concurrency = var.reserved_concurrency.triage
   environment          = local.store_environment
   policy_json          = data.aws_iam_policy_document.publishing.json
 

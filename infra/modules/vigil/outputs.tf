@@ -40,6 +40,7 @@ output "function_names" {
     alerting   = module.alerting.function_name
     hosts      = module.hosts.function_name
     publishing = module.publishing.function_name
+    triage     = module.triage.function_name
     status     = module.status.function_name
     scheduler  = module.scheduler.function_name
     prober     = module.prober.function_name

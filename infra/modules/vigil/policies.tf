@@ -288,7 +288,8 @@ data "aws_iam_policy_document" "monitors" {
   }
 }
 
-# The status pages' editors: the table, and the notifications queue for subscribers' mails.
+# The status pages' editors (publishing), and incidents' triage: the table, and the notifications
+# queue for subscribers' mails and for what an acknowledgement or a resolution announces.
 data "aws_iam_policy_document" "publishing" {
   statement {
     sid       = "Table"

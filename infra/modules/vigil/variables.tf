@@ -166,6 +166,7 @@ variable "reserved_concurrency" {
     alerting   = optional(number, -1)
     hosts      = optional(number, -1)
     publishing = optional(number, -1)
+    triage     = optional(number, -1)
     status     = optional(number, -1)
     heartbeat  = optional(number, -1)
     prober     = optional(number, -1)

@@ -139,6 +139,35 @@ pub fn publishing_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Re
     Ok(assembled(config, stores, events, no_checks("publishing"), no_messages("publishing")))
 }
 
+/// The triage function's dependencies: incidents; what announcing a change reaches (rules,
+/// channels, new deliveries through the notifier queue, escalation timers); whether a subject is
+/// still down (monitors, tasks, host rules); the status pages a resolved incident's posts follow
+/// on (pages, posts, snapshots and what they are made of, subscribers); and what authentication
+/// and the audit log read and write. It publishes no event.
+pub fn triage_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    let reads = Arc::new(ReadOnly::new(store.clone(), "triage"));
+    let stores = Stores {
+        incidents: store.clone(),
+        alert_rules: store.clone(),
+        channels: store.clone(),
+        deliveries: queued_deliveries(clients, config, &store),
+        timers: store.clone(),
+        host_rules: store.clone(),
+        public_incidents: store.clone(),
+        status_snapshots: store.clone(),
+        subscribers: store.clone(),
+        monitors: reads.clone(),
+        tasks: reads.clone(),
+        checks: reads.clone(),
+        silences: reads.clone(),
+        status_pages: reads,
+        ..signed_in(&store, "triage")
+    };
+    let events = Arc::new(NotWired::new("triage"));
+    Ok(assembled(config, stores, events, no_checks("triage"), no_messages("triage")))
+}
+
 /// The status function's dependencies: a public status page, its snapshot and what a stale
 /// snapshot is made from (its monitors' and tasks' records and tallies, incidents, maintenance
 /// windows, posted incidents), its badges, its subscribers (confirming and leaving; subscribing

@@ -24,7 +24,9 @@ mod views;
 
 pub use agent_hub::AgentHub;
 pub use auth::InProcessActor;
-pub use route_groups::{alerting_router, hosts_router, monitors_router, public_page_router, publishing_router, tasks_router};
+pub use route_groups::{
+    alerting_router, hosts_router, monitors_router, public_page_router, publishing_router, tasks_router, triage_router,
+};
 
 use std::sync::Arc;
 use vigil_domain::ports::AgentLink;
@@ -77,7 +79,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::any;
 use route_groups::{
     account_routes, alerting_routes, api_own_routes, host_routes, monitor_routes, public_page_routes, publishing_routes, root_routes,
-    task_routes,
+    task_routes, triage_routes,
 };
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
@@ -119,6 +121,7 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
             .merge(alerting_routes())
             .merge(host_routes())
             .merge(publishing_routes())
+            .merge(triage_routes())
             .merge(account_routes()),
     )
 }
@@ -128,7 +131,7 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
 fn plain_api_routes() -> Router<Deps> {
     use route_groups::{
         plain_account_routes, plain_alerting_routes, plain_api_own_routes, plain_host_routes, plain_monitor_routes,
-        plain_public_page_routes, plain_publishing_routes, plain_root_routes, plain_task_routes,
+        plain_public_page_routes, plain_publishing_routes, plain_root_routes, plain_task_routes, plain_triage_routes,
     };
     plain_root_routes().merge(plain_public_page_routes()).nest(
         "/v1",
@@ -138,6 +141,7 @@ fn plain_api_routes() -> Router<Deps> {
             .merge(plain_alerting_routes())
             .merge(plain_host_routes())
             .merge(plain_publishing_routes())
+            .merge(plain_triage_routes())
             .merge(plain_account_routes()),
     )
 }

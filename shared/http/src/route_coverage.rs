@@ -207,3 +207,13 @@ fn the_publishing_group_serves_every_route_of_the_pages_editors() {
     assert!(expected["/v1/incidents/{id}/publish"].contains("POST"), "{expected:?}");
     assert_eq!(group, expected);
 }
+
+/// The same for the triage function, which API Gateway sends `/v1/incidents` and everything
+/// below it but publishing an incident (the publishing function's).
+#[test]
+fn the_triage_group_serves_every_incident_route_but_publishing() {
+    let group = routes_in(&format!("{:?}", crate::route_groups::v1_group(crate::route_groups::plain_triage_routes())));
+    let expected = routes_below("/v1/incidents", &[("POST", "/v1/incidents/{id}/publish")]);
+    assert!(expected.len() >= 4 && !expected.contains_key("/v1/incidents/{id}/publish"), "{expected:?}");
+    assert_eq!(group, expected);
+}

@@ -1,6 +1,6 @@
 //! The API's routes in groups: those that Lambda functions of their own serve behind API
-//! Gateway (monitors, tasks, alerting, hosts, the status pages' editors, the public pages' feeds
-//! and links), and the rest. Each group is declared once, by [`route_group!`], as two routers of
+//! Gateway (monitors, tasks, alerting, hosts, the status pages' editors, incidents' triage, the
+//! public pages' feeds and links), and the rest. Each group is declared once, by [`route_group!`], as two routers of
 //! the same handlers under the same paths and methods: one with their OpenAPI operations, which
 //! the document is built from (`crate::api_routes`), and one without, which servers serve: the
 //! whole router merges every plain group, and a group's function serves its own. No server
@@ -160,20 +160,28 @@ route_group! {
     /// The `/v1` routes that no group's function serves, which API Gateway leaves to the api
     /// function: running a check ("check now") and deleting a monitor (which resolves its
     /// incident and announces it) reach beyond the monitor's own data; a channel's test send
-    /// needs the notifier; and the incidents, the summary, the agents' WebSocket of `vigil serve`
-    /// and this document.
+    /// needs the notifier; and the summary, the agents' WebSocket of `vigil serve` and this
+    /// document.
     api_own_routes, plain_api_own_routes {
         checks::{trigger},
         monitors::{delete},
         status::{summary},
+        channels::{test},
+        agents::{connect},
+        health::{openapi},
+    }
+}
+
+route_group! {
+    /// What the people on call do with incidents: list and read them, acknowledge, comment and
+    /// resolve. Every route below `/v1/incidents` but publishing one on a status page (see
+    /// [`publishing_routes`]): the group [`triage_router`] serves on its own.
+    triage_routes, plain_triage_routes {
         incidents::{list},
         incidents::{read},
         incidents::{acknowledge},
         incidents::{comment},
         incidents::{resolve},
-        channels::{test},
-        agents::{connect},
-        health::{openapi},
     }
 }
 
@@ -251,6 +259,12 @@ pub fn hosts_router(deps: Deps) -> axum::Router {
 /// routes of those paths.
 pub fn publishing_router(deps: Deps) -> axum::Router {
     v1_group(plain_publishing_routes()).with_state(deps)
+}
+
+/// The incidents' routes alone (every route below `/v1/incidents` but publishing one): what
+/// the triage Lambda serves behind API Gateway's `/v1/incidents` routes.
+pub fn triage_router(deps: Deps) -> axum::Router {
+    v1_group(plain_triage_routes()).with_state(deps)
 }
 
 /// The public status pages' routes of the API alone (feeds, badges, a subscription's links and

@@ -11,19 +11,20 @@ use serde_json::json;
 use std::time::Duration;
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, bootstrap};
+use vigil_aws::request_count::RequestCounter;
 use vigil_aws::sqs::DeliveryQueue;
-use vigil_aws::wiring;
+use vigil_aws::{ClientOptions, wiring};
 use vigil_domain::notify::RetryPolicy;
 use vigil_domain::tenant::ApiKeySecret;
 use vigil_fn_notifier::Notifier;
 use vigil_tests::app::TEST_KEY;
-use vigil_tests::emulator::{Session, queue_arn};
+use vigil_tests::emulator::{Session, clients, queue_arn};
 use vigil_tests::lambda::{api_request, call_api, receive_all, settle, sqs_event};
 use vigil_tests::receiver::{Answer, Receiver};
 use vigil_tests::target::Target;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_outage_notifies_once_when_it_opens_and_once_when_it_resolves() {
+async fn an_outage_notifies_once_per_transition_and_is_triaged_through_its_function() {
     let session = Session::start().await;
     let deps = session.deps();
     let admin = ApiKeySecret::from_operator(TEST_KEY).unwrap();
@@ -35,6 +36,14 @@ async fn an_outage_notifies_once_when_it_opens_and_once_when_it_resolves() {
         let event = api_request(method, path, Some(TEST_KEY), body.as_ref());
         let api = api.clone();
         async move { call_api(&api, event).await }
+    };
+    // API Gateway sends /v1/incidents to the triage function, whose requests are counted.
+    let counter = RequestCounter::default();
+    let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
+    let triage = vigil_fn_api::triage_app(wiring::triage_deps(&counted, &session.store_config()).unwrap());
+    let respond = |method: &str, path: &str, body: Option<serde_json::Value>| {
+        let (router, event) = (triage.clone(), api_request(method, path, Some(TEST_KEY), body.as_ref()));
+        async move { call_api(&router, event).await }
     };
 
     let monitor = call(
@@ -82,7 +91,7 @@ async fn an_outage_notifies_once_when_it_opens_and_once_when_it_resolves() {
     assert_eq!(opened.len(), 1);
     assert!(opened[0].signature_verifies(&secret), "the Standard Webhooks signature verifies");
     assert_eq!(opened[0].json()["type"], "incident.opened", "{}", opened[0].json());
-    let listed = call("GET", &format!("/v1/incidents?monitor_id={monitor_id}"), None).await;
+    let listed = respond("GET", &format!("/v1/incidents?monitor_id={monitor_id}"), None).await;
     assert_eq!(listed.json["items"].as_array().map(Vec::len), Some(1), "{:?}", listed.json);
     assert_eq!(listed.json["items"][0]["status"], "open");
 
@@ -90,15 +99,18 @@ async fn an_outage_notifies_once_when_it_opens_and_once_when_it_resolves() {
     let response = incidents(&incidents_deps, LambdaEvent::new(replay, Context::default())).await.unwrap();
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(drain(&session, &r.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() }).await, 0);
-    assert_eq!(call("GET", &format!("/v1/incidents?monitor_id={monitor_id}"), None).await.json["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        respond("GET", &format!("/v1/incidents?monitor_id={monitor_id}"), None).await.json["items"].as_array().map(Vec::len),
+        Some(1)
+    );
 
     // Resolving by hand while it is still down is refused on DynamoDB too: nothing else would
     // open an incident for the rest of the outage.
     let incident_id = listed.json["items"][0]["id"].as_str().unwrap().to_owned();
-    let refused = call("POST", &format!("/v1/incidents/{incident_id}/resolve"), Some(json!({"by": "bob"}))).await;
+    let refused = respond("POST", &format!("/v1/incidents/{incident_id}/resolve"), Some(json!({"by": "bob"}))).await;
     assert_eq!(refused.status, 409, "{:?}", refused.json);
     assert!(refused.json["detail"].as_str().unwrap().contains("the monitor is still down"), "{:?}", refused.json);
-    let still = call("GET", &format!("/v1/incidents/{incident_id}"), None).await;
+    let still = respond("GET", &format!("/v1/incidents/{incident_id}"), None).await;
     assert_eq!(still.json["status"], "open", "{:?}", still.json);
 
     // Published on a status page by the publishing function, which API Gateway sends it.
@@ -117,21 +129,40 @@ async fn an_outage_notifies_once_when_it_opens_and_once_when_it_resolves() {
     let again = edit("POST", &format!("/v1/incidents/{incident_id}/publish"), json!({"page_id": page_id})).await;
     assert_eq!((again.status, &again.json["id"]), (200, &published.json["id"]), "a second publication answers the same post");
 
+    // Someone comments and acknowledges: the acknowledgement is announced too.
+    let comment =
+        respond("POST", &format!("/v1/incidents/{incident_id}/comments"), Some(json!({"text": "looking at the shop's logs", "by": "bob"})))
+            .await;
+    assert_eq!(comment.status, 201, "{:?}", comment.json);
+    let acknowledged = respond("POST", &format!("/v1/incidents/{incident_id}/acknowledge"), Some(json!({"by": "bob"}))).await;
+    assert_eq!((acknowledged.status, &acknowledged.json["status"]), (200, &json!("acknowledged")), "{:?}", acknowledged.json);
+    assert_eq!(drain(&session, &r.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() }).await, 1);
+    let told = receiver.wait_for_accepted(2, Duration::from_secs(5)).await;
+    assert_eq!(told[1].json()["type"], "incident.acknowledged", "{}", told[1].json());
+
     // Recovery: exactly one resolve message.
     target.set_status(200);
     assert_eq!(call("POST", &format!("/v1/monitors/{monitor_id}/check"), None).await.json["check"]["result"], "up");
     let handled = drain(&session, &r.incident_queue_url, |e| async { incidents(&incidents_deps, e).await.unwrap() }).await;
     assert_eq!(handled, 1);
     assert_eq!(drain(&session, &r.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() }).await, 1);
-    let all = receiver.wait_for_accepted(2, Duration::from_secs(5)).await;
-    assert_eq!(all.len(), 2, "exactly one message per transition");
-    assert_eq!(all[1].json()["type"], "incident.resolved", "{}", all[1].json());
-    assert!(all[1].signature_verifies(&secret));
-    let listed = call("GET", &format!("/v1/incidents?monitor_id={monitor_id}"), None).await;
+    let all = receiver.wait_for_accepted(3, Duration::from_secs(5)).await;
+    assert_eq!(all.len(), 3, "exactly one message per transition");
+    assert_eq!(all[2].json()["type"], "incident.resolved", "{}", all[2].json());
+    assert!(all[2].signature_verifies(&secret));
+    let listed = respond("GET", &format!("/v1/incidents?monitor_id={monitor_id}"), None).await;
     assert_eq!(listed.json["items"][0]["status"], "resolved", "{:?}", listed.json);
     // The post followed it.
     let posts = call_api(&publishing, api_request("GET", &format!("/v1/status-pages/{page_id}/incidents"), Some(TEST_KEY), None)).await;
     assert_eq!(posts.json["items"][0]["status"], "resolved", "{:?}", posts.json);
+    let timeline = respond("GET", &format!("/v1/incidents/{incident_id}"), None).await;
+    assert!(timeline.json.to_string().contains("looking at the shop's logs"), "{:?}", timeline.json);
+
+    let declared = crate::pipeline::declared_actions("triage");
+    for (service, operation) in counter.snapshot().keys() {
+        let service = crate::pipeline::manifest_service(service);
+        assert!(declared.contains(&(service.clone(), operation.clone())), "triage called {service} {operation}, undeclared");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

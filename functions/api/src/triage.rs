@@ -1,0 +1,6 @@
+//! The triage function's entry point: the incidents' route group over its own stores.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    vigil_fn_api::run_route_group(vigil_aws::wiring::triage_deps, vigil_fn_api::triage_app).await
+}

@@ -13,9 +13,9 @@ mod host_views;
 mod incident_views;
 pub mod openapi;
 pub mod problem;
+mod route_groups;
 mod routes;
 // Public for the route-group tests of other crates (the pages' groups); no binary uses it.
-mod route_groups;
 #[doc(hidden)]
 pub mod route_listing;
 mod status_page_views;

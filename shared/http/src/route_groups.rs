@@ -1,12 +1,12 @@
 //! The API's routes in groups: those that Lambda functions of their own serve behind API
 //! Gateway (monitors, tasks, alerting, hosts, the status pages' editors, incidents' triage, the
-//! public pages' feeds and links), and the rest. Each group is declared once, by [`route_group!`], as two routers of
-//! the same handlers under the same paths and methods: one with their OpenAPI operations, which
-//! the document is built from (`crate::api_routes`), and one without, which servers serve: the
-//! whole router merges every plain group, and a group's function serves its own. No server
-//! builds the OpenAPI machinery (operations, schemas and their descriptions) at start or carries
-//! it in its binary; the document itself is built by a test into docs/openapi.json, which the
-//! API serves (see `crate::openapi`).
+//! public pages' feeds and links), and the rest. Each group is declared once, by
+//! [`route_group!`], as two routers of the same handlers under the same paths and methods: one
+//! with their OpenAPI operations, which the document is built from (`crate::api_routes`), and
+//! one without, which servers serve: the whole router merges every plain group, and a group's
+//! function serves its own. No server builds the OpenAPI machinery (operations, schemas and
+//! their descriptions) at start or carries it in its binary; the document itself is built by a
+//! test into docs/openapi.json, which the API serves (see `crate::openapi`).
 
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
@@ -16,23 +16,22 @@ use vigil_app::Deps;
 /// One path's handlers as a plain axum route: the path and methods their `#[utoipa::path]`
 /// annotations give, and nothing else of those annotations.
 macro_rules! plain_route {
-    ($module:ident : $first:ident $(, $handler:ident)*) => {{
+    ($module:ident : $first:ident $(, $more:ident)*) => {{
         use utoipa::Path as _;
-        use utoipa_axum::PathItemExt as _;
         let path = utoipa_axum::paste! { crate::routes::$module::[<__path_ $first>]::path() };
         let mut methods = axum::routing::MethodRouter::new();
-        $(utoipa_axum::paste! {
-            for method in crate::routes::$module::[<__path_ $handler>]::methods() {
-                methods = methods.on(method.to_method_filter(), crate::routes::$module::$handler);
-            }
-        })*
-        utoipa_axum::paste! {
-            for method in crate::routes::$module::[<__path_ $first>]::methods() {
-                methods = methods.on(method.to_method_filter(), crate::routes::$module::$first);
-            }
-        }
+        plain_route!(@on methods, $module, $first);
+        $(plain_route!(@on methods, $module, $more);)*
         (path, methods)
     }};
+    (@on $methods:ident, $module:ident, $handler:ident) => {
+        utoipa_axum::paste! {
+            for method in crate::routes::$module::[<__path_ $handler>]::methods() {
+                use utoipa_axum::PathItemExt as _;
+                $methods = $methods.on(method.to_method_filter(), crate::routes::$module::$handler);
+            }
+        }
+    };
 }
 
 /// Declares a group of routes, each line one path's handlers of one module: `$documented`

@@ -140,9 +140,12 @@ async fn an_outage_notifies_once_per_transition_and_is_triaged_through_its_funct
     let told = receiver.wait_for_accepted(2, Duration::from_secs(5)).await;
     assert_eq!(told[1].json()["type"], "incident.acknowledged", "{}", told[1].json());
 
-    // Recovery: exactly one resolve message.
+    // Recovery, and someone resolves it through the triage function before the incidents
+    // function hears of it: exactly one resolve message.
     target.set_status(200);
     assert_eq!(call("POST", &format!("/v1/monitors/{monitor_id}/check"), None).await.json["check"]["result"], "up");
+    let resolved = respond("POST", &format!("/v1/incidents/{incident_id}/resolve"), Some(json!({"by": "bob"}))).await;
+    assert_eq!((resolved.status, &resolved.json["status"]), (200, &json!("resolved")), "{:?}", resolved.json);
     let handled = drain(&session, &r.incident_queue_url, |e| async { incidents(&incidents_deps, e).await.unwrap() }).await;
     assert_eq!(handled, 1);
     assert_eq!(drain(&session, &r.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() }).await, 1);

@@ -337,7 +337,7 @@ locals {
     "ANY /v1/host-rules", "ANY /v1/host-rules/{proxy+}", "ANY /v1/actions", "ANY /v1/actions/{proxy+}",
   ]
   # The same for the publishing function (its permissions by whole pattern: publishing an
-  # incident is one route below /v1/incidents, whose others are the api's).
+  # incident is one route below /v1/incidents, whose others are the triage function's).
   publishing_path_prefixes = {
     Pages = "v1/status-pages*", Incidents = "v1/public-incidents/*", Badges = "v1/badges*", Publish = "v1/incidents/*/publish"
   }

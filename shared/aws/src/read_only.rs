@@ -6,7 +6,9 @@
 //! the writes. The status function reads monitors, their checks, incidents, tasks, maintenance
 //! windows, pages, their posted incidents and badges, and members, and writes none of them; the
 //! prober reads monitors (a check's health is written with its result, by the check log); the
-//! monitors function reads checks; the alerting function reads deliveries (the failed ones).
+//! monitors function reads checks; the alerting function reads deliveries (the failed ones);
+//! every route group reads users and memberships; and the incidents function, the publishing
+//! and the triage functions read what an incident is judged by and what pages show.
 
 use crate::dynamo::DynamoStore;
 use crate::not_wired::NotWired;

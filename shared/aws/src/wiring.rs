@@ -225,20 +225,22 @@ fn signed_in(store: &Arc<DynamoStore>, function: &'static str) -> Stores {
 /// status pages that show its subject (their incidents, snapshots and subscribers' mails).
 pub fn incidents_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
+    // What an incident is judged by and what the pages show of it are written elsewhere.
+    let reads = Arc::new(ReadOnly::new(store.clone(), "incidents"));
     let stores = Stores {
-        monitors: store.clone(),
-        checks: store.clone(),
-        tasks: store.clone(),
+        monitors: reads.clone(),
+        checks: reads.clone(),
+        tasks: reads.clone(),
         incidents: store.clone(),
         channels: store.clone(),
         alert_rules: store.clone(),
-        silences: store.clone(),
+        silences: reads.clone(),
         deliveries: queued_deliveries(clients, config, &store),
         timers: store.clone(),
-        users: store.clone(),
-        memberships: store.clone(),
+        users: reads.clone(),
+        memberships: reads.clone(),
         audit: store.clone(),
-        status_pages: store.clone(),
+        status_pages: reads,
         public_incidents: store.clone(),
         subscribers: store.clone(),
         status_snapshots: store,

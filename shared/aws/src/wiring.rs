@@ -92,8 +92,7 @@ pub fn alerting_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Resu
         deliveries: Arc::new(ReadOnly::new(store.clone(), "alerting")),
         ..signed_in(&store, "alerting")
     };
-    let events = Arc::new(NotWired::new("alerting"));
-    Ok(assembled(config, stores, events, no_checks("alerting"), no_messages("alerting")))
+    Ok(quiet(config, stores, "alerting"))
 }
 
 /// The hosts function's dependencies: hosts, their metrics, connections, rules and actions (an
@@ -135,8 +134,7 @@ pub fn publishing_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Re
         deliveries: queued_deliveries(clients, config, &store),
         ..signed_in(&store, "publishing")
     };
-    let events = Arc::new(NotWired::new("publishing"));
-    Ok(assembled(config, stores, events, no_checks("publishing"), no_messages("publishing")))
+    Ok(quiet(config, stores, "publishing"))
 }
 
 /// The triage function's dependencies: incidents; what announcing a change reaches (rules,
@@ -164,8 +162,7 @@ pub fn triage_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result
         status_pages: reads,
         ..signed_in(&store, "triage")
     };
-    let events = Arc::new(NotWired::new("triage"));
-    Ok(assembled(config, stores, events, no_checks("triage"), no_messages("triage")))
+    Ok(quiet(config, stores, "triage"))
 }
 
 /// The status function's dependencies: a public status page, its snapshot and what a stale
@@ -197,8 +194,7 @@ pub fn status_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result
         sessions: store,
         ..not_wired("status")
     };
-    let events = Arc::new(NotWired::new("status"));
-    Ok(assembled(config, stores, events, no_checks("status"), no_messages("status")))
+    Ok(quiet(config, stores, "status"))
 }
 
 /// What every route group of the API reaches on `store`, the rest [`NotWired`] for `function`:
@@ -327,6 +323,12 @@ fn deps(clients: &AwsClients, config: &StoreConfig, stores: Stores, prober: Arc<
         None => sns,
     };
     assembled(config, stores, events, prober, notifier)
+}
+
+/// The dependencies of `stores` for `function`, which publishes no event, runs no check and
+/// sends nothing itself: no SNS or EventBridge client in its binary.
+fn quiet(config: &StoreConfig, stores: Stores, function: &'static str) -> Deps {
+    assembled(config, stores, Arc::new(NotWired::new(function)), no_checks(function), no_messages(function))
 }
 
 /// The dependencies of `stores`, `events`, `prober` and `notifier`, with the settings of `config`.

@@ -243,9 +243,5 @@ async fn an_agent_reports_through_the_websocket_api_and_is_reached_by_the_hosts_
     assert_eq!(status, StatusCode::OK, "{revoked}");
     assert!(connections.closed("c4"), "revoking closed the agent's connection");
 
-    let declared = crate::pipeline::declared_actions("hosts");
-    for (service, operation) in counter.snapshot().keys() {
-        let service = crate::pipeline::manifest_service(service);
-        assert!(declared.contains(&(service.clone(), operation.clone())), "hosts called {service} {operation}, undeclared");
-    }
+    crate::pipeline::assert_declared("hosts", &counter);
 }

@@ -3,7 +3,7 @@
 //! wiring, with the test send through the api; every request it makes is one
 //! functions/manifest.json declares for it.
 
-use crate::pipeline::declared_actions;
+use crate::pipeline::assert_declared;
 use serde_json::{Value, json};
 use std::time::Duration;
 use vigil_app::SystemClock;
@@ -104,9 +104,6 @@ async fn the_alerting_function_serves_channels_rules_and_windows_from_creation_t
     let ours: Vec<&Value> = entries.iter().filter(of_the_group).collect();
     assert!(ours.len() >= 8 && ours.iter().all(|e| e["origin"]["ip"] == "203.0.113.10"), "{entries:?}");
 
-    let declared = declared_actions("alerting");
-    for (service, operation) in counter.snapshot().keys() {
-        assert!(declared.contains(&(service.to_lowercase(), operation.clone())), "alerting called {service} {operation}, undeclared");
-    }
+    assert_declared("alerting", &counter);
     assert!(!counter.snapshot().is_empty(), "the function's requests were counted");
 }

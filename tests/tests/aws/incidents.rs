@@ -161,11 +161,7 @@ async fn an_outage_notifies_once_per_transition_and_is_triaged_through_its_funct
     let timeline = respond("GET", &format!("/v1/incidents/{incident_id}"), None).await;
     assert!(timeline.json.to_string().contains("looking at the shop's logs"), "{:?}", timeline.json);
 
-    let declared = crate::pipeline::declared_actions("triage");
-    for (service, operation) in counter.snapshot().keys() {
-        let service = crate::pipeline::manifest_service(service);
-        assert!(declared.contains(&(service.clone(), operation.clone())), "triage called {service} {operation}, undeclared");
-    }
+    crate::pipeline::assert_declared("triage", &counter);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

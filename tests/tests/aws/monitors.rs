@@ -2,7 +2,7 @@
 //! below, but "check now" and deletion), on its own wiring, so a store its routes reach but it leaves unwired
 //! fails here; and every request it makes is one functions/manifest.json declares for it.
 
-use crate::pipeline::declared_actions;
+use crate::pipeline::assert_declared;
 use serde_json::{Value, json};
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, bootstrap};
@@ -85,8 +85,5 @@ async fn the_monitors_function_serves_a_monitor_from_creation_to_deletion() {
     let unmuted = log.json["items"].as_array().unwrap().iter().find(|e| e["action"] == "monitor.unmute").unwrap();
     assert_eq!(unmuted["origin"]["ip"], "203.0.113.10", "{unmuted}");
 
-    let declared = declared_actions("monitors");
-    for (service, operation) in counter.snapshot().keys() {
-        assert!(declared.contains(&(service.to_lowercase(), operation.clone())), "monitors called {service} {operation}, undeclared");
-    }
+    assert_declared("monitors", &counter);
 }

@@ -138,18 +138,25 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
 
     // Every request each function made is one that functions/manifest.json declares for it.
     for (function, counter) in [("api", &api_requests), ("scheduler", &scheduler_requests), ("prober", &prober_requests)] {
-        let declared = declared_actions(function);
-        for (service, operation) in counter.snapshot().keys() {
-            assert!(
-                declared.contains(&(service.to_lowercase(), operation.clone())),
-                "{function} called {service} {operation}, which the manifest does not declare"
-            );
-        }
+        assert_declared(function, counter);
+    }
+}
+
+/// Asserts that every request `counter` saw is one functions/manifest.json declares for
+/// `function`.
+pub(crate) fn assert_declared(function: &str, counter: &RequestCounter) {
+    let declared = declared_actions(function);
+    for (service, operation) in counter.snapshot().keys() {
+        let service = manifest_service(service);
+        assert!(
+            declared.contains(&(service.clone(), operation.clone())),
+            "{function} called {service} {operation}, which the manifest does not declare"
+        );
     }
 }
 
 /// The (service, operation) pairs functions/manifest.json declares for `function`.
-pub(crate) fn declared_actions(function: &str) -> BTreeSet<(String, String)> {
+fn declared_actions(function: &str) -> BTreeSet<(String, String)> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../functions/manifest.json");
     let manifest: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let entry = manifest["functions"].as_array().unwrap().iter().find(|f| f["name"] == function).unwrap();
@@ -165,7 +172,7 @@ pub(crate) fn declared_actions(function: &str) -> BTreeSet<(String, String)> {
 
 /// The manifest's name of a service as the request counter names it (the SDK's service name:
 /// `DynamoDB`, `ApiGatewayManagementApi`).
-pub(crate) fn manifest_service(sdk_name: &str) -> String {
+fn manifest_service(sdk_name: &str) -> String {
     let lower = sdk_name.to_lowercase();
     match lower.strip_suffix("api") {
         Some(service) if !service.is_empty() => service.to_owned(),

@@ -3,7 +3,7 @@
 //! wiring; every request it makes is one functions/manifest.json declares for it. Publishing an
 //! internal incident is in incidents.rs, a subscriber's mail in status_mail.rs.
 
-use crate::pipeline::{declared_actions, manifest_service};
+use crate::pipeline::assert_declared;
 use serde_json::{Value, json};
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, bootstrap};
@@ -85,10 +85,6 @@ async fn the_publishing_function_serves_a_status_page_from_creation_to_deletion(
     expect(&edit("DELETE", format!("/v1/status-pages/{page_id}"), None).await, 204);
     expect(&edit("GET", format!("/v1/status-pages/{page_id}"), None).await, 404);
 
-    let declared = declared_actions("publishing");
-    for (service, operation) in counter.snapshot().keys() {
-        let service = manifest_service(service);
-        assert!(declared.contains(&(service.clone(), operation.clone())), "publishing called {service} {operation}, undeclared");
-    }
+    assert_declared("publishing", &counter);
     assert!(!counter.snapshot().is_empty(), "the function's requests were counted");
 }

@@ -6,7 +6,7 @@
 
 use crate::account_mail::{mailing_tenant, send, sent_mail};
 use crate::alerting::drain;
-use crate::pipeline::declared_actions;
+use crate::pipeline::assert_declared;
 use crate::status_mail::link_params;
 use http::{Method, StatusCode};
 use jiff::SignedDuration;
@@ -131,9 +131,6 @@ async fn the_status_function_serves_public_pages_feeds_badges_and_subscriptions(
     let left = call_api(&status_fn, leave).await;
     assert_eq!((left.status, &left.json["removed"]), (200, &json!(true)), "{}", left.raw);
 
-    let declared = declared_actions("status");
-    for (service, operation) in counter.snapshot().keys() {
-        assert!(declared.contains(&(service.to_lowercase(), operation.clone())), "status called {service} {operation}, undeclared");
-    }
+    assert_declared("status", &counter);
     assert!(counter.snapshot().keys().all(|(service, _)| service.eq_ignore_ascii_case("dynamodb")), "{:?}", counter.snapshot());
 }

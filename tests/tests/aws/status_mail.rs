@@ -84,10 +84,6 @@ async fn a_reader_subscribes_is_told_and_leaves_through_ses() {
     assert_eq!(deliver().await, 0, "nobody left to tell");
     assert_eq!(sent_mail(&session.endpoint).await.len(), 2, "nothing more was mailed");
 
-    let declared = crate::pipeline::declared_actions("publishing");
-    for (service, operation) in counter.snapshot().keys() {
-        let service = crate::pipeline::manifest_service(service);
-        assert!(declared.contains(&(service.clone(), operation.clone())), "publishing called {service} {operation}, undeclared");
-    }
+    crate::pipeline::assert_declared("publishing", &counter);
     assert!(counter.snapshot().keys().any(|(service, _)| service.eq_ignore_ascii_case("sqs")), "the incident's mail was queued by it");
 }

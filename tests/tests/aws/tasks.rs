@@ -2,7 +2,7 @@
 //! below), on its own wiring, with pings through the heartbeat function; every request it makes
 //! is one functions/manifest.json declares for it.
 
-use crate::pipeline::declared_actions;
+use crate::pipeline::assert_declared;
 use serde_json::{Value, json};
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, bootstrap};
@@ -69,9 +69,6 @@ async fn the_tasks_function_serves_a_task_from_creation_to_deletion() {
     }
     assert!(entries.iter().all(|e| e["origin"]["ip"] == "203.0.113.10"), "{entries:?}");
 
-    let declared = declared_actions("tasks");
-    for (service, operation) in counter.snapshot().keys() {
-        assert!(declared.contains(&(service.to_lowercase(), operation.clone())), "tasks called {service} {operation}, undeclared");
-    }
+    assert_declared("tasks", &counter);
     assert!(counter.snapshot().keys().any(|(service, _)| service.eq_ignore_ascii_case("s3")), "the log was read from S3 by the function");
 }

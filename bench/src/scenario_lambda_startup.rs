@@ -28,9 +28,12 @@ use vigil_domain::ids::TenantId;
 
 /// Each binary with the event of its first answer. The route groups' events carry a key no
 /// tenant has: their answer (401) comes after the key's lookup in DynamoDB. The status
-/// function's asks for a page no tenant has: its 404 page comes after the slug's lookup.
-const FUNCTIONS: [(&str, &str); 10] = [
+/// function's asks for a page no tenant has: its 404 page comes after the slug's lookup. The
+/// dashboard's asks for the sign-in page: on the bench's table, without people, its redirect to
+/// set up comes after the lookup of users.
+const FUNCTIONS: [(&str, &str); 11] = [
     ("vigil-api", "apigw-healthz.json"),
+    ("vigil-dashboard", "apigw-sign-in-page.json"),
     ("vigil-monitors", "apigw-create-monitor.json"),
     ("vigil-tasks", "apigw-list-tasks.json"),
     ("vigil-alerting", "apigw-list-channels.json"),

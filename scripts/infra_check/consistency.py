@@ -143,11 +143,19 @@ class Checker:
         for variable in sorted(keys - known):
             self.problem(f"{name}: sets {variable}, which the manifest does not list for it")
 
-    def statements(self, document: dict) -> list[dict]:
+    def statements(self, document: dict, depth: int = 0) -> list[dict]:
+        """A policy document's statements: its own, its dynamic ones, and those of the documents
+        its source_policy_documents name."""
         found = list(document.get("statement", []))
         for dynamic in document.get("dynamic", []):
             if "statement" in dynamic:
                 found += dynamic["statement"].get("content", [])
+        for source in re.findall(r"data\.aws_iam_policy_document\.(\w+)\.json", str(document.get("source_policy_documents", ""))):
+            included = self.vigil.data.get(("aws_iam_policy_document", source))
+            if included is None or depth > 3:
+                self.problem(f"policy document {source} is not an aws_iam_policy_document of {VIGIL_MODULE}")
+            else:
+                found += self.statements(included, depth + 1)
         return found
 
     def check_policy(self, name: str, function: dict, call: dict) -> None:

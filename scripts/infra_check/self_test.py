@@ -122,7 +122,12 @@ class MutatedCopy(unittest.TestCase):
     def test_a_default_route_missing_from_the_pages_domains(self) -> None:
         self.mutate("infra/modules/vigil/api.tf", 'target    = "integrations/${aws_apigatewayv2_integration.status_domains.id}"',
                     'target    = "integrations/${aws_apigatewayv2_integration.api.id}"')
-        self.assertProblem("status: route $default leads to integration agents, api, not to this function's")
+        self.assertProblem("status: route $default leads to integration agents, api, dashboard, not to this function's")
+
+    def test_a_policy_built_on_a_narrower_one(self) -> None:
+        self.mutate("infra/modules/vigil/policies.tf", "source_policy_documents = [data.aws_iam_policy_document.api.json]",
+                    "source_policy_documents = [data.aws_iam_policy_document.table_only.json]")
+        self.assertProblem("dashboard: its role does not allow s3:GetObject")
 
     def test_the_table_drifting_from_table_rs(self) -> None:
         self.mutate("infra/modules/vigil/table.tf", 'non_key_attributes = ["interval_s"]', "non_key_attributes = []")

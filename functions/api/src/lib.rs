@@ -1,8 +1,9 @@
-//! The API's functions behind API Gateway: the api function (Vigil's HTTP API and dashboard,
-//! the same axum Router as `vigil serve`), and the functions of one route group each (the
-//! monitors', the heartbeat tasks', alerting's, the hosts', the status pages' editors',
-//! incidents' triage, the public status pages'). lambda_http turns each API Gateway event into
-//! an HTTP request for the router and the router's response into the event's answer.
+//! The functions behind API Gateway, each serving part of the axum Router of `vigil serve`: the
+//! api function (what of the API no group's function serves), the dashboard's pages, and the
+//! functions of one route group each (the monitors', the heartbeat tasks', alerting's, the
+//! hosts', the status pages' editors', incidents' triage, the public status pages'). lambda_http
+//! turns each API Gateway event into an HTTP request for the router and the router's response
+//! into the event's answer.
 
 use axum::Router;
 use std::sync::Arc;
@@ -11,17 +12,31 @@ use vigil_aws::config::ApiConfig;
 use vigil_domain::ports::OidcProvider;
 use vigil_oidc::{OidcSettings, OpenIdProvider};
 
-/// The handler: the shared router (API, pages and their assets) over the AWS dependencies,
-/// with the client's address taken from API Gateway's request context (sign-in throttling
-/// counts per address, and the audit log records it).
+/// The api function's handler: what of the API no route group's function serves (people,
+/// organisations, sign-in, keys, the audit log, the summary, "check now", a monitor's deletion,
+/// a channel's test send, the document), `/healthz` and subscribing to a status page, with the
+/// client's address taken from API Gateway's request context (sign-in throttling counts per
+/// address, and the audit log records it).
 pub fn app(deps: Deps) -> Router {
-    vigil_web::app(deps).layer(axum::middleware::from_fn(client_address))
+    vigil_web::api_app(deps).layer(axum::middleware::from_fn(client_address))
 }
 
-/// [`app`] reaching agents through their WebSocket API's connections (action requests,
-/// revocations), when the deployment has one.
-pub fn app_with_agents(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> Router {
-    with_agents(app(deps), agents)
+/// The dashboard function's handler: the pages and their assets (not the public status pages,
+/// the status function's), reaching agents through their WebSocket API's connections (a host's
+/// actions and revocation) when the deployment has one.
+pub fn dashboard_app(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> Router {
+    with_agents(vigil_web::dashboard_app(deps), agents).layer(axum::middleware::from_fn(client_address))
+}
+
+/// What the api and the dashboard run on: every store (`vigil_aws::wiring::api_deps`), the probe
+/// engine ("check now" runs a check inside the request, and a monitor's form tries one), the
+/// notifier (a channel's test send), and the OpenID provider of `VIGIL_OIDC_*`.
+pub fn api_deps(clients: &vigil_aws::AwsClients, config: &ApiConfig) -> anyhow::Result<Deps> {
+    let prober = vigil_probe::HttpProber::new(vigil_probe::ProberConfig::default())?;
+    let notifier = vigil_aws::wiring::aws_notifier(clients, &config.store)?;
+    let mut deps = vigil_aws::wiring::api_deps(clients, &config.store, Arc::new(prober), notifier)?;
+    deps.oidc = oidc_provider(config)?;
+    Ok(deps)
 }
 
 /// `router` reaching agents through `agents`, if any (else action requests are recorded as
@@ -78,6 +93,16 @@ pub fn triage_app(deps: Deps) -> Router {
 /// crowd reading a page during an outage starts this small function, not the dashboard's.
 pub fn status_app(deps: Deps) -> Router {
     vigil_web::status_app(deps).layer(axum::middleware::from_fn(client_address))
+}
+
+/// The start of the api and the dashboard: logging, their configuration (the stores' and the
+/// OpenID provider's; a missing or malformed variable stops the cold start with one line), and
+/// the clients.
+pub async fn api_start() -> (ApiConfig, vigil_aws::AwsClients) {
+    vigil_aws::logs::init();
+    let config = vigil_aws::startup::config_or_exit(ApiConfig::from_env());
+    let clients = vigil_aws::AwsClients::new(&config.store.aws, vigil_aws::ClientOptions::default()).await;
+    (config, clients)
 }
 
 /// Runs a route group's function: its configuration (the stores'), its clients, the

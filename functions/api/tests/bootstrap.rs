@@ -1,4 +1,4 @@
-//! The real `vigil-api` binary, started against a fake Lambda Runtime API and the emulator,
+//! The real `vigil-api` binary (and the other binaries of the package), started against a fake Lambda Runtime API and the emulator,
 //! serves one API Gateway event; with its configuration missing it refuses to start.
 
 use std::path::Path;
@@ -65,6 +65,32 @@ async fn the_openid_provider_of_the_environment_is_offered_on_the_sign_in_page()
     let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
     assert_eq!(answer["body"], r#"{"oidc":{"configured":true,"name":"Ops SSO"}}"#, "{answer}");
     assert!(!run.stderr.contains("a-secret-never-logged"), "the secret is never logged: {}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_binary_serves_the_sign_in_page_with_the_openid_provider_of_the_environment() {
+    let session = Session::start().await;
+    let mut env = session.function_env();
+    env.extend([
+        ("VIGIL_OIDC_ISSUER", "https://id.example.com/realms/ops".to_owned()),
+        ("VIGIL_OIDC_CLIENT_ID", "vigil".to_owned()),
+        ("VIGIL_OIDC_NAME", "Ops SSO".to_owned()),
+    ]);
+    // The api's first cold start makes the tenant of the key, and its owner is set up through
+    // the api; until then the dashboard sends everyone to set up.
+    let key = vigil_tests::app::TEST_KEY;
+    env.push(("VIGIL_ADMIN_KEY_SHA256", vigil_domain::tenant::ApiKeySecret::presented(key).hash().0));
+    let owner = serde_json::json!({"email": "owner@example.com", "password": "correct horse battery staple", "name": "Owner"});
+    let set_up = answer_of(Path::new(BINARY), &env, vigil_tests::lambda::api_request("POST", "/v1/setup", None, Some(&owner))).await;
+    assert_eq!(set_up["statusCode"], 201, "{set_up}");
+    let dashboard = Path::new(env!("CARGO_BIN_EXE_vigil-dashboard"));
+    let answer = answer_of(dashboard, &env, sample_event("apigw-sign-in-page.json")).await;
+    assert_eq!(answer["statusCode"], 200, "{answer}");
+    let page = answer["body"].as_str().expect("an HTML body");
+    assert!(page.contains("Ops SSO") && page.contains("/v1/auth/oidc/start"), "{page}");
+    // The API is the api function's: the dashboard answers its paths as unknown.
+    let api_path = answer_of(dashboard, &env, vigil_tests::lambda::api_request("GET", "/v1/summary", Some(key), None)).await;
+    assert_eq!(api_path["statusCode"], 404, "{api_path}");
 }
 
 /// What `binary` answered to `event`, cold-started with `env`.

@@ -1,5 +1,6 @@
-# One HTTP API for the REST API and dashboard (api), the route groups that have functions of
-# their own (monitors, tasks, alerting, hosts, the status pages' editors (publishing),
+# One HTTP API for the dashboard's pages (dashboard, every request no other route takes), the
+# REST API (api: what of /v1 no group's function serves), the route groups that have functions
+# of their own (monitors, tasks, alerting, hosts, the status pages' editors (publishing),
 # incidents' triage, the public status pages) and the heartbeat ping URLs (heartbeat),
 # so all share a host: heartbeat URLs are <api url>/ping/... Status pages on their own domains
 # have an HTTP API of their own (below), whose every request goes to the status function.
@@ -17,6 +18,14 @@ resource "aws_apigatewayv2_integration" "api" {
   integration_uri        = module.api.invoke_arn
   payload_format_version = "2.0"
   timeout_milliseconds   = local.timeouts.api * 1000
+}
+
+resource "aws_apigatewayv2_integration" "dashboard" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.dashboard.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.dashboard * 1000
 }
 
 resource "aws_apigatewayv2_integration" "monitors" {
@@ -83,10 +92,25 @@ resource "aws_apigatewayv2_integration" "heartbeat" {
   timeout_milliseconds   = local.timeouts.heartbeat * 1000
 }
 
+# The pages: every request that no route below takes goes to the dashboard function (it serves
+# every page of the whole app but the public status pages, the status function's: a test in
+# shared/web holds it to them; an unknown path gets the whole app's 404).
 resource "aws_apigatewayv2_route" "default" {
-  #checkov:skip=CKV_AWS_309:Authorisation is the api's own (bearer API keys checked against the table), and status pages and badges are public by design.
+  #checkov:skip=CKV_AWS_309:Authorisation is the dashboard's own (session cookies checked against the table); sign-in and setup pages are public by design.
   api_id    = aws_apigatewayv2_api.http.id
   route_key = "$default"
+  target    = "integrations/${aws_apigatewayv2_integration.dashboard.id}"
+}
+
+# The API: /v1 and below go to the api function where no group's route below is more specific
+# (people, organisations, sign-in, keys, the audit log, the summary, the document), and its
+# health. The api serves exactly the whole router's routes there that no group serves (a test
+# in shared/http holds it to them).
+resource "aws_apigatewayv2_route" "api" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the api's own (bearer API keys and session cookies checked against the table); sign-in and the health check are public by design.
+  for_each  = toset(["ANY /v1/{proxy+}", "GET /healthz"])
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
   target    = "integrations/${aws_apigatewayv2_integration.api.id}"
 }
 
@@ -172,9 +196,9 @@ resource "aws_apigatewayv2_route" "triage" {
 # The public status pages, their feeds, Statuspage documents and a subscription's links go to the
 # status function, and so do badges and the Statuspage documents a page's own domain asks for by
 # Host (the status function serves exactly these paths of the whole router: a test in shared/web
-# holds it to them). Subscribing queues a mail, so it goes to the api, on Vigil's host and on the
-# pages' domains. The dashboard's assets stay the api's; the status function serves the pages'
-# own on their domains.
+# holds it to them). Subscribing queues a mail, so it goes elsewhere, on Vigil's host and on the
+# pages' domains: the API's to the api, a page's form to the dashboard. The dashboard serves its
+# assets; the status function serves the pages' own on their domains.
 resource "aws_apigatewayv2_route" "status" {
   #checkov:skip=CKV_AWS_309:Public status pages, feeds and badges are public by design; protected pages check their password or membership in the function.
   for_each  = toset(local.status_paths)
@@ -189,6 +213,14 @@ resource "aws_apigatewayv2_route" "subscribing" {
   api_id    = aws_apigatewayv2_api.http.id
   route_key = each.value
   target    = "integrations/${aws_apigatewayv2_integration.api.id}"
+}
+
+resource "aws_apigatewayv2_route" "subscription_form" {
+  #checkov:skip=CKV_AWS_309:Subscribing to a public status page is public by design; the address is confirmed by a mailed link.
+  for_each  = toset(local.subscription_form_paths)
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.dashboard.id}"
 }
 
 resource "aws_apigatewayv2_route" "ping" {
@@ -226,11 +258,22 @@ resource "aws_apigatewayv2_stage" "default" {
 }
 
 resource "aws_lambda_permission" "api" {
-  statement_id  = "HttpApi"
+  for_each      = local.api_path_prefixes
+  statement_id  = "HttpApi${each.key}"
   action        = "lambda:InvokeFunction"
   function_name = module.api.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.http.execution_arn}/*"
+  # Any stage and method, paths under this prefix only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}"
+}
+
+resource "aws_lambda_permission" "dashboard" {
+  statement_id  = "HttpApiDashboard"
+  action        = "lambda:InvokeFunction"
+  function_name = module.dashboard.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Every path: the dashboard is the $default route.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*"
 }
 
 resource "aws_lambda_permission" "monitors" {
@@ -349,10 +392,15 @@ locals {
   # permissions allow (by statement name).
   status_paths         = ["ANY /status/{proxy+}", "GET /badges/{proxy+}", "GET /api/v2/{proxy+}"]
   status_path_prefixes = { Pages = "status", Badges = "badges", Documents = "api/v2" }
-  # Subscribing (the API's JSON and a page's form), which the api serves: by slug, and on a
-  # page's own domain at its root.
-  subscribing_paths        = ["POST /status/{slug}/subscribe", "POST /status/{slug}/subscription"]
-  subscribing_domain_paths = concat(local.subscribing_paths, ["POST /subscribe", "POST /subscription"])
+  # The path patterns the api's permissions allow (by statement name): the API, its health,
+  # subscribing to a page.
+  api_path_prefixes = { V1 = "v1/*", Health = "healthz", Subscribing = "status/*/subscribe" }
+  # Subscribing: the API's JSON, which the api serves, and a page's form, which the dashboard
+  # serves; by slug, and on a page's own domain at its root.
+  subscribing_paths              = ["POST /status/{slug}/subscribe"]
+  subscription_form_paths        = ["POST /status/{slug}/subscription"]
+  subscribing_domain_paths       = concat(local.subscribing_paths, ["POST /subscribe"])
+  subscription_form_domain_paths = concat(local.subscription_form_paths, ["POST /subscription"])
 }
 
 # Status pages on their own domains: an HTTP API of their own, whose every request goes to the
@@ -397,6 +445,22 @@ resource "aws_apigatewayv2_route" "status_domains_subscribing" {
   target    = "integrations/${aws_apigatewayv2_integration.status_domains_api.id}"
 }
 
+resource "aws_apigatewayv2_integration" "status_domains_dashboard" {
+  api_id                 = aws_apigatewayv2_api.status_domains.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.dashboard.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.dashboard * 1000
+}
+
+resource "aws_apigatewayv2_route" "status_domains_subscription_form" {
+  #checkov:skip=CKV_AWS_309:Subscribing to a public status page is public by design; the address is confirmed by a mailed link.
+  for_each  = toset(local.subscription_form_domain_paths)
+  api_id    = aws_apigatewayv2_api.status_domains.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.status_domains_dashboard.id}"
+}
+
 resource "aws_cloudwatch_log_group" "status_domains_access" {
   #checkov:skip=CKV_AWS_158:Encrypted with var.kms_key_arn when one is given; otherwise CloudWatch's own encryption.
   #checkov:skip=CKV_AWS_338:Retention is var.log_retention_days (default 30); a year of access logs is a cost nobody asked for.
@@ -438,6 +502,15 @@ resource "aws_lambda_permission" "status_domains_api" {
   function_name = module.api.function_name
   principal     = "apigateway.amazonaws.com"
   # Any stage, POST only: the subscribing routes above.
+  source_arn = "${aws_apigatewayv2_api.status_domains.execution_arn}/*/POST/*"
+}
+
+resource "aws_lambda_permission" "status_domains_dashboard" {
+  statement_id  = "HttpApiStatusDomainsSubscriptionForm"
+  action        = "lambda:InvokeFunction"
+  function_name = module.dashboard.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage, POST only: the subscription form's routes above.
   source_arn = "${aws_apigatewayv2_api.status_domains.execution_arn}/*/POST/*"
 }
 

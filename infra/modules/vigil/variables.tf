@@ -161,6 +161,7 @@ variable "reserved_concurrency" {
   description = "Reserved concurrency of the functions without a fixed one (the scheduler and sweeper always have 1); -1: the account's unreserved pool."
   type = object({
     api        = optional(number, -1)
+    dashboard  = optional(number, -1)
     monitors   = optional(number, -1)
     tasks      = optional(number, -1)
     alerting   = optional(number, -1)

@@ -27,6 +27,7 @@ pub struct Variable {
 
 const ALL: &[&str] = &[
     "api",
+    "dashboard",
     "monitors",
     "tasks",
     "alerting",
@@ -44,6 +45,7 @@ const ALL: &[&str] = &[
 ];
 const STORE_USERS: &[&str] = &[
     "api",
+    "dashboard",
     "monitors",
     "tasks",
     "alerting",
@@ -165,10 +167,10 @@ pub const VARIABLES: &[Variable] = &[
     },
     Variable {
         name: AGENT_WS_ENDPOINT,
-        functions: &["api", "hosts", "agents"],
+        functions: &["dashboard", "hosts", "agents"],
         default: None,
         required: false,
-        meaning: "Connection management endpoint of the agents' WebSocket API (`https://<api id>.execute-api.<region>.amazonaws.com/<stage>`): the agents function answers agents there and cannot start without it; unset on the api and hosts functions, action requests are recorded as undelivered",
+        meaning: "Connection management endpoint of the agents' WebSocket API (`https://<api id>.execute-api.<region>.amazonaws.com/<stage>`): the agents function answers agents there and cannot start without it; unset on the dashboard and hosts functions, action requests are recorded as undelivered",
     },
     Variable {
         name: ADMIN_KEY_SHA256,
@@ -179,35 +181,35 @@ pub const VARIABLES: &[Variable] = &[
     },
     Variable {
         name: OIDC_ISSUER,
-        functions: &["api"],
+        functions: &["api", "dashboard"],
         default: None,
         required: false,
         meaning: "Issuer URL of the OpenID provider people may sign in with (its discovery document is under it); unset: no OpenID Connect sign-in",
     },
     Variable {
         name: OIDC_CLIENT_ID,
-        functions: &["api"],
+        functions: &["api", "dashboard"],
         default: None,
         required: false,
         meaning: "Client id registered at the OpenID provider, whose redirect URI is <VIGIL_PUBLIC_URL>/v1/auth/oidc/callback; needed with VIGIL_OIDC_ISSUER",
     },
     Variable {
         name: OIDC_CLIENT_SECRET,
-        functions: &["api"],
+        functions: &["api", "dashboard"],
         default: None,
         required: false,
         meaning: "Client secret at the OpenID provider (never logged); unset: a public client, protected by PKCE alone",
     },
     Variable {
         name: OIDC_NAME,
-        functions: &["api"],
+        functions: &["api", "dashboard"],
         default: Some("Single sign-on"),
         required: false,
         meaning: "The name on the sign-in button",
     },
     Variable {
         name: OIDC_SCOPES,
-        functions: &["api"],
+        functions: &["api", "dashboard"],
         default: None,
         required: false,
         meaning: "Scopes asked for besides openid, email and profile (e.g. `groups`), separated by commas or spaces",

@@ -25,7 +25,7 @@ mod views;
 pub use agent_hub::AgentHub;
 pub use auth::InProcessActor;
 pub use route_groups::{
-    alerting_router, hosts_router, monitors_router, public_page_router, publishing_router, tasks_router, triage_router,
+    alerting_router, api_function_routes, hosts_router, monitors_router, public_page_router, publishing_router, tasks_router, triage_router,
 };
 
 use std::sync::Arc;
@@ -176,6 +176,12 @@ fn with_api_layers(routes: Router<Deps>) -> Router<Deps> {
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
         .layer(CatchPanicLayer::custom(problem::panic_response))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
+}
+
+/// `routes` answering a path none of them serves with problem+json, as the whole router does:
+/// what a router of pages alone (the dashboard function's) answers around them.
+pub fn with_unknown_paths_answered(routes: Router<Deps>) -> Router<Deps> {
+    routes.fallback(routes::health::not_found)
 }
 
 /// The redirect URI to register at the OpenID provider: the callback route under `public_url`.

@@ -217,3 +217,35 @@ fn the_triage_group_serves_every_incident_route_but_publishing() {
     assert!(expected.len() >= 4 && !expected.contains_key("/v1/incidents/{id}/publish"), "{expected:?}");
     assert_eq!(group, expected);
 }
+
+/// API Gateway sends the api function every `/v1` route that no group's route is more specific
+/// than, `/healthz`, and subscribing to a status page (`infra/modules/vigil/api.tf`): the
+/// function must answer exactly the whole router's routes that no group serves there. Each
+/// group's own routes are its router's (the tests above hold those to the whole router).
+#[test]
+fn the_api_function_serves_every_v1_route_that_no_group_serves() {
+    use crate::route_groups::{
+        plain_alerting_routes, plain_host_routes, plain_monitor_routes, plain_publishing_routes, plain_task_routes, plain_triage_routes,
+        v1_group,
+    };
+    let mut expected = routes_below("/v1", &[]);
+    for group in
+        [plain_monitor_routes, plain_task_routes, plain_alerting_routes, plain_host_routes, plain_publishing_routes, plain_triage_routes]
+    {
+        for (path, methods) in routes_in(&format!("{:?}", v1_group(group()))) {
+            let left = expected.entry(path).or_default();
+            left.retain(|method| !methods.contains(method));
+        }
+    }
+    expected.retain(|_, methods| !methods.is_empty());
+    let whole = routes_in(&format!("{:?}", crate::stateless_router()));
+    for path in ["/healthz", "/status/{slug}/subscribe"] {
+        expected.insert(path.to_owned(), whole[path].clone());
+    }
+    assert!(expected.len() >= 25, "the whole router's routes no longer parse: {expected:?}");
+    for path in ["/v1/auth/token", "/v1/summary", "/v1/monitors/{id}/check", "/v1/channels/{id}/test", "/v1/openapi.json"] {
+        assert!(expected.contains_key(path), "{path} is not in {expected:?}");
+    }
+    assert_eq!(expected["/v1/monitors/{id}"], BTreeSet::from(["DELETE".to_owned()]));
+    assert_eq!(routes_in(&format!("{:?}", crate::api_function_routes())), expected);
+}

@@ -266,6 +266,15 @@ pub fn triage_router(deps: Deps) -> axum::Router {
     v1_group(plain_triage_routes()).with_state(deps)
 }
 
+/// What the api Lambda serves: the `/v1` routes of no group's function (the account's,
+/// [`api_own_routes`]), `/healthz` and subscribing to a status page, with the API's answers to
+/// unknown paths, limits and errors, waiting for their state. API Gateway sends it `/v1/…` where
+/// no group's route is more specific, `/healthz` and subscribing; the dashboard's pages are the
+/// dashboard function's.
+pub fn api_function_routes() -> Router<Deps> {
+    crate::with_api_layers(plain_root_routes().nest("/v1", plain_api_own_routes().merge(plain_account_routes())))
+}
+
 /// The public status pages' routes of the API alone (feeds, badges, a subscription's links and
 /// Statuspage documents), with the API's answers to unknown paths, limits and errors, waiting
 /// for their state: what the status function serves beside the pages themselves.

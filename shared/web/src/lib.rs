@@ -1,8 +1,8 @@
 //! Vigil's dashboard: pages rendered on the server from compile-time-checked templates over the
 //! same use cases as the API, enhanced by a little script where it helps and complete without
-//! it. [`app`] is what `vigil serve` and the api Lambda serve: the API, the pages and their
-//! assets in one router. [`status_app`] is the part of it the status Lambda serves: the public
-//! status pages.
+//! it. [`app`] is what `vigil serve` serves: the API, the pages and their assets in one router.
+//! Lambda functions serve parts of it: [`dashboard_app`] the pages, [`api_app`] what of the API
+//! no route group's function serves, [`status_app`] the public status pages.
 
 mod assets;
 mod failure;
@@ -35,8 +35,14 @@ use vigil_app::Deps;
 /// The pages and their assets, with the security headers on every answer, waiting for their
 /// state.
 fn page_routes() -> Router<Deps> {
+    with_page_layers(dashboard_pages().merge(pages::status_page::routes()))
+}
+
+/// The dashboard's pages and every asset, and a status page's subscription form (it queues a
+/// mail): every page but the public status pages themselves, without their layers.
+fn dashboard_pages() -> Router<Deps> {
     use pages::*;
-    let routes = Router::new()
+    Router::new()
         .route("/", get(overview::show))
         .route("/setup", get(setup::show).post(setup::submit))
         .route("/sign-in", get(sign_in::show).post(sign_in::submit))
@@ -77,11 +83,9 @@ fn page_routes() -> Router<Deps> {
         .merge(heartbeats::routes())
         .merge(incidents::routes())
         .merge(notifications::routes())
-        .merge(status_page::routes())
         .merge(status_page::subscription_routes())
         .merge(status_editor::routes())
-        .merge(hosts::routes());
-    with_page_layers(routes)
+        .merge(hosts::routes())
 }
 
 /// The public status pages (a page, its history, an incident, unlocking a protected page) and
@@ -118,6 +122,27 @@ pub fn status_app(deps: Deps) -> Router {
 /// The routes of [`status_app`], waiting for their state.
 fn status_routes() -> Router<Deps> {
     vigil_http::public_page_router().merge(status_pages())
+}
+
+/// What the dashboard function serves: the pages and their assets, and a status page's
+/// subscription form, each as [`app`] serves it, with nothing of the API and none of the public
+/// status pages (the status function's). API Gateway sends it every request that no other
+/// function's route takes.
+pub fn dashboard_app(deps: Deps) -> Router {
+    on_own_domains(deps.clone(), dashboard_routes().with_state(deps))
+}
+
+/// The routes of [`dashboard_app`], waiting for their state.
+fn dashboard_routes() -> Router<Deps> {
+    vigil_http::with_unknown_paths_answered(with_page_layers(dashboard_pages()))
+}
+
+/// What the api function serves: the `/v1` routes that no group's function serves (people,
+/// organisations, sign-in, keys, the audit log, the summary, "check now", a monitor's deletion,
+/// a channel's test send, the document), `/healthz`, and subscribing to a status page, on
+/// Vigil's host and on a page's own domain; nothing of the pages.
+pub fn api_app(deps: Deps) -> Router {
+    on_own_domains(deps.clone(), vigil_http::api_function_routes().with_state(deps))
 }
 
 /// `routed`, with a request on a status page's own domain turned into the page's path first.

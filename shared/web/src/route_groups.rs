@@ -30,3 +30,27 @@ fn the_status_group_serves_every_public_page_route_of_the_whole_app() {
     let group = routes_in(&format!("{:?}", crate::status_routes()));
     assert_eq!(group, expected);
 }
+
+/// The API's paths, which API Gateway sends to the api and the route groups' functions.
+const API_PREFIXES: [&str; 3] = ["/v1/", "/ping/", "/healthz"];
+
+/// API Gateway sends the dashboard function every request that no other route takes
+/// (`$default`), and a status page's subscription form: it must answer every page of the whole
+/// app outside the API's and the status function's paths, and the form, each with the same
+/// methods (the dashboard serves every asset, the status function only the public pages').
+#[test]
+fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_and_the_status_pages() {
+    let whole = routes_in(&format!("{:?}", crate::app_routes()));
+    let elsewhere = |path: &str| {
+        API_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
+            || (STATUS_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) && !path.starts_with("/assets/"))
+    };
+    let form = "/status/{slug}/subscription";
+    let expected: BTreeMap<String, BTreeSet<String>> = whole.into_iter().filter(|(path, _)| path == form || !elsewhere(path)).collect();
+    assert!(expected.len() >= 40, "the whole app's pages no longer parse: {expected:?}");
+    for path in ["/", "/sign-in", "/monitors/{id}", "/settings/keys", "/assets/{name}", "/live", form] {
+        assert!(expected.contains_key(path), "{path} is not in {expected:?}");
+    }
+    let dashboard = routes_in(&format!("{:?}", crate::dashboard_routes()));
+    assert_eq!(dashboard, expected);
+}

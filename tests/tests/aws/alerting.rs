@@ -89,8 +89,8 @@ where
 pub struct Alerting {
     /// The emulator, held for the test.
     pub session: Session,
-    /// The api function.
-    pub api: axum::Router,
+    /// The deployment's HTTP API ([`crate::http_api`]).
+    pub http_api: axum::Router,
     /// The tenant.
     pub tenant: TenantId,
     /// What the monitors check (200 until the test says otherwise).
@@ -110,7 +110,7 @@ impl Alerting {
         bootstrap(&deps, Bootstrap { tenant_name: "acme".into(), admin_key: Some(admin) }, SystemClock::now()).await.unwrap();
         let tenant = deps.stores.tenants.find_key(&ApiKeySecret::presented(TEST_KEY).hash()).await.unwrap().unwrap().tenant_id;
         let mut alerting = Self {
-            api: vigil_fn_api::app(session.deps()),
+            http_api: crate::http_api::http_api(&session),
             session,
             tenant,
             target: Target::http().await,
@@ -132,9 +132,9 @@ impl Alerting {
         alerting
     }
 
-    /// A request to the api function with the admin key.
+    /// A request to the deployment's HTTP API with the admin key.
     pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> ApiAnswer {
-        call_api(&self.api, api_request(method, path, Some(TEST_KEY), body.as_ref())).await
+        call_api(&self.http_api, api_request(method, path, Some(TEST_KEY), body.as_ref())).await
     }
 
     /// Makes the target fail and checks every monitor now through the api function: each goes

@@ -1,5 +1,5 @@
 //! Heartbeats through the AWS functions on the emulator: pings through the heartbeat function
-//! (API Gateway events), their runs and bodies (large ones on S3) through the api function, and
+//! (API Gateway events), their runs and bodies (large ones on S3) through the tasks function, and
 //! a failed run opening an incident through the incidents function that the next success
 //! resolves.
 
@@ -36,12 +36,12 @@ async fn pings_through_the_heartbeat_function_make_runs_and_incidents() {
     let session = Session::start().await;
     let admin = ApiKeySecret::from_operator(TEST_KEY).unwrap();
     bootstrap(&session.deps(), Bootstrap { tenant_name: "acme".into(), admin_key: Some(admin) }, SystemClock::now()).await.unwrap();
-    let api = vigil_fn_api::app(session.deps());
+    let http_api = crate::http_api::http_api(&session);
     let heartbeat = vigil_fn_heartbeat::app(session.wired(wiring::heartbeat_deps));
     let call = |method: &str, path: &str, body: Option<Value>| {
         let event = api_request(method, path, Some(TEST_KEY), body.as_ref());
-        let api = api.clone();
-        async move { call_api(&api, event).await }
+        let http_api = http_api.clone();
+        async move { call_api(&http_api, event).await }
     };
     let ping = |method: &str, path: &str, body: Option<&str>| {
         let event = ping_event(method, path, body);

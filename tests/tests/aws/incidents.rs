@@ -31,11 +31,11 @@ async fn an_outage_notifies_once_per_transition_and_is_triaged_through_its_funct
     bootstrap(&deps, Bootstrap { tenant_name: "acme".into(), admin_key: Some(admin) }, SystemClock::now()).await.unwrap();
     let target = Target::http().await;
     let receiver = Receiver::start().await;
-    let api = vigil_fn_api::app(session.deps());
+    let http_api = crate::http_api::http_api(&session);
     let call = |method: &str, path: &str, body: Option<serde_json::Value>| {
         let event = api_request(method, path, Some(TEST_KEY), body.as_ref());
-        let api = api.clone();
-        async move { call_api(&api, event).await }
+        let http_api = http_api.clone();
+        async move { call_api(&http_api, event).await }
     };
     // API Gateway sends /v1/incidents to the triage function, whose requests are counted.
     let counter = RequestCounter::default();
@@ -173,12 +173,12 @@ async fn a_failing_receiver_is_retried_through_the_queue_and_a_dead_one_ends_in_
     let target = Target::http().await;
     let flaky = Receiver::scripted(&[Answer::Status(500)], Answer::Status(200)).await;
     let dead = Receiver::scripted(&[], Answer::Status(500)).await;
-    let api = vigil_fn_api::app(session.deps());
+    let http_api = crate::http_api::http_api(&session);
     let alerting = vigil_fn_api::alerting_app(session.wired(wiring::alerting_deps));
     let call = |method: &str, path: &str, body: Option<serde_json::Value>| {
         let event = api_request(method, path, Some(TEST_KEY), body.as_ref());
-        let api = api.clone();
-        async move { call_api(&api, event).await }
+        let http_api = http_api.clone();
+        async move { call_api(&http_api, event).await }
     };
     let monitor = call(
         "POST",

@@ -8,6 +8,7 @@ mod alerting_routes;
 mod downstream_faults;
 mod faults;
 mod heartbeats;
+mod http_api;
 mod incidents;
 mod isolation;
 mod monitors;

@@ -14,7 +14,7 @@ use vigil_domain::page::PageRequest;
 use vigil_domain::ports::MonitorQuery;
 use vigil_domain::tenant::ApiKeySecret;
 use vigil_tests::app::TEST_KEY;
-use vigil_tests::emulator::{Session, clients, deps_with, prober_deps, queue_arn};
+use vigil_tests::emulator::{Session, clients, prober_deps, queue_arn};
 use vigil_tests::lambda::{api_request, call_api, receive_all, sample_event, settle, sqs_event};
 use vigil_tests::target::Target;
 
@@ -46,14 +46,15 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
 
     // Each function gets its own clients, counting the requests it makes.
     let counted = |counter: &RequestCounter| ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() };
-    let (api_requests, scheduler_requests, prober_requests) =
+    let (monitors_requests, scheduler_requests, prober_requests) =
         (RequestCounter::default(), RequestCounter::default(), RequestCounter::default());
-    let api_deps = deps_with(&clients(&session.endpoint, counted(&api_requests)).await, &session.store_config());
+    let monitors_deps =
+        wiring::monitors_deps(&clients(&session.endpoint, counted(&monitors_requests)).await, &session.store_config()).unwrap();
     let prober_deps = prober_deps(&clients(&session.endpoint, counted(&prober_requests)).await, &session.store_config());
     let scheduler_clients = clients(&session.endpoint, counted(&scheduler_requests)).await;
 
-    // The api function: an API Gateway event in, the router's answer out.
-    let router = vigil_fn_api::app(api_deps);
+    // The monitors function: an API Gateway event in, the router's answer out.
+    let router = vigil_fn_api::monitors_app(monitors_deps);
     let mut ids = Vec::new();
     for (name, target) in [("healthy", &healthy), ("failing", &failing)] {
         let body = json!({"name": name, "url": target.url("/"), "interval_seconds": 3600, "failure_threshold": 1});
@@ -137,7 +138,7 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
     assert_eq!(keys(&republished), keys(&published));
 
     // Every request each function made is one that functions/manifest.json declares for it.
-    for (function, counter) in [("api", &api_requests), ("scheduler", &scheduler_requests), ("prober", &prober_requests)] {
+    for (function, counter) in [("monitors", &monitors_requests), ("scheduler", &scheduler_requests), ("prober", &prober_requests)] {
         assert_declared(function, counter);
     }
 }

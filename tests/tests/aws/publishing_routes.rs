@@ -23,7 +23,7 @@ async fn the_publishing_function_serves_a_status_page_from_creation_to_deletion(
     let counter = RequestCounter::default();
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let publishing = vigil_fn_api::publishing_app(wiring::publishing_deps(&counted, &session.store_config()).unwrap());
-    let api = vigil_fn_api::app(session.deps());
+    let http_api = crate::http_api::http_api(&session);
     let call = |router: &axum::Router, method: &str, path: &str, key: Option<&str>, body: Option<Value>| {
         let (router, event) = (router.clone(), api_request(method, path, key, body.as_ref()));
         async move { call_api(&router, event).await }
@@ -31,7 +31,8 @@ async fn the_publishing_function_serves_a_status_page_from_creation_to_deletion(
     let edit = |method: &'static str, path: String, body: Option<Value>| call(&publishing, method, &path, Some(TEST_KEY), body);
     let expect = |answer: &ApiAnswer, status: u16| assert_eq!(answer.status, status, "{}", answer.raw);
 
-    let monitor = call(&api, "POST", "/v1/monitors", Some(TEST_KEY), Some(json!({"name": "shop", "url": "http://127.0.0.1:9/"}))).await;
+    let monitor =
+        call(&http_api, "POST", "/v1/monitors", Some(TEST_KEY), Some(json!({"name": "shop", "url": "http://127.0.0.1:9/"}))).await;
     expect(&monitor, 201);
     let monitor_id = monitor.json["id"].as_str().unwrap().to_owned();
 

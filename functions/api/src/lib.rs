@@ -9,7 +9,7 @@ use axum::Router;
 use std::sync::Arc;
 use vigil_app::Deps;
 use vigil_aws::config::ApiConfig;
-use vigil_domain::ports::OidcProvider;
+use vigil_domain::ports::{Notifier, OidcProvider, Prober};
 use vigil_oidc::{OidcSettings, OpenIdProvider};
 
 /// The api function's handler: what of the API no route group's function serves (people,
@@ -28,13 +28,28 @@ pub fn dashboard_app(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> Rou
     with_agents(vigil_web::dashboard_app(deps), agents).layer(axum::middleware::from_fn(client_address))
 }
 
-/// What the api and the dashboard run on: every store (`vigil_aws::wiring::api_deps`), the probe
-/// engine ("check now" runs a check inside the request, and a monitor's form tries one), the
-/// notifier (a channel's test send), and the OpenID provider of `VIGIL_OIDC_*`.
+/// The api function's dependencies (`vigil_aws::wiring::api_deps`: the stores its routes
+/// reach), with the probe engine ("check now" runs a check inside the request), the notifier (a
+/// channel's test send, account mail) and the OpenID provider of `VIGIL_OIDC_*`.
 pub fn api_deps(clients: &vigil_aws::AwsClients, config: &ApiConfig) -> anyhow::Result<Deps> {
+    with_sign_in_and_checks(clients, config, vigil_aws::wiring::api_deps)
+}
+
+/// The dashboard function's dependencies (`vigil_aws::wiring::dashboard_deps`: every store),
+/// with the probe engine (a monitor's page checks it now, its form tries one), the notifier and
+/// the OpenID provider (the sign-in page offers it).
+pub fn dashboard_deps(clients: &vigil_aws::AwsClients, config: &ApiConfig) -> anyhow::Result<Deps> {
+    with_sign_in_and_checks(clients, config, vigil_aws::wiring::dashboard_deps)
+}
+
+/// A wiring of `vigil_aws::wiring` that takes the probe engine and the notifier.
+type Wiring = fn(&vigil_aws::AwsClients, &vigil_aws::config::StoreConfig, Arc<dyn Prober>, Arc<dyn Notifier>) -> anyhow::Result<Deps>;
+
+/// The stores `wire` makes, with the probe engine, the notifier and the OpenID provider.
+fn with_sign_in_and_checks(clients: &vigil_aws::AwsClients, config: &ApiConfig, wire: Wiring) -> anyhow::Result<Deps> {
     let prober = vigil_probe::HttpProber::new(vigil_probe::ProberConfig::default())?;
     let notifier = vigil_aws::wiring::aws_notifier(clients, &config.store)?;
-    let mut deps = vigil_aws::wiring::api_deps(clients, &config.store, Arc::new(prober), notifier)?;
+    let mut deps = wire(clients, &config.store, Arc::new(prober), notifier)?;
     deps.oidc = oidc_provider(config)?;
     Ok(deps)
 }

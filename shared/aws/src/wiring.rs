@@ -20,14 +20,66 @@ use vigil_app::{Blobs, Deps, HeartbeatSettings, NotificationSettings, Settings, 
 use vigil_domain::ports::{ArtefactStore, DeliveryLog, EventPublisher, Notifier, PingBodyStore, Prober};
 use vigil_probe::NetworkGuard;
 
-/// The api function's dependencies: every store on DynamoDB (its routes reach them all), S3 for
-/// artefacts and big ping bodies, SNS (and the EventBridge bus, if configured) for events, the
-/// notifier queue for new deliveries; `prober` for "check now" and `notifier` for test sends and
-/// account mails ([`aws_notifier`]).
-pub fn api_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>, notifier: Arc<dyn Notifier>) -> anyhow::Result<Deps> {
+/// The dashboard function's dependencies: every store on DynamoDB (its pages reach them all),
+/// S3 for artefacts and big ping bodies, SNS (and the EventBridge bus, if configured) for events,
+/// the notifier queue for new deliveries; `prober` for "check now" and trying a monitor's form,
+/// and `notifier` for test sends and account mails ([`aws_notifier`]).
+pub fn dashboard_deps(
+    clients: &AwsClients,
+    config: &StoreConfig,
+    prober: Arc<dyn Prober>,
+    notifier: Arc<dyn Notifier>,
+) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
     let blobs = Blobs { artefacts: artefacts(clients, config), ping_bodies: ping_bodies(clients, config) };
     let stores = Stores { deliveries: queued_deliveries(clients, config, &store), ..Stores::on(store, blobs) };
+    Ok(deps(clients, config, stores, prober, notifier))
+}
+
+/// The api function's dependencies: what the routes no group serves reach.
+/// - The account's routes: people, organisations, invitations, one-time tokens, sessions and
+///   refresh tokens, keys (tenants), sign-in attempts, the signing key, the audit log; their
+///   mails through `notifier`.
+/// - "Check now": the monitor, its checks and transitions, a failure's artefact in S3, events,
+///   and `prober`. The summary counts monitors.
+/// - A monitor's deletion: the monitor and its artefacts, and its ongoing incident resolved and
+///   announced as triage does (incidents, rules, channels, new deliveries through the notifier
+///   queue, timers; the status pages' posts, snapshots and subscribers; tasks, mutes and pages
+///   read).
+/// - A channel's test send: the channel (read) and `notifier`. Subscribing to a page: the page
+///   (read), its subscribers, the confirmation through the notifier queue.
+pub fn api_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>, notifier: Arc<dyn Notifier>) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    let reads = Arc::new(ReadOnly::new(store.clone(), "api"));
+    let stores = Stores {
+        monitors: store.clone(),
+        checks: store.clone(),
+        transitions: store.clone(),
+        artefacts: artefacts(clients, config),
+        incidents: store.clone(),
+        alert_rules: store.clone(),
+        channels: store.clone(),
+        deliveries: queued_deliveries(clients, config, &store),
+        timers: store.clone(),
+        public_incidents: store.clone(),
+        status_snapshots: store.clone(),
+        subscribers: store.clone(),
+        tasks: reads.clone(),
+        silences: reads.clone(),
+        status_pages: reads,
+        tenants: store.clone(),
+        organisations: store.clone(),
+        users: store.clone(),
+        memberships: store.clone(),
+        invitations: store.clone(),
+        one_time_tokens: store.clone(),
+        sessions: store.clone(),
+        refresh_tokens: store.clone(),
+        audit: store.clone(),
+        sign_in_attempts: store.clone(),
+        server_secrets: store,
+        ..not_wired("api")
+    };
     Ok(deps(clients, config, stores, prober, notifier))
 }
 

@@ -133,10 +133,18 @@ impl Session {
         }
     }
 
-    /// The api function's dependencies, wired as its `main` wires them: every store, so a test
-    /// arranges and reads back through these.
+    /// The dashboard function's dependencies, wired as its `main` wires them: every store, so a
+    /// test arranges and reads back through these.
     pub fn deps(&self) -> Deps {
         deps_with(&self.clients, &self.store_config())
+    }
+
+    /// The api function's dependencies, wired as its `main` wires them (`wiring::api_deps`): only
+    /// the stores its routes reach, with a probe engine that may reach this machine's targets.
+    pub fn api_deps(&self) -> Deps {
+        let config = self.store_config();
+        let notifier = wiring::aws_notifier(&self.clients, &config).expect("the notifier");
+        wiring::api_deps(&self.clients, &config, http_prober(), notifier).expect("wiring the api's dependencies")
     }
 
     /// A function's dependencies as its `main` wires them (`wiring::incidents_deps` and the
@@ -192,9 +200,9 @@ pub fn function_env(endpoint: &str, r: &Resources) -> Vec<(&'static str, String)
     ]
 }
 
-/// The api function's dependencies over `clients` (every store wired).
+/// The dashboard function's dependencies over `clients` (every store wired).
 pub fn deps_with(clients: &AwsClients, config: &StoreConfig) -> Deps {
-    wiring::api_deps(clients, config, http_prober(), wiring::aws_notifier(clients, config).expect("the notifier"))
+    wiring::dashboard_deps(clients, config, http_prober(), wiring::aws_notifier(clients, config).expect("the notifier"))
         .expect("wiring the store dependencies")
 }
 

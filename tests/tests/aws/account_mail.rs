@@ -66,7 +66,8 @@ pub(crate) async fn mailing_tenant() -> (Session, axum::Router) {
     let deps = session.deps();
     let admin = ApiKeySecret::from_operator(TEST_KEY).unwrap();
     bootstrap(&deps, Bootstrap { tenant_name: "acme".into(), admin_key: Some(admin) }, SystemClock::now()).await.unwrap();
-    (session, vigil_http::router(deps))
+    let api = vigil_fn_api::app(session.api_deps());
+    (session, api)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

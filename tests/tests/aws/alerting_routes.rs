@@ -26,7 +26,7 @@ async fn the_alerting_function_serves_channels_rules_and_windows_from_creation_t
     let counter = RequestCounter::default();
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let alerting = vigil_fn_api::alerting_app(wiring::alerting_deps(&counted, &session.store_config()).unwrap());
-    let api = vigil_fn_api::app(session.deps());
+    let api = vigil_fn_api::app(session.api_deps());
     let call = |router: &axum::Router, method: &str, path: &str, key: Option<&str>, body: Option<Value>| {
         let (router, event) = (router.clone(), api_request(method, path, key, body.as_ref()));
         async move { call_api(&router, event).await }

@@ -1,6 +1,6 @@
 //! The deployment's main HTTP API as API Gateway routes it: each request goes to the function
 //! whose route of functions/manifest.json API Gateway would choose (`scripts/check-infra` holds
-//! Terraform's routes to the manifest's), each function's handler over every store. The tests
+//! Terraform's routes to the manifest's), each function's handler over its own wiring. The tests
 //! that set up through the API, and act through one function, go through it, so a request sent to
 //! the wrong function (a route left out of the manifest, or a handler left out of a group) fails
 //! them as it would fail in a deployment.
@@ -11,6 +11,7 @@ use axum::http::Method;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tower::ServiceExt as _;
+use vigil_aws::wiring;
 use vigil_tests::emulator::Session;
 
 /// The routes of the pages' own domains, which have an HTTP API of their own (its `$default` is
@@ -76,21 +77,21 @@ fn function_for<'a>(routes: &'a [(String, String)], method: &Method, path: &str)
     matching.max_by_key(|(rank, _)| *rank).map(|(_, function)| function)
 }
 
-/// The main HTTP API of a deployment on `session`'s emulator: each function's handler over
-/// every store (no agents' WebSocket API), chosen per request as API Gateway would.
+/// The main HTTP API of a deployment on `session`'s emulator: each function's handler over its
+/// own wiring, as its `main` wires it (no agents' WebSocket API), chosen per request as API
+/// Gateway would.
 pub fn http_api(session: &Session) -> Router {
-    let deps = session.deps();
     let functions: HashMap<&str, Router> = HashMap::from([
-        ("api", vigil_fn_api::app(deps.clone())),
-        ("dashboard", vigil_fn_api::dashboard_app(deps.clone(), None)),
-        ("monitors", vigil_fn_api::monitors_app(deps.clone())),
-        ("tasks", vigil_fn_api::tasks_app(deps.clone())),
-        ("alerting", vigil_fn_api::alerting_app(deps.clone())),
-        ("hosts", vigil_fn_api::hosts_app(deps.clone(), None)),
-        ("publishing", vigil_fn_api::publishing_app(deps.clone())),
-        ("triage", vigil_fn_api::triage_app(deps.clone())),
-        ("status", vigil_fn_api::status_app(deps.clone())),
-        ("heartbeat", vigil_fn_heartbeat::app(deps)),
+        ("api", vigil_fn_api::app(session.api_deps())),
+        ("dashboard", vigil_fn_api::dashboard_app(session.deps(), None)),
+        ("monitors", vigil_fn_api::monitors_app(session.wired(wiring::monitors_deps))),
+        ("tasks", vigil_fn_api::tasks_app(session.wired(wiring::tasks_deps))),
+        ("alerting", vigil_fn_api::alerting_app(session.wired(wiring::alerting_deps))),
+        ("hosts", vigil_fn_api::hosts_app(session.wired(wiring::hosts_deps), None)),
+        ("publishing", vigil_fn_api::publishing_app(session.wired(wiring::publishing_deps))),
+        ("triage", vigil_fn_api::triage_app(session.wired(wiring::triage_deps))),
+        ("status", vigil_fn_api::status_app(session.wired(wiring::status_deps))),
+        ("heartbeat", vigil_fn_heartbeat::app(session.wired(wiring::heartbeat_deps))),
     ]);
     let routing = Arc::new((manifest_routes(), functions));
     Router::new().fallback(move |request: Request| {

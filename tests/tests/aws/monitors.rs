@@ -25,7 +25,7 @@ async fn the_monitors_function_serves_a_monitor_from_creation_to_deletion() {
     let counter = RequestCounter::default();
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let monitors = vigil_fn_api::monitors_app(wiring::monitors_deps(&counted, &session.store_config()).unwrap());
-    let api = vigil_fn_api::app(session.deps());
+    let api = vigil_fn_api::app(session.api_deps());
     let call = |router: &axum::Router, method: &str, path: &str, body: Option<Value>| {
         let (router, event) = (router.clone(), api_request(method, path, Some(TEST_KEY), body.as_ref()));
         async move { call_api(&router, event).await }

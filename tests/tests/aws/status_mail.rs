@@ -30,7 +30,9 @@ pub(crate) fn link_params(message: &serde_json::Value, path: &str) -> (String, S
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_subscribes_is_told_and_leaves_through_ses() {
-    let (session, router) = mailing_tenant().await;
+    let (session, _api) = mailing_tenant().await;
+    // Subscribing goes to the api, a subscription's links to the status function.
+    let http_api = crate::http_api::http_api(&session);
     // The editors' routes go to the publishing function, whose requests are counted.
     let counter = RequestCounter::default();
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
@@ -47,7 +49,7 @@ async fn a_reader_subscribes_is_told_and_leaves_through_ses() {
         send(&publishing, Some(TEST_KEY), Method::POST, &format!("/v1/status-pages/{page_id}/components"), json!({"name": "API"})).await;
     let component = with["component_id"].as_str().expect("a component").to_owned();
 
-    let (status, answer) = send(&router, None, Method::POST, "/status/acme-ses/subscribe", json!({"email": "reader@example.com"})).await;
+    let (status, answer) = send(&http_api, None, Method::POST, "/status/acme-ses/subscribe", json!({"email": "reader@example.com"})).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
     assert_eq!(deliver().await, 1, "one confirmation to send");
     let mail = sent_mail(&session.endpoint).await;
@@ -55,7 +57,7 @@ async fn a_reader_subscribes_is_told_and_leaves_through_ses() {
     assert!(mail[0].to_string().contains("reader@example.com"), "{}", mail[0]);
     let (subscriber, token) = link_params(&mail[0], "/subscribe/confirm?");
     let (status, confirmed) =
-        send(&router, None, Method::GET, &format!("/status/acme-ses/subscribe/confirm?s={subscriber}&t={token}"), json!(null)).await;
+        send(&http_api, None, Method::GET, &format!("/status/acme-ses/subscribe/confirm?s={subscriber}&t={token}"), json!(null)).await;
     assert_eq!((status, &confirmed["confirmed"]), (StatusCode::OK, &json!(true)), "{confirmed}");
 
     let incident =
@@ -73,7 +75,7 @@ async fn a_reader_subscribes_is_told_and_leaves_through_ses() {
     let (who, unsubscribe) = link_params(&mail[1], "/unsubscribe?");
     assert_eq!(who, subscriber);
     let (status, left) =
-        send(&router, None, Method::POST, &format!("/status/acme-ses/unsubscribe?s={who}&t={unsubscribe}"), json!(null)).await;
+        send(&http_api, None, Method::POST, &format!("/status/acme-ses/unsubscribe?s={who}&t={unsubscribe}"), json!(null)).await;
     assert_eq!((status, &left["removed"]), (StatusCode::OK, &json!(true)), "{left}");
 
     let incident_id = posted["id"].as_str().unwrap();

@@ -23,7 +23,7 @@ async fn the_tasks_function_serves_a_task_from_creation_to_deletion() {
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let tasks = vigil_fn_api::tasks_app(wiring::tasks_deps(&counted, &session.store_config()).unwrap());
     let heartbeat = vigil_fn_heartbeat::app(session.wired(wiring::heartbeat_deps));
-    let api = vigil_fn_api::app(session.deps());
+    let api = vigil_fn_api::app(session.api_deps());
     let call = |router: &axum::Router, method: &str, path: &str, key: Option<&str>, body: Option<Value>| {
         let (router, event) = (router.clone(), api_request(method, path, key, body.as_ref()));
         async move { call_api(&router, event).await }

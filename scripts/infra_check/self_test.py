@@ -127,7 +127,7 @@ class MutatedCopy(unittest.TestCase):
     def test_a_policy_built_on_a_narrower_one(self) -> None:
         self.mutate("infra/modules/vigil/policies.tf", "source_policy_documents = [data.aws_iam_policy_document.api.json]",
                     "source_policy_documents = [data.aws_iam_policy_document.table_only.json]")
-        self.assertProblem("dashboard: its role does not allow s3:GetObject")
+        self.assertProblem("dashboard: its role does not allow s3:PutObject")
 
     def test_the_table_drifting_from_table_rs(self) -> None:
         self.mutate("infra/modules/vigil/table.tf", 'non_key_attributes = ["interval_s"]', "non_key_attributes = []")

@@ -25,9 +25,11 @@ data "aws_iam_policy_document" "api" {
     actions   = local.store_dynamodb
     resources = local.table_arns
   }
+  # "Check now" writes a failure's artefact; a monitor's deletion deletes its artefacts. Reading
+  # them is the monitors function's and the dashboard's.
   statement {
     sid       = "Artefacts"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    actions   = ["s3:PutObject", "s3:DeleteObject"]
     resources = ["${aws_s3_bucket.artefacts.arn}/*"]
   }
   statement {
@@ -84,12 +86,18 @@ data "aws_iam_policy_document" "api" {
   }
 }
 
-# The dashboard's pages do what the api does, and reach agents: a host's action requests and
-# revocation go through the agents' WebSocket API.
+# The dashboard's pages do what the api does, read artefacts and big ping bodies (a check's
+# page, a run's log), and reach agents: a host's action requests and revocation go through the
+# agents' WebSocket API.
 data "aws_iam_policy_document" "dashboard" {
   #checkov:skip=CKV_AWS_111:The only unrestricted resource is the api's sns:Publish for SMS (its Sms statement): a phone number has no ARN.
   #checkov:skip=CKV_AWS_356:The only "*" resource is the api's sns:Publish for SMS (its Sms statement): a phone number has no ARN.
   source_policy_documents = [data.aws_iam_policy_document.api.json]
+  statement {
+    sid       = "ReadObjects"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.artefacts.arn}/*"]
+  }
   statement {
     sid       = "AgentConnections"
     actions   = ["execute-api:ManageConnections"]

@@ -142,9 +142,15 @@ impl Session {
     /// The api function's dependencies, wired as its `main` wires them (`wiring::api_deps`): only
     /// the stores its routes reach, with a probe engine that may reach this machine's targets.
     pub fn api_deps(&self) -> Deps {
+        self.api_deps_on(&self.clients)
+    }
+
+    /// [`Self::api_deps`] over `clients` (counting clients, for a test that holds the api's
+    /// requests to the manifest).
+    pub fn api_deps_on(&self, clients: &AwsClients) -> Deps {
         let config = self.store_config();
-        let notifier = wiring::aws_notifier(&self.clients, &config).expect("the notifier");
-        wiring::api_deps(&self.clients, &config, http_prober(), notifier).expect("wiring the api's dependencies")
+        let notifier = wiring::aws_notifier(clients, &config).expect("the notifier");
+        wiring::api_deps(clients, &config, http_prober(), notifier).expect("wiring the api's dependencies")
     }
 
     /// A function's dependencies as its `main` wires them (`wiring::incidents_deps` and the

@@ -1,15 +1,18 @@
 //! Account mail through SES on the emulator: an invitation and a password reset sent by the
 //! api function's wiring reach SES (moto keeps what it was given), with working links.
 
+use crate::pipeline::assert_declared;
 use http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, bootstrap};
+use vigil_aws::ClientOptions;
+use vigil_aws::request_count::RequestCounter;
 use vigil_domain::tenant::ApiKeySecret;
 use vigil_tests::app::TEST_KEY;
-use vigil_tests::emulator::Session;
+use vigil_tests::emulator::{Session, clients};
 
 pub(crate) async fn send(router: &axum::Router, key: Option<&str>, method: Method, path: &str, body: Value) -> (StatusCode, Value) {
     let mut request = Request::builder().method(method).uri(path).header("content-type", "application/json");
@@ -52,8 +55,9 @@ fn token_in(message: &Value, path: &str) -> String {
 }
 
 /// The emulator with the sender verified in SES (it sends only from a verified identity), a
-/// tenant whose admin key is [`TEST_KEY`], and the api function's router over it.
-pub(crate) async fn mailing_tenant() -> (Session, axum::Router) {
+/// tenant whose admin key is [`TEST_KEY`], and the api function's router over it, with the
+/// counter of the requests the api makes.
+pub(crate) async fn mailing_tenant() -> (Session, axum::Router, RequestCounter) {
     let session = Session::start().await;
     session
         .clients
@@ -66,13 +70,15 @@ pub(crate) async fn mailing_tenant() -> (Session, axum::Router) {
     let deps = session.deps();
     let admin = ApiKeySecret::from_operator(TEST_KEY).unwrap();
     bootstrap(&deps, Bootstrap { tenant_name: "acme".into(), admin_key: Some(admin) }, SystemClock::now()).await.unwrap();
-    let api = vigil_fn_api::app(session.api_deps());
-    (session, api)
+    let counter = RequestCounter::default();
+    let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
+    let api = vigil_fn_api::app(session.api_deps_on(&counted));
+    (session, api, counter)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invitations_and_resets_are_mailed_through_ses_with_working_links() {
-    let (session, router) = mailing_tenant().await;
+    let (session, router, requests) = mailing_tenant().await;
 
     let (status, invitation) =
         send(&router, Some(TEST_KEY), Method::POST, "/v1/invitations", json!({"email": "new@example.com", "role": "editor"})).await;
@@ -106,4 +112,5 @@ async fn invitations_and_resets_are_mailed_through_ses_with_working_links() {
     )
     .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{answer}");
+    assert_declared("api", &requests);
 }

@@ -26,7 +26,9 @@ async fn the_alerting_function_serves_channels_rules_and_windows_from_creation_t
     let counter = RequestCounter::default();
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let alerting = vigil_fn_api::alerting_app(wiring::alerting_deps(&counted, &session.store_config()).unwrap());
-    let api = vigil_fn_api::app(session.api_deps());
+    let api_counter = RequestCounter::default();
+    let api_clients = clients(&session.endpoint, ClientOptions { counter: Some(api_counter.clone()), ..ClientOptions::default() }).await;
+    let api = vigil_fn_api::app(session.api_deps_on(&api_clients));
     let call = |router: &axum::Router, method: &str, path: &str, key: Option<&str>, body: Option<Value>| {
         let (router, event) = (router.clone(), api_request(method, path, key, body.as_ref()));
         async move { call_api(&router, event).await }
@@ -105,5 +107,6 @@ async fn the_alerting_function_serves_channels_rules_and_windows_from_creation_t
     assert!(ours.len() >= 8 && ours.iter().all(|e| e["origin"]["ip"] == "203.0.113.10"), "{entries:?}");
 
     assert_declared("alerting", &counter);
+    assert_declared("api", &api_counter);
     assert!(!counter.snapshot().is_empty(), "the function's requests were counted");
 }

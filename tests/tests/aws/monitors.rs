@@ -25,7 +25,9 @@ async fn the_monitors_function_serves_a_monitor_from_creation_to_deletion() {
     let counter = RequestCounter::default();
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let monitors = vigil_fn_api::monitors_app(wiring::monitors_deps(&counted, &session.store_config()).unwrap());
-    let api = vigil_fn_api::app(session.api_deps());
+    let api_counter = RequestCounter::default();
+    let api_clients = clients(&session.endpoint, ClientOptions { counter: Some(api_counter.clone()), ..ClientOptions::default() }).await;
+    let api = vigil_fn_api::app(session.api_deps_on(&api_clients));
     let call = |router: &axum::Router, method: &str, path: &str, body: Option<Value>| {
         let (router, event) = (router.clone(), api_request(method, path, Some(TEST_KEY), body.as_ref()));
         async move { call_api(&router, event).await }
@@ -86,4 +88,5 @@ async fn the_monitors_function_serves_a_monitor_from_creation_to_deletion() {
     assert_eq!(unmuted["origin"]["ip"], "203.0.113.10", "{unmuted}");
 
     assert_declared("monitors", &counter);
+    assert_declared("api", &api_counter);
 }

@@ -172,11 +172,13 @@ fn declared_actions(function: &str) -> BTreeSet<(String, String)> {
 }
 
 /// The manifest's name of a service as the request counter names it (the SDK's service name:
-/// `DynamoDB`, `ApiGatewayManagementApi`).
+/// `DynamoDB`, `ApiGatewayManagementApi`, `SESv2`: the manifest names a service by its IAM
+/// prefix, and SES's second API is still `ses`).
 fn manifest_service(sdk_name: &str) -> String {
     let lower = sdk_name.to_lowercase();
     match lower.strip_suffix("api") {
         Some(service) if !service.is_empty() => service.to_owned(),
+        _ if lower == "sesv2" => "ses".to_owned(),
         _ => lower,
     }
 }

@@ -38,7 +38,7 @@ fn body(answer: &ApiAnswer) -> &str {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_status_function_serves_public_pages_feeds_badges_and_subscriptions() {
-    let (session, _api) = mailing_tenant().await;
+    let (session, _api, _) = mailing_tenant().await;
     // The editors set the page up through the deployment's HTTP API; subscribing is the api's.
     let http_api = crate::http_api::http_api(&session);
     let created = |path: &'static str, body: Value| {

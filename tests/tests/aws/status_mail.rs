@@ -30,7 +30,7 @@ pub(crate) fn link_params(message: &serde_json::Value, path: &str) -> (String, S
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_subscribes_is_told_and_leaves_through_ses() {
-    let (session, _api) = mailing_tenant().await;
+    let (session, _api, _) = mailing_tenant().await;
     // Subscribing goes to the api, a subscription's links to the status function.
     let http_api = crate::http_api::http_api(&session);
     // The editors' routes go to the publishing function, whose requests are counted.

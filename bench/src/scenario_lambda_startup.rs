@@ -31,9 +31,10 @@ use vigil_domain::ids::TenantId;
 /// function's asks for a page no tenant has: its 404 page comes after the slug's lookup. The
 /// dashboard's asks for the sign-in page: on the bench's table, without people, its redirect to
 /// set up comes after the lookup of users.
-const FUNCTIONS: [(&str, &str); 11] = [
+const FUNCTIONS: [(&str, &str); 12] = [
     ("vigil-api", "apigw-healthz.json"),
     ("vigil-dashboard", "apigw-sign-in-page.json"),
+    ("vigil-accounts", "apigw-list-keys.json"),
     ("vigil-monitors", "apigw-create-monitor.json"),
     ("vigil-tasks", "apigw-list-tasks.json"),
     ("vigil-alerting", "apigw-list-channels.json"),

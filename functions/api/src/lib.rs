@@ -1,7 +1,8 @@
 //! The functions behind API Gateway, each serving part of the axum Router of `vigil serve`: the
 //! api function (what of the API no group's function serves), the dashboard's pages, and the
 //! functions of one route group each (the monitors', the heartbeat tasks', alerting's, the
-//! hosts', the status pages' editors', incidents' triage, the public status pages'). lambda_http
+//! hosts', the status pages' editors', incidents' triage, the account's, the public status
+//! pages'). lambda_http
 //! turns each API Gateway event into an HTTP request for the router and the router's response
 //! into the event's answer.
 
@@ -9,14 +10,13 @@ use axum::Router;
 use std::sync::Arc;
 use vigil_app::Deps;
 use vigil_aws::config::ApiConfig;
-use vigil_domain::ports::{Notifier, OidcProvider, Prober};
+use vigil_domain::ports::OidcProvider;
 use vigil_oidc::{OidcSettings, OpenIdProvider};
 
-/// The api function's handler: what of the API no route group's function serves (people,
-/// organisations, sign-in, keys, the audit log, the summary, "check now", a monitor's deletion,
-/// a channel's test send, the document), `/healthz` and subscribing to a status page, with the
-/// client's address taken from API Gateway's request context (sign-in throttling counts per
-/// address, and the audit log records it).
+/// The api function's handler: what of the API no route group's function serves (the summary,
+/// "check now", a monitor's deletion, a channel's test send, the document), `/healthz` and
+/// subscribing to a status page, with the client's address taken from API Gateway's request
+/// context (the audit log records it).
 pub fn app(deps: Deps) -> Router {
     vigil_web::api_app(deps).layer(axum::middleware::from_fn(client_address))
 }
@@ -28,28 +28,39 @@ pub fn dashboard_app(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> Rou
     with_agents(vigil_web::dashboard_app(deps), agents).layer(axum::middleware::from_fn(client_address))
 }
 
+/// The accounts function's handler: sign-in (passwords, second factors, tokens, OpenID
+/// Connect), people, organisations, invitations, keys, the audit log and setting up the first
+/// owner, over their own dependencies (`vigil_aws::wiring::accounts_deps`). Sign-in throttling
+/// counts per client address.
+pub fn accounts_app(deps: Deps) -> Router {
+    vigil_http::accounts_router(deps).layer(axum::middleware::from_fn(client_address))
+}
+
 /// The api function's dependencies (`vigil_aws::wiring::api_deps`: the stores its routes
-/// reach), with the probe engine ("check now" runs a check inside the request), the notifier (a
-/// channel's test send, account mail) and the OpenID provider of `VIGIL_OIDC_*`.
-pub fn api_deps(clients: &vigil_aws::AwsClients, config: &ApiConfig) -> anyhow::Result<Deps> {
-    with_sign_in_and_checks(clients, config, vigil_aws::wiring::api_deps)
+/// reach), with the probe engine ("check now" runs a check inside the request) and the notifier
+/// (a channel's test send).
+pub fn api_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::config::StoreConfig) -> anyhow::Result<Deps> {
+    let prober = vigil_probe::HttpProber::new(vigil_probe::ProberConfig::default())?;
+    vigil_aws::wiring::api_deps(clients, config, Arc::new(prober), vigil_aws::wiring::aws_notifier(clients, config)?)
 }
 
 /// The dashboard function's dependencies (`vigil_aws::wiring::dashboard_deps`: every store),
 /// with the probe engine (a monitor's page checks it now, its form tries one), the notifier and
 /// the OpenID provider (the sign-in page offers it).
 pub fn dashboard_deps(clients: &vigil_aws::AwsClients, config: &ApiConfig) -> anyhow::Result<Deps> {
-    with_sign_in_and_checks(clients, config, vigil_aws::wiring::dashboard_deps)
-}
-
-/// A wiring of `vigil_aws::wiring` that takes the probe engine and the notifier.
-type Wiring = fn(&vigil_aws::AwsClients, &vigil_aws::config::StoreConfig, Arc<dyn Prober>, Arc<dyn Notifier>) -> anyhow::Result<Deps>;
-
-/// The stores `wire` makes, with the probe engine, the notifier and the OpenID provider.
-fn with_sign_in_and_checks(clients: &vigil_aws::AwsClients, config: &ApiConfig, wire: Wiring) -> anyhow::Result<Deps> {
     let prober = vigil_probe::HttpProber::new(vigil_probe::ProberConfig::default())?;
     let notifier = vigil_aws::wiring::aws_notifier(clients, &config.store)?;
-    let mut deps = wire(clients, &config.store, Arc::new(prober), notifier)?;
+    with_oidc(vigil_aws::wiring::dashboard_deps(clients, &config.store, Arc::new(prober), notifier)?, config)
+}
+
+/// The accounts function's dependencies (`vigil_aws::wiring::accounts_deps`), with the OpenID
+/// provider of `VIGIL_OIDC_*`.
+pub fn accounts_deps(clients: &vigil_aws::AwsClients, config: &ApiConfig) -> anyhow::Result<Deps> {
+    with_oidc(vigil_aws::wiring::accounts_deps(clients, &config.store)?, config)
+}
+
+/// `deps` signing people in through the OpenID provider of `config`, if one is configured.
+fn with_oidc(mut deps: Deps, config: &ApiConfig) -> anyhow::Result<Deps> {
     deps.oidc = oidc_provider(config)?;
     Ok(deps)
 }
@@ -110,9 +121,9 @@ pub fn status_app(deps: Deps) -> Router {
     vigil_web::status_app(deps).layer(axum::middleware::from_fn(client_address))
 }
 
-/// The start of the api and the dashboard: logging, their configuration (the stores' and the
-/// OpenID provider's; a missing or malformed variable stops the cold start with one line), and
-/// the clients.
+/// The start of the dashboard and the accounts function: logging, their configuration (the
+/// stores' and the OpenID provider's; a missing or malformed variable stops the cold start with
+/// one line), and the clients.
 pub async fn api_start() -> (ApiConfig, vigil_aws::AwsClients) {
     vigil_aws::logs::init();
     let config = vigil_aws::startup::config_or_exit(ApiConfig::from_env());

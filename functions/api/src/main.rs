@@ -1,22 +1,7 @@
-//! The api function's entry point: configuration, adapters, the first tenant, handler.
-
-use vigil_app::SystemClock;
-use vigil_app::tenants::{BootstrapWithKeyHash, bootstrap_with_key_hash};
-use vigil_domain::tenant::ApiKeyHash;
+//! The api function's entry point: what of the API no group's function serves, over the stores
+//! its routes reach.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    let (config, clients) = vigil_fn_api::api_start().await;
-    let deps = vigil_fn_api::api_deps(&clients, &config)?;
-    if let Some(hash) = &config.store.admin_key_sha256 {
-        let cmd = BootstrapWithKeyHash { tenant_name: "default".into(), key_hash: ApiKeyHash(hash.clone()) };
-        // A failure here leaves the deployment without its first key until the next cold
-        // start; the API itself still serves.
-        match bootstrap_with_key_hash(&deps, cmd, SystemClock::now()).await {
-            Ok(true) => tracing::info!("created the first tenant with the admin key from VIGIL_ADMIN_KEY_SHA256"),
-            Ok(false) => {}
-            Err(error) => tracing::error!(%error, "creating the first tenant failed"),
-        }
-    }
-    lambda_http::run(vigil_fn_api::app(deps)).await
+    vigil_fn_api::run_handler(|clients, config| Ok(vigil_fn_api::app(vigil_fn_api::api_deps(clients, config)?))).await
 }

@@ -1,5 +1,6 @@
-//! The real `vigil-api` binary (and the other binaries of the package), started against a fake Lambda Runtime API and the emulator,
-//! serves one API Gateway event; with its configuration missing it refuses to start.
+//! The real `vigil-api` binary (and the other binaries of the package), started against a fake
+//! Lambda Runtime API and the emulator, serves one API Gateway event; with its configuration
+//! missing it refuses to start.
 
 use std::path::Path;
 use vigil_tests::emulator::Session;
@@ -7,6 +8,7 @@ use vigil_tests::lambda::sample_event;
 use vigil_tests::runtime_api::{Answer, invoke_binary};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_vigil-api");
+const ACCOUNTS: &str = env!("CARGO_BIN_EXE_vigil-accounts");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_serves_an_api_gateway_event() {
@@ -36,11 +38,18 @@ async fn the_first_cold_start_creates_the_tenant_of_the_configured_key_hash() {
     let key = vigil_tests::app::TEST_KEY;
     let mut env = session.function_env();
     env.push(("VIGIL_ADMIN_KEY_SHA256", vigil_domain::tenant::ApiKeySecret::presented(key).hash().0));
-    let event = vigil_tests::lambda::api_request("GET", "/v1/summary", Some(key), None);
-    let answer = answer_of(Path::new(BINARY), &env, event.clone()).await;
+    // The accounts function makes the tenant at its first cold start.
+    let event = vigil_tests::lambda::api_request("GET", "/v1/keys", Some(key), None);
+    let answer = answer_of(Path::new(ACCOUNTS), &env, event.clone()).await;
     assert_eq!(answer["statusCode"], 200, "the key whose hash was configured is the admin key: {answer}");
     // A second cold start finds the tenant and creates nothing.
-    let answer = answer_of(Path::new(BINARY), &env, event).await;
+    let answer = answer_of(Path::new(ACCOUNTS), &env, event).await;
+    assert_eq!(answer["statusCode"], 200, "{answer}");
+    let keys: serde_json::Value = serde_json::from_str(answer["body"].as_str().unwrap_or_default()).unwrap();
+    assert_eq!(keys["items"].as_array().map(Vec::len), Some(1), "one tenant, one key: {answer}");
+    // The api reads it.
+    let summary = vigil_tests::lambda::api_request("GET", "/v1/summary", Some(key), None);
+    let answer = answer_of(Path::new(BINARY), &env, summary).await;
     assert_eq!(answer["statusCode"], 200, "{answer}");
     let wrong = vigil_tests::lambda::api_request("GET", "/v1/summary", Some("vk_not-the-configured-key-000000"), None);
     let answer = answer_of(Path::new(BINARY), &env, wrong).await;
@@ -52,7 +61,7 @@ async fn the_openid_provider_of_the_environment_is_offered_on_the_sign_in_page()
     let session = Session::start().await;
     let mut env = session.function_env();
     let event = vigil_tests::lambda::api_request("GET", "/v1/auth/providers", None, None);
-    let run = invoke_binary(Path::new(BINARY), &env, event.clone()).await;
+    let run = invoke_binary(Path::new(ACCOUNTS), &env, event.clone()).await;
     let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
     assert_eq!(answer["body"], r#"{"oidc":{"configured":false,"name":null}}"#, "{answer}");
     env.extend([
@@ -61,7 +70,7 @@ async fn the_openid_provider_of_the_environment_is_offered_on_the_sign_in_page()
         ("VIGIL_OIDC_CLIENT_SECRET", "a-secret-never-logged".to_owned()),
         ("VIGIL_OIDC_NAME", "Ops SSO".to_owned()),
     ]);
-    let run = invoke_binary(Path::new(BINARY), &env, event).await;
+    let run = invoke_binary(Path::new(ACCOUNTS), &env, event).await;
     let Some(Answer::Response(answer)) = run.answer else { panic!("no response: {run:?}") };
     assert_eq!(answer["body"], r#"{"oidc":{"configured":true,"name":"Ops SSO"}}"#, "{answer}");
     assert!(!run.stderr.contains("a-secret-never-logged"), "the secret is never logged: {}", run.stderr);
@@ -76,12 +85,12 @@ async fn the_dashboard_binary_serves_the_sign_in_page_with_the_openid_provider_o
         ("VIGIL_OIDC_CLIENT_ID", "vigil".to_owned()),
         ("VIGIL_OIDC_NAME", "Ops SSO".to_owned()),
     ]);
-    // The api's first cold start makes the tenant of the key, and its owner is set up through
-    // the api; until then the dashboard sends everyone to set up.
+    // The accounts function's first cold start makes the tenant of the key, and its owner is set
+    // up through it; until then the dashboard sends everyone to set up.
     let key = vigil_tests::app::TEST_KEY;
     env.push(("VIGIL_ADMIN_KEY_SHA256", vigil_domain::tenant::ApiKeySecret::presented(key).hash().0));
     let owner = serde_json::json!({"email": "owner@example.com", "password": "correct horse battery staple", "name": "Owner"});
-    let set_up = answer_of(Path::new(BINARY), &env, vigil_tests::lambda::api_request("POST", "/v1/setup", None, Some(&owner))).await;
+    let set_up = answer_of(Path::new(ACCOUNTS), &env, vigil_tests::lambda::api_request("POST", "/v1/setup", None, Some(&owner))).await;
     assert_eq!(set_up["statusCode"], 201, "{set_up}");
     let dashboard = Path::new(env!("CARGO_BIN_EXE_vigil-dashboard"));
     let answer = answer_of(dashboard, &env, sample_event("apigw-sign-in-page.json")).await;
@@ -106,9 +115,10 @@ async fn the_route_group_binaries_serve_their_routes() {
     let key = vigil_tests::app::TEST_KEY;
     let mut env = session.function_env();
     env.push(("VIGIL_ADMIN_KEY_SHA256", vigil_domain::tenant::ApiKeySecret::presented(key).hash().0));
-    // The api's first cold start makes the tenant of the key; the groups' functions read it.
-    let summary = answer_of(Path::new(BINARY), &env, vigil_tests::lambda::api_request("GET", "/v1/summary", Some(key), None)).await;
-    assert_eq!(summary["statusCode"], 200, "{summary}");
+    // The accounts function's first cold start makes the tenant of the key; the groups'
+    // functions read it.
+    let keys = answer_of(Path::new(ACCOUNTS), &env, vigil_tests::lambda::api_request("GET", "/v1/keys", Some(key), None)).await;
+    assert_eq!(keys["statusCode"], 200, "{keys}");
     let groups = [
         (
             env!("CARGO_BIN_EXE_vigil-monitors"),

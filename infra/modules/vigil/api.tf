@@ -28,6 +28,14 @@ resource "aws_apigatewayv2_integration" "dashboard" {
   timeout_milliseconds   = local.timeouts.dashboard * 1000
 }
 
+resource "aws_apigatewayv2_integration" "accounts" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.accounts.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.accounts * 1000
+}
+
 resource "aws_apigatewayv2_integration" "monitors" {
   api_id                 = aws_apigatewayv2_api.http.id
   integration_type       = "AWS_PROXY"
@@ -103,11 +111,10 @@ resource "aws_apigatewayv2_route" "default" {
 }
 
 # The API: /v1 and below go to the api function where no group's route below is more specific
-# (people, organisations, sign-in, keys, the audit log, the summary, the document), and its
-# health. The api serves exactly the whole router's routes there that no group serves (a test
+# (the summary, the document), and its health. The api serves exactly the whole router's routes there that no group serves (a test
 # in shared/http holds it to them).
 resource "aws_apigatewayv2_route" "api" {
-  #checkov:skip=CKV_AWS_309:Authorisation is the api's own (bearer API keys and session cookies checked against the table); sign-in and the health check are public by design.
+  #checkov:skip=CKV_AWS_309:Authorisation is the api's own (bearer API keys and session cookies checked against the table); the health check and the document are public by design.
   for_each  = toset(["ANY /v1/{proxy+}", "GET /healthz"])
   api_id    = aws_apigatewayv2_api.http.id
   route_key = each.value
@@ -181,6 +188,16 @@ resource "aws_apigatewayv2_route" "publishing" {
   api_id    = aws_apigatewayv2_api.http.id
   route_key = each.value
   target    = "integrations/${aws_apigatewayv2_integration.publishing.id}"
+}
+
+# Sign-in, people, organisations, invitations, keys and the audit log go to the accounts function
+# (it serves exactly these paths of the whole router: a test in shared/http holds it to them).
+resource "aws_apigatewayv2_route" "accounts" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the function's own (bearer API keys and session cookies checked against the table); signing in and setting up are public by design.
+  for_each  = toset(local.accounts_paths)
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.accounts.id}"
 }
 
 # /v1/incidents and below go to the triage function (it serves exactly these paths of the whole
@@ -265,6 +282,16 @@ resource "aws_lambda_permission" "api" {
   principal     = "apigateway.amazonaws.com"
   # Any stage and method, paths under this prefix only.
   source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}"
+}
+
+resource "aws_lambda_permission" "accounts" {
+  for_each      = local.accounts_path_prefixes
+  statement_id  = "HttpApiAccounts${each.key}"
+  action        = "lambda:InvokeFunction"
+  function_name = module.accounts.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage and method, paths under this prefix only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}*"
 }
 
 resource "aws_lambda_permission" "dashboard" {
@@ -372,6 +399,16 @@ locals {
   alerting_paths = [
     "ANY /v1/channels", "ANY /v1/channels/{proxy+}", "ANY /v1/alert-rules", "ANY /v1/alert-rules/{proxy+}",
     "ANY /v1/maintenance-windows", "ANY /v1/maintenance-windows/{proxy+}", "ANY /v1/deliveries/{proxy+}",
+  ]
+  # The same for the accounts function ("v1/organisation" covers "v1/organisations" too).
+  accounts_path_prefixes = {
+    Setup = "v1/setup", Auth = "v1/auth/", Me = "v1/me", Organisation = "v1/organisation", Members = "v1/members",
+    Invitations = "v1/invitations", Keys = "v1/keys", Audit = "v1/audit-log",
+  }
+  accounts_paths = [
+    "ANY /v1/setup", "ANY /v1/auth/{proxy+}", "ANY /v1/me", "ANY /v1/me/{proxy+}", "ANY /v1/organisation",
+    "ANY /v1/organisation/{proxy+}", "ANY /v1/organisations", "ANY /v1/members", "ANY /v1/members/{proxy+}",
+    "ANY /v1/invitations", "ANY /v1/invitations/{proxy+}", "ANY /v1/keys", "ANY /v1/keys/{proxy+}", "ANY /v1/audit-log",
   ]
   # The same for the hosts function.
   hosts_path_prefixes = { Hosts = "v1/hosts", Enrolments = "v1/enrolments", Rules = "v1/host-rules", Actions = "v1/actions" }

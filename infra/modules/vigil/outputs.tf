@@ -36,6 +36,7 @@ output "function_names" {
   value = {
     api        = module.api.function_name
     dashboard  = module.dashboard.function_name
+    accounts   = module.accounts.function_name
     monitors   = module.monitors.function_name
     tasks      = module.tasks.function_name
     alerting   = module.alerting.function_name

@@ -20,6 +20,8 @@ locals {
 data "aws_iam_policy_document" "api" {
   #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
   #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
+  # "Send test" of an email channel.
+  source_policy_documents = [data.aws_iam_policy_document.email.json]
   statement {
     sid       = "Table"
     actions   = local.store_dynamodb
@@ -55,20 +57,6 @@ data "aws_iam_policy_document" "api" {
       resources = [statement.value]
     }
   }
-  # "Send test" of an email channel.
-  statement {
-    sid       = "Email"
-    actions   = ["ses:SendEmail", "ses:SendRawEmail"]
-    resources = [local.ses_identities]
-    dynamic "condition" {
-      for_each = local.email_from
-      content {
-        test     = "StringEquals"
-        variable = "ses:FromAddress"
-        values   = [condition.value]
-      }
-    }
-  }
   # "Send test" of an SMS channel. Publishing to a phone number has no resource ARN, so IAM only
   # accepts "*" here; this also allows publishing to other topics, a risk accepted for SMS.
   statement {
@@ -82,6 +70,29 @@ data "aws_iam_policy_document" "api" {
       sid       = "Key"
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = [statement.value]
+    }
+  }
+}
+
+# Sign-in, people and organisations: the table, and account mail through SES.
+data "aws_iam_policy_document" "accounts" {
+  source_policy_documents = [data.aws_iam_policy_document.table_only.json, data.aws_iam_policy_document.email.json]
+}
+
+# Mail through SES (the api's test sends, the notifier's email channels, the accounts function's
+# account mail). SES authorises a send against the identities involved: see ses_identities.
+data "aws_iam_policy_document" "email" {
+  statement {
+    sid       = "Email"
+    actions   = ["ses:SendEmail", "ses:SendRawEmail"]
+    resources = [local.ses_identities]
+    dynamic "condition" {
+      for_each = local.email_from
+      content {
+        test     = "StringEquals"
+        variable = "ses:FromAddress"
+        values   = [condition.value]
+      }
     }
   }
 }
@@ -217,6 +228,8 @@ data "aws_iam_policy_document" "incidents" {
 data "aws_iam_policy_document" "notifier" {
   #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
   #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
+  # Email notifications.
+  source_policy_documents = [data.aws_iam_policy_document.email.json]
   statement {
     sid       = "Table"
     actions   = local.store_dynamodb
@@ -232,19 +245,6 @@ data "aws_iam_policy_document" "notifier" {
     sid       = "NotificationsQueue"
     actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
     resources = [aws_sqs_queue.notifications.arn]
-  }
-  statement {
-    sid       = "Email"
-    actions   = ["ses:SendEmail", "ses:SendRawEmail"]
-    resources = [local.ses_identities]
-    dynamic "condition" {
-      for_each = local.email_from
-      content {
-        test     = "StringEquals"
-        variable = "ses:FromAddress"
-        values   = [condition.value]
-      }
-    }
   }
   # SMS notifications. Publishing to a phone number has no resource ARN, so IAM only accepts "*"
   # here; this also allows publishing to topics, a risk accepted for SMS.

@@ -27,5 +27,5 @@ pub use agent_gateway::AgentGateway;
 pub use artefacts::S3ArtefactStore;
 pub use clients::{AwsClients, ClientOptions};
 pub use dynamo::{DynamoStore, HostRetention};
-pub use notifier::AwsNotifier;
+pub use notifier::{AwsNotifier, SesMailer};
 pub use ping_bodies::S3PingBodyStore;

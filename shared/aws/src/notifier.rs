@@ -1,4 +1,5 @@
-//! The AWS [`Notifier`]: HTTP channels over HTTPS, email through SES, SMS through SNS.
+//! The AWS [`Notifier`]s: HTTP channels over HTTPS, email through SES, SMS through SNS; and
+//! email alone, for a function that sends nothing else.
 
 use crate::clients::AwsClients;
 use async_trait::async_trait;
@@ -31,39 +32,15 @@ const THROTTLED: &[&str] =
 #[derive(Clone, Debug)]
 pub struct AwsNotifier {
     http: HttpSender,
-    ses: aws_sdk_sesv2::Client,
+    email: SesEmail,
     sns: aws_sdk_sns::Client,
-    email_from: Option<String>,
 }
 
 impl AwsNotifier {
     /// A notifier on `clients` whose HTTP channels reach only what `policy` allows, resolved
     /// through `guard`; email needs a verified SES sender `email_from`.
     pub fn new(clients: &AwsClients, email_from: Option<String>, guard: NetworkGuard, policy: NetworkPolicy) -> anyhow::Result<Self> {
-        Ok(Self { http: HttpSender::new(guard, policy)?, ses: clients.ses().clone(), sns: clients.sns().clone(), email_from })
-    }
-
-    async fn email(&self, to: &[String], subject: &str, text: &str, headers: &[(String, String)]) -> AttemptResult {
-        let Some(from) = &self.email_from else { return rejected(NO_EMAIL_FROM.into()) };
-        if to.is_empty() {
-            return rejected("email has no recipient".into());
-        }
-        let content = match simple_content(subject, text, headers) {
-            Ok(content) => content,
-            Err(error) => return rejected(format!("building the email: {error}")),
-        };
-        let sent = self
-            .ses
-            .send_email()
-            .from_email_address(from)
-            .destination(Destination::builder().set_to_addresses(Some(to.to_vec())).build())
-            .content(content)
-            .send()
-            .await;
-        match sent {
-            Ok(_) => AttemptResult::Accepted { status_code: None },
-            Err(error) => of_sdk_error("SES", &error),
-        }
+        Ok(Self { http: HttpSender::new(guard, policy)?, email: SesEmail::new(clients, email_from), sns: clients.sns().clone() })
     }
 
     async fn sms(&self, to: &str, text: &str) -> AttemptResult {
@@ -85,11 +62,75 @@ impl Notifier for AwsNotifier {
         within_deadline(timeout, async {
             match message {
                 OutboundMessage::Http { url, headers, body } => self.http.post(url, headers, body.clone(), timeout).await,
-                OutboundMessage::Email { to, subject, text, headers } => self.email(to, subject, text, headers).await,
+                OutboundMessage::Email { to, subject, text, headers } => self.email.send(to, subject, text, headers).await,
                 OutboundMessage::Sms { to, text } => self.sms(to, text).await,
             }
         })
         .await
+    }
+}
+
+/// Sends email alone, through SES: the notifier of a function that sends nothing else (the
+/// accounts function's mail), so that its binary carries neither the channels' HTTP client nor
+/// SNS. An HTTP or SMS message is rejected for good.
+#[derive(Clone, Debug)]
+pub struct SesMailer {
+    email: SesEmail,
+}
+
+impl SesMailer {
+    /// A mailer on `clients`; email needs a verified SES sender `email_from`.
+    pub fn new(clients: &AwsClients, email_from: Option<String>) -> Self {
+        Self { email: SesEmail::new(clients, email_from) }
+    }
+}
+
+#[async_trait]
+impl Notifier for SesMailer {
+    async fn send(&self, message: &OutboundMessage, timeout: Duration) -> (AttemptResult, Duration) {
+        within_deadline(timeout, async {
+            match message {
+                OutboundMessage::Email { to, subject, text, headers } => self.email.send(to, subject, text, headers).await,
+                OutboundMessage::Http { .. } | OutboundMessage::Sms { .. } => rejected("this function sends email alone".into()),
+            }
+        })
+        .await
+    }
+}
+
+/// Email through SES from one sender.
+#[derive(Clone, Debug)]
+struct SesEmail {
+    ses: aws_sdk_sesv2::Client,
+    from: Option<String>,
+}
+
+impl SesEmail {
+    fn new(clients: &AwsClients, from: Option<String>) -> Self {
+        Self { ses: clients.ses().clone(), from }
+    }
+
+    async fn send(&self, to: &[String], subject: &str, text: &str, headers: &[(String, String)]) -> AttemptResult {
+        let Some(from) = &self.from else { return rejected(NO_EMAIL_FROM.into()) };
+        if to.is_empty() {
+            return rejected("email has no recipient".into());
+        }
+        let content = match simple_content(subject, text, headers) {
+            Ok(content) => content,
+            Err(error) => return rejected(format!("building the email: {error}")),
+        };
+        let sent = self
+            .ses
+            .send_email()
+            .from_email_address(from)
+            .destination(Destination::builder().set_to_addresses(Some(to.to_vec())).build())
+            .content(content)
+            .send()
+            .await;
+        match sent {
+            Ok(_) => AttemptResult::Accepted { status_code: None },
+            Err(error) => of_sdk_error("SES", &error),
+        }
     }
 }
 
@@ -156,6 +197,30 @@ mod tests {
         for (status, code, retryable) in cases {
             assert_eq!(answer_is_retryable(status, code), retryable, "{status} {code:?}");
         }
+    }
+
+    #[tokio::test]
+    async fn the_mailer_refuses_for_good_what_is_not_email_and_sends_nothing() {
+        // An endpoint nothing listens on: a request reaching it would fail as unsent, not as
+        // rejected for good.
+        let settings = crate::config::AwsSettings { region: "eu-west-1".into(), endpoint_url: Some("http://127.0.0.1:9".into()) };
+        let clients = AwsClients::new(&settings, crate::ClientOptions::default()).await;
+        let mailer = SesMailer::new(&clients, Some("vigil@example.com".into()));
+        let messages = [
+            OutboundMessage::Http { url: "https://hooks.example.com/x".parse().unwrap(), headers: Vec::new(), body: "{}".into() },
+            OutboundMessage::Sms { to: "+33600000000".into(), text: "down".into() },
+        ];
+        for message in messages {
+            let (result, _) = mailer.send(&message, Duration::from_secs(1)).await;
+            assert!(
+                matches!(&result, AttemptResult::Rejected { retryable: false, error, .. } if error == "this function sends email alone"),
+                "{result:?}"
+            );
+        }
+        let unsent = SesMailer::new(&clients, None);
+        let email = OutboundMessage::Email { to: vec!["a@example.com".into()], subject: "s".into(), text: "t".into(), headers: Vec::new() };
+        let (result, _) = unsent.send(&email, Duration::from_secs(1)).await;
+        assert!(matches!(&result, AttemptResult::Rejected { error, .. } if error == NO_EMAIL_FROM), "{result:?}");
     }
 
     #[test]

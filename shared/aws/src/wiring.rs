@@ -7,7 +7,7 @@ use crate::config::{SchedulerConfig, StoreConfig};
 use crate::dynamo::DynamoStore;
 use crate::events::{EventBridgePublisher, FanOutPublisher, SnsPublisher};
 use crate::not_wired::NotWired;
-use crate::notifier::AwsNotifier;
+use crate::notifier::{AwsNotifier, SesMailer};
 use crate::patient_deliveries::PatientDeliveryLog;
 use crate::ping_bodies::S3PingBodyStore;
 use crate::read_only::ReadOnly;
@@ -37,9 +37,6 @@ pub fn dashboard_deps(
 }
 
 /// The api function's dependencies: what the routes no group serves reach.
-/// - The account's routes: people, organisations, invitations, one-time tokens, sessions and
-///   refresh tokens, keys (tenants), sign-in attempts, the signing key, the audit log; their
-///   mails through `notifier`.
 /// - "Check now": the monitor, its checks and transitions, a failure's artefact in S3, events,
 ///   and `prober`. The summary counts monitors.
 /// - A monitor's deletion: the monitor and its artefacts, and its ongoing incident resolved and
@@ -48,6 +45,7 @@ pub fn dashboard_deps(
 ///   read).
 /// - A channel's test send: the channel (read) and `notifier`. Subscribing to a page: the page
 ///   (read), its subscribers, the confirmation through the notifier queue.
+/// - What authentication and the audit log read and write.
 pub fn api_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>, notifier: Arc<dyn Notifier>) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
     let reads = Arc::new(ReadOnly::new(store.clone(), "api"));
@@ -67,6 +65,18 @@ pub fn api_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prob
         tasks: reads.clone(),
         silences: reads.clone(),
         status_pages: reads,
+        ..signed_in(&store, "api")
+    };
+    Ok(deps(clients, config, stores, prober, notifier))
+}
+
+/// The accounts function's dependencies: people, organisations, invitations, one-time tokens,
+/// sessions and refresh tokens, keys (tenants), sign-in attempts, the signing key and the audit
+/// log; account mail (invitations, resets, address confirmations) sent through SES
+/// ([`SesMailer`]: no channels' HTTP client, no SNS). It publishes no event and runs no check.
+pub fn accounts_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    let stores = Stores {
         tenants: store.clone(),
         organisations: store.clone(),
         users: store.clone(),
@@ -78,9 +88,10 @@ pub fn api_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prob
         audit: store.clone(),
         sign_in_attempts: store.clone(),
         server_secrets: store,
-        ..not_wired("api")
+        ..not_wired("accounts")
     };
-    Ok(deps(clients, config, stores, prober, notifier))
+    let mailer = Arc::new(SesMailer::new(clients, config.email_from.clone()));
+    Ok(assembled(config, stores, Arc::new(NotWired::new("accounts")), no_checks("accounts"), mailer))
 }
 
 /// The prober function's dependencies: a check reads its monitor, records its result and any
@@ -254,7 +265,7 @@ pub fn status_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result
 /// users, sessions, the signing key), and the audit log that its changes are written to.
 fn signed_in(store: &Arc<DynamoStore>, function: &'static str) -> Stores {
     // People and their memberships are only read here, and keys, sessions and the audit log
-    // only partly used: the account routes are the api's.
+    // only partly used: the account routes are the accounts function's.
     let people = Arc::new(ReadOnly::new(store.clone(), function));
     let signed_in = Arc::new(SignedIn::new(store.clone(), function));
     Stores {

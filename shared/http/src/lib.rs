@@ -25,7 +25,8 @@ mod views;
 pub use agent_hub::AgentHub;
 pub use auth::InProcessActor;
 pub use route_groups::{
-    alerting_router, api_function_routes, hosts_router, monitors_router, public_page_router, publishing_router, tasks_router, triage_router,
+    accounts_router, alerting_router, api_function_routes, hosts_router, monitors_router, public_page_router, publishing_router,
+    tasks_router, triage_router,
 };
 
 use std::sync::Arc;

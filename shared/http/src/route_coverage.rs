@@ -218,6 +218,35 @@ fn the_triage_group_serves_every_incident_route_but_publishing() {
     assert_eq!(group, expected);
 }
 
+/// The paths API Gateway sends the accounts function (`infra/modules/vigil/api.tf`), each with
+/// what is below it.
+const ACCOUNT_PREFIXES: [&str; 9] = [
+    "/v1/setup",
+    "/v1/auth",
+    "/v1/me",
+    "/v1/organisation",
+    "/v1/organisations",
+    "/v1/members",
+    "/v1/invitations",
+    "/v1/keys",
+    "/v1/audit-log",
+];
+
+/// The same for the accounts function, which API Gateway sends all of the account's paths.
+#[test]
+fn the_accounts_group_serves_every_route_of_the_account() {
+    let group = routes_in(&format!("{:?}", crate::route_groups::v1_group(crate::route_groups::plain_account_routes())));
+    let mut expected = BTreeMap::new();
+    for prefix in ACCOUNT_PREFIXES {
+        expected.extend(routes_below(prefix, &[]));
+    }
+    assert!(expected.len() >= 25, "the whole router's account routes no longer parse: {expected:?}");
+    for path in ["/v1/auth/token", "/v1/auth/oidc/callback", "/v1/me", "/v1/organisations", "/v1/keys/{id}", "/v1/audit-log"] {
+        assert!(expected.contains_key(path), "{path} is not in {expected:?}");
+    }
+    assert_eq!(group, expected);
+}
+
 /// API Gateway sends the api function every `/v1` route that no group's route is more specific
 /// than, `/healthz`, and subscribing to a status page (`infra/modules/vigil/api.tf`): the
 /// function must answer exactly the whole router's routes that no group serves there. Each
@@ -225,13 +254,20 @@ fn the_triage_group_serves_every_incident_route_but_publishing() {
 #[test]
 fn the_api_function_serves_every_v1_route_that_no_group_serves() {
     use crate::route_groups::{
-        plain_alerting_routes, plain_host_routes, plain_monitor_routes, plain_publishing_routes, plain_task_routes, plain_triage_routes,
-        v1_group,
+        plain_account_routes, plain_alerting_routes, plain_host_routes, plain_monitor_routes, plain_publishing_routes, plain_task_routes,
+        plain_triage_routes, v1_group,
     };
     let mut expected = routes_below("/v1", &[]);
-    for group in
-        [plain_monitor_routes, plain_task_routes, plain_alerting_routes, plain_host_routes, plain_publishing_routes, plain_triage_routes]
-    {
+    let groups = [
+        plain_monitor_routes,
+        plain_task_routes,
+        plain_alerting_routes,
+        plain_host_routes,
+        plain_publishing_routes,
+        plain_triage_routes,
+        plain_account_routes,
+    ];
+    for group in groups {
         for (path, methods) in routes_in(&format!("{:?}", v1_group(group()))) {
             let left = expected.entry(path).or_default();
             left.retain(|method| !methods.contains(method));
@@ -242,10 +278,11 @@ fn the_api_function_serves_every_v1_route_that_no_group_serves() {
     for path in ["/healthz", "/status/{slug}/subscribe"] {
         expected.insert(path.to_owned(), whole[path].clone());
     }
-    assert!(expected.len() >= 25, "the whole router's routes no longer parse: {expected:?}");
-    for path in ["/v1/auth/token", "/v1/summary", "/v1/monitors/{id}/check", "/v1/channels/{id}/test", "/v1/openapi.json"] {
+    assert!(expected.len() >= 7, "the whole router's routes no longer parse: {expected:?}");
+    for path in ["/v1/summary", "/v1/monitors/{id}/check", "/v1/channels/{id}/test", "/v1/openapi.json"] {
         assert!(expected.contains_key(path), "{path} is not in {expected:?}");
     }
     assert_eq!(expected["/v1/monitors/{id}"], BTreeSet::from(["DELETE".to_owned()]));
+    assert!(!expected.contains_key("/v1/auth/token"), "sign-in is the accounts function's: {expected:?}");
     assert_eq!(routes_in(&format!("{:?}", crate::api_function_routes())), expected);
 }

@@ -1,6 +1,6 @@
 //! The API's routes in groups: those that Lambda functions of their own serve behind API
 //! Gateway (monitors, tasks, alerting, hosts, the status pages' editors, incidents' triage, the
-//! public pages' feeds and links), and the rest. Each group is declared once, by
+//! account's, the public pages' feeds and links), and the rest. Each group is declared once, by
 //! [`route_group!`], as two routers of the same handlers under the same paths and methods: one
 //! with their OpenAPI operations, which the document is built from (`crate::api_routes`), and
 //! one without, which servers serve: the whole router merges every plain group, and a group's
@@ -185,7 +185,8 @@ route_group! {
 }
 
 route_group! {
-    /// People, organisations, sign-in, keys and the audit log.
+    /// People, organisations, sign-in, keys and the audit log: the group [`accounts_router`]
+    /// serves on its own.
     account_routes, plain_account_routes {
         auth::{set_up},
         auth::{token},
@@ -266,13 +267,20 @@ pub fn triage_router(deps: Deps) -> axum::Router {
     v1_group(plain_triage_routes()).with_state(deps)
 }
 
-/// What the api Lambda serves: the `/v1` routes of no group's function (the account's,
-/// [`api_own_routes`]), `/healthz` and subscribing to a status page, with the API's answers to
-/// unknown paths, limits and errors, waiting for their state. API Gateway sends it `/v1/…` where
-/// no group's route is more specific, `/healthz` and subscribing; the dashboard's pages are the
-/// dashboard function's.
+/// What the api Lambda serves: the `/v1` routes of no group's function ([`api_own_routes`]),
+/// `/healthz` and subscribing to a status page, with the API's answers to unknown paths, limits
+/// and errors, waiting for their state. API Gateway sends it `/v1/…` where no group's route is
+/// more specific, `/healthz` and subscribing; the dashboard's pages are the dashboard
+/// function's.
 pub fn api_function_routes() -> Router<Deps> {
-    crate::with_api_layers(plain_root_routes().nest("/v1", plain_api_own_routes().merge(plain_account_routes())))
+    crate::with_api_layers(plain_root_routes().nest("/v1", plain_api_own_routes()))
+}
+
+/// The account's routes alone (sign-in, people, organisations, invitations, keys, the audit
+/// log, setting up the first owner): what the accounts Lambda serves behind API Gateway's routes
+/// of those paths.
+pub fn accounts_router(deps: Deps) -> axum::Router {
+    v1_group(plain_account_routes()).with_state(deps)
 }
 
 /// The public status pages' routes of the API alone (feeds, badges, a subscription's links and

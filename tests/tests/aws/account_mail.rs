@@ -1,5 +1,5 @@
 //! Account mail through SES on the emulator: an invitation and a password reset sent by the
-//! api function's wiring reach SES (moto keeps what it was given), with working links.
+//! accounts function's wiring reach SES (moto keeps what it was given), with working links.
 
 use crate::pipeline::assert_declared;
 use http::{Method, Request, StatusCode};
@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 use vigil_app::SystemClock;
 use vigil_app::tenants::{Bootstrap, bootstrap};
-use vigil_aws::ClientOptions;
 use vigil_aws::request_count::RequestCounter;
+use vigil_aws::{ClientOptions, wiring};
 use vigil_domain::tenant::ApiKeySecret;
 use vigil_tests::app::TEST_KEY;
 use vigil_tests::emulator::{Session, clients};
@@ -55,8 +55,8 @@ fn token_in(message: &Value, path: &str) -> String {
 }
 
 /// The emulator with the sender verified in SES (it sends only from a verified identity), a
-/// tenant whose admin key is [`TEST_KEY`], and the api function's router over it, with the
-/// counter of the requests the api makes.
+/// tenant whose admin key is [`TEST_KEY`], and the accounts function's router over it, with the
+/// counter of the requests it makes.
 pub(crate) async fn mailing_tenant() -> (Session, axum::Router, RequestCounter) {
     let session = Session::start().await;
     session
@@ -72,8 +72,9 @@ pub(crate) async fn mailing_tenant() -> (Session, axum::Router, RequestCounter) 
     bootstrap(&deps, Bootstrap { tenant_name: "acme".into(), admin_key: Some(admin) }, SystemClock::now()).await.unwrap();
     let counter = RequestCounter::default();
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
-    let api = vigil_fn_api::app(session.api_deps_on(&counted));
-    (session, api, counter)
+    let accounts =
+        vigil_fn_api::accounts_app(wiring::accounts_deps(&counted, &session.store_config()).expect("wiring the accounts function"));
+    (session, accounts, counter)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,5 +113,5 @@ async fn invitations_and_resets_are_mailed_through_ses_with_working_links() {
     )
     .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{answer}");
-    assert_declared("api", &requests);
+    assert_declared("accounts", &requests);
 }

@@ -95,7 +95,9 @@ async fn the_alerting_function_serves_channels_rules_and_windows_from_creation_t
     }
 
     // What it changed is in the audit log, from the caller's address as API Gateway gave it.
-    let log = call(&api, "GET", "/v1/audit-log", Some(TEST_KEY), None).await;
+    // The audit log is read through the accounts function.
+    let accounts = vigil_fn_api::accounts_app(session.wired(wiring::accounts_deps));
+    let log = call(&accounts, "GET", "/v1/audit-log", Some(TEST_KEY), None).await;
     let entries = log.json["items"].as_array().unwrap();
     let actions: Vec<&str> = entries.iter().filter_map(|e| e["action"].as_str()).collect();
     for action in ["channel.create", "alert_rule.delete", "window.create", "window.update", "channel.delete"] {

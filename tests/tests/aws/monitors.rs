@@ -79,7 +79,9 @@ async fn the_monitors_function_serves_a_monitor_from_creation_to_deletion() {
     expect(&call(&monitors, "GET", &format!("/v1/monitors/{id}/checks/{check_id}"), None).await, 404);
 
     // What it did is in the audit log, from the caller's address as API Gateway gave it.
-    let log = call(&api, "GET", "/v1/audit-log?target_kind=monitor", None).await;
+    // The audit log is read through the accounts function.
+    let accounts = vigil_fn_api::accounts_app(session.wired(wiring::accounts_deps));
+    let log = call(&accounts, "GET", "/v1/audit-log?target_kind=monitor", None).await;
     let actions: Vec<&str> = log.json["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
     for action in ["monitor.create", "monitor.update", "monitor.pause", "monitor.resume", "monitor.mute", "monitor.unmute"] {
         assert!(actions.contains(&action), "{action} is not in {actions:?}");

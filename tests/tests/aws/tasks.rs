@@ -23,7 +23,6 @@ async fn the_tasks_function_serves_a_task_from_creation_to_deletion() {
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let tasks = vigil_fn_api::tasks_app(wiring::tasks_deps(&counted, &session.store_config()).unwrap());
     let heartbeat = vigil_fn_heartbeat::app(session.wired(wiring::heartbeat_deps));
-    let api = vigil_fn_api::app(session.api_deps());
     let call = |router: &axum::Router, method: &str, path: &str, key: Option<&str>, body: Option<Value>| {
         let (router, event) = (router.clone(), api_request(method, path, key, body.as_ref()));
         async move { call_api(&router, event).await }
@@ -61,7 +60,9 @@ async fn the_tasks_function_serves_a_task_from_creation_to_deletion() {
     expect(&call(&tasks, "GET", &format!("/v1/tasks/{id}"), Some(TEST_KEY), None).await, 404);
 
     // What it did is in the audit log, from the caller's address as API Gateway gave it.
-    let log = call(&api, "GET", "/v1/audit-log?target_kind=task", Some(TEST_KEY), None).await;
+    // The audit log is read through the accounts function.
+    let accounts = vigil_fn_api::accounts_app(session.wired(wiring::accounts_deps));
+    let log = call(&accounts, "GET", "/v1/audit-log?target_kind=task", Some(TEST_KEY), None).await;
     let entries = log.json["items"].as_array().unwrap();
     let actions: Vec<&str> = entries.iter().filter_map(|e| e["action"].as_str()).collect();
     for action in ["task.create", "task.update", "task.pause", "task.resume", "task.delete"] {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use vigil_app::Deps;
 use vigil_aws::config::ApiConfig;
 use vigil_domain::ports::OidcProvider;
-use vigil_oidc::{OidcSettings, OpenIdProvider};
+use vigil_oidc::{OfferedProvider, OidcSettings, OpenIdProvider};
 
 /// The api function's handler: what of the API no route group's function serves (the summary,
 /// "check now", a monitor's deletion, a channel's test send, the document), `/healthz` and
@@ -45,22 +45,21 @@ pub fn api_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::config::Sto
 }
 
 /// The dashboard function's dependencies (`vigil_aws::wiring::dashboard_deps`: every store),
-/// with the probe engine (a monitor's page checks it now, its form tries one), the notifier and
-/// the OpenID provider (the sign-in page offers it).
+/// with the probe engine (a monitor's page checks it now, its form tries one), the notifier, and
+/// the OpenID provider of `VIGIL_OIDC_*` as the sign-in page offers it: by name, its sign-in
+/// being the accounts function's, so the dashboard carries no OpenID Connect client.
 pub fn dashboard_deps(clients: &vigil_aws::AwsClients, config: &ApiConfig) -> anyhow::Result<Deps> {
     let prober = vigil_probe::HttpProber::new(vigil_probe::ProberConfig::default())?;
     let notifier = vigil_aws::wiring::aws_notifier(clients, &config.store)?;
-    with_oidc(vigil_aws::wiring::dashboard_deps(clients, &config.store, Arc::new(prober), notifier)?, config)
+    let mut deps = vigil_aws::wiring::dashboard_deps(clients, &config.store, Arc::new(prober), notifier)?;
+    deps.oidc = config.oidc.as_ref().map(|oidc| Arc::new(OfferedProvider::new(&oidc.display_name, &oidc.issuer)) as Arc<dyn OidcProvider>);
+    Ok(deps)
 }
 
 /// The accounts function's dependencies (`vigil_aws::wiring::accounts_deps`), with the OpenID
 /// provider of `VIGIL_OIDC_*`.
 pub fn accounts_deps(clients: &vigil_aws::AwsClients, config: &ApiConfig) -> anyhow::Result<Deps> {
-    with_oidc(vigil_aws::wiring::accounts_deps(clients, &config.store)?, config)
-}
-
-/// `deps` signing people in through the OpenID provider of `config`, if one is configured.
-fn with_oidc(mut deps: Deps, config: &ApiConfig) -> anyhow::Result<Deps> {
+    let mut deps = vigil_aws::wiring::accounts_deps(clients, &config.store)?;
     deps.oidc = oidc_provider(config)?;
     Ok(deps)
 }

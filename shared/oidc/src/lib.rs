@@ -5,9 +5,13 @@
 //! expiry, nonce); the userinfo endpoint when the ID token leaves out the email or the groups.
 
 mod claims;
+mod offered;
+mod provider_http;
 mod settings;
 
 pub use claims::GroupsClaim;
+pub use offered::OfferedProvider;
+pub use provider_http::ProviderHttpError;
 pub use settings::OidcSettings;
 
 use anyhow::Context;
@@ -37,7 +41,7 @@ pub struct OpenIdProvider {
     settings: OidcSettings,
     issuer: IssuerUrl,
     redirect: RedirectUrl,
-    http: reqwest::Client,
+    http: provider_http::ProviderHttp,
     discovered: Mutex<Option<Discovered>>,
 }
 
@@ -53,19 +57,7 @@ impl OpenIdProvider {
     pub fn new(settings: OidcSettings, redirect_uri: &Url) -> anyhow::Result<Self> {
         let issuer = IssuerUrl::new(settings.issuer.clone()).with_context(|| format!("the OpenID issuer URL `{}`", settings.issuer))?;
         let redirect = RedirectUrl::from_url(redirect_uri.clone());
-        let mut http = reqwest::Client::builder()
-            // The library's advice: a redirect during discovery or the code exchange could be
-            // steered to an address of the attacker's choosing.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("Vigil/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(15));
-        if let Some(pem) = &settings.extra_root_certificates_pem {
-            for certificate in reqwest::Certificate::from_pem_bundle(pem).context("reading the extra CA certificates")? {
-                http = http.add_root_certificate(certificate);
-            }
-        }
-        let http = http.build().context("building the OpenID Connect HTTP client")?;
+        let http = provider_http::ProviderHttp::new(settings.extra_root_certificates_pem.as_deref())?;
         Ok(Self { settings, issuer, redirect, http, discovered: Mutex::new(None) })
     }
 

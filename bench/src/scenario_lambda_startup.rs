@@ -30,11 +30,13 @@ use vigil_domain::ids::TenantId;
 /// tenant has: their answer (401) comes after the key's lookup in DynamoDB. The status
 /// function's asks for a page no tenant has: its 404 page comes after the slug's lookup. The
 /// dashboard's asks for the sign-in page: on the bench's table, without people, its redirect to
-/// set up comes after the lookup of users.
-const FUNCTIONS: [(&str, &str); 12] = [
+/// set up comes after the lookup of users. The sso function's starts a sign-in with no provider
+/// configured: a 404 without a store read.
+const FUNCTIONS: [(&str, &str); 13] = [
     ("vigil-api", "apigw-healthz.json"),
     ("vigil-dashboard", "apigw-sign-in-page.json"),
     ("vigil-accounts", "apigw-list-keys.json"),
+    ("vigil-sso", "apigw-oidc-start.json"),
     ("vigil-monitors", "apigw-create-monitor.json"),
     ("vigil-tasks", "apigw-list-tasks.json"),
     ("vigil-alerting", "apigw-list-channels.json"),

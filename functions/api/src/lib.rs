@@ -28,12 +28,18 @@ pub fn dashboard_app(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> Rou
     with_agents(vigil_web::dashboard_app(deps), agents).layer(axum::middleware::from_fn(client_address))
 }
 
-/// The accounts function's handler: sign-in (passwords, second factors, tokens, OpenID
-/// Connect), people, organisations, invitations, keys, the audit log and setting up the first
-/// owner, over their own dependencies (`vigil_aws::wiring::accounts_deps`). Sign-in throttling
-/// counts per client address.
+/// The accounts function's handler: sign-in (passwords, second factors, tokens), people,
+/// organisations, invitations, keys, the audit log and setting up the first owner, over their own
+/// dependencies (`vigil_aws::wiring::accounts_deps`). Sign-in throttling counts per client
+/// address.
 pub fn accounts_app(deps: Deps) -> Router {
     vigil_http::accounts_router(deps).layer(axum::middleware::from_fn(client_address))
+}
+
+/// The sso function's handler: signing in through the OpenID provider, the way there and the
+/// way back (`vigil_aws::wiring::sso_deps`).
+pub fn sso_app(deps: Deps) -> Router {
+    vigil_http::sso_router(deps).layer(axum::middleware::from_fn(client_address))
 }
 
 /// The api function's dependencies (`vigil_aws::wiring::api_deps`: the stores its routes
@@ -52,16 +58,31 @@ pub fn dashboard_deps(clients: &vigil_aws::AwsClients, config: &ApiConfig) -> an
     let prober = vigil_probe::HttpProber::new(vigil_probe::ProberConfig::default())?;
     let notifier = vigil_aws::wiring::aws_notifier(clients, &config.store)?;
     let mut deps = vigil_aws::wiring::dashboard_deps(clients, &config.store, Arc::new(prober), notifier)?;
-    deps.oidc = config.oidc.as_ref().map(|oidc| Arc::new(OfferedProvider::new(&oidc.display_name, &oidc.issuer)) as Arc<dyn OidcProvider>);
+    deps.oidc = offered_provider(config);
     Ok(deps)
 }
 
 /// The accounts function's dependencies (`vigil_aws::wiring::accounts_deps`), with the OpenID
-/// provider of `VIGIL_OIDC_*`.
+/// provider of `VIGIL_OIDC_*` offered by name (`/v1/auth/providers`; signing in through it is
+/// the sso function's).
 pub fn accounts_deps(clients: &vigil_aws::AwsClients, config: &ApiConfig) -> anyhow::Result<Deps> {
     let mut deps = vigil_aws::wiring::accounts_deps(clients, &config.store)?;
+    deps.oidc = offered_provider(config);
+    Ok(deps)
+}
+
+/// The sso function's dependencies (`vigil_aws::wiring::sso_deps`), with the OpenID provider of
+/// `VIGIL_OIDC_*`.
+pub fn sso_deps(clients: &vigil_aws::AwsClients, config: &ApiConfig) -> anyhow::Result<Deps> {
+    let mut deps = vigil_aws::wiring::sso_deps(clients, &config.store)?;
     deps.oidc = oidc_provider(config)?;
     Ok(deps)
+}
+
+/// The OpenID provider of `VIGIL_OIDC_*` as a page or `/v1/auth/providers` offers it, if one is
+/// configured: its name and issuer, and nothing of the OpenID Connect client.
+fn offered_provider(config: &ApiConfig) -> Option<Arc<dyn OidcProvider>> {
+    config.oidc.as_ref().map(|oidc| Arc::new(OfferedProvider::new(&oidc.display_name, &oidc.issuer)) as Arc<dyn OidcProvider>)
 }
 
 /// `router` reaching agents through `agents`, if any (else action requests are recorded as

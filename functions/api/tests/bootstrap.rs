@@ -102,6 +102,21 @@ async fn the_dashboard_binary_serves_the_sign_in_page_with_the_openid_provider_o
     assert_eq!(api_path["statusCode"], 404, "{api_path}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sso_binary_goes_to_the_provider_of_its_environment() {
+    let session = Session::start().await;
+    let mut env = session.function_env();
+    let sso = Path::new(env!("CARGO_BIN_EXE_vigil-sso"));
+    let start = vigil_tests::lambda::api_request("GET", "/v1/auth/oidc/start", None, None);
+    let answer = answer_of(sso, &env, start.clone()).await;
+    assert_eq!(answer["statusCode"], 404, "no provider configured: {answer}");
+    // A provider nothing answers for: the start reaches for its discovery document.
+    env.extend([("VIGIL_OIDC_ISSUER", "http://127.0.0.1:9/realms/ops".to_owned()), ("VIGIL_OIDC_CLIENT_ID", "vigil".to_owned())]);
+    let answer = answer_of(sso, &env, start).await;
+    assert_eq!(answer["statusCode"], 502, "{answer}");
+    assert!(answer["body"].as_str().unwrap_or_default().contains("oidc-provider-unreachable"), "{answer}");
+}
+
 /// What `binary` answered to `event`, cold-started with `env`.
 async fn answer_of(binary: &Path, env: &[(&'static str, String)], event: serde_json::Value) -> serde_json::Value {
     let run = invoke_binary(binary, env, event).await;

@@ -36,6 +36,14 @@ resource "aws_apigatewayv2_integration" "accounts" {
   timeout_milliseconds   = local.timeouts.accounts * 1000
 }
 
+resource "aws_apigatewayv2_integration" "sso" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.sso.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.sso * 1000
+}
+
 resource "aws_apigatewayv2_integration" "monitors" {
   api_id                 = aws_apigatewayv2_api.http.id
   integration_type       = "AWS_PROXY"
@@ -200,6 +208,15 @@ resource "aws_apigatewayv2_route" "accounts" {
   target    = "integrations/${aws_apigatewayv2_integration.accounts.id}"
 }
 
+# Signing in through the OpenID provider goes to the sso function (a route more specific than
+# the accounts function's /v1/auth/{proxy+}).
+resource "aws_apigatewayv2_route" "sso" {
+  #checkov:skip=CKV_AWS_309:Signing in is public by design: the provider authenticates, and the state and PKCE verifier bind the way back to the way there.
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = "ANY /v1/auth/oidc/{proxy+}"
+  target    = "integrations/${aws_apigatewayv2_integration.sso.id}"
+}
+
 # /v1/incidents and below go to the triage function (it serves exactly these paths of the whole
 # router: a test in shared/http holds it to them), but publishing an incident (above).
 resource "aws_apigatewayv2_route" "triage" {
@@ -292,6 +309,15 @@ resource "aws_lambda_permission" "accounts" {
   principal     = "apigateway.amazonaws.com"
   # Any stage and method, paths under this prefix only.
   source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}*"
+}
+
+resource "aws_lambda_permission" "sso" {
+  statement_id  = "HttpApiSso"
+  action        = "lambda:InvokeFunction"
+  function_name = module.sso.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage and method, paths under /v1/auth/oidc/ only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/v1/auth/oidc/*"
 }
 
 resource "aws_lambda_permission" "dashboard" {

@@ -37,6 +37,7 @@ output "function_names" {
     api        = module.api.function_name
     dashboard  = module.dashboard.function_name
     accounts   = module.accounts.function_name
+    sso        = module.sso.function_name
     monitors   = module.monitors.function_name
     tasks      = module.tasks.function_name
     alerting   = module.alerting.function_name

@@ -101,7 +101,7 @@ variable "oidc_client_id" {
 }
 
 variable "oidc_client_secret" {
-  description = "Client secret at the OpenID provider (VIGIL_OIDC_CLIENT_SECRET); null: a public client, protected by PKCE alone. It lands in the accounts and dashboard functions' environments, encrypted with kms_key_arn when one is given."
+  description = "Client secret at the OpenID provider (VIGIL_OIDC_CLIENT_SECRET); null: a public client, protected by PKCE alone. It lands in the sso function's environment alone, encrypted with kms_key_arn when one is given."
   type        = string
   default     = null
   sensitive   = true
@@ -163,6 +163,7 @@ variable "reserved_concurrency" {
     api        = optional(number, -1)
     dashboard  = optional(number, -1)
     accounts   = optional(number, -1)
+    sso        = optional(number, -1)
     monitors   = optional(number, -1)
     tasks      = optional(number, -1)
     alerting   = optional(number, -1)

@@ -70,13 +70,28 @@ pub fn api_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prob
     Ok(deps(clients, config, stores, prober, notifier))
 }
 
-/// The accounts function's dependencies: people, organisations, invitations, one-time tokens,
-/// sessions and refresh tokens, keys (tenants), sign-in attempts, the signing key and the audit
-/// log; account mail (invitations, resets, address confirmations) sent through SES
-/// ([`SesMailer`]: no channels' HTTP client, no SNS). It publishes no event and runs no check.
+/// The accounts function's dependencies: [`account_stores`], and account mail (invitations,
+/// resets, address confirmations) sent through SES ([`SesMailer`]: no channels' HTTP client, no
+/// SNS). It publishes no event and runs no check.
 pub fn accounts_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
-    let stores = Stores {
+    let mailer = Arc::new(SesMailer::new(clients, config.email_from.clone()));
+    Ok(assembled(config, account_stores(&store, "accounts"), Arc::new(NotWired::new("accounts")), no_checks("accounts"), mailer))
+}
+
+/// The sso function's dependencies: [`account_stores`] (a sign-in through the provider finds
+/// or makes the person, joins them by the organisation's rules, and signs them in). It sends,
+/// publishes and checks nothing.
+pub fn sso_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    Ok(quiet(config, account_stores(&store, "sso"), "sso"))
+}
+
+/// The account's stores on `store`, the rest [`NotWired`] for `function`: people,
+/// organisations, invitations, one-time tokens, sessions and refresh tokens, keys (tenants),
+/// sign-in attempts, the signing key and the audit log.
+fn account_stores(store: &Arc<DynamoStore>, function: &'static str) -> Stores {
+    Stores {
         tenants: store.clone(),
         organisations: store.clone(),
         users: store.clone(),
@@ -87,11 +102,9 @@ pub fn accounts_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Resu
         refresh_tokens: store.clone(),
         audit: store.clone(),
         sign_in_attempts: store.clone(),
-        server_secrets: store,
-        ..not_wired("accounts")
-    };
-    let mailer = Arc::new(SesMailer::new(clients, config.email_from.clone()));
-    Ok(assembled(config, stores, Arc::new(NotWired::new("accounts")), no_checks("accounts"), mailer))
+        server_secrets: store.clone(),
+        ..not_wired(function)
+    }
 }
 
 /// The prober function's dependencies: a check reads its monitor, records its result and any

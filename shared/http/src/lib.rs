@@ -26,7 +26,7 @@ pub use agent_hub::AgentHub;
 pub use auth::InProcessActor;
 pub use route_groups::{
     accounts_router, alerting_router, api_function_routes, hosts_router, monitors_router, public_page_router, publishing_router,
-    tasks_router, triage_router,
+    sso_router, tasks_router, triage_router,
 };
 
 use std::sync::Arc;
@@ -80,7 +80,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::any;
 use route_groups::{
     account_routes, alerting_routes, api_own_routes, host_routes, monitor_routes, public_page_routes, publishing_routes, root_routes,
-    task_routes, triage_routes,
+    sso_routes, task_routes, triage_routes,
 };
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
@@ -123,7 +123,8 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
             .merge(host_routes())
             .merge(publishing_routes())
             .merge(triage_routes())
-            .merge(account_routes()),
+            .merge(account_routes())
+            .merge(sso_routes()),
     )
 }
 
@@ -132,7 +133,7 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
 fn plain_api_routes() -> Router<Deps> {
     use route_groups::{
         plain_account_routes, plain_alerting_routes, plain_api_own_routes, plain_host_routes, plain_monitor_routes,
-        plain_public_page_routes, plain_publishing_routes, plain_root_routes, plain_task_routes, plain_triage_routes,
+        plain_public_page_routes, plain_publishing_routes, plain_root_routes, plain_sso_routes, plain_task_routes, plain_triage_routes,
     };
     plain_root_routes().merge(plain_public_page_routes()).nest(
         "/v1",
@@ -143,7 +144,8 @@ fn plain_api_routes() -> Router<Deps> {
             .merge(plain_host_routes())
             .merge(plain_publishing_routes())
             .merge(plain_triage_routes())
-            .merge(plain_account_routes()),
+            .merge(plain_account_routes())
+            .merge(plain_sso_routes()),
     )
 }
 

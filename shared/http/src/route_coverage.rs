@@ -232,18 +232,33 @@ const ACCOUNT_PREFIXES: [&str; 9] = [
     "/v1/audit-log",
 ];
 
-/// The same for the accounts function, which API Gateway sends all of the account's paths.
+/// The same for the accounts function, which API Gateway sends all of the account's paths but
+/// signing in through the OpenID provider (`/v1/auth/oidc/…`, the sso function's).
 #[test]
-fn the_accounts_group_serves_every_route_of_the_account() {
+fn the_accounts_group_serves_every_route_of_the_account_but_the_providers_sign_in() {
     let group = routes_in(&format!("{:?}", crate::route_groups::v1_group(crate::route_groups::plain_account_routes())));
     let mut expected = BTreeMap::new();
     for prefix in ACCOUNT_PREFIXES {
         expected.extend(routes_below(prefix, &[]));
     }
+    let sso = routes_below(SSO_PREFIX, &[]);
+    expected.retain(|path, _| !sso.contains_key(path));
     assert!(expected.len() >= 25, "the whole router's account routes no longer parse: {expected:?}");
-    for path in ["/v1/auth/token", "/v1/auth/oidc/callback", "/v1/me", "/v1/organisations", "/v1/keys/{id}", "/v1/audit-log"] {
+    for path in ["/v1/auth/token", "/v1/auth/providers", "/v1/me", "/v1/organisations", "/v1/keys/{id}", "/v1/audit-log"] {
         assert!(expected.contains_key(path), "{path} is not in {expected:?}");
     }
+    assert_eq!(group, expected);
+}
+
+/// The path API Gateway sends the sso function, with what is below it.
+const SSO_PREFIX: &str = "/v1/auth/oidc";
+
+/// The same for the sso function, which API Gateway sends `/v1/auth/oidc/…`.
+#[test]
+fn the_sso_group_serves_signing_in_through_the_provider() {
+    let group = routes_in(&format!("{:?}", crate::route_groups::v1_group(crate::route_groups::plain_sso_routes())));
+    let expected = routes_below(SSO_PREFIX, &[]);
+    assert_eq!(expected.keys().collect::<Vec<_>>(), ["/v1/auth/oidc/callback", "/v1/auth/oidc/start"], "{expected:?}");
     assert_eq!(group, expected);
 }
 
@@ -254,8 +269,8 @@ fn the_accounts_group_serves_every_route_of_the_account() {
 #[test]
 fn the_api_function_serves_every_v1_route_that_no_group_serves() {
     use crate::route_groups::{
-        plain_account_routes, plain_alerting_routes, plain_host_routes, plain_monitor_routes, plain_publishing_routes, plain_task_routes,
-        plain_triage_routes, v1_group,
+        plain_account_routes, plain_alerting_routes, plain_host_routes, plain_monitor_routes, plain_publishing_routes, plain_sso_routes,
+        plain_task_routes, plain_triage_routes, v1_group,
     };
     let mut expected = routes_below("/v1", &[]);
     let groups = [
@@ -266,6 +281,7 @@ fn the_api_function_serves_every_v1_route_that_no_group_serves() {
         plain_publishing_routes,
         plain_triage_routes,
         plain_account_routes,
+        plain_sso_routes,
     ];
     for group in groups {
         for (path, methods) in routes_in(&format!("{:?}", v1_group(group()))) {

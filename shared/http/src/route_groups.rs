@@ -194,8 +194,6 @@ route_group! {
         auth::{current, start, end},
         auth::{switch},
         oidc::{providers},
-        oidc::{start},
-        oidc::{callback},
         auth::{request_reset},
         auth::{confirm_reset},
         me::{read, update},
@@ -216,6 +214,15 @@ route_group! {
         keys::{list, create},
         keys::{revoke},
         audit::{list},
+    }
+}
+
+route_group! {
+    /// Signing in through the OpenID provider: the way there and the way back, the group
+    /// [`sso_router`] serves on its own (the only one that carries the OpenID Connect client).
+    sso_routes, plain_sso_routes {
+        oidc::{start},
+        oidc::{callback},
     }
 }
 
@@ -277,10 +284,16 @@ pub fn api_function_routes() -> Router<Deps> {
 }
 
 /// The account's routes alone (sign-in, people, organisations, invitations, keys, the audit
-/// log, setting up the first owner): what the accounts Lambda serves behind API Gateway's routes
-/// of those paths.
+/// log, setting up the first owner), but signing in through the OpenID provider: what the
+/// accounts Lambda serves behind API Gateway's routes of those paths.
 pub fn accounts_router(deps: Deps) -> axum::Router {
     v1_group(plain_account_routes()).with_state(deps)
+}
+
+/// Signing in through the OpenID provider alone (`/v1/auth/oidc/…`): what the sso Lambda
+/// serves.
+pub fn sso_router(deps: Deps) -> axum::Router {
+    v1_group(plain_sso_routes()).with_state(deps)
 }
 
 /// The public status pages' routes of the API alone (feeds, badges, a subscription's links and

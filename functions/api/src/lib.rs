@@ -1,10 +1,9 @@
 //! The functions behind API Gateway, each serving part of the axum Router of `vigil serve`: the
 //! api function (what of the API no group's function serves), the dashboard's pages, and the
 //! functions of one route group each (the monitors', the heartbeat tasks', alerting's, the
-//! hosts', the status pages' editors', incidents' triage, the account's, the public status
-//! pages'). lambda_http
-//! turns each API Gateway event into an HTTP request for the router and the router's response
-//! into the event's answer.
+//! hosts', the status pages' editors', incidents' triage, the account's, signing in through the
+//! OpenID provider, the public status pages'). lambda_http turns each API Gateway event into an
+//! HTTP request for the router and the router's response into the event's answer.
 
 use axum::Router;
 use std::sync::Arc;
@@ -53,7 +52,7 @@ pub fn api_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::config::Sto
 /// The dashboard function's dependencies (`vigil_aws::wiring::dashboard_deps`: every store),
 /// with the probe engine (a monitor's page checks it now, its form tries one), the notifier, and
 /// the OpenID provider of `VIGIL_OIDC_*` as the sign-in page offers it: by name, its sign-in
-/// being the accounts function's, so the dashboard carries no OpenID Connect client.
+/// being the sso function's, so the dashboard carries no OpenID Connect client.
 pub fn dashboard_deps(clients: &vigil_aws::AwsClients, config: &ApiConfig) -> anyhow::Result<Deps> {
     let prober = vigil_probe::HttpProber::new(vigil_probe::ProberConfig::default())?;
     let notifier = vigil_aws::wiring::aws_notifier(clients, &config.store)?;
@@ -141,7 +140,7 @@ pub fn status_app(deps: Deps) -> Router {
     vigil_web::status_app(deps).layer(axum::middleware::from_fn(client_address))
 }
 
-/// The start of the dashboard and the accounts function: logging, their configuration (the
+/// The start of the dashboard, accounts and sso functions: logging, their configuration (the
 /// stores' and the OpenID provider's; a missing or malformed variable stops the cold start with
 /// one line), and the clients.
 pub async fn api_start() -> (ApiConfig, vigil_aws::AwsClients) {

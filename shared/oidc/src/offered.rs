@@ -1,6 +1,6 @@
 //! The provider as a page offers it: its name on the sign-in button and its issuer, for a
-//! server that links to sign-in without serving it (the dashboard's Lambda function; the
-//! accounts function signs people in). Nothing of the OpenID Connect client is reached, so a
+//! server that links to sign-in without serving it (the dashboard's and the accounts Lambda
+//! functions; the sso function signs people in). Nothing of the OpenID Connect client is reached, so a
 //! binary that wires this carries none of it.
 
 use async_trait::async_trait;
@@ -9,7 +9,7 @@ use vigil_domain::accounts::OidcIdentity;
 use vigil_domain::ports::{AuthorizationRequest, OidcFailure, OidcProvider};
 
 /// What signing in through an offered provider answers: another function does it.
-const ELSEWHERE: &str = "signing in through the provider is served by another function (the accounts function)";
+const ELSEWHERE: &str = "signing in through the provider is served by another function (the sso function)";
 
 /// A provider offered by name, signed in with elsewhere.
 #[derive(Clone, Debug)]
@@ -53,6 +53,6 @@ mod tests {
         let offered = OfferedProvider::new("Ops SSO", "https://id.example.com/realms/ops");
         assert_eq!((offered.display_name(), offered.issuer()), ("Ops SSO", "https://id.example.com/realms/ops"));
         let refused = offered.exchange("code", "verifier", "nonce").await.unwrap_err();
-        assert!(refused.to_string().contains("accounts function"), "{refused}");
+        assert!(refused.to_string().contains("sso function"), "{refused}");
     }
 }

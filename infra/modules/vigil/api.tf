@@ -119,8 +119,8 @@ resource "aws_apigatewayv2_route" "default" {
 }
 
 # The API: /v1 and below go to the api function where no group's route below is more specific
-# (the summary, the document), and its health. The api serves exactly the whole router's routes there that no group serves (a test
-# in shared/http holds it to them).
+# (the summary, the document), and its health. The api serves exactly the whole router's routes
+# there that no group serves (a test in shared/http holds it to them).
 resource "aws_apigatewayv2_route" "api" {
   #checkov:skip=CKV_AWS_309:Authorisation is the api's own (bearer API keys and session cookies checked against the table); the health check and the document are public by design.
   for_each  = toset(["ANY /v1/{proxy+}", "GET /healthz"])

@@ -185,7 +185,7 @@ async fn client_address(mut request: axum::extract::Request, next: axum::middlew
 
 /// The OpenID provider of `VIGIL_OIDC_*`, sending people back to the callback under the public
 /// URL; `None` when none is configured.
-pub fn oidc_provider(config: &ApiConfig) -> anyhow::Result<Option<Arc<dyn OidcProvider>>> {
+fn oidc_provider(config: &ApiConfig) -> anyhow::Result<Option<Arc<dyn OidcProvider>>> {
     let Some(oidc) = &config.oidc else { return Ok(None) };
     let settings = OidcSettings {
         issuer: oidc.issuer.clone(),

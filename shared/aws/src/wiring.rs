@@ -40,24 +40,33 @@ pub fn dashboard_deps(
 /// - "Check now": the monitor, its checks and transitions, a failure's artefact in S3, events,
 ///   and `prober`. The summary counts monitors.
 /// - A monitor's deletion: the monitor and its artefacts, and its ongoing incident resolved and
-///   announced as triage does (incidents, rules, channels, new deliveries through the notifier
-///   queue, timers; the status pages' posts, snapshots and subscribers; tasks, mutes and pages
-///   read).
+///   announced as triage does ([`resolving_incidents`]).
 /// - A channel's test send: the channel (read) and `notifier`. Subscribing to a page: the page
 ///   (read), its subscribers, the confirmation through the notifier queue.
 /// - What authentication and the audit log read and write.
 pub fn api_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>, notifier: Arc<dyn Notifier>) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
-    let reads = Arc::new(ReadOnly::new(store.clone(), "api"));
     let stores = Stores {
         monitors: store.clone(),
         checks: store.clone(),
         transitions: store.clone(),
         artefacts: artefacts(clients, config),
+        ..resolving_incidents(clients, config, &store, "api")
+    };
+    Ok(deps(clients, config, stores, prober, notifier))
+}
+
+/// What resolving and announcing an incident reaches on `store`, as triage and a monitor's
+/// deletion do it: incidents, rules, channels, new deliveries through the notifier queue,
+/// escalation timers; the status pages' posts, snapshots and subscribers; tasks, mutes and pages
+/// read; with what authentication and the audit log use, the rest [`NotWired`] for `function`.
+fn resolving_incidents(clients: &AwsClients, config: &StoreConfig, store: &Arc<DynamoStore>, function: &'static str) -> Stores {
+    let reads = Arc::new(ReadOnly::new(store.clone(), function));
+    Stores {
         incidents: store.clone(),
         alert_rules: store.clone(),
         channels: store.clone(),
-        deliveries: queued_deliveries(clients, config, &store),
+        deliveries: queued_deliveries(clients, config, store),
         timers: store.clone(),
         public_incidents: store.clone(),
         status_snapshots: store.clone(),
@@ -65,9 +74,8 @@ pub fn api_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prob
         tasks: reads.clone(),
         silences: reads.clone(),
         status_pages: reads,
-        ..signed_in(&store, "api")
-    };
-    Ok(deps(clients, config, stores, prober, notifier))
+        ..signed_in(store, function)
+    }
 }
 
 /// The accounts function's dependencies: [`account_stores`], and account mail (invitations,
@@ -222,21 +230,10 @@ pub fn triage_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result
     let store = Arc::new(dynamo_store(clients, config));
     let reads = Arc::new(ReadOnly::new(store.clone(), "triage"));
     let stores = Stores {
-        incidents: store.clone(),
-        alert_rules: store.clone(),
-        channels: store.clone(),
-        deliveries: queued_deliveries(clients, config, &store),
-        timers: store.clone(),
         host_rules: store.clone(),
-        public_incidents: store.clone(),
-        status_snapshots: store.clone(),
-        subscribers: store.clone(),
         monitors: reads.clone(),
-        tasks: reads.clone(),
-        checks: reads.clone(),
-        silences: reads.clone(),
-        status_pages: reads,
-        ..signed_in(&store, "triage")
+        checks: reads,
+        ..resolving_incidents(clients, config, &store, "triage")
     };
     Ok(quiet(config, stores, "triage"))
 }

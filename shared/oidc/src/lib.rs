@@ -11,7 +11,6 @@ mod settings;
 
 pub use claims::GroupsClaim;
 pub use offered::OfferedProvider;
-pub use provider_http::ProviderHttpError;
 pub use settings::OidcSettings;
 
 use anyhow::Context;

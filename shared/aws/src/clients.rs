@@ -1,15 +1,16 @@
-//! The SDK clients, built on one HTTP client: hyper with rustls on ring (the TLS stack the probe
-//! engine already uses, so the functions carry one crypto library, not two).
+//! The SDK clients, built on one HTTP client ([`SdkHttpClient`]: hyper's HTTP/1.1 client with
+//! rustls on ring, the TLS stack the probe engine already uses, so the functions carry one crypto
+//! library, not two).
 
 use crate::config::AwsSettings;
 use crate::request_count::RequestCounter;
 use crate::s3::S3Objects;
+use crate::sdk_http::SdkHttpClient;
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::SharedCredentialsProvider;
-use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -68,7 +69,7 @@ impl AwsClients {
     /// every function's binary and time to its cold start.
     pub async fn new(settings: &AwsSettings, options: ClientOptions) -> Self {
         let ClientOptions { counter, credentials } = options;
-        let http = aws_smithy_http_client::Builder::new().tls_provider(tls::Provider::Rustls(CryptoMode::Ring)).build_https();
+        let http = SdkHttpClient::new();
         let credentials = match credentials {
             Some(fixed) => SharedCredentialsProvider::new(fixed),
             None => SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()),
@@ -77,7 +78,7 @@ impl AwsClients {
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(settings.region.clone()))
             .credentials_provider(credentials.clone())
-            .http_client(http)
+            .http_client(http.clone())
             .retry_config(RetryConfig::standard().with_max_attempts(3))
             .timeout_config(
                 TimeoutConfig::builder().connect_timeout(Duration::from_secs(2)).operation_attempt_timeout(Duration::from_secs(10)).build(),
@@ -86,7 +87,7 @@ impl AwsClients {
             shared = shared.endpoint_url(endpoint);
         }
         let shared = shared.build();
-        let s3 = S3Objects::new(&settings.region, settings.endpoint_url.as_deref(), credentials.clone(), counter.clone());
+        let s3 = S3Objects::new(&settings.region, settings.endpoint_url.as_deref(), credentials.clone(), http, counter.clone());
         Self {
             // Every function reads or writes the table: its client is made at once.
             dynamodb: client_of!(&shared, &counter, aws_sdk_dynamodb),

@@ -18,6 +18,7 @@ pub mod read_only;
 pub mod request_count;
 pub mod s3;
 mod sdk_error;
+pub mod sdk_http;
 pub mod signed_in;
 pub mod sqs;
 pub mod startup;

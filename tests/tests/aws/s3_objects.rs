@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use vigil_aws::request_count::RequestCounter;
 use vigil_aws::s3::S3Objects;
+use vigil_aws::sdk_http::SdkHttpClient;
 use vigil_tests::emulator::{REGION, Session};
 
 #[tokio::test]
@@ -108,7 +109,7 @@ async fn throttling_server(throttled: usize) -> (String, Arc<AtomicUsize>) {
 
 fn client_of(endpoint: &str, counter: &RequestCounter) -> S3Objects {
     let credentials = SharedCredentialsProvider::new(Credentials::new("test", "test", None, None, "test"));
-    S3Objects::new(REGION, Some(endpoint), credentials, Some(counter.clone()))
+    S3Objects::new(REGION, Some(endpoint), credentials, SdkHttpClient::new(), Some(counter.clone()))
 }
 
 #[tokio::test]

@@ -5,12 +5,10 @@ use super::addressing::Addressing;
 use super::reply::Reply;
 use super::signing::{ObjectRequest, signed};
 use crate::request_count::RequestCounter;
+use crate::sdk_http::SdkHttpClient;
 use anyhow::{Context, anyhow, bail};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
-use aws_smithy_async::rt::sleep::TokioSleep;
-use aws_smithy_http_client::Connector;
-use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
-use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings};
+use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings, SharedHttpConnector};
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_types::byte_stream::ByteStream;
 use base64::Engine;
@@ -34,10 +32,10 @@ pub struct S3Objects {
     addressing: Addressing,
     region: String,
     credentials: SharedCredentialsProvider,
-    // Built at the first call, not at a cold start: loading the system's root certificates
-    // takes milliseconds, and most invocations of the heartbeat and the prober store nothing
-    // in S3.
-    connector: Arc<OnceLock<Connector>>,
+    http: SdkHttpClient,
+    // Taken from `http` at the first call: most invocations of the heartbeat and the prober
+    // store nothing in S3.
+    connector: Arc<OnceLock<SharedHttpConnector>>,
     counter: Option<RequestCounter>,
 }
 
@@ -73,10 +71,17 @@ struct Answer {
 
 impl S3Objects {
     /// A client of S3 in `region`, or of an emulator at `endpoint` when there is one, signing
-    /// with `credentials`, each request counted by `counter` if there is one. Makes no request.
-    pub fn new(region: &str, endpoint: Option<&str>, credentials: SharedCredentialsProvider, counter: Option<RequestCounter>) -> Self {
+    /// with `credentials` and sending through `http`, each request counted by `counter` if there
+    /// is one. Makes no request.
+    pub fn new(
+        region: &str,
+        endpoint: Option<&str>,
+        credentials: SharedCredentialsProvider,
+        http: SdkHttpClient,
+        counter: Option<RequestCounter>,
+    ) -> Self {
         let addressing = Addressing::new(region, endpoint);
-        Self { addressing, region: region.to_owned(), credentials, connector: Arc::new(OnceLock::new()), counter }
+        Self { addressing, region: region.to_owned(), credentials, http, connector: Arc::new(OnceLock::new()), counter }
     }
 
     /// Stores `body` under `key`, replacing what was there.
@@ -201,15 +206,8 @@ impl S3Objects {
             .unwrap_or_else(|_| Err(Failure::Transient(anyhow!("S3 {operation}: no answer within {ATTEMPT_TIMEOUT:?}"))))
     }
 
-    fn connector(&self) -> &Connector {
-        self.connector.get_or_init(|| {
-            let settings = HttpConnectorSettings::builder().connect_timeout(CONNECT_TIMEOUT).build();
-            Connector::builder()
-                .connector_settings(settings)
-                .sleep_impl(TokioSleep::new())
-                .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
-                .build()
-        })
+    fn connector(&self) -> &SharedHttpConnector {
+        self.connector.get_or_init(|| self.http.connector(&HttpConnectorSettings::builder().connect_timeout(CONNECT_TIMEOUT).build()))
     }
 }
 

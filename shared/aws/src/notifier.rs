@@ -40,7 +40,7 @@ impl AwsNotifier {
     /// A notifier on `clients` whose HTTP channels reach only what `policy` allows, resolved
     /// through `guard`; email needs a verified SES sender `email_from`.
     pub fn new(clients: &AwsClients, email_from: Option<String>, guard: NetworkGuard, policy: NetworkPolicy) -> anyhow::Result<Self> {
-        Ok(Self { http: HttpSender::new(guard, policy)?, email: SesEmail::new(clients, email_from), sns: clients.sns().clone() })
+        Ok(Self { http: HttpSender::new(guard, policy), email: SesEmail::new(clients, email_from), sns: clients.sns().clone() })
     }
 
     async fn sms(&self, to: &str, text: &str) -> AttemptResult {

@@ -3,6 +3,11 @@
 //! body elsewhere).
 
 use crate::guarded_resolver::GuardedResolver;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 use std::error::Error as StdError;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,32 +18,44 @@ use vigil_probe::{GuardRefusal, NetworkGuard};
 
 /// The most response bytes kept in an error message.
 const ERROR_BODY_CHARS: usize = 300;
+/// The most of a refusal's body read to quote from it.
+const ERROR_BODY_BYTES: usize = 16 * 1024;
+/// How long connecting to a receiver may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Who posts.
+const USER_AGENT: &str = concat!("Vigil/", env!("CARGO_PKG_VERSION"));
 
-/// One pooled HTTPS client (rustls on ring) posting rendered messages, reaching only what the
-/// network policy allows.
+type Https = hyper_rustls::HttpsConnector<HttpConnector<GuardedResolver>>;
+
+/// One pooled HTTP/1.1 client (hyper over rustls on ring, trusting the webpki roots: the stack
+/// the probe engine and the AWS clients are made of) posting rendered messages, reaching only
+/// what the network policy allows.
 #[derive(Clone, Debug)]
 pub struct HttpSender {
-    client: reqwest::Client,
+    client: Client<Https, Full<Bytes>>,
     guard: NetworkGuard,
     policy: NetworkPolicy,
 }
 
 impl HttpSender {
     /// A sender with its own connection pool, resolving every host through `guard` and
-    /// reaching only the addresses `policy` allows.
-    pub fn new(guard: NetworkGuard, policy: NetworkPolicy) -> Result<Self, reqwest::Error> {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            // A proxy would resolve the host itself, out of the guard's sight.
-            .no_proxy()
-            .dns_resolver(Arc::new(GuardedResolver { guard: guard.clone(), policy }))
-            .user_agent(concat!("Vigil/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(5))
-            .build()?;
-        Ok(Self { client, guard, policy })
+    /// reaching only the addresses `policy` allows. Makes no connection.
+    pub fn new(guard: NetworkGuard, policy: NetworkPolicy) -> Self {
+        let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .expect("ring supports the default protocol versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        // No proxy is consulted: a proxy would resolve the host itself, out of the guard's sight.
+        let mut tcp = HttpConnector::new_with_resolver(GuardedResolver { guard: guard.clone(), policy });
+        tcp.enforce_http(false);
+        tcp.set_connect_timeout(Some(CONNECT_TIMEOUT));
+        let https = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().wrap_connector(tcp);
+        Self { client: Client::builder(TokioExecutor::new()).build(https), guard, policy }
     }
 
-    /// reqwest dials IP literals without asking the resolver, so they are vetted here.
+    /// The connector dials IP literals without asking the resolver, so they are vetted here.
     async fn vet_literal(&self, url: &str) -> Result<(), GuardRefusal> {
         let Ok(url) = Url::parse(url) else { return Ok(()) };
         match url.host() {
@@ -54,44 +71,57 @@ impl HttpSender {
         if let Err(refusal) = self.vet_literal(url).await {
             return refused(&refusal);
         }
-        let mut request = self.client.post(url).timeout(timeout).body(body);
+        let mut request = http::Request::post(url).header(http::header::USER_AGENT, USER_AGENT);
         for (name, value) in headers {
-            request = request.header(name, value);
+            request = request.header(name.as_str(), value.as_str());
         }
-        match request.send().await {
-            Ok(response) => {
-                let code = response.status().as_u16();
-                match ReceiverVerdict::of_status(code) {
-                    ReceiverVerdict::Delivered => AttemptResult::Accepted { status_code: Some(code) },
-                    _ if response.status().is_redirection() => AttemptResult::Rejected {
-                        status_code: Some(code),
-                        error: format!(
-                            "HTTP {code}: the receiver redirects, and deliveries do not follow redirects; set the channel's URL to where it points"
-                        ),
-                        retryable: false,
-                    },
-                    verdict => {
-                        let text = response.text().await.unwrap_or_default();
-                        let excerpt: String = text.chars().take(ERROR_BODY_CHARS).collect();
-                        AttemptResult::Rejected {
-                            status_code: Some(code),
-                            error: format!("HTTP {code}: {}", excerpt.trim()),
-                            retryable: verdict == ReceiverVerdict::Retry,
-                        }
-                    }
-                }
-            }
-            Err(error) if refusal_in(&error).is_some() => refused(refusal_in(&error).expect("just seen")),
+        let request = match request.body(Full::new(Bytes::from(body))) {
+            Ok(request) => request,
+            // Never the URL: for Slack, Discord and Teams it is the credential.
+            Err(error) => return AttemptResult::Rejected { status_code: None, error: format!("not sent: {error}"), retryable: false },
+        };
+        match tokio::time::timeout(timeout, self.exchange(request)).await {
+            Ok(result) => result,
+            Err(_) => AttemptResult::Rejected {
+                status_code: None,
+                error: format!("no answer within {} ms", timeout.as_millis()),
+                retryable: true,
+            },
+        }
+    }
+
+    /// Sends `request` and judges its answer.
+    async fn exchange(&self, request: http::Request<Full<Bytes>>) -> AttemptResult {
+        let response = match self.client.request(request).await {
+            Ok(response) => response,
             Err(error) => {
-                // Never the URL: for Slack, Discord and Teams it is the credential.
-                let error = if error.is_timeout() {
-                    format!("no answer within {} ms", timeout.as_millis())
-                } else if error.is_connect() {
-                    "could not connect".to_owned()
-                } else {
-                    format!("request failed: {}", error.without_url())
-                };
-                AttemptResult::Rejected { status_code: None, error, retryable: true }
+                if let Some(refusal) = refusal_in(&error) {
+                    return refused(refusal);
+                }
+                let error = if error.is_connect() { "could not connect".to_owned() } else { format!("request failed: {error}") };
+                return AttemptResult::Rejected { status_code: None, error, retryable: true };
+            }
+        };
+        let code = response.status().as_u16();
+        match ReceiverVerdict::of_status(code) {
+            ReceiverVerdict::Delivered => AttemptResult::Accepted { status_code: Some(code) },
+            _ if response.status().is_redirection() => AttemptResult::Rejected {
+                status_code: Some(code),
+                error: format!(
+                    "HTTP {code}: the receiver redirects, and deliveries do not follow redirects; set the channel's URL to where it points"
+                ),
+                retryable: false,
+            },
+            verdict => {
+                let body = Limited::new(response.into_body(), ERROR_BODY_BYTES).collect().await;
+                let text = body.map(|collected| String::from_utf8_lossy(&collected.to_bytes()).into_owned()).unwrap_or_default();
+                let excerpt: String = text.chars().take(ERROR_BODY_CHARS).collect();
+                let excerpt = excerpt.trim();
+                AttemptResult::Rejected {
+                    status_code: Some(code),
+                    error: if excerpt.is_empty() { format!("HTTP {code}") } else { format!("HTTP {code}: {excerpt}") },
+                    retryable: verdict == ReceiverVerdict::Retry,
+                }
             }
         }
     }
@@ -108,9 +138,9 @@ fn refused(refusal: &GuardRefusal) -> AttemptResult {
     AttemptResult::Rejected { status_code: None, error, retryable: !refusal.is_blocked() }
 }
 
-/// The guard's refusal somewhere in the chain of a reqwest error (the resolver's error is
-/// wrapped by the connector and by reqwest).
-fn refusal_in(error: &reqwest::Error) -> Option<&GuardRefusal> {
+/// The guard's refusal somewhere in the chain of the client's error (the resolver's error is
+/// wrapped by the connector and by the client).
+fn refusal_in(error: &hyper_util::client::legacy::Error) -> Option<&GuardRefusal> {
     let mut source: Option<&(dyn StdError + 'static)> = error.source();
     while let Some(cause) = source {
         if let Some(refusal) = cause.downcast_ref::<GuardRefusal>() {
@@ -120,3 +150,6 @@ fn refusal_in(error: &reqwest::Error) -> Option<&GuardRefusal> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests;

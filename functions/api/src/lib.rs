@@ -13,7 +13,7 @@ use vigil_domain::ports::OidcProvider;
 use vigil_oidc::{OfferedProvider, OidcSettings, OpenIdProvider};
 
 /// The api function's handler: what of the API no route group's function serves (the summary,
-/// "check now", a monitor's deletion, a channel's test send, the document), `/healthz` and
+/// "check now", a monitor's deletion, the document), `/healthz` and
 /// subscribing to a status page, with the client's address taken from API Gateway's request
 /// context (the audit log records it).
 pub fn app(deps: Deps) -> Router {
@@ -42,11 +42,10 @@ pub fn sso_app(deps: Deps) -> Router {
 }
 
 /// The api function's dependencies (`vigil_aws::wiring::api_deps`: the stores its routes
-/// reach), with the probe engine ("check now" runs a check inside the request) and the notifier
-/// (a channel's test send).
+/// reach), with the probe engine ("check now" runs a check inside the request).
 pub fn api_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::config::StoreConfig) -> anyhow::Result<Deps> {
     let prober = vigil_probe::HttpProber::new(vigil_probe::ProberConfig::default())?;
-    vigil_aws::wiring::api_deps(clients, config, Arc::new(prober), vigil_aws::wiring::aws_notifier(clients, config)?)
+    vigil_aws::wiring::api_deps(clients, config, Arc::new(prober))
 }
 
 /// The dashboard function's dependencies (`vigil_aws::wiring::dashboard_deps`: every store),
@@ -106,7 +105,7 @@ pub fn tasks_app(deps: Deps) -> Router {
     vigil_http::tasks_router(deps).layer(axum::middleware::from_fn(client_address))
 }
 
-/// The alerting function's handler: channels (not their test send), alert rules, maintenance
+/// The alerting function's handler: channels and their test send, alert rules, maintenance
 /// windows and failed deliveries, over their own dependencies (`vigil_aws::wiring::alerting_deps`).
 pub fn alerting_app(deps: Deps) -> Router {
     vigil_http::alerting_router(deps).layer(axum::middleware::from_fn(client_address))

@@ -159,22 +159,15 @@ resource "aws_apigatewayv2_route" "tasks" {
   target    = "integrations/${aws_apigatewayv2_integration.tasks.id}"
 }
 
-# Channels, alert rules, maintenance windows and failed deliveries go to the alerting function
-# (it serves exactly these paths of the whole router: a test in shared/http holds it to them),
-# but a channel's test send, which needs the api's notifier.
+# Channels (and their test send), alert rules, maintenance windows and failed deliveries go to
+# the alerting function (it serves exactly these paths of the whole router: a test in
+# shared/http holds it to them).
 resource "aws_apigatewayv2_route" "alerting" {
   #checkov:skip=CKV_AWS_309:Authorisation is the function's own (bearer API keys and session cookies checked against the table), as on the api's routes.
   for_each  = toset(local.alerting_paths)
   api_id    = aws_apigatewayv2_api.http.id
   route_key = each.value
   target    = "integrations/${aws_apigatewayv2_integration.alerting.id}"
-}
-
-resource "aws_apigatewayv2_route" "channel_test" {
-  #checkov:skip=CKV_AWS_309:Authorisation is the api's own (bearer API keys and session cookies checked against the table).
-  api_id    = aws_apigatewayv2_api.http.id
-  route_key = "POST /v1/channels/{id}/test"
-  target    = "integrations/${aws_apigatewayv2_integration.api.id}"
 }
 
 # Hosts, enrolments, host rules and actions go to the hosts function (it serves exactly these

@@ -216,7 +216,8 @@ module "tasks" {
   deployment = local.deployment
 }
 
-# Channels, alert rules, maintenance windows and failed deliveries (api.tf routes them to it).
+# Channels and their test send, alert rules, maintenance windows and failed deliveries (api.tf
+# routes them to it).
 module "alerting" {
   source = "../function"
 
@@ -226,7 +227,7 @@ module "alerting" {
   timeout_seconds      = local.timeouts.alerting
   reserved_concurrency = var.reserved_concurrency.alerting
   environment          = local.store_environment
-  policy_json          = data.aws_iam_policy_document.table_only.json
+  policy_json          = data.aws_iam_policy_document.alerting.json
 
   deployment = local.deployment
 }

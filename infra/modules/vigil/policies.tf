@@ -18,10 +18,6 @@ locals {
 }
 
 data "aws_iam_policy_document" "api" {
-  #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
-  #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
-  # "Send test" of an email channel.
-  source_policy_documents = [data.aws_iam_policy_document.email.json]
   statement {
     sid       = "Table"
     actions   = local.store_dynamodb
@@ -57,13 +53,6 @@ data "aws_iam_policy_document" "api" {
       resources = [statement.value]
     }
   }
-  # "Send test" of an SMS channel. Publishing to a phone number has no resource ARN, so IAM only
-  # accepts "*" here; this also allows publishing to other topics, a risk accepted for SMS.
-  statement {
-    sid       = "Sms"
-    actions   = ["sns:Publish"]
-    resources = ["*"]
-  }
   dynamic "statement" {
     for_each = local.kms_keys
     content {
@@ -74,12 +63,33 @@ data "aws_iam_policy_document" "api" {
   }
 }
 
+# A channel's test send, as the alerting function and the dashboard's channel page make it: mail
+# through SES, and SMS, whose publish to a phone number has no resource ARN, so IAM only accepts
+# "*" here; this also allows publishing to other topics, a risk accepted for SMS.
+data "aws_iam_policy_document" "test_sends" {
+  #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
+  #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
+  source_policy_documents = [data.aws_iam_policy_document.email.json]
+  statement {
+    sid       = "Sms"
+    actions   = ["sns:Publish"]
+    resources = ["*"]
+  }
+}
+
+# Channels, alert rules, maintenance windows, failed deliveries, and a channel's test send.
+data "aws_iam_policy_document" "alerting" {
+  #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (the test sends' Sms statement): a phone number has no ARN.
+  #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (the test sends' Sms statement): a phone number has no ARN.
+  source_policy_documents = [data.aws_iam_policy_document.table_only.json, data.aws_iam_policy_document.test_sends.json]
+}
+
 # Sign-in, people and organisations: the table, and account mail through SES.
 data "aws_iam_policy_document" "accounts" {
   source_policy_documents = [data.aws_iam_policy_document.table_only.json, data.aws_iam_policy_document.email.json]
 }
 
-# Mail through SES (the api's test sends, the notifier's email channels, the accounts function's
+# Mail through SES (the test sends, the notifier's email channels, the accounts function's
 # account mail). SES authorises a send against the identities involved: see ses_identities.
 data "aws_iam_policy_document" "email" {
   statement {
@@ -97,13 +107,13 @@ data "aws_iam_policy_document" "email" {
   }
 }
 
-# The dashboard's pages do what the api does, read artefacts and big ping bodies (a check's
-# page, a run's log), and reach agents: a host's action requests and revocation go through the
-# agents' WebSocket API.
+# The dashboard's pages do what the api does, send a channel's test, read artefacts and big
+# ping bodies (a check's page, a run's log), and reach agents: a host's action requests and
+# revocation go through the agents' WebSocket API.
 data "aws_iam_policy_document" "dashboard" {
-  #checkov:skip=CKV_AWS_111:The only unrestricted resource is the api's sns:Publish for SMS (its Sms statement): a phone number has no ARN.
-  #checkov:skip=CKV_AWS_356:The only "*" resource is the api's sns:Publish for SMS (its Sms statement): a phone number has no ARN.
-  source_policy_documents = [data.aws_iam_policy_document.api.json]
+  #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (the test sends' Sms statement): a phone number has no ARN.
+  #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (the test sends' Sms statement): a phone number has no ARN.
+  source_policy_documents = [data.aws_iam_policy_document.api.json, data.aws_iam_policy_document.test_sends.json]
   statement {
     sid       = "ReadObjects"
     actions   = ["s3:GetObject"]
@@ -328,7 +338,7 @@ data "aws_iam_policy_document" "publishing" {
 
 # The functions that use the table alone: the public status pages (status: reading them and
 # the rollups their bars make, unlocking a protected one, confirming and ending a subscription)
-# and alerting (channels, rules, windows, failed deliveries).
+# and signing in through the OpenID provider (sso).
 data "aws_iam_policy_document" "table_only" {
   statement {
     sid       = "Table"

@@ -41,10 +41,10 @@ pub fn dashboard_deps(
 ///   and `prober`. The summary counts monitors.
 /// - A monitor's deletion: the monitor and its artefacts, and its ongoing incident resolved and
 ///   announced as triage does ([`resolving_incidents`]).
-/// - A channel's test send: the channel (read) and `notifier`. Subscribing to a page: the page
-///   (read), its subscribers, the confirmation through the notifier queue.
+/// - Subscribing to a page: the page (read), its subscribers, the confirmation through the
+///   notifier queue. It sends nothing itself (a channel's test send is the alerting function's).
 /// - What authentication and the audit log read and write.
-pub fn api_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>, notifier: Arc<dyn Notifier>) -> anyhow::Result<Deps> {
+pub fn api_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
     let stores = Stores {
         monitors: store.clone(),
@@ -53,7 +53,7 @@ pub fn api_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prob
         artefacts: artefacts(clients, config),
         ..resolving_incidents(clients, config, &store, "api")
     };
-    Ok(deps(clients, config, stores, prober, notifier))
+    Ok(deps(clients, config, stores, prober, no_messages("api")))
 }
 
 /// What resolving and announcing an incident reaches on `store`, as triage and a monitor's
@@ -164,8 +164,8 @@ pub fn tasks_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<
 }
 
 /// The alerting function's dependencies: channels, alert rules, maintenance windows, the
-/// deliveries that failed (read), and what authentication and the audit log read and write. It
-/// publishes no event and sends nothing (a channel's test send is the api's).
+/// deliveries that failed (read), and what authentication and the audit log read and write,
+/// with the notifier for a channel's test send. It publishes no event.
 pub fn alerting_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
     let stores = Stores {
@@ -176,7 +176,7 @@ pub fn alerting_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Resu
         deliveries: Arc::new(ReadOnly::new(store.clone(), "alerting")),
         ..signed_in(&store, "alerting")
     };
-    Ok(quiet(config, stores, "alerting"))
+    Ok(assembled(config, stores, Arc::new(NotWired::new("alerting")), no_checks("alerting"), aws_notifier(clients, config)?))
 }
 
 /// The hosts function's dependencies: hosts, their metrics, connections, rules and actions (an

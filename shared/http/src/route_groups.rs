@@ -86,13 +86,13 @@ route_group! {
 }
 
 route_group! {
-    /// Where alerts go and when they are held back: channels (not their test send, see
-    /// [`crate::api_routes`]), alert rules, maintenance windows, and the deliveries that failed.
-    /// Every route below those paths but the test send: the group [`alerting_router`] serves on
-    /// its own.
+    /// Where alerts go and when they are held back: channels and their test send, alert rules,
+    /// maintenance windows, and the deliveries that failed. Every route below those paths: the
+    /// group [`alerting_router`] serves on its own.
     alerting_routes, plain_alerting_routes {
         channels::{create, list},
         channels::{read, replace, delete},
+        channels::{test},
         alerting::{create_alert_rule, list_alert_rules},
         alerting::{get_alert_rule, replace_alert_rule, delete_alert_rule},
         alerting::{create_maintenance_window, list_maintenance_windows},
@@ -158,14 +158,12 @@ route_group! {
 route_group! {
     /// The `/v1` routes that no group's function serves, which API Gateway leaves to the api
     /// function: running a check ("check now") and deleting a monitor (which resolves its
-    /// incident and announces it) reach beyond the monitor's own data; a channel's test send
-    /// needs the notifier; and the summary, the agents' WebSocket of `vigil serve` and this
-    /// document.
+    /// incident and announces it) reach beyond the monitor's own data; and the summary, the
+    /// agents' WebSocket of `vigil serve` and this document.
     api_own_routes, plain_api_own_routes {
         checks::{trigger},
         monitors::{delete},
         status::{summary},
-        channels::{test},
         agents::{connect},
         health::{openapi},
     }
@@ -248,7 +246,7 @@ pub fn tasks_router(deps: Deps) -> axum::Router {
     v1_group(plain_task_routes()).with_state(deps)
 }
 
-/// The alerting routes alone (channels but their test send, alert rules, maintenance windows,
+/// The alerting routes alone (channels and their test send, alert rules, maintenance windows,
 /// failed deliveries): what the alerting Lambda serves behind API Gateway's routes of those paths.
 pub fn alerting_router(deps: Deps) -> axum::Router {
     v1_group(plain_alerting_routes()).with_state(deps)

@@ -148,9 +148,7 @@ impl Session {
     /// [`Self::api_deps`] over `clients` (counting clients, for a test that holds the api's
     /// requests to the manifest).
     pub fn api_deps_on(&self, clients: &AwsClients) -> Deps {
-        let config = self.store_config();
-        let notifier = wiring::aws_notifier(clients, &config).expect("the notifier");
-        wiring::api_deps(clients, &config, http_prober(), notifier).expect("wiring the api's dependencies")
+        wiring::api_deps(clients, &self.store_config(), http_prober()).expect("wiring the api's dependencies")
     }
 
     /// A function's dependencies as its `main` wires them (`wiring::incidents_deps` and the

@@ -1,7 +1,6 @@
-//! The alerting function on the emulator: every route API Gateway sends it (channels, alert
-//! rules, maintenance windows and failed deliveries, but a channel's test send), on its own
-//! wiring, with the test send through the api; every request it makes is one
-//! functions/manifest.json declares for it.
+//! The alerting function on the emulator: every route API Gateway sends it (channels and their
+//! test send, alert rules, maintenance windows and failed deliveries), on its own wiring; every
+//! request it makes is one functions/manifest.json declares for it.
 
 use crate::pipeline::assert_declared;
 use serde_json::{Value, json};
@@ -12,7 +11,7 @@ use vigil_aws::request_count::RequestCounter;
 use vigil_aws::{ClientOptions, wiring};
 use vigil_domain::tenant::ApiKeySecret;
 use vigil_tests::app::TEST_KEY;
-use vigil_tests::emulator::{Session, clients};
+use vigil_tests::emulator::{EMAIL_FROM, Session, clients};
 use vigil_tests::lambda::{ApiAnswer, api_request, call_api};
 use vigil_tests::receiver::Receiver;
 
@@ -26,9 +25,6 @@ async fn the_alerting_function_serves_channels_rules_and_windows_from_creation_t
     let counter = RequestCounter::default();
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let alerting = vigil_fn_api::alerting_app(wiring::alerting_deps(&counted, &session.store_config()).unwrap());
-    let api_counter = RequestCounter::default();
-    let api_clients = clients(&session.endpoint, ClientOptions { counter: Some(api_counter.clone()), ..ClientOptions::default() }).await;
-    let api = vigil_fn_api::app(session.api_deps_on(&api_clients));
     let call = |router: &axum::Router, method: &str, path: &str, key: Option<&str>, body: Option<Value>| {
         let (router, event) = (router.clone(), api_request(method, path, key, body.as_ref()));
         async move { call_api(&router, event).await }
@@ -45,9 +41,19 @@ async fn the_alerting_function_serves_channels_rules_and_windows_from_creation_t
     expect(&call(&alerting, "PUT", &format!("/v1/channels/{channel_id}"), Some(TEST_KEY), Some(renamed)).await, 200);
     assert_eq!(call(&alerting, "GET", &format!("/v1/channels/{channel_id}"), Some(TEST_KEY), None).await.json["name"], "ops hook");
 
-    // Its test send is the api's, and reaches the receiver.
-    expect(&call(&api, "POST", &format!("/v1/channels/{channel_id}/test"), Some(TEST_KEY), None).await, 200);
+    // Its test send reaches the receiver; an email channel's goes through SES.
+    let sent = call(&alerting, "POST", &format!("/v1/channels/{channel_id}/test"), Some(TEST_KEY), None).await;
+    expect(&sent, 200);
+    assert_eq!(sent.json["delivered"], true, "{}", sent.raw);
     assert_eq!(receiver.wait_for_accepted(1, Duration::from_secs(10)).await.len(), 1, "the test message was sent");
+    session.clients.ses().create_email_identity().email_identity(EMAIL_FROM).send().await.expect("verifying the sender");
+    let mail = json!({"name": "ops mail", "type": "email", "to": ["ops@example.com"]});
+    let mail_id = call(&alerting, "POST", "/v1/channels", Some(TEST_KEY), Some(mail)).await.json["id"].as_str().unwrap().to_owned();
+    let mailed = call(&alerting, "POST", &format!("/v1/channels/{mail_id}/test"), Some(TEST_KEY), None).await;
+    assert_eq!((mailed.status, &mailed.json["delivered"]), (200, &json!(true)), "{}", mailed.raw);
+    let outbox = crate::account_mail::sent_mail(&session.endpoint).await;
+    assert!(outbox.iter().any(|m| m.to_string().contains("ops@example.com")), "{outbox:?}");
+    expect(&call(&alerting, "DELETE", &format!("/v1/channels/{mail_id}"), Some(TEST_KEY), None).await, 204);
 
     // A rule sending to it.
     let rule = json!({"name": "all", "select": {"all": true}, "channels": [channel_id]});
@@ -109,6 +115,6 @@ async fn the_alerting_function_serves_channels_rules_and_windows_from_creation_t
     assert!(ours.len() >= 8 && ours.iter().all(|e| e["origin"]["ip"] == "203.0.113.10"), "{entries:?}");
 
     assert_declared("alerting", &counter);
-    assert_declared("api", &api_counter);
+    assert!(counter.snapshot().keys().any(|(service, _)| service.eq_ignore_ascii_case("sesv2")), "the test mail went through SES");
     assert!(!counter.snapshot().is_empty(), "the function's requests were counted");
 }

@@ -132,7 +132,7 @@ fn each_request_goes_to_the_function_whose_route_is_the_most_specific() {
         ("POST", "/v1/monitors/abc/check", "api"),
         ("GET", "/v1/monitors/abc/checks", "monitors"),
         ("POST", "/v1/channels", "alerting"),
-        ("POST", "/v1/channels/abc/test", "api"),
+        ("POST", "/v1/channels/abc/test", "alerting"),
         ("GET", "/v1/deliveries/failed", "alerting"),
         ("GET", "/v1/incidents/abc", "triage"),
         ("POST", "/v1/incidents/abc/publish", "publishing"),

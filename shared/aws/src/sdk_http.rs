@@ -1,6 +1,6 @@
 //! The HTTP client every AWS call goes through, the SDK's and Vigil's own S3 requests: hyper's
 //! HTTP/1.1 client over rustls on ring, trusting the webpki roots (the stack the probe engine
-//! and the OpenID Connect adapter are made of).
+//! and the OpenID Connect adapter are made of; its TLS configuration is `vigil_outbound`'s).
 //!
 //! The SDK's own client (`aws-smithy-http-client`) turns HTTP/2 on with its rustls feature and
 //! loads the system's certificates at every cold start; no service Vigil calls needs HTTP/2, and
@@ -16,9 +16,9 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector as TcpConnector;
 use hyper_util::rt::TokioExecutor;
 use std::collections::HashMap;
-use std::error::Error as StdError;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
+use vigil_outbound::{source_of, tls_client_config, webpki_roots};
 
 type Https = hyper_rustls::HttpsConnector<TcpConnector>;
 /// A connector's timeouts: to connect, and to read an answer's head.
@@ -46,9 +46,9 @@ impl SdkHttpClient {
     #[cfg(test)]
     fn trusting(extra: rustls::pki_types::CertificateDer<'static>) -> Self {
         let client = Self::default();
-        let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+        let mut roots = webpki_roots();
         roots.add(extra).expect("a test's certificate authority");
-        client.tls.set(tls_config(roots)).expect("a fresh client");
+        client.tls.set(tls_client_config(roots)).expect("a fresh client");
         client
     }
 
@@ -59,7 +59,7 @@ impl SdkHttpClient {
         connectors
             .entry(key)
             .or_insert_with(|| {
-                let tls = self.tls.get_or_init(|| tls_config(rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() }));
+                let tls = self.tls.get_or_init(|| tls_client_config(webpki_roots()));
                 SharedHttpConnector::new(SdkConnector::new(tls.clone(), key.0, key.1))
             })
             .clone()
@@ -70,15 +70,6 @@ impl HttpClient for SdkHttpClient {
     fn http_connector(&self, settings: &HttpConnectorSettings, _components: &RuntimeComponents) -> SharedHttpConnector {
         self.connector(settings)
     }
-}
-
-/// rustls on ring with the safe defaults, trusting `roots`.
-fn tls_config(roots: rustls::RootCertStore) -> rustls::ClientConfig {
-    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .expect("ring supports the default protocol versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth()
 }
 
 /// One pool of HTTP/1.1 connections (HTTPS, or plain HTTP for an emulator on loopback).
@@ -143,18 +134,6 @@ fn connector_error(error: hyper_util::client::legacy::Error) -> ConnectorError {
     } else {
         ConnectorError::other(error.into(), None)
     }
-}
-
-/// The first error of type `E` in `error`'s chain, itself included.
-fn source_of<'a, E: StdError + 'static>(error: &'a (dyn StdError + 'static)) -> Option<&'a E> {
-    let mut next: Option<&(dyn StdError + 'static)> = Some(error);
-    while let Some(current) = next {
-        if let Some(found) = current.downcast_ref::<E>() {
-            return Some(found);
-        }
-        next = current.source();
-    }
-    None
 }
 
 #[cfg(test)]

@@ -2,14 +2,13 @@
 //! webhook that moved is a configuration to fix, and following it would re-send the signed
 //! body elsewhere).
 
+use crate::client_parts::{source_of, tls_client_config, webpki_roots};
 use crate::guarded_resolver::GuardedResolver;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use std::error::Error as StdError;
-use std::sync::Arc;
 use std::time::Duration;
 use url::{Host, Url};
 use vigil_domain::notify::{AttemptResult, ReceiverVerdict};
@@ -41,12 +40,7 @@ impl HttpSender {
     /// A sender with its own connection pool, resolving every host through `guard` and
     /// reaching only the addresses `policy` allows. Makes no connection.
     pub fn new(guard: NetworkGuard, policy: NetworkPolicy) -> Self {
-        let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .expect("ring supports the default protocol versions")
-            .with_root_certificates(roots)
-            .with_no_client_auth();
+        let tls = tls_client_config(webpki_roots());
         // No proxy is consulted: a proxy would resolve the host itself, out of the guard's sight.
         let mut tcp = HttpConnector::new_with_resolver(GuardedResolver { guard: guard.clone(), policy });
         tcp.enforce_http(false);
@@ -141,14 +135,7 @@ fn refused(refusal: &GuardRefusal) -> AttemptResult {
 /// The guard's refusal somewhere in the chain of the client's error (the resolver's error is
 /// wrapped by the connector and by the client).
 fn refusal_in(error: &hyper_util::client::legacy::Error) -> Option<&GuardRefusal> {
-    let mut source: Option<&(dyn StdError + 'static)> = error.source();
-    while let Some(cause) = source {
-        if let Some(refusal) = cause.downcast_ref::<GuardRefusal>() {
-            return Some(refusal);
-        }
-        source = cause.source();
-    }
-    None
+    source_of::<GuardRefusal>(error)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use super::*;
 use std::net::IpAddr;
+use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use vigil_probe::{PolicyVetter, StaticResolver};

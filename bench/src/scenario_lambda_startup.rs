@@ -32,12 +32,13 @@ use vigil_domain::ids::TenantId;
 /// dashboard's asks for the sign-in page: on the bench's table, without people, its redirect to
 /// set up comes after the lookup of users. The sso function's starts a sign-in with no provider
 /// configured: a 404 without a store read.
-const FUNCTIONS: [(&str, &str); 13] = [
+const FUNCTIONS: [(&str, &str); 14] = [
     ("vigil-api", "apigw-healthz.json"),
     ("vigil-dashboard", "apigw-sign-in-page.json"),
     ("vigil-accounts", "apigw-list-keys.json"),
     ("vigil-sso", "apigw-oidc-start.json"),
     ("vigil-monitors", "apigw-create-monitor.json"),
+    ("vigil-check-now", "apigw-check-now.json"),
     ("vigil-tasks", "apigw-list-tasks.json"),
     ("vigil-alerting", "apigw-list-channels.json"),
     ("vigil-hosts", "apigw-list-hosts.json"),

@@ -111,8 +111,8 @@ class MutatedCopy(unittest.TestCase):
         self.assertProblem("monitors: route ANY /v1/monitors leads to integration api, not to this function's")
 
     def test_a_missing_route(self) -> None:
-        self.mutate("infra/modules/vigil/api.tf", '"POST /v1/monitors/{id}/check", ', '"POST /v1/monitors/{id}/checks", ')
-        self.assertProblem("api: no HTTP API route POST /v1/monitors/{id}/check")
+        self.mutate("infra/modules/vigil/api.tf", 'route_key = "POST /v1/monitors/{id}/check"', 'route_key = "POST /v1/monitors/{id}/checks"')
+        self.assertProblem("check-now: no HTTP API route POST /v1/monitors/{id}/check")
 
     def test_a_route_of_a_local_list_leading_elsewhere(self) -> None:
         self.mutate("infra/modules/vigil/api.tf", 'target    = "integrations/${aws_apigatewayv2_integration.status.id}"',
@@ -125,9 +125,9 @@ class MutatedCopy(unittest.TestCase):
         self.assertProblem("status: route $default leads to integration agents, api, dashboard, not to this function's")
 
     def test_a_policy_built_on_a_narrower_one(self) -> None:
-        self.mutate("infra/modules/vigil/policies.tf", "source_policy_documents = [data.aws_iam_policy_document.api.json,",
+        self.mutate("infra/modules/vigil/policies.tf", "source_policy_documents = [data.aws_iam_policy_document.monitors.json,",
                     "source_policy_documents = [data.aws_iam_policy_document.table_only.json,")
-        self.assertProblem("dashboard: its role does not allow s3:PutObject")
+        self.assertProblem("dashboard: its role does not allow s3:DeleteObject")
 
     def test_the_table_drifting_from_table_rs(self) -> None:
         self.mutate("infra/modules/vigil/table.tf", 'non_key_attributes = ["interval_s"]', "non_key_attributes = []")

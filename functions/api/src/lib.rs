@@ -1,6 +1,6 @@
 //! The functions behind API Gateway, each serving part of the axum Router of `vigil serve`: the
 //! api function (what of the API no group's function serves), the dashboard's pages, and the
-//! functions of one route group each (the monitors', the heartbeat tasks', alerting's, the
+//! functions of one route group each (the monitors', "check now"'s, the heartbeat tasks', alerting's, the
 //! hosts', the status pages' editors', incidents' triage, the account's, signing in through the
 //! OpenID provider, the public status pages'). lambda_http turns each API Gateway event into an
 //! HTTP request for the router and the router's response into the event's answer.
@@ -13,8 +13,7 @@ use vigil_domain::ports::OidcProvider;
 use vigil_oidc::{OfferedProvider, OidcSettings, OpenIdProvider};
 
 /// The api function's handler: what of the API no route group's function serves (the summary,
-/// "check now", a monitor's deletion, the document), `/healthz` and
-/// subscribing to a status page, with the client's address taken from API Gateway's request
+/// the document), `/healthz` and subscribing to a status page, with the client's address taken from API Gateway's request
 /// context (the audit log records it).
 pub fn app(deps: Deps) -> Router {
     vigil_web::api_app(deps).layer(axum::middleware::from_fn(client_address))
@@ -41,11 +40,11 @@ pub fn sso_app(deps: Deps) -> Router {
     vigil_http::sso_router(deps).layer(axum::middleware::from_fn(client_address))
 }
 
-/// The api function's dependencies (`vigil_aws::wiring::api_deps`: the stores its routes
-/// reach), with the probe engine ("check now" runs a check inside the request).
-pub fn api_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::config::StoreConfig) -> anyhow::Result<Deps> {
+/// The check-now function's dependencies (`vigil_aws::wiring::check_now_deps`), with the probe
+/// engine: "check now" runs a check inside the request.
+pub fn check_now_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::config::StoreConfig) -> anyhow::Result<Deps> {
     let prober = vigil_probe::HttpProber::new(vigil_probe::ProberConfig::default())?;
-    vigil_aws::wiring::api_deps(clients, config, Arc::new(prober))
+    vigil_aws::wiring::check_now_deps(clients, config, Arc::new(prober))
 }
 
 /// The dashboard function's dependencies (`vigil_aws::wiring::dashboard_deps`: every store),
@@ -92,11 +91,17 @@ fn with_agents(router: Router, agents: Option<vigil_aws::AgentGateway>) -> Route
     }
 }
 
-/// The monitors function's handler: every route below `/v1/monitors` but "check now" and
-/// deletion, over the monitors' own dependencies (`vigil_aws::wiring::monitors_deps`), so that
-/// its binary carries neither the pages nor the rest of the API and its stores.
+/// The monitors function's handler: every route below `/v1/monitors` but "check now", over the
+/// monitors' own dependencies (`vigil_aws::wiring::monitors_deps`), so that its binary carries
+/// neither the pages nor the rest of the API and its stores, nor the check engine.
 pub fn monitors_app(deps: Deps) -> Router {
     vigil_http::monitors_router(deps).layer(axum::middleware::from_fn(client_address))
+}
+
+/// The check-now function's handler: running a monitor's check now
+/// (`POST /v1/monitors/{id}/check`), over [`check_now_deps`].
+pub fn check_now_app(deps: Deps) -> Router {
+    vigil_http::check_now_router(deps).layer(axum::middleware::from_fn(client_address))
 }
 
 /// The tasks function's handler: every route below `/v1/tasks`, over the tasks' own

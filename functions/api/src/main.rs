@@ -3,5 +3,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vigil_fn_api::run_handler(|clients, config| Ok(vigil_fn_api::app(vigil_fn_api::api_deps(clients, config)?))).await
+    vigil_fn_api::run_route_group(vigil_aws::wiring::api_deps, vigil_fn_api::app).await
 }

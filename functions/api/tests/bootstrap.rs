@@ -160,6 +160,18 @@ async fn the_route_group_binaries_serve_their_routes() {
         assert_eq!(refused["statusCode"], 401, "{path}: {refused}");
     }
 
+    // The check-now function checks the monitor made above (nothing listens on its port).
+    let monitors = Path::new(env!("CARGO_BIN_EXE_vigil-monitors"));
+    let listed = answer_of(monitors, &env, vigil_tests::lambda::api_request("GET", "/v1/monitors", Some(key), None)).await;
+    let page: serde_json::Value = serde_json::from_str(listed["body"].as_str().unwrap_or_default()).unwrap();
+    let id = page["items"][0]["id"].as_str().expect("the monitor's id").to_owned();
+    let check_now = Path::new(env!("CARGO_BIN_EXE_vigil-check-now"));
+    let checked =
+        answer_of(check_now, &env, vigil_tests::lambda::api_request("POST", &format!("/v1/monitors/{id}/check"), Some(key), None)).await;
+    assert_eq!(checked["statusCode"], 200, "{checked}");
+    let check: serde_json::Value = serde_json::from_str(checked["body"].as_str().unwrap_or_default()).unwrap();
+    assert_eq!(check["check"]["result"], "down", "{check}");
+
     // The triage function lists the (no) incidents of the key's organisation.
     let triage = Path::new(env!("CARGO_BIN_EXE_vigil-triage"));
     let listed = answer_of(triage, &env, vigil_tests::lambda::api_request("GET", "/v1/incidents", Some(key), None)).await;

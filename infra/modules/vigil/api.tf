@@ -1,6 +1,6 @@
 # One HTTP API for the dashboard's pages (dashboard, every request no other route takes), the
 # REST API (api: what of /v1 no group's function serves), the route groups that have functions
-# of their own (monitors, tasks, alerting, hosts, the status pages' editors (publishing),
+# of their own (monitors, "check now", tasks, alerting, hosts, the status pages' editors (publishing),
 # incidents' triage, the public status pages) and the heartbeat ping URLs (heartbeat),
 # so all share a host: heartbeat URLs are <api url>/ping/... Status pages on their own domains
 # have an HTTP API of their own (below), whose every request goes to the status function.
@@ -42,6 +42,14 @@ resource "aws_apigatewayv2_integration" "sso" {
   integration_uri        = module.sso.invoke_arn
   payload_format_version = "2.0"
   timeout_milliseconds   = local.timeouts.sso * 1000
+}
+
+resource "aws_apigatewayv2_integration" "check_now" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.check_now.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.check_now * 1000
 }
 
 resource "aws_apigatewayv2_integration" "monitors" {
@@ -129,11 +137,10 @@ resource "aws_apigatewayv2_route" "api" {
   target    = "integrations/${aws_apigatewayv2_integration.api.id}"
 }
 
-# /v1/monitors and below go to the monitors function, but "check now", which runs a check (the
-# api function carries the probe engine for it), and deletion, which resolves the monitor's
-# incident and announces it (the api function wires the incidents' and notifications' stores).
-# The monitors function serves exactly these routes (a test in shared/http holds its router to
-# the whole router's).
+# /v1/monitors and below go to the monitors function (a monitor's deletion, which resolves its
+# incident and announces it, included), but "check now", which runs a check: the check-now
+# function, the one of the HTTP API's that carries the probe engine. Each serves exactly its
+# routes of the whole router (tests in shared/http hold their routers to it).
 resource "aws_apigatewayv2_route" "monitors" {
   #checkov:skip=CKV_AWS_309:Authorisation is the function's own (bearer API keys and session cookies checked against the table), as on the api's routes.
   for_each  = toset(["ANY /v1/monitors", "ANY /v1/monitors/{proxy+}"])
@@ -142,12 +149,11 @@ resource "aws_apigatewayv2_route" "monitors" {
   target    = "integrations/${aws_apigatewayv2_integration.monitors.id}"
 }
 
-resource "aws_apigatewayv2_route" "monitor_routes_of_the_api" {
-  #checkov:skip=CKV_AWS_309:Authorisation is the api's own (bearer API keys and session cookies checked against the table).
-  for_each  = toset(["POST /v1/monitors/{id}/check", "DELETE /v1/monitors/{id}"])
+resource "aws_apigatewayv2_route" "check_now" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the function's own (bearer API keys and session cookies checked against the table), as on the api's routes.
   api_id    = aws_apigatewayv2_api.http.id
-  route_key = each.value
-  target    = "integrations/${aws_apigatewayv2_integration.api.id}"
+  route_key = "POST /v1/monitors/{id}/check"
+  target    = "integrations/${aws_apigatewayv2_integration.check_now.id}"
 }
 
 # /v1/tasks and below go to the tasks function (the tasks' API; their pings are the heartbeat's).
@@ -329,6 +335,15 @@ resource "aws_lambda_permission" "monitors" {
   principal     = "apigateway.amazonaws.com"
   # Any stage and method, paths under /v1/monitors only.
   source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/v1/monitors*"
+}
+
+resource "aws_lambda_permission" "check_now" {
+  statement_id  = "HttpApiCheckNow"
+  action        = "lambda:InvokeFunction"
+  function_name = module.check_now.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage, a monitor's check only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/POST/v1/monitors/*/check"
 }
 
 resource "aws_lambda_permission" "tasks" {

@@ -2,8 +2,8 @@
 # the manifest's; scripts/check-infra keeps this file, the policies and the manifest in step.
 
 locals {
-  memory_mb = { api = 128, dashboard = 128, accounts = 128, sso = 128, monitors = 128, tasks = 128, alerting = 128, hosts = 128, publishing = 128, triage = 128, status = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
-  timeouts  = { api = 29, dashboard = 29, accounts = 29, sso = 29, monitors = 29, tasks = 29, alerting = 29, hosts = 29, publishing = 29, triage = 29, status = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
+  memory_mb = { api = 128, dashboard = 128, accounts = 128, sso = 128, monitors = 128, check_now = 128, tasks = 128, alerting = 128, hosts = 128, publishing = 128, triage = 128, status = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
+  timeouts  = { api = 29, dashboard = 29, accounts = 29, sso = 29, monitors = 29, check_now = 29, tasks = 29, alerting = 29, hosts = 29, publishing = 29, triage = 29, status = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
 
   public_url = trimsuffix(coalesce(var.public_url, aws_apigatewayv2_api.http.api_endpoint), "/")
 
@@ -59,7 +59,7 @@ module "api" {
   timeout_seconds      = local.timeouts.api
   reserved_concurrency = var.reserved_concurrency.api
   environment          = local.store_environment
-  policy_json          = data.aws_iam_policy_document.api.json
+  policy_json          = data.aws_iam_policy_document.table_and_notifications.json
 
   deployment = local.deployment
 }
@@ -201,6 +201,22 @@ module "monitors" {
   deployment = local.deployment
 }
 
+# "Check now" (api.tf routes POST /v1/monitors/{id}/check to it): the one function behind the
+# HTTP API that carries the check engine.
+module "check_now" {
+  source = "../function"
+
+  name                 = "check-now"
+  binary               = "vigil-check-now"
+  memory_mb            = local.memory_mb.check_now
+  timeout_seconds      = local.timeouts.check_now
+  reserved_concurrency = var.reserved_concurrency.check_now
+  environment          = local.store_environment
+  policy_json          = data.aws_iam_policy_document.check_now.json
+
+  deployment = local.deployment
+}
+
 # The heartbeat tasks' routes of the API (api.tf routes /v1/tasks to it).
 module "tasks" {
   source = "../function"
@@ -261,7 +277,7 @@ module "publishing" {
   timeout_seconds      = local.timeouts.publishing
   reserved_concurrency = var.reserved_concurrency.publishing
   environment          = local.store_environment
-  policy_json          = data.aws_iam_policy_document.publishing.json
+  policy_json          = data.aws_iam_policy_document.table_and_notifications.json
 
   deployment = local.deployment
 }
@@ -278,7 +294,7 @@ module "triage" {
   timeout_seconds      = local.timeouts.triage
   reserved_concurrency = var.reserved_concurrency.triage
   environment          = local.store_environment
-  policy_json          = data.aws_iam_policy_document.publishing.json
+  policy_json          = data.aws_iam_policy_document.table_and_notifications.json
 
   deployment = local.deployment
 }

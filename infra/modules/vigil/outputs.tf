@@ -39,6 +39,7 @@ output "function_names" {
     accounts   = module.accounts.function_name
     sso        = module.sso.function_name
     monitors   = module.monitors.function_name
+    check_now  = module.check_now.function_name
     tasks      = module.tasks.function_name
     alerting   = module.alerting.function_name
     hosts      = module.hosts.function_name

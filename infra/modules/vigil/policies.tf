@@ -17,33 +17,23 @@ locals {
   email_from     = var.email_from == null ? [] : [var.email_from]
 }
 
-data "aws_iam_policy_document" "api" {
+# "Check now": a failing check's artefact written (reading them is the monitors function's and
+# the dashboard's), and the events of its transitions.
+data "aws_iam_policy_document" "check_now" {
   statement {
     sid       = "Table"
     actions   = local.store_dynamodb
     resources = local.table_arns
   }
-  # "Check now" writes a failure's artefact; a monitor's deletion deletes its artefacts. Reading
-  # them is the monitors function's and the dashboard's.
   statement {
     sid       = "Artefacts"
-    actions   = ["s3:PutObject", "s3:DeleteObject"]
+    actions   = ["s3:PutObject"]
     resources = ["${aws_s3_bucket.artefacts.arn}/*"]
-  }
-  statement {
-    sid       = "ListArtefacts"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.artefacts.arn]
   }
   statement {
     sid       = "Events"
     actions   = ["sns:Publish"]
     resources = [aws_sns_topic.events.arn]
-  }
-  statement {
-    sid       = "Notifications"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.notifications.arn]
   }
   dynamic "statement" {
     for_each = local.event_bus
@@ -107,16 +97,16 @@ data "aws_iam_policy_document" "email" {
   }
 }
 
-# The dashboard's pages do what the api does, send a channel's test, read artefacts and big
-# ping bodies (a check's page, a run's log), and reach agents: a host's action requests and
-# revocation go through the agents' WebSocket API.
+# The dashboard's pages do what the monitors function does, send a channel's test, write a
+# check's artefact ("check now") and big ping bodies, and reach agents: a host's action requests
+# and revocation go through the agents' WebSocket API.
 data "aws_iam_policy_document" "dashboard" {
   #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (the test sends' Sms statement): a phone number has no ARN.
   #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (the test sends' Sms statement): a phone number has no ARN.
-  source_policy_documents = [data.aws_iam_policy_document.api.json, data.aws_iam_policy_document.test_sends.json]
+  source_policy_documents = [data.aws_iam_policy_document.monitors.json, data.aws_iam_policy_document.test_sends.json]
   statement {
-    sid       = "ReadObjects"
-    actions   = ["s3:GetObject"]
+    sid       = "WriteObjects"
+    actions   = ["s3:PutObject"]
     resources = ["${aws_s3_bucket.artefacts.arn}/*"]
   }
   statement {
@@ -295,6 +285,12 @@ data "aws_iam_policy_document" "monitors" {
     actions   = ["sns:Publish"]
     resources = [aws_sns_topic.events.arn]
   }
+  # A deleted monitor's ongoing incident is resolved, and its resolution announced.
+  statement {
+    sid       = "Notifications"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.notifications.arn]
+  }
   dynamic "statement" {
     for_each = local.event_bus
     content {
@@ -313,9 +309,10 @@ data "aws_iam_policy_document" "monitors" {
   }
 }
 
-# The status pages' editors (publishing), and incidents' triage: the table, and the notifications
-# queue for subscribers' mails and for what an acknowledgement or a resolution announces.
-data "aws_iam_policy_document" "publishing" {
+# The table, and the notifications queue: the status pages' editors (publishing) and the api
+# (subscribers' mails), and incidents' triage (what an acknowledgement or a resolution
+# announces).
+data "aws_iam_policy_document" "table_and_notifications" {
   statement {
     sid       = "Table"
     actions   = local.store_dynamodb

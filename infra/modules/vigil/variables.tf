@@ -165,6 +165,7 @@ variable "reserved_concurrency" {
     accounts   = optional(number, -1)
     sso        = optional(number, -1)
     monitors   = optional(number, -1)
+    check_now  = optional(number, -1)
     tasks      = optional(number, -1)
     alerting   = optional(number, -1)
     hosts      = optional(number, -1)

@@ -36,28 +36,41 @@ pub fn dashboard_deps(
     Ok(deps(clients, config, stores, prober, notifier))
 }
 
-/// The api function's dependencies: what the routes no group serves reach.
-/// - "Check now": the monitor, its checks and transitions, a failure's artefact in S3, events,
-///   and `prober`. The summary counts monitors.
-/// - A monitor's deletion: the monitor and its artefacts, and its ongoing incident resolved and
-///   announced as triage does ([`resolving_incidents`]).
-/// - Subscribing to a page: the page (read), its subscribers, the confirmation through the
-///   notifier queue. It sends nothing itself (a channel's test send is the alerting function's).
-/// - What authentication and the audit log read and write.
-pub fn api_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>) -> anyhow::Result<Deps> {
+/// The api function's dependencies: what the routes no group serves reach. The summary counts
+/// monitors; subscribing to a page reads the page, writes its subscribers and queues the
+/// confirmation through the notifier queue; with what authentication and the audit log read and
+/// write. It publishes no event, runs no check and sends nothing itself: no SNS or EventBridge
+/// client, check engine or channels' HTTP client in its binary.
+pub fn api_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    let reads = Arc::new(ReadOnly::new(store.clone(), "api"));
+    let stores = Stores {
+        monitors: reads.clone(),
+        status_pages: reads,
+        subscribers: store.clone(),
+        deliveries: queued_deliveries(clients, config, &store),
+        ..signed_in(&store, "api")
+    };
+    Ok(quiet(config, stores, "api"))
+}
+
+/// The check-now function's dependencies: the monitor, its checks and transitions, a failure's
+/// artefact in S3, events (its transitions open and resolve incidents, as the prober's do), and
+/// `prober`, with what authentication and the audit log read and write.
+pub fn check_now_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
     let stores = Stores {
         monitors: store.clone(),
         checks: store.clone(),
         transitions: store.clone(),
         artefacts: artefacts(clients, config),
-        ..resolving_incidents(clients, config, &store, "api")
+        ..signed_in(&store, "check-now")
     };
-    Ok(deps(clients, config, stores, prober, no_messages("api")))
+    Ok(deps(clients, config, stores, prober, no_messages("check-now")))
 }
 
 /// What resolving and announcing an incident reaches on `store`, as triage and a monitor's
-/// deletion do it: incidents, rules, channels, new deliveries through the notifier queue,
+/// deletion (the monitors function's) do it: incidents, rules, channels, new deliveries through the notifier queue,
 /// escalation timers; the status pages' posts, snapshots and subscribers; tasks, mutes and pages
 /// read; with what authentication and the audit log use, the rest [`NotWired`] for `function`.
 fn resolving_incidents(clients: &AwsClients, config: &StoreConfig, store: &Arc<DynamoStore>, function: &'static str) -> Stores {
@@ -131,18 +144,19 @@ pub fn prober_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn P
 }
 
 /// The monitors function's dependencies: a monitor (its schedule is part of it), its checks
-/// (with their artefacts in S3), transitions and mutes, and what authentication and the audit
-/// log read and write.
+/// (with their artefacts in S3), transitions and mutes; a monitor's deletion resolves its
+/// ongoing incident and announces it as triage does ([`resolving_incidents`]); with what
+/// authentication and the audit log read and write.
 pub fn monitors_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
     let stores = Stores {
         monitors: store.clone(),
-        // Checks are listed and read here; the prober and "check now" (the api's) write them.
+        // Checks are listed and read here; the prober and "check now" write them.
         checks: Arc::new(ReadOnly::new(store.clone(), "monitors")),
         transitions: store.clone(),
         silences: store.clone(),
         artefacts: artefacts(clients, config),
-        ..signed_in(&store, "monitors")
+        ..resolving_incidents(clients, config, &store, "monitors")
     };
     Ok(deps(clients, config, stores, no_checks("monitors"), no_messages("monitors")))
 }

@@ -25,8 +25,8 @@ mod views;
 pub use agent_hub::AgentHub;
 pub use auth::InProcessActor;
 pub use route_groups::{
-    accounts_router, alerting_router, api_function_routes, hosts_router, monitors_router, public_page_router, publishing_router,
-    sso_router, tasks_router, triage_router,
+    accounts_router, alerting_router, api_function_routes, check_now_router, hosts_router, monitors_router, public_page_router,
+    publishing_router, sso_router, tasks_router, triage_router,
 };
 
 use std::sync::Arc;
@@ -79,8 +79,8 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::any;
 use route_groups::{
-    account_routes, alerting_routes, api_own_routes, host_routes, monitor_routes, public_page_routes, publishing_routes, root_routes,
-    sso_routes, task_routes, triage_routes,
+    account_routes, alerting_routes, api_own_routes, check_now_routes, host_routes, monitor_routes, public_page_routes, publishing_routes,
+    root_routes, sso_routes, task_routes, triage_routes,
 };
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
@@ -118,6 +118,7 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
         "/v1",
         api_own_routes()
             .merge(monitor_routes())
+            .merge(check_now_routes())
             .merge(task_routes())
             .merge(alerting_routes())
             .merge(host_routes())
@@ -132,13 +133,14 @@ pub(crate) fn api_routes() -> OpenApiRouter<Deps> {
 /// builds the document's operations and schemas to route requests.
 fn plain_api_routes() -> Router<Deps> {
     use route_groups::{
-        plain_account_routes, plain_alerting_routes, plain_api_own_routes, plain_host_routes, plain_monitor_routes,
+        plain_account_routes, plain_alerting_routes, plain_api_own_routes, plain_check_now_routes, plain_host_routes, plain_monitor_routes,
         plain_public_page_routes, plain_publishing_routes, plain_root_routes, plain_sso_routes, plain_task_routes, plain_triage_routes,
     };
     plain_root_routes().merge(plain_public_page_routes()).nest(
         "/v1",
         plain_api_own_routes()
             .merge(plain_monitor_routes())
+            .merge(plain_check_now_routes())
             .merge(plain_task_routes())
             .merge(plain_alerting_routes())
             .merge(plain_host_routes())

@@ -145,14 +145,26 @@ fn routes_below(prefix: &str, sent_elsewhere: &[(&str, &str)]) -> BTreeMap<Strin
 }
 
 /// API Gateway sends `/v1/monitors` and everything below it to the monitors function, but
-/// "check now" and deletion (`infra/modules/vigil/api.tf`): the function must answer exactly
-/// those routes of the whole router, with the same methods, or a request would find a 404 there.
+/// "check now" (`infra/modules/vigil/api.tf`): the function must answer exactly those routes of
+/// the whole router, with the same methods, or a request would find a 404 there.
 #[test]
-fn the_monitors_group_serves_every_monitor_route_but_check_now_and_deletion() {
+fn the_monitors_group_serves_every_monitor_route_but_check_now() {
     let group = routes_in(&format!("{:?}", crate::route_groups::v1_group(crate::route_groups::plain_monitor_routes())));
-    let expected = routes_below("/v1/monitors", &[("POST", "/v1/monitors/{id}/check"), ("DELETE", "/v1/monitors/{id}")]);
+    let expected = routes_below("/v1/monitors", &[("POST", "/v1/monitors/{id}/check")]);
     assert!(expected.len() >= 8, "the whole router's monitor routes no longer parse: {expected:?}");
-    assert!(expected["/v1/monitors/{id}"].contains("PATCH") && !expected["/v1/monitors/{id}"].contains("DELETE"), "{expected:?}");
+    assert!(expected["/v1/monitors/{id}"].contains("PATCH") && expected["/v1/monitors/{id}"].contains("DELETE"), "{expected:?}");
+    assert!(!expected.contains_key("/v1/monitors/{id}/check"), "{expected:?}");
+    assert_eq!(group, expected);
+}
+
+/// The same for the check-now function, which API Gateway sends `POST /v1/monitors/{id}/check`
+/// alone.
+#[test]
+fn the_check_now_group_serves_running_a_check_now() {
+    let group = routes_in(&format!("{:?}", crate::route_groups::v1_group(crate::route_groups::plain_check_now_routes())));
+    let whole = routes_below("/v1/monitors", &[]);
+    let expected = BTreeMap::from([("/v1/monitors/{id}/check".to_owned(), whole["/v1/monitors/{id}/check"].clone())]);
+    assert_eq!(expected["/v1/monitors/{id}/check"], BTreeSet::from(["POST".to_owned()]));
     assert_eq!(group, expected);
 }
 
@@ -269,12 +281,13 @@ fn the_sso_group_serves_signing_in_through_the_provider() {
 #[test]
 fn the_api_function_serves_every_v1_route_that_no_group_serves() {
     use crate::route_groups::{
-        plain_account_routes, plain_alerting_routes, plain_host_routes, plain_monitor_routes, plain_publishing_routes, plain_sso_routes,
-        plain_task_routes, plain_triage_routes, v1_group,
+        plain_account_routes, plain_alerting_routes, plain_check_now_routes, plain_host_routes, plain_monitor_routes,
+        plain_publishing_routes, plain_sso_routes, plain_task_routes, plain_triage_routes, v1_group,
     };
     let mut expected = routes_below("/v1", &[]);
     let groups = [
         plain_monitor_routes,
+        plain_check_now_routes,
         plain_task_routes,
         plain_alerting_routes,
         plain_host_routes,
@@ -294,12 +307,15 @@ fn the_api_function_serves_every_v1_route_that_no_group_serves() {
     for path in ["/healthz", "/status/{slug}/subscribe"] {
         expected.insert(path.to_owned(), whole[path].clone());
     }
-    assert!(expected.len() >= 7, "the whole router's routes no longer parse: {expected:?}");
-    for path in ["/v1/summary", "/v1/monitors/{id}/check", "/v1/openapi.json"] {
+    assert!(expected.len() >= 5, "the whole router's routes no longer parse: {expected:?}");
+    for path in ["/v1/summary", "/v1/openapi.json"] {
         assert!(expected.contains_key(path), "{path} is not in {expected:?}");
     }
     assert!(!expected.contains_key("/v1/channels/{id}/test"), "a channel's test send is the alerting function's: {expected:?}");
-    assert_eq!(expected["/v1/monitors/{id}"], BTreeSet::from(["DELETE".to_owned()]));
+    assert!(
+        !expected.keys().any(|path| path.starts_with("/v1/monitors")),
+        "a monitor's routes are the monitors' and the check-now function's: {expected:?}"
+    );
     assert!(!expected.contains_key("/v1/auth/token"), "sign-in is the accounts function's: {expected:?}");
     assert_eq!(routes_in(&format!("{:?}", crate::api_function_routes())), expected);
 }

@@ -56,12 +56,13 @@ macro_rules! route_group {
 }
 
 route_group! {
-    /// A monitor and what hangs off it: the monitor itself, its checks, uptime, transitions and
-    /// mute; not "check now" or deletion (see [`crate::api_routes`]). Every route below
-    /// `/v1/monitors` but those two: the group [`monitors_router`] serves on its own.
+    /// A monitor and what hangs off it: the monitor itself (its deletion resolves and announces
+    /// its ongoing incident), its checks, uptime, transitions and mute. Every route below
+    /// `/v1/monitors` but "check now" (see [`check_now_routes`]): the group [`monitors_router`]
+    /// serves on its own.
     monitor_routes, plain_monitor_routes {
         monitors::{create, list},
-        monitors::{read, update},
+        monitors::{read, update, delete},
         monitors::{pause},
         monitors::{resume},
         checks::{list},
@@ -156,13 +157,17 @@ route_group! {
 }
 
 route_group! {
-    /// The `/v1` routes that no group's function serves, which API Gateway leaves to the api
-    /// function: running a check ("check now") and deleting a monitor (which resolves its
-    /// incident and announces it) reach beyond the monitor's own data; and the summary, the
-    /// agents' WebSocket of `vigil serve` and this document.
-    api_own_routes, plain_api_own_routes {
+    /// Running a monitor's check now, inside the request: the group [`check_now_router`] serves
+    /// on its own, the only one behind API Gateway that carries the check engine.
+    check_now_routes, plain_check_now_routes {
         checks::{trigger},
-        monitors::{delete},
+    }
+}
+
+route_group! {
+    /// The `/v1` routes that no group's function serves, which API Gateway leaves to the api
+    /// function: the summary, the agents' WebSocket of `vigil serve` and this document.
+    api_own_routes, plain_api_own_routes {
         status::{summary},
         agents::{connect},
         health::{openapi},
@@ -233,11 +238,17 @@ route_group! {
     }
 }
 
-/// The monitors' routes alone (every route below `/v1/monitors` but "check now" and
-/// deletion): what the monitors Lambda serves behind API Gateway's `/v1/monitors` routes,
-/// carrying none of the rest of the API.
+/// The monitors' routes alone (every route below `/v1/monitors` but "check now"): what the
+/// monitors Lambda serves behind API Gateway's `/v1/monitors` routes, carrying none of the rest
+/// of the API.
 pub fn monitors_router(deps: Deps) -> axum::Router {
     v1_group(plain_monitor_routes()).with_state(deps)
+}
+
+/// "Check now" alone (`POST /v1/monitors/{id}/check`): what the check-now Lambda serves, so
+/// that no other function behind API Gateway carries the check engine.
+pub fn check_now_router(deps: Deps) -> axum::Router {
+    v1_group(plain_check_now_routes()).with_state(deps)
 }
 
 /// The heartbeat tasks' routes alone (every route below `/v1/tasks`): what the tasks Lambda

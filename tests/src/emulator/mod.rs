@@ -140,15 +140,16 @@ impl Session {
     }
 
     /// The api function's dependencies, wired as its `main` wires them (`wiring::api_deps`): only
-    /// the stores its routes reach, with a probe engine that may reach this machine's targets.
+    /// the stores its routes reach.
     pub fn api_deps(&self) -> Deps {
-        self.api_deps_on(&self.clients)
+        wiring::api_deps(&self.clients, &self.store_config()).expect("wiring the api's dependencies")
     }
 
-    /// [`Self::api_deps`] over `clients` (counting clients, for a test that holds the api's
-    /// requests to the manifest).
-    pub fn api_deps_on(&self, clients: &AwsClients) -> Deps {
-        wiring::api_deps(clients, &self.store_config(), http_prober()).expect("wiring the api's dependencies")
+    /// The check-now function's dependencies over `clients` (counting clients, for a test that
+    /// holds its requests to the manifest), wired as its `main` wires them
+    /// (`wiring::check_now_deps`), with a probe engine that may reach this machine's targets.
+    pub fn check_now_deps_on(&self, clients: &AwsClients) -> Deps {
+        wiring::check_now_deps(clients, &self.store_config(), http_prober()).expect("wiring the check-now function's dependencies")
     }
 
     /// A function's dependencies as its `main` wires them (`wiring::incidents_deps` and the

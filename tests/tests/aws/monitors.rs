@@ -1,6 +1,7 @@
 //! The monitors function on the emulator: every route API Gateway sends it (`/v1/monitors` and
-//! below, but "check now" and deletion), on its own wiring, so a store its routes reach but it leaves unwired
-//! fails here; and every request it makes is one functions/manifest.json declares for it.
+//! below, but "check now", the check-now function's), on its own wiring, so a store its routes
+//! reach but it leaves unwired fails here; and every request it and the check-now function make
+//! is one functions/manifest.json declares for them.
 
 use crate::pipeline::assert_declared;
 use serde_json::{Value, json};
@@ -25,9 +26,10 @@ async fn the_monitors_function_serves_a_monitor_from_creation_to_deletion() {
     let counter = RequestCounter::default();
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let monitors = vigil_fn_api::monitors_app(wiring::monitors_deps(&counted, &session.store_config()).unwrap());
-    let api_counter = RequestCounter::default();
-    let api_clients = clients(&session.endpoint, ClientOptions { counter: Some(api_counter.clone()), ..ClientOptions::default() }).await;
-    let api = vigil_fn_api::app(session.api_deps_on(&api_clients));
+    let check_now_counter = RequestCounter::default();
+    let check_now_clients =
+        clients(&session.endpoint, ClientOptions { counter: Some(check_now_counter.clone()), ..ClientOptions::default() }).await;
+    let check_now = vigil_fn_api::check_now_app(session.check_now_deps_on(&check_now_clients));
     let call = |router: &axum::Router, method: &str, path: &str, body: Option<Value>| {
         let (router, event) = (router.clone(), api_request(method, path, Some(TEST_KEY), body.as_ref()));
         async move { call_api(&router, event).await }
@@ -47,10 +49,12 @@ async fn the_monitors_function_serves_a_monitor_from_creation_to_deletion() {
     assert_eq!(call(&monitors, "POST", &format!("/v1/monitors/{id}/pause"), None).await.json["status"], "paused");
     assert_eq!(call(&monitors, "POST", &format!("/v1/monitors/{id}/resume"), None).await.json["status"], "pending");
 
-    // "Check now" is the api's (API Gateway routes it there): the monitors function has no
-    // probe engine and does not know the route.
+    // "Check now" is the check-now function's (API Gateway routes it there): the monitors
+    // function has no probe engine and does not know the route, nor the check-now function any
+    // other.
     expect(&call(&monitors, "POST", &format!("/v1/monitors/{id}/check"), None).await, 404);
-    let checked = call(&api, "POST", &format!("/v1/monitors/{id}/check"), None).await;
+    expect(&call(&check_now, "GET", &format!("/v1/monitors/{id}"), None).await, 404);
+    let checked = call(&check_now, "POST", &format!("/v1/monitors/{id}/check"), None).await;
     assert!(checked.status < 300, "{}", checked.raw);
     assert_eq!(failing.hits(), 1);
 
@@ -73,9 +77,8 @@ async fn the_monitors_function_serves_a_monitor_from_creation_to_deletion() {
     expect(&unknown, 404);
     assert_eq!(unknown.raw["headers"]["content-type"], "application/problem+json");
 
-    // Deletion is the api's too: it resolves the monitor's incident and announces it.
-    expect(&call(&monitors, "DELETE", &format!("/v1/monitors/{id}"), None).await, 405);
-    expect(&call(&api, "DELETE", &format!("/v1/monitors/{id}"), None).await, 204);
+    // Deletion resolves the monitor's incident and announces it.
+    expect(&call(&monitors, "DELETE", &format!("/v1/monitors/{id}"), None).await, 204);
     expect(&call(&monitors, "GET", &format!("/v1/monitors/{id}/checks/{check_id}"), None).await, 404);
 
     // What it did is in the audit log, from the caller's address as API Gateway gave it.
@@ -90,5 +93,5 @@ async fn the_monitors_function_serves_a_monitor_from_creation_to_deletion() {
     assert_eq!(unmuted["origin"]["ip"], "203.0.113.10", "{unmuted}");
 
     assert_declared("monitors", &counter);
-    assert_declared("api", &api_counter);
+    assert_declared("check-now", &check_now_counter);
 }

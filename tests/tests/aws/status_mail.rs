@@ -40,12 +40,16 @@ async fn stored_subscribers(session: &vigil_tests::emulator::Session) -> Vec<Str
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_subscribes_is_told_and_leaves_through_ses() {
     let (session, _api, _) = mailing_tenant().await;
-    // Subscribing goes to the api, a subscription's links to the status function.
+    // A subscription's links go to the status function.
     let http_api = crate::http_api::http_api(&session);
     // The editors' routes go to the publishing function, whose requests are counted.
     let counter = RequestCounter::default();
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let publishing = vigil_fn_api::publishing_app(wiring::publishing_deps(&counted, &session.store_config()).unwrap());
+    // So is subscribing, the api function's.
+    let api_counter = RequestCounter::default();
+    let api_clients = clients(&session.endpoint, ClientOptions { counter: Some(api_counter.clone()), ..ClientOptions::default() }).await;
+    let api = vigil_fn_api::app(wiring::api_deps(&api_clients, &session.store_config()).unwrap());
     let config = NotifierConfig { store: session.store_config(), dlq_url: session.resources.notify_dlq_url.clone() };
     let notifier = Notifier::wired(&session.clients, &config, SignedDuration::from_secs(45)).unwrap();
     let deliver = || drain(&session, &session.resources.notify_queue_url, |e| async { notifier.handle(e).await.unwrap() });
@@ -58,7 +62,7 @@ async fn a_reader_subscribes_is_told_and_leaves_through_ses() {
         send(&publishing, Some(TEST_KEY), Method::POST, &format!("/v1/status-pages/{page_id}/components"), json!({"name": "API"})).await;
     let component = with["component_id"].as_str().expect("a component").to_owned();
 
-    let (status, answer) = send(&http_api, None, Method::POST, "/status/acme-ses/subscribe", json!({"email": "reader@example.com"})).await;
+    let (status, answer) = send(&api, None, Method::POST, "/status/acme-ses/subscribe", json!({"email": "reader@example.com"})).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
     assert_eq!(deliver().await, 1, "one confirmation to send");
     let mail = sent_mail(&session.endpoint).await;
@@ -102,5 +106,6 @@ async fn a_reader_subscribes_is_told_and_leaves_through_ses() {
     assert_eq!(sent_mail(&session.endpoint).await.len(), 2, "nothing more was mailed");
 
     crate::pipeline::assert_declared("publishing", &counter);
+    crate::pipeline::assert_declared("api", &api_counter);
     assert!(counter.snapshot().keys().any(|(service, _)| service.eq_ignore_ascii_case("sqs")), "the incident's mail was queued by it");
 }

@@ -1,9 +1,9 @@
 //! The functions behind API Gateway, each serving part of the axum Router of `vigil serve`: the
 //! api function (what of the API no group's function serves), the dashboard's pages, and the
-//! functions of one route group each (the monitors', "check now"'s, the heartbeat tasks', alerting's, the
-//! hosts', the status pages' editors', incidents' triage, the account's, signing in through the
-//! OpenID provider, the public status pages'). lambda_http turns each API Gateway event into an
-//! HTTP request for the router and the router's response into the event's answer.
+//! functions of one route group each (the monitors', "check now"'s, the heartbeat tasks',
+//! alerting's, the hosts', the status pages' editors', incidents' triage, the account's, signing
+//! in through the OpenID provider, the public status pages'). lambda_http turns each API Gateway
+//! event into an HTTP request for the router and the router's response into the event's answer.
 
 use axum::Router;
 use std::sync::Arc;

@@ -53,10 +53,11 @@ data "aws_iam_policy_document" "check_now" {
   }
 }
 
-# A channel's test send, as the alerting function and the dashboard's channel page make it: mail
-# through SES, and SMS, whose publish to a phone number has no resource ARN, so IAM only accepts
-# "*" here; this also allows publishing to other topics, a risk accepted for SMS.
-data "aws_iam_policy_document" "test_sends" {
+# What sending a channel's message takes beyond HTTPS, as the notifier sends it and a test send
+# (the alerting function's, the dashboard's channel page's) tries it: mail through SES, and SMS,
+# whose publish to a phone number has no resource ARN, so IAM only accepts "*" here; this also
+# allows publishing to other topics, a risk accepted for SMS.
+data "aws_iam_policy_document" "channel_sends" {
   #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
   #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
   source_policy_documents = [data.aws_iam_policy_document.email.json]
@@ -69,9 +70,9 @@ data "aws_iam_policy_document" "test_sends" {
 
 # Channels, alert rules, maintenance windows, failed deliveries, and a channel's test send.
 data "aws_iam_policy_document" "alerting" {
-  #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (the test sends' Sms statement): a phone number has no ARN.
-  #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (the test sends' Sms statement): a phone number has no ARN.
-  source_policy_documents = [data.aws_iam_policy_document.table_only.json, data.aws_iam_policy_document.test_sends.json]
+  #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (the channel sends' Sms statement): a phone number has no ARN.
+  #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (the channel sends' Sms statement): a phone number has no ARN.
+  source_policy_documents = [data.aws_iam_policy_document.table_only.json, data.aws_iam_policy_document.channel_sends.json]
 }
 
 # Sign-in, people and organisations: the table, and account mail through SES.
@@ -79,8 +80,8 @@ data "aws_iam_policy_document" "accounts" {
   source_policy_documents = [data.aws_iam_policy_document.table_only.json, data.aws_iam_policy_document.email.json]
 }
 
-# Mail through SES (the test sends, the notifier's email channels, the accounts function's
-# account mail). SES authorises a send against the identities involved: see ses_identities.
+# Mail through SES (the channels' email, sent or tried, and the accounts function's account
+# mail). SES authorises a send against the identities involved: see ses_identities.
 data "aws_iam_policy_document" "email" {
   statement {
     sid       = "Email"
@@ -101,9 +102,9 @@ data "aws_iam_policy_document" "email" {
 # check's artefact ("check now") and big ping bodies, and reach agents: a host's action requests
 # and revocation go through the agents' WebSocket API.
 data "aws_iam_policy_document" "dashboard" {
-  #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (the test sends' Sms statement): a phone number has no ARN.
-  #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (the test sends' Sms statement): a phone number has no ARN.
-  source_policy_documents = [data.aws_iam_policy_document.monitors.json, data.aws_iam_policy_document.test_sends.json]
+  #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (the channel sends' Sms statement): a phone number has no ARN.
+  #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (the channel sends' Sms statement): a phone number has no ARN.
+  source_policy_documents = [data.aws_iam_policy_document.monitors.json, data.aws_iam_policy_document.channel_sends.json]
   statement {
     sid       = "WriteObjects"
     actions   = ["s3:PutObject"]
@@ -226,15 +227,9 @@ data "aws_iam_policy_document" "incidents" {
 }
 
 data "aws_iam_policy_document" "notifier" {
-  #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
-  #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (see the Sms statement): a phone number has no ARN.
-  # Email notifications.
-  source_policy_documents = [data.aws_iam_policy_document.email.json]
-  statement {
-    sid       = "Table"
-    actions   = local.store_dynamodb
-    resources = local.table_arns
-  }
+  #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (the channel sends' Sms statement): a phone number has no ARN.
+  #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (the channel sends' Sms statement): a phone number has no ARN.
+  source_policy_documents = [data.aws_iam_policy_document.table_only.json, data.aws_iam_policy_document.channel_sends.json]
   # Retries go back to the queue with a delay; deliveries that fail for good go to the DLQ.
   statement {
     sid       = "Deliveries"
@@ -245,21 +240,6 @@ data "aws_iam_policy_document" "notifier" {
     sid       = "NotificationsQueue"
     actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
     resources = [aws_sqs_queue.notifications.arn]
-  }
-  # SMS notifications. Publishing to a phone number has no resource ARN, so IAM only accepts "*"
-  # here; this also allows publishing to topics, a risk accepted for SMS.
-  statement {
-    sid       = "Sms"
-    actions   = ["sns:Publish"]
-    resources = ["*"]
-  }
-  dynamic "statement" {
-    for_each = local.kms_keys
-    content {
-      sid       = "Key"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-    }
   }
 }
 

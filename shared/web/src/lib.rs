@@ -138,8 +138,8 @@ fn dashboard_routes() -> Router<Deps> {
 }
 
 /// What the api function serves: the `/v1` routes that no group's function serves (the summary,
-/// "check now", a monitor's deletion, the document), `/healthz`, and subscribing to a status page, on
-/// Vigil's host and on a page's own domain; nothing of the pages.
+/// the document), `/healthz`, and subscribing to a status page, on Vigil's host and on a page's
+/// own domain; nothing of the pages.
 pub fn api_app(deps: Deps) -> Router {
     on_own_domains(deps.clone(), vigil_http::api_function_routes().with_state(deps))
 }

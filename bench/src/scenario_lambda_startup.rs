@@ -29,12 +29,14 @@ use vigil_domain::ids::TenantId;
 /// Each binary with the event of its first answer. The route groups' events carry a key no
 /// tenant has: their answer (401) comes after the key's lookup in DynamoDB. The status
 /// function's asks for a page no tenant has: its 404 page comes after the slug's lookup. The
-/// dashboard's asks for the sign-in page: on the bench's table, without people, its redirect to
-/// set up comes after the lookup of users. The sso function's starts a sign-in with no provider
+/// account pages' asks for the sign-in page: on the bench's table, without people, its redirect
+/// to set up comes after the lookup of users. The dashboard's asks for the overview without a
+/// session: its redirect to sign in comes before any store read. The sso function's starts a sign-in with no provider
 /// configured: a 404 without a store read.
-const FUNCTIONS: [(&str, &str); 14] = [
+const FUNCTIONS: [(&str, &str); 15] = [
     ("vigil-api", "apigw-healthz.json"),
-    ("vigil-dashboard", "apigw-sign-in-page.json"),
+    ("vigil-dashboard", "apigw-overview-page.json"),
+    ("vigil-account-pages", "apigw-sign-in-page.json"),
     ("vigil-accounts", "apigw-list-keys.json"),
     ("vigil-sso", "apigw-oidc-start.json"),
     ("vigil-monitors", "apigw-create-monitor.json"),

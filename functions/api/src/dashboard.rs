@@ -3,8 +3,9 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    let (config, clients) = vigil_fn_api::api_start().await;
-    let deps = vigil_fn_api::dashboard_deps(&clients, &config)?;
-    let agents = vigil_aws::wiring::agent_gateway(&clients, &config.store);
-    lambda_http::run(vigil_fn_api::dashboard_app(deps, agents)).await
+    vigil_fn_api::run_handler(|clients, config| {
+        let deps = vigil_fn_api::dashboard_deps(clients, config)?;
+        Ok(vigil_fn_api::dashboard_app(deps, vigil_aws::wiring::agent_gateway(clients, config)))
+    })
+    .await
 }

@@ -1,9 +1,10 @@
 //! The functions behind API Gateway, each serving part of the axum Router of `vigil serve`: the
-//! api function (what of the API no group's function serves), the dashboard's pages, and the
-//! functions of one route group each (the monitors', "check now"'s, the heartbeat tasks',
-//! alerting's, the hosts', the status pages' editors', incidents' triage, the account's, signing
-//! in through the OpenID provider, the public status pages'). lambda_http turns each API Gateway
-//! event into an HTTP request for the router and the router's response into the event's answer.
+//! api function (what of the API no group's function serves), the dashboard's pages, the
+//! account's pages, and the functions of one route group each (the monitors', "check now"'s, the
+//! heartbeat tasks', alerting's, the hosts', the status pages' editors', incidents' triage, the
+//! account's, signing in through the OpenID provider, the public status pages'). lambda_http
+//! turns each API Gateway event into an HTTP request for the router and the router's response
+//! into the event's answer.
 
 use axum::Router;
 use std::sync::Arc;
@@ -24,6 +25,14 @@ pub fn app(deps: Deps) -> Router {
 /// actions and revocation) when the deployment has one.
 pub fn dashboard_app(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> Router {
     with_agents(vigil_web::dashboard_app(deps), agents).layer(axum::middleware::from_fn(client_address))
+}
+
+/// The account pages' function's handler: setting up, signing in and out, resetting a
+/// password, accepting an invitation, preferences and the account's settings, over
+/// [`accounts_deps`], so that the first page anyone opens starts a function without the
+/// dashboard's stores, probe engine and notifier. Sign-in throttling counts per client address.
+pub fn account_pages_app(deps: Deps) -> Router {
+    vigil_web::account_pages_app(deps).layer(axum::middleware::from_fn(client_address))
 }
 
 /// The accounts function's handler: sign-in (passwords, second factors, tokens), people,
@@ -48,20 +57,17 @@ pub fn check_now_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::confi
 }
 
 /// The dashboard function's dependencies (`vigil_aws::wiring::dashboard_deps`: every store),
-/// with the probe engine (a monitor's page checks it now, its form tries one), the notifier, and
-/// the OpenID provider of `VIGIL_OIDC_*` as the sign-in page offers it: by name, its sign-in
-/// being the sso function's, so the dashboard carries no OpenID Connect client.
-pub fn dashboard_deps(clients: &vigil_aws::AwsClients, config: &ApiConfig) -> anyhow::Result<Deps> {
+/// with the probe engine (a monitor's page checks it now, its form tries one) and the notifier
+/// (a channel's page sends its test).
+pub fn dashboard_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::config::StoreConfig) -> anyhow::Result<Deps> {
     let prober = vigil_probe::HttpProber::new(vigil_probe::ProberConfig::default())?;
-    let notifier = vigil_aws::wiring::aws_notifier(clients, &config.store)?;
-    let mut deps = vigil_aws::wiring::dashboard_deps(clients, &config.store, Arc::new(prober), notifier)?;
-    deps.oidc = offered_provider(config);
-    Ok(deps)
+    let notifier = vigil_aws::wiring::aws_notifier(clients, config)?;
+    vigil_aws::wiring::dashboard_deps(clients, config, Arc::new(prober), notifier)
 }
 
-/// The accounts function's dependencies (`vigil_aws::wiring::accounts_deps`), with the OpenID
-/// provider of `VIGIL_OIDC_*` offered by name (`/v1/auth/providers`; signing in through it is
-/// the sso function's).
+/// The accounts and account pages' functions' dependencies (`vigil_aws::wiring::accounts_deps`),
+/// with the OpenID provider of `VIGIL_OIDC_*` offered by name (`/v1/auth/providers`, the sign-in
+/// page's button; signing in through it is the sso function's).
 pub fn accounts_deps(clients: &vigil_aws::AwsClients, config: &ApiConfig) -> anyhow::Result<Deps> {
     let mut deps = vigil_aws::wiring::accounts_deps(clients, &config.store)?;
     deps.oidc = offered_provider(config);
@@ -144,7 +150,7 @@ pub fn status_app(deps: Deps) -> Router {
     vigil_web::status_app(deps).layer(axum::middleware::from_fn(client_address))
 }
 
-/// The start of the dashboard, accounts and sso functions: logging, their configuration (the
+/// The start of the accounts, account pages' and sso functions: logging, their configuration (the
 /// stores' and the OpenID provider's; a missing or malformed variable stops the cold start with
 /// one line), and the clients.
 pub async fn api_start() -> (ApiConfig, vigil_aws::AwsClients) {

@@ -77,7 +77,7 @@ async fn the_openid_provider_of_the_environment_is_offered_on_the_sign_in_page()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_dashboard_binary_serves_the_sign_in_page_with_the_openid_provider_of_the_environment() {
+async fn the_account_pages_binary_serves_the_sign_in_page_with_the_openid_provider_of_the_environment() {
     let session = Session::start().await;
     let mut env = session.function_env();
     env.extend([
@@ -86,20 +86,29 @@ async fn the_dashboard_binary_serves_the_sign_in_page_with_the_openid_provider_o
         ("VIGIL_OIDC_NAME", "Ops SSO".to_owned()),
     ]);
     // The accounts function's first cold start makes the tenant of the key, and its owner is set
-    // up through it; until then the dashboard sends everyone to set up.
+    // up through it; until then the pages send everyone to set up.
     let key = vigil_tests::app::TEST_KEY;
     env.push(("VIGIL_ADMIN_KEY_SHA256", vigil_domain::tenant::ApiKeySecret::presented(key).hash().0));
     let owner = serde_json::json!({"email": "owner@example.com", "password": "correct horse battery staple", "name": "Owner"});
     let set_up = answer_of(Path::new(ACCOUNTS), &env, vigil_tests::lambda::api_request("POST", "/v1/setup", None, Some(&owner))).await;
     assert_eq!(set_up["statusCode"], 201, "{set_up}");
-    let dashboard = Path::new(env!("CARGO_BIN_EXE_vigil-dashboard"));
-    let answer = answer_of(dashboard, &env, sample_event("apigw-sign-in-page.json")).await;
+    let account_pages = Path::new(env!("CARGO_BIN_EXE_vigil-account-pages"));
+    let answer = answer_of(account_pages, &env, sample_event("apigw-sign-in-page.json")).await;
     assert_eq!(answer["statusCode"], 200, "{answer}");
     let page = answer["body"].as_str().expect("an HTML body");
     assert!(page.contains("Ops SSO") && page.contains("/v1/auth/oidc/start"), "{page}");
-    // The API is the api function's: the dashboard answers its paths as unknown.
+    // The overview is the dashboard's, which sends a visitor without a session to sign in, and
+    // answers the sign-in page and the API's paths as unknown.
+    let dashboard = Path::new(env!("CARGO_BIN_EXE_vigil-dashboard"));
+    let overview = answer_of(dashboard, &env, sample_event("apigw-overview-page.json")).await;
+    assert_eq!(overview["statusCode"], 303, "{overview}");
+    assert!(overview["headers"]["location"].as_str().unwrap_or_default().contains("/sign-in?next="), "{overview}");
+    let sign_in = answer_of(dashboard, &env, sample_event("apigw-sign-in-page.json")).await;
+    assert_eq!(sign_in["statusCode"], 404, "{sign_in}");
     let api_path = answer_of(dashboard, &env, vigil_tests::lambda::api_request("GET", "/v1/summary", Some(key), None)).await;
     assert_eq!(api_path["statusCode"], 404, "{api_path}");
+    let overview = answer_of(account_pages, &env, sample_event("apigw-overview-page.json")).await;
+    assert_eq!(overview["statusCode"], 404, "the account pages' function has no overview: {overview}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -20,6 +20,14 @@ resource "aws_apigatewayv2_integration" "api" {
   timeout_milliseconds   = local.timeouts.api * 1000
 }
 
+resource "aws_apigatewayv2_integration" "account_pages" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.account_pages.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.account_pages * 1000
+}
+
 resource "aws_apigatewayv2_integration" "dashboard" {
   api_id                 = aws_apigatewayv2_api.http.id
   integration_type       = "AWS_PROXY"
@@ -117,13 +125,24 @@ resource "aws_apigatewayv2_integration" "heartbeat" {
 }
 
 # The pages: every request that no route below takes goes to the dashboard function (it serves
-# every page of the whole app but the public status pages, the status function's: a test in
-# shared/web holds it to them; an unknown path gets the whole app's 404).
+# every page of the whole app but the account's and the public status pages, the account pages'
+# and the status function's: tests in shared/web hold each to them; an unknown path gets the
+# whole app's 404).
 resource "aws_apigatewayv2_route" "default" {
   #checkov:skip=CKV_AWS_309:Authorisation is the dashboard's own (session cookies checked against the table); sign-in and setup pages are public by design.
   api_id    = aws_apigatewayv2_api.http.id
   route_key = "$default"
   target    = "integrations/${aws_apigatewayv2_integration.dashboard.id}"
+}
+
+# The account's pages (setting up, signing in and out, resets, invitations, preferences,
+# /settings/...) go to the account pages' function: the first page anyone opens starts it.
+resource "aws_apigatewayv2_route" "account_pages" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the function's own (session cookies checked against the table); sign-in, setup, resets and invitations are public by design.
+  for_each  = toset(local.account_page_paths)
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.account_pages.id}"
 }
 
 # The API: /v1 and below go to the api function where no group's route below is more specific
@@ -319,6 +338,16 @@ resource "aws_lambda_permission" "sso" {
   source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/v1/auth/oidc/*"
 }
 
+resource "aws_lambda_permission" "account_pages" {
+  for_each      = local.account_page_path_prefixes
+  statement_id  = "HttpApiAccountPages${each.key}"
+  action        = "lambda:InvokeFunction"
+  function_name = module.account_pages.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage and method, these paths only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}"
+}
+
 resource "aws_lambda_permission" "dashboard" {
   statement_id  = "HttpApiDashboard"
   action        = "lambda:InvokeFunction"
@@ -443,6 +472,15 @@ locals {
     "ANY /v1/setup", "ANY /v1/auth/{proxy+}", "ANY /v1/me", "ANY /v1/me/{proxy+}", "ANY /v1/organisation",
     "ANY /v1/organisation/{proxy+}", "ANY /v1/organisations", "ANY /v1/members", "ANY /v1/members/{proxy+}",
     "ANY /v1/invitations", "ANY /v1/invitations/{proxy+}", "ANY /v1/keys", "ANY /v1/keys/{proxy+}", "ANY /v1/audit-log",
+  ]
+  # The same for the account pages' function.
+  account_page_path_prefixes = {
+    Setup = "setup", SignIn = "sign-in*", SignOut = "sign-out", Forgot = "forgot-password", Reset = "reset-password",
+    Organisation = "organisation/*", Preferences = "preferences/*", Invitations = "invitations/*", Settings = "settings/*",
+  }
+  account_page_paths = [
+    "ANY /setup", "ANY /sign-in", "ANY /sign-in/{proxy+}", "ANY /sign-out", "ANY /forgot-password", "ANY /reset-password",
+    "ANY /organisation/{proxy+}", "ANY /preferences/{proxy+}", "ANY /invitations/{proxy+}", "ANY /settings/{proxy+}",
   ]
   # The same for the hosts function.
   hosts_path_prefixes = { Hosts = "v1/hosts", Enrolments = "v1/enrolments", Rules = "v1/host-rules", Actions = "v1/actions" }

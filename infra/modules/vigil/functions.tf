@@ -2,8 +2,8 @@
 # the manifest's; scripts/check-infra keeps this file, the policies and the manifest in step.
 
 locals {
-  memory_mb = { api = 128, dashboard = 128, accounts = 128, sso = 128, monitors = 128, check_now = 128, tasks = 128, alerting = 128, hosts = 128, publishing = 128, triage = 128, status = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
-  timeouts  = { api = 29, dashboard = 29, accounts = 29, sso = 29, monitors = 29, check_now = 29, tasks = 29, alerting = 29, hosts = 29, publishing = 29, triage = 29, status = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
+  memory_mb = { api = 128, dashboard = 128, account_pages = 128, accounts = 128, sso = 128, monitors = 128, check_now = 128, tasks = 128, alerting = 128, hosts = 128, publishing = 128, triage = 128, status = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
+  timeouts  = { api = 29, dashboard = 29, account_pages = 29, accounts = 29, sso = 29, monitors = 29, check_now = 29, tasks = 29, alerting = 29, hosts = 29, publishing = 29, triage = 29, status = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
 
   public_url = trimsuffix(coalesce(var.public_url, aws_apigatewayv2_api.http.api_endpoint), "/")
 
@@ -25,8 +25,8 @@ locals {
     AWS_ENDPOINT_URL          = var.endpoint_url
   }
 
-  # The OpenID provider people may sign in with, as the dashboard's sign-in page and the
-  # accounts function's /v1/auth/providers offer it (by name: no secret).
+  # The OpenID provider people may sign in with, as the sign-in page (the account pages'
+  # function's) and the accounts function's /v1/auth/providers offer it (by name: no secret).
   oidc_offered_environment = {
     VIGIL_OIDC_ISSUER    = var.oidc_issuer
     VIGIL_OIDC_CLIENT_ID = var.oidc_client_id
@@ -106,18 +106,35 @@ module "dashboard" {
   memory_mb            = local.memory_mb.dashboard
   timeout_seconds      = local.timeouts.dashboard
   reserved_concurrency = var.reserved_concurrency.dashboard
-  environment          = merge(local.store_environment, local.oidc_offered_environment, { VIGIL_AGENT_WS_ENDPOINT = local.agent_endpoint })
+  environment          = merge(local.store_environment, { VIGIL_AGENT_WS_ENDPOINT = local.agent_endpoint })
   policy_json          = data.aws_iam_policy_document.dashboard.json
 
   deployment = local.deployment
 }
 
-# The accounts, sso and dashboard functions refuse to start with one of the two (a validation that reads another variable needs
-# Terraform 1.9; this check warns on every version this module supports).
+# The account pages' function's pages (api.tf routes the account's pages to it): the
+# account's stores and mail, as the accounts function's, and the OpenID provider offered by name.
+module "account_pages" {
+  source = "../function"
+
+  name                 = "account-pages"
+  binary               = "vigil-account-pages"
+  memory_mb            = local.memory_mb.account_pages
+  timeout_seconds      = local.timeouts.account_pages
+  reserved_concurrency = var.reserved_concurrency.account_pages
+  environment          = merge(local.store_environment, local.oidc_offered_environment)
+  policy_json          = data.aws_iam_policy_document.accounts.json
+
+  deployment = local.deployment
+}
+
+# The accounts, account pages' and sso functions refuse to start with one of the two (a
+# validation that reads another variable needs Terraform 1.9; this check warns on every version
+# this module supports).
 check "oidc_issuer_and_client_id" {
   assert {
     condition     = (var.oidc_client_id == null) == (var.oidc_issuer == null)
-    error_message = "oidc_issuer and oidc_client_id go together: set both or neither, or the accounts, sso and dashboard functions will not start."
+    error_message = "oidc_issuer and oidc_client_id go together: set both or neither, or the accounts, account pages' and sso functions will not start."
   }
 }
 

@@ -28,6 +28,7 @@ pub struct Variable {
 const ALL: &[&str] = &[
     "api",
     "dashboard",
+    "account-pages",
     "accounts",
     "sso",
     "monitors",
@@ -49,6 +50,7 @@ const ALL: &[&str] = &[
 const STORE_USERS: &[&str] = &[
     "api",
     "dashboard",
+    "account-pages",
     "accounts",
     "sso",
     "monitors",
@@ -187,14 +189,14 @@ pub const VARIABLES: &[Variable] = &[
     },
     Variable {
         name: OIDC_ISSUER,
-        functions: &["accounts", "dashboard", "sso"],
+        functions: &["accounts", "account-pages", "sso"],
         default: None,
         required: false,
         meaning: "Issuer URL of the OpenID provider people may sign in with (its discovery document is under it); unset: no OpenID Connect sign-in",
     },
     Variable {
         name: OIDC_CLIENT_ID,
-        functions: &["accounts", "dashboard", "sso"],
+        functions: &["accounts", "account-pages", "sso"],
         default: None,
         required: false,
         meaning: "Client id registered at the OpenID provider, whose redirect URI is <VIGIL_PUBLIC_URL>/v1/auth/oidc/callback; needed with VIGIL_OIDC_ISSUER",
@@ -208,7 +210,7 @@ pub const VARIABLES: &[Variable] = &[
     },
     Variable {
         name: OIDC_NAME,
-        functions: &["accounts", "dashboard", "sso"],
+        functions: &["accounts", "account-pages", "sso"],
         default: Some("Single sign-on"),
         required: false,
         meaning: "The name on the sign-in button",

@@ -1,8 +1,9 @@
 //! Vigil's dashboard: pages rendered on the server from compile-time-checked templates over the
 //! same use cases as the API, enhanced by a little script where it helps and complete without
 //! it. [`app`] is what `vigil serve` serves: the API, the pages and their assets in one router.
-//! Lambda functions serve parts of it: [`dashboard_app`] the pages, [`api_app`] what of the API
-//! no route group's function serves, [`status_app`] the public status pages.
+//! Lambda functions serve parts of it: [`dashboard_app`] the pages, [`account_pages_app`] the
+//! account's pages, [`api_app`] what of the API no route group's function serves, [`status_app`]
+//! the public status pages.
 
 mod assets;
 mod failure;
@@ -35,15 +36,42 @@ use vigil_app::Deps;
 /// The pages and their assets, with the security headers on every answer, waiting for their
 /// state.
 fn page_routes() -> Router<Deps> {
-    with_page_layers(dashboard_pages().merge(pages::status_page::routes()))
+    with_page_layers(dashboard_pages().merge(account_pages()).merge(pages::status_page::routes()))
 }
 
 /// The dashboard's pages and every asset, and a status page's subscription form (it queues a
-/// mail): every page but the public status pages themselves, without their layers.
+/// mail): every page but the account's and the public status pages themselves, without their
+/// layers.
 fn dashboard_pages() -> Router<Deps> {
     use pages::*;
     Router::new()
         .route("/", get(overview::show))
+        .route("/monitors/new", get(monitor_form::show_new).post(monitor_form::create))
+        .route("/monitors/try", post(monitor_form::try_it))
+        .route("/monitors/assertions", post(monitor_form::check_assertions))
+        .route("/monitors/{id}/edit", get(monitor_form::show_edit).post(monitor_form::update))
+        .route("/monitors/{id}", get(monitor::show))
+        .route("/monitors/{id}/check", post(monitor::check_now))
+        .route("/monitors/{id}/pause", post(monitor::pause))
+        .route("/monitors/{id}/resume", post(monitor::resume))
+        .route("/monitors/{id}/delete", post(monitor::delete))
+        .route("/live", get(live::stream))
+        .route("/assets/{name}", get(assets::serve))
+        .merge(heartbeats::routes())
+        .merge(incidents::routes())
+        .merge(notifications::routes())
+        .merge(status_page::subscription_routes())
+        .merge(status_editor::routes())
+        .merge(hosts::routes())
+}
+
+/// Setting up, signing in and out, resetting a password, accepting an invitation, a person's
+/// preferences and the settings of their account and organisation (profile, password, second
+/// factor, members, keys, the audit log): the pages of the account's stores and mail, without
+/// their layers.
+fn account_pages() -> Router<Deps> {
+    use pages::*;
+    Router::new()
         .route("/setup", get(setup::show).post(setup::submit))
         .route("/sign-in", get(sign_in::show).post(sign_in::submit))
         .route("/sign-in/code", post(sign_in::submit_code))
@@ -69,23 +97,6 @@ fn dashboard_pages() -> Router<Deps> {
         .route("/settings/keys/{id}/revoke", post(keys::revoke))
         .route("/settings/audit-log", get(audit::show))
         .route("/settings/organisation", get(organisation::show).post(organisation::submit))
-        .route("/monitors/new", get(monitor_form::show_new).post(monitor_form::create))
-        .route("/monitors/try", post(monitor_form::try_it))
-        .route("/monitors/assertions", post(monitor_form::check_assertions))
-        .route("/monitors/{id}/edit", get(monitor_form::show_edit).post(monitor_form::update))
-        .route("/monitors/{id}", get(monitor::show))
-        .route("/monitors/{id}/check", post(monitor::check_now))
-        .route("/monitors/{id}/pause", post(monitor::pause))
-        .route("/monitors/{id}/resume", post(monitor::resume))
-        .route("/monitors/{id}/delete", post(monitor::delete))
-        .route("/live", get(live::stream))
-        .route("/assets/{name}", get(assets::serve))
-        .merge(heartbeats::routes())
-        .merge(incidents::routes())
-        .merge(notifications::routes())
-        .merge(status_page::subscription_routes())
-        .merge(status_editor::routes())
-        .merge(hosts::routes())
 }
 
 /// The public status pages (a page, its history, an incident, unlocking a protected page) and
@@ -125,9 +136,9 @@ fn status_routes() -> Router<Deps> {
 }
 
 /// What the dashboard function serves: the pages and their assets, and a status page's
-/// subscription form, each as [`app`] serves it, with nothing of the API and none of the public
-/// status pages (the status function's). API Gateway sends it every request that no other
-/// function's route takes.
+/// subscription form, each as [`app`] serves it, with nothing of the API, none of the account's
+/// pages (the account pages' function's) and none of the public status pages (the status
+/// function's). API Gateway sends it every request that no other function's route takes.
 pub fn dashboard_app(deps: Deps) -> Router {
     on_own_domains(deps.clone(), dashboard_routes().with_state(deps))
 }
@@ -135,6 +146,19 @@ pub fn dashboard_app(deps: Deps) -> Router {
 /// The routes of [`dashboard_app`], waiting for their state.
 fn dashboard_routes() -> Router<Deps> {
     vigil_http::with_unknown_paths_answered(with_page_layers(dashboard_pages()))
+}
+
+/// What the account pages' function serves: setting up, signing in and out, resetting a
+/// password, accepting an invitation, preferences, and the account's and organisation's
+/// settings, each as [`app`] serves it. API Gateway sends it those paths: the first page anyone
+/// opens (signing in) starts this function, not the dashboard's.
+pub fn account_pages_app(deps: Deps) -> Router {
+    account_page_routes().with_state(deps)
+}
+
+/// The routes of [`account_pages_app`], waiting for their state.
+fn account_page_routes() -> Router<Deps> {
+    vigil_http::with_unknown_paths_answered(with_page_layers(account_pages()))
 }
 
 /// What the api function serves: the `/v1` routes that no group's function serves (the summary,

@@ -34,23 +34,48 @@ fn the_status_group_serves_every_public_page_route_of_the_whole_app() {
 /// The API's paths, which API Gateway sends to the api and the route groups' functions.
 const API_PREFIXES: [&str; 3] = ["/v1/", "/ping/", "/healthz"];
 
+/// The pages' paths API Gateway sends the account pages' function (`infra/modules/vigil/api.tf`):
+/// these exact paths, and everything below the prefixes.
+const ACCOUNT_PAGE_PATHS: [&str; 5] = ["/setup", "/sign-in", "/sign-out", "/forgot-password", "/reset-password"];
+const ACCOUNT_PAGE_PREFIXES: [&str; 5] = ["/sign-in/", "/organisation/", "/preferences/", "/invitations/", "/settings/"];
+
+fn is_account_page(path: &str) -> bool {
+    ACCOUNT_PAGE_PATHS.contains(&path) || ACCOUNT_PAGE_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
+}
+
 /// API Gateway sends the dashboard function every request that no other route takes
 /// (`$default`), and a status page's subscription form: it must answer every page of the whole
-/// app outside the API's and the status function's paths, and the form, each with the same
-/// methods (the dashboard serves every asset, the status function only the public pages').
+/// app outside the API's, the account pages' and the status function's paths, and the form, each
+/// with the same methods (the dashboard serves every asset, the status function only the public
+/// pages').
 #[test]
-fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_and_the_status_pages() {
+fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_the_account_and_the_status_pages() {
     let whole = routes_in(&format!("{:?}", crate::app_routes()));
     let elsewhere = |path: &str| {
         API_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
+            || is_account_page(path)
             || (STATUS_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) && !path.starts_with("/assets/"))
     };
     let form = "/status/{slug}/subscription";
     let expected: BTreeMap<String, BTreeSet<String>> = whole.into_iter().filter(|(path, _)| path == form || !elsewhere(path)).collect();
     assert!(expected.len() >= 40, "the whole app's pages no longer parse: {expected:?}");
-    for path in ["/", "/sign-in", "/monitors/{id}", "/settings/keys", "/assets/{name}", "/live", form] {
+    for path in ["/", "/monitors/{id}", "/channels", "/assets/{name}", "/live", form] {
         assert!(expected.contains_key(path), "{path} is not in {expected:?}");
     }
+    assert!(!expected.contains_key("/sign-in") && !expected.contains_key("/settings/keys"), "{expected:?}");
     let dashboard = routes_in(&format!("{:?}", crate::dashboard_routes()));
     assert_eq!(dashboard, expected);
+}
+
+/// The same for the account pages' function: every page of the whole app below its paths.
+#[test]
+fn the_account_pages_serve_every_page_of_the_whole_app_below_their_paths() {
+    let whole = routes_in(&format!("{:?}", crate::app_routes()));
+    let expected: BTreeMap<String, BTreeSet<String>> = whole.into_iter().filter(|(path, _)| is_account_page(path)).collect();
+    assert!(expected.len() >= 20, "the whole app's account pages no longer parse: {expected:?}");
+    for path in ["/setup", "/sign-in", "/sign-in/code", "/organisation/switch", "/invitations/accept", "/settings/keys"] {
+        assert!(expected.contains_key(path), "{path} is not in {expected:?}");
+    }
+    let group = routes_in(&format!("{:?}", crate::account_page_routes()));
+    assert_eq!(group, expected);
 }

@@ -54,10 +54,8 @@ fn token_in(message: &Value, path: &str) -> String {
     after[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
-/// The emulator with the sender verified in SES (it sends only from a verified identity), a
-/// tenant whose admin key is [`TEST_KEY`], and the accounts function's router over it, with the
-/// counter of the requests it makes.
-pub(crate) async fn mailing_tenant() -> (Session, axum::Router, RequestCounter) {
+/// The emulator with the sender verified in SES: it sends only from a verified identity.
+pub(crate) async fn mailing_session() -> Session {
     let session = Session::start().await;
     session
         .clients
@@ -67,6 +65,13 @@ pub(crate) async fn mailing_tenant() -> (Session, axum::Router, RequestCounter) 
         .send()
         .await
         .expect("verifying the sender");
+    session
+}
+
+/// [`mailing_session`] with a tenant whose admin key is [`TEST_KEY`], and the accounts
+/// function's router over it, with the counter of the requests it makes.
+pub(crate) async fn mailing_tenant() -> (Session, axum::Router, RequestCounter) {
+    let session = mailing_session().await;
     let deps = session.deps();
     let admin = ApiKeySecret::from_operator(TEST_KEY).unwrap();
     bootstrap(&deps, Bootstrap { tenant_name: "acme".into(), admin_key: Some(admin) }, SystemClock::now()).await.unwrap();

@@ -84,6 +84,7 @@ pub fn http_api(session: &Session) -> Router {
     let functions: HashMap<&str, Router> = HashMap::from([
         ("api", vigil_fn_api::app(session.api_deps())),
         ("dashboard", vigil_fn_api::dashboard_app(session.deps(), None)),
+        ("account-pages", vigil_fn_api::account_pages_app(session.wired(wiring::accounts_deps))),
         ("accounts", vigil_fn_api::accounts_app(session.wired(wiring::accounts_deps))),
         ("sso", vigil_fn_api::sso_app(session.wired(wiring::sso_deps))),
         ("monitors", vigil_fn_api::monitors_app(session.wired(wiring::monitors_deps))),
@@ -112,7 +113,14 @@ pub fn http_api(session: &Session) -> Router {
 fn each_request_goes_to_the_function_whose_route_is_the_most_specific() {
     let routes = manifest_routes();
     for (method, path, function) in [
-        ("GET", "/sign-in", "dashboard"),
+        ("GET", "/sign-in", "account-pages"),
+        ("POST", "/sign-in/code", "account-pages"),
+        ("GET", "/setup", "account-pages"),
+        ("GET", "/settings/keys", "account-pages"),
+        ("POST", "/preferences/theme", "account-pages"),
+        ("GET", "/invitations/accept", "account-pages"),
+        ("GET", "/sign-in-elsewhere", "dashboard"),
+        ("GET", "/channels", "dashboard"),
         ("GET", "/", "dashboard"),
         ("GET", "/monitors/abc/edit", "dashboard"),
         ("GET", "/assets/app.0123.css", "dashboard"),

@@ -2,6 +2,7 @@
 //! faults.
 
 mod account_mail;
+mod account_pages;
 mod agents;
 mod alerting;
 mod alerting_routes;

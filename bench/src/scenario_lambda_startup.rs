@@ -31,8 +31,8 @@ use vigil_domain::ids::TenantId;
 /// function's asks for a page no tenant has: its 404 page comes after the slug's lookup. The
 /// account pages' asks for the sign-in page: on the bench's table, without people, its redirect
 /// to set up comes after the lookup of users. The dashboard's asks for the overview without a
-/// session: its redirect to sign in comes before any store read. The sso function's starts a sign-in with no provider
-/// configured: a 404 without a store read.
+/// session: its redirect to sign in comes before any store read. The sso function's starts a
+/// sign-in with no provider configured: a 404 without a store read.
 const FUNCTIONS: [(&str, &str); 15] = [
     ("vigil-api", "apigw-healthz.json"),
     ("vigil-dashboard", "apigw-overview-page.json"),

@@ -14,8 +14,8 @@ use vigil_domain::ports::OidcProvider;
 use vigil_oidc::{OfferedProvider, OidcSettings, OpenIdProvider};
 
 /// The api function's handler: what of the API no route group's function serves (the summary,
-/// the document), `/healthz` and subscribing to a status page, with the client's address taken from API Gateway's request
-/// context (the audit log records it).
+/// the document), `/healthz` and subscribing to a status page, with the client's address taken
+/// from API Gateway's request context (the audit log records it).
 pub fn app(deps: Deps) -> Router {
     vigil_web::api_app(deps).layer(axum::middleware::from_fn(client_address))
 }

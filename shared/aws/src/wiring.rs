@@ -70,9 +70,10 @@ pub fn check_now_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dy
 }
 
 /// What resolving and announcing an incident reaches on `store`, as triage and a monitor's
-/// deletion (the monitors function's) do it: incidents, rules, channels, new deliveries through the notifier queue,
-/// escalation timers; the status pages' posts, snapshots and subscribers; tasks, mutes and pages
-/// read; with what authentication and the audit log use, the rest [`NotWired`] for `function`.
+/// deletion (the monitors function's) do it: incidents, rules, channels, new deliveries through
+/// the notifier queue, escalation timers; the status pages' posts, snapshots and subscribers;
+/// tasks, mutes and pages read; with what authentication and the audit log use, the rest
+/// [`NotWired`] for `function`.
 fn resolving_incidents(clients: &AwsClients, config: &StoreConfig, store: &Arc<DynamoStore>, function: &'static str) -> Stores {
     let reads = Arc::new(ReadOnly::new(store.clone(), function));
     Stores {

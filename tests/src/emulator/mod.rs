@@ -145,13 +145,6 @@ impl Session {
         wiring::api_deps(&self.clients, &self.store_config()).expect("wiring the api's dependencies")
     }
 
-    /// The check-now function's dependencies over `clients` (counting clients, for a test that
-    /// holds its requests to the manifest), wired as its `main` wires them
-    /// (`wiring::check_now_deps`), with a probe engine that may reach this machine's targets.
-    pub fn check_now_deps_on(&self, clients: &AwsClients) -> Deps {
-        wiring::check_now_deps(clients, &self.store_config(), http_prober()).expect("wiring the check-now function's dependencies")
-    }
-
     /// A function's dependencies as its `main` wires them (`wiring::incidents_deps` and the
     /// like): only the stores its use cases reach. A test that runs a function's handler takes
     /// these, so a store the function reaches but leaves unwired fails the test.

@@ -88,7 +88,7 @@ pub fn http_api(session: &Session) -> Router {
         ("accounts", vigil_fn_api::accounts_app(session.wired(wiring::accounts_deps))),
         ("sso", vigil_fn_api::sso_app(session.wired(wiring::sso_deps))),
         ("monitors", vigil_fn_api::monitors_app(session.wired(wiring::monitors_deps))),
-        ("check-now", vigil_fn_api::check_now_app(session.check_now_deps_on(&session.clients))),
+        ("check-now", vigil_fn_api::check_now_app(session.wired(vigil_fn_api::check_now_deps))),
         ("tasks", vigil_fn_api::tasks_app(session.wired(wiring::tasks_deps))),
         ("alerting", vigil_fn_api::alerting_app(session.wired(wiring::alerting_deps))),
         ("hosts", vigil_fn_api::hosts_app(session.wired(wiring::hosts_deps), None)),

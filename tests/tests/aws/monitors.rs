@@ -29,7 +29,7 @@ async fn the_monitors_function_serves_a_monitor_from_creation_to_deletion() {
     let check_now_counter = RequestCounter::default();
     let check_now_clients =
         clients(&session.endpoint, ClientOptions { counter: Some(check_now_counter.clone()), ..ClientOptions::default() }).await;
-    let check_now = vigil_fn_api::check_now_app(session.check_now_deps_on(&check_now_clients));
+    let check_now = vigil_fn_api::check_now_app(vigil_fn_api::check_now_deps(&check_now_clients, &session.store_config()).unwrap());
     let call = |router: &axum::Router, method: &str, path: &str, body: Option<Value>| {
         let (router, event) = (router.clone(), api_request(method, path, Some(TEST_KEY), body.as_ref()));
         async move { call_api(&router, event).await }

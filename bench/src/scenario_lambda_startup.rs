@@ -30,13 +30,15 @@ use vigil_domain::ids::TenantId;
 /// tenant has: their answer (401) comes after the key's lookup in DynamoDB. The status
 /// function's asks for a page no tenant has: its 404 page comes after the slug's lookup. The
 /// account pages' asks for the sign-in page: on the bench's table, without people, its redirect
-/// to set up comes after the lookup of users. The dashboard's asks for the overview without a
-/// session: its redirect to sign in comes before any store read. The sso function's starts a
+/// to set up comes after the lookup of users. The dashboard's asks for the overview, the host
+/// pages' for the hosts, both without a session: their redirect to sign in comes before any
+/// store read. The sso function's starts a
 /// sign-in with no provider configured: a 404 without a store read.
-const FUNCTIONS: [(&str, &str); 15] = [
+const FUNCTIONS: [(&str, &str); 16] = [
     ("vigil-api", "apigw-healthz.json"),
     ("vigil-dashboard", "apigw-overview-page.json"),
     ("vigil-account-pages", "apigw-sign-in-page.json"),
+    ("vigil-host-pages", "apigw-hosts-page.json"),
     ("vigil-accounts", "apigw-list-keys.json"),
     ("vigil-sso", "apigw-oidc-start.json"),
     ("vigil-monitors", "apigw-create-monitor.json"),

@@ -1,6 +1,6 @@
 //! The functions behind API Gateway, each serving part of the axum Router of `vigil serve`: the
 //! api function (what of the API no group's function serves), the dashboard's pages, the
-//! account's pages, and the functions of one route group each (the monitors', "check now"'s, the
+//! account's pages, the hosts' pages, and the functions of one route group each (the monitors', "check now"'s, the
 //! heartbeat tasks', alerting's, the hosts', the status pages' editors', incidents' triage, the
 //! account's, signing in through the OpenID provider, the public status pages'). lambda_http
 //! turns each API Gateway event into an HTTP request for the router and the router's response
@@ -20,11 +20,18 @@ pub fn app(deps: Deps) -> Router {
     vigil_web::api_app(deps).layer(axum::middleware::from_fn(client_address))
 }
 
-/// The dashboard function's handler: the pages and their assets (not the public status pages,
-/// the status function's), reaching agents through their WebSocket API's connections (a host's
-/// actions and revocation) when the deployment has one.
-pub fn dashboard_app(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> Router {
-    with_agents(vigil_web::dashboard_app(deps), agents).layer(axum::middleware::from_fn(client_address))
+/// The dashboard function's handler: the pages and their assets (not the account's, the
+/// hosts' or the public status pages, which have functions of their own).
+pub fn dashboard_app(deps: Deps) -> Router {
+    vigil_web::dashboard_app(deps).layer(axum::middleware::from_fn(client_address))
+}
+
+/// The host pages' function's handler: the hosts, a host's page, its actions and revocation,
+/// and enrolling a host, over the hosts function's dependencies
+/// (`vigil_aws::wiring::hosts_deps`), reaching agents through their WebSocket API's connections
+/// when the deployment has one.
+pub fn host_pages_app(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> Router {
+    with_agents(vigil_web::host_pages_app(deps), agents).layer(axum::middleware::from_fn(client_address))
 }
 
 /// The account pages' function's handler: setting up, signing in and out, resetting a
@@ -56,8 +63,8 @@ pub fn check_now_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::confi
     vigil_aws::wiring::check_now_deps(clients, config, Arc::new(prober))
 }
 
-/// The dashboard function's dependencies (`vigil_aws::wiring::dashboard_deps`: every store),
-/// with the probe engine (a monitor's page checks it now, its form tries one) and the notifier
+/// The dashboard function's dependencies (`vigil_aws::wiring::dashboard_deps`: every store but
+/// the hosts'), with the probe engine (a monitor's page checks it now, its form tries one) and the notifier
 /// (a channel's page sends its test).
 pub fn dashboard_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::config::StoreConfig) -> anyhow::Result<Deps> {
     let prober = vigil_probe::HttpProber::new(vigil_probe::ProberConfig::default())?;

@@ -77,7 +77,7 @@ async fn the_openid_provider_of_the_environment_is_offered_on_the_sign_in_page()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_account_pages_binary_serves_the_sign_in_page_with_the_openid_provider_of_the_environment() {
+async fn the_page_binaries_serve_their_pages_the_account_pages_with_the_openid_provider_of_the_environment() {
     let session = Session::start().await;
     let mut env = session.function_env();
     env.extend([
@@ -109,6 +109,16 @@ async fn the_account_pages_binary_serves_the_sign_in_page_with_the_openid_provid
     assert_eq!(api_path["statusCode"], 404, "{api_path}");
     let overview = answer_of(account_pages, &env, sample_event("apigw-overview-page.json")).await;
     assert_eq!(overview["statusCode"], 404, "the account pages' function has no overview: {overview}");
+    // The hosts' pages are the host pages' function's: it sends a visitor without a session to
+    // sign in, and the dashboard answers them as unknown.
+    let host_pages = Path::new(env!("CARGO_BIN_EXE_vigil-host-pages"));
+    let hosts = answer_of(host_pages, &env, sample_event("apigw-hosts-page.json")).await;
+    assert_eq!(hosts["statusCode"], 303, "{hosts}");
+    assert!(hosts["headers"]["location"].as_str().unwrap_or_default().contains("/sign-in?next="), "{hosts}");
+    let hosts = answer_of(dashboard, &env, sample_event("apigw-hosts-page.json")).await;
+    assert_eq!(hosts["statusCode"], 404, "the dashboard has no hosts' pages: {hosts}");
+    let overview = answer_of(host_pages, &env, sample_event("apigw-overview-page.json")).await;
+    assert_eq!(overview["statusCode"], 404, "the host pages' function has no overview: {overview}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -28,6 +28,14 @@ resource "aws_apigatewayv2_integration" "account_pages" {
   timeout_milliseconds   = local.timeouts.account_pages * 1000
 }
 
+resource "aws_apigatewayv2_integration" "host_pages" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.host_pages.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.host_pages * 1000
+}
+
 resource "aws_apigatewayv2_integration" "dashboard" {
   api_id                 = aws_apigatewayv2_api.http.id
   integration_type       = "AWS_PROXY"
@@ -125,9 +133,9 @@ resource "aws_apigatewayv2_integration" "heartbeat" {
 }
 
 # The pages: every request that no route below takes goes to the dashboard function (it serves
-# every page of the whole app but the account's and the public status pages, the account pages'
-# and the status function's: tests in shared/web hold each to them; an unknown path gets the
-# whole app's 404).
+# every page of the whole app but the account's, the hosts' and the public status pages, the
+# account pages', the host pages' and the status function's: tests in shared/web hold each to
+# them; an unknown path gets the whole app's 404).
 resource "aws_apigatewayv2_route" "default" {
   #checkov:skip=CKV_AWS_309:Authorisation is the dashboard's own (session cookies checked against the table); sign-in and setup pages are public by design.
   api_id    = aws_apigatewayv2_api.http.id
@@ -143,6 +151,16 @@ resource "aws_apigatewayv2_route" "account_pages" {
   api_id    = aws_apigatewayv2_api.http.id
   route_key = each.value
   target    = "integrations/${aws_apigatewayv2_integration.account_pages.id}"
+}
+
+# The hosts' pages (/hosts and below) go to the host pages' function: the dashboard carries
+# neither the hosts' stores nor the agents' WebSocket API client.
+resource "aws_apigatewayv2_route" "host_pages" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the function's own (session cookies checked against the table), as on the dashboard's routes.
+  for_each  = toset(["ANY /hosts", "ANY /hosts/{proxy+}"])
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.host_pages.id}"
 }
 
 # The API: /v1 and below go to the api function where no group's route below is more specific
@@ -346,6 +364,15 @@ resource "aws_lambda_permission" "account_pages" {
   principal     = "apigateway.amazonaws.com"
   # Any stage and method, these paths only.
   source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}"
+}
+
+resource "aws_lambda_permission" "host_pages" {
+  statement_id  = "HttpApiHostPages"
+  action        = "lambda:InvokeFunction"
+  function_name = module.host_pages.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage and method, /hosts and below only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/hosts*"
 }
 
 resource "aws_lambda_permission" "dashboard" {

@@ -37,6 +37,7 @@ output "function_names" {
     api           = module.api.function_name
     dashboard     = module.dashboard.function_name
     account_pages = module.account_pages.function_name
+    host_pages    = module.host_pages.function_name
     accounts      = module.accounts.function_name
     sso           = module.sso.function_name
     monitors      = module.monitors.function_name

@@ -98,9 +98,9 @@ data "aws_iam_policy_document" "email" {
   }
 }
 
-# The dashboard's pages do what the monitors function does, send a channel's test, write a
-# check's artefact ("check now") and big ping bodies, and reach agents: a host's action requests
-# and revocation go through the agents' WebSocket API.
+# The dashboard's pages do what the monitors function does, send a channel's test, and write a
+# check's artefact ("check now") and big ping bodies. The hosts' pages, which reach agents, are
+# the host pages' function's.
 data "aws_iam_policy_document" "dashboard" {
   #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (the channel sends' Sms statement): a phone number has no ARN.
   #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (the channel sends' Sms statement): a phone number has no ARN.
@@ -109,11 +109,6 @@ data "aws_iam_policy_document" "dashboard" {
     sid       = "WriteObjects"
     actions   = ["s3:PutObject"]
     resources = ["${aws_s3_bucket.artefacts.arn}/*"]
-  }
-  statement {
-    sid       = "AgentConnections"
-    actions   = ["execute-api:ManageConnections"]
-    resources = [local.agent_connections_arn]
   }
 }
 

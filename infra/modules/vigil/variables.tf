@@ -163,6 +163,7 @@ variable "reserved_concurrency" {
     api           = optional(number, -1)
     dashboard     = optional(number, -1)
     account_pages = optional(number, -1)
+    host_pages    = optional(number, -1)
     accounts      = optional(number, -1)
     sso           = optional(number, -1)
     monitors      = optional(number, -1)

@@ -29,6 +29,7 @@ const ALL: &[&str] = &[
     "api",
     "dashboard",
     "account-pages",
+    "host-pages",
     "accounts",
     "sso",
     "monitors",
@@ -51,6 +52,7 @@ const STORE_USERS: &[&str] = &[
     "api",
     "dashboard",
     "account-pages",
+    "host-pages",
     "accounts",
     "sso",
     "monitors",
@@ -175,10 +177,10 @@ pub const VARIABLES: &[Variable] = &[
     },
     Variable {
         name: AGENT_WS_ENDPOINT,
-        functions: &["dashboard", "hosts", "agents"],
+        functions: &["host-pages", "hosts", "agents"],
         default: None,
         required: false,
-        meaning: "Connection management endpoint of the agents' WebSocket API (`https://<api id>.execute-api.<region>.amazonaws.com/<stage>`): the agents function answers agents there and cannot start without it; unset on the dashboard and hosts functions, action requests are recorded as undelivered",
+        meaning: "Connection management endpoint of the agents' WebSocket API (`https://<api id>.execute-api.<region>.amazonaws.com/<stage>`): the agents function answers agents there and cannot start without it; unset on the host pages' and hosts functions, action requests are recorded as undelivered",
     },
     Variable {
         name: ADMIN_KEY_SHA256,

@@ -7,8 +7,9 @@
 //! windows, pages, their posted incidents and badges, and members, and writes none of them; the
 //! prober reads monitors (a check's health is written with its result, by the check log); the
 //! monitors function reads checks; the alerting function reads deliveries (the failed ones);
-//! every route group reads users and memberships; and the incidents function, the publishing
-//! and the triage functions read what an incident is judged by and what pages show.
+//! every route group reads users and memberships; the incidents function, the publishing and
+//! the triage functions read what an incident is judged by and what pages show; and the
+//! dashboard reads hosts' rules (whether a host's incident may be resolved).
 
 use crate::dynamo::DynamoStore;
 use crate::not_wired::NotWired;
@@ -20,17 +21,19 @@ use vigil_domain::accounts::{Email, Membership, User};
 use vigil_domain::check::CheckResult;
 use vigil_domain::digest::HistoryDigest;
 use vigil_domain::heartbeat::{Task, TaskRecord};
+use vigil_domain::host::{HostRule, RuleWatch};
 use vigil_domain::ids::{
-    BadgeId, CheckId, DeliveryId, IncidentId, MaintenanceWindowId, MonitorId, PublicIncidentId, StatusPageId, TaskId, TenantId, UserId,
+    AgentId, BadgeId, CheckId, DeliveryId, HostRuleId, IncidentId, MaintenanceWindowId, MonitorId, PublicIncidentId, StatusPageId, TaskId,
+    TenantId, UserId,
 };
 use vigil_domain::incident::{AnyIncident, Incident, IncidentStatus, IncidentSubject, Ongoing, Open, TimelineEntry};
 use vigil_domain::monitor::{HttpMonitor, MonitorHealth, MonitorRecord, MonitorStatus, StatusTransition};
 use vigil_domain::notify::{Delivery, DeliveryAttempt, MaintenanceWindow, Mute};
 use vigil_domain::page::{Page, PageRequest};
 use vigil_domain::ports::{
-    Badges, CheckLog, CheckRecord, DeliveryLog, EnqueueOutcome, IncidentQuery, IncidentStore, IncidentWrite, Memberships, MonitorQuery,
-    MonitorRepository, OpenOutcome, PageWrite, PublicIncidents, RecordOutcome, SilenceRepository, StatusPages, StoreError, TaskRepository,
-    TaskWrite, UserDirectory,
+    Badges, CheckLog, CheckRecord, DeliveryLog, EnqueueOutcome, HostRules, IncidentQuery, IncidentStore, IncidentWrite, Memberships,
+    MonitorQuery, MonitorRepository, OpenOutcome, PageWrite, PublicIncidents, RecordOutcome, SilenceRepository, StatusPages, StoreError,
+    TaskRepository, TaskWrite, UserDirectory,
 };
 use vigil_domain::status_page::{Badge, PublicIncident, StatusPage};
 use vigil_domain::tenant::Tenant;
@@ -294,6 +297,31 @@ impl DeliveryLog for ReadOnly {
     }
 }
 
+#[async_trait]
+impl HostRules for ReadOnly {
+    async fn put_rule(&self, rule: &HostRule) -> Result<(), StoreError> {
+        HostRules::put_rule(&self.writes, rule).await
+    }
+    async fn rule(&self, tenant: TenantId, id: HostRuleId) -> Result<Option<HostRule>, StoreError> {
+        HostRules::rule(&*self.store, tenant, id).await
+    }
+    async fn rules(&self, tenant: TenantId) -> Result<Vec<HostRule>, StoreError> {
+        HostRules::rules(&*self.store, tenant).await
+    }
+    async fn delete_rule(&self, tenant: TenantId, id: HostRuleId) -> Result<bool, StoreError> {
+        HostRules::delete_rule(&self.writes, tenant, id).await
+    }
+    async fn put_watch(&self, watch: &RuleWatch) -> Result<(), StoreError> {
+        HostRules::put_watch(&self.writes, watch).await
+    }
+    async fn watches_of(&self, tenant: TenantId, agent: AgentId) -> Result<Vec<RuleWatch>, StoreError> {
+        HostRules::watches_of(&*self.store, tenant, agent).await
+    }
+    async fn watches(&self, tenant: TenantId) -> Result<Vec<RuleWatch>, StoreError> {
+        HostRules::watches(&*self.store, tenant).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,5 +336,7 @@ mod tests {
         assert_eq!(refused.to_string(), "storage failed: the status function does not wire the MonitorRepository store");
         let refused = read_only.delete_page(tenant, StatusPageId::from_uuid(uuid::Uuid::from_u128(3))).await.unwrap_err();
         assert!(refused.to_string().contains("StatusPages"), "{refused}");
+        let refused = HostRules::delete_rule(&read_only, tenant, HostRuleId::from_uuid(uuid::Uuid::from_u128(4))).await.unwrap_err();
+        assert!(refused.to_string().contains("HostRules"), "{refused}");
     }
 }

@@ -20,10 +20,11 @@ use vigil_app::{Blobs, Deps, HeartbeatSettings, NotificationSettings, Settings, 
 use vigil_domain::ports::{ArtefactStore, DeliveryLog, EventPublisher, Notifier, PingBodyStore, Prober};
 use vigil_probe::NetworkGuard;
 
-/// The dashboard function's dependencies: every store on DynamoDB (its pages reach them all),
-/// S3 for artefacts and big ping bodies, SNS (and the EventBridge bus, if configured) for events,
-/// the notifier queue for new deliveries; `prober` for "check now" and trying a monitor's form,
-/// and `notifier` for test sends and account mails ([`aws_notifier`]).
+/// The dashboard function's dependencies: every store on DynamoDB but the hosts' (their pages
+/// are the host pages' function's; resolving a host's incident reads its rules), S3 for
+/// artefacts and big ping bodies, SNS (and the EventBridge bus, if configured) for events, the
+/// notifier queue for new deliveries; `prober` for "check now" and trying a monitor's form, and
+/// `notifier` for test sends and account mails ([`aws_notifier`]).
 pub fn dashboard_deps(
     clients: &AwsClients,
     config: &StoreConfig,
@@ -32,7 +33,16 @@ pub fn dashboard_deps(
 ) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
     let blobs = Blobs { artefacts: artefacts(clients, config), ping_bodies: ping_bodies(clients, config) };
-    let stores = Stores { deliveries: queued_deliveries(clients, config, &store), ..Stores::on(store, blobs) };
+    let not_wired = Arc::new(NotWired::new("dashboard"));
+    let stores = Stores {
+        deliveries: queued_deliveries(clients, config, &store),
+        hosts: not_wired.clone(),
+        host_metrics: not_wired.clone(),
+        connections: not_wired.clone(),
+        actions: not_wired,
+        host_rules: Arc::new(ReadOnly::new(store.clone(), "dashboard")),
+        ..Stores::on(store, blobs)
+    };
     Ok(deps(clients, config, stores, prober, notifier))
 }
 

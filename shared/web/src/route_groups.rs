@@ -43,17 +43,23 @@ fn is_account_page(path: &str) -> bool {
     ACCOUNT_PAGE_PATHS.contains(&path) || ACCOUNT_PAGE_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
 }
 
+/// The pages' paths API Gateway sends the host pages' function: `/hosts` and everything below.
+fn is_host_page(path: &str) -> bool {
+    path == "/hosts" || path.starts_with("/hosts/")
+}
+
 /// API Gateway sends the dashboard function every request that no other route takes
 /// (`$default`), and a status page's subscription form: it must answer every page of the whole
-/// app outside the API's, the account pages' and the status function's paths, and the form, each
-/// with the same methods (the dashboard serves every asset, the status function only the public
+/// app outside the API's, the account pages', the host pages' and the status function's paths,
+/// and the form, each with the same methods (the dashboard serves every asset, the status function only the public
 /// pages').
 #[test]
-fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_the_account_and_the_status_pages() {
+fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_the_account_host_and_status_pages() {
     let whole = routes_in(&format!("{:?}", crate::app_routes()));
     let elsewhere = |path: &str| {
         API_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
             || is_account_page(path)
+            || is_host_page(path)
             || (STATUS_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) && !path.starts_with("/assets/"))
     };
     let form = "/status/{slug}/subscription";
@@ -62,7 +68,9 @@ fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_the_account_
     for path in ["/", "/monitors/{id}", "/channels", "/assets/{name}", "/live", form] {
         assert!(expected.contains_key(path), "{path} is not in {expected:?}");
     }
-    assert!(!expected.contains_key("/sign-in") && !expected.contains_key("/settings/keys"), "{expected:?}");
+    for path in ["/sign-in", "/settings/keys", "/hosts", "/hosts/{id}"] {
+        assert!(!expected.contains_key(path), "{path} is in {expected:?}");
+    }
     let dashboard = routes_in(&format!("{:?}", crate::dashboard_routes()));
     assert_eq!(dashboard, expected);
 }
@@ -77,5 +85,18 @@ fn the_account_pages_serve_every_page_of_the_whole_app_below_their_paths() {
         assert!(expected.contains_key(path), "{path} is not in {expected:?}");
     }
     let group = routes_in(&format!("{:?}", crate::account_page_routes()));
+    assert_eq!(group, expected);
+}
+
+/// The same for the host pages' function: every page of the whole app below its paths.
+#[test]
+fn the_host_pages_serve_every_page_of_the_whole_app_below_their_paths() {
+    let whole = routes_in(&format!("{:?}", crate::app_routes()));
+    let expected: BTreeMap<String, BTreeSet<String>> = whole.into_iter().filter(|(path, _)| is_host_page(path)).collect();
+    assert!(expected.len() >= 5, "the whole app's host pages no longer parse: {expected:?}");
+    for path in ["/hosts", "/hosts/enrol", "/hosts/{id}", "/hosts/{id}/actions", "/hosts/{id}/revoke"] {
+        assert!(expected.contains_key(path), "{path} is not in {expected:?}");
+    }
+    let group = routes_in(&format!("{:?}", crate::host_page_routes()));
     assert_eq!(group, expected);
 }

@@ -133,8 +133,8 @@ impl Session {
         }
     }
 
-    /// The dashboard function's dependencies, wired as its `main` wires them: every store, so a
-    /// test arranges and reads back through these.
+    /// Every store on the emulator (the dashboard function's dependencies with the hosts' stores
+    /// too), so a test arranges and reads back through these.
     pub fn deps(&self) -> Deps {
         deps_with(&self.clients, &self.store_config())
     }
@@ -198,10 +198,21 @@ pub fn function_env(endpoint: &str, r: &Resources) -> Vec<(&'static str, String)
     ]
 }
 
-/// The dashboard function's dependencies over `clients` (every store wired).
+/// Every store over `clients`: the dashboard function's dependencies, with the hosts' stores
+/// (the host pages' function's) wired too.
 pub fn deps_with(clients: &AwsClients, config: &StoreConfig) -> Deps {
-    wiring::dashboard_deps(clients, config, http_prober(), wiring::aws_notifier(clients, config).expect("the notifier"))
-        .expect("wiring the store dependencies")
+    let mut deps = wiring::dashboard_deps(clients, config, http_prober(), wiring::aws_notifier(clients, config).expect("the notifier"))
+        .expect("wiring the store dependencies");
+    let store = Arc::new(wiring::dynamo_store(clients, config));
+    deps.stores = Arc::new(vigil_app::Stores {
+        hosts: store.clone(),
+        host_metrics: store.clone(),
+        connections: store.clone(),
+        host_rules: store.clone(),
+        actions: store,
+        ..(*deps.stores).clone()
+    });
+    deps
 }
 
 /// The prober function's dependencies over `clients`, wired as its `main` wires them.

@@ -16,13 +16,14 @@ use vigil_domain::access::Origin;
 use vigil_tests::emulator::clients;
 
 /// What a page answered: its status, its `Location` if any, and its text.
-struct Answer {
-    status: StatusCode,
-    location: String,
-    text: String,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) location: String,
+    pub(crate) text: String,
 }
 
-async fn call(router: &axum::Router, method: Method, path: &str, cookie: Option<&str>, form: Option<String>) -> Answer {
+/// `method` of `path` on `router`, with the session `cookie` and the urlencoded `form`, if any.
+pub(crate) async fn call(router: &axum::Router, method: Method, path: &str, cookie: Option<&str>, form: Option<String>) -> Answer {
     let mut request = Request::builder().method(method).uri(path);
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
@@ -41,10 +42,9 @@ async fn call(router: &axum::Router, method: Method, path: &str, cookie: Option<
     Answer { status, location, text: String::from_utf8_lossy(&bytes).into_owned() }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_account_pages_render_and_act_on_the_accounts_wiring() {
-    let session = mailing_session().await;
-    let deps = session.deps();
+/// Ann, the owner of Acme, set up and signed in on `deps`: her session's cookie header value and
+/// its CSRF token.
+pub(crate) async fn signed_in_owner(deps: &vigil_app::Deps) -> (String, String) {
     let set_up = SetUpOwner {
         email: "ann@example.com".into(),
         password: "correct horse battery staple".into(),
@@ -52,11 +52,16 @@ async fn the_account_pages_render_and_act_on_the_accounts_wiring() {
         organisation: Some("Acme".into()),
         origin: Origin::default(),
     };
-    let owner = set_up_owner(&deps, set_up, SystemClock::now()).await.unwrap();
+    let owner = set_up_owner(deps, set_up, SystemClock::now()).await.unwrap();
     let (signed_in, cookie) =
-        start_session(&deps, StartSession { signed_in: owner, origin: Origin::default() }, SystemClock::now()).await.unwrap();
-    let cookie = format!("vigil_session={}", cookie.expose());
-    let csrf = signed_in.csrf;
+        start_session(deps, StartSession { signed_in: owner, origin: Origin::default() }, SystemClock::now()).await.unwrap();
+    (format!("vigil_session={}", cookie.expose()), signed_in.csrf)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_account_pages_render_and_act_on_the_accounts_wiring() {
+    let session = mailing_session().await;
+    let (cookie, csrf) = signed_in_owner(&session.deps()).await;
 
     let counter = RequestCounter::default();
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;

@@ -33,14 +33,14 @@ use vigil_tests::emulator::{Session, clients};
 
 /// What was written to the connections: method, connection, body.
 #[derive(Clone, Default)]
-struct Connections {
+pub(crate) struct Connections {
     written: Arc<Mutex<Vec<(HttpMethod, String, String)>>>,
     gone: Arc<Mutex<HashSet<String>>>,
 }
 
 impl Connections {
     /// The JSON messages posted to `connection` so far.
-    fn posted(&self, connection: &str) -> Vec<Value> {
+    pub(crate) fn posted(&self, connection: &str) -> Vec<Value> {
         let written = self.written.lock().unwrap();
         written
             .iter()
@@ -49,7 +49,7 @@ impl Connections {
             .collect()
     }
 
-    fn closed(&self, connection: &str) -> bool {
+    pub(crate) fn closed(&self, connection: &str) -> bool {
         self.written.lock().unwrap().iter().any(|(method, id, _)| method == HttpMethod::DELETE && id == connection)
     }
 }
@@ -71,7 +71,7 @@ async fn connection_endpoint(
 }
 
 /// A local endpoint standing for the WebSocket API's stage `live`.
-async fn serve_connections() -> (String, Connections) {
+pub(crate) async fn serve_connections() -> (String, Connections) {
     let connections = Connections::default();
     let app = Router::new().route("/live/@connections/{id}", any(connection_endpoint)).with_state(connections.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -81,7 +81,7 @@ async fn serve_connections() -> (String, Connections) {
 }
 
 /// An event as API Gateway sends it for `route` of `connection`.
-fn event(route: &str, connection: &str, body: Option<String>) -> ApiGatewayWebsocketProxyRequest {
+pub(crate) fn event(route: &str, connection: &str, body: Option<String>) -> ApiGatewayWebsocketProxyRequest {
     serde_json::from_value(json!({
         "requestContext": {
             "routeKey": route, "eventType": if route == "$connect" { "CONNECT" } else if route == "$disconnect" { "DISCONNECT" } else { "MESSAGE" },
@@ -93,7 +93,7 @@ fn event(route: &str, connection: &str, body: Option<String>) -> ApiGatewayWebso
     .expect("an API Gateway WebSocket event")
 }
 
-fn info() -> HostInfo {
+pub(crate) fn info() -> HostInfo {
     HostInfo {
         hostname: "ip-10-0-0-9".into(),
         os: "Amazon Linux 2023".into(),
@@ -104,7 +104,7 @@ fn info() -> HostInfo {
     }
 }
 
-fn samples(seq: u64) -> AgentMessage {
+pub(crate) fn samples(seq: u64) -> AgentMessage {
     let sample = serde_json::from_value(json!({
         "at": SystemClock::now(), "uptime_seconds": 3600,
         "cpu": {"total_percent": 12.5, "per_core_percent": [10.0, 15.0], "iowait_percent": 0.1},
@@ -117,7 +117,7 @@ fn samples(seq: u64) -> AgentMessage {
     AgentMessage::Samples(SampleBatch { seq, dropped_total: 0, samples: vec![sample] })
 }
 
-fn kind(message: &Value) -> &str {
+pub(crate) fn kind(message: &Value) -> &str {
     message["type"].as_str().unwrap_or_default()
 }
 

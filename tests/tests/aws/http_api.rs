@@ -83,7 +83,8 @@ fn function_for<'a>(routes: &'a [(String, String)], method: &Method, path: &str)
 pub fn http_api(session: &Session) -> Router {
     let functions: HashMap<&str, Router> = HashMap::from([
         ("api", vigil_fn_api::app(session.api_deps())),
-        ("dashboard", vigil_fn_api::dashboard_app(session.deps(), None)),
+        ("dashboard", vigil_fn_api::dashboard_app(session.wired(vigil_fn_api::dashboard_deps))),
+        ("host-pages", vigil_fn_api::host_pages_app(session.wired(wiring::hosts_deps), None)),
         ("account-pages", vigil_fn_api::account_pages_app(session.wired(wiring::accounts_deps))),
         ("accounts", vigil_fn_api::accounts_app(session.wired(wiring::accounts_deps))),
         ("sso", vigil_fn_api::sso_app(session.wired(wiring::sso_deps))),
@@ -121,6 +122,10 @@ fn each_request_goes_to_the_function_whose_route_is_the_most_specific() {
         ("GET", "/invitations/accept", "account-pages"),
         ("GET", "/sign-in-elsewhere", "dashboard"),
         ("GET", "/channels", "dashboard"),
+        ("GET", "/hosts", "host-pages"),
+        ("POST", "/hosts/enrol", "host-pages"),
+        ("POST", "/hosts/abc/actions", "host-pages"),
+        ("GET", "/hosts-elsewhere", "dashboard"),
         ("GET", "/", "dashboard"),
         ("GET", "/monitors/abc/edit", "dashboard"),
         ("GET", "/assets/app.0123.css", "dashboard"),

@@ -9,6 +9,7 @@ mod alerting_routes;
 mod downstream_faults;
 mod faults;
 mod heartbeats;
+mod host_pages;
 mod http_api;
 mod incidents;
 mod isolation;

@@ -31,14 +31,15 @@ use vigil_domain::ids::TenantId;
 /// function's asks for a page no tenant has: its 404 page comes after the slug's lookup. The
 /// account pages' asks for the sign-in page: on the bench's table, without people, its redirect
 /// to set up comes after the lookup of users. The dashboard's asks for the overview, the host
-/// pages' for the hosts, both without a session: their redirect to sign in comes before any
-/// store read. The sso function's starts a
+/// pages' for the hosts, the alerting pages' for the channels, without a session: their
+/// redirect to sign in comes before any store read. The sso function's starts a
 /// sign-in with no provider configured: a 404 without a store read.
-const FUNCTIONS: [(&str, &str); 16] = [
+const FUNCTIONS: [(&str, &str); 17] = [
     ("vigil-api", "apigw-healthz.json"),
     ("vigil-dashboard", "apigw-overview-page.json"),
     ("vigil-account-pages", "apigw-sign-in-page.json"),
     ("vigil-host-pages", "apigw-hosts-page.json"),
+    ("vigil-alerting-pages", "apigw-channels-page.json"),
     ("vigil-accounts", "apigw-list-keys.json"),
     ("vigil-sso", "apigw-oidc-start.json"),
     ("vigil-monitors", "apigw-create-monitor.json"),

@@ -125,8 +125,8 @@ class MutatedCopy(unittest.TestCase):
         self.assertProblem("status: route $default leads to integration agents, api, dashboard, not to this function's")
 
     def test_a_policy_built_on_a_narrower_one(self) -> None:
-        self.mutate("infra/modules/vigil/policies.tf", "source_policy_documents = [data.aws_iam_policy_document.monitors.json,",
-                    "source_policy_documents = [data.aws_iam_policy_document.table_only.json,")
+        self.mutate("infra/modules/vigil/policies.tf", "source_policy_documents = [data.aws_iam_policy_document.monitors.json]",
+                    "source_policy_documents = [data.aws_iam_policy_document.table_only.json]")
         self.assertProblem("dashboard: its role does not allow s3:DeleteObject")
 
     def test_the_table_drifting_from_table_rs(self) -> None:

@@ -1,6 +1,6 @@
 //! The functions behind API Gateway, each serving part of the axum Router of `vigil serve`: the
 //! api function (what of the API no group's function serves), the dashboard's pages, the
-//! account's pages, the hosts' pages, and the functions of one route group each (the monitors', "check now"'s, the
+//! account's pages, the hosts' pages, alerting's pages, and the functions of one route group each (the monitors', "check now"'s, the
 //! heartbeat tasks', alerting's, the hosts', the status pages' editors', incidents' triage, the
 //! account's, signing in through the OpenID provider, the public status pages'). lambda_http
 //! turns each API Gateway event into an HTTP request for the router and the router's response
@@ -21,9 +21,15 @@ pub fn app(deps: Deps) -> Router {
 }
 
 /// The dashboard function's handler: the pages and their assets (not the account's, the
-/// hosts' or the public status pages, which have functions of their own).
+/// hosts', alerting's or the public status pages, which have functions of their own).
 pub fn dashboard_app(deps: Deps) -> Router {
     vigil_web::dashboard_app(deps).layer(axum::middleware::from_fn(client_address))
+}
+
+/// The alerting pages' function's handler: channels and their test send, alert rules,
+/// maintenance windows and mutes, over `vigil_aws::wiring::alerting_page_deps`.
+pub fn alerting_pages_app(deps: Deps) -> Router {
+    vigil_web::alerting_pages_app(deps).layer(axum::middleware::from_fn(client_address))
 }
 
 /// The host pages' function's handler: the hosts, a host's page, its actions and revocation,
@@ -59,17 +65,21 @@ pub fn sso_app(deps: Deps) -> Router {
 /// The check-now function's dependencies (`vigil_aws::wiring::check_now_deps`), with the probe
 /// engine: "check now" runs a check inside the request.
 pub fn check_now_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::config::StoreConfig) -> anyhow::Result<Deps> {
-    let prober = vigil_probe::HttpProber::new(vigil_probe::ProberConfig::default())?;
-    vigil_aws::wiring::check_now_deps(clients, config, Arc::new(prober))
+    vigil_aws::wiring::check_now_deps(clients, config, one_check_at_a_time()?)
+}
+
+/// The probe engine of a function that runs one check per request ("check now", a monitor's
+/// form tried): names looked up through the C library, not hickory, whose cache only the
+/// prober's batches use and whose DNS client was about 230 KB of each zip.
+fn one_check_at_a_time() -> anyhow::Result<Arc<dyn vigil_domain::ports::Prober>> {
+    let guard = vigil_probe::NetworkGuard::with_getaddrinfo();
+    Ok(Arc::new(vigil_probe::HttpProber::with_guard(vigil_probe::ProberConfig::default(), guard)?))
 }
 
 /// The dashboard function's dependencies (`vigil_aws::wiring::dashboard_deps`: every store but
-/// the hosts'), with the probe engine (a monitor's page checks it now, its form tries one) and the notifier
-/// (a channel's page sends its test).
+/// the hosts'), with the probe engine (a monitor's page checks it now, its form tries one).
 pub fn dashboard_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::config::StoreConfig) -> anyhow::Result<Deps> {
-    let prober = vigil_probe::HttpProber::new(vigil_probe::ProberConfig::default())?;
-    let notifier = vigil_aws::wiring::aws_notifier(clients, config)?;
-    vigil_aws::wiring::dashboard_deps(clients, config, Arc::new(prober), notifier)
+    vigil_aws::wiring::dashboard_deps(clients, config, one_check_at_a_time()?)
 }
 
 /// The accounts and account pages' functions' dependencies (`vigil_aws::wiring::accounts_deps`),

@@ -119,6 +119,13 @@ async fn the_page_binaries_serve_their_pages_the_account_pages_with_the_openid_p
     assert_eq!(hosts["statusCode"], 404, "the dashboard has no hosts' pages: {hosts}");
     let overview = answer_of(host_pages, &env, sample_event("apigw-overview-page.json")).await;
     assert_eq!(overview["statusCode"], 404, "the host pages' function has no overview: {overview}");
+    // The same for alerting's pages.
+    let alerting_pages = Path::new(env!("CARGO_BIN_EXE_vigil-alerting-pages"));
+    let channels = answer_of(alerting_pages, &env, sample_event("apigw-channels-page.json")).await;
+    assert_eq!(channels["statusCode"], 303, "{channels}");
+    assert!(channels["headers"]["location"].as_str().unwrap_or_default().contains("/sign-in?next="), "{channels}");
+    let channels = answer_of(dashboard, &env, sample_event("apigw-channels-page.json")).await;
+    assert_eq!(channels["statusCode"], 404, "the dashboard has no alerting pages: {channels}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

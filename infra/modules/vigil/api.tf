@@ -36,6 +36,14 @@ resource "aws_apigatewayv2_integration" "host_pages" {
   timeout_milliseconds   = local.timeouts.host_pages * 1000
 }
 
+resource "aws_apigatewayv2_integration" "alerting_pages" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.alerting_pages.invoke_arn
+  payload_format_version = "2.0"
+  timeout_milliseconds   = local.timeouts.alerting_pages * 1000
+}
+
 resource "aws_apigatewayv2_integration" "dashboard" {
   api_id                 = aws_apigatewayv2_api.http.id
   integration_type       = "AWS_PROXY"
@@ -133,9 +141,9 @@ resource "aws_apigatewayv2_integration" "heartbeat" {
 }
 
 # The pages: every request that no route below takes goes to the dashboard function (it serves
-# every page of the whole app but the account's, the hosts' and the public status pages, the
-# account pages', the host pages' and the status function's: tests in shared/web hold each to
-# them; an unknown path gets the whole app's 404).
+# every page of the whole app but the account's, the hosts', alerting's and the public status
+# pages, the account pages', the host pages', the alerting pages' and the status function's:
+# tests in shared/web hold each to them; an unknown path gets the whole app's 404).
 resource "aws_apigatewayv2_route" "default" {
   #checkov:skip=CKV_AWS_309:Authorisation is the dashboard's own (session cookies checked against the table); sign-in and setup pages are public by design.
   api_id    = aws_apigatewayv2_api.http.id
@@ -161,6 +169,16 @@ resource "aws_apigatewayv2_route" "host_pages" {
   api_id    = aws_apigatewayv2_api.http.id
   route_key = each.value
   target    = "integrations/${aws_apigatewayv2_integration.host_pages.id}"
+}
+
+# Alerting's pages (channels, rules, windows, mutes) go to the alerting pages' function: the
+# dashboard sends nothing itself.
+resource "aws_apigatewayv2_route" "alerting_pages" {
+  #checkov:skip=CKV_AWS_309:Authorisation is the function's own (session cookies checked against the table), as on the dashboard's routes.
+  for_each  = toset(local.alerting_page_paths)
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = each.value
+  target    = "integrations/${aws_apigatewayv2_integration.alerting_pages.id}"
 }
 
 # The API: /v1 and below go to the api function where no group's route below is more specific
@@ -375,6 +393,16 @@ resource "aws_lambda_permission" "host_pages" {
   source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/hosts*"
 }
 
+resource "aws_lambda_permission" "alerting_pages" {
+  for_each      = local.alerting_page_path_prefixes
+  statement_id  = "HttpApiAlertingPages${each.key}"
+  action        = "lambda:InvokeFunction"
+  function_name = module.alerting_pages.function_name
+  principal     = "apigateway.amazonaws.com"
+  # Any stage and method, these paths and below only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}*"
+}
+
 resource "aws_lambda_permission" "dashboard" {
   statement_id  = "HttpApiDashboard"
   action        = "lambda:InvokeFunction"
@@ -508,6 +536,12 @@ locals {
   account_page_paths = [
     "ANY /setup", "ANY /sign-in", "ANY /sign-in/{proxy+}", "ANY /sign-out", "ANY /forgot-password", "ANY /reset-password",
     "ANY /organisation/{proxy+}", "ANY /preferences/{proxy+}", "ANY /invitations/{proxy+}", "ANY /settings/{proxy+}",
+  ]
+  # The same for the alerting pages' function.
+  alerting_page_path_prefixes = { Channels = "channels", Rules = "rules", Windows = "windows", Mutes = "mutes" }
+  alerting_page_paths = [
+    "ANY /channels", "ANY /channels/{proxy+}", "ANY /rules", "ANY /rules/{proxy+}",
+    "ANY /windows", "ANY /windows/{proxy+}", "ANY /mutes", "ANY /mutes/{proxy+}",
   ]
   # The same for the hosts function.
   hosts_path_prefixes = { Hosts = "v1/hosts", Enrolments = "v1/enrolments", Rules = "v1/host-rules", Actions = "v1/actions" }

@@ -2,8 +2,8 @@
 # the manifest's; scripts/check-infra keeps this file, the policies and the manifest in step.
 
 locals {
-  memory_mb = { api = 128, dashboard = 128, account_pages = 128, host_pages = 128, accounts = 128, sso = 128, monitors = 128, check_now = 128, tasks = 128, alerting = 128, hosts = 128, publishing = 128, triage = 128, status = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
-  timeouts  = { api = 29, dashboard = 29, account_pages = 29, host_pages = 29, accounts = 29, sso = 29, monitors = 29, check_now = 29, tasks = 29, alerting = 29, hosts = 29, publishing = 29, triage = 29, status = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
+  memory_mb = { api = 128, dashboard = 128, account_pages = 128, host_pages = 128, alerting_pages = 128, accounts = 128, sso = 128, monitors = 128, check_now = 128, tasks = 128, alerting = 128, hosts = 128, publishing = 128, triage = 128, status = 128, scheduler = 128, prober = 128, incidents = 128, notifier = 128, heartbeat = 128, sweeper = 128, agents = 128 }
+  timeouts  = { api = 29, dashboard = 29, account_pages = 29, host_pages = 29, alerting_pages = 29, accounts = 29, sso = 29, monitors = 29, check_now = 29, tasks = 29, alerting = 29, hosts = 29, publishing = 29, triage = 29, status = 29, scheduler = 60, prober = 90, incidents = 30, notifier = 60, heartbeat = 10, sweeper = 60, agents = 29 }
 
   public_url = trimsuffix(coalesce(var.public_url, aws_apigatewayv2_api.http.api_endpoint), "/")
 
@@ -267,6 +267,22 @@ module "alerting" {
 
 # Hosts, enrolments, host rules and actions (api.tf routes them to it). It reaches agents as the
 # api does, through their WebSocket API's connections, under the agents function's policy.
+# Alerting's pages (api.tf routes /channels, /rules, /windows, /mutes and below to it): the
+# alerting function's stores and role (a channel's test send), the monitors and tasks read.
+module "alerting_pages" {
+  source = "../function"
+
+  name                 = "alerting-pages"
+  binary               = "vigil-alerting-pages"
+  memory_mb            = local.memory_mb.alerting_pages
+  timeout_seconds      = local.timeouts.alerting_pages
+  reserved_concurrency = var.reserved_concurrency.alerting_pages
+  environment          = local.store_environment
+  policy_json          = data.aws_iam_policy_document.alerting.json
+
+  deployment = local.deployment
+}
+
 # The hosts' pages (api.tf routes /hosts and below to it): the hosts function's stores and
 # role, reaching agents through their WebSocket API as the hosts function does.
 module "host_pages" {

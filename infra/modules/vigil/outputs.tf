@@ -34,26 +34,27 @@ output "queue_urls" {
 
 output "function_names" {
   value = {
-    api           = module.api.function_name
-    dashboard     = module.dashboard.function_name
-    account_pages = module.account_pages.function_name
-    host_pages    = module.host_pages.function_name
-    accounts      = module.accounts.function_name
-    sso           = module.sso.function_name
-    monitors      = module.monitors.function_name
-    check_now     = module.check_now.function_name
-    tasks         = module.tasks.function_name
-    alerting      = module.alerting.function_name
-    hosts         = module.hosts.function_name
-    publishing    = module.publishing.function_name
-    triage        = module.triage.function_name
-    status        = module.status.function_name
-    scheduler     = module.scheduler.function_name
-    prober        = module.prober.function_name
-    incidents     = module.incidents.function_name
-    notifier      = module.notifier.function_name
-    heartbeat     = module.heartbeat.function_name
-    sweeper       = module.sweeper.function_name
+    api            = module.api.function_name
+    dashboard      = module.dashboard.function_name
+    account_pages  = module.account_pages.function_name
+    host_pages     = module.host_pages.function_name
+    alerting_pages = module.alerting_pages.function_name
+    accounts       = module.accounts.function_name
+    sso            = module.sso.function_name
+    monitors       = module.monitors.function_name
+    check_now      = module.check_now.function_name
+    tasks          = module.tasks.function_name
+    alerting       = module.alerting.function_name
+    hosts          = module.hosts.function_name
+    publishing     = module.publishing.function_name
+    triage         = module.triage.function_name
+    status         = module.status.function_name
+    scheduler      = module.scheduler.function_name
+    prober         = module.prober.function_name
+    incidents      = module.incidents.function_name
+    notifier       = module.notifier.function_name
+    heartbeat      = module.heartbeat.function_name
+    sweeper        = module.sweeper.function_name
   }
 }
 

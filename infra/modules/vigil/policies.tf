@@ -98,13 +98,11 @@ data "aws_iam_policy_document" "email" {
   }
 }
 
-# The dashboard's pages do what the monitors function does, send a channel's test, and write a
-# check's artefact ("check now") and big ping bodies. The hosts' pages, which reach agents, are
-# the host pages' function's.
+# The dashboard's pages do what the monitors function does, and write a check's artefact ("check
+# now") and big ping bodies. The hosts' pages, which reach agents, and alerting's, which send a
+# channel's test, are the host pages' and the alerting pages' functions'.
 data "aws_iam_policy_document" "dashboard" {
-  #checkov:skip=CKV_AWS_111:The only unrestricted resource is sns:Publish for SMS (the channel sends' Sms statement): a phone number has no ARN.
-  #checkov:skip=CKV_AWS_356:The only "*" resource is sns:Publish for SMS (the channel sends' Sms statement): a phone number has no ARN.
-  source_policy_documents = [data.aws_iam_policy_document.monitors.json, data.aws_iam_policy_document.channel_sends.json]
+  source_policy_documents = [data.aws_iam_policy_document.monitors.json]
   statement {
     sid       = "WriteObjects"
     actions   = ["s3:PutObject"]

@@ -20,30 +20,45 @@ use vigil_app::{Blobs, Deps, HeartbeatSettings, NotificationSettings, Settings, 
 use vigil_domain::ports::{ArtefactStore, DeliveryLog, EventPublisher, Notifier, PingBodyStore, Prober};
 use vigil_probe::NetworkGuard;
 
-/// The dashboard function's dependencies: every store on DynamoDB but the hosts' (their pages
-/// are the host pages' function's; resolving a host's incident reads its rules), S3 for
-/// artefacts and big ping bodies, SNS (and the EventBridge bus, if configured) for events, the
-/// notifier queue for new deliveries; `prober` for "check now" and trying a monitor's form, and
-/// `notifier` for test sends and account mails ([`aws_notifier`]).
-pub fn dashboard_deps(
-    clients: &AwsClients,
-    config: &StoreConfig,
-    prober: Arc<dyn Prober>,
-    notifier: Arc<dyn Notifier>,
-) -> anyhow::Result<Deps> {
+/// The dashboard function's dependencies: the stores its pages reach on DynamoDB (monitors,
+/// their checks, transitions and mutes; heartbeat tasks, their state, runs, pings and ping key;
+/// incidents and what announcing one reaches; the status pages' editors' stores; what
+/// authentication and the audit log read and write), S3 for artefacts and big ping bodies, SNS
+/// (and the EventBridge bus, if configured) for events, the notifier queue for new deliveries,
+/// and `prober` for "check now" and trying a monitor's form. The rest is [`NotWired`]: the
+/// hosts' stores (their pages are the host pages' function's; resolving a host's incident reads
+/// its rules), the account's own (invitations, one-time tokens, refresh tokens, sign-in attempts:
+/// the account pages' function's) and the due-indexes the scheduler, the notifier and the
+/// sweeper claim from. Each store is listed rather than taken from `Stores::on`, which would put
+/// every port's code in the binary whatever replaces it. It sends nothing itself: a channel's
+/// test send is the alerting pages' function's.
+pub fn dashboard_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
-    let blobs = Blobs { artefacts: artefacts(clients, config), ping_bodies: ping_bodies(clients, config) };
-    let not_wired = Arc::new(NotWired::new("dashboard"));
     let stores = Stores {
+        monitors: store.clone(),
+        checks: store.clone(),
+        transitions: store.clone(),
+        artefacts: artefacts(clients, config),
+        incidents: store.clone(),
+        channels: store.clone(),
+        alert_rules: store.clone(),
+        silences: store.clone(),
         deliveries: queued_deliveries(clients, config, &store),
-        hosts: not_wired.clone(),
-        host_metrics: not_wired.clone(),
-        connections: not_wired.clone(),
-        actions: not_wired,
+        timers: store.clone(),
+        tasks: store.clone(),
+        task_state: store.clone(),
+        task_history: store.clone(),
+        ping_keys: store.clone(),
+        ping_bodies: ping_bodies(clients, config),
+        status_pages: store.clone(),
+        public_incidents: store.clone(),
+        subscribers: store.clone(),
+        badges: store.clone(),
+        status_snapshots: store.clone(),
         host_rules: Arc::new(ReadOnly::new(store.clone(), "dashboard")),
-        ..Stores::on(store, blobs)
+        ..signed_in(&store, "dashboard")
     };
-    Ok(deps(clients, config, stores, prober, notifier))
+    Ok(deps(clients, config, stores, prober, no_messages("dashboard")))
 }
 
 /// The api function's dependencies: what the routes no group serves reach. The summary counts
@@ -193,15 +208,32 @@ pub fn tasks_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<
 /// with the notifier for a channel's test send. It publishes no event.
 pub fn alerting_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
-    let stores = Stores {
+    let stores = alerting_stores(&store, "alerting");
+    Ok(assembled(config, stores, Arc::new(NotWired::new("alerting")), no_checks("alerting"), aws_notifier(clients, config)?))
+}
+
+/// Alerting's stores on `store` for `function`: channels, alert rules, maintenance windows and
+/// mutes, the deliveries that failed (read), with what authentication and the audit log read and
+/// write.
+fn alerting_stores(store: &Arc<DynamoStore>, function: &'static str) -> Stores {
+    Stores {
         channels: store.clone(),
         alert_rules: store.clone(),
         silences: store.clone(),
         // The notifier and the sweeper write deliveries; this lists those that failed.
-        deliveries: Arc::new(ReadOnly::new(store.clone(), "alerting")),
-        ..signed_in(&store, "alerting")
-    };
-    Ok(assembled(config, stores, Arc::new(NotWired::new("alerting")), no_checks("alerting"), aws_notifier(clients, config)?))
+        deliveries: Arc::new(ReadOnly::new(store.clone(), function)),
+        ..signed_in(store, function)
+    }
+}
+
+/// The alerting pages' function's dependencies: [`alerting_deps`], with the monitors and tasks
+/// read (the rules', windows' and mutes' forms list their names; muting reads the monitor).
+pub fn alerting_page_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
+    let store = Arc::new(dynamo_store(clients, config));
+    let reads = Arc::new(ReadOnly::new(store.clone(), "alerting-pages"));
+    let stores = Stores { monitors: reads.clone(), tasks: reads, ..alerting_stores(&store, "alerting-pages") };
+    let events = Arc::new(NotWired::new("alerting-pages"));
+    Ok(assembled(config, stores, events, no_checks("alerting-pages"), aws_notifier(clients, config)?))
 }
 
 /// The hosts function's dependencies: hosts, their metrics, connections, rules and actions (an
@@ -497,10 +529,12 @@ pub fn notifier_deps(clients: &AwsClients, config: &StoreConfig, lease: SignedDu
     Ok(deps(clients, config, stores, no_checks("notifier"), aws_notifier(clients, config)?))
 }
 
-/// The notifier of the functions that send messages (the notifier, and the api for test sends
-/// and account mails): SES for email, SNS for SMS, HTTPS for the rest.
+/// The notifier of the functions that send messages (the notifier, and the alerting and
+/// alerting pages' functions for a channel's test send): SES for email, SNS for SMS, HTTPS for the
+/// rest, through the network guard with the C library's resolver (they look up few names, and
+/// hickory's DNS client was about 230 KB of each zip).
 pub fn aws_notifier(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Arc<dyn Notifier>> {
-    Ok(Arc::new(AwsNotifier::new(clients, config.email_from.clone(), NetworkGuard::system()?, config.network_policy)?))
+    Ok(Arc::new(AwsNotifier::new(clients, config.email_from.clone(), NetworkGuard::with_getaddrinfo(), config.network_policy)?))
 }
 
 /// The notifier of functions that never send messages (they enqueue deliveries for the notifier

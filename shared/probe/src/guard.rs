@@ -13,7 +13,7 @@ use vigil_domain::probe::{NetworkPolicy, TransportFailure};
 
 use crate::config::ProberInitError;
 use crate::failure::Failure;
-use crate::resolve::{Resolve, SystemResolver};
+use crate::resolve::{GetaddrinfoResolver, Resolve, SystemResolver};
 use crate::vet::{self, AddressVetter, PolicyVetter};
 
 /// Name resolution and address vetting, shared by the prober and the notification senders.
@@ -45,6 +45,13 @@ impl NetworkGuard {
     /// The production guard: the system DNS configuration and [`NetworkPolicy::vet`].
     pub fn system() -> Result<Self, ProberInitError> {
         Ok(Self::new(Arc::new(SystemResolver::from_system_config()?), Arc::new(PolicyVetter)))
+    }
+
+    /// The production guard of a process that looks up few names (the notification senders of
+    /// a Lambda function): the C library's resolver ([`GetaddrinfoResolver`]) and
+    /// [`NetworkPolicy::vet`], without hickory's DNS client and cache in its binary.
+    pub fn with_getaddrinfo() -> Self {
+        Self::new(Arc::new(GetaddrinfoResolver), Arc::new(PolicyVetter))
     }
 
     /// A guard with its resolution and vetting replaced, for tests and benchmarks (for example

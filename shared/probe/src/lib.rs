@@ -31,5 +31,5 @@ mod vet;
 pub use config::{ProberConfig, ProberInitError};
 pub use guard::{GuardRefusal, NetworkGuard};
 pub use prober::HttpProber;
-pub use resolve::{Resolve, ResolveError, StaticResolver, SystemResolver};
+pub use resolve::{GetaddrinfoResolver, Resolve, ResolveError, StaticResolver, SystemResolver};
 pub use vet::{AddressVetter, PolicyVetter};

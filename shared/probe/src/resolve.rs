@@ -109,6 +109,33 @@ fn classify_hickory(err: NetError) -> ResolveError {
     }
 }
 
+/// The C library's resolver (`getaddrinfo`, on one of tokio's blocking threads), configured from
+/// the system as [`SystemResolver`] is, but with no cache and no DNS client of its own. For a
+/// process that looks up few names, such as a Lambda function sending notifications: hickory's
+/// code is then most of what resolving would cost its package, for a cache it barely uses.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GetaddrinfoResolver;
+
+#[async_trait]
+impl Resolve for GetaddrinfoResolver {
+    async fn resolve(&self, host: &str) -> Result<Vec<IpAddr>, ResolveError> {
+        // The port is required by the call and ignored: only the addresses are kept.
+        let found = tokio::net::lookup_host((host, 0)).await.map_err(|e| match local_exhaustion(&e) {
+            Some(what) => ResolveError::Local(what.to_owned()),
+            // getaddrinfo's errors do not say apart a missing name from an unreachable server
+            // portably; its own sentence goes to the person reading the failure.
+            None => ResolveError::Failed(e.to_string()),
+        })?;
+        let mut addrs: Vec<IpAddr> = Vec::new();
+        for addr in found {
+            if !addrs.contains(&addr.ip()) {
+                addrs.push(addr.ip());
+            }
+        }
+        if addrs.is_empty() { Err(ResolveError::NoAddresses) } else { Ok(addrs) }
+    }
+}
+
 /// A fixed table of names, for tests and benchmarks: every other name is
 /// [`ResolveError::NoSuchName`].
 #[derive(Clone, Debug, Default)]
@@ -164,6 +191,16 @@ mod tests {
         assert!(dns(ResolveError::NoAddresses).is_some_and(|m| m.contains("no A or AAAA")));
         assert_eq!(dns(ResolveError::Failed("boom".into())).as_deref(), Some("DNS lookup for a.test failed: boom"));
         assert_eq!(dns(ResolveError::Local("out of memory".into())), None);
+    }
+
+    #[tokio::test]
+    async fn getaddrinfo_finds_the_hosts_file_and_says_why_a_name_is_not_found() {
+        // Both answers come from the machine itself: localhost from the hosts file, and a name
+        // under .invalid (RFC 6761) never resolves, with or without a network.
+        let found = GetaddrinfoResolver.resolve("localhost").await.expect("localhost resolves");
+        assert!(found.iter().all(|ip| ip.is_loopback()) && !found.is_empty(), "{found:?}");
+        let missing = GetaddrinfoResolver.resolve("no-such-host.invalid").await.unwrap_err();
+        assert!(matches!(&missing, ResolveError::Failed(why) if !why.is_empty()), "{missing:?}");
     }
 
     #[tokio::test]

@@ -2,8 +2,9 @@
 //! same use cases as the API, enhanced by a little script where it helps and complete without
 //! it. [`app`] is what `vigil serve` serves: the API, the pages and their assets in one router.
 //! Lambda functions serve parts of it: [`dashboard_app`] the pages, [`account_pages_app`] the
-//! account's pages, [`host_pages_app`] the hosts' pages, [`api_app`] what of the API no route
-//! group's function serves, [`status_app`] the public status pages.
+//! account's pages, [`host_pages_app`] the hosts' pages, [`alerting_pages_app`] alerting's,
+//! [`api_app`] what of the API no route group's function serves, [`status_app`] the public status
+//! pages.
 
 mod assets;
 mod failure;
@@ -36,12 +37,18 @@ use vigil_app::Deps;
 /// The pages and their assets, with the security headers on every answer, waiting for their
 /// state.
 fn page_routes() -> Router<Deps> {
-    with_page_layers(dashboard_pages().merge(account_pages()).merge(pages::hosts::routes()).merge(pages::status_page::routes()))
+    with_page_layers(
+        dashboard_pages()
+            .merge(account_pages())
+            .merge(pages::hosts::routes())
+            .merge(pages::notifications::routes())
+            .merge(pages::status_page::routes()),
+    )
 }
 
 /// The dashboard's pages and every asset, and a status page's subscription form (it queues a
-/// mail): every page but the account's, the hosts' and the public status pages themselves,
-/// without their layers.
+/// mail): every page but the account's, the hosts', alerting's and the public status pages
+/// themselves, without their layers.
 fn dashboard_pages() -> Router<Deps> {
     use pages::*;
     Router::new()
@@ -59,7 +66,6 @@ fn dashboard_pages() -> Router<Deps> {
         .route("/assets/{name}", get(assets::serve))
         .merge(heartbeats::routes())
         .merge(incidents::routes())
-        .merge(notifications::routes())
         .merge(status_page::subscription_routes())
         .merge(status_editor::routes())
 }
@@ -136,8 +142,9 @@ fn status_routes() -> Router<Deps> {
 
 /// What the dashboard function serves: the pages and their assets, and a status page's
 /// subscription form, each as [`app`] serves it, with nothing of the API, none of the account's
-/// pages (the account pages' function's), none of the hosts' (the host pages' function's) and
-/// none of the public status pages (the status function's). API Gateway sends it every request that no other function's route takes.
+/// pages (the account pages' function's), none of the hosts' (the host pages' function's), none
+/// of alerting's (the alerting pages' function's) and none of the public status pages (the
+/// status function's). API Gateway sends it every request that no other function's route takes.
 pub fn dashboard_app(deps: Deps) -> Router {
     on_own_domains(deps.clone(), dashboard_routes().with_state(deps))
 }
@@ -171,6 +178,18 @@ pub fn host_pages_app(deps: Deps) -> Router {
 /// The routes of [`host_pages_app`], waiting for their state.
 fn host_page_routes() -> Router<Deps> {
     vigil_http::with_unknown_paths_answered(with_page_layers(pages::hosts::routes()))
+}
+
+/// What the alerting pages' function serves: channels (and their test send), alert rules,
+/// maintenance windows and mutes, each as [`app`] serves it. API Gateway sends it those paths,
+/// so the dashboard sends nothing itself and carries no notifier.
+pub fn alerting_pages_app(deps: Deps) -> Router {
+    alerting_page_routes().with_state(deps)
+}
+
+/// The routes of [`alerting_pages_app`], waiting for their state.
+fn alerting_page_routes() -> Router<Deps> {
+    vigil_http::with_unknown_paths_answered(with_page_layers(pages::notifications::routes()))
 }
 
 /// What the api function serves: the `/v1` routes that no group's function serves (the summary,

@@ -48,27 +48,35 @@ fn is_host_page(path: &str) -> bool {
     path == "/hosts" || path.starts_with("/hosts/")
 }
 
+/// The pages' paths API Gateway sends the alerting pages' function: these and everything below.
+const ALERTING_PAGE_PATHS: [&str; 4] = ["/channels", "/rules", "/windows", "/mutes"];
+
+fn is_alerting_page(path: &str) -> bool {
+    ALERTING_PAGE_PATHS.iter().any(|page| path == *page || path.strip_prefix(page).is_some_and(|rest| rest.starts_with('/')))
+}
+
 /// API Gateway sends the dashboard function every request that no other route takes
 /// (`$default`), and a status page's subscription form: it must answer every page of the whole
-/// app outside the API's, the account pages', the host pages' and the status function's paths,
-/// and the form, each with the same methods (the dashboard serves every asset, the status function only the public
+/// app outside the API's, the account pages', the host pages', the alerting pages' and the status
+/// function's paths, and the form, each with the same methods (the dashboard serves every asset, the status function only the public
 /// pages').
 #[test]
-fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_the_account_host_and_status_pages() {
+fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_and_the_other_page_functions() {
     let whole = routes_in(&format!("{:?}", crate::app_routes()));
     let elsewhere = |path: &str| {
         API_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
             || is_account_page(path)
             || is_host_page(path)
+            || is_alerting_page(path)
             || (STATUS_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) && !path.starts_with("/assets/"))
     };
     let form = "/status/{slug}/subscription";
     let expected: BTreeMap<String, BTreeSet<String>> = whole.into_iter().filter(|(path, _)| path == form || !elsewhere(path)).collect();
-    assert!(expected.len() >= 40, "the whole app's pages no longer parse: {expected:?}");
-    for path in ["/", "/monitors/{id}", "/channels", "/assets/{name}", "/live", form] {
+    assert!(expected.len() >= 25, "the whole app's pages no longer parse: {expected:?}");
+    for path in ["/", "/monitors/{id}", "/incidents", "/assets/{name}", "/live", form] {
         assert!(expected.contains_key(path), "{path} is not in {expected:?}");
     }
-    for path in ["/sign-in", "/settings/keys", "/hosts", "/hosts/{id}"] {
+    for path in ["/sign-in", "/settings/keys", "/hosts", "/hosts/{id}", "/channels", "/mutes"] {
         assert!(!expected.contains_key(path), "{path} is in {expected:?}");
     }
     let dashboard = routes_in(&format!("{:?}", crate::dashboard_routes()));
@@ -98,5 +106,18 @@ fn the_host_pages_serve_every_page_of_the_whole_app_below_their_paths() {
         assert!(expected.contains_key(path), "{path} is not in {expected:?}");
     }
     let group = routes_in(&format!("{:?}", crate::host_page_routes()));
+    assert_eq!(group, expected);
+}
+
+/// The same for the alerting pages' function: every page of the whole app below its paths.
+#[test]
+fn the_alerting_pages_serve_every_page_of_the_whole_app_below_their_paths() {
+    let whole = routes_in(&format!("{:?}", crate::app_routes()));
+    let expected: BTreeMap<String, BTreeSet<String>> = whole.into_iter().filter(|(path, _)| is_alerting_page(path)).collect();
+    assert!(expected.len() >= 15, "the whole app's alerting pages no longer parse: {expected:?}");
+    for path in ["/channels", "/channels/{id}/test", "/rules/new", "/windows/{id}/edit", "/mutes", "/mutes/{monitor}/unmute"] {
+        assert!(expected.contains_key(path), "{path} is not in {expected:?}");
+    }
+    let group = routes_in(&format!("{:?}", crate::alerting_page_routes()));
     assert_eq!(group, expected);
 }

@@ -133,8 +133,8 @@ impl Session {
         }
     }
 
-    /// Every store on the emulator (the dashboard function's dependencies with the hosts' stores
-    /// too), so a test arranges and reads back through these.
+    /// Every store on the emulator, the probe engine and the notifier ([`deps_with`]), so a test
+    /// arranges and reads back through these.
     pub fn deps(&self) -> Deps {
         deps_with(&self.clients, &self.store_config())
     }
@@ -198,20 +198,16 @@ pub fn function_env(endpoint: &str, r: &Resources) -> Vec<(&'static str, String)
     ]
 }
 
-/// Every store over `clients`: the dashboard function's dependencies, with the hosts' stores
-/// (the host pages' function's) wired too.
+/// Every store over `clients` (on DynamoDB, S3 and the notifier queue as the functions wire
+/// them), the probe engine and the notifier: the dashboard function's dependencies with every
+/// port it leaves out wired too, for tests to arrange and read back through.
 pub fn deps_with(clients: &AwsClients, config: &StoreConfig) -> Deps {
-    let mut deps = wiring::dashboard_deps(clients, config, http_prober(), wiring::aws_notifier(clients, config).expect("the notifier"))
-        .expect("wiring the store dependencies");
+    let mut deps = wiring::dashboard_deps(clients, config, http_prober()).expect("wiring the store dependencies");
+    deps.notifier = wiring::aws_notifier(clients, config).expect("the notifier");
+    let wired = deps.stores.clone();
+    let blobs = vigil_app::Blobs { artefacts: wired.artefacts.clone(), ping_bodies: wired.ping_bodies.clone() };
     let store = Arc::new(wiring::dynamo_store(clients, config));
-    deps.stores = Arc::new(vigil_app::Stores {
-        hosts: store.clone(),
-        host_metrics: store.clone(),
-        connections: store.clone(),
-        host_rules: store.clone(),
-        actions: store,
-        ..(*deps.stores).clone()
-    });
+    deps.stores = Arc::new(vigil_app::Stores { deliveries: wired.deliveries.clone(), ..vigil_app::Stores::on(store, blobs) });
     deps
 }
 

@@ -9,7 +9,7 @@ use http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 use vigil_app::SystemClock;
-use vigil_app::accounts::{SetUpOwner, StartSession, set_up_owner, start_session};
+use vigil_app::accounts::{AuthenticateSession, SetUpOwner, StartSession, authenticate_session, set_up_owner, start_session};
 use vigil_aws::request_count::RequestCounter;
 use vigil_aws::{ClientOptions, wiring};
 use vigil_domain::access::Origin;
@@ -42,9 +42,18 @@ pub(crate) async fn call(router: &axum::Router, method: Method, path: &str, cook
     Answer { status, location, text: String::from_utf8_lossy(&bytes).into_owned() }
 }
 
-/// Ann, the owner of Acme, set up and signed in on `deps`: her session's cookie header value and
-/// its CSRF token.
-pub(crate) async fn signed_in_owner(deps: &vigil_app::Deps) -> (String, String) {
+/// Ann, the owner of Acme, signed in.
+pub(crate) struct Owner {
+    /// Her session's `Cookie` header value.
+    pub(crate) cookie: String,
+    /// The session's CSRF token, for the pages' forms.
+    pub(crate) csrf: String,
+    /// Her, as the use cases know her.
+    pub(crate) actor: vigil_domain::access::Actor,
+}
+
+/// Ann, the owner of Acme, set up and signed in on `deps`.
+pub(crate) async fn signed_in_owner(deps: &vigil_app::Deps) -> Owner {
     let set_up = SetUpOwner {
         email: "ann@example.com".into(),
         password: "correct horse battery staple".into(),
@@ -55,13 +64,16 @@ pub(crate) async fn signed_in_owner(deps: &vigil_app::Deps) -> (String, String) 
     let owner = set_up_owner(deps, set_up, SystemClock::now()).await.unwrap();
     let (signed_in, cookie) =
         start_session(deps, StartSession { signed_in: owner, origin: Origin::default() }, SystemClock::now()).await.unwrap();
-    (format!("vigil_session={}", cookie.expose()), signed_in.csrf)
+    let header = format!("vigil_session={}", cookie.expose());
+    let (actor, _, _) =
+        authenticate_session(deps, AuthenticateSession { cookie, origin: Origin::default() }, SystemClock::now()).await.unwrap();
+    Owner { cookie: header, csrf: signed_in.csrf, actor }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_account_pages_render_and_act_on_the_accounts_wiring() {
     let session = mailing_session().await;
-    let (cookie, csrf) = signed_in_owner(&session.deps()).await;
+    let Owner { cookie, csrf, .. } = signed_in_owner(&session.deps()).await;
 
     let counter = RequestCounter::default();
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;

@@ -5,7 +5,7 @@
 //! the WebSocket API's connections; every request the pages make is one functions/manifest.json
 //! declares for the function.
 
-use crate::account_pages::{call, signed_in_owner};
+use crate::account_pages::{Owner, call, signed_in_owner};
 use crate::agents::{event, info, kind, samples, serve_connections};
 use crate::pipeline::assert_declared;
 use http::{Method, StatusCode};
@@ -26,7 +26,7 @@ fn token_in(text: &str) -> EnrolmentToken {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_host_pages_render_and_reach_the_agent_on_the_hosts_wiring() {
     let session = Session::start().await;
-    let (cookie, csrf) = signed_in_owner(&session.deps()).await;
+    let Owner { cookie, csrf, .. } = signed_in_owner(&session.deps()).await;
 
     let config = session.store_config();
     let (endpoint, connections) = serve_connections().await;

@@ -168,3 +168,32 @@ async fn a_timer_run_stops_at_its_cap_and_leaves_the_rest_due() {
     assert_eq!(run_due_timers(&world.deps, capped, at(61)).await.unwrap(), 1);
     assert_eq!(run_due_timers(&world.deps, RunDueTimers::default(), at(62)).await.unwrap(), 1, "the other one next time");
 }
+
+#[tokio::test]
+async fn the_subjects_a_form_picks_from_are_every_monitor_and_task_by_name_for_whoever_may_read_them() {
+    use crate::tasks::{CreateTask, create_task};
+    use crate::world::from_json;
+    use vigil_domain::access::{Actor, Role};
+    use vigil_domain::ids::{TenantId, UserId};
+    let world = World::new();
+    let monitor = world.monitor().await;
+    let draft = from_json(json!({"name": "backup", "period_seconds": 3600, "grace_seconds": 300}));
+    let task = create_task(&world.deps, CreateTask { actor: world.actor(), draft }, at(0)).await.unwrap().task.id;
+    let expected = Subjects { monitors: vec![(monitor, "api".to_owned())], tasks: vec![(task, "backup".to_owned())] };
+    let viewer = Actor::member(world.tenant, UserId::from_uuid(uuid::Uuid::from_u128(9)), Role::Viewer, "viewer@example.com");
+    let elsewhere = Actor::system(TenantId::from_uuid(uuid::Uuid::from_u128(0xe15e)));
+    let agent = Actor::agent(world.tenant, vigil_domain::ids::AgentId::from_uuid(uuid::Uuid::from_u128(7)), "web-1", Default::default());
+    let cases = [
+        ("Vigil itself", world.actor(), Some(expected.clone())),
+        ("a viewer", viewer, Some(expected)),
+        ("another organisation", elsewhere, Some(Subjects::default())),
+        ("an agent", agent, None),
+    ];
+    for (name, actor, wanted) in cases {
+        let listed = list_subjects(&world.deps, ListSubjects { actor }, at(1)).await;
+        match wanted {
+            Some(subjects) => assert_eq!(listed.unwrap(), subjects, "{name}"),
+            None => assert!(matches!(listed, Err(ListSubjectsError::Forbidden(_))), "{name}: {listed:?}"),
+        }
+    }
+}

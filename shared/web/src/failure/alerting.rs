@@ -13,7 +13,7 @@ use vigil_app::incidents::{
 use vigil_app::monitors::ListMonitorsError;
 use vigil_app::notifications::{
     CreateChannelError, CreateRuleError, CreateWindowError, DeleteChannelError, DeleteRuleError, DeleteWindowError, GetChannelError,
-    GetRuleError, GetWindowError, ListChannelsError, ListMutesError, ListRulesError, ListWindowsError, MuteMonitorError,
+    GetRuleError, GetWindowError, ListChannelsError, ListMutesError, ListRulesError, ListSubjectsError, ListWindowsError, MuteMonitorError,
     ReplaceChannelError, ReplaceWindowError, TestChannelError,
 };
 use vigil_app::status_pages::StatusPageError;
@@ -126,6 +126,7 @@ sorted! {
     GetChannelError, |tr| { Self::NotFound => Err(Reason::NotFound) };
     TestChannelError, |tr| { Self::NotFound => Err(Reason::NotFound) };
     ListChannelsError, |tr| {};
+    ListSubjectsError, |tr| {};
     CreateRuleError, |tr| { Self::NotFound => Err(Reason::NotFound), Self::Invalid(errors) => Ok(invalid(tr, &errors.0)) };
     DeleteRuleError, |tr| { Self::NotFound => Err(Reason::NotFound) };
     GetRuleError, |tr| { Self::NotFound => Err(Reason::NotFound) };

@@ -6,11 +6,8 @@ use crate::i18n::{Tr, msg};
 use crate::visitor::Visitor;
 use jiff::Timestamp;
 use std::collections::{BTreeSet, HashMap};
-use vigil_app::monitors::{ListMonitors, list_monitors};
-use vigil_app::tasks::{ListTasks, list_tasks};
+use vigil_app::notifications::{ListSubjects, list_subjects};
 use vigil_domain::notify::{Selector, SelectorDraft};
-use vigil_domain::page::PageRequest;
-use vigil_domain::ports::MonitorQuery;
 
 /// The organisation's monitors and tasks (the first 500 of each), by id.
 pub(crate) struct Subjects {
@@ -22,14 +19,10 @@ impl Subjects {
     /// Reads them.
     pub(crate) async fn read(visitor: &Visitor, now: Timestamp) -> Result<Self, Failure> {
         let actor = visitor.member()?.actor.clone();
-        let page = PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT };
-        let query = MonitorQuery { tag: None, status: None, page: page.clone() };
-        let monitors =
-            list_monitors(&visitor.deps, ListMonitors { actor: actor.clone(), query }, now).await.map_err(|e| Failure::of(visitor, e))?;
-        let tasks = list_tasks(&visitor.deps, ListTasks { actor, page }, now).await.map_err(|e| Failure::of(visitor, e))?;
+        let subjects = list_subjects(&visitor.deps, ListSubjects { actor }, now).await.map_err(|e| Failure::of(visitor, e))?;
         Ok(Self {
-            monitors: monitors.items.iter().map(|m| (m.monitor.id.to_string(), m.monitor.spec.name.clone())).collect(),
-            tasks: tasks.items.iter().map(|t| (t.record.task.id.to_string(), t.record.task.spec.name.clone())).collect(),
+            monitors: subjects.monitors.into_iter().map(|(id, name)| (id.to_string(), name)).collect(),
+            tasks: subjects.tasks.into_iter().map(|(id, name)| (id.to_string(), name)).collect(),
         })
     }
 

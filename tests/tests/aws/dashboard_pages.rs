@@ -1,0 +1,113 @@
+//! The dashboard function on the emulator: its pages rendered and used on its own wiring
+//! (`vigil_fn_api::dashboard_deps`, which lists the stores its pages reach and leaves the rest
+//! unwired), so a page reaching a store that wiring leaves out fails here rather than with a 500
+//! on AWS. A monitor is checked from its page until it is down, the incident the incidents
+//! function opens is acknowledged and commented on from its page, a status page is made and a
+//! monitor and a task are paused and resumed; every request the pages make is one
+//! functions/manifest.json declares for the dashboard.
+
+use crate::account_pages::{Owner, call, signed_in_owner};
+use crate::alerting::drain;
+use crate::pipeline::assert_declared;
+use http::{Method, StatusCode};
+use vigil_app::SystemClock;
+use vigil_app::monitors::{CreateMonitor, create_monitor};
+use vigil_app::tasks::{CreateTask, create_task};
+use vigil_aws::request_count::RequestCounter;
+use vigil_aws::{ClientOptions, wiring};
+use vigil_tests::emulator::{Session, clients};
+use vigil_tests::target::Target;
+
+/// The first id a page links to below `prefix` (`/incidents/`).
+fn first_id_after(text: &str, prefix: &str) -> String {
+    text.split(prefix)
+        .skip(1)
+        .map(|rest| rest.chars().take_while(|c| c.is_ascii_hexdigit() || *c == '-').collect::<String>())
+        .find(|id| id.len() >= 32)
+        .unwrap_or_else(|| panic!("no link below {prefix} on the page: {text}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
+    let session = Session::start().await;
+    let deps = session.deps();
+    let Owner { cookie, csrf, actor } = signed_in_owner(&deps).await;
+    let target = Target::http().await;
+    let draft = serde_json::from_value(serde_json::json!({
+        "name": "Checkout", "url": target.url("/"), "interval_seconds": 3600, "failure_threshold": 1,
+    }))
+    .expect("a monitor's draft");
+    let monitor = create_monitor(&deps, CreateMonitor { actor: actor.clone(), draft }, SystemClock::now()).await.unwrap().monitor.id;
+    let draft = serde_json::from_value(serde_json::json!({"name": "backup", "period_seconds": 3600, "grace_seconds": 300}))
+        .expect("a task's draft");
+    let task = create_task(&deps, CreateTask { actor, draft }, SystemClock::now()).await.unwrap().task.id;
+
+    let counter = RequestCounter::default();
+    let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
+    let pages = vigil_fn_api::dashboard_app(vigil_fn_api::dashboard_deps(&counted, &session.store_config()).unwrap());
+    let post = |path: String, form: String| {
+        let (pages, cookie) = (pages.clone(), cookie.clone());
+        async move { call(&pages, Method::POST, &path, Some(&cookie), Some(form)).await }
+    };
+
+    for path in [
+        "/".to_owned(),
+        "/monitors/new".to_owned(),
+        format!("/monitors/{monitor}"),
+        format!("/monitors/{monitor}/edit"),
+        "/tasks".to_owned(),
+        "/tasks/new".to_owned(),
+        format!("/tasks/{task}"),
+        format!("/tasks/{task}/edit"),
+        "/incidents".to_owned(),
+        "/status-pages".to_owned(),
+        "/status-pages/new".to_owned(),
+    ] {
+        let page = call(&pages, Method::GET, &path, Some(&cookie), None).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.text);
+    }
+    let overview = call(&pages, Method::GET, "/", Some(&cookie), None).await;
+    assert!(overview.text.contains("Checkout") && overview.text.contains("backup"), "{}", overview.text);
+
+    // "Check now" from the monitor's page, up and then down; the incidents function opens the
+    // incident from the status change the page published.
+    let checked = post(format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
+    assert_eq!(checked.status, StatusCode::SEE_OTHER, "{}", checked.text);
+    target.set_status(503);
+    let checked = post(format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
+    assert_eq!(checked.status, StatusCode::SEE_OTHER, "{}", checked.text);
+    let incidents_deps = session.wired(wiring::incidents_deps);
+    let queue = session.resources.incident_queue_url.clone();
+    let handled = drain(&session, &queue, |e| async { vigil_fn_incidents::handle(&incidents_deps, e).await.unwrap() }).await;
+    assert!(handled > 0, "the status change reached the incidents queue");
+    let listed = call(&pages, Method::GET, "/incidents", Some(&cookie), None).await;
+    let incident = first_id_after(&listed.text, "/incidents/");
+    let shown = call(&pages, Method::GET, &format!("/incidents/{incident}"), Some(&cookie), None).await;
+    assert!(shown.status == StatusCode::OK && shown.text.contains("Checkout"), "{}", shown.text);
+    let acknowledged = post(format!("/incidents/{incident}/acknowledge"), format!("csrf={csrf}")).await;
+    assert_eq!(acknowledged.status, StatusCode::SEE_OTHER, "{}", acknowledged.text);
+    let commented = post(format!("/incidents/{incident}/comment"), format!("csrf={csrf}&text=Restarting+the+workers")).await;
+    assert_eq!(commented.status, StatusCode::SEE_OTHER, "{}", commented.text);
+    let shown = call(&pages, Method::GET, &format!("/incidents/{incident}"), Some(&cookie), None).await;
+    assert!(shown.text.contains("Restarting the workers"), "the comment is on the timeline: {}", shown.text);
+
+    // A status page from its form, and its editor.
+    let form = format!("csrf={csrf}&name=Shop+status&slug=shop&description=&access=public&default_locale=en&time_zone=UTC");
+    let made = post("/status-pages".to_owned(), form).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    let editor = call(&pages, Method::GET, &made.location, Some(&cookie), None).await;
+    assert!(editor.status == StatusCode::OK && editor.text.contains("Shop status"), "{}: {}", made.location, editor.text);
+
+    for (what, id) in [("monitors", monitor.to_string()), ("tasks", task.to_string())] {
+        for action in ["pause", "resume"] {
+            let done = post(format!("/{what}/{id}/{action}"), format!("csrf={csrf}")).await;
+            assert_eq!(done.status, StatusCode::SEE_OTHER, "{what} {action}: {}", done.text);
+        }
+    }
+
+    // The hosts' and alerting's pages are their own functions'.
+    for path in ["/hosts", "/channels", "/settings/keys"] {
+        assert_eq!(call(&pages, Method::GET, path, Some(&cookie), None).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_declared("dashboard", &counter);
+}

@@ -109,9 +109,11 @@ pub struct Blobs {
 
 /// The storage ports of one backend.
 ///
-/// Built with [`Stores::on`]; a runtime that puts one port on another adapter (AWS sends new
-/// deliveries through a queue) replaces that field with struct-update syntax:
-/// `Stores { deliveries, ..Stores::on(database, blobs) }`.
+/// Built with [`Stores::on`]; a runtime that puts one port on another adapter replaces that field
+/// with struct-update syntax: `Stores { deliveries, ..Stores::on(database, blobs) }`. Where a
+/// binary's size matters (the Lambda functions), list the ports instead: `on` makes a trait object
+/// of every port, and each keeps its whole vtable's code in the binary even when its field is then
+/// replaced (`vigil_aws::wiring`).
 #[derive(Clone)]
 pub struct Stores {
     /// Monitors, their health and due times.

@@ -1,4 +1,4 @@
-//! The dashboard function's entry point: the pages over every store but the hosts'.
+//! The dashboard function's entry point: the pages over the stores they reach.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {

@@ -1,8 +1,9 @@
 //! The functions behind API Gateway, each serving part of the axum Router of `vigil serve`: the
 //! api function (what of the API no group's function serves), the dashboard's pages, the
-//! account's pages, the hosts' pages, alerting's pages, and the functions of one route group each (the monitors', "check now"'s, the
-//! heartbeat tasks', alerting's, the hosts', the status pages' editors', incidents' triage, the
-//! account's, signing in through the OpenID provider, the public status pages'). lambda_http
+//! account's pages, the hosts' pages, alerting's pages, and the functions of one route group
+//! each (the monitors', "check now"'s, the heartbeat tasks', alerting's, the hosts', the status
+//! pages' editors', incidents' triage, the account's, signing in through the OpenID provider,
+//! the public status pages'). lambda_http
 //! turns each API Gateway event into an HTTP request for the router and the router's response
 //! into the event's answer.
 
@@ -76,8 +77,8 @@ fn one_check_at_a_time() -> anyhow::Result<Arc<dyn vigil_domain::ports::Prober>>
     Ok(Arc::new(vigil_probe::HttpProber::with_guard(vigil_probe::ProberConfig::default(), guard)?))
 }
 
-/// The dashboard function's dependencies (`vigil_aws::wiring::dashboard_deps`: every store but
-/// the hosts'), with the probe engine (a monitor's page checks it now, its form tries one).
+/// The dashboard function's dependencies (`vigil_aws::wiring::dashboard_deps`: the stores its
+/// pages reach), with the probe engine (a monitor's page checks it now, its form tries one).
 pub fn dashboard_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::config::StoreConfig) -> anyhow::Result<Deps> {
     vigil_aws::wiring::dashboard_deps(clients, config, one_check_at_a_time()?)
 }

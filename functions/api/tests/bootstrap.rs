@@ -109,23 +109,19 @@ async fn the_page_binaries_serve_their_pages_the_account_pages_with_the_openid_p
     assert_eq!(api_path["statusCode"], 404, "{api_path}");
     let overview = answer_of(account_pages, &env, sample_event("apigw-overview-page.json")).await;
     assert_eq!(overview["statusCode"], 404, "the account pages' function has no overview: {overview}");
-    // The hosts' pages are the host pages' function's: it sends a visitor without a session to
-    // sign in, and the dashboard answers them as unknown.
+    // The hosts' and alerting's pages are their own functions': each sends a visitor without a
+    // session to sign in, and the dashboard answers them as unknown.
     let host_pages = Path::new(env!("CARGO_BIN_EXE_vigil-host-pages"));
-    let hosts = answer_of(host_pages, &env, sample_event("apigw-hosts-page.json")).await;
-    assert_eq!(hosts["statusCode"], 303, "{hosts}");
-    assert!(hosts["headers"]["location"].as_str().unwrap_or_default().contains("/sign-in?next="), "{hosts}");
-    let hosts = answer_of(dashboard, &env, sample_event("apigw-hosts-page.json")).await;
-    assert_eq!(hosts["statusCode"], 404, "the dashboard has no hosts' pages: {hosts}");
+    let alerting_pages = Path::new(env!("CARGO_BIN_EXE_vigil-alerting-pages"));
+    for (pages, event) in [(host_pages, "apigw-hosts-page.json"), (alerting_pages, "apigw-channels-page.json")] {
+        let page = answer_of(pages, &env, sample_event(event)).await;
+        assert_eq!(page["statusCode"], 303, "{event}: {page}");
+        assert!(page["headers"]["location"].as_str().unwrap_or_default().contains("/sign-in?next="), "{event}: {page}");
+        let page = answer_of(dashboard, &env, sample_event(event)).await;
+        assert_eq!(page["statusCode"], 404, "the dashboard does not serve {event}: {page}");
+    }
     let overview = answer_of(host_pages, &env, sample_event("apigw-overview-page.json")).await;
     assert_eq!(overview["statusCode"], 404, "the host pages' function has no overview: {overview}");
-    // The same for alerting's pages.
-    let alerting_pages = Path::new(env!("CARGO_BIN_EXE_vigil-alerting-pages"));
-    let channels = answer_of(alerting_pages, &env, sample_event("apigw-channels-page.json")).await;
-    assert_eq!(channels["statusCode"], 303, "{channels}");
-    assert!(channels["headers"]["location"].as_str().unwrap_or_default().contains("/sign-in?next="), "{channels}");
-    let channels = answer_of(dashboard, &env, sample_event("apigw-channels-page.json")).await;
-    assert_eq!(channels["statusCode"], 404, "the dashboard has no alerting pages: {channels}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

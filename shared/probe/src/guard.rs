@@ -47,8 +47,8 @@ impl NetworkGuard {
         Ok(Self::new(Arc::new(SystemResolver::from_system_config()?), Arc::new(PolicyVetter)))
     }
 
-    /// The production guard of a process that looks up few names (the notification senders of
-    /// a Lambda function): the C library's resolver ([`GetaddrinfoResolver`]) and
+    /// The production guard of a process that looks up few names (the notification senders and
+    /// one-check probe engines of the Lambda functions): the C library's resolver ([`GetaddrinfoResolver`]) and
     /// [`NetworkPolicy::vet`], without hickory's DNS client and cache in its binary.
     pub fn with_getaddrinfo() -> Self {
         Self::new(Arc::new(GetaddrinfoResolver), Arc::new(PolicyVetter))

@@ -58,8 +58,8 @@ fn is_alerting_page(path: &str) -> bool {
 /// API Gateway sends the dashboard function every request that no other route takes
 /// (`$default`), and a status page's subscription form: it must answer every page of the whole
 /// app outside the API's, the account pages', the host pages', the alerting pages' and the status
-/// function's paths, and the form, each with the same methods (the dashboard serves every asset, the status function only the public
-/// pages').
+/// function's paths, and the form, each with the same methods (the dashboard serves every asset,
+/// the status function only the public pages').
 #[test]
 fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_and_the_other_page_functions() {
     let whole = routes_in(&format!("{:?}", crate::app_routes()));
@@ -83,41 +83,35 @@ fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_and_the_othe
     assert_eq!(dashboard, expected);
 }
 
+/// Holds a page function's router, `group` (its routes as `Debug` shows them), to the whole
+/// app's routes whose path `below` takes: at least `least` of them, `named` among them.
+fn assert_serves_exactly(group: String, below: fn(&str) -> bool, least: usize, named: &[&str]) {
+    let whole = routes_in(&format!("{:?}", crate::app_routes()));
+    let expected: BTreeMap<String, BTreeSet<String>> = whole.into_iter().filter(|(path, _)| below(path)).collect();
+    assert!(expected.len() >= least, "the whole app's pages there no longer parse: {expected:?}");
+    for path in named {
+        assert!(expected.contains_key(*path), "{path} is not in {expected:?}");
+    }
+    assert_eq!(routes_in(&group), expected);
+}
+
 /// The same for the account pages' function: every page of the whole app below its paths.
 #[test]
 fn the_account_pages_serve_every_page_of_the_whole_app_below_their_paths() {
-    let whole = routes_in(&format!("{:?}", crate::app_routes()));
-    let expected: BTreeMap<String, BTreeSet<String>> = whole.into_iter().filter(|(path, _)| is_account_page(path)).collect();
-    assert!(expected.len() >= 20, "the whole app's account pages no longer parse: {expected:?}");
-    for path in ["/setup", "/sign-in", "/sign-in/code", "/organisation/switch", "/invitations/accept", "/settings/keys"] {
-        assert!(expected.contains_key(path), "{path} is not in {expected:?}");
-    }
-    let group = routes_in(&format!("{:?}", crate::account_page_routes()));
-    assert_eq!(group, expected);
+    let named = ["/setup", "/sign-in", "/sign-in/code", "/organisation/switch", "/invitations/accept", "/settings/keys"];
+    assert_serves_exactly(format!("{:?}", crate::account_page_routes()), is_account_page, 20, &named);
 }
 
 /// The same for the host pages' function: every page of the whole app below its paths.
 #[test]
 fn the_host_pages_serve_every_page_of_the_whole_app_below_their_paths() {
-    let whole = routes_in(&format!("{:?}", crate::app_routes()));
-    let expected: BTreeMap<String, BTreeSet<String>> = whole.into_iter().filter(|(path, _)| is_host_page(path)).collect();
-    assert!(expected.len() >= 5, "the whole app's host pages no longer parse: {expected:?}");
-    for path in ["/hosts", "/hosts/enrol", "/hosts/{id}", "/hosts/{id}/actions", "/hosts/{id}/revoke"] {
-        assert!(expected.contains_key(path), "{path} is not in {expected:?}");
-    }
-    let group = routes_in(&format!("{:?}", crate::host_page_routes()));
-    assert_eq!(group, expected);
+    let named = ["/hosts", "/hosts/enrol", "/hosts/{id}", "/hosts/{id}/actions", "/hosts/{id}/revoke"];
+    assert_serves_exactly(format!("{:?}", crate::host_page_routes()), is_host_page, 5, &named);
 }
 
 /// The same for the alerting pages' function: every page of the whole app below its paths.
 #[test]
 fn the_alerting_pages_serve_every_page_of_the_whole_app_below_their_paths() {
-    let whole = routes_in(&format!("{:?}", crate::app_routes()));
-    let expected: BTreeMap<String, BTreeSet<String>> = whole.into_iter().filter(|(path, _)| is_alerting_page(path)).collect();
-    assert!(expected.len() >= 15, "the whole app's alerting pages no longer parse: {expected:?}");
-    for path in ["/channels", "/channels/{id}/test", "/rules/new", "/windows/{id}/edit", "/mutes", "/mutes/{monitor}/unmute"] {
-        assert!(expected.contains_key(path), "{path} is not in {expected:?}");
-    }
-    let group = routes_in(&format!("{:?}", crate::alerting_page_routes()));
-    assert_eq!(group, expected);
+    let named = ["/channels", "/channels/{id}/test", "/rules/new", "/windows/{id}/edit", "/mutes", "/mutes/{monitor}/unmute"];
+    assert_serves_exactly(format!("{:?}", crate::alerting_page_routes()), is_alerting_page, 15, &named);
 }

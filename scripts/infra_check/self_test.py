@@ -111,8 +111,8 @@ class MutatedCopy(unittest.TestCase):
         self.assertProblem("monitors: route ANY /v1/monitors leads to integration api, not to this function's")
 
     def test_a_missing_route(self) -> None:
-        self.mutate("infra/modules/vigil/api.tf", 'route_key = "POST /v1/monitors/{id}/check"', 'route_key = "POST /v1/monitors/{id}/checks"')
-        self.assertProblem("check-now: no HTTP API route POST /v1/monitors/{id}/check")
+        self.mutate("infra/modules/vigil/api.tf", '"POST /monitors/{id}/check", "POST /monitors/try"', '"POST /monitors/{id}/checks", "POST /monitors/try"')
+        self.assertProblem("check-now: no HTTP API route POST /monitors/{id}/check")
 
     def test_a_route_of_a_local_list_leading_elsewhere(self) -> None:
         self.mutate("infra/modules/vigil/api.tf", 'target    = "integrations/${aws_apigatewayv2_integration.status.id}"',

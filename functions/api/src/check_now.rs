@@ -1,5 +1,5 @@
-//! The check-now function's entry point: running a monitor's check inside the request, with the
-//! probe engine.
+//! The check-now function's entry point: running a monitor's check inside the request ("check
+//! now" from the API and from a monitor's page, a monitor's form tried), with the probe engine.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {

@@ -1,9 +1,9 @@
 //! The functions behind API Gateway, each serving part of the axum Router of `vigil serve`: the
 //! api function (what of the API no group's function serves), the dashboard's pages, the
 //! account's pages, the hosts' pages, alerting's pages, and the functions of one route group
-//! each (the monitors', "check now"'s, the heartbeat tasks', alerting's, the hosts', the status
-//! pages' editors', incidents' triage, the account's, signing in through the OpenID provider,
-//! the public status pages'). lambda_http
+//! each (the monitors', "check now"'s with the pages that run a check, the heartbeat tasks' with
+//! their pages, alerting's, the hosts', the status pages' editors', incidents' triage, the
+//! account's, signing in through the OpenID provider, the public status pages'). lambda_http
 //! turns each API Gateway event into an HTTP request for the router and the router's response
 //! into the event's answer.
 
@@ -22,7 +22,8 @@ pub fn app(deps: Deps) -> Router {
 }
 
 /// The dashboard function's handler: the pages and their assets (not the account's, the
-/// hosts', alerting's or the public status pages, which have functions of their own).
+/// hosts', alerting's, the heartbeat tasks', those that run a check or the public status pages,
+/// which have functions of their own).
 pub fn dashboard_app(deps: Deps) -> Router {
     vigil_web::dashboard_app(deps).layer(axum::middleware::from_fn(client_address))
 }
@@ -64,7 +65,8 @@ pub fn sso_app(deps: Deps) -> Router {
 }
 
 /// The check-now function's dependencies (`vigil_aws::wiring::check_now_deps`), with the probe
-/// engine: "check now" runs a check inside the request.
+/// engine: "check now" (the API's and a monitor's page's) and a monitor's form tried run a check
+/// inside the request.
 pub fn check_now_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::config::StoreConfig) -> anyhow::Result<Deps> {
     vigil_aws::wiring::check_now_deps(clients, config, one_check_at_a_time()?)
 }
@@ -78,9 +80,9 @@ fn one_check_at_a_time() -> anyhow::Result<Arc<dyn vigil_domain::ports::Prober>>
 }
 
 /// The dashboard function's dependencies (`vigil_aws::wiring::dashboard_deps`: the stores its
-/// pages reach), with the probe engine (a monitor's page checks it now, its form tries one).
+/// pages reach, no probe engine).
 pub fn dashboard_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::config::StoreConfig) -> anyhow::Result<Deps> {
-    vigil_aws::wiring::dashboard_deps(clients, config, one_check_at_a_time()?)
+    vigil_aws::wiring::dashboard_deps(clients, config)
 }
 
 /// The accounts and account pages' functions' dependencies (`vigil_aws::wiring::accounts_deps`),
@@ -123,15 +125,16 @@ pub fn monitors_app(deps: Deps) -> Router {
 }
 
 /// The check-now function's handler: running a monitor's check now
-/// (`POST /v1/monitors/{id}/check`), over [`check_now_deps`].
+/// (`POST /v1/monitors/{id}/check` and `POST /monitors/{id}/check`) and trying a monitor's form
+/// (`POST /monitors/try`), over [`check_now_deps`].
 pub fn check_now_app(deps: Deps) -> Router {
-    vigil_http::check_now_router(deps).layer(axum::middleware::from_fn(client_address))
+    vigil_web::check_now_app(deps).layer(axum::middleware::from_fn(client_address))
 }
 
-/// The tasks function's handler: every route below `/v1/tasks`, over the tasks' own
-/// dependencies (`vigil_aws::wiring::tasks_deps`).
+/// The tasks function's handler: every route below `/v1/tasks` and the heartbeat tasks' pages
+/// (`/tasks` and below), over the tasks' own dependencies (`vigil_aws::wiring::tasks_deps`).
 pub fn tasks_app(deps: Deps) -> Router {
-    vigil_http::tasks_router(deps).layer(axum::middleware::from_fn(client_address))
+    vigil_web::tasks_app(deps).layer(axum::middleware::from_fn(client_address))
 }
 
 /// The alerting function's handler: channels and their test send, alert rules, maintenance

@@ -1,4 +1,5 @@
-//! The tasks function's entry point: its route group over its own stores.
+//! The tasks function's entry point: its route group and the heartbeat tasks' pages over its own
+//! stores.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {

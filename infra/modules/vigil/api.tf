@@ -204,17 +204,21 @@ resource "aws_apigatewayv2_route" "monitors" {
   target    = "integrations/${aws_apigatewayv2_integration.monitors.id}"
 }
 
+# "Check now" from the API and from a monitor's page, and a monitor's form tried, go to the
+# check-now function: the dashboard carries no probe engine.
 resource "aws_apigatewayv2_route" "check_now" {
   #checkov:skip=CKV_AWS_309:Authorisation is the function's own (bearer API keys and session cookies checked against the table), as on the api's routes.
+  for_each  = toset(local.check_now_paths)
   api_id    = aws_apigatewayv2_api.http.id
-  route_key = "POST /v1/monitors/{id}/check"
+  route_key = each.value
   target    = "integrations/${aws_apigatewayv2_integration.check_now.id}"
 }
 
-# /v1/tasks and below go to the tasks function (the tasks' API; their pings are the heartbeat's).
+# /v1/tasks, /tasks and below go to the tasks function (the tasks' API and their pages; their
+# pings are the heartbeat's).
 resource "aws_apigatewayv2_route" "tasks" {
   #checkov:skip=CKV_AWS_309:Authorisation is the function's own (bearer API keys and session cookies checked against the table), as on the api's routes.
-  for_each  = toset(["ANY /v1/tasks", "ANY /v1/tasks/{proxy+}"])
+  for_each  = toset(["ANY /v1/tasks", "ANY /v1/tasks/{proxy+}", "ANY /tasks", "ANY /tasks/{proxy+}"])
   api_id    = aws_apigatewayv2_api.http.id
   route_key = each.value
   target    = "integrations/${aws_apigatewayv2_integration.tasks.id}"
@@ -422,21 +426,23 @@ resource "aws_lambda_permission" "monitors" {
 }
 
 resource "aws_lambda_permission" "check_now" {
-  statement_id  = "HttpApiCheckNow"
+  for_each      = local.check_now_path_patterns
+  statement_id  = "HttpApiCheckNow${each.key}"
   action        = "lambda:InvokeFunction"
   function_name = module.check_now.function_name
   principal     = "apigateway.amazonaws.com"
-  # Any stage, a monitor's check only.
-  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/POST/v1/monitors/*/check"
+  # Any stage, POST of these paths only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/POST/${each.value}"
 }
 
 resource "aws_lambda_permission" "tasks" {
-  statement_id  = "HttpApiTasks"
+  for_each      = { Api = "v1/tasks", Pages = "tasks" }
+  statement_id  = "HttpApiTasks${each.key}"
   action        = "lambda:InvokeFunction"
   function_name = module.tasks.function_name
   principal     = "apigateway.amazonaws.com"
-  # Any stage and method, paths under /v1/tasks only.
-  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/v1/tasks*"
+  # Any stage and method, these paths and below only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}*"
 }
 
 resource "aws_lambda_permission" "alerting" {
@@ -537,6 +543,10 @@ locals {
     "ANY /setup", "ANY /sign-in", "ANY /sign-in/{proxy+}", "ANY /sign-out", "ANY /forgot-password", "ANY /reset-password",
     "ANY /organisation/{proxy+}", "ANY /preferences/{proxy+}", "ANY /invitations/{proxy+}", "ANY /settings/{proxy+}",
   ]
+  # The check-now function's routes, and the paths its permissions allow POST on (by statement
+  # name): a monitor's check from the API and from its page, and a monitor's form tried.
+  check_now_paths         = ["POST /v1/monitors/{id}/check", "POST /monitors/{id}/check", "POST /monitors/try"]
+  check_now_path_patterns = { Api = "v1/monitors/*/check", Page = "monitors/*/check", Try = "monitors/try" }
   # The same for the alerting pages' function.
   alerting_page_path_prefixes = { Channels = "channels", Rules = "rules", Windows = "windows", Mutes = "mutes" }
   alerting_page_paths = [

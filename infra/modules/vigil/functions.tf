@@ -234,7 +234,8 @@ module "check_now" {
   deployment = local.deployment
 }
 
-# The heartbeat tasks' routes of the API (api.tf routes /v1/tasks to it).
+# The heartbeat tasks' routes of the API and their pages (api.tf routes /v1/tasks, /tasks and
+# everything below them to it).
 module "tasks" {
   source = "../function"
 

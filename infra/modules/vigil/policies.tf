@@ -17,8 +17,9 @@ locals {
   email_from     = var.email_from == null ? [] : [var.email_from]
 }
 
-# "Check now": a failing check's artefact written (reading them is the monitors function's and
-# the dashboard's), and the events of its transitions.
+# "Check now" (the API's and a monitor's page's) and a monitor's form tried: a failing check's
+# artefact written (reading them is the monitors function's and the dashboard's), and the events
+# of its transitions.
 data "aws_iam_policy_document" "check_now" {
   statement {
     sid       = "Table"
@@ -54,7 +55,7 @@ data "aws_iam_policy_document" "check_now" {
 }
 
 # What sending a channel's message takes beyond HTTPS, as the notifier sends it and a test send
-# (the alerting function's, the dashboard's channel page's) tries it: mail through SES, and SMS,
+# (the alerting function's, the alerting pages' function's) tries it: mail through SES, and SMS,
 # whose publish to a phone number has no resource ARN, so IAM only accepts "*" here; this also
 # allows publishing to other topics, a risk accepted for SMS.
 data "aws_iam_policy_document" "channel_sends" {
@@ -98,16 +99,12 @@ data "aws_iam_policy_document" "email" {
   }
 }
 
-# The dashboard's pages do what the monitors function does, and write a check's artefact ("check
-# now") and big ping bodies. The hosts' pages, which reach agents, and alerting's, which send a
-# channel's test, are the host pages' and the alerting pages' functions'.
+# The dashboard's pages do what the monitors function does, and nothing more. The pages that run
+# a check (and write its artefact) are the check-now function's; the hosts' pages, which reach
+# agents, and alerting's, which send a channel's test, are the host pages' and the alerting
+# pages' functions'.
 data "aws_iam_policy_document" "dashboard" {
   source_policy_documents = [data.aws_iam_policy_document.monitors.json]
-  statement {
-    sid       = "WriteObjects"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.artefacts.arn}/*"]
-  }
 }
 
 data "aws_iam_policy_document" "scheduler" {

@@ -21,19 +21,21 @@ use vigil_domain::ports::{ArtefactStore, DeliveryLog, EventPublisher, Notifier, 
 use vigil_probe::NetworkGuard;
 
 /// The dashboard function's dependencies: the stores its pages reach on DynamoDB (monitors,
-/// their checks, transitions and mutes; heartbeat tasks, their state, runs, pings and ping key;
-/// incidents and what announcing one reaches; the status pages' editors' stores; what
-/// authentication and the audit log read and write), S3 for artefacts and big ping bodies, SNS
-/// (and the EventBridge bus, if configured) for events, the notifier queue for new deliveries,
-/// and `prober` for "check now" and trying a monitor's form. The rest is [`NotWired`]: the
-/// hosts' stores (their pages are the host pages' function's; resolving a host's incident reads
-/// its rules), the account's own (invitations, one-time tokens, refresh tokens, sign-in attempts:
-/// the account pages' function's) and the due-indexes the scheduler, the notifier and the
-/// sweeper claim from. Each store is listed rather than taken from `Stores::on`, which would put
-/// every port's code in the binary whatever replaces it. It sends nothing itself: a channel's
-/// test send is the alerting pages' function's.
-pub fn dashboard_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>) -> anyhow::Result<Deps> {
+/// their checks, transitions and mutes; the heartbeat tasks, their runs and ping key read for the
+/// overview and the incidents; incidents and what announcing one reaches; the status pages'
+/// editors' stores; what authentication and the audit log read and write), S3 for artefacts, SNS
+/// (and the EventBridge bus, if configured) for events and the notifier queue for new
+/// deliveries. The rest is [`NotWired`]: the tasks' state and big ping bodies (their pages are
+/// the tasks function's), the hosts' stores (their pages are the host pages' function's;
+/// resolving a host's incident reads its rules), the account's own (invitations, one-time
+/// tokens, refresh tokens, sign-in attempts: the account pages' function's) and the due-indexes
+/// the scheduler, the notifier and the sweeper claim from. Each store is listed rather than
+/// taken from `Stores::on`, which would put every port's code in the binary whatever replaces
+/// it. It runs no check and sends nothing itself: "check now" and a monitor's form tried are the
+/// check-now function's, a channel's test send the alerting pages' function's.
+pub fn dashboard_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
+    let reads = Arc::new(ReadOnly::new(store.clone(), "dashboard"));
     let stores = Stores {
         monitors: store.clone(),
         checks: store.clone(),
@@ -45,20 +47,18 @@ pub fn dashboard_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dy
         silences: store.clone(),
         deliveries: queued_deliveries(clients, config, &store),
         timers: store.clone(),
-        tasks: store.clone(),
-        task_state: store.clone(),
+        tasks: reads.clone(),
         task_history: store.clone(),
         ping_keys: store.clone(),
-        ping_bodies: ping_bodies(clients, config),
         status_pages: store.clone(),
         public_incidents: store.clone(),
         subscribers: store.clone(),
         badges: store.clone(),
         status_snapshots: store.clone(),
-        host_rules: Arc::new(ReadOnly::new(store.clone(), "dashboard")),
+        host_rules: reads,
         ..signed_in(&store, "dashboard")
     };
-    Ok(deps(clients, config, stores, prober, no_messages("dashboard")))
+    Ok(deps(clients, config, stores, no_checks("dashboard"), no_messages("dashboard")))
 }
 
 /// The api function's dependencies: what the routes no group serves reach. The summary counts
@@ -81,7 +81,8 @@ pub fn api_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<De
 
 /// The check-now function's dependencies: the monitor, its checks and transitions, a failure's
 /// artefact in S3, events (its transitions open and resolve incidents, as the prober's do), and
-/// `prober`, with what authentication and the audit log read and write.
+/// `prober`, with what authentication, the audit log and its pages' frame (the person, their
+/// organisations) read and write.
 pub fn check_now_deps(clients: &AwsClients, config: &StoreConfig, prober: Arc<dyn Prober>) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
     let stores = Stores {
@@ -187,9 +188,10 @@ pub fn monitors_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Resu
     Ok(deps(clients, config, stores, no_checks("monitors"), no_messages("monitors")))
 }
 
-/// The tasks function's dependencies: a heartbeat task, its state, runs and pings (with their
-/// big bodies in S3), the tenant's ping key its URLs are made with, and what authentication and
-/// the audit log read and write.
+/// The tasks function's dependencies, for the tasks' API and their pages: a heartbeat task, its
+/// state, runs and pings (with their big bodies in S3), the tenant's ping key its URLs are made
+/// with, and what authentication, the audit log and the pages' frame (the person, their
+/// organisations) read and write.
 pub fn tasks_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
     let stores = Stores {

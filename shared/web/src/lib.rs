@@ -3,8 +3,9 @@
 //! it. [`app`] is what `vigil serve` serves: the API, the pages and their assets in one router.
 //! Lambda functions serve parts of it: [`dashboard_app`] the pages, [`account_pages_app`] the
 //! account's pages, [`host_pages_app`] the hosts' pages, [`alerting_pages_app`] alerting's,
-//! [`api_app`] what of the API no route group's function serves, [`status_app`] the public status
-//! pages.
+//! [`check_now_app`] the pages that run a check (with the API's "check now"), [`tasks_app`] the
+//! heartbeat tasks' pages (with the tasks' API), [`api_app`] what of the API no route group's
+//! function serves, [`status_app`] the public status pages.
 
 mod assets;
 mod failure;
@@ -39,6 +40,8 @@ use vigil_app::Deps;
 fn page_routes() -> Router<Deps> {
     with_page_layers(
         dashboard_pages()
+            .merge(check_now_pages())
+            .merge(pages::heartbeats::routes())
             .merge(account_pages())
             .merge(pages::hosts::routes())
             .merge(pages::notifications::routes())
@@ -47,27 +50,31 @@ fn page_routes() -> Router<Deps> {
 }
 
 /// The dashboard's pages and every asset, and a status page's subscription form (it queues a
-/// mail): every page but the account's, the hosts', alerting's and the public status pages
-/// themselves, without their layers.
+/// mail): every page but the account's, the hosts', alerting's, the heartbeat tasks', those that
+/// run a check and the public status pages themselves, without their layers.
 fn dashboard_pages() -> Router<Deps> {
     use pages::*;
     Router::new()
         .route("/", get(overview::show))
         .route("/monitors/new", get(monitor_form::show_new).post(monitor_form::create))
-        .route("/monitors/try", post(monitor_form::try_it))
         .route("/monitors/assertions", post(monitor_form::check_assertions))
         .route("/monitors/{id}/edit", get(monitor_form::show_edit).post(monitor_form::update))
         .route("/monitors/{id}", get(monitor::show))
-        .route("/monitors/{id}/check", post(monitor::check_now))
         .route("/monitors/{id}/pause", post(monitor::pause))
         .route("/monitors/{id}/resume", post(monitor::resume))
         .route("/monitors/{id}/delete", post(monitor::delete))
         .route("/live", get(live::stream))
         .route("/assets/{name}", get(assets::serve))
-        .merge(heartbeats::routes())
         .merge(incidents::routes())
         .merge(status_page::subscription_routes())
         .merge(status_editor::routes())
+}
+
+/// The pages that run a check inside the request, "check now" on a monitor's page and a
+/// monitor's form tried, without their layers: the only pages that need the probe engine.
+fn check_now_pages() -> Router<Deps> {
+    use pages::*;
+    Router::new().route("/monitors/try", post(monitor_form::try_it)).route("/monitors/{id}/check", post(monitor::check_now))
 }
 
 /// Setting up, signing in and out, resetting a password, accepting an invitation, a person's
@@ -190,6 +197,35 @@ pub fn alerting_pages_app(deps: Deps) -> Router {
 /// The routes of [`alerting_pages_app`], waiting for their state.
 fn alerting_page_routes() -> Router<Deps> {
     vigil_http::with_unknown_paths_answered(with_page_layers(pages::notifications::routes()))
+}
+
+/// What the check-now function serves: the pages that run a check ("check now" on a monitor's
+/// page, a monitor's form tried), each as [`app`] serves it, and the API's "check now"
+/// (`POST /v1/monitors/{id}/check`, vigil-http's [`vigil_http::check_now_router`]). API Gateway
+/// sends it those three routes alone, so that no other function behind it carries the probe
+/// engine.
+pub fn check_now_app(deps: Deps) -> Router {
+    check_now_page_routes().with_state(deps.clone()).merge(vigil_http::check_now_router(deps))
+}
+
+/// The pages of [`check_now_app`], waiting for their state; the API's router answers unknown
+/// paths.
+fn check_now_page_routes() -> Router<Deps> {
+    with_page_layers(check_now_pages())
+}
+
+/// What the tasks function serves: the heartbeat tasks' pages (the tasks, a task's page with its
+/// runs and pings, its form, pausing, resuming and deleting it), each as [`app`] serves it, and
+/// the tasks' API (every route below `/v1/tasks`, vigil-http's [`vigil_http::tasks_router`]).
+/// API Gateway sends it `/tasks`, `/v1/tasks` and everything below them: the pages and the API
+/// reach the same stores.
+pub fn tasks_app(deps: Deps) -> Router {
+    task_page_routes().with_state(deps.clone()).merge(vigil_http::tasks_router(deps))
+}
+
+/// The pages of [`tasks_app`], waiting for their state; the API's router answers unknown paths.
+fn task_page_routes() -> Router<Deps> {
+    with_page_layers(pages::heartbeats::routes())
 }
 
 /// What the api function serves: the `/v1` routes that no group's function serves (the summary,

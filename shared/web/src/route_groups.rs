@@ -55,10 +55,22 @@ fn is_alerting_page(path: &str) -> bool {
     ALERTING_PAGE_PATHS.iter().any(|page| path == *page || path.strip_prefix(page).is_some_and(|rest| rest.starts_with('/')))
 }
 
+/// The pages' routes API Gateway sends the check-now function: these paths, POST alone.
+const CHECK_NOW_PAGE_PATHS: [&str; 2] = ["/monitors/try", "/monitors/{id}/check"];
+
+fn is_check_now_page(path: &str) -> bool {
+    CHECK_NOW_PAGE_PATHS.contains(&path)
+}
+
+/// The pages' paths API Gateway sends the tasks function: `/tasks` and everything below.
+fn is_task_page(path: &str) -> bool {
+    path == "/tasks" || path.starts_with("/tasks/")
+}
+
 /// API Gateway sends the dashboard function every request that no other route takes
 /// (`$default`), and a status page's subscription form: it must answer every page of the whole
-/// app outside the API's, the account pages', the host pages', the alerting pages' and the status
-/// function's paths, and the form, each with the same methods (the dashboard serves every asset,
+/// app outside the API's, the account pages', the host pages', the alerting pages', the tasks'
+/// and the check-now function's and the status function's paths, and the form, each with the same methods (the dashboard serves every asset,
 /// the status function only the public pages').
 #[test]
 fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_and_the_other_page_functions() {
@@ -68,6 +80,8 @@ fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_and_the_othe
             || is_account_page(path)
             || is_host_page(path)
             || is_alerting_page(path)
+            || is_check_now_page(path)
+            || is_task_page(path)
             || (STATUS_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) && !path.starts_with("/assets/"))
     };
     let form = "/status/{slug}/subscription";
@@ -76,7 +90,18 @@ fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_and_the_othe
     for path in ["/", "/monitors/{id}", "/incidents", "/assets/{name}", "/live", form] {
         assert!(expected.contains_key(path), "{path} is not in {expected:?}");
     }
-    for path in ["/sign-in", "/settings/keys", "/hosts", "/hosts/{id}", "/channels", "/mutes"] {
+    for path in [
+        "/sign-in",
+        "/settings/keys",
+        "/hosts",
+        "/hosts/{id}",
+        "/channels",
+        "/mutes",
+        "/monitors/{id}/check",
+        "/monitors/try",
+        "/tasks",
+        "/tasks/{id}",
+    ] {
         assert!(!expected.contains_key(path), "{path} is in {expected:?}");
     }
     let dashboard = routes_in(&format!("{:?}", crate::dashboard_routes()));
@@ -114,4 +139,22 @@ fn the_host_pages_serve_every_page_of_the_whole_app_below_their_paths() {
 fn the_alerting_pages_serve_every_page_of_the_whole_app_below_their_paths() {
     let named = ["/channels", "/channels/{id}/test", "/rules/new", "/windows/{id}/edit", "/mutes", "/mutes/{monitor}/unmute"];
     assert_serves_exactly(format!("{:?}", crate::alerting_page_routes()), is_alerting_page, 15, &named);
+}
+
+/// The same for the tasks function's pages: every page of the whole app below their paths.
+#[test]
+fn the_task_pages_serve_every_page_of_the_whole_app_below_their_paths() {
+    let named = ["/tasks", "/tasks/new", "/tasks/{id}", "/tasks/{id}/edit", "/tasks/{id}/pause", "/tasks/{id}/delete"];
+    assert_serves_exactly(format!("{:?}", crate::task_page_routes()), is_task_page, 7, &named);
+}
+
+/// The same for the check-now function's pages: both pages that run a check, and nothing else
+/// (its API route is held to the whole router in shared/http).
+#[test]
+fn the_check_now_pages_are_exactly_the_pages_that_run_a_check() {
+    let whole = routes_in(&format!("{:?}", crate::app_routes()));
+    for path in CHECK_NOW_PAGE_PATHS {
+        assert_eq!(whole[path], BTreeSet::from(["POST".to_owned()]), "{path}: API Gateway routes its POST alone");
+    }
+    assert_serves_exactly(format!("{:?}", crate::check_now_page_routes()), is_check_now_page, 2, &CHECK_NOW_PAGE_PATHS);
 }

@@ -202,7 +202,8 @@ pub fn function_env(endpoint: &str, r: &Resources) -> Vec<(&'static str, String)
 /// them), the probe engine and the notifier: the dashboard function's dependencies with every
 /// port it leaves out wired too, for tests to arrange and read back through.
 pub fn deps_with(clients: &AwsClients, config: &StoreConfig) -> Deps {
-    let mut deps = wiring::dashboard_deps(clients, config, http_prober()).expect("wiring the store dependencies");
+    let mut deps = wiring::dashboard_deps(clients, config).expect("wiring the store dependencies");
+    deps.prober = http_prober();
     deps.notifier = wiring::aws_notifier(clients, config).expect("the notifier");
     let wired = deps.stores.clone();
     let blobs = vigil_app::Blobs { artefacts: wired.artefacts.clone(), ping_bodies: wired.ping_bodies.clone() };

@@ -1,10 +1,11 @@
 //! The dashboard function on the emulator: its pages rendered and used on its own wiring
 //! (`vigil_fn_api::dashboard_deps`, which lists the stores its pages reach and leaves the rest
 //! unwired), so a page reaching a store that wiring leaves out fails here rather than with a 500
-//! on AWS. A monitor is checked from its page until it is down, the incident the incidents
-//! function opens is acknowledged and commented on from its page, a status page is made and a
-//! monitor and a task are paused and resumed; every request the pages make is one
-//! functions/manifest.json declares for the dashboard.
+//! on AWS. A monitor's form is tried and the monitor checked from its page until it is down
+//! (both the check-now function's, on its wiring), the incident the incidents function opens is
+//! acknowledged and commented on from its page, a status page is made, a monitor is paused and
+//! resumed, and so is a task from its pages (the tasks function's, on its wiring); every request
+//! the pages make is one functions/manifest.json declares for their function.
 
 use crate::account_pages::{Owner, call, signed_in_owner};
 use crate::alerting::drain;
@@ -27,6 +28,13 @@ fn first_id_after(text: &str, prefix: &str) -> String {
         .unwrap_or_else(|| panic!("no link below {prefix} on the page: {text}"))
 }
 
+/// Clients of `session`'s emulator whose requests the returned counter counts, one per function.
+async fn counted_clients(session: &Session) -> (RequestCounter, vigil_aws::AwsClients) {
+    let counter = RequestCounter::default();
+    let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
+    (counter, counted)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     let session = Session::start().await;
@@ -42,23 +50,26 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
         .expect("a task's draft");
     let task = create_task(&deps, CreateTask { actor, draft }, SystemClock::now()).await.unwrap().task.id;
 
-    let counter = RequestCounter::default();
-    let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
+    let (counter, counted) = counted_clients(&session).await;
     let pages = vigil_fn_api::dashboard_app(vigil_fn_api::dashboard_deps(&counted, &session.store_config()).unwrap());
     let post = |path: String, form: String| {
         let (pages, cookie) = (pages.clone(), cookie.clone());
         async move { call(&pages, Method::POST, &path, Some(&cookie), Some(form)).await }
     };
+    let (check_counter, counted) = counted_clients(&session).await;
+    let checks = vigil_fn_api::check_now_app(vigil_fn_api::check_now_deps(&counted, &session.store_config()).unwrap());
+    let check = |path: String, form: String| {
+        let (checks, cookie) = (checks.clone(), cookie.clone());
+        async move { call(&checks, Method::POST, &path, Some(&cookie), Some(form)).await }
+    };
+    let (task_counter, counted) = counted_clients(&session).await;
+    let task_pages = vigil_fn_api::tasks_app(wiring::tasks_deps(&counted, &session.store_config()).unwrap());
 
     for path in [
         "/".to_owned(),
         "/monitors/new".to_owned(),
         format!("/monitors/{monitor}"),
         format!("/monitors/{monitor}/edit"),
-        "/tasks".to_owned(),
-        "/tasks/new".to_owned(),
-        format!("/tasks/{task}"),
-        format!("/tasks/{task}/edit"),
         "/incidents".to_owned(),
         "/status-pages".to_owned(),
         "/status-pages/new".to_owned(),
@@ -69,13 +80,23 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     let overview = call(&pages, Method::GET, "/", Some(&cookie), None).await;
     assert!(overview.text.contains("Checkout") && overview.text.contains("backup"), "{}", overview.text);
 
-    // "Check now" from the monitor's page, up and then down; the incidents function opens the
-    // incident from the status change the page published.
-    let checked = post(format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
+    // The monitor's form tried, which the check-now function renders with what it found; nothing
+    // is saved.
+    let typed = format!("csrf={csrf}&name=Trial&url={}&method=GET&interval_seconds=60&expected_status=2xx", target.url("/"));
+    let tried = check("/monitors/try".to_owned(), typed).await;
+    assert_eq!(tried.status, StatusCode::OK, "{}", tried.text);
+    assert!(tried.text.contains("Try it: the check passed") && tried.text.contains("HTTP status 200"), "{}", tried.text);
+
+    // "Check now" from the monitor's page (the check-now function's), up and then down; the
+    // incidents function opens the incident from the status change it published.
+    let checked = check(format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
     assert_eq!(checked.status, StatusCode::SEE_OTHER, "{}", checked.text);
     target.set_status(503);
-    let checked = post(format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
+    let checked = check(format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
     assert_eq!(checked.status, StatusCode::SEE_OTHER, "{}", checked.text);
+    let back = checked.location.split('#').next().unwrap_or_default();
+    let shown = call(&pages, Method::GET, back, Some(&cookie), None).await;
+    assert!(shown.status == StatusCode::OK && shown.text.contains("503"), "the dashboard shows the check: {}", shown.text);
     let incidents_deps = session.wired(wiring::incidents_deps);
     let queue = session.resources.incident_queue_url.clone();
     let handled = drain(&session, &queue, |e| async { vigil_fn_incidents::handle(&incidents_deps, e).await.unwrap() }).await;
@@ -98,16 +119,31 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     let editor = call(&pages, Method::GET, &made.location, Some(&cookie), None).await;
     assert!(editor.status == StatusCode::OK && editor.text.contains("Shop status"), "{}: {}", made.location, editor.text);
 
-    for (what, id) in [("monitors", monitor.to_string()), ("tasks", task.to_string())] {
-        for action in ["pause", "resume"] {
-            let done = post(format!("/{what}/{id}/{action}"), format!("csrf={csrf}")).await;
-            assert_eq!(done.status, StatusCode::SEE_OTHER, "{what} {action}: {}", done.text);
-        }
+    for action in ["pause", "resume"] {
+        let done = post(format!("/monitors/{monitor}/{action}"), format!("csrf={csrf}")).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "monitor {action}: {}", done.text);
     }
 
-    // The hosts' and alerting's pages are their own functions'.
-    for path in ["/hosts", "/channels", "/settings/keys"] {
+    // The tasks' pages, on the tasks function: each renders, and the task is paused and resumed.
+    for path in ["/tasks".to_owned(), "/tasks/new".to_owned(), format!("/tasks/{task}"), format!("/tasks/{task}/edit")] {
+        let page = call(&task_pages, Method::GET, &path, Some(&cookie), None).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.text);
+    }
+    for action in ["pause", "resume"] {
+        let done = call(&task_pages, Method::POST, &format!("/tasks/{task}/{action}"), Some(&cookie), Some(format!("csrf={csrf}"))).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "task {action}: {}", done.text);
+    }
+    let shown = call(&task_pages, Method::GET, &format!("/tasks/{task}"), Some(&cookie), None).await;
+    assert!(shown.text.contains("backup"), "{}", shown.text);
+
+    // The hosts', alerting's, the account's and the tasks' pages are their own functions', and so
+    // is "check now".
+    for path in ["/hosts", "/channels", "/settings/keys", "/tasks"] {
         assert_eq!(call(&pages, Method::GET, path, Some(&cookie), None).await.status, StatusCode::NOT_FOUND, "{path}");
     }
+    let elsewhere = post(format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND, "{}", elsewhere.text);
     assert_declared("dashboard", &counter);
+    assert_declared("check-now", &check_counter);
+    assert_declared("tasks", &task_counter);
 }

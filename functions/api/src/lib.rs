@@ -2,10 +2,10 @@
 //! api function (what of the API no group's function serves), the dashboard's pages, the
 //! account's pages, the hosts' pages, alerting's pages, and the functions of one route group
 //! each (the monitors', "check now"'s with the pages that run a check, the heartbeat tasks' with
-//! their pages, alerting's, the hosts', the status pages' editors', incidents' triage, the
-//! account's, signing in through the OpenID provider, the public status pages'). lambda_http
-//! turns each API Gateway event into an HTTP request for the router and the router's response
-//! into the event's answer.
+//! their pages, alerting's, the hosts', the status pages' editors', incidents' triage with their
+//! pages, the account's, signing in through the OpenID provider, the public status pages').
+//! lambda_http turns each API Gateway event into an HTTP request for the router and the router's
+//! response into the event's answer.
 
 use axum::Router;
 use std::sync::Arc;
@@ -22,8 +22,8 @@ pub fn app(deps: Deps) -> Router {
 }
 
 /// The dashboard function's handler: the pages and their assets (not the account's, the
-/// hosts', alerting's, the heartbeat tasks', those that run a check or the public status pages,
-/// which have functions of their own).
+/// hosts', alerting's, the heartbeat tasks', the incidents', those that run a check or the
+/// public status pages, which have functions of their own).
 pub fn dashboard_app(deps: Deps) -> Router {
     vigil_web::dashboard_app(deps).layer(axum::middleware::from_fn(client_address))
 }
@@ -158,9 +158,10 @@ pub fn publishing_app(deps: Deps) -> Router {
 }
 
 /// The triage function's handler: incidents listed, read, acknowledged, commented on and
-/// resolved, over their own dependencies (`vigil_aws::wiring::triage_deps`).
+/// resolved, through the API and their pages (`/incidents` and below, where an incident is also
+/// published on a status page), over their own dependencies (`vigil_aws::wiring::triage_deps`).
 pub fn triage_app(deps: Deps) -> Router {
-    vigil_http::triage_router(deps).layer(axum::middleware::from_fn(client_address))
+    vigil_web::triage_app(deps).layer(axum::middleware::from_fn(client_address))
 }
 
 /// The status function's handler: the public status pages, their feeds, badges, Statuspage

@@ -1,4 +1,5 @@
-//! The triage function's entry point: the incidents' route group over its own stores.
+//! The triage function's entry point: the incidents' route group and their pages over its own
+//! stores.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {

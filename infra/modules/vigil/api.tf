@@ -276,10 +276,11 @@ resource "aws_apigatewayv2_route" "sso" {
 }
 
 # /v1/incidents and below go to the triage function (it serves exactly these paths of the whole
-# router: a test in shared/http holds it to them), but publishing an incident (above).
+# router: a test in shared/http holds it to them), but publishing an incident through the API
+# (above); and so do the incidents' pages, /incidents and below (publishing included).
 resource "aws_apigatewayv2_route" "triage" {
   #checkov:skip=CKV_AWS_309:Authorisation is the function's own (bearer API keys and session cookies checked against the table), as on the api's routes.
-  for_each  = toset(["ANY /v1/incidents", "ANY /v1/incidents/{proxy+}"])
+  for_each  = toset(["ANY /v1/incidents", "ANY /v1/incidents/{proxy+}", "ANY /incidents", "ANY /incidents/{proxy+}"])
   api_id    = aws_apigatewayv2_api.http.id
   route_key = each.value
   target    = "integrations/${aws_apigatewayv2_integration.triage.id}"
@@ -476,12 +477,13 @@ resource "aws_lambda_permission" "publishing" {
 }
 
 resource "aws_lambda_permission" "triage" {
-  statement_id  = "HttpApiTriage"
+  for_each      = { Api = "v1/incidents", Pages = "incidents" }
+  statement_id  = "HttpApiTriage${each.key}"
   action        = "lambda:InvokeFunction"
   function_name = module.triage.function_name
   principal     = "apigateway.amazonaws.com"
-  # Any stage and method, paths under /v1/incidents only.
-  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/v1/incidents*"
+  # Any stage and method, these paths and below only.
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*/${each.value}*"
 }
 
 resource "aws_lambda_permission" "status" {

@@ -334,9 +334,11 @@ module "publishing" {
   deployment = local.deployment
 }
 
-# What the people on call do with incidents: list, read, acknowledge, comment, resolve (api.tf
-# routes /v1/incidents to it). Its role is the publishing function's: the table, and the
-# notifications queue for what an acknowledgement or a resolution announces.
+# What the people on call do with incidents: list, read, acknowledge, comment, resolve, through
+# the API and the incidents' pages, where an incident is also published on a status page (api.tf
+# routes /v1/incidents, /incidents and below to it). Its role is the publishing function's: the
+# table, and the notifications queue for what an acknowledgement, a resolution or a publication
+# announces.
 module "triage" {
   source = "../function"
 

@@ -4,8 +4,9 @@
 //! Lambda functions serve parts of it: [`dashboard_app`] the pages, [`account_pages_app`] the
 //! account's pages, [`host_pages_app`] the hosts' pages, [`alerting_pages_app`] alerting's,
 //! [`check_now_app`] the pages that run a check (with the API's "check now"), [`tasks_app`] the
-//! heartbeat tasks' pages (with the tasks' API), [`api_app`] what of the API no route group's
-//! function serves, [`status_app`] the public status pages.
+//! heartbeat tasks' pages (with the tasks' API), [`triage_app`] the incidents' pages (with
+//! incidents' triage), [`api_app`] what of the API no route group's function serves,
+//! [`status_app`] the public status pages.
 
 mod assets;
 mod failure;
@@ -42,6 +43,7 @@ fn page_routes() -> Router<Deps> {
         dashboard_pages()
             .merge(check_now_pages())
             .merge(pages::heartbeats::routes())
+            .merge(pages::incidents::routes())
             .merge(account_pages())
             .merge(pages::hosts::routes())
             .merge(pages::notifications::routes())
@@ -50,8 +52,9 @@ fn page_routes() -> Router<Deps> {
 }
 
 /// The dashboard's pages and every asset, and a status page's subscription form (it queues a
-/// mail): every page but the account's, the hosts', alerting's, the heartbeat tasks', those that
-/// run a check and the public status pages themselves, without their layers.
+/// mail): every page but the account's, the hosts', alerting's, the heartbeat tasks', the
+/// incidents', those that run a check and the public status pages themselves, without their
+/// layers.
 fn dashboard_pages() -> Router<Deps> {
     use pages::*;
     Router::new()
@@ -65,7 +68,6 @@ fn dashboard_pages() -> Router<Deps> {
         .route("/monitors/{id}/delete", post(monitor::delete))
         .route("/live", get(live::stream))
         .route("/assets/{name}", get(assets::serve))
-        .merge(incidents::routes())
         .merge(status_page::subscription_routes())
         .merge(status_editor::routes())
 }
@@ -226,6 +228,20 @@ pub fn tasks_app(deps: Deps) -> Router {
 /// The pages of [`tasks_app`], waiting for their state; the API's router answers unknown paths.
 fn task_page_routes() -> Router<Deps> {
     with_page_layers(pages::heartbeats::routes())
+}
+
+/// What the triage function serves: the incidents' pages (the list with its filters, an
+/// incident's page, acknowledging, commenting, resolving and publishing it on a status page),
+/// each as [`app`] serves it, and incidents' triage (every route below `/v1/incidents` but
+/// publishing, vigil-http's [`vigil_http::triage_router`]). API Gateway sends it `/incidents`,
+/// `/v1/incidents` and everything below them but the API's publishing.
+pub fn triage_app(deps: Deps) -> Router {
+    incident_page_routes().with_state(deps.clone()).merge(vigil_http::triage_router(deps))
+}
+
+/// The pages of [`triage_app`], waiting for their state; the API's router answers unknown paths.
+fn incident_page_routes() -> Router<Deps> {
+    with_page_layers(pages::incidents::routes())
 }
 
 /// What the api function serves: the `/v1` routes that no group's function serves (the summary,

@@ -67,10 +67,15 @@ fn is_task_page(path: &str) -> bool {
     path == "/tasks" || path.starts_with("/tasks/")
 }
 
+/// The pages' paths API Gateway sends the triage function: `/incidents` and everything below.
+fn is_incident_page(path: &str) -> bool {
+    path == "/incidents" || path.starts_with("/incidents/")
+}
+
 /// API Gateway sends the dashboard function every request that no other route takes
 /// (`$default`), and a status page's subscription form: it must answer every page of the whole
-/// app outside the API's, the account pages', the host pages', the alerting pages', the tasks'
-/// and the check-now function's and the status function's paths, and the form, each with the same methods (the dashboard serves every asset,
+/// app outside the API's, the account pages', the host pages', the alerting pages', the tasks',
+/// the triage, the check-now and the status function's paths, and the form, each with the same methods (the dashboard serves every asset,
 /// the status function only the public pages').
 #[test]
 fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_and_the_other_page_functions() {
@@ -82,12 +87,13 @@ fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_and_the_othe
             || is_alerting_page(path)
             || is_check_now_page(path)
             || is_task_page(path)
+            || is_incident_page(path)
             || (STATUS_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) && !path.starts_with("/assets/"))
     };
     let form = "/status/{slug}/subscription";
     let expected: BTreeMap<String, BTreeSet<String>> = whole.into_iter().filter(|(path, _)| path == form || !elsewhere(path)).collect();
-    assert!(expected.len() >= 25, "the whole app's pages no longer parse: {expected:?}");
-    for path in ["/", "/monitors/{id}", "/incidents", "/assets/{name}", "/live", form] {
+    assert!(expected.len() >= 20, "the whole app's pages no longer parse: {expected:?}");
+    for path in ["/", "/monitors/{id}", "/status-pages", "/assets/{name}", "/live", form] {
         assert!(expected.contains_key(path), "{path} is not in {expected:?}");
     }
     for path in [
@@ -101,6 +107,8 @@ fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_and_the_othe
         "/monitors/try",
         "/tasks",
         "/tasks/{id}",
+        "/incidents",
+        "/incidents/{id}",
     ] {
         assert!(!expected.contains_key(path), "{path} is in {expected:?}");
     }
@@ -146,6 +154,13 @@ fn the_alerting_pages_serve_every_page_of_the_whole_app_below_their_paths() {
 fn the_task_pages_serve_every_page_of_the_whole_app_below_their_paths() {
     let named = ["/tasks", "/tasks/new", "/tasks/{id}", "/tasks/{id}/edit", "/tasks/{id}/pause", "/tasks/{id}/delete"];
     assert_serves_exactly(format!("{:?}", crate::task_page_routes()), is_task_page, 7, &named);
+}
+
+/// The same for the triage function's pages: every page of the whole app below their paths.
+#[test]
+fn the_incident_pages_serve_every_page_of_the_whole_app_below_their_paths() {
+    let named = ["/incidents", "/incidents/{id}", "/incidents/{id}/acknowledge", "/incidents/{id}/resolve", "/incidents/{id}/publish"];
+    assert_serves_exactly(format!("{:?}", crate::incident_page_routes()), is_incident_page, 6, &named);
 }
 
 /// The same for the check-now function's pages: both pages that run a check, and nothing else

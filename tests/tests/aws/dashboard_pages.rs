@@ -2,10 +2,11 @@
 //! (`vigil_fn_api::dashboard_deps`, which lists the stores its pages reach and leaves the rest
 //! unwired), so a page reaching a store that wiring leaves out fails here rather than with a 500
 //! on AWS. A monitor's form is tried and the monitor checked from its page until it is down
-//! (both the check-now function's, on its wiring), the incident the incidents function opens is
-//! acknowledged and commented on from its page, a status page is made, a monitor is paused and
-//! resumed, and so is a task from its pages (the tasks function's, on its wiring); every request
-//! the pages make is one functions/manifest.json declares for their function.
+//! (both the check-now function's, on its wiring), a status page is made, the incident the
+//! incidents function opens is acknowledged, commented on and published on that page from its
+//! pages (the triage function's, on its wiring), a monitor is paused and resumed, and so is a
+//! task from its pages (the tasks function's, on its wiring); every request the pages make is
+//! one functions/manifest.json declares for their function.
 
 use crate::account_pages::{Owner, call, signed_in_owner};
 use crate::alerting::drain;
@@ -64,13 +65,18 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     };
     let (task_counter, counted) = counted_clients(&session).await;
     let task_pages = vigil_fn_api::tasks_app(wiring::tasks_deps(&counted, &session.store_config()).unwrap());
+    let (triage_counter, counted) = counted_clients(&session).await;
+    let incident_pages = vigil_fn_api::triage_app(wiring::triage_deps(&counted, &session.store_config()).unwrap());
+    let triage = |path: String, form: String| {
+        let (incident_pages, cookie) = (incident_pages.clone(), cookie.clone());
+        async move { call(&incident_pages, Method::POST, &path, Some(&cookie), Some(form)).await }
+    };
 
     for path in [
         "/".to_owned(),
         "/monitors/new".to_owned(),
         format!("/monitors/{monitor}"),
         format!("/monitors/{monitor}/edit"),
-        "/incidents".to_owned(),
         "/status-pages".to_owned(),
         "/status-pages/new".to_owned(),
     ] {
@@ -79,6 +85,13 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     }
     let overview = call(&pages, Method::GET, "/", Some(&cookie), None).await;
     assert!(overview.text.contains("Checkout") && overview.text.contains("backup"), "{}", overview.text);
+
+    // A status page from its form, and its editor.
+    let form = format!("csrf={csrf}&name=Shop+status&slug=shop&description=&access=public&default_locale=en&time_zone=UTC");
+    let made = post("/status-pages".to_owned(), form).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    let editor = call(&pages, Method::GET, &made.location, Some(&cookie), None).await;
+    assert!(editor.status == StatusCode::OK && editor.text.contains("Shop status"), "{}: {}", made.location, editor.text);
 
     // The monitor's form tried, which the check-now function renders with what it found; nothing
     // is saved.
@@ -101,23 +114,26 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     let queue = session.resources.incident_queue_url.clone();
     let handled = drain(&session, &queue, |e| async { vigil_fn_incidents::handle(&incidents_deps, e).await.unwrap() }).await;
     assert!(handled > 0, "the status change reached the incidents queue");
-    let listed = call(&pages, Method::GET, "/incidents", Some(&cookie), None).await;
-    let incident = first_id_after(&listed.text, "/incidents/");
-    let shown = call(&pages, Method::GET, &format!("/incidents/{incident}"), Some(&cookie), None).await;
-    assert!(shown.status == StatusCode::OK && shown.text.contains("Checkout"), "{}", shown.text);
-    let acknowledged = post(format!("/incidents/{incident}/acknowledge"), format!("csrf={csrf}")).await;
-    assert_eq!(acknowledged.status, StatusCode::SEE_OTHER, "{}", acknowledged.text);
-    let commented = post(format!("/incidents/{incident}/comment"), format!("csrf={csrf}&text=Restarting+the+workers")).await;
-    assert_eq!(commented.status, StatusCode::SEE_OTHER, "{}", commented.text);
-    let shown = call(&pages, Method::GET, &format!("/incidents/{incident}"), Some(&cookie), None).await;
-    assert!(shown.text.contains("Restarting the workers"), "the comment is on the timeline: {}", shown.text);
 
-    // A status page from its form, and its editor.
-    let form = format!("csrf={csrf}&name=Shop+status&slug=shop&description=&access=public&default_locale=en&time_zone=UTC");
-    let made = post("/status-pages".to_owned(), form).await;
-    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
-    let editor = call(&pages, Method::GET, &made.location, Some(&cookie), None).await;
-    assert!(editor.status == StatusCode::OK && editor.text.contains("Shop status"), "{}: {}", made.location, editor.text);
+    // The incident's pages, on the triage function: listed (filtered by the monitor), shown,
+    // acknowledged, commented on, and published on the status page, whose editor (the
+    // dashboard's) opens the post.
+    let listed = call(&incident_pages, Method::GET, &format!("/incidents?subject=monitor:{monitor}"), Some(&cookie), None).await;
+    assert!(listed.status == StatusCode::OK && listed.text.contains("Checkout (Monitor)"), "{}", listed.text);
+    let incident = first_id_after(&listed.text, "/incidents/");
+    let shown = call(&incident_pages, Method::GET, &format!("/incidents/{incident}"), Some(&cookie), None).await;
+    assert!(shown.status == StatusCode::OK && shown.text.contains("Checkout") && shown.text.contains("Shop status"), "{}", shown.text);
+    let acknowledged = triage(format!("/incidents/{incident}/acknowledge"), format!("csrf={csrf}")).await;
+    assert_eq!(acknowledged.status, StatusCode::SEE_OTHER, "{}", acknowledged.text);
+    let commented = triage(format!("/incidents/{incident}/comment"), format!("csrf={csrf}&text=Restarting+the+workers")).await;
+    assert_eq!(commented.status, StatusCode::SEE_OTHER, "{}", commented.text);
+    let shown = call(&incident_pages, Method::GET, &format!("/incidents/{incident}"), Some(&cookie), None).await;
+    assert!(shown.text.contains("Restarting the workers"), "the comment is on the timeline: {}", shown.text);
+    let status_page = first_id_after(&made.location, "/status-pages/");
+    let published = triage(format!("/incidents/{incident}/publish"), format!("csrf={csrf}&page_id={status_page}")).await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.text);
+    let post_editor = call(&pages, Method::GET, &published.location, Some(&cookie), None).await;
+    assert_eq!(post_editor.status, StatusCode::OK, "{}: {}", published.location, post_editor.text);
 
     for action in ["pause", "resume"] {
         let done = post(format!("/monitors/{monitor}/{action}"), format!("csrf={csrf}")).await;
@@ -136,9 +152,9 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     let shown = call(&task_pages, Method::GET, &format!("/tasks/{task}"), Some(&cookie), None).await;
     assert!(shown.text.contains("backup"), "{}", shown.text);
 
-    // The hosts', alerting's, the account's and the tasks' pages are their own functions', and so
-    // is "check now".
-    for path in ["/hosts", "/channels", "/settings/keys", "/tasks"] {
+    // The hosts', alerting's, the account's, the tasks' and the incidents' pages are their own
+    // functions', and so is "check now".
+    for path in ["/hosts", "/channels", "/settings/keys", "/tasks", "/incidents"] {
         assert_eq!(call(&pages, Method::GET, path, Some(&cookie), None).await.status, StatusCode::NOT_FOUND, "{path}");
     }
     let elsewhere = post(format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
@@ -146,4 +162,5 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     assert_declared("dashboard", &counter);
     assert_declared("check-now", &check_counter);
     assert_declared("tasks", &task_counter);
+    assert_declared("triage", &triage_counter);
 }

@@ -5,7 +5,8 @@ use vigil_domain::ids::{MonitorId, TaskId};
 use vigil_domain::page::PageRequest;
 use vigil_domain::ports::{MonitorQuery, StoreError};
 
-/// What a rule, a window or a mute can name: a tenant's monitors and tasks.
+/// What a rule, a window, a mute or the incidents' filter can name: a tenant's monitors and
+/// tasks.
 #[derive(Clone, Debug)]
 pub struct ListSubjects {
     /// Who asks, in which organisation.

@@ -15,12 +15,11 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use vigil_app::SystemClock;
 use vigil_app::incidents::{ListIncidents, list_incidents};
-use vigil_app::monitors::{ListMonitors, list_monitors};
-use vigil_app::tasks::{ListTasks, list_tasks};
+use vigil_app::notifications::{ListSubjects, list_subjects};
 use vigil_domain::access::Actor;
 use vigil_domain::incident::{AnyIncident, IncidentStatus, IncidentSubject};
 use vigil_domain::page::{Cursor, PageRequest};
-use vigil_domain::ports::{IncidentQuery, MonitorQuery};
+use vigil_domain::ports::IncidentQuery;
 
 /// An incident's row.
 struct IncidentRow {
@@ -93,28 +92,23 @@ fn row(visitor: &Visitor, incident: &AnyIncident, now: Timestamp) -> IncidentRow
     }
 }
 
-/// The monitors and tasks to filter by (the first 500 of each).
+/// The monitors and tasks to filter by (the first 500 of each), by name: read through
+/// `list_subjects`, so the page reads no ping key or task state.
 async fn subjects(visitor: &Visitor, actor: &Actor, now: Timestamp) -> Result<Vec<SubjectChoice>, Failure> {
-    let page = PageRequest { cursor: None, limit: PageRequest::MAX_LIMIT };
-    let monitors = list_monitors(
-        &visitor.deps,
-        ListMonitors { actor: actor.clone(), query: MonitorQuery { tag: None, status: None, page: page.clone() } },
-        now,
-    )
-    .await
-    .map_err(|e| Failure::of(visitor, e))?;
-    let tasks = list_tasks(&visitor.deps, ListTasks { actor: actor.clone(), page }, now).await.map_err(|e| Failure::of(visitor, e))?;
+    let subjects = list_subjects(&visitor.deps, ListSubjects { actor: actor.clone() }, now).await.map_err(|e| Failure::of(visitor, e))?;
     let tr = &visitor.tr;
     let monitor_word = tr.t(msg("incidents.kind.monitor"));
     let task_word = tr.t(msg("incidents.kind.task"));
-    let mut choices: Vec<SubjectChoice> = monitors
-        .items
-        .iter()
-        .map(|m| SubjectChoice { value: format!("monitor:{}", m.monitor.id), name: format!("{} ({monitor_word})", m.monitor.spec.name) })
-        .chain(tasks.items.iter().map(|t| SubjectChoice {
-            value: format!("task:{}", t.record.task.id),
-            name: format!("{} ({task_word})", t.record.task.spec.name),
-        }))
+    let mut choices: Vec<SubjectChoice> = subjects
+        .monitors
+        .into_iter()
+        .map(|(id, name)| SubjectChoice { value: format!("monitor:{id}"), name: format!("{name} ({monitor_word})") })
+        .chain(
+            subjects
+                .tasks
+                .into_iter()
+                .map(|(id, name)| SubjectChoice { value: format!("task:{id}"), name: format!("{name} ({task_word})") }),
+        )
         .collect();
     choices.sort_by_cached_key(|choice| choice.name.to_lowercase());
     Ok(choices)

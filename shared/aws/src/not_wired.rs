@@ -45,8 +45,15 @@ impl NotWired {
     }
 
     fn refused<T>(&self, port: &'static str) -> Result<T, StoreError> {
+        Err(self.refusal(port))
+    }
+
+    // Apart from the generic `refused`, which has a copy for each return type of the ports'
+    // hundreds of methods: the log event and the message are made once in the binary.
+    #[inline(never)]
+    fn refusal(&self, port: &'static str) -> StoreError {
         tracing::error!(function = self.function, port, "a use case reached a store this function does not wire");
-        Err(StoreError::backend(format!("the {} function does not wire the {port} store", self.function)))
+        StoreError::backend(format!("the {} function does not wire the {port} store", self.function))
     }
 }
 

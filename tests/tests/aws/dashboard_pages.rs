@@ -8,7 +8,7 @@
 //! task from its pages (the tasks function's, on its wiring); every request the pages make is
 //! one functions/manifest.json declares for their function.
 
-use crate::account_pages::{Owner, call, signed_in_owner};
+use crate::account_pages::{Answer, Owner, call, signed_in_owner};
 use crate::alerting::drain;
 use crate::pipeline::assert_declared;
 use http::{Method, StatusCode};
@@ -36,6 +36,11 @@ async fn counted_clients(session: &Session) -> (RequestCounter, vigil_aws::AwsCl
     (counter, counted)
 }
 
+/// `form` posted to `path` of `app` with the session `cookie`.
+async fn submit(app: &axum::Router, cookie: &str, path: impl AsRef<str>, form: String) -> Answer {
+    call(app, Method::POST, path.as_ref(), Some(cookie), Some(form)).await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     let session = Session::start().await;
@@ -53,24 +58,12 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
 
     let (counter, counted) = counted_clients(&session).await;
     let pages = vigil_fn_api::dashboard_app(vigil_fn_api::dashboard_deps(&counted, &session.store_config()).unwrap());
-    let post = |path: String, form: String| {
-        let (pages, cookie) = (pages.clone(), cookie.clone());
-        async move { call(&pages, Method::POST, &path, Some(&cookie), Some(form)).await }
-    };
     let (check_counter, counted) = counted_clients(&session).await;
     let checks = vigil_fn_api::check_now_app(vigil_fn_api::check_now_deps(&counted, &session.store_config()).unwrap());
-    let check = |path: String, form: String| {
-        let (checks, cookie) = (checks.clone(), cookie.clone());
-        async move { call(&checks, Method::POST, &path, Some(&cookie), Some(form)).await }
-    };
     let (task_counter, counted) = counted_clients(&session).await;
     let task_pages = vigil_fn_api::tasks_app(wiring::tasks_deps(&counted, &session.store_config()).unwrap());
     let (triage_counter, counted) = counted_clients(&session).await;
     let incident_pages = vigil_fn_api::triage_app(wiring::triage_deps(&counted, &session.store_config()).unwrap());
-    let triage = |path: String, form: String| {
-        let (incident_pages, cookie) = (incident_pages.clone(), cookie.clone());
-        async move { call(&incident_pages, Method::POST, &path, Some(&cookie), Some(form)).await }
-    };
 
     for path in [
         "/".to_owned(),
@@ -88,7 +81,7 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
 
     // A status page from its form, and its editor.
     let form = format!("csrf={csrf}&name=Shop+status&slug=shop&description=&access=public&default_locale=en&time_zone=UTC");
-    let made = post("/status-pages".to_owned(), form).await;
+    let made = submit(&pages, &cookie, "/status-pages", form).await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
     let editor = call(&pages, Method::GET, &made.location, Some(&cookie), None).await;
     assert!(editor.status == StatusCode::OK && editor.text.contains("Shop status"), "{}: {}", made.location, editor.text);
@@ -96,16 +89,16 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     // The monitor's form tried, which the check-now function renders with what it found; nothing
     // is saved.
     let typed = format!("csrf={csrf}&name=Trial&url={}&method=GET&interval_seconds=60&expected_status=2xx", target.url("/"));
-    let tried = check("/monitors/try".to_owned(), typed).await;
+    let tried = submit(&checks, &cookie, "/monitors/try", typed).await;
     assert_eq!(tried.status, StatusCode::OK, "{}", tried.text);
     assert!(tried.text.contains("Try it: the check passed") && tried.text.contains("HTTP status 200"), "{}", tried.text);
 
     // "Check now" from the monitor's page (the check-now function's), up and then down; the
     // incidents function opens the incident from the status change it published.
-    let checked = check(format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
+    let checked = submit(&checks, &cookie, format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
     assert_eq!(checked.status, StatusCode::SEE_OTHER, "{}", checked.text);
     target.set_status(503);
-    let checked = check(format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
+    let checked = submit(&checks, &cookie, format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
     assert_eq!(checked.status, StatusCode::SEE_OTHER, "{}", checked.text);
     let back = checked.location.split('#').next().unwrap_or_default();
     let shown = call(&pages, Method::GET, back, Some(&cookie), None).await;
@@ -123,20 +116,23 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     let incident = first_id_after(&listed.text, "/incidents/");
     let shown = call(&incident_pages, Method::GET, &format!("/incidents/{incident}"), Some(&cookie), None).await;
     assert!(shown.status == StatusCode::OK && shown.text.contains("Checkout") && shown.text.contains("Shop status"), "{}", shown.text);
-    let acknowledged = triage(format!("/incidents/{incident}/acknowledge"), format!("csrf={csrf}")).await;
+    let acknowledged = submit(&incident_pages, &cookie, format!("/incidents/{incident}/acknowledge"), format!("csrf={csrf}")).await;
     assert_eq!(acknowledged.status, StatusCode::SEE_OTHER, "{}", acknowledged.text);
-    let commented = triage(format!("/incidents/{incident}/comment"), format!("csrf={csrf}&text=Restarting+the+workers")).await;
+    let commented =
+        submit(&incident_pages, &cookie, format!("/incidents/{incident}/comment"), format!("csrf={csrf}&text=Restarting+the+workers"))
+            .await;
     assert_eq!(commented.status, StatusCode::SEE_OTHER, "{}", commented.text);
     let shown = call(&incident_pages, Method::GET, &format!("/incidents/{incident}"), Some(&cookie), None).await;
     assert!(shown.text.contains("Restarting the workers"), "the comment is on the timeline: {}", shown.text);
     let status_page = first_id_after(&made.location, "/status-pages/");
-    let published = triage(format!("/incidents/{incident}/publish"), format!("csrf={csrf}&page_id={status_page}")).await;
+    let published =
+        submit(&incident_pages, &cookie, format!("/incidents/{incident}/publish"), format!("csrf={csrf}&page_id={status_page}")).await;
     assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.text);
     let post_editor = call(&pages, Method::GET, &published.location, Some(&cookie), None).await;
     assert_eq!(post_editor.status, StatusCode::OK, "{}: {}", published.location, post_editor.text);
 
     for action in ["pause", "resume"] {
-        let done = post(format!("/monitors/{monitor}/{action}"), format!("csrf={csrf}")).await;
+        let done = submit(&pages, &cookie, format!("/monitors/{monitor}/{action}"), format!("csrf={csrf}")).await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "monitor {action}: {}", done.text);
     }
 
@@ -146,7 +142,7 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
         assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.text);
     }
     for action in ["pause", "resume"] {
-        let done = call(&task_pages, Method::POST, &format!("/tasks/{task}/{action}"), Some(&cookie), Some(format!("csrf={csrf}"))).await;
+        let done = submit(&task_pages, &cookie, format!("/tasks/{task}/{action}"), format!("csrf={csrf}")).await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "task {action}: {}", done.text);
     }
     let shown = call(&task_pages, Method::GET, &format!("/tasks/{task}"), Some(&cookie), None).await;
@@ -157,7 +153,7 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     for path in ["/hosts", "/channels", "/settings/keys", "/tasks", "/incidents"] {
         assert_eq!(call(&pages, Method::GET, path, Some(&cookie), None).await.status, StatusCode::NOT_FOUND, "{path}");
     }
-    let elsewhere = post(format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
+    let elsewhere = submit(&pages, &cookie, format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
     assert_eq!(elsewhere.status, StatusCode::NOT_FOUND, "{}", elsewhere.text);
     assert_declared("dashboard", &counter);
     assert_declared("check-now", &check_counter);

@@ -6,6 +6,8 @@ use crate::config::AwsSettings;
 use crate::request_count::RequestCounter;
 use crate::s3::S3Objects;
 use crate::sdk_http::SdkHttpClient;
+use crate::signed_call::Signer;
+use crate::sqs::SqsMessages;
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -42,13 +44,15 @@ pub struct AwsClients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     /// S3, for objects (see [`crate::s3`]).
     pub s3: S3Objects,
+    /// SQS's `SendMessage`, for the notifier's queue of deliveries (see [`crate::sqs::SqsMessages`]).
+    pub sqs_messages: SqsMessages,
     /// SES (v2), for email: made on first use, as are the three below, so that a function that
     /// never calls a service carries none of its client's code (its configuration, endpoint
     /// rules and serialisers) and spends no cold-start time on it.
     ses: OnceLock<aws_sdk_sesv2::Client>,
     /// SNS.
     sns: OnceLock<aws_sdk_sns::Client>,
-    /// SQS.
+    /// SQS's SDK client, for the scheduler's batches of probe jobs and the tests.
     sqs: OnceLock<aws_sdk_sqs::Client>,
     /// EventBridge.
     eventbridge: OnceLock<aws_sdk_eventbridge::Client>,
@@ -87,11 +91,15 @@ impl AwsClients {
             shared = shared.endpoint_url(endpoint);
         }
         let shared = shared.build();
-        let s3 = S3Objects::new(&settings.region, settings.endpoint_url.as_deref(), credentials.clone(), http, counter.clone());
+        let endpoint = settings.endpoint_url.as_deref();
+        let signer = Signer { region: settings.region.clone(), credentials, http, counter: counter.clone() };
+        let s3 = S3Objects::new(&signer, endpoint);
+        let sqs_messages = SqsMessages::new(&signer, endpoint);
         Self {
             // Every function reads or writes the table: its client is made at once.
             dynamodb: client_of!(&shared, &counter, aws_sdk_dynamodb),
             s3,
+            sqs_messages,
             ses: OnceLock::new(),
             sns: OnceLock::new(),
             sqs: OnceLock::new(),

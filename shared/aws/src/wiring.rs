@@ -435,7 +435,7 @@ fn not_wired(function: &'static str) -> Stores {
 
 /// New deliveries are stored and their message sent to the notifier queue.
 fn queued_deliveries(clients: &AwsClients, config: &StoreConfig, store: &Arc<DynamoStore>) -> Arc<dyn DeliveryLog> {
-    Arc::new(QueuedDeliveryLog::new(store.clone(), clients.sqs().clone(), &config.notify_queue_url))
+    Arc::new(QueuedDeliveryLog::new(store.clone(), clients.sqs_messages.clone(), &config.notify_queue_url))
 }
 
 fn artefacts(clients: &AwsClients, config: &StoreConfig) -> Arc<dyn ArtefactStore> {

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use futures::{StreamExt, TryStreamExt};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use vigil_aws::Signer;
 use vigil_aws::request_count::RequestCounter;
 use vigil_aws::s3::S3Objects;
 use vigil_aws::sdk_http::SdkHttpClient;
@@ -109,7 +110,8 @@ async fn throttling_server(throttled: usize) -> (String, Arc<AtomicUsize>) {
 
 fn client_of(endpoint: &str, counter: &RequestCounter) -> S3Objects {
     let credentials = SharedCredentialsProvider::new(Credentials::new("test", "test", None, None, "test"));
-    S3Objects::new(REGION, Some(endpoint), credentials, SdkHttpClient::new(), Some(counter.clone()))
+    let signer = Signer { region: REGION.to_owned(), credentials, http: SdkHttpClient::new(), counter: Some(counter.clone()) };
+    S3Objects::new(&signer, Some(endpoint))
 }
 
 #[tokio::test]

@@ -1,48 +1,20 @@
-//! The S3 calls themselves, with the SDK's retry rule (three attempts; a connection failure,
-//! a timeout, throttling and server errors are tried again) and its timeouts.
+//! The S3 calls themselves, sent through [`Caller`] (signed, counted, tried again as the SDK
+//! does).
 
 use super::addressing::Addressing;
 use super::reply::Reply;
-use super::signing::{ObjectRequest, signed};
-use crate::request_count::RequestCounter;
-use crate::sdk_http::SdkHttpClient;
-use anyhow::{Context, anyhow, bail};
-use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
-use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings, SharedHttpConnector};
-use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
-use aws_smithy_types::byte_stream::ByteStream;
+use super::signing::S3;
+use crate::signed_call::{Answer, CallRequest, Caller, Signer};
+use anyhow::{Context, bail};
 use base64::Engine;
 use bytes::Bytes;
 use md5::{Digest, Md5};
-use std::fmt;
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, SystemTime};
-
-/// Attempts per call, as the SDK's standard retry mode.
-const ATTEMPTS: u32 = 3;
-/// The pause before the second attempt; it doubles before each later one.
-const FIRST_PAUSE: Duration = Duration::from_millis(100);
-/// Connecting, and each attempt as a whole, as the SDK clients are configured (`clients.rs`).
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
-const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An S3 client for objects: put, get, list, delete many.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct S3Objects {
     addressing: Addressing,
-    region: String,
-    credentials: SharedCredentialsProvider,
-    http: SdkHttpClient,
-    // Taken from `http` at the first call: most invocations of the heartbeat and the prober
-    // store nothing in S3.
-    connector: Arc<OnceLock<SharedHttpConnector>>,
-    counter: Option<RequestCounter>,
-}
-
-impl fmt::Debug for S3Objects {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("S3Objects").field("addressing", &self.addressing).field("region", &self.region).finish_non_exhaustive()
-    }
+    caller: Caller,
 }
 
 /// One page of a listing.
@@ -63,39 +35,25 @@ pub struct Undeletable {
     pub reason: String,
 }
 
-/// What came back from S3.
-struct Answer {
-    status: u16,
-    body: Vec<u8>,
-}
-
 impl S3Objects {
-    /// A client of S3 in `region`, or of an emulator at `endpoint` when there is one, signing
-    /// with `credentials` and sending through `http`, each request counted by `counter` if there
-    /// is one. Makes no request.
-    pub fn new(
-        region: &str,
-        endpoint: Option<&str>,
-        credentials: SharedCredentialsProvider,
-        http: SdkHttpClient,
-        counter: Option<RequestCounter>,
-    ) -> Self {
-        let addressing = Addressing::new(region, endpoint);
-        Self { addressing, region: region.to_owned(), credentials, http, connector: Arc::new(OnceLock::new()), counter }
+    /// A client of S3 in `signer`'s region, or of an emulator at `endpoint` when there is one.
+    /// Makes no request.
+    pub fn new(signer: &Signer, endpoint: Option<&str>) -> Self {
+        Self { addressing: Addressing::new(&signer.region, endpoint), caller: Caller::new(&S3, signer) }
     }
 
     /// Stores `body` under `key`, replacing what was there.
     pub async fn put(&self, bucket: &str, key: &str, content_type: &str, body: Vec<u8>) -> anyhow::Result<()> {
         let url = self.addressing.url(bucket, key, &[]);
-        let request = ObjectRequest { method: "PUT", url, headers: vec![("content-type", content_type.to_owned())], body: body.into() };
-        let answer = self.send("PutObject", request).await?;
+        let request = CallRequest { method: "PUT", url, headers: vec![("content-type", content_type.to_owned())], body: body.into() };
+        let answer = self.caller.send("PutObject", request).await?;
         expect_success("PutObject", bucket, key, &answer)
     }
 
     /// The bytes under `key`, if there is an object there.
     pub async fn get(&self, bucket: &str, key: &str) -> anyhow::Result<Option<Vec<u8>>> {
         let url = self.addressing.url(bucket, key, &[]);
-        let answer = self.send("GetObject", ObjectRequest { method: "GET", url, headers: vec![], body: Bytes::new() }).await?;
+        let answer = self.caller.send("GetObject", CallRequest { method: "GET", url, headers: vec![], body: Bytes::new() }).await?;
         // A missing bucket is also a 404, and an error: only a missing key is "nothing there".
         if answer.status == 404 && Reply::parse(&answer.body).is_ok_and(|reply| reply.field("Code") == Some("NoSuchKey")) {
             return Ok(None);
@@ -113,7 +71,7 @@ impl S3Objects {
             query.push(("continuation-token", token));
         }
         let url = self.addressing.url(bucket, "", &query);
-        let answer = self.send("ListObjectsV2", ObjectRequest { method: "GET", url, headers: vec![], body: Bytes::new() }).await?;
+        let answer = self.caller.send("ListObjectsV2", CallRequest { method: "GET", url, headers: vec![], body: Bytes::new() }).await?;
         expect_success("ListObjectsV2", bucket, prefix, &answer)?;
         let reply = Reply::parse(&answer.body).context("reading an S3 listing")?;
         let keys = reply
@@ -147,7 +105,7 @@ impl S3Objects {
         let md5 = base64::engine::general_purpose::STANDARD.encode(Md5::digest(body.as_bytes()));
         let url = self.addressing.url(bucket, "", &[("delete", "")]);
         let headers = vec![("content-type", "application/xml".to_owned()), ("content-md5", md5)];
-        let answer = self.send("DeleteObjects", ObjectRequest { method: "POST", url, headers, body: body.into() }).await?;
+        let answer = self.caller.send("DeleteObjects", CallRequest { method: "POST", url, headers, body: body.into() }).await?;
         expect_success("DeleteObjects", bucket, "", &answer)?;
         let reply = Reply::parse(&answer.body).context("reading what S3 deleted")?;
         Ok(reply
@@ -158,65 +116,6 @@ impl S3Objects {
             })
             .collect())
     }
-
-    /// Sends `request`, signed afresh for each attempt, until it is answered with something
-    /// other than throttling or a server error, or the attempts are spent.
-    async fn send(&self, operation: &'static str, request: ObjectRequest) -> anyhow::Result<Answer> {
-        let mut pause = FIRST_PAUSE;
-        for attempt in 1..=ATTEMPTS {
-            let last = attempt == ATTEMPTS;
-            match self.attempt(operation, &request).await {
-                Ok(answer) if last || !retryable_status(answer.status) => return Ok(answer),
-                Err(Failure::Final(error)) => return Err(error),
-                Err(Failure::Transient(error)) if last => return Err(error.context(format!("S3 {operation}, {ATTEMPTS} attempts"))),
-                _ => {}
-            }
-            tokio::time::sleep(pause).await;
-            pause *= 2;
-        }
-        unreachable!("the last attempt returns")
-    }
-
-    async fn attempt(&self, operation: &'static str, request: &ObjectRequest) -> Result<Answer, Failure> {
-        let credentials = self
-            .credentials
-            .provide_credentials()
-            .await
-            .map_err(|e| Failure::Final(anyhow!(e).context("the credentials to sign an S3 request with")))?;
-        let http = signed(request, credentials, &self.region, SystemTime::now()).map_err(Failure::Final)?;
-        let http = HttpRequest::try_from(http).map_err(|e| Failure::Final(anyhow!(e).context("an S3 request")))?;
-        if let Some(counter) = &self.counter {
-            counter.count("S3", operation);
-        }
-        let exchange = async {
-            let response = self.connector().call(http).await.map_err(|e| {
-                let transient = e.is_io() || e.is_timeout() || e.is_other();
-                let error = anyhow!(e).context(format!("S3 {operation}: no answer"));
-                if transient { Failure::Transient(error) } else { Failure::Final(error) }
-            })?;
-            let status = response.status().as_u16();
-            let body = ByteStream::new(response.into_body())
-                .collect()
-                .await
-                .map_err(|e| Failure::Transient(anyhow!(e).context(format!("S3 {operation}: reading the answer"))))?;
-            Ok(Answer { status, body: body.into_bytes().to_vec() })
-        };
-        tokio::time::timeout(ATTEMPT_TIMEOUT, exchange)
-            .await
-            .unwrap_or_else(|_| Err(Failure::Transient(anyhow!("S3 {operation}: no answer within {ATTEMPT_TIMEOUT:?}"))))
-    }
-
-    fn connector(&self) -> &SharedHttpConnector {
-        self.connector.get_or_init(|| self.http.connector(&HttpConnectorSettings::builder().connect_timeout(CONNECT_TIMEOUT).build()))
-    }
-}
-
-/// Why an attempt failed.
-enum Failure {
-    /// Trying again may help: no connection, a timeout, a cut answer.
-    Transient(anyhow::Error),
-    /// It will fail again: the request cannot be signed or sent as it is.
-    Final(anyhow::Error),
 }
 
 /// A key as a listing with `encoding-type=url` gives it: form-encoded, a space as `+` and a `+`
@@ -224,11 +123,6 @@ enum Failure {
 fn decode_listed_key(key: &str) -> Result<String, std::str::Utf8Error> {
     let spaced = key.replace('+', " ");
     percent_encoding::percent_decode_str(&spaced).decode_utf8().map(|k| k.into_owned())
-}
-
-/// Throttling and server errors, which S3 asks to be tried again.
-fn retryable_status(status: u16) -> bool {
-    matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
 /// An error naming the call, the object and S3's code and message, unless `answer` succeeded.

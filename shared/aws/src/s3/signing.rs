@@ -1,67 +1,18 @@
 //! SigV4 as S3 wants it: the payload's SHA-256 in `x-amz-content-sha256`, the path encoded
 //! once and not normalised (a key may hold `//` or `..`), the session token signed.
 
-use anyhow::Context;
-use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{
-    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings, UriPathNormalizationMode, sign,
-};
-use aws_sigv4::sign::v4;
-use aws_smithy_runtime_api::client::identity::Identity;
-use aws_smithy_types::body::SdkBody;
-use bytes::Bytes;
-use std::time::SystemTime;
+use crate::signed_call::{Service, retryable_status};
 
-/// One S3 request before it is signed.
-#[derive(Clone, Debug)]
-pub(crate) struct ObjectRequest {
-    /// `GET`, `PUT`, `POST`.
-    pub(crate) method: &'static str,
-    /// The whole URL, already encoded (see [`super::addressing::Addressing::url`]).
-    pub(crate) url: String,
-    /// Headers to send and sign besides those signing adds.
-    pub(crate) headers: Vec<(&'static str, String)>,
-    /// The payload; shared, as each attempt sends it again.
-    pub(crate) body: Bytes,
-}
-
-/// `request` signed with `credentials` for S3 in `region` at `time`, as an HTTP request.
-pub(crate) fn signed(
-    request: &ObjectRequest,
-    credentials: Credentials,
-    region: &str,
-    time: SystemTime,
-) -> anyhow::Result<http::Request<SdkBody>> {
-    let mut settings = SigningSettings::default();
-    settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-    settings.percent_encoding_mode = PercentEncodingMode::Single;
-    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-    let identity = Identity::from(credentials);
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name("s3")
-        .time(time)
-        .settings(settings)
-        .build()
-        .context("S3 signing parameters")?
-        .into();
-    let headers = request.headers.iter().map(|(name, value)| (*name, value.as_str()));
-    let signable = SignableRequest::new(request.method, request.url.as_str(), headers, SignableBody::Bytes(&request.body))
-        .context("an S3 request to sign")?;
-    let (instructions, _signature) = sign(signable, &params).context("signing an S3 request")?.into_parts();
-    let mut http = http::Request::builder().method(request.method).uri(&request.url);
-    for (name, value) in &request.headers {
-        http = http.header(*name, value);
-    }
-    let mut http = http.body(SdkBody::from(request.body.clone())).context("an S3 request")?;
-    instructions.apply_to_request_http1x(&mut http);
-    Ok(http)
-}
+/// S3, as its calls are signed, counted and tried again.
+pub(crate) static S3: Service = Service { label: "S3", signing_name: "s3", s3_rules: true, retryable: retryable_status };
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::signed_call::{CallRequest, signed};
+    use aws_credential_types::Credentials;
+    use bytes::Bytes;
+    use std::time::SystemTime;
 
     /// AWS's worked example of a signed GET ("Signature Calculations for the Authorization
     /// Header: Transferring Payload in a Single Chunk", S3 API reference): the same
@@ -69,14 +20,14 @@ mod tests {
     #[test]
     fn the_published_get_example_signs_to_the_published_signature() {
         let credentials = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None, None, "test");
-        let request = ObjectRequest {
+        let request = CallRequest {
             method: "GET",
             url: "https://examplebucket.s3.amazonaws.com/test.txt".into(),
             headers: vec![("range", "bytes=0-9".into())],
             body: Bytes::new(),
         };
         let time = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_369_353_600); // 2013-05-24T00:00:00Z
-        let signed = signed(&request, credentials, "us-east-1", time).expect("signed");
+        let signed = signed(&S3, &request, credentials, "us-east-1", time).expect("signed");
         let authorization = signed.headers()["authorization"].to_str().expect("ascii");
         assert_eq!(
             authorization,
@@ -96,8 +47,8 @@ mod tests {
     fn a_session_token_is_sent_and_signed() {
         let credentials = Credentials::new("AKID", "secret", Some("the-token".into()), None, "test");
         let request =
-            ObjectRequest { method: "PUT", url: "http://127.0.0.1:5000/b/k".into(), headers: vec![], body: Bytes::from_static(b"x") };
-        let signed = signed(&request, credentials, "us-east-1", SystemTime::now()).expect("signed");
+            CallRequest { method: "PUT", url: "http://127.0.0.1:5000/b/k".into(), headers: vec![], body: Bytes::from_static(b"x") };
+        let signed = signed(&S3, &request, credentials, "us-east-1", SystemTime::now()).expect("signed");
         assert_eq!(signed.headers()["x-amz-security-token"], "the-token");
         let authorization = signed.headers()["authorization"].to_str().expect("ascii");
         assert!(authorization.contains("x-amz-security-token"), "{authorization}");

@@ -2,8 +2,8 @@
 //! SQS when it is enqueued, again (delayed) when an attempt failed and a retry is due, and to the
 //! dead-letter queue when it failed for good.
 
+use super::SqsMessages;
 use async_trait::async_trait;
-use aws_sdk_sqs::Client;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -32,13 +32,13 @@ impl DeliveryMessage {
 /// Sends delivery messages.
 #[derive(Clone, Debug)]
 pub struct DeliveryQueue {
-    sqs: Client,
+    sqs: SqsMessages,
     queue_url: String,
 }
 
 impl DeliveryQueue {
     /// The queue at `queue_url`.
-    pub fn new(sqs: Client, queue_url: impl Into<String>) -> Self {
+    pub fn new(sqs: SqsMessages, queue_url: impl Into<String>) -> Self {
         Self { sqs, queue_url: queue_url.into() }
     }
 
@@ -47,9 +47,7 @@ impl DeliveryQueue {
     pub async fn send(&self, message: DeliveryMessage, due: Timestamp, now: Timestamp) -> Result<(), StoreError> {
         let delay = (due - now).as_secs().clamp(0, i64::from(MAX_JOB_DELAY_SECONDS)) as i32;
         let body = serde_json::to_string(&message).map_err(StoreError::backend)?;
-        self.sqs.send_message().queue_url(&self.queue_url).message_body(body).delay_seconds(delay).send().await.map_err(|e| {
-            StoreError::backend(anyhow::anyhow!("sending a delivery to {}: {}", self.queue_url, crate::sdk_error::describe(&e)))
-        })?;
+        self.sqs.send(&self.queue_url, &body, delay).await.map_err(|e| StoreError::backend(e.context("sending a delivery")))?;
         Ok(())
     }
 }
@@ -65,7 +63,7 @@ pub struct QueuedDeliveryLog {
 
 impl QueuedDeliveryLog {
     /// Stores through `log`, announces on `queue_url`.
-    pub fn new(log: Arc<dyn DeliveryLog>, sqs: Client, queue_url: impl Into<String>) -> Self {
+    pub fn new(log: Arc<dyn DeliveryLog>, sqs: SqsMessages, queue_url: impl Into<String>) -> Self {
         Self { log, queue: DeliveryQueue::new(sqs, queue_url) }
     }
 }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    vigil_fn_api::run_handler(|clients, config| Ok(vigil_fn_api::dashboard_app(vigil_fn_api::dashboard_deps(clients, config)?))).await
+    vigil_fn_api::run_route_group(vigil_aws::wiring::dashboard_deps, vigil_fn_api::dashboard_app).await
 }

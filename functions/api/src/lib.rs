@@ -79,12 +79,6 @@ fn one_check_at_a_time() -> anyhow::Result<Arc<dyn vigil_domain::ports::Prober>>
     Ok(Arc::new(vigil_probe::HttpProber::with_guard(vigil_probe::ProberConfig::default(), guard)?))
 }
 
-/// The dashboard function's dependencies (`vigil_aws::wiring::dashboard_deps`: the stores its
-/// pages reach, no probe engine).
-pub fn dashboard_deps(clients: &vigil_aws::AwsClients, config: &vigil_aws::config::StoreConfig) -> anyhow::Result<Deps> {
-    vigil_aws::wiring::dashboard_deps(clients, config)
-}
-
 /// The accounts and account pages' functions' dependencies (`vigil_aws::wiring::accounts_deps`),
 /// with the OpenID provider of `VIGIL_OIDC_*` offered by name (`/v1/auth/providers`, the sign-in
 /// page's button; signing in through it is the sso function's).

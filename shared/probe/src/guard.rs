@@ -48,8 +48,9 @@ impl NetworkGuard {
     }
 
     /// The production guard of a process that looks up few names (the notification senders and
-    /// one-check probe engines of the Lambda functions): the C library's resolver ([`GetaddrinfoResolver`]) and
-    /// [`NetworkPolicy::vet`], without hickory's DNS client and cache in its binary.
+    /// one-check probe engines of the Lambda functions): the C library's resolver
+    /// ([`GetaddrinfoResolver`]) and [`NetworkPolicy::vet`], without hickory's DNS client and
+    /// cache in its binary.
     pub fn with_getaddrinfo() -> Self {
         Self::new(Arc::new(GetaddrinfoResolver), Arc::new(PolicyVetter))
     }

@@ -1,5 +1,5 @@
 //! The dashboard function on the emulator: its pages rendered and used on its own wiring
-//! (`vigil_fn_api::dashboard_deps`, which lists the stores its pages reach and leaves the rest
+//! (`vigil_aws::wiring::dashboard_deps`, which lists the stores its pages reach and leaves the rest
 //! unwired), so a page reaching a store that wiring leaves out fails here rather than with a 500
 //! on AWS. A monitor's form is tried and the monitor checked from its page until it is down
 //! (both the check-now function's, on its wiring), a status page is made, the incident the
@@ -57,7 +57,7 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     let task = create_task(&deps, CreateTask { actor, draft }, SystemClock::now()).await.unwrap().task.id;
 
     let (counter, counted) = counted_clients(&session).await;
-    let pages = vigil_fn_api::dashboard_app(vigil_fn_api::dashboard_deps(&counted, &session.store_config()).unwrap());
+    let pages = vigil_fn_api::dashboard_app(wiring::dashboard_deps(&counted, &session.store_config()).unwrap());
     let (check_counter, counted) = counted_clients(&session).await;
     let checks = vigil_fn_api::check_now_app(vigil_fn_api::check_now_deps(&counted, &session.store_config()).unwrap());
     let (task_counter, counted) = counted_clients(&session).await;

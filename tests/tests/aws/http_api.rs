@@ -83,7 +83,7 @@ fn function_for<'a>(routes: &'a [(String, String)], method: &Method, path: &str)
 pub fn http_api(session: &Session) -> Router {
     let functions: HashMap<&str, Router> = HashMap::from([
         ("api", vigil_fn_api::app(session.api_deps())),
-        ("dashboard", vigil_fn_api::dashboard_app(session.wired(vigil_fn_api::dashboard_deps))),
+        ("dashboard", vigil_fn_api::dashboard_app(session.wired(wiring::dashboard_deps))),
         ("host-pages", vigil_fn_api::host_pages_app(session.wired(wiring::hosts_deps), None)),
         ("alerting-pages", vigil_fn_api::alerting_pages_app(session.wired(wiring::alerting_page_deps))),
         ("account-pages", vigil_fn_api::account_pages_app(session.wired(wiring::accounts_deps))),

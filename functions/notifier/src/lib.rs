@@ -51,8 +51,8 @@ impl Notifier {
     pub fn wired(clients: &AwsClients, config: &NotifierConfig, lease: SignedDuration) -> anyhow::Result<Self> {
         Ok(Self {
             deps: wiring::notifier_deps(clients, &config.store, lease)?,
-            queue: DeliveryQueue::new(clients.sqs_messages.clone(), &config.store.notify_queue_url),
-            dead_letters: DeliveryQueue::new(clients.sqs_messages.clone(), &config.dlq_url),
+            queue: DeliveryQueue::new(clients.sqs_messages(), &config.store.notify_queue_url),
+            dead_letters: DeliveryQueue::new(clients.sqs_messages(), &config.dlq_url),
             lease,
         })
     }

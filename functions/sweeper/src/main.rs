@@ -14,7 +14,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let clients = AwsClients::new(&config.aws, ClientOptions::default()).await;
     let sweeper = Sweeper {
         deps: wiring::sweeper_deps(&clients, &config)?,
-        queue: DeliveryQueue::new(clients.sqs_messages.clone(), &config.notify_queue_url),
+        queue: DeliveryQueue::new(clients.sqs_messages(), &config.notify_queue_url),
         overdue_grace: vigil_fn_sweeper::OVERDUE_GRACE,
     };
     let sweeper = &sweeper;

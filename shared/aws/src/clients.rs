@@ -3,10 +3,12 @@
 //! library, not two).
 
 use crate::config::AwsSettings;
+use crate::events::EventBridgePublisher;
 use crate::request_count::RequestCounter;
 use crate::s3::S3Objects;
 use crate::sdk_http::SdkHttpClient;
 use crate::signed_call::Signer;
+use crate::sns::SnsMessages;
 use crate::sqs::SqsMessages;
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::retry::RetryConfig;
@@ -44,20 +46,18 @@ pub struct AwsClients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     /// S3, for objects (see [`crate::s3`]).
     pub s3: S3Objects,
-    /// SQS's `SendMessage`, for the notifier's queue of deliveries (see [`crate::sqs::SqsMessages`]).
-    pub sqs_messages: SqsMessages,
-    /// SES (v2), for email: made on first use, as are the three below, so that a function that
-    /// never calls a service carries none of its client's code (its configuration, endpoint
-    /// rules and serialisers) and spends no cold-start time on it.
+    /// SES (v2), for email: made on first use, as is SQS's, so that a function that never calls
+    /// a service carries none of its client's code (its configuration, endpoint rules and
+    /// serialisers) and spends no cold-start time on it.
     ses: OnceLock<aws_sdk_sesv2::Client>,
-    /// SNS.
-    sns: OnceLock<aws_sdk_sns::Client>,
     /// SQS's SDK client, for the scheduler's batches of probe jobs and the tests.
     sqs: OnceLock<aws_sdk_sqs::Client>,
-    /// EventBridge.
-    eventbridge: OnceLock<aws_sdk_eventbridge::Client>,
     /// What every client was built from, for clients made later with their own endpoint.
     shared: SdkConfig,
+    /// What the small clients ([`crate::signed_call`]) sign and send with, and the emulator
+    /// they reach instead of AWS, if any.
+    signer: Signer,
+    endpoint_url: Option<String>,
     counter: Option<RequestCounter>,
 }
 
@@ -94,19 +94,32 @@ impl AwsClients {
         let endpoint = settings.endpoint_url.as_deref();
         let signer = Signer { region: settings.region.clone(), credentials, http, counter: counter.clone() };
         let s3 = S3Objects::new(&signer, endpoint);
-        let sqs_messages = SqsMessages::new(&signer, endpoint);
         Self {
             // Every function reads or writes the table: its client is made at once.
             dynamodb: client_of!(&shared, &counter, aws_sdk_dynamodb),
             s3,
-            sqs_messages,
             ses: OnceLock::new(),
-            sns: OnceLock::new(),
             sqs: OnceLock::new(),
-            eventbridge: OnceLock::new(),
             shared,
+            signer,
+            endpoint_url: settings.endpoint_url.clone(),
             counter,
         }
+    }
+
+    /// SQS's `SendMessage`, for the notifier's queue of deliveries.
+    pub fn sqs_messages(&self) -> SqsMessages {
+        SqsMessages::new(&self.signer, self.endpoint_url.as_deref())
+    }
+
+    /// SNS's `Publish`, for events and SMS.
+    pub fn sns_messages(&self) -> SnsMessages {
+        SnsMessages::new(&self.signer, self.endpoint_url.as_deref())
+    }
+
+    /// Puts events on the EventBridge bus `bus` (a name or an ARN).
+    pub fn event_bus(&self, bus: impl Into<String>) -> EventBridgePublisher {
+        EventBridgePublisher::new(&self.signer, self.endpoint_url.as_deref(), bus)
     }
 
     /// SES's client (made on first use).
@@ -114,19 +127,9 @@ impl AwsClients {
         self.ses.get_or_init(|| client_of!(&self.shared, &self.counter, aws_sdk_sesv2))
     }
 
-    /// SNS's client (made on first use).
-    pub fn sns(&self) -> &aws_sdk_sns::Client {
-        self.sns.get_or_init(|| client_of!(&self.shared, &self.counter, aws_sdk_sns))
-    }
-
     /// SQS's client (made on first use).
     pub fn sqs(&self) -> &aws_sdk_sqs::Client {
         self.sqs.get_or_init(|| client_of!(&self.shared, &self.counter, aws_sdk_sqs))
-    }
-
-    /// EventBridge's client (made on first use).
-    pub fn eventbridge(&self) -> &aws_sdk_eventbridge::Client {
-        self.eventbridge.get_or_init(|| client_of!(&self.shared, &self.counter, aws_sdk_eventbridge))
     }
 
     /// What every SDK client was built from: for tests that make clients of other services

@@ -2,9 +2,10 @@
 //! email alone, for a function that sends nothing else.
 
 use crate::clients::AwsClients;
+use crate::service_answer::{CallError, THROTTLING_CODES};
+use crate::sns::{Recipient, SnsMessages};
 use async_trait::async_trait;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageHeader};
-use aws_sdk_sns::types::MessageAttributeValue;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -23,35 +24,25 @@ pub const NO_EMAIL_FROM: &str = "email needs VIGIL_EMAIL_FROM, a verified SES se
 /// the routes meant for time-critical texts (alerts), at a higher price than promotional ones.
 const SMS_TYPE: (&str, &str) = ("AWS.SNS.SMS.SMSType", "Transactional");
 
-/// Error codes of AWS throttling and quota answers: another attempt later may pass, whatever
-/// the status says (some services throttle with a 400).
-const THROTTLED: &[&str] =
-    &["Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException", "RequestThrottled", "LimitExceededException"];
-
 /// Sends messages from a Lambda function.
 #[derive(Clone, Debug)]
 pub struct AwsNotifier {
     http: HttpSender,
     email: SesEmail,
-    sns: aws_sdk_sns::Client,
+    sns: SnsMessages,
 }
 
 impl AwsNotifier {
     /// A notifier on `clients` whose HTTP channels reach only what `policy` allows, resolved
     /// through `guard`; email needs a verified SES sender `email_from`.
     pub fn new(clients: &AwsClients, email_from: Option<String>, guard: NetworkGuard, policy: NetworkPolicy) -> anyhow::Result<Self> {
-        Ok(Self { http: HttpSender::new(guard, policy), email: SesEmail::new(clients, email_from), sns: clients.sns().clone() })
+        Ok(Self { http: HttpSender::new(guard, policy), email: SesEmail::new(clients, email_from), sns: clients.sns_messages() })
     }
 
     async fn sms(&self, to: &str, text: &str) -> AttemptResult {
-        let (name, value) = SMS_TYPE;
-        let sms_type = match MessageAttributeValue::builder().data_type("String").string_value(value).build() {
-            Ok(attribute) => attribute,
-            Err(error) => return rejected(format!("building the SMS: {error}")),
-        };
-        match self.sns.publish().phone_number(to).message(text).message_attributes(name, sms_type).send().await {
-            Ok(_) => AttemptResult::Accepted { status_code: None },
-            Err(error) => of_sdk_error("SNS", &error),
+        match self.sns.publish(Recipient::Phone(to), text, &[SMS_TYPE]).await {
+            Ok(()) => AttemptResult::Accepted { status_code: None },
+            Err(error) => of_call_error(error),
         }
     }
 }
@@ -170,11 +161,23 @@ where
     }
 }
 
+/// What a failed call of a small client means for the delivery.
+fn of_call_error(error: CallError) -> AttemptResult {
+    match error {
+        CallError::Refused { status, ref code, .. } => {
+            let retryable = answer_is_retryable(status, Some(code.as_str()));
+            AttemptResult::Rejected { status_code: Some(status), error: error.to_string(), retryable }
+        }
+        // No answer after every attempt: the service may well take it next time.
+        CallError::Unanswered(error) => AttemptResult::Rejected { status_code: None, error: format!("{error:#}"), retryable: true },
+    }
+}
+
 /// Whether an AWS answer with `status` and error `code` may pass on another attempt: throttling
 /// and server errors may; validation errors (a bad address, an unverified sender, a rejected
 /// message, a suspended account) will not.
 fn answer_is_retryable(status: u16, code: Option<&str>) -> bool {
-    code.is_some_and(|code| THROTTLED.contains(&code)) || ReceiverVerdict::of_status(status) == ReceiverVerdict::Retry
+    code.is_some_and(|code| THROTTLING_CODES.contains(&code)) || ReceiverVerdict::of_status(status) == ReceiverVerdict::Retry
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use crate::artefacts::S3ArtefactStore;
 use crate::clients::AwsClients;
 use crate::config::{SchedulerConfig, StoreConfig};
 use crate::dynamo::DynamoStore;
-use crate::events::{EventBridgePublisher, FanOutPublisher, SnsPublisher};
+use crate::events::{FanOutPublisher, SnsPublisher};
 use crate::not_wired::NotWired;
 use crate::notifier::{AwsNotifier, SesMailer};
 use crate::patient_deliveries::PatientDeliveryLog;
@@ -435,7 +435,7 @@ fn not_wired(function: &'static str) -> Stores {
 
 /// New deliveries are stored and their message sent to the notifier queue.
 fn queued_deliveries(clients: &AwsClients, config: &StoreConfig, store: &Arc<DynamoStore>) -> Arc<dyn DeliveryLog> {
-    Arc::new(QueuedDeliveryLog::new(store.clone(), clients.sqs_messages.clone(), &config.notify_queue_url))
+    Arc::new(QueuedDeliveryLog::new(store.clone(), clients.sqs_messages(), &config.notify_queue_url))
 }
 
 fn artefacts(clients: &AwsClients, config: &StoreConfig) -> Arc<dyn ArtefactStore> {
@@ -449,9 +449,9 @@ fn ping_bodies(clients: &AwsClients, config: &StoreConfig) -> Arc<dyn PingBodySt
 /// `stores` with SNS (and the EventBridge bus, if configured) for events and the settings of
 /// `config`.
 fn deps(clients: &AwsClients, config: &StoreConfig, stores: Stores, prober: Arc<dyn Prober>, notifier: Arc<dyn Notifier>) -> Deps {
-    let sns: Arc<dyn EventPublisher> = Arc::new(SnsPublisher::new(clients.sns().clone(), &config.events_topic_arn));
+    let sns: Arc<dyn EventPublisher> = Arc::new(SnsPublisher::new(clients.sns_messages(), &config.events_topic_arn));
     let events: Arc<dyn EventPublisher> = match &config.event_bus {
-        Some(bus) => Arc::new(FanOutPublisher::new(vec![sns, Arc::new(EventBridgePublisher::new(clients.eventbridge().clone(), bus))])),
+        Some(bus) => Arc::new(FanOutPublisher::new(vec![sns, Arc::new(clients.event_bus(bus))])),
         None => sns,
     };
     assembled(config, stores, events, prober, notifier)

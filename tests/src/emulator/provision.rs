@@ -84,11 +84,13 @@ pub async fn provision(clients: &AwsClients) -> anyhow::Result<Resources> {
     )
     .await?;
 
-    let topic_arn = clients.sns().create_topic().name("vigil-events").send().await?.topic_arn.unwrap_or_default();
+    // Vigil's functions publish through their own small clients; the topic, the bus and their
+    // subscriptions are made with the SDK's.
+    let sns = aws_sdk_sns::Client::new(clients.sdk_config());
+    let eventbridge = aws_sdk_eventbridge::Client::new(clients.sdk_config());
+    let topic_arn = sns.create_topic().name("vigil-events").send().await?.topic_arn.unwrap_or_default();
     let (incident_queue_url, incident_queue_arn) = queue(clients, "vigil-incident-events", &[]).await?;
-    clients
-        .sns()
-        .subscribe()
+    sns.subscribe()
         .topic_arn(&topic_arn)
         .protocol("sqs")
         .endpoint(&incident_queue_arn)
@@ -96,14 +98,14 @@ pub async fn provision(clients: &AwsClients) -> anyhow::Result<Resources> {
         .send()
         .await?;
     let (events_tap_url, events_tap_arn) = queue(clients, "vigil-events-tap", &[]).await?;
-    clients.sns().subscribe().topic_arn(&topic_arn).protocol("sqs").endpoint(&events_tap_arn).send().await?;
+    sns.subscribe().topic_arn(&topic_arn).protocol("sqs").endpoint(&events_tap_arn).send().await?;
 
     let bus = "vigil-bus".to_owned();
-    clients.eventbridge().create_event_bus().name(&bus).send().await?;
+    eventbridge.create_event_bus().name(&bus).send().await?;
     let (bus_tap_url, bus_tap_arn) = queue(clients, "vigil-bus-tap", &[]).await?;
-    clients.eventbridge().put_rule().event_bus_name(&bus).name("vigil-to-tap").event_pattern(r#"{"source":["vigil"]}"#).send().await?;
+    eventbridge.put_rule().event_bus_name(&bus).name("vigil-to-tap").event_pattern(r#"{"source":["vigil"]}"#).send().await?;
     let target = aws_sdk_eventbridge::types::Target::builder().id("tap").arn(&bus_tap_arn).build()?;
-    clients.eventbridge().put_targets().event_bus_name(&bus).rule("vigil-to-tap").targets(target).send().await?;
+    eventbridge.put_targets().event_bus_name(&bus).rule("vigil-to-tap").targets(target).send().await?;
 
     Ok(Resources {
         table,

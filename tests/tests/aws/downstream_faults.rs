@@ -127,7 +127,7 @@ async fn the_notifications_queue_failing_mid_incident_batch_loses_no_delivery_an
     let grace = Duration::from_secs(1);
     let sweeper = Sweeper {
         deps: session.wired(wiring::sweeper_deps),
-        queue: DeliveryQueue::new(session.clients.sqs_messages.clone(), &r.notify_queue_url),
+        queue: DeliveryQueue::new(session.clients.sqs_messages(), &r.notify_queue_url),
         overdue_grace: SignedDuration::try_from(grace).unwrap(),
     };
     let sweep = || async {

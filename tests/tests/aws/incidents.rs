@@ -65,8 +65,8 @@ async fn an_outage_notifies_once_per_transition_and_is_triaged_through_its_funct
     let incidents_deps = session.wired(wiring::incidents_deps);
     let notifier = Notifier {
         deps: wiring::notifier_deps(&session.clients, &session.store_config(), SignedDuration::from_secs(45)).unwrap(),
-        queue: DeliveryQueue::new(session.clients.sqs_messages.clone(), &session.resources.notify_queue_url),
-        dead_letters: DeliveryQueue::new(session.clients.sqs_messages.clone(), &session.resources.notify_dlq_url),
+        queue: DeliveryQueue::new(session.clients.sqs_messages(), &session.resources.notify_queue_url),
+        dead_letters: DeliveryQueue::new(session.clients.sqs_messages(), &session.resources.notify_dlq_url),
         lease: SignedDuration::from_secs(45),
     };
     let r = session.resources.clone();
@@ -207,8 +207,8 @@ async fn a_failing_receiver_is_retried_through_the_queue_and_a_dead_one_ends_in_
     std::sync::Arc::make_mut(&mut notifier_deps.settings).notifications.retry = retry;
     let notifier = Notifier {
         deps: notifier_deps,
-        queue: DeliveryQueue::new(session.clients.sqs_messages.clone(), &r.notify_queue_url),
-        dead_letters: DeliveryQueue::new(session.clients.sqs_messages.clone(), &r.notify_dlq_url),
+        queue: DeliveryQueue::new(session.clients.sqs_messages(), &r.notify_queue_url),
+        dead_letters: DeliveryQueue::new(session.clients.sqs_messages(), &r.notify_dlq_url),
         lease: SignedDuration::from_secs(45),
     };
 

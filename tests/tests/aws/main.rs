@@ -20,6 +20,7 @@ mod notifier_faults;
 mod pipeline;
 mod publishing_routes;
 mod s3_objects;
+mod sms;
 mod status;
 mod status_mail;
 mod tasks;

@@ -113,7 +113,16 @@ async fn monitors_created_through_the_api_are_scheduled_probed_stored_and_announ
     let expected: BTreeSet<_> =
         [("failing".to_owned(), "pending".to_owned(), "down".to_owned()), ("healthy".to_owned(), "pending".to_owned(), "up".to_owned())]
             .into();
-    let published = events_on(&session, &session.resources.events_tap_url, |body| event_from_sns_envelope(body).unwrap()).await;
+    let published = events_on(&session, &session.resources.events_tap_url, |body| {
+        let event = event_from_sns_envelope(body).unwrap();
+        // The attributes subscriptions filter on, as SNS delivers them.
+        let attributes = &serde_json::from_str::<Value>(body).unwrap()["MessageAttributes"];
+        assert_eq!(attributes["type"], json!({"Type": "String", "Value": "monitor_status_changed"}));
+        assert_eq!(attributes["tenant_id"]["Value"], event.tenant_id().to_string());
+        assert_eq!(attributes["idempotency_key"]["Value"], event.idempotency_key());
+        event
+    })
+    .await;
     assert_eq!(transitions(&published), expected);
     let routed = events_on(&session, &session.resources.bus_tap_url, |body| {
         let envelope: Value = serde_json::from_str(body).unwrap();

@@ -1,8 +1,7 @@
 use super::event_type;
-use anyhow::{Context, anyhow};
+use crate::sns::{Recipient, SnsMessages};
+use anyhow::Context;
 use async_trait::async_trait;
-use aws_sdk_sns::Client;
-use aws_sdk_sns::types::MessageAttributeValue;
 use vigil_domain::events::DomainEvent;
 use vigil_domain::ports::{EventPublisher, StoreError};
 
@@ -10,19 +9,15 @@ use vigil_domain::ports::{EventPublisher, StoreError};
 /// `idempotency_key` message attributes so that subscriptions can filter and consumers dedupe.
 #[derive(Clone, Debug)]
 pub struct SnsPublisher {
-    client: Client,
+    sns: SnsMessages,
     topic_arn: String,
 }
 
 impl SnsPublisher {
     /// Publishes to `topic_arn`.
-    pub fn new(client: Client, topic_arn: impl Into<String>) -> Self {
-        Self { client, topic_arn: topic_arn.into() }
+    pub fn new(sns: SnsMessages, topic_arn: impl Into<String>) -> Self {
+        Self { sns, topic_arn: topic_arn.into() }
     }
-}
-
-fn text(value: impl Into<String>) -> Result<MessageAttributeValue, StoreError> {
-    MessageAttributeValue::builder().data_type("String").string_value(value).build().map_err(StoreError::backend)
 }
 
 #[async_trait]
@@ -32,16 +27,12 @@ impl EventPublisher for SnsPublisher {
         // either way.
         for event in events {
             let message = serde_json::to_string(event).map_err(StoreError::backend)?;
-            self.client
-                .publish()
-                .topic_arn(&self.topic_arn)
-                .message(message)
-                .message_attributes("type", text(event_type(event))?)
-                .message_attributes("tenant_id", text(event.tenant_id().to_string())?)
-                .message_attributes("idempotency_key", text(event.idempotency_key())?)
-                .send()
+            let (tenant, key) = (event.tenant_id().to_string(), event.idempotency_key());
+            let attributes = [("type", event_type(event)), ("tenant_id", tenant.as_str()), ("idempotency_key", key.as_str())];
+            self.sns
+                .publish(Recipient::Topic(&self.topic_arn), &message, &attributes)
                 .await
-                .map_err(|e| StoreError::backend(anyhow!("publishing an event to SNS: {}", crate::sdk_error::describe(&e))))?;
+                .map_err(|e| StoreError::backend(format!("publishing an event: {e:#}")))?;
         }
         Ok(())
     }

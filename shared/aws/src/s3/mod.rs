@@ -10,7 +10,6 @@
 
 mod addressing;
 mod objects;
-mod reply;
 mod signing;
 
 pub use objects::{Listing, S3Objects, Undeletable};

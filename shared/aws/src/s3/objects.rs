@@ -2,9 +2,9 @@
 //! does).
 
 use super::addressing::Addressing;
-use super::reply::Reply;
 use super::signing::S3;
 use crate::signed_call::{Answer, CallRequest, Caller, Signer};
+use crate::xml_reply::Reply;
 use anyhow::{Context, bail};
 use base64::Engine;
 use bytes::Bytes;

@@ -1,7 +1,8 @@
-//! S3's XML answers, read two levels deep: the root's own text fields (`NextContinuationToken`,
-//! an error's `Code`) and its repeated records (`Contents`, `Error`), each with its text fields.
-//! That is every shape the four calls get back. Parsed with `xmlparser`, which the SDK's other
-//! XML services already bring into every function.
+//! The XML answers of S3 and of the query protocol (SNS), read two levels deep: the root's own
+//! text fields (`NextContinuationToken`, an S3 error's `Code`) and its repeated records
+//! (`Contents`, `Error`), each with its text fields. That is every shape the small clients' calls
+//! get back (a query-protocol error is the `Error` record of an `ErrorResponse`). Parsed with
+//! `xmlparser`, which the SDK's other XML services already bring into every function.
 
 use anyhow::{Context, bail};
 use std::collections::BTreeMap;
@@ -24,14 +25,14 @@ pub(crate) struct Reply {
 impl Reply {
     /// Reads `xml`.
     pub(crate) fn parse(xml: &[u8]) -> anyhow::Result<Self> {
-        let xml = std::str::from_utf8(xml).context("an S3 answer that is not UTF-8")?;
+        let xml = std::str::from_utf8(xml).context("an XML answer that is not UTF-8")?;
         let mut reply = Reply::default();
         // Names of the open elements, the root first; the text of the innermost one.
         let mut open: Vec<String> = Vec::new();
         let mut text = String::new();
         let mut has_children: Vec<bool> = Vec::new();
         for token in Tokenizer::from(xml) {
-            match token.context("an S3 answer that is not XML")? {
+            match token.context("an answer that is not XML")? {
                 Token::ElementStart { local, .. } => {
                     if let Some(parent) = has_children.last_mut() {
                         *parent = true;
@@ -47,7 +48,7 @@ impl Reply {
                 Token::Cdata { text: span, .. } => text.push_str(span.as_str()),
                 Token::ElementEnd { end: ElementEnd::Open, .. } => text.clear(),
                 Token::ElementEnd { end: ElementEnd::Close(..) | ElementEnd::Empty, .. } => {
-                    let Some(name) = open.pop() else { bail!("an S3 answer closes an element it never opened") };
+                    let Some(name) = open.pop() else { bail!("an XML answer closes an element it never opened") };
                     let had_children = has_children.pop().unwrap_or(false);
                     match open.len() {
                         0 => reply.root = name,
@@ -69,7 +70,7 @@ impl Reply {
             }
         }
         if reply.root.is_empty() {
-            bail!("an S3 answer with no XML element");
+            bail!("an answer with no XML element");
         }
         Ok(reply)
     }

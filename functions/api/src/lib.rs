@@ -145,10 +145,11 @@ pub fn hosts_app(deps: Deps, agents: Option<vigil_aws::AgentGateway>) -> Router 
 }
 
 /// The publishing function's handler: what a status page's editors do (pages, components,
-/// subscribers, posted incidents, badges, publishing an incident), over their own dependencies
+/// subscribers, posted incidents, badges, publishing an incident), through the API and the
+/// editor's pages (`/status-pages` and below), over their own dependencies
 /// (`vigil_aws::wiring::publishing_deps`).
 pub fn publishing_app(deps: Deps) -> Router {
-    vigil_http::publishing_router(deps).layer(axum::middleware::from_fn(client_address))
+    vigil_web::publishing_app(deps).layer(axum::middleware::from_fn(client_address))
 }
 
 /// The triage function's handler: incidents listed, read, acknowledged, commented on and

@@ -1,5 +1,5 @@
-//! The publishing function's entry point: the status page editors' route group over its own
-//! stores.
+//! The publishing function's entry point: the status page editors' route group and the editor's
+//! pages over its own stores.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {

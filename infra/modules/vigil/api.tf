@@ -247,7 +247,8 @@ resource "aws_apigatewayv2_route" "hosts" {
 }
 
 # The status pages' editors' routes go to the publishing function (it serves exactly these paths
-# of the whole router: a test in shared/http holds it to them), publishing an incident included.
+# of the whole router: a test in shared/http holds it to them), publishing an incident included;
+# and so do the editor's pages, /status-pages and below (a test in shared/web holds them).
 resource "aws_apigatewayv2_route" "publishing" {
   #checkov:skip=CKV_AWS_309:Authorisation is the function's own (bearer API keys and session cookies checked against the table), as on the api's routes.
   for_each  = toset(local.publishing_paths)
@@ -562,13 +563,15 @@ locals {
     "ANY /v1/host-rules", "ANY /v1/host-rules/{proxy+}", "ANY /v1/actions", "ANY /v1/actions/{proxy+}",
   ]
   # The same for the publishing function (its permissions by whole pattern: publishing an
-  # incident is one route below /v1/incidents, whose others are the triage function's).
+  # incident is one route below /v1/incidents, whose others are the triage function's), the
+  # editor's pages included.
   publishing_path_prefixes = {
-    Pages = "v1/status-pages*", Incidents = "v1/public-incidents/*", Badges = "v1/badges*", Publish = "v1/incidents/*/publish"
+    Pages = "v1/status-pages*", Incidents = "v1/public-incidents/*", Badges = "v1/badges*", Publish = "v1/incidents/*/publish",
+    Editor = "status-pages*",
   }
   publishing_paths = [
     "ANY /v1/status-pages", "ANY /v1/status-pages/{proxy+}", "ANY /v1/public-incidents/{proxy+}", "ANY /v1/badges",
-    "ANY /v1/badges/{proxy+}", "POST /v1/incidents/{id}/publish",
+    "ANY /v1/badges/{proxy+}", "POST /v1/incidents/{id}/publish", "ANY /status-pages", "ANY /status-pages/{proxy+}",
   ]
   # The routes of the main HTTP API that lead to the status function, and the path prefixes its
   # permissions allow (by statement name).

@@ -318,8 +318,9 @@ module "hosts" {
   deployment = local.deployment
 }
 
-# What a status page's editors do: pages, components, subscribers, posted incidents, badges
-# (api.tf routes them to it).
+# What a status page's editors do: pages, components, subscribers, posted incidents, badges,
+# through the API and the editor's pages (api.tf routes /v1/status-pages, /status-pages and the
+# rest of the group to it).
 module "publishing" {
   source = "../function"
 

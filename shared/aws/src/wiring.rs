@@ -23,7 +23,9 @@ use vigil_probe::NetworkGuard;
 /// The dashboard function's dependencies: the stores its pages reach on DynamoDB (monitors,
 /// their checks, transitions and mutes; the heartbeat tasks, their runs and ping key read for the
 /// overview and the incidents; incidents and what announcing one reaches; the status pages'
-/// editors' stores; what authentication and the audit log read and write), S3 for artefacts, SNS
+/// stores, for a page's subscription form and the posts a resolved incident follows on (the
+/// editor's pages are the publishing function's); what authentication and the audit log read
+/// and write), S3 for artefacts, SNS
 /// (and the EventBridge bus, if configured) for events and the notifier queue for new
 /// deliveries. The rest is [`NotWired`]: the tasks' state and big ping bodies (their pages are
 /// the tasks function's), the hosts' stores (their pages are the host pages' function's;
@@ -257,8 +259,9 @@ pub fn agent_gateway(clients: &AwsClients, config: &StoreConfig) -> Option<crate
 
 /// The publishing function's dependencies: status pages, their snapshots, subscribers, posted
 /// incidents and badges; the monitors, tasks, checks, incidents and windows their components and
-/// badges show (read); the notifier queue for subscribers' mails; and what authentication and
-/// the audit log read and write. It publishes no event.
+/// badges show (read); the notifier queue for subscribers' mails; and what authentication, the
+/// audit log and the editor's pages' frame (the person, their organisations) read and write. It
+/// publishes no event.
 pub fn publishing_deps(clients: &AwsClients, config: &StoreConfig) -> anyhow::Result<Deps> {
     let store = Arc::new(dynamo_store(clients, config));
     let reads = Arc::new(ReadOnly::new(store.clone(), "publishing"));

@@ -5,7 +5,8 @@
 //! account's pages, [`host_pages_app`] the hosts' pages, [`alerting_pages_app`] alerting's,
 //! [`check_now_app`] the pages that run a check (with the API's "check now"), [`tasks_app`] the
 //! heartbeat tasks' pages (with the tasks' API), [`triage_app`] the incidents' pages (with
-//! incidents' triage), [`api_app`] what of the API no route group's function serves,
+//! incidents' triage), [`publishing_app`] the status pages' editor (with the status page
+//! editors' API), [`api_app`] what of the API no route group's function serves,
 //! [`status_app`] the public status pages.
 
 mod assets;
@@ -44,6 +45,7 @@ fn page_routes() -> Router<Deps> {
             .merge(check_now_pages())
             .merge(pages::heartbeats::routes())
             .merge(pages::incidents::routes())
+            .merge(pages::status_editor::routes())
             .merge(account_pages())
             .merge(pages::hosts::routes())
             .merge(pages::notifications::routes())
@@ -53,8 +55,8 @@ fn page_routes() -> Router<Deps> {
 
 /// The dashboard's pages and every asset, and a status page's subscription form (it queues a
 /// mail): every page but the account's, the hosts', alerting's, the heartbeat tasks', the
-/// incidents', those that run a check and the public status pages themselves, without their
-/// layers.
+/// incidents', the status pages' editor, those that run a check and the public status pages
+/// themselves, without their layers.
 fn dashboard_pages() -> Router<Deps> {
     use pages::*;
     Router::new()
@@ -69,7 +71,6 @@ fn dashboard_pages() -> Router<Deps> {
         .route("/live", get(live::stream))
         .route("/assets/{name}", get(assets::serve))
         .merge(status_page::subscription_routes())
-        .merge(status_editor::routes())
 }
 
 /// The pages that run a check inside the request, "check now" on a monitor's page and a
@@ -152,8 +153,9 @@ fn status_routes() -> Router<Deps> {
 /// What the dashboard function serves: the pages and their assets, and a status page's
 /// subscription form, each as [`app`] serves it, with nothing of the API, none of the account's
 /// pages (the account pages' function's), none of the hosts' (the host pages' function's), none
-/// of alerting's (the alerting pages' function's) and none of the public status pages (the
-/// status function's). API Gateway sends it every request that no other function's route takes.
+/// of alerting's (the alerting pages' function's), none of the status pages' editor (the
+/// publishing function's) and none of the public status pages (the status function's). API
+/// Gateway sends it every request that no other function's route takes.
 pub fn dashboard_app(deps: Deps) -> Router {
     on_own_domains(deps.clone(), dashboard_routes().with_state(deps))
 }
@@ -242,6 +244,21 @@ pub fn triage_app(deps: Deps) -> Router {
 /// The pages of [`triage_app`], waiting for their state; the API's router answers unknown paths.
 fn incident_page_routes() -> Router<Deps> {
     with_page_layers(pages::incidents::routes())
+}
+
+/// What the publishing function serves: the status pages' editor (the pages, a page's settings,
+/// components and posted incidents, deleting a page), each as [`app`] serves it, and the status
+/// page editors' API (vigil-http's [`vigil_http::publishing_router`]). API Gateway sends it
+/// `/status-pages` and everything below, and the API's paths of that group: the editor's pages
+/// and the API reach the same stores.
+pub fn publishing_app(deps: Deps) -> Router {
+    status_editor_page_routes().with_state(deps.clone()).merge(vigil_http::publishing_router(deps))
+}
+
+/// The pages of [`publishing_app`], waiting for their state; the API's router answers unknown
+/// paths.
+fn status_editor_page_routes() -> Router<Deps> {
+    with_page_layers(pages::status_editor::routes())
 }
 
 /// What the api function serves: the `/v1` routes that no group's function serves (the summary,

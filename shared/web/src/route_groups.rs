@@ -72,11 +72,18 @@ fn is_incident_page(path: &str) -> bool {
     path == "/incidents" || path.starts_with("/incidents/")
 }
 
+/// The pages' paths API Gateway sends the publishing function: `/status-pages` and everything
+/// below.
+fn is_status_editor_page(path: &str) -> bool {
+    path == "/status-pages" || path.starts_with("/status-pages/")
+}
+
 /// API Gateway sends the dashboard function every request that no other route takes
 /// (`$default`), and a status page's subscription form: it must answer every page of the whole
 /// app outside the API's, the account pages', the host pages', the alerting pages', the tasks',
-/// the triage, the check-now and the status function's paths, and the form, each with the same methods (the dashboard serves every asset,
-/// the status function only the public pages').
+/// the triage, the publishing, the check-now and the status function's paths, and the form, each
+/// with the same methods (the dashboard serves every asset, the status function only the public
+/// pages').
 #[test]
 fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_and_the_other_page_functions() {
     let whole = routes_in(&format!("{:?}", crate::app_routes()));
@@ -88,12 +95,13 @@ fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_and_the_othe
             || is_check_now_page(path)
             || is_task_page(path)
             || is_incident_page(path)
+            || is_status_editor_page(path)
             || (STATUS_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) && !path.starts_with("/assets/"))
     };
     let form = "/status/{slug}/subscription";
     let expected: BTreeMap<String, BTreeSet<String>> = whole.into_iter().filter(|(path, _)| path == form || !elsewhere(path)).collect();
-    assert!(expected.len() >= 20, "the whole app's pages no longer parse: {expected:?}");
-    for path in ["/", "/monitors/{id}", "/status-pages", "/assets/{name}", "/live", form] {
+    assert!(expected.len() >= 10, "the whole app's pages no longer parse: {expected:?}");
+    for path in ["/", "/monitors/{id}", "/monitors/{id}/edit", "/assets/{name}", "/live", form] {
         assert!(expected.contains_key(path), "{path} is not in {expected:?}");
     }
     for path in [
@@ -109,6 +117,8 @@ fn the_dashboard_serves_every_page_of_the_whole_app_outside_the_api_and_the_othe
         "/tasks/{id}",
         "/incidents",
         "/incidents/{id}",
+        "/status-pages",
+        "/status-pages/{id}/components",
     ] {
         assert!(!expected.contains_key(path), "{path} is in {expected:?}");
     }
@@ -161,6 +171,20 @@ fn the_task_pages_serve_every_page_of_the_whole_app_below_their_paths() {
 fn the_incident_pages_serve_every_page_of_the_whole_app_below_their_paths() {
     let named = ["/incidents", "/incidents/{id}", "/incidents/{id}/acknowledge", "/incidents/{id}/resolve", "/incidents/{id}/publish"];
     assert_serves_exactly(format!("{:?}", crate::incident_page_routes()), is_incident_page, 6, &named);
+}
+
+/// The same for the publishing function's pages: the status pages' editor, every page of the
+/// whole app below its paths.
+#[test]
+fn the_status_editor_pages_serve_every_page_of_the_whole_app_below_their_paths() {
+    let named = [
+        "/status-pages",
+        "/status-pages/new",
+        "/status-pages/{id}",
+        "/status-pages/{id}/delete",
+        "/status-pages/{id}/incidents/{incident}",
+    ];
+    assert_serves_exactly(format!("{:?}", crate::status_editor_page_routes()), is_status_editor_page, 10, &named);
 }
 
 /// The same for the check-now function's pages: both pages that run a check, and nothing else

@@ -2,11 +2,12 @@
 //! (`vigil_aws::wiring::dashboard_deps`, which lists the stores its pages reach and leaves the rest
 //! unwired), so a page reaching a store that wiring leaves out fails here rather than with a 500
 //! on AWS. A monitor's form is tried and the monitor checked from its page until it is down
-//! (both the check-now function's, on its wiring), a status page is made, the incident the
-//! incidents function opens is acknowledged, commented on and published on that page from its
-//! pages (the triage function's, on its wiring), a monitor is paused and resumed, and so is a
-//! task from its pages (the tasks function's, on its wiring); every request the pages make is
-//! one functions/manifest.json declares for their function.
+//! (both the check-now function's, on its wiring), a status page is made with a component from
+//! the editor's pages (the publishing function's, on its wiring), the incident the incidents
+//! function opens is acknowledged, commented on and published on that page from its pages (the
+//! triage function's, on its wiring), a monitor is paused and resumed, and so is a task from its
+//! pages (the tasks function's, on its wiring); every request the pages make is one
+//! functions/manifest.json declares for their function.
 
 use crate::account_pages::{Answer, Owner, call, signed_in_owner};
 use crate::alerting::drain;
@@ -64,27 +65,37 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     let task_pages = vigil_fn_api::tasks_app(wiring::tasks_deps(&counted, &session.store_config()).unwrap());
     let (triage_counter, counted) = counted_clients(&session).await;
     let incident_pages = vigil_fn_api::triage_app(wiring::triage_deps(&counted, &session.store_config()).unwrap());
+    let (publishing_counter, counted) = counted_clients(&session).await;
+    let editor_pages = vigil_fn_api::publishing_app(wiring::publishing_deps(&counted, &session.store_config()).unwrap());
 
-    for path in [
-        "/".to_owned(),
-        "/monitors/new".to_owned(),
-        format!("/monitors/{monitor}"),
-        format!("/monitors/{monitor}/edit"),
-        "/status-pages".to_owned(),
-        "/status-pages/new".to_owned(),
-    ] {
+    for path in ["/".to_owned(), "/monitors/new".to_owned(), format!("/monitors/{monitor}"), format!("/monitors/{monitor}/edit")] {
         let page = call(&pages, Method::GET, &path, Some(&cookie), None).await;
         assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.text);
     }
     let overview = call(&pages, Method::GET, "/", Some(&cookie), None).await;
     assert!(overview.text.contains("Checkout") && overview.text.contains("backup"), "{}", overview.text);
 
-    // A status page from its form, and its editor.
+    // A status page from its form, and its editor, on the publishing function: the page's
+    // settings, a component showing the monitor, the form of a component (which lists the
+    // monitors to pick from) and that of an incident (which lists the components).
+    for path in ["/status-pages", "/status-pages/new"] {
+        let page = call(&editor_pages, Method::GET, path, Some(&cookie), None).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.text);
+    }
     let form = format!("csrf={csrf}&name=Shop+status&slug=shop&description=&access=public&default_locale=en&time_zone=UTC");
-    let made = submit(&pages, &cookie, "/status-pages", form).await;
+    let made = submit(&editor_pages, &cookie, "/status-pages", form).await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
-    let editor = call(&pages, Method::GET, &made.location, Some(&cookie), None).await;
-    assert!(editor.status == StatusCode::OK && editor.text.contains("Shop status"), "{}: {}", made.location, editor.text);
+    let status_page = first_id_after(&made.location, "/status-pages/");
+    let component = format!("csrf={csrf}&name=Payments&monitors={monitor}");
+    let added = submit(&editor_pages, &cookie, format!("/status-pages/{status_page}/components"), component).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
+    let editor = call(&editor_pages, Method::GET, &made.location, Some(&cookie), None).await;
+    assert!(editor.status == StatusCode::OK && editor.text.contains("Shop status") && editor.text.contains("Payments"), "{}", editor.text);
+    for (form, shows) in [("components", "Checkout"), ("incidents", "Payments"), ("settings", "Shop status")] {
+        let path = format!("/status-pages/{status_page}/{form}");
+        let page = call(&editor_pages, Method::GET, &path, Some(&cookie), None).await;
+        assert!(page.status == StatusCode::OK && page.text.contains(shows), "{path}: {}", page.text);
+    }
 
     // The monitor's form tried, which the check-now function renders with what it found; nothing
     // is saved.
@@ -110,7 +121,7 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
 
     // The incident's pages, on the triage function: listed (filtered by the monitor), shown,
     // acknowledged, commented on, and published on the status page, whose editor (the
-    // dashboard's) opens the post.
+    // publishing function's) opens the post.
     let listed = call(&incident_pages, Method::GET, &format!("/incidents?subject=monitor:{monitor}"), Some(&cookie), None).await;
     assert!(listed.status == StatusCode::OK && listed.text.contains("Checkout (Monitor)"), "{}", listed.text);
     let incident = first_id_after(&listed.text, "/incidents/");
@@ -124,11 +135,10 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     assert_eq!(commented.status, StatusCode::SEE_OTHER, "{}", commented.text);
     let shown = call(&incident_pages, Method::GET, &format!("/incidents/{incident}"), Some(&cookie), None).await;
     assert!(shown.text.contains("Restarting the workers"), "the comment is on the timeline: {}", shown.text);
-    let status_page = first_id_after(&made.location, "/status-pages/");
     let published =
         submit(&incident_pages, &cookie, format!("/incidents/{incident}/publish"), format!("csrf={csrf}&page_id={status_page}")).await;
     assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.text);
-    let post_editor = call(&pages, Method::GET, &published.location, Some(&cookie), None).await;
+    let post_editor = call(&editor_pages, Method::GET, &published.location, Some(&cookie), None).await;
     assert_eq!(post_editor.status, StatusCode::OK, "{}: {}", published.location, post_editor.text);
 
     for action in ["pause", "resume"] {
@@ -148,9 +158,9 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     let shown = call(&task_pages, Method::GET, &format!("/tasks/{task}"), Some(&cookie), None).await;
     assert!(shown.text.contains("backup"), "{}", shown.text);
 
-    // The hosts', alerting's, the account's, the tasks' and the incidents' pages are their own
-    // functions', and so is "check now".
-    for path in ["/hosts", "/channels", "/settings/keys", "/tasks", "/incidents"] {
+    // The hosts', alerting's, the account's, the tasks', the incidents' and the status pages'
+    // editor's pages are their own functions', and so is "check now".
+    for path in ["/hosts", "/channels", "/settings/keys", "/tasks", "/incidents", "/status-pages"] {
         assert_eq!(call(&pages, Method::GET, path, Some(&cookie), None).await.status, StatusCode::NOT_FOUND, "{path}");
     }
     let elsewhere = submit(&pages, &cookie, format!("/monitors/{monitor}/check"), format!("csrf={csrf}")).await;
@@ -159,4 +169,5 @@ async fn the_dashboard_pages_render_and_act_on_the_dashboard_wiring() {
     assert_declared("check-now", &check_counter);
     assert_declared("tasks", &task_counter);
     assert_declared("triage", &triage_counter);
+    assert_declared("publishing", &publishing_counter);
 }

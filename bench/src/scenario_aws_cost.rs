@@ -200,7 +200,7 @@ pub async fn run(args: AwsCostArgs, target: &Target) -> anyhow::Result<()> {
         }
     }
     let requests = counter.snapshot();
-    let sizes = item_sizes(&clients.dynamodb, &resources.table).await?;
+    let sizes = item_sizes(clients.dynamodb_sdk(), &resources.table).await?;
     print(&args, &totals, &requests, &sizes);
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! library, not two).
 
 use crate::config::AwsSettings;
+use crate::dynamo::DynamoClient;
 use crate::events::EventBridgePublisher;
 use crate::request_count::RequestCounter;
 use crate::s3::S3Objects;
@@ -42,8 +43,8 @@ pub struct ClientOptions {
 /// One client per service, sharing connections and configuration.
 #[derive(Clone, Debug)]
 pub struct AwsClients {
-    /// DynamoDB.
-    pub dynamodb: aws_sdk_dynamodb::Client,
+    /// DynamoDB, for the store (see [`crate::dynamo::DynamoClient`]).
+    pub dynamodb: DynamoClient,
     /// S3, for objects (see [`crate::s3`]).
     pub s3: S3Objects,
     /// SES (v2), for email: made on first use, as is SQS's, so that a function that never calls
@@ -52,6 +53,8 @@ pub struct AwsClients {
     ses: OnceLock<aws_sdk_sesv2::Client>,
     /// SQS's SDK client, for the scheduler's batches of probe jobs and the tests.
     sqs: OnceLock<aws_sdk_sqs::Client>,
+    /// DynamoDB's SDK client, for the tests and the bench (creating the table, scanning it).
+    dynamodb_sdk: OnceLock<aws_sdk_dynamodb::Client>,
     /// What every client was built from, for clients made later with their own endpoint.
     shared: SdkConfig,
     /// What the small clients ([`crate::signed_call`]) sign and send with, and the emulator
@@ -95,11 +98,11 @@ impl AwsClients {
         let signer = Signer { region: settings.region.clone(), credentials, http, counter: counter.clone() };
         let s3 = S3Objects::new(&signer, endpoint);
         Self {
-            // Every function reads or writes the table: its client is made at once.
-            dynamodb: client_of!(&shared, &counter, aws_sdk_dynamodb),
+            dynamodb: DynamoClient::new(&signer, endpoint),
             s3,
             ses: OnceLock::new(),
             sqs: OnceLock::new(),
+            dynamodb_sdk: OnceLock::new(),
             shared,
             signer,
             endpoint_url: settings.endpoint_url.clone(),
@@ -130,6 +133,12 @@ impl AwsClients {
     /// SQS's client (made on first use).
     pub fn sqs(&self) -> &aws_sdk_sqs::Client {
         self.sqs.get_or_init(|| client_of!(&self.shared, &self.counter, aws_sdk_sqs))
+    }
+
+    /// DynamoDB's SDK client (made on first use), for what the store never does: creating the
+    /// table, scanning it.
+    pub fn dynamodb_sdk(&self) -> &aws_sdk_dynamodb::Client {
+        self.dynamodb_sdk.get_or_init(|| client_of!(&self.shared, &self.counter, aws_sdk_dynamodb))
     }
 
     /// What every SDK client was built from: for tests that make clients of other services

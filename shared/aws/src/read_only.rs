@@ -328,8 +328,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_write_is_refused_naming_the_function_and_the_port() {
-        let config = aws_sdk_dynamodb::Config::builder().behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest()).build();
-        let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(config), "unused", jiff::SignedDuration::from_hours(1)));
+        let store = Arc::new(DynamoStore::unreachable());
         let read_only = ReadOnly::new(store, "status");
         let tenant = TenantId::from_uuid(uuid::Uuid::from_u128(1));
         let refused = MonitorRepository::delete(&read_only, tenant, MonitorId::from_uuid(uuid::Uuid::from_u128(2))).await.unwrap_err();

@@ -8,8 +8,16 @@ use crate::xml_reply::Reply;
 
 /// Error codes of AWS throttling and quota answers: another attempt later may pass, whatever
 /// the status says (some services throttle with a 400).
-pub(crate) const THROTTLING_CODES: &[&str] =
-    &["Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException", "RequestThrottled", "LimitExceededException"];
+pub(crate) const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "TooManyRequestsException",
+    "RequestThrottled",
+    "LimitExceededException",
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+];
 
 /// The endpoint of the service whose DNS prefix is `prefix` (`sqs`, `sns`, `events`) in
 /// `region`, or the emulator's at `endpoint` when there is one; with its trailing slash, as a
@@ -59,7 +67,7 @@ impl ServiceError {
 }
 
 /// The message and the code, as an error shows them.
-fn reason(code: &str, message: &str) -> String {
+pub(crate) fn reason(code: &str, message: &str) -> String {
     match (code.is_empty(), message.is_empty()) {
         (false, false) => format!("{message} ({code})"),
         (true, true) => "no reason given".to_owned(),

@@ -209,3 +209,16 @@ pub(crate) fn signed(
     instructions.apply_to_request_http1x(&mut http);
     Ok(http)
 }
+
+#[cfg(test)]
+impl Signer {
+    /// A signer for unit tests: fixed credentials, no counter.
+    pub(crate) fn for_tests(region: &str) -> Self {
+        Self {
+            region: region.to_owned(),
+            credentials: SharedCredentialsProvider::new(Credentials::new("AKID", "secret", None, None, "test")),
+            http: SdkHttpClient::new(),
+            counter: None,
+        }
+    }
+}

@@ -97,8 +97,7 @@ mod tests {
 
     #[tokio::test]
     async fn what_the_api_does_with_accounts_is_refused_naming_the_function_and_the_port() {
-        let config = aws_sdk_dynamodb::Config::builder().behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest()).build();
-        let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(config), "unused", jiff::SignedDuration::from_hours(1)));
+        let store = Arc::new(DynamoStore::unreachable());
         let signed_in = SignedIn::new(store, "monitors");
         let tenant = TenantId::from_uuid(uuid::Uuid::from_u128(1));
         let refused = signed_in.keys(tenant).await.unwrap_err();

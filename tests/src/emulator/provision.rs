@@ -59,7 +59,7 @@ async fn queue(clients: &AwsClients, name: &str, attributes: &[(QueueAttributeNa
 /// Creates every resource on a reset emulator.
 pub async fn provision(clients: &AwsClients) -> anyhow::Result<Resources> {
     let table = "vigil".to_owned();
-    vigil_aws::dynamo::create_table(&clients.dynamodb, &table).await?;
+    vigil_aws::dynamo::create_table(clients.dynamodb_sdk(), &table).await?;
 
     let bucket = "vigil-artefacts".to_owned();
     // The functions' own S3 client makes no buckets: Terraform does (infra/modules/vigil/bucket.tf).

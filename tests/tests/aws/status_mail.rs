@@ -30,7 +30,7 @@ pub(crate) fn link_params(message: &serde_json::Value, path: &str) -> (String, S
 
 /// The subscriber documents in the table, as stored.
 async fn stored_subscribers(session: &vigil_tests::emulator::Session) -> Vec<String> {
-    let items = session.clients.dynamodb.scan().table_name(&session.resources.table).send().await.expect("scanning the table");
+    let items = session.clients.dynamodb_sdk().scan().table_name(&session.resources.table).send().await.expect("scanning the table");
     let is_subscriber = |item: &&std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>| {
         item.values().any(|value| value.as_s().is_ok_and(|s| s.starts_with("SB#") || s.starts_with("SBX#")))
     };

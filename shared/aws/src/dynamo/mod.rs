@@ -5,6 +5,7 @@
 
 mod accounts;
 mod check_log;
+mod client;
 mod deliveries;
 mod documents;
 mod history;
@@ -29,10 +30,10 @@ mod timers;
 mod toolkit;
 mod transitions;
 
+pub use client::DynamoClient;
 pub use hosts::ConnectedAgent;
 pub use table::create_table;
 
-use aws_sdk_dynamodb::Client;
 use jiff::SignedDuration;
 use recent_reads::RecentReads;
 use task_locators::TaskLocators;
@@ -41,7 +42,7 @@ use task_locators::TaskLocators;
 /// recently read).
 #[derive(Clone, Debug)]
 pub struct DynamoStore {
-    client: Client,
+    client: DynamoClient,
     table: String,
     retention: SignedDuration,
     recent: RecentReads,
@@ -70,7 +71,7 @@ impl Default for HostRetention {
 impl DynamoStore {
     /// A store on `table`, keeping raw check history for `retention` (DynamoDB's TTL deletes
     /// older results; hourly rollups live four times longer).
-    pub fn new(client: Client, table: impl Into<String>, retention: SignedDuration) -> Self {
+    pub fn new(client: DynamoClient, table: impl Into<String>, retention: SignedDuration) -> Self {
         Self {
             client,
             table: table.into(),
@@ -90,5 +91,13 @@ impl DynamoStore {
     /// The table's name.
     pub fn table(&self) -> &str {
         &self.table
+    }
+
+    /// A store whose every call fails unanswered (nothing listens at its endpoint), for unit
+    /// tests of what refuses before calling.
+    #[cfg(test)]
+    pub(crate) fn unreachable() -> Self {
+        let signer = crate::signed_call::Signer::for_tests("eu-west-1");
+        Self::new(DynamoClient::new(&signer, Some("http://127.0.0.1:9")), "unused", SignedDuration::from_hours(1))
     }
 }

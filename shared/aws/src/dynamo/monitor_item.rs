@@ -4,8 +4,8 @@
 use super::keys::{CREATION_KEY, DUE_AT, DUE_SHARD, MONITOR_SK_PREFIX, PK, SK, creation_key, due_shard, monitor_sk, tenant_pk};
 use super::toolkit::attributes::{Item, ItemExt, key_suffix, n, s};
 use super::toolkit::item::key;
+use crate::dynamo::client::AttributeValue;
 use anyhow::{Context, anyhow};
-use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::{HttpMonitor, HttpMonitorSpec, MonitorHealth, MonitorRecord, MonitorStatus};

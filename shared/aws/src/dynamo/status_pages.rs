@@ -14,10 +14,11 @@ use super::DynamoStore;
 use super::documents::{DOC, doc_item, parse_doc};
 use super::keys::PK;
 use super::toolkit::attributes::{Item, ItemExt, n, s};
-use super::toolkit::errors::{backend, decode, is_condition_failure};
+use super::toolkit::errors::decode;
 use super::toolkit::item::{Read, key};
 use super::toolkit::transactions::{Outcome, transact_delete, transact_put, transact_put_new};
 use super::toolkit::update::Update;
+use crate::dynamo::client::{Condition, TransactWriteItem};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use vigil_domain::accounts::Email;
@@ -96,7 +97,7 @@ fn lock(pk: String, tenant: TenantId, id: impl std::fmt::Display, position: Opti
 }
 
 /// A delete of the lock at `pk` if it still names `id`.
-fn release(table: &str, pk: String, id: impl std::fmt::Display) -> Result<aws_sdk_dynamodb::types::TransactWriteItem, StoreError> {
+fn release(table: &str, pk: String, id: impl std::fmt::Display) -> Result<TransactWriteItem, StoreError> {
     let mut guard = Update::default();
     guard.require_equal(ID, s(id.to_string()));
     transact_delete(table, key(pk, LOCK), Some(guard))
@@ -397,22 +398,14 @@ impl StatusSnapshots for DynamoStore {
         let mut item = doc_item(snapshot_pk(snapshot.tenant_id, snapshot.page_id), "SNAP".into(), snapshot).map_err(decode)?;
         let computed = n(snapshot.computed_at.as_millisecond());
         item.insert(COMPUTED_AT.to_owned(), computed.clone());
-        let written = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            // Of two computations racing, the later one stays.
-            .condition_expression("attribute_not_exists(#computed) OR #computed <= :computed")
-            .expression_attribute_names("#computed", COMPUTED_AT)
-            .expression_attribute_values(":computed", computed)
-            .send()
-            .await;
-        match written {
-            Ok(_) => Ok(()),
-            Err(error) if is_condition_failure(&error) => Ok(()),
-            Err(error) => Err(backend("storing a snapshot", error)),
-        }
+        // Of two computations racing, the later one stays.
+        let later = Condition::on(
+            "attribute_not_exists(#computed) OR #computed <= :computed",
+            &[("#computed", COMPUTED_AT)],
+            vec![(":computed", computed)],
+        );
+        self.put_if(item, later, "storing a snapshot").await?;
+        Ok(())
     }
 
     async fn snapshot(&self, tenant: TenantId, page: StatusPageId) -> Result<Option<PageSnapshot>, StoreError> {

@@ -8,9 +8,8 @@ use super::keys::{
 use super::toolkit::attributes::{Item, ItemExt, key_suffix, n, s};
 use super::toolkit::item::key;
 use super::toolkit::update::Update;
+use crate::dynamo::client::AttributeValue;
 use anyhow::{Context, anyhow};
-use aws_sdk_dynamodb::primitives::Blob;
-use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -136,9 +135,7 @@ enum BodyFacts {
 pub(crate) fn ping_item(ping: &StoredPing, retention: SignedDuration) -> anyhow::Result<Item> {
     let (body, bytes) = match &ping.body {
         StoredBody::None => (BodyFacts::None, None),
-        StoredBody::Inline(body) => {
-            (BodyFacts::Inline { received: body.received, truncated: body.truncated }, Some(Blob::new(body.bytes.clone())))
-        }
+        StoredBody::Inline(body) => (BodyFacts::Inline { received: body.received, truncated: body.truncated }, Some(body.bytes.clone())),
         StoredBody::External { size, received, truncated } => {
             (BodyFacts::External { size: *size, received: *received, truncated: *truncated }, None)
         }
@@ -174,7 +171,7 @@ pub(crate) fn ping_from_item(item: &Item, tenant: TenantId, task: TaskId) -> any
         BodyFacts::None => StoredBody::None,
         BodyFacts::Inline { received, truncated } => {
             let bytes = match item.get(BODY) {
-                Some(AttributeValue::B(bytes)) => bytes.clone().into_inner(),
+                Some(AttributeValue::B(bytes)) => bytes.clone(),
                 Some(other) => return Err(anyhow!("attribute `{BODY}` is not binary: {other:?}")),
                 None => return Err(anyhow!("attribute `{BODY}` is missing")),
             };

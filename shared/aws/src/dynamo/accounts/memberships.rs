@@ -4,8 +4,8 @@ use super::super::keys::tenant_item;
 use super::super::toolkit::errors::decode;
 use super::super::toolkit::transactions::{Outcome, transact_put};
 use super::{item, user_pk};
+use crate::dynamo::client::{Condition, DeleteItem, TransactWriteItem};
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
 use vigil_domain::accounts::Membership;
 use vigil_domain::ids::{TenantId, UserId};
 use vigil_domain::ports::{Memberships, Organisations, StoreError};
@@ -21,14 +21,9 @@ fn in_user(tenant: TenantId, user: UserId) -> (String, String) {
 
 impl DynamoStore {
     fn delete_existing(&self, (pk, sk): (String, String)) -> Result<TransactWriteItem, StoreError> {
-        let delete = Delete::builder()
-            .table_name(&self.table)
-            .key("pk", super::super::toolkit::attributes::s(pk))
-            .key("sk", super::super::toolkit::attributes::s(sk))
-            .condition_expression("attribute_exists(pk)")
-            .build()
-            .map_err(StoreError::backend)?;
-        Ok(TransactWriteItem::builder().delete(delete).build())
+        let key = super::super::toolkit::item::key(pk, sk);
+        let condition = Condition::on("attribute_exists(pk)", &[], Vec::new());
+        Ok(TransactWriteItem::Delete(DeleteItem { table_name: self.table.clone(), key, condition, return_values: None }))
     }
 }
 

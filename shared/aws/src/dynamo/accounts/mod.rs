@@ -20,6 +20,7 @@ use super::toolkit::attributes::{Item, n, s};
 use super::toolkit::errors::decode;
 use super::toolkit::item::{Read, key};
 use super::toolkit::query::KeyQuery;
+use crate::dynamo::client::{AttributeValue, Condition, PutItem, TransactWriteItem};
 use anyhow::Context;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -33,12 +34,7 @@ fn user_pk(user: UserId) -> String {
 }
 
 /// An item with keys and a document, plus `extra` attributes.
-fn item<T: Serialize>(
-    pk: String,
-    sk: impl Into<String>,
-    doc: &T,
-    extra: Vec<(&str, aws_sdk_dynamodb::types::AttributeValue)>,
-) -> Result<Item, StoreError> {
+fn item<T: Serialize>(pk: String, sk: impl Into<String>, doc: &T, extra: Vec<(&str, AttributeValue)>) -> Result<Item, StoreError> {
     let mut item: Item = HashMap::from([
         (PK.to_owned(), s(pk)),
         (SK.to_owned(), s(sk)),
@@ -49,14 +45,14 @@ fn item<T: Serialize>(
 }
 
 /// A key-only item (a pointer or lock), plus `extra` attributes.
-fn marker(pk: String, sk: impl Into<String>, extra: Vec<(&str, aws_sdk_dynamodb::types::AttributeValue)>) -> Item {
+fn marker(pk: String, sk: impl Into<String>, extra: Vec<(&str, AttributeValue)>) -> Item {
     let mut item: Item = HashMap::from([(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))]);
     item.extend(extra.into_iter().map(|(name, value)| (name.to_owned(), value)));
     item
 }
 
 /// The TTL attribute for an item that may go a day after `at`.
-fn expires(at: Timestamp) -> (&'static str, aws_sdk_dynamodb::types::AttributeValue) {
+fn expires(at: Timestamp) -> (&'static str, AttributeValue) {
     (EXPIRES_AT, n(at.as_second() + 86_400))
 }
 
@@ -66,16 +62,10 @@ fn put_if(
     item: Item,
     condition: &str,
     names: &[(&str, &str)],
-    values: Vec<(&str, aws_sdk_dynamodb::types::AttributeValue)>,
-) -> Result<aws_sdk_dynamodb::types::TransactWriteItem, StoreError> {
-    let mut put = aws_sdk_dynamodb::types::Put::builder().table_name(table).set_item(Some(item)).condition_expression(condition);
-    for (alias, name) in names {
-        put = put.expression_attribute_names(*alias, *name);
-    }
-    for (name, value) in values {
-        put = put.expression_attribute_values(name, value);
-    }
-    Ok(aws_sdk_dynamodb::types::TransactWriteItem::builder().put(put.build().map_err(StoreError::backend)?).build())
+    values: Vec<(&str, AttributeValue)>,
+) -> Result<TransactWriteItem, StoreError> {
+    let condition = Condition::on(condition, names, values);
+    Ok(TransactWriteItem::Put(PutItem { table_name: table.to_owned(), item, condition }))
 }
 
 /// The item reads and writes the account entities make, on the toolkit: strongly consistent

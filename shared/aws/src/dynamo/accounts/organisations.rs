@@ -1,9 +1,11 @@
 use super::super::DynamoStore;
 use super::super::keys::{PK, SK, TENANTS_PK, tenant_item};
 use super::super::toolkit::attributes::{Item, ItemExt, n, s};
-use super::super::toolkit::errors::{backend, decode, is_condition_failure};
+use super::super::toolkit::errors::decode;
 use super::super::toolkit::transactions::{Outcome, transact_put, transact_put_new};
 use super::marker;
+use crate::dynamo::toolkit::item::key;
+use crate::dynamo::toolkit::update::Update;
 use anyhow::Context;
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -59,24 +61,11 @@ impl Organisations for DynamoStore {
     async fn update_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
         let (pk, sk) = tenant_item(tenant.id);
         let settings = serde_json::to_string(&tenant.settings).context("encoding settings").map_err(decode)?;
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(PK, s(pk))
-            .key(SK, s(sk))
-            .update_expression("SET #name = :name, #settings = :settings")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_names("#name", "name")
-            .expression_attribute_names("#settings", SETTINGS)
-            .expression_attribute_values(":name", s(&tenant.name))
-            .expression_attribute_values(":settings", s(settings))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) if is_condition_failure(&error) => Err(StoreError::NotFound),
-            Err(error) => Err(backend("updating an organisation", error)),
+        let mut update = Update::default();
+        update.set("name", s(&tenant.name)).set(SETTINGS, s(settings)).require_exists();
+        match self.update_item(key(pk, sk), update, "updating an organisation").await? {
+            true => Ok(()),
+            false => Err(StoreError::NotFound),
         }
     }
 

@@ -2,7 +2,7 @@ use super::super::DynamoStore;
 use super::super::keys::{PK, SK};
 use super::super::toolkit::attributes::{ItemExt, n, s};
 use super::super::toolkit::batch::delete_request;
-use super::super::toolkit::errors::{backend, decode, is_condition_failure};
+use super::super::toolkit::errors::decode;
 use super::{expires, marker};
 use anyhow::anyhow;
 use async_trait::async_trait;
@@ -15,18 +15,9 @@ use vigil_domain::ports::{ServerSecrets, SignInAttempts, StoreError};
 impl ServerSecrets for DynamoStore {
     async fn server_secret(&self, name: &str, candidate: [u8; 32]) -> Result<[u8; 32], StoreError> {
         let pk = format!("SECRET#{name}");
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(marker(pk.clone(), "SECRET", vec![("secret", s(STANDARD.encode(candidate)))])))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match put {
-            Ok(_) => return Ok(candidate),
-            Err(error) if is_condition_failure(&error) => {}
-            Err(error) => return Err(backend("storing a server secret", error)),
+        let secret = marker(pk.clone(), "SECRET", vec![("secret", s(STANDARD.encode(candidate)))]);
+        if self.put_new(secret, "storing a server secret").await? {
+            return Ok(candidate);
         }
         let stored = self.get_raw(pk, "SECRET".into(), "reading a server secret").await?.ok_or(StoreError::NotFound)?;
         let bytes = STANDARD.decode(stored.string("secret").map_err(decode)?).map_err(StoreError::backend)?;

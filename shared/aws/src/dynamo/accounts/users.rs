@@ -4,8 +4,8 @@ use super::super::toolkit::attributes::{ItemExt, n, s};
 use super::super::toolkit::errors::decode;
 use super::super::toolkit::transactions::{Outcome, transact_put, transact_put_new};
 use super::{item, marker, put_if, user_pk};
+use crate::dynamo::client::{Condition, DeleteItem, TransactWriteItem};
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
 use vigil_domain::accounts::{Email, User};
 use vigil_domain::ids::UserId;
 use vigil_domain::ports::{StoreError, UserDirectory};
@@ -26,15 +26,9 @@ fn email_lock(user: &User) -> super::Item {
 
 impl DynamoStore {
     fn release_email(&self, email: &Email, user: UserId) -> Result<TransactWriteItem, StoreError> {
-        let delete = Delete::builder()
-            .table_name(&self.table)
-            .key("pk", s(email_pk(email)))
-            .key("sk", s("EMAIL"))
-            .condition_expression("user_id = :user")
-            .expression_attribute_values(":user", s(user.to_string()))
-            .build()
-            .map_err(StoreError::backend)?;
-        Ok(TransactWriteItem::builder().delete(delete).build())
+        let key = super::super::toolkit::item::key(email_pk(email), "EMAIL");
+        let condition = Condition::on("user_id = :user", &[], vec![(":user", s(user.to_string()))]);
+        Ok(TransactWriteItem::Delete(DeleteItem { table_name: self.table.clone(), key, condition, return_values: None }))
     }
 }
 

@@ -9,9 +9,9 @@ use super::super::toolkit::item::{Read, key};
 use super::super::toolkit::transactions::{Outcome, transact_put_new};
 use super::super::toolkit::update::Update;
 use super::expiry;
+use crate::dynamo::client::AttributeValue;
 use anyhow::Context;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::ReturnValue;
 use jiff::{SignedDuration, Timestamp};
 use vigil_domain::host::{Enrolment, Host, HostProgress};
 use vigil_domain::ids::{AgentId, EnrolmentId, TenantId};
@@ -89,16 +89,8 @@ impl HostDirectory for DynamoStore {
 
     async fn take_enrolment(&self, token_digest: &str) -> Result<Option<Enrolment>, StoreError> {
         let (pk, sk) = enrolment_token_item(token_digest);
-        let output = self
-            .client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key(pk, sk)))
-            .return_values(ReturnValue::AllOld)
-            .send()
-            .await
-            .map_err(|e| super::super::toolkit::errors::backend("taking an enrolment", e))?;
-        let Some(taken) = output.attributes.filter(|a| a.contains_key(DOC)) else { return Ok(None) };
+        let taken = self.take_item(key(pk, sk), "taking an enrolment").await?;
+        let Some(taken) = taken.filter(|a| a.contains_key(DOC)) else { return Ok(None) };
         let enrolment: Enrolment = parse_doc(&taken).map_err(decode)?;
         self.delete_item(key(tenant_pk(enrolment.tenant_id), enrolment_sk(enrolment.id)), "spending an enrolment").await?;
         Ok(Some(enrolment))
@@ -153,7 +145,7 @@ impl HostDirectory for DynamoStore {
 }
 
 /// The progress as attributes to set.
-pub(super) fn progress_attributes(progress: &HostProgress) -> Vec<(&'static str, Option<aws_sdk_dynamodb::types::AttributeValue>)> {
+pub(super) fn progress_attributes(progress: &HostProgress) -> Vec<(&'static str, Option<AttributeValue>)> {
     vec![
         (ACKED, progress.acked_through.map(n)),
         (DROPPED, Some(n(progress.dropped_total))),

@@ -16,7 +16,7 @@ pub use gateway::ConnectedAgent;
 
 use super::keys::EXPIRES_AT;
 use super::toolkit::attributes::n;
-use aws_sdk_dynamodb::types::AttributeValue;
+use crate::dynamo::client::AttributeValue;
 use jiff::{SignedDuration, Timestamp};
 
 /// The TTL attribute of an item that may go `keep` after `at`.

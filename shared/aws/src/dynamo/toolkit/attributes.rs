@@ -1,12 +1,10 @@
 //! Reading and writing attribute values.
 
+use crate::dynamo::client::AttributeValue;
 use anyhow::{Context, anyhow};
-use aws_sdk_dynamodb::types::AttributeValue;
-use std::collections::HashMap;
 use std::str::FromStr;
 
-/// An item as the SDK returns it.
-pub(crate) type Item = HashMap<String, AttributeValue>;
+pub(crate) use crate::dynamo::client::Item;
 
 /// A string attribute value.
 pub(crate) fn s(value: impl Into<String>) -> AttributeValue {

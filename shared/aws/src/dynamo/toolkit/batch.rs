@@ -5,8 +5,8 @@ use super::attributes::Item;
 use super::errors::backend;
 use super::query::KeyQuery;
 use crate::dynamo::DynamoStore;
+use crate::dynamo::client::{AttributeValue, BatchWriteItem, WriteRequest};
 use crate::dynamo::keys::{PK, SK};
-use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
 use std::collections::HashMap;
 use std::time::Duration;
 use vigil_domain::ports::StoreError;
@@ -19,12 +19,12 @@ const UNPROCESSED_RETRIES: u32 = 8;
 
 /// A put request of `item`, for [`DynamoStore::write_batch`].
 pub(crate) fn put_request(item: Item) -> anyhow::Result<WriteRequest> {
-    Ok(WriteRequest::builder().put_request(PutRequest::builder().set_item(Some(item)).build()?).build())
+    Ok(WriteRequest::PutRequest { item })
 }
 
 /// A delete request of the item with `pk`/`sk`, for [`DynamoStore::write_batch`].
 pub(crate) fn delete_request(pk: AttributeValue, sk: AttributeValue) -> anyhow::Result<WriteRequest> {
-    Ok(WriteRequest::builder().delete_request(DeleteRequest::builder().key(PK, pk).key(SK, sk).build()?).build())
+    Ok(WriteRequest::DeleteRequest { key: Item::from([(PK.to_owned(), pk), (SK.to_owned(), sk)]) })
 }
 
 impl DynamoStore {
@@ -33,17 +33,17 @@ impl DynamoStore {
         for chunk in requests.chunks(BATCH_SIZE) {
             let mut pending = HashMap::from([(self.table.clone(), chunk.to_vec())]);
             for attempt in 0u32.. {
-                let output = self.client.batch_write_item().set_request_items(Some(pending)).send().await.map_err(|e| backend(what, e))?;
-                match output.unprocessed_items {
-                    Some(left) if left.values().any(|v| !v.is_empty()) && attempt < UNPROCESSED_RETRIES => {
-                        pending = left;
-                        tokio::time::sleep(Duration::from_millis(25 << attempt)).await;
-                    }
-                    Some(left) if left.values().any(|v| !v.is_empty()) => {
-                        return Err(StoreError::backend(anyhow::anyhow!("{what}: DynamoDB left writes unprocessed after retries")));
-                    }
-                    _ => break,
+                let output =
+                    self.client.batch_write_item(&BatchWriteItem { request_items: pending }).await.map_err(|e| backend(what, e))?;
+                let left = output.unprocessed_items;
+                if !left.values().any(|v| !v.is_empty()) {
+                    break;
                 }
+                if attempt == UNPROCESSED_RETRIES {
+                    return Err(StoreError::backend(anyhow::anyhow!("{what}: DynamoDB left writes unprocessed after retries")));
+                }
+                pending = left;
+                tokio::time::sleep(Duration::from_millis(25 << attempt)).await;
             }
         }
         Ok(())
@@ -51,13 +51,7 @@ impl DynamoStore {
 
     /// Deletes items by key, in batches (see [`DynamoStore::write_batch`]).
     pub(crate) async fn delete_keys(&self, keys: Vec<Item>, what: &str) -> Result<(), StoreError> {
-        let requests = keys
-            .into_iter()
-            .map(|key| {
-                let delete = DeleteRequest::builder().set_key(Some(key)).build().map_err(StoreError::backend)?;
-                Ok(WriteRequest::builder().delete_request(delete).build())
-            })
-            .collect::<Result<_, StoreError>>()?;
+        let requests = keys.into_iter().map(|key| WriteRequest::DeleteRequest { key }).collect();
         self.write_batch(requests, what).await
     }
 

@@ -1,17 +1,12 @@
 //! What a failed DynamoDB call means to a port: a lost condition, a transaction's per-item
-//! reasons, or a backend failure with the SDK's whole error chain.
+//! reasons, or a backend failure with the whole error chain.
 
-use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use crate::dynamo::client::DynamoError;
 use vigil_domain::ports::StoreError;
 
-/// A backend error carrying `what` was being done and the SDK's full message.
-pub(crate) fn backend<E, R>(what: &str, error: SdkError<E, R>) -> StoreError
-where
-    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
-{
-    StoreError::backend(anyhow::anyhow!("{what}: {}", crate::sdk_error::describe(&error)))
+/// A backend error carrying `what` was being done and the call's whole error.
+pub(crate) fn backend(what: &str, error: DynamoError) -> StoreError {
+    StoreError::backend(anyhow::anyhow!("{what}: {error:#}"))
 }
 
 /// An adapter-side failure (a stored item that does not decode) as a port error.
@@ -29,21 +24,18 @@ pub(crate) enum Cancelled {
 }
 
 /// The reasons of a cancelled transaction, or `None` if the failure was something else.
-pub(crate) fn cancellation<R>(error: &SdkError<TransactWriteItemsError, R>) -> Option<Cancelled> {
-    let TransactWriteItemsError::TransactionCanceledException(cancelled) = error.as_service_error()? else {
+pub(crate) fn cancellation(error: &DynamoError) -> Option<Cancelled> {
+    let DynamoError::Refused { code, cancellation_reasons, .. } = error else { return None };
+    if code != "TransactionCanceledException" {
         return None;
-    };
-    let codes: Vec<&str> = cancelled.cancellation_reasons().iter().map(|r| r.code().unwrap_or("None")).collect();
-    if codes.contains(&"TransactionConflict") {
+    }
+    if cancellation_reasons.iter().any(|reason| reason == "TransactionConflict") {
         return Some(Cancelled::Conflict);
     }
-    Some(Cancelled::Conditions(codes.iter().map(|code| *code == "ConditionalCheckFailed").collect()))
+    Some(Cancelled::Conditions(cancellation_reasons.iter().map(|reason| reason == "ConditionalCheckFailed").collect()))
 }
 
 /// Whether a single-item write failed only because its condition did not hold.
-pub(crate) fn is_condition_failure<E, R>(error: &SdkError<E, R>) -> bool
-where
-    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
-{
-    error.as_service_error().and_then(|e| e.code()) == Some("ConditionalCheckFailedException")
+pub(crate) fn is_condition_failure(error: &DynamoError) -> bool {
+    error.code() == Some("ConditionalCheckFailedException")
 }

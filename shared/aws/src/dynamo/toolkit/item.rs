@@ -5,9 +5,9 @@ use super::attributes::{Item, s};
 use super::errors::{backend, is_condition_failure};
 use super::update::Update;
 use crate::dynamo::DynamoStore;
+use crate::dynamo::client::{BatchGetItem, Condition, DeleteItem, DynamoError, GetItem, KeysAndAttributes, PutItem};
 use crate::dynamo::keys::{PK, SK};
-use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::types::{KeysAndAttributes, ReturnValue};
+use std::collections::HashMap;
 use vigil_domain::ports::StoreError;
 
 /// The key of the item `pk`/`sk`.
@@ -26,11 +26,7 @@ pub(crate) enum Read {
 
 /// Whether a conditional write's conditions held: `false` if they did not, an error if the
 /// write failed otherwise.
-fn held<T, E, R>(result: Result<T, SdkError<E, R>>, what: &str) -> Result<bool, StoreError>
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
-{
+pub(crate) fn held<T>(result: Result<T, DynamoError>, what: &str) -> Result<bool, StoreError> {
     match result {
         Ok(_) => Ok(true),
         Err(error) if is_condition_failure(&error) => Ok(false),
@@ -38,19 +34,28 @@ where
     }
 }
 
+/// A projection of `attributes` through name placeholders (`#a0, #a1`), none if there are none.
+pub(crate) fn projection(attributes: &[&str]) -> (Option<String>, Option<HashMap<String, String>>) {
+    if attributes.is_empty() {
+        return (None, None);
+    }
+    let names: HashMap<String, String> = attributes.iter().enumerate().map(|(i, a)| (format!("#a{i}"), (*a).to_owned())).collect();
+    let expression = (0..attributes.len()).map(|i| format!("#a{i}")).collect::<Vec<_>>().join(", ");
+    (Some(expression), Some(names))
+}
+
 impl DynamoStore {
     /// Reads the item at `key`, only `attributes` of it if any are named.
     pub(crate) async fn get_item(&self, key: Item, read: Read, attributes: &[&str], what: &str) -> Result<Option<Item>, StoreError> {
-        let mut request = self.client.get_item().table_name(&self.table).set_key(Some(key)).consistent_read(read == Read::Strong);
-        if !attributes.is_empty() {
-            let mut names = Vec::new();
-            for (i, attribute) in attributes.iter().enumerate() {
-                names.push(format!("#a{i}"));
-                request = request.expression_attribute_names(format!("#a{i}"), *attribute);
-            }
-            request = request.projection_expression(names.join(", "));
-        }
-        Ok(request.send().await.map_err(|e| backend(what, e))?.item)
+        let (projection_expression, expression_attribute_names) = projection(attributes);
+        let request = GetItem {
+            table_name: self.table.clone(),
+            key,
+            consistent_read: read == Read::Strong,
+            projection_expression,
+            expression_attribute_names,
+        };
+        Ok(self.client.get_item(&request).await.map_err(|e| backend(what, e))?.item)
     }
 
     /// Reads the items at `keys`, strongly consistent, in no particular order (missing ones
@@ -58,13 +63,12 @@ impl DynamoStore {
     pub(crate) async fn get_items(&self, keys: Vec<Item>, what: &str) -> Result<Vec<Item>, StoreError> {
         let mut found = Vec::with_capacity(keys.len());
         for chunk in keys.chunks(100) {
-            let keys =
-                KeysAndAttributes::builder().set_keys(Some(chunk.to_vec())).consistent_read(true).build().map_err(StoreError::backend)?;
-            let mut request = Some(keys);
+            let mut request = Some(KeysAndAttributes { keys: chunk.to_vec(), consistent_read: true });
             while let Some(keys) = request.take() {
-                let output = self.client.batch_get_item().request_items(&self.table, keys).send().await.map_err(|e| backend(what, e))?;
-                found.extend(output.responses.unwrap_or_default().remove(&self.table).unwrap_or_default());
-                request = output.unprocessed_keys.unwrap_or_default().remove(&self.table).filter(|k| !k.keys.is_empty());
+                let batch = BatchGetItem { request_items: HashMap::from([(self.table.clone(), keys)]) };
+                let mut output = self.client.batch_get_item(&batch).await.map_err(|e| backend(what, e))?;
+                found.extend(output.responses.remove(&self.table).unwrap_or_default());
+                request = output.unprocessed_keys.remove(&self.table).filter(|k| !k.keys.is_empty());
             }
         }
         Ok(found)
@@ -77,54 +81,36 @@ impl DynamoStore {
 
     /// Writes an item, replacing the one with its keys.
     pub(crate) async fn put_item(&self, item: Item, what: &str) -> Result<(), StoreError> {
-        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(|e| backend(what, e))?;
+        let request = PutItem { table_name: self.table.clone(), item, condition: Condition::default() };
+        self.client.put_item(&request).await.map_err(|e| backend(what, e))?;
         Ok(())
+    }
+
+    /// Writes an item if `condition` holds; `false` if it did not.
+    pub(crate) async fn put_if(&self, item: Item, condition: Condition, what: &str) -> Result<bool, StoreError> {
+        held(self.client.put_item(&PutItem { table_name: self.table.clone(), item, condition }).await, what)
     }
 
     /// Writes an item unless one with its keys exists; `false` if one did.
     pub(crate) async fn put_new(&self, item: Item, what: &str) -> Result<bool, StoreError> {
-        let (condition, names, values) = Update::only_if_new().into_guard();
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .set_condition_expression(condition)
-            .set_expression_attribute_names(names)
-            .set_expression_attribute_values(values)
-            .send()
-            .await;
-        held(put, what)
+        self.put_if(item, Update::only_if_new().into_guard(), what).await
     }
 
     /// Applies `update` to the item at `key`; `false` if its conditions did not hold (or, with
     /// conditions, if there is no item).
     pub(crate) async fn update_item(&self, key: Item, update: Update, what: &str) -> Result<bool, StoreError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key))
-            .update_expression(update.expression())
-            .set_condition_expression(update.condition())
-            .set_expression_attribute_names(Some(update.names))
-            .set_expression_attribute_values(Some(update.values))
-            .send()
-            .await;
-        held(result, what)
+        held(self.client.update_item(&update.into_request(&self.table, key)).await, what)
+    }
+
+    /// Deletes the item at `key` and returns it; `None` if there was none.
+    pub(crate) async fn take_item(&self, key: Item, what: &str) -> Result<Option<Item>, StoreError> {
+        let request = DeleteItem { table_name: self.table.clone(), key, return_values: Some("ALL_OLD"), ..DeleteItem::default() };
+        let output = self.client.delete_item(&request).await.map_err(|e| backend(what, e))?;
+        Ok(output.attributes.filter(|a| !a.is_empty()))
     }
 
     /// Deletes the item at `key`; `false` if there was none.
     pub(crate) async fn delete_item(&self, key: Item, what: &str) -> Result<bool, StoreError> {
-        let output = self
-            .client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key))
-            .return_values(ReturnValue::AllOld)
-            .send()
-            .await
-            .map_err(|e| backend(what, e))?;
-        Ok(output.attributes.is_some_and(|a| !a.is_empty()))
+        Ok(self.take_item(key, what).await?.is_some())
     }
 }

@@ -4,10 +4,11 @@
 
 use super::attributes::{Item, s};
 use super::errors::{backend, decode};
+use super::item::projection;
 use crate::dynamo::DynamoStore;
+use crate::dynamo::client::{AttributeValue, Query};
 use crate::dynamo::keys::{PK, SK};
-use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::HashMap;
 use vigil_domain::page::Page;
 use vigil_domain::ports::StoreError;
 
@@ -128,67 +129,63 @@ impl KeyQuery {
         self
     }
 
-    fn request(&self, store: &DynamoStore) -> QueryFluentBuilder {
-        let mut request = store
-            .client
-            .query()
-            .table_name(&store.table)
-            .set_index_name(self.index.map(str::to_owned))
-            .expression_attribute_names("#pk", self.partition.0)
-            .expression_attribute_values(":pk", self.partition.1.clone())
-            .scan_index_forward(!self.newest_first)
-            .consistent_read(self.consistent);
+    fn request(&self, store: &DynamoStore) -> Query {
+        let mut names = HashMap::from([("#pk".to_owned(), self.partition.0.to_owned())]);
+        let mut values = HashMap::from([(":pk".to_owned(), self.partition.1.clone())]);
         let mut condition = "#pk = :pk".to_owned();
         if let Some(sort) = &self.sort {
-            request = request.expression_attribute_names("#sk", self.sort_key);
-            request = match sort {
+            names.insert("#sk".to_owned(), self.sort_key.to_owned());
+            match sort {
                 Sort::Between(low, high) => {
                     condition += " AND #sk BETWEEN :low AND :high";
-                    request.expression_attribute_values(":low", low.clone()).expression_attribute_values(":high", high.clone())
+                    values.insert(":low".to_owned(), low.clone());
+                    values.insert(":high".to_owned(), high.clone());
                 }
                 Sort::BeginsWith(prefix) => {
                     condition += " AND begins_with(#sk, :prefix)";
-                    request.expression_attribute_values(":prefix", s(prefix))
+                    values.insert(":prefix".to_owned(), s(prefix));
                 }
                 Sort::Compare(operator, bound) => {
                     condition += &format!(" AND #sk {operator} :bound");
-                    request.expression_attribute_values(":bound", bound.clone())
+                    values.insert(":bound".to_owned(), bound.clone());
                 }
-            };
-        }
-        request = request.key_condition_expression(condition);
-        if !self.filters.is_empty() {
-            let mut filter = Vec::new();
-            for (i, (attribute, value)) in self.filters.iter().enumerate() {
-                filter.push(format!("#f{i} = :f{i}"));
-                request = request
-                    .expression_attribute_names(format!("#f{i}"), *attribute)
-                    .expression_attribute_values(format!(":f{i}"), value.clone());
             }
-            request = request.filter_expression(filter.join(" AND "));
         }
-        if !self.projection.is_empty() {
-            let mut names = Vec::new();
-            for (i, attribute) in self.projection.iter().enumerate() {
-                names.push(format!("#a{i}"));
-                request = request.expression_attribute_names(format!("#a{i}"), *attribute);
-            }
-            request = request.projection_expression(names.join(", "));
+        let mut filter = Vec::new();
+        for (i, (attribute, value)) in self.filters.iter().enumerate() {
+            filter.push(format!("#f{i} = :f{i}"));
+            names.insert(format!("#f{i}"), (*attribute).to_owned());
+            values.insert(format!(":f{i}"), value.clone());
         }
-        request
+        let (projection_expression, projected) = projection(&self.projection);
+        names.extend(projected.unwrap_or_default());
+        Query {
+            table_name: store.table.clone(),
+            index_name: self.index.map(str::to_owned),
+            key_condition_expression: condition,
+            filter_expression: (!filter.is_empty()).then(|| filter.join(" AND ")),
+            projection_expression,
+            expression_attribute_names: names,
+            expression_attribute_values: values,
+            scan_index_forward: !self.newest_first,
+            consistent_read: self.consistent,
+            limit: None,
+            exclusive_start_key: None,
+        }
     }
 }
 
 /// A query read one response at a time.
-pub(crate) struct Pages {
-    request: QueryFluentBuilder,
+pub(crate) struct Pages<'a> {
+    store: &'a DynamoStore,
+    request: Query,
     start: Option<Item>,
     filtered: bool,
     done: bool,
     what: String,
 }
 
-impl Pages {
+impl Pages<'_> {
     /// The next response's items, at most `wanted` of them if given (a filtered query reads
     /// more, as the filter drops some); `None` once the range is read.
     pub(crate) async fn next(&mut self, wanted: Option<usize>) -> Result<Option<Vec<Item>>, StoreError> {
@@ -196,19 +193,14 @@ impl Pages {
             return Ok(None);
         }
         let limit = wanted.map(|n| if self.filtered { n.saturating_mul(4).max(10) } else { n }.clamp(1, MOST_PER_REQUEST) as i32);
-        let output = self
-            .request
-            .clone()
-            .set_limit(limit)
-            .set_exclusive_start_key(self.start.take())
-            .send()
-            .await
-            .map_err(|e| backend(&self.what, e))?;
+        self.request.limit = limit;
+        self.request.exclusive_start_key = self.start.take();
+        let output = self.store.client.query(&self.request).await.map_err(|e| backend(&self.what, e))?;
         match output.last_evaluated_key {
             Some(key) if !key.is_empty() => self.start = Some(key),
             _ => self.done = true,
         }
-        Ok(Some(output.items.unwrap_or_default()))
+        Ok(Some(output.items))
     }
 }
 
@@ -229,8 +221,9 @@ pub(crate) fn page_of<T>(
 
 impl DynamoStore {
     /// `query`, to read a response at a time.
-    pub(crate) fn pages(&self, query: &KeyQuery) -> Pages {
+    pub(crate) fn pages(&self, query: &KeyQuery) -> Pages<'_> {
         Pages {
+            store: self,
             request: query.request(self),
             start: query.start.clone(),
             filtered: !query.filters.is_empty(),

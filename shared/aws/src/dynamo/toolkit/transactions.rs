@@ -7,7 +7,7 @@ use super::attributes::Item;
 use super::errors::{Cancelled, backend, cancellation};
 use super::update::Update as Expression;
 use crate::dynamo::DynamoStore;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use crate::dynamo::client::{DeleteItem, PutItem, TransactWriteItem, TransactWriteItems};
 use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
@@ -68,16 +68,8 @@ where
 
 /// A put of `item` into `table` within a transaction, if `guard`'s conditions hold.
 pub(crate) fn transact_put(table: &str, item: Item, guard: Option<Expression>) -> Result<TransactWriteItem, StoreError> {
-    let (condition, names, values) = guard.map(Expression::into_guard).unwrap_or_default();
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(item))
-        .set_condition_expression(condition)
-        .set_expression_attribute_names(names)
-        .set_expression_attribute_values(values)
-        .build()
-        .map_err(StoreError::backend)?;
-    Ok(TransactWriteItem::builder().put(put).build())
+    let condition = guard.map(Expression::into_guard).unwrap_or_default();
+    Ok(TransactWriteItem::Put(PutItem { table_name: table.to_owned(), item, condition }))
 }
 
 /// A put within a transaction that fails if the item exists.
@@ -87,36 +79,19 @@ pub(crate) fn transact_put_new(table: &str, item: Item) -> Result<TransactWriteI
 
 /// An update of the item at `key` within a transaction, under the update's conditions.
 pub(crate) fn transact_update(table: &str, key: Item, update: Expression) -> Result<TransactWriteItem, StoreError> {
-    let update = Update::builder()
-        .table_name(table)
-        .set_key(Some(key))
-        .update_expression(update.expression())
-        .set_condition_expression(update.condition())
-        .set_expression_attribute_names(Some(update.names))
-        .set_expression_attribute_values(Some(update.values))
-        .build()
-        .map_err(StoreError::backend)?;
-    Ok(TransactWriteItem::builder().update(update).build())
+    Ok(TransactWriteItem::Update(update.into_request(table, key)))
 }
 
 /// A delete of the item at `key` within a transaction, if `guard`'s conditions hold.
 pub(crate) fn transact_delete(table: &str, key: Item, guard: Option<Expression>) -> Result<TransactWriteItem, StoreError> {
-    let (condition, names, values) = guard.map(Expression::into_guard).unwrap_or_default();
-    let delete = Delete::builder()
-        .table_name(table)
-        .set_key(Some(key))
-        .set_condition_expression(condition)
-        .set_expression_attribute_names(names)
-        .set_expression_attribute_values(values)
-        .build()
-        .map_err(StoreError::backend)?;
-    Ok(TransactWriteItem::builder().delete(delete).build())
+    let condition = guard.map(Expression::into_guard).unwrap_or_default();
+    Ok(TransactWriteItem::Delete(DeleteItem { table_name: table.to_owned(), key, condition, return_values: None }))
 }
 
 impl DynamoStore {
     /// Writes `items` in one transaction.
     pub(crate) async fn transact(&self, what: &str, items: Vec<TransactWriteItem>) -> Result<Outcome, StoreError> {
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+        match self.client.transact_write_items(&TransactWriteItems { transact_items: items }).await {
             Ok(_) => Ok(Outcome::Written),
             Err(error) => match cancellation(&error) {
                 Some(Cancelled::Conditions(failed)) => Ok(Outcome::Refused(failed)),

@@ -1,12 +1,9 @@
 //! Update and condition expressions built from attribute names, with placeholders for every
 //! name (so reserved words like `status` need no thought) and every value.
 
+use crate::dynamo::client::{AttributeValue, Condition, Item, UpdateItem};
 use crate::dynamo::keys::PK;
-use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
-
-/// A condition expression with its placeholders' names and values, as a request takes them.
-pub(crate) type Guard = (Option<String>, Option<HashMap<String, String>>, Option<HashMap<String, AttributeValue>>);
 
 /// An update expression under construction.
 #[derive(Debug, Default)]
@@ -89,9 +86,18 @@ impl Update {
 
     /// The condition, names and values of a guard (an update used for its conditions alone),
     /// each `None` when empty as DynamoDB wants them.
-    pub(crate) fn into_guard(self) -> Guard {
-        let condition = self.condition();
-        (condition, Some(self.names).filter(|n| !n.is_empty()), Some(self.values).filter(|v| !v.is_empty()))
+    pub(crate) fn into_guard(self) -> Condition {
+        Condition {
+            condition_expression: self.condition(),
+            expression_attribute_names: Some(self.names).filter(|n| !n.is_empty()),
+            expression_attribute_values: Some(self.values).filter(|v| !v.is_empty()),
+        }
+    }
+
+    /// The `UpdateItem` of the item at `key` in `table` that this update makes.
+    pub(crate) fn into_request(self, table: &str, key: Item) -> UpdateItem {
+        let update_expression = self.expression();
+        UpdateItem { table_name: table.to_owned(), key, update_expression, condition: self.into_guard() }
     }
 
     /// The update expression.

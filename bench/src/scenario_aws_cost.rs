@@ -121,7 +121,7 @@ pub async fn run(args: AwsCostArgs, target: &Target) -> anyhow::Result<()> {
     let deps = wiring::prober_deps(&clients, &config, Arc::new(HttpProber::new(ProberConfig::default())?))?;
     let dispatch_deps = DispatchDeps {
         schedule: Arc::new(DynamoStore::new(clients.dynamodb.clone(), &resources.table, config.retention)),
-        jobs: Arc::new(Undelayed(SqsJobQueue::new(clients.sqs().clone(), &resources.probe_queue_url))),
+        jobs: Arc::new(Undelayed(SqsJobQueue::new(clients.sqs_messages(), &resources.probe_queue_url))),
     };
     let dispatch = DispatchDueChecks {
         lead: SignedDuration::from_secs(i64::from(args.lead_seconds)),

@@ -143,7 +143,7 @@ async fn busy_prober(
     }
     let dispatch_deps = DispatchDeps {
         schedule: Arc::new(DynamoStore::new(clients.dynamodb.clone(), &resources.table, config.retention)),
-        jobs: Arc::new(SqsJobQueue::new(clients.sqs().clone(), &resources.probe_queue_url)),
+        jobs: Arc::new(SqsJobQueue::new(clients.sqs_messages(), &resources.probe_queue_url)),
     };
     let window = SignedDuration::from_secs(61);
     let cmd = DispatchDueChecks { lead: window, horizon: window, claim_batch: 500, max_checks: checks, job_size: args.checks_per_job };

@@ -3,14 +3,9 @@
 //! answers through the API's connection management endpoint; the api function reaches an
 //! agent the same way to send it an action request ([`AgentLink`]).
 
+use crate::agent_connections::{AgentConnections, is_gone};
 use crate::dynamo::{ConnectedAgent, DynamoStore};
-use crate::sdk_error::describe;
 use async_trait::async_trait;
-use aws_sdk_apigatewaymanagement::Client;
-use aws_sdk_apigatewaymanagement::error::ProvideErrorMetadata;
-use aws_sdk_apigatewaymanagement::primitives::Blob;
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-use aws_smithy_runtime_api::client::result::SdkError;
 use jiff::Timestamp;
 use vigil_app::hosts::AgentSession;
 use vigil_domain::access::{Actor, Origin};
@@ -22,12 +17,12 @@ use vigil_domain::ports::{AgentLink, StoreError};
 #[derive(Clone, Debug)]
 pub struct AgentGateway {
     store: DynamoStore,
-    connections: Client,
+    connections: AgentConnections,
 }
 
 impl AgentGateway {
     /// The gateway over `store`, writing through `connections`.
-    pub fn new(store: DynamoStore, connections: Client) -> Self {
+    pub fn new(store: DynamoStore, connections: AgentConnections) -> Self {
         Self { store, connections }
     }
 
@@ -55,27 +50,21 @@ impl AgentGateway {
 
     /// Writes `message` to `connection`; false when the connection is gone.
     pub async fn post(&self, connection: &str, message: &ServerMessage) -> Result<bool, StoreError> {
-        let sent = self.connections.post_to_connection().connection_id(connection).data(Blob::new(message.encode())).send().await;
-        match sent {
-            Ok(_) => Ok(true),
-            Err(error) if gone(&error) => Ok(false),
-            Err(error) => Err(StoreError::backend(format!("writing to an agent's connection: {}", describe(&error)))),
+        match self.connections.post(connection, message.encode().into()).await {
+            Ok(()) => Ok(true),
+            Err(error) if is_gone(&error) => Ok(false),
+            Err(error) => Err(StoreError::backend(format!("writing to an agent's connection: {error:#}"))),
         }
     }
 
     /// Closes `connection` from the server's side (API Gateway then sends `$disconnect`).
     pub async fn hang_up(&self, connection: &str) -> Result<(), StoreError> {
-        match self.connections.delete_connection().connection_id(connection).send().await {
-            Ok(_) => Ok(()),
-            Err(error) if gone(&error) => Ok(()),
-            Err(error) => Err(StoreError::backend(format!("closing an agent's connection: {}", describe(&error)))),
+        match self.connections.delete(connection).await {
+            Ok(()) => Ok(()),
+            Err(error) if is_gone(&error) => Ok(()),
+            Err(error) => Err(StoreError::backend(format!("closing an agent's connection: {error:#}"))),
         }
     }
-}
-
-/// Whether API Gateway said the connection is gone (410, `GoneException`).
-fn gone<E: ProvideErrorMetadata>(error: &SdkError<E, HttpResponse>) -> bool {
-    error.code() == Some("GoneException") || error.raw_response().is_some_and(|r| r.status().as_u16() == 410)
 }
 
 #[async_trait]

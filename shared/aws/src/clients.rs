@@ -1,13 +1,17 @@
-//! The SDK clients, built on one HTTP client ([`SdkHttpClient`]: hyper's HTTP/1.1 client with
+//! The clients of AWS, built on one HTTP client ([`SdkHttpClient`]: hyper's HTTP/1.1 client with
 //! rustls on ring, the TLS stack the probe engine already uses, so the functions carry one crypto
-//! library, not two).
+//! library, not two). The functions call AWS through Vigil's small clients alone ([`crate::signed_call`]:
+//! DynamoDB, S3, SQS, SNS, EventBridge, SES, API Gateway's connections); the SDK's clients are
+//! kept for the tests and the bench (creating the table, queues and topics, reading them back).
 
+use crate::agent_connections::AgentConnections;
 use crate::config::AwsSettings;
 use crate::dynamo::DynamoClient;
 use crate::events::EventBridgePublisher;
 use crate::request_count::RequestCounter;
 use crate::s3::S3Objects;
 use crate::sdk_http::SdkHttpClient;
+use crate::ses::SesEmails;
 use crate::signed_call::Signer;
 use crate::sns::SnsMessages;
 use crate::sqs::SqsMessages;
@@ -47,16 +51,15 @@ pub struct AwsClients {
     pub dynamodb: DynamoClient,
     /// S3, for objects (see [`crate::s3`]).
     pub s3: S3Objects,
-    /// SES (v2), for email: made on first use, as is SQS's, so that a function that never calls
-    /// a service carries none of its client's code (its configuration, endpoint rules and
-    /// serialisers) and spends no cold-start time on it.
+    /// SES's SDK client, for the tests (verifying a sender): made on first use, as are the two
+    /// below, so that no function carries its code.
     ses: OnceLock<aws_sdk_sesv2::Client>,
-    /// SQS's SDK client, for the scheduler's batches of probe jobs and the tests.
+    /// SQS's SDK client, for the tests (making queues, receiving).
     sqs: OnceLock<aws_sdk_sqs::Client>,
     /// DynamoDB's SDK client, for the tests and the bench (creating the table, scanning it).
     dynamodb_sdk: OnceLock<aws_sdk_dynamodb::Client>,
-    /// What every client was built from, for clients made later with their own endpoint.
-    shared: SdkConfig,
+    /// What the SDK's clients are built from (made on first use: no function needs it).
+    shared: OnceLock<SdkConfig>,
     /// What the small clients ([`crate::signed_call`]) sign and send with, and the emulator
     /// they reach instead of AWS, if any.
     signer: Signer,
@@ -65,10 +68,10 @@ pub struct AwsClients {
 }
 
 impl AwsClients {
-    /// Builds the clients: credentials from the environment (Lambda's role), standard retries
-    /// (three attempts with backoff; throttling is retried), and short timeouts so a failing
-    /// dependency turns into a batch failure well within a Lambda's time. With an endpoint
-    /// override (an emulator), S3 uses path-style addressing. Makes no request.
+    /// Builds the clients: credentials from the environment (Lambda's role), three attempts
+    /// with backoff (throttling is retried), and short timeouts so a failing dependency turns
+    /// into a batch failure well within a Lambda's time. With an endpoint override (an
+    /// emulator), S3 uses path-style addressing. Makes no request.
     ///
     /// The configuration is built directly rather than through aws-config's default chain:
     /// Lambda always provides credentials in the environment, and the chain's other providers
@@ -81,19 +84,6 @@ impl AwsClients {
             Some(fixed) => SharedCredentialsProvider::new(fixed),
             None => SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()),
         };
-        let mut shared = SdkConfig::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(settings.region.clone()))
-            .credentials_provider(credentials.clone())
-            .http_client(http.clone())
-            .retry_config(RetryConfig::standard().with_max_attempts(3))
-            .timeout_config(
-                TimeoutConfig::builder().connect_timeout(Duration::from_secs(2)).operation_attempt_timeout(Duration::from_secs(10)).build(),
-            );
-        if let Some(endpoint) = &settings.endpoint_url {
-            shared = shared.endpoint_url(endpoint);
-        }
-        let shared = shared.build();
         let endpoint = settings.endpoint_url.as_deref();
         let signer = Signer { region: settings.region.clone(), credentials, http, counter: counter.clone() };
         let s3 = S3Objects::new(&signer, endpoint);
@@ -103,7 +93,7 @@ impl AwsClients {
             ses: OnceLock::new(),
             sqs: OnceLock::new(),
             dynamodb_sdk: OnceLock::new(),
-            shared,
+            shared: OnceLock::new(),
             signer,
             endpoint_url: settings.endpoint_url.clone(),
             counter,
@@ -125,36 +115,56 @@ impl AwsClients {
         EventBridgePublisher::new(&self.signer, self.endpoint_url.as_deref(), bus)
     }
 
-    /// SES's client (made on first use).
+    /// SES's `SendEmail`, for email.
+    pub fn ses_emails(&self) -> SesEmails {
+        SesEmails::new(&self.signer, self.endpoint_url.as_deref())
+    }
+
+    /// SES's SDK client (made on first use), for what the functions never do: verifying a
+    /// sender.
     pub fn ses(&self) -> &aws_sdk_sesv2::Client {
-        self.ses.get_or_init(|| client_of!(&self.shared, &self.counter, aws_sdk_sesv2))
+        self.ses.get_or_init(|| client_of!(self.sdk_config(), &self.counter, aws_sdk_sesv2))
     }
 
     /// SQS's client (made on first use).
     pub fn sqs(&self) -> &aws_sdk_sqs::Client {
-        self.sqs.get_or_init(|| client_of!(&self.shared, &self.counter, aws_sdk_sqs))
+        self.sqs.get_or_init(|| client_of!(self.sdk_config(), &self.counter, aws_sdk_sqs))
     }
 
     /// DynamoDB's SDK client (made on first use), for what the store never does: creating the
     /// table, scanning it.
     pub fn dynamodb_sdk(&self) -> &aws_sdk_dynamodb::Client {
-        self.dynamodb_sdk.get_or_init(|| client_of!(&self.shared, &self.counter, aws_sdk_dynamodb))
+        self.dynamodb_sdk.get_or_init(|| client_of!(self.sdk_config(), &self.counter, aws_sdk_dynamodb))
     }
 
     /// What every SDK client was built from: for tests that make clients of other services
     /// (an emulator's S3 buckets).
     pub fn sdk_config(&self) -> &SdkConfig {
-        &self.shared
+        self.shared.get_or_init(|| {
+            let Signer { region, credentials, http, .. } = &self.signer;
+            let mut shared = SdkConfig::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new(region.clone()))
+                .credentials_provider(credentials.clone())
+                .http_client(http.clone())
+                .retry_config(RetryConfig::standard().with_max_attempts(3))
+                .timeout_config(
+                    TimeoutConfig::builder()
+                        .connect_timeout(Duration::from_secs(2))
+                        .operation_attempt_timeout(Duration::from_secs(10))
+                        .build(),
+                );
+            if let Some(endpoint) = &self.endpoint_url {
+                shared = shared.endpoint_url(endpoint);
+            }
+            shared.build()
+        })
     }
 
     /// The client of an API Gateway WebSocket API's connections at `endpoint`
     /// (`https://<api id>.execute-api.<region>.amazonaws.com/<stage>`), where the agents'
     /// connections are reached.
-    pub fn agent_connections(&self, endpoint: &str) -> aws_sdk_apigatewaymanagement::Client {
-        let mut builder = aws_sdk_apigatewaymanagement::config::Builder::from(&self.shared).endpoint_url(endpoint);
-        if let Some(counter) = &self.counter {
-            builder = builder.interceptor(counter.clone());
-        }
-        aws_sdk_apigatewaymanagement::Client::from_conf(builder.build())
+    pub fn agent_connections(&self, endpoint: &str) -> AgentConnections {
+        AgentConnections::new(&self.signer, endpoint)
     }
 }

@@ -2,6 +2,7 @@
 //! SNS (and optionally EventBridge), failure artefacts on S3, and the configuration that every
 //! Lambda function reads, and checks, at cold start.
 
+pub mod agent_connections;
 pub mod agent_gateway;
 pub mod artefacts;
 mod bucket;
@@ -17,9 +18,9 @@ pub mod ping_bodies;
 pub mod read_only;
 pub mod request_count;
 pub mod s3;
-mod sdk_error;
 pub mod sdk_http;
 mod service_answer;
+pub mod ses;
 mod signed_call;
 pub mod signed_in;
 pub mod sns;

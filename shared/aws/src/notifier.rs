@@ -3,13 +3,9 @@
 
 use crate::clients::AwsClients;
 use crate::service_answer::{CallError, THROTTLING_CODES};
+use crate::ses::{Email, SesEmails};
 use crate::sns::{Recipient, SnsMessages};
 use async_trait::async_trait;
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageHeader};
-use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_runtime_api::http::Response;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use aws_smithy_types::error::operation::BuildError;
 use std::time::Duration;
 use vigil_domain::notify::{AttemptResult, OutboundMessage, ReceiverVerdict};
 use vigil_domain::ports::Notifier;
@@ -92,13 +88,13 @@ impl Notifier for SesMailer {
 /// Email through SES from one sender.
 #[derive(Clone, Debug)]
 struct SesEmail {
-    ses: aws_sdk_sesv2::Client,
+    ses: SesEmails,
     from: Option<String>,
 }
 
 impl SesEmail {
     fn new(clients: &AwsClients, from: Option<String>) -> Self {
-        Self { ses: clients.ses().clone(), from }
+        Self { ses: clients.ses_emails(), from }
     }
 
     async fn send(&self, to: &[String], subject: &str, text: &str, headers: &[(String, String)]) -> AttemptResult {
@@ -106,59 +102,16 @@ impl SesEmail {
         if to.is_empty() {
             return rejected("email has no recipient".into());
         }
-        let content = match simple_content(subject, text, headers) {
-            Ok(content) => content,
-            Err(error) => return rejected(format!("building the email: {error}")),
-        };
-        let sent = self
-            .ses
-            .send_email()
-            .from_email_address(from)
-            .destination(Destination::builder().set_to_addresses(Some(to.to_vec())).build())
-            .content(content)
-            .send()
-            .await;
-        match sent {
-            Ok(_) => AttemptResult::Accepted { status_code: None },
-            Err(error) => of_sdk_error("SES", &error),
+        match self.ses.send(Email { from, to, subject, text, headers }).await {
+            Ok(()) => AttemptResult::Accepted { status_code: None },
+            Err(error) => of_call_error(error),
         }
     }
-}
-
-/// A plain-text email. The charset is explicit because subjects and bodies carry monitor names
-/// in any script, which SES would otherwise read as ASCII.
-fn simple_content(subject: &str, text: &str, headers: &[(String, String)]) -> Result<EmailContent, BuildError> {
-    let utf8 = |data: &str| Content::builder().data(data).charset("UTF-8").build();
-    let mut message = Message::builder().subject(utf8(subject)?).body(Body::builder().text(utf8(text)?).build());
-    for (name, value) in headers {
-        message = message.headers(MessageHeader::builder().name(name).value(value).build()?);
-    }
-    let message = message.build();
-    Ok(EmailContent::builder().simple(message).build())
 }
 
 /// A rejection that no retry will turn into a success.
 fn rejected(error: String) -> AttemptResult {
     AttemptResult::Rejected { status_code: None, error, retryable: false }
-}
-
-/// What a failed SDK call means for the delivery.
-fn of_sdk_error<E>(service: &str, error: &SdkError<E, Response>) -> AttemptResult
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    let text = format!("{service}: {}", crate::sdk_error::describe(error));
-    match error {
-        SdkError::ServiceError(answer) => {
-            let status = answer.raw().status().as_u16();
-            AttemptResult::Rejected { status_code: Some(status), error: text, retryable: answer_is_retryable(status, answer.err().code()) }
-        }
-        // The request could not be built (a missing or malformed field): the same message
-        // would fail the same way.
-        SdkError::ConstructionFailure(_) => rejected(text),
-        // No answer, a timeout or an unreadable answer: the service may well take it next time.
-        _ => AttemptResult::Rejected { status_code: None, error: text, retryable: true },
-    }
 }
 
 /// What a failed call of a small client means for the delivery.
@@ -224,18 +177,5 @@ mod tests {
         let email = OutboundMessage::Email { to: vec!["a@example.com".into()], subject: "s".into(), text: "t".into(), headers: Vec::new() };
         let (result, _) = unsent.send(&email, Duration::from_secs(1)).await;
         assert!(matches!(&result, AttemptResult::Rejected { error, .. } if error == NO_EMAIL_FROM), "{result:?}");
-    }
-
-    #[test]
-    fn email_text_is_sent_as_utf8() {
-        let unsubscribe = [("List-Unsubscribe".to_owned(), "<https://status.example.com/u>".to_owned())];
-        let content = simple_content("Überwachung down", "Seit 10:00", &unsubscribe).expect("content");
-        let message = content.simple().expect("simple content");
-        let subject = message.subject().expect("a subject");
-        let body = message.body().and_then(|b| b.text()).expect("a text body");
-        assert_eq!((subject.data(), subject.charset()), ("Überwachung down", Some("UTF-8")));
-        assert_eq!((body.data(), body.charset()), ("Seit 10:00", Some("UTF-8")));
-        let headers: Vec<_> = message.headers().iter().map(|h| (h.name(), h.value())).collect();
-        assert_eq!(headers, vec![("List-Unsubscribe", "<https://status.example.com/u>")], "extra headers reach SES");
     }
 }

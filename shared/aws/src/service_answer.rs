@@ -41,11 +41,13 @@ pub(crate) struct ServiceError {
 
 impl ServiceError {
     /// The error of a JSON-protocol answer: `{"__type": "com.amazonaws.sqs#QueueDoesNotExist",
-    /// "message": "…"}` (some services spell it `Message`).
+    /// "message": "…"}` (some services spell it `Message`); a REST service may name the type in
+    /// the `x-amzn-errortype` header instead (`MessageRejected:http://…`).
     pub(crate) fn of_json(answer: &Answer) -> Self {
         let parsed: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
         let field = |name: &str| parsed.get(name).and_then(|v| v.as_str());
-        let code = field("__type").unwrap_or_default();
+        let header = answer.error_type.as_deref().map(|header| header.split(':').next().unwrap_or_default());
+        let code = field("__type").or(field("code")).or(header).unwrap_or_default();
         let code = code.rsplit('#').next().unwrap_or_default().to_owned();
         let message = field("message").or_else(|| field("Message")).unwrap_or_default().to_owned();
         Self { code, message }
@@ -125,7 +127,7 @@ mod tests {
     use super::*;
 
     fn answer(status: u16, body: &str) -> Answer {
-        Answer { status, body: body.as_bytes().to_vec() }
+        Answer::of(status, body)
     }
 
     #[test]
@@ -148,6 +150,13 @@ mod tests {
             ),
             (ServiceError::of_json(&answer(403, r#"{"__type":"AccessDeniedException","Message":"no"}"#)), "no (AccessDeniedException)"),
             (ServiceError::of_json(&answer(500, "<html>oops</html>")), "no reason given"),
+            (
+                ServiceError::of_json(&Answer {
+                    error_type: Some("MessageRejected:http://internal.amazon.com/coral/com.amazon.aws.sesv2/".into()),
+                    ..answer(400, r#"{"message":"Email address is not verified."}"#)
+                }),
+                "Email address is not verified. (MessageRejected)",
+            ),
             (
                 ServiceError::of_xml(&answer(
                     400,

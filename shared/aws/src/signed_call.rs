@@ -63,6 +63,16 @@ pub(crate) struct CallRequest {
 pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) body: Vec<u8>,
+    /// The `x-amzn-errortype` header, where the REST protocols name an error's type.
+    pub(crate) error_type: Option<String>,
+}
+
+impl Answer {
+    /// An answer with `status` and `body` and no error type header.
+    #[cfg(test)]
+    pub(crate) fn of(status: u16, body: &str) -> Self {
+        Self { status, body: body.as_bytes().to_vec(), error_type: None }
+    }
 }
 
 /// Throttling and server errors, which AWS asks to be tried again.
@@ -148,11 +158,12 @@ impl Caller {
                 if transient { Failure::Transient(error) } else { Failure::Final(error) }
             })?;
             let status = response.status().as_u16();
+            let error_type = response.headers().get("x-amzn-errortype").map(str::to_owned);
             let body = ByteStream::new(response.into_body())
                 .collect()
                 .await
                 .map_err(|e| Failure::Transient(anyhow!(e).context(format!("{label} {operation}: reading the answer"))))?;
-            Ok(Answer { status, body: body.into_bytes().to_vec() })
+            Ok(Answer { status, body: body.into_bytes().to_vec(), error_type })
         };
         tokio::time::timeout(ATTEMPT_TIMEOUT, exchange)
             .await

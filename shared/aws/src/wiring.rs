@@ -583,7 +583,7 @@ impl Prober for NoChecks {
 pub fn scheduler_deps(clients: &AwsClients, config: &SchedulerConfig) -> (DispatchDeps, DispatchDueChecks) {
     // The scheduler writes no history, so the retention it is given is never used.
     let store = Arc::new(DynamoStore::new(clients.dynamodb.clone(), &config.table, SignedDuration::from_hours(24)));
-    let deps = DispatchDeps { schedule: store, jobs: Arc::new(SqsJobQueue::new(clients.sqs().clone(), &config.probe_queue_url)) };
+    let deps = DispatchDeps { schedule: store, jobs: Arc::new(SqsJobQueue::new(clients.sqs_messages(), &config.probe_queue_url)) };
     let dispatch = DispatchDueChecks {
         lead: config.lead,
         horizon: config.horizon,

@@ -160,9 +160,10 @@ mod tests {
             (502, b"<html>bad gateway</html>", "no reason given"),
         ];
         for (status, body, reason) in cases {
-            let error = expect_success("PutObject", "b", "t/m/c.json", &Answer { status, body: body.to_vec() }).unwrap_err();
+            let error =
+                expect_success("PutObject", "b", "t/m/c.json", &Answer { status, body: body.to_vec(), error_type: None }).unwrap_err();
             assert_eq!(error.to_string(), format!("S3 PutObject of b/t/m/c.json: HTTP {status}: {reason}"));
         }
-        assert!(expect_success("PutObject", "b", "k", &Answer { status: 200, body: vec![] }).is_ok());
+        assert!(expect_success("PutObject", "b", "k", &Answer::of(200, "")).is_ok());
     }
 }

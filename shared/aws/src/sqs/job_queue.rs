@@ -1,8 +1,8 @@
+use super::SqsMessages;
 use super::job_message::encode_job;
+use super::send_message::BatchEntry;
 use anyhow::anyhow;
 use async_trait::async_trait;
-use aws_sdk_sqs::Client;
-use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
 use vigil_domain::job::DelayedJob;
 use vigil_domain::ports::{ProbeJobQueue, StoreError};
 
@@ -13,14 +13,14 @@ const RESEND_ATTEMPTS: usize = 3;
 /// job's `DelaySeconds`.
 #[derive(Clone, Debug)]
 pub struct SqsJobQueue {
-    client: Client,
+    sqs: SqsMessages,
     queue_url: String,
 }
 
 impl SqsJobQueue {
     /// Jobs go to the queue at `queue_url`.
-    pub fn new(client: Client, queue_url: impl Into<String>) -> Self {
-        Self { client, queue_url: queue_url.into() }
+    pub fn new(sqs: SqsMessages, queue_url: impl Into<String>) -> Self {
+        Self { sqs, queue_url: queue_url.into() }
     }
 }
 
@@ -28,39 +28,32 @@ impl SqsJobQueue {
 impl ProbeJobQueue for SqsJobQueue {
     async fn enqueue(&self, jobs: &[DelayedJob]) -> Result<(), StoreError> {
         for chunk in jobs.chunks(10) {
-            let mut pending: Vec<SendMessageBatchRequestEntry> = chunk
+            let mut pending: Vec<BatchEntry> = chunk
                 .iter()
                 .enumerate()
-                .map(|(i, job)| {
-                    SendMessageBatchRequestEntry::builder()
-                        .id(i.to_string())
-                        .message_body(encode_job(&job.job))
-                        .delay_seconds(job.delay_seconds as i32)
-                        .build()
-                        .map_err(StoreError::backend)
+                .map(|(i, job)| BatchEntry {
+                    id: i.to_string(),
+                    message_body: encode_job(&job.job),
+                    delay_seconds: job.delay_seconds as i32,
                 })
-                .collect::<Result<_, _>>()?;
+                .collect();
             for attempt in 1..=RESEND_ATTEMPTS {
-                let output = self
-                    .client
-                    .send_message_batch()
-                    .queue_url(&self.queue_url)
-                    .set_entries(Some(pending.clone()))
-                    .send()
+                let failed = self
+                    .sqs
+                    .send_batch(&self.queue_url, &pending)
                     .await
-                    .map_err(|e| StoreError::backend(anyhow!("sending probe jobs: {}", crate::sdk_error::describe(&e))))?;
-                if output.failed.is_empty() {
+                    .map_err(|e| StoreError::backend(anyhow!("sending probe jobs: {e:#}")))?;
+                if failed.is_empty() {
                     pending.clear();
                     break;
                 }
-                let refused: Vec<String> =
-                    output.failed.iter().map(|f| format!("{}: {}", f.code, f.message.as_deref().unwrap_or(""))).collect();
+                let refused: Vec<String> = failed.iter().map(|f| format!("{}: {}", f.code, f.message.as_deref().unwrap_or(""))).collect();
                 // A sender fault (a bad message) fails the same way every time.
-                if output.failed.iter().any(|f| f.sender_fault) || attempt == RESEND_ATTEMPTS {
+                if failed.iter().any(|f| f.sender_fault) || attempt == RESEND_ATTEMPTS {
                     return Err(StoreError::backend(anyhow!("SQS refused {} probe jobs: {}", refused.len(), refused.join("; "))));
                 }
                 tracing::warn!(refused = %refused.join("; "), "SQS refused some probe jobs; sending them again");
-                pending.retain(|entry| output.failed.iter().any(|f| f.id == entry.id));
+                pending.retain(|entry| failed.iter().any(|f| f.id == entry.id));
             }
         }
         Ok(())

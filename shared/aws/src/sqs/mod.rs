@@ -12,4 +12,4 @@ pub use delivery_queue::{DeliveryMessage, DeliveryQueue, QueuedDeliveryLog};
 pub use job_message::{JobMessageError, decode_job, encode_job};
 pub use job_queue::SqsJobQueue;
 pub use messages::{Order, Processed, QueueKind, each_message};
-pub use send_message::SqsMessages;
+pub use send_message::{BatchEntry, BatchFailure, SqsMessages};

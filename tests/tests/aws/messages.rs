@@ -1,6 +1,7 @@
-//! SMS through SNS on the emulator: the notifier's own SNS client publishes a text to a phone
-//! number (moto keeps what it was given), and a number SNS refuses is a rejection for good that
-//! carries SNS's status and code, not the number.
+//! Messages through the notifier's own clients on the emulator: an SMS through SNS (moto keeps
+//! what it was given), and a number SNS refuses, a rejection for good that carries SNS's status
+//! and code, not the number; an email from a sender SES has not verified, refused for good with
+//! SES's type.
 
 use crate::pipeline::assert_declared;
 use serde_json::Value;
@@ -46,5 +47,26 @@ async fn an_sms_reaches_sns_and_a_refused_number_is_not_tried_again() {
 
     let counts = counter.snapshot();
     assert_eq!(counts.get(&("SNS".to_owned(), "Publish".to_owned())), Some(&2), "one request each, no retry: {counts:?}");
+    assert_declared("notifier", &counter);
+}
+
+#[tokio::test]
+async fn an_email_from_an_unverified_sender_is_refused_for_good_with_ses_s_reason() {
+    let session = Session::start().await;
+    let counter = RequestCounter::default();
+    let clients = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
+    let notifier =
+        AwsNotifier::new(&clients, Some("nobody@unverified.example".into()), NetworkGuard::with_getaddrinfo(), NetworkPolicy::PublicOnly)
+            .unwrap();
+    let email =
+        OutboundMessage::Email { to: vec!["ops@example.com".into()], subject: "down".into(), text: "down".into(), headers: Vec::new() };
+    let (result, _) = notifier.send(&email, Duration::from_secs(10)).await;
+    match &result {
+        AttemptResult::Rejected { status_code: Some(400), error, retryable: false } => {
+            assert!(error.starts_with("SES SendEmail: HTTP 400: ") && error.contains("(MessageRejected)"), "{error}");
+        }
+        other => panic!("an unverified sender is rejected for good with SES's status: {other:?}"),
+    }
+    assert_eq!(counter.snapshot().get(&("SESv2".to_owned(), "SendEmail".to_owned())), Some(&1), "no retry");
     assert_declared("notifier", &counter);
 }

@@ -1,6 +1,7 @@
 //! What the small clients ([`crate::signed_call`]) make of an AWS service's answer: where the
 //! service is reached, the code and message of an error in the JSON protocols (SQS,
-//! EventBridge) and in the query protocol's XML (SNS), and whether the service asks for another
+//! EventBridge, DynamoDB, and the REST services SES and API Gateway, which may name the type in
+//! a header) and in the query protocol's XML (SNS), and whether the service asks for another
 //! attempt.
 
 use crate::signed_call::{Answer, retryable_status};

@@ -2,8 +2,11 @@
 //! clients' HTTP client ([`crate::sdk_http`]), with the SDK's retry rule (three attempts; a
 //! connection failure, a timeout, throttling and server errors are tried again) and its
 //! timeouts: what the small clients send through where an SDK client would cost a function far
-//! more code than its few calls (S3's objects, [`crate::s3`]; SQS's `SendMessage`,
-//! [`crate::sqs::SqsMessages`]).
+//! more code than its few calls. Every AWS call of the functions goes through here: DynamoDB
+//! ([`crate::dynamo::DynamoClient`]), S3's objects ([`crate::s3`]), SQS
+//! ([`crate::sqs::SqsMessages`]), SNS ([`crate::sns::SnsMessages`]), EventBridge
+//! ([`crate::events::EventBridgePublisher`]), SES ([`crate::ses::SesEmails`]) and API Gateway's
+//! connections ([`crate::agent_connections::AgentConnections`]).
 
 use crate::request_count::RequestCounter;
 use crate::sdk_http::SdkHttpClient;
@@ -28,7 +31,8 @@ use std::time::{Duration, SystemTime};
 const ATTEMPTS: u32 = 3;
 /// The pause before the second attempt; it doubles before each later one.
 const FIRST_PAUSE: Duration = Duration::from_millis(100);
-/// Connecting, and each attempt as a whole, as the SDK clients are configured (`clients.rs`).
+/// Connecting, and each attempt as a whole: short, so that a failing dependency turns into a batch
+/// failure well within a Lambda's time (the tests' SDK clients use the same, `clients.rs`).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 

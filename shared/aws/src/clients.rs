@@ -16,24 +16,12 @@ use crate::signed_call::Signer;
 use crate::sns::SnsMessages;
 use crate::sqs::SqsMessages;
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_dynamodb::config::SharedCredentialsProvider;
-use std::sync::OnceLock;
-use std::time::Duration;
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
 
-/// The client of the SDK crate `$krate`, on the shared configuration, counted when a counter
-/// is set.
-macro_rules! client_of {
-    ($shared:expr, $counter:expr, $krate:ident) => {{
-        let mut builder = $krate::config::Builder::from($shared);
-        if let Some(counter) = $counter {
-            builder = builder.interceptor(counter.clone());
-        }
-        $krate::Client::from_conf(builder.build())
-    }};
-}
+/// The SDK's clients, for the tests and the bench alone.
+#[cfg(feature = "sdk-clients")]
+mod sdk;
 
 /// What tests and benchmarks add to the clients.
 #[derive(Clone, Debug, Default)]
@@ -41,7 +29,7 @@ pub struct ClientOptions {
     /// Counts every request.
     pub counter: Option<RequestCounter>,
     /// Fixed credentials instead of the environment's (an emulator accepts any).
-    pub credentials: Option<aws_sdk_dynamodb::config::Credentials>,
+    pub credentials: Option<Credentials>,
 }
 
 /// One client per service, sharing connections and configuration.
@@ -51,20 +39,13 @@ pub struct AwsClients {
     pub dynamodb: DynamoClient,
     /// S3, for objects (see [`crate::s3`]).
     pub s3: S3Objects,
-    /// SES's SDK client, for the tests (verifying a sender): made on first use, as are the two
-    /// below, so that no function carries its code.
-    ses: OnceLock<aws_sdk_sesv2::Client>,
-    /// SQS's SDK client, for the tests (making queues, receiving).
-    sqs: OnceLock<aws_sdk_sqs::Client>,
-    /// DynamoDB's SDK client, for the tests and the bench (creating the table, scanning it).
-    dynamodb_sdk: OnceLock<aws_sdk_dynamodb::Client>,
-    /// What the SDK's clients are built from (made on first use: no function needs it).
-    shared: OnceLock<SdkConfig>,
+    /// The SDK's clients, for the tests and the bench: the Lambda builds leave them out.
+    #[cfg(feature = "sdk-clients")]
+    sdk: sdk::SdkClients,
     /// What the small clients ([`crate::signed_call`]) sign and send with, and the emulator
     /// they reach instead of AWS, if any.
     signer: Signer,
     endpoint_url: Option<String>,
-    counter: Option<RequestCounter>,
 }
 
 impl AwsClients {
@@ -90,13 +71,10 @@ impl AwsClients {
         Self {
             dynamodb: DynamoClient::new(&signer, endpoint),
             s3,
-            ses: OnceLock::new(),
-            sqs: OnceLock::new(),
-            dynamodb_sdk: OnceLock::new(),
-            shared: OnceLock::new(),
+            #[cfg(feature = "sdk-clients")]
+            sdk: sdk::SdkClients::new(counter),
             signer,
             endpoint_url: settings.endpoint_url.clone(),
-            counter,
         }
     }
 
@@ -118,47 +96,6 @@ impl AwsClients {
     /// SES's `SendEmail`, for email.
     pub fn ses_emails(&self) -> SesEmails {
         SesEmails::new(&self.signer, self.endpoint_url.as_deref())
-    }
-
-    /// SES's SDK client (made on first use), for what the functions never do: verifying a
-    /// sender.
-    pub fn ses(&self) -> &aws_sdk_sesv2::Client {
-        self.ses.get_or_init(|| client_of!(self.sdk_config(), &self.counter, aws_sdk_sesv2))
-    }
-
-    /// SQS's client (made on first use).
-    pub fn sqs(&self) -> &aws_sdk_sqs::Client {
-        self.sqs.get_or_init(|| client_of!(self.sdk_config(), &self.counter, aws_sdk_sqs))
-    }
-
-    /// DynamoDB's SDK client (made on first use), for what the store never does: creating the
-    /// table, scanning it.
-    pub fn dynamodb_sdk(&self) -> &aws_sdk_dynamodb::Client {
-        self.dynamodb_sdk.get_or_init(|| client_of!(self.sdk_config(), &self.counter, aws_sdk_dynamodb))
-    }
-
-    /// What every SDK client was built from: for tests that make clients of other services
-    /// (an emulator's S3 buckets).
-    pub fn sdk_config(&self) -> &SdkConfig {
-        self.shared.get_or_init(|| {
-            let Signer { region, credentials, http, .. } = &self.signer;
-            let mut shared = SdkConfig::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(Region::new(region.clone()))
-                .credentials_provider(credentials.clone())
-                .http_client(http.clone())
-                .retry_config(RetryConfig::standard().with_max_attempts(3))
-                .timeout_config(
-                    TimeoutConfig::builder()
-                        .connect_timeout(Duration::from_secs(2))
-                        .operation_attempt_timeout(Duration::from_secs(10))
-                        .build(),
-                );
-            if let Some(endpoint) = &self.endpoint_url {
-                shared = shared.endpoint_url(endpoint);
-            }
-            shared.build()
-        })
     }
 
     /// The client of an API Gateway WebSocket API's connections at `endpoint`

@@ -18,6 +18,7 @@ mod notification_settings;
 mod recent_reads;
 mod schedule;
 mod status_pages;
+#[cfg(feature = "sdk-clients")]
 mod table;
 mod tally;
 mod task_due;
@@ -32,6 +33,7 @@ mod transitions;
 
 pub use client::DynamoClient;
 pub use hosts::ConnectedAgent;
+#[cfg(feature = "sdk-clients")]
 pub use table::create_table;
 
 use jiff::SignedDuration;

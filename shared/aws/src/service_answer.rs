@@ -26,10 +26,13 @@ pub(crate) const THROTTLING_CODES: &[&str] = &[
 pub(crate) fn service_endpoint(prefix: &str, region: &str, endpoint: Option<&str>) -> String {
     match endpoint {
         Some(endpoint) => format!("{}/", endpoint.trim_end_matches('/')),
-        // China's partition has its own DNS suffix.
-        None if region.starts_with("cn-") => format!("https://{prefix}.{region}.amazonaws.com.cn/"),
-        None => format!("https://{prefix}.{region}.amazonaws.com/"),
+        None => format!("https://{prefix}.{region}.{}/", dns_suffix(region)),
     }
+}
+
+/// The DNS suffix of AWS's endpoints in `region`'s partition: China's has its own.
+pub(crate) fn dns_suffix(region: &str) -> &'static str {
+    if region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" }
 }
 
 /// An error a service answered with: its code, without a namespace, and its message. Either is

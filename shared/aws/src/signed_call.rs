@@ -23,6 +23,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::byte_stream::ByteStream;
 use bytes::Bytes;
+use serde::Serialize;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
@@ -61,6 +62,21 @@ pub(crate) struct CallRequest {
     pub(crate) headers: Vec<(&'static str, String)>,
     /// The payload; shared, as each attempt sends it again.
     pub(crate) body: Bytes,
+}
+
+/// AWS's JSON protocols, by the content type that names them: DynamoDB and SQS speak 1.0,
+/// EventBridge 1.1.
+pub(crate) const AWS_JSON_1_0: &str = "application/x-amz-json-1.0";
+pub(crate) const AWS_JSON_1_1: &str = "application/x-amz-json-1.1";
+
+impl CallRequest {
+    /// A POST of `request`'s JSON to `url` in one of AWS's JSON protocols (`content_type`),
+    /// naming the operation in `x-amz-target` (`AmazonSQS.SendMessage`).
+    pub(crate) fn aws_json(url: &str, content_type: &'static str, target: String, request: &impl Serialize) -> anyhow::Result<Self> {
+        let body = serde_json::to_vec(request).with_context(|| format!("a {target} request"))?;
+        let headers = vec![("content-type", content_type.to_owned()), ("x-amz-target", target)];
+        Ok(Self { method: "POST", url: url.to_owned(), headers, body: body.into() })
+    }
 }
 
 /// What came back.

@@ -5,7 +5,7 @@
 
 use super::event_type;
 use crate::service_answer::{CallError, ServiceError, json_answer_is_retryable, service_endpoint};
-use crate::signed_call::{CallRequest, Caller, Service, Signer};
+use crate::signed_call::{AWS_JSON_1_1, CallRequest, Caller, Service, Signer};
 use anyhow::{Context, anyhow};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -81,9 +81,7 @@ impl EventBridgePublisher {
                 Ok(Entry { event_bus_name: &self.bus, source: EVENT_SOURCE, detail_type: event_type(event), detail })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let payload = serde_json::to_vec(&PutEvents { entries }).context("a PutEvents request")?;
-        let headers = vec![("content-type", "application/x-amz-json-1.1".to_owned()), ("x-amz-target", "AWSEvents.PutEvents".to_owned())];
-        let request = CallRequest { method: "POST", url: self.endpoint.clone(), headers, body: payload.into() };
+        let request = CallRequest::aws_json(&self.endpoint, AWS_JSON_1_1, "AWSEvents.PutEvents".into(), &PutEvents { entries })?;
         let answer = self.caller.send("PutEvents", request).await?;
         CallError::unless_success(|| format!("EventBridge PutEvents on {}", self.bus), &answer, ServiceError::of_json)?;
         let answer: PutEventsAnswer = serde_json::from_slice(&answer.body).context("reading what PutEvents answered")?;

@@ -1,5 +1,6 @@
 //! Where an object's URL points: AWS's regional endpoint, or an emulator.
 
+use crate::service_answer::dns_suffix;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// What S3 leaves unencoded in a key's path: RFC 3986's unreserved characters, and `/`, which
@@ -38,7 +39,7 @@ impl Addressing {
         let mut url = match self {
             Self::Endpoint(base) => format!("{base}/{bucket}/{key}"),
             Self::Aws { region } => {
-                let domain = if region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
+                let domain = dns_suffix(region);
                 match bucket.contains('.') {
                     true => format!("https://s3.{region}.{domain}/{bucket}/{key}"),
                     false => format!("https://{bucket}.s3.{region}.{domain}/{key}"),

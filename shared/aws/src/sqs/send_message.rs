@@ -5,7 +5,7 @@
 //! the SDK's orchestrator in it.
 
 use crate::service_answer::{CallError, ServiceError, json_answer_is_retryable, service_endpoint};
-use crate::signed_call::{CallRequest, Caller, Service, Signer};
+use crate::signed_call::{AWS_JSON_1_0, CallRequest, Caller, Service, Signer};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
@@ -81,9 +81,8 @@ impl SqsMessages {
 
     /// Sends `body` to the queue at `queue_url`, visible after `delay_seconds` (0–900).
     pub async fn send(&self, queue_url: &str, body: &str, delay_seconds: i32) -> anyhow::Result<()> {
-        let payload = serde_json::to_vec(&SendMessage { queue_url, message_body: body, delay_seconds }).context("a SendMessage request")?;
-        let headers = vec![("content-type", "application/x-amz-json-1.0".to_owned()), ("x-amz-target", "AmazonSQS.SendMessage".to_owned())];
-        let request = CallRequest { method: "POST", url: self.endpoint.clone(), headers, body: payload.into() };
+        let message = SendMessage { queue_url, message_body: body, delay_seconds };
+        let request = CallRequest::aws_json(&self.endpoint, AWS_JSON_1_0, "AmazonSQS.SendMessage".into(), &message)?;
         let answer = self.caller.send("SendMessage", request).await?;
         CallError::unless_success(|| format!("SQS SendMessage to {queue_url}"), &answer, ServiceError::of_json)?;
         Ok(())
@@ -91,10 +90,8 @@ impl SqsMessages {
 
     /// Sends `entries` (at most ten) to the queue at `queue_url`; the entries SQS refused.
     pub async fn send_batch(&self, queue_url: &str, entries: &[BatchEntry]) -> anyhow::Result<Vec<BatchFailure>> {
-        let payload = serde_json::to_vec(&SendMessageBatch { queue_url, entries }).context("a SendMessageBatch request")?;
-        let headers =
-            vec![("content-type", "application/x-amz-json-1.0".to_owned()), ("x-amz-target", "AmazonSQS.SendMessageBatch".to_owned())];
-        let request = CallRequest { method: "POST", url: self.endpoint.clone(), headers, body: payload.into() };
+        let batch = SendMessageBatch { queue_url, entries };
+        let request = CallRequest::aws_json(&self.endpoint, AWS_JSON_1_0, "AmazonSQS.SendMessageBatch".into(), &batch)?;
         let answer = self.caller.send("SendMessageBatch", request).await?;
         CallError::unless_success(|| format!("SQS SendMessageBatch to {queue_url}"), &answer, ServiceError::of_json)?;
         let answer: SendMessageBatchAnswer = serde_json::from_slice(&answer.body).context("reading what SendMessageBatch answered")?;

@@ -11,7 +11,7 @@ pub(crate) use attribute_value::AttributeValue;
 pub(crate) use operations::*;
 
 use crate::service_answer::{ServiceError, json_answer_is_retryable, reason, service_endpoint};
-use crate::signed_call::{Answer, CallRequest, Caller, Service, Signer};
+use crate::signed_call::{AWS_JSON_1_0, Answer, CallRequest, Caller, Service, Signer};
 use anyhow::Context;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -97,10 +97,7 @@ impl DynamoClient {
 
     /// Sends `operation` with `request`, and reads its answer.
     async fn call<A: DeserializeOwned>(&self, operation: &'static str, request: &impl Serialize) -> Result<A, DynamoError> {
-        let body = serde_json::to_vec(request).with_context(|| format!("a DynamoDB {operation} request"))?;
-        let headers =
-            vec![("content-type", "application/x-amz-json-1.0".to_owned()), ("x-amz-target", format!("DynamoDB_20120810.{operation}"))];
-        let request = CallRequest { method: "POST", url: self.endpoint.clone(), headers, body: body.into() };
+        let request = CallRequest::aws_json(&self.endpoint, AWS_JSON_1_0, format!("DynamoDB_20120810.{operation}"), request)?;
         let answer = self.caller.send(operation, request).await?;
         if let Some(refused) = refusal(operation, &answer) {
             return Err(refused);

@@ -26,7 +26,7 @@ pub(crate) enum Read {
 
 /// Whether a conditional write's conditions held: `false` if they did not, an error if the
 /// write failed otherwise.
-pub(crate) fn held<T>(result: Result<T, DynamoError>, what: &str) -> Result<bool, StoreError> {
+fn held<T>(result: Result<T, DynamoError>, what: &str) -> Result<bool, StoreError> {
     match result {
         Ok(_) => Ok(true),
         Err(error) if is_condition_failure(&error) => Ok(false),

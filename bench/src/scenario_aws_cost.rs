@@ -49,7 +49,15 @@ mod price {
     pub const EVENTBRIDGE_EVENT: f64 = 1.0 / 1e6;
     pub const LAMBDA_REQUEST: f64 = 0.20 / 1e6;
     pub const LAMBDA_GB_SECOND_ARM: f64 = 0.000_013_333_4;
+    /// DynamoDB Standard table class, per GB-month stored.
+    pub const STORAGE_GB_MONTH: f64 = 0.25;
 }
+
+/// What DynamoDB adds to each item's size when it bills storage.
+const STORED_ITEM_OVERHEAD: usize = 100;
+/// Storage is billed per GB (2^30 bytes) and month (on average 30.44 days).
+const GB: f64 = 1_073_741_824.0;
+const MONTH_DAYS: f64 = 30.44;
 
 /// The real SQS adapter with every job's delay dropped, so simulated time need not wait for
 /// real delays; the requests are the same.
@@ -119,6 +127,8 @@ pub async fn run(args: AwsCostArgs, target: &Target) -> anyhow::Result<()> {
     let resources = vigil_tests::emulator::provision(&clients).await?;
     let config = StoreConfig { event_bus: None, ..vigil_tests::emulator::store_config(&endpoint, &resources) };
     let deps = wiring::prober_deps(&clients, &config, Arc::new(HttpProber::new(ProberConfig::default())?))?;
+    // Monitors are made as the monitors function makes them; the prober's wiring has no store for it.
+    let monitor_deps = wiring::monitors_deps(&clients, &config)?;
     let dispatch_deps = DispatchDeps {
         schedule: Arc::new(DynamoStore::new(clients.dynamodb.clone(), &resources.table, config.retention)),
         jobs: Arc::new(Undelayed(SqsJobQueue::new(clients.sqs_messages(), &resources.probe_queue_url))),
@@ -139,7 +149,7 @@ pub async fn run(args: AwsCostArgs, target: &Target) -> anyhow::Result<()> {
     for i in 0..args.monitors {
         let draft: MonitorDraft =
             serde_json::from_value(serde_json::json!({"name": format!("m{i}"), "url": url, "interval_seconds": interval.seconds()}))?;
-        create_monitor(&deps, CreateMonitor { actor: vigil_domain::access::Actor::system(tenant), draft }, t0).await?;
+        create_monitor(&monitor_deps, CreateMonitor { actor: vigil_domain::access::Actor::system(tenant), draft }, t0).await?;
     }
     println!("created {} monitors checking {url} every {} s", args.monitors, interval.seconds());
 
@@ -201,7 +211,8 @@ pub async fn run(args: AwsCostArgs, target: &Target) -> anyhow::Result<()> {
     }
     let requests = counter.snapshot();
     let sizes = item_sizes(clients.dynamodb_sdk(), &resources.table).await?;
-    print(&args, &totals, &requests, &sizes);
+    let retention_days = config.retention.as_secs_f64() / 86_400.0;
+    print(&args, &totals, &requests, &sizes, retention_days);
     Ok(())
 }
 
@@ -213,7 +224,13 @@ struct Totals {
     prober: Vec<Duration>,
 }
 
-fn print(args: &AwsCostArgs, totals: &Totals, requests: &BTreeMap<(String, String), u64>, sizes: &BTreeMap<String, (usize, usize)>) {
+fn print(
+    args: &AwsCostArgs,
+    totals: &Totals,
+    requests: &BTreeMap<(String, String), u64>,
+    sizes: &BTreeMap<String, (usize, usize)>,
+    retention_days: f64,
+) {
     let n = |service: &str, operation: &str| requests.get(&(service.to_owned(), operation.to_owned())).copied().unwrap_or(0) as f64;
     let checks = totals.checks.max(1) as f64;
     let per_1000 = |x: f64| x * 1000.0 / checks;
@@ -244,6 +261,8 @@ fn print(args: &AwsCostArgs, totals: &Totals, requests: &BTreeMap<(String, Strin
     let gb = f64::from(args.memory_mb) / 1024.0;
     let gb_seconds = |runs: &[Duration]| -> f64 { runs.iter().map(|d| d.as_secs_f64().max(0.001) * gb).sum() };
     let (prober_gbs, scheduler_gbs) = (gb_seconds(&totals.prober), gb_seconds(&totals.scheduler));
+    // Each check's result is kept for the retention (TTL deletes it then, for nothing).
+    let stored_gb_months = (result + STORED_ITEM_OVERHEAD) as f64 / GB * retention_days / MONTH_DAYS;
 
     println!(
         "\nAWS requests counted over {} simulated minutes, {} checks ({} messages returned as batch failures):\n",
@@ -265,10 +284,12 @@ fn print(args: &AwsCostArgs, totals: &Totals, requests: &BTreeMap<(String, Strin
          largest result {}",
         sizes.get("C").map_or(0, |s| s.1)
     );
+    println!("results kept {retention_days:.0} days: {:.1} GB-months per million checks", stored_gb_months * 1e6);
 
     let lines = [
         ("DynamoDB writes", per_1000(write_units), price::WRITE_UNIT, "write units"),
         ("DynamoDB reads", per_1000(read_units), price::READ_UNIT, "read units"),
+        ("DynamoDB storage (results)", stored_gb_months * 1000.0 * 1024.0, price::STORAGE_GB_MONTH / 1024.0, "MB-months"),
         ("SQS", per_1000(sqs), price::SQS_REQUEST, "requests"),
         ("SNS", per_1000(sns), price::SNS_PUBLISH, "publishes"),
         ("S3", per_1000(s3_puts), price::S3_PUT, "PUTs"),

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod agent;
 pub mod assertion;
 pub mod check;
+pub mod compact_check;
 pub mod digest;
 pub mod events;
 pub mod fingerprint;

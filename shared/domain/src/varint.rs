@@ -23,7 +23,7 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut n: u64) {
 /// Reads stored bytes from the front; each error names what was wrong.
 pub(crate) struct Reader<'a>(pub(crate) &'a [u8]);
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     /// The next `N` bytes.
     pub(crate) fn take<const N: usize>(&mut self) -> Result<[u8; N], &'static str> {
         let (head, rest) = self.0.split_at_checked(N).ok_or("too short")?;
@@ -42,6 +42,14 @@ impl Reader<'_> {
             }
         }
         Err("a number runs too long")
+    }
+
+    /// The next `n` bytes, for a length read before them.
+    pub(crate) fn bytes(&mut self, n: u64) -> Result<&'a [u8], &'static str> {
+        let n = usize::try_from(n).map_err(|_| "too short")?;
+        let (head, rest) = self.0.split_at_checked(n).ok_or("too short")?;
+        self.0 = rest;
+        Ok(head)
     }
 
     /// Whether every byte was read.

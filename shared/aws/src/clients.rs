@@ -7,6 +7,7 @@
 use crate::agent_connections::AgentConnections;
 use crate::config::AwsSettings;
 use crate::dynamo::DynamoClient;
+use crate::environment_credentials::EnvironmentCredentials;
 use crate::events::EventBridgePublisher;
 use crate::request_count::RequestCounter;
 use crate::s3::S3Objects;
@@ -15,7 +16,6 @@ use crate::ses::SesEmails;
 use crate::signed_call::Signer;
 use crate::sns::SnsMessages;
 use crate::sqs::SqsMessages;
-use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 
@@ -54,8 +54,8 @@ impl AwsClients {
     /// into a batch failure well within a Lambda's time. With an endpoint override (an
     /// emulator), S3 uses path-style addressing. Makes no request.
     ///
-    /// The configuration is built directly rather than through aws-config's default chain:
-    /// Lambda always provides credentials in the environment, and the chain's other providers
+    /// The credentials are read from the environment directly rather than through aws-config's
+    /// default chain: Lambda always provides them there, and the chain's other providers
     /// (profiles, SSO, web identity through STS, instance metadata) would add their code to
     /// every function's binary and time to its cold start.
     pub async fn new(settings: &AwsSettings, options: ClientOptions) -> Self {
@@ -63,7 +63,7 @@ impl AwsClients {
         let http = SdkHttpClient::new();
         let credentials = match credentials {
             Some(fixed) => SharedCredentialsProvider::new(fixed),
-            None => SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()),
+            None => SharedCredentialsProvider::new(EnvironmentCredentials),
         };
         let endpoint = settings.endpoint_url.as_deref();
         let signer = Signer { region: settings.region.clone(), credentials, http, counter: counter.clone() };

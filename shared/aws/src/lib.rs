@@ -9,6 +9,7 @@ mod bucket;
 pub mod clients;
 pub mod config;
 pub mod dynamo;
+mod environment_credentials;
 pub mod events;
 pub mod logs;
 pub mod not_wired;

@@ -127,13 +127,31 @@ impl Site {
 
     /// Checks `monitor` once per outcome (`true` up), a minute apart, ending a minute ago.
     async fn checks(&self, monitor: MonitorId, outcomes: &[bool]) {
-        let start = Timestamp::now() - SignedDuration::from_mins(outcomes.len() as i64 + 1);
+        let (start, step) = today_s_slots(outcomes.len()).await;
         for (i, up) in outcomes.iter().enumerate() {
             self.prober.answer(if *up { ScriptedProber::response(200) } else { ScriptedProber::response(503) });
-            let planned_at = start + SignedDuration::from_mins(i as i64);
+            let planned_at = start + step * i as i32;
             let cmd = RunCheck { tenant_id: self.actor.tenant_id, monitor_id: monitor, planned_at, manual: false };
             run_check(&self.deps, cmd, planned_at).await.unwrap();
         }
+    }
+}
+
+/// The start and spacing of `count` checks in the recent past, a minute apart, all of them on
+/// today's date in UTC (the readers' zone here), so that the page's "today" holds them all. In
+/// the first minutes of a day they are packed between midnight and now instead (CI once ran this
+/// at 00:03 and found yesterday holding some of them).
+async fn today_s_slots(count: usize) -> (Timestamp, SignedDuration) {
+    let slots = count as i64 + 1;
+    loop {
+        let now = Timestamp::now();
+        let midnight = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).start_of_day().unwrap().timestamp();
+        let span = SignedDuration::from_mins(slots).min(now.duration_since(midnight));
+        // Distinct planned milliseconds are distinct checks; a day younger than that waits.
+        if span >= SignedDuration::from_millis(slots) {
+            return (now - span, span / slots as i32);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(slots as u64)).await;
     }
 }
 

@@ -140,18 +140,44 @@ impl Site {
 /// The start and spacing of `count` checks in the recent past, a minute apart, all of them on
 /// today's date in UTC (the readers' zone here), so that the page's "today" holds them all. In
 /// the first minutes of a day they are packed between midnight and now instead (CI once ran this
-/// at 00:03 and found yesterday holding some of them).
+/// just after midnight and found yesterday holding some of them).
 async fn today_s_slots(count: usize) -> (Timestamp, SignedDuration) {
-    let slots = count as i64 + 1;
     loop {
-        let now = Timestamp::now();
-        let midnight = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).start_of_day().unwrap().timestamp();
-        let span = SignedDuration::from_mins(slots).min(now.duration_since(midnight));
-        // Distinct planned milliseconds are distinct checks; a day younger than that waits.
-        if span >= SignedDuration::from_millis(slots) {
-            return (now - span, span / slots as i32);
+        if let Some(slots) = slots_on_the_day_of(Timestamp::now(), count) {
+            return slots;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(slots as u64)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(count as u64 + 1)).await;
+    }
+}
+
+/// [`today_s_slots`] at `now`; `None` if the day is too young for `count` distinct planned
+/// milliseconds (distinct checks).
+fn slots_on_the_day_of(now: Timestamp, count: usize) -> Option<(Timestamp, SignedDuration)> {
+    let slots = count as i64 + 1;
+    let midnight = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).start_of_day().ok()?.timestamp();
+    let span = SignedDuration::from_mins(slots).min(now.duration_since(midnight));
+    (span >= SignedDuration::from_millis(slots)).then(|| (now - span, span / slots as i32))
+}
+
+#[test]
+fn checks_made_just_after_midnight_stay_on_that_day() {
+    let at = |text: &str| text.parse::<Timestamp>().unwrap();
+    let cases = [
+        ("2026-12-07T12:00:00Z", Some((at("2026-12-07T11:53:00Z"), SignedDuration::from_mins(1)))),
+        ("2026-12-08T00:03:00Z", Some((at("2026-12-08T00:00:00Z"), SignedDuration::from_secs(180) / 7))),
+        ("2026-12-08T00:00:00.003Z", None),
+    ];
+    let date = |t: Timestamp| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    for (now, expected) in cases {
+        let now = at(now);
+        let found = slots_on_the_day_of(now, 6);
+        assert_eq!(found, expected, "{now}");
+        if let Some((start, step)) = found {
+            for i in 0..6 {
+                let slot = start + step * i;
+                assert!(date(slot) == date(now) && slot < now, "{now}: slot {i} at {slot}");
+            }
+        }
     }
 }
 

@@ -130,10 +130,6 @@ impl CallError {
 mod tests {
     use super::*;
 
-    fn answer(status: u16, body: &str) -> Answer {
-        Answer::of(status, body)
-    }
-
     #[test]
     fn the_endpoint_is_the_emulator_or_the_region_s() {
         assert_eq!(service_endpoint("sqs", "eu-west-1", Some("http://127.0.0.1:5000")), "http://127.0.0.1:5000/");
@@ -146,23 +142,23 @@ mod tests {
     fn errors_are_read_from_json_and_from_xml() {
         let cases = [
             (
-                ServiceError::of_json(&answer(
+                ServiceError::of_json(&Answer::of(
                     400,
                     r#"{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."}"#,
                 )),
                 "The specified queue does not exist. (QueueDoesNotExist)",
             ),
-            (ServiceError::of_json(&answer(403, r#"{"__type":"AccessDeniedException","Message":"no"}"#)), "no (AccessDeniedException)"),
-            (ServiceError::of_json(&answer(500, "<html>oops</html>")), "no reason given"),
+            (ServiceError::of_json(&Answer::of(403, r#"{"__type":"AccessDeniedException","Message":"no"}"#)), "no (AccessDeniedException)"),
+            (ServiceError::of_json(&Answer::of(500, "<html>oops</html>")), "no reason given"),
             (
                 ServiceError::of_json(&Answer {
                     error_type: Some("MessageRejected:http://internal.amazon.com/coral/com.amazon.aws.sesv2/".into()),
-                    ..answer(400, r#"{"message":"Email address is not verified."}"#)
+                    ..Answer::of(400, r#"{"message":"Email address is not verified."}"#)
                 }),
                 "Email address is not verified. (MessageRejected)",
             ),
             (
-                ServiceError::of_xml(&answer(
+                ServiceError::of_xml(&Answer::of(
                     400,
                     "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>Sender</Type>\
                      <Code>InvalidParameter</Code><Message>Invalid parameter: TopicArn</Message></Error>\
@@ -170,8 +166,8 @@ mod tests {
                 )),
                 "Invalid parameter: TopicArn (InvalidParameter)",
             ),
-            (ServiceError::of_xml(&answer(502, "Bad Gateway")), "no reason given"),
-            (ServiceError::of_xml(&answer(400, "<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>")), "Throttling"),
+            (ServiceError::of_xml(&Answer::of(502, "Bad Gateway")), "no reason given"),
+            (ServiceError::of_xml(&Answer::of(400, "<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>")), "Throttling"),
         ];
         for (error, expected) in cases {
             assert_eq!(reason(&error.code, &error.message), expected, "{error:?}");
@@ -190,7 +186,7 @@ mod tests {
             (200, "{}", false),
         ];
         for (status, body, retried) in json {
-            assert_eq!(json_answer_is_retryable(&answer(status, body)), retried, "{status} {body}");
+            assert_eq!(json_answer_is_retryable(&Answer::of(status, body)), retried, "{status} {body}");
         }
         let xml = [
             (400, "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>", true),
@@ -200,16 +196,16 @@ mod tests {
             (200, "<PublishResponse/>", false),
         ];
         for (status, body, retried) in xml {
-            assert_eq!(xml_answer_is_retryable(&answer(status, body)), retried, "{status} {body}");
+            assert_eq!(xml_answer_is_retryable(&Answer::of(status, body)), retried, "{status} {body}");
         }
     }
 
     #[test]
     fn a_refusal_names_the_call_the_status_and_the_reason() {
-        let refused = answer(404, r#"{"__type":"ResourceNotFoundException","message":"Event bus b does not exist."}"#);
+        let refused = Answer::of(404, r#"{"__type":"ResourceNotFoundException","message":"Event bus b does not exist."}"#);
         let error = CallError::unless_success(|| "EventBridge PutEvents on b".into(), &refused, ServiceError::of_json).unwrap_err();
         assert_eq!(error.to_string(), "EventBridge PutEvents on b: HTTP 404: Event bus b does not exist. (ResourceNotFoundException)");
         assert!(matches!(error, CallError::Refused { status: 404, ref code, .. } if code == "ResourceNotFoundException"));
-        assert!(CallError::unless_success(|| unreachable!("named only on failure"), &answer(200, "{}"), ServiceError::of_json).is_ok());
+        assert!(CallError::unless_success(|| unreachable!("named only on failure"), &Answer::of(200, "{}"), ServiceError::of_json).is_ok());
     }
 }

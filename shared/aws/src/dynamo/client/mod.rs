@@ -150,13 +150,9 @@ impl DynamoClient {
 mod tests {
     use super::*;
 
-    fn answer(status: u16, body: &str) -> Answer {
-        Answer::of(status, body)
-    }
-
     #[test]
     fn a_refusal_keeps_the_type_the_message_and_a_transaction_s_reasons() {
-        let cancelled = answer(
+        let cancelled = Answer::of(
             400,
             r#"{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]","CancellationReasons":[{"Code":"None"},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed"}]}"#,
         );
@@ -167,23 +163,23 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let failed = answer(
+        let failed = Answer::of(
             400,
             r#"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"}"#,
         );
         let error = refusal("PutItem", &failed).expect("refused");
         assert_eq!(error.code(), Some("ConditionalCheckFailedException"));
         assert_eq!(error.to_string(), "DynamoDB PutItem: HTTP 400: The conditional request failed (ConditionalCheckFailedException)");
-        assert!(refusal("GetItem", &answer(200, "{}")).is_none());
+        assert!(refusal("GetItem", &Answer::of(200, "{}")).is_none());
     }
 
     #[test]
     fn throttling_is_tried_again() {
         for code in ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"] {
-            let throttled = answer(400, &format!(r#"{{"__type":"com.amazonaws.dynamodb.v20120810#{code}","message":"slow down"}}"#));
+            let throttled = Answer::of(400, &format!(r#"{{"__type":"com.amazonaws.dynamodb.v20120810#{code}","message":"slow down"}}"#));
             assert!(json_answer_is_retryable(&throttled), "{code}");
         }
-        let failed = answer(400, r#"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"}"#);
+        let failed = Answer::of(400, r#"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"}"#);
         assert!(!json_answer_is_retryable(&failed));
     }
 }

@@ -110,7 +110,7 @@ data "aws_iam_policy_document" "dashboard" {
 data "aws_iam_policy_document" "scheduler" {
   statement {
     sid       = "Claims"
-    actions   = ["dynamodb:Query", "dynamodb:UpdateItem"]
+    actions   = ["dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
     resources = [aws_dynamodb_table.main.arn, "${aws_dynamodb_table.main.arn}/index/due"]
   }
   statement {

@@ -1,13 +1,14 @@
 //! Monitors and checks as the API shows them (the wire types of vigil-api), built from stored
 //! values: times in RFC 3339, durations in milliseconds, credential headers masked.
 
+use jiff::Timestamp;
 use std::time::Duration;
 use vigil_api::{Artefact, Check, CheckDetail, Monitor, Timings, Transition};
 use vigil_domain::check::{CheckResult, FailureArtefact};
 use vigil_domain::monitor::{MonitorRecord, StatusCodeInput, StatusTransition, secret_headers};
 
-/// A monitor, with its latest check when known.
-pub(crate) fn monitor(record: &MonitorRecord, last_check: Option<&CheckResult>) -> Monitor {
+/// A monitor as of `now`, with its latest check when known.
+pub(crate) fn monitor(record: &MonitorRecord, last_check: Option<&CheckResult>, now: Timestamp) -> Monitor {
     let monitor = &record.monitor;
     let spec = &monitor.spec;
     Monitor {
@@ -34,7 +35,7 @@ pub(crate) fn monitor(record: &MonitorRecord, last_check: Option<&CheckResult>) 
         managed: spec.managed.clone(),
         status: record.health.status,
         status_since: record.health.since,
-        next_check_at: record.next_due_at,
+        next_check_at: record.next_check_at(now),
         revision: monitor.revision,
         created_at: monitor.created_at,
         updated_at: monitor.updated_at,

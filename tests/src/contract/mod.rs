@@ -34,7 +34,9 @@ pub use incidents::{concurrent_openings_contract, incident_store_contract};
 pub use invitations::{concurrent_settlements_contract, concurrent_token_takes_contract, invitations_contract, one_time_tokens_contract};
 pub use monitors::{monitor_listing_contract, monitor_repository_contract};
 pub use notifications::{delivery_log_contract, notification_settings_contract, timer_index_contract};
-pub use schedule::{claim_ahead_contract, claim_with_monitors_contract, concurrent_claims_contract, schedule_contract};
+pub use schedule::{
+    claim_ahead_contract, claim_with_monitors_contract, concurrent_claims_contract, schedule_contract, schedule_over_time_contract,
+};
 pub use sessions::{concurrent_rotations_contract, refresh_families_contract, sessions_contract};
 pub use sign_in::{server_secrets_contract, sign_in_attempts_contract};
 pub use status_pages::{
@@ -66,6 +68,7 @@ macro_rules! contract_suites {
             concurrent_claims_contract,
             claim_ahead_contract,
             claim_with_monitors_contract,
+            schedule_over_time_contract,
             check_log_contract,
             tally_contract,
             digest_contract,

@@ -1,7 +1,7 @@
 use super::Stores;
-use super::fixtures::{at, id_with_phase, record, record_with, t0, tenant};
-use jiff::SignedDuration;
-use std::collections::HashSet;
+use super::fixtures::{at, id_with_phase, monitor_id, record, record_with, t0, tenant};
+use jiff::{SignedDuration, Timestamp};
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 use vigil_domain::ids::MonitorId;
 use vigil_domain::monitor::CheckInterval;
@@ -168,4 +168,109 @@ pub async fn claim_with_monitors_contract(stores: Stores) {
     }
     assert!(schedule.claim_due_with_monitors(now, window, 100).await.unwrap().is_empty(), "nothing is handed out twice");
     assert!(schedule.claim_due(now, window, 100).await.unwrap().is_empty());
+}
+
+/// Claims as the scheduler makes them (a run a minute, lead 120 s, horizon 900 s) over two
+/// hours, while monitors are created, renamed, given another interval, paused and resumed, and
+/// deleted: every slot of every scheduled monitor is handed out exactly once, and nothing is
+/// handed out for a paused or deleted monitor beyond what was claimed before the change. A store
+/// may claim in any way it likes (a due time per monitor, a cursor per tenant) as long as this
+/// holds.
+pub async fn schedule_over_time_contract(stores: Stores) {
+    let (repo, schedule) = (&stores.monitors, &stores.schedule);
+    let tenant = tenant();
+    let secs = SignedDuration::from_secs;
+    let start = at(100_000);
+    let minute = |k: i64| start + secs(60 * k);
+    let interval = |seconds| CheckInterval::from_seconds(seconds).unwrap();
+    let make = |name: &str, seconds: u32, created: Timestamp| {
+        let id = monitor_id();
+        record_with(tenant, id, name, seconds, &[], created, Some(interval(seconds).slot_at_or_after(id, created)))
+    };
+    let steady = make("steady", 60, start);
+    let renamed = make("renamed", 30, start);
+    let retimed = make("retimed", 30, start);
+    let paused = make("paused", 300, start);
+    let deleted = make("deleted", 10, start);
+    let hourly = make("hourly", 3600, start);
+    let late = make("late", 60, minute(20));
+    for r in [&steady, &renamed, &retimed, &paused, &deleted, &hourly] {
+        repo.insert(r).await.unwrap();
+    }
+
+    let runs = 120;
+    let mut handed: HashMap<MonitorId, Vec<(Timestamp, u32)>> = HashMap::new();
+    for k in 0..runs {
+        let now = minute(k);
+        match k {
+            20 => repo.insert(&late).await.unwrap(),
+            // As the edit use case does: the same interval keeps the due time it read.
+            30 => {
+                let read = repo.get(tenant, renamed.monitor.id).await.unwrap().unwrap();
+                let mut monitor = read.monitor.clone();
+                monitor.spec.name = "renamed again".into();
+                monitor.revision += 1;
+                repo.update_spec(&monitor, read.monitor.revision, read.next_due_at).await.unwrap();
+            }
+            40 => {
+                let read = repo.get(tenant, retimed.monitor.id).await.unwrap().unwrap();
+                let mut monitor = read.monitor.clone();
+                monitor.spec.interval = interval(60);
+                monitor.revision += 1;
+                repo.update_spec(&monitor, read.monitor.revision, Some(interval(60).slot_at_or_after(monitor.id, now))).await.unwrap();
+            }
+            50 | 80 => {
+                let read = repo.get(tenant, paused.monitor.id).await.unwrap().unwrap();
+                let (change, due) = if k == 50 { (read.health.paused(now), None) } else { (read.health.resumed(now), Some(now)) };
+                repo.change_health(tenant, paused.monitor.id, read.health.version, &change.next, due, None).await.unwrap();
+            }
+            60 => assert!(repo.delete(tenant, deleted.monitor.id).await.unwrap()),
+            _ => {}
+        }
+        for check in schedule.claim_ahead(now, now + secs(120), now + secs(900), 10_000).await.unwrap() {
+            assert_eq!(check.tenant_id, tenant);
+            handed.entry(check.monitor_id).or_default().push((check.planned_at, check.interval.seconds()));
+        }
+    }
+
+    // Every slot due within the last run's lead has been handed out.
+    let end = minute(runs - 1) + secs(120);
+    let grid = |id: MonitorId, seconds: u32, from: Timestamp, to: Timestamp| {
+        let mut slots = Vec::new();
+        let mut slot = interval(seconds).slot_at_or_after(id, from);
+        while slot < to {
+            slots.push(slot);
+            slot = interval(seconds).next_slot_after(id, slot);
+        }
+        slots
+    };
+    let slots = |id: MonitorId, seconds: u32, from: Timestamp, to: Timestamp| -> Vec<Timestamp> {
+        let all = handed.get(&id).cloned().unwrap_or_default();
+        let mut once: Vec<_> = all.iter().filter(|(_, s)| *s == seconds).map(|(at, _)| *at).collect();
+        once.sort();
+        let n = once.len();
+        once.dedup();
+        assert_eq!(once.len(), n, "monitor {id}: a slot of {seconds} s handed out twice");
+        once.into_iter().filter(|at| (from..to).contains(at)).collect()
+    };
+    for (name, r, seconds) in [("steady", &steady, 60), ("renamed", &renamed, 30), ("hourly", &hourly, 3600)] {
+        assert_eq!(slots(r.monitor.id, seconds, start, end), grid(r.monitor.id, seconds, start, end), "{name}: every slot, once");
+    }
+    assert_eq!(slots(late.monitor.id, 60, start, end), grid(late.monitor.id, 60, minute(20), end), "created at minute 20");
+
+    let id = retimed.monitor.id;
+    assert_eq!(slots(id, 30, start, minute(40)), grid(id, 30, start, minute(40)), "retimed: its 30 s slots until the change");
+    assert!(slots(id, 30, minute(40) + secs(900), end).is_empty(), "retimed: no 30 s slot claimed after the change");
+    assert_eq!(slots(id, 60, start, end), grid(id, 60, minute(40), end), "retimed: its 60 s slots from the change");
+
+    let id = paused.monitor.id;
+    assert_eq!(slots(id, 300, start, minute(50)), grid(id, 300, start, minute(50)), "paused: every slot before the pause");
+    assert!(slots(id, 300, minute(50) + secs(900), minute(80)).is_empty(), "paused: nothing claimed while paused");
+    let mut resumed = vec![minute(80)];
+    resumed.extend(grid(id, 300, minute(80) + SignedDuration::from_millis(1), end));
+    assert_eq!(slots(id, 300, minute(80), end), resumed, "paused: checked at the resume, then on its phase");
+
+    let id = deleted.monitor.id;
+    assert_eq!(slots(id, 10, start, minute(60)), grid(id, 10, start, minute(60)), "deleted: every slot before the deletion");
+    assert!(slots(id, 10, minute(60) + secs(900), end).is_empty(), "deleted: nothing claimed after it");
 }

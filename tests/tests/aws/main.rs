@@ -21,6 +21,7 @@ mod notifier_faults;
 mod pipeline;
 mod publishing_routes;
 mod s3_objects;
+mod schedule_cursor;
 mod status;
 mod status_mail;
 mod tasks;

@@ -91,6 +91,15 @@ pub(crate) fn due_shard(monitor: MonitorId) -> String {
     format!("{MONITOR_DUE_SHARD_PREFIX}{}", bytes[15] % DUE_SHARDS)
 }
 
+/// Sort key of a tenant's schedule cursor in its partition ([`tenant_pk`]).
+pub(crate) const SCHEDULE_CURSOR_SK: &str = "CURSOR";
+
+/// The due-index shard of a tenant's schedule cursor: a monitor shard, so that the claim's read
+/// of the index finds the cursors due beside the monitors due.
+pub(crate) fn cursor_due_shard(tenant: TenantId) -> String {
+    format!("{MONITOR_DUE_SHARD_PREFIX}{}", tenant.as_uuid().into_bytes()[15] % DUE_SHARDS)
+}
+
 /// Prefix of the monitor shards of the due-index.
 pub(crate) const MONITOR_DUE_SHARD_PREFIX: &str = "D#";
 

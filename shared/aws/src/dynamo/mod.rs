@@ -6,6 +6,7 @@
 mod accounts;
 mod check_log;
 mod client;
+mod cursor_reads;
 mod deliveries;
 mod documents;
 mod history;
@@ -17,6 +18,7 @@ mod monitors;
 mod notification_settings;
 mod recent_reads;
 mod schedule;
+mod schedule_cursor;
 mod status_pages;
 #[cfg(feature = "sdk-clients")]
 mod table;
@@ -36,6 +38,7 @@ pub use hosts::ConnectedAgent;
 #[cfg(feature = "sdk-clients")]
 pub use table::create_table;
 
+use cursor_reads::CursorReads;
 use jiff::SignedDuration;
 use recent_reads::RecentReads;
 use task_locators::TaskLocators;
@@ -48,6 +51,7 @@ pub struct DynamoStore {
     table: String,
     retention: SignedDuration,
     recent: RecentReads,
+    cursor_reads: CursorReads,
     locators: TaskLocators,
     host_retention: HostRetention,
 }
@@ -79,6 +83,7 @@ impl DynamoStore {
             table: table.into(),
             retention,
             recent: RecentReads::default(),
+            cursor_reads: CursorReads::default(),
             locators: TaskLocators::default(),
             host_retention: HostRetention::default(),
         }

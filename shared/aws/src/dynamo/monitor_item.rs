@@ -21,6 +21,9 @@ pub(crate) const FAILURE_STREAK: &str = "failure_streak";
 pub(crate) const SUCCESS_STREAK: &str = "success_streak";
 pub(crate) const HEALTH_VERSION: &str = "health_version";
 pub(crate) const TAGS: &str = "tags";
+/// On a monitor that follows its tenant's schedule cursor instead of a due time of its own:
+/// the first of its slots its own claims did not hand out (see `schedule_cursor`).
+pub(crate) const JOINED_AT: &str = "cursor_joined_at";
 
 /// The key of a monitor's item.
 pub(crate) fn monitor_key(tenant: TenantId, id: MonitorId) -> Item {
@@ -104,7 +107,8 @@ pub(crate) fn from_item(item: &Item) -> anyhow::Result<MonitorRecord> {
             success_streak: item.number(SUCCESS_STREAK)?,
             version: item.number(HEALTH_VERSION)?,
         },
-        next_due_at: item.opt_number::<i64>(DUE_AT)?.map(at).transpose()?,
+        // A monitor on its tenant's cursor is scheduled from where it joined it.
+        next_due_at: item.opt_number::<i64>(DUE_AT)?.or(item.opt_number::<i64>(JOINED_AT)?).map(at).transpose()?,
     })
     .with_context(|| format!("monitor {id} of tenant {tenant_id}"))
 }

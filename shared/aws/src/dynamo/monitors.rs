@@ -4,7 +4,7 @@
 
 use super::DynamoStore;
 use super::keys::{BY_CREATION_INDEX, CREATION_KEY, DUE_AT, DUE_SHARD, MONITOR_SK_PREFIX, PK, SK, due_shard, history_pk, tenant_pk};
-use super::monitor_item::{self, HEALTH_VERSION, REVISION, STATUS, TAGS, monitor_key};
+use super::monitor_item::{self, HEALTH_VERSION, INTERVAL, JOINED_AT, REVISION, STATUS, TAGS, monitor_key};
 use super::toolkit::attributes::{ItemExt, key_suffix, n, s};
 use super::toolkit::cursor;
 use super::toolkit::errors::decode;
@@ -22,8 +22,10 @@ use vigil_domain::page::Page;
 use vigil_domain::ports::{MonitorQuery, MonitorRepository, StoreError};
 
 /// The due-index attributes for a due time: set while due, removed while paused, so paused
-/// monitors cost the index nothing.
+/// monitors cost the index nothing. Either way the monitor leaves its tenant's schedule cursor:
+/// it is claimed on its own again (from `next_due_at`) until a claim moves it back.
 pub(crate) fn set_due(update: &mut Update, monitor: MonitorId, next_due_at: Option<Timestamp>) {
+    update.remove(JOINED_AT);
     match next_due_at {
         Some(due) => {
             update.set(DUE_SHARD, s(due_shard(monitor))).set(DUE_AT, n(due.as_millisecond()));
@@ -55,6 +57,22 @@ impl DynamoStore {
             true => Ok(()),
             false => Err(self.lost_condition(tenant, id).await),
         }
+    }
+
+    /// Whether an edit leaves a monitor on its tenant's schedule cursor: it is on it, stays
+    /// scheduled, and keeps its interval (its slots are the same). Otherwise the edit sets its
+    /// own due time, as the use case computed it. Without this, every rename would take a monitor
+    /// off the cursor and have its claim hand out again slots the cursor already had.
+    async fn stays_on_cursor(&self, monitor: &HttpMonitor, next_due_at: Option<Timestamp>) -> Result<bool, StoreError> {
+        if next_due_at.is_none() {
+            return Ok(false);
+        }
+        let key = monitor_key(monitor.tenant_id, monitor.id);
+        let Some(item) = self.get_item(key, Read::Strong, &[INTERVAL, JOINED_AT], "reading a monitor's schedule").await? else {
+            return Ok(false);
+        };
+        let on_cursor = item.opt_number::<i64>(JOINED_AT).map_err(decode)?.is_some();
+        Ok(on_cursor && item.opt_number::<u32>(INTERVAL).map_err(decode)? == Some(monitor.spec.interval.seconds()))
     }
 
     /// Reads monitors by key, consistently, in the order of `ids` (missing ones left out).
@@ -152,7 +170,9 @@ impl MonitorRepository for DynamoStore {
             Some(tags) => update.set(TAGS, tags),
             None => update.remove(TAGS),
         };
-        set_due(&mut update, monitor.id, next_due_at);
+        if !self.stays_on_cursor(monitor, next_due_at).await? {
+            set_due(&mut update, monitor.id, next_due_at);
+        }
         update.require_equal(REVISION, n(expected_revision));
         self.update_monitor(monitor.tenant_id, monitor.id, update, "updating a monitor").await
     }

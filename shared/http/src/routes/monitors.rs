@@ -43,8 +43,9 @@ pub(crate) async fn create(
     Caller(caller): Caller,
     JsonBody(draft): JsonBody<MonitorDraft>,
 ) -> Result<Response, ApiError> {
-    let record = create_monitor(&deps, CreateMonitor { actor: caller.clone(), draft }, SystemClock::now()).await?;
-    Ok(with_etag(&record, StatusCode::CREATED, views::monitor(&record, None)))
+    let now = SystemClock::now();
+    let record = create_monitor(&deps, CreateMonitor { actor: caller.clone(), draft }, now).await?;
+    Ok(with_etag(&record, StatusCode::CREATED, views::monitor(&record, None, now)))
 }
 
 /// List monitors, oldest first.
@@ -63,9 +64,10 @@ pub(crate) async fn list(
         .transpose()?;
     let page = page_request(params.cursor.as_deref(), params.limit)?;
     let query = StoreQuery { tag: params.tag, status, page };
-    let page = list_monitors(&deps, ListMonitors { actor: caller.clone(), query }, SystemClock::now()).await?;
+    let now = SystemClock::now();
+    let page = list_monitors(&deps, ListMonitors { actor: caller.clone(), query }, now).await?;
     Ok(Json(Page {
-        items: page.items.iter().map(|record| views::monitor(record, None)).collect(),
+        items: page.items.iter().map(|record| views::monitor(record, None, now)).collect(),
         next_cursor: page.next_cursor.map(|c| c.0),
     }))
 }
@@ -76,8 +78,9 @@ pub(crate) async fn list(
     responses((status = 200, description = "The monitor", body = Monitor,
         headers(("ETag" = String, description = "Its revision, quoted")))))]
 pub(crate) async fn read(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<Response, ApiError> {
-    let view = get_monitor(&deps, GetMonitor { actor: caller.clone(), monitor_id: id }, SystemClock::now()).await?;
-    Ok(with_etag(&view.record, StatusCode::OK, views::monitor(&view.record, view.last_check.as_ref())))
+    let now = SystemClock::now();
+    let view = get_monitor(&deps, GetMonitor { actor: caller.clone(), monitor_id: id }, now).await?;
+    Ok(with_etag(&view.record, StatusCode::OK, views::monitor(&view.record, view.last_check.as_ref(), now)))
 }
 
 /// `If-Match: "<revision>"`, if sent.
@@ -114,8 +117,9 @@ pub(crate) async fn update(
     let clear_body = raw.get("body").is_some_and(serde_json::Value::is_null);
     let patch: MonitorDraft = parse_json(raw.to_string().as_bytes())?;
     let cmd = UpdateMonitor { actor: caller.clone(), monitor_id: id, patch, clear_body, expected_revision: expected_revision(&headers)? };
-    let record = update_monitor(&deps, cmd, SystemClock::now()).await?;
-    Ok(with_etag(&record, StatusCode::OK, views::monitor(&record, None)))
+    let now = SystemClock::now();
+    let record = update_monitor(&deps, cmd, now).await?;
+    Ok(with_etag(&record, StatusCode::OK, views::monitor(&record, None, now)))
 }
 
 /// Delete a monitor and its history; an ongoing incident of it is resolved.
@@ -132,8 +136,9 @@ pub(crate) async fn delete(State(deps): State<Deps>, Caller(caller): Caller, Mon
     params(("id" = MonitorId, Path, description = "The monitor")),
     responses((status = 200, description = "The monitor, paused", body = Monitor)))]
 pub(crate) async fn pause(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<Response, ApiError> {
-    let record = pause_monitor(&deps, PauseMonitor { actor: caller.clone(), monitor_id: id }, SystemClock::now()).await?;
-    Ok(with_etag(&record, StatusCode::OK, views::monitor(&record, None)))
+    let now = SystemClock::now();
+    let record = pause_monitor(&deps, PauseMonitor { actor: caller.clone(), monitor_id: id }, now).await?;
+    Ok(with_etag(&record, StatusCode::OK, views::monitor(&record, None, now)))
 }
 
 /// Check a paused monitor again (its status becomes Pending until the next check).
@@ -141,6 +146,7 @@ pub(crate) async fn pause(State(deps): State<Deps>, Caller(caller): Caller, Moni
     params(("id" = MonitorId, Path, description = "The monitor")),
     responses((status = 200, description = "The monitor, resumed", body = Monitor)))]
 pub(crate) async fn resume(State(deps): State<Deps>, Caller(caller): Caller, MonitorPath(id): MonitorPath) -> Result<Response, ApiError> {
-    let record = resume_monitor(&deps, ResumeMonitor { actor: caller.clone(), monitor_id: id }, SystemClock::now()).await?;
-    Ok(with_etag(&record, StatusCode::OK, views::monitor(&record, None)))
+    let now = SystemClock::now();
+    let record = resume_monitor(&deps, ResumeMonitor { actor: caller.clone(), monitor_id: id }, now).await?;
+    Ok(with_etag(&record, StatusCode::OK, views::monitor(&record, None, now)))
 }

@@ -109,6 +109,12 @@ impl DynamoStore {
         Ok(output.attributes.filter(|a| !a.is_empty()))
     }
 
+    /// Deletes the item at `key` if `guard`'s conditions hold; `false` if they did not.
+    pub(crate) async fn delete_item_if(&self, key: Item, guard: Update, what: &str) -> Result<bool, StoreError> {
+        let request = DeleteItem { table_name: self.table.clone(), key, condition: guard.into_guard(), ..DeleteItem::default() };
+        held(self.client.delete_item(&request).await, what)
+    }
+
     /// Deletes the item at `key`; `false` if there was none.
     pub(crate) async fn delete_item(&self, key: Item, what: &str) -> Result<bool, StoreError> {
         Ok(self.take_item(key, what).await?.is_some())

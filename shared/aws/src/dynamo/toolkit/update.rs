@@ -10,6 +10,7 @@ use std::collections::HashMap;
 pub(crate) struct Update {
     sets: Vec<String>,
     removes: Vec<String>,
+    adds: Vec<String>,
     conditions: Vec<String>,
     pub(crate) names: HashMap<String, String>,
     pub(crate) values: HashMap<String, AttributeValue>,
@@ -39,6 +40,13 @@ impl Update {
     pub(crate) fn remove(&mut self, attribute: &str) -> &mut Self {
         let name = self.name(attribute);
         self.removes.push(name);
+        self
+    }
+
+    /// `ADD attribute amount`: a counter, which starts at zero when absent.
+    pub(crate) fn add(&mut self, attribute: &str, amount: i64) -> &mut Self {
+        let (name, value) = (self.name(attribute), self.value(AttributeValue::N(amount.to_string())));
+        self.adds.push(format!("{name} {value}"));
         self
     }
 
@@ -109,6 +117,9 @@ impl Update {
         if !self.removes.is_empty() {
             parts.push(format!("REMOVE {}", self.removes.join(", ")));
         }
+        if !self.adds.is_empty() {
+            parts.push(format!("ADD {}", self.adds.join(", ")));
+        }
         parts.join(" ")
     }
 
@@ -128,9 +139,10 @@ mod tests {
         update
             .set("status", AttributeValue::S("up".into()))
             .remove("due_at")
+            .add("version", 1)
             .require_equal("health_version", AttributeValue::N("3".into()));
-        assert_eq!(update.expression(), "SET #status = :v0 REMOVE #due_at");
-        assert_eq!(update.condition().as_deref(), Some("#health_version = :v1"));
-        assert_eq!(update.names.len(), 3);
+        assert_eq!(update.expression(), "SET #status = :v0 REMOVE #due_at ADD #version :v1");
+        assert_eq!(update.condition().as_deref(), Some("#health_version = :v2"));
+        assert_eq!(update.names.len(), 4);
     }
 }

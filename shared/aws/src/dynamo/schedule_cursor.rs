@@ -3,7 +3,7 @@
 //! `version`. A claimed monitor joins its tenant's cursor in the claim's own write and has no due
 //! time from then on; the cursor, itself in the `due` index at its mark, hands out all of its
 //! monitors' slots in one advance per horizon, so a monitor costs no write per claim. See
-//! docs/aws.md, "A cursor instead of per-monitor claims".
+//! docs/aws.md, "Schedule cursors".
 //!
 //! Two races are closed by conditions. A join bumps the `version` on the condition that the
 //! mark is the one the join was decided on, and an advance writes the mark on the condition that
@@ -29,7 +29,10 @@ use vigil_domain::ports::{DueCheck, StoreError};
 
 /// The mark of a tenant's cursor.
 pub(crate) const THROUGH: &str = "through";
-/// Bumped by every join, so that an advance decided before it fails.
+/// Bumped by every join, so that an advance decided before it fails. A cursor starts at its
+/// mark's milliseconds rather than zero, so that one made again after an empty one was removed
+/// does not repeat the versions of the one before (reads are kept by version, see
+/// `cursor_reads`).
 const VERSION: &str = "cursor_version";
 /// Advances of one cursor in one claim that may lose to a join before the claim gives up (the
 /// cursor is then advanced by the next run, while its mark is still ahead of its checks).
@@ -93,11 +96,12 @@ impl DynamoStore {
     pub(crate) async fn start_schedule_cursor(&self, tenant: TenantId, through: Timestamp) -> Result<CursorMark, StoreError> {
         let mut item = cursor_key(tenant);
         item.insert(THROUGH.into(), n(through.as_millisecond()));
-        item.insert(VERSION.into(), n(0));
+        let version = u64::try_from(through.as_millisecond()).unwrap_or_default();
+        item.insert(VERSION.into(), n(version));
         item.insert(DUE_SHARD.into(), s(cursor_due_shard(tenant)));
         item.insert(DUE_AT.into(), n(through.as_millisecond()));
         if self.put_new(item, "making a schedule cursor").await? {
-            return Ok(CursorMark { through, version: 0 });
+            return Ok(CursorMark { through, version });
         }
         self.schedule_cursor(tenant).await?.ok_or_else(|| decode(anyhow::anyhow!("the schedule cursor of {tenant} exists and is gone")))
     }
@@ -161,20 +165,19 @@ impl DynamoStore {
             }
             let members = match self.cursor_reads.get(tenant, mark.version, now) {
                 Some(members) => members,
-                None => {
-                    let members = Arc::new(self.cursor_members(tenant).await?);
-                    self.cursor_reads.keep(tenant, mark.version, now, members.clone());
-                    members
-                }
+                None => Arc::new(self.cursor_members(tenant).await?),
             };
             if members.is_empty() {
                 // A cursor nobody follows any more goes, rather than be advanced for ever; the
-                // next monitor claimed makes a new one.
+                // next monitor claimed makes a new one. Only on a fresh read (empty reads are
+                // not kept), and only if no monitor joined since: a removed cursor with
+                // monitors on it would never check them again.
                 let mut gone = Update::default();
                 gone.require_equal(THROUGH, n(mark.through.as_millisecond())).require_equal(VERSION, n(mark.version));
                 self.delete_item_if(cursor_key(tenant), gone, "removing an empty schedule cursor").await?;
                 return Ok(Vec::new());
             }
+            self.cursor_reads.keep(tenant, mark.version, now, members.clone());
             let advance = advance_cursor(tenant, &members, mark.through, now, until, limit);
             if advance.through == mark.through {
                 return Ok(Vec::new());

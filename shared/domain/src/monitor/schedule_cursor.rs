@@ -8,6 +8,8 @@ use super::schedule::{CheckInterval, resume_slot};
 use crate::ids::{MonitorId, TenantId};
 use crate::ports::DueCheck;
 use jiff::Timestamp;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// A monitor that follows a cursor instead of a due time of its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +39,10 @@ pub struct CursorAdvance {
 /// out and every slot before it is handed out, so the next advance starts exactly there. Slots
 /// of one millisecond stay together; if the first of them alone exceed `limit`, they are handed
 /// out anyway, so that a cursor always moves.
+///
+/// Slots are taken earliest first from a heap of each member's next slot, so a call costs
+/// about `members + limit × log members`, however far `until` is: a scheduler run advances a
+/// large tenant's cursor in many calls of a batch each.
 pub fn advance_cursor(
     tenant: TenantId,
     members: &[CursorMember],
@@ -48,26 +54,38 @@ pub fn advance_cursor(
     if until <= through || limit == 0 {
         return CursorAdvance { checks: Vec::new(), through };
     }
-    let mut checks = Vec::new();
-    for member in members {
-        let first = member.interval.slot_at_or_after(member.monitor_id, through.max(member.joined_at));
-        let mut slot = resume_slot(member.interval, member.monitor_id, first, now);
-        while slot < until {
-            checks.push(DueCheck { tenant_id: tenant, monitor_id: member.monitor_id, planned_at: slot, interval: member.interval });
-            slot = member.interval.next_slot_after(member.monitor_id, slot);
+    let mut next: BinaryHeap<Reverse<(Timestamp, MonitorId, usize)>> = members
+        .iter()
+        .enumerate()
+        .filter_map(|(i, member)| {
+            let first = member.interval.slot_at_or_after(member.monitor_id, through.max(member.joined_at));
+            let slot = resume_slot(member.interval, member.monitor_id, first, now);
+            (slot < until).then_some(Reverse((slot, member.monitor_id, i)))
+        })
+        .collect();
+    let mut checks: Vec<DueCheck> = Vec::with_capacity(limit.min(next.len() * 4));
+    while let Some(Reverse((slot, monitor_id, i))) = next.pop() {
+        // The limit is reached: stop before the next slot, unless it shares the millisecond of
+        // the last one handed out, whose group then waits whole (or, if it is all there is,
+        // goes whole).
+        if checks.len() >= limit && checks.last().is_some_and(|last| last.planned_at < slot) {
+            return CursorAdvance { checks, through: slot };
+        }
+        if checks.len() >= limit {
+            let first = checks[0].planned_at;
+            if first < slot {
+                checks.retain(|c| c.planned_at < slot);
+                return CursorAdvance { checks, through: slot };
+            }
+        }
+        let member = &members[i];
+        checks.push(DueCheck { tenant_id: tenant, monitor_id, planned_at: slot, interval: member.interval });
+        let following = member.interval.next_slot_after(monitor_id, slot);
+        if following < until {
+            next.push(Reverse((following, monitor_id, i)));
         }
     }
-    checks.sort_by_key(|c| (c.planned_at, c.monitor_id));
-    if checks.len() <= limit {
-        return CursorAdvance { checks, through: until };
-    }
-    let cut = match checks[limit].planned_at {
-        at if at > checks[0].planned_at => at,
-        // The first millisecond alone fills the limit: it goes whole.
-        _ => checks.iter().map(|c| c.planned_at).find(|at| *at > checks[0].planned_at).unwrap_or(until),
-    };
-    checks.retain(|c| c.planned_at < cut);
-    CursorAdvance { checks, through: cut }
+    CursorAdvance { checks, through: until }
 }
 
 #[cfg(test)]

@@ -63,17 +63,16 @@ pub fn advance_cursor(
             (slot < until).then_some(Reverse((slot, member.monitor_id, i)))
         })
         .collect();
-    let mut checks: Vec<DueCheck> = Vec::with_capacity(limit.min(next.len() * 4));
+    let mut checks: Vec<DueCheck> = Vec::with_capacity(limit.min(4096));
     while let Some(Reverse((slot, monitor_id, i))) = next.pop() {
-        // The limit is reached: stop before the next slot, unless it shares the millisecond of
-        // the last one handed out, whose group then waits whole (or, if it is all there is,
-        // goes whole).
-        if checks.len() >= limit && checks.last().is_some_and(|last| last.planned_at < slot) {
-            return CursorAdvance { checks, through: slot };
-        }
-        if checks.len() >= limit {
-            let first = checks[0].planned_at;
-            if first < slot {
+        if let (true, Some(first), Some(last)) = (checks.len() >= limit, checks.first(), checks.last()) {
+            // The limit is reached: the mark stops at this slot. If it shares the millisecond
+            // of the last one handed out, that millisecond waits whole for the next advance,
+            // unless it is all there is, which then goes whole.
+            if last.planned_at < slot {
+                return CursorAdvance { checks, through: slot };
+            }
+            if first.planned_at < slot {
                 checks.retain(|c| c.planned_at < slot);
                 return CursorAdvance { checks, through: slot };
             }

@@ -35,7 +35,8 @@ pub use invitations::{concurrent_settlements_contract, concurrent_token_takes_co
 pub use monitors::{monitor_listing_contract, monitor_repository_contract};
 pub use notifications::{delivery_log_contract, notification_settings_contract, timer_index_contract};
 pub use schedule::{
-    claim_ahead_contract, claim_with_monitors_contract, concurrent_claims_contract, schedule_contract, schedule_over_time_contract,
+    claim_ahead_contract, claim_with_monitors_contract, concurrent_claims_contract, concurrent_schedulers_over_time_contract,
+    schedule_contract, schedule_over_time_contract,
 };
 pub use sessions::{concurrent_rotations_contract, refresh_families_contract, sessions_contract};
 pub use sign_in::{server_secrets_contract, sign_in_attempts_contract};
@@ -69,6 +70,7 @@ macro_rules! contract_suites {
             claim_ahead_contract,
             claim_with_monitors_contract,
             schedule_over_time_contract,
+            concurrent_schedulers_over_time_contract,
             check_log_contract,
             tally_contract,
             digest_contract,

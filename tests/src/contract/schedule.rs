@@ -274,3 +274,64 @@ pub async fn schedule_over_time_contract(stores: Stores) {
     assert_eq!(slots(id, 10, start, minute(60)), grid(id, 10, start, minute(60)), "deleted: every slot before the deletion");
     assert!(slots(id, 10, minute(60) + secs(900), end).is_empty(), "deleted: nothing claimed after it");
 }
+
+/// Two schedulers claiming at every run, at once (the second as if 9 s later), for an hour,
+/// while monitors are created along the way (so that some are claimed, and join whatever a store
+/// keeps, while the other claims): every slot is handed out exactly once between them.
+pub async fn concurrent_schedulers_over_time_contract(stores: Stores) {
+    let (repo, schedule) = (&stores.monitors, &stores.schedule);
+    let tenant = tenant();
+    let secs = SignedDuration::from_secs;
+    let start = at(200_000);
+    let minute = |k: i64| start + secs(60 * k);
+    let interval = |seconds| CheckInterval::from_seconds(seconds).unwrap();
+    let mut monitors = Vec::new();
+    let runs = 60;
+    let mut handed: HashMap<MonitorId, Vec<Timestamp>> = HashMap::new();
+    for k in 0..runs {
+        let now = minute(k);
+        // Six monitors at the start, then two more every ten minutes.
+        let new = match k {
+            0 => 6,
+            k if k % 10 == 5 => 2,
+            _ => 0,
+        };
+        for n in 0..new {
+            let id = monitor_id();
+            let seconds = [10, 30, 60, 300][(monitors.len() + n) % 4];
+            let r = record_with(tenant, id, "raced", seconds, &[], now, Some(interval(seconds).slot_at_or_after(id, now)));
+            repo.insert(&r).await.unwrap();
+            monitors.push((id, seconds, now));
+        }
+        // The second as a run that started 9 s later while the first was still at work (less
+        // than the shortest interval: a later run skips slots overdue by a whole interval).
+        let claims: Vec<_> = [now, now + secs(9)]
+            .into_iter()
+            .map(|now| {
+                let schedule = schedule.clone();
+                tokio::spawn(async move { schedule.claim_ahead(now, now + secs(120), now + secs(900), 10_000).await.unwrap() })
+            })
+            .collect();
+        for claim in claims {
+            for check in claim.await.unwrap() {
+                handed.entry(check.monitor_id).or_default().push(check.planned_at);
+            }
+        }
+    }
+    let end = minute(runs - 1) + secs(120);
+    for (id, seconds, created) in monitors {
+        let mut got = handed.remove(&id).unwrap_or_default();
+        got.sort();
+        let n = got.len();
+        got.dedup();
+        assert_eq!(got.len(), n, "monitor {id} ({seconds} s): a slot handed out twice");
+        got.retain(|at| *at < end);
+        let mut expected = Vec::new();
+        let mut slot = interval(seconds).slot_at_or_after(id, created);
+        while slot < end {
+            expected.push(slot);
+            slot = interval(seconds).next_slot_after(id, slot);
+        }
+        assert_eq!(got, expected, "monitor {id} ({seconds} s, created {created}): every slot, once");
+    }
+}

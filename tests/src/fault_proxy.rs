@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 
 /// How the proxy treats requests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,8 +55,36 @@ pub enum Fault {
     },
 }
 
+/// A request to hold: the first for `operation` whose body contains `needle`.
+struct HoldSpec {
+    operation: &'static str,
+    needle: &'static str,
+    reached: Arc<Notify>,
+    release: Arc<Notify>,
+}
+
+/// A request held by the proxy until released, to put another client's requests between a
+/// client's read and its write.
+pub struct Held {
+    reached: Arc<Notify>,
+    release: Arc<Notify>,
+}
+
+impl Held {
+    /// Waits until the request arrives (and is held).
+    pub async fn reached(&self) {
+        self.reached.notified().await;
+    }
+
+    /// Lets the request go on to the emulator.
+    pub fn release(&self) {
+        self.release.notify_one();
+    }
+}
+
 struct State {
     fault: Mutex<Fault>,
+    hold: Mutex<Option<HoldSpec>>,
     dynamodb_requests: AtomicU64,
     throttled: AtomicU64,
     refused: AtomicU64,
@@ -77,6 +106,7 @@ impl FaultProxy {
         let endpoint = format!("http://{}", listener.local_addr().expect("proxy address"));
         let state = Arc::new(State {
             fault: Mutex::new(Fault::None),
+            hold: Mutex::new(None),
             dynamodb_requests: AtomicU64::new(0),
             throttled: AtomicU64::new(0),
             refused: AtomicU64::new(0),
@@ -100,6 +130,16 @@ impl FaultProxy {
     /// Changes how requests are treated from now on.
     pub fn set(&self, fault: Fault) {
         *self.state.fault.lock().expect("fault") = fault;
+    }
+
+    /// Holds the next request for `operation` (the end of its `x-amz-target`, as `UpdateItem`)
+    /// whose body contains `needle`, until the returned [`Held`] releases it. Faults apply to
+    /// the requests around it as usual.
+    pub fn hold(&self, operation: &'static str, needle: &'static str) -> Held {
+        let (reached, release) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
+        *self.state.hold.lock().expect("hold") =
+            Some(HoldSpec { operation, needle, reached: Arc::clone(&reached), release: Arc::clone(&release) });
+        Held { reached, release }
     }
 
     /// DynamoDB requests seen (throttled ones included).
@@ -214,13 +254,33 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Respons
                 .body(Full::new(Bytes::from_static(body.as_bytes())))
                 .expect("a throttling answer"))
         }
-        Action::Forward => Ok(forward(&state, request).await),
+        Action::Forward => {
+            let (parts, body) = request.into_parts();
+            let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+            if let Some(release) = held(&state, target.as_deref(), &body) {
+                release.notified().await;
+            }
+            Ok(forward(&state, parts, body).await)
+        }
     }
 }
 
-async fn forward(state: &State, request: Request<Incoming>) -> Response<Full<Bytes>> {
-    let (parts, body) = request.into_parts();
-    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+/// If this request is the one to hold, takes the hold, says it was reached, and returns what
+/// releases it.
+fn held(state: &State, target: Option<&str>, body: &[u8]) -> Option<Arc<Notify>> {
+    let mut hold = state.hold.lock().expect("hold");
+    let spec = hold.as_ref()?;
+    let operation = target.is_some_and(|t| t.ends_with(&format!(".{}", spec.operation)));
+    let needle = spec.needle.as_bytes();
+    if !operation || !body.windows(needle.len()).any(|w| w == needle) {
+        return None;
+    }
+    let spec = hold.take()?;
+    spec.reached.notify_one();
+    Some(spec.release)
+}
+
+async fn forward(state: &State, parts: hyper::http::request::Parts, body: Bytes) -> Response<Full<Bytes>> {
     let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     let method = reqwest::Method::from_bytes(parts.method.as_str().as_bytes()).expect("a method");
     let mut upstream = state.client.request(method, format!("{}{path}", state.upstream)).body(body);

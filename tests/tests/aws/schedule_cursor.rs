@@ -13,8 +13,9 @@ use vigil_aws::{ClientOptions, DynamoStore};
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::CheckInterval;
 use vigil_domain::ports::{CheckSchedule, MonitorRepository};
-use vigil_tests::contract::fixtures::record_with;
+use vigil_tests::contract::fixtures::{id_with_phase, record_with};
 use vigil_tests::emulator::{Session, clients};
+use vigil_tests::fault_proxy::FaultProxy;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn claimed_monitors_follow_their_tenants_cursor_without_a_write_each() {
@@ -113,4 +114,59 @@ async fn a_cursor_nobody_follows_goes_and_the_next_claim_makes_a_new_one() {
     }
     slots.retain(|at| *at < minute(90) + SignedDuration::from_secs(120));
     assert_eq!(slots, expected, "resumed: claimed again, onto a new cursor, every slot once");
+}
+
+/// The race the cursor's version closes, forced: an advance reads the tenant's monitors, another
+/// scheduler (an earlier run, 9 s behind) joins a monitor to the cursor before the advance
+/// writes, and the joined monitor has a slot between the two runs' horizons. The advance must
+/// fail, read again and hand that slot out; without the version condition it is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_advance_that_read_the_monitors_before_a_join_reads_them_again() {
+    let session = Session::start().await;
+    let retention = SignedDuration::from_hours(24 * 90);
+    let direct = DynamoStore::new(session.clients.dynamodb.clone(), &session.resources.table, retention);
+    let proxy = FaultProxy::start(&session.endpoint).await;
+    let through_proxy = clients(&proxy.endpoint, ClientOptions::default()).await;
+    let held = DynamoStore::new(through_proxy.dynamodb.clone(), &session.resources.table, retention);
+    let tenant = TenantId::from_uuid(Uuid::now_v7());
+    let secs = SignedDuration::from_secs;
+    let claim = |store: &DynamoStore, now: Timestamp, limit: usize| {
+        let store = store.clone();
+        async move { store.claim_ahead(now, now + secs(120), now + secs(900), limit).await.unwrap() }
+    };
+    // A whole hour: 10 s slots of phase 3 s fall at 3, 13, 23… seconds past it.
+    let t = Timestamp::from_millisecond(1_767_225_600_000).unwrap();
+
+    // The tenant's cursor, with a minutely monitor on it; its mark lands in [t + 900, t + 960).
+    let first = id_with_phase(1, 60, 30);
+    let minutely = CheckInterval::from_seconds(60).unwrap();
+    direct.insert(&record_with(tenant, first, "first", 60, &[], t, Some(minutely.slot_at_or_after(first, t)))).await.unwrap();
+    assert!(!claim(&direct, t, 10_000).await.is_empty());
+
+    // The later run (t + 849 s) reaches the cursor's advance and is held before it writes.
+    let (earlier, later) = (t + secs(840), t + secs(849));
+    // (Only an advance's UpdateItem names `through`; a join is a transaction.)
+    let hold = proxy.hold("UpdateItem", "through");
+    let advance = tokio::spawn(claim(&held, later, 10_000));
+    tokio::time::timeout(std::time::Duration::from_secs(30), hold.reached())
+        .await
+        .expect("the later run's advance writes the cursor's mark through the proxy");
+
+    // Meanwhile the earlier run claims a new 10 s monitor, which joins the cursor: its 90 slots
+    // from earlier + 3 s to earlier + 893 s, then the cursor from earlier + 903 s. The limit is
+    // exactly those 90, so that this run does not advance the cursor itself.
+    let joiner = id_with_phase(2, 10, 3);
+    let fast = CheckInterval::from_seconds(10).unwrap();
+    direct.insert(&record_with(tenant, joiner, "joiner", 10, &[], earlier, Some(fast.slot_at_or_after(joiner, earlier)))).await.unwrap();
+    let claimed = claim(&direct, earlier, 90).await;
+    assert_eq!(claimed.len(), 90);
+    assert!(claimed.iter().all(|c| c.monitor_id == joiner));
+
+    hold.release();
+    let advanced = advance.await.unwrap();
+    let mut slots: Vec<Timestamp> =
+        claimed.iter().chain(advanced.iter().filter(|c| c.monitor_id == joiner)).map(|c| c.planned_at).collect();
+    slots.sort();
+    let expected: Vec<Timestamp> = (0..=90).map(|k| earlier + secs(3 + 10 * k)).collect();
+    assert_eq!(slots, expected, "the joiner's slot at earlier + 903 s, between the two runs' horizons, is handed out once");
 }

@@ -39,12 +39,12 @@ async fn claimed_monitors_follow_their_tenants_cursor_without_a_write_each() {
         async move { store.claim_ahead(now, now + SignedDuration::from_secs(120), now + SignedDuration::from_secs(900), 10_000).await.unwrap() }
     };
 
-    // The first claim of each monitor moves it onto the cursor.
+    // The first claim of the monitors moves them onto the cursor.
     let first = claim(minute(0)).await;
     assert_eq!(first.iter().map(|c| c.monitor_id).collect::<HashSet<_>>(), ids, "every monitor claimed at once");
     let joins = counter.snapshot();
     let transactions: u64 = joins.iter().filter(|((_, op), _)| op == "TransactWriteItems").map(|(_, n)| n).sum();
-    assert_eq!(transactions, 20, "each monitor joins in its claim's transaction: {joins:?}");
+    assert_eq!(transactions, 1, "the 20 monitors join in one transaction with their claims: {joins:?}");
 
     // Then an hour of runs a minute apart: the cursor hands out every check.
     counter.reset();
@@ -116,18 +116,25 @@ async fn a_cursor_nobody_follows_goes_and_the_next_claim_makes_a_new_one() {
     assert_eq!(slots, expected, "resumed: claimed again, onto a new cursor, every slot once");
 }
 
-/// The race the cursor's version closes, forced: an advance reads the tenant's monitors, another
-/// scheduler (an earlier run, 9 s behind) joins a monitor to the cursor before the advance
-/// writes, and the joined monitor has a slot between the two runs' horizons. The advance must
-/// fail, read again and hand that slot out; without the version condition it is lost.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_advance_that_read_the_monitors_before_a_join_reads_them_again() {
+/// A store straight on the emulator, and one whose requests go through a [`FaultProxy`] that can
+/// hold one of them (with the session and the proxy, which must outlive them).
+async fn direct_and_held() -> (Session, DynamoStore, FaultProxy, DynamoStore) {
     let session = Session::start().await;
     let retention = SignedDuration::from_hours(24 * 90);
     let direct = DynamoStore::new(session.clients.dynamodb.clone(), &session.resources.table, retention);
     let proxy = FaultProxy::start(&session.endpoint).await;
     let through_proxy = clients(&proxy.endpoint, ClientOptions::default()).await;
     let held = DynamoStore::new(through_proxy.dynamodb.clone(), &session.resources.table, retention);
+    (session, direct, proxy, held)
+}
+
+/// The race the cursor's version closes, forced: an advance reads the tenant's monitors, another
+/// scheduler (an earlier run, 9 s behind) joins a monitor to the cursor before the advance
+/// writes, and the joined monitor has a slot between the two runs' horizons. The advance must
+/// fail, read again and hand that slot out; without the version condition it is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_advance_that_read_the_monitors_before_a_join_reads_them_again() {
+    let (_session, direct, proxy, held) = direct_and_held().await;
     let tenant = TenantId::from_uuid(Uuid::now_v7());
     let secs = SignedDuration::from_secs;
     let claim = |store: &DynamoStore, now: Timestamp, limit: usize| {
@@ -169,4 +176,65 @@ async fn an_advance_that_read_the_monitors_before_a_join_reads_them_again() {
     slots.sort();
     let expected: Vec<Timestamp> = (0..=90).map(|k| earlier + secs(3 + 10 * k)).collect();
     assert_eq!(slots, expected, "the joiner's slot at earlier + 903 s, between the two runs' horizons, is handed out once");
+}
+
+/// A monitor edited between the index read and the claim's write leaves the joins' transaction
+/// refused: the others are written again without it and join, and the edited one is claimed
+/// afresh at its new interval. Every slot of each is handed out once over the next hour.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_monitor_that_moved_first_leaves_the_others_to_join() {
+    let (_session, direct, proxy, held) = direct_and_held().await;
+    let tenant = TenantId::from_uuid(Uuid::now_v7());
+    let secs = SignedDuration::from_secs;
+    let minutely = CheckInterval::from_seconds(60).unwrap();
+    let t = Timestamp::from_millisecond(1_767_225_600_000).unwrap();
+    let ids: Vec<MonitorId> = (0..5).map(|n| id_with_phase(10 + n, 60, 7 * n as u32)).collect();
+    for (n, id) in ids.iter().enumerate() {
+        let record = record_with(tenant, *id, &format!("m{n}"), 60, &[], t, Some(minutely.slot_at_or_after(*id, t)));
+        direct.insert(&record).await.unwrap();
+    }
+
+    // The claim's transaction is held; meanwhile the third monitor is given a 30 s interval.
+    let hold = proxy.hold("TransactWriteItems", "cursor_version");
+    let first = tokio::spawn({
+        let held = held.clone();
+        async move { held.claim_ahead(t, t + secs(120), t + secs(900), 10_000).await.unwrap() }
+    });
+    tokio::time::timeout(std::time::Duration::from_secs(30), hold.reached()).await.expect("the joins' transaction goes through the proxy");
+    let edited = ids[2];
+    let half = CheckInterval::from_seconds(30).unwrap();
+    let read = direct.get(tenant, edited).await.unwrap().unwrap();
+    let mut monitor = read.monitor.clone();
+    monitor.spec.interval = half;
+    monitor.revision += 1;
+    let edited_at = t + secs(5);
+    direct.update_spec(&monitor, read.monitor.revision, Some(half.slot_at_or_after(edited, edited_at))).await.unwrap();
+    hold.release();
+    let claimed = first.await.unwrap();
+    let in_first: HashSet<MonitorId> = claimed.iter().map(|c| c.monitor_id).collect();
+    assert_eq!(in_first, ids.iter().copied().filter(|id| *id != edited).collect(), "the others are claimed; the edited one is not");
+
+    let mut handed: Vec<(MonitorId, Timestamp, u32)> = claimed.iter().map(|c| (c.monitor_id, c.planned_at, c.interval.seconds())).collect();
+    for k in 1..=60 {
+        let now = t + secs(60 * k);
+        let more = direct.claim_ahead(now, now + secs(120), now + secs(900), 10_000).await.unwrap();
+        handed.extend(more.iter().map(|c| (c.monitor_id, c.planned_at, c.interval.seconds())));
+    }
+    let end = t + secs(60 * 60 + 120);
+    for id in &ids {
+        // The edited monitor's new slots wait for the next run, a minute later; those missed by
+        // a whole interval by then are dropped, as for any monitor (`resume_slot`).
+        let (seconds, from) = if *id == edited { (30, t + secs(60)) } else { (60, t) };
+        let interval = CheckInterval::from_seconds(seconds).unwrap();
+        let mut got: Vec<Timestamp> =
+            handed.iter().filter(|(m, at, s)| m == id && *s == seconds && *at < end).map(|(_, at, _)| *at).collect();
+        got.sort();
+        let mut expected = Vec::new();
+        let mut slot = interval.slot_at_or_after(*id, from);
+        while slot < end {
+            expected.push(slot);
+            slot = interval.next_slot_after(*id, slot);
+        }
+        assert_eq!(got, expected, "monitor {id} at {seconds} s: every slot, once");
+    }
 }

@@ -1,7 +1,7 @@
 use super::DynamoStore;
 use super::keys::{DUE_AT, DUE_SHARDS, MONITOR_DUE_SHARD_PREFIX, MONITOR_SK_PREFIX, PK, SK, TENANT_PK_PREFIX};
 use super::monitor_item::{INTERVAL, monitor_key};
-use super::schedule_cursor::{CursorMark, Join, cursor_tenant, is_cursor, may_join};
+use super::schedule_cursor::{CursorMark, JOINS_PER_TRANSACTION, Joins, cursor_tenant, is_cursor, may_join};
 use super::toolkit::attributes::{ItemExt, key_suffix, n};
 use super::toolkit::due_index::DueBy;
 use super::toolkit::errors::decode;
@@ -17,10 +17,6 @@ use vigil_domain::ports::{CheckSchedule, DueCheck, StoreError};
 
 /// Claim writes in flight at once.
 const CLAIM_CONCURRENCY: usize = 16;
-/// Monitors of one tenant that join its cursor in one claim. Joins of a tenant go one after
-/// another (each writes the cursor), so this bounds how long a bulk import holds a claim up; the
-/// rest are claimed on their own and join at their next claim.
-const JOINS_PER_CLAIM: usize = 50;
 
 /// What the due-index shows due: monitors with a due time of their own, and tenants' cursors.
 #[derive(Default)]
@@ -71,18 +67,35 @@ impl DynamoStore {
         Ok(marks)
     }
 
-    /// Claims a tenant's monitors one after another, each moving onto the cursor at `mark` in
-    /// its claim's write; one at a time, since each join bumps the cursor's version.
+    /// Claims a tenant's monitors, moving them onto the cursor at `mark` in the claims' writes:
+    /// one transaction per [`JOINS_PER_TRANSACTION`], one after another (each bumps the
+    /// cursor's version). A monitor that moved first is left out and the rest written again; if
+    /// the cursor moved, the monitors are claimed on their own.
     async fn claim_onto_cursor(&self, claims: Vec<Allotment>, mark: CursorMark) -> Vec<Result<(Allotment, bool), StoreError>> {
         let mut outcomes = Vec::with_capacity(claims.len());
-        for claim in claims {
-            let won = match self.claim_and_join(&claim, mark).await {
-                Ok(Join::Joined) => Ok(true),
-                Ok(Join::Lost) => Ok(false),
-                Ok(Join::CursorMoved) => self.advance(&claim).await,
-                Err(error) => Err(error),
-            };
-            outcomes.push(won.map(|won| (claim, won)));
+        for chunk in claims.chunks(JOINS_PER_TRANSACTION) {
+            let mut batch = chunk.to_vec();
+            while !batch.is_empty() {
+                match self.claim_and_join(&batch, mark).await {
+                    Ok(Joins::Joined) => outcomes.extend(batch.drain(..).map(|claim| Ok((claim, true)))),
+                    Ok(Joins::Lost(lost)) => {
+                        let (gone, rest): (Vec<_>, Vec<_>) = batch.drain(..).enumerate().partition(|(i, _)| lost.contains(i));
+                        outcomes.extend(gone.into_iter().map(|(_, claim)| Ok((claim, false))));
+                        batch = rest.into_iter().map(|(_, claim)| claim).collect();
+                    }
+                    Ok(Joins::CursorMoved) => {
+                        for claim in batch.drain(..) {
+                            let won = self.advance(&claim).await;
+                            outcomes.push(won.map(|won| (claim, won)));
+                        }
+                    }
+                    // The monitors stay due: nothing of the transaction was written.
+                    Err(error) => {
+                        outcomes.push(Err(error));
+                        outcomes.extend(batch.drain(..).map(|claim| Ok((claim, false))));
+                    }
+                }
+            }
         }
         outcomes
     }
@@ -99,8 +112,8 @@ impl DynamoStore {
     }
 }
 
-/// Splits claims into those that join their tenant's cursor (at most [`JOINS_PER_CLAIM`] per
-/// tenant, with the cursor's mark) and those claimed on their own this time.
+/// Splits claims into those that join their tenant's cursor (with the cursor's mark) and those
+/// claimed on their own this time.
 fn joins(claims: Vec<Allotment>, marks: &HashMap<TenantId, CursorMark>) -> (Vec<(CursorMark, Vec<Allotment>)>, Vec<Allotment>) {
     let mut joining: HashMap<TenantId, (CursorMark, Vec<Allotment>)> = HashMap::new();
     let mut alone = Vec::new();
@@ -108,12 +121,7 @@ fn joins(claims: Vec<Allotment>, marks: &HashMap<TenantId, CursorMark>) -> (Vec<
         let tenant = claim.monitor.tenant_id;
         match marks.get(&tenant) {
             Some(mark) if may_join(*mark, claim.next_due_at) => {
-                let (_, chain) = joining.entry(tenant).or_insert_with(|| (*mark, Vec::new()));
-                if chain.len() < JOINS_PER_CLAIM {
-                    chain.push(claim);
-                } else {
-                    alone.push(claim);
-                }
+                joining.entry(tenant).or_insert_with(|| (*mark, Vec::new())).1.push(claim);
             }
             _ => alone.push(claim),
         }

@@ -47,13 +47,18 @@ pub(crate) struct CursorMark {
     pub(crate) version: u64,
 }
 
-/// How a claim's attempt to move its monitor onto the cursor ended.
-pub(crate) enum Join {
-    /// The monitor's slots are claimed and it follows the cursor from now on.
+/// Monitors that join a cursor in one transaction, with the cursor's bump: DynamoDB takes up
+/// to 100 items in one.
+pub(crate) const JOINS_PER_TRANSACTION: usize = 99;
+
+/// How a transaction moving claimed monitors onto their cursor ended.
+pub(crate) enum Joins {
+    /// Every monitor's slots are claimed, and each follows the cursor from now on.
     Joined,
-    /// Another claimer, or an edit, moved the monitor first: the claim is lost.
-    Lost,
-    /// The cursor moved since it was read: claim the monitor on its own.
+    /// Another claimer, or an edit, moved these monitors first (their positions in the batch):
+    /// their claims are lost, and nothing was written.
+    Lost(Vec<usize>),
+    /// The cursor moved since it was read, and nothing was written: claim them on their own.
     CursorMoved,
 }
 
@@ -106,23 +111,29 @@ impl DynamoStore {
         self.schedule_cursor(tenant).await?.ok_or_else(|| decode(anyhow::anyhow!("the schedule cursor of {tenant} exists and is gone")))
     }
 
-    /// Claims a monitor's allotment and moves the monitor onto its tenant's cursor at `mark`, in
-    /// one transaction.
-    pub(crate) async fn claim_and_join(&self, claim: &Allotment, mark: CursorMark) -> Result<Join, StoreError> {
-        let c = &claim.monitor;
-        let mut monitor = Update::default();
-        monitor.remove(DUE_SHARD).remove(DUE_AT).set(JOINED_AT, n(claim.next_due_at.as_millisecond()));
-        monitor.require_equal(DUE_AT, n(c.due_at.as_millisecond())).require_equal(INTERVAL, n(c.interval.seconds()));
+    /// Claims the allotments of up to [`JOINS_PER_TRANSACTION`] monitors of one tenant and moves
+    /// them onto its cursor at `mark`, in one transaction with the cursor's bump.
+    pub(crate) async fn claim_and_join(&self, claims: &[Allotment], mark: CursorMark) -> Result<Joins, StoreError> {
+        let Some(tenant) = claims.first().map(|c| c.monitor.tenant_id) else { return Ok(Joins::Joined) };
+        let mut items = Vec::with_capacity(claims.len() + 1);
+        for claim in claims {
+            let c = &claim.monitor;
+            let mut monitor = Update::default();
+            monitor.remove(DUE_SHARD).remove(DUE_AT).set(JOINED_AT, n(claim.next_due_at.as_millisecond()));
+            monitor.require_equal(DUE_AT, n(c.due_at.as_millisecond())).require_equal(INTERVAL, n(c.interval.seconds()));
+            items.push(transact_update(&self.table, monitor_key(c.tenant_id, c.monitor_id), monitor)?);
+        }
         let mut bump = Update::default();
         bump.add(VERSION, 1).require_equal(THROUGH, n(mark.through.as_millisecond()));
-        let items = vec![
-            transact_update(&self.table, monitor_key(c.tenant_id, c.monitor_id), monitor)?,
-            transact_update(&self.table, cursor_key(c.tenant_id), bump)?,
-        ];
-        Ok(match self.transact_settled("claiming a due check onto a schedule cursor", items).await? {
-            Outcome::Refused(failed) if failed.first() == Some(&true) => Join::Lost,
-            Outcome::Refused(_) => Join::CursorMoved,
-            _ => Join::Joined,
+        items.push(transact_update(&self.table, cursor_key(tenant), bump)?);
+        Ok(match self.transact_settled("claiming due checks onto a schedule cursor", items).await? {
+            Outcome::Refused(failed) if failed.get(claims.len()) == Some(&true) => Joins::CursorMoved,
+            Outcome::Refused(failed) => {
+                let lost: Vec<usize> = failed.iter().take(claims.len()).enumerate().filter(|(_, f)| **f).map(|(i, _)| i).collect();
+                // A refusal that names no item is not one this batch can act on: claim them alone.
+                if lost.is_empty() { Joins::CursorMoved } else { Joins::Lost(lost) }
+            }
+            _ => Joins::Joined,
         })
     }
 

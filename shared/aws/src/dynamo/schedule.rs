@@ -89,7 +89,9 @@ impl DynamoStore {
                             outcomes.push(won.map(|won| (claim, won)));
                         }
                     }
-                    // The monitors stay due: nothing of the transaction was written.
+                    // Not handed out: the monitors stay due, unless the write landed and only its
+                    // answer was lost, when their slots before the cursor are lost, as any claim's
+                    // are whose answer is lost (see docs/aws.md, "Scheduling").
                     Err(error) => {
                         outcomes.push(Err(error));
                         outcomes.extend(batch.drain(..).map(|claim| Ok((claim, false))));

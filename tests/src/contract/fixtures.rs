@@ -121,3 +121,16 @@ pub fn id_with_phase(n: u128, interval_seconds: u32, phase_seconds: u32) -> Moni
     let interval_ms = u128::from(interval_seconds) * 1000;
     MonitorId::from_uuid(Uuid::from_u128((n + 1) * interval_ms * 7919 + u128::from(phase_seconds) * 1000))
 }
+
+/// Every slot of `monitor` at `interval_seconds` from `from` (included) to `to` (excluded): what a
+/// scheduler must hand out over that time, each once.
+pub fn slots_between(monitor: MonitorId, interval_seconds: u32, from: Timestamp, to: Timestamp) -> Vec<Timestamp> {
+    let interval = vigil_domain::monitor::CheckInterval::from_seconds(interval_seconds).expect("an interval");
+    let mut slots = Vec::new();
+    let mut slot = interval.slot_at_or_after(monitor, from);
+    while slot < to {
+        slots.push(slot);
+        slot = interval.next_slot_after(monitor, slot);
+    }
+    slots
+}

@@ -1,5 +1,5 @@
 use super::Stores;
-use super::fixtures::{at, id_with_phase, monitor_id, record, record_with, t0, tenant};
+use super::fixtures::{at, id_with_phase, monitor_id, record, record_with, slots_between, t0, tenant};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -235,15 +235,6 @@ pub async fn schedule_over_time_contract(stores: Stores) {
 
     // Every slot due within the last run's lead has been handed out.
     let end = minute(runs - 1) + secs(120);
-    let grid = |id: MonitorId, seconds: u32, from: Timestamp, to: Timestamp| {
-        let mut slots = Vec::new();
-        let mut slot = interval(seconds).slot_at_or_after(id, from);
-        while slot < to {
-            slots.push(slot);
-            slot = interval(seconds).next_slot_after(id, slot);
-        }
-        slots
-    };
     let slots = |id: MonitorId, seconds: u32, from: Timestamp, to: Timestamp| -> Vec<Timestamp> {
         let all = handed.get(&id).cloned().unwrap_or_default();
         let mut once: Vec<_> = all.iter().filter(|(_, s)| *s == seconds).map(|(at, _)| *at).collect();
@@ -254,24 +245,24 @@ pub async fn schedule_over_time_contract(stores: Stores) {
         once.into_iter().filter(|at| (from..to).contains(at)).collect()
     };
     for (name, r, seconds) in [("steady", &steady, 60), ("renamed", &renamed, 30), ("hourly", &hourly, 3600)] {
-        assert_eq!(slots(r.monitor.id, seconds, start, end), grid(r.monitor.id, seconds, start, end), "{name}: every slot, once");
+        assert_eq!(slots(r.monitor.id, seconds, start, end), slots_between(r.monitor.id, seconds, start, end), "{name}: every slot, once");
     }
-    assert_eq!(slots(late.monitor.id, 60, start, end), grid(late.monitor.id, 60, minute(20), end), "created at minute 20");
+    assert_eq!(slots(late.monitor.id, 60, start, end), slots_between(late.monitor.id, 60, minute(20), end), "created at minute 20");
 
     let id = retimed.monitor.id;
-    assert_eq!(slots(id, 30, start, minute(40)), grid(id, 30, start, minute(40)), "retimed: its 30 s slots until the change");
+    assert_eq!(slots(id, 30, start, minute(40)), slots_between(id, 30, start, minute(40)), "retimed: its 30 s slots until the change");
     assert!(slots(id, 30, minute(40) + secs(900), end).is_empty(), "retimed: no 30 s slot claimed after the change");
-    assert_eq!(slots(id, 60, start, end), grid(id, 60, minute(40), end), "retimed: its 60 s slots from the change");
+    assert_eq!(slots(id, 60, start, end), slots_between(id, 60, minute(40), end), "retimed: its 60 s slots from the change");
 
     let id = paused.monitor.id;
-    assert_eq!(slots(id, 300, start, minute(50)), grid(id, 300, start, minute(50)), "paused: every slot before the pause");
+    assert_eq!(slots(id, 300, start, minute(50)), slots_between(id, 300, start, minute(50)), "paused: every slot before the pause");
     assert!(slots(id, 300, minute(50) + secs(900), minute(80)).is_empty(), "paused: nothing claimed while paused");
     let mut resumed = vec![minute(80)];
-    resumed.extend(grid(id, 300, minute(80) + SignedDuration::from_millis(1), end));
+    resumed.extend(slots_between(id, 300, minute(80) + SignedDuration::from_millis(1), end));
     assert_eq!(slots(id, 300, minute(80), end), resumed, "paused: checked at the resume, then on its phase");
 
     let id = deleted.monitor.id;
-    assert_eq!(slots(id, 10, start, minute(60)), grid(id, 10, start, minute(60)), "deleted: every slot before the deletion");
+    assert_eq!(slots(id, 10, start, minute(60)), slots_between(id, 10, start, minute(60)), "deleted: every slot before the deletion");
     assert!(slots(id, 10, minute(60) + secs(900), end).is_empty(), "deleted: nothing claimed after it");
 }
 
@@ -326,12 +317,6 @@ pub async fn concurrent_schedulers_over_time_contract(stores: Stores) {
         got.dedup();
         assert_eq!(got.len(), n, "monitor {id} ({seconds} s): a slot handed out twice");
         got.retain(|at| *at < end);
-        let mut expected = Vec::new();
-        let mut slot = interval(seconds).slot_at_or_after(id, created);
-        while slot < end {
-            expected.push(slot);
-            slot = interval(seconds).next_slot_after(id, slot);
-        }
-        assert_eq!(got, expected, "monitor {id} ({seconds} s, created {created}): every slot, once");
+        assert_eq!(got, slots_between(id, seconds, created, end), "monitor {id} ({seconds} s, created {created}): every slot, once");
     }
 }

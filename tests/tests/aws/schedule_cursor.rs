@@ -12,20 +12,36 @@ use vigil_aws::request_count::RequestCounter;
 use vigil_aws::{ClientOptions, DynamoStore};
 use vigil_domain::ids::{MonitorId, TenantId};
 use vigil_domain::monitor::CheckInterval;
-use vigil_domain::ports::{CheckSchedule, MonitorRepository};
-use vigil_tests::contract::fixtures::{id_with_phase, record_with};
+use vigil_domain::ports::{CheckSchedule, DueCheck, MonitorRepository};
+use vigil_tests::contract::fixtures::{id_with_phase, record_with, slots_between};
 use vigil_tests::emulator::{Session, clients};
 use vigil_tests::fault_proxy::FaultProxy;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn claimed_monitors_follow_their_tenants_cursor_without_a_write_each() {
+/// A whole hour (2026-01-01T00:00Z): slots of a known phase fall at known seconds past it.
+fn hour() -> Timestamp {
+    Timestamp::from_millisecond(1_767_225_600_000).unwrap()
+}
+
+/// A claim as the scheduler makes it at `now`: lead 120 s, horizon 900 s.
+async fn claim(store: &DynamoStore, now: Timestamp, limit: usize) -> Vec<DueCheck> {
+    store.claim_ahead(now, now + SignedDuration::from_secs(120), now + SignedDuration::from_secs(900), limit).await.unwrap()
+}
+
+/// A store on the emulator whose requests are counted (with the session, which must outlive it).
+async fn counted_store() -> (Session, DynamoStore, RequestCounter) {
     let session = Session::start().await;
     let counter = RequestCounter::default();
     let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
     let store = DynamoStore::new(counted.dynamodb.clone(), &session.resources.table, SignedDuration::from_hours(24 * 90));
+    (session, store, counter)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claimed_monitors_follow_their_tenants_cursor_without_a_write_each() {
+    let (_session, store, counter) = counted_store().await;
     let tenant = TenantId::from_uuid(Uuid::now_v7());
     let interval = CheckInterval::from_seconds(60).unwrap();
-    let start = Timestamp::from_millisecond(1_767_225_600_000).unwrap();
+    let start = hour();
     let mut ids = HashSet::new();
     for i in 0..20 {
         let id = MonitorId::from_uuid(Uuid::now_v7());
@@ -34,13 +50,9 @@ async fn claimed_monitors_follow_their_tenants_cursor_without_a_write_each() {
         ids.insert(id);
     }
     let minute = |k: i64| start + SignedDuration::from_secs(60 * k);
-    let claim = |now: Timestamp| {
-        let store = &store;
-        async move { store.claim_ahead(now, now + SignedDuration::from_secs(120), now + SignedDuration::from_secs(900), 10_000).await.unwrap() }
-    };
 
     // The first claim of the monitors moves them onto the cursor.
-    let first = claim(minute(0)).await;
+    let first = claim(&store, minute(0), 10_000).await;
     assert_eq!(first.iter().map(|c| c.monitor_id).collect::<HashSet<_>>(), ids, "every monitor claimed at once");
     let joins = counter.snapshot();
     let transactions: u64 = joins.iter().filter(|((_, op), _)| op == "TransactWriteItems").map(|(_, n)| n).sum();
@@ -50,7 +62,7 @@ async fn claimed_monitors_follow_their_tenants_cursor_without_a_write_each() {
     counter.reset();
     let (mut checks, mut monitors) = (0, HashSet::new());
     for k in 1..=60 {
-        let claimed = claim(minute(k)).await;
+        let claimed = claim(&store, minute(k), 10_000).await;
         checks += claimed.len();
         monitors.extend(claimed.iter().map(|c| c.monitor_id));
     }
@@ -68,33 +80,26 @@ async fn claimed_monitors_follow_their_tenants_cursor_without_a_write_each() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cursor_nobody_follows_goes_and_the_next_claim_makes_a_new_one() {
-    let session = Session::start().await;
-    let counter = RequestCounter::default();
-    let counted = clients(&session.endpoint, ClientOptions { counter: Some(counter.clone()), ..ClientOptions::default() }).await;
-    let store = DynamoStore::new(counted.dynamodb.clone(), &session.resources.table, SignedDuration::from_hours(24 * 90));
+    let (_session, store, counter) = counted_store().await;
     let tenant = TenantId::from_uuid(Uuid::now_v7());
     let interval = CheckInterval::from_seconds(60).unwrap();
-    let start = Timestamp::from_millisecond(1_767_225_600_000).unwrap();
+    let start = hour();
     let id = MonitorId::from_uuid(Uuid::now_v7());
     store.insert(&record_with(tenant, id, "only", 60, &[], start, Some(interval.slot_at_or_after(id, start)))).await.unwrap();
     let minute = |k: i64| start + SignedDuration::from_secs(60 * k);
-    let claim = |now: Timestamp| {
-        let store = &store;
-        async move { store.claim_ahead(now, now + SignedDuration::from_secs(120), now + SignedDuration::from_secs(900), 10_000).await.unwrap() }
-    };
-    assert!(!claim(minute(0)).await.is_empty(), "claimed, and on the cursor");
+    assert!(!claim(&store, minute(0), 10_000).await.is_empty(), "claimed, and on the cursor");
 
     let read = store.get(tenant, id).await.unwrap().unwrap();
     let paused = read.health.paused(minute(1));
     store.change_health(tenant, id, read.health.version, &paused.next, None, None).await.unwrap();
     let mut after_pause = Vec::new();
     for k in 1..=30 {
-        after_pause.extend(claim(minute(k)).await);
+        after_pause.extend(claim(&store, minute(k), 10_000).await);
     }
     assert!(after_pause.is_empty(), "the cursor hands out nothing for a paused monitor: {after_pause:?}");
     counter.reset();
     for k in 31..=60 {
-        assert!(claim(minute(k)).await.is_empty());
+        assert!(claim(&store, minute(k), 10_000).await.is_empty());
     }
     let requests = counter.snapshot();
     assert!(requests.keys().all(|(_, op)| op == "Query"), "the empty cursor was removed: later runs only read the index: {requests:?}");
@@ -104,14 +109,10 @@ async fn a_cursor_nobody_follows_goes_and_the_next_claim_makes_a_new_one() {
     store.change_health(tenant, id, read.health.version, &resumed.next, Some(minute(61)), None).await.unwrap();
     let mut slots = Vec::new();
     for k in 61..=90 {
-        slots.extend(claim(minute(k)).await.into_iter().map(|c| c.planned_at));
+        slots.extend(claim(&store, minute(k), 10_000).await.into_iter().map(|c| c.planned_at));
     }
     let mut expected = vec![minute(61)];
-    let mut slot = interval.next_slot_after(id, minute(61));
-    while slot < minute(90) + SignedDuration::from_secs(120) {
-        expected.push(slot);
-        slot = interval.next_slot_after(id, slot);
-    }
+    expected.extend(slots_between(id, 60, minute(61) + SignedDuration::from_millis(1), minute(90) + SignedDuration::from_secs(120)));
     slots.retain(|at| *at < minute(90) + SignedDuration::from_secs(120));
     assert_eq!(slots, expected, "resumed: claimed again, onto a new cursor, every slot once");
 }
@@ -137,12 +138,8 @@ async fn an_advance_that_read_the_monitors_before_a_join_reads_them_again() {
     let (_session, direct, proxy, held) = direct_and_held().await;
     let tenant = TenantId::from_uuid(Uuid::now_v7());
     let secs = SignedDuration::from_secs;
-    let claim = |store: &DynamoStore, now: Timestamp, limit: usize| {
-        let store = store.clone();
-        async move { store.claim_ahead(now, now + secs(120), now + secs(900), limit).await.unwrap() }
-    };
-    // A whole hour: 10 s slots of phase 3 s fall at 3, 13, 23… seconds past it.
-    let t = Timestamp::from_millisecond(1_767_225_600_000).unwrap();
+    // 10 s slots of phase 3 s fall at 3, 13, 23… seconds past the hour.
+    let t = hour();
 
     // The tenant's cursor, with a minutely monitor on it; its mark lands in [t + 900, t + 960).
     let first = id_with_phase(1, 60, 30);
@@ -154,7 +151,7 @@ async fn an_advance_that_read_the_monitors_before_a_join_reads_them_again() {
     let (earlier, later) = (t + secs(840), t + secs(849));
     // (Only an advance's UpdateItem names `through`; a join is a transaction.)
     let hold = proxy.hold("UpdateItem", "through");
-    let advance = tokio::spawn(claim(&held, later, 10_000));
+    let advance = tokio::spawn(async move { claim(&held, later, 10_000).await });
     tokio::time::timeout(std::time::Duration::from_secs(30), hold.reached())
         .await
         .expect("the later run's advance writes the cursor's mark through the proxy");
@@ -187,7 +184,7 @@ async fn a_monitor_that_moved_first_leaves_the_others_to_join() {
     let tenant = TenantId::from_uuid(Uuid::now_v7());
     let secs = SignedDuration::from_secs;
     let minutely = CheckInterval::from_seconds(60).unwrap();
-    let t = Timestamp::from_millisecond(1_767_225_600_000).unwrap();
+    let t = hour();
     let ids: Vec<MonitorId> = (0..5).map(|n| id_with_phase(10 + n, 60, 7 * n as u32)).collect();
     for (n, id) in ids.iter().enumerate() {
         let record = record_with(tenant, *id, &format!("m{n}"), 60, &[], t, Some(minutely.slot_at_or_after(*id, t)));
@@ -196,10 +193,7 @@ async fn a_monitor_that_moved_first_leaves_the_others_to_join() {
 
     // The claim's transaction is held; meanwhile the third monitor is given a 30 s interval.
     let hold = proxy.hold("TransactWriteItems", "cursor_version");
-    let first = tokio::spawn({
-        let held = held.clone();
-        async move { held.claim_ahead(t, t + secs(120), t + secs(900), 10_000).await.unwrap() }
-    });
+    let first = tokio::spawn(async move { claim(&held, t, 10_000).await });
     tokio::time::timeout(std::time::Duration::from_secs(30), hold.reached()).await.expect("the joins' transaction goes through the proxy");
     let edited = ids[2];
     let half = CheckInterval::from_seconds(30).unwrap();
@@ -216,8 +210,7 @@ async fn a_monitor_that_moved_first_leaves_the_others_to_join() {
 
     let mut handed: Vec<(MonitorId, Timestamp, u32)> = claimed.iter().map(|c| (c.monitor_id, c.planned_at, c.interval.seconds())).collect();
     for k in 1..=60 {
-        let now = t + secs(60 * k);
-        let more = direct.claim_ahead(now, now + secs(120), now + secs(900), 10_000).await.unwrap();
+        let more = claim(&direct, t + secs(60 * k), 10_000).await;
         handed.extend(more.iter().map(|c| (c.monitor_id, c.planned_at, c.interval.seconds())));
     }
     let end = t + secs(60 * 60 + 120);
@@ -225,16 +218,9 @@ async fn a_monitor_that_moved_first_leaves_the_others_to_join() {
         // The edited monitor's new slots wait for the next run, a minute later; those missed by
         // a whole interval by then are dropped, as for any monitor (`resume_slot`).
         let (seconds, from) = if *id == edited { (30, t + secs(60)) } else { (60, t) };
-        let interval = CheckInterval::from_seconds(seconds).unwrap();
         let mut got: Vec<Timestamp> =
             handed.iter().filter(|(m, at, s)| m == id && *s == seconds && *at < end).map(|(_, at, _)| *at).collect();
         got.sort();
-        let mut expected = Vec::new();
-        let mut slot = interval.slot_at_or_after(*id, from);
-        while slot < end {
-            expected.push(slot);
-            slot = interval.next_slot_after(*id, slot);
-        }
-        assert_eq!(got, expected, "monitor {id} at {seconds} s: every slot, once");
+        assert_eq!(got, slots_between(*id, seconds, from, end), "monitor {id} at {seconds} s: every slot, once");
     }
 }

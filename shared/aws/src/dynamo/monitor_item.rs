@@ -80,7 +80,8 @@ pub(crate) fn health_attributes(h: &MonitorHealth) -> Vec<(&'static str, Attribu
     ]
 }
 
-fn at(ms: i64) -> anyhow::Result<Timestamp> {
+/// A time stored as Unix milliseconds.
+pub(crate) fn stored_time(ms: i64) -> anyhow::Result<Timestamp> {
     Timestamp::from_millisecond(ms).with_context(|| format!("stored time {ms} is out of range"))
 }
 
@@ -97,18 +98,18 @@ pub(crate) fn from_item(item: &Item) -> anyhow::Result<MonitorRecord> {
             tenant_id,
             spec,
             revision: item.number(REVISION)?,
-            created_at: at(item.number(CREATED_AT)?)?,
-            updated_at: at(item.number(UPDATED_AT)?)?,
+            created_at: stored_time(item.number(CREATED_AT)?)?,
+            updated_at: stored_time(item.number(UPDATED_AT)?)?,
         },
         health: MonitorHealth {
             status,
-            since: at(item.number(SINCE)?)?,
+            since: stored_time(item.number(SINCE)?)?,
             failure_streak: item.number(FAILURE_STREAK)?,
             success_streak: item.number(SUCCESS_STREAK)?,
             version: item.number(HEALTH_VERSION)?,
         },
         // A monitor on its tenant's cursor is scheduled from where it joined it.
-        next_due_at: item.opt_number::<i64>(DUE_AT)?.or(item.opt_number::<i64>(JOINED_AT)?).map(at).transpose()?,
+        next_due_at: item.opt_number::<i64>(DUE_AT)?.or(item.opt_number::<i64>(JOINED_AT)?).map(stored_time).transpose()?,
     })
     .with_context(|| format!("monitor {id} of tenant {tenant_id}"))
 }

@@ -12,7 +12,7 @@
 
 use super::DynamoStore;
 use super::keys::{DUE_AT, DUE_SHARD, MONITOR_SK_PREFIX, PK, SCHEDULE_CURSOR_SK, SK, cursor_due_shard, tenant_pk};
-use super::monitor_item::{INTERVAL, JOINED_AT, monitor_key};
+use super::monitor_item::{INTERVAL, JOINED_AT, monitor_key, stored_time};
 use super::toolkit::attributes::{Item, ItemExt, key_suffix, n, s};
 use super::toolkit::errors::decode;
 use super::toolkit::item::{Read, key};
@@ -67,7 +67,7 @@ fn cursor_key(tenant: TenantId) -> Item {
 }
 
 fn at(ms: i64) -> Result<Timestamp, StoreError> {
-    Timestamp::from_millisecond(ms).map_err(|e| decode(anyhow::Error::new(e).context("a cursor's mark is out of range")))
+    stored_time(ms).map_err(decode)
 }
 
 /// Whether a due-index item is a tenant's cursor rather than a monitor.
